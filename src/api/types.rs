@@ -1,0 +1,509 @@
+//! Wire types of the helpdesk API (CONTRACT.md §2 and §6).
+//!
+//! Shared by the client (which decodes them leniently) and the local server
+//! (which encodes them). Decoding never fails on a surprising value that a
+//! server could plausibly send: unknown fields are ignored, nulls become
+//! defaults, unknown categories survive as `Other(..)`, unparsable timestamps
+//! become `None`. Strings are kept exactly as the server sent them; they are
+//! untrusted and go through `crate::text::sanitize` before reaching a screen.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use uuid::Uuid;
+
+/// `{ "data": ..., "meta": ... }`, the envelope of every answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Envelope<T> {
+    pub data: T,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<PageMeta>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PageMeta {
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub page: u64,
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub per_page: u64,
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub total: u64,
+}
+
+impl PageMeta {
+    /// Number of pages, at least 1 (an empty result is still "page 1/1").
+    pub fn page_count(&self) -> u64 {
+        if self.per_page == 0 {
+            return 1;
+        }
+        self.total.div_ceil(self.per_page).max(1)
+    }
+}
+
+macro_rules! category_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $wire:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($variant,)+
+            /// A value this client does not know yet: shown, never an error.
+            Other(String),
+        }
+
+        impl $name {
+            pub const KNOWN: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $wire,)+
+                    $name::Other(s) => s,
+                }
+            }
+
+            /// Parses a wire value; anything unknown becomes `Other`.
+            pub fn from_wire(s: &str) -> Self {
+                match s {
+                    $($wire => $name::$variant,)+
+                    other => $name::Other(other.to_string()),
+                }
+            }
+
+            /// Parses a known wire value only.
+            pub fn parse_known(s: &str) -> Option<Self> {
+                match Self::from_wire(s) {
+                    $name::Other(_) => None,
+                    known => Some(known),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let v = serde_json::Value::deserialize(d)?;
+                Ok(match v {
+                    serde_json::Value::String(s) => $name::from_wire(&s),
+                    serde_json::Value::Null => $name::Other(String::new()),
+                    other => $name::Other(other.to_string()),
+                })
+            }
+        }
+    };
+}
+
+category_enum!(
+    /// Semantic status category of a ticket.
+    StatusCategory {
+        Open => "open",
+        InProgress => "in_progress",
+        Waiting => "waiting",
+        Resolved => "resolved",
+        Closed => "closed",
+    }
+);
+
+category_enum!(
+    /// Semantic priority level. Ordered low < normal < high < urgent.
+    PriorityLevel {
+        Low => "low",
+        Normal => "normal",
+        High => "high",
+        Urgent => "urgent",
+    }
+);
+
+impl PriorityLevel {
+    /// Rank for sorting: unknown levels sort below `low`.
+    pub fn rank(&self) -> u8 {
+        match self {
+            PriorityLevel::Other(_) => 0,
+            PriorityLevel::Low => 1,
+            PriorityLevel::Normal => 2,
+            PriorityLevel::High => 3,
+            PriorityLevel::Urgent => 4,
+        }
+    }
+}
+
+/// One row of `GET /tickets`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: Uuid,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub ticket_number: i64,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub subject: String,
+    #[serde(default, deserialize_with = "lenient_uuid")]
+    pub inbox_id: Option<Uuid>,
+    pub status: StatusCategory,
+    #[serde(default, deserialize_with = "lenient_uuid")]
+    pub status_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub status_name: String,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub status_color: Option<String>,
+    pub priority: PriorityLevel,
+    #[serde(default, deserialize_with = "lenient_uuid")]
+    pub priority_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub priority_name: String,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub priority_color: Option<String>,
+    #[serde(default, deserialize_with = "lenient_uuid")]
+    pub assignee_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "lenient_uuid")]
+    pub contact_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    pub remind_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "lenient_uuid")]
+    pub remind_transition_status_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    pub created_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /tickets/{id}`: a ticket with its tags and custom field values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketDetail {
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    #[serde(default, deserialize_with = "lenient_vec")]
+    pub tags: Vec<Tag>,
+    /// `field_key` → value as the server sent it (type depends on the field).
+    #[serde(default, deserialize_with = "lenient_object")]
+    pub custom_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Status {
+    pub id: Uuid,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub name: String,
+    #[serde(rename = "type")]
+    pub category: StatusCategory,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub color: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Priority {
+    pub id: Uuid,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub name: String,
+    pub level: PriorityLevel,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub color: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tag {
+    pub id: Uuid,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub name: String,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub color: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub id: Uuid,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: Uuid,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub name: String,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub email: Option<String>,
+}
+
+category_enum!(
+    /// Type of a custom ticket field.
+    FieldType {
+        Text => "text",
+        Number => "number",
+        Checkbox => "checkbox",
+        Select => "select",
+        MultiSelect => "multi_select",
+        Date => "date",
+        DateTime => "date_time",
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldOption {
+    pub id: Uuid,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketField {
+    pub id: Uuid,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub field_key: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub label: String,
+    #[serde(rename = "type")]
+    pub field_type: FieldType,
+    #[serde(default, deserialize_with = "lenient_vec")]
+    pub options: Vec<FieldOption>,
+    /// Empty means the field applies to every inbox.
+    #[serde(default, deserialize_with = "lenient_vec")]
+    pub inbox_ids: Vec<Uuid>,
+}
+
+category_enum!(
+    /// Who wrote a message.
+    AuthorType {
+        Agent => "agent",
+        Contact => "contact",
+        Note => "note",
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: Uuid,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub author_name: Option<String>,
+    pub author_type: AuthorType,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub body: String,
+    #[serde(default, deserialize_with = "lenient_time")]
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+/// Body of `PATCH /tickets/{id}`. `None` fields are not sent;
+/// `Some(None)` sends an explicit `null` (e.g. to unassign).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TicketPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<StatusCategory>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<PriorityLevel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_id: Option<Uuid>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "double_option"
+    )]
+    pub assignee_id: Option<Option<Uuid>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "double_option"
+    )]
+    pub remind_at: Option<Option<DateTime<Utc>>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "double_option"
+    )]
+    pub remind_transition_status_id: Option<Option<Uuid>>,
+}
+
+/// Error body shapes seen on the vendor page (CONTRACT.md §3). Every field
+/// is optional and of loose type: `code` may be a number or a string.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<serde_json::Value>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient_vec"
+    )]
+    pub details: Vec<ErrorDetail>,
+    #[serde(
+        default,
+        rename = "retryAfter",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retry_after: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub field: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub message: String,
+}
+
+// ---- lenient decoders -------------------------------------------------------
+
+/// A string, or `""` for null/missing; numbers and bools are stringified.
+pub fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(lenient_opt_string(d)?.unwrap_or_default())
+}
+
+pub fn lenient_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Null => None,
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    })
+}
+
+pub fn lenient_uuid<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Uuid>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Uuid::parse_str(&s).ok(),
+        _ => None,
+    })
+}
+
+pub fn lenient_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => DateTime::parse_from_rfc3339(&s)
+            .ok()
+            .map(|t| t.with_timezone(&Utc)),
+        _ => None,
+    })
+}
+
+pub fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().map(|f| f as i64))
+            .unwrap_or(0),
+        serde_json::Value::String(s) => s.trim().parse().unwrap_or(0),
+        _ => 0,
+    })
+}
+
+pub fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    Ok(lenient_i64(d)?.max(0) as u64)
+}
+
+/// A list whose malformed elements are skipped rather than failing the whole.
+pub fn lenient_vec<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+pub fn lenient_object<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<serde_json::Map<String, serde_json::Value>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    })
+}
+
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        v: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticket_decodes_leniently() {
+        let json = r##"{
+            "id": "123e4567-e89b-12d3-a456-426614174000",
+            "ticket_number": "42",
+            "subject": null,
+            "inbox_id": "not-a-uuid",
+            "status": "escalated",
+            "status_color": 7,
+            "priority": "urgent",
+            "priority_color": "#fa0",
+            "assignee_id": null,
+            "created_at": "yesterday",
+            "updated_at": "2024-12-25T10:00:00Z",
+            "brand_new_field": {"x": 1}
+        }"##;
+        let t: Ticket = serde_json::from_str(json).unwrap();
+        assert_eq!(t.ticket_number, 42);
+        assert_eq!(t.subject, "");
+        assert_eq!(t.inbox_id, None);
+        assert_eq!(t.status, StatusCategory::Other("escalated".into()));
+        assert_eq!(t.status_color.as_deref(), Some("7"));
+        assert_eq!(t.priority, PriorityLevel::Urgent);
+        assert_eq!(t.created_at, None);
+        assert!(t.updated_at.is_some());
+    }
+
+    #[test]
+    fn patch_distinguishes_absent_from_null() {
+        let p = TicketPatch {
+            assignee_id: Some(None),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&p).unwrap(),
+            r#"{"assignee_id":null}"#
+        );
+        let back: TicketPatch = serde_json::from_str(r#"{"assignee_id":null}"#).unwrap();
+        assert_eq!(back.assignee_id, Some(None));
+        let none: TicketPatch = serde_json::from_str("{}").unwrap();
+        assert_eq!(none.assignee_id, None);
+    }
+
+    #[test]
+    fn page_count_rounds_up() {
+        let m = PageMeta {
+            page: 1,
+            per_page: 25,
+            total: 51,
+        };
+        assert_eq!(m.page_count(), 3);
+        let empty = PageMeta {
+            page: 1,
+            per_page: 25,
+            total: 0,
+        };
+        assert_eq!(empty.page_count(), 1);
+    }
+}

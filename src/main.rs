@@ -1,0 +1,3 @@
+fn main() {
+    println!("triage {}", env!("CARGO_PKG_VERSION"));
+}

@@ -1,0 +1,1 @@
+//! The local helpdesk server (axum) and its generated data.
