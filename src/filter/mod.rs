@@ -1,12 +1,15 @@
 //! The filter model: every parameter of `GET /tickets` in one value, its
 //! query pairs, and its compact text form. Knows nothing of HTTP or terminals.
 
+pub mod resolve;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::api::types::{PriorityLevel, StatusCategory};
+pub use resolve::{Aliases, FieldAlias, FieldSpec, Resolver};
 
 /// A reference to a named workspace entity (tag, inbox, user, field option):
 /// either its UUID, or a name resolved through the catalog at request time.
