@@ -834,3 +834,60 @@ async fn catalog_uses_what_exists_and_falls_back_to_aliases() {
     assert_eq!(catalog.statuses()[0].name, "Awaiting parts");
     assert_eq!(catalog.priorities()[0].name, "P1");
 }
+
+// ---- logging ----------------------------------------------------------------------------
+
+/// Collects formatted log lines in memory.
+#[derive(Clone, Default)]
+struct LogSink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn requests_are_logged_at_debug_without_the_key() {
+    let sink = LogSink::default();
+    let writer = sink.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        "GET",
+        "/tickets",
+        ResponseTemplate::new(401).set_body_json(error_body(
+            401,
+            "Unauthorized",
+            &format!("bad token {KEY}"),
+        )),
+    )
+    .await;
+    let query = vec![("status".to_string(), "open".to_string())];
+    let _ = client(&server).list_tickets(&query, 1, 25).await;
+
+    let logged =
+        String::from_utf8_lossy(&sink.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
+    assert!(
+        logged.contains("/api/v1/tickets?status=open&page=1&per_page=25"),
+        "{logged}"
+    );
+    assert!(logged.contains("status=401"), "{logged}");
+    assert!(logged.contains("elapsed_ms="), "{logged}");
+    assert!(!logged.contains(KEY), "{logged}");
+    assert!(!logged.to_lowercase().contains("authorization"), "{logged}");
+}

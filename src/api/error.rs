@@ -93,10 +93,12 @@ impl ApiError {
 
 fn whole_seconds(d: Duration) -> String {
     let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
-    match secs {
-        s if s < 120 => format!("{s}s"),
-        s if s < 2 * 3600 => format!("{}m {:02}s", s / 60, s % 60),
-        s => format!("{}h {:02}m", s / 3600, (s % 3600) / 60),
+    // Short waits read best as seconds; longer ones as the same clock the
+    // UI's countdown shows.
+    if secs < 120 {
+        format!("{secs}s")
+    } else {
+        text::clock(secs)
     }
 }
 
@@ -450,7 +452,7 @@ mod tests {
         };
         assert_eq!(
             long.to_string(),
-            "rate limited by the server: retry in 60m 00s"
+            "rate limited by the server: retry in 1:00:00"
         );
     }
 
