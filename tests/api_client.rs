@@ -493,6 +493,42 @@ async fn connection_refused_is_a_network_error_after_retries() {
     assert_eq!(e.hint(), Some("check the base URL and your connection"));
 }
 
+/// A listener that accepts connections and hangs up at once, counting them.
+async fn hang_up_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(socket);
+        }
+    });
+    (format!("http://{addr}/api/v1"), accepted)
+}
+
+#[tokio::test]
+async fn dropped_connections_are_retried_for_reads_only() {
+    let (base, accepted) = hang_up_server().await;
+    let mut o = ClientOptions::new(base, ApiKey::new(KEY));
+    o.backoff = Backoff {
+        base: Duration::ZERO,
+        cap: Duration::ZERO,
+    };
+    let c = ApiClient::new(o).unwrap();
+    let e = c.statuses().await.unwrap_err();
+    assert!(matches!(e, ApiError::Network(_)), "{e:?}");
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 4);
+
+    let e = c
+        .update_ticket(Uuid::from_u128(1), &TicketPatch::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::Network(_)), "{e:?}");
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 5);
+}
+
 // ---- 429: the retry instant and the gate ---------------------------------------------
 
 /// Makes one request answered by a 429 and returns its wait.
@@ -854,17 +890,30 @@ impl std::io::Write for LogSink {
     }
 }
 
+/// One process-wide subscriber writing into memory. Global rather than
+/// scoped: a thread-local subscriber misses events whose call sites other
+/// test threads registered first (tracing caches call-site interest), which
+/// made a scoped version flaky. Every test's logs land here, so the "no key"
+/// check below covers whatever ran alongside.
+fn log_sink() -> &'static LogSink {
+    static SINK: std::sync::OnceLock<LogSink> = std::sync::OnceLock::new();
+    SINK.get_or_init(|| {
+        let sink = LogSink::default();
+        let writer = sink.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other test installs a global subscriber");
+        sink
+    })
+}
+
 #[tokio::test]
 async fn requests_are_logged_at_debug_without_the_key() {
-    let sink = LogSink::default();
-    let writer = sink.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
+    let sink = log_sink();
     let server = MockServer::start().await;
     mount(
         &server,
@@ -877,17 +926,19 @@ async fn requests_are_logged_at_debug_without_the_key() {
         )),
     )
     .await;
-    let query = vec![("status".to_string(), "open".to_string())];
+    let query = vec![("status".to_string(), "log_probe".to_string())];
     let _ = client(&server).list_tickets(&query, 1, 25).await;
 
     let logged =
         String::from_utf8_lossy(&sink.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
-    assert!(
-        logged.contains("/api/v1/tickets?status=open&page=1&per_page=25"),
-        "{logged}"
-    );
-    assert!(logged.contains("status=401"), "{logged}");
-    assert!(logged.contains("elapsed_ms="), "{logged}");
+    let line = logged
+        .lines()
+        .find(|l| l.contains("/api/v1/tickets?status=log_probe&page=1&per_page=25"))
+        .unwrap_or_else(|| panic!("no request line in {logged}"));
+    assert!(line.contains("DEBUG"), "{line}");
+    assert!(line.contains("method=GET"), "{line}");
+    assert!(line.contains("status=401"), "{line}");
+    assert!(line.contains("elapsed_ms="), "{line}");
     assert!(!logged.contains(KEY), "{logged}");
     assert!(!logged.to_lowercase().contains("authorization"), "{logged}");
 }
