@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use triage::api::types::FieldType;
 use triage::config::{
     self, CheckReport, ConfigError, KeySource, KeySpec, LocationSource, SavedView, TrueColor,
 };
@@ -63,6 +64,8 @@ fn the_example_file_loads_and_checks_clean() {
     assert_eq!(acme.per_page.get(), 50);
     assert_eq!(acme.aliases.tags.len(), 2);
     assert_eq!(acme.aliases.fields["plan"].options.len(), 2);
+    assert_eq!(acme.aliases.fields["plan"].field_type, FieldType::Select);
+    assert_eq!(acme.aliases.fields["renewal"].field_type, FieldType::Date);
     assert_eq!(f.profiles["local"].per_page.get(), 100);
     assert!(f.profiles["local"].api_key.is_some());
     assert_eq!(
@@ -375,6 +378,8 @@ web_url = "https://x/{ticket}"
 base_url = "https://ok.example.com"
 web_url = "https://x/tickets"
 api_key_cmd = "exit 1"
+[profiles.b.aliases.fields.plan]
+type = "selct"
 [keys]
 quit = ""
 [[views]]
@@ -396,13 +401,14 @@ profile = "c"
         "profile 'b': web_url 'https://x/tickets' has no {number} or {id} placeholder",
         "api_key_cmd for profile 'b' failed (exit status: 1)",
         "[keys] quit: empty key",
+        "profile 'b': aliases.fields.plan: unknown type 'selct' (text, number, checkbox, select, multi_select, date, date_time)",
         "[[views]] 'v1': filter priority:urgnt: unknown priority 'urgnt' (low, normal, high, urgent)",
         "[[views]] 'v1': name used twice",
         "[[views]] 'v1': profile 'c' does not exist",
     ] {
         assert!(text.contains(wanted), "missing {wanted:?} in:\n{text}");
     }
-    assert_eq!(report.problems.len(), 10, "{text}");
+    assert_eq!(report.problems.len(), 11, "{text}");
     assert!(!report.is_ok());
     assert!(report.to_string().contains("problem: "));
 

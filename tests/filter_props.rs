@@ -218,3 +218,61 @@ fn is_empty_and_setters() {
     assert!(f.is_empty());
     assert_eq!(f.custom_fields, BTreeMap::new());
 }
+
+#[test]
+fn flags_parse_one_key_with_an_unsplit_value() {
+    use triage::filter::parse_key_value as kv;
+    assert_eq!(
+        kv("assignee", "Ana Lima").unwrap().assignee,
+        Some(AssigneeFilter::User(EntityRef::Name("Ana Lima".into())))
+    );
+    assert_eq!(
+        kv("assignee", " none ").unwrap().assignee,
+        Some(AssigneeFilter::Unassigned)
+    );
+    assert_eq!(kv("tag", "a,b c").unwrap().tags.len(), 2);
+    assert_eq!(
+        kv("field", "region=empty").unwrap().custom_fields["region"],
+        FieldValue::Empty
+    );
+    assert_eq!(
+        kv("created", ">today").unwrap().created_after,
+        Some(DateBound::Today)
+    );
+    assert_eq!(
+        kv("query", "\"refund policy\" -spam")
+            .unwrap()
+            .query
+            .as_deref(),
+        Some("\"refund policy\" -spam")
+    );
+    let e = kv("priority", "urgnt").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "urgnt: unknown priority 'urgnt' (low, normal, high, urgent)"
+    );
+    assert_eq!(e.span, 0..5);
+    assert!(
+        kv("colour", "red")
+            .unwrap_err()
+            .to_string()
+            .starts_with("unknown filter key 'colour'")
+    );
+    assert_eq!(
+        kv("status", "").unwrap_err().message,
+        "missing value for status"
+    );
+}
+
+#[test]
+fn merge_refines_a_filter() {
+    let mut f = parse("status:open priority:low tag:vip refund").unwrap();
+    f.merge(parse("status:open,waiting priority:urgent tag:billing tag:vip later").unwrap());
+    assert_eq!(
+        format(&f),
+        "status:open,waiting priority:urgent tag:vip tag:billing refund later"
+    );
+    let mut empty = TicketFilter::default();
+    empty.merge(f.clone());
+    assert_eq!(empty, f);
+}

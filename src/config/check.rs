@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use reqwest::Url;
 
+use crate::api::types::FieldType;
+
 use super::load::{LoadedConfig, load_with_env, locate};
 use super::model::{KeySpec, Profile};
 use super::profile::{API_KEY_ENV, BASE_URL_ENV, api_key, readable_key_warning};
@@ -119,6 +121,17 @@ fn check_profiles(
             && let Err(p) = check_web_url(t)
         {
             report.problems.push(format!("{who}: web_url {p}"));
+        }
+        // FieldType decodes leniently (a server may add types), so a typo in
+        // the file would otherwise pass silently.
+        for (key, alias) in &profile.aliases.fields {
+            if let FieldType::Other(t) = &alias.field_type {
+                let known: Vec<&str> = FieldType::KNOWN.iter().map(|t| t.as_str()).collect();
+                report.problems.push(format!(
+                    "{who}: aliases.fields.{key}: unknown type '{t}' ({})",
+                    known.join(", ")
+                ));
+            }
         }
         if profile.api_key_cmd.is_some() && profile.api_key.is_some() {
             report.notes.push(format!(

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::api::types::{PriorityLevel, StatusCategory};
 pub use query::{FilterError, MAX_CUSTOM_FIELDS};
 pub use resolve::{Aliases, FieldAlias, FieldSpec, NameKind, Resolver};
-pub use text::{ParseError, format, parse};
+pub use text::{ParseError, format, parse, parse_key_value};
 
 /// A reference to a named workspace entity (tag, inbox, user, field option):
 /// either its UUID, or a name resolved through the catalog at request time.
@@ -107,6 +107,53 @@ impl TicketFilter {
     /// True when the filter sets nothing: every ticket matches, default order.
     pub fn is_empty(&self) -> bool {
         *self == TicketFilter::default()
+    }
+
+    /// Combines `other` into this filter, as command-line flags refine a
+    /// `--filter` or a saved view: statuses and tags are added, custom
+    /// fields merged, search text appended, and every single value `other`
+    /// sets replaces this one's.
+    pub fn merge(&mut self, other: TicketFilter) {
+        let TicketFilter {
+            query,
+            statuses,
+            priority,
+            assignee,
+            inbox,
+            tags,
+            created_after,
+            created_before,
+            updated_after,
+            updated_before,
+            custom_fields,
+            sort,
+            order,
+        } = other;
+        self.query = match (self.query.take(), query) {
+            (Some(a), Some(b)) => Some(format!("{a} {b}")),
+            (a, b) => b.or(a),
+        };
+        for s in statuses {
+            self.add_status(s);
+        }
+        for t in tags {
+            self.add_tag(t);
+        }
+        self.custom_fields.extend(custom_fields);
+        fn replace<T>(slot: &mut Option<T>, new: Option<T>) {
+            if new.is_some() {
+                *slot = new;
+            }
+        }
+        replace(&mut self.priority, priority);
+        replace(&mut self.assignee, assignee);
+        replace(&mut self.inbox, inbox);
+        replace(&mut self.created_after, created_after);
+        replace(&mut self.created_before, created_before);
+        replace(&mut self.updated_after, updated_after);
+        replace(&mut self.updated_before, updated_before);
+        replace(&mut self.sort, sort);
+        replace(&mut self.order, order);
     }
 
     /// Adds a status category unless it is already there.

@@ -1,10 +1,4 @@
 //! [`TicketFilter`] → the query pairs of `GET /tickets` (CONTRACT.md §2).
-//!
-//! Pairs come out in one fixed order, so equal filters give equal URLs (and
-//! cache keys): `query`, `status`, `priority`, `assignee_id`, `inbox_id`,
-//! `tag_ids`, `created_after`, `created_before`, `updated_after`,
-//! `updated_before`, `custom_field_<key>` by key, `sort`, `order`.
-//! `page` and `per_page` are the client's to add.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use uuid::Uuid;
@@ -47,8 +41,16 @@ pub enum FilterError {
 }
 
 impl TicketFilter {
-    /// The exact query parameters of `GET /tickets` for this filter, in the
-    /// order documented on this module. Names resolve through `resolver`
+    /// The exact query parameters of `GET /tickets` for this filter.
+    ///
+    /// Pairs come out in one fixed order, so equal filters give equal URLs
+    /// (and cache keys): `query`, `status`, `priority`, `assignee_id`,
+    /// `inbox_id`, `tag_ids`, `created_after`, `created_before`,
+    /// `updated_after`, `updated_before`, `custom_field_<key>` by key,
+    /// `sort`, `order`. Unset parameters are left out; `page` and
+    /// `per_page` are the client's to add.
+    ///
+    /// Names resolve through `resolver`
     /// (a bare UUID in a name position is accepted as is); relative dates
     /// resolve against `now`. Instants are RFC 3339 UTC with a `Z`, to the
     /// second.

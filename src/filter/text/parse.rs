@@ -30,7 +30,45 @@ pub fn parse(input: &str) -> Result<TicketFilter, ParseError> {
     Ok(filter)
 }
 
-/// The four date slots, for "given twice" bookkeeping.
+/// Parses one `key` with its `value` as given separately, e.g. by a
+/// command-line flag (`--assignee "Ana Lima"`, `--tag a,b`,
+/// `--field plan=Enterprise`, `--created ">2026-11-01"`): the value is not
+/// split on whitespace, and keywords (`none`, `empty`, `today`) keep their
+/// meaning. For `query` the value is taken verbatim. Error spans are byte
+/// offsets in `value`.
+pub fn parse_key_value(key: &str, value: &str) -> Result<TicketFilter, ParseError> {
+    let key = key.trim().to_ascii_lowercase();
+    if !KEYS.contains(&key.as_str()) {
+        return Err(ParseError::new(
+            0..0,
+            "",
+            format!("unknown filter key '{key}' (keys: {})", KEYS.join(", ")),
+        ));
+    }
+    let mut p = Parser::default();
+    if key == "query" {
+        p.text_parts.push(value.to_string());
+    } else {
+        let start = value.len() - value.trim_start().len();
+        let trimmed = value.trim();
+        let token = Token {
+            text: trimmed,
+            span: start..start + trimmed.len(),
+        };
+        let mut v = ValueCursor::new(trimmed, start, trimmed);
+        if v.is_end() {
+            return Err(v.error(v.rest_span(), format!("missing value for {key}")));
+        }
+        p.keyed(&key, &token, &mut v)?;
+    }
+    let mut filter = p.filter;
+    if !p.text_parts.is_empty() {
+        filter.query = Some(p.text_parts.join(" "));
+    }
+    Ok(filter)
+}
+
+/// Single-valued keys, for "given twice" bookkeeping.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Slot {
     Priority,
