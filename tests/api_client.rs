@@ -663,6 +663,21 @@ async fn the_gate_blocks_every_request_until_cleared() {
 }
 
 #[tokio::test]
+async fn concurrent_429s_keep_the_later_instant() {
+    let server = MockServer::start().await;
+    mount(&server, "GET", "/tags", too_many(Some(3600))).await;
+    mount(&server, "GET", "/users", too_many(Some(10))).await;
+    let c = client(&server);
+    let (tags, users) = tokio::join!(c.tags(), c.users());
+    assert!(tags.unwrap_err().is_rate_limited());
+    assert!(users.unwrap_err().is_rate_limited());
+    assert_eq!(sent(&server).await, 2, "both were in flight");
+    let until = c.rate_limited_until().expect("gate closed");
+    let left = until - tokio::time::Instant::now();
+    assert!(left > Duration::from_secs(3590), "{left:?}");
+}
+
+#[tokio::test]
 async fn the_gate_opens_when_the_instant_passes() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -802,6 +817,27 @@ async fn redirects_stay_on_the_same_origin() {
     assert!(e.to_string().contains("another origin"), "{e}");
     assert_eq!(sent(&elsewhere).await, 0);
     assert_eq!(c.inboxes().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn redirect_loops_end() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        "GET",
+        "/tickets",
+        ResponseTemplate::new(302).insert_header("Location", p("/tickets").as_str()),
+    )
+    .await;
+    let mut o = options(&server);
+    o.max_get_retries = 0;
+    let e = ApiClient::new(o)
+        .unwrap()
+        .list_tickets(&[], 1, 25)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("too many redirects"), "{e}");
+    assert!(sent(&server).await <= 7, "{}", sent(&server).await);
 }
 
 // ---- the catalog ---------------------------------------------------------------------
