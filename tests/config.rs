@@ -249,6 +249,8 @@ fn base_url_precedence() {
     );
     assert_eq!(url(None, &e), "https://env.example.com");
     assert_eq!(url(None, &no_env), "https://work.example.com/api/v1");
+    let blank = env(&[("TRIAGE_BASE_URL", " ")]);
+    assert_eq!(url(Some(""), &blank), "https://work.example.com/api/v1");
 
     let c = load(&dir.file("d.toml", "[profiles.x]\napi_key = \"ixk_1\"\n"));
     let err = c
