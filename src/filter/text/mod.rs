@@ -77,7 +77,7 @@
 
 mod format;
 pub(crate) mod lex;
-mod parse;
+pub(crate) mod parse;
 
 use std::fmt;
 use std::ops::Range;
