@@ -431,6 +431,19 @@ profile = "c"
     );
     let report = config::check(Some(&ok), &env(&[("TRIAGE_API_KEY", "k")]));
     assert!(report.is_ok(), "{report}");
+
+    let cmd = dir.file(
+        "cmd.toml",
+        "[profiles.c]\nbase_url = \"https://x\"\napi_key_cmd = \"echo ixk_secret\"\n",
+    );
+    let report = config::check(Some(&cmd), &no_env);
+    assert!(report.is_ok(), "{report}");
+    let text = report.to_string();
+    assert!(
+        text.contains("note: profile 'c': API key from api_key_cmd (ran fine)"),
+        "{text}"
+    );
+    assert!(!text.contains("ixk_secret"));
 }
 
 #[cfg(unix)]
