@@ -78,6 +78,10 @@ fn the_example_file_loads_and_checks_clean() {
         triage::filter::parse(&v.filter).unwrap_or_else(|e| panic!("view {}: {e}", v.name));
     }
     assert_eq!(f.ui.truecolor, TrueColor::Auto);
+    assert_eq!(c.view("stale WAITING").unwrap().name, "Stale waiting");
+    assert!(c.view("nope").is_none());
+    assert_eq!(c.views_for(Some("acme")).len(), 3);
+    assert_eq!(c.views_for(Some("local")).len(), 2);
 
     // A private copy, with the key from the environment (the example's
     // api_key_cmd needs `pass`), has no problem at all.
