@@ -499,7 +499,11 @@ impl FieldMatch {
         match (self, stored) {
             (FieldMatch::Empty, v) => v.is_none(),
             (_, None) => false,
-            (FieldMatch::Text(want), Some(FieldValue::Text(s))) => s.trim().to_lowercase() == *want,
+            (FieldMatch::Text(want), Some(FieldValue::Text(s))) => s
+                .trim()
+                .chars()
+                .flat_map(char::to_lowercase)
+                .eq(want.chars()),
             (FieldMatch::Number(want), Some(FieldValue::Number(n))) => n == want,
             (FieldMatch::Checkbox(want), Some(FieldValue::Checkbox(b))) => b == want,
             (FieldMatch::Option(want), Some(FieldValue::Select(id))) => id == want,
