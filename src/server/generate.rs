@@ -234,6 +234,17 @@ fn catalog_fields<R: Rng + ?Sized>(rng: &mut R, inboxes: &[Inbox]) -> Vec<Ticket
     ]
 }
 
+/// Customer text is untrusted: about 1 ticket in 100 carries one of these,
+/// so the demo shows (and tests exercise) sanitizing on realistic data.
+const HOSTILE_SUBJECTS: &[&str] = &[
+    "\u{1b}[31mURGENT\u{1b}[0m: invoice overdue",
+    "Invoice attached: \u{202e}fdp.exe",
+    "Refund please\r\nBcc: everyone@example.com",
+    "Zero\u{200b}width\u{feff} joiners in my name",
+    "\u{9b}2J did my screen just clear?",
+    "Tab\tseparated\tsubject\u{7}",
+];
+
 const REGIONS: &[&str] = &["EU", "US-East", "US-West", "APAC", "LATAM", "Nordics"];
 
 fn field_value<R: Rng + ?Sized>(
@@ -418,10 +429,10 @@ pub fn generate(tickets: usize, seed: u64, now: DateTime<Utc>) -> Dataset {
             contacts.choose(&mut rng)
         };
 
-        let subject_template = if rng.random_bool(0.06) {
-            pick(&mut rng, &w.subjects_intl)
-        } else {
-            pick(&mut rng, &w.subjects)
+        let subject_template = match rng.random_range(0..100) {
+            0 => pick(&mut rng, HOSTILE_SUBJECTS),
+            1..7 => pick(&mut rng, &w.subjects_intl),
+            _ => pick(&mut rng, &w.subjects),
         };
         let subject = filled(&mut rng, &w, subject_template);
         let mut body = String::with_capacity(200);
@@ -626,6 +637,11 @@ mod tests {
             .count();
         assert!(waiting_with_reminder > 10);
         assert!(d.tickets.iter().any(|t| !t.subject.is_ascii()));
+        assert!(
+            d.tickets
+                .iter()
+                .any(|t| t.subject.chars().any(char::is_control))
+        );
         // Scoped fields only on tickets of their inboxes.
         for f in d.fields.iter().filter(|f| !f.inbox_ids.is_empty()) {
             assert!(

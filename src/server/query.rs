@@ -612,3 +612,140 @@ pub fn run_list(q: &ListQuery, data: &Dataset, index: &Index) -> ListPage {
         total,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::generate::generate;
+
+    fn data() -> Dataset {
+        let now = DateTime::parse_from_rfc3339("2026-11-20T12:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap();
+        generate(40, 3, now)
+    }
+
+    fn parse(q: &str, d: &Dataset) -> Result<ListQuery, Vec<String>> {
+        parse_list_query(&pairs(Some(q)), d).map_err(|e| e.into_iter().map(|d| d.field).collect())
+    }
+
+    #[test]
+    fn instants_accept_rfc3339_naive_and_plain_dates() {
+        let z = parse_instant("2026-11-01T10:00:00Z").unwrap();
+        assert_eq!(parse_instant("2026-11-01T12:00:00+02:00"), Some(z));
+        assert_eq!(parse_instant("2026-11-01T10:00:00"), Some(z));
+        assert_eq!(parse_instant("2026-11-01T10:00"), Some(z));
+        assert_eq!(
+            parse_instant("2026-11-01"),
+            Some(parse_instant("2026-11-01T00:00:00Z").unwrap())
+        );
+        for bad in ["", "yesterday", "2026-11-31", "2026-1-1", "1700000000"] {
+            assert_eq!(parse_instant(bad), None, "{bad}");
+        }
+        assert_eq!(parse_date("2026-02-29"), None);
+        assert!(parse_date("2028-02-29").is_some());
+    }
+
+    #[test]
+    fn defaults_and_empty_values() {
+        let d = data();
+        let q = parse("status=&query=&priority=", &d).unwrap();
+        assert_eq!(q, ListQuery::default());
+        assert_eq!(q.sort, SortKey::UpdatedAt);
+        assert_eq!(q.order, Order::Desc);
+        assert_eq!(
+            q.paging,
+            Paging {
+                page: 1,
+                per_page: 25
+            }
+        );
+    }
+
+    #[test]
+    fn query_beats_q() {
+        let d = data();
+        assert_eq!(
+            parse("q=a&query=b", &d).unwrap().search.as_deref(),
+            Some("b")
+        );
+        assert_eq!(parse("q=a", &d).unwrap().search.as_deref(), Some("a"));
+        assert_eq!(
+            parse("q=a&query=", &d).unwrap().search.as_deref(),
+            Some("a")
+        );
+    }
+
+    #[test]
+    fn every_error_is_collected_once() {
+        let d = data();
+        let fields = parse(
+            "status=open,nope,worse&priority=x&page=0&per_page=500&custom_field_x=1&custom_field_x=2&sort=a&order=b",
+            &d,
+        )
+        .unwrap_err();
+        assert_eq!(
+            fields,
+            vec![
+                "custom_field_x",
+                "status",
+                "status",
+                "priority",
+                "sort",
+                "order",
+                "page",
+                "per_page",
+                // Both duplicated and unknown: two distinct problems.
+                "custom_field_x"
+            ]
+        );
+    }
+
+    #[test]
+    fn custom_values_are_typed() {
+        let d = data();
+        let plan = d.field("plan").unwrap().clone();
+        let q = parse(&format!("custom_field_plan={}", plan.options[1].id), &d).unwrap();
+        assert_eq!(q.custom[0].matcher, FieldMatch::Option(plan.options[1].id));
+        let q = parse("custom_field_region=%20eu%20&custom_field_vip=false", &d).unwrap();
+        assert_eq!(q.custom[0].matcher, FieldMatch::Text("eu".into()));
+        assert_eq!(q.custom[1].matcher, FieldMatch::Checkbox(false));
+        let q = parse("custom_field_seats=12.5", &d).unwrap();
+        assert_eq!(q.custom[0].matcher, FieldMatch::Number(12.5));
+        assert!(parse("custom_field_seats=NaN", &d).is_err());
+        assert!(parse("custom_field_seats=inf", &d).is_err());
+        let q = parse("custom_field_renewal_date=__empty__", &d).unwrap();
+        assert_eq!(q.custom[0].matcher, FieldMatch::Empty);
+        assert!(!q.custom[0].inbox_ids.is_empty());
+    }
+
+    #[test]
+    fn text_matching_is_case_insensitive_equality() {
+        let m = FieldMatch::Text("eu".into());
+        assert!(m.matches(Some(&FieldValue::Text(" EU ".into()))));
+        assert!(!m.matches(Some(&FieldValue::Text("EU-West".into()))));
+        assert!(!m.matches(None));
+        assert!(FieldMatch::Empty.matches(None));
+    }
+
+    #[test]
+    fn empty_dataset_lists_nothing() {
+        let d = Dataset::default();
+        let index = Index::build(&d);
+        let q = ListQuery {
+            search: Some("refund".into()),
+            ..ListQuery::default()
+        };
+        assert_eq!(run_list(&q, &d, &index).total, 0);
+        assert_eq!(run_list(&ListQuery::default(), &d, &index).total, 0);
+    }
+
+    #[test]
+    fn huge_pages_do_not_overflow() {
+        let d = data();
+        let index = Index::build(&d);
+        let q = parse("page=18446744073709551615&per_page=100", &d).unwrap();
+        let page = run_list(&q, &d, &index);
+        assert_eq!((page.total, page.tickets.len()), (40, 0));
+    }
+}

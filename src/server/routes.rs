@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::errors::ApiError;
 use super::query::{pairs, parse_instant, parse_paging_pairs};
-use super::state::{Fault, ServerState};
+use super::state::{Fault, ServerState, Store};
 use super::{DEMO_KEY, DEMO_READONLY_KEY};
 use crate::api::types::{
     Envelope, ErrorDetail, PageMeta, PriorityLevel, StatusCategory, Ticket, TicketDetail,
@@ -188,10 +188,11 @@ fn ticket_not_found(id: &str) -> ApiError {
 }
 
 /// Position of a ticket by its path id; malformed ids are simply not found.
-fn position(state: &ServerState, id: &str) -> Result<usize, ApiError> {
+/// Looked up under the same lock guard as the use that follows, so a
+/// concurrent rebuild cannot shift positions in between.
+fn position(store: &Store, id: &str) -> Result<usize, ApiError> {
     let uuid = Uuid::parse_str(id).map_err(|_| ticket_not_found(id))?;
-    state
-        .read()
+    store
         .index
         .positions
         .get(&uuid)
@@ -200,12 +201,15 @@ fn position(state: &ServerState, id: &str) -> Result<usize, ApiError> {
 }
 
 async fn ticket(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    let pos = match position(&state, &id) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
+    let detail: Option<TicketDetail> = {
+        let store = state.read();
+        let pos = match position(&store, &id) {
+            Ok(p) => p,
+            Err(e) => return e.into_response(),
+        };
+        let d = &store.data;
+        d.tickets.get(pos).map(|t| d.to_detail(t))
     };
-    let detail: Option<TicketDetail> =
-        state.with_data(|d| d.tickets.get(pos).map(|t| d.to_detail(t)));
     match detail {
         Some(d) => json(Envelope {
             data: d,
@@ -220,16 +224,17 @@ async fn messages(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let pos = match position(&state, &id) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
     let paging = match parse_paging_pairs(&pairs(raw.as_deref())) {
         Ok(p) => p,
         Err(details) => return ApiError::BadRequest(details).into_response(),
     };
-    let page = state.with_data(|d| {
-        d.tickets.get(pos).map(|t| {
+    let page = {
+        let store = state.read();
+        let pos = match position(&store, &id) {
+            Ok(p) => p,
+            Err(e) => return e.into_response(),
+        };
+        store.data.tickets.get(pos).map(|t| {
             let skip = (paging.page - 1).saturating_mul(paging.per_page);
             let rows: Vec<_> = t
                 .messages
@@ -240,7 +245,7 @@ async fn messages(
                 .collect();
             (rows, t.messages.len() as u64)
         })
-    });
+    };
     match page {
         Some((rows, total)) => json(Envelope {
             data: rows,
@@ -298,10 +303,6 @@ async fn patch_ticket(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let pos = match position(&state, &id) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
     let obj = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Object(obj)) => obj,
         Ok(_) => {
@@ -315,6 +316,10 @@ async fn patch_ticket(
     };
     let now = state.clock();
     let mut store = state.write();
+    let pos = match position(&store, &id) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
     let data = &store.data;
     let mut errors = Vec::new();
     let uuid = |s: &str| Uuid::parse_str(s).map_err(|_| format!("'{s}' is not a valid UUID"));
