@@ -51,8 +51,8 @@ fn list_in_process(bencher: Bencher, query: &str) {
     });
 }
 
-#[divan::bench(args = QUERIES)]
-fn list_over_http(bencher: Bencher, query: &str) {
+/// A runtime serving the shared 100k state on a loopback port.
+fn serve() -> (tokio::runtime::Runtime, SocketAddr) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -69,6 +69,12 @@ fn list_over_http(bencher: Bencher, query: &str) {
         });
         addr
     });
+    (runtime, addr)
+}
+
+#[divan::bench(args = QUERIES)]
+fn list_over_http(bencher: Bencher, query: &str) {
+    let (runtime, addr) = serve();
     let client = reqwest::Client::new();
     let url = format!("http://{addr}/api/v1/tickets?{query}");
     bencher.bench(|| {
@@ -81,6 +87,30 @@ fn list_over_http(bencher: Bencher, query: &str) {
                 .expect("local server answers");
             assert!(response.status().is_success());
             response.bytes().await.map(|b| b.len()).unwrap_or(0)
+        })
+    });
+}
+
+/// A PATCH re-sorts the precomputed orders: what one triage action costs.
+#[divan::bench]
+fn patch_over_http(bencher: Bencher) {
+    let (runtime, addr) = serve();
+    let client = reqwest::Client::new();
+    let id = STATE.with_data(|d| d.tickets[d.tickets.len() / 2].id);
+    let url = format!("http://{addr}/api/v1/tickets/{id}");
+    let mut flip = false;
+    bencher.bench_local(|| {
+        flip = !flip;
+        let level = if flip { "urgent" } else { "low" };
+        runtime.block_on(async {
+            let response = client
+                .patch(&url)
+                .bearer_auth(DEMO_KEY)
+                .json(&serde_json::json!({ "priority": level }))
+                .send()
+                .await
+                .expect("local server answers");
+            assert!(response.status().is_success());
         })
     });
 }

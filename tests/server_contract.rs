@@ -1070,7 +1070,7 @@ async fn patch_changes_what_later_lists_show() {
             DEMO_KEY,
             t.id,
             json!({"status": "pending", "priority_id": Uuid::from_u128(9), "assignee_id": "x",
-                   "remind_at": "later"}),
+                   "remind_at": "later", "subject": "renamed"}),
         )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
@@ -1083,7 +1083,13 @@ async fn patch_changes_what_later_lists_show() {
     fields.sort();
     assert_eq!(
         fields,
-        vec!["assignee_id", "priority_id", "remind_at", "status"]
+        vec![
+            "assignee_id",
+            "priority_id",
+            "remind_at",
+            "status",
+            "subject"
+        ]
     );
     assert_eq!(api.handle.with_data(|d| d.ticket(t.id).cloned()), before);
 

@@ -296,6 +296,18 @@ fn nullable<T>(
     }
 }
 
+/// The body's allowed fields (the OpenAPI schema has
+/// `additionalProperties: false`).
+const PATCHABLE: &[&str] = &[
+    "status",
+    "status_id",
+    "priority",
+    "priority_id",
+    "assignee_id",
+    "remind_at",
+    "remind_transition_status_id",
+];
+
 /// Applies a PATCH body: every field validated (all errors reported), then
 /// written at once, so a 400 leaves the ticket untouched.
 async fn patch_ticket(
@@ -321,7 +333,11 @@ async fn patch_ticket(
         Err(e) => return e.into_response(),
     };
     let data = &store.data;
-    let mut errors = Vec::new();
+    let mut errors: Vec<ErrorDetail> = obj
+        .keys()
+        .filter(|k| !PATCHABLE.contains(&k.as_str()))
+        .map(|k| bad(k, "not a field that can be changed"))
+        .collect();
     let uuid = |s: &str| Uuid::parse_str(s).map_err(|_| format!("'{s}' is not a valid UUID"));
 
     let status_by_id = match nullable(&obj, "status_id", &mut errors, uuid) {
