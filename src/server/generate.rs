@@ -268,6 +268,9 @@ fn field_value<R: Rng + ?Sized>(
         FieldType::Checkbox => FieldValue::Checkbox(rng.random_bool(0.2)),
         FieldType::Select => FieldValue::Select(f.options.choose(rng)?.id),
         FieldType::MultiSelect => {
+            if f.options.is_empty() {
+                return None;
+            }
             let n = rng.random_range(1..=f.options.len().min(3));
             let mut ids: Vec<Uuid> = f.options.sample(rng, n).map(|o| o.id).collect();
             ids.sort();

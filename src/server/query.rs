@@ -517,37 +517,63 @@ impl FieldMatch {
 }
 
 impl CustomCondition {
+    /// Straight from the record (the index keeps the same data in columns).
     pub fn matches(&self, t: &ServerTicket) -> bool {
-        if !self.inbox_ids.is_empty() && !self.inbox_ids.contains(&t.inbox_id) {
+        self.matches_parts(t.inbox_id, t.custom_fields.get(&self.key))
+    }
+
+    fn matches_parts(&self, inbox: Uuid, value: Option<&FieldValue>) -> bool {
+        if !self.inbox_ids.is_empty() && !self.inbox_ids.contains(&inbox) {
             return false;
         }
-        self.matcher.matches(t.custom_fields.get(&self.key))
+        self.matcher.matches(value)
     }
 }
 
 impl ListQuery {
-    /// Every condition except status, priority and search (which the index
-    /// answers from columns), on the ticket record.
-    fn record_matches(&self, t: &ServerTicket) -> bool {
-        if self.inbox_id.is_some_and(|id| t.inbox_id != id) {
+    /// Every condition except search, for the ticket at `p` (a valid
+    /// position). Reads the index's columns, contiguous and cheap to scan,
+    /// and touches the ticket record only for tags.
+    fn matches_at(&self, p: usize, index: &Index, data: &Dataset) -> bool {
+        let c = &index.columns;
+        if self.category_mask != 0 && c.category_bits[p] & self.category_mask == 0 {
+            return false;
+        }
+        if self.priority_rank.is_some_and(|r| c.priority_rank[p] != r) {
+            return false;
+        }
+        if self.inbox_id.is_some_and(|id| c.inbox[p] != id) {
             return false;
         }
         match &self.assignee {
-            Some(AssigneeFilter::Unassigned) if t.assignee_id.is_some() => return false,
-            Some(AssigneeFilter::User(id)) if t.assignee_id != Some(*id) => return false,
+            Some(AssigneeFilter::Unassigned) if c.assignee[p].is_some() => return false,
+            Some(AssigneeFilter::User(id)) if c.assignee[p] != Some(*id) => return false,
             _ => {}
         }
-        if !self.tag_ids.iter().all(|id| t.tag_ids.contains(id)) {
-            return false;
-        }
-        if self.created_after.is_some_and(|b| t.created_at < b)
-            || self.created_before.is_some_and(|b| t.created_at >= b)
-            || self.updated_after.is_some_and(|b| t.updated_at < b)
-            || self.updated_before.is_some_and(|b| t.updated_at >= b)
+        let (created, updated) = (c.created[p], c.updated[p]);
+        if self.created_after.is_some_and(|b| created < b)
+            || self.created_before.is_some_and(|b| created >= b)
+            || self.updated_after.is_some_and(|b| updated < b)
+            || self.updated_before.is_some_and(|b| updated >= b)
         {
             return false;
         }
-        self.custom.iter().all(|c| c.matches(t))
+        let custom_ok = self.custom.iter().all(|cond| {
+            let value = index
+                .custom
+                .get(&cond.key)
+                .and_then(|col| col.get(p))
+                .and_then(Option::as_ref);
+            cond.matches_parts(c.inbox[p], value)
+        });
+        if !custom_ok {
+            return false;
+        }
+        self.tag_ids.is_empty()
+            || data
+                .tickets
+                .get(p)
+                .is_some_and(|t| self.tag_ids.iter().all(|id| t.tag_ids.contains(id)))
     }
 }
 
@@ -570,35 +596,29 @@ pub fn run_list(q: &ListQuery, data: &Dataset, index: &Index) -> ListPage {
         SortKey::UpdatedAt => &index.by_updated,
         SortKey::Priority => &index.by_priority,
     };
-    let skip = (q.paging.page - 1).saturating_mul(q.paging.per_page);
+    let skip = q
+        .paging
+        .page
+        .saturating_sub(1)
+        .saturating_mul(q.paging.per_page);
     let take = q.paging.per_page;
     let mut total: u64 = 0;
     let mut page = Vec::new();
+    let rows = index.columns.len().min(data.tickets.len());
     let mut visit = |pos: u32| {
         let p = pos as usize;
-        if hits
-            .as_ref()
-            .is_some_and(|h| !h.get(p).copied().unwrap_or(false))
+        if p >= rows
+            || hits
+                .as_ref()
+                .is_some_and(|h| !h.get(p).copied().unwrap_or(false))
+            || !q.matches_at(p, index, data)
         {
             return;
         }
-        if q.category_mask != 0
-            && index.category_bits.get(p).copied().unwrap_or(0) & q.category_mask == 0
+        if total >= skip
+            && total < skip.saturating_add(take)
+            && let Some(t) = data.tickets.get(p)
         {
-            return;
-        }
-        if q.priority_rank
-            .is_some_and(|r| index.priority_rank.get(p).copied() != Some(r))
-        {
-            return;
-        }
-        let Some(t) = data.tickets.get(p) else {
-            return;
-        };
-        if !q.record_matches(t) {
-            return;
-        }
-        if total >= skip && total < skip.saturating_add(take) {
             page.push(data.to_wire(t));
         }
         total += 1;

@@ -102,6 +102,14 @@ fn fault_response(fault: Fault) -> Response {
     }
 }
 
+/// Order matters and is part of the server's behaviour:
+/// 1. every request is counted and delayed by `latency`;
+/// 2. an injected fault answers before anything else (tests use it to
+///    script 429s and 5xx pages regardless of key or route);
+/// 3. a missing or unknown key is 401, even without entitlement, since the
+///    key is what names the workspace;
+/// 4. a workspace without API access is 403 `forbidden` for every key;
+/// 5. then the key's rate budget, then the read-only scope on writes.
 async fn gate(State(state): State<Shared>, request: Request, next: Next) -> Response {
     state.count_request();
     let latency = state.config.latency;
@@ -235,7 +243,10 @@ async fn messages(
             Err(e) => return e.into_response(),
         };
         store.data.tickets.get(pos).map(|t| {
-            let skip = (paging.page - 1).saturating_mul(paging.per_page);
+            let skip = paging
+                .page
+                .saturating_sub(1)
+                .saturating_mul(paging.per_page);
             let rows: Vec<_> = t
                 .messages
                 .iter()
@@ -473,7 +484,7 @@ async fn patch_ticket(
     }
     t.updated_at = now.max(t.updated_at);
     let wire: Ticket = store.data.to_wire(&store.data.tickets[pos]);
-    store.index.refresh_columns(&store.data);
+    store.index.ticket_changed(&store.data, pos);
     json(Envelope {
         data: wire,
         meta: None,
