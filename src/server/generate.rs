@@ -153,11 +153,11 @@ fn catalog_priorities<R: Rng + ?Sized>(rng: &mut R) -> Vec<Priority> {
 fn catalog_tags<R: Rng + ?Sized>(rng: &mut R) -> Vec<Tag> {
     rows(include_str!("../../assets/data/tags.txt"))
         .into_iter()
-        .filter(|r| r.len() >= 2)
+        .filter(|r| !r.is_empty())
         .map(|r| Tag {
             id: new_id(rng),
             name: r[0].to_string(),
-            color: Some(r[1].to_string()),
+            color: r.get(1).filter(|c| !c.is_empty()).map(|c| c.to_string()),
         })
         .collect()
 }

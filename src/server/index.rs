@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::data::{Dataset, FieldValue, ServerTicket};
-use super::search::{Atom, SEGMENT_BREAK, STOP, SearchQuery, TermId, Vocabulary};
+use super::search::{Atom, Literal, SEGMENT_BREAK, STOP, SearchQuery, TermId, Vocabulary};
 use crate::api::types::StatusCategory;
 
 /// Bit of a status category in [`Index::category_bits`]; 0 for a category
@@ -205,6 +205,16 @@ impl Index {
             .unwrap_or(&[])
     }
 
+    /// One literal at one ticket: terms through their postings, phrases by
+    /// scanning the ticket's tokens.
+    fn holds_at(&self, lit: &Literal, pos: u32) -> bool {
+        match &lit.atom {
+            Atom::Term(Some(id)) => self.posting(*id).binary_search(&pos).is_ok() != lit.negated,
+            Atom::Term(None) | Atom::Absent => lit.negated,
+            Atom::Phrase(_) => lit.holds_in(self.tokens_of(pos as usize)),
+        }
+    }
+
     /// The tickets matching `query`, as a membership bitmap over positions.
     /// Each OR clause starts from the intersection of its positive terms'
     /// postings (or every ticket when it has none) and verifies the rest
@@ -242,7 +252,7 @@ impl Index {
                     return;
                 }
                 if rest.iter().all(|l| l.binary_search(&pos).is_ok())
-                    && (!needs_verify || clause.iter().all(|l| l.holds_in(self.tokens_of(p))))
+                    && (!needs_verify || clause.iter().all(|l| self.holds_at(l, pos)))
                 {
                     hit[p] = true;
                 }
@@ -306,6 +316,33 @@ mod tests {
     use super::*;
     use crate::server::generate::generate;
     use chrono::Duration;
+
+    #[test]
+    fn indexed_search_agrees_with_scanning_every_ticket() {
+        let now = DateTime::parse_from_rfc3339("2026-11-20T12:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap();
+        let data = generate(400, 9, now);
+        let index = Index::build(&data);
+        for q in [
+            "refund",
+            "refund invoice",
+            "refund -invoice",
+            "-refund",
+            "\"cannot log\" or invoice -spam",
+            "\"the refund\" or crashes",
+            "screenshot or -error",
+            "zyzzyva or -zyzzyva",
+            "the",
+            "",
+        ] {
+            let parsed = SearchQuery::parse(q, &index.vocab);
+            let hits = index.search(&parsed);
+            for (pos, hit) in hits.iter().enumerate() {
+                assert_eq!(*hit, parsed.matches(index.tokens_of(pos)), "{q} at {pos}");
+            }
+        }
+    }
 
     #[test]
     fn a_patched_ticket_lands_where_a_rebuild_puts_it() {
