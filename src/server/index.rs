@@ -13,7 +13,7 @@ use super::data::{Dataset, FieldValue, ServerTicket};
 use super::search::{Atom, Literal, SEGMENT_BREAK, STOP, SearchQuery, TermId, Vocabulary};
 use crate::api::types::StatusCategory;
 
-/// Bit of a status category in [`Index::category_bits`]; 0 for a category
+/// Bit of a status category in [`Columns::category_bits`]; 0 for a category
 /// the server does not know, so no filter can select it by accident.
 pub fn category_bit(c: &StatusCategory) -> u8 {
     match c {
