@@ -760,6 +760,96 @@ mod tests {
         assert_eq!(run_list(&ListQuery::default(), &d, &index).total, 0);
     }
 
+    fn shared() -> &'static (Dataset, Index) {
+        static SHARED: std::sync::OnceLock<(Dataset, Index)> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| {
+            let d = data();
+            let index = Index::build(&d);
+            (d, index)
+        })
+    }
+
+    fn param_name() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let mut names: Vec<String> = KNOWN.iter().map(|s| s.to_string()).collect();
+        for key in [
+            "plan",
+            "region",
+            "seats",
+            "vip",
+            "affected_areas",
+            "renewal_date",
+        ] {
+            names.push(format!("{CUSTOM_PREFIX}{key}"));
+        }
+        names.push(format!("{CUSTOM_PREFIX}incident_started_at"));
+        prop_oneof![
+            4 => proptest::sample::select(names),
+            1 => "\\PC{0,12}",
+        ]
+    }
+
+    fn param_value() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "\\PC{0,24}",
+            Just(EMPTY.to_string()),
+            Just(UNASSIGNED.to_string()),
+            "[0-9a-f-]{30,40}",
+            "-?[0-9]{1,25}",
+            "(open|waiting|bogus|,){0,4}",
+            "20[0-9]{2}-[01][0-9]-[0-3][0-9](T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z)?",
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_parameters_answer_or_explain_without_panicking(
+            params in proptest::collection::vec((param_name(), param_value()), 0..8)
+        ) {
+            let (d, index) = shared();
+            let raw: String = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(params.iter())
+                .finish();
+            match parse_list_query(&pairs(Some(&raw)), d) {
+                Ok(q) => {
+                    let page = run_list(&q, d, index);
+                    proptest::prop_assert!(page.tickets.len() as u64 <= q.paging.per_page);
+                    proptest::prop_assert!(page.total <= d.tickets.len() as u64);
+                }
+                Err(details) => proptest::prop_assert!(!details.is_empty()),
+            }
+        }
+
+        #[test]
+        fn any_raw_query_string_is_handled(raw in "\\PC{0,80}") {
+            let (d, index) = shared();
+            if let Ok(q) = parse_list_query(&pairs(Some(&raw)), d) {
+                let _ = run_list(&q, d, index);
+            }
+        }
+
+        #[test]
+        fn any_search_text_is_a_query(text in "\\PC{0,60}") {
+            let (_, index) = shared();
+            let q = SearchQuery::parse(&text, &index.vocab);
+            let _ = index.search(&q);
+        }
+    }
+
+    #[test]
+    fn an_empty_workspace_serves_empty_pages() {
+        let state = crate::server::ServerState::new(crate::server::ServerConfig {
+            tickets: 0,
+            ..crate::server::ServerConfig::default()
+        });
+        let page = state
+            .list_tickets(Some("query=refund&sort=priority"))
+            .unwrap();
+        assert!(page.data.is_empty());
+        assert_eq!(page.meta.map(|m| m.total), Some(0));
+    }
+
     #[test]
     fn huge_pages_do_not_overflow() {
         let d = data();
