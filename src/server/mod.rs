@@ -20,6 +20,7 @@ pub mod data;
 pub mod errors;
 pub mod generate;
 pub mod index;
+mod patch;
 pub mod query;
 mod routes;
 pub mod search;

@@ -192,7 +192,7 @@ pub fn parse_uuid(field: &str, value: &str, errors: &mut Vec<ErrorDetail>) -> Op
 }
 
 /// Echoes user input in messages without letting a huge value bloat them.
-fn clip(value: &str) -> String {
+pub(crate) fn clip(value: &str) -> String {
     const MAX: usize = 64;
     if value.chars().count() <= MAX {
         value.to_string()
