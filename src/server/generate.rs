@@ -450,7 +450,10 @@ pub fn generate(tickets: usize, seed: u64, now: DateTime<Utc>) -> Dataset {
         // Activity runs from creation to the last update.
         let life = (ago - 60).max(60);
         let updated_after_create = rng.random_range(60..=life.max(61));
-        let updated_at = (created_at + Duration::seconds(updated_after_create)).min(now);
+        // Strictly before `now`: the server's clock starts at `now`, so a
+        // ticket changed through the API is always the most recently updated.
+        let updated_at =
+            (created_at + Duration::seconds(updated_after_create)).min(now - Duration::minutes(1));
         let message_count = rng.random_range(1..=6usize);
         let step = (updated_at - created_at).num_seconds().max(1) / message_count as i64;
         let mut messages = Vec::with_capacity(message_count);
@@ -624,7 +627,7 @@ mod tests {
         let unassigned = d.tickets.iter().filter(|t| t.assignee_id.is_none()).count();
         assert!((20..80).contains(&unassigned), "{unassigned}");
         for t in &d.tickets {
-            assert!(t.created_at <= t.updated_at && t.updated_at <= n);
+            assert!(t.created_at <= t.updated_at && t.updated_at < n);
             assert!(t.created_at >= n - Duration::days(90));
             assert!((1..=6).contains(&t.messages.len()));
             assert!(
