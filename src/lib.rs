@@ -6,6 +6,7 @@
 //! - `server` is the local helpdesk used by `triage serve`, the demo and tests.
 
 pub mod api;
+pub mod app;
 pub mod filter;
 pub mod server;
 pub mod text;
