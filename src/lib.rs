@@ -10,3 +10,4 @@ pub mod app;
 pub mod filter;
 pub mod server;
 pub mod text;
+pub mod ui;
