@@ -9,12 +9,14 @@ pub mod cache;
 pub mod keymap;
 pub mod layout;
 pub mod msg;
+pub mod runtime;
 pub mod source;
 pub mod state;
 pub mod update;
 
 pub use keymap::{Action, Keymap, KeymapError};
 pub use msg::{Effect, Msg};
+pub use runtime::{RunContext, run};
 pub use source::{Directory, FetchError, NameTable, NoNames, TicketPage, TicketSource};
 pub use state::State;
 pub use update::{next_wake, update};

@@ -21,7 +21,8 @@ pub enum Msg {
     },
     DetailLoaded {
         generation: u64,
-        result: Result<TicketDetail, FetchError>,
+        /// Boxed: a detail is big, and messages move by value.
+        result: Result<Box<TicketDetail>, FetchError>,
     },
     MessagesLoaded {
         generation: u64,

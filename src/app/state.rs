@@ -249,9 +249,19 @@ impl State {
         Areas::compute(self.size, self.detail.is_some(), self.rate_limit.is_some())
     }
 
+    /// The filter with sort and order spelled out, so that "default" and
+    /// an explicit default are the same query for the cache.
+    pub fn query_filter(&self) -> TicketFilter {
+        TicketFilter {
+            sort: Some(self.sort()),
+            order: Some(self.order()),
+            ..self.filter.clone()
+        }
+    }
+
     pub fn key(&self, page: u64) -> PageKey {
         PageKey {
-            filter: self.filter.clone(),
+            filter: self.query_filter(),
             per_page: self.per_page,
             page,
         }

@@ -48,6 +48,7 @@ pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
             result,
         } => on_page(state, generation, page, result, now, &mut fx),
         Msg::DetailLoaded { generation, result } => {
+            let result = result.map(|detail| *detail);
             if let Some(loadable) = part_loaded(state, generation, result) {
                 if let (Some(d), Loadable::Loaded(detail)) = (state.detail.as_mut(), &loadable) {
                     // The fresher row replaces the list's copy.
@@ -370,7 +371,8 @@ fn show_page(state: &mut State, page: u64, landing: Landing, now: Instant, fx: &
         prefetch(state, fx);
     } else {
         state.table = TablePane::Loading { page: state.page };
-        state.loading_since = Some(now);
+        // While rate limited the banner counts down instead of a spinner.
+        state.loading_since = state.rate_limit.is_none().then_some(now);
         request_page(state, state.page, fx);
     }
 }
@@ -526,7 +528,7 @@ fn refresh(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
 
 /// Drops the current query's cached pages and fetches the current one again.
 fn reload_current(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
-    let filter = state.filter.clone();
+    let filter = state.query_filter();
     state.cache.remove_query(&filter, state.per_page);
     state.query_gen += 1;
     state.in_flight.clear();

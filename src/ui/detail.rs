@@ -32,11 +32,10 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
 
     let t = &pane.ticket;
     let title = format!(" #{} ", t.ticket_number);
-    let position = if max_scroll > 0 {
-        format!(" {}% ", scroll * 100 / max_scroll)
-    } else {
-        String::new()
-    };
+    let position = (scroll * 100)
+        .checked_div(max_scroll)
+        .map(|pct| format!(" {pct}% "))
+        .unwrap_or_default();
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(shown).block(
