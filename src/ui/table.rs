@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 use super::text::{fit, relative, time_left, width};
 use super::{RenderContext, spinner};
@@ -35,10 +35,10 @@ const MIN_SUBJECT: u16 = 16;
 /// gets too short.
 pub fn columns(visible: &[Ticket], names: &dyn Directory, total: u16) -> Columns {
     let (status_cap, priority_cap, assignee_cap) = match total {
-        160.. => (22, 14, 22),
-        120..=159 => (18, 12, 16),
-        100..=119 => (14, 10, 12),
-        _ => (12, 8, 10),
+        160.. => (24, 14, 22),
+        120..=159 => (20, 12, 16),
+        100..=119 => (16, 10, 12),
+        _ => (14, 8, 10),
     };
     let max_w = |f: &dyn Fn(&Ticket) -> usize| visible.iter().map(f).max().unwrap_or(0);
     let number = max_w(&|t| width(&format!("#{}", t.ticket_number))).max(1) as u16;
@@ -163,7 +163,12 @@ fn draw_rows(
     let visible = &tickets[offset..end];
     let cols = columns(visible, state.names.as_ref(), area.width);
 
-    let mut header = vec!["#", "status", "priority", "subject"];
+    let priority_label = if cols.priority >= 8 {
+        "priority"
+    } else {
+        "prio"
+    };
+    let mut header = vec!["#", "status", priority_label, "subject"];
     let mut widths = vec![
         Constraint::Length(cols.number),
         Constraint::Length(cols.status),
@@ -186,7 +191,8 @@ fn draw_rows(
             .map(|h| Cell::from(Span::styled(h, theme.column_header()))),
     );
 
-    let rows = visible.iter().map(|t| {
+    let selected = state.selected.checked_sub(offset);
+    let rows = visible.iter().enumerate().map(|(i, t)| {
         let status_name = sanitize(&t.status_name);
         let status_name = if status_name.trim().is_empty() {
             t.status.as_str().to_string()
@@ -239,21 +245,17 @@ fn draw_rows(
                 .unwrap_or_default();
             cells.push(Cell::from(Span::styled(mark, theme.accent())));
         }
-        Row::new(cells)
+        let row = Row::new(cells);
+        if Some(i) == selected {
+            row.style(theme.selected_row())
+        } else {
+            row
+        }
     });
 
-    let mut table_state = TableState::default().with_selected(
-        state
-            .selected
-            .checked_sub(offset)
-            .filter(|i| *i < visible.len()),
-    );
-    frame.render_stateful_widget(
-        Table::new(rows, widths)
-            .header(header)
-            .column_spacing(1)
-            .row_highlight_style(theme.selected_row()),
-        area,
-        &mut table_state,
-    );
+    // The cursor is the row's own style, drawn under its cells, so colored
+    // badges keep their color on the selected row (a highlight style would
+    // be painted over them).
+    let table = Table::new(rows, widths).header(header).column_spacing(1);
+    frame.render_widget(table, area);
 }
