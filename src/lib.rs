@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod app;
+pub mod config;
 pub mod filter;
 pub mod server;
 pub mod text;

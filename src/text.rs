@@ -81,9 +81,28 @@ pub fn excerpt(s: &str, max_chars: usize) -> String {
     out
 }
 
+/// A countdown as a clock: `m:ss`, or `h:mm:ss` from an hour on.
+pub fn clock(total_secs: u64) -> String {
+    let (h, m, s) = (total_secs / 3600, total_secs / 60 % 60, total_secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clock_switches_to_hours() {
+        assert_eq!(clock(0), "0:00");
+        assert_eq!(clock(42), "0:42");
+        assert_eq!(clock(3599), "59:59");
+        assert_eq!(clock(3600), "1:00:00");
+        assert_eq!(clock(7384), "2:03:04");
+    }
 
     #[test]
     fn plain_text_is_borrowed() {

@@ -127,7 +127,7 @@ async fn narrow_80x24() {
     let end = line[start..].find('…').expect("cut with an ellipsis") + start + '…'.len_utf8();
     let shown = unicode_width::UnicodeWidthStr::width(&line[start..end]);
     let rows = state.areas().table_rows();
-    let cols = triage::ui::table::columns(&state.table.tickets()[..rows], &names(), 80);
+    let cols = triage::ui::table::columns(&state.table.tickets()[..rows], &names(), 80, true);
     let subject = usize::from(cols.subject);
     // Exactly the column, or one less when a wide character would straddle it.
     assert!(

@@ -332,7 +332,7 @@ impl Keymap {
                 .iter()
                 .map(|s| Key::parse(s))
                 .collect::<Result<Vec<_>, _>>()?;
-            if keys.contains(&CTRL_C) {
+            if keys.contains(&CTRL_C) && action != Action::Quit {
                 return Err(KeymapError::Reserved(action.name()));
             }
             if let Some(slot) = map.bindings.iter_mut().find(|(a, _)| *a == action) {
@@ -341,6 +341,20 @@ impl Keymap {
         }
         map.check_conflicts()?;
         Ok(map)
+    }
+
+    /// Defaults with the config file's `[keys]` table applied.
+    pub fn from_config(
+        keys: &BTreeMap<String, crate::config::KeySpec>,
+    ) -> Result<Keymap, KeymapError> {
+        let overrides = keys
+            .iter()
+            .map(|(action, spec)| {
+                let keys = spec.keys().into_iter().map(str::to_string).collect();
+                (action.clone(), keys)
+            })
+            .collect();
+        Keymap::with_overrides(&overrides)
     }
 
     fn check_conflicts(&self) -> Result<(), KeymapError> {

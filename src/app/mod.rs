@@ -5,6 +5,7 @@
 //! that touches the terminal, the clock and the network (through
 //! [`TicketSource`]).
 
+pub mod api_source;
 pub mod cache;
 pub mod keymap;
 pub mod layout;
@@ -14,6 +15,7 @@ pub mod source;
 pub mod state;
 pub mod update;
 
+pub use api_source::ApiSource;
 pub use keymap::{Action, Keymap, KeymapError};
 pub use msg::{Effect, Msg};
 pub use runtime::{RunContext, run};

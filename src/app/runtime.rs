@@ -48,8 +48,11 @@ pub struct RunContext<S: TicketSource> {
     pub keymap: Keymap,
     /// `web_url` template (`{number}`, `{id}`); `None` hides `o`.
     pub web_url: Option<String>,
-    /// `None`: detect once from `NO_COLOR` / `COLORTERM`.
+    /// `None`: detect once from `NO_COLOR` / `COLORTERM` (see
+    /// `ColorMode::from_env_with` to apply `[ui] truecolor`).
     pub color: Option<ColorMode>,
+    /// `[ui] relative_times`.
+    pub relative_times: bool,
 }
 
 impl<S: TicketSource> RunContext<S> {
@@ -64,6 +67,7 @@ impl<S: TicketSource> RunContext<S> {
             keymap: Keymap::default(),
             web_url: None,
             color: None,
+            relative_times: true,
         }
     }
 }
@@ -122,6 +126,7 @@ pub async fn run<S: TicketSource>(ctx: RunContext<S>) -> anyhow::Result<()> {
     let mut state = State::new(ctx.scope, ctx.filter, ctx.per_page, ctx.keymap)
         .with_names(ctx.names)
         .with_web_url(ctx.web_url);
+    state.relative_times = ctx.relative_times;
     let source = ctx.source;
 
     let (panic_tx, mut panic_rx) = unbounded_channel::<()>();

@@ -26,8 +26,6 @@ pub struct Scope {
     pub workspace: String,
     /// Name of the saved view, `None` for a custom filter.
     pub view: Option<String>,
-    /// The filter in its text form, as shown in the header.
-    pub filter_text: String,
 }
 
 impl Scope {
@@ -193,6 +191,8 @@ pub struct State {
     pub keymap: Keymap,
     /// `web_url` template with `{number}` / `{id}`; `o` is hidden without it.
     pub web_url: Option<String>,
+    /// `[ui] relative_times`: "5m" (true) or "11-29 10:46" (false).
+    pub relative_times: bool,
     pub names: Arc<dyn Directory>,
     /// Something visible changed since the last draw.
     pub dirty: bool,
@@ -222,6 +222,7 @@ impl State {
             size: Rect::new(0, 0, 80, 24),
             keymap,
             web_url: None,
+            relative_times: true,
             names: Arc::new(NoNames),
             dirty: true,
         }

@@ -103,7 +103,10 @@ pub fn next_wake(state: &State, now: Instant, wall: DateTime<Utc>) -> Option<Ins
     if state.loading_since.is_some() || detail_loading(state) {
         at(now + SPINNER_FRAME);
     }
-    let relative_times_shown = !state.table.tickets().is_empty() || state.detail.is_some();
+    // Reminder marks count down even with absolute "updated" times.
+    let relative_times_shown = state.detail.is_some()
+        || (state.relative_times && !state.table.tickets().is_empty())
+        || state.table.tickets().iter().any(|t| t.remind_at.is_some());
     if relative_times_shown {
         let into_minute = wall.timestamp_millis().rem_euclid(60_000) as u64;
         at(now + Duration::from_millis(60_000 - into_minute));

@@ -29,12 +29,47 @@ impl FieldSpec {
     }
 }
 
+/// The kinds of named entity a filter refers to, for lookups and messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NameKind {
+    Tag,
+    Inbox,
+    User,
+}
+
+impl NameKind {
+    /// The word used in messages: "unknown tag 'x'".
+    pub fn noun(self) -> &'static str {
+        match self {
+            NameKind::Tag => "tag",
+            NameKind::Inbox => "inbox",
+            NameKind::User => "user",
+        }
+    }
+}
+
 /// Name lookups. Names match case-insensitively; `None` means unknown.
 pub trait Resolver {
     fn tag_id(&self, name: &str) -> Option<Uuid>;
     fn inbox_id(&self, name: &str) -> Option<Uuid>;
     fn user_id(&self, name: &str) -> Option<Uuid>;
     fn field(&self, key: &str) -> Option<FieldSpec>;
+
+    /// Every name this resolver knows for `kind`, for "unknown tag 'x'
+    /// (known: …)" messages and completion. Empty when it cannot tell.
+    fn known_names(&self, kind: NameKind) -> Vec<String> {
+        let _ = kind;
+        Vec::new()
+    }
+
+    /// Looks a name up by kind; the one entry point the query builder uses.
+    fn id_of(&self, kind: NameKind, name: &str) -> Option<Uuid> {
+        match kind {
+            NameKind::Tag => self.tag_id(name),
+            NameKind::Inbox => self.inbox_id(name),
+            NameKind::User => self.user_id(name),
+        }
+    }
 }
 
 /// Names from the `[aliases]` tables of the config file, for servers that
@@ -76,6 +111,14 @@ impl Resolver for Aliases {
     }
     fn user_id(&self, name: &str) -> Option<Uuid> {
         lookup(&self.users, name)
+    }
+    fn known_names(&self, kind: NameKind) -> Vec<String> {
+        let map = match kind {
+            NameKind::Tag => &self.tags,
+            NameKind::Inbox => &self.inboxes,
+            NameKind::User => &self.users,
+        };
+        map.keys().cloned().collect()
     }
     fn field(&self, key: &str) -> Option<FieldSpec> {
         self.fields.get(key).map(|a| FieldSpec {

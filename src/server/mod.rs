@@ -1,1 +1,191 @@
 //! The local helpdesk server (axum) and its generated data.
+//!
+//! A faithful implementation of `shared/api/CONTRACT.md`, used by
+//! `triage serve`, the in-process demo and every test. Start one with
+//! [`spawn`]; the [`ServerHandle`] gives tests the base URL, read and write
+//! access to the data, fault injection and a request counter.
+//!
+//! Where the contract leaves room, the readings chosen are documented in
+//! [`query`] (parameters, bounds, sorting, custom fields) and [`search`]
+//! (full-text). The ticket's subject, body and message bodies are searched
+//! as one document.
+
+pub mod data;
+pub mod errors;
+pub mod generate;
+pub mod index;
+pub mod query;
+mod routes;
+pub mod search;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use data::{Contact, Dataset, FieldValue, ServerMessage, ServerTicket};
+pub use routes::router;
+pub use state::ServerState;
+
+/// The demo workspace's read-write key.
+pub const DEMO_KEY: &str = "ixk_demo_readwrite_0123456789";
+/// The demo workspace's read-only key: 403 `insufficient_scope` on writes.
+pub const DEMO_READONLY_KEY: &str = "ixk_demo_readonly_9876543210";
+
+/// Requests allowed per key in each window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateBudget {
+    pub requests: u32,
+    pub per: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub tickets: usize,
+    /// Same seed, same `now`, same count: same data.
+    pub seed: u64,
+    /// Anchor of generated timestamps (spread over the 90 days before it)
+    /// and of the server's clock (PATCH stamps `now + uptime`).
+    pub now: DateTime<Utc>,
+    pub rate_limit: Option<RateBudget>,
+    /// Added to every response.
+    pub latency: Duration,
+    /// `false`: a workspace without API entitlement, 403 on everything.
+    pub api_access: bool,
+    /// `false`: every companion endpoint of CONTRACT.md §6 answers 404.
+    pub companion_endpoints: bool,
+}
+
+impl Default for ServerConfig {
+    /// 500 tickets from a fixed seed, anchored at the current time, no rate
+    /// limit, no latency, full access.
+    fn default() -> Self {
+        ServerConfig {
+            tickets: 500,
+            seed: 0x7121_a6e5,
+            now: Utc::now(),
+            rate_limit: None,
+            latency: Duration::ZERO,
+            api_access: true,
+            companion_endpoints: true,
+        }
+    }
+}
+
+/// The next `times` requests (any key, any route) answer 429 with exactly
+/// these retry signals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimitFault {
+    /// `retryAfter` in the body, in seconds; `None` leaves it out.
+    pub retry_after: Option<u64>,
+    /// `Retry-After` header, sent verbatim; `None` leaves it out.
+    pub retry_after_header: Option<String>,
+    pub times: u32,
+}
+
+/// A running server. Dropping it shuts the server down too.
+pub struct ServerHandle {
+    addr: SocketAddr,
+    state: Arc<ServerState>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    /// `http://127.0.0.1:PORT/api/v1`
+    pub fn base_url(&self) -> String {
+        format!("http://{}/api/v1", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn state(&self) -> &Arc<ServerState> {
+        &self.state
+    }
+
+    /// Reads the dataset under the lock.
+    pub fn with_data<R>(&self, f: impl FnOnce(&Dataset) -> R) -> R {
+        self.state.with_data(f)
+    }
+
+    /// A copy of the whole dataset.
+    pub fn data(&self) -> Dataset {
+        self.state.with_data(Dataset::clone)
+    }
+
+    /// Changes the dataset; the search index and orders are rebuilt after.
+    pub fn with_data_mut(&self, f: impl FnOnce(&mut Dataset)) {
+        self.state.with_data_mut(f)
+    }
+
+    pub fn inject_rate_limit(&self, fault: RateLimitFault) {
+        self.state.inject_rate_limit(fault)
+    }
+
+    /// The next `times` requests answer `status` with `body` verbatim
+    /// (content type guessed: JSON, HTML or plain text).
+    pub fn inject_status(&self, status: u16, body: String, times: u32) {
+        self.state.inject_status(status, body, times)
+    }
+
+    /// Requests received so far, whatever their outcome.
+    pub fn request_count(&self) -> u64 {
+        self.state.request_count()
+    }
+
+    /// Stops accepting, lets open requests finish (2 s at most), and waits.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(mut task) = self.task.take()
+            && tokio::time::timeout(Duration::from_secs(2), &mut task)
+                .await
+                .is_err()
+        {
+            task.abort();
+        }
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Generates the data, binds `addr` (use `127.0.0.1:0` in tests) and serves
+/// in a tokio task.
+pub async fn spawn(config: ServerConfig, addr: SocketAddr) -> std::io::Result<ServerHandle> {
+    // Generating and indexing 100 000 tickets takes a moment of CPU: keep it
+    // off the async workers.
+    let state = tokio::task::spawn_blocking(move || ServerState::new(config))
+        .await
+        .map_err(std::io::Error::other)?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let app = router(state.clone());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = stopped.await;
+        });
+        if let Err(e) = served.await {
+            tracing::warn!("local server stopped: {e}");
+        }
+    });
+    Ok(ServerHandle {
+        addr,
+        state,
+        stop: Some(stop),
+        task: Some(task),
+    })
+}

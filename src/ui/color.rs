@@ -5,6 +5,8 @@
 
 use ratatui::style::Color;
 
+use crate::config::TrueColor;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColorMode {
     TrueColor,
@@ -28,9 +30,23 @@ impl ColorMode {
 
     /// Reads the environment once (the runtime does this at start).
     pub fn from_env() -> ColorMode {
+        ColorMode::from_env_with(TrueColor::Auto)
+    }
+
+    /// Like [`ColorMode::from_env`], with `[ui] truecolor` from the config
+    /// overriding `COLORTERM` (`NO_COLOR` still wins).
+    pub fn from_env_with(preference: TrueColor) -> ColorMode {
         let no_color = std::env::var("NO_COLOR").ok();
         let colorterm = std::env::var("COLORTERM").ok();
-        ColorMode::detect(no_color.as_deref(), colorterm.as_deref())
+        ColorMode::detect(no_color.as_deref(), colorterm.as_deref()).with_preference(preference)
+    }
+
+    pub fn with_preference(self, preference: TrueColor) -> ColorMode {
+        match (self, preference) {
+            (ColorMode::NoColor, _) | (_, TrueColor::Auto) => self,
+            (_, TrueColor::Always) => ColorMode::TrueColor,
+            (_, TrueColor::Never) => ColorMode::Palette256,
+        }
     }
 
     pub fn color(self, rgb: Rgb) -> Option<Color> {
@@ -203,5 +219,12 @@ mod tests {
             ColorMode::TrueColor
         );
         assert_eq!(ColorMode::detect(None, None), ColorMode::Palette256);
+        let pal = ColorMode::Palette256;
+        assert_eq!(pal.with_preference(TrueColor::Always), ColorMode::TrueColor);
+        assert_eq!(ColorMode::TrueColor.with_preference(TrueColor::Never), pal);
+        assert_eq!(
+            ColorMode::NoColor.with_preference(TrueColor::Always),
+            ColorMode::NoColor
+        );
     }
 }

@@ -23,7 +23,9 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     title.push(Span::styled(" · ", theme.dim()));
     title.push(Span::styled(view.into_owned(), theme.accent()));
 
-    let filter = sanitize(&scope.filter_text);
+    // The filter as it is now (sort keys included), in its text form.
+    let text = state.filter.to_string();
+    let filter = sanitize(&text);
     let filter = if filter.trim().is_empty() {
         "(all tickets)".into()
     } else {

@@ -33,7 +33,12 @@ const MIN_SUBJECT: u16 = 16;
 /// columns with caps that tighten as the screen narrows; the subject takes
 /// what is left; the assignee and reminder columns go before the subject
 /// gets too short.
-pub fn columns(visible: &[Ticket], names: &dyn Directory, total: u16) -> Columns {
+pub fn columns(
+    visible: &[Ticket],
+    names: &dyn Directory,
+    total: u16,
+    relative_times: bool,
+) -> Columns {
     let (status_cap, priority_cap, assignee_cap) = match total {
         160.. => (24, 14, 22),
         120..=159 => (20, 12, 16),
@@ -46,7 +51,11 @@ pub fn columns(visible: &[Ticket], names: &dyn Directory, total: u16) -> Columns
         (max_w(&|t| width(&sanitize(&t.status_name)).max(1)) + 2).clamp(8, status_cap) as u16;
     let priority = max_w(&|t| width(&sanitize(&t.priority_name))).clamp(4, priority_cap) as u16;
     let assignee = max_w(&|t| width(&assignee_name(t, names))).clamp(8, assignee_cap) as u16;
-    let updated = if total >= 100 { 7 } else { 4 };
+    let updated = match (relative_times, total >= 100) {
+        (false, _) => 11,
+        (true, true) => 7,
+        (true, false) => 4,
+    };
     let any_reminder = visible.iter().any(|t| t.remind_at.is_some());
     let reminder = any_reminder.then_some(6u16);
 
@@ -161,7 +170,12 @@ fn draw_rows(
         .min(tickets.len().saturating_sub(rows_fit.max(1)));
     let end = (offset + rows_fit).min(tickets.len());
     let visible = &tickets[offset..end];
-    let cols = columns(visible, state.names.as_ref(), area.width);
+    let cols = columns(
+        visible,
+        state.names.as_ref(),
+        area.width,
+        state.relative_times,
+    );
 
     let priority_label = if cols.priority >= 8 {
         "priority"
@@ -180,16 +194,21 @@ fn draw_rows(
         widths.push(Constraint::Length(w));
     }
     header.push(if cols.updated >= 7 { "updated" } else { "upd" });
+    let header_updated_index = header.len() - 1;
     widths.push(Constraint::Length(cols.updated));
     if let Some(w) = cols.reminder {
         header.push("remind");
         widths.push(Constraint::Length(w));
     }
-    let header = Row::new(
-        header
-            .into_iter()
-            .map(|h| Cell::from(Span::styled(h, theme.column_header()))),
-    );
+    let header = Row::new(header.into_iter().enumerate().map(|(i, h)| {
+        let line = Line::styled(h, theme.column_header());
+        // "updated" sits over right-aligned values.
+        Cell::from(if i == header_updated_index {
+            line.alignment(Alignment::Right)
+        } else {
+            line
+        })
+    }));
 
     let selected = state.selected.checked_sub(offset);
     let rows = visible.iter().enumerate().map(|(i, t)| {
@@ -233,10 +252,11 @@ fn draw_rows(
                 style,
             )));
         }
-        let updated = t
-            .updated_at
-            .map(|u| relative(u, ctx.wall_now))
-            .unwrap_or_else(|| "—".into());
+        let updated = match t.updated_at {
+            Some(u) if state.relative_times => relative(u, ctx.wall_now),
+            Some(u) => u.format("%m-%d %H:%M").to_string(),
+            None => "—".into(),
+        };
         cells.push(Cell::from(Line::from(updated).alignment(Alignment::Right)));
         if cols.reminder.is_some() {
             let mark = t

@@ -106,12 +106,7 @@ fn span(secs: u64) -> String {
 /// Remaining time of a countdown, rounded up: "0:42", "12:05", "1:02:03".
 pub fn countdown(left: Duration) -> String {
     let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-    let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
+    crate::text::clock(secs)
 }
 
 #[cfg(test)]

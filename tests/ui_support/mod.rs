@@ -93,18 +93,24 @@ pub fn page_of(page: u64, per_page: u64, total: u64) -> TicketPage {
     }
 }
 
+/// The "Urgent" view's filter.
+pub fn filter() -> triage::filter::TicketFilter {
+    "status:open,waiting priority:urgent"
+        .parse()
+        .expect("valid filter")
+}
+
 pub fn scope() -> Scope {
     Scope {
         workspace: "acme (work)".into(),
         view: Some("Urgent".into()),
-        filter_text: "status:open,waiting priority:urgent".into(),
     }
 }
 
 /// A state of `w`×`h` showing page 1 of `total` tickets, `per_page` a page.
 pub fn loaded_state(w: u16, h: u16, per_page: u64, total: u64) -> State {
-    let mut state = State::new(scope(), Default::default(), per_page, Keymap::default())
-        .with_names(Arc::new(names()));
+    let mut state =
+        State::new(scope(), filter(), per_page, Keymap::default()).with_names(Arc::new(names()));
     let now = tokio::time::Instant::now();
     update(&mut state, Msg::Resize(w, h), now);
     update(&mut state, Msg::Start, now);

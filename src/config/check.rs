@@ -1,0 +1,267 @@
+//! `triage config check`: every problem found in the configuration, one
+//! line each, without stopping at the first.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use reqwest::Url;
+
+use crate::api::types::FieldType;
+
+use super::load::{LoadedConfig, load_with_env, locate};
+use super::model::{KeySpec, Profile};
+use super::profile::{API_KEY_ENV, BASE_URL_ENV, api_key, readable_key_warning};
+
+/// What `config check` found. `problems` make the check fail; `notes` are
+/// informational (where the file is, where the key comes from).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckReport {
+    pub path: Option<PathBuf>,
+    pub problems: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+impl fmt::Display for CheckReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for n in &self.notes {
+            writeln!(f, "note: {n}")?;
+        }
+        for p in &self.problems {
+            writeln!(f, "problem: {p}")?;
+        }
+        if self.is_ok() {
+            writeln!(f, "config ok")?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks the config that [`super::load`] would read. Runs each profile's
+/// `api_key_cmd` to see that it works (its output is never shown).
+pub fn check(explicit_path: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> CheckReport {
+    let mut report = CheckReport {
+        path: locate(explicit_path, env).map(|l| l.path),
+        ..CheckReport::default()
+    };
+    let config = match load_with_env(explicit_path, env) {
+        Ok(c) => c,
+        Err(e) => {
+            report.problems.push(e.to_string());
+            return report;
+        }
+    };
+    match (&report.path, config.exists) {
+        (Some(p), true) => report.notes.push(format!("config file: {}", p.display())),
+        (Some(p), false) => report.notes.push(format!(
+            "no config file at {} (defaults in use)",
+            p.display()
+        )),
+        (None, _) => report
+            .notes
+            .push("no config directory on this system (defaults in use)".into()),
+    }
+    check_profiles(&config, env, &mut report);
+    check_keys(&config, &mut report);
+    check_views(&config, &mut report);
+    report
+}
+
+fn check_profiles(
+    config: &LoadedConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+    report: &mut CheckReport,
+) {
+    let file = &config.file;
+    if let Some(d) = &file.default_profile
+        && !file.profiles.contains_key(d)
+    {
+        report.problems.push(format!(
+            "default_profile '{d}' is not a profile (profiles: {})",
+            names(file.profiles.keys())
+        ));
+    }
+    let env_url = env(BASE_URL_ENV).filter(|u| !u.trim().is_empty());
+    let env_key = env(API_KEY_ENV).is_some_and(|k| !k.trim().is_empty());
+    if env_key {
+        report.notes.push(format!(
+            "{API_KEY_ENV} is set: it is used instead of every profile's key"
+        ));
+    }
+    let empty = Profile::default();
+    let mut profiles: Vec<(Option<&str>, &Profile)> = file
+        .profiles
+        .iter()
+        .map(|(n, p)| (Some(n.as_str()), p))
+        .collect();
+    if profiles.is_empty() {
+        profiles.push((None, &empty));
+    }
+    for (name, profile) in profiles {
+        let who = name.map_or("the default settings".to_string(), |n| {
+            format!("profile '{n}'")
+        });
+        match profile.base_url.as_deref().or(env_url.as_deref()) {
+            Some(url) => {
+                if let Err(p) = check_base_url(url) {
+                    report.problems.push(format!("{who}: base_url {p}"));
+                }
+            }
+            None => report.problems.push(format!(
+                "{who}: no base_url (and {BASE_URL_ENV} is not set)"
+            )),
+        }
+        if let Some(t) = &profile.web_url
+            && let Err(p) = check_web_url(t)
+        {
+            report.problems.push(format!("{who}: web_url {p}"));
+        }
+        // FieldType decodes leniently (a server may add types), so a typo in
+        // the file would otherwise pass silently.
+        for (key, alias) in &profile.aliases.fields {
+            if let FieldType::Other(t) = &alias.field_type {
+                let known: Vec<&str> = FieldType::KNOWN.iter().map(|t| t.as_str()).collect();
+                report.problems.push(format!(
+                    "{who}: aliases.fields.{key}: unknown type '{t}' ({})",
+                    known.join(", ")
+                ));
+            }
+        }
+        if profile.api_key_cmd.is_some() && profile.api_key.is_some() {
+            report.notes.push(format!(
+                "{who}: both api_key_cmd and api_key are set; api_key_cmd wins"
+            ));
+        }
+        if env_key {
+            continue;
+        }
+        let mut warnings = Vec::new();
+        match api_key(config, name, profile, env, &mut warnings) {
+            Ok(Some(_)) => report.problems.extend(warnings),
+            Ok(None) => report.problems.push(format!(
+                "{who}: no API key (set {API_KEY_ENV}, api_key_cmd or api_key)"
+            )),
+            Err(e) => report.problems.push(e.to_string()),
+        }
+    }
+    // Even a key that is not used (overridden by the environment or a
+    // command) should not sit in a readable file.
+    if file.profiles.values().any(|p| p.api_key.is_some())
+        && let Some(w) = readable_key_warning(config)
+        && !report.problems.contains(&w)
+    {
+        report.problems.push(w);
+    }
+}
+
+fn check_base_url(url: &str) -> Result<(), String> {
+    let parsed = Url::parse(url).map_err(|e| format!("'{url}' is not a URL ({e})"))?;
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(&parsed) => Ok(()),
+        "http" => Err(format!(
+            "'{url}' is plain http to a non-loopback host: the key would travel unencrypted, use https"
+        )),
+        other => Err(format!("'{url}' has scheme '{other}', expected https")),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `https://host/tickets/{number}`: placeholders `{number}` and `{id}` only,
+/// at least one of them.
+fn check_web_url(template: &str) -> Result<(), String> {
+    let mut placeholders = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            return Err(format!("'{template}' has an unclosed '{{'"));
+        };
+        placeholders.push(&rest[open + 1..open + close]);
+        rest = &rest[open + close + 1..];
+    }
+    if let Some(bad) = placeholders
+        .iter()
+        .find(|p| !matches!(**p, "number" | "id"))
+    {
+        return Err(format!(
+            "'{template}' has an unknown placeholder {{{bad}}} (use {{number}} or {{id}})"
+        ));
+    }
+    if placeholders.is_empty() {
+        return Err(format!(
+            "'{template}' has no {{number}} or {{id}} placeholder"
+        ));
+    }
+    if !(template.starts_with("https://") || template.starts_with("http://")) {
+        return Err(format!("'{template}' does not start with https://"));
+    }
+    Ok(())
+}
+
+fn check_keys(config: &LoadedConfig, report: &mut CheckReport) {
+    for (action, spec) in &config.file.keys {
+        let keys = spec.keys();
+        if keys.is_empty() || keys.iter().any(|k| k.trim().is_empty()) {
+            report.problems.push(format!("[keys] {action}: empty key"));
+        }
+        if let KeySpec::Many(ks) = spec {
+            let unique: BTreeSet<&String> = ks.iter().collect();
+            if unique.len() != ks.len() {
+                report
+                    .problems
+                    .push(format!("[keys] {action}: the same key listed twice"));
+            }
+        }
+    }
+}
+
+fn check_views(config: &LoadedConfig, report: &mut CheckReport) {
+    let mut seen = BTreeSet::new();
+    for view in &config.file.views {
+        let name = &view.name;
+        if name.trim().is_empty() {
+            report
+                .problems
+                .push("[[views]]: a view has an empty name".into());
+        } else if !seen.insert(name.as_str()) {
+            report
+                .problems
+                .push(format!("[[views]] '{name}': name used twice"));
+        }
+        if let Err(e) = crate::filter::parse(&view.filter) {
+            report
+                .problems
+                .push(format!("[[views]] '{name}': filter {e}"));
+        }
+        if let Some(p) = &view.profile
+            && !config.file.profiles.contains_key(p)
+        {
+            report
+                .problems
+                .push(format!("[[views]] '{name}': profile '{p}' does not exist"));
+        }
+    }
+}
+
+fn names<'a>(it: impl Iterator<Item = &'a String>) -> String {
+    let v: Vec<&str> = it.map(String::as_str).collect();
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
+}

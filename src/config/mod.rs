@@ -1,0 +1,30 @@
+//! The configuration file: where it is, what it holds, how a profile
+//! becomes a base URL and an API key, `config check`, and in-place editing
+//! of saved views.
+//!
+//! Location: `--config PATH` > `TRIAGE_CONFIG` > `$XDG_CONFIG_HOME/triage/config.toml`
+//! (the platform's config directory elsewhere). A missing file means
+//! defaults, unless its path was given explicitly. `config.example.toml` at
+//! the repository root documents every setting.
+//!
+//! The process environment is read in one place, [`process_env`]; every
+//! other function takes an env getter, so tests pass a closure instead of
+//! mutating the environment.
+
+mod atomic;
+mod check;
+mod error;
+mod load;
+mod model;
+mod profile;
+mod views;
+
+pub use check::{CheckReport, check};
+pub use error::ConfigError;
+pub use load::{
+    CONFIG_ENV, ConfigLocation, LoadedConfig, LocationSource, default_path, load, load_from,
+    load_with_env, locate, parse, process_env,
+};
+pub use model::{ConfigFile, KeySpec, PerPage, Profile, SavedView, TrueColor, UiConfig};
+pub use profile::{API_KEY_ENV, BASE_URL_ENV, KeySource, ResolvedProfile};
+pub use views::{delete_view, save_view};

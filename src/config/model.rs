@@ -1,0 +1,147 @@
+//! The shape of `config.toml`. Every table refuses unknown keys, so a typo
+//! is reported with its line and column instead of being ignored.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::api::ApiKey;
+use crate::filter::Aliases;
+
+/// The whole file.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Profile used when `--profile` is not given.
+    pub default_profile: Option<String>,
+    /// `[profiles.<name>]`: one per workspace.
+    pub profiles: BTreeMap<String, Profile>,
+    /// `[keys]`: action name → key or keys, as written; the UI's keymap
+    /// interprets them over its defaults.
+    pub keys: BTreeMap<String, KeySpec>,
+    /// `[[views]]`: saved filters.
+    pub views: Vec<SavedView>,
+    pub ui: UiConfig,
+}
+
+/// `[profiles.<name>]`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Profile {
+    /// `https://acme.example.com/api/v1`.
+    pub base_url: Option<String>,
+    /// A shell command printing the key (`pass show helpdesk/acme`).
+    pub api_key_cmd: Option<String>,
+    /// The key itself; the file should then be private (mode 600).
+    #[serde(deserialize_with = "api_key")]
+    pub api_key: Option<ApiKey>,
+    /// Link to a ticket in the web app: `{number}` and `{id}` are replaced.
+    pub web_url: Option<String>,
+    pub per_page: PerPage,
+    pub aliases: Aliases,
+}
+
+fn api_key<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ApiKey>, D::Error> {
+    let key = String::deserialize(d)?;
+    Ok(Some(ApiKey::new(key)).filter(|k| !k.is_empty()))
+}
+
+/// Tickets per page, 1 to 100 (the API's maximum); 50 by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PerPage(u32);
+
+impl PerPage {
+    pub const DEFAULT: u32 = 50;
+    pub const MAX: u32 = 100;
+
+    pub fn new(n: u32) -> Option<PerPage> {
+        (1..=Self::MAX).contains(&n).then_some(PerPage(n))
+    }
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl Default for PerPage {
+    fn default() -> Self {
+        PerPage(Self::DEFAULT)
+    }
+}
+
+impl<'de> Deserialize<'de> for PerPage {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = i64::deserialize(d)?;
+        u32::try_from(n).ok().and_then(PerPage::new).ok_or_else(|| {
+            serde::de::Error::custom(format!("per_page must be between 1 and 100, not {n}"))
+        })
+    }
+}
+
+/// One action's binding: `quit = "q"` or `quit = ["q", "ctrl-c"]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum KeySpec {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeySpec {
+    /// The key strings, as written.
+    pub fn keys(&self) -> Vec<&str> {
+        match self {
+            KeySpec::One(k) => vec![k.as_str()],
+            KeySpec::Many(ks) => ks.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// `[[views]]`: a named filter in the text form, optionally tied to a profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedView {
+    pub name: String,
+    pub filter: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+}
+
+/// `[ui]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UiConfig {
+    /// "3m ago" rather than a timestamp.
+    pub relative_times: bool,
+    /// 24-bit color for the server's status and priority colors.
+    pub truecolor: TrueColor,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig {
+            relative_times: true,
+            truecolor: TrueColor::Auto,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrueColor {
+    /// Use it when `COLORTERM` says `truecolor` or `24bit`.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl fmt::Display for TrueColor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TrueColor::Auto => "auto",
+            TrueColor::Always => "always",
+            TrueColor::Never => "never",
+        })
+    }
+}

@@ -1,0 +1,610 @@
+//! `GET /tickets` parameters: parsing with every error collected, and the
+//! query itself over the dataset and its index.
+//!
+//! Readings of the contract where it leaves room (documented for clients):
+//! - An empty value (`status=`) means the parameter was not sent. Unknown
+//!   parameters are ignored. A known parameter sent twice is a 400.
+//! - `*_after` bounds are inclusive, `*_before` bounds exclusive, so
+//!   `created_after=D&created_before=D+1` is exactly one day. Bounds accept
+//!   RFC 3339, a zone-less date-time (read as UTC) or a plain date (midnight
+//!   UTC).
+//! - Default order: `sort=updated_at&order=desc`. Ties are broken by
+//!   `ticket_number` in the same direction. `priority` sorts by level.
+//! - Custom fields: `text` matches case-insensitive equality (trimmed);
+//!   `number` numeric equality; `checkbox` `true`/`false`; `select` an option
+//!   UUID of that field; `multi_select` tickets whose set contains the
+//!   option; `date` `YYYY-MM-DD`; `date_time` the same instant when a time is
+//!   given, the same UTC day when only a date is. A field scoped to some
+//!   inboxes only applies to tickets in those inboxes: filtering on it
+//!   (`__empty__` included) excludes every ticket outside them.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use uuid::Uuid;
+
+use super::data::{Dataset, FieldValue, ServerTicket};
+use super::index::{Index, category_bit};
+use super::search::SearchQuery;
+use crate::api::types::{ErrorDetail, FieldType, PriorityLevel, StatusCategory, Ticket};
+
+pub const DEFAULT_PER_PAGE: u64 = 25;
+pub const MAX_PER_PAGE: u64 = 100;
+pub const MAX_CUSTOM_KEYS: usize = 10;
+pub const EMPTY: &str = "__empty__";
+pub const UNASSIGNED: &str = "__unassigned__";
+const CUSTOM_PREFIX: &str = "custom_field_";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    CreatedAt,
+    UpdatedAt,
+    Priority,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    Asc,
+    Desc,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AssigneeFilter {
+    User(Uuid),
+    Unassigned,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldMatch {
+    Empty,
+    Text(String),
+    Number(f64),
+    Checkbox(bool),
+    /// `select`: equal; `multi_select`: contained.
+    Option(Uuid),
+    Date(NaiveDate),
+    Instant(DateTime<Utc>),
+    Day(NaiveDate),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomCondition {
+    pub key: String,
+    /// Empty: the field applies to every inbox.
+    pub inbox_ids: Vec<Uuid>,
+    pub matcher: FieldMatch,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Paging {
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListQuery {
+    pub search: Option<String>,
+    /// Bits of the accepted categories; 0 = any.
+    pub category_mask: u8,
+    pub inbox_id: Option<Uuid>,
+    pub assignee: Option<AssigneeFilter>,
+    pub priority_rank: Option<u8>,
+    pub tag_ids: Vec<Uuid>,
+    pub created_after: Option<DateTime<Utc>>,
+    pub created_before: Option<DateTime<Utc>>,
+    pub updated_after: Option<DateTime<Utc>>,
+    pub updated_before: Option<DateTime<Utc>>,
+    pub sort: SortKey,
+    pub order: Order,
+    pub paging: Paging,
+    pub custom: Vec<CustomCondition>,
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        ListQuery {
+            search: None,
+            category_mask: 0,
+            inbox_id: None,
+            assignee: None,
+            priority_rank: None,
+            tag_ids: Vec::new(),
+            created_after: None,
+            created_before: None,
+            updated_after: None,
+            updated_before: None,
+            sort: SortKey::UpdatedAt,
+            order: Order::Desc,
+            paging: Paging::default(),
+            custom: Vec::new(),
+        }
+    }
+}
+
+/// Decoded `(name, value)` pairs of a raw query string, in order.
+pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    raw.map(|r| {
+        form_urlencoded::parse(r.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn detail(field: &str, message: impl Into<String>) -> ErrorDetail {
+    ErrorDetail {
+        field: field.to_string(),
+        message: message.into(),
+    }
+}
+
+/// The names this endpoint understands (besides `custom_field_*`).
+const KNOWN: &[&str] = &[
+    "query",
+    "q",
+    "status",
+    "inbox_id",
+    "assignee_id",
+    "priority",
+    "tag_ids",
+    "created_after",
+    "created_before",
+    "updated_after",
+    "updated_before",
+    "sort",
+    "order",
+    "page",
+    "per_page",
+];
+
+/// Values of known parameters, each at most once; duplicates reported.
+struct Params<'a> {
+    values: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Params<'a> {
+    fn get(&self, name: &str) -> Option<&'a str> {
+        self.values
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| *v)
+    }
+}
+
+pub fn parse_uuid(field: &str, value: &str, errors: &mut Vec<ErrorDetail>) -> Option<Uuid> {
+    match Uuid::parse_str(value.trim()) {
+        Ok(id) => Some(id),
+        Err(_) => {
+            errors.push(detail(
+                field,
+                format!("'{}' is not a valid UUID", clip(value)),
+            ));
+            None
+        }
+    }
+}
+
+/// Echoes user input in messages without letting a huge value bloat them.
+fn clip(value: &str) -> String {
+    const MAX: usize = 64;
+    if value.chars().count() <= MAX {
+        value.to_string()
+    } else {
+        let mut s: String = value.chars().take(MAX).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// RFC 3339, a zone-less date-time (UTC), or a plain date (midnight UTC).
+pub fn parse_instant(value: &str) -> Option<DateTime<Utc>> {
+    let v = value.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        return Some(t.with_timezone(&Utc));
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(v, fmt) {
+            return Some(t.and_utc());
+        }
+    }
+    parse_date(v)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+}
+
+/// Strictly `YYYY-MM-DD`.
+pub fn parse_date(value: &str) -> Option<NaiveDate> {
+    let v = value.trim();
+    let b = v.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()
+}
+
+fn parse_bound(
+    field: &str,
+    value: Option<&str>,
+    errors: &mut Vec<ErrorDetail>,
+) -> Option<DateTime<Utc>> {
+    let v = value?;
+    let t = parse_instant(v);
+    if t.is_none() {
+        errors.push(detail(
+            field,
+            format!("'{}' is not an ISO 8601 date or date-time", clip(v)),
+        ));
+    }
+    t
+}
+
+/// `page` and `per_page`, shared by every paginated endpoint.
+pub fn parse_paging(
+    page: Option<&str>,
+    per_page: Option<&str>,
+    errors: &mut Vec<ErrorDetail>,
+) -> Paging {
+    let mut paging = Paging::default();
+    if let Some(v) = page {
+        match v.trim().parse::<u64>() {
+            Ok(p) if p >= 1 => paging.page = p,
+            _ => errors.push(detail(
+                "page",
+                format!("must be an integer of at least 1, got '{}'", clip(v)),
+            )),
+        }
+    }
+    if let Some(v) = per_page {
+        match v.trim().parse::<u64>() {
+            Ok(p) if (1..=MAX_PER_PAGE).contains(&p) => paging.per_page = p,
+            _ => errors.push(detail(
+                "per_page",
+                format!(
+                    "must be an integer between 1 and {MAX_PER_PAGE}, got '{}'",
+                    clip(v)
+                ),
+            )),
+        }
+    }
+    paging
+}
+
+/// Parses `page`/`per_page` out of raw pairs (for the messages endpoint).
+pub fn parse_paging_pairs(pairs: &[(String, String)]) -> Result<Paging, Vec<ErrorDetail>> {
+    let mut errors = Vec::new();
+    let mut get = |name: &str| {
+        let mut found = pairs
+            .iter()
+            .filter(|(k, v)| k == name && !v.is_empty())
+            .map(|(_, v)| v.as_str());
+        let first = found.next();
+        if found.next().is_some() {
+            errors.push(detail(name, "given more than once"));
+        }
+        first
+    };
+    let page = get("page");
+    let per_page = get("per_page");
+    let paging = parse_paging(page, per_page, &mut errors);
+    if errors.is_empty() {
+        Ok(paging)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Parses a `GET /tickets` query string against the dataset's catalog.
+/// Every problem is reported, not just the first.
+pub fn parse_list_query(
+    pairs: &[(String, String)],
+    data: &Dataset,
+) -> Result<ListQuery, Vec<ErrorDetail>> {
+    let mut errors = Vec::new();
+    let mut known: Vec<(&str, &str)> = Vec::new();
+    let mut custom: Vec<(&str, &str)> = Vec::new();
+    for (k, v) in pairs {
+        if v.is_empty() {
+            continue;
+        }
+        if let Some(key) = k.strip_prefix(CUSTOM_PREFIX) {
+            if custom.iter().any(|(seen, _)| *seen == key) {
+                if !errors.iter().any(|e: &ErrorDetail| e.field == *k) {
+                    errors.push(detail(k, "custom field filter given more than once"));
+                }
+            } else {
+                custom.push((key, v));
+            }
+        } else if KNOWN.contains(&k.as_str()) {
+            if known.iter().any(|(seen, _)| *seen == k) {
+                if !errors.iter().any(|e: &ErrorDetail| e.field == *k) {
+                    errors.push(detail(k, "given more than once"));
+                }
+            } else {
+                known.push((k, v));
+            }
+        }
+    }
+    let params = Params { values: known };
+    let mut q = ListQuery {
+        search: params
+            .get("query")
+            .or_else(|| params.get("q"))
+            .map(str::to_string),
+        ..ListQuery::default()
+    };
+
+    if let Some(v) = params.get("status") {
+        for item in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            match StatusCategory::parse_known(item) {
+                Some(c) => q.category_mask |= category_bit(&c),
+                None => errors.push(detail(
+                    "status",
+                    format!(
+                        "unknown status '{}': expected open, in_progress, waiting, resolved or closed",
+                        clip(item)
+                    ),
+                )),
+            }
+        }
+    }
+    if let Some(v) = params.get("inbox_id") {
+        q.inbox_id = parse_uuid("inbox_id", v, &mut errors);
+    }
+    if let Some(v) = params.get("assignee_id") {
+        q.assignee = if v.trim() == UNASSIGNED {
+            Some(AssigneeFilter::Unassigned)
+        } else {
+            parse_uuid("assignee_id", v, &mut errors).map(AssigneeFilter::User)
+        };
+    }
+    if let Some(v) = params.get("priority") {
+        match PriorityLevel::parse_known(v.trim()) {
+            Some(p) => q.priority_rank = Some(p.rank()),
+            None => errors.push(detail(
+                "priority",
+                format!(
+                    "unknown priority '{}': expected low, normal, high or urgent",
+                    clip(v)
+                ),
+            )),
+        }
+    }
+    if let Some(v) = params.get("tag_ids") {
+        for item in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if let Some(id) = parse_uuid("tag_ids", item, &mut errors)
+                && !q.tag_ids.contains(&id)
+            {
+                q.tag_ids.push(id);
+            }
+        }
+    }
+    q.created_after = parse_bound("created_after", params.get("created_after"), &mut errors);
+    q.created_before = parse_bound("created_before", params.get("created_before"), &mut errors);
+    q.updated_after = parse_bound("updated_after", params.get("updated_after"), &mut errors);
+    q.updated_before = parse_bound("updated_before", params.get("updated_before"), &mut errors);
+    if let Some(v) = params.get("sort") {
+        match v.trim() {
+            "created_at" => q.sort = SortKey::CreatedAt,
+            "updated_at" => q.sort = SortKey::UpdatedAt,
+            "priority" => q.sort = SortKey::Priority,
+            other => errors.push(detail(
+                "sort",
+                format!(
+                    "unknown sort '{}': expected created_at, updated_at or priority",
+                    clip(other)
+                ),
+            )),
+        }
+    }
+    if let Some(v) = params.get("order") {
+        match v.trim() {
+            "asc" => q.order = Order::Asc,
+            "desc" => q.order = Order::Desc,
+            other => errors.push(detail(
+                "order",
+                format!("unknown order '{}': expected asc or desc", clip(other)),
+            )),
+        }
+    }
+    q.paging = parse_paging(params.get("page"), params.get("per_page"), &mut errors);
+
+    for (n, (key, value)) in custom.iter().enumerate() {
+        let field_name = format!("{CUSTOM_PREFIX}{key}");
+        if n >= MAX_CUSTOM_KEYS {
+            errors.push(detail(
+                &field_name,
+                format!("at most {MAX_CUSTOM_KEYS} distinct custom field filters per request"),
+            ));
+            continue;
+        }
+        let Some(def) = data.field(key) else {
+            errors.push(detail(
+                &field_name,
+                format!("unknown custom field '{}'", clip(key)),
+            ));
+            continue;
+        };
+        if let Some(matcher) = parse_field_value(&field_name, def, value, &mut errors) {
+            q.custom.push(CustomCondition {
+                key: key.to_string(),
+                inbox_ids: def.inbox_ids.clone(),
+                matcher,
+            });
+        }
+    }
+
+    if errors.is_empty() {
+        Ok(q)
+    } else {
+        Err(errors)
+    }
+}
+
+fn parse_field_value(
+    name: &str,
+    def: &crate::api::types::TicketField,
+    value: &str,
+    errors: &mut Vec<ErrorDetail>,
+) -> Option<FieldMatch> {
+    if value == EMPTY {
+        return Some(FieldMatch::Empty);
+    }
+    let v = value.trim();
+    let mut fail = |what: &str| {
+        errors.push(detail(name, format!("'{}' is not {what}", clip(value))));
+        None
+    };
+    match &def.field_type {
+        FieldType::Text => Some(FieldMatch::Text(v.to_lowercase())),
+        FieldType::Number => match v.parse::<f64>() {
+            Ok(n) if n.is_finite() => Some(FieldMatch::Number(n)),
+            _ => fail("a number"),
+        },
+        FieldType::Checkbox => match v {
+            "true" => Some(FieldMatch::Checkbox(true)),
+            "false" => Some(FieldMatch::Checkbox(false)),
+            _ => fail("true or false"),
+        },
+        FieldType::Select | FieldType::MultiSelect => match Uuid::parse_str(v) {
+            Ok(id) if def.options.iter().any(|o| o.id == id) => Some(FieldMatch::Option(id)),
+            Ok(_) => fail("an option of this field"),
+            Err(_) => fail("an option UUID"),
+        },
+        FieldType::Date => match parse_date(v) {
+            Some(d) => Some(FieldMatch::Date(d)),
+            None => fail("a date (YYYY-MM-DD)"),
+        },
+        FieldType::DateTime => {
+            if let Some(d) = parse_date(v) {
+                Some(FieldMatch::Day(d))
+            } else if let Some(t) = parse_instant(v) {
+                Some(FieldMatch::Instant(t))
+            } else {
+                fail("an ISO 8601 date-time")
+            }
+        }
+        FieldType::Other(t) => fail(&format!("filterable (field type '{t}')")),
+    }
+}
+
+impl FieldMatch {
+    pub fn matches(&self, stored: Option<&FieldValue>) -> bool {
+        match (self, stored) {
+            (FieldMatch::Empty, v) => v.is_none(),
+            (_, None) => false,
+            (FieldMatch::Text(want), Some(FieldValue::Text(s))) => s.trim().to_lowercase() == *want,
+            (FieldMatch::Number(want), Some(FieldValue::Number(n))) => n == want,
+            (FieldMatch::Checkbox(want), Some(FieldValue::Checkbox(b))) => b == want,
+            (FieldMatch::Option(want), Some(FieldValue::Select(id))) => id == want,
+            (FieldMatch::Option(want), Some(FieldValue::MultiSelect(ids))) => ids.contains(want),
+            (FieldMatch::Date(want), Some(FieldValue::Date(d))) => d == want,
+            (FieldMatch::Instant(want), Some(FieldValue::DateTime(t))) => t == want,
+            (FieldMatch::Day(want), Some(FieldValue::DateTime(t))) => t.date_naive() == *want,
+            _ => false,
+        }
+    }
+}
+
+impl CustomCondition {
+    pub fn matches(&self, t: &ServerTicket) -> bool {
+        if !self.inbox_ids.is_empty() && !self.inbox_ids.contains(&t.inbox_id) {
+            return false;
+        }
+        self.matcher.matches(t.custom_fields.get(&self.key))
+    }
+}
+
+impl ListQuery {
+    /// Every condition except status, priority and search (which the index
+    /// answers from columns), on the ticket record.
+    fn record_matches(&self, t: &ServerTicket) -> bool {
+        if self.inbox_id.is_some_and(|id| t.inbox_id != id) {
+            return false;
+        }
+        match &self.assignee {
+            Some(AssigneeFilter::Unassigned) if t.assignee_id.is_some() => return false,
+            Some(AssigneeFilter::User(id)) if t.assignee_id != Some(*id) => return false,
+            _ => {}
+        }
+        if !self.tag_ids.iter().all(|id| t.tag_ids.contains(id)) {
+            return false;
+        }
+        if self.created_after.is_some_and(|b| t.created_at < b)
+            || self.created_before.is_some_and(|b| t.created_at >= b)
+            || self.updated_after.is_some_and(|b| t.updated_at < b)
+            || self.updated_before.is_some_and(|b| t.updated_at >= b)
+        {
+            return false;
+        }
+        self.custom.iter().all(|c| c.matches(t))
+    }
+}
+
+/// One page of results and the total number of matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPage {
+    pub tickets: Vec<Ticket>,
+    pub total: u64,
+}
+
+/// Runs a parsed query: walks the precomputed order for the sort, keeps
+/// what passes every filter, counts them all and renders only the page.
+pub fn run_list(q: &ListQuery, data: &Dataset, index: &Index) -> ListPage {
+    let hits = q
+        .search
+        .as_deref()
+        .map(|s| index.search(&SearchQuery::parse(s, &index.vocab)));
+    let order = match q.sort {
+        SortKey::CreatedAt => &index.by_created,
+        SortKey::UpdatedAt => &index.by_updated,
+        SortKey::Priority => &index.by_priority,
+    };
+    let skip = (q.paging.page - 1).saturating_mul(q.paging.per_page);
+    let take = q.paging.per_page;
+    let mut total: u64 = 0;
+    let mut page = Vec::new();
+    let mut visit = |pos: u32| {
+        let p = pos as usize;
+        if hits
+            .as_ref()
+            .is_some_and(|h| !h.get(p).copied().unwrap_or(false))
+        {
+            return;
+        }
+        if q.category_mask != 0
+            && index.category_bits.get(p).copied().unwrap_or(0) & q.category_mask == 0
+        {
+            return;
+        }
+        if q.priority_rank
+            .is_some_and(|r| index.priority_rank.get(p).copied() != Some(r))
+        {
+            return;
+        }
+        let Some(t) = data.tickets.get(p) else {
+            return;
+        };
+        if !q.record_matches(t) {
+            return;
+        }
+        if total >= skip && total < skip.saturating_add(take) {
+            page.push(data.to_wire(t));
+        }
+        total += 1;
+    };
+    match q.order {
+        Order::Asc => order.iter().copied().for_each(&mut visit),
+        Order::Desc => order.iter().rev().copied().for_each(&mut visit),
+    }
+    ListPage {
+        tickets: page,
+        total,
+    }
+}

@@ -1,0 +1,893 @@
+//! The API client over real HTTP on 127.0.0.1, against scripted answers
+//! (wiremock): error mapping, 429 handling and the shared gate, retries,
+//! key hygiene, URL policy.
+
+use std::time::{Duration, SystemTime};
+
+use serde_json::{Value, json};
+use triage::api::types::{PriorityLevel, StatusCategory, TicketPatch};
+use triage::api::{
+    ApiClient, ApiError, ApiKey, Backoff, ClientOptions, Endpoint, EndpointState, load_catalog,
+};
+use triage::filter::{Aliases, Resolver};
+use uuid::Uuid;
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KEY: &str = "ixk_test_5up3rs3cr3t_value";
+const PREFIX: &str = "/api/v1";
+
+fn options(server: &MockServer) -> ClientOptions {
+    let mut o = ClientOptions::new(format!("{}{PREFIX}", server.uri()), ApiKey::new(KEY));
+    // Retries are exercised for their count; their timing is unit-tested
+    // (`api::retry`), so no real sleeping here.
+    o.backoff = Backoff {
+        base: Duration::ZERO,
+        cap: Duration::ZERO,
+    };
+    o
+}
+
+fn client(server: &MockServer) -> ApiClient {
+    ApiClient::new(options(server)).expect("valid options")
+}
+
+fn p(route: &str) -> String {
+    format!("{PREFIX}{route}")
+}
+
+fn ticket_json(n: u128) -> Value {
+    json!({
+        "id": Uuid::from_u128(n).to_string(),
+        "ticket_number": n,
+        "subject": format!("Printer on fire #{n}"),
+        "inbox_id": Uuid::from_u128(100).to_string(),
+        "status": "waiting",
+        "status_id": Uuid::from_u128(200).to_string(),
+        "status_name": "Awaiting parts",
+        "status_color": "#f59e0b",
+        "priority": "urgent",
+        "priority_id": Uuid::from_u128(300).to_string(),
+        "priority_name": "P1",
+        "priority_color": "#fa0",
+        "assignee_id": null,
+        "contact_id": Uuid::from_u128(400).to_string(),
+        "remind_at": "2026-12-01T09:00:00Z",
+        "remind_transition_status_id": null,
+        "created_at": "2026-11-01T10:00:00Z",
+        "updated_at": "2026-11-02T10:00:00Z",
+        "sla_breached": true
+    })
+}
+
+fn error_body(status: u16, error: &str, message: &str) -> Value {
+    json!({"error": error, "message": message, "code": status})
+}
+
+async fn mount(server: &MockServer, verb: &str, route: &str, response: ResponseTemplate) {
+    Mock::given(method(verb))
+        .and(path(p(route)))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+async fn sent(server: &MockServer) -> usize {
+    server.received_requests().await.map_or(0, |r| r.len())
+}
+
+// ---- the happy path ---------------------------------------------------------
+
+#[tokio::test]
+async fn list_sends_key_agent_and_query_and_decodes_the_page() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(p("/tickets")))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .and(header(
+            "user-agent",
+            concat!("triage/", env!("CARGO_PKG_VERSION")),
+        ))
+        .and(query_param("status", "open,waiting"))
+        .and(query_param("query", "refund \"late fee\""))
+        .and(query_param("page", "2"))
+        .and(query_param("per_page", "25"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [ticket_json(1), {"id": 17, "status": "open"}, ticket_json(2)],
+            "meta": {"page": 2, "per_page": 25, "total": 42}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let query = vec![
+        ("status".to_string(), "open,waiting".to_string()),
+        ("query".to_string(), "refund \"late fee\"".to_string()),
+    ];
+    let page = client(&server).list_tickets(&query, 2, 25).await.unwrap();
+    assert_eq!(page.tickets.len(), 2);
+    assert_eq!(page.skipped, 1);
+    assert_eq!(page.meta.total, 42);
+    let t = &page.tickets[0];
+    assert_eq!(t.status, StatusCategory::Waiting);
+    assert_eq!(t.status_name, "Awaiting parts");
+    assert_eq!(t.priority, PriorityLevel::Urgent);
+}
+
+#[tokio::test]
+async fn list_json_keeps_tickets_exactly_as_sent() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        "GET",
+        "/tickets",
+        ResponseTemplate::new(200).set_body_json(json!({"data": [ticket_json(1)]})),
+    )
+    .await;
+    let (rows, meta) = client(&server).list_tickets_json(&[], 1, 25).await.unwrap();
+    assert_eq!(rows, vec![ticket_json(1)]);
+    assert_eq!((meta.page, meta.per_page, meta.total), (1, 25, 1));
+}
+
+#[tokio::test]
+async fn detail_messages_and_patch() {
+    let server = MockServer::start().await;
+    let id = Uuid::from_u128(1);
+    let mut detail = ticket_json(1);
+    detail["tags"] = json!([{"id": Uuid::from_u128(9).to_string(), "name": "vip", "color": null}]);
+    detail["custom_fields"] = json!({"plan": "Enterprise"});
+    mount(
+        &server,
+        "GET",
+        &format!("/tickets/{id}"),
+        ResponseTemplate::new(200).set_body_json(json!({ "data": detail })),
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path(p(&format!("/tickets/{id}/messages"))))
+        .and(query_param("page", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [{"id": Uuid::from_u128(5).to_string(), "author_name": "Ada",
+                      "author_type": "contact", "body": "hi\nthere", "created_at": null}],
+            "meta": {"page": 1, "per_page": 50, "total": 1}
+        })))
+        .mount(&server)
+        .await;
+    let mut updated = ticket_json(1);
+    updated["status"] = json!("closed");
+    Mock::given(method("PATCH"))
+        .and(path(p(&format!("/tickets/{id}"))))
+        .and(header("content-type", "application/json"))
+        .and(wiremock::matchers::body_json(
+            json!({"status": "closed", "assignee_id": null}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "data": updated })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let c = client(&server);
+    let d = c.ticket(id).await.unwrap();
+    assert_eq!(d.tags.len(), 1);
+    assert_eq!(d.custom_fields["plan"], "Enterprise");
+    let (messages, meta) = c.messages(id, 1, 50).await.unwrap();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(meta.total, 1);
+    let patch = TicketPatch {
+        status: Some(StatusCategory::Closed),
+        assignee_id: Some(None),
+        ..Default::default()
+    };
+    let t = c.update_ticket(id, &patch).await.unwrap();
+    assert_eq!(t.status, StatusCategory::Closed);
+}
+
+#[tokio::test]
+async fn paginated_companion_lists_are_walked() {
+    let server = MockServer::start().await;
+    let user =
+        |n: u128| json!({"id": Uuid::from_u128(n).to_string(), "name": format!("agent {n}")});
+    Mock::given(method("GET"))
+        .and(path(p("/users")))
+        .and(query_param("page", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [user(3)], "meta": {"page": 2, "per_page": 2, "total": 3}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(p("/users")))
+        .and(wiremock::matchers::query_param_is_missing("page"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [user(1), user(2)], "meta": {"page": 1, "per_page": 2, "total": 3}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let users = client(&server).users().await.unwrap();
+    assert_eq!(users.len(), 3);
+}
+
+// ---- error mapping ------------------------------------------------------------
+
+#[tokio::test]
+async fn every_error_kind_is_mapped() {
+    let server = MockServer::start().await;
+    let c = client(&server);
+    let id = Uuid::from_u128(77);
+
+    mount(
+        &server,
+        "GET",
+        "/tickets",
+        ResponseTemplate::new(400).set_body_json(json!({
+            "error": "Bad Request", "message": "The request contains invalid parameters", "code": 400,
+            "details": [
+                {"field": "per_page", "message": "must be between 1 and 100"},
+                {"field": "custom_field_plan", "message": "unknown custom field key"}
+            ]
+        })),
+    )
+    .await;
+    let e = c.list_tickets(&[], 1, 500).await.unwrap_err();
+    let ApiError::BadRequest { details, .. } = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(details.len(), 2);
+    assert_eq!(
+        e.to_string(),
+        "bad request: per_page: must be between 1 and 100; custom_field_plan: unknown custom field key"
+    );
+
+    server.reset().await;
+    mount(
+        &server,
+        "GET",
+        "/tickets",
+        ResponseTemplate::new(401).set_body_json(error_body(
+            401,
+            "Unauthorized",
+            "Authentication required. Please provide a valid API token",
+        )),
+    )
+    .await;
+    let e = c.list_tickets(&[], 1, 25).await.unwrap_err();
+    assert!(matches!(e, ApiError::Unauthorized { .. }), "{e:?}");
+    assert_eq!(e.hint(), Some("check TRIAGE_API_KEY or api_key_cmd"));
+
+    // 403: the word may be in `code` (string), `error` or `message`, and
+    // `code` may be numeric.
+    let scope_bodies = [
+        json!({"error": "Forbidden", "message": "nope", "code": "insufficient_scope"}),
+        json!({"error": "insufficient_scope", "message": "nope", "code": 403}),
+        json!({"error": "Forbidden", "message": "insufficient_scope: this key is read-only", "code": 403}),
+    ];
+    for body in scope_bodies {
+        server.reset().await;
+        mount(
+            &server,
+            "PATCH",
+            &format!("/tickets/{id}"),
+            ResponseTemplate::new(403).set_body_json(&body),
+        )
+        .await;
+        let e = c
+            .update_ticket(id, &TicketPatch::default())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, ApiError::InsufficientScope { .. }),
+            "{body}: {e:?}"
+        );
+    }
+    for body in [
+        error_body(
+            403,
+            "Forbidden",
+            "You don't have permission to access this resource",
+        ),
+        json!({"code": "forbidden"}),
+    ] {
+        server.reset().await;
+        mount(
+            &server,
+            "GET",
+            "/tickets",
+            ResponseTemplate::new(403).set_body_json(&body),
+        )
+        .await;
+        let e = c.list_tickets(&[], 1, 25).await.unwrap_err();
+        assert!(matches!(e, ApiError::Forbidden { .. }), "{body}: {e:?}");
+        assert_eq!(e.hint(), Some("ask a workspace admin to enable API access"));
+    }
+
+    server.reset().await;
+    mount(
+        &server,
+        "GET",
+        &format!("/tickets/{id}"),
+        ResponseTemplate::new(404).set_body_json(error_body(404, "Not Found", "no such ticket")),
+    )
+    .await;
+    let e = c.ticket(id).await.unwrap_err();
+    assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
+
+    server.reset().await;
+    mount(
+        &server,
+        "GET",
+        "/tickets",
+        ResponseTemplate::new(418).set_body_json(error_body(418, "Teapot", "short and stout")),
+    )
+    .await;
+    let e = c.list_tickets(&[], 1, 25).await.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "server answered 418 I'm a teapot: short and stout"
+    );
+}
+
+#[tokio::test]
+async fn companion_endpoints_answering_404_or_405_are_not_supported() {
+    let server = MockServer::start().await;
+    let c = client(&server);
+    let id = Uuid::from_u128(1);
+    for status in [404u16, 405] {
+        server.reset().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(ResponseTemplate::new(status))
+            .mount(&server)
+            .await;
+        let results = [
+            (Endpoint::Statuses, c.statuses().await.map(drop)),
+            (Endpoint::Priorities, c.priorities().await.map(drop)),
+            (Endpoint::Tags, c.tags().await.map(drop)),
+            (Endpoint::Inboxes, c.inboxes().await.map(drop)),
+            (Endpoint::Users, c.users().await.map(drop)),
+            (Endpoint::TicketFields, c.ticket_fields().await.map(drop)),
+            (Endpoint::Messages, c.messages(id, 1, 50).await.map(drop)),
+        ];
+        for (endpoint, result) in results {
+            match result {
+                Err(ApiError::NotSupported { endpoint: e }) => assert_eq!(e, endpoint.label()),
+                other => panic!("{endpoint} answering {status}: {other:?}"),
+            }
+        }
+        let e = c
+            .update_ticket(id, &TicketPatch::default())
+            .await
+            .unwrap_err();
+        if status == 405 {
+            assert_eq!(
+                e.to_string(),
+                "PATCH /tickets/{id} is not supported by this server"
+            );
+        } else {
+            assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn html_bad_gateway_is_a_short_clean_excerpt_after_retries() {
+    let server = MockServer::start().await;
+    let page = format!(
+        "<html><head><title>502 Bad Gateway</title></head><body>\u{1b}]0;owned\u{7}<h1>502 Bad Gateway</h1>{}<hr>nginx</body></html>",
+        "padding ".repeat(200)
+    );
+    mount(
+        &server,
+        "GET",
+        "/tickets",
+        ResponseTemplate::new(502).set_body_raw(page, "text/html"),
+    )
+    .await;
+    let e = client(&server).list_tickets(&[], 1, 25).await.unwrap_err();
+    let ApiError::Server { status, excerpt } = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(*status, 502);
+    assert!(excerpt.starts_with("502 Bad Gateway"), "{excerpt}");
+    assert!(excerpt.chars().count() <= 200);
+    assert!(!e.to_string().contains(['\u{1b}', '\u{7}', '<']), "{e}");
+    assert_eq!(sent(&server).await, 4, "one try and three retries");
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_decode_error() {
+    let server = MockServer::start().await;
+    let whole = json!({"data": [ticket_json(1), ticket_json(2)], "meta": {"total": 2}}).to_string();
+    let cut = whole[..whole.len() - 40].to_string();
+    mount(
+        &server,
+        "GET",
+        "/tickets",
+        ResponseTemplate::new(200).set_body_raw(cut, "application/json"),
+    )
+    .await;
+    let e = client(&server).list_tickets(&[], 1, 25).await.unwrap_err();
+    assert!(matches!(e, ApiError::Decode(_)), "{e:?}");
+    assert!(
+        e.to_string()
+            .starts_with("could not read the server's answer: EOF"),
+        "{e}"
+    );
+}
+
+// ---- retries --------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_burst_of_503_is_retried_then_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(p("/tickets")))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    mount(
+        &server,
+        "GET",
+        "/tickets",
+        ResponseTemplate::new(200).set_body_json(json!({"data": [ticket_json(1)]})),
+    )
+    .await;
+    let page = client(&server).list_tickets(&[], 1, 25).await.unwrap();
+    assert_eq!(page.tickets.len(), 1);
+    assert_eq!(sent(&server).await, 3);
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_configured_count() {
+    let server = MockServer::start().await;
+    mount(&server, "GET", "/tags", ResponseTemplate::new(504)).await;
+    let mut o = options(&server);
+    o.max_get_retries = 1;
+    let e = ApiClient::new(o).unwrap().tags().await.unwrap_err();
+    assert!(matches!(e, ApiError::Server { status: 504, .. }), "{e:?}");
+    assert_eq!(sent(&server).await, 2);
+}
+
+#[tokio::test]
+async fn writes_are_never_retried() {
+    let server = MockServer::start().await;
+    let id = Uuid::from_u128(1);
+    mount(
+        &server,
+        "PATCH",
+        &format!("/tickets/{id}"),
+        ResponseTemplate::new(503),
+    )
+    .await;
+    let e = client(&server)
+        .update_ticket(id, &TicketPatch::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::Server { status: 503, .. }), "{e:?}");
+    assert_eq!(sent(&server).await, 1);
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_network_error_after_retries() {
+    // A port that was just free: nothing listens there.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut o = ClientOptions::new(format!("http://127.0.0.1:{port}/api/v1"), ApiKey::new(KEY));
+    o.backoff = Backoff {
+        base: Duration::ZERO,
+        cap: Duration::ZERO,
+    };
+    let e = ApiClient::new(o)
+        .unwrap()
+        .list_tickets(&[], 1, 25)
+        .await
+        .unwrap_err();
+    let ApiError::Network(msg) = &e else {
+        panic!("{e:?}")
+    };
+    assert!(msg.starts_with("could not connect"), "{msg}");
+    assert!(!msg.contains(KEY));
+    assert_eq!(e.hint(), Some("check the base URL and your connection"));
+}
+
+// ---- 429: the retry instant and the gate ---------------------------------------------
+
+/// Makes one request answered by a 429 and returns its wait.
+async fn wait_after_429(template: ResponseTemplate) -> Duration {
+    let server = MockServer::start().await;
+    mount(&server, "GET", "/tickets", template).await;
+    let e = client(&server).list_tickets(&[], 1, 25).await.unwrap_err();
+    assert_eq!(sent(&server).await, 1, "a 429 is never retried");
+    match e {
+        ApiError::RateLimited { wait, .. } => wait,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn assert_about(wait: Duration, secs: u64) {
+    let want = Duration::from_secs(secs);
+    assert!(
+        wait <= want && wait + Duration::from_secs(3) > want,
+        "wait {wait:?}, expected about {secs}s"
+    );
+}
+
+fn too_many(retry_after_body: Option<u64>) -> ResponseTemplate {
+    let mut body = error_body(
+        429,
+        "Too Many Requests",
+        "Rate limit exceeded. Please try again later",
+    );
+    if let Some(s) = retry_after_body {
+        body["retryAfter"] = json!(s);
+    }
+    ResponseTemplate::new(429).set_body_json(body)
+}
+
+#[tokio::test]
+async fn rate_limit_header_seconds_versus_body() {
+    assert_about(
+        wait_after_429(too_many(Some(30)).insert_header("Retry-After", "120")).await,
+        120,
+    );
+    assert_about(
+        wait_after_429(too_many(Some(3600)).insert_header("Retry-After", "120")).await,
+        3600,
+    );
+    assert_about(wait_after_429(too_many(Some(45))).await, 45);
+}
+
+#[tokio::test]
+async fn rate_limit_http_date_versus_body() {
+    let in_5_min = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(300));
+    assert_about(
+        wait_after_429(too_many(Some(60)).insert_header("Retry-After", in_5_min.as_str())).await,
+        300,
+    );
+    let in_2_min = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
+    assert_about(
+        wait_after_429(too_many(Some(900)).insert_header("Retry-After", in_2_min.as_str())).await,
+        900,
+    );
+}
+
+#[tokio::test]
+async fn rate_limit_without_hints_or_with_garbage_waits_sixty_seconds() {
+    assert_about(wait_after_429(too_many(None)).await, 60);
+    assert_about(
+        wait_after_429(ResponseTemplate::new(429).set_body_string("slow down")).await,
+        60,
+    );
+    assert_about(
+        wait_after_429(too_many(None).insert_header("Retry-After", "tomorrow-ish")).await,
+        60,
+    );
+    assert_about(
+        wait_after_429(too_many(Some(15)).insert_header("Retry-After", "-4")).await,
+        15,
+    );
+}
+
+#[tokio::test]
+async fn the_gate_blocks_every_request_until_cleared() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(p("/tickets")))
+        .respond_with(too_many(Some(3600)))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": []})))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let other_handle = c.clone();
+    assert!(c.rate_limited_until().is_none());
+
+    let e = c.list_tickets(&[], 1, 25).await.unwrap_err();
+    let ApiError::RateLimited { retry_at, .. } = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(c.rate_limited_until(), Some(retry_at));
+    assert_eq!(
+        other_handle.rate_limited_until(),
+        Some(retry_at),
+        "clones share the gate"
+    );
+
+    let id = Uuid::from_u128(1);
+    let blocked = [
+        c.list_tickets(&[], 2, 25).await.map(drop),
+        c.list_tickets_json(&[], 1, 25).await.map(drop),
+        other_handle.statuses().await.map(drop),
+        c.users().await.map(drop),
+        c.ticket(id).await.map(drop),
+        c.messages(id, 1, 10).await.map(drop),
+        c.update_ticket(id, &TicketPatch::default()).await.map(drop),
+    ];
+    for r in blocked {
+        match r {
+            Err(ApiError::RateLimited { retry_at: at, wait }) => {
+                assert_eq!(at, retry_at);
+                assert!(wait > Duration::from_secs(3590), "{wait:?}");
+            }
+            other => panic!("expected a local refusal, got {other:?}"),
+        }
+    }
+    assert_eq!(sent(&server).await, 1, "nothing was sent while blocked");
+
+    other_handle.clear_rate_limit();
+    assert!(c.rate_limited_until().is_none());
+    c.list_tickets(&[], 1, 25).await.unwrap();
+    assert_eq!(sent(&server).await, 2);
+}
+
+#[tokio::test]
+async fn the_gate_opens_when_the_instant_passes() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(p("/tickets")))
+        .respond_with(too_many(Some(30)))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    mount(
+        &server,
+        "GET",
+        "/tickets",
+        ResponseTemplate::new(200).set_body_json(json!({"data": []})),
+    )
+    .await;
+    let c = client(&server);
+    assert!(
+        c.list_tickets(&[], 1, 25)
+            .await
+            .unwrap_err()
+            .is_rate_limited()
+    );
+
+    // Move the clock without real sleeping. The clock must run again
+    // before real sockets are used (a paused clock would fire timeouts).
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(29)).await;
+    assert!(
+        c.list_tickets(&[], 1, 25)
+            .await
+            .unwrap_err()
+            .is_rate_limited()
+    );
+    assert_eq!(sent(&server).await, 1);
+    tokio::time::advance(Duration::from_secs(2)).await;
+    tokio::time::resume();
+    assert!(c.rate_limited_until().is_none());
+    c.list_tickets(&[], 1, 25).await.unwrap();
+    assert_eq!(sent(&server).await, 2);
+}
+
+// ---- the key and the URL -----------------------------------------------------------
+
+#[tokio::test]
+async fn the_key_never_shows() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        "GET",
+        "/tickets",
+        ResponseTemplate::new(401).set_body_json(error_body(
+            401,
+            "Unauthorized",
+            &format!("token {KEY} is revoked"),
+        )),
+    )
+    .await;
+    let o = options(&server);
+    assert!(!format!("{o:?}").contains(KEY));
+    let c = ApiClient::new(o).unwrap();
+    assert!(!format!("{c:?}").contains(KEY));
+    let e = c.list_tickets(&[], 1, 25).await.unwrap_err();
+    assert!(!format!("{e:?}").contains(KEY), "{e:?}");
+    assert!(!e.to_string().contains(KEY), "{e}");
+
+    let query = vec![("query".to_string(), "it's late".to_string())];
+    let curl = c.curl_command(&query, 1, 25);
+    assert!(curl.contains("$TRIAGE_API_KEY"), "{curl}");
+    assert!(!curl.contains(KEY));
+    assert_eq!(
+        curl,
+        format!(
+            "curl -H \"Authorization: Bearer $TRIAGE_API_KEY\" '{}/api/v1/tickets?query=it%27s+late&page=1&per_page=25'",
+            server.uri()
+        )
+    );
+}
+
+#[test]
+fn plain_http_only_to_loopback() {
+    let new = |url: &str| ApiClient::new(ClientOptions::new(url, ApiKey::new(KEY)));
+    let e = new("http://example.com/api/v1").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "refusing to send the API key over plain http to example.com; use https://"
+    );
+    assert!(!format!("{e:?}").contains(KEY));
+    for ok in [
+        "http://127.0.0.1:4010/api/v1",
+        "http://localhost:4010/api/v1",
+        "http://[::1]:4010/api/v1",
+        "https://acme.example.com/api/v1/",
+    ] {
+        let c = new(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        assert!(!c.base_url().ends_with('/'));
+    }
+    assert!(matches!(
+        ApiClient::new(ClientOptions::new("https://x.example", ApiKey::new("  "))),
+        Err(ApiError::Config(_))
+    ));
+}
+
+#[tokio::test]
+async fn redirects_stay_on_the_same_origin() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": []})))
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        "GET",
+        "/tags",
+        ResponseTemplate::new(302)
+            .insert_header("Location", format!("{}/steal", elsewhere.uri()).as_str()),
+    )
+    .await;
+    mount(
+        &server,
+        "GET",
+        "/inboxes",
+        ResponseTemplate::new(301).insert_header("Location", p("/inboxes2").as_str()),
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path(p("/inboxes2")))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
+            {"id": Uuid::from_u128(1).to_string(), "name": "Support"}
+        ]})))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let e = c.tags().await.unwrap_err();
+    assert!(matches!(e, ApiError::Network(_)), "{e:?}");
+    assert!(e.to_string().contains("another origin"), "{e}");
+    assert_eq!(sent(&elsewhere).await, 0);
+    assert_eq!(c.inboxes().await.unwrap().len(), 1);
+}
+
+// ---- the catalog ---------------------------------------------------------------------
+
+#[tokio::test]
+async fn catalog_uses_what_exists_and_falls_back_to_aliases() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        "GET",
+        "/tags",
+        ResponseTemplate::new(200).set_body_json(json!({"data": [
+            {"id": Uuid::from_u128(5).to_string(), "name": "Billing", "color": "#123456"},
+            {"id": "garbage", "name": "skipped"}
+        ]})),
+    )
+    .await;
+    mount(
+        &server,
+        "GET",
+        "/users",
+        ResponseTemplate::new(500).set_body_string("boom"),
+    )
+    .await;
+    // Everything else: 404.
+    let mut aliases = Aliases::default();
+    aliases
+        .inboxes
+        .insert("Support".into(), Uuid::from_u128(70));
+    aliases.tags.insert("billing".into(), Uuid::from_u128(71));
+    let mut o = options(&server);
+    o.max_get_retries = 0;
+    let c = ApiClient::new(o).unwrap();
+    let mut catalog = load_catalog(&c, &aliases).await;
+
+    assert!(matches!(
+        catalog.state(Endpoint::Tags),
+        EndpointState::Loaded
+    ));
+    assert_eq!(catalog.tags().len(), 1);
+    assert!(catalog.supports(Endpoint::Tags));
+    assert!(!catalog.supports(Endpoint::Inboxes));
+    assert!(!catalog.supports(Endpoint::Statuses));
+    assert!(
+        catalog.supports(Endpoint::Users),
+        "a 500 is not 'unsupported'"
+    );
+    let failures: Vec<_> = catalog.failures().map(|(e, _)| e).collect();
+    assert_eq!(failures, [Endpoint::Users]);
+
+    assert_eq!(
+        catalog.tag_id("billing"),
+        Some(Uuid::from_u128(5)),
+        "live first"
+    );
+    assert_eq!(
+        catalog.inbox_id("support"),
+        Some(Uuid::from_u128(70)),
+        "then aliases"
+    );
+    assert_eq!(catalog.inbox_name(Uuid::from_u128(70)), Some("Support"));
+
+    let page: Vec<_> = vec![serde_json::from_value(ticket_json(1)).unwrap()];
+    catalog.learn_from_tickets(&page);
+    assert_eq!(catalog.statuses().len(), 1);
+    assert_eq!(catalog.statuses()[0].name, "Awaiting parts");
+    assert_eq!(catalog.priorities()[0].name, "P1");
+}
+
+// ---- logging ----------------------------------------------------------------------------
+
+/// Collects formatted log lines in memory.
+#[derive(Clone, Default)]
+struct LogSink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn requests_are_logged_at_debug_without_the_key() {
+    let sink = LogSink::default();
+    let writer = sink.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        "GET",
+        "/tickets",
+        ResponseTemplate::new(401).set_body_json(error_body(
+            401,
+            "Unauthorized",
+            &format!("bad token {KEY}"),
+        )),
+    )
+    .await;
+    let query = vec![("status".to_string(), "open".to_string())];
+    let _ = client(&server).list_tickets(&query, 1, 25).await;
+
+    let logged =
+        String::from_utf8_lossy(&sink.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
+    assert!(
+        logged.contains("/api/v1/tickets?status=open&page=1&per_page=25"),
+        "{logged}"
+    );
+    assert!(logged.contains("status=401"), "{logged}");
+    assert!(logged.contains("elapsed_ms="), "{logged}");
+    assert!(!logged.contains(KEY), "{logged}");
+    assert!(!logged.to_lowercase().contains("authorization"), "{logged}");
+}

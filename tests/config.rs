@@ -1,0 +1,586 @@
+//! The config module against real files in temporary directories. The
+//! environment is always a closure: no test touches the process's env.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use triage::api::types::FieldType;
+use triage::config::{
+    self, CheckReport, ConfigError, KeySource, KeySpec, LocationSource, SavedView, TrueColor,
+};
+use uuid::Uuid;
+
+fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    move |k| map.get(k).cloned()
+}
+
+fn no_env(_: &str) -> Option<String> {
+    None
+}
+
+struct Dir(tempfile::TempDir);
+
+impl Dir {
+    fn new() -> Self {
+        Dir(tempfile::tempdir().unwrap())
+    }
+    /// Writes a private config file and returns its path.
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.path().join(name);
+        fs::write(&path, text).unwrap();
+        set_mode(&path, 0o600);
+        path
+    }
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+}
+#[cfg(not(unix))]
+fn set_mode(_: &Path, _: u32) {}
+
+fn load(path: &Path) -> config::LoadedConfig {
+    config::load_with_env(Some(path), &no_env).unwrap()
+}
+
+fn example_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")
+}
+
+#[test]
+fn the_example_file_loads_and_checks_clean() {
+    let c = load(&example_path());
+    let f = &c.file;
+    assert_eq!(f.default_profile.as_deref(), Some("acme"));
+    assert_eq!(c.profile_names(), vec!["acme", "local"]);
+    let acme = &f.profiles["acme"];
+    assert_eq!(acme.per_page.get(), 50);
+    assert_eq!(acme.aliases.tags.len(), 2);
+    assert_eq!(acme.aliases.fields["plan"].options.len(), 2);
+    assert_eq!(acme.aliases.fields["plan"].field_type, FieldType::Select);
+    assert_eq!(acme.aliases.fields["renewal"].field_type, FieldType::Date);
+    assert_eq!(f.profiles["local"].per_page.get(), 100);
+    assert!(f.profiles["local"].api_key.is_some());
+    assert_eq!(
+        f.keys["next_row"],
+        KeySpec::Many(vec!["j".into(), "down".into()])
+    );
+    assert_eq!(f.keys["quit"].keys(), vec!["q"]);
+    assert_eq!(f.views.len(), 3);
+    for v in &f.views {
+        triage::filter::parse(&v.filter).unwrap_or_else(|e| panic!("view {}: {e}", v.name));
+    }
+    assert_eq!(f.ui.truecolor, TrueColor::Auto);
+
+    // A private copy, with the key from the environment (the example's
+    // api_key_cmd needs `pass`), has no problem at all.
+    let dir = Dir::new();
+    let copy = dir.file("config.toml", &fs::read_to_string(example_path()).unwrap());
+    let report = config::check(Some(&copy), &env(&[("TRIAGE_API_KEY", "ixk_x")]));
+    assert!(report.is_ok(), "{report}");
+}
+
+#[test]
+fn location_precedence() {
+    let e = env(&[("TRIAGE_CONFIG", "/from/env.toml")]);
+    let flag = config::locate(Some(Path::new("/from/flag.toml")), &e).unwrap();
+    assert_eq!(
+        (flag.path.as_path(), flag.source),
+        (Path::new("/from/flag.toml"), LocationSource::Flag)
+    );
+    let from_env = config::locate(None, &e).unwrap();
+    assert_eq!(from_env.source, LocationSource::Env);
+    assert_eq!(from_env.path, PathBuf::from("/from/env.toml"));
+    if let Some(default) = config::locate(None, &no_env) {
+        assert_eq!(default.source, LocationSource::Default);
+        assert!(
+            default.path.ends_with("triage/config.toml"),
+            "{:?}",
+            default.path
+        );
+    }
+}
+
+#[test]
+fn a_missing_file_is_defaults_only_when_not_named() {
+    let dir = Dir::new();
+    let missing = dir.0.path().join("nope.toml");
+    let err = config::load_with_env(Some(&missing), &no_env).unwrap_err();
+    assert!(matches!(err, ConfigError::Missing { .. }));
+    assert_eq!(
+        err.to_string(),
+        format!("config file {} does not exist", missing.display())
+    );
+    let e = env(&[("TRIAGE_CONFIG", missing.to_str().unwrap())]);
+    assert!(config::load_with_env(None, &e).is_err());
+
+    let defaults = config::load_from(config::ConfigLocation {
+        path: missing.clone(),
+        source: LocationSource::Default,
+    })
+    .unwrap();
+    assert!(!defaults.exists);
+    assert_eq!(defaults.file, config::ConfigFile::default());
+    assert!(defaults.file.ui.relative_times);
+}
+
+#[test]
+fn typos_are_reported_with_path_line_and_column() {
+    let dir = Dir::new();
+    let path = dir.file(
+        "c.toml",
+        "[profiles.a]\nbase_url = \"https://x\"\nbse_url = \"y\"\n",
+    );
+    let err = config::load_with_env(Some(&path), &no_env)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(&format!("{}:3:1: unknown field `bse_url`", path.display())),
+        "{err}"
+    );
+    assert!(!err.contains('\n'));
+
+    let path = dir.file("d.toml", "[ui]\ntruecolor = \"sometimes\"\n");
+    let err = config::load_with_env(Some(&path), &no_env)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(":2:") && err.contains("sometimes"), "{err}");
+
+    let path = dir.file("e.toml", "[keys]\nquit = 3\n");
+    assert!(config::load_with_env(Some(&path), &no_env).is_err());
+}
+
+#[test]
+fn per_page_is_checked() {
+    let dir = Dir::new();
+    for (n, ok) in [
+        ("0", false),
+        ("1", true),
+        ("100", true),
+        ("101", false),
+        ("-5", false),
+    ] {
+        let path = dir.file("c.toml", &format!("[profiles.a]\nper_page = {n}\n"));
+        let got = config::load_with_env(Some(&path), &no_env);
+        assert_eq!(got.is_ok(), ok, "per_page = {n}");
+        if let Err(e) = got {
+            assert!(
+                e.to_string().contains("per_page must be between 1 and 100"),
+                "{e}"
+            );
+        }
+    }
+}
+
+const TWO: &str = r#"
+[profiles.work]
+base_url = "https://work.example.com/api/v1"
+api_key = "ixk_work"
+[profiles.home]
+base_url = "https://home.example.com/api/v1"
+api_key = "ixk_home"
+"#;
+
+#[test]
+fn choosing_a_profile() {
+    let dir = Dir::new();
+    let c = load(&dir.file("c.toml", TWO));
+    let pick = |name| c.profile_with_env(name, None, &no_env).map(|p| p.name);
+    assert_eq!(pick(Some("home")).unwrap().as_deref(), Some("home"));
+    let err = pick(None).unwrap_err().to_string();
+    assert!(
+        err.starts_with("several profiles (home, work) and no default_profile in "),
+        "{err}"
+    );
+    let err = pick(Some("hom")).unwrap_err().to_string();
+    assert!(
+        err.starts_with("no profile named 'hom' in ") && err.ends_with("(profiles: home, work)"),
+        "{err}"
+    );
+
+    let c = load(&dir.file("d.toml", &format!("default_profile = \"work\"\n{TWO}")));
+    assert_eq!(
+        c.profile_with_env(None, None, &no_env)
+            .unwrap()
+            .name
+            .as_deref(),
+        Some("work")
+    );
+
+    let c = load(&dir.file("e.toml", &TWO.replace("profiles.home", "profiles.default")));
+    assert_eq!(
+        c.profile_with_env(None, None, &no_env)
+            .unwrap()
+            .name
+            .as_deref(),
+        Some("default")
+    );
+
+    // No profiles at all: flags and environment are enough.
+    let c = load(&dir.file("f.toml", "[ui]\nrelative_times = false\n"));
+    let e = env(&[("TRIAGE_API_KEY", "ixk_env")]);
+    let p = c
+        .profile_with_env(None, Some("http://127.0.0.1:9/api/v1"), &e)
+        .unwrap();
+    assert_eq!(
+        (p.name, p.per_page, p.key_source),
+        (None, 50, KeySource::Env)
+    );
+}
+
+#[test]
+fn base_url_precedence() {
+    let dir = Dir::new();
+    let c = load(&dir.file("c.toml", TWO));
+    let e = env(&[("TRIAGE_BASE_URL", "https://env.example.com")]);
+    let url = |flag, e: &dyn Fn(&str) -> Option<String>| {
+        c.profile_with_env(Some("work"), flag, e).unwrap().base_url
+    };
+    assert_eq!(
+        url(Some("https://flag.example.com"), &e),
+        "https://flag.example.com"
+    );
+    assert_eq!(url(None, &e), "https://env.example.com");
+    assert_eq!(url(None, &no_env), "https://work.example.com/api/v1");
+
+    let c = load(&dir.file("d.toml", "[profiles.x]\napi_key = \"ixk_1\"\n"));
+    let err = c
+        .profile_with_env(None, None, &no_env)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("no base URL for profile 'x': pass --base-url, set TRIAGE_BASE_URL"),
+        "{err}"
+    );
+}
+
+#[test]
+fn api_key_precedence_and_command() {
+    let dir = Dir::new();
+    let text = "[profiles.p]\nbase_url = \"https://x\"\napi_key = \"ixk_file\"\napi_key_cmd = \"printf '\\n  ixk_cmd  \\nsecond line\\n'\"\n";
+    let c = load(&dir.file("c.toml", text));
+    let e = env(&[("TRIAGE_API_KEY", " ixk_env ")]);
+    let p = c.profile_with_env(None, None, &e).unwrap();
+    assert_eq!(
+        (p.api_key.expose(), p.key_source),
+        ("ixk_env", KeySource::Env)
+    );
+    let p = c.profile_with_env(None, None, &no_env).unwrap();
+    assert_eq!(
+        (p.api_key.expose(), p.key_source),
+        ("ixk_cmd", KeySource::Command)
+    );
+    assert!(!format!("{p:?}").contains("ixk_cmd"));
+
+    let c = load(&dir.file(
+        "d.toml",
+        "[profiles.p]\nbase_url = \"https://x\"\napi_key = \"ixk_file\"\n",
+    ));
+    let p = c.profile_with_env(None, None, &no_env).unwrap();
+    assert_eq!(
+        (p.api_key.expose(), p.key_source),
+        ("ixk_file", KeySource::File)
+    );
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+
+    let c = load(&dir.file("e.toml", "[profiles.p]\nbase_url = \"https://x\"\n"));
+    let err = c
+        .profile_with_env(None, None, &no_env)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("no API key for profile 'p': set TRIAGE_API_KEY"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_in_a_readable_file_is_warned_about() {
+    let dir = Dir::new();
+    let path = dir.file(
+        "c.toml",
+        "[profiles.p]\nbase_url = \"https://x\"\napi_key = \"ixk_file\"\n",
+    );
+    set_mode(&path, 0o644);
+    let p = load(&path).profile_with_env(None, None, &no_env).unwrap();
+    assert_eq!(p.warnings.len(), 1);
+    assert!(
+        p.warnings[0].contains("accessible by group or others (mode 644)"),
+        "{:?}",
+        p.warnings
+    );
+    assert!(p.warnings[0].contains("chmod 600"));
+    assert!(!p.warnings[0].contains("ixk_file"));
+}
+
+#[test]
+fn a_failing_key_command_never_shows_its_output() {
+    let dir = Dir::new();
+    let c = load(&dir.file(
+        "c.toml",
+        "[profiles.p]\nbase_url = \"https://x\"\napi_key_cmd = \"echo ixk_leaked; exit 3\"\n",
+    ));
+    let err = c
+        .profile_with_env(None, None, &no_env)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(err, "api_key_cmd for profile 'p' failed (exit status: 3)");
+
+    let c = load(&dir.file(
+        "d.toml",
+        "[profiles.p]\nbase_url = \"https://x\"\napi_key_cmd = \"printf '  \\n'\"\n",
+    ));
+    let err = c
+        .profile_with_env(None, None, &no_env)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(err, "api_key_cmd for profile 'p' printed nothing");
+}
+
+#[test]
+fn web_url_template() {
+    let dir = Dir::new();
+    let c = load(&dir.file(
+        "c.toml",
+        "[profiles.p]\nbase_url = \"https://x\"\napi_key = \"k\"\nweb_url = \"https://x/t/{number}?id={id}\"\n",
+    ));
+    let p = c.profile_with_env(None, None, &no_env).unwrap();
+    let id = Uuid::from_u128(1);
+    assert_eq!(
+        p.web_url_for(id, 42).unwrap(),
+        format!("https://x/t/42?id={id}")
+    );
+}
+
+fn problems(report: &CheckReport) -> String {
+    report.problems.join("\n")
+}
+
+#[test]
+fn check_lists_every_problem() {
+    let dir = Dir::new();
+    let path = dir.file(
+        "c.toml",
+        r#"
+default_profile = "nope"
+[profiles.a]
+base_url = "http://helpdesk.example.com/api"
+web_url = "https://x/{ticket}"
+[profiles.b]
+base_url = "https://ok.example.com"
+web_url = "https://x/tickets"
+api_key_cmd = "exit 1"
+[profiles.b.aliases.fields.plan]
+type = "selct"
+[keys]
+quit = ""
+[[views]]
+name = "v1"
+filter = "priority:urgnt"
+[[views]]
+name = "v1"
+filter = "status:open"
+profile = "c"
+"#,
+    );
+    let report = config::check(Some(&path), &no_env);
+    let text = problems(&report);
+    for wanted in [
+        "default_profile 'nope' is not a profile (profiles: a, b)",
+        "profile 'a': base_url 'http://helpdesk.example.com/api' is plain http to a non-loopback host",
+        "profile 'a': web_url 'https://x/{ticket}' has an unknown placeholder {ticket}",
+        "profile 'a': no API key",
+        "profile 'b': web_url 'https://x/tickets' has no {number} or {id} placeholder",
+        "api_key_cmd for profile 'b' failed (exit status: 1)",
+        "[keys] quit: empty key",
+        "profile 'b': aliases.fields.plan: unknown type 'selct' (text, number, checkbox, select, multi_select, date, date_time)",
+        "[[views]] 'v1': filter priority:urgnt: unknown priority 'urgnt' (low, normal, high, urgent)",
+        "[[views]] 'v1': name used twice",
+        "[[views]] 'v1': profile 'c' does not exist",
+    ] {
+        assert!(text.contains(wanted), "missing {wanted:?} in:\n{text}");
+    }
+    assert_eq!(report.problems.len(), 11, "{text}");
+    assert!(!report.is_ok());
+    assert!(report.to_string().contains("problem: "));
+
+    // A syntax error stops the check with one problem, located.
+    let bad = dir.file("bad.toml", "[profiles.a\n");
+    let report = config::check(Some(&bad), &no_env);
+    assert_eq!(report.problems.len(), 1);
+    assert!(
+        report.problems[0].contains("bad.toml:1:"),
+        "{}",
+        problems(&report)
+    );
+
+    // Loopback http is fine, and the environment can supply the rest.
+    let ok = dir.file(
+        "ok.toml",
+        "[profiles.l]\nbase_url = \"http://127.0.0.1:8080/api/v1\"\n",
+    );
+    let report = config::check(Some(&ok), &env(&[("TRIAGE_API_KEY", "k")]));
+    assert!(report.is_ok(), "{report}");
+}
+
+#[cfg(unix)]
+#[test]
+fn check_reports_a_readable_key_file() {
+    let dir = Dir::new();
+    let path = dir.file(
+        "c.toml",
+        "[profiles.p]\nbase_url = \"https://x\"\napi_key = \"ixk_file\"\n",
+    );
+    set_mode(&path, 0o640);
+    let report = config::check(Some(&path), &env(&[("TRIAGE_API_KEY", "k")]));
+    assert_eq!(report.problems.len(), 1, "{report}");
+    assert!(report.problems[0].contains("mode 640"));
+}
+
+const WITH_COMMENTS: &str = r#"# my triage config
+default_profile = "acme" # the usual one
+
+[[views]]
+# the morning queue
+name = "Morning"
+filter = "status:open" # keep it short
+
+[ui]
+relative_times = false # I like timestamps
+"#;
+
+fn view(name: &str, filter: &str, profile: Option<&str>) -> SavedView {
+    SavedView {
+        name: name.into(),
+        filter: filter.into(),
+        profile: profile.map(String::from),
+    }
+}
+
+#[test]
+fn saving_a_view_keeps_comments_and_refuses_duplicates() {
+    let dir = Dir::new();
+    let path = dir.file("c.toml", WITH_COMMENTS);
+    config::save_view(
+        &path,
+        &view("Urgent", "priority:urgent assignee:none", Some("acme")),
+        false,
+    )
+    .unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    for kept in [
+        "# my triage config",
+        "# the usual one",
+        "# the morning queue",
+        "# keep it short",
+        "# I like timestamps",
+    ] {
+        assert!(text.contains(kept), "lost {kept:?}:\n{text}");
+    }
+    let c = load(&path);
+    assert_eq!(
+        c.file.views,
+        vec![
+            view("Morning", "status:open", None),
+            view("Urgent", "priority:urgent assignee:none", Some("acme")),
+        ]
+    );
+    assert!(!c.file.ui.relative_times);
+
+    let err = config::save_view(&path, &view("Morning", "status:closed", None), false).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "a view named 'Morning' already exists in {}",
+            path.display()
+        )
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), text);
+
+    config::save_view(&path, &view("Morning", "status:waiting", None), true).unwrap();
+    let after = fs::read_to_string(&path).unwrap();
+    assert!(
+        after.contains("filter = \"status:waiting\" # keep it short"),
+        "{after}"
+    );
+    assert!(after.contains("# the morning queue"));
+    assert_eq!(
+        load(&path).file.views[0],
+        view("Morning", "status:waiting", None)
+    );
+}
+
+#[test]
+fn deleting_a_view() {
+    let dir = Dir::new();
+    let path = dir.file("c.toml", WITH_COMMENTS);
+    config::save_view(&path, &view("Other", "tag:vip", None), false).unwrap();
+    config::delete_view(&path, "Morning").unwrap();
+    let c = load(&path);
+    assert_eq!(c.file.views, vec![view("Other", "tag:vip", None)]);
+    assert!(
+        fs::read_to_string(&path)
+            .unwrap()
+            .contains("# the usual one")
+    );
+    let err = config::delete_view(&path, "Morning").unwrap_err();
+    assert!(matches!(err, ConfigError::ViewNotFound { .. }));
+    let err = config::delete_view(&dir.0.path().join("none.toml"), "x").unwrap_err();
+    assert!(matches!(err, ConfigError::Missing { .. }));
+}
+
+#[test]
+fn saving_creates_a_private_file_when_there_is_none() {
+    let dir = Dir::new();
+    let path = dir.0.path().join("new/triage/config.toml");
+    config::save_view(&path, &view("First", "status:open", None), false).unwrap();
+    assert_eq!(
+        load(&path).file.views,
+        vec![view("First", "status:open", None)]
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+}
+
+#[test]
+fn invalid_views_and_broken_files_are_left_alone() {
+    let dir = Dir::new();
+    let path = dir.file("c.toml", WITH_COMMENTS);
+    let err = config::save_view(&path, &view("Bad", "priority:urgnt", None), false).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "view 'Bad' is not valid: priority:urgnt: unknown priority 'urgnt' (low, normal, high, urgent)"
+    );
+    assert!(config::save_view(&path, &view(" ", "status:open", None), false).is_err());
+    assert_eq!(fs::read_to_string(&path).unwrap(), WITH_COMMENTS);
+
+    let broken = dir.file("broken.toml", "views = [\n");
+    let err = config::save_view(&broken, &view("A", "", None), false).unwrap_err();
+    assert!(matches!(err, ConfigError::Parse { .. }), "{err}");
+    assert_eq!(fs::read_to_string(&broken).unwrap(), "views = [\n");
+
+    let odd = dir.file("odd.toml", "views = \"nope\"\n");
+    let err = config::save_view(&odd, &view("A", "", None), false).unwrap_err();
+    assert!(
+        err.to_string().contains("not written as [[views]] tables"),
+        "{err}"
+    );
+
+    let inline_empty = dir.file("inline.toml", "views = []\n");
+    config::save_view(&inline_empty, &view("A", "", None), false).unwrap();
+    assert_eq!(load(&inline_empty).file.views, vec![view("A", "", None)]);
+}
