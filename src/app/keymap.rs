@@ -108,6 +108,7 @@ impl Action {
             Action::MoveDown => "move",
             Action::NextPage => "page",
             Action::OpenDetail => "detail",
+            Action::Back => "back",
             Action::Refresh => "refresh",
             Action::CycleSort => "sort",
             Action::Help => "help",

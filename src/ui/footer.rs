@@ -58,7 +58,11 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
 
     let mut hints = vec![Span::raw(" ")];
     let mut used = 1;
-    for (key, label) in state.keymap.footer_hints(&state.hidden_actions()) {
+    let mut hidden = state.hidden_actions();
+    if state.detail.is_none() && !state.help {
+        hidden.push(crate::app::Action::Back);
+    }
+    for (key, label) in state.keymap.footer_hints(&hidden) {
         let w = width(&key) + 1 + width(label) + 3;
         if used + w > usize::from(area.width) {
             break;

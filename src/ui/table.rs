@@ -3,9 +3,9 @@
 //! not grow with the number of tickets loaded.
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::text::{fit, relative, time_left, width};
 use super::{RenderContext, spinner};
@@ -154,6 +154,12 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     }
 }
 
+/// One column: its width and how its text sits in it.
+struct Column {
+    width: u16,
+    right: bool,
+}
+
 fn draw_rows(
     state: &State,
     ctx: &RenderContext,
@@ -182,36 +188,98 @@ fn draw_rows(
     } else {
         "prio"
     };
-    let mut header = vec!["#", "status", priority_label, "subject"];
-    let mut widths = vec![
-        Constraint::Length(cols.number),
-        Constraint::Length(cols.status),
-        Constraint::Length(cols.priority),
-        Constraint::Length(cols.subject),
+    let mut layout = vec![
+        (
+            "#",
+            Column {
+                width: cols.number,
+                right: false,
+            },
+        ),
+        (
+            "status",
+            Column {
+                width: cols.status,
+                right: false,
+            },
+        ),
+        (
+            priority_label,
+            Column {
+                width: cols.priority,
+                right: false,
+            },
+        ),
+        (
+            "subject",
+            Column {
+                width: cols.subject,
+                right: false,
+            },
+        ),
     ];
     if let Some(w) = cols.assignee {
-        header.push("assignee");
-        widths.push(Constraint::Length(w));
+        layout.push((
+            "assignee",
+            Column {
+                width: w,
+                right: false,
+            },
+        ));
     }
-    header.push(if cols.updated >= 7 { "updated" } else { "upd" });
-    let header_updated_index = header.len() - 1;
-    widths.push(Constraint::Length(cols.updated));
+    let updated_label = if cols.updated >= 7 { "updated" } else { "upd" };
+    layout.push((
+        updated_label,
+        Column {
+            width: cols.updated,
+            right: true,
+        },
+    ));
     if let Some(w) = cols.reminder {
-        header.push("remind");
-        widths.push(Constraint::Length(w));
+        layout.push((
+            "remind",
+            Column {
+                width: w,
+                right: false,
+            },
+        ));
     }
-    let header = Row::new(header.into_iter().enumerate().map(|(i, h)| {
-        let line = Line::styled(h, theme.column_header());
-        // "updated" sits over right-aligned values.
-        Cell::from(if i == header_updated_index {
-            line.alignment(Alignment::Right)
-        } else {
-            line
-        })
-    }));
 
-    let selected = state.selected.checked_sub(offset);
-    let rows = visible.iter().enumerate().map(|(i, t)| {
+    // Drawn cell by cell at computed offsets rather than through `Table`:
+    // the widths are ours already, and `Table` would run the constraint
+    // solver every frame (ratatui's layout cache is not enabled here).
+    let buf = frame.buffer_mut();
+    let draw_line = |buf: &mut ratatui::buffer::Buffer, y: u16, spans: Vec<Span<'_>>| {
+        let mut x = area.x;
+        for ((_, col), span) in layout.iter().zip(spans) {
+            let w = col.width.min(area.right().saturating_sub(x));
+            if w == 0 {
+                break;
+            }
+            let cell = Rect::new(x, y, w, 1);
+            let line = Line::from(span);
+            let line = if col.right {
+                line.alignment(Alignment::Right)
+            } else {
+                line
+            };
+            line.render(cell, buf);
+            x = x.saturating_add(col.width + 1);
+        }
+    };
+    let header: Vec<Span> = layout
+        .iter()
+        .map(|(label, _)| Span::styled(*label, theme.column_header()))
+        .collect();
+    draw_line(buf, area.y, header);
+
+    for (i, t) in visible.iter().enumerate() {
+        let y = area.y + 1 + i as u16;
+        if offset + i == state.selected {
+            // The cursor is the row's own style, under its cells, so the
+            // colored badge keeps its color on the selected row.
+            buf.set_style(Rect::new(area.x, y, area.width, 1), theme.selected_row());
+        }
         let status_name = sanitize(&t.status_name);
         let status_name = if status_name.trim().is_empty() {
             t.status.as_str().to_string()
@@ -228,17 +296,14 @@ fn draw_rows(
         } else {
             priority_name.into_owned()
         };
-        let mut cells = vec![
-            Cell::from(Span::styled(format!("#{}", t.ticket_number), theme.dim())),
-            Cell::from(Span::styled(
-                badge,
-                theme.badge(t.status_color.as_deref(), &t.status),
-            )),
-            Cell::from(Span::styled(
+        let mut spans = vec![
+            Span::styled(format!("#{}", t.ticket_number), theme.dim()),
+            Span::styled(badge, theme.badge(t.status_color.as_deref(), &t.status)),
+            Span::styled(
                 fit(&priority_name, usize::from(cols.priority)).into_owned(),
                 theme.priority(t.priority_color.as_deref(), &t.priority),
-            )),
-            Cell::from(fit(&sanitize(&t.subject), usize::from(cols.subject)).into_owned()),
+            ),
+            Span::raw(fit(&sanitize(&t.subject), usize::from(cols.subject)).into_owned()),
         ];
         if let Some(w) = cols.assignee {
             let name = assignee_name(t, state.names.as_ref());
@@ -247,35 +312,21 @@ fn draw_rows(
             } else {
                 Default::default()
             };
-            cells.push(Cell::from(Span::styled(
-                fit(&name, usize::from(w)).into_owned(),
-                style,
-            )));
+            spans.push(Span::styled(fit(&name, usize::from(w)).into_owned(), style));
         }
         let updated = match t.updated_at {
             Some(u) if state.relative_times => relative(u, ctx.wall_now),
             Some(u) => u.format("%m-%d %H:%M").to_string(),
             None => "—".into(),
         };
-        cells.push(Cell::from(Line::from(updated).alignment(Alignment::Right)));
+        spans.push(Span::raw(updated));
         if cols.reminder.is_some() {
             let mark = t
                 .remind_at
                 .map(|r| format!("⏰ {}", time_left(r, ctx.wall_now)))
                 .unwrap_or_default();
-            cells.push(Cell::from(Span::styled(mark, theme.accent())));
+            spans.push(Span::styled(mark, theme.accent()));
         }
-        let row = Row::new(cells);
-        if Some(i) == selected {
-            row.style(theme.selected_row())
-        } else {
-            row
-        }
-    });
-
-    // The cursor is the row's own style, drawn under its cells, so colored
-    // badges keep their color on the selected row (a highlight style would
-    // be painted over them).
-    let table = Table::new(rows, widths).header(header).column_spacing(1);
-    frame.render_widget(table, area);
+        draw_line(buf, y, spans);
+    }
 }
