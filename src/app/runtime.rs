@@ -6,7 +6,8 @@
 //! there is no timer at all, and with relative times only one wake-up a
 //! minute (on the wall clock's minute boundary).
 
-use std::io::{self, Stdout, Write};
+use std::future::Future;
+use std::io::{self, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -18,7 +19,7 @@ use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -118,45 +119,158 @@ fn install_panic_hook(stop: UnboundedSender<()>) {
     }));
 }
 
-type Term = Terminal<CrosstermBackend<Stdout>>;
+/// What the loop needs from a terminal: the real one, or a `TestBackend`
+/// in tests (which drive the whole loop headless, see `tests/app_runtime.rs`).
+pub trait Screen {
+    fn size(&self) -> io::Result<(u16, u16)>;
+    fn draw(&mut self, state: &State, ctx: &RenderContext) -> io::Result<()>;
+    /// Bytes for the terminal itself, outside any cell (OSC 52).
+    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()>;
+    /// Ctrl-z: give the terminal back, stop, take it again on `fg`.
+    fn suspend(&mut self) -> anyhow::Result<()>;
+}
+
+impl<B: RawBackend> Screen for Terminal<B> {
+    fn size(&self) -> io::Result<(u16, u16)> {
+        let size = Terminal::size(self).map_err(|e| io::Error::other(e.to_string()))?;
+        Ok((size.width, size.height))
+    }
+
+    fn draw(&mut self, state: &State, ctx: &RenderContext) -> io::Result<()> {
+        Terminal::draw(self, |f| ui::render(state, ctx, f))
+            .map(|_| ())
+            .map_err(|e| io::Error::other(e.to_string()))
+    }
+
+    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.backend_mut().write_raw(bytes)
+    }
+
+    fn suspend(&mut self) -> anyhow::Result<()> {
+        if !TERMINAL_ACTIVE.load(Ordering::SeqCst) {
+            return Ok(()); // not on a real terminal (tests)
+        }
+        restore_terminal();
+        // SAFETY: raising a signal on our own process has no memory-safety
+        // preconditions; SIGTSTP's default action stops us until SIGCONT.
+        unsafe {
+            libc::raise(libc::SIGTSTP);
+        }
+        enter_terminal().context("re-entering the terminal after suspend")?;
+        self.clear()
+            .map_err(|e| anyhow::anyhow!("redrawing after suspend: {e}"))?;
+        Ok(())
+    }
+}
+
+/// A backend that can take raw bytes besides cells.
+pub trait RawBackend: ratatui::backend::Backend {
+    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()>;
+}
+
+impl<W: Write> RawBackend for CrosstermBackend<W> {
+    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.write_all(bytes)?;
+        self.flush()
+    }
+}
+
+/// `TestBackend` keeps raw bytes in memory, per thread, for tests to read.
+impl RawBackend for ratatui::backend::TestBackend {
+    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        RAW_WRITES.with(|w| w.borrow_mut().extend_from_slice(bytes));
+        Ok(())
+    }
+}
+
+thread_local! {
+    static RAW_WRITES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Raw bytes written to `TestBackend` screens on this thread so far (taken).
+pub fn take_test_raw_writes() -> Vec<u8> {
+    RAW_WRITES.with(|w| std::mem::take(&mut *w.borrow_mut()))
+}
+
+/// The initial state described by a `RunContext`.
+fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
+    let mut state = State::new(
+        std::mem::take(&mut ctx.scope),
+        std::mem::take(&mut ctx.filter),
+        ctx.per_page,
+        std::mem::take(&mut ctx.keymap),
+    )
+    .with_names(ctx.names.clone())
+    .with_web_url(ctx.web_url.take());
+    state.relative_times = ctx.relative_times;
+    state
+}
 
 /// Runs the interactive queue until the user quits or a signal arrives.
-pub async fn run<S: TicketSource>(ctx: RunContext<S>) -> anyhow::Result<()> {
+pub async fn run<S: TicketSource>(mut ctx: RunContext<S>) -> anyhow::Result<()> {
     let theme = Theme::new(ctx.color.unwrap_or_else(ColorMode::from_env));
-    let mut state = State::new(ctx.scope, ctx.filter, ctx.per_page, ctx.keymap)
-        .with_names(ctx.names)
-        .with_web_url(ctx.web_url);
-    state.relative_times = ctx.relative_times;
-    let source = ctx.source;
+    let state = initial_state(&mut ctx);
 
     let (panic_tx, mut panic_rx) = unbounded_channel::<()>();
     install_panic_hook(panic_tx);
     let mut sigterm = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
     let mut sighup = signal(SignalKind::hangup()).context("listening for SIGHUP")?;
+    let stop = async move {
+        tokio::select! {
+            _ = panic_rx.recv() => Err(anyhow::anyhow!("internal error (a task panicked); see the log file")),
+            _ = sigterm.recv() => Ok(()),
+            _ = sighup.recv() => Ok(()),
+        }
+    };
 
     enter_terminal().context("entering the terminal's raw mode")?;
     let _guard = TerminalGuard;
     let mut terminal =
         Terminal::new(CrosstermBackend::new(io::stdout())).context("opening the terminal")?;
     terminal.clear()?;
-    let size = terminal.size()?;
-    state.size = Rect::new(0, 0, size.width, size.height);
+    drive(
+        state,
+        ctx.source,
+        &mut terminal,
+        EventStream::new(),
+        theme,
+        stop,
+    )
+    .await
+}
 
+/// The loop itself, over any screen and input stream, until `q`, the end
+/// of input, or `stop` (signals, a panic) resolves.
+pub async fn drive<S, D, E>(
+    mut state: State,
+    source: S,
+    screen: &mut D,
+    mut events: E,
+    theme: Theme,
+    stop: impl Future<Output = anyhow::Result<()>>,
+) -> anyhow::Result<()>
+where
+    S: TicketSource,
+    D: Screen,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let (w, h) = screen.size()?;
+    state.size = Rect::new(0, 0, w, h);
     let (tx, mut rx) = unbounded_channel::<Msg>();
-    let mut events = EventStream::new();
     let mut tasks: Vec<(u64, AbortHandle)> = Vec::new();
     let mut pending = vec![Msg::Start];
+    let mut stop = std::pin::pin!(stop);
 
     loop {
         for msg in pending.drain(..) {
             let effects = update(&mut state, msg, Instant::now());
             for effect in effects {
-                match execute_effect(effect, &source, &tx, &mut terminal, &mut tasks)? {
+                match execute_effect(effect, &source, &tx, screen, &mut tasks)? {
                     Flow::Continue => {}
                     Flow::Quit => return Ok(()),
                     Flow::Resumed => {
-                        let size = terminal.size()?;
-                        let _ = tx.send(Msg::Resize(size.width, size.height));
+                        let (w, h) = screen.size()?;
+                        let _ = tx.send(Msg::Resize(w, h));
                         let _ = tx.send(Msg::Resumed);
                     }
                 }
@@ -177,7 +291,7 @@ pub async fn run<S: TicketSource>(ctx: RunContext<S>) -> anyhow::Result<()> {
                 wall_now: Utc::now(),
                 theme,
             };
-            terminal.draw(|f| ui::render(&state, &ctx, f))?;
+            screen.draw(&state, &ctx)?;
             state.dirty = false;
         }
         let wake = next_wake(&state, Instant::now(), Utc::now());
@@ -190,9 +304,7 @@ pub async fn run<S: TicketSource>(ctx: RunContext<S>) -> anyhow::Result<()> {
         tokio::select! {
             biased;
             Some(msg) = rx.recv() => pending.push(msg),
-            _ = panic_rx.recv() => anyhow::bail!("internal error (a task panicked); see the log file"),
-            _ = sigterm.recv() => return Ok(()),
-            _ = sighup.recv() => return Ok(()),
+            result = &mut stop => return result,
             event = events.next() => match event {
                 Some(Ok(event)) => {
                     if let Some(msg) = translate(event) {
@@ -222,11 +334,11 @@ enum Flow {
     Resumed,
 }
 
-fn execute_effect<S: TicketSource>(
+fn execute_effect<S: TicketSource, D: Screen>(
     effect: Effect,
     source: &S,
     tx: &UnboundedSender<Msg>,
-    terminal: &mut Term,
+    screen: &mut D,
     tasks: &mut Vec<(u64, AbortHandle)>,
 ) -> anyhow::Result<Flow> {
     match effect {
@@ -268,7 +380,7 @@ fn execute_effect<S: TicketSource>(
         }
         Effect::ClearRateLimit => source.clear_rate_limit(),
         Effect::Copy(text) => {
-            if let Err(e) = copy_osc52(terminal.backend_mut(), &text) {
+            if let Err(e) = screen.write_raw(osc52(&text).as_bytes()) {
                 let _ = tx.send(Msg::EffectFailed(format!("clipboard: {e}")));
             }
         }
@@ -278,7 +390,7 @@ fn execute_effect<S: TicketSource>(
             per_page,
         } => match source.curl_command(&filter, page, per_page) {
             Ok(cmd) => {
-                if let Err(e) = copy_osc52(terminal.backend_mut(), &cmd) {
+                if let Err(e) = screen.write_raw(osc52(&cmd).as_bytes()) {
                     let _ = tx.send(Msg::EffectFailed(format!("clipboard: {e}")));
                 }
             }
@@ -292,7 +404,7 @@ fn execute_effect<S: TicketSource>(
             }
         }
         Effect::Suspend => {
-            suspend(terminal)?;
+            screen.suspend()?;
             return Ok(Flow::Resumed);
         }
         Effect::Quit => return Ok(Flow::Quit),
@@ -306,11 +418,6 @@ pub fn osc52(text: &str) -> String {
     let clean = sanitize(text);
     let encoded = base64::engine::general_purpose::STANDARD.encode(clean.as_bytes());
     format!("\x1b]52;c;{encoded}\x07")
-}
-
-fn copy_osc52<W: Write>(out: &mut W, text: &str) -> io::Result<()> {
-    out.write_all(osc52(text).as_bytes())?;
-    out.flush()
 }
 
 /// Starts the platform's URL opener without waiting on the UI thread.
@@ -330,20 +437,6 @@ fn open_url(url: &str) -> io::Result<()> {
     std::thread::spawn(move || {
         let _ = child.wait();
     });
-    Ok(())
-}
-
-/// Ctrl-z: give the terminal back, stop like a shell job would, and take it
-/// again on `fg` with a full redraw.
-fn suspend(terminal: &mut Term) -> anyhow::Result<()> {
-    restore_terminal();
-    // SAFETY: raising a signal on our own process has no memory-safety
-    // preconditions; SIGTSTP's default action stops us until SIGCONT.
-    unsafe {
-        libc::raise(libc::SIGTSTP);
-    }
-    enter_terminal().context("re-entering the terminal after suspend")?;
-    terminal.clear()?;
     Ok(())
 }
 
