@@ -1,7 +1,7 @@
 //! Decoding one 100-ticket page of `GET /tickets` the way the client does
-//! (`decode_ticket_page`: envelope to values, then each row on its own so a
-//! bad row is skipped), next to the strict one-pass decode it replaces and
-//! the raw path used by `--format json`.
+//! (`decode_ticket_page`: one typed pass, falling back to row-by-row when a
+//! row is not a ticket so that row is skipped), next to the plain strict
+//! decode and the raw path used by `--format json`.
 //!
 //! `cargo bench --bench decode`
 
@@ -88,6 +88,22 @@ fn client_page_100(bencher: divan::Bencher) {
         .bench(|| {
             let page = decode_ticket_page(black_box(&body), 1, 100).expect("valid page");
             assert_eq!(page.tickets.len(), 100);
+            page
+        });
+}
+
+/// The same page with one row that is not a ticket: the row-by-row
+/// fallback that skips it.
+#[divan::bench]
+fn client_page_100_one_bad_row(bencher: divan::Bencher) {
+    let mut page: Value = serde_json::from_slice(&page_json(100)).expect("valid JSON");
+    page["data"][50] = json!({"id": "not-a-uuid", "status": "open"});
+    let body = serde_json::to_vec(&page).expect("a JSON value always serializes");
+    bencher
+        .counter(divan::counter::BytesCount::new(body.len()))
+        .bench(|| {
+            let page = decode_ticket_page(black_box(&body), 1, 100).expect("valid page");
+            assert_eq!(page.skipped, 1);
             page
         });
 }

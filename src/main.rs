@@ -1,3 +1,56 @@
-fn main() {
-    println!("triage {}", env!("CARGO_PKG_VERSION"));
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::args::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("triage: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(cli::dispatch(cli));
+    // Don't wait for stray request tasks (e.g. a prefetch) on the way out.
+    runtime.shutdown_background();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("triage: {}", one_line(&err));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes on one sanitized line: "reading config: ...: ...".
+fn one_line(err: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = triage::text::sanitize(&cause.to_string())
+            .trim()
+            .to_string();
+        // Wrapped errors often repeat their source's text; say it once.
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    let mut line = parts.join(": ");
+    // "What to do" belongs on the same line: scripts keep only the last line.
+    if let Some(hint) = err
+        .chain()
+        .find_map(|c| c.downcast_ref::<triage::api::ApiError>())
+        .and_then(|e| e.hint())
+    {
+        line.push_str(" (");
+        line.push_str(hint);
+        line.push(')');
+    }
+    line
 }

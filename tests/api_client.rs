@@ -493,6 +493,42 @@ async fn connection_refused_is_a_network_error_after_retries() {
     assert_eq!(e.hint(), Some("check the base URL and your connection"));
 }
 
+/// A listener that accepts connections and hangs up at once, counting them.
+async fn hang_up_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(socket);
+        }
+    });
+    (format!("http://{addr}/api/v1"), accepted)
+}
+
+#[tokio::test]
+async fn dropped_connections_are_retried_for_reads_only() {
+    let (base, accepted) = hang_up_server().await;
+    let mut o = ClientOptions::new(base, ApiKey::new(KEY));
+    o.backoff = Backoff {
+        base: Duration::ZERO,
+        cap: Duration::ZERO,
+    };
+    let c = ApiClient::new(o).unwrap();
+    let e = c.statuses().await.unwrap_err();
+    assert!(matches!(e, ApiError::Network(_)), "{e:?}");
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 4);
+
+    let e = c
+        .update_ticket(Uuid::from_u128(1), &TicketPatch::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::Network(_)), "{e:?}");
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 5);
+}
+
 // ---- 429: the retry instant and the gate ---------------------------------------------
 
 /// Makes one request answered by a 429 and returns its wait.
@@ -624,6 +660,21 @@ async fn the_gate_blocks_every_request_until_cleared() {
     assert!(c.rate_limited_until().is_none());
     c.list_tickets(&[], 1, 25).await.unwrap();
     assert_eq!(sent(&server).await, 2);
+}
+
+#[tokio::test]
+async fn concurrent_429s_keep_the_later_instant() {
+    let server = MockServer::start().await;
+    mount(&server, "GET", "/tags", too_many(Some(3600))).await;
+    mount(&server, "GET", "/users", too_many(Some(10))).await;
+    let c = client(&server);
+    let (tags, users) = tokio::join!(c.tags(), c.users());
+    assert!(tags.unwrap_err().is_rate_limited());
+    assert!(users.unwrap_err().is_rate_limited());
+    assert_eq!(sent(&server).await, 2, "both were in flight");
+    let until = c.rate_limited_until().expect("gate closed");
+    let left = until - tokio::time::Instant::now();
+    assert!(left > Duration::from_secs(3590), "{left:?}");
 }
 
 #[tokio::test]
@@ -768,6 +819,27 @@ async fn redirects_stay_on_the_same_origin() {
     assert_eq!(c.inboxes().await.unwrap().len(), 1);
 }
 
+#[tokio::test]
+async fn redirect_loops_end() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        "GET",
+        "/tickets",
+        ResponseTemplate::new(302).insert_header("Location", p("/tickets").as_str()),
+    )
+    .await;
+    let mut o = options(&server);
+    o.max_get_retries = 0;
+    let e = ApiClient::new(o)
+        .unwrap()
+        .list_tickets(&[], 1, 25)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("too many redirects"), "{e}");
+    assert!(sent(&server).await <= 7, "{}", sent(&server).await);
+}
+
 // ---- the catalog ---------------------------------------------------------------------
 
 #[tokio::test]
@@ -854,17 +926,30 @@ impl std::io::Write for LogSink {
     }
 }
 
+/// One process-wide subscriber writing into memory. Global rather than
+/// scoped: a thread-local subscriber misses events whose call sites other
+/// test threads registered first (tracing caches call-site interest), which
+/// made a scoped version flaky. Every test's logs land here, so the "no key"
+/// check below covers whatever ran alongside.
+fn log_sink() -> &'static LogSink {
+    static SINK: std::sync::OnceLock<LogSink> = std::sync::OnceLock::new();
+    SINK.get_or_init(|| {
+        let sink = LogSink::default();
+        let writer = sink.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other test installs a global subscriber");
+        sink
+    })
+}
+
 #[tokio::test]
 async fn requests_are_logged_at_debug_without_the_key() {
-    let sink = LogSink::default();
-    let writer = sink.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
+    let sink = log_sink();
     let server = MockServer::start().await;
     mount(
         &server,
@@ -877,17 +962,360 @@ async fn requests_are_logged_at_debug_without_the_key() {
         )),
     )
     .await;
-    let query = vec![("status".to_string(), "open".to_string())];
+    let query = vec![("status".to_string(), "log_probe".to_string())];
     let _ = client(&server).list_tickets(&query, 1, 25).await;
 
     let logged =
         String::from_utf8_lossy(&sink.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
-    assert!(
-        logged.contains("/api/v1/tickets?status=open&page=1&per_page=25"),
-        "{logged}"
-    );
-    assert!(logged.contains("status=401"), "{logged}");
-    assert!(logged.contains("elapsed_ms="), "{logged}");
+    let line = logged
+        .lines()
+        .find(|l| l.contains("/api/v1/tickets?status=log_probe&page=1&per_page=25"))
+        .unwrap_or_else(|| panic!("no request line in {logged}"));
+    assert!(line.contains("DEBUG"), "{line}");
+    assert!(line.contains("method=GET"), "{line}");
+    assert!(line.contains("status=401"), "{line}");
+    assert!(line.contains("elapsed_ms="), "{line}");
     assert!(!logged.contains(KEY), "{logged}");
     assert!(!logged.to_lowercase().contains("authorization"), "{logged}");
+}
+
+// ---- against the real local server (crate::server) -------------------------------------
+//
+// The same error kinds, produced by the helpdesk server the demo uses rather
+// than by scripted answers.
+
+mod real_server {
+    use super::*;
+    use chrono::{DateTime, Utc};
+    use triage::server::{
+        self, DEMO_KEY, DEMO_READONLY_KEY, RateBudget, RateLimitFault, ServerConfig, ServerHandle,
+    };
+
+    fn fixed_now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-20T12:00:00Z")
+            .expect("valid date")
+            .with_timezone(&Utc)
+    }
+
+    fn config() -> ServerConfig {
+        ServerConfig {
+            tickets: 120,
+            now: fixed_now(),
+            ..ServerConfig::default()
+        }
+    }
+
+    async fn start(config: ServerConfig) -> ServerHandle {
+        server::spawn(config, "127.0.0.1:0".parse().expect("valid addr"))
+            .await
+            .expect("server starts")
+    }
+
+    fn client_for(server: &ServerHandle, key: &str) -> ApiClient {
+        let mut o = ClientOptions::new(server.base_url(), ApiKey::new(key));
+        o.backoff = Backoff {
+            base: Duration::ZERO,
+            cap: Duration::ZERO,
+        };
+        ApiClient::new(o).expect("valid options")
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn lists_filters_and_pages() {
+        let server = start(config()).await;
+        let c = client_for(&server, DEMO_KEY);
+        let all = c.list_tickets(&[], 1, 100).await.unwrap();
+        assert_eq!(all.meta.total, 120);
+        assert_eq!(all.tickets.len(), 100);
+        assert_eq!(all.skipped, 0);
+        let second = c.list_tickets(&[], 2, 100).await.unwrap();
+        assert_eq!(second.tickets.len(), 20);
+
+        let open = c
+            .list_tickets(
+                &pairs(&[("status", "open"), ("priority", "urgent")]),
+                1,
+                100,
+            )
+            .await
+            .unwrap();
+        assert!(open.meta.total < 120);
+        assert!(
+            open.tickets
+                .iter()
+                .all(|t| t.status == StatusCategory::Open && t.priority == PriorityLevel::Urgent)
+        );
+        let (raw, meta) = c
+            .list_tickets_json(
+                &pairs(&[("status", "open"), ("priority", "urgent")]),
+                1,
+                100,
+            )
+            .await
+            .unwrap();
+        assert_eq!(raw.len(), open.tickets.len());
+        assert_eq!(meta, open.meta);
+    }
+
+    #[tokio::test]
+    async fn detail_messages_and_a_patch_that_sticks() {
+        let server = start(config()).await;
+        let c = client_for(&server, DEMO_KEY);
+        let first = c.list_tickets(&[], 1, 1).await.unwrap().tickets[0].clone();
+        let detail = c.ticket(first.id).await.unwrap();
+        assert_eq!(detail.ticket.id, first.id);
+        let (messages, meta) = c.messages(first.id, 1, 50).await.unwrap();
+        assert!(!messages.is_empty());
+        assert!(meta.total as usize >= messages.len(), "{meta:?}");
+        assert_eq!((meta.page, meta.per_page), (1, 50));
+
+        let target = if first.status == StatusCategory::Closed {
+            StatusCategory::Open
+        } else {
+            StatusCategory::Closed
+        };
+        let patch = TicketPatch {
+            status: Some(target.clone()),
+            assignee_id: Some(None),
+            ..Default::default()
+        };
+        let updated = c.update_ticket(first.id, &patch).await.unwrap();
+        assert_eq!(updated.status, target);
+        assert_eq!(updated.assignee_id, None);
+        assert_eq!(c.ticket(first.id).await.unwrap().ticket.status, target);
+
+        let e = c.ticket(Uuid::from_u128(0xdead)).await.unwrap_err();
+        assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
+    }
+
+    #[tokio::test]
+    async fn auth_errors() {
+        let server = start(config()).await;
+        let e = client_for(&server, "ixk_not_a_real_key")
+            .list_tickets(&[], 1, 25)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ApiError::Unauthorized { .. }), "{e:?}");
+        assert!(!e.to_string().contains("ixk_not_a_real_key"));
+
+        let readonly = client_for(&server, DEMO_READONLY_KEY);
+        let id = readonly.list_tickets(&[], 1, 1).await.unwrap().tickets[0].id;
+        let e = readonly
+            .update_ticket(
+                id,
+                &TicketPatch {
+                    priority: Some(PriorityLevel::Low),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ApiError::InsufficientScope { .. }), "{e:?}");
+        assert!(e.hint().is_some_and(|h| h.contains("read-only")));
+
+        let no_api = start(ServerConfig {
+            api_access: false,
+            ..config()
+        })
+        .await;
+        let e = client_for(&no_api, DEMO_KEY)
+            .list_tickets(&[], 1, 25)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ApiError::Forbidden { .. }), "{e:?}");
+        assert_eq!(e.hint(), Some("ask a workspace admin to enable API access"));
+    }
+
+    #[tokio::test]
+    async fn bad_request_names_every_parameter() {
+        let server = start(config()).await;
+        let c = client_for(&server, DEMO_KEY);
+        let e = c
+            .list_tickets(
+                &pairs(&[
+                    ("status", "open,sleeping"),
+                    ("custom_field_no_such_key", "x"),
+                ]),
+                1,
+                500,
+            )
+            .await
+            .unwrap_err();
+        let ApiError::BadRequest { details, .. } = &e else {
+            panic!("{e:?}")
+        };
+        let fields: Vec<&str> = details.iter().map(|d| d.field.as_str()).collect();
+        for wanted in ["status", "custom_field_no_such_key", "per_page"] {
+            assert!(fields.contains(&wanted), "{wanted} missing in {e}");
+        }
+        assert!(e.to_string().starts_with("bad request: "), "{e}");
+        assert_eq!(e.to_string().matches("; ").count(), details.len() - 1);
+    }
+
+    #[tokio::test]
+    async fn the_rate_limiter_closes_the_gate() {
+        let server = start(ServerConfig {
+            rate_limit: Some(RateBudget {
+                requests: 2,
+                per: Duration::from_secs(60),
+            }),
+            ..config()
+        })
+        .await;
+        let c = client_for(&server, DEMO_KEY);
+        c.list_tickets(&[], 1, 5).await.unwrap();
+        c.tags().await.unwrap();
+        let e = c.list_tickets(&[], 2, 5).await.unwrap_err();
+        let ApiError::RateLimited { wait, retry_at } = e else {
+            panic!("{e:?}")
+        };
+        assert!(
+            wait > Duration::ZERO && wait <= Duration::from_secs(60),
+            "{wait:?}"
+        );
+        assert_eq!(server.request_count(), 3);
+        // Nothing reaches the server until the instant or an explicit retry.
+        assert!(c.users().await.unwrap_err().is_rate_limited());
+        assert!(
+            c.update_ticket(Uuid::from_u128(1), &TicketPatch::default())
+                .await
+                .unwrap_err()
+                .is_rate_limited()
+        );
+        assert_eq!(c.rate_limited_until(), Some(retry_at));
+        assert_eq!(server.request_count(), 3);
+        c.clear_rate_limit();
+        assert!(
+            c.list_tickets(&[], 1, 5)
+                .await
+                .unwrap_err()
+                .is_rate_limited()
+        );
+        assert_eq!(server.request_count(), 4, "the override sent exactly one");
+    }
+
+    #[tokio::test]
+    async fn injected_429_precedence() {
+        let server = start(config()).await;
+        let c = client_for(&server, DEMO_KEY);
+        let cases = [
+            (Some(30), Some("120".to_string()), 120),
+            (Some(900), Some("120".to_string()), 900),
+            (
+                Some(60),
+                Some(httpdate::fmt_http_date(
+                    SystemTime::now() + Duration::from_secs(600),
+                )),
+                600,
+            ),
+            (None, None, 60),
+            (Some(20), Some("in a bit".to_string()), 20),
+        ];
+        for (body, header, expected) in cases {
+            c.clear_rate_limit();
+            server.inject_rate_limit(RateLimitFault {
+                retry_after: body,
+                retry_after_header: header.clone(),
+                times: 1,
+            });
+            let before = server.request_count();
+            match c.list_tickets(&[], 1, 5).await {
+                Err(ApiError::RateLimited { wait, .. }) => assert_about(wait, expected),
+                other => panic!("{body:?}/{header:?}: {other:?}"),
+            }
+            assert_eq!(server.request_count(), before + 1, "429 is not retried");
+        }
+    }
+
+    #[tokio::test]
+    async fn injected_server_failures() {
+        let server = start(config()).await;
+        let c = client_for(&server, DEMO_KEY);
+
+        server.inject_status(503, "upstream busy".into(), 2);
+        assert_eq!(c.list_tickets(&[], 1, 5).await.unwrap().tickets.len(), 5);
+        assert_eq!(server.request_count(), 3);
+
+        let html = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx/1.27</body></html>";
+        server.inject_status(502, html.into(), 4);
+        let e = c.statuses().await.unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "server answered 502 Bad Gateway: 502 Bad Gateway 502 Bad Gateway nginx/1.27"
+        );
+        assert_eq!(server.request_count(), 7);
+
+        let id = Uuid::from_u128(1);
+        server.inject_status(503, "{}".into(), 1);
+        let e = c
+            .update_ticket(id, &TicketPatch::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ApiError::Server { status: 503, .. }), "{e:?}");
+        assert_eq!(server.request_count(), 8, "the write went out once");
+
+        server.inject_status(200, r#"{"data": [{"id": "12"#.into(), 1);
+        let e = c.list_tickets(&[], 1, 5).await.unwrap_err();
+        assert!(matches!(e, ApiError::Decode(_)), "{e:?}");
+    }
+
+    #[tokio::test]
+    async fn catalog_from_the_companion_endpoints() {
+        let server = start(config()).await;
+        let c = client_for(&server, DEMO_KEY);
+        let catalog = load_catalog(&c, &Aliases::default()).await;
+        for e in Endpoint::CATALOG {
+            assert!(
+                matches!(catalog.state(e), EndpointState::Loaded),
+                "{e}: {:?}",
+                catalog.state(e)
+            );
+        }
+        assert!(catalog.statuses().len() >= 8);
+        assert_eq!(catalog.priorities().len(), 4);
+        assert!(catalog.tags().len() >= 20);
+        let tag = &catalog.tags()[0];
+        assert_eq!(catalog.tag_id(&tag.name.to_uppercase()), Some(tag.id));
+        assert_eq!(catalog.tag_name(tag.id), Some(tag.name.as_str()));
+        let user = &catalog.users()[0];
+        assert_eq!(catalog.user_id(&user.name), Some(user.id));
+        let field = &catalog.fields()[0];
+        assert!(Resolver::field(&catalog, &field.field_key).is_some());
+    }
+
+    #[tokio::test]
+    async fn catalog_without_companion_endpoints_falls_back() {
+        let server = start(ServerConfig {
+            companion_endpoints: false,
+            ..config()
+        })
+        .await;
+        let c = client_for(&server, DEMO_KEY);
+        let mut aliases = Aliases::default();
+        aliases.tags.insert("vip".into(), Uuid::from_u128(1));
+        aliases.users.insert("Ada".into(), Uuid::from_u128(2));
+        let mut catalog = load_catalog(&c, &aliases).await;
+        for e in Endpoint::CATALOG {
+            assert!(!catalog.supports(e), "{e}");
+        }
+        assert_eq!(catalog.failures().count(), 0);
+        assert_eq!(catalog.tag_id("VIP"), Some(Uuid::from_u128(1)));
+        assert_eq!(catalog.user_name(Uuid::from_u128(2)), Some("Ada"));
+        assert!(catalog.statuses().is_empty());
+
+        let page = c.list_tickets(&[], 1, 100).await.unwrap();
+        catalog.learn_from_tickets(&page.tickets);
+        assert!(catalog.statuses().len() >= 3, "{:?}", catalog.statuses());
+        assert!(catalog.statuses().iter().all(|s| !s.name.is_empty()));
+        assert!(!catalog.priorities().is_empty());
+
+        let e = c.messages(page.tickets[0].id, 1, 10).await.unwrap_err();
+        assert!(matches!(e, ApiError::NotSupported { .. }), "{e:?}");
+    }
 }

@@ -78,6 +78,10 @@ fn the_example_file_loads_and_checks_clean() {
         triage::filter::parse(&v.filter).unwrap_or_else(|e| panic!("view {}: {e}", v.name));
     }
     assert_eq!(f.ui.truecolor, TrueColor::Auto);
+    assert_eq!(c.view("stale WAITING").unwrap().name, "Stale waiting");
+    assert!(c.view("nope").is_none());
+    assert_eq!(c.views_for(Some("acme")).len(), 3);
+    assert_eq!(c.views_for(Some("local")).len(), 2);
 
     // A private copy, with the key from the environment (the example's
     // api_key_cmd needs `pass`), has no problem at all.
@@ -249,6 +253,8 @@ fn base_url_precedence() {
     );
     assert_eq!(url(None, &e), "https://env.example.com");
     assert_eq!(url(None, &no_env), "https://work.example.com/api/v1");
+    let blank = env(&[("TRIAGE_BASE_URL", " ")]);
+    assert_eq!(url(Some(""), &blank), "https://work.example.com/api/v1");
 
     let c = load(&dir.file("d.toml", "[profiles.x]\napi_key = \"ixk_1\"\n"));
     let err = c
@@ -429,6 +435,19 @@ profile = "c"
     );
     let report = config::check(Some(&ok), &env(&[("TRIAGE_API_KEY", "k")]));
     assert!(report.is_ok(), "{report}");
+
+    let cmd = dir.file(
+        "cmd.toml",
+        "[profiles.c]\nbase_url = \"https://x\"\napi_key_cmd = \"echo ixk_secret\"\n",
+    );
+    let report = config::check(Some(&cmd), &no_env);
+    assert!(report.is_ok(), "{report}");
+    let text = report.to_string();
+    assert!(
+        text.contains("note: profile 'c': API key from api_key_cmd (ran fine)"),
+        "{text}"
+    );
+    assert!(!text.contains("ixk_secret"));
 }
 
 #[cfg(unix)]

@@ -72,8 +72,9 @@ fn is_loopback(url: &Url) -> bool {
             ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
         }
         Err(_) => {
-            let name = bare.trim_end_matches('.').to_ascii_lowercase();
-            name == "localhost" || name.ends_with(".localhost")
+            // Only `localhost` itself, not `*.localhost`: the fewer names
+            // we trust to resolve to this machine, the better.
+            bare.trim_end_matches('.').eq_ignore_ascii_case("localhost")
         }
     }
 }

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::api::error::{ApiError, EXCERPT_CHARS};
-use crate::api::types::{PageMeta, Ticket};
+use crate::api::types::{Envelope, PageMeta, Ticket};
 use crate::text;
 
 /// One page of `GET /tickets`.
@@ -23,6 +23,18 @@ pub struct TicketPage {
 /// Decodes a `GET /tickets` page as the client does. `page`/`per_page` are
 /// what was asked for; they fill in a missing or partial `meta`.
 pub fn decode_ticket_page(body: &[u8], page: u64, per_page: u64) -> Result<TicketPage, ApiError> {
+    // Fast path: a well-formed page decodes in one pass, about twice as
+    // fast as going through `Value`s (benches/decode.rs). Field-level
+    // surprises are already absorbed by the lenient `Ticket`; only a row
+    // that is not a ticket at all sends us down the row-by-row path.
+    if let Ok(envelope) = serde_json::from_slice::<Envelope<Vec<Ticket>>>(body) {
+        let rows = envelope.data.len();
+        return Ok(TicketPage {
+            tickets: envelope.data,
+            meta: complete_page_meta(envelope.meta, page, per_page, rows),
+            skipped: 0,
+        });
+    }
     let (rows, meta) = decode_raw_page(body, page, per_page)?;
     let total_rows = rows.len();
     let tickets: Vec<Ticket> = rows
@@ -84,9 +96,13 @@ pub(crate) fn complete_meta(
     per_page: u64,
     rows: usize,
 ) -> PageMeta {
-    let rows = rows as u64;
     let parsed: Option<PageMeta> = meta.and_then(|m| serde_json::from_value(m).ok());
-    match parsed {
+    complete_page_meta(parsed, page, per_page, rows)
+}
+
+fn complete_page_meta(meta: Option<PageMeta>, page: u64, per_page: u64, rows: usize) -> PageMeta {
+    let rows = rows as u64;
+    match meta {
         Some(mut m) => {
             if m.page == 0 {
                 m.page = page.max(1);

@@ -11,7 +11,7 @@ use crate::api::types::FieldType;
 
 use super::load::{LoadedConfig, load_with_env, locate};
 use super::model::{KeySpec, Profile};
-use super::profile::{API_KEY_ENV, BASE_URL_ENV, api_key, readable_key_warning};
+use super::profile::{API_KEY_ENV, BASE_URL_ENV, KeySource, api_key, readable_key_warning};
 
 /// What `config check` found. `problems` make the check fail; `notes` are
 /// informational (where the file is, where the key comes from).
@@ -143,7 +143,15 @@ fn check_profiles(
         }
         let mut warnings = Vec::new();
         match api_key(config, name, profile, env, &mut warnings) {
-            Ok(Some(_)) => report.problems.extend(warnings),
+            Ok(Some((_, source))) => {
+                let from = match source {
+                    KeySource::Env => API_KEY_ENV,
+                    KeySource::Command => "api_key_cmd (ran fine)",
+                    KeySource::File => "api_key in the file",
+                };
+                report.notes.push(format!("{who}: API key from {from}"));
+                report.problems.extend(warnings);
+            }
             Ok(None) => report.problems.push(format!(
                 "{who}: no API key (set {API_KEY_ENV}, api_key_cmd or api_key)"
             )),

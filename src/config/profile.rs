@@ -147,11 +147,10 @@ pub(crate) fn base_url(
     env: &dyn Fn(&str) -> Option<String>,
     profile: &Profile,
 ) -> Option<String> {
-    flag.map(str::to_string)
-        .or_else(|| env(BASE_URL_ENV))
-        .or_else(|| profile.base_url.clone())
-        .map(|u| u.trim().to_string())
-        .filter(|u| !u.is_empty())
+    let given = |u: Option<String>| u.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+    given(flag.map(str::to_string))
+        .or_else(|| given(env(BASE_URL_ENV)))
+        .or_else(|| given(profile.base_url.clone()))
 }
 
 /// `TRIAGE_API_KEY` > `api_key_cmd` > `api_key`. `Ok(None)` when none is set;
@@ -198,7 +197,8 @@ pub(crate) fn readable_key_warning(config: &LoadedConfig) -> Option<String> {
     ))
 }
 
-/// Runs `api_key_cmd` with `sh -c`. The terminal stays attached to its
+/// Runs `api_key_cmd` with `sh -c`, blocking until it exits (call it before
+/// the UI starts, or from `spawn_blocking`). The terminal stays attached to its
 /// stdin and stderr so a password prompt (gpg, pass) works. The key is the
 /// first non-blank line of stdout, as `pass` prints it. Errors never contain
 /// the command's output, which may be the key.

@@ -10,7 +10,29 @@ use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 use super::ConfigError;
 use super::atomic::write_atomic;
 use super::error::parse_error;
+use super::load::LoadedConfig;
 use super::model::SavedView;
+
+impl LoadedConfig {
+    /// The saved view called `name`: exact match first, then ignoring case.
+    pub fn view(&self, name: &str) -> Option<&SavedView> {
+        let views = &self.file.views;
+        views.iter().find(|v| v.name == name).or_else(|| {
+            views
+                .iter()
+                .find(|v| v.name.to_lowercase() == name.to_lowercase())
+        })
+    }
+
+    /// Views that apply to `profile`: those tied to it and those tied to none.
+    pub fn views_for(&self, profile: Option<&str>) -> Vec<&SavedView> {
+        self.file
+            .views
+            .iter()
+            .filter(|v| v.profile.is_none() || v.profile.as_deref() == profile)
+            .collect()
+    }
+}
 
 /// Adds `view` to the config file at `path` (created if missing), or
 /// replaces the view of the same name when `overwrite` is set. The filter

@@ -196,10 +196,21 @@ fn field_value(
         FieldType::Date => NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
             .map(|d| d.format("%Y-%m-%d").to_string())
             .map_err(|_| invalid("date", "a date like 2026-11-01")),
-        FieldType::DateTime => DateTime::parse_from_rfc3339(raw.trim())
-            .map(|_| raw.trim().to_string())
-            .map_err(|_| invalid("date_time", "an instant like 2026-11-01T09:30:00Z")),
+        FieldType::DateTime => date_time_value(raw.trim())
+            .ok_or_else(|| invalid("date_time", "an instant like 2026-11-01T09:30:00Z")),
         _ => Ok(raw.clone()),
+    }
+}
+
+/// An RFC 3339 instant is sent as typed; one without an offset is read as
+/// UTC (as in the text form's date bounds) and sent with a `Z`.
+fn date_time_value(raw: &str) -> Option<String> {
+    if DateTime::parse_from_rfc3339(raw).is_ok() {
+        return Some(raw.to_string());
+    }
+    match crate::filter::text::parse::date_bound(raw)? {
+        DateBound::Instant(t) => Some(t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+        _ => None,
     }
 }
 
@@ -425,6 +436,14 @@ mod tests {
             pairs("field:seen=tomorrow"),
             Err(FilterError::InvalidFieldValue { .. })
         ));
+        assert!(matches!(
+            pairs("field:seen=2026-12-24"),
+            Err(FilterError::InvalidFieldValue { .. })
+        ));
+        assert_eq!(
+            ok("field:seen=2026-12-24T08:00"),
+            vec![p("custom_field_seen", "2026-12-24T08:00:00Z")]
+        );
         assert_eq!(
             pairs("field:plan=Enterprse").unwrap_err().to_string(),
             "unknown option for field 'plan': 'Enterprse' (did you mean 'Enterprise'? known: Enterprise, Free)"

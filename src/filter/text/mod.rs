@@ -39,7 +39,7 @@
 //! A value is bare (`tag:vip`) or quoted (`assignee:"Ana Lima"`). A quoted
 //! value is always literal: `assignee:"none"` is a user named "none",
 //! `field:region="empty"` is the text "empty", `tag:"3f…"` is a tag *named*
-//! like a UUID. A bare value that parses as a UUID is a UUID. In lists
+//! like a UUID (sent as that UUID if no tag has that name). A bare value that parses as a UUID is a UUID. In lists
 //! (`status:`, `tag:`) a comma separates items; in `field:` the first `=`
 //! ends the key.
 //!
@@ -77,7 +77,7 @@
 
 mod format;
 pub(crate) mod lex;
-mod parse;
+pub(crate) mod parse;
 
 use std::fmt;
 use std::ops::Range;

@@ -1,0 +1,188 @@
+//! The command line. The API key is deliberately not a flag: it would land in
+//! shell history and `ps` output. It comes from `TRIAGE_API_KEY`, the
+//! profile's `api_key_cmd`, or the config file.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "triage",
+    version,
+    about = "Triage helpdesk ticket queues from the terminal",
+    long_about = "Triage helpdesk ticket queues from the terminal.\n\n\
+        With no subcommand, opens the interactive queue on the configured workspace.\n\
+        Try `triage demo` for the same UI on a local helpdesk with generated data."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct GlobalArgs {
+    /// Config file (else $TRIAGE_CONFIG, else $XDG_CONFIG_HOME/triage/config.toml)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Profile (workspace) from the config file
+    #[arg(long, global = true, env = "TRIAGE_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+    /// API base URL, e.g. https://acme.example.com/api/v1 (else $TRIAGE_BASE_URL, else the profile)
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the interactive UI on a local helpdesk with generated data (no account needed)
+    Demo(DemoArgs),
+    /// Run the local helpdesk server
+    Serve(ServeArgs),
+    /// Print tickets matching a filter, for scripts
+    List(ListArgs),
+    /// Inspect the configuration
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DataArgs {
+    /// Number of generated tickets
+    #[arg(long, default_value_t = 500)]
+    pub tickets: usize,
+    /// Seed of the generated data
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Added latency per response, in milliseconds
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub latency_ms: u64,
+    /// Rate limit per key, as REQUESTS/SECONDS (e.g. 30/60)
+    #[arg(long, value_name = "N/SECS", value_parser = parse_rate)]
+    pub rate_limit: Option<(u32, u64)>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Tickets per page in the UI (1-100)
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub per_page: Option<u64>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback unless you say otherwise)
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    pub addr: SocketAddr,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Simulate a workspace without API access (403 forbidden on everything)
+    #[arg(long)]
+    pub no_api_access: bool,
+    /// Answer 404 on the companion endpoints (statuses, users, messages, ...)
+    #[arg(long)]
+    pub no_companion: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ListArgs {
+    /// Filter in text form, e.g. 'status:open priority:urgent tag:vip "refund"'
+    #[arg(long, short = 'f', value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Status categories, comma-separated (open,in_progress,waiting,resolved,closed)
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Priority (low, normal, high, urgent)
+    #[arg(long)]
+    pub priority: Option<String>,
+    /// Assignee name or UUID, or `none` for unassigned
+    #[arg(long)]
+    pub assignee: Option<String>,
+    /// Inbox name or UUID
+    #[arg(long)]
+    pub inbox: Option<String>,
+    /// Tag name or UUID; repeat for all-of
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Custom field as KEY=VALUE (VALUE `empty` for no value); repeatable
+    #[arg(long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+    /// Full-text search (websearch syntax)
+    #[arg(long, short = 'q')]
+    pub query: Option<String>,
+    /// Sort field: created_at, updated_at or priority
+    #[arg(long)]
+    pub sort: Option<String>,
+    /// Sort order: asc or desc
+    #[arg(long)]
+    pub order: Option<String>,
+    /// Page number (1-based)
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub page: u64,
+    /// Tickets per page (1-100; default from the profile, else 50)
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub per_page: Option<u64>,
+    /// Walk every page (waits out rate limits)
+    #[arg(long, conflicts_with = "page")]
+    pub all: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the path of the config file in use
+    Path,
+    /// Check the config file and the active profile
+    Check,
+}
+
+fn parse_rate(s: &str) -> Result<(u32, u64), String> {
+    let (n, secs) = s
+        .split_once('/')
+        .ok_or_else(|| format!("expected REQUESTS/SECONDS like 30/60, got '{s}'"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{n}' is not a number of requests"))?;
+    let secs: u64 = secs
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{secs}' is not a number of seconds"))?;
+    if n == 0 || secs == 0 {
+        return Err("both numbers must be at least 1".into());
+    }
+    Ok((n, secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn rate_parses() {
+        assert_eq!(parse_rate("30/60"), Ok((30, 60)));
+        assert!(parse_rate("30").is_err());
+        assert!(parse_rate("0/5").is_err());
+    }
+}

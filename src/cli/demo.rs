@@ -1,0 +1,21 @@
+//! `triage demo`: the local helpdesk in-process, and the real UI on it.
+
+use triage::server;
+
+use super::args::{DemoArgs, GlobalArgs};
+use super::session::{Session, run_ui};
+
+pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<()> {
+    let handle = server::spawn(
+        super::serve::server_config(&args.data),
+        "127.0.0.1:0".parse()?,
+    )
+    .await?;
+    let mut session = Session::demo(global, &handle.base_url(), server::DEMO_KEY)?;
+    if let Some(per_page) = args.per_page {
+        session.per_page = per_page;
+    }
+    let result = run_ui(session).await;
+    handle.shutdown().await;
+    result
+}

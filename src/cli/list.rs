@@ -1,0 +1,170 @@
+//! `triage list`: the same filter model, catalog and client the UI uses,
+//! printed for scripts.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Context;
+use chrono::Utc;
+use tokio::time::Instant;
+use triage::api::types::Ticket;
+use triage::api::{ApiError, Catalog, load_catalog};
+use triage::filter::TicketFilter;
+
+use super::args::{GlobalArgs, ListArgs, OutputFormat};
+use super::output::{Row, write_csv, write_table};
+use super::session::Session;
+
+pub async fn run(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
+    let session = Session::open(global)?;
+    let filter = filter_from_args(args)?;
+    let per_page = args.per_page.unwrap_or(session.per_page);
+    let catalog = load_catalog(&session.client, &session.aliases).await;
+    let pairs = filter
+        .to_query_pairs(&catalog, Utc::now())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let client = &session.client;
+
+    match args.format {
+        OutputFormat::Json => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            out.write_all(b"[")?;
+            let mut first = true;
+            let mut page = args.page;
+            loop {
+                let (tickets, meta) = fetch(args.all, || {
+                    client.list_tickets_json(&pairs, page, per_page)
+                })
+                .await?;
+                for t in &tickets {
+                    out.write_all(if first { b"\n  " } else { b",\n  " })?;
+                    serde_json::to_writer(&mut out, t)?;
+                    first = false;
+                }
+                if !args.all || page >= meta.page_count() || tickets.is_empty() {
+                    break;
+                }
+                page += 1;
+            }
+            out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
+            out.flush()?;
+        }
+        OutputFormat::Table | OutputFormat::Csv => {
+            let mut tickets: Vec<Ticket> = Vec::new();
+            let mut page = args.page;
+            loop {
+                let result =
+                    fetch(args.all, || client.list_tickets(&pairs, page, per_page)).await?;
+                if result.skipped > 0 {
+                    eprintln!(
+                        "warning: skipped {} malformed tickets on page {page}",
+                        result.skipped
+                    );
+                }
+                let done =
+                    !args.all || page >= result.meta.page_count() || result.tickets.is_empty();
+                tickets.extend(result.tickets);
+                if done {
+                    break;
+                }
+                page += 1;
+            }
+            print_rows(args.format, &tickets, &catalog)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_rows(format: OutputFormat, tickets: &[Ticket], catalog: &Catalog) -> anyhow::Result<()> {
+    let rows: Vec<Row> = tickets
+        .iter()
+        .map(|t| Row::new(t, t.assignee_id.and_then(|id| catalog.user_name(id))))
+        .collect();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if format == OutputFormat::Csv {
+        write_csv(&mut out, &rows, tickets)?;
+    } else {
+        let width = if stdout.is_terminal() {
+            crossterm::terminal::size().ok().map(|(w, _)| w as usize)
+        } else {
+            None
+        };
+        write_table(&mut out, &rows, width)?;
+    }
+    out.flush().context("cannot write to stdout")
+}
+
+/// Sends one request; with `wait_out_limits`, a 429 is waited out (with a
+/// countdown on stderr) and the request is sent again, as `--all` promises.
+async fn fetch<T, F, Fut>(wait_out_limits: bool, mut request: F) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
+    loop {
+        match request().await {
+            Err(ApiError::RateLimited { retry_at, .. }) if wait_out_limits => {
+                countdown(retry_at).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn countdown(until: Instant) {
+    let live = std::io::stderr().is_terminal();
+    let mut stderr = std::io::stderr();
+    if !live {
+        let secs = until.saturating_duration_since(Instant::now()).as_secs();
+        let _ = writeln!(stderr, "rate limited by the server; waiting {secs}s");
+        tokio::time::sleep_until(until).await;
+        return;
+    }
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+        let _ = write!(
+            stderr,
+            "\r\x1b[2Krate limited by the server; continuing in {}",
+            triage::text::clock(secs)
+        );
+        let _ = stderr.flush();
+        // Wake on the next whole second of the countdown.
+        let step = left - std::time::Duration::from_secs(secs.saturating_sub(1));
+        tokio::time::sleep(step.min(left)).await;
+    }
+    let _ = write!(stderr, "\r\x1b[2K");
+    let _ = stderr.flush();
+}
+
+/// The filter from `--filter`, refined by the single-purpose flags.
+fn filter_from_args(args: &ListArgs) -> anyhow::Result<TicketFilter> {
+    let text = args.filter.as_deref().unwrap_or("");
+    let mut filter = triage::filter::parse(text).map_err(|e| anyhow::anyhow!("--filter: {e}"))?;
+    let mut flags: Vec<(&str, &str)> = Vec::new();
+    for (key, value) in [
+        ("status", &args.status),
+        ("priority", &args.priority),
+        ("assignee", &args.assignee),
+        ("inbox", &args.inbox),
+        ("sort", &args.sort),
+        ("order", &args.order),
+        ("query", &args.query),
+    ] {
+        if let Some(v) = value {
+            flags.push((key, v));
+        }
+    }
+    flags.extend(args.tags.iter().map(|t| ("tag", t.as_str())));
+    flags.extend(args.fields.iter().map(|f| ("field", f.as_str())));
+    for (key, value) in flags {
+        let part = triage::filter::parse_key_value(key, value)
+            .map_err(|e| anyhow::anyhow!("--{key} {value}: {}", e.message))?;
+        filter.merge(part);
+    }
+    Ok(filter)
+}

@@ -1,0 +1,31 @@
+//! The `triage` command: argument parsing and one function per subcommand.
+
+pub mod args;
+pub mod config_cmd;
+pub mod demo;
+pub mod list;
+pub mod logging;
+pub mod output;
+pub mod serve;
+pub mod session;
+
+use args::{Cli, Command};
+
+pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        None => {
+            logging::init_file_logging();
+            session::run_tui(&cli.global).await
+        }
+        Some(Command::Demo(args)) => {
+            logging::init_file_logging();
+            demo::run(&cli.global, args).await
+        }
+        Some(Command::Serve(args)) => serve::run(args).await,
+        Some(Command::List(args)) => {
+            logging::init_file_logging();
+            list::run(&cli.global, args).await
+        }
+        Some(Command::Config(cmd)) => config_cmd::run(&cli.global, cmd),
+    }
+}
