@@ -111,4 +111,18 @@ impl Directory for Catalog {
     fn inbox_name(&self, id: Uuid) -> Option<String> {
         Catalog::inbox_name(self, id).map(str::to_string)
     }
+
+    fn field_label(&self, key: &str) -> Option<String> {
+        self.field(key)
+            .map(|f| f.label.clone())
+            .filter(|l| !l.trim().is_empty())
+    }
+
+    fn option_label(&self, key: &str, option: Uuid) -> Option<String> {
+        self.field(key)?
+            .options
+            .iter()
+            .find(|o| o.id == option)
+            .map(|o| o.label.clone())
+    }
 }

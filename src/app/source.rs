@@ -77,6 +77,14 @@ pub trait TicketSource: Clone + Send + Sync + 'static {
 pub trait Directory: Send + Sync {
     fn user_name(&self, id: Uuid) -> Option<String>;
     fn inbox_name(&self, id: Uuid) -> Option<String>;
+    /// A custom field's display label by its `field_key`.
+    fn field_label(&self, _key: &str) -> Option<String> {
+        None
+    }
+    /// The label of a select option (values of select fields are option ids).
+    fn option_label(&self, _key: &str, _option: Uuid) -> Option<String> {
+        None
+    }
 }
 
 /// A directory that knows no names: rows then show "—"/ids.

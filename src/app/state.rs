@@ -28,13 +28,6 @@ pub struct Scope {
     pub view: Option<String>,
 }
 
-impl Scope {
-    /// "Urgent" or "custom filter": what a waiting request belongs to.
-    pub fn view_label(&self) -> &str {
-        self.view.as_deref().unwrap_or("custom filter")
-    }
-}
-
 /// An error as shown to the user: one line and what to do about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorView {
@@ -295,10 +288,29 @@ impl State {
         }
     }
 
+    /// "Urgent", "custom filter", or "all tickets" when nothing filters.
+    pub fn view_label(&self) -> &str {
+        match &self.scope.view {
+            Some(view) => view,
+            // Sorting alone does not make a filter.
+            None if self.filter.statuses.is_empty()
+                && TicketFilter {
+                    sort: None,
+                    order: None,
+                    ..self.filter.clone()
+                }
+                .is_empty() =>
+            {
+                "all tickets"
+            }
+            None => "custom filter",
+        }
+    }
+
     /// "page 3 of Urgent" / "ticket #42": what a rate limit holds back.
     pub fn describe_waiting(&self, w: Waiting) -> String {
         match w {
-            Waiting::Page(p) => format!("page {p} of {}", self.scope.view_label()),
+            Waiting::Page(p) => format!("page {p} of {}", self.view_label()),
             Waiting::Detail(id) => match self.detail.as_ref().filter(|d| d.ticket.id == id) {
                 Some(d) => format!("ticket #{}", d.ticket.ticket_number),
                 None => "ticket details".to_string(),

@@ -80,18 +80,21 @@ fn lines(state: &State, pane: &DetailPane, ctx: &RenderContext, w: usize) -> Vec
     } else {
         status_name
     };
-    out.push(field(
-        "status",
-        vec![
-            Span::styled(
-                format!(
-                    " {} ",
-                    fit(&status_name, w.saturating_sub(LABEL_W + 2 + 14))
+    // One column less: the badge's own padding aligns its text with the
+    // values below.
+    out.push(Line::from(
+        std::iter::once(Span::raw(format!("{:<w$}", "status", w = LABEL_W - 1)))
+            .chain([
+                Span::styled(
+                    format!(
+                        " {} ",
+                        fit(&status_name, w.saturating_sub(LABEL_W + 2 + 14))
+                    ),
+                    theme.badge(t.status_color.as_deref(), &t.status),
                 ),
-                theme.badge(t.status_color.as_deref(), &t.status),
-            ),
-            Span::styled(format!(" {}", t.status.as_str()), theme.dim()),
-        ],
+                Span::styled(format!(" {}", t.status.as_str()), theme.dim()),
+            ])
+            .collect::<Vec<_>>(),
     ));
     let priority_name = sanitize(&t.priority_name).into_owned();
     out.push(text_field(
@@ -165,17 +168,25 @@ fn lines(state: &State, pane: &DetailPane, ctx: &RenderContext, w: usize) -> Vec
             if !detail.custom_fields.is_empty() {
                 out.push(Line::raw(""));
                 out.push(Line::styled("fields", theme.column_header()));
-                let key_w = detail
+                // Labels from the catalog, select values as option labels.
+                let rows: Vec<(String, String)> = detail
                     .custom_fields
-                    .keys()
-                    .map(|k| width(&sanitize(k)))
+                    .iter()
+                    .map(|(key, value)| {
+                        let label = names.field_label(key).unwrap_or_else(|| key.clone());
+                        let value = field_value(value, &|id| names.option_label(key, id));
+                        (sanitize(&label).into_owned(), sanitize(&value).into_owned())
+                    })
+                    .collect();
+                let key_w = rows
+                    .iter()
+                    .map(|(k, _)| width(k))
                     .max()
                     .unwrap_or(0)
                     .min(w / 3);
-                for (key, value) in &detail.custom_fields {
-                    let key = fit(&sanitize(key), key_w).into_owned();
+                for (key, value) in rows {
+                    let key = fit(&key, key_w).into_owned();
                     let pad = " ".repeat(key_w.saturating_sub(width(&key)));
-                    let value = sanitize(&field_value(value)).into_owned();
                     out.push(Line::from(vec![
                         Span::styled(format!("  {key}{pad}  "), theme.dim()),
                         Span::raw(fit(&value, w.saturating_sub(key_w + 4)).into_owned()),
@@ -261,17 +272,23 @@ fn lines(state: &State, pane: &DetailPane, ctx: &RenderContext, w: usize) -> Vec
     out
 }
 
-/// A custom field value as text, whatever JSON type the server used.
-fn field_value(v: &serde_json::Value) -> String {
+/// A custom field value as text, whatever JSON type the server used;
+/// strings that are option ids become their labels.
+fn field_value(v: &serde_json::Value, option: &dyn Fn(uuid::Uuid) -> Option<String>) -> String {
     match v {
         serde_json::Value::Null => "—".into(),
         serde_json::Value::Bool(true) => "yes".into(),
         serde_json::Value::Bool(false) => "no".into(),
-        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::String(s) => uuid::Uuid::parse_str(s)
+            .ok()
+            .and_then(option)
+            .unwrap_or_else(|| s.clone()),
         serde_json::Value::Number(n) => n.to_string(),
-        serde_json::Value::Array(items) => {
-            items.iter().map(field_value).collect::<Vec<_>>().join(", ")
-        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|i| field_value(i, option))
+            .collect::<Vec<_>>()
+            .join(", "),
         serde_json::Value::Object(_) => v.to_string(),
     }
 }

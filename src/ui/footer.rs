@@ -30,7 +30,11 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
         None => status.push_str(&format!("page {}", state.page)),
     }
     if matches!(state.table, TablePane::Loading { .. }) {
-        status.push_str(" · loading");
+        status.push_str(if state.rate_limit.is_some() {
+            " · waiting"
+        } else {
+            " · loading"
+        });
     }
     status.push_str(&format!(
         " · sort {} {}",

@@ -14,7 +14,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     let theme = &ctx.theme;
     let scope = &state.scope;
     let workspace = sanitize(&scope.workspace);
-    let view = sanitize(scope.view_label());
+    let view = sanitize(state.view_label());
     let mut title = vec![Span::styled(" triage", theme.title())];
     if !workspace.is_empty() {
         title.push(Span::styled(" · ", theme.dim()));
