@@ -567,3 +567,91 @@ async fn idle_means_no_timer() {
         Some(now + Duration::from_secs(45))
     );
 }
+
+/// One step of a random session: a key, or the "server" answering one of
+/// the requests sent so far (in any order, possibly long after), or time.
+#[derive(Debug, Clone)]
+enum Step {
+    Key(char),
+    Answer { index: usize, outcome: u8 },
+    Wait(u64),
+}
+
+fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+    use proptest::prelude::*;
+    prop_oneof![
+        proptest::sample::select(vec![
+            'j', 'k', 'g', 'G', 'd', 'u', ']', '[', '\n', 'e', 'r', 's', 'S', 'y', '?'
+        ])
+        .prop_map(Step::Key),
+        (0usize..8, 0u8..10).prop_map(|(index, outcome)| Step::Answer { index, outcome }),
+        (0u64..5000).prop_map(Step::Wait),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever happens, the cursor stays on a row in the window, nothing is
+    /// sent while rate limited, requests carry the current generation, and
+    /// no page is asked twice at once.
+    #[test]
+    fn update_keeps_its_promises(steps in proptest::collection::vec(step(), 1..60)) {
+        let mut state = State::new(scope(), filter(), 10, Default::default());
+        let mut now = std::time::Instant::now().into();
+        update(&mut state, Msg::Resize(80, 24), now);
+        let mut sent: Vec<(u64, u64)> = fetches(&update(&mut state, Msg::Start, now));
+        for step in steps {
+            let fx = match step {
+                Step::Key(c) => {
+                    let code = match c {
+                        '\n' => KeyCode::Enter,
+                        'e' => KeyCode::Esc,
+                        c => KeyCode::Char(c),
+                    };
+                    let mods = if matches!(c, 'd' | 'u') { KeyModifiers::CONTROL } else { KeyModifiers::NONE };
+                    update(&mut state, Msg::Key(KeyEvent::new(code, mods)), now)
+                }
+                Step::Answer { index, outcome } => {
+                    if sent.is_empty() {
+                        continue;
+                    }
+                    let (generation, page) = sent.remove(index % sent.len());
+                    let result = match outcome {
+                        0 => Err(FetchError::RateLimited { retry_at: now + Duration::from_secs(3) }),
+                        1 => Err(FetchError::failed("boom")),
+                        _ => Ok(page_of(page, 10, 95)),
+                    };
+                    update(&mut state, Msg::PageLoaded { generation, page, result }, now)
+                }
+                Step::Wait(ms) => {
+                    now += Duration::from_millis(ms);
+                    update(&mut state, Msg::Tick, now)
+                }
+            };
+            for (generation, _) in fetches(&fx) {
+                proptest::prop_assert_eq!(generation, state.query_gen);
+            }
+            if state.rate_limit.is_some() {
+                proptest::prop_assert!(
+                    !fx.iter().any(|e| matches!(e, Effect::FetchPage { .. } | Effect::FetchDetail { .. } | Effect::FetchMessages { .. })),
+                    "a request went out while rate limited: {:?}", fx
+                );
+            }
+            sent.extend(fetches(&fx));
+            let mut pages = state.in_flight.clone();
+            pages.sort();
+            pages.dedup();
+            proptest::prop_assert_eq!(pages.len(), state.in_flight.len());
+            let len = state.table.tickets().len();
+            if len > 0 {
+                let rows = state.areas().table_rows();
+                proptest::prop_assert!(state.selected < len);
+                proptest::prop_assert!(state.offset <= state.selected && state.selected < state.offset + rows);
+            }
+            if let TablePane::Loaded(view) = &state.table {
+                proptest::prop_assert_eq!(view.page, state.page, "the page on screen is the current page");
+            }
+        }
+    }
+}

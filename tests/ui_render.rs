@@ -377,3 +377,42 @@ async fn help_is_the_keymap() {
     );
     insta::assert_snapshot!("help_overlay", screen);
 }
+
+#[tokio::test(start_paused = true)]
+async fn any_size_draws_without_panicking() {
+    for (w, h) in [
+        (1, 1),
+        (2, 3),
+        (10, 5),
+        (20, 8),
+        (40, 10),
+        (79, 23),
+        (300, 100),
+    ] {
+        let mut state = loaded_state(w, h, 50, 412);
+        let now = Instant::now();
+        for mode in [
+            ColorMode::TrueColor,
+            ColorMode::Palette256,
+            ColorMode::NoColor,
+        ] {
+            draw(&state, mode, now);
+        }
+        key(&mut state, KeyCode::Char('?'));
+        draw(&state, ColorMode::TrueColor, now);
+        key(&mut state, KeyCode::Esc);
+        key(&mut state, KeyCode::Enter);
+        update(
+            &mut state,
+            Msg::PageLoaded {
+                generation: 0,
+                page: 2,
+                result: Err(FetchError::RateLimited {
+                    retry_at: now + Duration::from_secs(4000),
+                }),
+            },
+            now,
+        );
+        draw(&state, ColorMode::TrueColor, now);
+    }
+}

@@ -160,4 +160,29 @@ mod tests {
         assert_eq!(countdown(Duration::from_secs(3723)), "1:02:03");
         assert_eq!(countdown(Duration::ZERO), "0:00");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn fit_never_overflows(s in "\\PC{0,40}", max in 0usize..30) {
+            let out = fit(&s, max);
+            proptest::prop_assert!(width(&out) <= max);
+            if width(&s) <= max {
+                proptest::prop_assert_eq!(out.as_ref(), s.as_str());
+            } else if max > 0 {
+                proptest::prop_assert!(out.ends_with('…'));
+                proptest::prop_assert!(s.starts_with(out.trim_end_matches('…')));
+            }
+        }
+
+        #[test]
+        fn wrap_keeps_every_word_within_the_width(s in "[a-z返金🙂 ]{0,60}", max in 2usize..20) {
+            let lines = wrap(&s, max);
+            for line in &lines {
+                proptest::prop_assert!(width(line) <= max, "{:?}", line);
+            }
+            let joined: String = lines.concat().chars().filter(|c| *c != ' ').collect();
+            let original: String = s.chars().filter(|c| *c != ' ').collect();
+            proptest::prop_assert_eq!(joined, original);
+        }
+    }
 }
