@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::source::{Directory, FetchError, TicketPage, TicketSource};
 use crate::api::types::{Message, PageMeta, TicketDetail};
-use crate::api::{ApiClient, ApiError, Catalog};
+use crate::api::{ApiClient, ApiError, Catalog, Endpoint};
 use crate::filter::TicketFilter;
 use crate::text::sanitize;
 
@@ -22,6 +22,11 @@ pub struct ApiSource {
 impl ApiSource {
     pub fn new(client: ApiClient, catalog: Arc<Catalog>) -> ApiSource {
         ApiSource { client, catalog }
+    }
+
+    /// True when every companion list answered "not supported".
+    fn lacks_companions(&self) -> bool {
+        Endpoint::CATALOG.iter().all(|e| !self.catalog.supports(*e))
     }
 
     fn pairs(&self, filter: &TicketFilter) -> Result<Vec<(String, String)>, FetchError> {
@@ -73,7 +78,15 @@ impl TicketSource for ApiSource {
     }
 
     async fn detail(&self, id: Uuid) -> Result<TicketDetail, FetchError> {
-        Ok(self.client.ticket(id).await?)
+        match self.client.ticket(id).await {
+            // A 404 here is ambiguous (gone ticket, or no such route). On a
+            // server without any of the companion lists, it is the route:
+            // say so instead of "the ticket may have been deleted".
+            Err(ApiError::NotFound { .. }) if self.lacks_companions() => {
+                Err(FetchError::NotSupported)
+            }
+            other => Ok(other?),
+        }
     }
 
     async fn messages(

@@ -538,4 +538,18 @@ mod tests {
         let hints = km.footer_hints(&[]);
         assert!(hints.contains(&("?".to_string(), "help")));
     }
+
+    #[test]
+    fn config_keys_table() {
+        use crate::config::KeySpec;
+        let mut keys = BTreeMap::new();
+        keys.insert(
+            "quit".to_string(),
+            KeySpec::Many(vec!["q".into(), "ctrl-c".into()]),
+        );
+        keys.insert("last".to_string(), KeySpec::One("shift-g".into()));
+        let km = Keymap::from_config(&keys).unwrap();
+        assert_eq!(km.label(Action::Quit), "q/Ctrl-c");
+        assert_eq!(km.label(Action::Last), "G");
+    }
 }
