@@ -272,6 +272,38 @@ async fn duplicate_ids_in_a_page_are_shown_once() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_ticket_pushed_onto_the_next_page_is_not_shown_again() {
+    let mut state = loaded_state(80, 24, 10, 100);
+    // Meanwhile a new ticket arrived: page 2 now starts with page 1's last.
+    let mut shifted = page_of(2, 10, 101);
+    shifted.tickets.insert(0, ticket(10));
+    shifted.tickets.truncate(10);
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 0,
+            page: 2,
+            result: Ok(shifted),
+        },
+        Instant::now(),
+    );
+    key(&mut state, KeyCode::Char(']'));
+    let numbers: Vec<i64> = state
+        .table
+        .tickets()
+        .iter()
+        .map(|t| t.ticket_number)
+        .collect();
+    assert_eq!(numbers, (1011..=1019).collect::<Vec<_>>());
+    // Going back shows page 1 as it was, #1010 included.
+    key(&mut state, KeyCode::Char('['));
+    assert_eq!(
+        state.table.tickets().last().map(|t| t.ticket_number),
+        Some(1010)
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn rate_limit_counts_down_then_sends_the_waiting_request_once() {
     let mut state = State::new(scope(), Default::default(), 10, Default::default());
     let t0 = Instant::now();

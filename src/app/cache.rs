@@ -46,6 +46,11 @@ impl PageCache {
         Some(page)
     }
 
+    /// Looks a page up without changing its recency.
+    pub fn peek(&self, key: &PageKey) -> Option<&CachedPage> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, p)| p)
+    }
+
     pub fn contains(&self, key: &PageKey) -> bool {
         self.entries.iter().any(|(k, _)| k == key)
     }

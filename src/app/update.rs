@@ -416,6 +416,7 @@ fn prefetch(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 fn display(state: &mut State, page: u64, cached: CachedPage) {
+    let cached = without_previous_page(state, page, cached);
     state.loading_since = None;
     state.table = if cached.tickets.is_empty() {
         TablePane::Empty {
@@ -495,6 +496,34 @@ fn on_page(
             // A failed prefetch is not the user's concern: the page is
             // fetched again when they go there.
         }
+    }
+}
+
+/// Tickets shift between pages while browsing (new tickets push older ones
+/// down): a ticket already on the previous page as we have it is not shown
+/// again at the top of this one, so reading page after page never shows
+/// one twice. It stays visible where it was first seen.
+fn without_previous_page(state: &State, page: u64, cached: CachedPage) -> CachedPage {
+    let Some(previous) = page
+        .checked_sub(1)
+        .filter(|p| *p >= 1)
+        .and_then(|p| state.cache.peek(&state.key(p)))
+    else {
+        return cached;
+    };
+    let seen: HashSet<_> = previous.tickets.iter().map(|t| t.id).collect();
+    if !cached.tickets.iter().any(|t| seen.contains(&t.id)) {
+        return cached;
+    }
+    let tickets = cached
+        .tickets
+        .iter()
+        .filter(|t| !seen.contains(&t.id))
+        .cloned()
+        .collect();
+    CachedPage {
+        tickets: Arc::new(tickets),
+        meta: cached.meta,
     }
 }
 
