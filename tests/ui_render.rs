@@ -141,6 +141,29 @@ async fn narrow_80x24() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn wide_200x50_gives_the_subject_the_room() {
+    let state = loaded_state(200, 50, 50, 412);
+    let screen = text(&draw(&state, ColorMode::TrueColor, Instant::now()));
+    // Nothing is cut at this width: full subjects, names and statuses.
+    for needle in [
+        "Invoice shows the wrong VAT number for our Berlin office",
+        "返金の件について詳しく教えてください",
+        "Awaiting parts",
+        "Chen Wei 陈伟",
+    ] {
+        assert!(screen.contains(needle), "{needle} missing:\n{screen}");
+    }
+    assert!(!screen.contains('…'), "{screen}");
+    let header = screen.lines().nth(2).unwrap();
+    for column in [
+        "#", "status", "priority", "subject", "assignee", "updated", "remind",
+    ] {
+        assert!(header.contains(column), "{column} missing: {header}");
+    }
+    insta::assert_snapshot!("wide_200x50", screen);
+}
+
+#[tokio::test(start_paused = true)]
 async fn wide_200x50_with_detail_beside() {
     let mut state = loaded_state(200, 50, 50, 412);
     key(&mut state, KeyCode::Char('j'));

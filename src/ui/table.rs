@@ -49,7 +49,10 @@ pub fn columns(
     let number = max_w(&|t| width(&format!("#{}", t.ticket_number))).max(1) as u16;
     let status =
         (max_w(&|t| width(&sanitize(&t.status_name)).max(1)) + 2).clamp(8, status_cap) as u16;
-    let priority = max_w(&|t| width(&sanitize(&t.priority_name))).clamp(4, priority_cap) as u16;
+    // Room for the word "priority" in the header once the screen allows.
+    let priority_min = if total >= 100 { 8 } else { 4 };
+    let priority =
+        max_w(&|t| width(&sanitize(&t.priority_name))).clamp(priority_min, priority_cap) as u16;
     let assignee = max_w(&|t| width(&assignee_name(t, names))).clamp(8, assignee_cap) as u16;
     let updated = match (relative_times, total >= 100) {
         (false, _) => 11,
