@@ -9,6 +9,7 @@ use super::RenderContext;
 use super::text::{countdown, fit};
 use crate::app::State;
 use crate::app::keymap::Action;
+use crate::text::sanitize;
 
 pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect) {
     let Some(rl) = &state.rate_limit else {
@@ -29,7 +30,8 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     if !retry.is_empty() {
         text.push_str(&format!(" · {retry} retry now"));
     }
-    let text = fit(&text, usize::from(area.width)).into_owned();
+    // The view name comes from the config file: sanitized like the rest.
+    let text = fit(&sanitize(&text), usize::from(area.width)).into_owned();
     frame.render_widget(
         Paragraph::new(Line::from(Span::raw(text))).style(ctx.theme.banner()),
         area,

@@ -72,7 +72,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
             break;
         }
         used += w;
-        hints.push(Span::styled(key, theme.key()));
+        hints.push(Span::styled(sanitize(&key).into_owned(), theme.key()));
         hints.push(Span::styled(format!(" {label}   "), theme.dim()));
     }
     frame.render_widget(

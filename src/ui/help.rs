@@ -8,10 +8,17 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::RenderContext;
 use super::text::{fit, width};
 use crate::app::State;
+use crate::text::sanitize;
 
 pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
     let theme = &ctx.theme;
-    let mut rows = state.keymap.help_rows(&state.hidden_actions());
+    // Key labels come from the config file: sanitized like server text.
+    let mut rows: Vec<(String, &str)> = state
+        .keymap
+        .help_rows(&state.hidden_actions())
+        .into_iter()
+        .map(|(k, d)| (sanitize(&k).into_owned(), d))
+        .collect();
     rows.push(("Ctrl-z".into(), "suspend to the shell (fg to come back)"));
     rows.push(("wheel / click".into(), "scroll / select a row"));
     let key_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
