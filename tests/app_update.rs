@@ -566,6 +566,18 @@ async fn mouse_click_selects_and_wheel_scrolls() {
     });
     update(&mut state, wheel, Instant::now());
     assert_eq!(state.selected, 7);
+
+    // Wide: with the detail beside the list, a click shows the clicked ticket.
+    update(&mut state, Msg::Resize(200, 50), Instant::now());
+    key(&mut state, KeyCode::Enter);
+    let table = state.areas().table;
+    let fx = update(&mut state, click(table.y + 1 + 2), Instant::now());
+    let id = state.table.tickets()[2].id;
+    assert!(
+        fx.contains(&Effect::FetchDetail { generation: 2, id }),
+        "{fx:?}"
+    );
+    assert_eq!(state.detail.as_ref().unwrap().ticket.id, id);
 }
 
 #[tokio::test(start_paused = true)]

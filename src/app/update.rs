@@ -305,12 +305,17 @@ fn on_mouse(
             if row < state.table.tickets().len() {
                 state.notice = None;
                 select(state, row);
+                // With the detail beside the list, a click shows that ticket.
+                let shown = state.detail.as_ref().map(|d| d.ticket.id);
+                if shown.is_some() && shown != state.selected_ticket().map(|t| t.id) {
+                    open_detail(state, fx);
+                }
                 state.dirty = true;
             }
         }
         _ => {}
     }
-    let _ = (now, fx);
+    let _ = now;
 }
 
 // ---- selection ------------------------------------------------------------------

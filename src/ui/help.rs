@@ -19,6 +19,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
         .into_iter()
         .map(|(k, d)| (sanitize(&k).into_owned(), d))
         .collect();
+    rows.push(("(detail open)".into(), "movement keys scroll the detail"));
     rows.push(("Ctrl-z".into(), "suspend to the shell (fg to come back)"));
     rows.push(("wheel / click".into(), "scroll / select a row"));
     let key_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
