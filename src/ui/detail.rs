@@ -283,7 +283,11 @@ fn field_value(v: &serde_json::Value, option: &dyn Fn(uuid::Uuid) -> Option<Stri
             .ok()
             .and_then(option)
             .unwrap_or_else(|| s.clone()),
-        serde_json::Value::Number(n) => n.to_string(),
+        // 47000.0 reads as 47000; 12.5 stays 12.5.
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            _ => n.to_string(),
+        },
         serde_json::Value::Array(items) => items
             .iter()
             .map(|i| field_value(i, option))
