@@ -144,12 +144,16 @@ pub(crate) enum RouteKind {
 pub(crate) struct Scrub<'a>(pub &'a str);
 
 impl Scrub<'_> {
+    /// Sanitizes, scrubs, then cuts short. The key is replaced before the
+    /// text is cut, or a key straddling the cut would leave its first
+    /// characters behind; and after sanitizing, so a key split by invisible
+    /// characters (which sanitizing removes) is found too.
     fn clean(&self, s: &str) -> String {
-        let clean = text::excerpt(s, EXCERPT_CHARS);
+        let clean = text::sanitize(s);
         if self.0.len() >= 4 && clean.contains(self.0) {
-            clean.replace(self.0, "ixk_…redacted")
+            text::excerpt(&clean.replace(self.0, "ixk_…redacted"), EXCERPT_CHARS)
         } else {
-            clean
+            text::excerpt(&clean, EXCERPT_CHARS)
         }
     }
 }
@@ -437,6 +441,25 @@ mod tests {
         assert!(!shown.contains(KEY), "{shown}");
         assert!(!format!("{e:?}").contains(KEY));
         assert_eq!(shown, "unauthorized: token ixk_…redacted is revoked");
+    }
+
+    #[test]
+    fn a_key_cut_by_the_excerpt_leaves_nothing_behind() {
+        // The key starts a few characters before the excerpt's end: cutting
+        // first and scrubbing second would keep "ixk_live_su".
+        let padding = "x".repeat(EXCERPT_CHARS - 13);
+        let e = run(
+            401,
+            json!({"message": format!("{padding} {KEY} is revoked")}),
+            RouteKind::Core,
+        );
+        let shown = e.to_string();
+        assert!(!shown.contains("ixk_live"), "{shown}");
+
+        // A key split by a zero-width space is still the key once sanitized.
+        let hidden = "bad token ixk_live_\u{200b}supersecret";
+        let e = run(401, json!({ "message": hidden }), RouteKind::Core);
+        assert!(!e.to_string().contains("supersecret"), "{e}");
     }
 
     #[test]
