@@ -11,7 +11,7 @@ use crate::api::client::ApiClient;
 use crate::api::endpoint::Endpoint;
 use crate::api::error::ApiError;
 use crate::api::types::{Inbox, Priority, Status, Tag, Ticket, TicketField, User};
-use crate::filter::resolve::{Aliases, FieldSpec, Resolver};
+use crate::filter::resolve::{Aliases, FieldSpec, NameKind, Resolver};
 
 /// What happened when an endpoint was asked.
 #[derive(Debug, Clone, Default)]
@@ -267,6 +267,30 @@ impl Resolver for Catalog {
             .or_else(|| self.aliases.user_id(name))
     }
 
+    /// Live names, then the aliases not already among them, so "unknown tag
+    /// 'biling'" can suggest 'billing' whichever source knows it.
+    fn known_names(&self, kind: NameKind) -> Vec<String> {
+        let live: Vec<&str> = match kind {
+            NameKind::Tag => self.tags.iter().map(|t| t.name.as_str()).collect(),
+            NameKind::Inbox => self.inboxes.iter().map(|i| i.name.as_str()).collect(),
+            NameKind::User => self.users.iter().map(|u| u.name.as_str()).collect(),
+        };
+        let mut names: Vec<String> = Vec::new();
+        for name in live
+            .into_iter()
+            .map(str::to_string)
+            .chain(self.aliases.known_names(kind))
+        {
+            let taken = names
+                .iter()
+                .any(|n| n.to_lowercase() == name.to_lowercase());
+            if !name.trim().is_empty() && !taken {
+                names.push(name);
+            }
+        }
+        names
+    }
+
     fn field(&self, key: &str) -> Option<FieldSpec> {
         match Catalog::field(self, key) {
             Some(f) => Some(FieldSpec {
@@ -370,6 +394,32 @@ mod tests {
         let spec = Resolver::field(&c, "plan").unwrap();
         assert_eq!(spec.option_id("enterprise"), Some(id(60)));
         assert!(c.field("plan").is_none(), "no live field");
+        assert_eq!(c.known_names(NameKind::Tag), ["Billing", "legacy"]);
+        assert_eq!(c.known_names(NameKind::User), ["Ada Lovelace"]);
+        assert!(c.known_names(NameKind::Inbox).is_empty());
+    }
+
+    #[test]
+    fn an_unknown_name_is_answered_with_the_known_ones() {
+        let mut c = Catalog::default();
+        c.tags = ["billing", "vip", "refund"]
+            .iter()
+            .enumerate()
+            .map(|(n, name)| Tag {
+                id: id(n as u128 + 1),
+                name: (*name).into(),
+                color: None,
+            })
+            .collect();
+        let filter = crate::filter::parse("tag:biling").unwrap();
+        let e = filter
+            .to_query_pairs(&c, chrono::Utc::now())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "unknown tag 'biling' (did you mean 'billing'? known: billing, vip, refund)"
+        );
     }
 
     #[test]
