@@ -1094,6 +1094,31 @@ mod real_server {
         assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
     }
 
+    /// A server that takes longer than the client's total timeout: a
+    /// network error naming the timeout, after one attempt (a timeout has
+    /// already spent the budget, so it is not retried).
+    #[tokio::test]
+    async fn a_slow_answer_times_out_once() {
+        let server = start(ServerConfig {
+            latency: Duration::from_secs(5),
+            ..config()
+        })
+        .await;
+        let mut o = ClientOptions::new(server.base_url(), ApiKey::new(DEMO_KEY));
+        o.timeout = Duration::from_millis(150);
+        o.backoff = Backoff {
+            base: Duration::ZERO,
+            cap: Duration::ZERO,
+        };
+        let c = ApiClient::new(o).expect("valid options");
+        let started = std::time::Instant::now();
+        let e = c.list_tickets(&[], 1, 5).await.unwrap_err();
+        assert!(matches!(e, ApiError::Network(_)), "{e:?}");
+        assert!(e.to_string().contains("no answer within"), "{e}");
+        assert!(started.elapsed() < Duration::from_secs(2), "{e}");
+        assert_eq!(server.request_count(), 1, "a timeout is not retried");
+    }
+
     #[tokio::test]
     async fn auth_errors() {
         let server = start(config()).await;
