@@ -1,0 +1,249 @@
+//! The configuration as the `triage` binary reads it: `config path`,
+//! `config check`, and the precedence of flags, environment and file when
+//! `triage list` talks to the local server. The library's rules are tested
+//! in tests/config.rs; these check that the binary wires them up.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use triage::server::{self, DEMO_KEY, ServerConfig, ServerHandle};
+
+/// A command with a clean environment whose home and XDG directories are
+/// inside `home`, so nothing of the machine's own config leaks in.
+fn triage(home: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
+    cmd.args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("xdg-config"))
+        .env("XDG_STATE_HOME", home.join("xdg-state"));
+    cmd
+}
+
+async fn run(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
+        .await
+        .expect("join")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &Path, _: u32) {}
+
+async fn start() -> ServerHandle {
+    server::spawn(
+        ServerConfig {
+            tickets: 30,
+            ..ServerConfig::default()
+        },
+        "127.0.0.1:0".parse().expect("valid addr"),
+    )
+    .await
+    .expect("server starts")
+}
+
+#[tokio::test]
+async fn config_path_follows_flag_then_env_then_xdg() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let h = home.path();
+    let xdg = h.join("xdg-config/triage/config.toml");
+    let from_env = h.join("from-env.toml");
+    let from_flag = h.join("from-flag.toml");
+
+    let out = run(triage(h, &["config", "path"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim_end(), xdg.display().to_string());
+
+    let mut cmd = triage(h, &["config", "path"]);
+    cmd.env("TRIAGE_CONFIG", &from_env);
+    let out = run(cmd).await;
+    assert_eq!(text(&out.stdout).trim_end(), from_env.display().to_string());
+
+    let flag = from_flag.display().to_string();
+    let mut cmd = triage(h, &["config", "path", "--config", &flag]);
+    cmd.env("TRIAGE_CONFIG", &from_env);
+    let out = run(cmd).await;
+    assert_eq!(text(&out.stdout).trim_end(), flag);
+}
+
+#[tokio::test]
+async fn config_check_passes_a_sound_file_and_fails_a_leaky_one() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let h = home.path();
+    let secret = "ixk_file_key_that_must_not_show";
+    let path = h.join("config.toml");
+    let path_s = path.display().to_string();
+    std::fs::write(
+        &path,
+        format!(
+            "[profiles.main]\nbase_url = \"https://helpdesk.example.com/api/v1\"\napi_key = \"{secret}\"\n"
+        ),
+    )
+    .expect("write config");
+
+    set_mode(&path, 0o600);
+    let out = run(triage(h, &["config", "check", "--config", &path_s])).await;
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stdout).contains("config ok"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    set_mode(&path, 0o644);
+    let out = run(triage(h, &["config", "check", "--config", &path_s])).await;
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(
+        !out.status.success(),
+        "a readable key file must fail the check"
+    );
+    if cfg!(unix) {
+        assert!(stdout.contains("chmod 600"), "{stdout}");
+    }
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stdout.contains(secret) && !stderr.contains(secret));
+
+    // Plain http to another host is a problem too, named as such.
+    std::fs::write(
+        &path,
+        "[profiles.main]\nbase_url = \"http://helpdesk.example.com/api/v1\"\napi_key_cmd = \"echo ixk_from_cmd\"\n",
+    )
+    .expect("write config");
+    set_mode(&path, 0o600);
+    let out = run(triage(h, &["config", "check", "--config", &path_s])).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stdout).contains("plain http"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(!text(&out.stdout).contains("ixk_from_cmd"));
+}
+
+/// `--base-url` > `TRIAGE_BASE_URL` > the profile; `TRIAGE_API_KEY` >
+/// `api_key_cmd` > `api_key`. Each losing source is made unusable, so the
+/// list only succeeds when the right one wins.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_takes_each_setting_from_the_strongest_source() {
+    let server = start().await;
+    let good_url = server.base_url();
+    let dead_url = "http://127.0.0.1:9/api/v1";
+    let home = tempfile::tempdir().expect("tempdir");
+    let h = home.path();
+    let path = h.join("config.toml");
+    let path_s = path.display().to_string();
+    let write = |base_url: &str, key_cmd: Option<&str>, key: &str| {
+        let cmd = key_cmd
+            .map(|c| format!("api_key_cmd = \"{c}\"\n"))
+            .unwrap_or_default();
+        std::fs::write(
+            &path,
+            format!("[profiles.main]\nbase_url = \"{base_url}\"\n{cmd}api_key = \"{key}\"\n"),
+        )
+        .expect("write config");
+        set_mode(&path, 0o600);
+    };
+    let list = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut args = vec!["list", "--config", &path_s, "--per-page", "3"];
+        args.extend_from_slice(extra);
+        let mut cmd = triage(h, &args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        run(cmd)
+    };
+    let ok = |out: &Output, what: &str| {
+        assert!(
+            out.status.success(),
+            "{what}: {}",
+            text(&out.stderr).trim_end()
+        );
+        assert_eq!(text(&out.stdout).lines().count(), 4, "{what}");
+    };
+
+    // Everything from the file.
+    write(&good_url, None, DEMO_KEY);
+    ok(&list(&[], &[]).await, "profile only");
+
+    // The environment beats the profile's base URL ...
+    write(dead_url, None, DEMO_KEY);
+    ok(
+        &list(&[], &[("TRIAGE_BASE_URL", &good_url)]).await,
+        "TRIAGE_BASE_URL over the profile",
+    );
+    // ... and the flag beats the environment.
+    ok(
+        &list(
+            &["--base-url", &good_url],
+            &[("TRIAGE_BASE_URL", "http://example.com/api/v1")],
+        )
+        .await,
+        "--base-url over TRIAGE_BASE_URL",
+    );
+
+    // api_key_cmd beats api_key; TRIAGE_API_KEY beats both.
+    write(
+        &good_url,
+        Some(&format!("echo {DEMO_KEY}")),
+        "ixk_wrong_file_key",
+    );
+    ok(&list(&[], &[]).await, "api_key_cmd over api_key");
+    write(
+        &good_url,
+        Some("echo ixk_wrong_cmd_key"),
+        "ixk_wrong_file_key",
+    );
+    ok(
+        &list(&[], &[("TRIAGE_API_KEY", DEMO_KEY)]).await,
+        "TRIAGE_API_KEY over api_key_cmd",
+    );
+    let out = list(&[], &[]).await;
+    assert!(!out.status.success(), "the wrong command key is used");
+    assert!(
+        text(&out.stderr).contains("unauthorized"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_in_a_readable_file_is_warned_about_but_used() {
+    let server = start().await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let h = home.path();
+    let path = h.join("config.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[profiles.main]\nbase_url = \"{}\"\napi_key = \"{DEMO_KEY}\"\n",
+            server.base_url()
+        ),
+    )
+    .expect("write config");
+    set_mode(&path, 0o644);
+    let path_s = path.display().to_string();
+    let out = run(triage(h, &["list", "--config", &path_s, "--per-page", "2"])).await;
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    if cfg!(unix) {
+        assert!(
+            stderr.starts_with("warning: ") && stderr.contains("chmod 600"),
+            "{stderr}"
+        );
+    }
+    assert!(!stderr.contains(DEMO_KEY), "{stderr}");
+}
