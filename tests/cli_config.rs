@@ -247,3 +247,24 @@ async fn a_key_in_a_readable_file_is_warned_about_but_used() {
     }
     assert!(!stderr.contains(DEMO_KEY), "{stderr}");
 }
+
+#[test]
+fn a_key_that_cannot_be_sent_is_named_as_the_key() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = triage(
+        home.path(),
+        &["list", "--base-url", "https://helpdesk.example.com/api/v1"],
+    )
+    .env("TRIAGE_API_KEY", "ixk_two\nlines")
+    .output()
+    .expect("run triage");
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("the API key contains characters"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("base URL"), "{stderr}");
+    assert!(!stderr.contains("ixk_two"), "{stderr}");
+}

@@ -1,7 +1,6 @@
 //! What every subcommand that talks to a workspace needs: the config file,
 //! the chosen profile, and one API client built from them.
 
-use anyhow::Context;
 use triage::api::{ApiClient, ApiKey, ClientOptions};
 use triage::config::{self, LoadedConfig, ResolvedProfile};
 use triage::filter::Aliases;
@@ -26,11 +25,13 @@ impl Session {
         for warning in &profile.warnings {
             eprintln!("warning: {}", triage::text::sanitize(warning));
         }
+        // The client's own errors already say what is wrong and with what
+        // (base URL or key); a "cannot use this base URL" prefix misnamed
+        // the key's problems.
         let client = ApiClient::new(ClientOptions::new(
             profile.base_url.clone(),
             profile.api_key.clone(),
-        ))
-        .context("cannot use this base URL")?;
+        ))?;
         let label = profile
             .name
             .clone()
