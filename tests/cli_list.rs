@@ -246,6 +246,13 @@ async fn failures_are_one_human_line() {
         !stderr(&unauthorized).contains("ixk_wrong"),
         "the key is never echoed"
     );
+
+    // A script reading `--format json` gets nothing rather than a stray `[`.
+    for format in ["json", "csv", "table"] {
+        let out = fx.list(&["--format", format], Some("ixk_wrong")).await;
+        assert!(!out.status.success());
+        assert_eq!(stdout(&out), "", "--format {format} on failure");
+    }
 }
 
 #[test]

@@ -28,7 +28,6 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
         OutputFormat::Json => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
-            out.write_all(b"[")?;
             let mut first = true;
             let mut page = args.page;
             loop {
@@ -36,6 +35,11 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
                     client.list_tickets_json(&pairs, page, per_page)
                 })
                 .await?;
+                // Opened only once the first page is in: a request that
+                // fails leaves stdout empty rather than a stray `[`.
+                if page == args.page {
+                    out.write_all(b"[")?;
+                }
                 for t in &tickets {
                     out.write_all(if first { b"\n  " } else { b",\n  " })?;
                     serde_json::to_writer(&mut out, t)?;
