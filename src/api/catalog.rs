@@ -401,16 +401,18 @@ mod tests {
 
     #[test]
     fn an_unknown_name_is_answered_with_the_known_ones() {
-        let mut c = Catalog::default();
-        c.tags = ["billing", "vip", "refund"]
-            .iter()
-            .enumerate()
-            .map(|(n, name)| Tag {
-                id: id(n as u128 + 1),
-                name: (*name).into(),
-                color: None,
-            })
-            .collect();
+        let c = Catalog {
+            tags: ["billing", "vip", "refund"]
+                .iter()
+                .enumerate()
+                .map(|(n, name)| Tag {
+                    id: id(n as u128 + 1),
+                    name: (*name).into(),
+                    color: None,
+                })
+                .collect(),
+            ..Catalog::default()
+        };
         let filter = crate::filter::parse("tag:biling").unwrap();
         let e = filter
             .to_query_pairs(&c, chrono::Utc::now())

@@ -36,6 +36,9 @@ pub struct GlobalArgs {
     pub base_url: Option<String>,
 }
 
+// Parsed once per run: the size of the largest variant costs nothing, and
+// boxing it would only make every match on the command noisier.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open the interactive UI on a local helpdesk with generated data (no account needed)
