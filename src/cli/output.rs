@@ -5,10 +5,12 @@
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use triage::api::types::Ticket;
 use triage::text::sanitize;
+// The same cutting rule as the UI's columns: one implementation.
+use triage::ui::text::fit;
 
 /// One printable row, already sanitized.
 pub struct Row {
@@ -64,27 +66,6 @@ fn format_time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// Cuts `s` to at most `width` terminal cells, ending in `…` when cut.
-pub fn truncate_to_width(s: &str, width: usize) -> String {
-    if s.width() <= width {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
-}
-
 fn pad(s: &str, width: usize) -> String {
     let mut out = s.to_string();
     out.extend(std::iter::repeat_n(' ', width.saturating_sub(s.width())));
@@ -108,7 +89,7 @@ pub fn write_table(out: &mut impl Write, rows: &[Row], max_width: Option<usize>)
         for (i, cell) in cells.iter().enumerate() {
             if i == 5 {
                 match subject_width {
-                    Some(w) => s.push_str(&truncate_to_width(cell, w)),
+                    Some(w) => s.push_str(&fit(cell, w)),
                     None => s.push_str(cell),
                 }
             } else {
@@ -167,13 +148,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn truncation_respects_display_width() {
-        assert_eq!(truncate_to_width("hello", 10), "hello");
-        assert_eq!(truncate_to_width("hello world", 6), "hello…");
-        // CJK characters are two cells wide.
-        let cut = truncate_to_width("返金の件について", 7);
-        assert_eq!(cut, "返金の…");
-        assert!(cut.width() <= 7);
+    fn a_terminal_width_cuts_the_subject_only() {
+        let rows = vec![Row {
+            number: "#7".into(),
+            status: "Open".into(),
+            priority: "High".into(),
+            assignee: "Ana".into(),
+            updated: "2026-11-28 10:00".into(),
+            subject: "返金の件について、まだ返事がありません".repeat(3),
+        }];
+        let mut out = Vec::new();
+        write_table(&mut out, &rows, Some(60)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        for line in text.lines() {
+            assert!(line.width() <= 60, "{line}");
+        }
+        let row = text.lines().nth(1).unwrap();
+        assert!(row.starts_with("#7") && row.ends_with('…'), "{row}");
     }
 
     #[test]
