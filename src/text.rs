@@ -81,6 +81,12 @@ pub fn excerpt(s: &str, max_chars: usize) -> String {
     out
 }
 
+/// Whole seconds in `d`, rounded up, so a countdown never reads 0 while
+/// time remains and "retry in 42s" is never early.
+pub fn ceil_secs(d: std::time::Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+}
+
 /// A countdown as a clock: `m:ss`, or `h:mm:ss` from an hour on.
 pub fn clock(total_secs: u64) -> String {
     let (h, m, s) = (total_secs / 3600, total_secs / 60 % 60, total_secs % 60);
@@ -94,6 +100,15 @@ pub fn clock(total_secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ceil_secs_rounds_up_only_a_fraction() {
+        use std::time::Duration;
+        assert_eq!(ceil_secs(Duration::ZERO), 0);
+        assert_eq!(ceil_secs(Duration::from_secs(5)), 5);
+        assert_eq!(ceil_secs(Duration::from_millis(1)), 1);
+        assert_eq!(ceil_secs(Duration::from_millis(41_200)), 42);
+    }
 
     #[test]
     fn clock_switches_to_hours() {

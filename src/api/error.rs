@@ -92,7 +92,7 @@ impl ApiError {
 }
 
 fn whole_seconds(d: Duration) -> String {
-    let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+    let secs = text::ceil_secs(d);
     // Short waits read best as seconds; longer ones as the same clock the
     // UI's countdown shows.
     if secs < 120 {

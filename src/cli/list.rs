@@ -120,7 +120,7 @@ async fn countdown(until: Instant) {
     let live = std::io::stderr().is_terminal();
     let mut stderr = std::io::stderr();
     if !live {
-        let secs = until.saturating_duration_since(Instant::now()).as_secs();
+        let secs = triage::text::ceil_secs(until.saturating_duration_since(Instant::now()));
         let _ = writeln!(stderr, "rate limited by the server; waiting {secs}s");
         tokio::time::sleep_until(until).await;
         return;
@@ -130,7 +130,7 @@ async fn countdown(until: Instant) {
         if left.is_zero() {
             break;
         }
-        let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+        let secs = triage::text::ceil_secs(left);
         let _ = write!(
             stderr,
             "\r\x1b[2Krate limited by the server; continuing in {}",
