@@ -147,14 +147,7 @@ impl ApiClient {
         page: u64,
         per_page: u64,
     ) -> Result<TicketPage, ApiError> {
-        let body = self
-            .send(
-                Method::GET,
-                Endpoint::Tickets,
-                self.tickets_url(query, page, per_page),
-                None,
-            )
-            .await?;
+        let body = self.tickets_body(query, page, per_page).await?;
         decode::decode_ticket_page(&body, page, per_page)
     }
 
@@ -166,15 +159,19 @@ impl ApiClient {
         page: u64,
         per_page: u64,
     ) -> Result<(Vec<serde_json::Value>, PageMeta), ApiError> {
-        let body = self
-            .send(
-                Method::GET,
-                Endpoint::Tickets,
-                self.tickets_url(query, page, per_page),
-                None,
-            )
-            .await?;
+        let body = self.tickets_body(query, page, per_page).await?;
         decode::decode_raw_page(&body, page, per_page)
+    }
+
+    /// The undecoded 2xx body of one `GET /tickets` page.
+    async fn tickets_body(
+        &self,
+        query: &[(String, String)],
+        page: u64,
+        per_page: u64,
+    ) -> Result<Vec<u8>, ApiError> {
+        let url = self.tickets_url(query, page, per_page);
+        self.send(Method::GET, Endpoint::Tickets, url, None).await
     }
 
     pub async fn statuses(&self) -> Result<Vec<Status>, ApiError> {
