@@ -22,11 +22,24 @@ fn main() -> ExitCode {
     runtime.shutdown_background();
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // `triage list | head`: the reader has what it wanted; stopping is
+        // not a failure to report (as `ls | head` does not).
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("triage: {}", one_line(&err));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether writing to stdout failed because its reader went away. Looked
+/// for along the whole chain: csv and serde_json wrap the io error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// The error and its causes on one sanitized line: "reading config: ...: ...".

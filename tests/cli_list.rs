@@ -272,3 +272,32 @@ fn plain_http_to_another_host_is_refused() {
     );
     assert!(!err.contains("ixk_secret_value"));
 }
+
+/// `triage list | head -1`: the reader leaving early is not an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_stdout_ends_quietly() {
+    let fx = Fixture::start(150).await;
+    for format in ["table", "csv", "json"] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
+        cmd.arg("list")
+            .args(["--base-url", &fx.handle.base_url()])
+            .args(["--all", "--per-page", "100", "--format", format])
+            .env_clear()
+            .env("TRIAGE_CONFIG", fx.dir.path().join("config.toml"))
+            .env("XDG_STATE_HOME", fx.dir.path())
+            .env("HOME", fx.dir.path())
+            .env("TRIAGE_API_KEY", server::DEMO_KEY)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let out = tokio::task::spawn_blocking(move || {
+            let mut child = cmd.spawn().expect("run triage");
+            // Close the read end before anything is written: every write fails.
+            drop(child.stdout.take());
+            child.wait_with_output().expect("wait for triage")
+        })
+        .await
+        .unwrap();
+        assert_eq!(stderr(&out), "", "--format {format}");
+        assert!(out.status.success(), "--format {format}: {:?}", out.status);
+    }
+}

@@ -120,7 +120,7 @@ pub fn write_csv(out: impl Write, rows: &[Row], tickets: &[Ticket]) -> io::Resul
         "created_at",
         "subject",
     ];
-    w.write_record(header)?;
+    w.write_record(header).map_err(csv_io)?;
     for (row, t) in rows.iter().zip(tickets) {
         let rfc = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
         w.write_record([
@@ -138,9 +138,23 @@ pub fn write_csv(out: impl Write, rows: &[Row], tickets: &[Ticket]) -> io::Resul
             &rfc(t.updated_at),
             &rfc(t.created_at),
             &row.subject,
-        ])?;
+        ])
+        .map_err(csv_io)?;
     }
     w.flush()
+}
+
+/// csv wraps a failed write in its own error, which hides the io error from
+/// an error chain; unwrapped, `triage list --format csv | head` can tell a
+/// closed pipe from a real failure.
+fn csv_io(e: csv::Error) -> io::Error {
+    if !e.is_io_error() {
+        return io::Error::other(e);
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
 }
 
 #[cfg(test)]
