@@ -1119,6 +1119,26 @@ mod real_server {
         assert_eq!(server.request_count(), 1, "a timeout is not retried");
     }
 
+    /// The newcomer's slip: the server's address without `/api/v1`.
+    #[tokio::test]
+    async fn a_base_url_without_the_api_path_says_so() {
+        let server = start(config()).await;
+        let root = server.base_url().trim_end_matches("/api/v1").to_string();
+        let mut o = ClientOptions::new(root, ApiKey::new(DEMO_KEY));
+        o.max_get_retries = 0;
+        let e = ApiClient::new(o)
+            .expect("valid options")
+            .list_tickets(&[], 1, 5)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            "not found: there is no ticket list at this base URL"
+        );
+        assert!(e.hint().is_some_and(|h| h.contains("/api/v1")), "{e:?}");
+    }
+
     #[tokio::test]
     async fn auth_errors() {
         let server = start(config()).await;

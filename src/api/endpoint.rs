@@ -65,7 +65,8 @@ impl Endpoint {
 
     pub(crate) fn route_kind(self) -> RouteKind {
         match self {
-            Endpoint::Tickets | Endpoint::Ticket | Endpoint::UpdateTicket => RouteKind::Core,
+            Endpoint::Tickets => RouteKind::List,
+            Endpoint::Ticket | Endpoint::UpdateTicket => RouteKind::Core,
             _ => RouteKind::Companion,
         }
     }

@@ -72,7 +72,7 @@ impl ApiError {
                 "this key is read-only: use a key with write access to change tickets"
             }
             ApiError::NotFound { .. } => {
-                "the ticket may have been deleted, or the base URL is wrong"
+                "check the base URL (it usually ends in /api/v1), or the ticket was deleted"
             }
             ApiError::NotSupported { .. } => return None,
             ApiError::RateLimited { .. } => "wait for the countdown, or retry now to override",
@@ -132,7 +132,10 @@ fn server_line(status: u16, excerpt: &str) -> String {
 /// Which kind of route a request went to; decides what 404/405 mean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RouteKind {
-    /// `GET /tickets` and `GET/PATCH /tickets/{id}`: a 404 is "not found".
+    /// `GET /tickets`: the one route every helpdesk has, so a 404 means the
+    /// base URL points somewhere else.
+    List,
+    /// `GET/PATCH /tickets/{id}`: a 404 is "not found".
     Core,
     /// A companion list (statuses, ..., ticket-fields, messages): 404/405
     /// mean the server lacks it.
@@ -207,6 +210,9 @@ pub(crate) fn classify(
         },
         405 => ApiError::NotSupported {
             endpoint: endpoint.to_string(),
+        },
+        404 if route == RouteKind::List => ApiError::NotFound {
+            message: "there is no ticket list at this base URL".into(),
         },
         404 => ApiError::NotFound { message },
         code => ApiError::Server {
