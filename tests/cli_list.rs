@@ -301,3 +301,20 @@ async fn a_closed_stdout_ends_quietly() {
         assert!(out.status.success(), "--format {format}: {:?}", out.status);
     }
 }
+
+/// Tags that could not be loaded are not "unknown": the error says the
+/// lookup failed and why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_whose_list_failed_to_load_is_not_called_unknown() {
+    let fx = Fixture::start(20).await;
+    fx.handle.inject_rate_limit(server::RateLimitFault {
+        retry_after: Some(30),
+        retry_after_header: None,
+        times: 6,
+    });
+    let out = fx.list(&["--tag", "billing"], Some(server::DEMO_KEY)).await;
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("GET /tags failed: rate limited"), "{err}");
+}

@@ -11,6 +11,7 @@ use crate::api::client::ApiClient;
 use crate::api::endpoint::Endpoint;
 use crate::api::error::ApiError;
 use crate::api::types::{Inbox, Priority, Status, Tag, Ticket, TicketField, User};
+use crate::filter::FilterError;
 use crate::filter::resolve::{Aliases, FieldSpec, NameKind, Resolver};
 
 /// What happened when an endpoint was asked.
@@ -110,6 +111,28 @@ impl Catalog {
             EndpointState::Failed(err) => Some((*e, err)),
             _ => None,
         })
+    }
+
+    /// Why a name in a filter may have failed to resolve: the error of the
+    /// endpoint that lists such names, when that probe failed (a 429, a
+    /// timeout, ...). "unknown tag 'billing'" is wrong when the tags were
+    /// never loaded; callers say this instead.
+    pub fn unresolved_cause(&self, error: &FilterError) -> Option<(Endpoint, &ApiError)> {
+        let endpoint = match error {
+            FilterError::UnknownName { kind, .. } => match kind {
+                NameKind::Tag => Endpoint::Tags,
+                NameKind::Inbox => Endpoint::Inboxes,
+                NameKind::User => Endpoint::Users,
+            },
+            FilterError::UnknownOption { .. } | FilterError::InvalidFieldValue { .. } => {
+                Endpoint::TicketFields
+            }
+            _ => return None,
+        };
+        match self.state(endpoint) {
+            EndpointState::Failed(e) => Some((endpoint, e)),
+            _ => None,
+        }
     }
 
     /// Learns statuses and priorities (id, name, color) from tickets: the
@@ -422,6 +445,26 @@ mod tests {
             e,
             "unknown tag 'biling' (did you mean 'billing'? known: billing, vip, refund)"
         );
+    }
+
+    #[test]
+    fn a_name_unresolved_because_its_list_failed_says_why() {
+        let mut c = Catalog::default();
+        let _: Vec<Tag> = c.take(
+            Endpoint::Tags,
+            Err(ApiError::Network("connection reset".into())),
+        );
+        let _: Vec<User> = c.take(Endpoint::Users, Ok(Vec::new()));
+        let filter = crate::filter::parse("tag:billing").unwrap();
+        let e = filter.to_query_pairs(&c, chrono::Utc::now()).unwrap_err();
+        let (endpoint, cause) = c.unresolved_cause(&e).expect("the tags probe failed");
+        assert_eq!(endpoint, Endpoint::Tags);
+        assert!(matches!(cause, ApiError::Network(_)), "{cause:?}");
+
+        // A user list that loaded fine: the name really is unknown.
+        let filter = crate::filter::parse("assignee:nobody").unwrap();
+        let e = filter.to_query_pairs(&c, chrono::Utc::now()).unwrap_err();
+        assert!(c.unresolved_cause(&e).is_none());
     }
 
     #[test]

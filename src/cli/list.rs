@@ -19,9 +19,15 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
     let filter = filter_from_args(&session, args)?;
     let per_page = args.per_page.unwrap_or(session.per_page);
     let catalog = load_catalog(&session.client, &session.aliases).await;
-    let pairs = filter
-        .to_query_pairs(&catalog, Utc::now())
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let pairs = filter.to_query_pairs(&catalog, Utc::now()).map_err(|e| {
+        // A name the catalog could not load is not an unknown name.
+        match catalog.unresolved_cause(&e) {
+            Some((endpoint, cause)) => {
+                anyhow::Error::new(cause.clone()).context(format!("{e}, but {endpoint} failed"))
+            }
+            None => anyhow::anyhow!("{e}"),
+        }
+    })?;
     let client = &session.client;
 
     match args.format {
