@@ -414,6 +414,31 @@ async fn truncated_json_is_a_decode_error() {
     );
 }
 
+/// A base URL that lands on an echo service answers 200 with our own
+/// request: the decode error quotes the body's start, never the key.
+#[tokio::test]
+async fn an_echoed_request_in_a_decode_error_is_scrubbed() {
+    let server = MockServer::start().await;
+    let echo = format!("Authorization: Bearer {KEY}\r\nAccept: application/json\r\n");
+    for route in ["/tickets", "/tags"] {
+        mount(
+            &server,
+            "GET",
+            route,
+            ResponseTemplate::new(200).set_body_raw(echo.clone(), "text/plain"),
+        )
+        .await;
+    }
+    let c = client(&server);
+    let list = c.list_tickets(&[], 1, 25).await.unwrap_err();
+    let tags = c.tags().await.unwrap_err();
+    for e in [list, tags] {
+        assert!(matches!(e, ApiError::Decode(_)), "{e:?}");
+        assert!(e.to_string().contains("Bearer ixk_…redacted"), "{e}");
+        assert!(!e.to_string().contains(KEY) && !format!("{e:?}").contains(KEY));
+    }
+}
+
 // ---- retries --------------------------------------------------------------------
 
 #[tokio::test]

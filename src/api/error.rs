@@ -151,7 +151,7 @@ impl Scrub<'_> {
     /// text is cut, or a key straddling the cut would leave its first
     /// characters behind; and after sanitizing, so a key split by invisible
     /// characters (which sanitizing removes) is found too.
-    fn clean(&self, s: &str) -> String {
+    pub(crate) fn clean(&self, s: &str) -> String {
         let clean = text::sanitize(s);
         if self.0.len() >= 4 && clean.contains(self.0) {
             text::excerpt(&clean.replace(self.0, "ixk_…redacted"), EXCERPT_CHARS)
