@@ -268,3 +268,37 @@ fn a_key_that_cannot_be_sent_is_named_as_the_key() {
     assert!(!stderr.contains("base URL"), "{stderr}");
     assert!(!stderr.contains("ixk_two"), "{stderr}");
 }
+
+/// The example's `local` profile is what `triage serve` offers by default:
+/// its address and its read-write key (it once said port 8080 and a key the
+/// server does not know).
+#[test]
+fn the_example_local_profile_matches_triage_serve() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let config = triage::config::load(Some(&example)).expect("the example loads");
+    let local = &config.file.profiles["local"];
+    assert_eq!(
+        local.api_key.as_ref().map(|k| k.expose()),
+        Some(DEMO_KEY),
+        "the local profile's key"
+    );
+
+    let home = tempfile::tempdir().expect("tempdir");
+    let help = triage(home.path(), &["serve", "--help"])
+        .output()
+        .expect("run triage");
+    let help = text(&help.stdout);
+    // clap wraps help lines; with whitespace folded, `--addr`'s default is
+    // the first one after it.
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    let default_addr = help
+        .split("--addr <ADDR>")
+        .nth(1)
+        .and_then(|rest| rest.split("[default: ").nth(1))
+        .and_then(|rest| rest.split(']').next())
+        .expect("serve --help shows the default address");
+    assert_eq!(
+        local.base_url.as_deref(),
+        Some(format!("http://{default_addr}/api/v1").as_str())
+    );
+}
