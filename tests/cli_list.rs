@@ -318,3 +318,64 @@ async fn a_name_whose_list_failed_to_load_is_not_called_unknown() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("GET /tags failed: rate limited"), "{err}");
 }
+
+/// A server (or a proxy in front of it) that ignores `page` answers page 1
+/// forever: `--all` prints each ticket once and stops, instead of walking
+/// `meta.total` worth of copies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_stops_when_pages_only_repeat() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let mock = MockServer::start().await;
+    let ticket = |n: u128| {
+        serde_json::json!({
+            "id": uuid::Uuid::from_u128(n).to_string(),
+            "ticket_number": n,
+            "subject": format!("Same ticket {n}"),
+            "status": "open",
+            "priority": "normal",
+            "created_at": "2026-11-01T10:00:00Z",
+            "updated_at": "2026-11-02T10:00:00Z"
+        })
+    };
+    Mock::given(method("GET"))
+        .and(path("/api/v1/tickets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "data": [ticket(1), ticket(2)],
+            "meta": {"page": 1, "per_page": 2, "total": 1000}
+        })))
+        .mount(&mock)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["json", "csv"] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
+        cmd.args(["list", "--base-url", &format!("{}/api/v1", mock.uri())])
+            .args(["--all", "--per-page", "2", "--format", format])
+            .env_clear()
+            .env("XDG_CONFIG_HOME", dir.path())
+            .env("XDG_STATE_HOME", dir.path())
+            .env("HOME", dir.path())
+            .env("TRIAGE_API_KEY", server::DEMO_KEY);
+        let out = tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
+            .await
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        let rows = if format == "json" {
+            json_numbers(&out).len()
+        } else {
+            text.lines().count() - 1
+        };
+        assert_eq!(rows, 2, "--format {format}: {text}");
+        assert!(stderr(&out).contains("only repeated"), "{}", stderr(&out));
+    }
+    let gets = mock
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == "/api/v1/tickets")
+        .count();
+    assert_eq!(gets, 4, "two pages per format, not 500");
+}

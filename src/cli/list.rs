@@ -1,6 +1,7 @@
 //! `triage list`: the same filter model, catalog and client the UI uses,
 //! printed for scripts.
 
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 
 use anyhow::Context;
@@ -9,6 +10,7 @@ use tokio::time::Instant;
 use triage::api::types::Ticket;
 use triage::api::{ApiError, Catalog, load_catalog};
 use triage::filter::TicketFilter;
+use uuid::Uuid;
 
 use super::args::{GlobalArgs, ListArgs, OutputFormat};
 use super::output::{Row, write_csv, write_table};
@@ -35,6 +37,7 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
             let mut first = true;
+            let mut seen_json: HashSet<String> = HashSet::new();
             let mut page = args.page;
             loop {
                 let (tickets, meta) = fetch(args.all, || {
@@ -46,12 +49,23 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
                 if page == args.page {
                     out.write_all(b"[")?;
                 }
+                let mut fresh = 0;
                 for t in &tickets {
+                    // A row without an id cannot be told apart: keep it.
+                    let id = t.get("id").and_then(|v| v.as_str()).map(str::to_string);
+                    if id.is_some_and(|id| !seen_json.insert(id)) {
+                        continue;
+                    }
+                    fresh += 1;
                     out.write_all(if first { b"\n  " } else { b",\n  " })?;
                     serde_json::to_writer(&mut out, t)?;
                     first = false;
                 }
                 if !args.all || page >= meta.page_count() || tickets.is_empty() {
+                    break;
+                }
+                if fresh == 0 {
+                    warn_repeated_page(page);
                     break;
                 }
                 page += 1;
@@ -61,6 +75,7 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
         }
         OutputFormat::Table | OutputFormat::Csv => {
             let mut tickets: Vec<Ticket> = Vec::new();
+            let mut seen: HashSet<Uuid> = HashSet::new();
             let mut page = args.page;
             loop {
                 let result =
@@ -73,8 +88,13 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
                 }
                 let done =
                     !args.all || page >= result.meta.page_count() || result.tickets.is_empty();
-                tickets.extend(result.tickets);
+                let before = tickets.len();
+                tickets.extend(result.tickets.into_iter().filter(|t| seen.insert(t.id)));
                 if done {
+                    break;
+                }
+                if tickets.len() == before {
+                    warn_repeated_page(page);
                     break;
                 }
                 page += 1;
@@ -83,6 +103,16 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `--all` walks pages by number while tickets may move between them (an
+/// update re-sorts the list), so a ticket can come twice: it is printed
+/// once. A page of nothing but repeats means the server ignores `page`
+/// (a proxy dropping the query, say); walking on would never end.
+fn warn_repeated_page(page: u64) {
+    eprintln!(
+        "warning: page {page} only repeated tickets already printed; stopping (does the server ignore `page`?)"
+    );
 }
 
 fn print_rows(format: OutputFormat, tickets: &[Ticket], catalog: &Catalog) -> anyhow::Result<()> {
