@@ -1,0 +1,249 @@
+//! End to end: the real `triage` binary in a pseudo-terminal against the
+//! local server, driven by key presses, read back through a VT100 parser.
+//! Every wait is for a screen condition with a deadline, never a fixed sleep.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use triage::server::{self, RateLimitFault, ServerConfig};
+
+const DEADLINE: Duration = Duration::from_secs(30);
+
+struct Screen {
+    parser: vt100::Parser,
+    closed: bool,
+}
+
+/// The program under test, its terminal, and what that terminal shows.
+struct Tui {
+    screen: Arc<(Mutex<Screen>, Condvar)>,
+    writer: Arc<Mutex<Box<dyn Write + Send>>>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Tui {
+    fn spawn(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Tui {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_triage"));
+        cmd.args(args);
+        cmd.env_clear();
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pty.slave.spawn_command(cmd).expect("spawn triage");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        let writer = Arc::new(Mutex::new(pty.master.take_writer().expect("pty writer")));
+        let answer = Arc::clone(&writer);
+        let screen = Arc::new((
+            Mutex::new(Screen {
+                parser: vt100::Parser::new(rows, cols, 0),
+                closed: false,
+            }),
+            Condvar::new(),
+        ));
+        let feed = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                let n = match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                // Answer cursor position reports as a real terminal does.
+                if buf[..n].windows(4).any(|w| w == b"\x1b[6n") {
+                    let (row, col) = feed.0.lock().unwrap().parser.screen().cursor_position();
+                    let mut w = answer.lock().unwrap();
+                    let _ = write!(w, "\x1b[{};{}R", row + 1, col + 1);
+                    let _ = w.flush();
+                }
+                let (lock, cvar) = &*feed;
+                lock.lock().unwrap().parser.process(&buf[..n]);
+                cvar.notify_all();
+            }
+            let (lock, cvar) = &*feed;
+            lock.lock().unwrap().closed = true;
+            cvar.notify_all();
+        });
+        Tui {
+            screen,
+            writer,
+            child,
+            _master: pty.master,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.0.lock().unwrap().parser.screen().contents()
+    }
+
+    /// Waits until `pred` holds for the screen, or fails showing the screen.
+    fn wait_for(&self, what: &str, pred: impl Fn(&vt100::Screen) -> bool) {
+        let (lock, cvar) = &*self.screen;
+        let deadline = Instant::now() + DEADLINE;
+        let mut guard = lock.lock().unwrap();
+        loop {
+            if pred(guard.parser.screen()) {
+                return;
+            }
+            let now = Instant::now();
+            if now >= deadline || guard.closed {
+                let shown = guard.parser.screen().contents();
+                drop(guard);
+                panic!("timed out waiting for {what}; the screen shows:\n{shown}");
+            }
+            guard = cvar.wait_timeout(guard, deadline - now).unwrap().0;
+        }
+    }
+
+    fn wait_text(&self, text: &str) {
+        self.wait_for(&format!("{text:?}"), |s| s.contents().contains(text));
+    }
+
+    fn press(&mut self, keys: &str) {
+        let mut w = self.writer.lock().unwrap();
+        w.write_all(keys.as_bytes()).unwrap();
+        w.flush().unwrap();
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "triage did not exit:\n{}",
+                self.contents()
+            );
+            // Wake on screen output (the restore sequence) or re-check shortly.
+            let (lock, cvar) = &*self.screen;
+            let guard = lock.lock().unwrap();
+            let _ = cvar.wait_timeout(guard, Duration::from_millis(50)).unwrap();
+        }
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn footer_line(screen: &vt100::Screen) -> String {
+    let (_, cols) = screen.size();
+    let rows: Vec<String> = screen.rows(0, cols).collect();
+    rows.into_iter()
+        .rev()
+        .find(|l| l.contains(" tickets · sort"))
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browse_pages_and_ride_out_a_rate_limit() {
+    let handle = server::spawn(
+        ServerConfig {
+            tickets: 180,
+            ..ServerConfig::default()
+        },
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .expect("start the local server");
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "").unwrap();
+    let base_url = handle.base_url();
+    let home_str = home.path().to_str().unwrap().to_string();
+    let config_str = config.to_str().unwrap().to_string();
+
+    let mut tui = tokio::task::spawn_blocking(move || {
+        Tui::spawn(
+            &["--base-url", &base_url],
+            &[
+                ("TRIAGE_API_KEY", server::DEMO_KEY),
+                ("TRIAGE_CONFIG", &config_str),
+                ("HOME", &home_str),
+                ("XDG_STATE_HOME", &home_str),
+                ("COLORTERM", "truecolor"),
+            ],
+            120,
+            32,
+        )
+    })
+    .await
+    .unwrap();
+
+    let mut tui = tokio::task::spawn_blocking(move || {
+        tui.wait_for("the first page", |s| footer_line(s).contains("page 1/"));
+        tui.wait_text("#");
+        tui.press("]");
+        tui.wait_for("page 2", |s| footer_line(s).contains("page 2/"));
+        tui
+    })
+    .await
+    .unwrap();
+
+    // The next request is answered with a 429; the UI must count down and
+    // then fetch again by itself.
+    handle.inject_rate_limit(RateLimitFault {
+        retry_after: Some(2),
+        retry_after_header: None,
+        times: 1,
+    });
+    let before = handle.request_count();
+    let mut tui = tokio::task::spawn_blocking(move || {
+        tui.press("r");
+        tui.wait_for("the countdown banner", |s| {
+            let text = s.contents();
+            text.contains("rate limited · retrying in 0:02")
+                || text.contains("rate limited · retrying in 0:01")
+        });
+        let banner = tui.contents();
+        assert!(
+            banner.contains("waiting: page 2"),
+            "the banner names what waits:\n{banner}"
+        );
+        tui.wait_for("the list to come back after the countdown", |s| {
+            let text = s.contents();
+            !text.contains("rate limited")
+                && footer_line(s).contains("page 2/")
+                && text.contains("#")
+        });
+        tui
+    })
+    .await
+    .unwrap();
+    assert!(
+        handle.request_count() > before,
+        "the waiting request was sent"
+    );
+
+    let status = tokio::task::spawn_blocking(move || {
+        tui.press("q");
+        let status = tui.wait_exit();
+        let screen = tui.screen.0.lock().unwrap();
+        assert!(
+            !screen.parser.screen().alternate_screen(),
+            "terminal left the alternate screen"
+        );
+        status
+    })
+    .await
+    .unwrap();
+    assert!(status.success(), "exit status {status:?}");
+    handle.shutdown().await;
+}
