@@ -43,7 +43,7 @@ pub enum Command {
     /// Run the local helpdesk server
     Serve(ServeArgs),
     /// Print tickets matching a filter, for scripts
-    List(ListArgs),
+    List(Box<ListArgs>),
     /// Inspect the configuration
     #[command(subcommand)]
     Config(ConfigCommand),
