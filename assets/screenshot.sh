@@ -27,6 +27,8 @@ Usage: assets/screenshot.sh [options]
                       (default: "j j j Enter"; "" sends nothing)
   --wait-after TEXT   after the keys, wait until the screen shows TEXT
                       (default: only wait until the screen stops changing)
+  --busy REGEX       the screen is not done while it matches this extended
+                      regex (default: the UI's loading messages; "" for none)
   --timeout SECS      deadline for each wait (default: 20)
   --no-build          don't run `cargo build --release` first
   -h, --help          this text
@@ -46,6 +48,7 @@ cmd=""
 wait_for="page 1/"
 keys="j j j Enter"
 wait_after=""
+busy='loading (page|tags|conversation)|· loading'
 timeout=20
 build=1
 
@@ -60,6 +63,7 @@ while [ $# -gt 0 ]; do
         --wait-for) wait_for=$2; shift 2 ;;
         --keys) keys=$2; shift 2 ;;
         --wait-after) wait_after=$2; shift 2 ;;
+        --busy) busy=$2; shift 2 ;;
         --timeout) timeout=$2; shift 2 ;;
         --no-build) build=0; shift ;;
         -h | --help) usage; exit 0 ;;
@@ -121,6 +125,7 @@ xvfb_pid=""
 term_pid=""
 sock="$tmp/tmux.sock"
 cleanup() {
+    set +e # every step runs, whichever fails (e.g. a tmux server already gone)
     [ -n "$term_pid" ] && kill "$term_pid" 2>/dev/null
     [ -S "$sock" ] && tmux -S "$sock" kill-server 2>/dev/null
     [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
@@ -160,13 +165,23 @@ set -as terminal-features ',st*:RGB,xterm*:RGB'
 EOF
 tmx() { "${clean_env[@]}" TERM=xterm-256color tmux -u -S "$sock" -f "$tmp/tmux.conf" "$@"; }
 
-screen_text() { tmx capture-pane -p -t shot 2>/dev/null; }
+# The pane as text, without its trailing blank lines.
+screen_text() {
+    tmx capture-pane -p -t shot 2>/dev/null | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
 
-# Stops with the program's last screen if it has exited.
+# Stops with the program's last screen if it has exited. The program runs
+# behind a shell that then says so and keeps the terminal open: on Linux,
+# what a program writes just before it exits can be lost when the last
+# holder of the pty closes it before tmux has read it.
+exited_marker="[screenshot.sh: the program exited with status"
 check_alive() {
-    if [ "$(tmx display-message -p -t shot '#{pane_dead}' 2>/dev/null)" = 1 ]; then
+    local text
+    text=$(screen_text)
+    if grep -qF -- "$exited_marker" <<<"$text" \
+        || [ "$(tmx display-message -p -t shot '#{pane_dead}' 2>/dev/null)" = 1 ]; then
         say "the program exited; its last screen:"
-        screen_text >&2
+        printf '%s\n' "$text" >&2
         exit 1
     fi
 }
@@ -185,8 +200,10 @@ wait_text() {
     done
 }
 
-# wait_still: until the screen text is the same for half a second (a fetch
-# or a redraw has finished); past the deadline it goes on with a warning.
+# wait_still: until nothing on the screen says it is loading and the text
+# stays the same for half a second (a spinner or a redraw has finished).
+# Still loading at the deadline is an error; merely changing (a clock, a
+# countdown) is taken with a warning.
 wait_still() {
     local deadline=$((SECONDS + timeout)) last now same=0
     last=$(screen_text)
@@ -194,8 +211,20 @@ wait_still() {
         sleep 0.1
         check_alive
         now=$(screen_text)
-        if [ "$now" = "$last" ]; then same=$((same + 1)); else same=0; last=$now; fi
+        if [ -n "$busy" ] && grep -qE -- "$busy" <<<"$now"; then
+            same=0
+        elif [ "$now" = "$last" ]; then
+            same=$((same + 1))
+        else
+            same=0
+        fi
+        last=$now
         if [ $SECONDS -ge $deadline ]; then
+            if [ -n "$busy" ] && grep -qE -- "$busy" <<<"$now"; then
+                say "gave up after ${timeout}s: the screen still matches \"$busy\":"
+                printf '%s\n' "$now" >&2
+                exit 1
+            fi
             say "warning: the screen kept changing for ${timeout}s; taking it anyway"
             return
         fi
@@ -203,7 +232,9 @@ wait_still() {
 }
 
 say "starting: $cmd"
-tmx new-session -d -s shot -x "$cols" -y "$rows" "$cmd" \; set -w -t shot window-size manual
+# shellcheck disable=SC2016 # $? and $s are for the pane's shell
+run="$cmd"'; s=$?; printf "\n%s %s]\n" '"$(printf %q "$exited_marker")"' "$s"; exec sleep 600'
+tmx new-session -d -s shot -x "$cols" -y "$rows" "$run" \; set -w -t shot window-size manual
 wait_text "$wait_for"
 wait_still
 if [ -n "$keys" ]; then
