@@ -34,7 +34,8 @@ Usage: assets/screenshot.sh [options]
   -h, --help          this text
 
 Debian packages it needs: xvfb, stterm or xterm, tmux, imagemagick,
-x11-utils, fontconfig, fonts-dejavu-core.
+x11-utils, fontconfig, fonts-dejavu-core, fonts-wqy-microhei,
+fonts-noto-color-emoji.
 EOF
 }
 
@@ -96,9 +97,13 @@ else
     esac
 fi
 font="DejaVu Sans Mono"
-if command -v fc-match >/dev/null 2>&1 \
-    && ! fc-match "$font" family | grep -qi "dejavu sans mono"; then
-    missing+=(fonts-dejavu-core)
+if command -v fc-match >/dev/null 2>&1; then
+    fc-match "$font" family | grep -qi "dejavu sans mono" || missing+=(fonts-dejavu-core)
+    # Fallbacks for what the monospace font lacks, or the picture shows empty
+    # boxes: the demo's subjects in Chinese, Japanese and Korean, and the
+    # UI's reminder mark (U+23F0).
+    [ -n "$(fc-list ':charset=4e00 3042 ac00' family)" ] || missing+=(fonts-wqy-microhei)
+    [ -n "$(fc-list ':charset=23f0' family)" ] || missing+=(fonts-noto-color-emoji)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
     die "missing tools; install them with: apt-get install -y ${missing[*]}"
