@@ -1,1 +1,87 @@
-fn main() {}
+//! One frame of the queue with many tickets loaded. Rows are built only for
+//! the visible window, so the frame time must not grow with the number of
+//! tickets: compare `tickets = 100` with `tickets = 10000` at each size.
+
+#[path = "../tests/ui_support/mod.rs"]
+mod ui_support;
+
+use divan::Bencher;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::time::Instant;
+use triage::api::types::PageMeta;
+use triage::app::{Msg, State, TicketPage, update};
+use triage::ui::{ColorMode, RenderContext, Theme, render};
+
+fn main() {
+    divan::main();
+}
+
+/// A state of `w`×`h` with `tickets` rows on the page and the cursor in the
+/// middle (so the visible window is not simply the first rows).
+fn state(w: u16, h: u16, tickets: u32) -> State {
+    let mut state = ui_support::loaded_state(w, h, 100, 0);
+    let page = TicketPage {
+        tickets: (1..=tickets).map(ui_support::ticket).collect(),
+        meta: PageMeta {
+            page: 1,
+            per_page: u64::from(tickets),
+            total: u64::from(tickets),
+        },
+    };
+    let now = Instant::now();
+    update(
+        &mut state,
+        Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char('r'),
+        )),
+        now,
+    );
+    let generation = state.query_gen;
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation,
+            page: 1,
+            result: Ok(page),
+        },
+        now,
+    );
+    assert_eq!(state.table.tickets().len(), tickets as usize);
+    state.selected = tickets as usize / 2;
+    state.offset = state.selected.saturating_sub(5);
+    state
+}
+
+fn frame(bencher: Bencher, w: u16, h: u16, tickets: u32) {
+    let state = state(w, h, tickets);
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    let ctx = RenderContext {
+        now: Instant::now(),
+        wall_now: ui_support::wall_now(),
+        theme: Theme::new(ColorMode::TrueColor),
+    };
+    bencher.bench_local(|| {
+        terminal.draw(|f| render(&state, &ctx, f)).expect("draw");
+    });
+}
+
+#[divan::bench(args = [100, 10_000])]
+fn frame_80x24(bencher: Bencher, tickets: u32) {
+    frame(bencher, 80, 24, tickets);
+}
+
+#[divan::bench(args = [100, 10_000])]
+fn frame_250x70(bencher: Bencher, tickets: u32) {
+    frame(bencher, 250, 70, tickets);
+}
+
+/// The same terminal drawing nothing: the floor set by ratatui's own
+/// buffer diffing and `TestBackend`.
+#[divan::bench(args = [(80, 24), (250, 70)])]
+fn empty_frame(bencher: Bencher, size: (u16, u16)) {
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("test backend");
+    bencher.bench_local(|| {
+        terminal.draw(|_| {}).expect("draw");
+    });
+}

@@ -6,7 +6,9 @@
 //! - `server` is the local helpdesk used by `triage serve`, the demo and tests.
 
 pub mod api;
+pub mod app;
 pub mod config;
 pub mod filter;
 pub mod server;
 pub mod text;
+pub mod ui;

@@ -102,6 +102,9 @@ pub struct ListArgs {
     /// Filter in text form, e.g. 'status:open priority:urgent tag:vip "refund"'
     #[arg(long, short = 'f', value_name = "EXPR")]
     pub filter: Option<String>,
+    /// Start from a saved view of the config file ([[views]]); other flags refine it
+    #[arg(long, value_name = "NAME")]
+    pub view: Option<String>,
     /// Status categories, comma-separated (open,in_progress,waiting,resolved,closed)
     #[arg(long)]
     pub status: Option<String>,

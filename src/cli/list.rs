@@ -16,7 +16,7 @@ use super::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
     let session = Session::open(global)?;
-    let filter = filter_from_args(args)?;
+    let filter = filter_from_args(&session, args)?;
     let per_page = args.per_page.unwrap_or(session.per_page);
     let catalog = load_catalog(&session.client, &session.aliases).await;
     let pairs = filter
@@ -141,10 +141,31 @@ async fn countdown(until: Instant) {
     let _ = stderr.flush();
 }
 
-/// The filter from `--filter`, refined by the single-purpose flags.
-fn filter_from_args(args: &ListArgs) -> anyhow::Result<TicketFilter> {
+/// The saved view, refined by `--filter`, refined by the single-purpose flags.
+fn filter_from_args(session: &Session, args: &ListArgs) -> anyhow::Result<TicketFilter> {
+    let mut filter = match &args.view {
+        Some(name) => {
+            let view = session.config.view(name).with_context(|| {
+                let known: Vec<&str> = session
+                    .config
+                    .file
+                    .views
+                    .iter()
+                    .map(|v| v.name.as_str())
+                    .collect();
+                if known.is_empty() {
+                    format!("no saved view '{name}': the config file has no [[views]]")
+                } else {
+                    format!("no saved view '{name}' (views: {})", known.join(", "))
+                }
+            })?;
+            triage::filter::parse(&view.filter)
+                .map_err(|e| anyhow::anyhow!("view '{name}': {e}"))?
+        }
+        None => TicketFilter::default(),
+    };
     let text = args.filter.as_deref().unwrap_or("");
-    let mut filter = triage::filter::parse(text).map_err(|e| anyhow::anyhow!("--filter: {e}"))?;
+    filter.merge(triage::filter::parse(text).map_err(|e| anyhow::anyhow!("--filter: {e}"))?);
     let mut flags: Vec<(&str, &str)> = Vec::new();
     for (key, value) in [
         ("status", &args.status),

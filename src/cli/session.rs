@@ -1,10 +1,15 @@
 //! What every subcommand that talks to a workspace needs: the config file,
 //! the chosen profile, and one API client built from them.
 
+use std::sync::Arc;
+
 use anyhow::Context;
+use triage::api::load_catalog;
 use triage::api::{ApiClient, ApiKey, ClientOptions};
+use triage::app::{ApiSource, Keymap, RunContext};
 use triage::config::{self, LoadedConfig, ResolvedProfile};
 use triage::filter::Aliases;
+use triage::ui::ColorMode;
 
 use super::args::GlobalArgs;
 
@@ -87,6 +92,18 @@ pub async fn run_tui(global: &GlobalArgs) -> anyhow::Result<()> {
 
 /// Opens the interactive queue on a session.
 pub async fn run_ui(session: Session) -> anyhow::Result<()> {
-    let _ = session;
-    anyhow::bail!("the interactive UI is not wired in yet")
+    let ui = &session.config.file.ui;
+    // Settings errors surface before the terminal is taken over.
+    let keymap =
+        Keymap::from_config(&session.config.file.keys).context("[keys] in the config file")?;
+    let catalog = Arc::new(load_catalog(&session.client, &session.aliases).await);
+    let mut ctx = RunContext::new(ApiSource::new(session.client.clone(), Arc::clone(&catalog)));
+    ctx.names = catalog;
+    ctx.scope.workspace = session.label.clone();
+    ctx.per_page = session.per_page;
+    ctx.web_url = session.web_url.clone();
+    ctx.keymap = keymap;
+    ctx.color = Some(ColorMode::from_env_with(ui.truecolor));
+    ctx.relative_times = ui.relative_times;
+    triage::app::run(ctx).await
 }

@@ -153,11 +153,11 @@ fn catalog_priorities<R: Rng + ?Sized>(rng: &mut R) -> Vec<Priority> {
 fn catalog_tags<R: Rng + ?Sized>(rng: &mut R) -> Vec<Tag> {
     rows(include_str!("../../assets/data/tags.txt"))
         .into_iter()
-        .filter(|r| r.len() >= 2)
+        .filter(|r| !r.is_empty())
         .map(|r| Tag {
             id: new_id(rng),
             name: r[0].to_string(),
-            color: Some(r[1].to_string()),
+            color: r.get(1).filter(|c| !c.is_empty()).map(|c| c.to_string()),
         })
         .collect()
 }
@@ -234,6 +234,17 @@ fn catalog_fields<R: Rng + ?Sized>(rng: &mut R, inboxes: &[Inbox]) -> Vec<Ticket
     ]
 }
 
+/// Customer text is untrusted: about 1 ticket in 100 carries one of these,
+/// so the demo shows (and tests exercise) sanitizing on realistic data.
+const HOSTILE_SUBJECTS: &[&str] = &[
+    "\u{1b}[31mURGENT\u{1b}[0m: invoice overdue",
+    "Invoice attached: \u{202e}fdp.exe",
+    "Refund please\r\nBcc: everyone@example.com",
+    "Zero\u{200b}width\u{feff} joiners in my name",
+    "\u{9b}2J did my screen just clear?",
+    "Tab\tseparated\tsubject\u{7}",
+];
+
 const REGIONS: &[&str] = &["EU", "US-East", "US-West", "APAC", "LATAM", "Nordics"];
 
 fn field_value<R: Rng + ?Sized>(
@@ -257,6 +268,9 @@ fn field_value<R: Rng + ?Sized>(
         FieldType::Checkbox => FieldValue::Checkbox(rng.random_bool(0.2)),
         FieldType::Select => FieldValue::Select(f.options.choose(rng)?.id),
         FieldType::MultiSelect => {
+            if f.options.is_empty() {
+                return None;
+            }
             let n = rng.random_range(1..=f.options.len().min(3));
             let mut ids: Vec<Uuid> = f.options.sample(rng, n).map(|o| o.id).collect();
             ids.sort();
@@ -418,10 +432,10 @@ pub fn generate(tickets: usize, seed: u64, now: DateTime<Utc>) -> Dataset {
             contacts.choose(&mut rng)
         };
 
-        let subject_template = if rng.random_bool(0.06) {
-            pick(&mut rng, &w.subjects_intl)
-        } else {
-            pick(&mut rng, &w.subjects)
+        let subject_template = match rng.random_range(0..100) {
+            0 => pick(&mut rng, HOSTILE_SUBJECTS),
+            1..7 => pick(&mut rng, &w.subjects_intl),
+            _ => pick(&mut rng, &w.subjects),
         };
         let subject = filled(&mut rng, &w, subject_template);
         let mut body = String::with_capacity(200);
@@ -436,7 +450,10 @@ pub fn generate(tickets: usize, seed: u64, now: DateTime<Utc>) -> Dataset {
         // Activity runs from creation to the last update.
         let life = (ago - 60).max(60);
         let updated_after_create = rng.random_range(60..=life.max(61));
-        let updated_at = (created_at + Duration::seconds(updated_after_create)).min(now);
+        // Strictly before `now`: the server's clock starts at `now`, so a
+        // ticket changed through the API is always the most recently updated.
+        let updated_at =
+            (created_at + Duration::seconds(updated_after_create)).min(now - Duration::minutes(1));
         let message_count = rng.random_range(1..=6usize);
         let step = (updated_at - created_at).num_seconds().max(1) / message_count as i64;
         let mut messages = Vec::with_capacity(message_count);
@@ -610,7 +627,7 @@ mod tests {
         let unassigned = d.tickets.iter().filter(|t| t.assignee_id.is_none()).count();
         assert!((20..80).contains(&unassigned), "{unassigned}");
         for t in &d.tickets {
-            assert!(t.created_at <= t.updated_at && t.updated_at <= n);
+            assert!(t.created_at <= t.updated_at && t.updated_at < n);
             assert!(t.created_at >= n - Duration::days(90));
             assert!((1..=6).contains(&t.messages.len()));
             assert!(
@@ -626,6 +643,11 @@ mod tests {
             .count();
         assert!(waiting_with_reminder > 10);
         assert!(d.tickets.iter().any(|t| !t.subject.is_ascii()));
+        assert!(
+            d.tickets
+                .iter()
+                .any(|t| t.subject.chars().any(char::is_control))
+        );
         // Scoped fields only on tickets of their inboxes.
         for f in d.fields.iter().filter(|f| !f.inbox_ids.is_empty()) {
             assert!(

@@ -9,11 +9,18 @@
 //! [`query`] (parameters, bounds, sorting, custom fields) and [`search`]
 //! (full-text). The ticket's subject, body and message bodies are searched
 //! as one document.
+//!
+//! Answers: every endpoint wraps its payload as `{"data": ...}`, lists add
+//! `meta`; `GET /tickets/{id}` and `PATCH /tickets/{id}` answer
+//! `{"data": Ticket...}`. Errors use the vendor shapes of CONTRACT.md §3;
+//! `insufficient_scope` arrives as a string `code`, the other codes are
+//! numbers. A malformed ticket id in a path is a 404, like an unknown one.
 
 pub mod data;
 pub mod errors;
 pub mod generate;
 pub mod index;
+mod patch;
 pub mod query;
 mod routes;
 pub mod search;

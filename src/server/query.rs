@@ -192,7 +192,7 @@ pub fn parse_uuid(field: &str, value: &str, errors: &mut Vec<ErrorDetail>) -> Op
 }
 
 /// Echoes user input in messages without letting a huge value bloat them.
-fn clip(value: &str) -> String {
+pub(crate) fn clip(value: &str) -> String {
     const MAX: usize = 64;
     if value.chars().count() <= MAX {
         value.to_string()
@@ -499,7 +499,11 @@ impl FieldMatch {
         match (self, stored) {
             (FieldMatch::Empty, v) => v.is_none(),
             (_, None) => false,
-            (FieldMatch::Text(want), Some(FieldValue::Text(s))) => s.trim().to_lowercase() == *want,
+            (FieldMatch::Text(want), Some(FieldValue::Text(s))) => s
+                .trim()
+                .chars()
+                .flat_map(char::to_lowercase)
+                .eq(want.chars()),
             (FieldMatch::Number(want), Some(FieldValue::Number(n))) => n == want,
             (FieldMatch::Checkbox(want), Some(FieldValue::Checkbox(b))) => b == want,
             (FieldMatch::Option(want), Some(FieldValue::Select(id))) => id == want,
@@ -513,37 +517,63 @@ impl FieldMatch {
 }
 
 impl CustomCondition {
+    /// Straight from the record (the index keeps the same data in columns).
     pub fn matches(&self, t: &ServerTicket) -> bool {
-        if !self.inbox_ids.is_empty() && !self.inbox_ids.contains(&t.inbox_id) {
+        self.matches_parts(t.inbox_id, t.custom_fields.get(&self.key))
+    }
+
+    fn matches_parts(&self, inbox: Uuid, value: Option<&FieldValue>) -> bool {
+        if !self.inbox_ids.is_empty() && !self.inbox_ids.contains(&inbox) {
             return false;
         }
-        self.matcher.matches(t.custom_fields.get(&self.key))
+        self.matcher.matches(value)
     }
 }
 
 impl ListQuery {
-    /// Every condition except status, priority and search (which the index
-    /// answers from columns), on the ticket record.
-    fn record_matches(&self, t: &ServerTicket) -> bool {
-        if self.inbox_id.is_some_and(|id| t.inbox_id != id) {
+    /// Every condition except search, for the ticket at `p` (a valid
+    /// position). Reads the index's columns, contiguous and cheap to scan,
+    /// and touches the ticket record only for tags.
+    fn matches_at(&self, p: usize, index: &Index, data: &Dataset) -> bool {
+        let c = &index.columns;
+        if self.category_mask != 0 && c.category_bits[p] & self.category_mask == 0 {
+            return false;
+        }
+        if self.priority_rank.is_some_and(|r| c.priority_rank[p] != r) {
+            return false;
+        }
+        if self.inbox_id.is_some_and(|id| c.inbox[p] != id) {
             return false;
         }
         match &self.assignee {
-            Some(AssigneeFilter::Unassigned) if t.assignee_id.is_some() => return false,
-            Some(AssigneeFilter::User(id)) if t.assignee_id != Some(*id) => return false,
+            Some(AssigneeFilter::Unassigned) if c.assignee[p].is_some() => return false,
+            Some(AssigneeFilter::User(id)) if c.assignee[p] != Some(*id) => return false,
             _ => {}
         }
-        if !self.tag_ids.iter().all(|id| t.tag_ids.contains(id)) {
-            return false;
-        }
-        if self.created_after.is_some_and(|b| t.created_at < b)
-            || self.created_before.is_some_and(|b| t.created_at >= b)
-            || self.updated_after.is_some_and(|b| t.updated_at < b)
-            || self.updated_before.is_some_and(|b| t.updated_at >= b)
+        let (created, updated) = (c.created[p], c.updated[p]);
+        if self.created_after.is_some_and(|b| created < b)
+            || self.created_before.is_some_and(|b| created >= b)
+            || self.updated_after.is_some_and(|b| updated < b)
+            || self.updated_before.is_some_and(|b| updated >= b)
         {
             return false;
         }
-        self.custom.iter().all(|c| c.matches(t))
+        let custom_ok = self.custom.iter().all(|cond| {
+            let value = index
+                .custom
+                .get(&cond.key)
+                .and_then(|col| col.get(p))
+                .and_then(Option::as_ref);
+            cond.matches_parts(c.inbox[p], value)
+        });
+        if !custom_ok {
+            return false;
+        }
+        self.tag_ids.is_empty()
+            || data
+                .tickets
+                .get(p)
+                .is_some_and(|t| self.tag_ids.iter().all(|id| t.tag_ids.contains(id)))
     }
 }
 
@@ -566,35 +596,29 @@ pub fn run_list(q: &ListQuery, data: &Dataset, index: &Index) -> ListPage {
         SortKey::UpdatedAt => &index.by_updated,
         SortKey::Priority => &index.by_priority,
     };
-    let skip = (q.paging.page - 1).saturating_mul(q.paging.per_page);
+    let skip = q
+        .paging
+        .page
+        .saturating_sub(1)
+        .saturating_mul(q.paging.per_page);
     let take = q.paging.per_page;
     let mut total: u64 = 0;
     let mut page = Vec::new();
+    let rows = index.columns.len().min(data.tickets.len());
     let mut visit = |pos: u32| {
         let p = pos as usize;
-        if hits
-            .as_ref()
-            .is_some_and(|h| !h.get(p).copied().unwrap_or(false))
+        if p >= rows
+            || hits
+                .as_ref()
+                .is_some_and(|h| !h.get(p).copied().unwrap_or(false))
+            || !q.matches_at(p, index, data)
         {
             return;
         }
-        if q.category_mask != 0
-            && index.category_bits.get(p).copied().unwrap_or(0) & q.category_mask == 0
+        if total >= skip
+            && total < skip.saturating_add(take)
+            && let Some(t) = data.tickets.get(p)
         {
-            return;
-        }
-        if q.priority_rank
-            .is_some_and(|r| index.priority_rank.get(p).copied() != Some(r))
-        {
-            return;
-        }
-        let Some(t) = data.tickets.get(p) else {
-            return;
-        };
-        if !q.record_matches(t) {
-            return;
-        }
-        if total >= skip && total < skip.saturating_add(take) {
             page.push(data.to_wire(t));
         }
         total += 1;
@@ -606,5 +630,232 @@ pub fn run_list(q: &ListQuery, data: &Dataset, index: &Index) -> ListPage {
     ListPage {
         tickets: page,
         total,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::generate::generate;
+
+    fn data() -> Dataset {
+        let now = DateTime::parse_from_rfc3339("2026-11-20T12:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap();
+        generate(40, 3, now)
+    }
+
+    fn parse(q: &str, d: &Dataset) -> Result<ListQuery, Vec<String>> {
+        parse_list_query(&pairs(Some(q)), d).map_err(|e| e.into_iter().map(|d| d.field).collect())
+    }
+
+    #[test]
+    fn instants_accept_rfc3339_naive_and_plain_dates() {
+        let z = parse_instant("2026-11-01T10:00:00Z").unwrap();
+        assert_eq!(parse_instant("2026-11-01T12:00:00+02:00"), Some(z));
+        assert_eq!(parse_instant("2026-11-01T10:00:00"), Some(z));
+        assert_eq!(parse_instant("2026-11-01T10:00"), Some(z));
+        assert_eq!(
+            parse_instant("2026-11-01"),
+            Some(parse_instant("2026-11-01T00:00:00Z").unwrap())
+        );
+        for bad in ["", "yesterday", "2026-11-31", "2026-1-1", "1700000000"] {
+            assert_eq!(parse_instant(bad), None, "{bad}");
+        }
+        assert_eq!(parse_date("2026-02-29"), None);
+        assert!(parse_date("2028-02-29").is_some());
+    }
+
+    #[test]
+    fn defaults_and_empty_values() {
+        let d = data();
+        let q = parse("status=&query=&priority=", &d).unwrap();
+        assert_eq!(q, ListQuery::default());
+        assert_eq!(q.sort, SortKey::UpdatedAt);
+        assert_eq!(q.order, Order::Desc);
+        assert_eq!(
+            q.paging,
+            Paging {
+                page: 1,
+                per_page: 25
+            }
+        );
+    }
+
+    #[test]
+    fn query_beats_q() {
+        let d = data();
+        assert_eq!(
+            parse("q=a&query=b", &d).unwrap().search.as_deref(),
+            Some("b")
+        );
+        assert_eq!(parse("q=a", &d).unwrap().search.as_deref(), Some("a"));
+        assert_eq!(
+            parse("q=a&query=", &d).unwrap().search.as_deref(),
+            Some("a")
+        );
+    }
+
+    #[test]
+    fn every_error_is_collected_once() {
+        let d = data();
+        let fields = parse(
+            "status=open,nope,worse&priority=x&page=0&per_page=500&custom_field_x=1&custom_field_x=2&sort=a&order=b",
+            &d,
+        )
+        .unwrap_err();
+        assert_eq!(
+            fields,
+            vec![
+                "custom_field_x",
+                "status",
+                "status",
+                "priority",
+                "sort",
+                "order",
+                "page",
+                "per_page",
+                // Both duplicated and unknown: two distinct problems.
+                "custom_field_x"
+            ]
+        );
+    }
+
+    #[test]
+    fn custom_values_are_typed() {
+        let d = data();
+        let plan = d.field("plan").unwrap().clone();
+        let q = parse(&format!("custom_field_plan={}", plan.options[1].id), &d).unwrap();
+        assert_eq!(q.custom[0].matcher, FieldMatch::Option(plan.options[1].id));
+        let q = parse("custom_field_region=%20eu%20&custom_field_vip=false", &d).unwrap();
+        assert_eq!(q.custom[0].matcher, FieldMatch::Text("eu".into()));
+        assert_eq!(q.custom[1].matcher, FieldMatch::Checkbox(false));
+        let q = parse("custom_field_seats=12.5", &d).unwrap();
+        assert_eq!(q.custom[0].matcher, FieldMatch::Number(12.5));
+        assert!(parse("custom_field_seats=NaN", &d).is_err());
+        assert!(parse("custom_field_seats=inf", &d).is_err());
+        let q = parse("custom_field_renewal_date=__empty__", &d).unwrap();
+        assert_eq!(q.custom[0].matcher, FieldMatch::Empty);
+        assert!(!q.custom[0].inbox_ids.is_empty());
+    }
+
+    #[test]
+    fn text_matching_is_case_insensitive_equality() {
+        let m = FieldMatch::Text("eu".into());
+        assert!(m.matches(Some(&FieldValue::Text(" EU ".into()))));
+        assert!(!m.matches(Some(&FieldValue::Text("EU-West".into()))));
+        assert!(!m.matches(None));
+        assert!(FieldMatch::Empty.matches(None));
+    }
+
+    #[test]
+    fn empty_dataset_lists_nothing() {
+        let d = Dataset::default();
+        let index = Index::build(&d);
+        let q = ListQuery {
+            search: Some("refund".into()),
+            ..ListQuery::default()
+        };
+        assert_eq!(run_list(&q, &d, &index).total, 0);
+        assert_eq!(run_list(&ListQuery::default(), &d, &index).total, 0);
+    }
+
+    fn shared() -> &'static (Dataset, Index) {
+        static SHARED: std::sync::OnceLock<(Dataset, Index)> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| {
+            let d = data();
+            let index = Index::build(&d);
+            (d, index)
+        })
+    }
+
+    fn param_name() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let mut names: Vec<String> = KNOWN.iter().map(|s| s.to_string()).collect();
+        for key in [
+            "plan",
+            "region",
+            "seats",
+            "vip",
+            "affected_areas",
+            "renewal_date",
+        ] {
+            names.push(format!("{CUSTOM_PREFIX}{key}"));
+        }
+        names.push(format!("{CUSTOM_PREFIX}incident_started_at"));
+        prop_oneof![
+            4 => proptest::sample::select(names),
+            1 => "\\PC{0,12}",
+        ]
+    }
+
+    fn param_value() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "\\PC{0,24}",
+            Just(EMPTY.to_string()),
+            Just(UNASSIGNED.to_string()),
+            "[0-9a-f-]{30,40}",
+            "-?[0-9]{1,25}",
+            "(open|waiting|bogus|,){0,4}",
+            "20[0-9]{2}-[01][0-9]-[0-3][0-9](T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z)?",
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_parameters_answer_or_explain_without_panicking(
+            params in proptest::collection::vec((param_name(), param_value()), 0..8)
+        ) {
+            let (d, index) = shared();
+            let raw: String = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(params.iter())
+                .finish();
+            match parse_list_query(&pairs(Some(&raw)), d) {
+                Ok(q) => {
+                    let page = run_list(&q, d, index);
+                    proptest::prop_assert!(page.tickets.len() as u64 <= q.paging.per_page);
+                    proptest::prop_assert!(page.total <= d.tickets.len() as u64);
+                }
+                Err(details) => proptest::prop_assert!(!details.is_empty()),
+            }
+        }
+
+        #[test]
+        fn any_raw_query_string_is_handled(raw in "\\PC{0,80}") {
+            let (d, index) = shared();
+            if let Ok(q) = parse_list_query(&pairs(Some(&raw)), d) {
+                let _ = run_list(&q, d, index);
+            }
+        }
+
+        #[test]
+        fn any_search_text_is_a_query(text in "\\PC{0,60}") {
+            let (_, index) = shared();
+            let q = SearchQuery::parse(&text, &index.vocab);
+            let _ = index.search(&q);
+        }
+    }
+
+    #[test]
+    fn an_empty_workspace_serves_empty_pages() {
+        let state = crate::server::ServerState::new(crate::server::ServerConfig {
+            tickets: 0,
+            ..crate::server::ServerConfig::default()
+        });
+        let page = state
+            .list_tickets(Some("query=refund&sort=priority"))
+            .unwrap();
+        assert!(page.data.is_empty());
+        assert_eq!(page.meta.map(|m| m.total), Some(0));
+    }
+
+    #[test]
+    fn huge_pages_do_not_overflow() {
+        let d = data();
+        let index = Index::build(&d);
+        let q = parse("page=18446744073709551615&per_page=100", &d).unwrap();
+        let page = run_list(&q, &d, &index);
+        assert_eq!((page.total, page.tickets.len()), (40, 0));
     }
 }

@@ -15,12 +15,11 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::errors::ApiError;
-use super::query::{pairs, parse_instant, parse_paging_pairs};
-use super::state::{Fault, ServerState};
+use super::patch::{self, bad};
+use super::query::{pairs, parse_paging_pairs};
+use super::state::{Fault, ServerState, Store};
 use super::{DEMO_KEY, DEMO_READONLY_KEY};
-use crate::api::types::{
-    Envelope, ErrorDetail, PageMeta, PriorityLevel, StatusCategory, Ticket, TicketDetail,
-};
+use crate::api::types::{Envelope, PageMeta, TicketDetail};
 
 type Shared = Arc<ServerState>;
 
@@ -102,6 +101,14 @@ fn fault_response(fault: Fault) -> Response {
     }
 }
 
+/// Order matters and is part of the server's behaviour:
+/// 1. every request is counted and delayed by `latency`;
+/// 2. an injected fault answers before anything else (tests use it to
+///    script 429s and 5xx pages regardless of key or route);
+/// 3. a missing or unknown key is 401, even without entitlement, since the
+///    key is what names the workspace;
+/// 4. a workspace without API access is 403 `forbidden` for every key;
+/// 5. then the key's rate budget, then the read-only scope on writes.
 async fn gate(State(state): State<Shared>, request: Request, next: Next) -> Response {
     state.count_request();
     let latency = state.config.latency;
@@ -188,10 +195,11 @@ fn ticket_not_found(id: &str) -> ApiError {
 }
 
 /// Position of a ticket by its path id; malformed ids are simply not found.
-fn position(state: &ServerState, id: &str) -> Result<usize, ApiError> {
+/// Looked up under the same lock guard as the use that follows, so a
+/// concurrent rebuild cannot shift positions in between.
+fn position(store: &Store, id: &str) -> Result<usize, ApiError> {
     let uuid = Uuid::parse_str(id).map_err(|_| ticket_not_found(id))?;
-    state
-        .read()
+    store
         .index
         .positions
         .get(&uuid)
@@ -200,12 +208,15 @@ fn position(state: &ServerState, id: &str) -> Result<usize, ApiError> {
 }
 
 async fn ticket(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    let pos = match position(&state, &id) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
+    let detail: Option<TicketDetail> = {
+        let store = state.read();
+        let pos = match position(&store, &id) {
+            Ok(p) => p,
+            Err(e) => return e.into_response(),
+        };
+        let d = &store.data;
+        d.tickets.get(pos).map(|t| d.to_detail(t))
     };
-    let detail: Option<TicketDetail> =
-        state.with_data(|d| d.tickets.get(pos).map(|t| d.to_detail(t)));
     match detail {
         Some(d) => json(Envelope {
             data: d,
@@ -220,17 +231,21 @@ async fn messages(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let pos = match position(&state, &id) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
     let paging = match parse_paging_pairs(&pairs(raw.as_deref())) {
         Ok(p) => p,
         Err(details) => return ApiError::BadRequest(details).into_response(),
     };
-    let page = state.with_data(|d| {
-        d.tickets.get(pos).map(|t| {
-            let skip = (paging.page - 1).saturating_mul(paging.per_page);
+    let page = {
+        let store = state.read();
+        let pos = match position(&store, &id) {
+            Ok(p) => p,
+            Err(e) => return e.into_response(),
+        };
+        store.data.tickets.get(pos).map(|t| {
+            let skip = paging
+                .page
+                .saturating_sub(1)
+                .saturating_mul(paging.per_page);
             let rows: Vec<_> = t
                 .messages
                 .iter()
@@ -240,7 +255,7 @@ async fn messages(
                 .collect();
             (rows, t.messages.len() as u64)
         })
-    });
+    };
     match page {
         Some((rows, total)) => json(Envelope {
             data: rows,
@@ -254,54 +269,12 @@ async fn messages(
     }
 }
 
-fn bad(field: &str, message: impl Into<String>) -> ErrorDetail {
-    ErrorDetail {
-        field: field.to_string(),
-        message: message.into(),
-    }
-}
-
-/// A field that may be absent, `null` or a value.
-enum Change<T> {
-    Keep,
-    Clear,
-    Set(T),
-}
-
-fn nullable<T>(
-    obj: &serde_json::Map<String, Value>,
-    field: &str,
-    errors: &mut Vec<ErrorDetail>,
-    parse: impl FnOnce(&str) -> Result<T, String>,
-) -> Change<T> {
-    match obj.get(field) {
-        None => Change::Keep,
-        Some(Value::Null) => Change::Clear,
-        Some(Value::String(s)) => match parse(s) {
-            Ok(v) => Change::Set(v),
-            Err(msg) => {
-                errors.push(bad(field, msg));
-                Change::Keep
-            }
-        },
-        Some(_) => {
-            errors.push(bad(field, "must be a string or null"));
-            Change::Keep
-        }
-    }
-}
-
-/// Applies a PATCH body: every field validated (all errors reported), then
-/// written at once, so a 400 leaves the ticket untouched.
+/// Applies a PATCH body (see `patch.rs`) and answers the updated row.
 async fn patch_ticket(
     State(state): State<Shared>,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let pos = match position(&state, &id) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
     let obj = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Object(obj)) => obj,
         Ok(_) => {
@@ -314,147 +287,29 @@ async fn patch_ticket(
         }
     };
     let now = state.clock();
-    let mut store = state.write();
-    let data = &store.data;
-    let mut errors = Vec::new();
-    let uuid = |s: &str| Uuid::parse_str(s).map_err(|_| format!("'{s}' is not a valid UUID"));
-
-    let status_by_id = match nullable(&obj, "status_id", &mut errors, uuid) {
-        Change::Set(sid) => match data.status(sid) {
-            Some(s) => Some(s.clone()),
-            None => {
-                errors.push(bad("status_id", "unknown status"));
-                None
-            }
-        },
-        Change::Clear => {
-            errors.push(bad("status_id", "cannot be null"));
-            None
-        }
-        Change::Keep => None,
+    let mut guard = state.write();
+    let store = &mut *guard;
+    let pos = match position(store, &id) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
     };
-    let category = match nullable(&obj, "status", &mut errors, |s| {
-        StatusCategory::parse_known(s).ok_or_else(|| format!("unknown status '{s}'"))
-    }) {
-        Change::Set(c) => Some(c),
-        Change::Clear => {
-            errors.push(bad("status", "cannot be null"));
-            None
-        }
-        Change::Keep => None,
-    };
-    let Some(current) = data.tickets.get(pos) else {
+    let Some(current) = store.data.tickets.get(pos) else {
         return ticket_not_found(&id).into_response();
     };
-    let new_status = match (status_by_id, category) {
-        (Some(s), Some(c)) if s.category != c => {
-            errors.push(bad("status", "does not match the category of status_id"));
-            None
-        }
-        (Some(s), _) => Some(s.id),
-        (None, Some(c)) => {
-            // Keep the custom status when it already has this category.
-            if data.category_of(current) == c {
-                Some(current.status_id)
-            } else {
-                data.statuses.iter().find(|s| s.category == c).map(|s| s.id)
-            }
-        }
-        (None, None) => None,
+    let patch = match patch::validate(&obj, &store.data, current) {
+        Ok(p) => p,
+        Err(details) => return ApiError::BadRequest(details).into_response(),
     };
-
-    let priority_by_id = match nullable(&obj, "priority_id", &mut errors, uuid) {
-        Change::Set(pid) => match data.priority(pid) {
-            Some(p) => Some(p.clone()),
-            None => {
-                errors.push(bad("priority_id", "unknown priority"));
-                None
-            }
-        },
-        Change::Clear => {
-            errors.push(bad("priority_id", "cannot be null"));
-            None
-        }
-        Change::Keep => None,
-    };
-    let level = match nullable(&obj, "priority", &mut errors, |s| {
-        PriorityLevel::parse_known(s).ok_or_else(|| format!("unknown priority '{s}'"))
-    }) {
-        Change::Set(l) => Some(l),
-        Change::Clear => {
-            errors.push(bad("priority", "cannot be null"));
-            None
-        }
-        Change::Keep => None,
-    };
-    let new_priority = match (priority_by_id, level) {
-        (Some(p), Some(l)) if p.level != l => {
-            errors.push(bad("priority", "does not match the level of priority_id"));
-            None
-        }
-        (Some(p), _) => Some(p.id),
-        (None, Some(l)) => data.priorities.iter().find(|p| p.level == l).map(|p| p.id),
-        (None, None) => None,
-    };
-
-    let assignee = match nullable(&obj, "assignee_id", &mut errors, uuid) {
-        Change::Set(uid) if !data.users.iter().any(|u| u.id == uid) => {
-            errors.push(bad("assignee_id", "unknown user"));
-            Change::Keep
-        }
-        other => other,
-    };
-    let remind_at = nullable(&obj, "remind_at", &mut errors, |s| {
-        parse_instant(s).ok_or_else(|| format!("'{s}' is not an ISO 8601 date-time"))
-    });
-    let transition = match nullable(&obj, "remind_transition_status_id", &mut errors, uuid) {
-        Change::Set(sid) if data.status(sid).is_none() => {
-            errors.push(bad("remind_transition_status_id", "unknown status"));
-            Change::Keep
-        }
-        other => other,
-    };
-    if !errors.is_empty() {
-        return ApiError::BadRequest(errors).into_response();
-    }
-
-    let leaves_waiting = new_status
-        .and_then(|sid| data.status(sid))
-        .is_some_and(|s| s.category != StatusCategory::Waiting);
-    let store = &mut *store;
     let Some(t) = store.data.tickets.get_mut(pos) else {
         return ticket_not_found(&id).into_response();
     };
-    if let Some(sid) = new_status {
-        t.status_id = sid;
-    }
-    if let Some(pid) = new_priority {
-        t.priority_id = pid;
-    }
-    match assignee {
-        Change::Set(uid) => t.assignee_id = Some(uid),
-        Change::Clear => t.assignee_id = None,
-        Change::Keep => {}
-    }
-    // A reminder belongs to a waiting ticket: leaving `waiting` drops it
-    // unless the same request sets one.
-    match remind_at {
-        Change::Set(at) => t.remind_at = Some(at),
-        Change::Clear => t.remind_at = None,
-        Change::Keep if leaves_waiting => t.remind_at = None,
-        Change::Keep => {}
-    }
-    match transition {
-        Change::Set(sid) => t.remind_transition_status_id = Some(sid),
-        Change::Clear => t.remind_transition_status_id = None,
-        Change::Keep if leaves_waiting => t.remind_transition_status_id = None,
-        Change::Keep => {}
-    }
-    t.updated_at = now.max(t.updated_at);
-    let wire: Ticket = store.data.to_wire(&store.data.tickets[pos]);
-    store.index.refresh_columns(&store.data);
+    patch.apply(t, now);
+    store.index.ticket_changed(&store.data, pos);
+    let Some(row) = store.data.tickets.get(pos).map(|t| store.data.to_wire(t)) else {
+        return ticket_not_found(&id).into_response();
+    };
     json(Envelope {
-        data: wire,
+        data: row,
         meta: None,
     })
 }

@@ -11,7 +11,12 @@
 //!   looser than AND), `-word` / `-"phrase"` excludes. Other punctuation
 //!   separates words; `e-mail` inside a word is the phrase `e <-> mail`.
 //! - A query with no searchable word at all (only stop words or punctuation)
-//!   matches nothing, as `@@` does with an empty tsquery.
+//!   matches nothing, as `@@` does with an empty tsquery. An empty `query=`
+//!   is no query at all (see `query.rs`).
+//! - What is searched: a ticket's subject, body and every message body as
+//!   one document (so `refund invoice` finds a ticket whose subject says
+//!   refund and whose reply says invoice, and `-spam` excludes a ticket that
+//!   mentions spam anywhere). A phrase stays within one of those texts.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};

@@ -1,0 +1,24 @@
+//! The interactive queue: state, messages, the update step, the key table,
+//! the page cache, and the runtime loop that executes effects.
+//!
+//! `update` does no I/O and knows no terminal; `runtime` is the only part
+//! that touches the terminal, the clock and the network (through
+//! [`TicketSource`]).
+
+pub mod api_source;
+pub mod cache;
+pub mod keymap;
+pub mod layout;
+pub mod msg;
+pub mod runtime;
+pub mod source;
+pub mod state;
+pub mod update;
+
+pub use api_source::ApiSource;
+pub use keymap::{Action, Keymap, KeymapError};
+pub use msg::{Effect, Msg};
+pub use runtime::{RunContext, run};
+pub use source::{Directory, FetchError, NameTable, NoNames, TicketPage, TicketSource};
+pub use state::State;
+pub use update::{next_wake, update};

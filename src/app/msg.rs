@@ -1,0 +1,71 @@
+//! What goes into `update` (messages) and what comes out (effects).
+
+use crossterm::event::{KeyEvent, MouseEvent};
+use uuid::Uuid;
+
+use super::source::{FetchError, TicketPage};
+use crate::api::types::{Message, PageMeta, TicketDetail};
+use crate::filter::TicketFilter;
+
+#[derive(Debug)]
+pub enum Msg {
+    /// The UI is up: ask for the first page.
+    Start,
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    PageLoaded {
+        generation: u64,
+        page: u64,
+        result: Result<TicketPage, FetchError>,
+    },
+    DetailLoaded {
+        generation: u64,
+        /// Boxed: a detail is big, and messages move by value.
+        result: Result<Box<TicketDetail>, FetchError>,
+    },
+    MessagesLoaded {
+        generation: u64,
+        result: Result<(Vec<Message>, PageMeta), FetchError>,
+    },
+    /// A timer asked for by `next_wake` fired.
+    Tick,
+    /// Back from Ctrl-z: everything must be drawn again.
+    Resumed,
+    /// An effect failed in the runtime (clipboard, browser, curl).
+    EffectFailed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    FetchPage {
+        generation: u64,
+        filter: TicketFilter,
+        page: u64,
+        per_page: u64,
+    },
+    FetchDetail {
+        generation: u64,
+        id: Uuid,
+    },
+    FetchMessages {
+        generation: u64,
+        id: Uuid,
+        page: u64,
+        per_page: u64,
+    },
+    /// The user retries on purpose while rate limited.
+    ClearRateLimit,
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    /// Copy the current query as a curl command (built by the source).
+    CopyCurl {
+        filter: TicketFilter,
+        page: u64,
+        per_page: u64,
+    },
+    OpenUrl(String),
+    /// Ctrl-z: leave the terminal and stop the process.
+    Suspend,
+    Quit,
+}

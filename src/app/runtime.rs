@@ -1,0 +1,459 @@
+//! The loop: one `tokio::select!` over results of spawned requests (first),
+//! signals, terminal input and the one timer `next_wake` asks for. Effects
+//! from `update` are executed here; nothing else touches the terminal.
+//!
+//! Idle means idle: with no countdown, spinner or relative time on screen
+//! there is no timer at all, and with relative times only one wake-up a
+//! minute (on the wall clock's minute boundary).
+
+use std::future::Future;
+use std::io::{self, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context;
+use base64::Engine;
+use chrono::Utc;
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::task::AbortHandle;
+use tokio::time::Instant;
+
+use super::keymap::Keymap;
+use super::msg::{Effect, Msg};
+use super::source::{Directory, NoNames, TicketSource};
+use super::state::{Scope, State};
+use super::update::{next_wake, update};
+use crate::filter::TicketFilter;
+use crate::text::sanitize;
+use crate::ui::{self, ColorMode, RenderContext, Theme};
+
+/// Everything `run` needs; `main.rs` fills it for `triage` and `triage demo`.
+pub struct RunContext<S: TicketSource> {
+    pub source: S,
+    /// Names for assignees and inboxes (the catalog).
+    pub names: Arc<dyn Directory>,
+    /// Workspace/profile label, view name, filter text for the header.
+    pub scope: Scope,
+    pub filter: TicketFilter,
+    pub per_page: u64,
+    pub keymap: Keymap,
+    /// `web_url` template (`{number}`, `{id}`); `None` hides `o`.
+    pub web_url: Option<String>,
+    /// `None`: detect once from `NO_COLOR` / `COLORTERM` (see
+    /// `ColorMode::from_env_with` to apply `[ui] truecolor`).
+    pub color: Option<ColorMode>,
+    /// `[ui] relative_times`.
+    pub relative_times: bool,
+}
+
+impl<S: TicketSource> RunContext<S> {
+    /// Defaults for everything but the source: all tickets, 50 a page.
+    pub fn new(source: S) -> RunContext<S> {
+        RunContext {
+            source,
+            names: Arc::new(NoNames),
+            scope: Scope::default(),
+            filter: TicketFilter::default(),
+            per_page: 50,
+            keymap: Keymap::default(),
+            web_url: None,
+            color: None,
+            relative_times: true,
+        }
+    }
+}
+
+/// True while the terminal is in raw mode / alternate screen (the panic hook
+/// restores it only then).
+static TERMINAL_ACTIVE: AtomicBool = AtomicBool::new(false);
+
+fn enter_terminal() -> io::Result<()> {
+    enable_raw_mode()?;
+    TERMINAL_ACTIVE.store(true, Ordering::SeqCst);
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    Ok(())
+}
+
+/// Leaves raw mode, mouse capture and the alternate screen, shows the
+/// cursor. Idempotent; errors are ignored (there is nowhere to report them).
+pub fn restore_terminal() {
+    if TERMINAL_ACTIVE.swap(false, Ordering::SeqCst) {
+        let _ = execute!(
+            io::stdout(),
+            DisableMouseCapture,
+            LeaveAlternateScreen,
+            crossterm::cursor::Show
+        );
+        let _ = disable_raw_mode();
+    }
+}
+
+/// Restores the terminal when `run` returns, by any path.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Restores the terminal before the previous hook prints the panic, and
+/// tells the loop to stop (a panic in a spawned task would otherwise leave
+/// the UI running on a restored terminal).
+fn install_panic_hook(stop: UnboundedSender<()>) {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        let _ = stop.send(());
+        previous(info);
+    }));
+}
+
+/// What the loop needs from a terminal: the real one, or a `TestBackend`
+/// in tests (which drive the whole loop headless, see `tests/app_runtime.rs`).
+pub trait Screen {
+    fn size(&self) -> io::Result<(u16, u16)>;
+    fn draw(&mut self, state: &State, ctx: &RenderContext) -> io::Result<()>;
+    /// Bytes for the terminal itself, outside any cell (OSC 52).
+    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()>;
+    /// Ctrl-z: give the terminal back, stop, take it again on `fg`.
+    fn suspend(&mut self) -> anyhow::Result<()>;
+}
+
+impl<B: RawBackend> Screen for Terminal<B> {
+    fn size(&self) -> io::Result<(u16, u16)> {
+        let size = Terminal::size(self).map_err(|e| io::Error::other(e.to_string()))?;
+        Ok((size.width, size.height))
+    }
+
+    fn draw(&mut self, state: &State, ctx: &RenderContext) -> io::Result<()> {
+        Terminal::draw(self, |f| ui::render(state, ctx, f))
+            .map(|_| ())
+            .map_err(|e| io::Error::other(e.to_string()))
+    }
+
+    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.backend_mut().write_raw(bytes)
+    }
+
+    fn suspend(&mut self) -> anyhow::Result<()> {
+        if !TERMINAL_ACTIVE.load(Ordering::SeqCst) {
+            return Ok(()); // not on a real terminal (tests)
+        }
+        restore_terminal();
+        // SAFETY: raising a signal on our own process has no memory-safety
+        // preconditions; SIGTSTP's default action stops us until SIGCONT.
+        unsafe {
+            libc::raise(libc::SIGTSTP);
+        }
+        enter_terminal().context("re-entering the terminal after suspend")?;
+        self.clear()
+            .map_err(|e| anyhow::anyhow!("redrawing after suspend: {e}"))?;
+        Ok(())
+    }
+}
+
+/// A backend that can take raw bytes besides cells.
+pub trait RawBackend: ratatui::backend::Backend {
+    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()>;
+}
+
+impl<W: Write> RawBackend for CrosstermBackend<W> {
+    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.write_all(bytes)?;
+        self.flush()
+    }
+}
+
+/// `TestBackend` keeps raw bytes in memory, per thread, for tests to read.
+impl RawBackend for ratatui::backend::TestBackend {
+    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        RAW_WRITES.with(|w| w.borrow_mut().extend_from_slice(bytes));
+        Ok(())
+    }
+}
+
+thread_local! {
+    static RAW_WRITES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Raw bytes written to `TestBackend` screens on this thread so far (taken).
+pub fn take_test_raw_writes() -> Vec<u8> {
+    RAW_WRITES.with(|w| std::mem::take(&mut *w.borrow_mut()))
+}
+
+/// The initial state described by a `RunContext`.
+fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
+    let mut state = State::new(
+        std::mem::take(&mut ctx.scope),
+        std::mem::take(&mut ctx.filter),
+        ctx.per_page,
+        std::mem::take(&mut ctx.keymap),
+    )
+    .with_names(ctx.names.clone())
+    .with_web_url(ctx.web_url.take());
+    state.relative_times = ctx.relative_times;
+    state
+}
+
+/// Runs the interactive queue until the user quits or a signal arrives.
+pub async fn run<S: TicketSource>(mut ctx: RunContext<S>) -> anyhow::Result<()> {
+    let theme = Theme::new(ctx.color.unwrap_or_else(ColorMode::from_env));
+    let state = initial_state(&mut ctx);
+
+    let (panic_tx, mut panic_rx) = unbounded_channel::<()>();
+    install_panic_hook(panic_tx);
+    let mut sigterm = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+    let mut sighup = signal(SignalKind::hangup()).context("listening for SIGHUP")?;
+    let stop = async move {
+        tokio::select! {
+            _ = panic_rx.recv() => Err(anyhow::anyhow!("internal error (a task panicked); see the log file")),
+            _ = sigterm.recv() => Ok(()),
+            _ = sighup.recv() => Ok(()),
+        }
+    };
+
+    enter_terminal().context("entering the terminal's raw mode")?;
+    let _guard = TerminalGuard;
+    let mut terminal =
+        Terminal::new(CrosstermBackend::new(io::stdout())).context("opening the terminal")?;
+    terminal.clear()?;
+    drive(
+        state,
+        ctx.source,
+        &mut terminal,
+        EventStream::new(),
+        theme,
+        stop,
+    )
+    .await
+}
+
+/// The loop itself, over any screen and input stream, until `q`, the end
+/// of input, or `stop` (signals, a panic) resolves.
+pub async fn drive<S, D, E>(
+    mut state: State,
+    source: S,
+    screen: &mut D,
+    mut events: E,
+    theme: Theme,
+    stop: impl Future<Output = anyhow::Result<()>>,
+) -> anyhow::Result<()>
+where
+    S: TicketSource,
+    D: Screen,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let (w, h) = screen.size()?;
+    state.size = Rect::new(0, 0, w, h);
+    let (tx, mut rx) = unbounded_channel::<Msg>();
+    let mut tasks: Vec<(u64, AbortHandle)> = Vec::new();
+    let mut pending = vec![Msg::Start];
+    let mut stop = std::pin::pin!(stop);
+
+    loop {
+        for msg in pending.drain(..) {
+            let effects = update(&mut state, msg, Instant::now());
+            for effect in effects {
+                match execute_effect(effect, &source, &tx, screen, &mut tasks)? {
+                    Flow::Continue => {}
+                    Flow::Quit => return Ok(()),
+                    Flow::Resumed => {
+                        let (w, h) = screen.size()?;
+                        let _ = tx.send(Msg::Resize(w, h));
+                        let _ = tx.send(Msg::Resumed);
+                    }
+                }
+            }
+        }
+        // Requests for a query that is no longer current are of no use.
+        tasks.retain(|(generation, handle)| {
+            let stale = *generation < state.query_gen;
+            if stale {
+                handle.abort();
+            }
+            !stale && !handle.is_finished()
+        });
+        // Bursts of results cost one frame: draw once the queue is drained.
+        if state.dirty && rx.is_empty() {
+            let ctx = RenderContext {
+                now: Instant::now(),
+                wall_now: Utc::now(),
+                theme,
+            };
+            screen.draw(&state, &ctx)?;
+            state.dirty = false;
+        }
+        let wake = next_wake(&state, Instant::now(), Utc::now());
+        let timer = async move {
+            match wake {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            biased;
+            Some(msg) = rx.recv() => pending.push(msg),
+            result = &mut stop => return result,
+            event = events.next() => match event {
+                Some(Ok(event)) => {
+                    if let Some(msg) = translate(event) {
+                        pending.push(msg);
+                    }
+                }
+                Some(Err(e)) => return Err(e).context("reading terminal input"),
+                None => return Ok(()),
+            },
+            _ = timer => pending.push(Msg::Tick),
+        }
+    }
+}
+
+fn translate(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
+        Event::Mouse(m) => Some(Msg::Mouse(m)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+enum Flow {
+    Continue,
+    Quit,
+    Resumed,
+}
+
+fn execute_effect<S: TicketSource, D: Screen>(
+    effect: Effect,
+    source: &S,
+    tx: &UnboundedSender<Msg>,
+    screen: &mut D,
+    tasks: &mut Vec<(u64, AbortHandle)>,
+) -> anyhow::Result<Flow> {
+    match effect {
+        Effect::FetchPage {
+            generation,
+            filter,
+            page,
+            per_page,
+        } => {
+            let (source, tx) = (source.clone(), tx.clone());
+            let handle = tokio::spawn(async move {
+                let result = source.page(&filter, page, per_page).await;
+                let _ = tx.send(Msg::PageLoaded {
+                    generation,
+                    page,
+                    result,
+                });
+            });
+            tasks.push((generation, handle.abort_handle()));
+        }
+        Effect::FetchDetail { generation, id } => {
+            let (source, tx) = (source.clone(), tx.clone());
+            tokio::spawn(async move {
+                let result = source.detail(id).await.map(Box::new);
+                let _ = tx.send(Msg::DetailLoaded { generation, result });
+            });
+        }
+        Effect::FetchMessages {
+            generation,
+            id,
+            page,
+            per_page,
+        } => {
+            let (source, tx) = (source.clone(), tx.clone());
+            tokio::spawn(async move {
+                let result = source.messages(id, page, per_page).await;
+                let _ = tx.send(Msg::MessagesLoaded { generation, result });
+            });
+        }
+        Effect::ClearRateLimit => source.clear_rate_limit(),
+        Effect::Copy(text) => {
+            if let Err(e) = screen.write_raw(osc52(&text).as_bytes()) {
+                let _ = tx.send(Msg::EffectFailed(format!("clipboard: {e}")));
+            }
+        }
+        Effect::CopyCurl {
+            filter,
+            page,
+            per_page,
+        } => match source.curl_command(&filter, page, per_page) {
+            Ok(cmd) => {
+                if let Err(e) = screen.write_raw(osc52(&cmd).as_bytes()) {
+                    let _ = tx.send(Msg::EffectFailed(format!("clipboard: {e}")));
+                }
+            }
+            Err(message) => {
+                let _ = tx.send(Msg::EffectFailed(message));
+            }
+        },
+        Effect::OpenUrl(url) => {
+            if let Err(e) = open_url(&url) {
+                let _ = tx.send(Msg::EffectFailed(format!("could not open a browser: {e}")));
+            }
+        }
+        Effect::Suspend => {
+            screen.suspend()?;
+            return Ok(Flow::Resumed);
+        }
+        Effect::Quit => return Ok(Flow::Quit),
+    }
+    Ok(Flow::Continue)
+}
+
+/// OSC 52 "set clipboard" sequence for `text`, sanitized first so the
+/// payload can carry no control characters of its own.
+pub fn osc52(text: &str) -> String {
+    let clean = sanitize(text);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(clean.as_bytes());
+    format!("\x1b]52;c;{encoded}\x07")
+}
+
+/// Starts the platform's URL opener without waiting on the UI thread.
+fn open_url(url: &str) -> io::Result<()> {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let mut child = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    // Reap it off the event loop so no zombie stays behind.
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_payload_is_sanitized_and_encoded() {
+        let seq = osc52("#42\x1b]0;x\x07");
+        assert!(seq.starts_with("\x1b]52;c;") && seq.ends_with('\x07'));
+        let body = &seq["\x1b]52;c;".len()..seq.len() - 1];
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap();
+        let decoded = String::from_utf8(decoded).unwrap();
+        assert!(!decoded.contains('\x1b') && !decoded.contains('\x07'));
+        assert!(decoded.starts_with("#42"));
+    }
+}

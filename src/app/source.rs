@@ -1,0 +1,117 @@
+//! What the UI needs from the outside world, as a trait: the runtime executes
+//! fetch effects through it, tests feed results as messages without it, and
+//! `api::ApiClient` implements it (see `api_source.rs`).
+
+use std::future::Future;
+
+use tokio::time::Instant;
+use uuid::Uuid;
+
+use crate::api::types::{Message, PageMeta, Ticket, TicketDetail};
+use crate::filter::TicketFilter;
+
+/// One page of `GET /tickets` as the UI keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketPage {
+    pub tickets: Vec<Ticket>,
+    pub meta: PageMeta,
+}
+
+/// The three outcomes the UI treats differently; everything else is a
+/// message plus what to do about it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FetchError {
+    /// 429: nothing may be sent before `retry_at`.
+    RateLimited { retry_at: Instant },
+    /// A companion endpoint the server does not have (404/405).
+    NotSupported,
+    /// Any other failure: a one-line message (already sanitized by the
+    /// producer, sanitized again when drawn) and a hint on what to do.
+    Failed {
+        message: String,
+        hint: Option<String>,
+    },
+}
+
+impl FetchError {
+    pub fn failed(message: impl Into<String>) -> FetchError {
+        FetchError::Failed {
+            message: message.into(),
+            hint: None,
+        }
+    }
+}
+
+/// Where tickets come from. Futures are `Send` so the runtime can spawn them.
+pub trait TicketSource: Clone + Send + Sync + 'static {
+    fn page(
+        &self,
+        filter: &TicketFilter,
+        page: u64,
+        per_page: u64,
+    ) -> impl Future<Output = Result<TicketPage, FetchError>> + Send;
+
+    fn detail(&self, id: Uuid) -> impl Future<Output = Result<TicketDetail, FetchError>> + Send;
+
+    fn messages(
+        &self,
+        id: Uuid,
+        page: u64,
+        per_page: u64,
+    ) -> impl Future<Output = Result<(Vec<Message>, PageMeta), FetchError>> + Send;
+
+    /// The user asked to retry now: forget any rate-limit gate.
+    fn clear_rate_limit(&self);
+
+    /// The current query as a `curl` command with `$TRIAGE_API_KEY` in place
+    /// of the key; `Err` with a message when the filter cannot be sent.
+    fn curl_command(
+        &self,
+        filter: &TicketFilter,
+        page: u64,
+        per_page: u64,
+    ) -> Result<String, String>;
+}
+
+/// Names of workspace entities, for display only (the catalog implements it).
+pub trait Directory: Send + Sync {
+    fn user_name(&self, id: Uuid) -> Option<String>;
+    fn inbox_name(&self, id: Uuid) -> Option<String>;
+    /// A custom field's display label by its `field_key`.
+    fn field_label(&self, _key: &str) -> Option<String> {
+        None
+    }
+    /// The label of a select option (values of select fields are option ids).
+    fn option_label(&self, _key: &str, _option: Uuid) -> Option<String> {
+        None
+    }
+}
+
+/// A directory that knows no names: rows then show "—"/ids.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoNames;
+
+impl Directory for NoNames {
+    fn user_name(&self, _: Uuid) -> Option<String> {
+        None
+    }
+    fn inbox_name(&self, _: Uuid) -> Option<String> {
+        None
+    }
+}
+
+/// A fixed table of names (tests, benches, the demo before the catalog).
+#[derive(Debug, Clone, Default)]
+pub struct NameTable {
+    pub users: std::collections::HashMap<Uuid, String>,
+    pub inboxes: std::collections::HashMap<Uuid, String>,
+}
+
+impl Directory for NameTable {
+    fn user_name(&self, id: Uuid) -> Option<String> {
+        self.users.get(&id).cloned()
+    }
+    fn inbox_name(&self, id: Uuid) -> Option<String> {
+        self.inboxes.get(&id).cloned()
+    }
+}

@@ -1,0 +1,336 @@
+//! Everything the screen shows, as plain data: no I/O, no terminal.
+
+use std::cell::Cell;
+use std::sync::Arc;
+
+use ratatui::layout::Rect;
+use tokio::time::Instant;
+use uuid::Uuid;
+
+use super::cache::{CachedPage, PageCache, PageKey};
+use super::keymap::{Action, Keymap};
+use super::layout::Areas;
+use super::source::{Directory, FetchError, NoNames};
+use crate::api::types::{Message, PageMeta, Ticket, TicketDetail};
+use crate::filter::{SortField, SortOrder, TicketFilter};
+
+/// Pages kept for going back instantly.
+pub const CACHE_PAGES: usize = 32;
+/// Messages fetched for the conversation in the detail pane.
+pub const MESSAGES_PER_PAGE: u64 = 100;
+
+/// What the header says about where we are.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scope {
+    /// Workspace or profile label.
+    pub workspace: String,
+    /// Name of the saved view, `None` for a custom filter.
+    pub view: Option<String>,
+}
+
+/// An error as shown to the user: one line and what to do about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorView {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl ErrorView {
+    pub fn from_fetch(err: &FetchError) -> ErrorView {
+        match err {
+            FetchError::Failed { message, hint } => ErrorView {
+                message: message.clone(),
+                hint: hint.clone(),
+            },
+            FetchError::NotSupported => ErrorView {
+                message: "not available on this server".into(),
+                hint: None,
+            },
+            FetchError::RateLimited { .. } => ErrorView {
+                message: "rate limited".into(),
+                hint: Some("press r to retry now".into()),
+            },
+        }
+    }
+}
+
+/// The page on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageView {
+    pub page: u64,
+    pub meta: PageMeta,
+    pub tickets: Arc<Vec<Ticket>>,
+}
+
+/// The ticket pane, one state at a time (drawn inside the pane).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TablePane {
+    /// Nothing asked yet.
+    Blank,
+    Loading {
+        page: u64,
+    },
+    /// The query matched nothing (or the page is past the end).
+    Empty {
+        page: u64,
+        meta: PageMeta,
+    },
+    Loaded(PageView),
+    Error {
+        page: u64,
+        error: ErrorView,
+    },
+}
+
+impl TablePane {
+    pub fn tickets(&self) -> &[Ticket] {
+        match self {
+            TablePane::Loaded(v) => v.tickets.as_slice(),
+            _ => &[],
+        }
+    }
+
+    pub fn meta(&self) -> Option<PageMeta> {
+        match self {
+            TablePane::Loaded(v) => Some(v.meta),
+            TablePane::Empty { meta, .. } => Some(*meta),
+            _ => None,
+        }
+    }
+}
+
+/// A part of the detail pane that arrives on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loadable<T> {
+    Loading,
+    /// Held back by a rate limit; sent when it lifts.
+    Waiting,
+    Loaded(T),
+    NotSupported,
+    Failed(ErrorView),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversation {
+    pub messages: Vec<Message>,
+    pub meta: PageMeta,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailPane {
+    /// The list row: shown at once, and all we have if the server lacks
+    /// `GET /tickets/{id}`.
+    pub ticket: Ticket,
+    pub generation: u64,
+    pub detail: Loadable<TicketDetail>,
+    pub messages: Loadable<Conversation>,
+    /// First visible line of the pane's content.
+    pub scroll: usize,
+    /// Largest useful `scroll`, measured by the last render (the wrapped
+    /// height depends on the pane width); lets `update` turn "up from the
+    /// bottom" into a visible move.
+    pub max_scroll: Cell<usize>,
+}
+
+/// A request held back by a rate limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    Page(u64),
+    Detail(Uuid),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateLimit {
+    pub until: Instant,
+    /// Sent once, by themselves, when `until` passes (or at once on `r`).
+    pub waiting: Vec<Waiting>,
+}
+
+/// Which row to select when a page arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Landing {
+    First,
+    Last,
+    Keep,
+}
+
+pub struct State {
+    pub scope: Scope,
+    pub filter: TicketFilter,
+    pub per_page: u64,
+    /// Current page number, 1-based.
+    pub page: u64,
+    /// Bumped whenever the query changes (sort, order, refresh): answers
+    /// carrying an older generation are dropped.
+    pub query_gen: u64,
+    pub table: TablePane,
+    pub selected: usize,
+    pub offset: usize,
+    pub landing: Landing,
+    pub cache: PageCache,
+    /// Pages of the current generation being fetched (no duplicate requests).
+    pub in_flight: Vec<u64>,
+    pub rate_limit: Option<RateLimit>,
+    pub detail: Option<DetailPane>,
+    pub detail_gen: u64,
+    pub help: bool,
+    /// The last error not shown in a pane of its own.
+    pub last_error: Option<ErrorView>,
+    /// A short confirmation ("copied #42"), cleared by the next key.
+    pub notice: Option<String>,
+    /// Set while the current page is being fetched (drives the spinner).
+    pub loading_since: Option<Instant>,
+    pub size: Rect,
+    pub keymap: Keymap,
+    /// `web_url` template with `{number}` / `{id}`; `o` is hidden without it.
+    pub web_url: Option<String>,
+    /// `[ui] relative_times`: "5m" (true) or "11-29 10:46" (false).
+    pub relative_times: bool,
+    pub names: Arc<dyn Directory>,
+    /// Something visible changed since the last draw.
+    pub dirty: bool,
+}
+
+impl State {
+    pub fn new(scope: Scope, filter: TicketFilter, per_page: u64, keymap: Keymap) -> State {
+        State {
+            scope,
+            filter,
+            per_page: per_page.clamp(1, 100),
+            page: 1,
+            query_gen: 0,
+            table: TablePane::Blank,
+            selected: 0,
+            offset: 0,
+            landing: Landing::First,
+            cache: PageCache::new(CACHE_PAGES),
+            in_flight: Vec::new(),
+            rate_limit: None,
+            detail: None,
+            detail_gen: 0,
+            help: false,
+            last_error: None,
+            notice: None,
+            loading_since: None,
+            size: Rect::new(0, 0, 80, 24),
+            keymap,
+            web_url: None,
+            relative_times: true,
+            names: Arc::new(NoNames),
+            dirty: true,
+        }
+    }
+
+    pub fn with_names(mut self, names: Arc<dyn Directory>) -> State {
+        self.names = names;
+        self
+    }
+
+    pub fn with_web_url(mut self, web_url: Option<String>) -> State {
+        self.web_url = web_url.filter(|u| !u.trim().is_empty());
+        self
+    }
+
+    pub fn sort(&self) -> SortField {
+        self.filter.sort.unwrap_or_default()
+    }
+
+    pub fn order(&self) -> SortOrder {
+        self.filter.order.unwrap_or_default()
+    }
+
+    pub fn areas(&self) -> Areas {
+        Areas::compute(self.size, self.detail.is_some(), self.rate_limit.is_some())
+    }
+
+    /// The filter with sort and order spelled out, so that "default" and
+    /// an explicit default are the same query for the cache.
+    pub fn query_filter(&self) -> TicketFilter {
+        TicketFilter {
+            sort: Some(self.sort()),
+            order: Some(self.order()),
+            ..self.filter.clone()
+        }
+    }
+
+    pub fn key(&self, page: u64) -> PageKey {
+        PageKey {
+            filter: self.query_filter(),
+            per_page: self.per_page,
+            page,
+        }
+    }
+
+    pub fn cached(&mut self, page: u64) -> Option<CachedPage> {
+        let key = self.key(page);
+        self.cache.get(&key)
+    }
+
+    /// The ticket under the cursor.
+    pub fn selected_ticket(&self) -> Option<&Ticket> {
+        self.table.tickets().get(self.selected)
+    }
+
+    /// The ticket `y`/`o` act on: the open detail's, else the selected row's.
+    pub fn focused_ticket(&self) -> Option<&Ticket> {
+        self.detail
+            .as_ref()
+            .map(|d| &d.ticket)
+            .or_else(|| self.selected_ticket())
+    }
+
+    /// Actions without effect in this session, hidden from help and hints.
+    pub fn hidden_actions(&self) -> Vec<Action> {
+        if self.web_url.is_some() {
+            Vec::new()
+        } else {
+            vec![Action::OpenBrowser]
+        }
+    }
+
+    /// "Urgent", "custom filter", or "all tickets" when nothing filters.
+    pub fn view_label(&self) -> &str {
+        match &self.scope.view {
+            Some(view) => view,
+            // Sorting alone does not make a filter.
+            None if self.filter.statuses.is_empty()
+                && TicketFilter {
+                    sort: None,
+                    order: None,
+                    ..self.filter.clone()
+                }
+                .is_empty() =>
+            {
+                "all tickets"
+            }
+            None => "custom filter",
+        }
+    }
+
+    /// "page 3 of Urgent" / "ticket #42": what a rate limit holds back.
+    pub fn describe_waiting(&self, w: Waiting) -> String {
+        match w {
+            Waiting::Page(p) => format!("page {p} of {}", self.view_label()),
+            Waiting::Detail(id) => match self.detail.as_ref().filter(|d| d.ticket.id == id) {
+                Some(d) => format!("ticket #{}", d.ticket.ticket_number),
+                None => "ticket details".to_string(),
+            },
+        }
+    }
+}
+
+/// Name of a sort field as the API spells it.
+pub fn sort_name(f: SortField) -> &'static str {
+    match f {
+        SortField::CreatedAt => "created_at",
+        SortField::UpdatedAt => "updated_at",
+        SortField::Priority => "priority",
+    }
+}
+
+pub fn order_name(o: SortOrder) -> &'static str {
+    match o {
+        SortOrder::Asc => "asc",
+        SortOrder::Desc => "desc",
+    }
+}

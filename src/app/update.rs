@@ -1,0 +1,694 @@
+//! The one place behaviour lives: `update(state, msg, now) -> effects`.
+
+use std::cell::Cell;
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
+use ratatui::layout::Rect;
+use tokio::time::Instant;
+
+use super::cache::CachedPage;
+use super::keymap::Action;
+use super::msg::{Effect, Msg};
+use super::source::{FetchError, TicketPage};
+use super::state::{
+    Conversation, DetailPane, ErrorView, Landing, Loadable, MESSAGES_PER_PAGE, PageView, RateLimit,
+    State, TablePane, Waiting,
+};
+use crate::api::types::Ticket;
+use crate::filter::{SortField, SortOrder};
+
+/// Rows moved by one mouse wheel notch.
+const WHEEL_ROWS: usize = 3;
+/// Spinner frame length while loading.
+pub const SPINNER_FRAME: Duration = Duration::from_millis(100);
+
+pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    match msg {
+        Msg::Start => {
+            show_page(state, state.page, Landing::First, now, &mut fx);
+            state.dirty = true;
+        }
+        Msg::Key(ev) => on_key(state, ev, now, &mut fx),
+        Msg::Mouse(ev) => on_mouse(state, ev, now, &mut fx),
+        Msg::Resize(w, h) => {
+            state.size = Rect::new(0, 0, w, h);
+            keep_selection_visible(state);
+            state.dirty = true;
+        }
+        Msg::PageLoaded {
+            generation,
+            page,
+            result,
+        } => on_page(state, generation, page, result, now, &mut fx),
+        Msg::DetailLoaded { generation, result } => {
+            let result = result.map(|detail| *detail);
+            if let Some(loadable) = part_loaded(state, generation, result) {
+                if let (Some(d), Loadable::Loaded(detail)) = (state.detail.as_mut(), &loadable) {
+                    // The fresher row replaces the list's copy.
+                    d.ticket = detail.ticket.clone();
+                }
+                if let Some(d) = state.detail.as_mut() {
+                    d.detail = loadable;
+                }
+            }
+        }
+        Msg::MessagesLoaded { generation, result } => {
+            let result = result.map(|(messages, meta)| Conversation { messages, meta });
+            if let Some(loadable) = part_loaded(state, generation, result)
+                && let Some(d) = state.detail.as_mut()
+            {
+                d.messages = loadable;
+            }
+        }
+        Msg::Tick => on_tick(state, now, &mut fx),
+        Msg::Resumed => state.dirty = true,
+        Msg::EffectFailed(message) => {
+            state.notice = None;
+            state.last_error = Some(ErrorView {
+                message,
+                hint: None,
+            });
+            state.dirty = true;
+        }
+    }
+    fx
+}
+
+/// When the runtime must wake us with `Msg::Tick`, if ever: each second of a
+/// countdown, spinner frames while loading, and once a minute (on the wall
+/// clock's minute boundary) while relative times are on screen. `None` means
+/// nothing on screen changes by itself: no timer at all.
+pub fn next_wake(state: &State, now: Instant, wall: DateTime<Utc>) -> Option<Instant> {
+    let mut wake: Option<Instant> = None;
+    let mut at = |t: Instant| wake = Some(wake.map_or(t, |w| w.min(t)));
+    if let Some(rl) = &state.rate_limit {
+        let left = rl.until.saturating_duration_since(now);
+        // The shown value is the remaining time rounded up to whole
+        // seconds; it changes when `left` crosses a whole second.
+        let sub = Duration::from_nanos((left.as_nanos() % 1_000_000_000) as u64);
+        at(now
+            + if sub.is_zero() {
+                left.min(Duration::from_secs(1))
+            } else {
+                sub
+            });
+    }
+    if state.loading_since.is_some() || detail_loading(state) {
+        at(now + SPINNER_FRAME);
+    }
+    // Reminder marks count down even with absolute "updated" times.
+    let relative_times_shown = state.detail.is_some()
+        || (state.relative_times && !state.table.tickets().is_empty())
+        || state.table.tickets().iter().any(|t| t.remind_at.is_some());
+    if relative_times_shown {
+        let into_minute = wall.timestamp_millis().rem_euclid(60_000) as u64;
+        at(now + Duration::from_millis(60_000 - into_minute));
+    }
+    wake
+}
+
+/// Turns a detail-pane answer into what the pane shows; `None` when it
+/// belongs to a detail that is no longer open. A 429 gates everything.
+fn part_loaded<T>(
+    state: &mut State,
+    generation: u64,
+    result: Result<T, FetchError>,
+) -> Option<Loadable<T>> {
+    let current = state
+        .detail
+        .as_ref()
+        .filter(|d| d.generation == generation)
+        .map(|d| d.ticket.id);
+    if let Err(FetchError::RateLimited { retry_at }) = &result {
+        gate(state, *retry_at, current.map(Waiting::Detail));
+    }
+    current?;
+    state.dirty = true;
+    Some(match result {
+        Ok(v) => Loadable::Loaded(v),
+        Err(FetchError::RateLimited { .. }) => Loadable::Waiting,
+        Err(FetchError::NotSupported) => Loadable::NotSupported,
+        Err(e) => Loadable::Failed(ErrorView::from_fetch(&e)),
+    })
+}
+
+fn detail_loading(state: &State) -> bool {
+    state.detail.as_ref().is_some_and(|d| {
+        matches!(d.detail, Loadable::Loading) || matches!(d.messages, Loadable::Loading)
+    })
+}
+
+// ---- keys and mouse -----------------------------------------------------------
+
+fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
+    if ev.kind == KeyEventKind::Release {
+        return;
+    }
+    // Ctrl-z is the shell's, not the keymap's.
+    if ev.code == KeyCode::Char('z') && ev.modifiers.contains(KeyModifiers::CONTROL) {
+        fx.push(Effect::Suspend);
+        return;
+    }
+    let Some(action) = state.keymap.action_for(&ev) else {
+        return;
+    };
+    state.dirty = true;
+    state.notice = None;
+    if state.help && !matches!(action, Action::Quit | Action::Help) {
+        // Any key closes help; Esc / ? are the documented ones.
+        state.help = false;
+        return;
+    }
+    if state.detail.is_some() && on_detail_key(state, action) {
+        return;
+    }
+    match action {
+        Action::MoveDown => move_by(state, 1, now, fx),
+        Action::MoveUp => move_by(state, -1, now, fx),
+        Action::First => select(state, 0),
+        Action::Last => select(state, state.table.tickets().len().saturating_sub(1)),
+        Action::ScreenDown => {
+            let n = state.areas().table_rows().max(1);
+            let last = state.table.tickets().len().saturating_sub(1);
+            select(state, (state.selected + n).min(last));
+        }
+        Action::ScreenUp => {
+            let n = state.areas().table_rows().max(1);
+            select(state, state.selected.saturating_sub(n));
+        }
+        Action::NextPage => {
+            if has_next_page(state) {
+                show_page(state, state.page + 1, Landing::First, now, fx);
+            }
+        }
+        Action::PrevPage => {
+            if state.page > 1 {
+                show_page(state, state.page - 1, Landing::First, now, fx);
+            }
+        }
+        Action::OpenDetail => open_detail(state, fx),
+        Action::Back => {
+            state.help = false;
+            state.last_error = None;
+        }
+        Action::Refresh => refresh(state, now, fx),
+        Action::CycleSort => {
+            state.filter.sort = Some(match state.sort() {
+                SortField::UpdatedAt => SortField::CreatedAt,
+                SortField::CreatedAt => SortField::Priority,
+                SortField::Priority => SortField::UpdatedAt,
+            });
+            new_query(state, now, fx);
+        }
+        Action::FlipOrder => {
+            state.filter.order = Some(match state.order() {
+                SortOrder::Asc => SortOrder::Desc,
+                SortOrder::Desc => SortOrder::Asc,
+            });
+            new_query(state, now, fx);
+        }
+        Action::OpenBrowser => open_browser(state, fx),
+        Action::CopyNumber => copy_number(state, fx),
+        Action::CopyCurl => {
+            fx.push(Effect::CopyCurl {
+                filter: state.filter.clone(),
+                page: state.page,
+                per_page: state.per_page,
+            });
+            state.notice = Some("copied the query as a curl command".into());
+        }
+        Action::Help => state.help = !state.help,
+        Action::Quit => fx.push(Effect::Quit),
+    }
+}
+
+/// Keys while the detail pane is open: movement scrolls the pane. Returns
+/// false for actions that keep their list meaning.
+fn on_detail_key(state: &mut State, action: Action) -> bool {
+    let screen = state
+        .areas()
+        .detail
+        .map_or(1, |r| usize::from(r.height.saturating_sub(2)).max(1));
+    let Some(d) = state.detail.as_mut() else {
+        return false;
+    };
+    let max = d.max_scroll.get();
+    let cur = d.scroll.min(max);
+    d.scroll = match action {
+        Action::MoveDown => (cur + 1).min(max),
+        Action::MoveUp => cur.saturating_sub(1),
+        Action::ScreenDown => (cur + screen).min(max),
+        Action::ScreenUp => cur.saturating_sub(screen),
+        Action::First => 0,
+        Action::Last => max,
+        Action::Back => {
+            state.detail = None;
+            return true;
+        }
+        Action::OpenDetail => cur,
+        _ => return false,
+    };
+    true
+}
+
+fn on_mouse(
+    state: &mut State,
+    ev: crossterm::event::MouseEvent,
+    now: Instant,
+    fx: &mut Vec<Effect>,
+) {
+    let areas = state.areas();
+    let inside = |r: Rect| {
+        ev.column >= r.x && ev.column < r.x + r.width && ev.row >= r.y && ev.row < r.y + r.height
+    };
+    let over_detail = areas.detail.is_some_and(inside);
+    match ev.kind {
+        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+            let down = ev.kind == MouseEventKind::ScrollDown;
+            if over_detail {
+                if let Some(d) = state.detail.as_mut() {
+                    let max = d.max_scroll.get();
+                    let cur = d.scroll.min(max);
+                    d.scroll = if down {
+                        (cur + WHEEL_ROWS).min(max)
+                    } else {
+                        cur.saturating_sub(WHEEL_ROWS)
+                    };
+                }
+            } else if inside(areas.table) {
+                let step = if down {
+                    WHEEL_ROWS as isize
+                } else {
+                    -(WHEEL_ROWS as isize)
+                };
+                // The wheel stays within the page; crossing pages is a key.
+                let last = state.table.tickets().len().saturating_sub(1);
+                let target = (state.selected as isize + step).clamp(0, last as isize) as usize;
+                select(state, target);
+            } else {
+                return;
+            }
+            state.dirty = true;
+        }
+        MouseEventKind::Down(MouseButton::Left) => {
+            if over_detail || !inside(areas.table) || ev.row <= areas.table.y {
+                return;
+            }
+            let row = state.offset + usize::from(ev.row - areas.table.y - 1);
+            if row < state.table.tickets().len() {
+                state.notice = None;
+                select(state, row);
+                // With the detail beside the list, a click shows that ticket.
+                let shown = state.detail.as_ref().map(|d| d.ticket.id);
+                if shown.is_some() && shown != state.selected_ticket().map(|t| t.id) {
+                    open_detail(state, fx);
+                }
+                state.dirty = true;
+            }
+        }
+        _ => {}
+    }
+    let _ = now;
+}
+
+// ---- selection ------------------------------------------------------------------
+
+fn select(state: &mut State, row: usize) {
+    let len = state.table.tickets().len();
+    state.selected = if len == 0 { 0 } else { row.min(len - 1) };
+    keep_selection_visible(state);
+}
+
+fn keep_selection_visible(state: &mut State) {
+    let rows = state.areas().table_rows().max(1);
+    let len = state.table.tickets().len();
+    if state.selected < state.offset {
+        state.offset = state.selected;
+    } else if state.selected >= state.offset + rows {
+        state.offset = state.selected + 1 - rows;
+    }
+    // No empty space below the last row when the window could show more.
+    state.offset = state.offset.min(len.saturating_sub(rows));
+}
+
+/// One row up or down; past the last row moves to the next page's first row,
+/// above the first row to the previous page's last row.
+fn move_by(state: &mut State, delta: isize, now: Instant, fx: &mut Vec<Effect>) {
+    let len = state.table.tickets().len();
+    if delta > 0 {
+        if state.selected + 1 < len {
+            select(state, state.selected + 1);
+        } else if has_next_page(state) && matches!(state.table, TablePane::Loaded(_)) {
+            show_page(state, state.page + 1, Landing::First, now, fx);
+        }
+    } else if state.selected > 0 {
+        select(state, state.selected - 1);
+    } else if state.page > 1 && matches!(state.table, TablePane::Loaded(_)) {
+        show_page(state, state.page - 1, Landing::Last, now, fx);
+    }
+}
+
+fn has_next_page(state: &State) -> bool {
+    match state.table.meta() {
+        Some(meta) => state.page < meta.page_count(),
+        // Unknown total (error or loading): allow stepping on.
+        None => !matches!(state.table, TablePane::Blank),
+    }
+}
+
+// ---- pages ----------------------------------------------------------------------
+
+/// Makes `page` the current page: from the cache at once, or by a request.
+fn show_page(state: &mut State, page: u64, landing: Landing, now: Instant, fx: &mut Vec<Effect>) {
+    state.page = page.max(1);
+    state.landing = landing;
+    state.dirty = true;
+    // A page change abandons what a rate limit was holding for the old one.
+    if let Some(rl) = state.rate_limit.as_mut() {
+        rl.waiting.retain(|w| !matches!(w, Waiting::Page(_)));
+    }
+    if let Some(cached) = state.cached(state.page) {
+        display(state, state.page, cached);
+        prefetch(state, fx);
+    } else {
+        state.table = TablePane::Loading { page: state.page };
+        // While rate limited the banner counts down instead of a spinner.
+        state.loading_since = state.rate_limit.is_none().then_some(now);
+        request_page(state, state.page, fx);
+    }
+}
+
+fn request_page(state: &mut State, page: u64, fx: &mut Vec<Effect>) {
+    if let Some(rl) = state.rate_limit.as_mut() {
+        // Only the page the user looks at waits; prefetches are not queued.
+        if page == state.page && !rl.waiting.contains(&Waiting::Page(page)) {
+            rl.waiting.push(Waiting::Page(page));
+        }
+        return;
+    }
+    if state.in_flight.contains(&page) {
+        return;
+    }
+    state.in_flight.push(page);
+    fx.push(Effect::FetchPage {
+        generation: state.query_gen,
+        filter: state.filter.clone(),
+        page,
+        per_page: state.per_page,
+    });
+}
+
+/// Fetches the next page in the background once the current one is shown.
+fn prefetch(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.rate_limit.is_some() || !matches!(state.table, TablePane::Loaded(_)) {
+        return;
+    }
+    if !has_next_page(state) {
+        return;
+    }
+    let next = state.page + 1;
+    let key = state.key(next);
+    if !state.cache.contains(&key) {
+        request_page(state, next, fx);
+    }
+}
+
+fn display(state: &mut State, page: u64, cached: CachedPage) {
+    let cached = without_previous_page(state, page, cached);
+    state.loading_since = None;
+    state.table = if cached.tickets.is_empty() {
+        TablePane::Empty {
+            page,
+            meta: cached.meta,
+        }
+    } else {
+        TablePane::Loaded(PageView {
+            page,
+            meta: cached.meta,
+            tickets: cached.tickets,
+        })
+    };
+    let len = state.table.tickets().len();
+    let row = match state.landing {
+        Landing::First => 0,
+        Landing::Last => len.saturating_sub(1),
+        Landing::Keep => state.selected,
+    };
+    state.offset = 0;
+    select(state, row);
+    state.dirty = true;
+}
+
+fn on_page(
+    state: &mut State,
+    generation: u64,
+    page: u64,
+    result: Result<TicketPage, FetchError>,
+    now: Instant,
+    fx: &mut Vec<Effect>,
+) {
+    if let Err(FetchError::RateLimited { retry_at }) = &result {
+        // A fact about the server, whatever the request was for.
+        let current = generation == state.query_gen && page == state.page;
+        if generation == state.query_gen {
+            state.in_flight.retain(|p| *p != page);
+        }
+        gate(state, *retry_at, current.then_some(Waiting::Page(page)));
+        state.dirty = true;
+        let _ = now;
+        return;
+    }
+    if generation != state.query_gen {
+        return; // an answer for a query that is no longer current
+    }
+    state.in_flight.retain(|p| *p != page);
+    match result {
+        Ok(loaded) => {
+            let cached = CachedPage {
+                tickets: Arc::new(dedupe(loaded.tickets)),
+                meta: loaded.meta,
+            };
+            let key = state.key(page);
+            state.cache.insert(key, cached.clone());
+            let waiting_for_it = page == state.page
+                && matches!(
+                    state.table,
+                    TablePane::Loading { .. } | TablePane::Error { .. } | TablePane::Blank
+                );
+            if waiting_for_it {
+                display(state, page, cached);
+                prefetch(state, fx);
+            }
+        }
+        Err(err) => {
+            if page == state.page {
+                let error = ErrorView::from_fetch(&err);
+                state.loading_since = None;
+                state.table = TablePane::Error {
+                    page,
+                    error: error.clone(),
+                };
+                state.last_error = Some(error);
+                state.dirty = true;
+            }
+            // A failed prefetch is not the user's concern: the page is
+            // fetched again when they go there.
+        }
+    }
+}
+
+/// Tickets shift between pages while browsing (new tickets push older ones
+/// down): a ticket already on the previous page as we have it is not shown
+/// again at the top of this one, so reading page after page never shows
+/// one twice. It stays visible where it was first seen.
+fn without_previous_page(state: &State, page: u64, cached: CachedPage) -> CachedPage {
+    let Some(previous) = page
+        .checked_sub(1)
+        .filter(|p| *p >= 1)
+        .and_then(|p| state.cache.peek(&state.key(p)))
+    else {
+        return cached;
+    };
+    let seen: HashSet<_> = previous.tickets.iter().map(|t| t.id).collect();
+    if !cached.tickets.iter().any(|t| seen.contains(&t.id)) {
+        return cached;
+    }
+    let tickets = cached
+        .tickets
+        .iter()
+        .filter(|t| !seen.contains(&t.id))
+        .cloned()
+        .collect();
+    CachedPage {
+        tickets: Arc::new(tickets),
+        meta: cached.meta,
+    }
+}
+
+/// No ticket twice on one screen, even if the server repeats one.
+fn dedupe(tickets: Vec<Ticket>) -> Vec<Ticket> {
+    let mut seen = HashSet::with_capacity(tickets.len());
+    tickets.into_iter().filter(|t| seen.insert(t.id)).collect()
+}
+
+/// Sort or order changed: a new query, from page 1.
+fn new_query(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+    state.query_gen += 1;
+    state.in_flight.clear();
+    show_page(state, 1, Landing::First, now, fx);
+}
+
+fn refresh(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+    if let Some(rl) = state.rate_limit.take() {
+        // "Retry now", on purpose: the waiting requests go out at once.
+        fx.push(Effect::ClearRateLimit);
+        if rl.waiting.is_empty() {
+            reload_current(state, now, fx);
+        } else {
+            send_waiting(state, rl.waiting, now, fx);
+        }
+        return;
+    }
+    reload_current(state, now, fx);
+    if let Some(d) = state.detail.as_ref() {
+        let id = d.ticket.id;
+        request_detail(state, id, fx);
+    }
+}
+
+/// Drops the current query's cached pages and fetches the current one again.
+fn reload_current(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+    let filter = state.query_filter();
+    state.cache.remove_query(&filter, state.per_page);
+    state.query_gen += 1;
+    state.in_flight.clear();
+    state.last_error = None;
+    show_page(state, state.page, Landing::Keep, now, fx);
+}
+
+fn send_waiting(state: &mut State, waiting: Vec<Waiting>, now: Instant, fx: &mut Vec<Effect>) {
+    for w in waiting {
+        match w {
+            Waiting::Page(p) if p == state.page => {
+                if let Some(cached) = state.cached(p) {
+                    display(state, p, cached);
+                } else {
+                    state.loading_since = Some(now);
+                    request_page(state, p, fx);
+                }
+            }
+            Waiting::Page(_) => {}
+            Waiting::Detail(id) => {
+                if state.detail.as_ref().is_some_and(|d| d.ticket.id == id) {
+                    request_detail(state, id, fx);
+                }
+            }
+        }
+    }
+    prefetch(state, fx);
+}
+
+/// Closes the gate until `until` (the later instant wins) and records what waits.
+fn gate(state: &mut State, until: Instant, waiting: Option<Waiting>) {
+    let rl = state.rate_limit.get_or_insert(RateLimit {
+        until,
+        waiting: Vec::new(),
+    });
+    rl.until = rl.until.max(until);
+    if let Some(w) = waiting
+        && !rl.waiting.contains(&w)
+    {
+        rl.waiting.push(w);
+    }
+    state.loading_since = None;
+    state.dirty = true;
+}
+
+fn on_tick(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+    // Countdowns, spinners and relative times all changed.
+    state.dirty = true;
+    if let Some(rl) = &state.rate_limit
+        && rl.until <= now
+    {
+        let waiting = state
+            .rate_limit
+            .take()
+            .map(|rl| rl.waiting)
+            .unwrap_or_default();
+        send_waiting(state, waiting, now, fx);
+    }
+}
+
+// ---- detail and actions -----------------------------------------------------------
+
+fn open_detail(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(ticket) = state.selected_ticket().cloned() else {
+        return;
+    };
+    state.detail_gen += 1;
+    let id = ticket.id;
+    state.detail = Some(DetailPane {
+        ticket,
+        generation: state.detail_gen,
+        detail: Loadable::Loading,
+        messages: Loadable::Loading,
+        scroll: 0,
+        max_scroll: Cell::new(0),
+    });
+    request_detail(state, id, fx);
+}
+
+fn request_detail(state: &mut State, id: uuid::Uuid, fx: &mut Vec<Effect>) {
+    let limited = state.rate_limit.is_some();
+    let Some(d) = state.detail.as_mut().filter(|d| d.ticket.id == id) else {
+        return;
+    };
+    if limited {
+        d.detail = Loadable::Waiting;
+        d.messages = Loadable::Waiting;
+        if let Some(rl) = state.rate_limit.as_mut()
+            && !rl.waiting.contains(&Waiting::Detail(id))
+        {
+            rl.waiting.push(Waiting::Detail(id));
+        }
+        return;
+    }
+    d.detail = Loadable::Loading;
+    d.messages = Loadable::Loading;
+    fx.push(Effect::FetchDetail {
+        generation: d.generation,
+        id,
+    });
+    fx.push(Effect::FetchMessages {
+        generation: d.generation,
+        id,
+        page: 1,
+        per_page: MESSAGES_PER_PAGE,
+    });
+}
+
+fn copy_number(state: &mut State, fx: &mut Vec<Effect>) {
+    if let Some(t) = state.focused_ticket() {
+        let text = format!("#{}", t.ticket_number);
+        state.notice = Some(format!("copied {text}"));
+        fx.push(Effect::Copy(text));
+    }
+}
+
+fn open_browser(state: &mut State, fx: &mut Vec<Effect>) {
+    let (Some(template), Some(t)) = (state.web_url.as_ref(), state.focused_ticket()) else {
+        return;
+    };
+    let url = template
+        .replace("{number}", &t.ticket_number.to_string())
+        .replace("{id}", &t.id.to_string());
+    state.notice = Some(format!("opening #{}", t.ticket_number));
+    fx.push(Effect::OpenUrl(url));
+}

@@ -1,0 +1,82 @@
+//! Status line ("page 2/17 · 412 tickets · sort updated_at desc", spinner,
+//! last error or notice) and key hints from the keymap.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::text::{fit, width};
+use super::{RenderContext, spinner};
+use crate::app::State;
+use crate::app::state::{TablePane, order_name, sort_name};
+use crate::text::sanitize;
+
+pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect) {
+    let theme = &ctx.theme;
+    let mut status = String::from(" ");
+    if let Some(since) = state.loading_since {
+        status.push(spinner(since, ctx.now));
+        status.push(' ');
+    }
+    match state.table.meta() {
+        Some(meta) => status.push_str(&format!(
+            "page {}/{} · {} {}",
+            state.page,
+            meta.page_count(),
+            meta.total,
+            if meta.total == 1 { "ticket" } else { "tickets" }
+        )),
+        None => status.push_str(&format!("page {}", state.page)),
+    }
+    if matches!(state.table, TablePane::Loading { .. }) {
+        status.push_str(if state.rate_limit.is_some() {
+            " · waiting"
+        } else {
+            " · loading"
+        });
+    }
+    status.push_str(&format!(
+        " · sort {} {}",
+        sort_name(state.sort()),
+        order_name(state.order())
+    ));
+
+    let mut first = vec![Span::raw(status.clone())];
+    let room = usize::from(area.width).saturating_sub(width(&status) + 3);
+    if let Some(err) = &state.last_error {
+        let mut msg = sanitize(&err.message).into_owned();
+        if let Some(hint) = &err.hint {
+            msg.push_str(" — ");
+            msg.push_str(&sanitize(hint));
+        }
+        first.push(Span::styled(" · ", theme.dim()));
+        first.push(Span::styled(fit(&msg, room).into_owned(), theme.error()));
+    } else if let Some(notice) = &state.notice {
+        first.push(Span::styled(" · ", theme.dim()));
+        first.push(Span::styled(
+            fit(&sanitize(notice), room).into_owned(),
+            theme.accent(),
+        ));
+    }
+
+    let mut hints = vec![Span::raw(" ")];
+    let mut used = 1;
+    let mut hidden = state.hidden_actions();
+    if state.detail.is_none() && !state.help {
+        hidden.push(crate::app::Action::Back);
+    }
+    for (key, label) in state.keymap.footer_hints(&hidden) {
+        let w = width(&key) + 1 + width(label) + 3;
+        if used + w > usize::from(area.width) {
+            break;
+        }
+        used += w;
+        hints.push(Span::styled(sanitize(&key).into_owned(), theme.key()));
+        hints.push(Span::styled(format!(" {label}   "), theme.dim()));
+    }
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(hints)]),
+        area,
+    );
+}

@@ -1,0 +1,188 @@
+//! Width-exact text for cells: display widths (CJK and most emoji are two
+//! cells), truncation with "…", word wrapping, relative times, countdowns.
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Cuts `s` to at most `max` cells, ending in "…" when cut. A wide
+/// character that would straddle the edge is dropped whole.
+pub fn fit(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max {
+        return Cow::Borrowed(s);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let budget = max - 1; // room for the ellipsis
+    let mut used = 0;
+    let mut out = String::with_capacity(s.len().min(max * 4));
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// Wraps one line of text to `max` cells, at spaces where possible.
+pub fn wrap(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for word in s.split_inclusive(' ') {
+        let word_w = width(word.trim_end_matches(' '));
+        if used > 0 && used + word_w > max {
+            lines.push(std::mem::take(&mut line).trim_end().to_string());
+            used = 0;
+        }
+        if used + word_w <= max {
+            line.push_str(word);
+            used += width(word);
+            continue;
+        }
+        // A word longer than a whole line: break it by characters.
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > max && used > 0 {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += cw;
+        }
+    }
+    lines.push(line.trim_end().to_string());
+    lines
+}
+
+/// "now", "5m", "3h", "2d", "7w", "2y": age of `t` at `now`.
+pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - t).num_seconds();
+    if secs < 60 {
+        return "now".into();
+    }
+    span(secs as u64)
+}
+
+/// Time left until `t`: "3h", "12m", or "due" once passed.
+pub fn time_left(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (t - now).num_seconds();
+    if secs <= 0 {
+        return "due".into();
+    }
+    if secs < 60 {
+        return "<1m".into();
+    }
+    span(secs as u64)
+}
+
+fn span(secs: u64) -> String {
+    let (m, h, d) = (secs / 60, secs / 3600, secs / 86_400);
+    if m < 60 {
+        format!("{m}m")
+    } else if h < 24 {
+        format!("{h}h")
+    } else if d < 14 {
+        format!("{d}d")
+    } else if d < 365 {
+        format!("{}w", d / 7)
+    } else {
+        format!("{}y", d / 365)
+    }
+}
+
+/// Remaining time of a countdown, rounded up: "0:42", "12:05", "1:02:03".
+pub fn countdown(left: Duration) -> String {
+    let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+    crate::text::clock(secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn fit_counts_cells_not_chars() {
+        assert_eq!(fit("hello", 5), "hello");
+        assert_eq!(fit("hello world", 6), "hello…");
+        // Each CJK character is two cells: 2+2+1 = 5.
+        assert_eq!(fit("返金の件について", 6), "返金…");
+        assert_eq!(width(&fit("返金の件について", 6)), 5);
+        assert_eq!(fit("🙂🙂🙂", 4), "🙂…");
+        assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn wrap_at_spaces_and_long_words() {
+        assert_eq!(
+            wrap("the quick brown fox", 9),
+            vec!["the quick", "brown fox"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), vec![""]);
+        for line in wrap("返金の件について 詳しく", 5) {
+            assert!(width(&line) <= 5, "{line}");
+        }
+    }
+
+    #[test]
+    fn relative_times() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+        let ago = |s: i64| relative(now - chrono::Duration::seconds(s), now);
+        assert_eq!(ago(5), "now");
+        assert_eq!(ago(-30), "now"); // clock skew
+        assert_eq!(ago(5 * 60), "5m");
+        assert_eq!(ago(3 * 3600 + 59), "3h");
+        assert_eq!(ago(2 * 86_400), "2d");
+        assert_eq!(ago(30 * 86_400), "4w");
+        assert_eq!(time_left(now + chrono::Duration::hours(3), now), "3h");
+        assert_eq!(time_left(now - chrono::Duration::hours(3), now), "due");
+    }
+
+    #[test]
+    fn countdowns() {
+        assert_eq!(countdown(Duration::from_millis(41_200)), "0:42");
+        assert_eq!(countdown(Duration::from_secs(60)), "1:00");
+        assert_eq!(countdown(Duration::from_secs(3600)), "1:00:00");
+        assert_eq!(countdown(Duration::from_secs(3723)), "1:02:03");
+        assert_eq!(countdown(Duration::ZERO), "0:00");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fit_never_overflows(s in "\\PC{0,40}", max in 0usize..30) {
+            let out = fit(&s, max);
+            proptest::prop_assert!(width(&out) <= max);
+            if width(&s) <= max {
+                proptest::prop_assert_eq!(out.as_ref(), s.as_str());
+            } else if max > 0 {
+                proptest::prop_assert!(out.ends_with('…'));
+                proptest::prop_assert!(s.starts_with(out.trim_end_matches('…')));
+            }
+        }
+
+        #[test]
+        fn wrap_keeps_every_word_within_the_width(s in "[a-z返金🙂 ]{0,60}", max in 2usize..20) {
+            let lines = wrap(&s, max);
+            for line in &lines {
+                proptest::prop_assert!(width(line) <= max, "{:?}", line);
+            }
+            let joined: String = lines.concat().chars().filter(|c| *c != ' ').collect();
+            let original: String = s.chars().filter(|c| *c != ' ').collect();
+            proptest::prop_assert_eq!(joined, original);
+        }
+    }
+}

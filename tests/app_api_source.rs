@@ -1,0 +1,131 @@
+//! `ApiSource` (the UI's ticket source) against the local helpdesk server
+//! over real HTTP on 127.0.0.1: filters become the right requests, errors
+//! become what the UI shows, and the catalog names assignees.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use triage::api::{ApiClient, ApiKey, ClientOptions, load_catalog};
+use triage::app::{ApiSource, Directory, FetchError, TicketSource};
+use triage::filter::{Aliases, TicketFilter};
+use triage::server::{self, RateLimitFault, ServerConfig};
+
+async fn source_for(
+    config: ServerConfig,
+    key: &str,
+) -> (server::ServerHandle, ApiSource, Arc<triage::api::Catalog>) {
+    let handle = server::spawn(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let client = ApiClient::new(ClientOptions::new(handle.base_url(), ApiKey::new(key))).unwrap();
+    let catalog = Arc::new(load_catalog(&client, &Aliases::default()).await);
+    (handle, ApiSource::new(client, catalog.clone()), catalog)
+}
+
+#[tokio::test]
+async fn pages_detail_and_conversation() {
+    let config = ServerConfig {
+        tickets: 120,
+        ..ServerConfig::default()
+    };
+    let (handle, source, catalog) = source_for(config, server::DEMO_KEY).await;
+    let filter: TicketFilter = "status:open,waiting sort:priority order:desc"
+        .parse()
+        .unwrap();
+    let page = source.page(&filter, 1, 10).await.unwrap();
+    assert!(!page.tickets.is_empty() && page.tickets.len() <= 10);
+    assert!(page.tickets.iter().all(|t| matches!(
+        t.status,
+        triage::api::types::StatusCategory::Open | triage::api::types::StatusCategory::Waiting
+    )));
+    let ranks: Vec<u8> = page.tickets.iter().map(|t| t.priority.rank()).collect();
+    assert!(ranks.windows(2).all(|w| w[0] >= w[1]), "{ranks:?}");
+    assert_eq!(page.meta.page, 1);
+
+    let assigned = page.tickets.iter().find_map(|t| t.assignee_id);
+    if let Some(id) = assigned {
+        assert!(Directory::user_name(catalog.as_ref(), id).is_some());
+    }
+
+    let first = &page.tickets[0];
+    let detail = source.detail(first.id).await.unwrap();
+    assert_eq!(detail.ticket.id, first.id);
+    let (messages, meta) = source.messages(first.id, 1, 100).await.unwrap();
+    assert_eq!(meta.total as usize, messages.len());
+
+    let curl = source.curl_command(&filter, 2, 10).unwrap();
+    assert!(
+        curl.contains("$TRIAGE_API_KEY") && !curl.contains(server::DEMO_KEY),
+        "{curl}"
+    );
+    assert!(
+        curl.contains("page=2") && curl.contains("sort=priority"),
+        "{curl}"
+    );
+    handle.shutdown().await;
+}
+
+#[tokio::test]
+async fn rate_limits_and_missing_endpoints_become_what_the_ui_shows() {
+    let config = ServerConfig {
+        tickets: 20,
+        companion_endpoints: false,
+        ..ServerConfig::default()
+    };
+    let (handle, source, _) = source_for(config, server::DEMO_KEY).await;
+    let page = source.page(&TicketFilter::default(), 1, 5).await.unwrap();
+    let id = page.tickets[0].id;
+    assert_eq!(source.detail(id).await, Err(FetchError::NotSupported));
+    assert_eq!(
+        source.messages(id, 1, 100).await,
+        Err(FetchError::NotSupported)
+    );
+
+    handle.inject_rate_limit(RateLimitFault {
+        retry_after: Some(120),
+        retry_after_header: None,
+        times: 1,
+    });
+    let before = tokio::time::Instant::now();
+    match source.page(&TicketFilter::default(), 1, 5).await {
+        Err(FetchError::RateLimited { retry_at }) => {
+            let wait = retry_at - before;
+            assert!(
+                wait > Duration::from_secs(100) && wait <= Duration::from_secs(121),
+                "{wait:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // The client's gate holds every request until the user retries now.
+    let requests = handle.request_count();
+    assert!(matches!(
+        source.page(&TicketFilter::default(), 2, 5).await,
+        Err(FetchError::RateLimited { .. })
+    ));
+    assert_eq!(handle.request_count(), requests, "nothing was sent");
+    source.clear_rate_limit();
+    assert!(source.page(&TicketFilter::default(), 2, 5).await.is_ok());
+    handle.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_bad_key_says_what_to_do() {
+    let (handle, source, _) = source_for(ServerConfig::default(), "ixk_not_a_real_key").await;
+    match source.page(&TicketFilter::default(), 1, 5).await {
+        Err(FetchError::Failed { message, hint }) => {
+            assert!(message.contains("unauthorized"), "{message}");
+            assert!(hint.unwrap().contains("TRIAGE_API_KEY"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // A filter naming an unknown tag fails before anything is sent.
+    let filter: TicketFilter = "tag:no-such-tag".parse().unwrap();
+    let requests = handle.request_count();
+    assert!(matches!(
+        source.page(&filter, 1, 5).await,
+        Err(FetchError::Failed { .. })
+    ));
+    assert_eq!(handle.request_count(), requests);
+    handle.shutdown().await;
+}

@@ -1,0 +1,247 @@
+//! The whole loop, headless: a `TestBackend` screen, a scripted input
+//! stream and an in-memory ticket source, on tokio's paused clock. Checks
+//! what the user would see: the list appears, `]` pages, a 429 shows the
+//! countdown and the list comes back by itself after it, with exactly one
+//! request sent when the wait is over.
+
+mod ui_support;
+
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use triage::api::types::{Message, PageMeta, TicketDetail};
+use triage::app::runtime::{Screen, drive, take_test_raw_writes};
+use triage::app::{FetchError, State, TicketPage, TicketSource};
+use triage::filter::TicketFilter;
+use triage::ui::{ColorMode, RenderContext, Theme};
+use uuid::Uuid;
+
+#[derive(Default)]
+struct Server {
+    total: u64,
+    page_requests: usize,
+    /// The next page request answers 429 with this wait.
+    limit_next: Option<Duration>,
+}
+
+#[derive(Clone, Default)]
+struct FakeSource(Arc<Mutex<Server>>);
+
+impl TicketSource for FakeSource {
+    async fn page(
+        &self,
+        _filter: &TicketFilter,
+        page: u64,
+        per_page: u64,
+    ) -> Result<TicketPage, FetchError> {
+        let mut server = self.0.lock().unwrap();
+        server.page_requests += 1;
+        if let Some(wait) = server.limit_next.take() {
+            return Err(FetchError::RateLimited {
+                retry_at: Instant::now() + wait,
+            });
+        }
+        Ok(ui_support::page_of(page, per_page, server.total))
+    }
+
+    async fn detail(&self, _id: Uuid) -> Result<TicketDetail, FetchError> {
+        Err(FetchError::NotSupported)
+    }
+
+    async fn messages(
+        &self,
+        _id: Uuid,
+        _page: u64,
+        _per_page: u64,
+    ) -> Result<(Vec<Message>, PageMeta), FetchError> {
+        Err(FetchError::NotSupported)
+    }
+
+    fn clear_rate_limit(&self) {}
+
+    fn curl_command(&self, _f: &TicketFilter, page: u64, per_page: u64) -> Result<String, String> {
+        Ok(format!(
+            "curl -H \"Authorization: Bearer $TRIAGE_API_KEY\" 'http://127.0.0.1/tickets?page={page}&per_page={per_page}'"
+        ))
+    }
+}
+
+/// A screen the test can read while the loop owns it.
+#[derive(Clone)]
+struct SharedScreen(Arc<Mutex<Terminal<TestBackend>>>, Arc<Mutex<usize>>);
+
+impl SharedScreen {
+    fn text(&self) -> String {
+        let term = self.0.lock().unwrap();
+        let buf = term.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                out.push_str(buf[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+impl Screen for SharedScreen {
+    fn size(&self) -> io::Result<(u16, u16)> {
+        Screen::size(&*self.0.lock().unwrap())
+    }
+    fn draw(&mut self, state: &State, ctx: &RenderContext) -> io::Result<()> {
+        *self.1.lock().unwrap() += 1;
+        Screen::draw(&mut *self.0.lock().unwrap(), state, ctx)
+    }
+    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        Screen::write_raw(&mut *self.0.lock().unwrap(), bytes)
+    }
+    fn suspend(&mut self) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+type Ui = tokio::task::JoinHandle<anyhow::Result<()>>;
+
+/// Starts the loop on a 100×30 screen with a scripted key channel.
+fn start(source: &FakeSource) -> (SharedScreen, mpsc::UnboundedSender<io::Result<Event>>, Ui) {
+    let screen = SharedScreen(
+        Arc::new(Mutex::new(
+            Terminal::new(TestBackend::new(100, 30)).unwrap(),
+        )),
+        Arc::default(),
+    );
+    let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();
+    let events = Box::pin(futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|e| (e, rx))
+    }));
+    let state = State::new(
+        ui_support::scope(),
+        ui_support::filter(),
+        50,
+        Default::default(),
+    );
+    let mut loop_screen = screen.clone();
+    let source = source.clone();
+    let ui = tokio::spawn(async move {
+        drive(
+            state,
+            source,
+            &mut loop_screen,
+            events,
+            Theme::new(ColorMode::NoColor),
+            std::future::pending(),
+        )
+        .await
+    });
+    (screen, keys, ui)
+}
+
+fn press(c: char) -> io::Result<Event> {
+    Ok(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::NONE,
+    )))
+}
+
+/// Lets the loop and its request tasks run (time only moves when all wait).
+async fn settle() {
+    tokio::time::sleep(Duration::from_millis(20)).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn list_pages_rate_limit_and_recovery() {
+    let source = FakeSource::default();
+    source.0.lock().unwrap().total = 250;
+    let (screen, keys, ui) = start(&source);
+
+    settle().await;
+    let text = screen.text();
+    assert!(
+        text.contains("#1001") && text.contains("page 1/5 · 250 tickets"),
+        "{text}"
+    );
+    // Page 1, then the prefetch of page 2.
+    assert_eq!(source.0.lock().unwrap().page_requests, 2);
+
+    keys.send(press(']')).unwrap();
+    settle().await;
+    let text = screen.text();
+    assert!(
+        text.contains("#1051") && text.contains("page 2/5"),
+        "{text}"
+    );
+    assert!(!text.contains("#1001"));
+
+    // Refresh runs into a 429 with a 5 s wait: the countdown shows.
+    source.0.lock().unwrap().limit_next = Some(Duration::from_secs(5));
+    let before = source.0.lock().unwrap().page_requests;
+    keys.send(press('r')).unwrap();
+    settle().await;
+    let text = screen.text();
+    assert!(text.contains("retrying in 0:05"), "{text}");
+    assert!(text.contains("waiting: page 2 of Urgent"), "{text}");
+    assert_eq!(source.0.lock().unwrap().page_requests, before + 1);
+
+    // Nothing is sent while waiting, whatever the user presses.
+    keys.send(press('s')).unwrap();
+    keys.send(press('S')).unwrap();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert!(
+        screen.text().contains("retrying in 0:0"),
+        "{}",
+        screen.text()
+    );
+    assert_eq!(source.0.lock().unwrap().page_requests, before + 1);
+
+    // After the wait the list comes back by itself, with one request
+    // (plus the prefetch of the next page once it is shown).
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let text = screen.text();
+    assert!(!text.contains("rate limited"), "{text}");
+    assert!(
+        text.contains("#1001") && text.contains("sort created_at asc"),
+        "{text}"
+    );
+    assert_eq!(source.0.lock().unwrap().page_requests, before + 3);
+
+    // `y` puts "#1001" on the clipboard through OSC 52.
+    take_test_raw_writes();
+    keys.send(press('y')).unwrap();
+    settle().await;
+    let raw = String::from_utf8(take_test_raw_writes()).unwrap();
+    assert_eq!(raw, "\x1b]52;c;IzEwMDE=\x07");
+
+    keys.send(press('q')).unwrap();
+    ui.await.unwrap().unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn idle_means_no_wakeups_and_no_frames() {
+    let source = FakeSource::default(); // no tickets at all
+    let (screen, keys, ui) = start(&source);
+    settle().await;
+    assert!(
+        screen.text().contains("no tickets match this filter"),
+        "{}",
+        screen.text()
+    );
+    let frames = *screen.1.lock().unwrap();
+    // Ten idle minutes: with a timer anywhere, the paused clock would jump
+    // to it and the loop would draw again.
+    tokio::time::sleep(Duration::from_secs(600)).await;
+    assert_eq!(*screen.1.lock().unwrap(), frames);
+    assert_eq!(source.0.lock().unwrap().page_requests, 1);
+    // An unbound key changes nothing: no frame either.
+    keys.send(press('x')).unwrap();
+    settle().await;
+    assert_eq!(*screen.1.lock().unwrap(), frames);
+    drop(keys); // end of input ends the loop
+    ui.await.unwrap().unwrap();
+}

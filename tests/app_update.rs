@@ -1,0 +1,701 @@
+//! The update step without a terminal or network: navigation, paging,
+//! prefetch, the generation rule, caching, rate-limit countdowns (on tokio's
+//! paused clock), detail, and actions.
+
+mod ui_support;
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use tokio::time::Instant;
+use triage::api::types::TicketDetail;
+use triage::app::state::{Loadable, TablePane, Waiting};
+use triage::app::{Effect, FetchError, Msg, State, next_wake, update};
+use triage::filter::{SortField, SortOrder};
+use ui_support::*;
+
+fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(
+        state,
+        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        Instant::now(),
+    )
+}
+
+fn ctrl(state: &mut State, c: char) -> Vec<Effect> {
+    update(
+        state,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        Instant::now(),
+    )
+}
+
+fn loaded(state: &mut State, generation: u64, page: u64, total: u64) -> Vec<Effect> {
+    let per_page = state.per_page;
+    update(
+        state,
+        Msg::PageLoaded {
+            generation,
+            page,
+            result: Ok(page_of(page, per_page, total)),
+        },
+        Instant::now(),
+    )
+}
+
+fn fetches(fx: &[Effect]) -> Vec<(u64, u64)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::FetchPage {
+                generation, page, ..
+            } => Some((*generation, *page)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn shown_page(state: &State) -> Option<u64> {
+    match &state.table {
+        TablePane::Loaded(v) => Some(v.page),
+        _ => None,
+    }
+}
+
+fn selected_number(state: &State) -> Option<i64> {
+    state.selected_ticket().map(|t| t.ticket_number)
+}
+
+#[tokio::test(start_paused = true)]
+async fn start_loads_page_one_then_prefetches_page_two() {
+    let mut state = State::new(scope(), Default::default(), 20, Default::default());
+    let fx = update(&mut state, Msg::Start, Instant::now());
+    assert_eq!(fetches(&fx), vec![(0, 1)]);
+    assert!(matches!(state.table, TablePane::Loading { page: 1 }));
+    assert!(state.loading_since.is_some());
+
+    let fx = loaded(&mut state, 0, 1, 95);
+    assert_eq!(shown_page(&state), Some(1));
+    assert_eq!(state.loading_since, None);
+    // Shown, then the next page is fetched in the background.
+    assert_eq!(fetches(&fx), vec![(0, 2)]);
+    // The prefetched page goes to the cache without changing the screen.
+    let fx = loaded(&mut state, 0, 2, 95);
+    assert!(fx.is_empty());
+    assert_eq!(shown_page(&state), Some(1));
+    // Going there is instant, and prefetches the one after.
+    let fx = key(&mut state, KeyCode::Char(']'));
+    assert_eq!(shown_page(&state), Some(2));
+    assert_eq!(fetches(&fx), vec![(0, 3)]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn navigation_within_a_page() {
+    let mut state = loaded_state(80, 24, 50, 120);
+    let rows = state.areas().table_rows();
+    assert_eq!(rows, 19);
+    assert_eq!(selected_number(&state), Some(1001));
+    key(&mut state, KeyCode::Char('j'));
+    key(&mut state, KeyCode::Down);
+    assert_eq!(state.selected, 2);
+    key(&mut state, KeyCode::Char('k'));
+    assert_eq!(state.selected, 1);
+    key(&mut state, KeyCode::Up);
+    key(&mut state, KeyCode::Up); // at the top of page 1: stays
+    assert_eq!(state.selected, 0);
+
+    key(&mut state, KeyCode::Char('G'));
+    assert_eq!(state.selected, 49);
+    assert_eq!(
+        state.offset,
+        50 - rows,
+        "last row at the bottom of the window"
+    );
+    key(&mut state, KeyCode::Char('g'));
+    assert_eq!((state.selected, state.offset), (0, 0));
+    key(&mut state, KeyCode::End);
+    key(&mut state, KeyCode::Home);
+    assert_eq!(state.selected, 0);
+
+    ctrl(&mut state, 'd');
+    assert_eq!(state.selected, rows);
+    assert!(state.selected >= state.offset && state.selected < state.offset + rows);
+    key(&mut state, KeyCode::PageDown);
+    key(&mut state, KeyCode::PageDown);
+    assert_eq!(state.selected, 49, "a screen down stops at the last row");
+    ctrl(&mut state, 'u');
+    assert_eq!(state.selected, 49 - rows);
+    key(&mut state, KeyCode::PageUp);
+    key(&mut state, KeyCode::PageUp);
+    assert_eq!(state.selected, 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn moving_past_the_last_row_advances_and_back() {
+    let mut state = loaded_state(80, 24, 10, 25);
+    loaded(&mut state, 0, 2, 25); // the prefetch answer
+    key(&mut state, KeyCode::Char('G'));
+    let fx = key(&mut state, KeyCode::Char('j'));
+    assert_eq!(shown_page(&state), Some(2));
+    assert_eq!(selected_number(&state), Some(1011));
+    assert_eq!(fetches(&fx), vec![(0, 3)], "prefetch of page 3");
+    // Up from the first row goes back to the previous page's last row.
+    let fx = key(&mut state, KeyCode::Char('k'));
+    assert!(fetches(&fx).is_empty(), "page 1 comes from the cache");
+    assert_eq!(shown_page(&state), Some(1));
+    assert_eq!(selected_number(&state), Some(1010));
+    // Past the last page nothing happens.
+    loaded(&mut state, 0, 3, 25);
+    key(&mut state, KeyCode::Char(']'));
+    key(&mut state, KeyCode::Char(']'));
+    assert_eq!(shown_page(&state), Some(3));
+    let fx = key(&mut state, KeyCode::Char(']'));
+    assert!(fx.is_empty());
+    assert_eq!(state.page, 3);
+    key(&mut state, KeyCode::Char('G'));
+    assert!(key(&mut state, KeyCode::Char('j')).is_empty());
+    assert_eq!(selected_number(&state), Some(1025));
+}
+
+#[tokio::test(start_paused = true)]
+async fn cached_pages_come_back_without_requests() {
+    let mut state = loaded_state(80, 24, 10, 100);
+    // Page 2 not cached yet (its prefetch is in flight): no second request.
+    let fx = key(&mut state, KeyCode::Char(']'));
+    assert!(fetches(&fx).is_empty(), "the prefetch already asks for it");
+    assert!(matches!(state.table, TablePane::Loading { page: 2 }));
+    loaded(&mut state, 0, 2, 100);
+    assert_eq!(shown_page(&state), Some(2));
+    let fx = key(&mut state, KeyCode::Char('['));
+    assert!(fetches(&fx).is_empty());
+    assert_eq!(shown_page(&state), Some(1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn stale_answers_are_dropped_errors_too() {
+    let mut state = State::new(scope(), Default::default(), 10, Default::default());
+    update(&mut state, Msg::Start, Instant::now());
+    // Sort changes while page 1 is loading: a new generation.
+    let fx = key(&mut state, KeyCode::Char('s'));
+    assert_eq!(state.filter.sort, Some(SortField::CreatedAt));
+    assert_eq!(fetches(&fx), vec![(1, 1)]);
+    // The old answer arrives: never drawn.
+    loaded(&mut state, 0, 1, 50);
+    assert!(matches!(state.table, TablePane::Loading { page: 1 }));
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 0,
+            page: 1,
+            result: Err(FetchError::failed("boom")),
+        },
+        Instant::now(),
+    );
+    assert!(matches!(state.table, TablePane::Loading { .. }));
+    assert_eq!(state.last_error, None);
+    // The current one is.
+    loaded(&mut state, 1, 1, 50);
+    assert_eq!(shown_page(&state), Some(1));
+
+    // Flipping the order back and forth: each is its own cached query.
+    let fx = key(&mut state, KeyCode::Char('S'));
+    assert_eq!(state.filter.order, Some(SortOrder::Asc));
+    assert_eq!(fetches(&fx), vec![(2, 1)]);
+    loaded(&mut state, 2, 1, 50);
+    let fx = key(&mut state, KeyCode::Char('S'));
+    // Page 1 of created_at desc is cached; only its next page is prefetched.
+    assert_eq!(
+        fetches(&fx),
+        vec![(3, 2)],
+        "created_at desc page 1 is cached"
+    );
+    assert_eq!(shown_page(&state), Some(1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_answer_for_another_page_is_cached_not_drawn() {
+    let mut state = loaded_state(80, 24, 10, 100);
+    key(&mut state, KeyCode::Char(']')); // waits for page 2 (in flight)
+    key(&mut state, KeyCode::Char('[')); // back to page 1 at once
+    assert_eq!(shown_page(&state), Some(1));
+    loaded(&mut state, 0, 2, 100);
+    assert_eq!(
+        shown_page(&state),
+        Some(1),
+        "page 2 must not replace page 1"
+    );
+    let fx = key(&mut state, KeyCode::Char(']'));
+    assert_eq!(shown_page(&state), Some(2));
+    assert_eq!(fetches(&fx), vec![(0, 3)]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn refresh_replaces_cached_pages() {
+    let mut state = loaded_state(80, 24, 10, 100);
+    loaded(&mut state, 0, 2, 100);
+    key(&mut state, KeyCode::Char('j'));
+    let fx = key(&mut state, KeyCode::Char('r'));
+    assert_eq!(fetches(&fx), vec![(1, 1)]);
+    assert!(matches!(state.table, TablePane::Loading { page: 1 }));
+    // An answer asked before the refresh is old news.
+    loaded(&mut state, 0, 1, 100);
+    assert!(matches!(state.table, TablePane::Loading { .. }));
+    loaded(&mut state, 1, 1, 100);
+    assert_eq!(state.selected, 1, "refresh keeps the cursor");
+    // Page 2 was dropped from the cache too: going there asks again
+    // (through the prefetch the refresh triggered).
+    key(&mut state, KeyCode::Char(']'));
+    assert!(matches!(state.table, TablePane::Loading { page: 2 }));
+    assert_eq!(state.in_flight, vec![2]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn duplicate_ids_in_a_page_are_shown_once() {
+    let mut state = State::new(scope(), Default::default(), 10, Default::default());
+    update(&mut state, Msg::Start, Instant::now());
+    let mut page = page_of(1, 10, 30);
+    page.tickets[5] = page.tickets[2].clone();
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 0,
+            page: 1,
+            result: Ok(page),
+        },
+        Instant::now(),
+    );
+    let ids: Vec<_> = state.table.tickets().iter().map(|t| t.id).collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(ids.len(), 9);
+    assert_eq!(unique.len(), ids.len());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_ticket_pushed_onto_the_next_page_is_not_shown_again() {
+    let mut state = loaded_state(80, 24, 10, 100);
+    // Meanwhile a new ticket arrived: page 2 now starts with page 1's last.
+    let mut shifted = page_of(2, 10, 101);
+    shifted.tickets.insert(0, ticket(10));
+    shifted.tickets.truncate(10);
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 0,
+            page: 2,
+            result: Ok(shifted),
+        },
+        Instant::now(),
+    );
+    key(&mut state, KeyCode::Char(']'));
+    let numbers: Vec<i64> = state
+        .table
+        .tickets()
+        .iter()
+        .map(|t| t.ticket_number)
+        .collect();
+    assert_eq!(numbers, (1011..=1019).collect::<Vec<_>>());
+    // Going back shows page 1 as it was, #1010 included.
+    key(&mut state, KeyCode::Char('['));
+    assert_eq!(
+        state.table.tickets().last().map(|t| t.ticket_number),
+        Some(1010)
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn rate_limit_counts_down_then_sends_the_waiting_request_once() {
+    let mut state = State::new(scope(), Default::default(), 10, Default::default());
+    let t0 = Instant::now();
+    update(&mut state, Msg::Start, t0);
+    let retry_at = t0 + Duration::from_secs(90);
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 0,
+            page: 1,
+            result: Err(FetchError::RateLimited { retry_at }),
+        },
+        t0,
+    );
+    let rl = state.rate_limit.clone().expect("gate closed");
+    assert_eq!(rl.until, retry_at);
+    assert_eq!(rl.waiting, vec![Waiting::Page(1)]);
+    assert_eq!(state.describe_waiting(Waiting::Page(1)), "page 1 of Urgent");
+
+    // Nothing goes out meanwhile, whatever the user does.
+    assert!(key(&mut state, KeyCode::Char('s')).is_empty());
+    assert!(key(&mut state, KeyCode::Char('S')).is_empty());
+    assert_eq!(
+        state.rate_limit.as_ref().unwrap().waiting,
+        vec![Waiting::Page(1)]
+    );
+
+    // The timer ticks each second of the countdown, not more.
+    let wall = wall_now();
+    assert_eq!(
+        next_wake(&state, t0, wall),
+        Some(t0 + Duration::from_secs(1))
+    );
+    tokio::time::advance(Duration::from_millis(1500)).await;
+    let now = Instant::now();
+    assert_eq!(
+        next_wake(&state, now, wall),
+        Some(now + Duration::from_millis(500))
+    );
+    assert!(update(&mut state, Msg::Tick, now).is_empty());
+
+    tokio::time::advance(Duration::from_millis(88_500)).await;
+    let fx = update(&mut state, Msg::Tick, Instant::now());
+    assert_eq!(state.rate_limit, None);
+    assert_eq!(
+        fetches(&fx),
+        vec![(2, 1)],
+        "sent once, for the current query"
+    );
+    // A second tick sends nothing more.
+    assert!(update(&mut state, Msg::Tick, Instant::now()).is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn cached_pages_stay_browsable_while_limited_and_r_retries_now() {
+    let mut state = loaded_state(80, 24, 10, 100);
+    let t0 = Instant::now();
+    // The prefetch of page 2 hits the limit: the gate closes, nothing waits.
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 0,
+            page: 2,
+            result: Err(FetchError::RateLimited {
+                retry_at: t0 + Duration::from_secs(3700),
+            }),
+        },
+        t0,
+    );
+    assert!(state.rate_limit.as_ref().unwrap().waiting.is_empty());
+    // Page 2 is not cached: it waits; page 1 is cached: shown at once.
+    assert!(key(&mut state, KeyCode::Char(']')).is_empty());
+    assert_eq!(
+        state.rate_limit.as_ref().unwrap().waiting,
+        vec![Waiting::Page(2)]
+    );
+    assert!(key(&mut state, KeyCode::Char('[')).is_empty());
+    assert_eq!(shown_page(&state), Some(1));
+    assert!(state.rate_limit.as_ref().unwrap().waiting.is_empty());
+    key(&mut state, KeyCode::Char(']'));
+    // `r` retries at once, on purpose.
+    let fx = key(&mut state, KeyCode::Char('r'));
+    assert_eq!(fx[0], Effect::ClearRateLimit);
+    assert_eq!(fetches(&fx), vec![(0, 2)]);
+    assert_eq!(state.rate_limit, None);
+}
+
+#[tokio::test(start_paused = true)]
+async fn later_retry_instant_wins() {
+    let mut state = loaded_state(80, 24, 10, 100);
+    let t0 = Instant::now();
+    for secs in [30, 90, 60] {
+        update(
+            &mut state,
+            Msg::PageLoaded {
+                generation: 0,
+                page: 2,
+                result: Err(FetchError::RateLimited {
+                    retry_at: t0 + Duration::from_secs(secs),
+                }),
+            },
+            t0,
+        );
+    }
+    assert_eq!(
+        state.rate_limit.unwrap().until,
+        t0 + Duration::from_secs(90)
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn errors_show_in_the_pane_with_what_to_do() {
+    let mut state = State::new(scope(), Default::default(), 10, Default::default());
+    update(&mut state, Msg::Start, Instant::now());
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 0,
+            page: 1,
+            result: Err(FetchError::Failed {
+                message: "401 unauthorized".into(),
+                hint: Some("check the API key (TRIAGE_API_KEY or api_key_cmd)".into()),
+            }),
+        },
+        Instant::now(),
+    );
+    match &state.table {
+        TablePane::Error { page: 1, error } => assert!(error.hint.is_some()),
+        other => panic!("{other:?}"),
+    }
+    // r tries again.
+    assert_eq!(fetches(&key(&mut state, KeyCode::Char('r'))), vec![(1, 1)]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn detail_opens_loads_and_closes() {
+    let mut state = loaded_state(80, 24, 10, 100);
+    key(&mut state, KeyCode::Char('j'));
+    let fx = key(&mut state, KeyCode::Enter);
+    let id = state.selected_ticket().unwrap().id;
+    assert!(fx.contains(&Effect::FetchDetail { generation: 1, id }));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::FetchMessages { generation: 1, .. }))
+    );
+    let pane = state.detail.as_ref().unwrap();
+    assert_eq!(pane.ticket.ticket_number, 1002);
+
+    let detail = TicketDetail {
+        ticket: ticket(2),
+        tags: vec![],
+        custom_fields: Default::default(),
+    };
+    // An answer for a detail closed since is dropped.
+    update(
+        &mut state,
+        Msg::DetailLoaded {
+            generation: 0,
+            result: Ok(Box::new(detail.clone())),
+        },
+        Instant::now(),
+    );
+    assert_eq!(state.detail.as_ref().unwrap().detail, Loadable::Loading);
+    update(
+        &mut state,
+        Msg::DetailLoaded {
+            generation: 1,
+            result: Ok(Box::new(detail)),
+        },
+        Instant::now(),
+    );
+    update(
+        &mut state,
+        Msg::MessagesLoaded {
+            generation: 1,
+            result: Err(FetchError::NotSupported),
+        },
+        Instant::now(),
+    );
+    let pane = state.detail.as_ref().unwrap();
+    assert!(matches!(pane.detail, Loadable::Loaded(_)));
+    assert_eq!(pane.messages, Loadable::NotSupported);
+    // While open, movement scrolls the pane, not the list.
+    pane.max_scroll.set(5);
+    key(&mut state, KeyCode::Char('j'));
+    key(&mut state, KeyCode::Char('j'));
+    assert_eq!(state.detail.as_ref().unwrap().scroll, 2);
+    assert_eq!(state.selected, 1);
+    key(&mut state, KeyCode::Char('G'));
+    assert_eq!(state.detail.as_ref().unwrap().scroll, 5);
+    key(&mut state, KeyCode::Char('k'));
+    assert_eq!(state.detail.as_ref().unwrap().scroll, 4);
+    key(&mut state, KeyCode::Esc);
+    assert!(state.detail.is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn copy_open_and_help() {
+    let mut state = loaded_state(80, 24, 10, 100);
+    assert_eq!(
+        key(&mut state, KeyCode::Char('y')),
+        vec![Effect::Copy("#1001".into())]
+    );
+    assert_eq!(state.notice.as_deref(), Some("copied #1001"));
+    let fx = key(&mut state, KeyCode::Char('Y'));
+    assert!(matches!(
+        &fx[..],
+        [Effect::CopyCurl {
+            page: 1,
+            per_page: 10,
+            ..
+        }]
+    ));
+    // `o` does nothing without a web_url (and is hidden from help).
+    assert!(key(&mut state, KeyCode::Char('o')).is_empty());
+    assert!(
+        state
+            .hidden_actions()
+            .contains(&triage::app::Action::OpenBrowser)
+    );
+    state = state.with_web_url(Some("https://acme.example.com/t/{number}?id={id}".into()));
+    assert_eq!(
+        key(&mut state, KeyCode::Char('o')),
+        vec![Effect::OpenUrl(format!(
+            "https://acme.example.com/t/1001?id={}",
+            uuid::Uuid::from_u128(1)
+        ))]
+    );
+    key(&mut state, KeyCode::Char('?'));
+    assert!(state.help);
+    key(&mut state, KeyCode::Esc);
+    assert!(!state.help);
+    assert_eq!(key(&mut state, KeyCode::Char('q')), vec![Effect::Quit]);
+    assert_eq!(ctrl(&mut state, 'c'), vec![Effect::Quit]);
+    assert_eq!(ctrl(&mut state, 'z'), vec![Effect::Suspend]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn mouse_click_selects_and_wheel_scrolls() {
+    let mut state = loaded_state(80, 24, 50, 100);
+    let table = state.areas().table;
+    let click = |row: u16| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 10,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    update(&mut state, click(table.y + 1 + 4), Instant::now());
+    assert_eq!(state.selected, 4);
+    // The column header row selects nothing.
+    update(&mut state, click(table.y), Instant::now());
+    assert_eq!(state.selected, 4);
+    let wheel = Msg::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 10,
+        row: table.y + 3,
+        modifiers: KeyModifiers::NONE,
+    });
+    update(&mut state, wheel, Instant::now());
+    assert_eq!(state.selected, 7);
+
+    // Wide: with the detail beside the list, a click shows the clicked ticket.
+    update(&mut state, Msg::Resize(200, 50), Instant::now());
+    key(&mut state, KeyCode::Enter);
+    let table = state.areas().table;
+    let fx = update(&mut state, click(table.y + 1 + 2), Instant::now());
+    let id = state.table.tickets()[2].id;
+    assert!(
+        fx.contains(&Effect::FetchDetail { generation: 2, id }),
+        "{fx:?}"
+    );
+    assert_eq!(state.detail.as_ref().unwrap().ticket.id, id);
+}
+
+#[tokio::test(start_paused = true)]
+async fn idle_means_no_timer() {
+    let mut state = State::new(scope(), Default::default(), 10, Default::default());
+    let now = Instant::now();
+    assert_eq!(next_wake(&state, now, wall_now()), None);
+    update(&mut state, Msg::Start, now);
+    // Loading: spinner frames.
+    assert_eq!(
+        next_wake(&state, now, wall_now()),
+        Some(now + Duration::from_millis(100))
+    );
+    // Empty result: nothing on screen counts.
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 0,
+            page: 1,
+            result: Ok(page_of(1, 10, 0)),
+        },
+        now,
+    );
+    assert!(matches!(state.table, TablePane::Empty { .. }));
+    assert_eq!(next_wake(&state, now, wall_now()), None);
+    // Relative times on screen: one wake-up at the next wall-clock minute.
+    let state = loaded_state(80, 24, 10, 5);
+    let wall = wall_now() + chrono::Duration::seconds(15);
+    assert_eq!(
+        next_wake(&state, now, wall),
+        Some(now + Duration::from_secs(45))
+    );
+}
+
+/// One step of a random session: a key, or the "server" answering one of
+/// the requests sent so far (in any order, possibly long after), or time.
+#[derive(Debug, Clone)]
+enum Step {
+    Key(char),
+    Answer { index: usize, outcome: u8 },
+    Wait(u64),
+}
+
+fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+    use proptest::prelude::*;
+    prop_oneof![
+        proptest::sample::select(vec![
+            'j', 'k', 'g', 'G', 'd', 'u', ']', '[', '\n', 'e', 'r', 's', 'S', 'y', '?'
+        ])
+        .prop_map(Step::Key),
+        (0usize..8, 0u8..10).prop_map(|(index, outcome)| Step::Answer { index, outcome }),
+        (0u64..5000).prop_map(Step::Wait),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever happens, the cursor stays on a row in the window, nothing is
+    /// sent while rate limited, requests carry the current generation, and
+    /// no page is asked twice at once.
+    #[test]
+    fn update_keeps_its_promises(steps in proptest::collection::vec(step(), 1..60)) {
+        let mut state = State::new(scope(), filter(), 10, Default::default());
+        let mut now = std::time::Instant::now().into();
+        update(&mut state, Msg::Resize(80, 24), now);
+        let mut sent: Vec<(u64, u64)> = fetches(&update(&mut state, Msg::Start, now));
+        for step in steps {
+            let fx = match step {
+                Step::Key(c) => {
+                    let code = match c {
+                        '\n' => KeyCode::Enter,
+                        'e' => KeyCode::Esc,
+                        c => KeyCode::Char(c),
+                    };
+                    let mods = if matches!(c, 'd' | 'u') { KeyModifiers::CONTROL } else { KeyModifiers::NONE };
+                    update(&mut state, Msg::Key(KeyEvent::new(code, mods)), now)
+                }
+                Step::Answer { index, outcome } => {
+                    if sent.is_empty() {
+                        continue;
+                    }
+                    let (generation, page) = sent.remove(index % sent.len());
+                    let result = match outcome {
+                        0 => Err(FetchError::RateLimited { retry_at: now + Duration::from_secs(3) }),
+                        1 => Err(FetchError::failed("boom")),
+                        _ => Ok(page_of(page, 10, 95)),
+                    };
+                    update(&mut state, Msg::PageLoaded { generation, page, result }, now)
+                }
+                Step::Wait(ms) => {
+                    now += Duration::from_millis(ms);
+                    update(&mut state, Msg::Tick, now)
+                }
+            };
+            for (generation, _) in fetches(&fx) {
+                proptest::prop_assert_eq!(generation, state.query_gen);
+            }
+            if state.rate_limit.is_some() {
+                proptest::prop_assert!(
+                    !fx.iter().any(|e| matches!(e, Effect::FetchPage { .. } | Effect::FetchDetail { .. } | Effect::FetchMessages { .. })),
+                    "a request went out while rate limited: {:?}", fx
+                );
+            }
+            sent.extend(fetches(&fx));
+            let mut pages = state.in_flight.clone();
+            pages.sort();
+            pages.dedup();
+            proptest::prop_assert_eq!(pages.len(), state.in_flight.len());
+            let len = state.table.tickets().len();
+            if len > 0 {
+                let rows = state.areas().table_rows();
+                proptest::prop_assert!(state.selected < len);
+                proptest::prop_assert!(state.offset <= state.selected && state.selected < state.offset + rows);
+            }
+            if let TablePane::Loaded(view) = &state.table {
+                proptest::prop_assert_eq!(view.page, state.page, "the page on screen is the current page");
+            }
+        }
+    }
+}

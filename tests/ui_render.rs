@@ -1,0 +1,441 @@
+//! Rendering into ratatui's `TestBackend`: content, cell colors in each color
+//! mode, narrow and wide layouts, hostile subjects, and snapshots for review.
+
+mod ui_support;
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use tokio::time::Instant;
+use triage::api::types::{AuthorType, Message, PageMeta, Tag, TicketDetail};
+use triage::app::{FetchError, Msg, State, update};
+use triage::ui::{ColorMode, RenderContext, Theme, render};
+use ui_support::*;
+
+fn draw(state: &State, mode: ColorMode, now: Instant) -> Buffer {
+    let (w, h) = (state.size.width, state.size.height);
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let ctx = RenderContext {
+        now,
+        wall_now: wall_now(),
+        theme: Theme::new(mode),
+    };
+    terminal.draw(|f| render(state, &ctx, f)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+fn text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < buf.area.width {
+            let symbol = buf[(x, y)].symbol();
+            line.push_str(symbol);
+            // A wide character covers the next cell too.
+            x += unicode_width::UnicodeWidthStr::width(symbol).max(1) as u16;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Position of the first cell where `needle` starts on some line.
+fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut xs = Vec::new();
+        let mut x = 0;
+        while x < buf.area.width {
+            xs.push((line.len(), x));
+            let symbol = buf[(x, y)].symbol();
+            line.push_str(symbol);
+            x += unicode_width::UnicodeWidthStr::width(symbol).max(1) as u16;
+        }
+        if let Some(i) = line.find(needle) {
+            let x = xs.iter().rev().find(|(b, _)| *b <= i).map(|(_, x)| *x)?;
+            return Some((x, y));
+        }
+    }
+    None
+}
+
+fn key(state: &mut State, code: KeyCode) {
+    update(
+        state,
+        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        Instant::now(),
+    );
+}
+
+/// Row 2 of the fixtures has status "Awaiting parts" in `#f59e0b`.
+fn awaiting_badge(buf: &Buffer) -> Color {
+    let (x, y) = find(buf, "Awaiting parts").expect("badge drawn");
+    buf[(x, y)].bg
+}
+
+#[tokio::test(start_paused = true)]
+async fn badge_in_truecolor_palette_and_no_color() {
+    let state = loaded_state(120, 30, 50, 412);
+    let now = Instant::now();
+
+    let buf = draw(&state, ColorMode::TrueColor, now);
+    assert_eq!(awaiting_badge(&buf), Color::Rgb(0xf5, 0x9e, 0x0b));
+    let (x, y) = find(&buf, "Awaiting parts").unwrap();
+    assert_eq!(buf[(x, y)].fg, Color::Rgb(0, 0, 0), "black text on amber");
+    // "#fa0" is a valid short color: priority "Normal" is drawn in it.
+    let (x, y) = find(&buf, "Normal").unwrap();
+    assert_eq!(buf[(x, y)].fg, Color::Rgb(0xff, 0xaa, 0x00));
+    // "not-a-color" falls back to the category default (closed: gray).
+    let (x, y) = find(&buf, "Closed").unwrap();
+    assert_eq!(buf[(x, y)].bg, Color::Rgb(0x6b, 0x72, 0x80));
+
+    let buf = draw(&state, ColorMode::Palette256, now);
+    assert_eq!(awaiting_badge(&buf), Color::Indexed(214));
+
+    let buf = draw(&state, ColorMode::NoColor, now);
+    for cell in buf.content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
+    }
+    // Names carry the meaning without colors.
+    let screen = text(&buf);
+    assert!(screen.contains("Awaiting parts") && screen.contains("Urgent"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn narrow_80x24() {
+    let state = loaded_state(80, 24, 50, 412);
+    let buf = draw(&state, ColorMode::NoColor, Instant::now());
+    let screen = text(&buf);
+    assert!(
+        screen.contains("page 1/9 · 412 tickets · sort updated_at desc"),
+        "{screen}"
+    );
+    assert!(screen.contains("acme (work) · Urgent"));
+    assert!(screen.contains("status:open,waiting priority:urgent"));
+    // Every line fits; the CJK subject is cut at a cell boundary with "…".
+    let line = screen
+        .lines()
+        .find(|l| l.contains("返金"))
+        .expect("CJK subject shown");
+    let start = line.find("返金").unwrap();
+    let end = line[start..].find('…').expect("cut with an ellipsis") + start + '…'.len_utf8();
+    let shown = unicode_width::UnicodeWidthStr::width(&line[start..end]);
+    let rows = state.areas().table_rows();
+    let cols = triage::ui::table::columns(&state.table.tickets()[..rows], &names(), 80, true);
+    let subject = usize::from(cols.subject);
+    // Exactly the column, or one less when a wide character would straddle it.
+    assert!(
+        shown == subject || shown + 1 == subject,
+        "{shown} vs {subject}: {line}"
+    );
+    for l in screen.lines() {
+        assert!(unicode_width::UnicodeWidthStr::width(l) <= 80, "{l}");
+    }
+    insta::assert_snapshot!("narrow_80x24", screen);
+}
+
+#[tokio::test(start_paused = true)]
+async fn wide_200x50_gives_the_subject_the_room() {
+    let state = loaded_state(200, 50, 50, 412);
+    let screen = text(&draw(&state, ColorMode::TrueColor, Instant::now()));
+    // Nothing is cut at this width: full subjects, names and statuses.
+    for needle in [
+        "Invoice shows the wrong VAT number for our Berlin office",
+        "返金の件について詳しく教えてください",
+        "Awaiting parts",
+        "Chen Wei 陈伟",
+    ] {
+        assert!(screen.contains(needle), "{needle} missing:\n{screen}");
+    }
+    assert!(!screen.contains('…'), "{screen}");
+    let header = screen.lines().nth(2).unwrap();
+    for column in [
+        "#", "status", "priority", "subject", "assignee", "updated", "remind",
+    ] {
+        assert!(header.contains(column), "{column} missing: {header}");
+    }
+    insta::assert_snapshot!("wide_200x50", screen);
+}
+
+#[tokio::test(start_paused = true)]
+async fn wide_200x50_with_detail_beside() {
+    let mut state = loaded_state(200, 50, 50, 412);
+    key(&mut state, KeyCode::Char('j'));
+    key(&mut state, KeyCode::Enter);
+    let generation = state.detail.as_ref().unwrap().generation;
+    let detail = TicketDetail {
+        ticket: ticket(2),
+        tags: vec![
+            Tag {
+                id: uuid::Uuid::from_u128(77),
+                name: "billing".into(),
+                color: Some("#22c55e".into()),
+            },
+            Tag {
+                id: uuid::Uuid::from_u128(78),
+                name: "vip".into(),
+                color: None,
+            },
+        ],
+        custom_fields: serde_json::from_str(
+            r#"{"plan":"Enterprise","seats":42,"renewal":null,"regions":["eu","us"],"sla":true}"#,
+        )
+        .unwrap(),
+    };
+    update(
+        &mut state,
+        Msg::DetailLoaded {
+            generation,
+            result: Ok(Box::new(detail)),
+        },
+        Instant::now(),
+    );
+    let body = "Hello,\r\nthe parts are late.\u{1b}[2J Please advise.\n\n— Dana";
+    update(
+        &mut state,
+        Msg::MessagesLoaded {
+            generation,
+            result: Ok((
+                vec![Message {
+                    id: uuid::Uuid::from_u128(90),
+                    author_name: Some("Dana Customer".into()),
+                    author_type: AuthorType::Contact,
+                    body: body.into(),
+                    created_at: Some(wall_now() - chrono::Duration::hours(5)),
+                }],
+                PageMeta {
+                    page: 1,
+                    per_page: 100,
+                    total: 1,
+                },
+            )),
+        },
+        Instant::now(),
+    );
+    let buf = draw(&state, ColorMode::TrueColor, Instant::now());
+    let screen = text(&buf);
+    // The list stays visible on the left, the detail on the right.
+    assert!(find(&buf, "#1001").unwrap().0 < 100);
+    let (dx, _) = find(&buf, "#1002 ").expect("detail title");
+    assert!(dx >= 100, "detail beside the list");
+    for needle in [
+        "billing",
+        "vip",
+        "Enterprise",
+        "eu, us",
+        "yes",
+        "conversation (1 messages)",
+        "Dana Customer (customer) · 5h ago",
+        "the parts are late.",
+    ] {
+        assert!(screen.contains(needle), "{needle} missing:\n{screen}");
+    }
+    assert!(!screen.contains('\u{1b}'));
+    insta::assert_snapshot!("wide_200x50_detail", screen);
+}
+
+#[tokio::test(start_paused = true)]
+async fn narrow_detail_goes_over_the_list_and_says_what_is_missing() {
+    let mut state = loaded_state(80, 24, 50, 412);
+    key(&mut state, KeyCode::Enter);
+    let generation = state.detail.as_ref().unwrap().generation;
+    update(
+        &mut state,
+        Msg::MessagesLoaded {
+            generation,
+            result: Err(FetchError::NotSupported),
+        },
+        Instant::now(),
+    );
+    update(
+        &mut state,
+        Msg::DetailLoaded {
+            generation,
+            result: Err(FetchError::NotSupported),
+        },
+        Instant::now(),
+    );
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    assert!(
+        screen.contains("conversation: not available on this server"),
+        "{screen}"
+    );
+    assert!(screen.contains("tags and fields: not available on this server"));
+    assert!(!screen.contains("#1002"), "the list is covered");
+}
+
+#[tokio::test(start_paused = true)]
+async fn hostile_subjects_cannot_reach_the_terminal() {
+    let mut state = State::new(scope(), Default::default(), 50, Default::default());
+    update(&mut state, Msg::Resize(100, 12), Instant::now());
+    update(&mut state, Msg::Start, Instant::now());
+    let mut page = page_of(1, 50, 4);
+    page.tickets[0].subject = "title \u{1b}]0;pwned\u{07} here".into();
+    page.tickets[1].subject = "\u{1b}[31mred alert\u{1b}[0m".into();
+    page.tickets[2].subject = "clip \u{1b}]52;c;cm0gLXJmIC8=\u{07} board".into();
+    page.tickets[3].subject = "invoice \u{202E}fdp.exe".into();
+    page.tickets[3].status_name = "Open\u{1b}[2J".into();
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 0,
+            page: 1,
+            result: Ok(page),
+        },
+        Instant::now(),
+    );
+    let buf = draw(&state, ColorMode::TrueColor, Instant::now());
+    for cell in buf.content() {
+        for c in cell.symbol().chars() {
+            assert!(
+                !c.is_control()
+                    && !('\u{202A}'..='\u{202E}').contains(&c)
+                    && !('\u{2066}'..='\u{2069}').contains(&c),
+                "control or bidi character {c:?} reached a cell"
+            );
+        }
+    }
+    let screen = text(&buf);
+    // The text stays visible, defused.
+    assert!(screen.contains("pwned"), "{screen}");
+    assert!(screen.contains("red alert"));
+    assert!(screen.contains("invoice fdp.exe"));
+    // The sanitized subjects are exactly what the sanitizer makes of them.
+    assert!(screen.contains(&*triage::text::sanitize("title \u{1b}]0;pwned\u{07} here")));
+}
+
+#[tokio::test(start_paused = true)]
+async fn rate_limit_banner_counts_down() {
+    let mut state = loaded_state(100, 24, 50, 412);
+    let t0 = Instant::now();
+    key(&mut state, KeyCode::Char(']'));
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 0,
+            page: 2,
+            result: Err(FetchError::RateLimited {
+                retry_at: t0 + Duration::from_secs(90),
+            }),
+        },
+        t0,
+    );
+    let screen = text(&draw(&state, ColorMode::NoColor, t0));
+    assert!(
+        screen
+            .contains("rate limited · retrying in 1:30 · waiting: page 2 of Urgent · r retry now"),
+        "{screen}"
+    );
+    assert!(screen.contains("page 2 is waiting for the rate limit"));
+    tokio::time::advance(Duration::from_millis(29_500)).await;
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    assert!(screen.contains("retrying in 1:01"), "{screen}");
+    // Past an hour: h:mm:ss.
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 0,
+            page: 2,
+            result: Err(FetchError::RateLimited {
+                retry_at: t0 + Duration::from_secs(3600 + 62),
+            }),
+        },
+        Instant::now(),
+    );
+    let buf = draw(&state, ColorMode::TrueColor, Instant::now());
+    assert!(text(&buf).contains("retrying in 1:00:33"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn errors_say_what_to_do() {
+    let mut state = State::new(scope(), Default::default(), 50, Default::default());
+    update(&mut state, Msg::Resize(100, 20), Instant::now());
+    update(&mut state, Msg::Start, Instant::now());
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 0,
+            page: 1,
+            result: Err(FetchError::Failed {
+                message: "403 forbidden: this workspace has no API access".into(),
+                hint: Some("ask an admin to enable API access (Settings → API)".into()),
+            }),
+        },
+        Instant::now(),
+    );
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    assert!(
+        screen.contains("ask an admin to enable API access"),
+        "{screen}"
+    );
+    assert!(!screen.contains("panicked") && !screen.contains("backtrace"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn help_is_the_keymap() {
+    let mut overrides = std::collections::BTreeMap::new();
+    overrides.insert("next_page".to_string(), vec!["n".to_string()]);
+    let keymap = triage::app::Keymap::with_overrides(&overrides).unwrap();
+    let mut state = loaded_state(100, 30, 50, 412);
+    state.keymap = keymap;
+    key(&mut state, KeyCode::Char('?'));
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    assert!(
+        screen.contains("n  next page")
+            || screen.contains("n       next page")
+            || screen
+                .lines()
+                .any(|l| l.contains(" n ") && l.contains("next page")),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("open the ticket in the browser"),
+        "o hidden without web_url"
+    );
+    insta::assert_snapshot!("help_overlay", screen);
+}
+
+#[tokio::test(start_paused = true)]
+async fn any_size_draws_without_panicking() {
+    for (w, h) in [
+        (1, 1),
+        (2, 3),
+        (10, 5),
+        (20, 8),
+        (40, 10),
+        (79, 23),
+        (300, 100),
+    ] {
+        let mut state = loaded_state(w, h, 50, 412);
+        let now = Instant::now();
+        for mode in [
+            ColorMode::TrueColor,
+            ColorMode::Palette256,
+            ColorMode::NoColor,
+        ] {
+            draw(&state, mode, now);
+        }
+        key(&mut state, KeyCode::Char('?'));
+        draw(&state, ColorMode::TrueColor, now);
+        key(&mut state, KeyCode::Esc);
+        key(&mut state, KeyCode::Enter);
+        update(
+            &mut state,
+            Msg::PageLoaded {
+                generation: 0,
+                page: 2,
+                result: Err(FetchError::RateLimited {
+                    retry_at: now + Duration::from_secs(4000),
+                }),
+            },
+            now,
+        );
+        draw(&state, ColorMode::TrueColor, now);
+    }
+}
