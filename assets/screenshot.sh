@@ -18,10 +18,12 @@ usage() {
 Usage: assets/screenshot.sh [options]
 
   --out FILE          PNG to write (default: assets/screenshot.png)
-  --cols N, --rows N  terminal size in cells (default: 120 x 35)
+  --cols N, --rows N  terminal size in cells (default: 160 x 42: the UI puts
+                      the detail beside the list from 140 columns on)
   --font-size PX      font pixel size (default: 16)
   --terminal NAME     st or xterm (default: st when installed, else xterm)
-  --cmd CMD           what runs in the terminal (default: the built `triage demo`)
+  --args ARGS         more arguments for `triage demo`, e.g. "--seed 7"
+  --cmd CMD           what runs in the terminal instead of `triage demo`
   --wait-for TEXT     wait until the screen shows TEXT (default: "page 1/")
   --keys KEYS         then send these tmux key names, e.g. "j j j Enter"
                       (default: "j j j Enter"; "" sends nothing)
@@ -41,11 +43,12 @@ EOF
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out="$repo/assets/screenshot.png"
-cols=120
-rows=35
+cols=160
+rows=42
 font_px=16
 terminal=""
 cmd=""
+demo_args=""
 wait_for="page 1/"
 keys="j j j Enter"
 wait_after=""
@@ -60,6 +63,7 @@ while [ $# -gt 0 ]; do
         --rows) rows=$2; shift 2 ;;
         --font-size) font_px=$2; shift 2 ;;
         --terminal) terminal=$2; shift 2 ;;
+        --args) demo_args=$2; shift 2 ;;
         --cmd) cmd=$2; shift 2 ;;
         --wait-for) wait_for=$2; shift 2 ;;
         --keys) keys=$2; shift 2 ;;
@@ -121,7 +125,7 @@ if [ -z "$cmd" ]; then
         | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
     bin="$target_dir/release/triage"
     [ -x "$bin" ] || die "no binary at $bin (run without --no-build)"
-    cmd="$(printf '%q' "$bin") demo"
+    cmd="$(printf '%q' "$bin") demo${demo_args:+ $demo_args}"
 fi
 
 # --- a clean room --------------------------------------------------------------
