@@ -92,7 +92,7 @@ need fc-match fontconfig
 if [ -z "$terminal" ]; then
     if command -v st >/dev/null 2>&1; then terminal=st
     elif command -v xterm >/dev/null 2>&1; then terminal=xterm
-    else missing+=("stterm (or xterm)"); fi
+    else missing+=(stterm); fi # xterm works too (--terminal xterm)
 else
     case "$terminal" in
         st) need st stterm ;;
