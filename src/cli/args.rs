@@ -19,6 +19,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    #[command(flatten)]
+    pub start: StartArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -34,6 +36,17 @@ pub struct GlobalArgs {
     /// API base URL, e.g. https://acme.example.com/api/v1 (else $TRIAGE_BASE_URL, else the profile)
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
+}
+
+/// What the interactive queue opens on.
+#[derive(Debug, Args, Clone, Default)]
+pub struct StartArgs {
+    /// Open on a saved view of the config file ([[views]])
+    #[arg(long, value_name = "NAME")]
+    pub view: Option<String>,
+    /// Open on a filter in text form (refines --view), e.g. 'status:open priority:urgent'
+    #[arg(long, short = 'f', value_name = "EXPR")]
+    pub filter: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -69,6 +82,8 @@ pub struct DataArgs {
 pub struct DemoArgs {
     #[command(flatten)]
     pub data: DataArgs,
+    #[command(flatten)]
+    pub start: StartArgs,
     /// Tickets per page in the UI (1-100)
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100))]
     pub per_page: Option<u64>,
