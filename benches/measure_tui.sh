@@ -23,7 +23,12 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 tmux new-session -d -s "$session" -x 120 -y 35 \
   "env HOME=$home XDG_STATE_HOME=$home TRIAGE_CONFIG=$home/config.toml COLORTERM=truecolor $bin demo --tickets 10000 --per-page 100"
 wait_for "page 1/"
-pid=$(pgrep -f "$bin demo --tickets 10000 --per-page 100" | head -n 1)
+# The pane's process is the shell tmux started, or triage itself when the
+# shell exec'd it; take the process whose name is triage.
+pane=$(tmux display-message -p -t "$session" '#{pane_pid}')
+pid=$pane
+[ "$(cat "/proc/$pid/comm")" = triage ] || pid=$(pgrep -P "$pane" -x triage)
+[ "$(cat "/proc/$pid/comm")" = triage ] || { echo "cannot find the triage process" >&2; exit 1; }
 hz=$(getconf CLK_TCK)
 
 before=$(ticks "$pid"); sleep 10; after=$(ticks "$pid")
