@@ -12,8 +12,31 @@ use triage::server::{self, RateLimitFault, ServerConfig};
 const DEADLINE: Duration = Duration::from_secs(30);
 
 struct Screen {
-    parser: vt100::Parser,
+    parser: vt100::Parser<Recorder>,
     closed: bool,
+}
+
+/// What the program asked the terminal to do besides drawing cells.
+#[derive(Default)]
+struct Recorder {
+    titles: Vec<Vec<u8>>,
+    clipboard: Vec<Vec<u8>>,
+    bells: usize,
+}
+
+impl vt100::Callbacks for Recorder {
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.titles.push(title.to_vec());
+    }
+    fn set_window_icon_name(&mut self, _: &mut vt100::Screen, name: &[u8]) {
+        self.titles.push(name.to_vec());
+    }
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
+        self.clipboard.push(data.to_vec());
+    }
+    fn audible_bell(&mut self, _: &mut vt100::Screen) {
+        self.bells += 1;
+    }
 }
 
 /// The program under test, its terminal, and what that terminal shows.
@@ -49,7 +72,7 @@ impl Tui {
         let answer = Arc::clone(&writer);
         let screen = Arc::new((
             Mutex::new(Screen {
-                parser: vt100::Parser::new(rows, cols, 0),
+                parser: vt100::Parser::new_with_callbacks(rows, cols, 0, Recorder::default()),
                 closed: false,
             }),
             Condvar::new(),
@@ -116,6 +139,14 @@ impl Tui {
         let mut w = self.writer.lock().unwrap();
         w.write_all(keys.as_bytes()).unwrap();
         w.flush().unwrap();
+    }
+
+    fn recorded<R>(&self, f: impl FnOnce(&Recorder) -> R) -> R {
+        f(self.screen.0.lock().unwrap().parser.callbacks())
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.process_id().expect("the child has a pid")
     }
 
     fn wait_exit(&mut self) -> portable_pty::ExitStatus {
@@ -245,5 +276,120 @@ async fn browse_pages_and_ride_out_a_rate_limit() {
     .await
     .unwrap();
     assert!(status.success(), "exit status {status:?}");
+    handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_subjects_cannot_drive_the_terminal_and_sigterm_restores_it() {
+    let handle = server::spawn(
+        ServerConfig {
+            tickets: 40,
+            ..ServerConfig::default()
+        },
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .expect("start the local server");
+    // The newest tickets (first on screen) get hostile subjects: a title
+    // change, a color change, a clipboard write, a bell and a bidi override.
+    let hostile = [
+        "\u{1b}]0;pwned-title\u{7}title attack",
+        "\u{1b}[31mred attack\u{1b}[0m",
+        "\u{1b}]52;c;cGF5bG9hZA==\u{7}clipboard attack",
+        "bell\u{7}attack \u{202e}gnp.exe",
+    ];
+    handle.with_data_mut(|d| {
+        let mut order: Vec<usize> = (0..d.tickets.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(d.tickets[i].updated_at));
+        for (i, subject) in order.into_iter().zip(hostile) {
+            d.tickets[i].subject = subject.to_string();
+        }
+    });
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "").unwrap();
+    let base_url = handle.base_url();
+    let home_str = home.path().to_str().unwrap().to_string();
+    let config_str = config.to_str().unwrap().to_string();
+
+    let recorder = tokio::task::spawn_blocking(move || {
+        let mut tui = Tui::spawn(
+            &["--base-url", &base_url],
+            &[
+                ("TRIAGE_API_KEY", server::DEMO_KEY),
+                ("TRIAGE_CONFIG", &config_str),
+                ("HOME", &home_str),
+                ("XDG_STATE_HOME", &home_str),
+            ],
+            120,
+            30,
+        );
+        // The payloads stay visible as text. (vt100 does not draw the U+FFFD
+        // markers that replace ESC and BEL, so only the words are checked.)
+        tui.wait_text("pwned-title");
+        tui.wait_text("cGF5bG9hZA==");
+        let screen = tui.contents();
+        assert!(screen.contains("gnp.exe"), "{screen}");
+        tui.recorded(|r| {
+            assert!(
+                r.titles.is_empty(),
+                "a subject changed the title: {:?}",
+                r.titles
+            );
+            assert!(r.clipboard.is_empty(), "a subject wrote the clipboard");
+            assert_eq!(r.bells, 0, "a subject rang the bell");
+        });
+        // The first row's subject is drawn in the default color, not red.
+        let red = tui
+            .screen
+            .0
+            .lock()
+            .unwrap()
+            .parser
+            .screen()
+            .rows_formatted(0, 120)
+            .any(|row| String::from_utf8_lossy(&row).contains("\u{1b}[31m"));
+        assert!(!red, "a subject changed the colors");
+
+        // The recorder does see real clipboard writes: `y` copies #number.
+        tui.press("y");
+        let deadline = Instant::now() + DEADLINE;
+        while tui.recorded(|r| r.clipboard.is_empty()) {
+            assert!(Instant::now() < deadline, "y did not copy");
+            let (lock, cvar) = &*tui.screen;
+            let guard = lock.lock().unwrap();
+            let _ = cvar.wait_timeout(guard, Duration::from_millis(50)).unwrap();
+        }
+
+        // SIGTERM: the terminal is restored on the way out.
+        // SAFETY: plain kill(2) on our own child's pid.
+        let rc = unsafe { libc::kill(tui.pid() as i32, libc::SIGTERM) };
+        assert_eq!(rc, 0);
+        tui.wait_exit();
+        let guard = tui.screen.0.lock().unwrap();
+        assert!(
+            !guard.parser.screen().alternate_screen(),
+            "left the alternate screen"
+        );
+        let copies: Vec<String> = guard
+            .parser
+            .callbacks()
+            .clipboard
+            .iter()
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
+        copies
+    })
+    .await
+    .unwrap();
+    assert_eq!(recorder.len(), 1, "exactly one copy, from y");
+    use base64::Engine;
+    let copied = base64::engine::general_purpose::STANDARD
+        .decode(&recorder[0])
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&copied).starts_with('#'),
+        "{copied:?}"
+    );
     handle.shutdown().await;
 }
