@@ -7,7 +7,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use triage::server::{self, RateLimitFault, ServerConfig};
+use triage::server::{self, RateLimitFault, ServerConfig, ServerHandle};
 
 const DEADLINE: Duration = Duration::from_secs(30);
 
@@ -183,42 +183,54 @@ fn footer_line(screen: &vt100::Screen) -> String {
         .unwrap_or_default()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn browse_pages_and_ride_out_a_rate_limit() {
-    let handle = server::spawn(
+async fn start_server(tickets: usize) -> ServerHandle {
+    server::spawn(
         ServerConfig {
-            tickets: 180,
+            tickets,
             ..ServerConfig::default()
         },
         "127.0.0.1:0".parse().unwrap(),
     )
     .await
-    .expect("start the local server");
-    let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("config.toml");
+    .expect("start the local server")
+}
+
+/// Starts `triage --base-url URL` in a pty with an empty config and its
+/// state in `home`, plus `extra_env`.
+async fn open_ui(
+    handle: &ServerHandle,
+    home: &std::path::Path,
+    extra_env: &'static [(&'static str, &'static str)],
+    cols: u16,
+    rows: u16,
+) -> Tui {
+    let config = home.join("config.toml");
     std::fs::write(&config, "").unwrap();
     let base_url = handle.base_url();
-    let home_str = home.path().to_str().unwrap().to_string();
-    let config_str = config.to_str().unwrap().to_string();
-
-    let mut tui = tokio::task::spawn_blocking(move || {
-        Tui::spawn(
-            &["--base-url", &base_url],
-            &[
-                ("TRIAGE_API_KEY", server::DEMO_KEY),
-                ("TRIAGE_CONFIG", &config_str),
-                ("HOME", &home_str),
-                ("XDG_STATE_HOME", &home_str),
-                ("COLORTERM", "truecolor"),
-            ],
-            120,
-            32,
-        )
+    let home = home.to_str().unwrap().to_string();
+    let config = config.to_str().unwrap().to_string();
+    tokio::task::spawn_blocking(move || {
+        let mut env = vec![
+            ("TRIAGE_API_KEY", server::DEMO_KEY),
+            ("TRIAGE_CONFIG", config.as_str()),
+            ("HOME", home.as_str()),
+            ("XDG_STATE_HOME", home.as_str()),
+        ];
+        env.extend_from_slice(extra_env);
+        Tui::spawn(&["--base-url", &base_url], &env, cols, rows)
     })
     .await
-    .unwrap();
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browse_pages_and_ride_out_a_rate_limit() {
+    let handle = start_server(180).await;
+    let home = tempfile::tempdir().unwrap();
+    let tui = open_ui(&handle, home.path(), &[("COLORTERM", "truecolor")], 120, 32).await;
 
     let mut tui = tokio::task::spawn_blocking(move || {
+        let mut tui = tui;
         tui.wait_for("the first page", |s| footer_line(s).contains("page 1/"));
         tui.wait_text("#");
         tui.press("]");
@@ -281,15 +293,7 @@ async fn browse_pages_and_ride_out_a_rate_limit() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_subjects_cannot_drive_the_terminal_and_sigterm_restores_it() {
-    let handle = server::spawn(
-        ServerConfig {
-            tickets: 40,
-            ..ServerConfig::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .expect("start the local server");
+    let handle = start_server(40).await;
     // The newest tickets (first on screen) get hostile subjects: a title
     // change, a color change, a clipboard write, a bell and a bidi override.
     let hostile = [
@@ -306,24 +310,9 @@ async fn hostile_subjects_cannot_drive_the_terminal_and_sigterm_restores_it() {
         }
     });
     let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("config.toml");
-    std::fs::write(&config, "").unwrap();
-    let base_url = handle.base_url();
-    let home_str = home.path().to_str().unwrap().to_string();
-    let config_str = config.to_str().unwrap().to_string();
-
+    let tui = open_ui(&handle, home.path(), &[], 120, 30).await;
     let recorder = tokio::task::spawn_blocking(move || {
-        let mut tui = Tui::spawn(
-            &["--base-url", &base_url],
-            &[
-                ("TRIAGE_API_KEY", server::DEMO_KEY),
-                ("TRIAGE_CONFIG", &config_str),
-                ("HOME", &home_str),
-                ("XDG_STATE_HOME", &home_str),
-            ],
-            120,
-            30,
-        );
+        let mut tui = tui;
         // The payloads stay visible as text. (vt100 does not draw the U+FFFD
         // markers that replace ESC and BEL, so only the words are checked.)
         tui.wait_text("pwned-title");
