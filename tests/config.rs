@@ -69,8 +69,8 @@ fn the_example_file_loads_and_checks_clean() {
     assert_eq!(f.profiles["local"].per_page.get(), 100);
     assert!(f.profiles["local"].api_key.is_some());
     assert_eq!(
-        f.keys["next_row"],
-        KeySpec::Many(vec!["j".into(), "down".into()])
+        f.keys["move_down"],
+        KeySpec::Many(vec!["j".into(), "down".into(), "ctrl-n".into()])
     );
     assert_eq!(f.keys["quit"].keys(), vec!["q"]);
     assert_eq!(f.views.len(), 3);
@@ -602,4 +602,12 @@ fn invalid_views_and_broken_files_are_left_alone() {
     let inline_empty = dir.file("inline.toml", "views = []\n");
     config::save_view(&inline_empty, &view("A", "", None), false).unwrap();
     assert_eq!(load(&inline_empty).file.views, vec![view("A", "", None)]);
+}
+
+#[test]
+fn the_example_key_bindings_are_valid_actions_and_keys() {
+    let c = load(&example_path());
+    assert!(!c.file.keys.is_empty(), "the example documents [keys]");
+    triage::app::Keymap::from_config(&c.file.keys)
+        .expect("every [keys] entry of the example is valid");
 }

@@ -19,6 +19,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    #[command(flatten)]
+    pub start: StartArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -36,9 +38,17 @@ pub struct GlobalArgs {
     pub base_url: Option<String>,
 }
 
-// Parsed once per run: the size of the largest variant costs nothing, and
-// boxing it would only make every match on the command noisier.
-#[allow(clippy::large_enum_variant)]
+/// What the interactive queue opens on.
+#[derive(Debug, Args, Clone, Default)]
+pub struct StartArgs {
+    /// Open on a saved view of the config file ([[views]])
+    #[arg(long, value_name = "NAME")]
+    pub view: Option<String>,
+    /// Open on a filter in text form (refines --view), e.g. 'status:open priority:urgent'
+    #[arg(long, short = 'f', value_name = "EXPR")]
+    pub filter: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open the interactive UI on a local helpdesk with generated data (no account needed)
@@ -46,7 +56,7 @@ pub enum Command {
     /// Run the local helpdesk server
     Serve(ServeArgs),
     /// Print tickets matching a filter, for scripts
-    List(ListArgs),
+    List(Box<ListArgs>),
     /// Inspect the configuration
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -72,6 +82,8 @@ pub struct DataArgs {
 pub struct DemoArgs {
     #[command(flatten)]
     pub data: DataArgs,
+    #[command(flatten)]
+    pub start: StartArgs,
     /// Tickets per page in the UI (1-100)
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100))]
     pub per_page: Option<u64>,

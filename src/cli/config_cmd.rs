@@ -14,8 +14,14 @@ pub fn run(global: &GlobalArgs, cmd: &ConfigCommand) -> anyhow::Result<()> {
             Ok(())
         }
         ConfigCommand::Check => {
-            let report =
+            let mut report =
                 triage::config::check(global.config.as_deref(), &triage::config::process_env);
+            // Key bindings are the UI's to judge: only its keymap knows the actions.
+            if let Ok(config) = triage::config::load(global.config.as_deref())
+                && let Err(e) = triage::app::Keymap::from_config(&config.file.keys)
+            {
+                report.problems.push(format!("[keys]: {e}"));
+            }
             print!("{report}");
             if report.is_ok() {
                 Ok(())

@@ -15,7 +15,7 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<()> {
     if let Some(per_page) = args.per_page {
         session.per_page = per_page;
     }
-    let result = run_ui(session).await;
+    let result = run_ui(session, &args.start).await;
     handle.shutdown().await;
     result
 }

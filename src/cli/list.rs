@@ -183,29 +183,7 @@ async fn countdown(until: Instant) {
 
 /// The saved view, refined by `--filter`, refined by the single-purpose flags.
 fn filter_from_args(session: &Session, args: &ListArgs) -> anyhow::Result<TicketFilter> {
-    let mut filter = match &args.view {
-        Some(name) => {
-            let view = session.config.view(name).with_context(|| {
-                let known: Vec<&str> = session
-                    .config
-                    .file
-                    .views
-                    .iter()
-                    .map(|v| v.name.as_str())
-                    .collect();
-                if known.is_empty() {
-                    format!("no saved view '{name}': the config file has no [[views]]")
-                } else {
-                    format!("no saved view '{name}' (views: {})", known.join(", "))
-                }
-            })?;
-            triage::filter::parse(&view.filter)
-                .map_err(|e| anyhow::anyhow!("view '{name}': {e}"))?
-        }
-        None => TicketFilter::default(),
-    };
-    let text = args.filter.as_deref().unwrap_or("");
-    filter.merge(triage::filter::parse(text).map_err(|e| anyhow::anyhow!("--filter: {e}"))?);
+    let (mut filter, _) = session.initial_filter(args.view.as_deref(), args.filter.as_deref())?;
     let mut flags: Vec<(&str, &str)> = Vec::new();
     for (key, value) in [
         ("status", &args.status),

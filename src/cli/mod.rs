@@ -15,7 +15,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         None => {
             logging::init_file_logging();
-            session::run_tui(&cli.global).await
+            session::run_tui(&cli.global, &cli.start).await
         }
         Some(Command::Demo(args)) => {
             logging::init_file_logging();

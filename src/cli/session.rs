@@ -1,11 +1,17 @@
 //! What every subcommand that talks to a workspace needs: the config file,
 //! the chosen profile, and one API client built from them.
 
-use triage::api::{ApiClient, ApiKey, ClientOptions};
-use triage::config::{self, LoadedConfig, ResolvedProfile};
-use triage::filter::Aliases;
+use std::sync::Arc;
 
-use super::args::GlobalArgs;
+use anyhow::Context;
+use triage::api::load_catalog;
+use triage::api::{ApiClient, ApiKey, ClientOptions};
+use triage::app::{ApiSource, Keymap, RunContext};
+use triage::config::{self, LoadedConfig, ResolvedProfile};
+use triage::filter::{Aliases, TicketFilter};
+use triage::ui::ColorMode;
+
+use super::args::{GlobalArgs, StartArgs};
 
 pub struct Session {
     pub config: LoadedConfig,
@@ -54,6 +60,47 @@ impl Session {
         })
     }
 
+    /// A saved view (by name) refined by filter text; also returns the
+    /// view's name as the config spells it, for the UI's header.
+    pub fn initial_filter(
+        &self,
+        view: Option<&str>,
+        text: Option<&str>,
+    ) -> anyhow::Result<(TicketFilter, Option<String>)> {
+        let (mut filter, view_name) = match view {
+            Some(name) => {
+                let view = self.config.view(name).with_context(|| {
+                    let known: Vec<&str> = self
+                        .config
+                        .file
+                        .views
+                        .iter()
+                        .map(|v| v.name.as_str())
+                        .collect();
+                    if known.is_empty() {
+                        format!("no saved view '{name}': the config file has no [[views]]")
+                    } else {
+                        format!("no saved view '{name}' (views: {})", known.join(", "))
+                    }
+                })?;
+                let filter = triage::filter::parse(&view.filter)
+                    .map_err(|e| anyhow::anyhow!("view '{}': {e}", view.name))?;
+                (filter, Some(view.name.clone()))
+            }
+            None => (TicketFilter::default(), None),
+        };
+        if let Some(text) = text {
+            let extra =
+                triage::filter::parse(text).map_err(|e| anyhow::anyhow!("--filter: {e}"))?;
+            if !extra.is_empty() {
+                filter.merge(extra);
+                // A refined view is no longer the view itself.
+                return Ok((filter, None));
+            }
+        }
+        Ok((filter, view_name))
+    }
+
     fn from_parts(
         config: LoadedConfig,
         label: String,
@@ -81,13 +128,28 @@ fn host_of(base_url: &str) -> String {
 }
 
 /// `triage` with no subcommand.
-pub async fn run_tui(global: &GlobalArgs) -> anyhow::Result<()> {
+pub async fn run_tui(global: &GlobalArgs, start: &StartArgs) -> anyhow::Result<()> {
     let session = Session::open(global)?;
-    run_ui(session).await
+    run_ui(session, start).await
 }
 
 /// Opens the interactive queue on a session.
-pub async fn run_ui(session: Session) -> anyhow::Result<()> {
-    let _ = session;
-    anyhow::bail!("the interactive UI is not wired in yet")
+pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
+    let (filter, view) = session.initial_filter(start.view.as_deref(), start.filter.as_deref())?;
+    let ui = &session.config.file.ui;
+    // Settings errors surface before the terminal is taken over.
+    let keymap =
+        Keymap::from_config(&session.config.file.keys).context("[keys] in the config file")?;
+    let catalog = Arc::new(load_catalog(&session.client, &session.aliases).await);
+    let mut ctx = RunContext::new(ApiSource::new(session.client.clone(), Arc::clone(&catalog)));
+    ctx.names = catalog;
+    ctx.scope.workspace = session.label.clone();
+    ctx.scope.view = view;
+    ctx.filter = filter;
+    ctx.per_page = session.per_page;
+    ctx.web_url = session.web_url.clone();
+    ctx.keymap = keymap;
+    ctx.color = Some(ColorMode::from_env_with(ui.truecolor));
+    ctx.relative_times = ui.relative_times;
+    triage::app::run(ctx).await
 }
