@@ -2,6 +2,7 @@
 //! JSON for scripts. Every server string is sanitized before it is printed,
 //! except in JSON, where serde escapes control characters itself.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
@@ -126,22 +127,32 @@ pub fn write_csv(out: impl Write, rows: &[Row], tickets: &[Ticket]) -> io::Resul
         w.write_record([
             t.ticket_number.to_string().as_str(),
             &t.id.to_string(),
-            &sanitize(t.status.as_str()),
-            &row.status,
-            &sanitize(t.priority.as_str()),
-            &row.priority,
-            if t.assignee_id.is_some() {
-                &row.assignee
+            &inert_cell(&sanitize(t.status.as_str())),
+            &inert_cell(&row.status),
+            &inert_cell(&sanitize(t.priority.as_str())),
+            &inert_cell(&row.priority),
+            &if t.assignee_id.is_some() {
+                inert_cell(&row.assignee)
             } else {
-                ""
+                Cow::Borrowed("")
             },
             &rfc(t.updated_at),
             &rfc(t.created_at),
-            &row.subject,
+            &inert_cell(&row.subject),
         ])
         .map_err(csv_io)?;
     }
     w.flush()
+}
+
+/// A customer-written cell that a spreadsheet would run as a formula
+/// (`=HYPERLINK(...)`, `+cmd`, `@SUM`, `-2+3`) gets a leading `'`, the usual
+/// defence against CSV injection; everything else is left as written.
+fn inert_cell(cell: &str) -> Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
 }
 
 /// csv wraps a failed write in its own error, which hides the io error from
@@ -160,6 +171,18 @@ fn csv_io(e: csv::Error) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_cells_are_defused() {
+        assert_eq!(
+            inert_cell("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(inert_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(inert_cell("+1"), "'+1");
+        assert_eq!(inert_cell("Refund = yes"), "Refund = yes");
+        assert_eq!(inert_cell(""), "");
+    }
 
     #[test]
     fn a_terminal_width_cuts_the_subject_only() {
