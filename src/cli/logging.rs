@@ -2,6 +2,7 @@
 //! draws on. `TRIAGE_LOG` sets the filter (e.g. `debug`, `triage=trace`).
 
 use std::fs::{self, OpenOptions};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -26,7 +27,13 @@ pub fn init_file_logging() {
     {
         return;
     }
-    let Ok(file) = OpenOptions::new().create(true).append(true).open(&path) else {
+    // Private: the log can hold search text and ticket ids.
+    let Ok(file) = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(&path)
+    else {
         return;
     };
     let filter = EnvFilter::try_from_env("TRIAGE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
