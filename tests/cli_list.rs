@@ -155,12 +155,12 @@ async fn filter_flags_and_formats() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn all_pages_wait_out_a_rate_limit() {
-    // Six catalog probes and two pages fit in the budget; the third page is
-    // answered 429 and `--all` must wait it out and go on.
+    // JSON of a filter without names asks for no catalog: two pages fit in
+    // the budget, the third is answered 429 and `--all` must wait it out.
     let fx = Fixture::with_config(ServerConfig {
         tickets: 130,
         rate_limit: Some(RateBudget {
-            requests: 8,
+            requests: 2,
             per: Duration::from_secs(2),
         }),
         ..ServerConfig::default()
@@ -180,6 +180,8 @@ async fn all_pages_wait_out_a_rate_limit() {
     unique.dedup();
     assert_eq!(unique.len(), 130, "no ticket twice");
     assert!(stderr(&out).contains("rate limited"), "{}", stderr(&out));
+    // Three pages and the one 429: no catalog probes, no extra requests.
+    assert_eq!(fx.handle.request_count(), 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,7 +9,7 @@ use chrono::Utc;
 use tokio::time::Instant;
 use triage::api::types::Ticket;
 use triage::api::{ApiError, Catalog, load_catalog};
-use triage::filter::TicketFilter;
+use triage::filter::{AssigneeFilter, EntityRef, TicketFilter};
 use uuid::Uuid;
 
 use super::args::{GlobalArgs, ListArgs, OutputFormat};
@@ -20,7 +20,13 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
     let session = Session::open(global)?;
     let filter = filter_from_args(&session, args)?;
     let per_page = args.per_page.unwrap_or(session.per_page);
-    let catalog = load_catalog(&session.client, &session.aliases).await;
+    // The catalog costs six requests: JSON output of a filter without names
+    // needs none of it, which matters to scripts under a tight rate limit.
+    let catalog = if args.format == OutputFormat::Json && !names_to_resolve(&filter) {
+        Catalog::from_aliases(session.aliases.clone())
+    } else {
+        load_catalog(&session.client, &session.aliases).await
+    };
     let pairs = filter.to_query_pairs(&catalog, Utc::now()).map_err(|e| {
         // A name the catalog could not load is not an unknown name.
         match catalog.unresolved_cause(&e) {
@@ -179,6 +185,16 @@ async fn countdown(until: Instant) {
     }
     let _ = write!(stderr, "\r\x1b[2K");
     let _ = stderr.flush();
+}
+
+/// Whether building the query needs the workspace's names: tags, inboxes or
+/// users given by name, or custom fields (typed and labelled by the catalog).
+fn names_to_resolve(filter: &TicketFilter) -> bool {
+    let named = |r: &EntityRef| matches!(r, EntityRef::Name(_));
+    matches!(&filter.assignee, Some(AssigneeFilter::User(r)) if named(r))
+        || filter.inbox.as_ref().is_some_and(named)
+        || filter.tags.iter().any(named)
+        || !filter.custom_fields.is_empty()
 }
 
 /// The saved view, refined by `--filter`, refined by the single-purpose flags.
