@@ -612,6 +612,102 @@ async fn idle_means_no_timer() {
     );
 }
 
+fn names_loads(fx: &[Effect]) -> Vec<u64> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::LoadNames { generation } => Some(*generation),
+            _ => None,
+        })
+        .collect()
+}
+
+fn names_with(user: u32, name: &str) -> triage::app::NamesLoaded {
+    let mut table = triage::app::NameTable::default();
+    table.users.insert(user_id(user), name.to_string());
+    triage::app::NamesLoaded {
+        names: std::sync::Arc::new(table),
+        incomplete: false,
+        retry_at: None,
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_catalog_is_loaded_again_after_a_rate_limit_and_on_refresh() {
+    use triage::app::state::NamesStatus;
+    let t0 = Instant::now();
+    let mut state = State::new(scope(), Default::default(), 10, Default::default());
+    state.names_status = NamesStatus::Incomplete;
+    // The UI opens with no names and asks for them beside page 1.
+    let fx = update(&mut state, Msg::Start, t0);
+    assert_eq!(fetches(&fx), vec![(0, 1)]);
+    assert_eq!(names_loads(&fx), vec![1]);
+    assert_eq!(state.names_status, NamesStatus::Loading(1));
+    // A refresh while it is on its way asks nothing more.
+    let fx = key(&mut state, KeyCode::Char('r'));
+    assert!(names_loads(&fx).is_empty());
+
+    // The catalog hit the rate limit: what loaded swaps in, the rest waits.
+    let mut partial = names_with(1, "Leilani Esposito-Hart");
+    partial.incomplete = true;
+    partial.retry_at = Some(t0 + Duration::from_secs(8));
+    update(
+        &mut state,
+        Msg::NamesLoaded {
+            generation: 1,
+            loaded: Some(partial),
+        },
+        t0,
+    );
+    assert_eq!(state.names_status, NamesStatus::Incomplete);
+    assert_eq!(
+        state.names.user_name(user_id(1)).as_deref(),
+        Some("Leilani Esposito-Hart")
+    );
+    assert!(state.rate_limit.is_some(), "a 429 closes the gate");
+    // Nothing goes out while the gate is closed.
+    let fx = update(&mut state, Msg::Tick, t0 + Duration::from_secs(4));
+    assert!(names_loads(&fx).is_empty());
+
+    // The window ends: the missing parts are asked once.
+    tokio::time::advance(Duration::from_secs(8)).await;
+    let fx = update(&mut state, Msg::Tick, Instant::now());
+    assert_eq!(names_loads(&fx), vec![2]);
+    let fx = update(&mut state, Msg::Tick, Instant::now());
+    assert!(names_loads(&fx).is_empty(), "once per window");
+
+    // An older load's answer is dropped (the generation rule).
+    update(
+        &mut state,
+        Msg::NamesLoaded {
+            generation: 1,
+            loaded: Some(names_with(2, "stale")),
+        },
+        Instant::now(),
+    );
+    assert_eq!(state.names.user_name(user_id(2)), None);
+    update(
+        &mut state,
+        Msg::NamesLoaded {
+            generation: 2,
+            loaded: Some(names_with(2, "Dana Okafor")),
+        },
+        Instant::now(),
+    );
+    assert_eq!(
+        state.names.user_name(user_id(2)).as_deref(),
+        Some("Dana Okafor")
+    );
+    assert_eq!(state.names_status, NamesStatus::Complete);
+    // Complete: a refresh reloads tickets, not the catalog.
+    let fx = key(&mut state, KeyCode::Char('r'));
+    assert!(names_loads(&fx).is_empty());
+
+    // Incomplete again (say a 5xx): `r` asks for it.
+    state.names_status = NamesStatus::Incomplete;
+    let fx = key(&mut state, KeyCode::Char('r'));
+    assert_eq!(names_loads(&fx), vec![3]);
+}
+
 /// One step of a random session: a key, or the "server" answering one of
 /// the requests sent so far (in any order, possibly long after), or time.
 #[derive(Debug, Clone)]

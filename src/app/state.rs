@@ -146,6 +146,16 @@ pub struct RateLimit {
     pub waiting: Vec<Waiting>,
 }
 
+/// Where the names catalog (assignees, inboxes, fields) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamesStatus {
+    Complete,
+    /// Some parts failed or were never asked: loaded when the gate allows.
+    Incomplete,
+    /// A load of this generation is on its way.
+    Loading(u64),
+}
+
 /// Which row to select when a page arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Landing {
@@ -187,6 +197,9 @@ pub struct State {
     /// `[ui] relative_times`: "5m" (true) or "11-29 10:46" (false).
     pub relative_times: bool,
     pub names: Arc<dyn Directory>,
+    pub names_status: NamesStatus,
+    /// Bumped per catalog load: only the latest load's answer is used.
+    pub names_gen: u64,
     /// Something visible changed since the last draw.
     pub dirty: bool,
 }
@@ -217,6 +230,8 @@ impl State {
             web_url: None,
             relative_times: true,
             names: Arc::new(NoNames),
+            names_status: NamesStatus::Complete,
+            names_gen: 0,
             dirty: true,
         }
     }

@@ -16,6 +16,7 @@ use super::cache::CachedPage;
 use super::keymap::Action;
 use super::msg::{Effect, Msg};
 use super::source::{FetchError, TicketPage};
+use super::state::NamesStatus;
 use super::state::{
     Conversation, DetailPane, ErrorView, Landing, Loadable, MESSAGES_PER_PAGE, PageView, RateLimit,
     State, TablePane, Waiting,
@@ -33,8 +34,10 @@ pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
     match msg {
         Msg::Start => {
             show_page(state, state.page, Landing::First, now, &mut fx);
+            load_names(state, &mut fx);
             state.dirty = true;
         }
+        Msg::NamesLoaded { generation, loaded } => on_names(state, generation, loaded),
         Msg::Key(ev) => on_key(state, ev, now, &mut fx),
         Msg::Mouse(ev) => on_mouse(state, ev, now, &mut fx),
         Msg::Resize(w, h) => {
@@ -554,6 +557,7 @@ fn refresh(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
         } else {
             send_waiting(state, rl.waiting, now, fx);
         }
+        load_names(state, fx);
         return;
     }
     reload_current(state, now, fx);
@@ -561,6 +565,41 @@ fn refresh(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
         let id = d.ticket.id;
         request_detail(state, id, fx);
     }
+    load_names(state, fx);
+}
+
+/// Asks for the missing parts of the names catalog, once, if the gate is
+/// open and no load is on its way.
+fn load_names(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.names_status != NamesStatus::Incomplete || state.rate_limit.is_some() {
+        return;
+    }
+    state.names_gen += 1;
+    state.names_status = NamesStatus::Loading(state.names_gen);
+    fx.push(Effect::LoadNames {
+        generation: state.names_gen,
+    });
+}
+
+fn on_names(state: &mut State, generation: u64, loaded: Option<super::source::NamesLoaded>) {
+    if state.names_status != NamesStatus::Loading(generation) {
+        return; // an older load's answer
+    }
+    let Some(loaded) = loaded else {
+        state.names_status = NamesStatus::Complete;
+        return;
+    };
+    state.names = loaded.names;
+    state.names_status = if loaded.incomplete {
+        NamesStatus::Incomplete
+    } else {
+        NamesStatus::Complete
+    };
+    if let Some(at) = loaded.retry_at {
+        // The rest waits for the window to end, like any request.
+        gate(state, at, None);
+    }
+    state.dirty = true;
 }
 
 /// Drops the current query's cached pages and fetches the current one again.
@@ -623,6 +662,7 @@ fn on_tick(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
             .map(|rl| rl.waiting)
             .unwrap_or_default();
         send_waiting(state, waiting, now, fx);
+        load_names(state, fx);
     }
 }
 
