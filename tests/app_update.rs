@@ -235,12 +235,43 @@ async fn refresh_replaces_cached_pages() {
     key(&mut state, KeyCode::Char('j'));
     let fx = key(&mut state, KeyCode::Char('r'));
     assert_eq!(fetches(&fx), vec![(1, 1)]);
-    assert!(matches!(state.table, TablePane::Loading { page: 1 }));
+    // The list stays on screen while it reloads, marked as refreshing.
+    assert_eq!(shown_page(&state), Some(1));
+    assert!(state.refreshing && state.loading_since.is_some());
     // An answer asked before the refresh is old news.
     loaded(&mut state, 0, 1, 100);
-    assert!(matches!(state.table, TablePane::Loading { .. }));
-    loaded(&mut state, 1, 1, 100);
-    assert_eq!(state.selected, 1, "refresh keeps the cursor");
+    assert!(state.refreshing);
+    // The fresh copy: a new ticket on top pushes the selected one down,
+    // and the cursor follows its ticket, not its row.
+    let mut fresh = page_of(1, 10, 101);
+    fresh.tickets.insert(0, ticket(500));
+    fresh.tickets.truncate(10);
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 1,
+            page: 1,
+            result: Ok(fresh),
+        },
+        Instant::now(),
+    );
+    assert!(!state.refreshing && state.loading_since.is_none());
+    assert_eq!(state.selected, 2, "refresh keeps the cursor on its ticket");
+    assert_eq!(selected_number(&state), Some(1002));
+    assert_eq!(state.table.tickets()[0].ticket_number, 1500);
+    // A failed refresh keeps the list and says so in the footer.
+    key(&mut state, KeyCode::Char('r'));
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 2,
+            page: 1,
+            result: Err(FetchError::failed("server error 502")),
+        },
+        Instant::now(),
+    );
+    assert_eq!(shown_page(&state), Some(1));
+    assert!(state.last_error.is_some() && !state.refreshing);
     // Page 2 was dropped from the cache too: going there asks again
     // (through the prefetch the refresh triggered).
     key(&mut state, KeyCode::Char(']'));

@@ -376,6 +376,10 @@ async fn errors_say_what_to_do() {
         "{screen}"
     );
     assert!(!screen.contains("panicked") && !screen.contains("backtrace"));
+    // Said once, in the pane, with what to do and how to try again.
+    assert_eq!(screen.matches("403 forbidden").count(), 1, "{screen}");
+    assert!(screen.contains("→ ask an admin"), "{screen}");
+    assert!(screen.contains("r to try again"), "{screen}");
 }
 
 #[tokio::test(start_paused = true)]
@@ -701,4 +705,21 @@ async fn the_detail_is_usable_at_80x24() {
     assert_eq!(shown, total, "{bottom}");
     assert!(bottom.contains("↑ end"), "{bottom}");
     assert!(screen.contains("message body number 5"), "{screen}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn help_that_does_not_fit_says_so() {
+    let mut state = loaded_state(80, 20, 50, 412);
+    key(&mut state, KeyCode::Char('?'));
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    assert!(
+        screen.contains("more keys: make the terminal taller"),
+        "{screen}"
+    );
+    assert!(screen.contains("next ticket"));
+    let mut state = loaded_state(100, 40, 50, 412);
+    key(&mut state, KeyCode::Char('?'));
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    assert!(!screen.contains("more keys"), "{screen}");
+    assert!(screen.contains("Esc or ? closes"), "{screen}");
 }

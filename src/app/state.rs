@@ -162,6 +162,8 @@ pub enum Landing {
     First,
     Last,
     Keep,
+    /// The same ticket where it is now (a refresh), else the same row.
+    Ticket(Uuid),
 }
 
 pub struct State {
@@ -188,6 +190,9 @@ pub struct State {
     pub last_error: Option<ErrorView>,
     /// A short confirmation ("copied #42"), cleared by the next key.
     pub notice: Option<String>,
+    /// The shown page is being fetched again (`r`): it stays on screen
+    /// until the fresh copy replaces it.
+    pub refreshing: bool,
     /// Set while the current page is being fetched (drives the spinner).
     pub loading_since: Option<Instant>,
     pub size: Rect,
@@ -224,6 +229,7 @@ impl State {
             help: false,
             last_error: None,
             notice: None,
+            refreshing: false,
             loading_since: None,
             size: Rect::new(0, 0, 80, 24),
             keymap,

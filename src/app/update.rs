@@ -371,6 +371,7 @@ fn has_next_page(state: &State) -> bool {
 /// Makes `page` the current page: from the cache at once, or by a request.
 fn show_page(state: &mut State, page: u64, landing: Landing, now: Instant, fx: &mut Vec<Effect>) {
     state.page = page.max(1);
+    state.refreshing = false;
     state.landing = landing;
     state.dirty = true;
     // A page change abandons what a rate limit was holding for the old one.
@@ -443,8 +444,18 @@ fn display(state: &mut State, page: u64, cached: CachedPage) {
         Landing::First => 0,
         Landing::Last => len.saturating_sub(1),
         Landing::Keep => state.selected,
+        Landing::Ticket(id) => state
+            .table
+            .tickets()
+            .iter()
+            .position(|t| t.id == id)
+            .unwrap_or(state.selected),
     };
-    state.offset = 0;
+    // A refresh keeps the window where it was; a new page starts at its top.
+    if !matches!(state.landing, Landing::Keep | Landing::Ticket(_)) {
+        state.offset = 0;
+    }
+    state.refreshing = false;
     select(state, row);
     state.dirty = true;
 }
@@ -481,17 +492,24 @@ fn on_page(
             let key = state.key(page);
             state.cache.insert(key, cached.clone());
             let waiting_for_it = page == state.page
-                && matches!(
-                    state.table,
-                    TablePane::Loading { .. } | TablePane::Error { .. } | TablePane::Blank
-                );
+                && (state.refreshing
+                    || matches!(
+                        state.table,
+                        TablePane::Loading { .. } | TablePane::Error { .. } | TablePane::Blank
+                    ));
             if waiting_for_it {
                 display(state, page, cached);
                 prefetch(state, fx);
             }
         }
         Err(err) => {
-            if page == state.page {
+            if page == state.page && state.refreshing {
+                // The list as it was stays; the footer says the refresh failed.
+                state.refreshing = false;
+                state.loading_since = None;
+                state.last_error = Some(ErrorView::from_fetch(&err));
+                state.dirty = true;
+            } else if page == state.page {
                 let error = ErrorView::from_fetch(&err);
                 state.loading_since = None;
                 state.table = TablePane::Error {
@@ -609,7 +627,21 @@ fn reload_current(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     state.query_gen += 1;
     state.in_flight.clear();
     state.last_error = None;
-    show_page(state, state.page, Landing::Keep, now, fx);
+    // Tickets move when they change: the cursor follows its ticket.
+    let landing = state
+        .selected_ticket()
+        .map_or(Landing::Keep, |t| Landing::Ticket(t.id));
+    if matches!(&state.table, TablePane::Loaded(v) if v.page == state.page) {
+        // The list stays on screen while its fresh copy loads (the footer
+        // says so): no blank flash on every `r`.
+        state.landing = landing;
+        state.refreshing = true;
+        state.loading_since = state.rate_limit.is_none().then_some(now);
+        state.dirty = true;
+        request_page(state, state.page, fx);
+    } else {
+        show_page(state, state.page, landing, now, fx);
+    }
 }
 
 fn send_waiting(state: &mut State, waiting: Vec<Waiting>, now: Instant, fx: &mut Vec<Effect>) {

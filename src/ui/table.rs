@@ -204,15 +204,25 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
             message(frame, vec![Line::styled(text, theme.dim())]);
         }
         TablePane::Error { page, error } => {
-            let mut lines = vec![Line::styled(
-                format!(
-                    "page {page} could not be loaded: {}",
-                    sanitize(&error.message)
-                ),
-                theme.error(),
-            )];
+            // What failed, the server's words, then what to do: three
+            // lines that read at a glance, not one run-on sentence.
+            let mut lines = vec![
+                Line::styled(format!("page {page} could not be loaded"), theme.error()),
+                Line::raw(sanitize(&error.message).into_owned()),
+            ];
             if let Some(hint) = &error.hint {
-                lines.push(Line::raw(sanitize(hint).into_owned()));
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(
+                    format!("→ {}", sanitize(hint)),
+                    theme.accent(),
+                ));
+            }
+            let retry = state.keymap.label(crate::app::Action::Refresh);
+            if !retry.is_empty() {
+                lines.push(Line::styled(
+                    format!("{} to try again", sanitize(&retry)),
+                    theme.dim(),
+                ));
             }
             message(frame, lines);
         }
