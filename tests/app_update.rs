@@ -143,6 +143,12 @@ async fn moving_past_the_last_row_advances_and_back() {
     assert!(fetches(&fx).is_empty(), "page 1 comes from the cache");
     assert_eq!(shown_page(&state), Some(1));
     assert_eq!(selected_number(&state), Some(1010));
+    // A screen down from the last row goes on too, and a screen up from
+    // the first row comes back.
+    key(&mut state, KeyCode::PageDown);
+    assert_eq!(selected_number(&state), Some(1011));
+    key(&mut state, KeyCode::PageUp);
+    assert_eq!(selected_number(&state), Some(1010));
     // Past the last page nothing happens.
     loaded(&mut state, 0, 3, 25);
     key(&mut state, KeyCode::Char(']'));

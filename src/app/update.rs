@@ -177,14 +177,24 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
         Action::MoveUp => move_by(state, -1, now, fx),
         Action::First => select(state, 0),
         Action::Last => select(state, state.table.tickets().len().saturating_sub(1)),
+        // By a screen; from the last (first) row on, like `j` (`k`), on to
+        // the next (previous) page.
         Action::ScreenDown => {
             let n = state.areas().table_rows().max(1);
             let last = state.table.tickets().len().saturating_sub(1);
-            select(state, (state.selected + n).min(last));
+            if state.selected >= last {
+                move_by(state, 1, now, fx);
+            } else {
+                select(state, (state.selected + n).min(last));
+            }
         }
         Action::ScreenUp => {
             let n = state.areas().table_rows().max(1);
-            select(state, state.selected.saturating_sub(n));
+            if state.selected == 0 {
+                move_by(state, -1, now, fx);
+            } else {
+                select(state, state.selected.saturating_sub(n));
+            }
         }
         Action::NextPage => {
             if has_next_page(state) {
