@@ -640,6 +640,11 @@ async fn idle_means_no_timer() {
     );
     assert!(matches!(state.table, TablePane::Empty { .. }));
     assert_eq!(next_wake(&state, now, wall_now()), None);
+    // A names catalog loading (or waiting to be loaded) wakes nothing.
+    state.names_status = triage::app::state::NamesStatus::Loading(1);
+    assert_eq!(next_wake(&state, now, wall_now()), None);
+    state.names_status = triage::app::state::NamesStatus::Incomplete;
+    assert_eq!(next_wake(&state, now, wall_now()), None);
     // Relative times on screen: one wake-up at the next wall-clock minute.
     let state = loaded_state(80, 24, 10, 5);
     let wall = wall_now() + chrono::Duration::seconds(15);
