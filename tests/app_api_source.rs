@@ -129,3 +129,73 @@ async fn a_bad_key_says_what_to_do() {
     assert_eq!(handle.request_count(), requests);
     handle.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_catalog_loads_in_the_background_and_only_failed_parts_again() {
+    let handle = server::spawn(ServerConfig::default(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let client = ApiClient::new(ClientOptions::new(
+        handle.base_url(),
+        ApiKey::new(server::DEMO_KEY),
+    ))
+    .unwrap();
+    let empty = Arc::new(triage::api::Catalog::from_aliases(Aliases::default()));
+    let source = ApiSource::new(client, empty);
+    assert!(
+        source.names_incomplete(),
+        "an empty start has names to load"
+    );
+
+    // A filter naming a tag waits for the catalog, then resolves.
+    let tag = handle.with_data(|d| d.tags[0].name.clone());
+    let filter: TicketFilter = format!("tag:\"{tag}\"").parse().unwrap();
+    assert!(source.page(&filter, 1, 5).await.is_ok());
+    assert!(!source.names_incomplete());
+    let loaded = source.load_names().await.expect("a catalog");
+    assert!(!loaded.incomplete && loaded.retry_at.is_none());
+    let user = handle.with_data(|d| d.users[0].clone());
+    assert_eq!(loaded.names.user_name(user.id), Some(user.name.clone()));
+    // Complete: asking again sends nothing.
+    let requests = handle.request_count();
+    assert!(source.load_names().await.is_some());
+    assert_eq!(handle.request_count(), requests);
+    handle.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_rate_limited_catalog_keeps_what_loaded_and_retries_the_rest() {
+    let handle = server::spawn(ServerConfig::default(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let client = ApiClient::new(ClientOptions::new(
+        handle.base_url(),
+        ApiKey::new(server::DEMO_KEY),
+    ))
+    .unwrap();
+    let source = ApiSource::new(
+        client,
+        Arc::new(triage::api::Catalog::from_aliases(Aliases::default())),
+    );
+    handle.inject_rate_limit(RateLimitFault {
+        retry_after: Some(8),
+        retry_after_header: None,
+        times: 1,
+    });
+    let first = source.load_names().await.expect("a catalog");
+    assert!(first.incomplete);
+    let retry_at = first.retry_at.expect("the 429's instant");
+    assert!(retry_at > tokio::time::Instant::now());
+    let failed = source.catalog().failures().count();
+    assert!((1..6).contains(&failed), "{failed} of 6 failed");
+
+    // The window ends (the user retries now): only the failed lists go out.
+    source.clear_rate_limit();
+    let requests = handle.request_count();
+    let second = source.load_names().await.expect("a catalog");
+    assert!(!second.incomplete, "{:?}", second);
+    assert_eq!(handle.request_count() - requests, failed as u64);
+    let user = handle.with_data(|d| d.users[0].clone());
+    assert_eq!(second.names.user_name(user.id), Some(user.name.clone()));
+    handle.shutdown().await;
+}

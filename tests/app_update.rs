@@ -143,6 +143,12 @@ async fn moving_past_the_last_row_advances_and_back() {
     assert!(fetches(&fx).is_empty(), "page 1 comes from the cache");
     assert_eq!(shown_page(&state), Some(1));
     assert_eq!(selected_number(&state), Some(1010));
+    // A screen down from the last row goes on too, and a screen up from
+    // the first row comes back.
+    key(&mut state, KeyCode::PageDown);
+    assert_eq!(selected_number(&state), Some(1011));
+    key(&mut state, KeyCode::PageUp);
+    assert_eq!(selected_number(&state), Some(1010));
     // Past the last page nothing happens.
     loaded(&mut state, 0, 3, 25);
     key(&mut state, KeyCode::Char(']'));
@@ -235,12 +241,43 @@ async fn refresh_replaces_cached_pages() {
     key(&mut state, KeyCode::Char('j'));
     let fx = key(&mut state, KeyCode::Char('r'));
     assert_eq!(fetches(&fx), vec![(1, 1)]);
-    assert!(matches!(state.table, TablePane::Loading { page: 1 }));
+    // The list stays on screen while it reloads, marked as refreshing.
+    assert_eq!(shown_page(&state), Some(1));
+    assert!(state.refreshing && state.loading_since.is_some());
     // An answer asked before the refresh is old news.
     loaded(&mut state, 0, 1, 100);
-    assert!(matches!(state.table, TablePane::Loading { .. }));
-    loaded(&mut state, 1, 1, 100);
-    assert_eq!(state.selected, 1, "refresh keeps the cursor");
+    assert!(state.refreshing);
+    // The fresh copy: a new ticket on top pushes the selected one down,
+    // and the cursor follows its ticket, not its row.
+    let mut fresh = page_of(1, 10, 101);
+    fresh.tickets.insert(0, ticket(500));
+    fresh.tickets.truncate(10);
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 1,
+            page: 1,
+            result: Ok(fresh),
+        },
+        Instant::now(),
+    );
+    assert!(!state.refreshing && state.loading_since.is_none());
+    assert_eq!(state.selected, 2, "refresh keeps the cursor on its ticket");
+    assert_eq!(selected_number(&state), Some(1002));
+    assert_eq!(state.table.tickets()[0].ticket_number, 1500);
+    // A failed refresh keeps the list and says so in the footer.
+    key(&mut state, KeyCode::Char('r'));
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 2,
+            page: 1,
+            result: Err(FetchError::failed("server error 502")),
+        },
+        Instant::now(),
+    );
+    assert_eq!(shown_page(&state), Some(1));
+    assert!(state.last_error.is_some() && !state.refreshing);
     // Page 2 was dropped from the cache too: going there asks again
     // (through the prefetch the refresh triggered).
     key(&mut state, KeyCode::Char(']'));
@@ -603,6 +640,11 @@ async fn idle_means_no_timer() {
     );
     assert!(matches!(state.table, TablePane::Empty { .. }));
     assert_eq!(next_wake(&state, now, wall_now()), None);
+    // A names catalog loading (or waiting to be loaded) wakes nothing.
+    state.names_status = triage::app::state::NamesStatus::Loading(1);
+    assert_eq!(next_wake(&state, now, wall_now()), None);
+    state.names_status = triage::app::state::NamesStatus::Incomplete;
+    assert_eq!(next_wake(&state, now, wall_now()), None);
     // Relative times on screen: one wake-up at the next wall-clock minute.
     let state = loaded_state(80, 24, 10, 5);
     let wall = wall_now() + chrono::Duration::seconds(15);
@@ -610,6 +652,102 @@ async fn idle_means_no_timer() {
         next_wake(&state, now, wall),
         Some(now + Duration::from_secs(45))
     );
+}
+
+fn names_loads(fx: &[Effect]) -> Vec<u64> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::LoadNames { generation } => Some(*generation),
+            _ => None,
+        })
+        .collect()
+}
+
+fn names_with(user: u32, name: &str) -> triage::app::NamesLoaded {
+    let mut table = triage::app::NameTable::default();
+    table.users.insert(user_id(user), name.to_string());
+    triage::app::NamesLoaded {
+        names: std::sync::Arc::new(table),
+        incomplete: false,
+        retry_at: None,
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_catalog_is_loaded_again_after_a_rate_limit_and_on_refresh() {
+    use triage::app::state::NamesStatus;
+    let t0 = Instant::now();
+    let mut state = State::new(scope(), Default::default(), 10, Default::default());
+    state.names_status = NamesStatus::Incomplete;
+    // The UI opens with no names and asks for them beside page 1.
+    let fx = update(&mut state, Msg::Start, t0);
+    assert_eq!(fetches(&fx), vec![(0, 1)]);
+    assert_eq!(names_loads(&fx), vec![1]);
+    assert_eq!(state.names_status, NamesStatus::Loading(1));
+    // A refresh while it is on its way asks nothing more.
+    let fx = key(&mut state, KeyCode::Char('r'));
+    assert!(names_loads(&fx).is_empty());
+
+    // The catalog hit the rate limit: what loaded swaps in, the rest waits.
+    let mut partial = names_with(1, "Leilani Esposito-Hart");
+    partial.incomplete = true;
+    partial.retry_at = Some(t0 + Duration::from_secs(8));
+    update(
+        &mut state,
+        Msg::NamesLoaded {
+            generation: 1,
+            loaded: Some(partial),
+        },
+        t0,
+    );
+    assert_eq!(state.names_status, NamesStatus::Incomplete);
+    assert_eq!(
+        state.names.user_name(user_id(1)).as_deref(),
+        Some("Leilani Esposito-Hart")
+    );
+    assert!(state.rate_limit.is_some(), "a 429 closes the gate");
+    // Nothing goes out while the gate is closed.
+    let fx = update(&mut state, Msg::Tick, t0 + Duration::from_secs(4));
+    assert!(names_loads(&fx).is_empty());
+
+    // The window ends: the missing parts are asked once.
+    tokio::time::advance(Duration::from_secs(8)).await;
+    let fx = update(&mut state, Msg::Tick, Instant::now());
+    assert_eq!(names_loads(&fx), vec![2]);
+    let fx = update(&mut state, Msg::Tick, Instant::now());
+    assert!(names_loads(&fx).is_empty(), "once per window");
+
+    // An older load's answer is dropped (the generation rule).
+    update(
+        &mut state,
+        Msg::NamesLoaded {
+            generation: 1,
+            loaded: Some(names_with(2, "stale")),
+        },
+        Instant::now(),
+    );
+    assert_eq!(state.names.user_name(user_id(2)), None);
+    update(
+        &mut state,
+        Msg::NamesLoaded {
+            generation: 2,
+            loaded: Some(names_with(2, "Dana Okafor")),
+        },
+        Instant::now(),
+    );
+    assert_eq!(
+        state.names.user_name(user_id(2)).as_deref(),
+        Some("Dana Okafor")
+    );
+    assert_eq!(state.names_status, NamesStatus::Complete);
+    // Complete: a refresh reloads tickets, not the catalog.
+    let fx = key(&mut state, KeyCode::Char('r'));
+    assert!(names_loads(&fx).is_empty());
+
+    // Incomplete again (say a 5xx): `r` asks for it.
+    state.names_status = NamesStatus::Incomplete;
+    let fx = key(&mut state, KeyCode::Char('r'));
+    assert_eq!(names_loads(&fx), vec![3]);
 }
 
 /// One step of a random session: a key, or the "server" answering one of

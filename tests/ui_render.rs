@@ -155,11 +155,12 @@ async fn wide_200x50_gives_the_subject_the_room() {
     }
     assert!(!screen.contains('…'), "{screen}");
     let header = screen.lines().nth(2).unwrap();
-    for column in [
-        "#", "status", "priority", "subject", "assignee", "updated", "remind",
-    ] {
+    for column in ["#", "status", "priority", "subject", "assignee", "updated"] {
         assert!(header.contains(column), "{column} missing: {header}");
     }
+    // Reminders take no column of their own: the mark ends the subject cell.
+    assert!(!header.contains("remind"), "{header}");
+    assert!(screen.contains("◷ 2h"), "{screen}");
     insta::assert_snapshot!("wide_200x50", screen);
 }
 
@@ -375,6 +376,10 @@ async fn errors_say_what_to_do() {
         "{screen}"
     );
     assert!(!screen.contains("panicked") && !screen.contains("backtrace"));
+    // Said once, in the pane, with what to do and how to try again.
+    assert_eq!(screen.matches("403 forbidden").count(), 1, "{screen}");
+    assert!(screen.contains("→ ask an admin"), "{screen}");
+    assert!(screen.contains("r to try again"), "{screen}");
 }
 
 #[tokio::test(start_paused = true)]
@@ -438,4 +443,283 @@ async fn any_size_draws_without_panicking() {
         );
         draw(&state, ColorMode::TrueColor, now);
     }
+}
+
+/// The column header line of a screen (first line after the two-line header).
+fn column_header(screen: &str) -> String {
+    screen.lines().nth(2).unwrap_or_default().to_string()
+}
+
+#[tokio::test(start_paused = true)]
+async fn names_get_their_natural_width_and_labels_are_never_cut() {
+    // Long visible values, as in a real workspace.
+    let mut state = loaded_state(160, 42, 50, 412);
+    let mut names = names();
+    names
+        .users
+        .insert(user_id(1), "Leilani Esposito-Hart".to_string());
+    state.names = std::sync::Arc::new(names);
+    // Beside the detail (≥140 columns) the list has 88 columns.
+    key(&mut state, KeyCode::Enter);
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let list: Vec<&str> = screen.lines().skip(3).take(20).collect();
+    let list = list.join("\n");
+    for whole in [
+        "Awaiting parts",
+        "Investigating",
+        "Leilani Esposito-Hart",
+        "Chen Wei 陈伟",
+    ] {
+        assert!(list.contains(whole), "{whole} cut:\n{screen}");
+    }
+
+    let allowed = [
+        "#", "status", "priority", "prio", "subject", "assignee", "updated", "upd.",
+    ];
+    for w in (80..=200).step_by(7).chain([80, 139, 140, 200]) {
+        for detail in [false, true] {
+            let mut state = loaded_state(w, 30, 50, 412);
+            if detail {
+                key(&mut state, KeyCode::Enter);
+                if state.areas().detail_covers_table() {
+                    continue;
+                }
+            }
+            let buf = draw(&state, ColorMode::NoColor, Instant::now());
+            let header = column_header(&text(&buf));
+            // The list's part of the line (the detail's border starts with ┌).
+            let header = header.split('┌').next().unwrap_or_default();
+            for label in header.split_whitespace() {
+                assert!(
+                    allowed.contains(&label),
+                    "{w} cols, detail {detail}: label {label:?} in {header:?}"
+                );
+            }
+            assert!(header.contains("subject"), "{w}: {header:?}");
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_subject_keeps_room_at_80_columns() {
+    let mut state = loaded_state(80, 24, 50, 412);
+    let mut names = names();
+    names
+        .users
+        .insert(user_id(1), "Leilani Esposito-Hart".to_string());
+    state.names = std::sync::Arc::new(names);
+    let rows = state.areas().table_rows();
+    let visible = &state.table.tickets()[..rows];
+    let cols = triage::ui::table::columns(visible, state.names.as_ref(), 80, true);
+    assert!(cols.subject >= 20, "{cols:?}");
+    // The status is whole even here; the long name gave way first.
+    assert!(cols.status >= 16, "{cols:?}");
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    assert!(screen.contains("Awaiting parts"), "{screen}");
+    for l in screen.lines() {
+        assert!(unicode_width::UnicodeWidthStr::width(l) <= 80, "{l}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_reminder_mark_is_one_plain_cell_at_the_end_of_the_subject() {
+    use triage::ui::table::REMINDER_MARK;
+    assert_eq!(unicode_width::UnicodeWidthStr::width(REMINDER_MARK), 1);
+    // A plain symbol, not an emoji that needs an emoji font.
+    assert!(
+        REMINDER_MARK
+            .chars()
+            .all(|c| (c as u32) < 0x2300 || (0x25A0..0x2600).contains(&(c as u32)))
+    );
+    let state = loaded_state(120, 30, 50, 412);
+    let buf = draw(&state, ColorMode::NoColor, Instant::now());
+    let screen = text(&buf);
+    assert!(!screen.contains('⏰'));
+    // Ticket 1 (#1001) has a reminder in 2h, ticket 2 none: the mark sits
+    // at the subject column's right edge, left of the assignee.
+    let (mx, my) = find(&buf, "◷ 2h").expect("mark drawn");
+    let (_, y1) = find(&buf, "#1001").unwrap();
+    assert_eq!(my, y1);
+    let (ax, _) = find(&buf, "Bjørn Eriksen").unwrap();
+    assert_eq!(mx + 4 + 1, ax, "mark ends the subject cell");
+    let row2 = screen.lines().find(|l| l.contains("#1002")).unwrap();
+    assert!(!row2.contains('◷'));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_header_says_each_thing_once() {
+    let state = loaded_state(100, 20, 50, 412);
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let mut lines = screen.lines();
+    assert_eq!(
+        lines.next().unwrap().trim(),
+        "triage · acme (work) · Urgent"
+    );
+    assert_eq!(
+        lines.next().unwrap().trim(),
+        "filter: status:open,waiting priority:urgent"
+    );
+
+    let mut all = State::new(scope(), Default::default(), 50, Default::default());
+    all.scope.view = None;
+    update(&mut all, Msg::Resize(100, 20), Instant::now());
+    let screen = text(&draw(&all, ColorMode::NoColor, Instant::now()));
+    let mut lines = screen.lines();
+    assert_eq!(lines.next().unwrap().trim(), "triage · acme (work)");
+    assert_eq!(lines.next().unwrap().trim(), "no filter: every ticket");
+    // Sorting alone is not a filter.
+    key(&mut all, KeyCode::Char('s'));
+    let screen = text(&draw(&all, ColorMode::NoColor, Instant::now()));
+    assert!(screen.contains("no filter: every ticket"), "{screen}");
+
+    let mut custom = State::new(scope(), filter(), 50, Default::default());
+    custom.scope.view = None;
+    update(&mut custom, Msg::Resize(100, 20), Instant::now());
+    let screen = text(&draw(&custom, ColorMode::NoColor, Instant::now()));
+    let mut lines = screen.lines();
+    assert_eq!(
+        lines.next().unwrap().trim(),
+        "triage · acme (work) · custom filter"
+    );
+    assert!(lines.next().unwrap().contains("status:open,waiting"));
+}
+
+/// Field types as a catalog knows them, for the date formatting test.
+struct Typed(triage::app::NameTable);
+
+impl triage::app::Directory for Typed {
+    fn user_name(&self, id: uuid::Uuid) -> Option<String> {
+        self.0.user_name(id)
+    }
+    fn inbox_name(&self, id: uuid::Uuid) -> Option<String> {
+        self.0.inbox_name(id)
+    }
+    fn field_type(&self, key: &str) -> Option<triage::api::types::FieldType> {
+        use triage::api::types::FieldType;
+        match key {
+            "due_on" => Some(FieldType::Date),
+            "escalated_at" => Some(FieldType::DateTime),
+            "po_number" => Some(FieldType::Text),
+            _ => None,
+        }
+    }
+}
+
+fn open_with_fields(state: &mut State, fields: &str) {
+    key(state, KeyCode::Enter);
+    let generation = state.detail.as_ref().unwrap().generation;
+    let detail = TicketDetail {
+        ticket: ticket(1),
+        tags: vec![],
+        custom_fields: serde_json::from_str(fields).unwrap(),
+    };
+    update(
+        state,
+        Msg::DetailLoaded {
+            generation,
+            result: Ok(Box::new(detail)),
+        },
+        Instant::now(),
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn custom_field_dates_read_like_the_tickets_own_times() {
+    let mut state = loaded_state(200, 50, 50, 412);
+    state.names = std::sync::Arc::new(Typed(names()));
+    open_with_fields(
+        &mut state,
+        r#"{"due_on":"2026-11-20T13:25:12Z","escalated_at":"2026-11-22T01:39:00Z",
+            "untyped":"2026-11-20T13:25:12Z","plain_day":"2026-12-01",
+            "po_number":"2026-11-20T13:25:12Z","note":"not a date"}"#,
+    );
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let line = |key: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(&format!(" {key} ")))
+            .unwrap_or_else(|| panic!("{key} missing:\n{screen}"))
+            .to_string()
+    };
+    assert!(
+        line("due_on").contains("2026-11-20 ") || line("due_on").trim_end().ends_with("2026-11-20")
+    );
+    assert!(!line("due_on").contains("13:25"), "{}", line("due_on"));
+    assert!(line("escalated_at").contains("2026-11-22 01:39 UTC (7d ago)"));
+    assert!(line("untyped").contains("2026-11-20 13:25 UTC (8d ago)"));
+    assert!(line("plain_day").contains("2026-12-01"));
+    // A text field keeps its text as written.
+    assert!(line("po_number").contains("2026-11-20T13:25:12Z"));
+    assert!(line("note").contains("not a date"));
+}
+
+fn with_conversation(state: &mut State, messages: usize) {
+    let generation = state.detail.as_ref().unwrap().generation;
+    let messages: Vec<Message> = (0..messages)
+        .map(|i| Message {
+            id: uuid::Uuid::from_u128(500 + i as u128),
+            author_name: Some(format!("Author {i}")),
+            author_type: AuthorType::Agent,
+            body: format!("message body number {i}"),
+            created_at: Some(wall_now() - chrono::Duration::hours(i as i64 + 1)),
+        })
+        .collect();
+    let total = messages.len() as u64;
+    update(
+        state,
+        Msg::MessagesLoaded {
+            generation,
+            result: Ok((
+                messages,
+                PageMeta {
+                    page: 1,
+                    per_page: 100,
+                    total,
+                },
+            )),
+        },
+        Instant::now(),
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_detail_is_usable_at_80x24() {
+    let mut state = loaded_state(80, 24, 50, 412);
+    open_with_fields(&mut state, r#"{"plan":"Enterprise","seats":42}"#);
+    with_conversation(&mut state, 6);
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    // The conversation starts on the first screen, with its first message.
+    assert!(screen.contains("── conversation (6 messages)"), "{screen}");
+    assert!(screen.contains("Author 0 (agent)"), "{screen}");
+    // The position says where we are and which way there is more.
+    let bottom = screen.lines().find(|l| l.contains('└')).unwrap();
+    assert!(!bottom.contains('%'), "{bottom}");
+    assert!(bottom.contains("↓ more"), "{bottom}");
+    key(&mut state, KeyCode::Char('G'));
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let bottom = screen.lines().find(|l| l.contains('└')).unwrap();
+    let (shown, total) = bottom
+        .split_whitespace()
+        .find_map(|w| w.split_once('/'))
+        .expect("n/total shown");
+    assert_eq!(shown, total, "{bottom}");
+    assert!(bottom.contains("↑ end"), "{bottom}");
+    assert!(screen.contains("message body number 5"), "{screen}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn help_that_does_not_fit_says_so() {
+    let mut state = loaded_state(80, 20, 50, 412);
+    key(&mut state, KeyCode::Char('?'));
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    assert!(
+        screen.contains("more keys: make the terminal taller"),
+        "{screen}"
+    );
+    assert!(screen.contains("next ticket"));
+    let mut state = loaded_state(100, 40, 50, 412);
+    key(&mut state, KeyCode::Char('?'));
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    assert!(!screen.contains("more keys"), "{screen}");
+    assert!(screen.contains("Esc or ? closes"), "{screen}");
 }

@@ -61,6 +61,68 @@ pub async fn load_catalog(client: &ApiClient, aliases: &Aliases) -> Catalog {
 }
 
 impl Catalog {
+    /// A copy with the companion lists asked again where the last answer
+    /// was a failure (429, network, 5xx...) or never came; lists that
+    /// loaded or are not supported are kept as they are, and a list that
+    /// fails again keeps what it had. The UI calls this after a rate-limit
+    /// window or on refresh, so names arrive without a restart.
+    pub async fn reload_failed(&self, client: &ApiClient) -> Catalog {
+        let redo = |e: Endpoint| {
+            !matches!(
+                self.state(e),
+                EndpointState::Loaded | EndpointState::NotSupported
+            )
+        };
+        async fn ask<T>(
+            yes: bool,
+            f: impl std::future::Future<Output = Result<Vec<T>, ApiError>>,
+        ) -> Option<Result<Vec<T>, ApiError>> {
+            if yes { Some(f.await) } else { None }
+        }
+        let (statuses, priorities, tags, inboxes, users, fields) = tokio::join!(
+            ask(redo(Endpoint::Statuses), client.statuses()),
+            ask(redo(Endpoint::Priorities), client.priorities()),
+            ask(redo(Endpoint::Tags), client.tags()),
+            ask(redo(Endpoint::Inboxes), client.inboxes()),
+            ask(redo(Endpoint::Users), client.users()),
+            ask(redo(Endpoint::TicketFields), client.ticket_fields()),
+        );
+        let mut next = self.clone();
+        fn merge<T>(
+            next: &mut Catalog,
+            e: Endpoint,
+            r: Option<Result<Vec<T>, ApiError>>,
+            slot: fn(&mut Catalog) -> &mut Vec<T>,
+        ) {
+            if let Some(r) = r {
+                let items = next.take(e, r);
+                if matches!(next.state(e), EndpointState::Loaded) {
+                    *slot(next) = items;
+                }
+            }
+        }
+        merge(&mut next, Endpoint::Statuses, statuses, |c| &mut c.statuses);
+        merge(&mut next, Endpoint::Priorities, priorities, |c| {
+            &mut c.priorities
+        });
+        merge(&mut next, Endpoint::Tags, tags, |c| &mut c.tags);
+        merge(&mut next, Endpoint::Inboxes, inboxes, |c| &mut c.inboxes);
+        merge(&mut next, Endpoint::Users, users, |c| &mut c.users);
+        merge(&mut next, Endpoint::TicketFields, fields, |c| &mut c.fields);
+        next
+    }
+
+    /// True when some companion list is worth asking again (it failed or
+    /// was never asked).
+    pub fn incomplete(&self) -> bool {
+        Endpoint::CATALOG.iter().any(|e| {
+            !matches!(
+                self.state(*e),
+                EndpointState::Loaded | EndpointState::NotSupported
+            )
+        })
+    }
+
     /// A catalog with no live data: names resolve through `aliases` only.
     pub fn from_aliases(aliases: Aliases) -> Self {
         Catalog {

@@ -2,36 +2,54 @@
 //! names in the filter. Filters become query pairs here, at request time,
 //! so relative dates ("updated:<7d") are relative to the moment of sending.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::source::{Directory, FetchError, TicketPage, TicketSource};
+use super::source::{Directory, FetchError, NamesLoaded, TicketPage, TicketSource};
 use crate::api::types::{Message, PageMeta, TicketDetail};
-use crate::api::{ApiClient, ApiError, Catalog, Endpoint};
+use crate::api::{ApiClient, ApiError, Catalog, Endpoint, EndpointState};
 use crate::filter::TicketFilter;
 use crate::text::sanitize;
 
 #[derive(Clone)]
 pub struct ApiSource {
     client: ApiClient,
-    catalog: Arc<Catalog>,
+    /// The current catalog, swapped whole when a reload brings names; the
+    /// UI holds the same `Arc` as its `Directory`.
+    catalog: Arc<RwLock<Arc<Catalog>>>,
+    /// One catalog load at a time (the UI's, or a page's that needs names).
+    loading: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl ApiSource {
+    /// `catalog` may be empty (`Catalog::from_aliases`): the UI then loads
+    /// it in the background (`load_names`) and the names appear when it
+    /// arrives.
     pub fn new(client: ApiClient, catalog: Arc<Catalog>) -> ApiSource {
-        ApiSource { client, catalog }
+        ApiSource {
+            client,
+            catalog: Arc::new(RwLock::new(catalog)),
+            loading: Arc::new(tokio::sync::Mutex::new(())),
+        }
+    }
+
+    /// The catalog as it is now.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        // A plain `Arc` swap cannot leave the value half-written.
+        Arc::clone(&self.catalog.read().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// True when every companion list answered "not supported".
     fn lacks_companions(&self) -> bool {
-        Endpoint::CATALOG.iter().all(|e| !self.catalog.supports(*e))
+        let catalog = self.catalog();
+        Endpoint::CATALOG.iter().all(|e| !catalog.supports(*e))
     }
 
     fn pairs(&self, filter: &TicketFilter) -> Result<Vec<(String, String)>, FetchError> {
         filter
-            .to_query_pairs(self.catalog.as_ref(), Utc::now())
+            .to_query_pairs(self.catalog().as_ref(), Utc::now())
             .map_err(|e| FetchError::Failed {
                 message: sanitize(&e.to_string()).into_owned(),
                 hint: Some(
@@ -39,6 +57,13 @@ impl ApiSource {
                 ),
             })
     }
+}
+
+/// True when no companion list has been asked yet (an empty start).
+fn never_asked(catalog: &Catalog) -> bool {
+    Endpoint::CATALOG
+        .iter()
+        .all(|e| matches!(catalog.state(*e), EndpointState::Unknown))
 }
 
 impl From<ApiError> for FetchError {
@@ -62,7 +87,16 @@ impl TicketSource for ApiSource {
         page: u64,
         per_page: u64,
     ) -> Result<TicketPage, FetchError> {
-        let pairs = self.pairs(filter)?;
+        let pairs = match self.pairs(filter) {
+            Ok(pairs) => pairs,
+            // The UI may open before the catalog is asked: a filter that
+            // names people or inboxes waits for it, then resolves.
+            Err(_) if never_asked(&self.catalog()) => {
+                let _ = self.load_names().await;
+                self.pairs(filter)?
+            }
+            Err(e) => return Err(e),
+        };
         let loaded = self.client.list_tickets(&pairs, page, per_page).await?;
         if loaded.skipped > 0 {
             tracing::warn!(
@@ -98,6 +132,35 @@ impl TicketSource for ApiSource {
         Ok(self.client.messages(id, page, per_page).await?)
     }
 
+    fn names_incomplete(&self) -> bool {
+        self.catalog().incomplete()
+    }
+
+    async fn load_names(&self) -> Option<NamesLoaded> {
+        let _one_at_a_time = self.loading.lock().await;
+        let current = self.catalog();
+        if !current.incomplete() {
+            // Loaded meanwhile (by a page that needed names).
+            return Some(NamesLoaded {
+                names: current,
+                incomplete: false,
+                retry_at: None,
+            });
+        }
+        let fresh = Arc::new(current.reload_failed(&self.client).await);
+        let retry_at = fresh.failures().find_map(|(_, e)| match e {
+            ApiError::RateLimited { retry_at, .. } => Some(*retry_at),
+            _ => None,
+        });
+        let incomplete = fresh.incomplete();
+        *self.catalog.write().unwrap_or_else(PoisonError::into_inner) = Arc::clone(&fresh);
+        Some(NamesLoaded {
+            names: fresh,
+            incomplete,
+            retry_at,
+        })
+    }
+
     fn clear_rate_limit(&self) {
         self.client.clear_rate_limit();
     }
@@ -129,6 +192,10 @@ impl Directory for Catalog {
         self.field(key)
             .map(|f| f.label.clone())
             .filter(|l| !l.trim().is_empty())
+    }
+
+    fn field_type(&self, key: &str) -> Option<crate::api::types::FieldType> {
+        self.field(key).map(|f| f.field_type.clone())
     }
 
     fn option_label(&self, key: &str, option: Uuid) -> Option<String> {

@@ -19,6 +19,8 @@ pub use api_source::ApiSource;
 pub use keymap::{Action, Keymap, KeymapError};
 pub use msg::{Effect, Msg};
 pub use runtime::{RunContext, run};
-pub use source::{Directory, FetchError, NameTable, NoNames, TicketPage, TicketSource};
+pub use source::{
+    Directory, FetchError, NameTable, NamesLoaded, NoNames, TicketPage, TicketSource,
+};
 pub use state::State;
 pub use update::{next_wake, update};

@@ -3,7 +3,7 @@
 use crossterm::event::{KeyEvent, MouseEvent};
 use uuid::Uuid;
 
-use super::source::{FetchError, TicketPage};
+use super::source::{FetchError, NamesLoaded, TicketPage};
 use crate::api::types::{Message, PageMeta, TicketDetail};
 use crate::filter::TicketFilter;
 
@@ -27,6 +27,11 @@ pub enum Msg {
     MessagesLoaded {
         generation: u64,
         result: Result<(Vec<Message>, PageMeta), FetchError>,
+    },
+    /// The names catalog (re)loaded; `None` when the source has none.
+    NamesLoaded {
+        generation: u64,
+        loaded: Option<NamesLoaded>,
     },
     /// A timer asked for by `next_wake` fired.
     Tick,
@@ -53,6 +58,10 @@ pub enum Effect {
         id: Uuid,
         page: u64,
         per_page: u64,
+    },
+    /// Load the failed (or never asked) parts of the names catalog.
+    LoadNames {
+        generation: u64,
     },
     /// The user retries on purpose while rate limited.
     ClearRateLimit,

@@ -256,6 +256,9 @@ where
 {
     let (w, h) = screen.size()?;
     state.size = Rect::new(0, 0, w, h);
+    if source.names_incomplete() {
+        state.names_status = super::state::NamesStatus::Incomplete;
+    }
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let mut tasks: Vec<(u64, AbortHandle)> = Vec::new();
     let mut pending = vec![Msg::Start];
@@ -376,6 +379,13 @@ fn execute_effect<S: TicketSource, D: Screen>(
             tokio::spawn(async move {
                 let result = source.messages(id, page, per_page).await;
                 let _ = tx.send(Msg::MessagesLoaded { generation, result });
+            });
+        }
+        Effect::LoadNames { generation } => {
+            let (source, tx) = (source.clone(), tx.clone());
+            tokio::spawn(async move {
+                let loaded = source.load_names().await;
+                let _ = tx.send(Msg::NamesLoaded { generation, loaded });
             });
         }
         Effect::ClearRateLimit => source.clear_rate_limit(),

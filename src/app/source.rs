@@ -3,11 +3,12 @@
 //! `api::ApiClient` implements it (see `api_source.rs`).
 
 use std::future::Future;
+use std::sync::Arc;
 
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use crate::api::types::{Message, PageMeta, Ticket, TicketDetail};
+use crate::api::types::{FieldType, Message, PageMeta, Ticket, TicketDetail};
 use crate::filter::TicketFilter;
 
 /// One page of `GET /tickets` as the UI keeps it.
@@ -60,6 +61,17 @@ pub trait TicketSource: Clone + Send + Sync + 'static {
         per_page: u64,
     ) -> impl Future<Output = Result<(Vec<Message>, PageMeta), FetchError>> + Send;
 
+    /// True when the names catalog is missing parts worth loading again.
+    fn names_incomplete(&self) -> bool {
+        false
+    }
+
+    /// Loads the parts of the names catalog that failed (or were never
+    /// asked); `None` when there is nothing to load.
+    fn load_names(&self) -> impl Future<Output = Option<NamesLoaded>> + Send {
+        std::future::ready(None)
+    }
+
     /// The user asked to retry now: forget any rate-limit gate.
     fn clear_rate_limit(&self);
 
@@ -73,6 +85,25 @@ pub trait TicketSource: Clone + Send + Sync + 'static {
     ) -> Result<String, String>;
 }
 
+/// A (re)loaded names catalog.
+#[derive(Clone)]
+pub struct NamesLoaded {
+    pub names: Arc<dyn Directory>,
+    /// Some parts failed again: worth another try later.
+    pub incomplete: bool,
+    /// One of them was a 429: nothing goes out before this.
+    pub retry_at: Option<Instant>,
+}
+
+impl std::fmt::Debug for NamesLoaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NamesLoaded")
+            .field("incomplete", &self.incomplete)
+            .field("retry_at", &self.retry_at)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Names of workspace entities, for display only (the catalog implements it).
 pub trait Directory: Send + Sync {
     fn user_name(&self, id: Uuid) -> Option<String>;
@@ -83,6 +114,10 @@ pub trait Directory: Send + Sync {
     }
     /// The label of a select option (values of select fields are option ids).
     fn option_label(&self, _key: &str, _option: Uuid) -> Option<String> {
+        None
+    }
+    /// A custom field's type by its `field_key` (dates are drawn as dates).
+    fn field_type(&self, _key: &str) -> Option<FieldType> {
         None
     }
 }

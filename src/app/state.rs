@@ -146,12 +146,24 @@ pub struct RateLimit {
     pub waiting: Vec<Waiting>,
 }
 
+/// Where the names catalog (assignees, inboxes, fields) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamesStatus {
+    Complete,
+    /// Some parts failed or were never asked: loaded when the gate allows.
+    Incomplete,
+    /// A load of this generation is on its way.
+    Loading(u64),
+}
+
 /// Which row to select when a page arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Landing {
     First,
     Last,
     Keep,
+    /// The same ticket where it is now (a refresh), else the same row.
+    Ticket(Uuid),
 }
 
 pub struct State {
@@ -178,6 +190,9 @@ pub struct State {
     pub last_error: Option<ErrorView>,
     /// A short confirmation ("copied #42"), cleared by the next key.
     pub notice: Option<String>,
+    /// The shown page is being fetched again (`r`): it stays on screen
+    /// until the fresh copy replaces it.
+    pub refreshing: bool,
     /// Set while the current page is being fetched (drives the spinner).
     pub loading_since: Option<Instant>,
     pub size: Rect,
@@ -187,6 +202,9 @@ pub struct State {
     /// `[ui] relative_times`: "5m" (true) or "11-29 10:46" (false).
     pub relative_times: bool,
     pub names: Arc<dyn Directory>,
+    pub names_status: NamesStatus,
+    /// Bumped per catalog load: only the latest load's answer is used.
+    pub names_gen: u64,
     /// Something visible changed since the last draw.
     pub dirty: bool,
 }
@@ -211,12 +229,15 @@ impl State {
             help: false,
             last_error: None,
             notice: None,
+            refreshing: false,
             loading_since: None,
             size: Rect::new(0, 0, 80, 24),
             keymap,
             web_url: None,
             relative_times: true,
             names: Arc::new(NoNames),
+            names_status: NamesStatus::Complete,
+            names_gen: 0,
             dirty: true,
         }
     }

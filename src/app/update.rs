@@ -16,6 +16,7 @@ use super::cache::CachedPage;
 use super::keymap::Action;
 use super::msg::{Effect, Msg};
 use super::source::{FetchError, TicketPage};
+use super::state::NamesStatus;
 use super::state::{
     Conversation, DetailPane, ErrorView, Landing, Loadable, MESSAGES_PER_PAGE, PageView, RateLimit,
     State, TablePane, Waiting,
@@ -33,8 +34,10 @@ pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
     match msg {
         Msg::Start => {
             show_page(state, state.page, Landing::First, now, &mut fx);
+            load_names(state, &mut fx);
             state.dirty = true;
         }
+        Msg::NamesLoaded { generation, loaded } => on_names(state, generation, loaded),
         Msg::Key(ev) => on_key(state, ev, now, &mut fx),
         Msg::Mouse(ev) => on_mouse(state, ev, now, &mut fx),
         Msg::Resize(w, h) => {
@@ -174,14 +177,24 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
         Action::MoveUp => move_by(state, -1, now, fx),
         Action::First => select(state, 0),
         Action::Last => select(state, state.table.tickets().len().saturating_sub(1)),
+        // By a screen; from the last (first) row on, like `j` (`k`), on to
+        // the next (previous) page.
         Action::ScreenDown => {
             let n = state.areas().table_rows().max(1);
             let last = state.table.tickets().len().saturating_sub(1);
-            select(state, (state.selected + n).min(last));
+            if state.selected >= last {
+                move_by(state, 1, now, fx);
+            } else {
+                select(state, (state.selected + n).min(last));
+            }
         }
         Action::ScreenUp => {
             let n = state.areas().table_rows().max(1);
-            select(state, state.selected.saturating_sub(n));
+            if state.selected == 0 {
+                move_by(state, -1, now, fx);
+            } else {
+                select(state, state.selected.saturating_sub(n));
+            }
         }
         Action::NextPage => {
             if has_next_page(state) {
@@ -368,6 +381,7 @@ fn has_next_page(state: &State) -> bool {
 /// Makes `page` the current page: from the cache at once, or by a request.
 fn show_page(state: &mut State, page: u64, landing: Landing, now: Instant, fx: &mut Vec<Effect>) {
     state.page = page.max(1);
+    state.refreshing = false;
     state.landing = landing;
     state.dirty = true;
     // A page change abandons what a rate limit was holding for the old one.
@@ -440,8 +454,18 @@ fn display(state: &mut State, page: u64, cached: CachedPage) {
         Landing::First => 0,
         Landing::Last => len.saturating_sub(1),
         Landing::Keep => state.selected,
+        Landing::Ticket(id) => state
+            .table
+            .tickets()
+            .iter()
+            .position(|t| t.id == id)
+            .unwrap_or(state.selected),
     };
-    state.offset = 0;
+    // A refresh keeps the window where it was; a new page starts at its top.
+    if !matches!(state.landing, Landing::Keep | Landing::Ticket(_)) {
+        state.offset = 0;
+    }
+    state.refreshing = false;
     select(state, row);
     state.dirty = true;
 }
@@ -478,17 +502,24 @@ fn on_page(
             let key = state.key(page);
             state.cache.insert(key, cached.clone());
             let waiting_for_it = page == state.page
-                && matches!(
-                    state.table,
-                    TablePane::Loading { .. } | TablePane::Error { .. } | TablePane::Blank
-                );
+                && (state.refreshing
+                    || matches!(
+                        state.table,
+                        TablePane::Loading { .. } | TablePane::Error { .. } | TablePane::Blank
+                    ));
             if waiting_for_it {
                 display(state, page, cached);
                 prefetch(state, fx);
             }
         }
         Err(err) => {
-            if page == state.page {
+            if page == state.page && state.refreshing {
+                // The list as it was stays; the footer says the refresh failed.
+                state.refreshing = false;
+                state.loading_since = None;
+                state.last_error = Some(ErrorView::from_fetch(&err));
+                state.dirty = true;
+            } else if page == state.page {
                 let error = ErrorView::from_fetch(&err);
                 state.loading_since = None;
                 state.table = TablePane::Error {
@@ -554,6 +585,7 @@ fn refresh(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
         } else {
             send_waiting(state, rl.waiting, now, fx);
         }
+        load_names(state, fx);
         return;
     }
     reload_current(state, now, fx);
@@ -561,6 +593,41 @@ fn refresh(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
         let id = d.ticket.id;
         request_detail(state, id, fx);
     }
+    load_names(state, fx);
+}
+
+/// Asks for the missing parts of the names catalog, once, if the gate is
+/// open and no load is on its way.
+fn load_names(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.names_status != NamesStatus::Incomplete || state.rate_limit.is_some() {
+        return;
+    }
+    state.names_gen += 1;
+    state.names_status = NamesStatus::Loading(state.names_gen);
+    fx.push(Effect::LoadNames {
+        generation: state.names_gen,
+    });
+}
+
+fn on_names(state: &mut State, generation: u64, loaded: Option<super::source::NamesLoaded>) {
+    if state.names_status != NamesStatus::Loading(generation) {
+        return; // an older load's answer
+    }
+    let Some(loaded) = loaded else {
+        state.names_status = NamesStatus::Complete;
+        return;
+    };
+    state.names = loaded.names;
+    state.names_status = if loaded.incomplete {
+        NamesStatus::Incomplete
+    } else {
+        NamesStatus::Complete
+    };
+    if let Some(at) = loaded.retry_at {
+        // The rest waits for the window to end, like any request.
+        gate(state, at, None);
+    }
+    state.dirty = true;
 }
 
 /// Drops the current query's cached pages and fetches the current one again.
@@ -570,7 +637,21 @@ fn reload_current(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     state.query_gen += 1;
     state.in_flight.clear();
     state.last_error = None;
-    show_page(state, state.page, Landing::Keep, now, fx);
+    // Tickets move when they change: the cursor follows its ticket.
+    let landing = state
+        .selected_ticket()
+        .map_or(Landing::Keep, |t| Landing::Ticket(t.id));
+    if matches!(&state.table, TablePane::Loaded(v) if v.page == state.page) {
+        // The list stays on screen while its fresh copy loads (the footer
+        // says so): no blank flash on every `r`.
+        state.landing = landing;
+        state.refreshing = true;
+        state.loading_since = state.rate_limit.is_none().then_some(now);
+        state.dirty = true;
+        request_page(state, state.page, fx);
+    } else {
+        show_page(state, state.page, landing, now, fx);
+    }
 }
 
 fn send_waiting(state: &mut State, waiting: Vec<Waiting>, now: Instant, fx: &mut Vec<Effect>) {
@@ -623,6 +704,7 @@ fn on_tick(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
             .map(|rl| rl.waiting)
             .unwrap_or_default();
         send_waiting(state, waiting, now, fx);
+        load_names(state, fx);
     }
 }
 

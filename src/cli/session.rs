@@ -4,8 +4,7 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use triage::api::load_catalog;
-use triage::api::{ApiClient, ApiKey, ClientOptions};
+use triage::api::{ApiClient, ApiKey, Catalog, ClientOptions};
 use triage::app::{ApiSource, Keymap, RunContext};
 use triage::config::{self, LoadedConfig, ResolvedProfile};
 use triage::filter::{Aliases, TicketFilter};
@@ -140,7 +139,10 @@ pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
     // Settings errors surface before the terminal is taken over.
     let keymap =
         Keymap::from_config(&session.config.file.keys).context("[keys] in the config file")?;
-    let catalog = Arc::new(load_catalog(&session.client, &session.aliases).await);
+    // The UI opens at once and loads the catalog in the background (a
+    // filter that needs names waits for it); names swap in when it arrives
+    // and failed parts are asked again after a rate limit or on refresh.
+    let catalog = Arc::new(Catalog::from_aliases(session.aliases.clone()));
     let mut ctx = RunContext::new(ApiSource::new(session.client.clone(), Arc::clone(&catalog)));
     ctx.names = catalog;
     ctx.scope.workspace = session.label.clone();

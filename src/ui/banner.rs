@@ -9,6 +9,7 @@ use super::RenderContext;
 use super::text::{countdown, fit};
 use crate::app::State;
 use crate::app::keymap::Action;
+use crate::app::state::NamesStatus;
 use crate::text::sanitize;
 
 pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect) {
@@ -17,12 +18,16 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     };
     let left = rl.until.saturating_duration_since(ctx.now);
     let mut text = format!(" rate limited · retrying in {}", countdown(left));
-    if !rl.waiting.is_empty() {
-        let waiting: Vec<String> = rl
-            .waiting
-            .iter()
-            .map(|w| state.describe_waiting(*w))
-            .collect();
+    let mut waiting: Vec<String> = rl
+        .waiting
+        .iter()
+        .map(|w| state.describe_waiting(*w))
+        .collect();
+    if state.names_status == NamesStatus::Incomplete {
+        // Loaded again when the window ends; ids stand in meanwhile.
+        waiting.push("names".into());
+    }
+    if !waiting.is_empty() {
         text.push_str(" · waiting: ");
         text.push_str(&waiting.join(", "));
     }

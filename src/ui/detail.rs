@@ -9,13 +9,33 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::RenderContext;
-use super::text::{fit, relative, time_left, width, wrap};
-use crate::api::types::{AuthorType, Ticket};
+use super::table::REMINDER_MARK;
+use super::text::{fit, relative, stamp, time_left, width, wrap};
+use crate::api::types::{AuthorType, FieldType, Ticket};
 use crate::app::State;
 use crate::app::state::{DetailPane, Loadable};
 use crate::text::{sanitize, sanitize_multiline};
 
 const LABEL_W: usize = 10;
+/// Below this many inner lines the field block is compact (several fields
+/// a line) so the conversation starts on the first screen.
+pub const COMPACT_BELOW: usize = 24;
+
+/// Where the view is in the content: "" when it all fits, else the last
+/// visible line of the total and which way there is more ("↓ 16/40",
+/// "↕ 30/40", "↑ 40/40").
+pub fn scroll_position(scroll: usize, height: usize, total: usize) -> String {
+    if total <= height {
+        return String::new();
+    }
+    let last = (scroll + height).min(total);
+    let arrow = match (scroll > 0, last < total) {
+        (false, _) => "↓ more",
+        (true, true) => "↕",
+        (true, false) => "↑ end",
+    };
+    format!(" {arrow} {last}/{total} ")
+}
 
 pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect) {
     let Some(pane) = &state.detail else {
@@ -24,18 +44,16 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     let theme = &ctx.theme;
     let inner_w = usize::from(area.width.saturating_sub(2)).max(1);
     let inner_h = usize::from(area.height.saturating_sub(2));
-    let lines = lines(state, pane, ctx, inner_w);
-    let max_scroll = lines.len().saturating_sub(inner_h);
+    let lines = lines(state, pane, ctx, inner_w, inner_h < COMPACT_BELOW);
+    let total = lines.len();
+    let max_scroll = total.saturating_sub(inner_h);
     pane.max_scroll.set(max_scroll);
     let scroll = pane.scroll.min(max_scroll);
     let shown: Vec<Line> = lines.into_iter().skip(scroll).take(inner_h).collect();
 
     let t = &pane.ticket;
     let title = format!(" #{} ", t.ticket_number);
-    let position = (scroll * 100)
-        .checked_div(max_scroll)
-        .map(|pct| format!(" {pct}% "))
-        .unwrap_or_default();
+    let position = scroll_position(scroll, inner_h, total);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(shown).block(
@@ -65,7 +83,13 @@ fn text_field(label: &str, value: &str, w: usize, style: Style) -> Line<'static>
     )
 }
 
-fn lines(state: &State, pane: &DetailPane, ctx: &RenderContext, w: usize) -> Vec<Line<'static>> {
+fn lines(
+    state: &State,
+    pane: &DetailPane,
+    ctx: &RenderContext,
+    w: usize,
+    compact: bool,
+) -> Vec<Line<'static>> {
     let theme = &ctx.theme;
     let t: &Ticket = &pane.ticket;
     let mut out: Vec<Line<'static>> = Vec::new();
@@ -80,33 +104,12 @@ fn lines(state: &State, pane: &DetailPane, ctx: &RenderContext, w: usize) -> Vec
     } else {
         status_name
     };
-    // One column less: the badge's own padding aligns its text with the
-    // values below.
-    out.push(Line::from(
-        std::iter::once(Span::raw(format!("{:<w$}", "status", w = LABEL_W - 1)))
-            .chain([
-                Span::styled(
-                    format!(
-                        " {} ",
-                        fit(&status_name, w.saturating_sub(LABEL_W + 2 + 14))
-                    ),
-                    theme.badge(t.status_color.as_deref(), &t.status),
-                ),
-                Span::styled(format!(" {}", t.status.as_str()), theme.dim()),
-            ])
-            .collect::<Vec<_>>(),
-    ));
     let priority_name = sanitize(&t.priority_name).into_owned();
-    out.push(text_field(
-        "priority",
-        if priority_name.is_empty() {
-            t.priority.as_str()
-        } else {
-            &priority_name
-        },
-        w,
-        theme.priority(t.priority_color.as_deref(), &t.priority),
-    ));
+    let priority_name = if priority_name.is_empty() {
+        t.priority.as_str().to_string()
+    } else {
+        priority_name
+    };
     let names = state.names.as_ref();
     let assignee = match t.assignee_id {
         None => "— (unassigned)".to_string(),
@@ -115,33 +118,88 @@ fn lines(state: &State, pane: &DetailPane, ctx: &RenderContext, w: usize) -> Vec
             .map(|n| sanitize(&n).into_owned())
             .unwrap_or_else(|| id.to_string()),
     };
-    out.push(text_field("assignee", &assignee, w, Style::new()));
-    if let Some(id) = t.inbox_id {
-        let inbox = names
+    let inbox = t.inbox_id.map(|id| {
+        names
             .inbox_name(id)
             .map(|n| sanitize(&n).into_owned())
-            .unwrap_or_else(|| id.to_string());
-        out.push(text_field("inbox", &inbox, w, Style::new()));
-    }
+            .unwrap_or_else(|| id.to_string())
+    });
     let when = |at: Option<chrono::DateTime<chrono::Utc>>| match at {
-        Some(at) => format!(
-            "{} ({} ago)",
-            at.format("%Y-%m-%d %H:%M UTC"),
-            relative(at, ctx.wall_now)
-        ),
+        Some(at) => stamp(at, ctx.wall_now),
         None => "—".to_string(),
     };
-    out.push(text_field("created", &when(t.created_at), w, Style::new()));
-    out.push(text_field("updated", &when(t.updated_at), w, Style::new()));
-    if let Some(r) = t.remind_at {
-        let left = time_left(r, ctx.wall_now);
-        let text = format!("{} (⏰ {left})", r.format("%Y-%m-%d %H:%M UTC"));
-        out.push(text_field("reminder", &text, w, theme.accent()));
+    let reminder = t.remind_at.map(|r| {
+        format!(
+            "{} ({REMINDER_MARK} {})",
+            r.format("%Y-%m-%d %H:%M UTC"),
+            time_left(r, ctx.wall_now)
+        )
+    });
+    let badge = Span::styled(
+        format!(
+            " {} ",
+            fit(&status_name, w.saturating_sub(LABEL_W + 2 + 14))
+        ),
+        theme.badge(t.status_color.as_deref(), &t.status),
+    );
+    let priority_style = theme.priority(t.priority_color.as_deref(), &t.priority);
+
+    if compact {
+        // Several fields a line, short times: the conversation must start
+        // on the first screen of an 80×24 terminal.
+        let sep = || Span::styled(" · ", theme.dim());
+        let mut first = vec![badge, sep(), Span::styled(priority_name, priority_style)];
+        first.push(sep());
+        first.push(Span::raw(assignee));
+        if let Some(inbox) = inbox {
+            first.push(sep());
+            first.push(Span::raw(inbox));
+        }
+        out.extend(wrap_spans(first, w));
+        let ago = |at: Option<chrono::DateTime<chrono::Utc>>| {
+            at.map_or("—".to_string(), |a| {
+                format!("{} ago", relative(a, ctx.wall_now))
+            })
+        };
+        let mut times = vec![Span::styled(
+            format!(
+                "created {} · updated {}",
+                ago(t.created_at),
+                ago(t.updated_at)
+            ),
+            theme.dim(),
+        )];
+        if let Some(r) = t.remind_at {
+            times.push(sep());
+            times.push(Span::styled(
+                format!("{REMINDER_MARK} reminder in {}", time_left(r, ctx.wall_now)),
+                theme.accent(),
+            ));
+        }
+        out.extend(wrap_spans(times, w));
+    } else {
+        // One column less: the badge's own padding aligns its text with
+        // the values below.
+        out.push(Line::from(vec![
+            Span::raw(format!("{:<w$}", "status", w = LABEL_W - 1)),
+            badge,
+            Span::styled(format!(" {}", t.status.as_str()), theme.dim()),
+        ]));
+        out.push(text_field("priority", &priority_name, w, priority_style));
+        out.push(text_field("assignee", &assignee, w, Style::new()));
+        if let Some(inbox) = inbox {
+            out.push(text_field("inbox", &inbox, w, Style::new()));
+        }
+        out.push(text_field("created", &when(t.created_at), w, Style::new()));
+        out.push(text_field("updated", &when(t.updated_at), w, Style::new()));
+        if let Some(text) = reminder {
+            out.push(text_field("reminder", &text, w, theme.accent()));
+        }
+        if let Some(c) = t.contact_id {
+            out.push(text_field("contact", &c.to_string(), w, theme.dim()));
+        }
+        out.push(text_field("id", &t.id.to_string(), w, theme.dim()));
     }
-    if let Some(c) = t.contact_id {
-        out.push(text_field("contact", &c.to_string(), w, theme.dim()));
-    }
-    out.push(text_field("id", &t.id.to_string(), w, theme.dim()));
 
     match &pane.detail {
         Loadable::Loaded(detail) => {
@@ -166,15 +224,20 @@ fn lines(state: &State, pane: &DetailPane, ctx: &RenderContext, w: usize) -> Vec
                 out.push(field(label, spans));
             }
             if !detail.custom_fields.is_empty() {
-                out.push(Line::raw(""));
-                out.push(Line::styled("fields", theme.column_header()));
+                if !compact {
+                    out.push(Line::raw(""));
+                    out.push(Line::styled("fields", theme.column_header()));
+                }
                 // Labels from the catalog, select values as option labels.
                 let rows: Vec<(String, String)> = detail
                     .custom_fields
                     .iter()
                     .map(|(key, value)| {
                         let label = names.field_label(key).unwrap_or_else(|| key.clone());
-                        let value = field_value(value, &|id| names.option_label(key, id));
+                        let kind = names.field_type(key);
+                        let value = field_value(value, kind.as_ref(), ctx.wall_now, &|id| {
+                            names.option_label(key, id)
+                        });
                         (sanitize(&label).into_owned(), sanitize(&value).into_owned())
                     })
                     .collect();
@@ -187,8 +250,9 @@ fn lines(state: &State, pane: &DetailPane, ctx: &RenderContext, w: usize) -> Vec
                 for (key, value) in rows {
                     let key = fit(&key, key_w).into_owned();
                     let pad = " ".repeat(key_w.saturating_sub(width(&key)));
+                    let indent = if compact { "" } else { "  " };
                     out.push(Line::from(vec![
-                        Span::styled(format!("  {key}{pad}  "), theme.dim()),
+                        Span::styled(format!("{indent}{key}{pad}  "), theme.dim()),
                         Span::raw(fit(&value, w.saturating_sub(key_w + 4)).into_owned()),
                     ]));
                 }
@@ -209,6 +273,13 @@ fn lines(state: &State, pane: &DetailPane, ctx: &RenderContext, w: usize) -> Vec
         )),
     }
 
+    if compact {
+        // The id, last of the fields, on one dim line.
+        out.push(Line::styled(
+            fit(&format!("id {}", t.id), w).into_owned(),
+            theme.dim(),
+        ));
+    }
     out.push(Line::raw(""));
     match &pane.messages {
         Loadable::Loaded(conv) => {
@@ -273,15 +344,20 @@ fn lines(state: &State, pane: &DetailPane, ctx: &RenderContext, w: usize) -> Vec
 }
 
 /// A custom field value as text, whatever JSON type the server used;
-/// strings that are option ids become their labels.
-fn field_value(v: &serde_json::Value, option: &dyn Fn(uuid::Uuid) -> Option<String>) -> String {
+/// strings that are option ids become their labels, dates read like the
+/// ticket's own times ("2026-11-20" for date fields).
+fn field_value(
+    v: &serde_json::Value,
+    kind: Option<&FieldType>,
+    now: chrono::DateTime<chrono::Utc>,
+    option: &dyn Fn(uuid::Uuid) -> Option<String>,
+) -> String {
     match v {
         serde_json::Value::Null => "—".into(),
         serde_json::Value::Bool(true) => "yes".into(),
         serde_json::Value::Bool(false) => "no".into(),
-        serde_json::Value::String(s) => uuid::Uuid::parse_str(s)
-            .ok()
-            .and_then(option)
+        serde_json::Value::String(s) => date_value(s, kind, now)
+            .or_else(|| uuid::Uuid::parse_str(s).ok().and_then(option))
             .unwrap_or_else(|| s.clone()),
         // 47000.0 reads as 47000; 12.5 stays 12.5.
         serde_json::Value::Number(n) => match n.as_f64() {
@@ -290,9 +366,73 @@ fn field_value(v: &serde_json::Value, option: &dyn Fn(uuid::Uuid) -> Option<Stri
         },
         serde_json::Value::Array(items) => items
             .iter()
-            .map(|i| field_value(i, option))
+            .map(|i| field_value(i, kind, now, option))
             .collect::<Vec<_>>()
             .join(", "),
         serde_json::Value::Object(_) => v.to_string(),
     }
+}
+
+/// A date or date-time string in the pane's format; `None` when `s` is not
+/// one (or the field is known to be something else).
+fn date_value(
+    s: &str,
+    kind: Option<&FieldType>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<String> {
+    use chrono::{DateTime, NaiveDate, Utc};
+    let s = s.trim();
+    let instant = DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc));
+    let day = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    match kind {
+        Some(FieldType::Date) => day
+            .or_else(|| instant.map(|i| i.date_naive()))
+            .map(|d| d.format("%Y-%m-%d").to_string()),
+        Some(FieldType::DateTime) => match (instant, day) {
+            (Some(i), _) => Some(stamp(i, now)),
+            (None, Some(d)) => Some(d.format("%Y-%m-%d").to_string()),
+            _ => None,
+        },
+        // Unknown type (no catalog): recognise the shapes themselves.
+        None => instant
+            .map(|i| stamp(i, now))
+            .or_else(|| day.map(|d| d.format("%Y-%m-%d").to_string())),
+        Some(_) => None,
+    }
+}
+
+/// Spans laid out on as many lines of `w` cells as they need (a span is
+/// not split; one wider than a line is cut with "…").
+fn wrap_spans(spans: Vec<Span<'static>>, w: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut line: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for span in spans {
+        let sw = width(&span.content);
+        let is_sep = span.content.trim() == "·";
+        if used > 0 && used + sw > w {
+            // A separator does not start a line.
+            if is_sep {
+                continue;
+            }
+            lines.push(Line::from(std::mem::take(&mut line)));
+            used = 0;
+        }
+        if used == 0 && is_sep {
+            continue;
+        }
+        let span = if sw > w {
+            Span::styled(fit(&span.content, w).into_owned(), span.style)
+        } else {
+            span
+        };
+        used += width(&span.content);
+        line.push(span);
+    }
+    if !line.is_empty() {
+        lines.push(Line::from(line));
+    }
+    lines
 }

@@ -29,7 +29,13 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
         )),
         None => status.push_str(&format!("page {}", state.page)),
     }
-    if matches!(state.table, TablePane::Loading { .. }) {
+    if state.refreshing {
+        status.push_str(if state.rate_limit.is_some() {
+            " · refresh waiting"
+        } else {
+            " · refreshing"
+        });
+    } else if matches!(state.table, TablePane::Loading { .. }) {
         status.push_str(if state.rate_limit.is_some() {
             " · waiting"
         } else {
@@ -44,7 +50,10 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
 
     let mut first = vec![Span::raw(status.clone())];
     let room = usize::from(area.width).saturating_sub(width(&status) + 3);
-    if let Some(err) = &state.last_error {
+    // An error the table pane already shows in full is not repeated here.
+    let in_pane = matches!(&state.table, TablePane::Error { error, .. }
+        if Some(error) == state.last_error.as_ref());
+    if let Some(err) = state.last_error.as_ref().filter(|_| !in_pane) {
         let mut msg = sanitize(&err.message).into_owned();
         if let Some(hint) = &err.hint {
             msg.push_str(" — ");

@@ -1,4 +1,5 @@
-//! Two lines: where we are (workspace, view) and the filter's text form.
+//! Two lines: where we are (workspace · view or "custom filter") and the
+//! filter's text form, each said once.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,35 +7,69 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::RenderContext;
-use super::text::fit;
+use super::text::{fit, width};
 use crate::app::State;
+use crate::filter::TicketFilter;
 use crate::text::sanitize;
+
+/// The second line when nothing filters.
+pub const NO_FILTER: &str = "no filter: every ticket";
 
 pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect) {
     let theme = &ctx.theme;
     let scope = &state.scope;
     let workspace = sanitize(&scope.workspace);
-    let view = sanitize(state.view_label());
     let mut title = vec![Span::styled(" triage", theme.title())];
     if !workspace.is_empty() {
         title.push(Span::styled(" · ", theme.dim()));
         title.push(Span::raw(workspace.into_owned()));
     }
-    title.push(Span::styled(" · ", theme.dim()));
-    title.push(Span::styled(view.into_owned(), theme.accent()));
-
-    // The filter as it is now (sort keys included), in its text form.
-    let text = state.filter.to_string();
-    let filter = sanitize(&text);
-    let filter = if filter.trim().is_empty() {
-        "(all tickets)".into()
-    } else {
-        filter
+    // Sorting alone does not make a filter (the footer shows the sort).
+    let unfiltered = TicketFilter {
+        sort: None,
+        order: None,
+        ..state.filter.clone()
+    }
+    .is_empty();
+    let view = match &scope.view {
+        Some(view) => Some(sanitize(view).into_owned()),
+        None if unfiltered => None,
+        None => Some("custom filter".to_string()),
     };
-    let room = usize::from(area.width).saturating_sub(9);
-    let filter_line = Line::from(vec![
-        Span::styled(" filter: ", theme.dim()),
-        Span::raw(fit(&filter, room).into_owned()),
-    ]);
-    frame.render_widget(Paragraph::new(vec![Line::from(title), filter_line]), area);
+    if let Some(view) = view {
+        title.push(Span::styled(" · ", theme.dim()));
+        title.push(Span::styled(view, theme.accent()));
+    }
+    let title = fit_spans(title, usize::from(area.width));
+
+    let filter_line = if unfiltered {
+        Line::styled(format!(" {NO_FILTER}"), theme.dim())
+    } else {
+        // The filter as it is now (sort keys included), in its text form.
+        let text = state.filter.to_string();
+        let room = usize::from(area.width).saturating_sub(9);
+        Line::from(vec![
+            Span::styled(" filter: ", theme.dim()),
+            Span::raw(fit(&sanitize(&text), room).into_owned()),
+        ])
+    };
+    frame.render_widget(Paragraph::new(vec![title, filter_line]), area);
+}
+
+/// Cuts a line of spans to `max` cells, the last one ending in "…".
+fn fit_spans(spans: Vec<Span<'static>>, max: usize) -> Line<'static> {
+    let mut used = 0;
+    let mut out = Vec::with_capacity(spans.len());
+    for span in spans {
+        let w = width(&span.content);
+        if used + w <= max {
+            used += w;
+            out.push(span);
+            continue;
+        }
+        let cut = fit(&span.content, max - used).into_owned();
+        out.push(Span::styled(cut, span.style));
+        break;
+    }
+    Line::from(out)
 }

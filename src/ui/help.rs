@@ -22,6 +22,12 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
     rows.push(("(detail open)".into(), "movement keys scroll the detail"));
     rows.push(("Ctrl-z".into(), "suspend to the shell (fg to come back)"));
     rows.push(("wheel / click".into(), "scroll / select a row"));
+    // Too many rows for the screen: say so instead of cutting silently.
+    let fit_rows = usize::from(screen.height.saturating_sub(2));
+    if rows.len() > fit_rows && fit_rows > 0 {
+        rows.truncate(fit_rows - 1);
+        rows.push(("…".into(), "more keys: make the terminal taller"));
+    }
     let key_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
     let desc_w = rows.iter().map(|(_, d)| width(d)).max().unwrap_or(0);
     let w = (key_w + desc_w + 6).min(usize::from(screen.width)) as u16;
@@ -46,13 +52,20 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
             ])
         })
         .collect();
+    let close = sanitize(&format!(
+        " {} or {} closes ",
+        state.keymap.label(crate::app::Action::Back),
+        state.keymap.label(crate::app::Action::Help)
+    ))
+    .into_owned();
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines).block(
             Block::new()
                 .borders(Borders::ALL)
                 .border_style(theme.border())
-                .title(Span::styled(" keys ", theme.title())),
+                .title(Span::styled(" keys ", theme.title()))
+                .title_bottom(Line::styled(close, theme.dim()).right_aligned()),
         ),
         area,
     );

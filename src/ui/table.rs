@@ -16,6 +16,8 @@ use crate::app::state::TablePane;
 use crate::text::sanitize;
 
 /// Columns of one layout; `None` means the column is dropped at this width.
+/// Reminders have no column of their own: the few rows with one show the
+/// mark at the right end of their subject cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Columns {
     pub number: u16,
@@ -24,44 +26,69 @@ pub struct Columns {
     pub subject: u16,
     pub assignee: Option<u16>,
     pub updated: u16,
-    pub reminder: Option<u16>,
 }
 
-const MIN_SUBJECT: u16 = 16;
+/// The reminder mark: a plain symbol from the Geometric Shapes block that
+/// every monospace font has (the alarm-clock emoji renders as a box without
+/// an emoji font), one cell wide.
+pub const REMINDER_MARK: &str = "◷";
 
-/// Widths for the visible tickets at a given total width: content-sized
-/// columns with caps that tighten as the screen narrows; the subject takes
-/// what is left; the assignee and reminder columns go before the subject
-/// gets too short.
+/// Narrowest useful subject; below it the optional columns give way.
+const MIN_SUBJECT: u16 = 20;
+/// Widest a name column grows (longest visible value, up to this).
+const STATUS_CAP: u16 = 24; // badge padding included
+const PRIORITY_CAP: u16 = 12;
+const ASSIGNEE_CAP: u16 = 22;
+/// Floors when the screen is too narrow for natural widths; each is at
+/// least as wide as the column's shortest header label.
+const STATUS_FLOOR: u16 = 10;
+const ASSIGNEE_FLOOR: u16 = 10;
+const PRIORITY_FLOOR: u16 = 4;
+/// How far long names shrink before a column is dropped.
+const STATUS_SOFT: u16 = 14;
+const ASSIGNEE_SOFT: u16 = 12;
+
+/// Header labels of a column, longest first: the widest that fits is
+/// drawn, so a label is never cut into nonsense.
+pub const PRIORITY_LABELS: &[&str] = &["priority", "prio"];
+pub const UPDATED_LABELS: &[&str] = &["updated", "upd."];
+
+/// The longest label of `labels` that fits in `w` cells (the last one
+/// otherwise; column floors make sure it fits).
+pub fn label_for(labels: &[&'static str], w: u16) -> &'static str {
+    labels
+        .iter()
+        .copied()
+        .find(|l| width(l) <= usize::from(w))
+        .unwrap_or(labels[labels.len() - 1])
+}
+
+/// Widths for the visible tickets at a given total width. Status, priority
+/// and assignee get their natural width (longest visible value, capped)
+/// and the subject takes the rest; on narrow screens the assignee, then the
+/// status, shrink to their floors, then the assignee goes, before the
+/// subject gets shorter than `MIN_SUBJECT`.
 pub fn columns(
     visible: &[Ticket],
     names: &dyn Directory,
     total: u16,
     relative_times: bool,
 ) -> Columns {
-    let (status_cap, priority_cap, assignee_cap) = match total {
-        160.. => (24, 14, 22),
-        120..=159 => (20, 12, 16),
-        100..=119 => (16, 10, 12),
-        _ => (14, 8, 10),
-    };
-    let max_w = |f: &dyn Fn(&Ticket) -> usize| visible.iter().map(f).max().unwrap_or(0);
-    let number = max_w(&|t| width(&format!("#{}", t.ticket_number))).max(1) as u16;
-    let status =
-        (max_w(&|t| width(&sanitize(&t.status_name)).max(1)) + 2).clamp(8, status_cap) as u16;
+    let max_w =
+        |f: &dyn Fn(&Ticket) -> usize| visible.iter().map(f).max().unwrap_or(0).min(200) as u16;
+    let number = max_w(&|t| width(&format!("#{}", t.ticket_number))).max(1);
+    let status = (max_w(&|t| width(&status_label(t))) + 2).clamp(STATUS_FLOOR, STATUS_CAP);
     // Room for the word "priority" in the header once the screen allows.
-    let priority_min = if total >= 100 { 8 } else { 4 };
-    let priority =
-        max_w(&|t| width(&sanitize(&t.priority_name))).clamp(priority_min, priority_cap) as u16;
-    let assignee = max_w(&|t| width(&assignee_name(t, names))).clamp(8, assignee_cap) as u16;
-    let updated = match (relative_times, total >= 100) {
-        (false, _) => 11,
-        (true, true) => 7,
-        (true, false) => 4,
+    let priority_min = if total >= 100 { 8 } else { PRIORITY_FLOOR };
+    let priority = max_w(&|t| width(&priority_label(t))).clamp(priority_min, PRIORITY_CAP);
+    let assignee = max_w(&|t| width(&assignee_name(t, names))).clamp(ASSIGNEE_FLOOR, ASSIGNEE_CAP);
+    let updated = if relative_times {
+        // "now", "59m", "23h", "13d", "51w", "2y": at most 3 cells; the
+        // long label when the screen has room for it.
+        if total >= 120 { 7 } else { 4 }
+    } else {
+        11 // "11-29 10:46"
     };
-    let any_reminder = visible.iter().any(|t| t.remind_at.is_some());
-    let reminder = any_reminder.then_some(6u16);
-
     let mut cols = Columns {
         number,
         status,
@@ -69,30 +96,66 @@ pub fn columns(
         subject: 0,
         assignee: Some(assignee),
         updated,
-        reminder,
     };
-    for drop in 0..3 {
-        match drop {
-            1 => cols.assignee = None,
-            2 => cols.reminder = None,
-            _ => {}
-        }
+    let subject_of = |c: &Columns| {
         let fixed = [
-            Some(cols.number),
-            Some(cols.status),
-            Some(cols.priority),
-            cols.assignee,
-            Some(cols.updated),
-            cols.reminder,
+            Some(c.number),
+            Some(c.status),
+            Some(c.priority),
+            c.assignee,
+            Some(c.updated),
         ];
-        let count = fixed.iter().flatten().count() as u16; // gaps: one per column but the subject's own
-        let used: u16 = fixed.iter().flatten().sum::<u16>() + count;
-        cols.subject = total.saturating_sub(used);
-        if cols.subject >= MIN_SUBJECT {
-            break;
+        // One gap after every column but the last.
+        let gaps = fixed.iter().flatten().count() as u16;
+        total.saturating_sub(fixed.iter().flatten().sum::<u16>() + gaps)
+    };
+    // Takes up to `short` cells from a column, down to `floor`.
+    let give = |w: &mut u16, floor: u16, short: &mut u16| {
+        let d = w.saturating_sub(floor).min(*short);
+        *w -= d;
+        *short -= d;
+    };
+    // First a little from long names (still readable), then the assignee
+    // goes, then status and priority down to their floors.
+    let shrink = |cols: &mut Columns| {
+        let mut short = MIN_SUBJECT.saturating_sub(subject_of(cols));
+        if let Some(a) = cols.assignee.as_mut() {
+            give(a, ASSIGNEE_SOFT, &mut short);
         }
+        give(&mut cols.status, STATUS_SOFT, &mut short);
+        short
+    };
+    let natural = cols;
+    if shrink(&mut cols) > 0 {
+        cols = Columns {
+            assignee: None,
+            ..natural
+        };
+        let mut short = shrink(&mut cols);
+        give(&mut cols.status, STATUS_FLOOR, &mut short);
+        give(&mut cols.priority, PRIORITY_FLOOR, &mut short);
     }
+    cols.subject = subject_of(&cols);
     cols
+}
+
+/// The status as shown: its name, else its category.
+fn status_label(t: &Ticket) -> String {
+    let name = sanitize(&t.status_name);
+    if name.trim().is_empty() {
+        t.status.as_str().to_string()
+    } else {
+        name.into_owned()
+    }
+}
+
+fn priority_label(t: &Ticket) -> String {
+    let name = sanitize(&t.priority_name);
+    if name.trim().is_empty() {
+        t.priority.as_str().to_string()
+    } else {
+        name.into_owned()
+    }
 }
 
 fn assignee_name(t: &Ticket, names: &dyn Directory) -> String {
@@ -141,15 +204,25 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
             message(frame, vec![Line::styled(text, theme.dim())]);
         }
         TablePane::Error { page, error } => {
-            let mut lines = vec![Line::styled(
-                format!(
-                    "page {page} could not be loaded: {}",
-                    sanitize(&error.message)
-                ),
-                theme.error(),
-            )];
+            // What failed, the server's words, then what to do: three
+            // lines that read at a glance, not one run-on sentence.
+            let mut lines = vec![
+                Line::styled(format!("page {page} could not be loaded"), theme.error()),
+                Line::raw(sanitize(&error.message).into_owned()),
+            ];
             if let Some(hint) = &error.hint {
-                lines.push(Line::raw(sanitize(hint).into_owned()));
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(
+                    format!("→ {}", sanitize(hint)),
+                    theme.accent(),
+                ));
+            }
+            let retry = state.keymap.label(crate::app::Action::Refresh);
+            if !retry.is_empty() {
+                lines.push(Line::styled(
+                    format!("{} to try again", sanitize(&retry)),
+                    theme.dim(),
+                ));
             }
             message(frame, lines);
         }
@@ -179,74 +252,28 @@ fn draw_rows(
         .min(tickets.len().saturating_sub(rows_fit.max(1)));
     let end = (offset + rows_fit).min(tickets.len());
     let visible = &tickets[offset..end];
-    let cols = columns(
-        visible,
-        state.names.as_ref(),
-        area.width,
-        state.relative_times,
-    );
+    // A gap between the last column and a detail pane beside the list.
+    let beside = state.detail.is_some() && !state.areas().detail_covers_table();
+    let cols_w = area.width.saturating_sub(u16::from(beside));
+    let cols = columns(visible, state.names.as_ref(), cols_w, state.relative_times);
 
-    let priority_label = if cols.priority >= 8 {
-        "priority"
-    } else {
-        "prio"
-    };
+    let column = |width: u16, right: bool| Column { width, right };
     let mut layout = vec![
+        ("#", column(cols.number, false)),
+        ("status", column(cols.status, false)),
         (
-            "#",
-            Column {
-                width: cols.number,
-                right: false,
-            },
+            label_for(PRIORITY_LABELS, cols.priority),
+            column(cols.priority, false),
         ),
-        (
-            "status",
-            Column {
-                width: cols.status,
-                right: false,
-            },
-        ),
-        (
-            priority_label,
-            Column {
-                width: cols.priority,
-                right: false,
-            },
-        ),
-        (
-            "subject",
-            Column {
-                width: cols.subject,
-                right: false,
-            },
-        ),
+        ("subject", column(cols.subject, false)),
     ];
     if let Some(w) = cols.assignee {
-        layout.push((
-            "assignee",
-            Column {
-                width: w,
-                right: false,
-            },
-        ));
+        layout.push(("assignee", column(w, false)));
     }
-    let updated_label = if cols.updated >= 7 { "updated" } else { "upd" };
     layout.push((
-        updated_label,
-        Column {
-            width: cols.updated,
-            right: true,
-        },
+        label_for(UPDATED_LABELS, cols.updated),
+        column(cols.updated, true),
     ));
-    if let Some(w) = cols.reminder {
-        layout.push((
-            "remind",
-            Column {
-                width: w,
-                right: false,
-            },
-        ));
-    }
 
     // Drawn cell by cell at computed offsets rather than through `Table`:
     // the widths are ours already, and `Table` would run the constraint
@@ -276,6 +303,7 @@ fn draw_rows(
         .collect();
     draw_line(buf, area.y, header);
 
+    let mut marks: Vec<(u16, String)> = Vec::new();
     for (i, t) in visible.iter().enumerate() {
         let y = area.y + 1 + i as u16;
         if offset + i == state.selected {
@@ -283,27 +311,15 @@ fn draw_rows(
             // colored badge keeps its color on the selected row.
             buf.set_style(Rect::new(area.x, y, area.width, 1), theme.selected_row());
         }
-        let status_name = sanitize(&t.status_name);
-        let status_name = if status_name.trim().is_empty() {
-            t.status.as_str().to_string()
-        } else {
-            status_name.into_owned()
-        };
         let badge = format!(
             " {} ",
-            fit(&status_name, usize::from(cols.status).saturating_sub(2))
+            fit(&status_label(t), usize::from(cols.status).saturating_sub(2))
         );
-        let priority_name = sanitize(&t.priority_name);
-        let priority_name = if priority_name.trim().is_empty() {
-            t.priority.as_str().to_string()
-        } else {
-            priority_name.into_owned()
-        };
         let mut spans = vec![
             Span::styled(format!("#{}", t.ticket_number), theme.dim()),
             Span::styled(badge, theme.badge(t.status_color.as_deref(), &t.status)),
             Span::styled(
-                fit(&priority_name, usize::from(cols.priority)).into_owned(),
+                fit(&priority_label(t), usize::from(cols.priority)).into_owned(),
                 theme.priority(t.priority_color.as_deref(), &t.priority),
             ),
             Span::raw(fit(&sanitize(&t.subject), usize::from(cols.subject)).into_owned()),
@@ -323,13 +339,25 @@ fn draw_rows(
             None => "—".into(),
         };
         spans.push(Span::raw(updated));
-        if cols.reminder.is_some() {
-            let mark = t
-                .remind_at
-                .map(|r| format!("⏰ {}", time_left(r, ctx.wall_now)))
-                .unwrap_or_default();
-            spans.push(Span::styled(mark, theme.accent()));
+        // The reminder sits at the right end of the subject cell, the
+        // subject cut shorter on that row only.
+        let mark = t
+            .remind_at
+            .map(|r| format!(" {REMINDER_MARK} {}", time_left(r, ctx.wall_now)));
+        if let Some(mark) = mark.filter(|m| width(m) + 4 <= usize::from(cols.subject)) {
+            let room = usize::from(cols.subject) - width(&mark);
+            spans[3] = Span::raw(fit(&sanitize(&t.subject), room).into_owned());
+            marks.push((y, mark));
         }
         draw_line(buf, y, spans);
+    }
+    // Drawn after the rows so the mark keeps the row's selected style under it.
+    let subject_x = area.x + cols.number + 1 + cols.status + 1 + cols.priority + 1;
+    for (y, mark) in marks {
+        let w = width(&mark) as u16;
+        let x = subject_x + cols.subject.saturating_sub(w);
+        if x + w <= area.right() {
+            buf.set_stringn(x, y, &mark, usize::from(w), theme.accent());
+        }
     }
 }

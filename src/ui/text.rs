@@ -76,6 +76,17 @@ pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     span(secs as u64)
 }
 
+/// An instant as the detail pane shows it everywhere:
+/// "2026-11-22 01:39 UTC (7d ago)", or "(in 3d)" for one still to come.
+pub fn stamp(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let day = t.format("%Y-%m-%d %H:%M UTC");
+    if (t - now).num_seconds() >= 60 {
+        format!("{day} (in {})", span((t - now).num_seconds() as u64))
+    } else {
+        format!("{day} ({} ago)", relative(t, now))
+    }
+}
+
 /// Time left until `t`: "3h", "12m", or "due" once passed.
 pub fn time_left(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let secs = (t - now).num_seconds();
@@ -150,6 +161,14 @@ mod tests {
         assert_eq!(ago(30 * 86_400), "4w");
         assert_eq!(time_left(now + chrono::Duration::hours(3), now), "3h");
         assert_eq!(time_left(now - chrono::Duration::hours(3), now), "due");
+        assert_eq!(
+            stamp(now - chrono::Duration::days(7), now),
+            "2026-11-22 12:00 UTC (7d ago)"
+        );
+        assert_eq!(
+            stamp(now + chrono::Duration::days(3), now),
+            "2026-12-02 12:00 UTC (in 3d)"
+        );
     }
 
     #[test]
