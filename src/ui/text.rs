@@ -116,8 +116,7 @@ fn span(secs: u64) -> String {
 
 /// Remaining time of a countdown, rounded up: "0:42", "12:05", "1:02:03".
 pub fn countdown(left: Duration) -> String {
-    let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-    crate::text::clock(secs)
+    crate::text::clock(crate::text::ceil_secs(left))
 }
 
 #[cfg(test)]
