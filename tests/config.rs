@@ -478,9 +478,8 @@ relative_times = false # I like timestamps
 
 fn view(name: &str, filter: &str, profile: Option<&str>) -> SavedView {
     SavedView {
-        name: name.into(),
-        filter: filter.into(),
         profile: profile.map(String::from),
+        ..SavedView::new(name, filter)
     }
 }
 

@@ -70,6 +70,7 @@ pub fn check(explicit_path: Option<&Path>, env: &dyn Fn(&str) -> Option<String>)
     check_profiles(&config, env, &mut report);
     check_keys(&config, &mut report);
     check_views(&config, &mut report);
+    check_default_view(&config, &mut report);
     report
 }
 
@@ -254,6 +255,10 @@ fn check_views(config: &LoadedConfig, report: &mut CheckReport) {
             report
                 .problems
                 .push(format!("[[views]] '{name}': filter {e}"));
+        } else if let Some(problem) = view.problem().filter(|_| !name.trim().is_empty()) {
+            report
+                .problems
+                .push(format!("[[views]] '{name}': {problem}"));
         }
         if let Some(p) = &view.profile
             && !config.file.profiles.contains_key(p)
@@ -262,6 +267,17 @@ fn check_views(config: &LoadedConfig, report: &mut CheckReport) {
                 .problems
                 .push(format!("[[views]] '{name}': profile '{p}' does not exist"));
         }
+    }
+}
+
+/// `default_view` must name a view (checked apart: it is a top-level key).
+fn check_default_view(config: &LoadedConfig, report: &mut CheckReport) {
+    if let Some(name) = &config.file.default_view
+        && config.view(name).is_none()
+    {
+        report
+            .problems
+            .push(format!("default_view '{name}': no [[views]] has that name"));
     }
 }
 

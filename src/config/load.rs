@@ -46,6 +46,9 @@ pub struct LoadedConfig {
     pub file: ConfigFile,
     /// Unix permission bits of the file, to warn about a readable key.
     pub mode: Option<u32>,
+    /// The text as read, fingerprinted: view edits tell whether the file
+    /// changed on disk since (see `config::edit_views`).
+    pub fingerprint: Option<super::views::Fingerprint>,
 }
 
 impl LoadedConfig {
@@ -129,6 +132,7 @@ pub fn load_from(location: ConfigLocation) -> Result<LoadedConfig, ConfigError> 
         exists: true,
         file,
         mode: file_mode(&path),
+        fingerprint: Some(super::views::Fingerprint::of(&text)),
     })
 }
 

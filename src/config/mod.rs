@@ -27,4 +27,6 @@ pub use load::{
 };
 pub use model::{ConfigFile, KeySpec, PerPage, Profile, SavedView, TrueColor, UiConfig};
 pub use profile::{API_KEY_ENV, BASE_URL_ENV, KeySource, ResolvedProfile};
-pub use views::{delete_view, save_view};
+pub use views::{
+    EditOutcome, Fingerprint, ViewEdit, backup_path, delete_view, edit_views, save_view,
+};

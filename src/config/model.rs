@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::api::ApiKey;
-use crate::filter::Aliases;
+use crate::filter::{Aliases, TicketFilter};
 
 /// The whole file.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -22,6 +22,8 @@ pub struct ConfigFile {
     pub keys: BTreeMap<String, KeySpec>,
     /// `[[views]]`: saved filters.
     pub views: Vec<SavedView>,
+    /// The view the UI opens on when neither `--view` nor `--filter` is given.
+    pub default_view: Option<String>,
     pub ui: UiConfig,
 }
 
@@ -97,14 +99,84 @@ impl KeySpec {
     }
 }
 
-/// `[[views]]`: a named filter in the text form, optionally tied to a profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `[[views]]`: a named queue. The filter is in the text form; `sort` and
+/// `order` (when set) override any `sort:`/`order:` inside it, so a view
+/// written by hand and one saved by the UI read the same.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SavedView {
     pub name: String,
     pub filter: String,
+    /// `created_at`, `updated_at` or `priority` (also `created`, `updated`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+    /// `asc` or `desc`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
+    /// A key of its own besides its position's digit (`"u"`, `"ctrl-u"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Tickets per page for this view (1 to 100); the profile's otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<u32>,
+    /// Poll the count in the background every this many seconds (at least
+    /// [`SavedView::MIN_REFRESH_SECS`]) and mark what is new.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_secs: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+}
+
+impl SavedView {
+    /// Shorter intervals would spend a rate limit on counts alone.
+    pub const MIN_REFRESH_SECS: u64 = 10;
+
+    pub fn new(name: impl Into<String>, filter: impl Into<String>) -> SavedView {
+        SavedView {
+            name: name.into(),
+            filter: filter.into(),
+            ..SavedView::default()
+        }
+    }
+
+    /// The view as a filter: its text form, then its own `sort`/`order`.
+    /// `Err` is one line naming what is wrong.
+    pub fn ticket_filter(&self) -> Result<TicketFilter, String> {
+        let mut filter = crate::filter::parse(&self.filter).map_err(|e| e.to_string())?;
+        for (key, value) in [("sort", &self.sort), ("order", &self.order)] {
+            if let Some(value) = value {
+                let part = crate::filter::parse_key_value(key, value)
+                    .map_err(|e| format!("{key} = {value:?}: {}", e.message))?;
+                filter.merge(part);
+            }
+        }
+        Ok(filter)
+    }
+
+    /// Checks everything but the key (the keymap knows which keys are
+    /// taken): one line naming the first problem.
+    pub fn problem(&self) -> Option<String> {
+        if self.name.trim().is_empty() {
+            return Some("the name is empty".into());
+        }
+        if let Err(e) = self.ticket_filter() {
+            return Some(e);
+        }
+        if let Some(n) = self.per_page
+            && PerPage::new(n).is_none()
+        {
+            return Some(format!("per_page must be between 1 and 100, not {n}"));
+        }
+        if let Some(secs) = self.refresh_secs
+            && secs < Self::MIN_REFRESH_SECS
+        {
+            return Some(format!(
+                "refresh_secs must be at least {}, not {secs}",
+                Self::MIN_REFRESH_SECS
+            ));
+        }
+        None
+    }
 }
 
 /// `[ui]`.

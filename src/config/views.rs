@@ -1,17 +1,29 @@
-//! Saving and deleting `[[views]]` in place: `toml_edit` keeps the user's
-//! comments, order and formatting; the file is replaced atomically.
+//! Editing `[[views]]` in place: saving, renaming, moving and deleting a
+//! view rewrite only the views (`toml_edit` keeps every comment, key order
+//! and blank line elsewhere byte for byte).
+//!
+//! Each edit reads the file as it is on disk *now* and applies itself on
+//! top, so a change made by hand (or by another triage) since the UI loaded
+//! the file is kept, never clobbered. The old text is copied to
+//! `config.toml.bak` and the new one renamed over the file; if the file
+//! changes between our read and our rename, the edit starts over on the
+//! newer text. A file that does not parse is never written.
 
 use std::fs;
+use std::hash::{Hash, Hasher};
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
 use super::ConfigError;
-use super::atomic::write_atomic;
+use super::atomic::{write_atomic, write_atomic_with};
 use super::error::parse_error;
-use super::load::LoadedConfig;
+use super::load::{LoadedConfig, parse};
 use super::model::SavedView;
+
+/// Rounds of "the file changed while we wrote it, again on the new text".
+const EDIT_ATTEMPTS: usize = 5;
 
 impl LoadedConfig {
     /// The saved view called `name`: exact match first, then ignoring case.
@@ -34,80 +46,270 @@ impl LoadedConfig {
     }
 }
 
+/// A hash of the file's text: enough to tell "changed since loaded".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint(u64);
+
+impl Fingerprint {
+    pub fn of(text: &str) -> Fingerprint {
+        // `DefaultHasher::new()` uses fixed keys: equal texts, equal prints.
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut h);
+        Fingerprint(h.finish())
+    }
+}
+
+/// One change to the views.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewEdit {
+    /// Adds `view` at the end; with `overwrite`, a view of the same name is
+    /// replaced in place (its comments kept) instead of refused.
+    Save { view: SavedView, overwrite: bool },
+    /// Renames a view (and `default_view` when it named it).
+    Rename { from: String, to: String },
+    /// Moves a view `by` places (negative: towards the top), clamped.
+    Move { name: String, by: isize },
+    /// Removes a view (and `default_view` when it named it).
+    Delete { name: String },
+}
+
+/// The views as the file holds them after an edit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditOutcome {
+    pub views: Vec<SavedView>,
+    pub default_view: Option<String>,
+    pub fingerprint: Fingerprint,
+    /// The file had changed on disk since `loaded` (the caller's copy): the
+    /// edit was applied on top of that change.
+    pub merged: bool,
+    /// Where the previous text was copied; `None` when there was no file.
+    pub backup: Option<PathBuf>,
+}
+
+/// `config.toml` → `config.toml.bak`, next to it.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".bak");
+    path.with_file_name(name)
+}
+
+/// Applies `edit` to the config file at `path` (created when missing and
+/// the edit is a save). `loaded` is the fingerprint of the text the caller
+/// last read, to report whether someone else changed the file since.
+pub fn edit_views(
+    path: &Path,
+    edit: &ViewEdit,
+    loaded: Option<Fingerprint>,
+) -> Result<EditOutcome, ConfigError> {
+    validate(edit)?;
+    let missing_ok = matches!(edit, ViewEdit::Save { .. });
+    for _ in 0..EDIT_ATTEMPTS {
+        let old = read_text(path, missing_ok)?;
+        let mut doc = old
+            .as_deref()
+            .unwrap_or("")
+            .parse::<DocumentMut>()
+            .map_err(|e| parse_error(path, old.as_deref().unwrap_or(""), e.span(), e.message()))?;
+        apply(&mut doc, edit, path)?;
+        let new = doc.to_string();
+        // What the file will hold must load: never write a file that the
+        // next start would refuse.
+        let file = parse(&new, path)?;
+        let fingerprint = Fingerprint::of(&new);
+        let old_print = old.as_deref().map(Fingerprint::of);
+        let merged = loaded.is_some() && old_print != loaded;
+        let outcome = EditOutcome {
+            views: file.views,
+            default_view: file.default_view,
+            fingerprint,
+            merged,
+            backup: old.as_ref().map(|_| backup_path(path)),
+        };
+        if Some(&new) == old.as_ref() {
+            return Ok(outcome);
+        }
+        match write_checked(path, old.as_deref(), &new) {
+            Ok(()) => return Ok(outcome),
+            Err(WriteError::Raced) => continue,
+            Err(WriteError::Io(source)) => {
+                return Err(ConfigError::Write {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        }
+    }
+    Err(ConfigError::Edit {
+        path: path.to_path_buf(),
+        message: "the file keeps changing while triage writes it; try again".into(),
+    })
+}
+
 /// Adds `view` to the config file at `path` (created if missing), or
 /// replaces the view of the same name when `overwrite` is set. The filter
 /// must parse. Other views, comments and settings are left as they were.
 pub fn save_view(path: &Path, view: &SavedView, overwrite: bool) -> Result<(), ConfigError> {
-    validate(view)?;
-    let mut doc = read_document(path, true)?;
-    let views = views_mut(&mut doc, path)?;
-    match find(views, &view.name) {
-        Some(_) if !overwrite => {
-            return Err(ConfigError::ViewExists {
-                name: view.name.clone(),
-                path: path.to_path_buf(),
-            });
-        }
-        Some(i) => {
-            if let Some(table) = views.get_mut(i) {
-                fill(table, view);
-            }
-        }
-        None => {
-            let mut table = Table::new();
-            fill(&mut table, view);
-            views.push(table);
-        }
-    }
-    write(path, &doc)
+    let edit = ViewEdit::Save {
+        view: view.clone(),
+        overwrite,
+    };
+    edit_views(path, &edit, None).map(|_| ())
 }
 
 /// Removes the view called `name` from the config file at `path`.
 pub fn delete_view(path: &Path, name: &str) -> Result<(), ConfigError> {
-    let mut doc = read_document(path, false)?;
-    let not_found = || ConfigError::ViewNotFound {
+    let edit = ViewEdit::Delete { name: name.into() };
+    edit_views(path, &edit, None).map(|_| ())
+}
+
+fn validate(edit: &ViewEdit) -> Result<(), ConfigError> {
+    match edit {
+        ViewEdit::Save { view, .. } => match view.problem() {
+            Some(message) => Err(ConfigError::InvalidView {
+                name: view.name.clone(),
+                message,
+            }),
+            None => Ok(()),
+        },
+        ViewEdit::Rename { from, to } if to.trim().is_empty() => Err(ConfigError::InvalidView {
+            name: from.clone(),
+            message: "the new name is empty".into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn read_text(path: &Path, missing_ok: bool) -> Result<Option<String>, ConfigError> {
+    match fs::read_to_string(path) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound && missing_ok => Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(ConfigError::Missing {
+            path: path.to_path_buf(),
+        }),
+        Err(source) => Err(ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+enum WriteError {
+    /// The file changed after we read it: start over on the new text.
+    Raced,
+    Io(io::Error),
+}
+
+/// Backs up `old` and renames the new text over the file, unless the file
+/// no longer holds `old` by the time the new text is ready to go in.
+fn write_checked(path: &Path, old: Option<&str>, new: &str) -> Result<(), WriteError> {
+    let mut raced = false;
+    let result = write_atomic_with(path, new.as_bytes(), |_temp| {
+        let now = match fs::read_to_string(path) {
+            Ok(t) => Some(t),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e),
+        };
+        if now.as_deref() != old {
+            raced = true;
+            return Err(io::Error::other("changed on disk"));
+        }
+        if let Some(old) = old {
+            write_atomic(&backup_path(path), old.as_bytes())?;
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => Ok(()),
+        Err(_) if raced => Err(WriteError::Raced),
+        Err(e) => Err(WriteError::Io(e)),
+    }
+}
+
+fn apply(doc: &mut DocumentMut, edit: &ViewEdit, path: &Path) -> Result<(), ConfigError> {
+    let not_found = |name: &str| ConfigError::ViewNotFound {
         name: name.to_string(),
         path: path.to_path_buf(),
     };
-    if doc.get("views").is_none() {
-        return Err(not_found());
-    }
-    let views = views_mut(&mut doc, path)?;
-    let i = find(views, name).ok_or_else(not_found)?;
-    views.remove(i);
-    write(path, &doc)
-}
-
-fn validate(view: &SavedView) -> Result<(), ConfigError> {
-    let invalid = |message: String| ConfigError::InvalidView {
-        name: view.name.clone(),
-        message,
+    let exists = |name: &str| ConfigError::ViewExists {
+        name: name.to_string(),
+        path: path.to_path_buf(),
     };
-    if view.name.trim().is_empty() {
-        return Err(invalid("the name is empty".into()));
+    if !matches!(edit, ViewEdit::Save { .. }) && doc.get("views").is_none() {
+        let name = match edit {
+            ViewEdit::Rename { from, .. } => from,
+            ViewEdit::Move { name, .. } | ViewEdit::Delete { name } => name,
+            ViewEdit::Save { view, .. } => &view.name,
+        };
+        return Err(not_found(name));
     }
-    crate::filter::parse(&view.filter).map_err(|e| invalid(e.to_string()))?;
+    match edit {
+        ViewEdit::Save { view, overwrite } => {
+            let views = views_mut(doc, path)?;
+            match find(views, &view.name) {
+                Some(_) if !overwrite => return Err(exists(&view.name)),
+                Some(i) => {
+                    if let Some(table) = views.get_mut(i) {
+                        fill(table, view);
+                    }
+                }
+                None => {
+                    let mut table = Table::new();
+                    fill(&mut table, view);
+                    views.push(table);
+                }
+            }
+        }
+        ViewEdit::Rename { from, to } => {
+            let views = views_mut(doc, path)?;
+            let i = find(views, from).ok_or_else(|| not_found(from))?;
+            if from != to && find(views, to).is_some() {
+                return Err(exists(to));
+            }
+            if let Some(table) = views.get_mut(i) {
+                set_str(table, "name", to);
+            }
+            if doc.get("default_view").and_then(Item::as_str) == Some(from.as_str()) {
+                set_str(doc.as_table_mut(), "default_view", to);
+            }
+        }
+        ViewEdit::Move { name, by } => {
+            let views = views_mut(doc, path)?;
+            let i = find(views, name).ok_or_else(|| not_found(name))?;
+            let target = i
+                .saturating_add_signed(*by)
+                .min(views.len().saturating_sub(1));
+            let mut at = i;
+            while at != target {
+                let next = if target > at { at + 1 } else { at - 1 };
+                swap(views, at, next);
+                at = next;
+            }
+        }
+        ViewEdit::Delete { name } => {
+            let views = views_mut(doc, path)?;
+            let i = find(views, name).ok_or_else(|| not_found(name))?;
+            views.remove(i);
+            if doc.get("default_view").and_then(Item::as_str) == Some(name.as_str()) {
+                doc.remove("default_view");
+            }
+        }
+    }
     Ok(())
 }
 
-fn read_document(path: &Path, missing_ok: bool) -> Result<DocumentMut, ConfigError> {
-    let text = match fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == io::ErrorKind::NotFound && missing_ok => String::new(),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err(ConfigError::Missing {
-                path: path.to_path_buf(),
-            });
-        }
-        Err(source) => {
-            return Err(ConfigError::Read {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+/// Exchanges two views with their comments; each slot of the document keeps
+/// its place (tables are written in the order of their positions).
+fn swap(views: &mut ArrayOfTables, a: usize, b: usize) {
+    let (Some(ta), Some(tb)) = (views.get(a).cloned(), views.get(b).cloned()) else {
+        return;
     };
-    text.parse::<DocumentMut>()
-        .map_err(|e| parse_error(path, &text, e.span(), e.message()))
+    let (pa, pb) = (ta.position(), tb.position());
+    let mut ta = ta;
+    let mut tb = tb;
+    ta.set_position(pb);
+    tb.set_position(pa);
+    views.replace(a, tb);
+    views.replace(b, ta);
 }
 
 /// The `[[views]]` array, created when absent. An empty inline `views = []`
@@ -140,30 +342,60 @@ fn find(views: &ArrayOfTables, name: &str) -> Option<usize> {
 fn fill(table: &mut Table, view: &SavedView) {
     set_str(table, "name", &view.name);
     set_str(table, "filter", &view.filter);
-    match &view.profile {
-        Some(p) => set_str(table, "profile", p),
+    set_opt_str(table, "sort", view.sort.as_deref());
+    set_opt_str(table, "order", view.order.as_deref());
+    set_opt_str(table, "key", view.key.as_deref());
+    set_opt_int(table, "per_page", view.per_page.map(i64::from));
+    set_opt_int(
+        table,
+        "refresh_secs",
+        view.refresh_secs.and_then(|s| i64::try_from(s).ok()),
+    );
+    set_opt_str(table, "profile", view.profile.as_deref());
+}
+
+fn set_opt_str(table: &mut Table, key: &str, text: Option<&str>) {
+    match text {
+        Some(t) => set_str(table, key, t),
         None => {
-            table.remove("profile");
+            table.remove(key);
+        }
+    }
+}
+
+fn set_opt_int(table: &mut Table, key: &str, n: Option<i64>) {
+    match n {
+        Some(n) => set_value(table, key, Value::from(n)),
+        None => {
+            table.remove(key);
         }
     }
 }
 
 fn set_str(table: &mut Table, key: &str, text: &str) {
+    set_value(table, key, Value::from(text));
+}
+
+fn set_value(table: &mut Table, key: &str, value: Value) {
     // Replacing the value in place keeps the key and the comments before it
     // (`insert` would replace the key too); the value's own decor holds the
-    // comment after it.
+    // comment after it. An unchanged value keeps its spelling ('…' quotes).
     if let Some(old) = table.get_mut(key).and_then(Item::as_value_mut) {
+        if same_value(old, &value) {
+            return;
+        }
         let decor = old.decor().clone();
-        *old = Value::from(text);
+        *old = value;
         *old.decor_mut() = decor;
         return;
     }
-    table.insert(key, Item::Value(Value::from(text)));
+    table.insert(key, Item::Value(value));
 }
 
-fn write(path: &Path, doc: &DocumentMut) -> Result<(), ConfigError> {
-    write_atomic(path, doc.to_string().as_bytes()).map_err(|source| ConfigError::Write {
-        path: path.to_path_buf(),
-        source,
-    })
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => x.value() == y.value(),
+        (Value::Integer(x), Value::Integer(y)) => x.value() == y.value(),
+        _ => false,
+    }
 }
