@@ -132,6 +132,21 @@ impl TicketSource for ApiSource {
         Ok(self.client.messages(id, page, per_page).await?)
     }
 
+    async fn count(&self, filter: &TicketFilter) -> Result<u64, FetchError> {
+        // Names resolve like a page's: a count asked before the catalog
+        // waits for it (one load at a time, shared with the list's).
+        let pairs = match self.pairs(filter) {
+            Ok(pairs) => pairs,
+            Err(_) if never_asked(&self.catalog()) => {
+                let _ = self.load_names().await;
+                self.pairs(filter)?
+            }
+            Err(e) => return Err(e),
+        };
+        let loaded = self.client.list_tickets(&pairs, 1, 1).await?;
+        Ok(loaded.meta.total)
+    }
+
     fn names_incomplete(&self) -> bool {
         self.catalog().incomplete()
     }

@@ -27,6 +27,18 @@ pub enum Action {
     CopyCurl,
     Help,
     Quit,
+    /// Saved views by position (or their own key); see `app::views`.
+    View1,
+    View2,
+    View3,
+    View4,
+    View5,
+    View6,
+    View7,
+    View8,
+    View9,
+    ViewsList,
+    SaveView,
 }
 
 impl Action {
@@ -49,6 +61,17 @@ impl Action {
         Action::CopyCurl,
         Action::Help,
         Action::Quit,
+        Action::View1,
+        Action::View2,
+        Action::View3,
+        Action::View4,
+        Action::View5,
+        Action::View6,
+        Action::View7,
+        Action::View8,
+        Action::View9,
+        Action::ViewsList,
+        Action::SaveView,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,7 +94,34 @@ impl Action {
             Action::CopyCurl => "copy_curl",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::View1 => "view_1",
+            Action::View2 => "view_2",
+            Action::View3 => "view_3",
+            Action::View4 => "view_4",
+            Action::View5 => "view_5",
+            Action::View6 => "view_6",
+            Action::View7 => "view_7",
+            Action::View8 => "view_8",
+            Action::View9 => "view_9",
+            Action::ViewsList => "views",
+            Action::SaveView => "save_view",
         }
+    }
+
+    /// The 1-based position a `view_N` action opens.
+    pub fn view_slot(self) -> Option<usize> {
+        const SLOTS: [Action; 9] = [
+            Action::View1,
+            Action::View2,
+            Action::View3,
+            Action::View4,
+            Action::View5,
+            Action::View6,
+            Action::View7,
+            Action::View8,
+            Action::View9,
+        ];
+        SLOTS.iter().position(|a| *a == self).map(|i| i + 1)
     }
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -99,6 +149,17 @@ impl Action {
             Action::CopyCurl => "copy the query as a curl command",
             Action::Help => "this help",
             Action::Quit => "quit (Ctrl-c always quits)",
+            Action::View1 => "open saved view 1",
+            Action::View2 => "open saved view 2",
+            Action::View3 => "open saved view 3",
+            Action::View4 => "open saved view 4",
+            Action::View5 => "open saved view 5",
+            Action::View6 => "open saved view 6",
+            Action::View7 => "open saved view 7",
+            Action::View8 => "open saved view 8",
+            Action::View9 => "open saved view 9",
+            Action::ViewsList => "saved views: open, rename, move, delete",
+            Action::SaveView => "save the filter as a view (or update the view)",
         }
     }
 
@@ -113,6 +174,7 @@ impl Action {
             Action::CycleSort => "sort",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::ViewsList => "views",
             _ => return None,
         })
     }
@@ -137,6 +199,17 @@ impl Action {
             Action::CopyCurl => &["Y"],
             Action::Help => &["?"],
             Action::Quit => &["q"],
+            Action::View1 => &["1"],
+            Action::View2 => &["2"],
+            Action::View3 => &["3"],
+            Action::View4 => &["4"],
+            Action::View5 => &["5"],
+            Action::View6 => &["6"],
+            Action::View7 => &["7"],
+            Action::View8 => &["8"],
+            Action::View9 => &["9"],
+            Action::ViewsList => &["v"],
+            Action::SaveView => &["w"],
         }
     }
 }
@@ -379,6 +452,17 @@ impl Keymap {
             return None;
         }
         let key = Key::from_event(ev);
+        if key == CTRL_C {
+            return Some(Action::Quit);
+        }
+        self.bindings
+            .iter()
+            .find(|(_, keys)| keys.contains(&key))
+            .map(|(a, _)| *a)
+    }
+
+    /// The action bound to a key, if any (Ctrl-c is always `Quit`).
+    pub fn action_for_key(&self, key: Key) -> Option<Action> {
         if key == CTRL_C {
             return Some(Action::Quit);
         }

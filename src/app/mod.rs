@@ -14,6 +14,7 @@ pub mod runtime;
 pub mod source;
 pub mod state;
 pub mod update;
+pub mod views;
 
 pub use api_source::ApiSource;
 pub use keymap::{Action, Keymap, KeymapError};

@@ -39,6 +39,17 @@ pub enum Msg {
     Resumed,
     /// An effect failed in the runtime (clipboard, browser, curl).
     EffectFailed(String),
+    /// A saved view's count (and what is new in it) arrived.
+    ViewCount {
+        name: String,
+        generation: u64,
+        result: Result<super::views::ViewCount, FetchError>,
+    },
+    /// An edit of the config file's views finished (`Err`: one line).
+    ViewsEdited {
+        edit: crate::config::ViewEdit,
+        result: Result<crate::config::EditOutcome, String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +85,21 @@ pub enum Effect {
         per_page: u64,
     },
     OpenUrl(String),
+    /// Count a saved view's tickets; with `new_since`, also those updated
+    /// within that long before now (the runtime turns it into an instant).
+    FetchViewCount {
+        name: String,
+        generation: u64,
+        filter: TicketFilter,
+        new_since: Option<std::time::Duration>,
+    },
+    /// Apply an edit to the views of the config file (a write: never
+    /// inside `update`).
+    EditViews {
+        path: std::path::PathBuf,
+        edit: crate::config::ViewEdit,
+        loaded: Option<crate::config::Fingerprint>,
+    },
     /// Ctrl-z: leave the terminal and stop the process.
     Suspend,
     Quit,

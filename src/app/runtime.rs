@@ -54,6 +54,8 @@ pub struct RunContext<S: TicketSource> {
     pub color: Option<ColorMode>,
     /// `[ui] relative_times`.
     pub relative_times: bool,
+    /// Saved views of the config file and where to save them.
+    pub views: super::views::ViewsSetup,
 }
 
 impl<S: TicketSource> RunContext<S> {
@@ -69,6 +71,7 @@ impl<S: TicketSource> RunContext<S> {
             web_url: None,
             color: None,
             relative_times: true,
+            views: super::views::ViewsSetup::default(),
         }
     }
 }
@@ -203,6 +206,15 @@ fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
     .with_names(ctx.names.clone())
     .with_web_url(ctx.web_url.take());
     state.relative_times = ctx.relative_times;
+    let mut setup = std::mem::take(&mut ctx.views);
+    if setup.per_page == 0 {
+        setup.per_page = state.per_page;
+    }
+    state.views = super::views::ViewsState::new(setup, &state.keymap);
+    if let Some(name) = state.scope.view.clone() {
+        super::views::mark_active(&mut state, &name, Instant::now());
+    }
+    state.last_error = super::views::startup_error(&state);
     state
 }
 
@@ -413,6 +425,31 @@ fn execute_effect<S: TicketSource, D: Screen>(
                 let _ = tx.send(Msg::EffectFailed(format!("could not open a browser: {e}")));
             }
         }
+        Effect::FetchViewCount {
+            name,
+            generation,
+            filter,
+            new_since,
+        } => {
+            let (source, tx) = (source.clone(), tx.clone());
+            tokio::spawn(async move {
+                let result = count_view(&source, &filter, new_since).await;
+                let _ = tx.send(Msg::ViewCount {
+                    name,
+                    generation,
+                    result,
+                });
+            });
+        }
+        Effect::EditViews { path, edit, loaded } => {
+            let tx = tx.clone();
+            // A file write: off the event loop's thread.
+            tokio::task::spawn_blocking(move || {
+                let result = crate::config::edit_views(&path, &edit, loaded)
+                    .map_err(|e| sanitize(&e.to_string()).into_owned());
+                let _ = tx.send(Msg::ViewsEdited { edit, result });
+            });
+        }
         Effect::Suspend => {
             screen.suspend()?;
             return Ok(Flow::Resumed);
@@ -420,6 +457,32 @@ fn execute_effect<S: TicketSource, D: Screen>(
         Effect::Quit => return Ok(Flow::Quit),
     }
     Ok(Flow::Continue)
+}
+
+/// A view's count, and with `new_since` how many of its tickets were
+/// updated within that long before now (the agent's last look).
+async fn count_view<S: TicketSource>(
+    source: &S,
+    filter: &TicketFilter,
+    new_since: Option<std::time::Duration>,
+) -> Result<super::views::ViewCount, super::source::FetchError> {
+    let total = source.count(filter).await?;
+    let new = match new_since {
+        Some(ago) => {
+            let since = Utc::now()
+                - chrono::Duration::from_std(ago).unwrap_or_else(|_| chrono::Duration::zero());
+            let mut recent = filter.clone();
+            // The view's own lower bound still holds when it is the later one.
+            let later = match &recent.updated_after {
+                Some(crate::filter::DateBound::Instant(t)) if *t > since => *t,
+                _ => since,
+            };
+            recent.updated_after = Some(crate::filter::DateBound::Instant(later));
+            Some(source.count(&recent).await?)
+        }
+        None => None,
+    };
+    Ok(super::views::ViewCount { total, new })
 }
 
 /// OSC 52 "set clipboard" sequence for `text`, sanitized first so the

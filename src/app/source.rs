@@ -72,6 +72,13 @@ pub trait TicketSource: Clone + Send + Sync + 'static {
         std::future::ready(None)
     }
 
+    /// How many tickets match `filter` (`meta.total` of a one-row page), for
+    /// the saved views' counts. The default asks for that one-row page.
+    fn count(&self, filter: &TicketFilter) -> impl Future<Output = Result<u64, FetchError>> + Send {
+        let page = self.page(filter, 1, 1);
+        async move { page.await.map(|p| p.meta.total) }
+    }
+
     /// The user asked to retry now: forget any rate-limit gate.
     fn clear_rate_limit(&self);
 

@@ -207,6 +207,8 @@ pub struct State {
     pub names_gen: u64,
     /// Something visible changed since the last draw.
     pub dirty: bool,
+    /// Saved views, their counts, and the views list / name prompt.
+    pub views: super::views::ViewsState,
 }
 
 impl State {
@@ -239,6 +241,7 @@ impl State {
             names_status: NamesStatus::Complete,
             names_gen: 0,
             dirty: true,
+            views: super::views::ViewsState::default(),
         }
     }
 
@@ -302,11 +305,13 @@ impl State {
 
     /// Actions without effect in this session, hidden from help and hints.
     pub fn hidden_actions(&self) -> Vec<Action> {
-        if self.web_url.is_some() {
+        let mut hidden = if self.web_url.is_some() {
             Vec::new()
         } else {
             vec![Action::OpenBrowser]
-        }
+        };
+        hidden.extend(super::views::hidden_actions(self));
+        hidden
     }
 
     /// "Urgent", "custom filter", or "all tickets" when nothing filters.

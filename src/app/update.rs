@@ -21,6 +21,7 @@ use super::state::{
     Conversation, DetailPane, ErrorView, Landing, Loadable, MESSAGES_PER_PAGE, PageView, RateLimit,
     State, TablePane, Waiting,
 };
+use super::views;
 use crate::api::types::Ticket;
 use crate::filter::{SortField, SortOrder};
 
@@ -80,7 +81,15 @@ pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
             });
             state.dirty = true;
         }
+        Msg::ViewCount {
+            name,
+            generation,
+            result,
+        } => views::counts::on_count(state, name, generation, result, now),
+        Msg::ViewsEdited { edit, result } => views::on_edited(state, edit, result, now),
     }
+    // Counts of saved views go last, after whatever the list asked for.
+    views::counts::pump(state, now, &mut fx);
     fx
 }
 
@@ -105,6 +114,9 @@ pub fn next_wake(state: &State, now: Instant, wall: DateTime<Utc>) -> Option<Ins
     }
     if state.loading_since.is_some() || detail_loading(state) {
         at(now + SPINNER_FRAME);
+    }
+    if let Some(poll) = views::counts::next_wake(state) {
+        at(poll);
     }
     // Reminder marks count down even with absolute "updated" times.
     let relative_times_shown = state.detail.is_some()
@@ -159,6 +171,9 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
         fx.push(Effect::Suspend);
         return;
     }
+    if views::capture_key(state, &ev, now, fx) {
+        return;
+    }
     let Some(action) = state.keymap.action_for(&ev) else {
         return;
     };
@@ -211,7 +226,10 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
             state.help = false;
             state.last_error = None;
         }
-        Action::Refresh => refresh(state, now, fx),
+        Action::Refresh => {
+            refresh(state, now, fx);
+            views::counts::on_refresh(state, now);
+        }
         Action::CycleSort => {
             state.filter.sort = Some(match state.sort() {
                 SortField::UpdatedAt => SortField::CreatedAt,
@@ -239,6 +257,19 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
         }
         Action::Help => state.help = !state.help,
         Action::Quit => fx.push(Effect::Quit),
+        Action::View1
+        | Action::View2
+        | Action::View3
+        | Action::View4
+        | Action::View5
+        | Action::View6
+        | Action::View7
+        | Action::View8
+        | Action::View9
+        | Action::ViewsList
+        | Action::SaveView => {
+            views::on_action(state, action, now, fx);
+        }
     }
 }
 
@@ -570,7 +601,7 @@ fn dedupe(tickets: Vec<Ticket>) -> Vec<Ticket> {
 }
 
 /// Sort or order changed: a new query, from page 1.
-fn new_query(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+pub(crate) fn new_query(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     state.query_gen += 1;
     state.in_flight.clear();
     show_page(state, 1, Landing::First, now, fx);
@@ -677,7 +708,7 @@ fn send_waiting(state: &mut State, waiting: Vec<Waiting>, now: Instant, fx: &mut
 }
 
 /// Closes the gate until `until` (the later instant wins) and records what waits.
-fn gate(state: &mut State, until: Instant, waiting: Option<Waiting>) {
+pub(crate) fn gate(state: &mut State, until: Instant, waiting: Option<Waiting>) {
     let rl = state.rate_limit.get_or_insert(RateLimit {
         until,
         waiting: Vec::new(),

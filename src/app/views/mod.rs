@@ -1,0 +1,528 @@
+//! Saved views in the UI: the views of the config file with their counts,
+//! which one is open, and the keys that open, save and manage them.
+//!
+//! Everything here is called from `update` and stays free of I/O: counts
+//! go out as `Effect::FetchViewCount` (see [`counts`]) and file edits as
+//! `Effect::EditViews`, run by the runtime and answered by messages.
+
+pub mod counts;
+pub mod list;
+pub mod prompt;
+
+use std::path::PathBuf;
+
+use crossterm::event::KeyEvent;
+use tokio::time::Instant;
+
+use super::keymap::{Action, Key, Keymap};
+use super::msg::Effect;
+use super::state::{ErrorView, State, order_name, sort_name};
+use crate::config::{EditOutcome, Fingerprint, SavedView, ViewEdit};
+use crate::filter::TicketFilter;
+
+pub use counts::ViewCount;
+pub use list::ViewsList;
+pub use prompt::NamePrompt;
+
+/// One saved view as the UI holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewEntry {
+    pub view: SavedView,
+    /// The view as a query (sort and order spelled out), or why it is not one.
+    pub filter: Result<TicketFilter, String>,
+    /// Its own key, when it has a usable one.
+    pub key: Option<Key>,
+    pub count: counts::CountState,
+}
+
+impl ViewEntry {
+    fn new(view: SavedView, keymap: &Keymap, problems: &mut Vec<String>) -> ViewEntry {
+        let filter = view.ticket_filter().map(|f| spelled_out(&f));
+        if let Err(e) = &filter {
+            problems.push(format!("view '{}': {e}", view.name));
+        }
+        let key = view.key.as_deref().and_then(|spec| match Key::parse(spec) {
+            Ok(key) => match keymap.action_for_key(key) {
+                // Its own slot's digit is no conflict.
+                Some(action) if action.view_slot().is_none() => {
+                    problems.push(format!(
+                        "view '{}': key {key} is already {}",
+                        view.name,
+                        action.name()
+                    ));
+                    None
+                }
+                _ => Some(key),
+            },
+            Err(_) => {
+                problems.push(format!("view '{}': unknown key {spec:?}", view.name));
+                None
+            }
+        });
+        ViewEntry {
+            view,
+            filter,
+            key,
+            count: counts::CountState::default(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.view.name
+    }
+
+    /// How the bar and the list name its key: its own, else its position.
+    pub fn key_label(&self, position: usize) -> Option<String> {
+        match self.key {
+            Some(k) => Some(k.to_string()),
+            None => (position < 9).then(|| (position + 1).to_string()),
+        }
+    }
+}
+
+/// A filter with sort and order explicit, so that "default" and the
+/// default spelled out compare equal.
+fn spelled_out(f: &TicketFilter) -> TicketFilter {
+    TicketFilter {
+        sort: Some(f.sort.unwrap_or_default()),
+        order: Some(f.order.unwrap_or_default()),
+        ..f.clone()
+    }
+}
+
+/// What is open on top of the list.
+#[derive(Debug)]
+pub enum Overlay {
+    /// `v`: the views list.
+    List(ViewsList),
+    /// `w` on a new filter: its name.
+    Name(NamePrompt),
+}
+
+/// Where the views come from and where edits go.
+#[derive(Debug, Clone, Default)]
+pub struct ViewsSetup {
+    /// Every `[[views]]` of the file, in its order.
+    pub views: Vec<SavedView>,
+    /// Only views tied to this profile (or to none) are shown.
+    pub profile: Option<String>,
+    /// The config file; `None` when there is no place to save views.
+    pub path: Option<PathBuf>,
+    pub fingerprint: Option<Fingerprint>,
+    /// The file did not parse: views cannot be saved until it is fixed
+    /// (the message names line and column).
+    pub broken: Option<String>,
+    /// The profile's page size, for views without their own.
+    pub per_page: u64,
+}
+
+/// The views part of `State`.
+#[derive(Debug, Default)]
+pub struct ViewsState {
+    /// Views shown (those of this profile), in the file's order.
+    pub entries: Vec<ViewEntry>,
+    /// Every view of the file, for moves that step over hidden ones.
+    pub all: Vec<SavedView>,
+    pub profile: Option<String>,
+    /// Index into `entries` of the view on screen.
+    pub active: Option<usize>,
+    pub path: Option<PathBuf>,
+    pub fingerprint: Option<Fingerprint>,
+    pub broken: Option<String>,
+    pub default_per_page: u64,
+    pub overlay: Option<Overlay>,
+    /// An edit is being written: one at a time.
+    pub editing: bool,
+    /// Problems found in the views (bad key, bad filter), told once at start.
+    pub problems: Vec<String>,
+    pub scheduler: counts::Scheduler,
+}
+
+impl ViewsState {
+    pub fn new(setup: ViewsSetup, keymap: &Keymap) -> ViewsState {
+        let mut state = ViewsState {
+            profile: setup.profile,
+            path: setup.path,
+            fingerprint: setup.fingerprint,
+            broken: setup.broken,
+            default_per_page: setup.per_page.clamp(1, 100),
+            ..ViewsState::default()
+        };
+        state.set_views(setup.views, keymap);
+        state.scheduler.queue_all(&state.entries);
+        state
+    }
+
+    /// Replaces the views, keeping counts of those that stay.
+    fn set_views(&mut self, all: Vec<SavedView>, keymap: &Keymap) {
+        let mut problems = Vec::new();
+        let old = std::mem::take(&mut self.entries);
+        self.entries = all
+            .iter()
+            .filter(|v| v.profile.is_none() || v.profile == self.profile)
+            .map(|v| {
+                let mut entry = ViewEntry::new(v.clone(), keymap, &mut problems);
+                if let Some(prev) = old.iter().find(|e| e.view.name == v.name)
+                    && prev.filter == entry.filter
+                {
+                    entry.count = prev.count.clone();
+                }
+                entry
+            })
+            .collect();
+        self.all = all;
+        self.problems = problems;
+    }
+
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.entries.iter().position(|e| e.view.name == name)
+    }
+
+    pub fn active_entry(&self) -> Option<&ViewEntry> {
+        self.active.and_then(|i| self.entries.get(i))
+    }
+
+    /// The entry a `view_N` action opens: the view whose own key is that
+    /// digit, else the N-th view.
+    fn slot(&self, n: usize) -> Option<usize> {
+        let digit = Key::parse(&n.to_string()).ok();
+        self.entries
+            .iter()
+            .position(|e| e.key.is_some() && e.key == digit)
+            .or_else(|| (n >= 1 && n <= self.entries.len()).then(|| n - 1))
+    }
+}
+
+/// True when the open view's filter, sort or order differ from the saved.
+pub fn is_modified(state: &State) -> bool {
+    match state.views.active_entry() {
+        Some(entry) => match &entry.filter {
+            Ok(saved) => *saved != spelled_out(&state.filter),
+            Err(_) => true,
+        },
+        None => false,
+    }
+}
+
+/// Views actions that would do nothing now, hidden from help and hints.
+pub fn hidden_actions(state: &State) -> Vec<Action> {
+    let shown = state.views.entries.len();
+    Action::ALL
+        .iter()
+        .copied()
+        .filter(|a| {
+            a.view_slot()
+                .is_some_and(|n| state.views.slot(n).is_none() || n > shown.max(1))
+        })
+        .collect()
+}
+
+/// Keys the views take before the keymap: everything while an overlay is
+/// open, and a view's own key when no action has it. True when consumed.
+pub fn capture_key(state: &mut State, ev: &KeyEvent, now: Instant, fx: &mut Vec<Effect>) -> bool {
+    if state.views.overlay.is_some() {
+        state.dirty = true;
+        state.notice = None;
+        match state.views.overlay.take() {
+            Some(Overlay::List(list)) => list::on_key(state, list, ev, now, fx),
+            Some(Overlay::Name(prompt)) => prompt::on_key(state, prompt, ev, fx),
+            None => {}
+        }
+        return true;
+    }
+    if state.keymap.action_for(ev).is_some() {
+        return false;
+    }
+    let key = Key::from_event(ev);
+    match state.views.entries.iter().position(|e| e.key == Some(key)) {
+        Some(i) => {
+            state.dirty = true;
+            state.notice = None;
+            open(state, i, now, fx);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The views' own actions. True when `action` was one of them.
+pub fn on_action(state: &mut State, action: Action, now: Instant, fx: &mut Vec<Effect>) -> bool {
+    if let Some(n) = action.view_slot() {
+        match state.views.slot(n) {
+            Some(i) => open(state, i, now, fx),
+            None if state.views.entries.is_empty() => {
+                state.notice = Some(format!(
+                    "no saved views yet: {} saves the current filter as one",
+                    state.keymap.label(Action::SaveView)
+                ));
+            }
+            None => {
+                state.notice = Some(format!(
+                    "no view {n}: there are {}",
+                    state.views.entries.len()
+                ));
+            }
+        }
+        return true;
+    }
+    match action {
+        Action::ViewsList => {
+            if state.views.entries.is_empty() {
+                state.notice = Some(format!(
+                    "no saved views yet: {} saves the current filter as one",
+                    state.keymap.label(Action::SaveView)
+                ));
+            } else {
+                let selected = state.views.active.unwrap_or(0);
+                state.views.overlay = Some(Overlay::List(ViewsList::new(selected)));
+            }
+            true
+        }
+        Action::SaveView => {
+            save(state, fx);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Opens the view at `index`: its filter, sort, order and page size, from
+/// page 1; its count refreshes with it, and what is new in it is seen.
+pub fn open(state: &mut State, index: usize, now: Instant, fx: &mut Vec<Effect>) {
+    let Some(entry) = state.views.entries.get(index) else {
+        return;
+    };
+    let filter = match &entry.filter {
+        Ok(f) => f.clone(),
+        Err(e) => {
+            state.last_error = Some(ErrorView {
+                message: format!("view '{}': {e}", entry.view.name),
+                hint: Some("fix it in the config file".into()),
+            });
+            return;
+        }
+    };
+    let per_page = entry
+        .view
+        .per_page
+        .map_or(state.views.default_per_page, u64::from);
+    state.scope.view = Some(entry.view.name.clone());
+    state.filter = filter;
+    state.per_page = per_page.clamp(1, 100);
+    state.detail = None;
+    state.views.active = Some(index);
+    counts::on_open(state, index, now);
+    super::update::new_query(state, now, fx);
+}
+
+/// Marks the view called `name` as the one on screen (the start's
+/// `--view`, or `default_view`), without asking for anything.
+pub fn mark_active(state: &mut State, name: &str, now: Instant) {
+    if let Some(i) = state.views.position(name) {
+        state.views.active = Some(i);
+        counts::on_open(state, i, now);
+    }
+}
+
+/// `w`: updates the open view when it was modified, else asks for a name.
+fn save(state: &mut State, fx: &mut Vec<Effect>) {
+    if let Some(why) = cannot_edit(state) {
+        state.last_error = Some(why);
+        return;
+    }
+    if let Some(entry) = state.views.active_entry() {
+        if !is_modified(state) {
+            state.notice = Some(format!("view '{}' is saved as it is", entry.view.name));
+            return;
+        }
+        let view = SavedView {
+            per_page: entry.view.per_page,
+            refresh_secs: entry.view.refresh_secs,
+            key: entry.view.key.clone(),
+            profile: entry.view.profile.clone(),
+            ..view_of(state, &entry.view.name)
+        };
+        request_edit(
+            state,
+            ViewEdit::Save {
+                view,
+                overwrite: true,
+            },
+            fx,
+        );
+        return;
+    }
+    state.views.overlay = Some(Overlay::Name(NamePrompt::new()));
+}
+
+/// Why the file cannot take an edit now, if it cannot.
+fn cannot_edit(state: &State) -> Option<ErrorView> {
+    if let Some(broken) = &state.views.broken {
+        return Some(ErrorView {
+            message: broken.clone(),
+            hint: Some("fix the config file, then restart to save views".into()),
+        });
+    }
+    if state.views.path.is_none() {
+        return Some(ErrorView {
+            message: "no config file to save views in".into(),
+            hint: Some("pass --config PATH or set TRIAGE_CONFIG".into()),
+        });
+    }
+    if state.views.editing {
+        return Some(ErrorView {
+            message: "still writing the last change to the config file".into(),
+            hint: None,
+        });
+    }
+    None
+}
+
+/// The current filter, sort and order as a view called `name`.
+pub fn view_of(state: &State, name: &str) -> SavedView {
+    let text = crate::filter::format(&TicketFilter {
+        sort: None,
+        order: None,
+        ..state.filter.clone()
+    });
+    SavedView {
+        sort: Some(sort_name(state.sort()).into()),
+        order: Some(order_name(state.order()).into()),
+        ..SavedView::new(name.trim(), text)
+    }
+}
+
+/// Sends an edit to the runtime (which writes the file) unless one is on
+/// its way or the file cannot be edited.
+pub fn request_edit(state: &mut State, edit: ViewEdit, fx: &mut Vec<Effect>) {
+    if let Some(why) = cannot_edit(state) {
+        state.last_error = Some(why);
+        return;
+    }
+    let Some(path) = state.views.path.clone() else {
+        return;
+    };
+    state.views.editing = true;
+    state.dirty = true;
+    fx.push(Effect::EditViews {
+        path,
+        edit,
+        loaded: state.views.fingerprint,
+    });
+}
+
+/// The file was edited (or the edit failed): the views become what the
+/// file now holds, the open view follows a rename, and one line says so.
+pub fn on_edited(
+    state: &mut State,
+    edit: ViewEdit,
+    result: Result<EditOutcome, String>,
+    now: Instant,
+) {
+    state.views.editing = false;
+    state.dirty = true;
+    let outcome = match result {
+        Ok(o) => o,
+        Err(message) => {
+            state.notice = None;
+            state.last_error = Some(ErrorView {
+                message,
+                hint: None,
+            });
+            return;
+        }
+    };
+    let active_name = state.views.active_entry().map(|e| e.view.name.clone());
+    let keymap = state.keymap.clone();
+    state.views.fingerprint = Some(outcome.fingerprint);
+    state.views.set_views(outcome.views, &keymap);
+    // New views (and any added on disk meanwhile) get their counts.
+    let uncounted: Vec<String> = state
+        .views
+        .entries
+        .iter()
+        .filter(|e| e.count.total.is_none())
+        .map(|e| e.view.name.clone())
+        .collect();
+    for name in uncounted {
+        state.views.scheduler.queue(&name);
+    }
+    let mut notice = match &edit {
+        ViewEdit::Save { view, overwrite } => {
+            let position = state.views.position(&view.name);
+            if !*overwrite || active_name.is_none() {
+                // A new view is the one on screen: the filter it was made of.
+                state.scope.view = Some(view.name.clone());
+            }
+            state.views.active = position;
+            if let Some(i) = position {
+                counts::on_open(state, i, now);
+            }
+            let key = position
+                .and_then(|i| state.views.entries.get(i).and_then(|e| e.key_label(i)))
+                .map(|k| format!(" (key {k})"))
+                .unwrap_or_default();
+            if *overwrite {
+                format!("updated view '{}'", view.name)
+            } else {
+                format!("saved view '{}'{key}", view.name)
+            }
+        }
+        ViewEdit::Rename { from, to } => {
+            let renamed_active = active_name.as_deref() == Some(from.as_str());
+            let name = if renamed_active {
+                state.scope.view = Some(to.clone());
+                Some(to.clone())
+            } else {
+                active_name
+            };
+            state.views.active = name.and_then(|n| state.views.position(&n));
+            format!("renamed '{from}' to '{to}'")
+        }
+        ViewEdit::Move { name, .. } => {
+            state.views.active = active_name.and_then(|n| state.views.position(&n));
+            format!("moved '{name}'")
+        }
+        ViewEdit::Delete { name } => {
+            state.views.active = active_name
+                .filter(|n| n != name)
+                .and_then(|n| state.views.position(&n));
+            if state.views.active.is_none() && state.scope.view.as_deref() == Some(name) {
+                // The filter stays on screen, now as a custom filter.
+                state.scope.view = None;
+            }
+            format!("deleted view '{name}'")
+        }
+    };
+    if outcome.merged {
+        notice.push_str(" (merged with changes made to the file meanwhile)");
+    }
+    if let Some(Overlay::List(mut list)) = state.views.overlay.take() {
+        list.follow(&edit, &state.views);
+        if !state.views.entries.is_empty() {
+            state.views.overlay = Some(Overlay::List(list));
+        }
+    }
+    state.last_error = None;
+    state.notice = Some(notice);
+}
+
+/// One line about the views' problems, for the footer at start.
+pub fn startup_error(state: &State) -> Option<ErrorView> {
+    if let Some(broken) = &state.views.broken {
+        return Some(ErrorView {
+            message: broken.clone(),
+            hint: Some("views are read-only until the file is fixed".into()),
+        });
+    }
+    let first = state.views.problems.first()?;
+    let more = state.views.problems.len() - 1;
+    Some(ErrorView {
+        message: if more > 0 {
+            format!("{first} (and {more} more: triage config check)")
+        } else {
+            first.clone()
+        },
+        hint: None,
+    })
+}

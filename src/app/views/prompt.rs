@@ -1,0 +1,88 @@
+//! `w` on a filter that is not a saved view yet: one line asking its name.
+
+use crossterm::event::{Event, KeyCode, KeyEvent};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::super::keymap::{CTRL_C, Key};
+use super::super::msg::Effect;
+use super::super::state::State;
+use super::{Overlay, request_edit, view_of};
+use crate::config::ViewEdit;
+
+/// Longest name accepted: the bar has to show several.
+pub const MAX_NAME: usize = 60;
+
+#[derive(Debug, Default)]
+pub struct NamePrompt {
+    pub input: Input,
+    /// Why Enter did not save (empty, taken): shown under the input.
+    pub error: Option<String>,
+}
+
+impl NamePrompt {
+    pub fn new() -> NamePrompt {
+        NamePrompt::default()
+    }
+}
+
+/// A name typed for a view, checked against the views we know (the file
+/// checks again when it is written). `Err` is one line.
+pub fn check_name(state: &State, name: &str, except: Option<&str>) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("type a name (Esc cancels)".into());
+    }
+    if name.chars().count() > MAX_NAME {
+        return Err(format!("at most {MAX_NAME} characters"));
+    }
+    if name.chars().any(char::is_control) {
+        return Err("no control characters".into());
+    }
+    let taken = state
+        .views
+        .all
+        .iter()
+        .any(|v| v.name == name && Some(v.name.as_str()) != except);
+    if taken {
+        return Err(format!("a view named '{name}' exists already"));
+    }
+    Ok(name.to_string())
+}
+
+pub(super) fn on_key(
+    state: &mut State,
+    mut prompt: NamePrompt,
+    ev: &KeyEvent,
+    fx: &mut Vec<Effect>,
+) {
+    if Key::from_event(ev) == CTRL_C {
+        fx.push(Effect::Quit);
+        return;
+    }
+    match ev.code {
+        KeyCode::Esc => return,
+        KeyCode::Enter => match check_name(state, prompt.input.value(), None) {
+            Ok(name) => {
+                let view = view_of(state, &name);
+                request_edit(
+                    state,
+                    ViewEdit::Save {
+                        view,
+                        overwrite: false,
+                    },
+                    fx,
+                );
+                state.notice = Some(format!("saving view '{name}'…"));
+                return;
+            }
+            Err(e) => prompt.error = Some(e),
+        },
+        _ => {
+            if prompt.input.handle_event(&Event::Key(*ev)).is_some() {
+                prompt.error = None;
+            }
+        }
+    }
+    state.views.overlay = Some(Overlay::Name(prompt));
+}
