@@ -7,7 +7,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::source::{Directory, FetchError, NamesLoaded, TicketPage, TicketSource};
+use super::source::{Directory, FetchError, FieldError, NamesLoaded, TicketPage, TicketSource};
 use crate::api::types::{Message, PageMeta, TicketDetail};
 use crate::api::{ApiClient, ApiError, Catalog, Endpoint, EndpointState};
 use crate::filter::TicketFilter;
@@ -59,11 +59,17 @@ impl ApiSource {
     }
 }
 
-/// True when no companion list has been asked yet (an empty start).
-fn never_asked(catalog: &Catalog) -> bool {
-    Endpoint::CATALOG
+/// True when the missing names may still come: the catalog was never
+/// asked, or a rate limit cut its load short. (A 401 or a dead route will
+/// not heal by asking again for every page.)
+fn names_worth_waiting_for(catalog: &Catalog) -> bool {
+    let never_asked = Endpoint::CATALOG
         .iter()
-        .all(|e| matches!(catalog.state(*e), EndpointState::Unknown))
+        .all(|e| matches!(catalog.state(*e), EndpointState::Unknown));
+    never_asked
+        || catalog
+            .failures()
+            .any(|(_, e)| matches!(e, ApiError::RateLimited { .. }))
 }
 
 impl From<ApiError> for FetchError {
@@ -71,6 +77,19 @@ impl From<ApiError> for FetchError {
         match e {
             ApiError::RateLimited { retry_at, .. } => FetchError::RateLimited { retry_at },
             ApiError::NotSupported { .. } => FetchError::NotSupported,
+            ApiError::BadRequest { ref details, .. } if !details.is_empty() => {
+                FetchError::Invalid {
+                    message: e.to_string(),
+                    hint: e.hint().map(str::to_string),
+                    fields: details
+                        .iter()
+                        .map(|d| FieldError {
+                            param: sanitize(&d.field).into_owned(),
+                            message: sanitize(&d.message).into_owned(),
+                        })
+                        .collect(),
+                }
+            }
             other => FetchError::Failed {
                 // ApiError's text is sanitized and key-free already.
                 message: other.to_string(),
@@ -89,11 +108,20 @@ impl TicketSource for ApiSource {
     ) -> Result<TicketPage, FetchError> {
         let pairs = match self.pairs(filter) {
             Ok(pairs) => pairs,
-            // The UI may open before the catalog is asked: a filter that
-            // names people or inboxes waits for it, then resolves.
-            Err(_) if never_asked(&self.catalog()) => {
-                let _ = self.load_names().await;
-                self.pairs(filter)?
+            // The UI may open before the catalog is asked, or its first
+            // load may have been cut short (a 429): a filter that names
+            // people or inboxes waits for the missing names, then resolves.
+            Err(_) if names_worth_waiting_for(&self.catalog()) => {
+                let loaded = self.load_names().await;
+                match self.pairs(filter) {
+                    Ok(pairs) => pairs,
+                    // Still rate limited: the page waits for the window
+                    // like any request, instead of failing "unknown name".
+                    Err(_) if let Some(retry_at) = loaded.and_then(|l| l.retry_at) => {
+                        return Err(FetchError::RateLimited { retry_at });
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             Err(e) => return Err(e),
         };
@@ -137,9 +165,15 @@ impl TicketSource for ApiSource {
         // waits for it (one load at a time, shared with the list's).
         let pairs = match self.pairs(filter) {
             Ok(pairs) => pairs,
-            Err(_) if never_asked(&self.catalog()) => {
-                let _ = self.load_names().await;
-                self.pairs(filter)?
+            Err(_) if names_worth_waiting_for(&self.catalog()) => {
+                let loaded = self.load_names().await;
+                match self.pairs(filter) {
+                    Ok(pairs) => pairs,
+                    Err(_) if let Some(retry_at) = loaded.and_then(|l| l.retry_at) => {
+                        return Err(FetchError::RateLimited { retry_at });
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             Err(e) => return Err(e),
         };
@@ -219,5 +253,9 @@ impl Directory for Catalog {
             .iter()
             .find(|o| o.id == option)
             .map(|o| o.label.clone())
+    }
+
+    fn catalog(&self) -> Option<&Catalog> {
+        Some(self)
     }
 }

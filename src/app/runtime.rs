@@ -33,7 +33,7 @@ use super::msg::{Effect, Msg};
 use super::source::{Directory, NoNames, TicketSource};
 use super::state::{Scope, State};
 use super::update::{next_wake, update};
-use crate::filter::TicketFilter;
+use crate::filter::{EntityRef, TicketFilter};
 use crate::text::sanitize;
 use crate::ui::{self, ColorMode, RenderContext, Theme};
 
@@ -56,6 +56,8 @@ pub struct RunContext<S: TicketSource> {
     pub relative_times: bool,
     /// Saved views of the config file and where to save them.
     pub views: super::views::ViewsSetup,
+    /// `me` from the config.
+    pub me: Option<EntityRef>,
 }
 
 impl<S: TicketSource> RunContext<S> {
@@ -72,6 +74,7 @@ impl<S: TicketSource> RunContext<S> {
             color: None,
             relative_times: true,
             views: super::views::ViewsSetup::default(),
+            me: None,
         }
     }
 }
@@ -215,6 +218,7 @@ fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
         super::views::mark_active(&mut state, &name, Instant::now());
     }
     state.last_error = super::views::startup_error(&state);
+    state.me = ctx.me.take();
     state
 }
 

@@ -25,6 +25,8 @@ pub struct ConfigFile {
     /// The view the UI opens on when neither `--view` nor `--filter` is given.
     pub default_view: Option<String>,
     pub ui: UiConfig,
+    /// Who you are (an agent's name or UUID), when no profile says so.
+    pub me: Option<String>,
 }
 
 /// `[profiles.<name>]`.
@@ -42,6 +44,9 @@ pub struct Profile {
     pub web_url: Option<String>,
     pub per_page: PerPage,
     pub aliases: Aliases,
+    /// Who you are in this workspace: an agent's name or UUID. "Me" in the
+    /// assignee pane and the assign picker, `A` (assign to me).
+    pub me: Option<String>,
 }
 
 fn api_key<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ApiKey>, D::Error> {
