@@ -141,10 +141,9 @@ fn save_rename_move_delete_keep_everything_else_byte_for_byte() {
         "{text}"
     );
     // default_view followed the rename; only that value changed up there.
-    assert_eq!(
+    assert!(
         text.replacen("default_view = \"Early\"", "default_view = \"Morning\"", 1)
             .starts_with(HEAD),
-        true,
         "{text}"
     );
     assert!(text.ends_with(TAIL));

@@ -280,7 +280,7 @@ impl State {
                 detail: self.detail.is_some(),
                 banner: self.rate_limit.is_some(),
                 side_panel: false,
-                views_bar: false,
+                views_bar: !self.views.entries.is_empty(),
             },
         )
     }

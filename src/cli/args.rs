@@ -60,6 +60,22 @@ pub enum Command {
     /// Inspect the configuration
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// List the saved views ([[views]]) with their ticket counts
+    Views(ViewsArgs),
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ViewsArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ViewsFormat::Table)]
+    pub format: ViewsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ViewsFormat {
+    #[default]
+    Table,
+    Json,
 }
 
 #[derive(Debug, Args, Clone)]

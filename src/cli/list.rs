@@ -19,7 +19,9 @@ use super::session::Session;
 pub async fn run(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
     let session = Session::open(global)?;
     let filter = filter_from_args(&session, args)?;
-    let per_page = args.per_page.unwrap_or(session.per_page);
+    let per_page = args
+        .per_page
+        .unwrap_or_else(|| session.per_page_for(args.view.as_deref()));
     // The catalog costs six requests: JSON output of a filter without names
     // needs none of it, which matters to scripts under a tight rate limit.
     let catalog = if args.format == OutputFormat::Json && !names_to_resolve(&filter) {
@@ -143,7 +145,7 @@ fn print_rows(format: OutputFormat, tickets: &[Ticket], catalog: &Catalog) -> an
 
 /// Sends one request; with `wait_out_limits`, a 429 is waited out (with a
 /// countdown on stderr) and the request is sent again, as `--all` promises.
-async fn fetch<T, F, Fut>(wait_out_limits: bool, mut request: F) -> Result<T, ApiError>
+pub(super) async fn fetch<T, F, Fut>(wait_out_limits: bool, mut request: F) -> Result<T, ApiError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, ApiError>>,
@@ -189,7 +191,7 @@ async fn countdown(until: Instant) {
 
 /// Whether building the query needs the workspace's names: tags, inboxes or
 /// users given by name, or custom fields (typed and labelled by the catalog).
-fn names_to_resolve(filter: &TicketFilter) -> bool {
+pub(super) fn names_to_resolve(filter: &TicketFilter) -> bool {
     let named = |r: &EntityRef| matches!(r, EntityRef::Name(_));
     matches!(&filter.assignee, Some(AssigneeFilter::User(r)) if named(r))
         || filter.inbox.as_ref().is_some_and(named)

@@ -8,6 +8,7 @@ pub mod logging;
 pub mod output;
 pub mod serve;
 pub mod session;
+pub mod views_cmd;
 
 use args::{Cli, Command};
 
@@ -27,5 +28,9 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             list::run(&cli.global, args).await
         }
         Some(Command::Config(cmd)) => config_cmd::run(&cli.global, cmd),
+        Some(Command::Views(args)) => {
+            logging::init_file_logging();
+            views_cmd::run(&cli.global, args).await
+        }
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use triage::api::{ApiClient, ApiKey, Catalog, ClientOptions};
+use triage::app::views::ViewsSetup;
 use triage::app::{ApiSource, Keymap, RunContext};
 use triage::config::{self, LoadedConfig, ResolvedProfile};
 use triage::filter::{Aliases, EntityRef, TicketFilter};
@@ -22,12 +23,40 @@ pub struct Session {
     pub web_url: Option<String>,
     /// `me` from the config: an agent's name or UUID.
     pub me: Option<String>,
+    /// The chosen profile's name: views tied to another are not shown.
+    pub profile: Option<String>,
+    /// The config file did not parse (`path:line:column: message`): the UI
+    /// starts anyway, says so, and saves no views into it.
+    pub config_broken: Option<String>,
 }
 
 impl Session {
     /// Config file + profile + key, as `triage` and `triage list` use them.
     pub fn open(global: &GlobalArgs) -> anyhow::Result<Session> {
         let config = config::load(global.config.as_deref())?;
+        Session::open_with(global, config, None)
+    }
+
+    /// [`Session::open`] for the UI: a config file that does not parse
+    /// leaves the UI usable (workspace from `--base-url` and the
+    /// environment) with the parse error on screen; it is still fatal when
+    /// no workspace can be found without the file.
+    pub fn open_for_ui(global: &GlobalArgs) -> anyhow::Result<Session> {
+        match lenient_load(global) {
+            Ok((config, None)) => Session::open_with(global, config, None),
+            Ok((config, Some(broken))) => {
+                let message = broken.to_string();
+                Session::open_with(global, config, Some(message)).map_err(|_| broken.into())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn open_with(
+        global: &GlobalArgs,
+        config: LoadedConfig,
+        config_broken: Option<String>,
+    ) -> anyhow::Result<Session> {
         let profile = config.profile(global.profile.as_deref(), global.base_url.as_deref())?;
         for warning in &profile.warnings {
             eprintln!("warning: {}", triage::text::sanitize(warning));
@@ -43,13 +72,15 @@ impl Session {
             .name
             .clone()
             .unwrap_or_else(|| host_of(&profile.base_url));
-        Ok(Session::from_parts(config, label, client, &profile))
+        let mut session = Session::from_parts(config, label, client, &profile);
+        session.config_broken = config_broken;
+        Ok(session)
     }
 
     /// The demo: the config file still supplies keys and UI settings, but the
     /// workspace is the in-process server.
     pub fn demo(global: &GlobalArgs, base_url: &str, key: &str) -> anyhow::Result<Session> {
-        let config = config::load(global.config.as_deref())?;
+        let (config, broken) = lenient_load(global)?;
         let client = ApiClient::new(ClientOptions::new(base_url, ApiKey::new(key)))?;
         let me = config.file.me.clone();
         Ok(Session {
@@ -60,6 +91,8 @@ impl Session {
             per_page: 50,
             web_url: None,
             me,
+            profile: None,
+            config_broken: broken.map(|e| e.to_string()),
         })
     }
 
@@ -86,7 +119,8 @@ impl Session {
                         format!("no saved view '{name}' (views: {})", known.join(", "))
                     }
                 })?;
-                let filter = triage::filter::parse(&view.filter)
+                let filter = view
+                    .ticket_filter()
                     .map_err(|e| anyhow::anyhow!("view '{}': {e}", view.name))?;
                 (filter, Some(view.name.clone()))
             }
@@ -118,7 +152,46 @@ impl Session {
             per_page: u64::from(profile.per_page),
             web_url: profile.web_url.clone(),
             me: profile.me.clone(),
+            profile: profile.name.clone(),
+            config_broken: None,
         }
+    }
+
+    /// The view the UI opens on: `--view`, else `default_view` when no
+    /// `--filter` is given (and it names a view: `config check` reports a
+    /// dangling one).
+    pub fn start_view(&self, start: &StartArgs) -> Option<String> {
+        start.view.clone().or_else(|| {
+            let name = self.config.file.default_view.as_deref()?;
+            (start.filter.is_none() && self.config.view(name).is_some()).then(|| name.to_string())
+        })
+    }
+
+    /// Tickets per page for a view: its own `per_page`, else the profile's.
+    pub fn per_page_for(&self, view: Option<&str>) -> u64 {
+        view.and_then(|name| self.config.view(name))
+            .and_then(|v| v.per_page)
+            .map_or(self.per_page, u64::from)
+    }
+}
+
+/// Loads the config; a file that does not parse comes back as defaults (at
+/// its location) plus the parse error, so the UI can start and say so.
+fn lenient_load(
+    global: &GlobalArgs,
+) -> Result<(LoadedConfig, Option<config::ConfigError>), config::ConfigError> {
+    match config::load(global.config.as_deref()) {
+        Ok(c) => Ok((c, None)),
+        Err(e @ config::ConfigError::Parse { .. }) => {
+            let location = config::locate(global.config.as_deref(), &config::process_env);
+            let loaded = LoadedConfig {
+                location,
+                exists: true,
+                ..LoadedConfig::default()
+            };
+            Ok((loaded, Some(e)))
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -133,13 +206,14 @@ fn host_of(base_url: &str) -> String {
 
 /// `triage` with no subcommand.
 pub async fn run_tui(global: &GlobalArgs, start: &StartArgs) -> anyhow::Result<()> {
-    let session = Session::open(global)?;
+    let session = Session::open_for_ui(global)?;
     run_ui(session, start).await
 }
 
 /// Opens the interactive queue on a session.
 pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
-    let (filter, view) = session.initial_filter(start.view.as_deref(), start.filter.as_deref())?;
+    let start_view = session.start_view(start);
+    let (filter, view) = session.initial_filter(start_view.as_deref(), start.filter.as_deref())?;
     let ui = &session.config.file.ui;
     // Settings errors surface before the terminal is taken over.
     let keymap =
@@ -153,7 +227,15 @@ pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
     ctx.scope.workspace = session.label.clone();
     ctx.scope.view = view;
     ctx.filter = filter;
-    ctx.per_page = session.per_page;
+    ctx.per_page = session.per_page_for(start_view.as_deref());
+    ctx.views = ViewsSetup {
+        views: session.config.file.views.clone(),
+        profile: session.profile.clone(),
+        path: session.config.path().map(Into::into),
+        fingerprint: session.config.fingerprint,
+        broken: session.config_broken.clone(),
+        per_page: session.per_page,
+    };
     ctx.web_url = session.web_url.clone();
     ctx.keymap = keymap;
     ctx.color = Some(ColorMode::from_env_with(ui.truecolor));

@@ -39,6 +39,10 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     if let Some(view) = view {
         title.push(Span::styled(" · ", theme.dim()));
         title.push(Span::styled(view, theme.accent()));
+        if crate::app::views::is_modified(state) {
+            // The open view was changed since it was saved (`w` saves it).
+            title.push(Span::styled("*", theme.accent()));
+        }
     }
     let title = fit_spans(title, usize::from(area.width));
 

@@ -11,6 +11,8 @@ pub mod picker;
 pub mod table;
 pub mod text;
 pub mod theme;
+pub mod views_bar;
+pub mod views_list;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -33,6 +35,9 @@ pub struct RenderContext {
 pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame) {
     let areas = state.areas();
     header::render(state, ctx, frame, areas.header);
+    if let Some(area) = areas.views_bar {
+        views_bar::render(state, ctx, frame, area);
+    }
     if let Some(area) = areas.banner {
         banner::render(state, ctx, frame, area);
     }
@@ -43,6 +48,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame) {
         detail::render(state, ctx, frame, area);
     }
     footer::render(state, ctx, frame, areas.footer);
+    views_list::render(state, ctx, frame, frame.area());
     if state.help {
         help::render(state, ctx, frame, frame.area());
     }

@@ -235,9 +235,7 @@ pub fn on_count(
         }
         Err(e) => {
             entry.count.failed = Some(match e {
-                FetchError::Failed { message, .. } | FetchError::Invalid { message, .. } => {
-                    message
-                }
+                FetchError::Failed { message, .. } | FetchError::Invalid { message, .. } => message,
                 FetchError::NotSupported => "not available on this server".into(),
                 FetchError::RateLimited { .. } => "rate limited".into(),
             });

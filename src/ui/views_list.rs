@@ -1,0 +1,187 @@
+//! The `v` overlay (every view with its key, count and filter; delete,
+//! rename, move) and the `w` prompt for a new view's name.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use tui_input::Input;
+
+use super::RenderContext;
+use super::text::{fit, width};
+use super::views_bar::{count_label, new_label};
+use crate::app::State;
+use crate::app::views::list::{ListMode, ViewsList};
+use crate::app::views::{NamePrompt, Overlay};
+use crate::text::sanitize;
+
+pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
+    match &state.views.overlay {
+        Some(Overlay::List(list)) => render_list(state, list, ctx, frame, screen),
+        Some(Overlay::Name(prompt)) => render_prompt(prompt, ctx, frame, screen),
+        None => {}
+    }
+}
+
+fn centered(screen: Rect, w: usize, h: usize) -> Rect {
+    let w = (w as u16).min(screen.width);
+    let h = (h as u16).min(screen.height);
+    Rect::new(
+        screen.x + (screen.width - w) / 2,
+        screen.y + (screen.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn render_list(
+    state: &State,
+    list: &ViewsList,
+    ctx: &RenderContext,
+    frame: &mut Frame,
+    screen: Rect,
+) {
+    let theme = &ctx.theme;
+    let entries = &state.views.entries;
+    let rows: Vec<(String, String, String, String)> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut count = count_label(e);
+            if let Some(new) = new_label(e) {
+                count.push_str(&format!(" ({new})"));
+            }
+            let filter = match &e.filter {
+                Ok(f) => f.to_string(),
+                Err(err) => format!("invalid: {err}"),
+            };
+            (
+                sanitize(&e.key_label(i).unwrap_or_default()).into_owned(),
+                sanitize(e.name()).into_owned(),
+                count,
+                sanitize(&filter).into_owned(),
+            )
+        })
+        .collect();
+    let key_w = rows.iter().map(|r| width(&r.0)).max().unwrap_or(0);
+    let name_w = rows.iter().map(|r| width(&r.1)).max().unwrap_or(0).min(30);
+    let count_w = rows.iter().map(|r| width(&r.2)).max().unwrap_or(0);
+    let w = usize::from(screen.width).saturating_sub(4).min(100);
+    let h = (rows.len() + 4).min(usize::from(screen.height));
+    let area = centered(screen, w, h);
+    let inner_w = usize::from(area.width.saturating_sub(2));
+    let visible = usize::from(area.height.saturating_sub(4)).max(1);
+    let first = list.selected.saturating_sub(visible - 1);
+    let mut lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(visible)
+        .map(|(i, (key, name, count, filter))| {
+            let selected = i == list.selected;
+            let style = if selected {
+                theme.selected_row()
+            } else {
+                ratatui::style::Style::new()
+            };
+            let active = state.views.active == Some(i);
+            let mark = if active { "▸" } else { " " };
+            let name = fit(name, name_w).into_owned();
+            let head = format!(
+                "{mark}{key:>key_w$}  {name}{}  {count:>count_w$}  ",
+                " ".repeat(name_w - width(&name))
+            );
+            let rest = inner_w.saturating_sub(width(&head));
+            Line::from(vec![
+                Span::styled(head, style),
+                Span::styled(
+                    format!("{:<rest$}", fit(filter, rest)),
+                    theme.dim().patch(style),
+                ),
+            ])
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    let name = rows.get(list.selected).map_or("", |r| r.1.as_str());
+    let (hint, input) = match &list.mode {
+        ListMode::Browse => (
+            Line::styled(
+                " Enter open · d delete · R rename · J/K move down/up · Esc close",
+                theme.dim(),
+            ),
+            None,
+        ),
+        ListMode::ConfirmDelete => (
+            Line::styled(
+                format!(
+                    " delete '{}'? y deletes, any other key keeps it",
+                    fit(name, 30)
+                ),
+                theme.error(),
+            ),
+            None,
+        ),
+        ListMode::Rename { input, error } => (
+            match error {
+                Some(e) => Line::styled(format!(" new name: {}", sanitize(e)), theme.error()),
+                None => Line::styled(" new name: ", theme.accent()),
+            },
+            Some(input),
+        ),
+    };
+    lines.push(hint);
+    frame.render_widget(Clear, area);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.accent())
+        .title(Span::styled(" saved views ", theme.title()));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+    if let Some(input) = input {
+        // The input takes the hint row, after its label (or the error).
+        let label = match &list.mode {
+            ListMode::Rename { error: Some(e), .. } => {
+                width(&format!(" new name: {}", sanitize(e))) + 1
+            }
+            _ => width(" new name: "),
+        };
+        let y = area.y + area.height.saturating_sub(2);
+        let x = area.x + 1 + label as u16;
+        let room = usize::from((area.x + area.width).saturating_sub(x + 1));
+        draw_input(input, frame, Rect::new(x, y, room as u16, 1));
+    }
+}
+
+fn render_prompt(prompt: &NamePrompt, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
+    let theme = &ctx.theme;
+    let w = usize::from(screen.width).saturating_sub(4).min(64);
+    let area = centered(screen, w, 4);
+    frame.render_widget(Clear, area);
+    let hint = match &prompt.error {
+        Some(e) => Line::styled(format!(" {}", sanitize(e)), theme.error()),
+        None => Line::styled(" Enter saves · Esc cancels", theme.dim()),
+    };
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.accent())
+        .title(Span::styled(" save as a view ", theme.title()));
+    frame.render_widget(
+        Paragraph::new(vec![Line::styled(" name: ", theme.accent()), hint]).block(block),
+        area,
+    );
+    let x = area.x + 1 + width(" name: ") as u16;
+    let room = (area.x + area.width).saturating_sub(x + 1);
+    draw_input(&prompt.input, frame, Rect::new(x, area.y + 1, room, 1));
+}
+
+/// The input's visible part and the terminal cursor at its caret.
+fn draw_input(input: &Input, frame: &mut Frame, area: Rect) {
+    if area.width == 0 {
+        return;
+    }
+    let w = usize::from(area.width);
+    let scroll = input.visual_scroll(w.saturating_sub(1));
+    let shown: String = sanitize(input.value()).chars().skip(scroll).collect();
+    frame.render_widget(Paragraph::new(fit(&shown, w).into_owned()), area);
+    let cursor = input.visual_cursor().saturating_sub(scroll).min(w - 1);
+    frame.set_cursor_position(Position::new(area.x + cursor as u16, area.y));
+}
