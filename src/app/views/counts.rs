@@ -68,7 +68,8 @@ impl Scheduler {
 }
 
 /// A view was opened (or marked open at start): what is new in it has been
-/// seen, and the other counts are refreshed when they are not fresh.
+/// seen, and the other counts are refreshed when they are not fresh. Its
+/// own count comes with its first page (see `sync_active`).
 pub fn on_open(state: &mut State, index: usize, now: Instant) {
     let views = &mut state.views;
     if let Some(e) = views.entries.get_mut(index) {
@@ -80,8 +81,8 @@ pub fn on_open(state: &mut State, index: usize, now: Instant) {
         .iter()
         .enumerate()
         .filter(|(i, e)| {
-            *i == index
-                || e.count
+            *i != index
+                && e.count
                     .counted_at
                     .is_none_or(|t| now.saturating_duration_since(t) >= FRESH_FOR)
         })

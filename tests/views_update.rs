@@ -1,0 +1,526 @@
+//! Saved views in the update step, on tokio's paused clock: counts go after
+//! the list's own request and a few at a time, pause during a rate limit,
+//! poll on `refresh_secs`; digits, `v` and `w` open, manage and save views.
+
+mod ui_support;
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tokio::time::Instant;
+use triage::app::views::counts::MAX_IN_FLIGHT;
+use triage::app::views::{Overlay, ViewCount, ViewsSetup, ViewsState, is_modified};
+use triage::app::{Effect, FetchError, Keymap, Msg, State, next_wake, update};
+use triage::config::{EditOutcome, Fingerprint, SavedView, ViewEdit};
+use triage::filter::{SortField, TicketFilter};
+use ui_support::*;
+
+fn views() -> Vec<SavedView> {
+    vec![
+        SavedView::new("Open", "status:open"),
+        SavedView {
+            per_page: Some(10),
+            sort: Some("priority".into()),
+            ..SavedView::new("Urgent", "priority:urgent")
+        },
+        SavedView {
+            refresh_secs: Some(60),
+            ..SavedView::new("Waiting", "status:waiting")
+        },
+        SavedView {
+            key: Some("u".into()),
+            ..SavedView::new("Unassigned", "assignee:none")
+        },
+        SavedView {
+            profile: Some("elsewhere".into()),
+            ..SavedView::new("Other profile", "tag:vip")
+        },
+    ]
+}
+
+/// A state on "all tickets" with the views above, not started yet.
+fn state_with_views() -> State {
+    let mut state = State::new(
+        Default::default(),
+        TicketFilter::default(),
+        50,
+        Keymap::default(),
+    );
+    state.views = ViewsState::new(
+        ViewsSetup {
+            views: views(),
+            profile: None,
+            path: Some("/nonexistent/config.toml".into()),
+            fingerprint: Some(Fingerprint::of("")),
+            broken: None,
+            per_page: 50,
+        },
+        &state.keymap,
+    );
+    update(&mut state, Msg::Resize(120, 30), Instant::now());
+    state
+}
+
+fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(
+        state,
+        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        Instant::now(),
+    )
+}
+
+fn type_text(state: &mut State, text: &str) {
+    for c in text.chars() {
+        press(state, KeyCode::Char(c));
+    }
+}
+
+fn page_loaded(state: &mut State, page: u64, total: u64) -> Vec<Effect> {
+    let (generation, per_page) = (state.query_gen, state.per_page);
+    update(
+        state,
+        Msg::PageLoaded {
+            generation,
+            page,
+            result: Ok(page_of(page, per_page, total)),
+        },
+        Instant::now(),
+    )
+}
+
+/// What the effects ask for, in order: "page N" and "count NAME".
+fn asked(fx: &[Effect]) -> Vec<String> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::FetchPage { page, .. } => Some(format!("page {page}")),
+            Effect::FetchViewCount { name, .. } => Some(format!("count {name}")),
+            _ => None,
+        })
+        .collect()
+}
+
+fn count_request(fx: &[Effect], view: &str) -> (u64, Option<Duration>) {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::FetchViewCount {
+                name,
+                generation,
+                new_since,
+                ..
+            } if name == view => Some((*generation, *new_since)),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no count asked for {view}: {fx:?}"))
+}
+
+fn counted(state: &mut State, name: &str, generation: u64, total: u64) -> Vec<Effect> {
+    update(
+        state,
+        Msg::ViewCount {
+            name: name.into(),
+            generation,
+            result: Ok(ViewCount { total, new: None }),
+        },
+        Instant::now(),
+    )
+}
+
+fn total_of(state: &State, name: &str) -> Option<u64> {
+    let i = state.views.position(name)?;
+    state.views.entries[i].count.total
+}
+
+#[tokio::test(start_paused = true)]
+async fn counts_wait_for_the_list_and_go_a_few_at_a_time() {
+    let mut state = state_with_views();
+    assert_eq!(
+        state.views.entries.len(),
+        4,
+        "a view of another profile is not shown"
+    );
+    // The list's request goes alone.
+    let fx = update(&mut state, Msg::Start, Instant::now());
+    assert_eq!(asked(&fx), ["page 1"]);
+    // Once its page is in: the prefetch first, then two counts, no more.
+    let fx = page_loaded(&mut state, 1, 120);
+    assert_eq!(asked(&fx), ["page 2", "count Open", "count Urgent"]);
+    assert_eq!(MAX_IN_FLIGHT, 2);
+    // Each answer lets the next one go.
+    let (g, _) = count_request(&fx, "Open");
+    let fx = counted(&mut state, "Open", g, 40);
+    assert_eq!(asked(&fx), ["count Waiting"]);
+    assert_eq!(total_of(&state, "Open"), Some(40));
+    // A page the agent asks for meanwhile goes out at once, whatever the
+    // counts in flight; the last count waits until that page is in.
+    let fx = press(&mut state, KeyCode::Char('s'));
+    assert_eq!(asked(&fx), ["page 1"]);
+    let (g, _) = count_request(&fx_of_counts(&mut state), "Urgent");
+    let fx = counted(&mut state, "Urgent", g, 5);
+    assert_eq!(asked(&fx), ["count Unassigned"]);
+}
+
+/// The sorted page arrives (its prefetch goes), two counts still in
+/// flight: nothing more; returns the effects of the first count request.
+fn fx_of_counts(state: &mut State) -> Vec<Effect> {
+    let fx = page_loaded(state, 1, 120);
+    assert_eq!(asked(&fx), ["page 2"], "both count slots are taken");
+    let i = state.views.position("Urgent").unwrap();
+    let g = state.views.entries[i].count.pending.unwrap();
+    vec![Effect::FetchViewCount {
+        name: "Urgent".into(),
+        generation: g,
+        filter: TicketFilter::default(),
+        new_since: None,
+    }]
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_rate_limit_pauses_counts_and_the_list_goes_first_after_it() {
+    let mut state = state_with_views();
+    update(&mut state, Msg::Start, Instant::now());
+    let fx = page_loaded(&mut state, 1, 120);
+    let (g_open, _) = count_request(&fx, "Open");
+    let (g_urgent, _) = count_request(&fx, "Urgent");
+    // The server says 429 to a count: the whole client waits 10 s.
+    let until = Instant::now() + Duration::from_secs(10);
+    let fx = update(
+        &mut state,
+        Msg::ViewCount {
+            name: "Open".into(),
+            generation: g_open,
+            result: Err(FetchError::RateLimited { retry_at: until }),
+        },
+        Instant::now(),
+    );
+    assert!(state.rate_limit.is_some(), "a count's 429 gates everything");
+    assert!(asked(&fx).is_empty());
+    // Another count answering during the window sends nothing new.
+    let fx = counted(&mut state, "Urgent", g_urgent, 7);
+    assert!(asked(&fx).is_empty(), "{fx:?}");
+    // The agent opens another view: its page waits for the window too.
+    let fx = press(&mut state, KeyCode::Char('2'));
+    assert!(asked(&fx).is_empty());
+    tokio::time::advance(Duration::from_secs(5)).await;
+    let fx = update(&mut state, Msg::Tick, Instant::now());
+    assert!(asked(&fx).is_empty(), "still inside the window: {fx:?}");
+    // The window ends: the page the agent looks at goes out, alone.
+    tokio::time::advance(Duration::from_secs(5)).await;
+    let fx = update(&mut state, Msg::Tick, Instant::now());
+    assert_eq!(asked(&fx), ["page 1"]);
+    // Its answer lets the counts go, the rate-limited one first.
+    let fx = page_loaded(&mut state, 1, 30);
+    assert_eq!(asked(&fx), ["page 2", "count Open", "count Waiting"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn counts_wait_during_a_rate_limit_the_list_ran_into() {
+    let mut state = state_with_views();
+    update(&mut state, Msg::Start, Instant::now());
+    let until = Instant::now() + Duration::from_secs(30);
+    let fx = update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 0,
+            page: 1,
+            result: Err(FetchError::RateLimited { retry_at: until }),
+        },
+        Instant::now(),
+    );
+    assert!(asked(&fx).is_empty());
+    // `r` during the countdown retries the list only.
+    let fx = press(&mut state, KeyCode::Char('r'));
+    assert_eq!(asked(&fx), ["page 1"]);
+    let fx = page_loaded(&mut state, 1, 120);
+    assert_eq!(asked(&fx), ["page 2", "count Open", "count Urgent"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn refresh_recounts_every_view_and_stale_answers_are_dropped() {
+    let mut state = state_with_views();
+    update(&mut state, Msg::Start, Instant::now());
+    let fx = page_loaded(&mut state, 1, 120);
+    let (g_open, _) = count_request(&fx, "Open");
+    let fx = press(&mut state, KeyCode::Char('r'));
+    assert_eq!(asked(&fx), ["page 1"], "the list first");
+    // An answer from before the refresh still counts once.
+    counted(&mut state, "Open", g_open, 40);
+    assert_eq!(total_of(&state, "Open"), Some(40));
+    // An answer nobody asked for (a stale generation) changes nothing.
+    counted(&mut state, "Open", 999, 1);
+    assert_eq!(total_of(&state, "Open"), Some(40));
+    // The refreshed page first, then the counts not already on their way.
+    let fx = page_loaded(&mut state, 1, 120);
+    assert_eq!(asked(&fx), ["page 2", "count Waiting"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_polled_view_recounts_on_its_interval_and_says_what_is_new() {
+    let mut state = state_with_views();
+    update(&mut state, Msg::Start, Instant::now());
+    let fx = page_loaded(&mut state, 1, 120);
+    let (g1, _) = count_request(&fx, "Open");
+    let (g2, _) = count_request(&fx, "Urgent");
+    let fx = counted(&mut state, "Open", g1, 40);
+    let (g3, since) = count_request(&fx, "Waiting");
+    assert_eq!(since, None, "nothing to compare with before a first look");
+    let fx = counted(&mut state, "Urgent", g2, 5);
+    let (g4, _) = count_request(&fx, "Unassigned");
+    counted(&mut state, "Waiting", g3, 12);
+    counted(&mut state, "Unassigned", g4, 3);
+    let start = Instant::now();
+    // The timer asks to be woken for the poll, and no earlier timer is
+    // needed for it (relative times aside).
+    let wake = next_wake(&state, start, wall_now()).expect("a timer");
+    assert!(wake <= start + Duration::from_secs(60));
+
+    // The agent looks at Waiting (key 3), then goes back to Open.
+    press(&mut state, KeyCode::Char('3'));
+    page_loaded(&mut state, 1, 12);
+    tokio::time::advance(Duration::from_secs(20)).await;
+    press(&mut state, KeyCode::Char('1'));
+    page_loaded(&mut state, 1, 40);
+    // 60 s after its last count, Waiting is counted again in the
+    // background, with what changed since the agent looked at it.
+    tokio::time::advance(Duration::from_secs(40)).await;
+    let fx = update(&mut state, Msg::Tick, Instant::now());
+    let (g5, since) = count_request(&fx, "Waiting");
+    assert_eq!(since, Some(Duration::from_secs(60)));
+    update(
+        &mut state,
+        Msg::ViewCount {
+            name: "Waiting".into(),
+            generation: g5,
+            result: Ok(ViewCount {
+                total: 15,
+                new: Some(3),
+            }),
+        },
+        Instant::now(),
+    );
+    let i = state.views.position("Waiting").unwrap();
+    assert_eq!(state.views.entries[i].count.total, Some(15));
+    assert_eq!(state.views.entries[i].count.new, Some(3));
+    // Opening it is looking at it: the mark goes.
+    press(&mut state, KeyCode::Char('3'));
+    assert_eq!(state.views.entries[i].count.new, None);
+}
+
+#[tokio::test(start_paused = true)]
+async fn digits_and_own_keys_open_views_with_their_sort_and_page_size() {
+    let mut state = state_with_views();
+    update(&mut state, Msg::Start, Instant::now());
+    page_loaded(&mut state, 1, 120);
+    let fx = press(&mut state, KeyCode::Char('2'));
+    let Some(Effect::FetchPage {
+        filter, per_page, ..
+    }) = fx.iter().find(|e| matches!(e, Effect::FetchPage { .. }))
+    else {
+        panic!("no page asked: {fx:?}");
+    };
+    assert_eq!(filter.sort, Some(SortField::Priority));
+    assert_eq!(*per_page, 10);
+    assert_eq!(state.scope.view.as_deref(), Some("Urgent"));
+    assert_eq!(state.views.active, Some(1));
+    assert!(!is_modified(&state));
+    // Its own page gives its count for free.
+    page_loaded(&mut state, 1, 33);
+    assert_eq!(total_of(&state, "Urgent"), Some(33));
+    // `u` is Unassigned's own key (it has no digit of its own beyond 4).
+    press(&mut state, KeyCode::Char('u'));
+    assert_eq!(state.scope.view.as_deref(), Some("Unassigned"));
+    // A digit past the last view says so.
+    press(&mut state, KeyCode::Char('9'));
+    assert_eq!(state.scope.view.as_deref(), Some("Unassigned"));
+    assert!(state.notice.as_deref().unwrap().contains("no view 9"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn w_updates_a_modified_view_and_names_a_new_one() {
+    let mut state = state_with_views();
+    update(&mut state, Msg::Start, Instant::now());
+    page_loaded(&mut state, 1, 120);
+    press(&mut state, KeyCode::Char('1'));
+    page_loaded(&mut state, 1, 40);
+    let fx = press(&mut state, KeyCode::Char('w'));
+    assert!(fx.is_empty(), "an unmodified view has nothing to save");
+    // Sorting modifies it: the header marks it, `w` updates it in place.
+    press(&mut state, KeyCode::Char('s'));
+    assert!(is_modified(&state));
+    let fx = press(&mut state, KeyCode::Char('w'));
+    let Some(Effect::EditViews { edit, .. }) = fx.first() else {
+        panic!("no edit: {fx:?}");
+    };
+    let ViewEdit::Save { view, overwrite } = edit else {
+        panic!("{edit:?}");
+    };
+    assert!(*overwrite);
+    assert_eq!(view.name, "Open");
+    assert_eq!(view.filter, "status:open");
+    assert_eq!(view.sort.as_deref(), Some("created_at"));
+    // A second `w` while the write is on its way is refused politely.
+    let fx = press(&mut state, KeyCode::Char('w'));
+    assert!(fx.is_empty());
+    assert!(state.last_error.is_some());
+
+    // The file now holds it; the view is no longer modified.
+    let mut saved = views();
+    saved[0] = view.clone();
+    update(
+        &mut state,
+        Msg::ViewsEdited {
+            edit: edit.clone(),
+            result: Ok(EditOutcome {
+                views: saved.clone(),
+                default_view: None,
+                fingerprint: Fingerprint::of("x"),
+                merged: false,
+                backup: None,
+            }),
+        },
+        Instant::now(),
+    );
+    assert!(!is_modified(&state));
+    assert_eq!(state.notice.as_deref(), Some("updated view 'Open'"));
+
+    // A filter that is no view: `w` asks for a name.
+    state.views.active = None;
+    state.scope.view = None;
+    let fx = press(&mut state, KeyCode::Char('w'));
+    assert!(fx.is_empty());
+    assert!(matches!(state.views.overlay, Some(Overlay::Name(_))));
+    // A taken name is refused with a line, the prompt stays.
+    type_text(&mut state, "Urgent");
+    let fx = press(&mut state, KeyCode::Enter);
+    assert!(fx.is_empty());
+    let Some(Overlay::Name(prompt)) = &state.views.overlay else {
+        panic!("prompt closed");
+    };
+    assert!(prompt.error.as_deref().unwrap().contains("exists already"));
+    // `q` is a letter while typing, not quit.
+    for _ in 0.."Urgent".len() {
+        press(&mut state, KeyCode::Backspace);
+    }
+    type_text(&mut state, "Oldest quickly");
+    let fx = press(&mut state, KeyCode::Enter);
+    let Some(Effect::EditViews { edit, .. }) = fx.first() else {
+        panic!("no edit: {fx:?}");
+    };
+    assert!(
+        matches!(edit, ViewEdit::Save { view, overwrite: false } if view.name == "Oldest quickly")
+    );
+    assert!(state.views.overlay.is_none());
+    // Saved: it is the view on screen, with its key.
+    let mut with_new = saved;
+    if let ViewEdit::Save { view, .. } = edit {
+        with_new.push(view.clone());
+    }
+    update(
+        &mut state,
+        Msg::ViewsEdited {
+            edit: edit.clone(),
+            result: Ok(EditOutcome {
+                views: with_new,
+                default_view: None,
+                fingerprint: Fingerprint::of("y"),
+                merged: true,
+                backup: None,
+            }),
+        },
+        Instant::now(),
+    );
+    assert_eq!(state.scope.view.as_deref(), Some("Oldest quickly"));
+    assert_eq!(state.views.active, Some(4));
+    assert_eq!(
+        state.notice.as_deref(),
+        Some(
+            "saved view 'Oldest quickly' (key 5) (merged with changes made to the file meanwhile)"
+        )
+    );
+    // A failed write is one line, and the next edit may go.
+    update(
+        &mut state,
+        Msg::ViewsEdited {
+            edit: ViewEdit::Delete { name: "x".into() },
+            result: Err("cannot write /c.toml: disk full".into()),
+        },
+        Instant::now(),
+    );
+    assert_eq!(
+        state.last_error.as_ref().map(|e| e.message.as_str()),
+        Some("cannot write /c.toml: disk full")
+    );
+    assert!(!state.views.editing);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_views_list_opens_deletes_renames_and_moves() {
+    let mut state = state_with_views();
+    update(&mut state, Msg::Start, Instant::now());
+    page_loaded(&mut state, 1, 120);
+    press(&mut state, KeyCode::Char('v'));
+    assert!(matches!(state.views.overlay, Some(Overlay::List(_))));
+    // j moves the selection, not the list behind.
+    press(&mut state, KeyCode::Char('j'));
+    // d asks, anything but y keeps.
+    press(&mut state, KeyCode::Char('d'));
+    let fx = press(&mut state, KeyCode::Char('n'));
+    assert!(fx.is_empty());
+    assert_eq!(state.notice.as_deref(), Some("kept 'Urgent'"));
+    press(&mut state, KeyCode::Char('d'));
+    let fx = press(&mut state, KeyCode::Char('y'));
+    assert!(matches!(
+        fx.first(),
+        Some(Effect::EditViews { edit: ViewEdit::Delete { name }, .. }) if name == "Urgent"
+    ));
+    // Pretend the write is done before the next edit.
+    state.views.editing = false;
+    // J moves the selected view down past its shown neighbour.
+    let fx = press(&mut state, KeyCode::Char('J'));
+    assert!(matches!(
+        fx.first(),
+        Some(Effect::EditViews { edit: ViewEdit::Move { name, by: 1 }, .. }) if name == "Urgent"
+    ));
+    state.views.editing = false;
+    // R renames: the old name is there to edit.
+    press(&mut state, KeyCode::Char('R'));
+    type_text(&mut state, "!");
+    let fx = press(&mut state, KeyCode::Enter);
+    assert!(matches!(
+        fx.first(),
+        Some(Effect::EditViews { edit: ViewEdit::Rename { from, to }, .. })
+            if from == "Urgent" && to == "Urgent!"
+    ));
+    // Enter opens the selected view and closes the list.
+    let fx = press(&mut state, KeyCode::Enter);
+    assert!(state.views.overlay.is_none());
+    assert_eq!(state.scope.view.as_deref(), Some("Urgent"));
+    assert_eq!(asked(&fx), ["page 1"]);
+    // Esc closes it without anything else.
+    press(&mut state, KeyCode::Char('v'));
+    let fx = press(&mut state, KeyCode::Esc);
+    assert!(fx.is_empty() && state.views.overlay.is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_broken_config_file_makes_views_read_only_with_its_line_and_column() {
+    let mut state = State::new(
+        Default::default(),
+        TicketFilter::default(),
+        50,
+        Keymap::default(),
+    );
+    state.views = ViewsState::new(
+        ViewsSetup {
+            broken: Some("/c/config.toml:3:7: expected `=`".into()),
+            path: Some("/c/config.toml".into()),
+            ..ViewsSetup::default()
+        },
+        &state.keymap,
+    );
+    update(&mut state, Msg::Start, Instant::now());
+    page_loaded(&mut state, 1, 10);
+    let fx = press(&mut state, KeyCode::Char('w'));
+    assert!(fx.is_empty(), "nothing is written into a broken file");
+    let err = state.last_error.as_ref().unwrap();
+    assert_eq!(err.message, "/c/config.toml:3:7: expected `=`");
+}
