@@ -73,15 +73,21 @@ fn the_example_file_loads_and_checks_clean() {
         KeySpec::Many(vec!["j".into(), "down".into(), "ctrl-n".into()])
     );
     assert_eq!(f.keys["quit"].keys(), vec!["q"]);
-    assert_eq!(f.views.len(), 3);
+    assert_eq!(f.views.len(), 5);
     for v in &f.views {
-        triage::filter::parse(&v.filter).unwrap_or_else(|e| panic!("view {}: {e}", v.name));
+        v.ticket_filter()
+            .unwrap_or_else(|e| panic!("view {}: {e}", v.name));
+        assert_eq!(v.problem(), None, "view {}", v.name);
     }
+    assert_eq!(f.default_view.as_deref(), Some("Unassigned urgent"));
     assert_eq!(f.ui.truecolor, TrueColor::Auto);
-    assert_eq!(c.view("stale WAITING").unwrap().name, "Stale waiting");
+    assert_eq!(
+        c.view("waiting ON customer").unwrap().name,
+        "Waiting on customer"
+    );
     assert!(c.view("nope").is_none());
-    assert_eq!(c.views_for(Some("acme")).len(), 3);
-    assert_eq!(c.views_for(Some("local")).len(), 2);
+    assert_eq!(c.views_for(Some("acme")).len(), 5);
+    assert_eq!(c.views_for(Some("local")).len(), 3);
 
     // A private copy, with the key from the environment (the example's
     // api_key_cmd needs `pass`), has no problem at all.

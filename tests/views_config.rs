@@ -423,3 +423,24 @@ fn a_view_sorts_and_orders_over_its_filter_text() {
     assert_eq!(f.sort, Some(triage::filter::SortField::Priority));
     assert_eq!(f.order, Some(triage::filter::SortOrder::Asc));
 }
+
+#[test]
+fn config_check_names_bad_views_and_a_dangling_default_view() {
+    let dir = Dir::new();
+    let path = dir.0.path().join("config.toml");
+    fs::write(
+        &path,
+        "default_view = \"Gone\"\n\n[[views]]\nname = \"Fast\"\nfilter = \"\"\nrefresh_secs = 2\n",
+    )
+    .unwrap();
+    let report = config::check(Some(&path), &|_: &str| None);
+    let problems = report.problems.join("\n");
+    assert!(
+        problems.contains("default_view 'Gone': no [[views]] has that name"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("[[views]] 'Fast': refresh_secs must be at least 10, not 2"),
+        "{problems}"
+    );
+}

@@ -517,10 +517,16 @@ async fn a_broken_config_file_makes_views_read_only_with_its_line_and_column() {
         },
         &state.keymap,
     );
+    // What the runtime shows at start names the file, line and column.
+    let start = triage::app::views::startup_error(&state).unwrap();
+    assert_eq!(start.message, "/c/config.toml:3:7: expected `=`");
     update(&mut state, Msg::Start, Instant::now());
     page_loaded(&mut state, 1, 10);
     let fx = press(&mut state, KeyCode::Char('w'));
     assert!(fx.is_empty(), "nothing is written into a broken file");
     let err = state.last_error.as_ref().unwrap();
-    assert_eq!(err.message, "/c/config.toml:3:7: expected `=`");
+    assert_eq!(
+        err.message,
+        "cannot save views: the config file does not parse"
+    );
 }

@@ -84,3 +84,28 @@ async fn save_a_filter_as_a_view_and_open_it_after_a_restart() {
     .unwrap();
     handle.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_config_file_is_reported_and_left_alone() {
+    let handle = start_server(40).await;
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    let broken = "# mine\n[[views]]\nname = \"A\"\nfilter = \"status:open\n";
+    std::fs::write(&config, broken).unwrap();
+    let tui = open_ui_with(&handle, home.path(), &[], &[], 120, 30).await;
+    tokio::task::spawn_blocking(move || {
+        let mut tui = tui;
+        // The queue works; the footer names the file, line and column.
+        tui.wait_for("the list", |s| footer_total(s) == Some(40));
+        tui.wait_text("config.toml:4:22: invalid basic string");
+        tui.press("w");
+        tui.wait_text("cannot save views: the config file does not parse");
+        tui.press("q");
+        tui.wait_exit();
+    })
+    .await
+    .unwrap();
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), broken);
+    assert!(!home.path().join("config.toml.bak").exists());
+    handle.shutdown().await;
+}

@@ -357,10 +357,11 @@ fn save(state: &mut State, fx: &mut Vec<Effect>) {
 
 /// Why the file cannot take an edit now, if it cannot.
 fn cannot_edit(state: &State) -> Option<ErrorView> {
-    if let Some(broken) = &state.views.broken {
+    if state.views.broken.is_some() {
+        // The start named line and column; this says why nothing is saved.
         return Some(ErrorView {
-            message: broken.clone(),
-            hint: Some("fix the config file, then restart to save views".into()),
+            message: "cannot save views: the config file does not parse".into(),
+            hint: Some("fix it (triage config check), then restart".into()),
         });
     }
     if state.views.path.is_none() {
