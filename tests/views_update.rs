@@ -10,7 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::time::Instant;
 use triage::app::views::counts::MAX_IN_FLIGHT;
 use triage::app::views::{Overlay, ViewCount, ViewsSetup, ViewsState, is_modified};
-use triage::app::{Effect, FetchError, Keymap, Msg, State, next_wake, update};
+use triage::app::{Action, Effect, FetchError, Keymap, Msg, State, next_wake, update};
 use triage::config::{EditOutcome, Fingerprint, SavedView, ViewEdit};
 use triage::filter::{SortField, TicketFilter};
 use ui_support::*;
@@ -328,9 +328,17 @@ async fn digits_and_own_keys_open_views_with_their_sort_and_page_size() {
     // `u` is Unassigned's own key (it has no digit of its own beyond 4).
     press(&mut state, KeyCode::Char('u'));
     assert_eq!(state.scope.view.as_deref(), Some("Unassigned"));
+    // Back to a view seen before: asked again, not shown from the cache.
+    page_loaded(&mut state, 1, 9);
+    let fx = press(&mut state, KeyCode::Char('2'));
+    assert_eq!(asked(&fx), ["page 1"]);
+    // Help and hints show only the digits that open something.
+    let hidden = state.hidden_actions();
+    assert!(hidden.contains(&Action::View5) && hidden.contains(&Action::View9));
+    assert!(!hidden.contains(&Action::View4) && !hidden.contains(&Action::View1));
     // A digit past the last view says so.
     press(&mut state, KeyCode::Char('9'));
-    assert_eq!(state.scope.view.as_deref(), Some("Unassigned"));
+    assert_eq!(state.scope.view.as_deref(), Some("Urgent"));
     assert!(state.notice.as_deref().unwrap().contains("no view 9"));
 }
 

@@ -206,14 +206,10 @@ pub fn is_modified(state: &State) -> bool {
 
 /// Views actions that would do nothing now, hidden from help and hints.
 pub fn hidden_actions(state: &State) -> Vec<Action> {
-    let shown = state.views.entries.len();
     Action::ALL
         .iter()
         .copied()
-        .filter(|a| {
-            a.view_slot()
-                .is_some_and(|n| state.views.slot(n).is_none() || n > shown.max(1))
-        })
+        .filter(|a| a.view_slot().is_some_and(|n| state.views.slot(n).is_none()))
         .collect()
 }
 
@@ -307,6 +303,9 @@ pub fn open(state: &mut State, index: usize, now: Instant, fx: &mut Vec<Effect>)
         .per_page
         .map_or(state.views.default_per_page, u64::from);
     state.scope.view = Some(entry.view.name.clone());
+    // A queue switched to is looked at fresh, not from pages cached an
+    // hour ago; its first page brings its count along.
+    state.cache.remove_query(&filter, per_page.clamp(1, 100));
     state.filter = filter;
     state.per_page = per_page.clamp(1, 100);
     state.detail = None;
