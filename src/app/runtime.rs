@@ -437,7 +437,7 @@ fn execute_effect<S: TicketSource, D: Screen>(
         } => {
             let (source, tx) = (source.clone(), tx.clone());
             tokio::spawn(async move {
-                let result = count_view(&source, &filter, new_since).await;
+                let result = super::views::fetch::count_view(&source, &filter, new_since).await;
                 let _ = tx.send(Msg::ViewCount {
                     name,
                     generation,
@@ -461,32 +461,6 @@ fn execute_effect<S: TicketSource, D: Screen>(
         Effect::Quit => return Ok(Flow::Quit),
     }
     Ok(Flow::Continue)
-}
-
-/// A view's count, and with `new_since` how many of its tickets were
-/// updated within that long before now (the agent's last look).
-async fn count_view<S: TicketSource>(
-    source: &S,
-    filter: &TicketFilter,
-    new_since: Option<std::time::Duration>,
-) -> Result<super::views::ViewCount, super::source::FetchError> {
-    let total = source.count(filter).await?;
-    let new = match new_since {
-        Some(ago) => {
-            let since = Utc::now()
-                - chrono::Duration::from_std(ago).unwrap_or_else(|_| chrono::Duration::zero());
-            let mut recent = filter.clone();
-            // The view's own lower bound still holds when it is the later one.
-            let later = match &recent.updated_after {
-                Some(crate::filter::DateBound::Instant(t)) if *t > since => *t,
-                _ => since,
-            };
-            recent.updated_after = Some(crate::filter::DateBound::Instant(later));
-            Some(source.count(&recent).await?)
-        }
-        None => None,
-    };
-    Ok(super::views::ViewCount { total, new })
 }
 
 /// OSC 52 "set clipboard" sequence for `text`, sanitized first so the

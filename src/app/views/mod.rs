@@ -6,6 +6,7 @@
 //! `Effect::EditViews`, run by the runtime and answered by messages.
 
 pub mod counts;
+pub mod fetch;
 pub mod list;
 pub mod prompt;
 
