@@ -132,6 +132,24 @@ async fn list_view_uses_the_views_sort_and_page_size() {
         created.windows(2).all(|w| w[0] <= w[1]),
         "the view's sort and order: {created:?}"
     );
+    // Exactly what the same filter spelled out gives (oldest urgent first).
+    let out = triage(
+        &handle,
+        dir.path(),
+        &[
+            "list",
+            "--filter",
+            "priority:urgent sort:created order:asc",
+            "--per-page",
+            "3",
+            "--format",
+            "json",
+        ],
+    )
+    .await;
+    let same: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let ids = |rows: &[serde_json::Value]| rows.iter().map(|r| r["id"].clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&rows), ids(&same));
     // --per-page still wins over the view's.
     let out = triage(
         &handle,
