@@ -538,3 +538,34 @@ async fn a_broken_config_file_makes_views_read_only_with_its_line_and_column() {
         "cannot save views: the config file does not parse"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_click_on_the_bar_opens_the_view_under_it() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut state = state_with_views();
+    update(&mut state, Msg::Start, Instant::now());
+    page_loaded(&mut state, 1, 120);
+    let bar = state.areas().views_bar.expect("a bar with views");
+    let (segments, _) = triage::app::views::bar::layout(&state, usize::from(bar.width));
+    let waiting = segments.iter().find(|s| s.name == "Waiting").unwrap();
+    let click = |column: usize| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: bar.x + column as u16,
+            row: bar.y,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // On its last cell: still that view.
+    let fx = update(
+        &mut state,
+        click(waiting.x + waiting.width - 1),
+        Instant::now(),
+    );
+    assert_eq!(state.scope.view.as_deref(), Some("Waiting"));
+    assert_eq!(asked(&fx), ["page 1"]);
+    // On the separator after it: nothing.
+    let fx = update(&mut state, click(waiting.x + waiting.width), Instant::now());
+    assert!(fx.is_empty());
+    assert_eq!(state.scope.view.as_deref(), Some("Waiting"));
+}

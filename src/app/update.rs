@@ -308,6 +308,9 @@ fn on_mouse(
     now: Instant,
     fx: &mut Vec<Effect>,
 ) {
+    if views::bar::on_mouse(state, &ev, now, fx) {
+        return;
+    }
     let areas = state.areas();
     let inside = |r: Rect| {
         ev.column >= r.x && ev.column < r.x + r.width && ev.row >= r.y && ev.row < r.y + r.height

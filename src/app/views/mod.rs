@@ -5,6 +5,7 @@
 //! go out as `Effect::FetchViewCount` (see [`counts`]) and file edits as
 //! `Effect::EditViews`, run by the runtime and answered by messages.
 
+pub mod bar;
 pub mod counts;
 pub mod fetch;
 pub mod list;
