@@ -51,9 +51,11 @@ fn render_list(
             if let Some(new) = new_label(e) {
                 count.push_str(&format!(" ({new})"));
             }
-            let filter = match &e.filter {
-                Ok(f) => f.to_string(),
-                Err(err) => format!("invalid: {err}"),
+            // Why there is no count says more than the filter here.
+            let filter = match (&e.filter, &e.count.failed) {
+                (Err(err), _) => format!("invalid: {err}"),
+                (Ok(_), Some(why)) => format!("count failed: {why}"),
+                (Ok(f), None) => f.to_string(),
             };
             (
                 sanitize(&e.key_label(i).unwrap_or_default()).into_owned(),
