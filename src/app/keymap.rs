@@ -27,6 +27,8 @@ pub enum Action {
     CopyCurl,
     Help,
     Quit,
+    Search,
+    FilterLine,
 }
 
 impl Action {
@@ -49,6 +51,8 @@ impl Action {
         Action::CopyCurl,
         Action::Help,
         Action::Quit,
+        Action::Search,
+        Action::FilterLine,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +75,8 @@ impl Action {
             Action::CopyCurl => "copy_curl",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::Search => "search",
+            Action::FilterLine => "filter_line",
         }
     }
 
@@ -99,6 +105,8 @@ impl Action {
             Action::CopyCurl => "copy the query as a curl command",
             Action::Help => "this help",
             Action::Quit => "quit (Ctrl-c always quits)",
+            Action::Search => "search as you type (Enter keeps, Esc restores)",
+            Action::FilterLine => "edit the whole filter as text (Tab completes)",
         }
     }
 
@@ -113,6 +121,8 @@ impl Action {
             Action::CycleSort => "sort",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::Search => "search",
+            Action::FilterLine => "filter",
             _ => return None,
         })
     }
@@ -137,6 +147,8 @@ impl Action {
             Action::CopyCurl => &["Y"],
             Action::Help => &["?"],
             Action::Quit => &["q"],
+            Action::Search => &["/"],
+            Action::FilterLine => &[":"],
         }
     }
 }

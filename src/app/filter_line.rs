@@ -1,0 +1,229 @@
+//! `:`: the whole filter in its text form (`triage::filter::format`),
+//! editable in one line. `Enter` applies it; a parse error keeps the line
+//! open with a caret under the offending token and sends nothing; `Tab`
+//! completes keys and names (see `completion`). A 400 from the server is
+//! shown here too, on the tokens that made the parameter it names.
+
+use std::ops::Range;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tokio::time::Instant;
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::completion::{Candidate, Vocabulary, common_prefix, complete};
+use super::filter_tokens::{byte_of_char, spans_for_param};
+use super::msg::Effect;
+use super::state::State;
+use super::update::new_query;
+use crate::filter::{ParseError, format, parse};
+
+/// The filter line while it is open.
+#[derive(Debug, Clone)]
+pub struct FilterLine {
+    pub input: Input,
+    /// Why the last `Enter` was refused, for the text as it was then;
+    /// editing clears it.
+    pub error: Option<LineError>,
+    /// Candidates listed by `Tab`, while the user picks among them.
+    pub menu: Option<CompletionMenu>,
+    /// A short word on the last action ("nothing to complete").
+    pub note: Option<String>,
+}
+
+/// A refusal pointing at part of the line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineError {
+    /// Byte range of the offending text (may be empty where something is
+    /// missing).
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+impl From<ParseError> for LineError {
+    fn from(e: ParseError) -> LineError {
+        LineError {
+            span: e.span,
+            message: e.message,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompletionMenu {
+    pub candidates: Vec<Candidate>,
+    /// The candidate in the line now; `None` before the first cycle.
+    pub selected: Option<usize>,
+    /// Byte range of the line the completion fills now.
+    pub filled: Range<usize>,
+}
+
+/// Opens the line on the active filter, cursor at the end, ready for one
+/// more token.
+pub fn open(state: &mut State) {
+    let mut text = format(&state.filter);
+    if !text.is_empty() {
+        text.push(' ');
+    }
+    state.filter_line = Some(FilterLine {
+        input: Input::new(text),
+        error: None,
+        menu: None,
+        note: None,
+    });
+    state.dirty = true;
+}
+
+/// Keys while the line is open; false when it is closed (the key is then
+/// the keymap's). Ctrl-c is left to the keymap so it always quits.
+pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) -> bool {
+    let Some(line) = state.filter_line.as_mut() else {
+        return false;
+    };
+    if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
+        return false;
+    }
+    state.dirty = true;
+    state.notice = None;
+    line.note = None;
+    match ev.code {
+        KeyCode::Tab => tab(state, true),
+        KeyCode::BackTab => tab(state, false),
+        KeyCode::Down | KeyCode::Up if line.menu.is_some() => {
+            tab(state, ev.code == KeyCode::Down);
+        }
+        KeyCode::Esc if line.menu.is_some() => line.menu = None,
+        KeyCode::Esc => state.filter_line = None,
+        // Enter on a listed candidate takes it; the next Enter applies.
+        KeyCode::Enter if line.menu.as_ref().is_some_and(|m| m.selected.is_some()) => {
+            line.menu = None;
+        }
+        KeyCode::Enter => apply(state, now, fx),
+        _ => {
+            line.menu = None;
+            let before = line.input.value().to_string();
+            line.input.handle_event(&Event::Key(ev));
+            if line.input.value() != before {
+                line.error = None;
+            }
+        }
+    }
+    true
+}
+
+/// Parses the line; applies it when it parses, else points at the error.
+fn apply(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+    let Some(line) = state.filter_line.as_mut() else {
+        return;
+    };
+    line.menu = None;
+    let text = line.input.value().to_string();
+    match parse(&text) {
+        Err(e) => line.error = Some(e.into()),
+        Ok(filter) => {
+            state.filter_line = None;
+            if filter != state.filter {
+                state.filter = filter;
+                new_query(state, now, fx);
+            }
+        }
+    }
+}
+
+/// `Tab` (forward) / `Shift-Tab`: cycles a listed menu, else completes the
+/// word before the cursor.
+fn tab(state: &mut State, forward: bool) {
+    let vocab = vocabulary(state);
+    let Some(line) = state.filter_line.as_mut() else {
+        return;
+    };
+    if let Some(menu) = line.menu.as_mut() {
+        let n = menu.candidates.len();
+        if n > 0 {
+            let next = match (menu.selected, forward) {
+                (None, true) => 0,
+                (None, false) => n - 1,
+                (Some(i), true) => (i + 1) % n,
+                (Some(i), false) => (i + n - 1) % n,
+            };
+            menu.filled = replace(
+                &mut line.input,
+                menu.filled.clone(),
+                &menu.candidates[next].insert,
+            );
+            menu.selected = Some(next);
+        }
+        return;
+    }
+    let value = line.input.value().to_string();
+    let cursor = byte_of_char(&value, line.input.cursor());
+    let found = complete(&value, cursor, &vocab);
+    match found.candidates.len() {
+        0 => line.note = Some("nothing to complete here".into()),
+        1 => {
+            replace(&mut line.input, found.replace, &found.candidates[0].insert);
+        }
+        _ => {
+            let typed = &value[found.replace.clone()];
+            let prefix = common_prefix(&found.candidates);
+            let filled = if extends(&prefix, typed) {
+                replace(&mut line.input, found.replace, &prefix)
+            } else {
+                found.replace
+            };
+            line.menu = Some(CompletionMenu {
+                candidates: found.candidates,
+                selected: None,
+                filled,
+            });
+        }
+    }
+}
+
+/// True when `prefix` is `typed` made longer (case and an opening quote
+/// aside), so inserting it loses nothing the user typed.
+fn extends(prefix: &str, typed: &str) -> bool {
+    let norm = |s: &str| s.trim_start_matches('"').to_lowercase();
+    let (p, t) = (norm(prefix), norm(typed));
+    p.len() > t.len() && p.starts_with(&t)
+}
+
+/// Puts `text` in place of `range` of the input, cursor after it; returns
+/// the range `text` now fills.
+fn replace(input: &mut Input, range: Range<usize>, text: &str) -> Range<usize> {
+    let value = input.value();
+    let end = range.end.min(value.len());
+    let start = range.start.min(end);
+    let mut next = String::with_capacity(value.len() + text.len());
+    next.push_str(&value[..start]);
+    next.push_str(text);
+    let cursor = next.chars().count();
+    next.push_str(&value[end..]);
+    *input = Input::new(next).with_cursor(cursor);
+    start..start + text.len()
+}
+
+/// What completion can offer in this session: the catalog's names and
+/// the configured `me`.
+pub fn vocabulary(state: &State) -> Vocabulary {
+    Vocabulary::from_catalog(state.names.catalog(), state.me.as_ref())
+}
+
+/// Byte ranges of the line's tokens the server refused, with its message,
+/// for the open line (an error whose parameter no token makes has no
+/// range and is still said).
+pub fn server_errors(state: &State) -> Vec<(Vec<Range<usize>>, String)> {
+    let Some(line) = state.filter_line.as_ref() else {
+        return Vec::new();
+    };
+    state
+        .filter_errors
+        .iter()
+        .map(|e| {
+            (
+                spans_for_param(line.input.value(), &e.param),
+                format!("{}: {}", e.param, e.message),
+            )
+        })
+        .collect()
+}
