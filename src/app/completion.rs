@@ -4,6 +4,7 @@
 //! inserted, several insert their common prefix and are listed, and more
 //! Tabs cycle through them.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use uuid::Uuid;
@@ -18,6 +19,8 @@ use crate::filter::{EntityRef, NameKind, Resolver};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Vocabulary {
     pub tags: Vec<String>,
+    /// Tag colors by name, for swatches in the list.
+    pub tag_colors: BTreeMap<String, String>,
     pub inboxes: Vec<String>,
     /// Agents by display name.
     pub users: Vec<String>,
@@ -77,8 +80,14 @@ impl Vocabulary {
                 .user_name(*id)
                 .map_or_else(|| id.to_string(), str::to_string),
         });
+        let tag_colors = c
+            .tags()
+            .iter()
+            .filter_map(|t| Some((t.name.clone(), t.color.clone()?)))
+            .collect();
         Vocabulary {
             tags: c.known_names(NameKind::Tag),
+            tag_colors,
             inboxes: c.known_names(NameKind::Inbox),
             users: c.known_names(NameKind::User),
             me,
@@ -96,6 +105,8 @@ pub struct Candidate {
     pub label: String,
     /// A dim note beside the label ("unassigned", "select field", ...).
     pub note: Option<String>,
+    /// The workspace's color for it (tags), drawn as a swatch.
+    pub color: Option<String>,
 }
 
 impl Candidate {
@@ -104,6 +115,7 @@ impl Candidate {
             insert: insert.into(),
             label: label.into(),
             note: None,
+            color: None,
         }
     }
 
@@ -116,6 +128,8 @@ impl Candidate {
 /// What Tab found for the cursor's position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Completions {
+    /// What is being completed ("filter keys", "tags", "values of plan").
+    pub title: String,
     /// Byte range of the input the candidates replace.
     pub replace: Range<usize>,
     pub candidates: Vec<Candidate>,
@@ -126,6 +140,7 @@ pub fn complete(input: &str, cursor: usize, vocab: &Vocabulary) -> Completions {
     let word = word_before(input, cursor);
     let text = &input[word.clone()];
     let none = |at: usize| Completions {
+        title: String::new(),
         replace: at..at,
         candidates: Vec::new(),
     };
@@ -141,6 +156,7 @@ pub fn complete(input: &str, cursor: usize, vocab: &Vocabulary) -> Completions {
             .map(|k| Candidate::new(format!("{k}:"), format!("{k}:")))
             .collect();
         return Completions {
+            title: "filter keys".into(),
             replace: word,
             candidates,
         };
@@ -148,12 +164,15 @@ pub fn complete(input: &str, cursor: usize, vocab: &Vocabulary) -> Completions {
     let key = text[..colon].to_ascii_lowercase();
     let value_start = word.start + colon + 1;
     let value = &input[value_start..word.end];
-    match key.as_str() {
+    let found = match key.as_str() {
         "status" => list_item(value_start, value, status_words()),
         "tag" => list_item(
             value_start,
             value,
-            vocab.tags.iter().map(|t| Candidate::new(quote(t), t)),
+            vocab.tags.iter().map(|t| Candidate {
+                color: vocab.tag_colors.get(t).cloned(),
+                ..Candidate::new(quote(t), t)
+            }),
         ),
         "priority" => single(value_start, value, priority_words()),
         "assignee" => single(value_start, value, assignee_words(vocab)),
@@ -176,8 +195,18 @@ pub fn complete(input: &str, cursor: usize, vocab: &Vocabulary) -> Completions {
             value,
             ["asc", "desc"].into_iter().map(|s| Candidate::new(s, s)),
         ),
-        _ => none(word.end),
-    }
+        _ => return none(word.end),
+    };
+    let title = match key.as_str() {
+        "tag" => "tags".to_string(),
+        "field" => match last_unquoted(value, '=') {
+            Some(eq) => format!("values of {}", unquote(&value[..eq])),
+            None => "custom fields".to_string(),
+        },
+        "created" | "updated" => format!("{key} (or a date: >2026-11-01)"),
+        _ => key,
+    };
+    Completions { title, ..found }
 }
 
 /// The longest prefix all candidates' insert texts share (whole characters).
@@ -198,23 +227,16 @@ pub fn common_prefix(candidates: &[Candidate]) -> String {
 }
 
 /// A value that is one item (`priority:`, `assignee:`, ...).
-fn single(
-    start: usize,
-    typed: &str,
-    words: impl IntoIterator<Item = Candidate>,
-) -> Completions {
+fn single(start: usize, typed: &str, words: impl IntoIterator<Item = Candidate>) -> Completions {
     Completions {
+        title: String::new(),
         replace: start..start + typed.len(),
         candidates: matching(typed, words),
     }
 }
 
 /// A comma-separated list (`status:`, `tag:`): completes the last item.
-fn list_item(
-    start: usize,
-    typed: &str,
-    words: impl IntoIterator<Item = Candidate>,
-) -> Completions {
+fn list_item(start: usize, typed: &str, words: impl IntoIterator<Item = Candidate>) -> Completions {
     let item_start = last_unquoted(typed, ',').map_or(0, |i| i + 1);
     let item = &typed[item_start..];
     let done: Vec<String> = typed[..item_start]

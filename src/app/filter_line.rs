@@ -14,6 +14,7 @@ use tui_input::backend::crossterm::EventHandler;
 use super::completion::{Candidate, Vocabulary, common_prefix, complete};
 use super::filter_tokens::{byte_of_char, spans_for_param};
 use super::msg::Effect;
+use super::picker::{PickItem, Picker};
 use super::state::State;
 use super::update::new_query;
 use crate::filter::{ParseError, format, parse};
@@ -49,13 +50,32 @@ impl From<ParseError> for LineError {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CompletionMenu {
     pub candidates: Vec<Candidate>,
+    /// The list as drawn (the shared picker), its cursor on `selected`.
+    pub picker: Picker,
     /// The candidate in the line now; `None` before the first cycle.
     pub selected: Option<usize>,
     /// Byte range of the line the completion fills now.
     pub filled: Range<usize>,
+    pub title: String,
+}
+
+/// The candidates as a picker list; the one in the line is marked.
+fn picker(title: &str, candidates: &[Candidate], selected: Option<usize>) -> Picker {
+    let items = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let item = PickItem::new(i.to_string(), &c.label).color(c.color.as_deref());
+            match &c.note {
+                Some(note) => item.note(note),
+                None => item,
+            }
+        })
+        .collect();
+    Picker::single(title, items).with_chosen(selected.map(|i| i.to_string()))
 }
 
 /// Opens the line on the active filter, cursor at the end, ready for one
@@ -152,6 +172,7 @@ fn tab(state: &mut State, forward: bool) {
                 &menu.candidates[next].insert,
             );
             menu.selected = Some(next);
+            menu.picker = picker(&menu.title, &menu.candidates, Some(next));
         }
         return;
     }
@@ -172,6 +193,8 @@ fn tab(state: &mut State, forward: bool) {
                 found.replace
             };
             line.menu = Some(CompletionMenu {
+                picker: picker(&found.title, &found.candidates, None),
+                title: found.title,
                 candidates: found.candidates,
                 selected: None,
                 filled,

@@ -49,12 +49,30 @@ pub fn token_params(input: &str) -> Vec<(Range<usize>, Vec<String>)> {
 /// Byte ranges of the tokens of `input` that become the API parameter
 /// `param` (as a 400's `details[].field` names it).
 pub fn spans_for_param(input: &str, param: &str) -> Vec<Range<usize>> {
-    let wanted = if param == "q" { "query" } else { param };
+    let wanted = normalized_param(param);
     token_params(input)
         .into_iter()
-        .filter(|(_, params)| params.iter().any(|p| p == wanted))
+        .filter(|(_, params)| params.iter().any(|p| *p == wanted))
         .map(|(span, _)| span)
         .collect()
+}
+
+/// The API's name for a parameter as a server may spell it in a 400:
+/// `q` is `query`; `custom_fields[plan]` / `custom_fields.plan` are
+/// `custom_field_plan`.
+fn normalized_param(param: &str) -> String {
+    let param = param.trim();
+    if param == "q" {
+        return "query".into();
+    }
+    let field = param
+        .strip_prefix("custom_fields[")
+        .and_then(|r| r.strip_suffix(']'))
+        .or_else(|| param.strip_prefix("custom_fields."));
+    match field {
+        Some(key) => format!("custom_field_{key}"),
+        None => param.to_string(),
+    }
 }
 
 /// The parameters a filter sets, named as the API names them.
@@ -115,8 +133,10 @@ mod tests {
     fn tokens_map_to_their_parameters() {
         let s = "status:open created:>2026-01-01 updated:<7d field:plan=Gold refund -spam";
         let map = token_params(s);
-        let names: Vec<(&str, Vec<String>)> =
-            map.iter().map(|(r, p)| (&s[r.clone()], p.clone())).collect();
+        let names: Vec<(&str, Vec<String>)> = map
+            .iter()
+            .map(|(r, p)| (&s[r.clone()], p.clone()))
+            .collect();
         assert_eq!(names[0], ("status:open", vec!["status".to_string()]));
         assert_eq!(names[1].1, vec!["created_after".to_string()]);
         // `<7d` reads "less than 7 days ago": a lower bound.
@@ -130,6 +150,7 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec!["field:plan=Gold"]
         );
+        assert_eq!(spans_for_param(s, "custom_fields[plan]").len(), 1);
         assert!(spans_for_param(s, "page").is_empty());
         assert!(token_params("tag:\"open").is_empty());
     }

@@ -213,6 +213,10 @@ pub struct State {
     /// The agent using the client (`me` in the config): "Me" in pickers,
     /// `me` in filters. A name or a UUID, resolved through the catalog.
     pub me: Option<EntityRef>,
+    /// The `/` search line, while open.
+    pub search: Option<super::search::SearchBox>,
+    /// The `:` filter line, while open.
+    pub filter_line: Option<super::filter_line::FilterLine>,
     /// Something visible changed since the last draw.
     pub dirty: bool,
 }
@@ -248,6 +252,8 @@ impl State {
             names_gen: 0,
             filter_errors: Vec::new(),
             me: None,
+            search: None,
+            filter_line: None,
             dirty: true,
         }
     }
