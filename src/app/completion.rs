@@ -46,9 +46,9 @@ impl Vocabulary {
     pub fn from_catalog(catalog: Option<&Catalog>, me: Option<&EntityRef>) -> Vocabulary {
         let Some(c) = catalog else {
             return Vocabulary {
-                me: me.and_then(|m| match m {
-                    EntityRef::Name(n) => Some(n.clone()),
-                    EntityRef::Id(id) => Some(id.to_string()),
+                me: me.map(|m| match m {
+                    EntityRef::Name(n) => n.clone(),
+                    EntityRef::Id(id) => id.to_string(),
                 }),
                 ..Vocabulary::default()
             };

@@ -52,7 +52,7 @@ pub fn spans_for_param(input: &str, param: &str) -> Vec<Range<usize>> {
     let wanted = normalized_param(param);
     token_params(input)
         .into_iter()
-        .filter(|(_, params)| params.iter().any(|p| *p == wanted))
+        .filter(|(_, params)| params.contains(&wanted))
         .map(|(span, _)| span)
         .collect()
 }
