@@ -435,3 +435,54 @@ async fn the_header_cuts_a_long_filter_between_tokens() {
         " filter: status:open priority:high inbox:Support … +4 more"
     );
 }
+
+/// The catalog of a server without the companion endpoints: every list
+/// answered 404, names come from the config's aliases only.
+fn aliases_only_catalog() -> Catalog {
+    let mut c = catalog();
+    for e in triage::api::Endpoint::CATALOG {
+        c.mark_unsupported(e);
+    }
+    c
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_name_the_catalog_lacks_is_refused_before_any_request() {
+    let mut state = loaded_state(100, 30, 20, 95).with_names(Arc::new(aliases_only_catalog()));
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, "status:open tag:vip,biling");
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+    let line = state.filter_line.as_ref().expect("still open");
+    let err = line.error.as_ref().unwrap();
+    assert_eq!(&line.input.value()[err.span.clone()], "biling");
+    assert!(err.message.contains("'biling'"), "{}", err.message);
+    assert!(
+        err.message.contains("billing"),
+        "suggests the known name: {}",
+        err.message
+    );
+
+    retype(&mut state, "field:plan=Gold");
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+    let line = state.filter_line.as_ref().unwrap();
+    let err = line.error.as_ref().unwrap();
+    assert_eq!(&line.input.value()[err.span.clone()], "Gold");
+
+    // Names the aliases know resolve, and the request goes out.
+    retype(
+        &mut state,
+        "tag:VIP field:plan=enterprise assignee:\"Kim Jones\"",
+    );
+    let sent = fetched_filters(&press(&mut state, KeyCode::Enter));
+    assert_eq!(sent.len(), 1);
+    assert!(state.filter_line.is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn names_are_not_judged_before_the_catalog_has_answered() {
+    // Never asked: the names may simply not be loaded yet.
+    let mut state = loaded_state(100, 30, 20, 95).with_names(Arc::new(catalog()));
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, "tag:someday");
+    assert_eq!(fetched_filters(&press(&mut state, KeyCode::Enter)).len(), 1);
+}

@@ -6,18 +6,21 @@
 
 use std::ops::Range;
 
+use chrono::{DateTime, Utc};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tokio::time::Instant;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::completion::{Candidate, Vocabulary, common_prefix, complete};
-use super::filter_tokens::{byte_of_char, spans_for_param};
+use super::filter_tokens::{byte_of_char, spans_for_param, token_params};
 use super::msg::Effect;
 use super::picker::{PickItem, Picker};
 use super::state::State;
 use super::update::new_query;
-use crate::filter::{ParseError, format, parse};
+use crate::filter::{
+    FilterError, MAX_CUSTOM_FIELDS, NameKind, ParseError, TicketFilter, format, parse,
+};
 
 /// The filter line while it is open.
 #[derive(Debug, Clone)]
@@ -131,15 +134,28 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
     true
 }
 
-/// Parses the line; applies it when it parses, else points at the error.
+/// Parses the line; applies it when it parses and its names resolve, else
+/// points at the error.
 fn apply(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+    let Some(text) = state
+        .filter_line
+        .as_ref()
+        .map(|l| l.input.value().to_string())
+    else {
+        return;
+    };
+    let checked = parse(&text).map_err(LineError::from).and_then(|filter| {
+        match unresolved(state, &text, &filter) {
+            Some(err) => Err(err),
+            None => Ok(filter),
+        }
+    });
     let Some(line) = state.filter_line.as_mut() else {
         return;
     };
     line.menu = None;
-    let text = line.input.value().to_string();
-    match parse(&text) {
-        Err(e) => line.error = Some(e.into()),
+    match checked {
+        Err(e) => line.error = Some(e),
         Ok(filter) => {
             state.filter_line = None;
             if filter != state.filter {
@@ -148,6 +164,69 @@ fn apply(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
             }
         }
     }
+}
+
+/// A name, option or field value the catalog cannot turn into the query
+/// (`tag:biling`), found before anything is sent and pointed at like a
+/// parse error. Only with a catalog that has answered everything it will
+/// (else the names may simply not be there yet: the request path checks
+/// again when it sends).
+fn unresolved(state: &State, text: &str, filter: &TicketFilter) -> Option<LineError> {
+    let catalog = state.names.catalog().filter(|c| !c.incomplete())?;
+    // Names are what is checked here; the instant only anchors relative
+    // dates, which are resolved again against the clock when sent.
+    let err = filter
+        .to_query_pairs(catalog, DateTime::<Utc>::UNIX_EPOCH)
+        .err()?;
+    let field = |key: &str| format!("custom_field_{key}");
+    let span = match &err {
+        FilterError::UnknownName { kind, name, .. } => {
+            let param = match kind {
+                NameKind::Tag => "tag_ids",
+                NameKind::Inbox => "inbox_id",
+                NameKind::User => "assignee_id",
+            };
+            item_span(text, param, name)
+        }
+        FilterError::UnknownOption {
+            field: key, label, ..
+        } => item_span(text, &field(key), label),
+        FilterError::InvalidFieldValue {
+            field: key, value, ..
+        } => item_span(text, &field(key), value),
+        FilterError::TooManyCustomFields { .. } => token_params(text)
+            .into_iter()
+            .filter(|(_, params)| params.iter().any(|p| p.starts_with("custom_field_")))
+            .nth(MAX_CUSTOM_FIELDS)
+            .map(|(span, _)| span),
+        FilterError::DateOutOfRange { parameter } => {
+            spans_for_param(text, parameter).into_iter().next()
+        }
+    };
+    Some(LineError {
+        span: span.unwrap_or(text.len()..text.len()),
+        message: err.to_string(),
+    })
+}
+
+/// Where `value` is written in the first token that makes `param`: its own
+/// bytes when found as typed (any case), else the whole token.
+fn item_span(text: &str, param: &str, value: &str) -> Option<Range<usize>> {
+    let spans = spans_for_param(text, param);
+    let lower_value = value.to_lowercase();
+    for span in &spans {
+        let token = &text[span.clone()];
+        let lower = token.to_lowercase();
+        // Offsets carry over only when lowercasing kept the byte lengths.
+        if lower.len() == token.len()
+            && lower_value.len() == value.len()
+            && !value.is_empty()
+            && let Some(at) = lower.find(&lower_value)
+        {
+            return Some(span.start + at..span.start + at + value.len());
+        }
+    }
+    spans.into_iter().next()
 }
 
 /// `Tab` (forward) / `Shift-Tab`: cycles a listed menu, else completes the

@@ -127,12 +127,19 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, footer: Rec
 /// The key hints, or what the last key did.
 fn hints(line: &FilterLine, ctx: &RenderContext, room: usize) -> Line<'static> {
     let theme = &ctx.theme;
-    let pairs: &[(&str, &str)] = if line.menu.is_some() {
+    let picking = line.menu.as_ref().map(|m| m.selected.is_some());
+    let pairs: &[(&str, &str)] = if picking == Some(true) {
         &[
             ("Tab", " next  "),
             ("Shift-Tab", " previous  "),
             ("Enter", " take  "),
             ("Esc", " close list"),
+        ]
+    } else if picking == Some(false) {
+        &[
+            ("Tab", " pick  "),
+            ("Esc", " close list  "),
+            ("Enter", " apply"),
         ]
     } else {
         &[

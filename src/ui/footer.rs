@@ -32,6 +32,9 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     if state.refreshing {
         status.push_str(if state.rate_limit.is_some() {
             " · refresh waiting"
+        } else if state.search.is_some() {
+            // The rows of the last search stay while the next one loads.
+            " · searching"
         } else {
             " · refreshing"
         });
