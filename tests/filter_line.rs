@@ -323,10 +323,12 @@ async fn a_400_points_at_the_token_it_came_from() {
     let col = 3 + text.find("field:plan").unwrap() as u16;
     let cell = &buf[(col, input_row as u16)];
     assert!(cell.modifier.contains(Modifier::UNDERLINED));
+    let carets = " ".repeat(usize::from(col)) + &"^".repeat("field:plan=Gold".len());
+    assert_eq!(rows[input_row + 1].trim_end(), carets);
     assert!(
-        rows[input_row + 1].contains("server: custom_field_plan: 'Gold' is not an option"),
+        rows[input_row + 2].contains(" server: custom_field_plan: 'Gold' is not an option"),
         "{}",
-        rows[input_row + 1]
+        rows[input_row + 2]
     );
     // A good page clears it.
     update(
@@ -485,4 +487,30 @@ async fn names_are_not_judged_before_the_catalog_has_answered() {
     press(&mut state, KeyCode::Char(':'));
     retype(&mut state, "tag:someday");
     assert_eq!(fetched_filters(&press(&mut state, KeyCode::Enter)).len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn tiny_screens_draw_without_panicking() {
+    let mut state = state_with_catalog();
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, "tag:日本 created:>2024-13-45 tag:b");
+    press(&mut state, KeyCode::Enter);
+    press(&mut state, KeyCode::Tab);
+    let mut searching = loaded_state(100, 30, 20, 95);
+    press(&mut searching, KeyCode::Char('/'));
+    type_text(&mut searching, "a long search text that will not fit");
+    for (w, h) in [
+        (1, 1),
+        (3, 2),
+        (10, 3),
+        (20, 5),
+        (30, 6),
+        (12, 24),
+        (200, 4),
+    ] {
+        for s in [&mut state, &mut searching] {
+            update(s, Msg::Resize(w, h), Instant::now());
+            draw(s, w, h);
+        }
+    }
 }

@@ -39,14 +39,9 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, footer: Rec
             theme.error(),
         ));
     } else {
-        for (spans, message) in server.iter().take(MAX_SERVER_ROWS) {
-            let lead = if spans.is_empty() {
-                " server: "
-            } else {
-                " ^ server: "
-            };
+        for (_, message) in server.iter().take(MAX_SERVER_ROWS) {
             message_rows.push(Line::from(vec![
-                Span::styled(lead, theme.error()),
+                Span::styled(" server: ", theme.error()),
                 Span::styled(sanitize(message).into_owned(), theme.error()),
             ]));
         }
@@ -57,7 +52,12 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, footer: Rec
             ));
         }
     }
-    let caret = u16::from(line.error.is_some());
+    // Carets go under the parser's token, else under what the server refused.
+    let caret_spans: Vec<_> = match &line.error {
+        Some(err) => vec![err.span.clone()],
+        None => server.iter().flat_map(|(s, _)| s.iter().cloned()).collect(),
+    };
+    let caret = u16::from(!caret_spans.is_empty());
     // Rule, input, carets, messages, hints; never over the header.
     let wanted = 3 + caret + message_rows.len() as u16;
     let bottom = footer.bottom();
@@ -97,14 +97,16 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, footer: Rec
         true,
     );
     y = input_y + 1;
-    if let Some(err) = &line.error {
-        let (x, carets) = caret_row(line.input.value(), &err.span, placed);
-        if y < panel.bottom() {
-            let w = (width(&carets) as u16).min(panel.right().saturating_sub(x));
-            frame.render_widget(
-                Paragraph::new(Span::styled(carets, theme.error())),
-                Rect::new(x, y, w, 1),
-            );
+    if caret == 1 {
+        for span in &caret_spans {
+            let (x, carets) = caret_row(line.input.value(), span, placed);
+            if y < panel.bottom() && x < panel.right() {
+                let w = (width(&carets) as u16).min(panel.right() - x);
+                frame.render_widget(
+                    Paragraph::new(Span::styled(carets, theme.error())),
+                    Rect::new(x, y, w, 1),
+                );
+            }
         }
         y += 1;
     }
