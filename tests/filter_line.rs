@@ -210,6 +210,9 @@ fn completion_offers_keys_and_catalog_values() {
     assert_eq!(complete_all("updated:<7", &vocab), vec!["<7d"]);
     // No prefix match: substring matches instead ("corp" in "bigcorp").
     assert_eq!(complete_all("tag:corp", &vocab), vec!["bigcorp"]);
+    assert_eq!(complete_all("status:gress", &vocab), vec!["in_progress"]);
+    // Too short for that: `>2` is the start of a date, not part of `<24h`.
+    assert!(complete_all("created:>2", &vocab).is_empty());
     // Search text and unknown keys complete nothing.
     assert!(complete_all("-spa", &vocab).is_empty());
     assert!(complete_all("\"refu", &vocab).is_empty());

@@ -319,6 +319,10 @@ fn date_words() -> Vec<Candidate> {
     .collect()
 }
 
+/// Typed characters from which a word inside a name also matches (fewer
+/// match too much to help: `>2` would offer `<24h`).
+const MIN_INFIX: usize = 3;
+
 /// Candidates whose label (or insert text) starts with what was typed,
 /// case-insensitively; when none does, those that contain it.
 fn matching(typed: &str, words: impl IntoIterator<Item = Candidate>) -> Vec<Candidate> {
@@ -330,7 +334,7 @@ fn matching(typed: &str, words: impl IntoIterator<Item = Candidate>) -> Vec<Cand
         .filter(|c| keys(c).iter().any(|k| k.starts_with(&typed)))
         .cloned()
         .collect();
-    if !prefixed.is_empty() || typed.is_empty() {
+    if !prefixed.is_empty() || typed.chars().count() < MIN_INFIX {
         return dedup(prefixed);
     }
     dedup(
