@@ -517,3 +517,22 @@ async fn tiny_screens_draw_without_panicking() {
         }
     }
 }
+
+#[test]
+fn categories_show_and_match_the_workspaces_own_names() {
+    let mut c = catalog();
+    let mut tickets: Vec<_> = (1..=8).map(ticket).collect();
+    for (i, t) in tickets.iter_mut().enumerate() {
+        t.status_id = Some(id(500 + (i as u128 % 5)));
+        t.priority_id = Some(id(600 + (i as u128 % 4)));
+    }
+    c.learn_from_tickets(&tickets);
+    let vocab = Vocabulary::from_catalog(Some(&c), None);
+    let found = complete("priority:", 9, &vocab).candidates;
+    let urgent = found.iter().find(|c| c.insert == "urgent").unwrap();
+    assert_eq!(urgent.note.as_deref(), Some("Urgent"));
+    assert_eq!(urgent.color.as_deref(), Some("#ef4444"));
+    // Typing the workspace's name finds the category the API filters on.
+    assert_eq!(complete_all("status:awaiting", &vocab), vec!["waiting"]);
+    assert_eq!(complete_all("status:investi", &vocab), vec!["in_progress"]);
+}

@@ -27,6 +27,10 @@ pub struct Vocabulary {
     /// The configured `me` agent's name, offered first for `assignee:`.
     pub me: Option<String>,
     pub fields: Vec<FieldWords>,
+    /// The workspace's own names for each status category and priority
+    /// level ("open" → "New, Reopened"; "urgent" → "On fire"), with a
+    /// color, shown beside the category and matched when typed.
+    pub workspace_names: BTreeMap<String, (Vec<String>, Option<String>)>,
 }
 
 /// What completion knows of one custom field.
@@ -88,6 +92,7 @@ impl Vocabulary {
         Vocabulary {
             tags: c.known_names(NameKind::Tag),
             tag_colors,
+            workspace_names: workspace_names(c),
             inboxes: c.known_names(NameKind::Inbox),
             users: c.known_names(NameKind::User),
             me,
@@ -165,7 +170,7 @@ pub fn complete(input: &str, cursor: usize, vocab: &Vocabulary) -> Completions {
     let value_start = word.start + colon + 1;
     let value = &input[value_start..word.end];
     let found = match key.as_str() {
-        "status" => list_item(value_start, value, status_words()),
+        "status" => list_item(value_start, value, status_words(vocab)),
         "tag" => list_item(
             value_start,
             value,
@@ -174,7 +179,7 @@ pub fn complete(input: &str, cursor: usize, vocab: &Vocabulary) -> Completions {
                 ..Candidate::new(quote(t), t)
             }),
         ),
-        "priority" => single(value_start, value, priority_words()),
+        "priority" => single(value_start, value, priority_words(vocab)),
         "assignee" => single(value_start, value, assignee_words(vocab)),
         "inbox" => single(
             value_start,
@@ -273,7 +278,44 @@ fn field(start: usize, typed: &str, vocab: &Vocabulary) -> Completions {
     single(start + eq + 1, &typed[eq + 1..], words)
 }
 
-fn status_words() -> impl Iterator<Item = Candidate> {
+/// Custom status and priority names by the category / level they mean.
+fn workspace_names(c: &Catalog) -> BTreeMap<String, (Vec<String>, Option<String>)> {
+    let mut out: BTreeMap<String, (Vec<String>, Option<String>)> = BTreeMap::new();
+    let named = c
+        .statuses()
+        .iter()
+        .map(|s| (s.category.as_str().to_string(), &s.name, &s.color))
+        .chain(
+            c.priorities()
+                .iter()
+                .map(|p| (p.level.as_str().to_string(), &p.name, &p.color)),
+        );
+    for (key, name, color) in named {
+        let entry = out.entry(key).or_default();
+        if !name.trim().is_empty() && !entry.0.contains(name) {
+            entry.0.push(name.clone());
+        }
+        if entry.1.is_none() {
+            entry.1.clone_from(color);
+        }
+    }
+    out
+}
+
+/// A status category or priority level, with the workspace's names for it.
+fn category_word(word: &str, vocab: &Vocabulary) -> Candidate {
+    let c = Candidate::new(word, word);
+    match vocab.workspace_names.get(word) {
+        Some((names, color)) => Candidate {
+            color: color.clone(),
+            note: (!names.is_empty()).then(|| names.join(", ")),
+            ..c
+        },
+        None => c,
+    }
+}
+
+fn status_words(vocab: &Vocabulary) -> impl Iterator<Item = Candidate> {
     [
         StatusCategory::Open,
         StatusCategory::InProgress,
@@ -282,10 +324,10 @@ fn status_words() -> impl Iterator<Item = Candidate> {
         StatusCategory::Closed,
     ]
     .into_iter()
-    .map(|s| Candidate::new(s.as_str(), s.as_str()))
+    .map(|s| category_word(s.as_str(), vocab))
 }
 
-fn priority_words() -> impl Iterator<Item = Candidate> {
+fn priority_words(vocab: &Vocabulary) -> impl Iterator<Item = Candidate> {
     [
         PriorityLevel::Low,
         PriorityLevel::Normal,
@@ -293,7 +335,7 @@ fn priority_words() -> impl Iterator<Item = Candidate> {
         PriorityLevel::Urgent,
     ]
     .into_iter()
-    .map(|p| Candidate::new(p.as_str(), p.as_str()))
+    .map(|p| category_word(p.as_str(), vocab))
 }
 
 fn assignee_words(vocab: &Vocabulary) -> Vec<Candidate> {
@@ -328,7 +370,14 @@ const MIN_INFIX: usize = 3;
 fn matching(typed: &str, words: impl IntoIterator<Item = Candidate>) -> Vec<Candidate> {
     let typed = unquote(typed).to_lowercase();
     let words: Vec<Candidate> = words.into_iter().collect();
-    let keys = |c: &Candidate| [c.label.to_lowercase(), unquote(&c.insert).to_lowercase()];
+    // The note counts too: "On fire" finds `urgent`, "unassigned" `none`.
+    let keys = |c: &Candidate| {
+        [
+            c.label.to_lowercase(),
+            unquote(&c.insert).to_lowercase(),
+            c.note.as_deref().unwrap_or("").to_lowercase(),
+        ]
+    };
     let prefixed: Vec<Candidate> = words
         .iter()
         .filter(|c| keys(c).iter().any(|k| k.starts_with(&typed)))
