@@ -293,3 +293,17 @@ async fn the_terminal_cursor_sits_at_the_end_of_the_text() {
     let pos = terminal.get_cursor_position().unwrap();
     assert_eq!((pos.x, pos.y), (3 + 3, 19));
 }
+
+#[tokio::test(start_paused = true)]
+async fn enter_sends_a_waiting_search_at_once() {
+    let mut state = loaded_state(100, 30, 20, 95);
+    press(&mut state, KeyCode::Char('/'));
+    type_text(&mut state, "vat");
+    let sent = fetches(&press(&mut state, KeyCode::Enter));
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].2.as_deref(), Some("vat"));
+    assert!(state.search.is_none());
+    // Nothing is left to fire later.
+    advance(DEBOUNCE * 2).await;
+    assert!(fetches(&update(&mut state, Msg::Tick, Instant::now())).is_empty());
+}
