@@ -536,3 +536,31 @@ fn categories_show_and_match_the_workspaces_own_names() {
     assert_eq!(complete_all("status:awaiting", &vocab), vec!["waiting"]);
     assert_eq!(complete_all("status:investi", &vocab), vec!["in_progress"]);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_filter_without_its_colon_is_not_silently_searched() {
+    let mut state = loaded_state(100, 30, 20, 95);
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, "status:open created>2024-13-45");
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+    let line = state.filter_line.as_ref().unwrap();
+    let err = line.error.as_ref().unwrap();
+    assert_eq!(&line.input.value()[err.span.clone()], "created>2024-13-45");
+    assert!(
+        err.message.contains("did you mean created:>2024-13-45?"),
+        "{}",
+        err.message
+    );
+    retype(&mut state, "Status=open");
+    press(&mut state, KeyCode::Enter);
+    let err = state.filter_line.as_ref().unwrap().error.as_ref().unwrap();
+    assert!(
+        err.message.contains("did you mean status:open?"),
+        "{}",
+        err.message
+    );
+    // Quoted, it is search text on purpose.
+    retype(&mut state, "\"created>2024\" statuses");
+    let sent = fetched_filters(&press(&mut state, KeyCode::Enter));
+    assert_eq!(sent[0].query.as_deref(), Some("\"created>2024\" statuses"));
+}

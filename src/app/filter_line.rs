@@ -18,6 +18,8 @@ use super::msg::Effect;
 use super::picker::{PickItem, Picker};
 use super::state::State;
 use super::update::new_query;
+use crate::filter::text::KEYS;
+use crate::filter::text::lex::tokens;
 use crate::filter::{
     FilterError, MAX_CUSTOM_FIELDS, NameKind, ParseError, TicketFilter, format, parse,
 };
@@ -144,12 +146,16 @@ fn apply(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     else {
         return;
     };
-    let checked = parse(&text).map_err(LineError::from).and_then(|filter| {
-        match unresolved(state, &text, &filter) {
+    let checked = parse(&text)
+        .map_err(LineError::from)
+        .and_then(|filter| match key_as_text(&text) {
             Some(err) => Err(err),
             None => Ok(filter),
-        }
-    });
+        })
+        .and_then(|filter| match unresolved(state, &text, &filter) {
+            Some(err) => Err(err),
+            None => Ok(filter),
+        });
     let Some(line) = state.filter_line.as_mut() else {
         return;
     };
@@ -164,6 +170,33 @@ fn apply(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
             }
         }
     }
+}
+
+/// A filter written without its colon (`created>2026-11-01`,
+/// `status=open`) parses as search text: in the line that is almost always
+/// a slip, so it is refused with the spelling that was meant. Quoted, it
+/// is searched for.
+fn key_as_text(text: &str) -> Option<LineError> {
+    let toks = tokens(text).ok()?;
+    toks.iter().find_map(|t| {
+        let lower = t.text.to_ascii_lowercase();
+        let key = KEYS.iter().find(|k| {
+            lower.starts_with(*k)
+                && matches!(lower.as_bytes().get(k.len()), Some(b'<' | b'>' | b'='))
+        })?;
+        let rest = &t.text[key.len()..];
+        let meant = match rest.strip_prefix('=') {
+            Some(value) => format!("{key}:{value}"),
+            None => format!("{key}:{rest}"),
+        };
+        Some(LineError {
+            span: t.span.clone(),
+            message: format!(
+                "'{}' would be searched as text: did you mean {meant}? (quote it to search for it)",
+                t.text
+            ),
+        })
+    })
 }
 
 /// A name, option or field value the catalog cannot turn into the query

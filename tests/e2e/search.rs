@@ -114,12 +114,24 @@ async fn search_narrows_the_list_and_the_filter_line_refuses_a_bad_date() {
         word.len()
     );
 
-    // A bad date: a caret under it, the message, and no request at all.
+    // A bad date: a caret under it, the message, and no request at all;
+    // first written without its colon, which would be search text.
     let before = handle.request_count();
     let mut tui = tokio::task::spawn_blocking(move || {
         tui.press(":");
         tui.wait_text(" : ");
         tui.press("\x15"); // Ctrl-u: clear the line
+        tui.press("status:open created>2024-13-45");
+        tui.wait_text(" : status:open created>2024-13-45");
+        tui.press("\r");
+        tui.wait_text("did you mean created:>2024-13-45?");
+        let screen = tui.contents();
+        let carets = format!("{}{}", " ".repeat(" : status:open ".len()), "^".repeat(18));
+        assert!(
+            screen.lines().any(|l| l.trim_end() == carets),
+            "the caret marks the token:\n{screen}"
+        );
+        tui.press("\x15");
         tui.press("status:open created:>2024-13-45");
         tui.wait_text("created:>2024-13-45");
         tui.press("\r");
