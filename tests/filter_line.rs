@@ -564,3 +564,43 @@ async fn a_filter_without_its_colon_is_not_silently_searched() {
     let sent = fetched_filters(&press(&mut state, KeyCode::Enter));
     assert_eq!(sent[0].query.as_deref(), Some("\"created>2024\" statuses"));
 }
+
+/// The screen as text, wide characters counted once (for snapshots).
+fn screen_text(state: &State) -> String {
+    let (w, h) = (state.size.width, state.size.height);
+    let (_, buf) = draw(state, w, h);
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < w {
+            let symbol = buf[(x, y)].symbol();
+            line.push_str(symbol);
+            x += unicode_width::UnicodeWidthStr::width(symbol).max(1) as u16;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[tokio::test(start_paused = true)]
+async fn snapshots_of_the_line() {
+    let mut state = state_with_catalog();
+    update(&mut state, Msg::Resize(80, 24), Instant::now());
+    press(&mut state, KeyCode::Char(':'));
+    type_text(&mut state, "created:>2024-13-45");
+    press(&mut state, KeyCode::Enter);
+    insta::assert_snapshot!("filter_line_refused_80x24", screen_text(&state));
+
+    retype(&mut state, "status:open assignee:");
+    press(&mut state, KeyCode::Tab);
+    press(&mut state, KeyCode::Tab);
+    insta::assert_snapshot!("filter_line_completion_80x24", screen_text(&state));
+
+    press(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Char('/'));
+    type_text(&mut state, "refund -spam");
+    insta::assert_snapshot!("search_line_80x24", screen_text(&state));
+}

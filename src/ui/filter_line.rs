@@ -12,7 +12,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::RenderContext;
 use super::input_line::{self, Placed, caret_row, column_of};
 use super::picker::{PickerLook, render as render_picker};
-use super::text::{fit, width};
+use super::text::{fit, width, wrap};
 use crate::app::State;
 use crate::app::filter_line::{FilterLine, server_errors};
 use crate::app::filter_tokens::spans_for_param;
@@ -22,6 +22,8 @@ use crate::text::sanitize;
 
 /// Server errors listed at most (the rest are counted).
 const MAX_SERVER_ROWS: usize = 3;
+/// Rows a parse error's message may wrap to.
+const MAX_MESSAGE_ROWS: usize = 3;
 /// Completion candidates shown at once (the list scrolls).
 const MENU_ROWS: u16 = 8;
 
@@ -33,17 +35,22 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, footer: Rec
     let screen = frame.area();
     let server = server_errors(state);
     let mut message_rows: Vec<Line> = Vec::new();
+    // Messages wrap (under one space of margin) rather than lose their end,
+    // which is usually the part that says what to write instead.
+    let wrap_width = usize::from(footer.width).saturating_sub(2).max(1);
     if let Some(err) = &line.error {
-        message_rows.push(Line::styled(
-            format!(" {}", sanitize(&err.message)),
-            theme.error(),
-        ));
+        for part in wrap(&sanitize(&err.message), wrap_width)
+            .into_iter()
+            .take(MAX_MESSAGE_ROWS)
+        {
+            message_rows.push(Line::styled(format!(" {part}"), theme.error()));
+        }
     } else {
         for (_, message) in server.iter().take(MAX_SERVER_ROWS) {
-            message_rows.push(Line::from(vec![
-                Span::styled(" server: ", theme.error()),
-                Span::styled(sanitize(message).into_owned(), theme.error()),
-            ]));
+            let text = format!("server: {}", sanitize(message));
+            for part in wrap(&text, wrap_width).into_iter().take(2) {
+                message_rows.push(Line::styled(format!(" {part}"), theme.error()));
+            }
         }
         if server.len() > MAX_SERVER_ROWS {
             message_rows.push(Line::styled(
