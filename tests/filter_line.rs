@@ -604,3 +604,35 @@ async fn snapshots_of_the_line() {
     type_text(&mut state, "refund -spam");
     insta::assert_snapshot!("search_line_80x24", screen_text(&state));
 }
+
+#[tokio::test(start_paused = true)]
+async fn up_and_down_recall_filters_applied_before() {
+    let mut state = loaded_state(100, 30, 20, 95);
+    for text in ["tag:vip", "priority:high", "tag:vip"] {
+        press(&mut state, KeyCode::Char(':'));
+        retype(&mut state, text);
+        press(&mut state, KeyCode::Enter);
+    }
+    // Once each, newest last.
+    assert_eq!(state.filter_history, vec!["priority:high", "tag:vip"]);
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, "status:clo");
+    press(&mut state, KeyCode::Up);
+    assert_eq!(line_text(&state), "tag:vip");
+    press(&mut state, KeyCode::Up);
+    assert_eq!(line_text(&state), "priority:high");
+    press(&mut state, KeyCode::Up);
+    assert_eq!(line_text(&state), "priority:high", "the oldest stays");
+    press(&mut state, KeyCode::Down);
+    assert_eq!(line_text(&state), "tag:vip");
+    press(&mut state, KeyCode::Down);
+    assert_eq!(line_text(&state), "status:clo", "what was typed comes back");
+    press(&mut state, KeyCode::Down);
+    assert_eq!(line_text(&state), "status:clo");
+    // A recalled filter applies like a typed one.
+    press(&mut state, KeyCode::Up);
+    press(&mut state, KeyCode::Up);
+    let sent = fetched_filters(&press(&mut state, KeyCode::Enter));
+    assert_eq!(sent[0].to_string(), "priority:high");
+    assert_eq!(state.filter_history, vec!["tag:vip", "priority:high"]);
+}

@@ -35,6 +35,9 @@ pub struct FilterLine {
     pub menu: Option<CompletionMenu>,
     /// A short word on the last action ("nothing to complete").
     pub note: Option<String>,
+    /// Position in `State::filter_history` while `↑`/`↓` browse it, and
+    /// the text typed before browsing began (`↓` past the newest returns it).
+    pub recalled: Option<(usize, String)>,
 }
 
 /// A refusal pointing at part of the line.
@@ -95,6 +98,7 @@ pub fn open(state: &mut State) {
         error: None,
         menu: None,
         note: None,
+        recalled: None,
     });
     state.dirty = true;
 }
@@ -117,6 +121,8 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
         KeyCode::Down | KeyCode::Up if line.menu.is_some() => {
             tab(state, ev.code == KeyCode::Down);
         }
+        KeyCode::Up => recall(state, true),
+        KeyCode::Down => recall(state, false),
         KeyCode::Esc if line.menu.is_some() => line.menu = None,
         KeyCode::Esc => state.filter_line = None,
         // Enter on a listed candidate takes it; the next Enter applies.
@@ -130,6 +136,7 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
             line.input.handle_event(&Event::Key(ev));
             if line.input.value() != before {
                 line.error = None;
+                line.recalled = None;
             }
         }
     }
@@ -164,12 +171,57 @@ fn apply(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
         Err(e) => line.error = Some(e),
         Ok(filter) => {
             state.filter_line = None;
+            remember(state, &text);
             if filter != state.filter {
                 state.filter = filter;
                 new_query(state, now, fx);
             }
         }
     }
+}
+
+/// Filters kept for `↑` in the line.
+const HISTORY: usize = 50;
+
+/// Keeps an applied line for `↑`, once, newest last.
+fn remember(state: &mut State, text: &str) {
+    let text = text.trim();
+    if text.is_empty() {
+        return;
+    }
+    state.filter_history.retain(|t| t != text);
+    state.filter_history.push(text.to_string());
+    if state.filter_history.len() > HISTORY {
+        state.filter_history.remove(0);
+    }
+}
+
+/// `↑` (older) / `↓` (newer) through the filters applied before, like a
+/// shell's history; `↓` past the newest brings back what was typed.
+fn recall(state: &mut State, older: bool) {
+    let history = &state.filter_history;
+    let Some(line) = state.filter_line.as_mut() else {
+        return;
+    };
+    let pos = match (&line.recalled, older) {
+        (None, true) => history.len().checked_sub(1),
+        (None, false) => None,
+        (Some((i, _)), true) => Some(i.saturating_sub(1)),
+        (Some((i, _)), false) => Some(i + 1),
+    };
+    let draft = line
+        .recalled
+        .take()
+        .map_or_else(|| line.input.value().to_string(), |(_, d)| d);
+    match pos.and_then(|i| history.get(i).map(|t| (i, t))) {
+        Some((i, text)) => {
+            line.input = Input::new(text.clone());
+            line.recalled = Some((i, draft));
+        }
+        None if pos.is_some() => line.input = Input::new(draft),
+        None => line.recalled = None,
+    }
+    line.error = None;
 }
 
 /// A filter written without its colon (`created>2026-11-01`,

@@ -217,6 +217,8 @@ pub struct State {
     pub search: Option<super::search::SearchBox>,
     /// The `:` filter line, while open.
     pub filter_line: Option<super::filter_line::FilterLine>,
+    /// Filters applied from the `:` line, oldest first (`↑` recalls them).
+    pub filter_history: Vec<String>,
     /// Something visible changed since the last draw.
     pub dirty: bool,
 }
@@ -254,6 +256,7 @@ impl State {
             me: None,
             search: None,
             filter_line: None,
+            filter_history: Vec::new(),
             dirty: true,
         }
     }

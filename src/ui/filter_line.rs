@@ -126,7 +126,12 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, footer: Rec
     }
     if panel.height >= 3 {
         frame.render_widget(
-            Paragraph::new(hints(line, ctx, usize::from(panel.width))),
+            Paragraph::new(hints(
+                line,
+                !state.filter_history.is_empty(),
+                ctx,
+                usize::from(panel.width),
+            )),
             Rect::new(panel.x, panel.bottom() - 1, panel.width, 1),
         );
     }
@@ -134,7 +139,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, footer: Rec
 }
 
 /// The key hints, or what the last key did.
-fn hints(line: &FilterLine, ctx: &RenderContext, room: usize) -> Line<'static> {
+fn hints(line: &FilterLine, history: bool, ctx: &RenderContext, room: usize) -> Line<'static> {
     let theme = &ctx.theme;
     let picking = line.menu.as_ref().map(|m| m.selected.is_some());
     let pairs: &[(&str, &str)] = if picking == Some(true) {
@@ -161,6 +166,10 @@ fn hints(line: &FilterLine, ctx: &RenderContext, room: usize) -> Line<'static> {
     for (k, label) in pairs {
         spans.push(Span::styled(*k, theme.key()));
         spans.push(Span::styled(*label, theme.dim()));
+    }
+    if history && picking.is_none() {
+        spans.push(Span::styled("  ↑", theme.key()));
+        spans.push(Span::styled(" earlier filters", theme.dim()));
     }
     if let Some(note) = &line.note {
         spans.push(Span::styled("  · ", theme.dim()));
