@@ -213,6 +213,12 @@ pub struct State {
     /// The agent using the client (`me` in the config): "Me" in pickers,
     /// `me` in filters. A name or a UUID, resolved through the catalog.
     pub me: Option<EntityRef>,
+    /// The `/` search line, while open.
+    pub search: Option<super::search::SearchBox>,
+    /// The `:` filter line, while open.
+    pub filter_line: Option<super::filter_line::FilterLine>,
+    /// Filters applied from the `:` line, oldest first (`↑` recalls them).
+    pub filter_history: Vec<String>,
     /// Something visible changed since the last draw.
     pub dirty: bool,
     /// Saved views, their counts, and the views list / name prompt.
@@ -250,6 +256,9 @@ impl State {
             names_gen: 0,
             filter_errors: Vec::new(),
             me: None,
+            search: None,
+            filter_line: None,
+            filter_history: Vec::new(),
             dirty: true,
             views: super::views::ViewsState::default(),
         }

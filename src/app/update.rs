@@ -112,6 +112,9 @@ pub fn next_wake(state: &State, now: Instant, wall: DateTime<Utc>) -> Option<Ins
                 sub
             });
     }
+    if let Some(due) = super::search::wake(state) {
+        at(due);
+    }
     if state.loading_since.is_some() || detail_loading(state) {
         at(now + SPINNER_FRAME);
     }
@@ -171,7 +174,11 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
         fx.push(Effect::Suspend);
         return;
     }
-    if views::capture_key(state, &ev, now, fx) {
+    // An open input line takes the keys before the keymap does.
+    if super::search::on_key(state, ev, now, fx)
+        || super::filter_line::on_key(state, ev, now, fx)
+        || views::capture_key(state, &ev, now, fx)
+    {
         return;
     }
     let Some(action) = state.keymap.action_for(&ev) else {
@@ -257,6 +264,8 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
         }
         Action::Help => state.help = !state.help,
         Action::Quit => fx.push(Effect::Quit),
+        Action::Search => super::search::open(state),
+        Action::FilterLine => super::filter_line::open(state),
         Action::View1
         | Action::View2
         | Action::View3
@@ -741,6 +750,7 @@ pub(super) fn gate(state: &mut State, until: Instant, waiting: Option<Waiting>) 
 fn on_tick(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     // Countdowns, spinners and relative times all changed.
     state.dirty = true;
+    super::search::on_tick(state, now, fx);
     if let Some(rl) = &state.rate_limit
         && rl.until <= now
     {
