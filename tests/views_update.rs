@@ -569,3 +569,37 @@ async fn a_click_on_the_bar_opens_the_view_under_it() {
     assert!(fx.is_empty());
     assert_eq!(state.scope.view.as_deref(), Some("Waiting"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_digit_taken_by_a_views_own_key_is_not_shown_for_another() {
+    let mut state = State::new(
+        Default::default(),
+        TicketFilter::default(),
+        50,
+        Keymap::default(),
+    );
+    state.views = ViewsState::new(
+        ViewsSetup {
+            views: vec![
+                SavedView::new("First", "status:open"),
+                SavedView {
+                    key: Some("1".into()),
+                    ..SavedView::new("Claims one", "status:waiting")
+                },
+            ],
+            per_page: 50,
+            ..ViewsSetup::default()
+        },
+        &state.keymap,
+    );
+    assert_eq!(state.views.key_label(0), None, "1 opens the other view");
+    assert_eq!(state.views.key_label(1).as_deref(), Some("1"));
+    update(&mut state, Msg::Start, Instant::now());
+    press(&mut state, KeyCode::Char('1'));
+    assert_eq!(state.scope.view.as_deref(), Some("Claims one"));
+    // The list still opens the first one.
+    press(&mut state, KeyCode::Char('v'));
+    press(&mut state, KeyCode::Char('g'));
+    press(&mut state, KeyCode::Enter);
+    assert_eq!(state.scope.view.as_deref(), Some("First"));
+}

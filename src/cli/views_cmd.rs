@@ -62,10 +62,15 @@ pub async fn run(global: &GlobalArgs, args: &ViewsArgs) -> anyhow::Result<()> {
         };
         rows.push(ViewRow {
             name: view.name.clone(),
-            key: view
-                .key
-                .clone()
-                .or_else(|| (i < 9).then(|| (i + 1).to_string())),
+            // As the UI shows it: a digit another view claims as its own
+            // key opens that one, not this.
+            key: view.key.clone().or_else(|| {
+                let digit = (i + 1).to_string();
+                let claimed = views
+                    .iter()
+                    .any(|v| v.key.as_deref() == Some(digit.as_str()));
+                (i < 9 && !claimed).then_some(digit)
+            }),
             filter: view.filter.clone(),
             sort: view.sort.clone(),
             order: view.order.clone(),

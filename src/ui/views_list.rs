@@ -58,7 +58,7 @@ fn render_list(
                 (Ok(f), None) => f.to_string(),
             };
             (
-                sanitize(&e.key_label(i).unwrap_or_default()).into_owned(),
+                sanitize(&state.views.key_label(i).unwrap_or_default()).into_owned(),
                 sanitize(e.name()).into_owned(),
                 count,
                 sanitize(&filter).into_owned(),

@@ -71,7 +71,7 @@ pub fn layout(state: &State, width: usize) -> (Vec<Segment>, usize) {
         .enumerate()
         .map(|(i, e)| Segment {
             index: i,
-            key: e.key_label(i).map(|k| sanitize(&k).into_owned()),
+            key: state.views.key_label(i).map(|k| sanitize(&k).into_owned()),
             name: sanitize(e.name()).into_owned(),
             count: count_label(e),
             new: new_label(e),

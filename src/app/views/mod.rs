@@ -72,14 +72,6 @@ impl ViewEntry {
     pub fn name(&self) -> &str {
         &self.view.name
     }
-
-    /// How the bar and the list name its key: its own, else its position.
-    pub fn key_label(&self, position: usize) -> Option<String> {
-        match self.key {
-            Some(k) => Some(k.to_string()),
-            None => (position < 9).then(|| (position + 1).to_string()),
-        }
-    }
 }
 
 /// A filter with sort and order explicit, so that "default" and the
@@ -182,6 +174,17 @@ impl ViewsState {
 
     pub fn active_entry(&self) -> Option<&ViewEntry> {
         self.active.and_then(|i| self.entries.get(i))
+    }
+
+    /// How the bar and the list name the key of the view at `index`: its
+    /// own, else its position's digit unless another view took that digit.
+    pub fn key_label(&self, index: usize) -> Option<String> {
+        let entry = self.entries.get(index)?;
+        if let Some(k) = entry.key {
+            return Some(k.to_string());
+        }
+        let n = index + 1;
+        (n <= 9 && self.slot(n) == Some(index)).then(|| n.to_string())
     }
 
     /// The entry a `view_N` action opens: the view whose own key is that
@@ -461,7 +464,7 @@ pub fn on_edited(
                 counts::on_open(state, i, now);
             }
             let key = position
-                .and_then(|i| state.views.entries.get(i).and_then(|e| e.key_label(i)))
+                .and_then(|i| state.views.key_label(i))
                 .map(|k| format!(" (key {k})"))
                 .unwrap_or_default();
             if *overwrite {
