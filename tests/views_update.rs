@@ -603,3 +603,27 @@ async fn a_digit_taken_by_a_views_own_key_is_not_shown_for_another() {
     press(&mut state, KeyCode::Enter);
     assert_eq!(state.scope.view.as_deref(), Some("First"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_polled_view_never_opened_counts_news_from_its_first_count() {
+    let mut state = state_with_views();
+    update(&mut state, Msg::Start, Instant::now());
+    let mut pending = page_loaded(&mut state, 1, 120);
+    // Answer every count, and those each answer lets go.
+    while let Some(e) = pending.pop() {
+        if let Effect::FetchViewCount {
+            name,
+            generation,
+            new_since,
+            ..
+        } = e
+        {
+            assert_eq!(new_since, None, "first counts are the baseline");
+            pending.extend(counted(&mut state, &name, generation, 12));
+        }
+    }
+    tokio::time::advance(Duration::from_secs(60)).await;
+    let fx = update(&mut state, Msg::Tick, Instant::now());
+    let (_, since) = count_request(&fx, "Waiting");
+    assert_eq!(since, Some(Duration::from_secs(60)));
+}

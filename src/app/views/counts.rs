@@ -144,11 +144,16 @@ pub fn pump(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
         let generation = views.scheduler.generation;
         views.scheduler.in_flight.push(generation);
         entry.count.pending = Some(generation);
-        let new_since = entry
-            .view
-            .refresh_secs
-            .and(entry.count.last_looked)
-            .map(|t| now.saturating_duration_since(t));
+        // A polled view never opened yet counts its news from its first
+        // count on (what was there when triage started is not news).
+        let new_since = match (entry.view.refresh_secs, entry.count.last_looked) {
+            (Some(_), Some(t)) => Some(now.saturating_duration_since(t)),
+            (Some(_), None) => {
+                entry.count.last_looked = Some(now);
+                None
+            }
+            (None, _) => None,
+        };
         fx.push(Effect::FetchViewCount {
             name,
             generation,
