@@ -27,6 +27,17 @@ pub enum Action {
     CopyCurl,
     Help,
     Quit,
+    SetStatus,
+    SetPriority,
+    Assign,
+    AssignMe,
+    Snooze,
+    ToggleMark,
+    MarkRange,
+    MarkPage,
+    ClearMarks,
+    NextMode,
+    Undo,
 }
 
 impl Action {
@@ -49,6 +60,17 @@ impl Action {
         Action::CopyCurl,
         Action::Help,
         Action::Quit,
+        Action::SetStatus,
+        Action::SetPriority,
+        Action::Assign,
+        Action::AssignMe,
+        Action::Snooze,
+        Action::ToggleMark,
+        Action::MarkRange,
+        Action::MarkPage,
+        Action::ClearMarks,
+        Action::NextMode,
+        Action::Undo,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +93,17 @@ impl Action {
             Action::CopyCurl => "copy_curl",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::SetStatus => "set_status",
+            Action::SetPriority => "set_priority",
+            Action::Assign => "assign",
+            Action::AssignMe => "assign_me",
+            Action::Snooze => "snooze",
+            Action::ToggleMark => "toggle_mark",
+            Action::MarkRange => "mark_range",
+            Action::MarkPage => "mark_page",
+            Action::ClearMarks => "clear_marks",
+            Action::NextMode => "next_mode",
+            Action::Undo => "undo",
         }
     }
 
@@ -99,6 +132,19 @@ impl Action {
             Action::CopyCurl => "copy the query as a curl command",
             Action::Help => "this help",
             Action::Quit => "quit (Ctrl-c always quits)",
+            Action::SetStatus => "set the status (of the marked tickets, if any)",
+            Action::SetPriority => "set the priority",
+            Action::Assign => "assign to an agent (type to narrow)",
+            Action::AssignMe => "assign to me (`me` in the config)",
+            Action::Snooze => "snooze: waiting with a reminder (1h, tomorrow 9:00, ...)",
+            Action::ToggleMark => "mark / unmark the ticket",
+            Action::MarkRange => "mark from the last mark to here",
+            Action::MarkPage => "mark every ticket on the page",
+            Action::ClearMarks => "clear all marks",
+            Action::NextMode => {
+                "next mode: after an action, go to the next ticket needing attention"
+            }
+            Action::Undo => "undo the last action",
         }
     }
 
@@ -137,6 +183,17 @@ impl Action {
             Action::CopyCurl => &["Y"],
             Action::Help => &["?"],
             Action::Quit => &["q"],
+            Action::SetStatus => &["t"],
+            Action::SetPriority => &["p"],
+            Action::Assign => &["a"],
+            Action::AssignMe => &["A"],
+            Action::Snooze => &["z"],
+            Action::ToggleMark => &["space"],
+            Action::MarkRange => &["V"],
+            Action::MarkPage => &["*"],
+            Action::ClearMarks => &["u"],
+            Action::NextMode => &["N"],
+            Action::Undo => &["U"],
         }
     }
 }

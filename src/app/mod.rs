@@ -14,6 +14,7 @@ pub mod picker;
 pub mod runtime;
 pub mod source;
 pub mod state;
+pub mod triage;
 pub mod update;
 
 pub use api_source::ApiSource;

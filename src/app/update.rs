@@ -80,6 +80,9 @@ pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
             });
             state.dirty = true;
         }
+        Msg::TicketUpdated { write, result } => {
+            super::triage::on_written(state, write, result.map(|t| *t), now, &mut fx)
+        }
     }
     fx
 }
@@ -157,6 +160,9 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
     // Ctrl-z is the shell's, not the keymap's.
     if ev.code == KeyCode::Char('z') && ev.modifiers.contains(KeyModifiers::CONTROL) {
         fx.push(Effect::Suspend);
+        return;
+    }
+    if super::triage::on_key(state, &ev, now, fx) {
         return;
     }
     let Some(action) = state.keymap.action_for(&ev) else {
@@ -239,6 +245,18 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
         }
         Action::Help => state.help = !state.help,
         Action::Quit => fx.push(Effect::Quit),
+        // Triage keys are handled by `triage::on_key` above.
+        Action::SetStatus
+        | Action::SetPriority
+        | Action::Assign
+        | Action::AssignMe
+        | Action::Snooze
+        | Action::ToggleMark
+        | Action::MarkRange
+        | Action::MarkPage
+        | Action::ClearMarks
+        | Action::NextMode
+        | Action::Undo => {}
     }
 }
 
@@ -683,6 +701,7 @@ fn send_waiting(state: &mut State, waiting: Vec<Waiting>, now: Instant, fx: &mut
                     request_detail(state, id, fx);
                 }
             }
+            Waiting::Writes => super::triage::jobs::pump(state, now, fx),
         }
     }
     prefetch(state, fx);

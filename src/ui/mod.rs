@@ -11,6 +11,7 @@ pub mod picker;
 pub mod table;
 pub mod text;
 pub mod theme;
+pub mod triage;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -43,6 +44,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame) {
         detail::render(state, ctx, frame, area);
     }
     footer::render(state, ctx, frame, areas.footer);
+    triage::render(state, ctx, frame, frame.area());
     if state.help {
         help::render(state, ctx, frame, frame.area());
     }

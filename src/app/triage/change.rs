@@ -51,7 +51,10 @@ pub enum Change {
     Status(StatusChoice),
     Priority(PriorityChoice),
     /// `None` unassigns. `name` is for the words only.
-    Assign { id: Option<Uuid>, name: String },
+    Assign {
+        id: Option<Uuid>,
+        name: String,
+    },
     /// A `waiting` status until `until`, then back to `back_to`.
     Snooze {
         until: DateTime<Utc>,
@@ -222,7 +225,11 @@ fn set_status(t: &mut Ticket, s: &StatusChoice) {
 /// row as it will be and the body that puts it back; `None` when there is
 /// no way to name the old value to the server (a status without id or
 /// known category).
-pub fn restore(current: &Ticket, original: &Ticket, fields: Fields) -> Option<(Ticket, TicketPatch)> {
+pub fn restore(
+    current: &Ticket,
+    original: &Ticket,
+    fields: Fields,
+) -> Option<(Ticket, TicketPatch)> {
     let mut t = current.clone();
     let mut patch = TicketPatch::default();
     if fields.status {
@@ -364,7 +371,10 @@ mod tests {
         let p = c.patch();
         assert_eq!(p.status_id, Some(Uuid::from_u128(0x53)));
         assert_eq!(p.remind_at, Some(Some(until)));
-        assert_eq!(p.remind_transition_status_id, Some(Some(Uuid::from_u128(0x51))));
+        assert_eq!(
+            p.remind_transition_status_id,
+            Some(Some(Uuid::from_u128(0x51)))
+        );
         let after = c.apply(&ticket());
         assert_eq!(after.status, StatusCategory::Waiting);
         assert_eq!(after.remind_at, Some(until));

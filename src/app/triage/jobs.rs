@@ -125,9 +125,8 @@ pub fn start(state: &mut State, mut job: Job, now: Instant, fx: &mut Vec<Effect>
 /// Sends queued writes up to `MAX_IN_FLIGHT`, or, while rate limited,
 /// registers them as waiting (sent when the wait ends, or dropped by `Esc`).
 pub fn pump(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
-    let queued = state.triage.jobs.iter().any(|j| !j.queue.is_empty());
-    if !queued {
-        finish_jobs(state, now);
+    finish_jobs(state, now);
+    if !state.triage.jobs.iter().any(|j| !j.queue.is_empty()) {
         return;
     }
     if let Some(rl) = state.rate_limit.as_mut() {
@@ -334,9 +333,13 @@ fn finish_jobs(state: &mut State, _now: Instant) {
             });
         }
         if job.bulk {
-            let showing = matches!(state.triage.overlay, Some(Overlay::Progress { job: id }) if id == job.id);
+            let showing =
+                matches!(state.triage.overlay, Some(Overlay::Progress { job: id }) if id == job.id);
             if showing || state.triage.overlay.is_none() {
-                state.triage.overlay = Some(Overlay::Report(Box::new(job)));
+                state.triage.overlay = Some(Overlay::Report {
+                    job: Box::new(job),
+                    scroll: 0,
+                });
             }
         } else if !changed.is_empty() {
             let number = job.items[0].before.ticket_number;
@@ -370,4 +373,12 @@ pub fn progress_line(job: &Job) -> String {
         s.push_str(&format!(" · {skipped} skipped"));
     }
     s
+}
+
+/// What the rate-limit banner says waits: "3 changes (Esc drops them)".
+pub fn describe_waiting(triage: &Triage) -> String {
+    match waiting_count(triage) {
+        1 => "1 change (Esc drops it)".into(),
+        n => format!("{n} changes (Esc drops them)"),
+    }
 }

@@ -19,7 +19,9 @@ pub const PRESETS: &[&str] = &["1h", "4h", "tomorrow 9:00", "next monday"];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SnoozeError {
-    #[error("type when the ticket comes back: 1h, 4h, tomorrow 9:00, next monday, or 2026-12-01T09:00Z")]
+    #[error(
+        "type when the ticket comes back: 1h, 4h, tomorrow 9:00, next monday, or 2026-12-01T09:00Z"
+    )]
     Empty,
     #[error(
         "'{0}' is not a time: use 30m, 4h, 2d, tomorrow 9:00, next monday, or an ISO 8601 instant"
@@ -90,7 +92,10 @@ fn parse_instant<Tz: TimeZone>(s: &str, tz: &Tz) -> Option<DateTime<Utc>> {
         }
     }
     let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-    local(tz, date.and_time(NaiveTime::from_hms_opt(DEFAULT_HOUR, 0, 0)?))
+    local(
+        tz,
+        date.and_time(NaiveTime::from_hms_opt(DEFAULT_HOUR, 0, 0)?),
+    )
 }
 
 /// A wall-clock time in `tz`; in a DST gap the later reading, so "2:30"
@@ -98,7 +103,10 @@ fn parse_instant<Tz: TimeZone>(s: &str, tz: &Tz) -> Option<DateTime<Utc>> {
 fn local<Tz: TimeZone>(tz: &Tz, naive: NaiveDateTime) -> Option<DateTime<Utc>> {
     tz.from_local_datetime(&naive)
         .earliest()
-        .or_else(|| tz.from_local_datetime(&(naive + Duration::hours(1))).earliest())
+        .or_else(|| {
+            tz.from_local_datetime(&(naive + Duration::hours(1)))
+                .earliest()
+        })
         .map(|t| t.with_timezone(&Utc))
 }
 
@@ -115,7 +123,10 @@ fn parse_day_and_time<Tz: TimeZone>(
         ["today", rest @ ..] => (Some(today), rest),
         ["tomorrow", rest @ ..] => (Some(today + Duration::days(1)), rest),
         ["next", "week", rest @ ..] => (Some(next_weekday(today, Weekday::Mon)), rest),
-        ["next", day, rest @ ..] => (Some(next_weekday(today, weekday(day).ok_or_else(unreadable)?)), rest),
+        ["next", day, rest @ ..] => (
+            Some(next_weekday(today, weekday(day).ok_or_else(unreadable)?)),
+            rest,
+        ),
         [day, rest @ ..] if weekday(day).is_some() => {
             (weekday(day).map(|w| next_weekday(today, w)), rest)
         }
@@ -124,10 +135,13 @@ fn parse_day_and_time<Tz: TimeZone>(
     let time = match rest {
         [] if day.is_some() => NaiveTime::from_hms_opt(DEFAULT_HOUR, 0, 0),
         [] => return Err(unreadable()),
+        // A lone word that is not a time is not a time of day gone wrong.
+        [t] if day.is_none() => Some(time_of_day(t).ok_or_else(unreadable)?),
         ["at", t] | [t] => Some(time_of_day(t).ok_or_else(|| SnoozeError::BadTime(t.to_string()))?),
         // "5 pm"
         [t, m @ ("am" | "pm")] | ["at", t, m @ ("am" | "pm")] => Some(
-            time_of_day(&format!("{t}{m}")).ok_or_else(|| SnoozeError::BadTime(format!("{t} {m}")))?,
+            time_of_day(&format!("{t}{m}"))
+                .ok_or_else(|| SnoozeError::BadTime(format!("{t} {m}")))?,
         ),
         _ => return Err(unreadable()),
     }

@@ -18,11 +18,7 @@ pub struct UndoRecord {
 impl UndoRecord {
     /// "Undo 'Set to Urgent' on 23 tickets?".
     pub fn question(&self) -> String {
-        format!(
-            "Undo '{}' on {}?",
-            self.label,
-            tickets(self.rows.len())
-        )
+        format!("Undo '{}' on {}?", self.label, tickets(self.rows.len()))
     }
 
     /// The job that puts every row back; rows whose old value cannot be
