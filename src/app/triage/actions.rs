@@ -207,12 +207,11 @@ fn open_picker(state: &mut State, kind: PickKind) {
                 .typing_first()
         }
     };
-    if picker.items().is_empty() {
-        state.last_error = Some(ErrorView {
-            message: "no agents to assign to: the server's /users list is not available".into(),
-            hint: Some("add [aliases.users] to the config file".into()),
-        });
-        return;
+    if kind == PickKind::Assign && picker.items().len() == 1 {
+        // Only "Unassigned": say why nobody else is listed.
+        state.notice = Some(
+            "no agents listed: the server has no /users (add [aliases.users] to the config)".into(),
+        );
     }
     state.triage.overlay = Some(Overlay::Pick {
         kind,
@@ -293,35 +292,36 @@ fn priority_items(catalog: Option<&Catalog>) -> Vec<PickItem> {
 }
 
 fn assignee_items(catalog: Option<&Catalog>, me: Option<Uuid>) -> Vec<PickItem> {
-    let users = catalog.map(Catalog::users).unwrap_or_default();
-    let mut items = vec![PickItem::new("none", "Unassigned")];
-    let mut people: Vec<PickItem> = users
-        .iter()
-        .map(|u| {
-            let mut item = PickItem::new(u.id.to_string(), &u.name);
-            let note = match (Some(u.id) == me, u.email.as_deref()) {
-                (true, Some(e)) => format!("me · {e}"),
-                (true, None) => "me".into(),
-                (false, Some(e)) => e.to_string(),
-                (false, None) => String::new(),
-            };
-            item = item.note(&note);
-            item
-        })
-        .collect();
+    // The workspace's agents; without `/users`, the config's user aliases.
+    let mut people: Vec<(Uuid, String, Option<String>)> = match catalog {
+        Some(c) if !c.users().is_empty() => c
+            .users()
+            .iter()
+            .map(|u| (u.id, u.name.clone(), u.email.clone()))
+            .collect(),
+        Some(c) => c
+            .aliases()
+            .users
+            .iter()
+            .map(|(name, id)| (*id, name.clone(), None))
+            .collect(),
+        None => Vec::new(),
+    };
     // Me first, after "Unassigned": the most common pick.
-    if let Some(pos) = people
-        .iter()
-        .position(|i| Some(i.key.as_str()) == me.map(|m| m.to_string()).as_deref())
-    {
+    if let Some(pos) = people.iter().position(|(id, _, _)| Some(*id) == me) {
         let mine = people.remove(pos);
         people.insert(0, mine);
     }
-    if users.is_empty() {
-        // Without `/users` there is no one to list: only "Unassigned".
-        return items;
-    }
-    items.extend(people);
+    let mut items = vec![PickItem::new("none", "Unassigned")];
+    items.extend(people.into_iter().map(|(id, name, email)| {
+        let note = match (Some(id) == me, email) {
+            (true, Some(e)) => format!("me · {e}"),
+            (true, None) => "me".into(),
+            (false, Some(e)) => e,
+            (false, None) => String::new(),
+        };
+        PickItem::new(id.to_string(), &name).note(&note)
+    }));
     items
 }
 
