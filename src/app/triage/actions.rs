@@ -285,9 +285,18 @@ fn priority_items(catalog: Option<&Catalog>) -> Vec<PickItem> {
             .map(|l| PickItem::new(format!("level:{}", l.as_str()), l.as_str()))
             .collect();
     }
+    // The level as a note when the name does not say it ("On fire ·
+    // urgent"), so typing the level finds a custom name too.
     priorities
         .iter()
-        .map(|p| PickItem::new(p.id.to_string(), &p.name).color(p.color.as_deref()))
+        .map(|p| {
+            let item = PickItem::new(p.id.to_string(), &p.name).color(p.color.as_deref());
+            if p.name.eq_ignore_ascii_case(p.level.as_str()) {
+                item
+            } else {
+                item.note(p.level.as_str())
+            }
+        })
         .collect()
 }
 
