@@ -132,17 +132,17 @@ impl Action {
             Action::CopyCurl => "copy the query as a curl command",
             Action::Help => "this help",
             Action::Quit => "quit (Ctrl-c always quits)",
-            Action::SetStatus => "set the status (of the marked tickets, if any)",
+            Action::SetStatus => "set the status (of marked tickets, if any)",
             Action::SetPriority => "set the priority",
             Action::Assign => "assign to an agent (type to narrow)",
             Action::AssignMe => "assign to me (`me` in the config)",
-            Action::Snooze => "snooze: waiting with a reminder (1h, tomorrow 9:00, ...)",
+            Action::Snooze => "snooze: waiting, with a reminder",
             Action::ToggleMark => "mark / unmark the ticket",
             Action::MarkRange => "mark from the last mark to here",
             Action::MarkPage => "mark every ticket on the page",
             Action::ClearMarks => "clear all marks",
             Action::NextMode => {
-                "next mode: after an action, go to the next ticket needing attention"
+                "next mode: move on after each action"
             }
             Action::Undo => "undo the last action",
         }

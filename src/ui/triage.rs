@@ -5,7 +5,6 @@
 use chrono::Local;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph};
 
@@ -264,26 +263,26 @@ fn report(job: &Job, scroll: usize, ctx: &RenderContext, frame: &mut Frame, scre
     ];
     let rows = usize::from(inner.height.saturating_sub(3));
     let scroll = scroll.min(job.items.len().saturating_sub(rows));
+    // "#1003   failed   subject…   why": the subject short, the reason
+    // with the rest of the line (it is what the agent needs to read).
+    let subject_w = (inner_w / 3).min(30);
     for (item, outcome) in job.items.iter().zip(&job.outcomes).skip(scroll).take(rows) {
         let number = format!("#{:<6}", item.before.ticket_number);
         let (word, why, style) = match outcome {
             Some(Outcome::Changed) => ("changed", String::new(), theme.accent()),
-            Some(Outcome::Failed(why)) => ("failed", format!(": {}", sanitize(why)), theme.error()),
-            Some(Outcome::Skipped(why)) => ("skipped", format!(": {}", sanitize(why)), theme.dim()),
+            Some(Outcome::Failed(why)) => ("failed", sanitize(why).into_owned(), theme.error()),
+            Some(Outcome::Skipped(why)) => ("skipped", sanitize(why).into_owned(), theme.dim()),
             None => ("pending", String::new(), theme.dim()),
         };
-        let head = format!("{word}{why}");
-        let head_w = width(&head).min(inner_w / 2);
-        let subject_w = inner_w.saturating_sub(width(&number) + head_w + 3);
+        let subject = fit(&sanitize(&item.before.subject), subject_w).into_owned();
+        let pad = " ".repeat(subject_w.saturating_sub(width(&subject)));
+        let why_w = inner_w.saturating_sub(width(&number) + 1 + 8 + subject_w + 2);
         lines.push(Line::from(vec![
             Span::styled(number, theme.dim()),
             Span::raw(" "),
-            Span::styled(fit(&head, head_w).into_owned(), style),
-            Span::raw("  "),
-            Span::styled(
-                fit(&sanitize(&item.before.subject), subject_w).into_owned(),
-                Style::new().add_modifier(Modifier::empty()),
-            ),
+            Span::styled(format!("{word:<8}"), style),
+            Span::raw(format!("{subject}{pad}  ")),
+            Span::styled(fit(&why, why_w).into_owned(), style),
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
