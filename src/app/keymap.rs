@@ -141,9 +141,7 @@ impl Action {
             Action::MarkRange => "mark from the last mark to here",
             Action::MarkPage => "mark every ticket on the page",
             Action::ClearMarks => "clear all marks",
-            Action::NextMode => {
-                "next mode: move on after each action"
-            }
+            Action::NextMode => "next mode: move on after each action",
             Action::Undo => "undo the last action",
         }
     }

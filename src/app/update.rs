@@ -295,6 +295,9 @@ fn on_mouse(
     now: Instant,
     fx: &mut Vec<Effect>,
 ) {
+    if state.triage.overlay.is_some() {
+        return; // a triage dialog is modal: the list under it stays put
+    }
     let areas = state.areas();
     let inside = |r: Rect| {
         ev.column >= r.x && ev.column < r.x + r.width && ev.row >= r.y && ev.row < r.y + r.height
