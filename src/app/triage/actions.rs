@@ -418,6 +418,13 @@ fn assign_me(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
         return;
     };
     let Some(id) = me_id(state, catalog.as_ref()) else {
+        if state.names_status != crate::app::state::NamesStatus::Complete {
+            state.last_error = Some(ErrorView {
+                message: "the list of agents is still loading: press A again in a moment".into(),
+                hint: None,
+            });
+            return;
+        }
         let name = match &me {
             EntityRef::Name(n) => sanitize(n).into_owned(),
             EntityRef::Id(id) => id.to_string(),
