@@ -57,7 +57,8 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
                 .unwrap_or(0)
                 .max(width(&p.title) + 4);
             let w = (widest + 10).clamp(30, 60) as u16;
-            let h = (p.items().len() + groups + 4).min(24) as u16;
+            // Borders, one line for the query, the items under their headings.
+            let h = (p.items().len() + groups + 3).min(24) as u16;
             let area = centered(screen, w.min(screen.width), h.min(screen.height));
             picker::render(
                 p,

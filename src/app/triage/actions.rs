@@ -177,6 +177,7 @@ fn open_picker(state: &mut State, kind: PickKind) {
         return;
     }
     let Some(targets) = targets(state) else {
+        state.notice = Some("no ticket here to act on".into());
         return;
     };
     let catalog = catalog(state);
@@ -444,8 +445,9 @@ fn assign_me(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
         .map(|n| sanitize(n).into_owned())
         .unwrap_or_else(|| "me".into());
     let change = Change::Assign { id: Some(id), name };
-    if let Some(targets) = targets(state) {
-        apply(state, change, targets, now, fx);
+    match targets(state) {
+        Some(targets) => apply(state, change, targets, now, fx),
+        None => state.notice = Some("no ticket here to act on".into()),
     }
 }
 
@@ -454,6 +456,7 @@ fn open_snooze(state: &mut State) {
         return;
     }
     let Some(targets) = targets(state) else {
+        state.notice = Some("no ticket here to act on".into());
         return;
     };
     let catalog = catalog(state);
