@@ -81,7 +81,7 @@ pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
             state.dirty = true;
         }
         Msg::TicketUpdated { write, result } => {
-            super::triage::on_written(state, write, result.map(|t| *t), now, &mut fx)
+            super::triage::on_written(state, write, result.map(|t| *t), &mut fx)
         }
     }
     fx
@@ -162,7 +162,7 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
         fx.push(Effect::Suspend);
         return;
     }
-    if super::triage::on_key(state, &ev, now, fx) {
+    if super::triage::on_key(state, &ev, fx) {
         return;
     }
     let Some(action) = state.keymap.action_for(&ev) else {
@@ -704,7 +704,7 @@ fn send_waiting(state: &mut State, waiting: Vec<Waiting>, now: Instant, fx: &mut
                     request_detail(state, id, fx);
                 }
             }
-            Waiting::Writes => super::triage::jobs::pump(state, now, fx),
+            Waiting::Writes => super::triage::jobs::pump(state, fx),
         }
     }
     prefetch(state, fx);

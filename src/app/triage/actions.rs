@@ -3,26 +3,27 @@
 //! that wait for a rate limit.
 
 use crossterm::event::KeyEvent;
-use tokio::time::Instant;
-use uuid::Uuid;
 
-use super::change::{Change, PriorityChoice, StatusChoice, tickets};
+use super::change::{Change, StatusChoice, tickets};
+use super::choices::{
+    assignee_items, me_id, priority_items, priority_key, status_choice, status_items, status_key,
+};
 use super::jobs::{self, Item, Job};
 use super::{Confirmed, Overlay, PickKind, SnoozeDialog, Targets, dialog, next};
 use crate::api::Catalog;
-use crate::api::types::{PriorityLevel, StatusCategory, Ticket};
+use crate::api::types::{StatusCategory, Ticket};
 use crate::app::keymap::Action;
 use crate::app::msg::Effect;
-use crate::app::picker::{PickItem, Picker};
+use crate::app::picker::Picker;
 use crate::app::state::{ErrorView, State};
-use crate::filter::{EntityRef, Resolver};
+use crate::filter::EntityRef;
 use crate::text::sanitize;
 
 /// Handles a key if it is triage's; returns false to let `update` have it.
-pub fn on_key(state: &mut State, ev: &KeyEvent, now: Instant, fx: &mut Vec<Effect>) -> bool {
+pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
     if state.triage.overlay.is_some() {
         state.dirty = true;
-        dialog::on_key(state, ev, now, fx);
+        dialog::on_key(state, ev, fx);
         return true;
     }
     if state.help {
@@ -53,7 +54,7 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, now: Instant, fx: &mut Vec<Effec
         Action::SetStatus => open_picker(state, PickKind::Status),
         Action::SetPriority => open_picker(state, PickKind::Priority),
         Action::Assign => open_picker(state, PickKind::Assign),
-        Action::AssignMe => assign_me(state, now, fx),
+        Action::AssignMe => assign_me(state, fx),
         Action::Snooze => open_snooze(state),
         Action::ToggleMark => toggle_mark(state),
         Action::MarkRange => {
@@ -90,9 +91,9 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, now: Instant, fx: &mut Vec<Effec
                 "next mode off".into()
             });
         }
-        Action::Undo => undo(state, now, fx),
+        Action::Undo => undo(state, fx),
         Action::Back => {
-            let n = jobs::drop_waiting(state, now);
+            let n = jobs::drop_waiting(state);
             state.notice = Some(format!(
                 "dropped {} waiting for the rate limit",
                 changes_word(n)
@@ -221,190 +222,7 @@ fn open_picker(state: &mut State, kind: PickKind) {
     });
 }
 
-const CATEGORY_ORDER: [StatusCategory; 5] = [
-    StatusCategory::Open,
-    StatusCategory::InProgress,
-    StatusCategory::Waiting,
-    StatusCategory::Resolved,
-    StatusCategory::Closed,
-];
-
-/// Status picker keys: the status id, or `category:<name>` without ids.
-fn status_key(t: &Ticket) -> String {
-    match t.status_id {
-        Some(id) => id.to_string(),
-        None => format!("category:{}", t.status.as_str()),
-    }
-}
-
-fn priority_key(t: &Ticket) -> String {
-    match t.priority_id {
-        Some(id) => id.to_string(),
-        None => format!("level:{}", t.priority.as_str()),
-    }
-}
-
-/// The workspace's statuses grouped by category (open first), in their
-/// colors; just the five categories when the server has no `/statuses`.
-fn status_items(catalog: Option<&Catalog>) -> Vec<PickItem> {
-    let statuses = catalog.map(Catalog::statuses).unwrap_or_default();
-    if statuses.is_empty() {
-        return CATEGORY_ORDER
-            .iter()
-            .map(|c| PickItem::new(format!("category:{}", c.as_str()), c.as_str()))
-            .collect();
-    }
-    let mut items = Vec::new();
-    for category in CATEGORY_ORDER.iter() {
-        for s in statuses.iter().filter(|s| s.category == *category) {
-            items.push(
-                PickItem::new(s.id.to_string(), &s.name)
-                    .color(s.color.as_deref())
-                    .group(category.as_str()),
-            );
-        }
-    }
-    // Categories this client does not know still get listed, last.
-    for s in statuses
-        .iter()
-        .filter(|s| !CATEGORY_ORDER.contains(&s.category))
-    {
-        items.push(
-            PickItem::new(s.id.to_string(), &s.name)
-                .color(s.color.as_deref())
-                .group(s.category.as_str()),
-        );
-    }
-    items
-}
-
-fn priority_items(catalog: Option<&Catalog>) -> Vec<PickItem> {
-    let priorities = catalog.map(Catalog::priorities).unwrap_or_default();
-    if priorities.is_empty() {
-        return PriorityLevel::KNOWN
-            .iter()
-            .map(|l| PickItem::new(format!("level:{}", l.as_str()), l.as_str()))
-            .collect();
-    }
-    // The level as a note when the name does not say it ("On fire ·
-    // urgent"), so typing the level finds a custom name too.
-    priorities
-        .iter()
-        .map(|p| {
-            let item = PickItem::new(p.id.to_string(), &p.name).color(p.color.as_deref());
-            if p.name.eq_ignore_ascii_case(p.level.as_str()) {
-                item
-            } else {
-                item.note(p.level.as_str())
-            }
-        })
-        .collect()
-}
-
-fn assignee_items(catalog: Option<&Catalog>, me: Option<Uuid>) -> Vec<PickItem> {
-    // The workspace's agents; without `/users`, the config's user aliases.
-    let mut people: Vec<(Uuid, String, Option<String>)> = match catalog {
-        Some(c) if !c.users().is_empty() => c
-            .users()
-            .iter()
-            .map(|u| (u.id, u.name.clone(), u.email.clone()))
-            .collect(),
-        Some(c) => c
-            .aliases()
-            .users
-            .iter()
-            .map(|(name, id)| (*id, name.clone(), None))
-            .collect(),
-        None => Vec::new(),
-    };
-    // Me first, after "Unassigned": the most common pick.
-    if let Some(pos) = people.iter().position(|(id, _, _)| Some(*id) == me) {
-        let mine = people.remove(pos);
-        people.insert(0, mine);
-    }
-    let mut items = vec![PickItem::new("none", "Unassigned")];
-    items.extend(people.into_iter().map(|(id, name, email)| {
-        let note = match (Some(id) == me, email) {
-            (true, Some(e)) => format!("me · {e}"),
-            (true, None) => "me".into(),
-            (false, Some(e)) => e,
-            (false, None) => String::new(),
-        };
-        PickItem::new(id.to_string(), &name).note(&note)
-    }));
-    items
-}
-
-/// The `me` user as an id, through the catalog when given by name.
-fn me_id(state: &State, catalog: Option<&Catalog>) -> Option<Uuid> {
-    match state.me.as_ref()? {
-        EntityRef::Id(id) => Some(*id),
-        EntityRef::Name(name) => catalog.and_then(|c| c.user_id(name)),
-    }
-}
-
-/// Turns a picked key back into the change it stands for.
-pub(super) fn change_for(kind: PickKind, key: &str, catalog: Option<&Catalog>) -> Option<Change> {
-    match kind {
-        PickKind::Status => {
-            if let Some(cat) = key.strip_prefix("category:") {
-                let category = StatusCategory::parse_known(cat)?;
-                return Some(Change::Status(StatusChoice {
-                    id: None,
-                    category,
-                    name: String::new(),
-                    color: None,
-                }));
-            }
-            let id = Uuid::parse_str(key).ok()?;
-            let s = catalog?.status(id)?;
-            Some(Change::Status(status_choice(s)))
-        }
-        PickKind::Priority => {
-            if let Some(level) = key.strip_prefix("level:") {
-                return Some(Change::Priority(PriorityChoice {
-                    id: None,
-                    level: PriorityLevel::parse_known(level)?,
-                    name: String::new(),
-                    color: None,
-                }));
-            }
-            let id = Uuid::parse_str(key).ok()?;
-            let p = catalog?.priority(id)?;
-            Some(Change::Priority(PriorityChoice {
-                id: Some(p.id),
-                level: p.level.clone(),
-                name: p.name.clone(),
-                color: p.color.clone(),
-            }))
-        }
-        PickKind::Assign => {
-            if key == "none" {
-                return Some(Change::Assign {
-                    id: None,
-                    name: "unassigned".into(),
-                });
-            }
-            let id = Uuid::parse_str(key).ok()?;
-            let name = catalog
-                .and_then(|c| c.user_name(id))
-                .map(|n| sanitize(n).into_owned())
-                .unwrap_or_else(|| id.to_string()[..8].to_string());
-            Some(Change::Assign { id: Some(id), name })
-        }
-    }
-}
-
-pub(super) fn status_choice(s: &crate::api::types::Status) -> StatusChoice {
-    StatusChoice {
-        id: Some(s.id),
-        category: s.category.clone(),
-        name: s.name.clone(),
-        color: s.color.clone(),
-    }
-}
-
-fn assign_me(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+fn assign_me(state: &mut State, fx: &mut Vec<Effect>) {
     if !writes_allowed(state) {
         return;
     }
@@ -446,7 +264,7 @@ fn assign_me(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
         .unwrap_or_else(|| "me".into());
     let change = Change::Assign { id: Some(id), name };
     match targets(state) {
-        Some(targets) => apply(state, change, targets, now, fx),
+        Some(targets) => apply(state, change, targets, fx),
         None => state.notice = Some("no ticket here to act on".into()),
     }
 }
@@ -494,15 +312,9 @@ fn open_snooze(state: &mut State) {
 
 /// Runs an action on its targets: a single ticket at once, marked tickets
 /// after one confirmation naming the count.
-pub(super) fn apply(
-    state: &mut State,
-    change: Change,
-    targets: Targets,
-    now: Instant,
-    fx: &mut Vec<Effect>,
-) {
+pub(super) fn apply(state: &mut State, change: Change, targets: Targets, fx: &mut Vec<Effect>) {
     match targets {
-        Targets::One(ticket) => run_single(state, change, *ticket, now, fx),
+        Targets::One(ticket) => run_single(state, change, *ticket, fx),
         Targets::Marked(rows) => {
             state.triage.overlay = Some(Overlay::Confirm {
                 question: change.question(rows.len()),
@@ -515,13 +327,7 @@ pub(super) fn apply(
     }
 }
 
-fn run_single(
-    state: &mut State,
-    change: Change,
-    ticket: Ticket,
-    now: Instant,
-    fx: &mut Vec<Effect>,
-) {
+fn run_single(state: &mut State, change: Change, ticket: Ticket, fx: &mut Vec<Effect>) {
     let item = Item {
         after: change.apply(&ticket),
         patch: change.patch(),
@@ -540,7 +346,7 @@ fn run_single(
     state.last_error = None;
     state.triage.handled.insert(id);
     let on_selected = state.selected_ticket().is_some_and(|t| t.id == id);
-    jobs::start(state, job, now, fx);
+    jobs::start(state, job, fx);
     if state.triage.next_mode && on_selected {
         let from = state.selected;
         next::advance(state, from, fx);
@@ -548,13 +354,7 @@ fn run_single(
 }
 
 /// Starts a confirmed bulk run over exactly the snapshot taken.
-pub(super) fn run_bulk(
-    state: &mut State,
-    change: Change,
-    rows: Vec<Ticket>,
-    now: Instant,
-    fx: &mut Vec<Effect>,
-) {
+pub(super) fn run_bulk(state: &mut State, change: Change, rows: Vec<Ticket>, fx: &mut Vec<Effect>) {
     let items: Vec<Item> = rows
         .into_iter()
         .map(|t| Item {
@@ -575,7 +375,7 @@ pub(super) fn run_bulk(
         items,
         true,
     );
-    jobs::start(state, job, now, fx);
+    jobs::start(state, job, fx);
 }
 
 /// "Set to Urgent", "Set status to Solved", "Assign to Ana", "Snooze until …".
@@ -589,7 +389,7 @@ fn label_of(change: &Change) -> String {
     }
 }
 
-fn undo(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+fn undo(state: &mut State, fx: &mut Vec<Effect>) {
     if !writes_allowed(state) {
         return;
     }
@@ -603,12 +403,12 @@ fn undo(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
             then: Confirmed::Undo,
         });
     } else {
-        run_undo(state, now, fx);
+        run_undo(state, fx);
     }
 }
 
 /// Sends the previous values of the last action back.
-pub(super) fn run_undo(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+pub(super) fn run_undo(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(record) = state.triage.undo.take() else {
         return;
     };
@@ -636,5 +436,5 @@ pub(super) fn run_undo(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
         ));
     }
     state.last_error = None;
-    jobs::start(state, job, now, fx);
+    jobs::start(state, job, fx);
 }

@@ -2,11 +2,11 @@
 //! confirmation, the progress of a bulk run and its report.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use tokio::time::Instant;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::actions::{apply, change_for, run_bulk, run_undo};
+use super::actions::{apply, run_bulk, run_undo};
 use super::change::Change;
+use super::choices::change_for;
 use super::jobs;
 use super::snooze::{PRESETS, parse_remind_at};
 use super::{Confirmed, Overlay};
@@ -14,7 +14,7 @@ use crate::app::msg::Effect;
 use crate::app::picker::PickerEvent;
 use crate::app::state::State;
 
-pub fn on_key(state: &mut State, ev: &KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
+pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) {
     // Ctrl-c quits from anywhere.
     if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
         fx.push(Effect::Quit);
@@ -37,7 +37,7 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, now: Instant, fx: &mut Vec<Effec
                     .next()
                     .and_then(|key| change_for(kind, &key, catalog.as_ref()));
                 if let Some(change) = picked {
-                    apply(state, change, targets, now, fx);
+                    apply(state, change, targets, fx);
                 } else {
                     // Nothing matched the query: stay open.
                     state.triage.overlay = Some(Overlay::Pick {
@@ -67,7 +67,7 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, now: Instant, fx: &mut Vec<Effec
                             waiting: dialog.waiting.clone(),
                             back_to: dialog.back_to.get(dialog.back_idx).and_then(|s| s.id),
                         };
-                        apply(state, change, dialog.targets, now, fx);
+                        apply(state, change, dialog.targets, fx);
                     }
                     Err(e) => {
                         dialog.error = Some(e.to_string());
@@ -106,8 +106,8 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, now: Instant, fx: &mut Vec<Effec
         },
         Overlay::Confirm { question, then } => match ev.code {
             KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => match then {
-                Confirmed::Bulk { change, targets } => run_bulk(state, change, targets, now, fx),
-                Confirmed::Undo => run_undo(state, now, fx),
+                Confirmed::Bulk { change, targets } => run_bulk(state, change, targets, fx),
+                Confirmed::Undo => run_undo(state, fx),
             },
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
                 state.notice = Some("cancelled: nothing was changed".into());
@@ -125,7 +125,7 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, now: Instant, fx: &mut Vec<Effec
                     rl.waiting
                         .retain(|w| *w != crate::app::state::Waiting::Writes);
                 }
-                jobs::pump(state, now, fx);
+                jobs::pump(state, fx);
             }
         }
         Overlay::Report { job, scroll } => match ev.code {

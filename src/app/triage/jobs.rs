@@ -13,7 +13,6 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::change::{Change, Fields, tickets};
@@ -109,7 +108,7 @@ impl Job {
 
 /// Starts a job: every row changes at once, then the writes go out as the
 /// rate limit allows.
-pub fn start(state: &mut State, mut job: Job, now: Instant, fx: &mut Vec<Effect>) {
+pub fn start(state: &mut State, mut job: Job, fx: &mut Vec<Effect>) {
     state.triage.next_job += 1;
     job.id = state.triage.next_job;
     for item in &job.items {
@@ -119,13 +118,13 @@ pub fn start(state: &mut State, mut job: Job, now: Instant, fx: &mut Vec<Effect>
         state.triage.overlay = Some(Overlay::Progress { job: job.id });
     }
     state.triage.jobs.push(job);
-    pump(state, now, fx);
+    pump(state, fx);
 }
 
 /// Sends queued writes up to `MAX_IN_FLIGHT`, or, while rate limited,
 /// registers them as waiting (sent when the wait ends, or dropped by `Esc`).
-pub fn pump(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
-    finish_jobs(state, now);
+pub fn pump(state: &mut State, fx: &mut Vec<Effect>) {
+    finish_jobs(state);
     if !state.triage.jobs.iter().any(|j| !j.queue.is_empty()) {
         return;
     }
@@ -168,7 +167,6 @@ pub fn on_written(
     state: &mut State,
     write: u64,
     result: Result<Ticket, WriteError>,
-    now: Instant,
     fx: &mut Vec<Effect>,
 ) {
     let Some(job_id) = state.triage.writes.remove(&write) else {
@@ -216,7 +214,7 @@ pub fn on_written(
             }
         }
     }
-    pump(state, now, fx);
+    pump(state, fx);
 }
 
 /// Writes are off for this session: this ticket and everything not sent
@@ -269,7 +267,7 @@ pub fn stop(state: &mut State, job_id: u64, reason: &str) -> usize {
 }
 
 /// Drops every write waiting for the rate limit (`Esc`); returns how many.
-pub fn drop_waiting(state: &mut State, now: Instant) -> usize {
+pub fn drop_waiting(state: &mut State) -> usize {
     let ids: Vec<u64> = state
         .triage
         .jobs
@@ -284,7 +282,7 @@ pub fn drop_waiting(state: &mut State, now: Instant) -> usize {
     if let Some(rl) = state.rate_limit.as_mut() {
         rl.waiting.retain(|w| *w != Waiting::Writes);
     }
-    finish_jobs(state, now);
+    finish_jobs(state);
     dropped
 }
 
@@ -311,7 +309,7 @@ pub fn pending_ids(triage: &Triage) -> HashSet<Uuid> {
 /// Ends finished jobs: single ones say what happened on the status line,
 /// bulk ones turn their progress into the report; both become the action
 /// `U` undoes (an undo does not).
-fn finish_jobs(state: &mut State, _now: Instant) {
+fn finish_jobs(state: &mut State) {
     while let Some(pos) = state.triage.jobs.iter().position(Job::finished) {
         let job = state.triage.jobs.remove(pos);
         state.dirty = true;

@@ -9,6 +9,7 @@
 
 mod actions;
 pub mod change;
+mod choices;
 mod dialog;
 pub mod jobs;
 pub mod marks;
