@@ -209,6 +209,10 @@ async fn bulk_confirmation_progress_and_report() {
     let buf = draw(&state, ColorMode::NoColor);
     let all = text(&buf);
     assert!(all.contains("Set to Urgent: 3 of 6 changed"), "{all}");
+    assert!(
+        all.contains("retrying in") && !all.contains("waiting: "),
+        "nothing waits once stopped:\n{all}"
+    );
     let report_line = |n: i64| {
         all.lines()
             .find(|l| l.contains(&format!("│#{n} ")))

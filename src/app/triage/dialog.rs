@@ -119,12 +119,6 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) {
             if ev.code == KeyCode::Esc {
                 let skipped = jobs::stop(state, job, "stopped (Esc)");
                 state.notice = Some(format!("stopped: {skipped} not sent"));
-                if let Some(rl) = state.rate_limit.as_mut()
-                    && jobs::waiting_count(&state.triage) == 0
-                {
-                    rl.waiting
-                        .retain(|w| *w != crate::app::state::Waiting::Writes);
-                }
                 jobs::pump(state, fx);
             }
         }

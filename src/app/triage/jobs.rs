@@ -126,6 +126,11 @@ pub fn start(state: &mut State, mut job: Job, fx: &mut Vec<Effect>) {
 pub fn pump(state: &mut State, fx: &mut Vec<Effect>) {
     finish_jobs(state);
     if !state.triage.jobs.iter().any(|j| !j.queue.is_empty()) {
+        // Nothing waits any more (answered, stopped, refused): the banner
+        // must not name writes.
+        if let Some(rl) = state.rate_limit.as_mut() {
+            rl.waiting.retain(|w| *w != Waiting::Writes);
+        }
         return;
     }
     if let Some(rl) = state.rate_limit.as_mut() {
