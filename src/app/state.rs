@@ -217,6 +217,12 @@ pub struct State {
     pub me: Option<EntityRef>,
     /// Triage actions: marks, dialogs, writes under way, undo.
     pub triage: super::triage::Triage,
+    /// The `/` search line, while open.
+    pub search: Option<super::search::SearchBox>,
+    /// The `:` filter line, while open.
+    pub filter_line: Option<super::filter_line::FilterLine>,
+    /// Filters applied from the `:` line, oldest first (`↑` recalls them).
+    pub filter_history: Vec<String>,
     /// Something visible changed since the last draw.
     pub dirty: bool,
 }
@@ -253,6 +259,9 @@ impl State {
             filter_errors: Vec::new(),
             me: None,
             triage: Default::default(),
+            search: None,
+            filter_line: None,
+            filter_history: Vec::new(),
             dirty: true,
         }
     }

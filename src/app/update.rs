@@ -106,6 +106,9 @@ pub fn next_wake(state: &State, now: Instant, wall: DateTime<Utc>) -> Option<Ins
                 sub
             });
     }
+    if let Some(due) = super::search::wake(state) {
+        at(due);
+    }
     if state.loading_since.is_some() || detail_loading(state) {
         at(now + SPINNER_FRAME);
     }
@@ -160,6 +163,10 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
     // Ctrl-z is the shell's, not the keymap's.
     if ev.code == KeyCode::Char('z') && ev.modifiers.contains(KeyModifiers::CONTROL) {
         fx.push(Effect::Suspend);
+        return;
+    }
+    // An open input line takes the keys before the keymap does.
+    if super::search::on_key(state, ev, now, fx) || super::filter_line::on_key(state, ev, now, fx) {
         return;
     }
     if super::triage::on_key(state, &ev, fx) {
@@ -257,6 +264,8 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
         | Action::ClearMarks
         | Action::NextMode
         | Action::Undo => {}
+        Action::Search => super::search::open(state),
+        Action::FilterLine => super::filter_line::open(state),
     }
 }
 
@@ -729,6 +738,7 @@ pub(super) fn gate(state: &mut State, until: Instant, waiting: Option<Waiting>) 
 fn on_tick(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     // Countdowns, spinners and relative times all changed.
     state.dirty = true;
+    super::search::on_tick(state, now, fx);
     if let Some(rl) = &state.rate_limit
         && rl.until <= now
     {

@@ -6,4 +6,5 @@
 mod support;
 
 mod queue;
+mod search;
 mod triage;
