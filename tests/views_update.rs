@@ -28,7 +28,7 @@ fn views() -> Vec<SavedView> {
             ..SavedView::new("Waiting", "status:waiting")
         },
         SavedView {
-            key: Some("u".into()),
+            key: Some("b".into()),
             ..SavedView::new("Unassigned", "assignee:none")
         },
         SavedView {
@@ -325,8 +325,8 @@ async fn digits_and_own_keys_open_views_with_their_sort_and_page_size() {
     // Its own page gives its count for free.
     page_loaded(&mut state, 1, 33);
     assert_eq!(total_of(&state, "Urgent"), Some(33));
-    // `u` is Unassigned's own key (it has no digit of its own beyond 4).
-    press(&mut state, KeyCode::Char('u'));
+    // `b` is Unassigned's own key (it has no digit of its own beyond 4).
+    press(&mut state, KeyCode::Char('b'));
     assert_eq!(state.scope.view.as_deref(), Some("Unassigned"));
     // Back to a view seen before: asked again, not shown from the cache.
     page_loaded(&mut state, 1, 9);
@@ -626,4 +626,36 @@ async fn a_polled_view_never_opened_counts_news_from_its_first_count() {
     let fx = update(&mut state, Msg::Tick, Instant::now());
     let (_, since) = count_request(&fx, "Waiting");
     assert_eq!(since, Some(Duration::from_secs(60)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_views_key_taken_by_an_action_is_refused_with_a_message() {
+    let keymap = Keymap::default();
+    let views = ViewsState::new(
+        ViewsSetup {
+            views: vec![
+                SavedView {
+                    key: Some("j".into()),
+                    ..SavedView::new("Clash", "status:open")
+                },
+                SavedView {
+                    key: Some("hyper-x".into()),
+                    ..SavedView::new("Odd", "status:open")
+                },
+            ],
+            per_page: 50,
+            ..ViewsSetup::default()
+        },
+        &keymap,
+    );
+    assert_eq!(views.entries[0].key, None);
+    assert_eq!(
+        views.problems,
+        [
+            "view 'Clash': key j is already move_down",
+            "view 'Odd': unknown key \"hyper-x\""
+        ]
+    );
+    // Without a key of its own it keeps its position's digit.
+    assert_eq!(views.key_label(0).as_deref(), Some("1"));
 }

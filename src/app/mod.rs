@@ -18,6 +18,7 @@ pub mod runtime;
 pub mod search;
 pub mod source;
 pub mod state;
+pub mod triage;
 pub mod update;
 pub mod views;
 

@@ -39,6 +39,12 @@ pub enum Msg {
     Resumed,
     /// An effect failed in the runtime (clipboard, browser, curl).
     EffectFailed(String),
+    /// A triage write (`Effect::UpdateTicket`) was answered.
+    TicketUpdated {
+        write: u64,
+        /// Boxed: a ticket is big, and messages move by value.
+        result: Result<Box<crate::api::types::Ticket>, super::triage::WriteError>,
+    },
     /// A saved view's count (and what is new in it) arrived.
     ViewCount {
         name: String,
@@ -85,6 +91,12 @@ pub enum Effect {
         per_page: u64,
     },
     OpenUrl(String),
+    /// `PATCH /tickets/{id}`: sent once, never retried by the runtime.
+    UpdateTicket {
+        write: u64,
+        id: Uuid,
+        patch: crate::api::types::TicketPatch,
+    },
     /// Count a saved view's tickets; with `new_since`, also those updated
     /// within that long before now (the runtime turns it into an instant).
     FetchViewCount {

@@ -81,6 +81,9 @@ pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
             });
             state.dirty = true;
         }
+        Msg::TicketUpdated { write, result } => {
+            super::triage::on_written(state, write, result.map(|t| *t), &mut fx)
+        }
         Msg::ViewCount {
             name,
             generation,
@@ -181,6 +184,9 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
     {
         return;
     }
+    if super::triage::on_key(state, &ev, fx) {
+        return;
+    }
     let Some(action) = state.keymap.action_for(&ev) else {
         return;
     };
@@ -264,6 +270,18 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
         }
         Action::Help => state.help = !state.help,
         Action::Quit => fx.push(Effect::Quit),
+        // Triage keys are handled by `triage::on_key` above.
+        Action::SetStatus
+        | Action::SetPriority
+        | Action::Assign
+        | Action::AssignMe
+        | Action::Snooze
+        | Action::ToggleMark
+        | Action::MarkRange
+        | Action::MarkPage
+        | Action::ClearMarks
+        | Action::NextMode
+        | Action::Undo => {}
         Action::Search => super::search::open(state),
         Action::FilterLine => super::filter_line::open(state),
         Action::View1
@@ -317,6 +335,9 @@ fn on_mouse(
     now: Instant,
     fx: &mut Vec<Effect>,
 ) {
+    if state.triage.overlay.is_some() {
+        return; // a triage dialog is modal: the list under it stays put
+    }
     if views::bar::on_mouse(state, &ev, now, fx) {
         return;
     }
@@ -726,6 +747,7 @@ fn send_waiting(state: &mut State, waiting: Vec<Waiting>, now: Instant, fx: &mut
                     request_detail(state, id, fx);
                 }
             }
+            Waiting::Writes => super::triage::jobs::pump(state, fx),
         }
     }
     prefetch(state, fx);

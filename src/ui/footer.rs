@@ -50,6 +50,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
         sort_name(state.sort()),
         order_name(state.order())
     ));
+    status.push_str(&super::triage::footer_note(state));
 
     let mut first = vec![Span::raw(status.clone())];
     let room = usize::from(area.width).saturating_sub(width(&status) + 3);

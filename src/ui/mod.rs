@@ -15,6 +15,7 @@ pub mod search;
 pub mod table;
 pub mod text;
 pub mod theme;
+pub mod triage;
 pub mod views_bar;
 pub mod views_list;
 
@@ -54,6 +55,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame) {
     footer::render(state, ctx, frame, areas.footer);
     search::render(state, ctx, frame, areas.footer);
     filter_line::render(state, ctx, frame, areas.footer);
+    triage::render(state, ctx, frame, frame.area());
     views_list::render(state, ctx, frame, frame.area());
     if state.help {
         help::render(state, ctx, frame, frame.area());

@@ -7,4 +7,5 @@ mod support;
 
 mod queue;
 mod search;
+mod triage;
 mod views;

@@ -231,7 +231,9 @@ pub fn capture_key(state: &mut State, ev: &KeyEvent, now: Instant, fx: &mut Vec<
         }
         return true;
     }
-    if state.keymap.action_for(ev).is_some() {
+    // A view's own key is a plain key: it must not reach past a dialog or
+    // help that is open (they read letters as text or close on any key).
+    if state.keymap.action_for(ev).is_some() || state.triage.overlay.is_some() || state.help {
         return false;
     }
     let key = Key::from_event(ev);
