@@ -332,10 +332,15 @@ async fn digits_and_own_keys_open_views_with_their_sort_and_page_size() {
     page_loaded(&mut state, 1, 9);
     let fx = press(&mut state, KeyCode::Char('2'));
     assert_eq!(asked(&fx), ["page 1"]);
-    // Help and hints show only the digits that open something.
+    // Help shows one row for the digits: `1`, which speaks for the others.
     let hidden = state.hidden_actions();
-    assert!(hidden.contains(&Action::View5) && hidden.contains(&Action::View9));
-    assert!(!hidden.contains(&Action::View4) && !hidden.contains(&Action::View1));
+    assert!(!hidden.contains(&Action::View1));
+    assert!(hidden.contains(&Action::View2) && hidden.contains(&Action::View9));
+    let rows = state.keymap.help_rows(&hidden);
+    assert!(
+        rows.iter().any(|(k, d)| k == "1" && d.contains("2-9")),
+        "{rows:?}"
+    );
     // A digit past the last view says so.
     press(&mut state, KeyCode::Char('9'));
     assert_eq!(state.scope.view.as_deref(), Some("Urgent"));
@@ -658,4 +663,17 @@ async fn a_views_key_taken_by_an_action_is_refused_with_a_message() {
     );
     // Without a key of its own it keeps its position's digit.
     assert_eq!(views.key_label(0).as_deref(), Some("1"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_digit_rebound_in_keys_keeps_its_own_help_row() {
+    let overrides = [("view_3".to_string(), vec!["f3".to_string()])]
+        .into_iter()
+        .collect();
+    let keymap = Keymap::with_overrides(&overrides).unwrap();
+    let mut state = state_with_views();
+    state.keymap = keymap;
+    let hidden = state.hidden_actions();
+    assert!(!hidden.contains(&Action::View3), "F3 is worth its own row");
+    assert!(hidden.contains(&Action::View2));
 }

@@ -201,7 +201,7 @@ impl Action {
             Action::ClearMarks => "clear all marks",
             Action::NextMode => "next mode: move on after each action",
             Action::Undo => "undo the last action",
-            Action::View1 => "open saved view 1",
+            Action::View1 => "open saved view 1 (2-9: the next ones)",
             Action::View2 => "open saved view 2",
             Action::View3 => "open saved view 3",
             Action::View4 => "open saved view 4",

@@ -211,12 +211,20 @@ pub fn is_modified(state: &State) -> bool {
     }
 }
 
-/// Views actions that would do nothing now, hidden from help and hints.
+/// Views actions hidden from help and hints: digits that open nothing now,
+/// and `2`…`9` on their default keys (the `1` row speaks for them, so a
+/// long list of views does not push the other keys out of the help).
 pub fn hidden_actions(state: &State) -> Vec<Action> {
     Action::ALL
         .iter()
         .copied()
-        .filter(|a| a.view_slot().is_some_and(|n| state.views.slot(n).is_none()))
+        .filter(|a| {
+            a.view_slot().is_some_and(|n| {
+                let default = Key::parse(&n.to_string()).ok();
+                let on_default = state.keymap.keys(*a) == default.as_slice();
+                state.views.slot(n).is_none() || (n > 1 && on_default)
+            })
+        })
         .collect()
 }
 
