@@ -294,7 +294,7 @@ impl Parser {
             v.error(
                 item.span.clone(),
                 format!(
-                    "'{}' is not a date: use 2026-11-01, 2026-11-01T09:30:00Z, today, or a span such as 30m, 24h, 7d, 2w",
+                    "'{}' is not a date: use 2026-11-01, 2026-11-01T09:30:00Z, today, yesterday, or a span such as 30m, 24h, 7d, 2w",
                     item.text
                 ),
             )
@@ -346,10 +346,13 @@ fn entity(item: &Item, v: &ValueCursor<'_>, what: &str) -> Result<EntityRef, Par
     Ok(EntityRef::Name(item.text.clone()))
 }
 
-/// `today`, a span (`30m`, `24h`, `7d`, `2w`), a date, or an instant.
+/// `today`, `yesterday`, a span (`30m`, `24h`, `7d`, `2w`), a date, or an instant.
 pub(crate) fn date_bound(s: &str) -> Option<DateBound> {
     if s.eq_ignore_ascii_case("today") {
         return Some(DateBound::Today);
+    }
+    if s.eq_ignore_ascii_case("yesterday") {
+        return Some(DateBound::Yesterday);
     }
     if let Some(span) = relative_span(s) {
         return Some(DateBound::Ago(span));

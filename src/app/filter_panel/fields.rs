@@ -1,0 +1,210 @@
+//! The Custom fields pane: which fields exist (from `/ticket-fields`, else
+//! `[aliases.fields]` of the config), and the editor each type gets.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::api::Catalog;
+use crate::api::endpoint::Endpoint;
+use crate::api::types::FieldType;
+use crate::filter::{FieldValue, FilterError, MAX_CUSTOM_FIELDS, Resolver, TicketFilter};
+
+/// One custom field as the pane lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDef {
+    pub key: String,
+    /// Display label (the key when the server gives none).
+    pub label: String,
+    /// `None`: known only from the filter (a `--filter field:x=y`); the
+    /// server judges the value.
+    pub field_type: Option<FieldType>,
+    /// `(label, option id)` for select and multi_select.
+    pub options: Vec<(String, Uuid)>,
+    /// Names (or ids) of the inboxes the field is limited to; empty = all.
+    pub inboxes: Vec<String>,
+}
+
+/// Where the field list came from, for the pane's title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldSource {
+    Server,
+    /// `/ticket-fields` answered 404/405: `[aliases.fields]` of the config.
+    Aliases,
+}
+
+/// Every field the pane offers: live fields (or aliases when the server
+/// lacks `/ticket-fields`), then keys that are only in the draft.
+pub fn field_defs(catalog: Option<&Catalog>, draft: &TicketFilter) -> (Vec<FieldDef>, FieldSource) {
+    let mut defs = Vec::new();
+    let mut source = FieldSource::Server;
+    if let Some(c) = catalog {
+        if !c.supports(Endpoint::TicketFields) || c.fields().is_empty() {
+            if !c.supports(Endpoint::TicketFields) {
+                source = FieldSource::Aliases;
+            }
+            for (key, alias) in &c.aliases().fields {
+                defs.push(FieldDef {
+                    key: key.clone(),
+                    label: key.clone(),
+                    field_type: Some(alias.field_type.clone()),
+                    options: alias.options.iter().map(|(l, id)| (l.clone(), *id)).collect(),
+                    inboxes: Vec::new(),
+                });
+            }
+        }
+        for f in c.fields() {
+            if f.field_key.trim().is_empty() || defs.iter().any(|d| d.key == f.field_key) {
+                continue;
+            }
+            defs.push(FieldDef {
+                key: f.field_key.clone(),
+                label: if f.label.trim().is_empty() {
+                    f.field_key.clone()
+                } else {
+                    f.label.clone()
+                },
+                field_type: Some(f.field_type.clone()),
+                options: f.options.iter().map(|o| (o.label.clone(), o.id)).collect(),
+                inboxes: f
+                    .inbox_ids
+                    .iter()
+                    .map(|id| {
+                        c.inbox_name(*id)
+                            .map_or_else(|| id.to_string(), str::to_string)
+                    })
+                    .collect(),
+            });
+        }
+    }
+    for key in draft.custom_fields.keys() {
+        if !defs.iter().any(|d| &d.key == key) {
+            defs.push(FieldDef {
+                key: key.clone(),
+                label: key.clone(),
+                field_type: None,
+                options: Vec::new(),
+                inboxes: Vec::new(),
+            });
+        }
+    }
+    (defs, source)
+}
+
+impl FieldDef {
+    /// True for types edited by picking from a list rather than typing.
+    pub fn is_pick(&self) -> bool {
+        matches!(
+            self.field_type,
+            Some(FieldType::Select | FieldType::MultiSelect | FieldType::Checkbox)
+        )
+    }
+
+    /// "select", "multi_select", ...: shown beside the label.
+    pub fn type_name(&self) -> &str {
+        self.field_type.as_ref().map_or("any", FieldType::as_str)
+    }
+
+    /// The choices of a picking editor, "is empty" first: `(label, value)`.
+    pub fn pick_choices(&self) -> Vec<(String, FieldValue)> {
+        let mut out = vec![("is empty".to_string(), FieldValue::Empty)];
+        match self.field_type {
+            Some(FieldType::Checkbox) => {
+                out.push(("checked".into(), FieldValue::Value("true".into())));
+                out.push(("unchecked".into(), FieldValue::Value("false".into())));
+            }
+            Some(FieldType::Select | FieldType::MultiSelect) => {
+                for (label, id) in &self.options {
+                    // By label when it leads back to this option, else by id.
+                    let value = if self
+                        .options
+                        .iter()
+                        .find(|(l, _)| l.to_lowercase() == label.to_lowercase())
+                        .map(|(_, i)| *i)
+                        == Some(*id)
+                        && !label.trim().is_empty()
+                    {
+                        label.clone()
+                    } else {
+                        id.to_string()
+                    };
+                    out.push((label.clone(), FieldValue::Value(value)));
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// What a typing editor expects, shown under its input.
+    pub fn input_hint(&self) -> &'static str {
+        match self.field_type {
+            Some(FieldType::Number) => "a number, e.g. 12 or 2.5",
+            Some(FieldType::Date) => "a date: YYYY-MM-DD",
+            Some(FieldType::DateTime) => "ISO 8601, e.g. 2026-11-01T09:30:00Z",
+            _ => "text",
+        }
+    }
+
+    /// The value as the pane shows it: option labels for option ids.
+    pub fn value_text(&self, value: &FieldValue) -> String {
+        match value {
+            FieldValue::Empty => "is empty".into(),
+            FieldValue::Value(v) => match self.field_type {
+                Some(FieldType::Checkbox) if v == "true" => "checked".into(),
+                Some(FieldType::Checkbox) if v == "false" => "unchecked".into(),
+                _ => Uuid::parse_str(v.trim())
+                    .ok()
+                    .and_then(|id| self.options.iter().find(|(_, o)| *o == id))
+                    .map_or_else(|| v.clone(), |(l, _)| l.clone()),
+            },
+        }
+    }
+}
+
+/// Why a field value cannot be set: too many fields, or a value the
+/// field's type refuses (checked with the same code that builds the request).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FieldRefusal {
+    #[error(
+        "at most {MAX_CUSTOM_FIELDS} custom fields per request: clear one (x) before adding '{key}'"
+    )]
+    TooMany { key: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Sets `key` to `value` in the draft, or says why not. Nothing is sent:
+/// the 11th field and a malformed value are refused here.
+pub fn set_field(
+    draft: &mut TicketFilter,
+    key: &str,
+    value: FieldValue,
+    resolver: &dyn Resolver,
+    now: DateTime<Utc>,
+) -> Result<(), FieldRefusal> {
+    if !draft.custom_fields.contains_key(key) && draft.custom_fields.len() >= MAX_CUSTOM_FIELDS {
+        return Err(FieldRefusal::TooMany { key: key.into() });
+    }
+    check_value(key, &value, resolver, now)?;
+    draft.set_field(key, Some(value));
+    Ok(())
+}
+
+/// Validates one field value the way the request builder will.
+pub fn check_value(
+    key: &str,
+    value: &FieldValue,
+    resolver: &dyn Resolver,
+    now: DateTime<Utc>,
+) -> Result<(), FieldRefusal> {
+    if matches!(value, FieldValue::Value(v) if v.trim().is_empty()) {
+        return Err(FieldRefusal::Invalid(format!(
+            "field '{key}': type a value, or choose \"is empty\""
+        )));
+    }
+    let mut one = TicketFilter::default();
+    one.set_field(key, Some(value.clone()));
+    one.to_query_pairs(resolver, now)
+        .map(|_| ())
+        .map_err(|e: FilterError| FieldRefusal::Invalid(e.to_string()))
+}
