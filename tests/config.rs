@@ -611,3 +611,22 @@ fn the_example_key_bindings_are_valid_actions_and_keys() {
     triage::app::Keymap::from_config(&c.file.keys)
         .expect("every [keys] entry of the example is valid");
 }
+
+#[test]
+fn me_comes_from_the_profile_else_the_top_level() {
+    let dir = Dir::new();
+    let text = format!("me = \"Top Level\"\ndefault_profile = \"work\"\n{TWO}");
+    let text = text.replace("[profiles.home]", "[profiles.home]\nme = \"  Ana Lima  \"");
+    let c = load(&dir.file("me.toml", &text));
+    let me = |name| c.profile_with_env(name, None, &no_env).unwrap().me;
+    assert_eq!(me(Some("home")).as_deref(), Some("Ana Lima"));
+    assert_eq!(me(Some("work")).as_deref(), Some("Top Level"));
+    let c = load(&dir.file(
+        "blank.toml",
+        &TWO.replace("[profiles.home]", "[profiles.home]\nme = \" \""),
+    ));
+    assert_eq!(
+        c.profile_with_env(Some("home"), None, &no_env).unwrap().me,
+        None
+    );
+}

@@ -7,7 +7,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::source::{Directory, FetchError, NamesLoaded, TicketPage, TicketSource};
+use super::source::{Directory, FetchError, FieldError, NamesLoaded, TicketPage, TicketSource};
 use crate::api::types::{Message, PageMeta, TicketDetail};
 use crate::api::{ApiClient, ApiError, Catalog, Endpoint, EndpointState};
 use crate::filter::TicketFilter;
@@ -71,6 +71,19 @@ impl From<ApiError> for FetchError {
         match e {
             ApiError::RateLimited { retry_at, .. } => FetchError::RateLimited { retry_at },
             ApiError::NotSupported { .. } => FetchError::NotSupported,
+            ApiError::BadRequest { ref details, .. } if !details.is_empty() => {
+                FetchError::Invalid {
+                    message: e.to_string(),
+                    hint: e.hint().map(str::to_string),
+                    fields: details
+                        .iter()
+                        .map(|d| FieldError {
+                            param: sanitize(&d.field).into_owned(),
+                            message: sanitize(&d.message).into_owned(),
+                        })
+                        .collect(),
+                }
+            }
             other => FetchError::Failed {
                 // ApiError's text is sanitized and key-free already.
                 message: other.to_string(),
@@ -204,5 +217,9 @@ impl Directory for Catalog {
             .iter()
             .find(|o| o.id == option)
             .map(|o| o.label.clone())
+    }
+
+    fn catalog(&self) -> Option<&Catalog> {
+        Some(self)
     }
 }

@@ -10,6 +10,7 @@ pub mod cache;
 pub mod keymap;
 pub mod layout;
 pub mod msg;
+pub mod picker;
 pub mod runtime;
 pub mod source;
 pub mod state;
@@ -20,7 +21,7 @@ pub use keymap::{Action, Keymap, KeymapError};
 pub use msg::{Effect, Msg};
 pub use runtime::{RunContext, run};
 pub use source::{
-    Directory, FetchError, NameTable, NamesLoaded, NoNames, TicketPage, TicketSource,
+    Directory, FetchError, FieldError, NameTable, NamesLoaded, NoNames, TicketPage, TicketSource,
 };
 pub use state::State;
 pub use update::{next_wake, update};

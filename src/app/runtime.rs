@@ -33,7 +33,7 @@ use super::msg::{Effect, Msg};
 use super::source::{Directory, NoNames, TicketSource};
 use super::state::{Scope, State};
 use super::update::{next_wake, update};
-use crate::filter::TicketFilter;
+use crate::filter::{EntityRef, TicketFilter};
 use crate::text::sanitize;
 use crate::ui::{self, ColorMode, RenderContext, Theme};
 
@@ -54,6 +54,8 @@ pub struct RunContext<S: TicketSource> {
     pub color: Option<ColorMode>,
     /// `[ui] relative_times`.
     pub relative_times: bool,
+    /// `me` from the config.
+    pub me: Option<EntityRef>,
 }
 
 impl<S: TicketSource> RunContext<S> {
@@ -69,6 +71,7 @@ impl<S: TicketSource> RunContext<S> {
             web_url: None,
             color: None,
             relative_times: true,
+            me: None,
         }
     }
 }
@@ -203,6 +206,7 @@ fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
     .with_names(ctx.names.clone())
     .with_web_url(ctx.web_url.take());
     state.relative_times = ctx.relative_times;
+    state.me = ctx.me.take();
     state
 }
 

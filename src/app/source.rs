@@ -32,6 +32,23 @@ pub enum FetchError {
         message: String,
         hint: Option<String>,
     },
+    /// 400: the server rejected parameters of the query, each named, so the
+    /// UI can point at the pane or token they came from.
+    Invalid {
+        message: String,
+        hint: Option<String>,
+        fields: Vec<FieldError>,
+    },
+}
+
+/// One parameter the server rejected (`details[]` of a 400).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The query parameter as the server named it: `created_after`,
+    /// `custom_fields[plan]`, `status`.
+    pub param: String,
+    /// The server's message, sanitized.
+    pub message: String,
 }
 
 impl FetchError {
@@ -118,6 +135,12 @@ pub trait Directory: Send + Sync {
     }
     /// A custom field's type by its `field_key` (dates are drawn as dates).
     fn field_type(&self, _key: &str) -> Option<FieldType> {
+        None
+    }
+    /// The whole catalog (statuses, priorities, tags, people, inboxes,
+    /// fields; it resolves names too), when this directory is one. Pickers
+    /// and panes list from it.
+    fn catalog(&self) -> Option<&crate::api::Catalog> {
         None
     }
 }

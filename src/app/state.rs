@@ -9,10 +9,10 @@ use uuid::Uuid;
 
 use super::cache::{CachedPage, PageCache, PageKey};
 use super::keymap::{Action, Keymap};
-use super::layout::Areas;
-use super::source::{Directory, FetchError, NoNames};
+use super::layout::{Areas, Chrome};
+use super::source::{Directory, FetchError, FieldError, NoNames};
 use crate::api::types::{Message, PageMeta, Ticket, TicketDetail};
-use crate::filter::{SortField, SortOrder, TicketFilter};
+use crate::filter::{EntityRef, SortField, SortOrder, TicketFilter};
 
 /// Pages kept for going back instantly.
 pub const CACHE_PAGES: usize = 32;
@@ -38,10 +38,12 @@ pub struct ErrorView {
 impl ErrorView {
     pub fn from_fetch(err: &FetchError) -> ErrorView {
         match err {
-            FetchError::Failed { message, hint } => ErrorView {
-                message: message.clone(),
-                hint: hint.clone(),
-            },
+            FetchError::Failed { message, hint } | FetchError::Invalid { message, hint, .. } => {
+                ErrorView {
+                    message: message.clone(),
+                    hint: hint.clone(),
+                }
+            }
             FetchError::NotSupported => ErrorView {
                 message: "not available on this server".into(),
                 hint: None,
@@ -205,6 +207,12 @@ pub struct State {
     pub names_status: NamesStatus,
     /// Bumped per catalog load: only the latest load's answer is used.
     pub names_gen: u64,
+    /// Parameters the server rejected (400) in the current query, for the
+    /// panes and the filter line to point at; cleared by the next good page.
+    pub filter_errors: Vec<FieldError>,
+    /// The agent using the client (`me` in the config): "Me" in pickers,
+    /// `me` in filters. A name or a UUID, resolved through the catalog.
+    pub me: Option<EntityRef>,
     /// Something visible changed since the last draw.
     pub dirty: bool,
 }
@@ -238,6 +246,8 @@ impl State {
             names: Arc::new(NoNames),
             names_status: NamesStatus::Complete,
             names_gen: 0,
+            filter_errors: Vec::new(),
+            me: None,
             dirty: true,
         }
     }
@@ -261,7 +271,15 @@ impl State {
     }
 
     pub fn areas(&self) -> Areas {
-        Areas::compute(self.size, self.detail.is_some(), self.rate_limit.is_some())
+        Areas::compute(
+            self.size,
+            Chrome {
+                detail: self.detail.is_some(),
+                banner: self.rate_limit.is_some(),
+                side_panel: false,
+                views_bar: false,
+            },
+        )
     }
 
     /// The filter with sort and order spelled out, so that "default" and

@@ -333,13 +333,13 @@ fn on_mouse(
 
 // ---- selection ------------------------------------------------------------------
 
-fn select(state: &mut State, row: usize) {
+pub(super) fn select(state: &mut State, row: usize) {
     let len = state.table.tickets().len();
     state.selected = if len == 0 { 0 } else { row.min(len - 1) };
     keep_selection_visible(state);
 }
 
-fn keep_selection_visible(state: &mut State) {
+pub(super) fn keep_selection_visible(state: &mut State) {
     let rows = state.areas().table_rows().max(1);
     let len = state.table.tickets().len();
     if state.selected < state.offset {
@@ -353,7 +353,7 @@ fn keep_selection_visible(state: &mut State) {
 
 /// One row up or down; past the last row moves to the next page's first row,
 /// above the first row to the previous page's last row.
-fn move_by(state: &mut State, delta: isize, now: Instant, fx: &mut Vec<Effect>) {
+pub(super) fn move_by(state: &mut State, delta: isize, now: Instant, fx: &mut Vec<Effect>) {
     let len = state.table.tickets().len();
     if delta > 0 {
         if state.selected + 1 < len {
@@ -379,7 +379,13 @@ fn has_next_page(state: &State) -> bool {
 // ---- pages ----------------------------------------------------------------------
 
 /// Makes `page` the current page: from the cache at once, or by a request.
-fn show_page(state: &mut State, page: u64, landing: Landing, now: Instant, fx: &mut Vec<Effect>) {
+pub(super) fn show_page(
+    state: &mut State,
+    page: u64,
+    landing: Landing,
+    now: Instant,
+    fx: &mut Vec<Effect>,
+) {
     state.page = page.max(1);
     state.refreshing = false;
     state.landing = landing;
@@ -399,7 +405,7 @@ fn show_page(state: &mut State, page: u64, landing: Landing, now: Instant, fx: &
     }
 }
 
-fn request_page(state: &mut State, page: u64, fx: &mut Vec<Effect>) {
+pub(super) fn request_page(state: &mut State, page: u64, fx: &mut Vec<Effect>) {
     if let Some(rl) = state.rate_limit.as_mut() {
         // Only the page the user looks at waits; prefetches are not queued.
         if page == state.page && !rl.waiting.contains(&Waiting::Page(page)) {
@@ -420,7 +426,7 @@ fn request_page(state: &mut State, page: u64, fx: &mut Vec<Effect>) {
 }
 
 /// Fetches the next page in the background once the current one is shown.
-fn prefetch(state: &mut State, fx: &mut Vec<Effect>) {
+pub(super) fn prefetch(state: &mut State, fx: &mut Vec<Effect>) {
     if state.rate_limit.is_some() || !matches!(state.table, TablePane::Loaded(_)) {
         return;
     }
@@ -434,7 +440,7 @@ fn prefetch(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-fn display(state: &mut State, page: u64, cached: CachedPage) {
+pub(super) fn display(state: &mut State, page: u64, cached: CachedPage) {
     let cached = without_previous_page(state, page, cached);
     state.loading_since = None;
     state.table = if cached.tickets.is_empty() {
@@ -501,6 +507,8 @@ fn on_page(
             };
             let key = state.key(page);
             state.cache.insert(key, cached.clone());
+            // The server took this query: nothing in it is wrong any more.
+            state.filter_errors.clear();
             let waiting_for_it = page == state.page
                 && (state.refreshing
                     || matches!(
@@ -513,6 +521,10 @@ fn on_page(
             }
         }
         Err(err) => {
+            if let FetchError::Invalid { fields, .. } = &err {
+                // The panes and the filter line point at what was rejected.
+                state.filter_errors = fields.clone();
+            }
             if page == state.page && state.refreshing {
                 // The list as it was stays; the footer says the refresh failed.
                 state.refreshing = false;
@@ -570,13 +582,13 @@ fn dedupe(tickets: Vec<Ticket>) -> Vec<Ticket> {
 }
 
 /// Sort or order changed: a new query, from page 1.
-fn new_query(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+pub(super) fn new_query(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     state.query_gen += 1;
     state.in_flight.clear();
     show_page(state, 1, Landing::First, now, fx);
 }
 
-fn refresh(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+pub(super) fn refresh(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     if let Some(rl) = state.rate_limit.take() {
         // "Retry now", on purpose: the waiting requests go out at once.
         fx.push(Effect::ClearRateLimit);
@@ -598,7 +610,7 @@ fn refresh(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
 
 /// Asks for the missing parts of the names catalog, once, if the gate is
 /// open and no load is on its way.
-fn load_names(state: &mut State, fx: &mut Vec<Effect>) {
+pub(super) fn load_names(state: &mut State, fx: &mut Vec<Effect>) {
     if state.names_status != NamesStatus::Incomplete || state.rate_limit.is_some() {
         return;
     }
@@ -631,7 +643,7 @@ fn on_names(state: &mut State, generation: u64, loaded: Option<super::source::Na
 }
 
 /// Drops the current query's cached pages and fetches the current one again.
-fn reload_current(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+pub(super) fn reload_current(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     let filter = state.query_filter();
     state.cache.remove_query(&filter, state.per_page);
     state.query_gen += 1;
@@ -677,7 +689,7 @@ fn send_waiting(state: &mut State, waiting: Vec<Waiting>, now: Instant, fx: &mut
 }
 
 /// Closes the gate until `until` (the later instant wins) and records what waits.
-fn gate(state: &mut State, until: Instant, waiting: Option<Waiting>) {
+pub(super) fn gate(state: &mut State, until: Instant, waiting: Option<Waiting>) {
     let rl = state.rate_limit.get_or_insert(RateLimit {
         until,
         waiting: Vec::new(),
@@ -710,7 +722,7 @@ fn on_tick(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
 
 // ---- detail and actions -----------------------------------------------------------
 
-fn open_detail(state: &mut State, fx: &mut Vec<Effect>) {
+pub(super) fn open_detail(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(ticket) = state.selected_ticket().cloned() else {
         return;
     };
@@ -727,7 +739,7 @@ fn open_detail(state: &mut State, fx: &mut Vec<Effect>) {
     request_detail(state, id, fx);
 }
 
-fn request_detail(state: &mut State, id: uuid::Uuid, fx: &mut Vec<Effect>) {
+pub(super) fn request_detail(state: &mut State, id: uuid::Uuid, fx: &mut Vec<Effect>) {
     let limited = state.rate_limit.is_some();
     let Some(d) = state.detail.as_mut().filter(|d| d.ticket.id == id) else {
         return;

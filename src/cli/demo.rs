@@ -15,6 +15,10 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<()> {
     if let Some(per_page) = args.per_page {
         session.per_page = per_page;
     }
+    // The demo signs you in as its first agent, so "Me" and `A` work.
+    if session.me.is_none() {
+        session.me = handle.with_data(|d| d.users.first().map(|u| u.name.clone()));
+    }
     let result = run_ui(session, &args.start).await;
     handle.shutdown().await;
     result

@@ -7,7 +7,7 @@ use anyhow::Context;
 use triage::api::{ApiClient, ApiKey, Catalog, ClientOptions};
 use triage::app::{ApiSource, Keymap, RunContext};
 use triage::config::{self, LoadedConfig, ResolvedProfile};
-use triage::filter::{Aliases, TicketFilter};
+use triage::filter::{Aliases, EntityRef, TicketFilter};
 use triage::ui::ColorMode;
 
 use super::args::{GlobalArgs, StartArgs};
@@ -20,6 +20,8 @@ pub struct Session {
     pub aliases: Aliases,
     pub per_page: u64,
     pub web_url: Option<String>,
+    /// `me` from the config: an agent's name or UUID.
+    pub me: Option<String>,
 }
 
 impl Session {
@@ -49,6 +51,7 @@ impl Session {
     pub fn demo(global: &GlobalArgs, base_url: &str, key: &str) -> anyhow::Result<Session> {
         let config = config::load(global.config.as_deref())?;
         let client = ApiClient::new(ClientOptions::new(base_url, ApiKey::new(key)))?;
+        let me = config.file.me.clone();
         Ok(Session {
             config,
             label: "demo".into(),
@@ -56,6 +59,7 @@ impl Session {
             aliases: Aliases::default(),
             per_page: 50,
             web_url: None,
+            me,
         })
     }
 
@@ -113,6 +117,7 @@ impl Session {
             aliases: profile.aliases.clone(),
             per_page: u64::from(profile.per_page),
             web_url: profile.web_url.clone(),
+            me: profile.me.clone(),
         }
     }
 }
@@ -153,5 +158,6 @@ pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
     ctx.keymap = keymap;
     ctx.color = Some(ColorMode::from_env_with(ui.truecolor));
     ctx.relative_times = ui.relative_times;
+    ctx.me = session.me.as_deref().map(EntityRef::from_text);
     triage::app::run(ctx).await
 }

@@ -23,6 +23,8 @@ pub struct ConfigFile {
     /// `[[views]]`: saved filters.
     pub views: Vec<SavedView>,
     pub ui: UiConfig,
+    /// Who you are (an agent's name or UUID), when no profile says so.
+    pub me: Option<String>,
 }
 
 /// `[profiles.<name>]`.
@@ -40,6 +42,9 @@ pub struct Profile {
     pub web_url: Option<String>,
     pub per_page: PerPage,
     pub aliases: Aliases,
+    /// Who you are in this workspace: an agent's name or UUID. "Me" in the
+    /// assignee pane and the assign picker, `A` (assign to me).
+    pub me: Option<String>,
 }
 
 fn api_key<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ApiKey>, D::Error> {

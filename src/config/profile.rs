@@ -41,6 +41,8 @@ pub struct ResolvedProfile {
     pub web_url: Option<String>,
     pub per_page: u32,
     pub aliases: Aliases,
+    /// `me`: the profile's, else the top level's; blank counts as unset.
+    pub me: Option<String>,
     /// Things the user should know (e.g. a key in a readable file), one line
     /// each, for the caller to print or show.
     pub warnings: Vec<String>,
@@ -136,6 +138,11 @@ impl LoadedConfig {
             web_url: profile.web_url.clone(),
             per_page: profile.per_page.get(),
             aliases: profile.aliases.clone(),
+            me: [profile.me.as_ref(), self.file.me.as_ref()]
+                .into_iter()
+                .flatten()
+                .map(|m| m.trim().to_string())
+                .find(|m| !m.is_empty()),
             warnings,
         })
     }

@@ -7,6 +7,7 @@ pub mod detail;
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod picker;
 pub mod table;
 pub mod text;
 pub mod theme;
@@ -35,7 +36,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame) {
     if let Some(area) = areas.banner {
         banner::render(state, ctx, frame, area);
     }
-    if !areas.detail_covers_table() {
+    if !areas.detail_covers_table() && !areas.side_panel_covers_table() {
         table::render(state, ctx, frame, areas.table);
     }
     if let Some(area) = areas.detail {

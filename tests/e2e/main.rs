@@ -1,0 +1,8 @@
+//! End to end: the real `triage` binary in a pseudo-terminal against the
+//! local server, driven by key presses, read back through a VT100 parser.
+//! Every wait is for a screen condition with a deadline, never a fixed sleep.
+//! One test binary; one module per feature.
+
+mod support;
+
+mod queue;
