@@ -27,6 +27,7 @@ pub enum Action {
     CopyCurl,
     Help,
     Quit,
+    FilterPanes,
 }
 
 impl Action {
@@ -49,6 +50,7 @@ impl Action {
         Action::CopyCurl,
         Action::Help,
         Action::Quit,
+        Action::FilterPanes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +73,7 @@ impl Action {
             Action::CopyCurl => "copy_curl",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::FilterPanes => "filter_panes",
         }
     }
 
@@ -99,6 +102,9 @@ impl Action {
             Action::CopyCurl => "copy the query as a curl command",
             Action::Help => "this help",
             Action::Quit => "quit (Ctrl-c always quits)",
+            Action::FilterPanes => {
+                "filter panes: status, priority, assignee, inbox, tags, fields, dates"
+            }
         }
     }
 
@@ -113,6 +119,7 @@ impl Action {
             Action::CycleSort => "sort",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::FilterPanes => "filter",
             _ => return None,
         })
     }
@@ -137,6 +144,7 @@ impl Action {
             Action::CopyCurl => &["Y"],
             Action::Help => &["?"],
             Action::Quit => &["q"],
+            Action::FilterPanes => &["f"],
         }
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod api_source;
 pub mod cache;
+pub mod filter_panel;
 pub mod keymap;
 pub mod layout;
 pub mod msg;

@@ -213,6 +213,8 @@ pub struct State {
     /// The agent using the client (`me` in the config): "Me" in pickers,
     /// `me` in filters. A name or a UUID, resolved through the catalog.
     pub me: Option<EntityRef>,
+    /// The filter panes (`f`), while open.
+    pub filter_panel: Option<super::filter_panel::FilterPanel>,
     /// Something visible changed since the last draw.
     pub dirty: bool,
 }
@@ -248,6 +250,7 @@ impl State {
             names_gen: 0,
             filter_errors: Vec::new(),
             me: None,
+            filter_panel: None,
             dirty: true,
         }
     }
@@ -276,7 +279,7 @@ impl State {
             Chrome {
                 detail: self.detail.is_some(),
                 banner: self.rate_limit.is_some(),
-                side_panel: false,
+                side_panel: self.filter_panel.is_some(),
                 views_bar: false,
             },
         )

@@ -81,6 +81,8 @@ pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
             state.dirty = true;
         }
     }
+    // Names or tickets may have arrived for the filter panes' lists.
+    super::filter_panel::sync(state);
     fx
 }
 
@@ -158,6 +160,9 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
     if ev.code == KeyCode::Char('z') && ev.modifiers.contains(KeyModifiers::CONTROL) {
         fx.push(Effect::Suspend);
         return;
+    }
+    if state.filter_panel.is_some() {
+        return super::filter_panel::on_key(state, ev, now, fx);
     }
     let Some(action) = state.keymap.action_for(&ev) else {
         return;
@@ -238,6 +243,7 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
             state.notice = Some("copied the query as a curl command".into());
         }
         Action::Help => state.help = !state.help,
+        Action::FilterPanes => super::filter_panel::open(state),
         Action::Quit => fx.push(Effect::Quit),
     }
 }

@@ -238,12 +238,9 @@ impl DateBound {
             DateBound::Instant(t) => Some(*t),
             DateBound::Ago(span) => now.checked_sub_signed(span.duration()?),
             DateBound::Today => Some(now.date_naive().and_hms_opt(0, 0, 0)?.and_utc()),
-            DateBound::Yesterday => Some(
-                now.date_naive()
-                    .pred_opt()?
-                    .and_hms_opt(0, 0, 0)?
-                    .and_utc(),
-            ),
+            DateBound::Yesterday => {
+                Some(now.date_naive().pred_opt()?.and_hms_opt(0, 0, 0)?.and_utc())
+            }
         }
     }
 }

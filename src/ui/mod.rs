@@ -4,6 +4,7 @@
 pub mod banner;
 pub mod color;
 pub mod detail;
+pub mod filter_panel;
 pub mod footer;
 pub mod header;
 pub mod help;
@@ -41,6 +42,9 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame) {
     }
     if let Some(area) = areas.detail {
         detail::render(state, ctx, frame, area);
+    }
+    if let Some(area) = areas.side_panel {
+        filter_panel::render(state, ctx, frame, area);
     }
     footer::render(state, ctx, frame, areas.footer);
     if state.help {

@@ -16,9 +16,18 @@ pub enum Choice {
     Unassigned,
     /// The `me` user of the config.
     Me(EntityRef),
-    User { id: Uuid, name: String },
-    Inbox { id: Uuid, name: String },
-    Tag { id: Uuid, name: String },
+    User {
+        id: Uuid,
+        name: String,
+    },
+    Inbox {
+        id: Uuid,
+        name: String,
+    },
+    Tag {
+        id: Uuid,
+        name: String,
+    },
 }
 
 /// The id an entity reference stands for, if it can be told.
@@ -50,6 +59,19 @@ pub fn entity_ref(resolver: &dyn Resolver, kind: NameKind, id: Uuid, name: &str)
 }
 
 impl Choice {
+    /// The picker key: one per value the filter can hold.
+    pub fn key(&self) -> String {
+        match self {
+            Choice::Status(s) => format!("status:{s}"),
+            Choice::Priority(p) => format!("priority:{p}"),
+            Choice::Unassigned => "unassigned".into(),
+            Choice::Me(_) => "me".into(),
+            Choice::User { id, .. } => format!("user:{id}"),
+            Choice::Inbox { id, .. } => format!("inbox:{id}"),
+            Choice::Tag { id, .. } => format!("tag:{id}"),
+        }
+    }
+
     fn as_ref(&self, resolver: &dyn Resolver) -> Option<(NameKind, EntityRef)> {
         match self {
             Choice::User { id, name } => Some((
@@ -159,7 +181,10 @@ mod tests {
             entity_ref(&a, NameKind::Tag, id(2), "billing"),
             EntityRef::Id(id(2))
         );
-        assert_eq!(entity_ref(&a, NameKind::Tag, id(3), ""), EntityRef::Id(id(3)));
+        assert_eq!(
+            entity_ref(&a, NameKind::Tag, id(3), ""),
+            EntityRef::Id(id(3))
+        );
     }
 
     #[test]

@@ -138,7 +138,10 @@ mod tests {
     #[test]
     fn every_accepted_form_resolves() {
         assert_eq!(resolved("2026-11-01"), "2026-11-01T00:00:00Z");
-        assert_eq!(resolved("2026-11-01T09:30:00+02:00"), "2026-11-01T07:30:00Z");
+        assert_eq!(
+            resolved("2026-11-01T09:30:00+02:00"),
+            "2026-11-01T07:30:00Z"
+        );
         assert_eq!(resolved("2026-11-01T09:30"), "2026-11-01T09:30:00Z");
         assert_eq!(resolved("2026-11-01 09:30"), "2026-11-01T09:30:00Z");
         assert_eq!(resolved("7d"), "2026-11-22T10:20:30Z");

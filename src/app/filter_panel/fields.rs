@@ -7,6 +7,7 @@ use uuid::Uuid;
 use crate::api::Catalog;
 use crate::api::endpoint::Endpoint;
 use crate::api::types::FieldType;
+use crate::app::picker::PickItem;
 use crate::filter::{FieldValue, FilterError, MAX_CUSTOM_FIELDS, Resolver, TicketFilter};
 
 /// One custom field as the pane lists it.
@@ -47,7 +48,11 @@ pub fn field_defs(catalog: Option<&Catalog>, draft: &TicketFilter) -> (Vec<Field
                     key: key.clone(),
                     label: key.clone(),
                     field_type: Some(alias.field_type.clone()),
-                    options: alias.options.iter().map(|(l, id)| (l.clone(), *id)).collect(),
+                    options: alias
+                        .options
+                        .iter()
+                        .map(|(l, id)| (l.clone(), *id))
+                        .collect(),
                     inboxes: Vec::new(),
                 });
             }
@@ -91,6 +96,18 @@ pub fn field_defs(catalog: Option<&Catalog>, draft: &TicketFilter) -> (Vec<Field
 }
 
 impl FieldDef {
+    /// The field list's entry: label, then type, inbox scope and value.
+    pub fn pick_item(&self, draft: &TicketFilter) -> PickItem {
+        let mut note = vec![self.type_name().to_string()];
+        if !self.inboxes.is_empty() {
+            note.push(format!("only in {}", self.inboxes.join(", ")));
+        }
+        if let Some(v) = draft.custom_fields.get(&self.key) {
+            note.push(format!("= {}", self.value_text(v)));
+        }
+        PickItem::new(self.key.clone(), &self.label).note(&note.join(" · "))
+    }
+
     /// True for types edited by picking from a list rather than typing.
     pub fn is_pick(&self) -> bool {
         matches!(
@@ -166,7 +183,7 @@ impl FieldDef {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FieldRefusal {
     #[error(
-        "at most {MAX_CUSTOM_FIELDS} custom fields per request: clear one (x) before adding '{key}'"
+        "at most {MAX_CUSTOM_FIELDS} custom fields per request: clear one (Del on it) before adding '{key}'"
     )]
     TooMany { key: String },
     #[error("{0}")]

@@ -9,17 +9,17 @@ use tokio::time::Instant;
 use tui_input::backend::crossterm::to_input_request;
 use tui_input::{Input, InputRequest};
 
-use super::choice::Choice;
 use super::dates::{DateSlot, parse_date_input};
-use super::fields::{FieldDef, FieldRefusal, field_defs, set_field};
+use super::fields::{FieldDef, FieldRefusal, set_field};
 use super::pane::PaneKind;
-use super::rows::{self, Row};
-use super::{FieldEditor, FilterPanel, PanelMessage, apply_panes, resolver, wall_now};
+use super::{
+    EditorKind, FieldEditor, FilterPanel, PanelMessage, apply_panes, list_index, resolver, wall_now,
+};
 use crate::api::Catalog;
-use crate::api::types::Ticket;
 use crate::app::msg::Effect;
+use crate::app::picker::{Picker, PickerEvent};
 use crate::app::state::State;
-use crate::filter::{EntityRef, FieldValue};
+use crate::filter::FieldValue;
 
 /// What a key asks of the app beyond the panel.
 enum Outcome {
@@ -28,10 +28,26 @@ enum Outcome {
     Close,
 }
 
-/// Everything a key handler reads besides the panel.
-struct Ctx<'a> {
-    catalog: Option<&'a Catalog>,
-    me: Option<&'a EntityRef>,
+/// `f`: opens the panel on the list's filter.
+pub fn open(state: &mut State) {
+    let mut panel = FilterPanel::open(&state.filter);
+    panel.sync(
+        state.names.catalog(),
+        state.me.as_ref(),
+        state.table.tickets(),
+    );
+    state.filter_panel = Some(panel);
+    state.dirty = true;
+}
+
+/// Keeps an open panel in step with what arrived (names, pages): called
+/// after every message.
+pub fn sync(state: &mut State) {
+    let names = Arc::clone(&state.names);
+    let tickets = state.table.tickets();
+    if let Some(panel) = state.filter_panel.as_mut() {
+        panel.sync(names.catalog(), state.me.as_ref(), tickets);
+    }
 }
 
 /// Handles one key press while the panel is open.
@@ -41,17 +57,12 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
         return;
     }
     let names = Arc::clone(&state.names);
-    let me = state.me.clone();
-    let ctx = Ctx {
-        catalog: names.catalog(),
-        me: me.as_ref(),
-    };
-    let tickets = state.table.tickets();
+    let catalog = names.catalog();
     let Some(panel) = state.filter_panel.as_mut() else {
         return;
     };
-    panel.learn(tickets);
     state.dirty = true;
+    state.notice = None;
     panel.message = None;
     let outcome = match ev.code {
         KeyCode::Tab => {
@@ -63,16 +74,17 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
             Outcome::Stay
         }
         _ => match panel.focus {
-            PaneKind::Fields => fields_key(panel, &ctx, ev),
+            PaneKind::Fields => fields_key(panel, catalog, ev),
             PaneKind::Dates => dates_key(panel, ev),
-            pane => list_key(panel, pane, &ctx, ev),
+            pane => list_key(panel, pane, catalog, ev),
         },
     };
     match outcome {
         Outcome::Stay => {}
         Outcome::Close => state.filter_panel = None,
-        Outcome::Apply => apply(state, ctx.catalog, now, fx),
+        Outcome::Apply => apply(state, catalog, now, fx),
     }
+    sync(state);
 }
 
 fn plain_char(ev: &KeyEvent) -> Option<char> {
@@ -88,274 +100,210 @@ fn plain_char(ev: &KeyEvent) -> Option<char> {
     }
 }
 
-/// The rows a list pane shows now, a typed UUID included. `tickets` is
-/// the page on screen (statuses and priorities are learned from it).
-pub fn pane_rows(
-    panel: &FilterPanel,
-    pane: PaneKind,
-    catalog: Option<&Catalog>,
-    me: Option<&EntityRef>,
-    tickets: &[Ticket],
-) -> Vec<Row> {
-    let learned = panel.learned_with(tickets);
-    let mut rows = rows::rows(pane, catalog, me, &learned, &panel.draft);
-    if let Some(list) = panel.list(pane)
-        && let Some(row) = rows::typed_id_row(pane, &list.narrow, &rows)
-    {
-        rows.push(row);
-    }
-    rows
+/// The row under a picker's cursor, as an index into its items.
+fn current_index(picker: &Picker) -> Option<usize> {
+    picker.visible().get(picker.cursor()).copied()
 }
 
-fn list_key(panel: &mut FilterPanel, pane: PaneKind, ctx: &Ctx<'_>, ev: KeyEvent) -> Outcome {
-    let rows = pane_rows(panel, pane, ctx.catalog, ctx.me, &[]);
-    let Some(list) = panel.list_mut(pane) else {
+/// `x` / `X` when the picker leaves them to us (not typing a query).
+fn clear_key(panel: &mut FilterPanel, pane: PaneKind, ev: &KeyEvent) {
+    match plain_char(ev) {
+        Some('x') => panel.clear_pane(pane),
+        Some('X') => panel.clear_all(),
+        _ => {}
+    }
+}
+
+fn list_key(
+    panel: &mut FilterPanel,
+    pane: PaneKind,
+    catalog: Option<&Catalog>,
+    ev: KeyEvent,
+) -> Outcome {
+    let Some(i) = list_index(pane) else {
         return Outcome::Stay;
     };
-    let narrowing = !list.narrow.is_empty();
-    let len = list.visible(&rows).len();
-    match (ev.code, plain_char(&ev)) {
-        (KeyCode::Enter, _) => return Outcome::Apply,
-        (KeyCode::Esc, _) if narrowing => {
-            list.narrow.clear();
-            list.cursor = 0;
-        }
-        (KeyCode::Esc, _) => return Outcome::Close,
-        (KeyCode::Down, _) => list.cursor = (list.cursor + 1).min(len.saturating_sub(1)),
-        (KeyCode::Up, _) => list.cursor = list.cursor.saturating_sub(1),
-        (KeyCode::Home, _) => list.cursor = 0,
-        (KeyCode::End, _) => list.cursor = len.saturating_sub(1),
-        (KeyCode::Backspace, _) => {
-            list.narrow.pop();
-            list.cursor = 0;
-        }
-        (_, Some(' ')) => {
-            let picked = list
-                .visible(&rows)
-                .get(list.cursor)
-                .map(|(_, r)| r.choice.clone());
-            if let Some(choice) = picked {
-                toggle(panel, ctx, &choice);
+    // Enter applies the whole panel; a single picker would take it as
+    // "choose the row under the cursor".
+    if ev.code == KeyCode::Enter {
+        return Outcome::Apply;
+    }
+    let under = current_index(&panel.pickers[i]);
+    match panel.pickers[i].handle_key(&ev) {
+        PickerEvent::Toggled => {
+            if let Some(row) = under.and_then(|r| panel.rows[i].get(r)) {
+                let choice = row.choice.clone();
+                choice.toggle(&mut panel.draft, resolver(catalog));
             }
         }
-        (_, Some('j')) if !narrowing => list.cursor = (list.cursor + 1).min(len.saturating_sub(1)),
-        (_, Some('k')) if !narrowing => list.cursor = list.cursor.saturating_sub(1),
-        (_, Some('x')) if !narrowing => panel.clear_pane(pane),
-        (_, Some('X')) if !narrowing => panel.clear_all(),
-        (_, Some(c)) => {
-            list.narrow.push(c);
-            list.cursor = 0;
-        }
-        _ => {}
+        PickerEvent::Cancelled => return Outcome::Close,
+        PickerEvent::Ignored => clear_key(panel, pane, &ev),
+        PickerEvent::Consumed | PickerEvent::Accepted => {}
     }
     Outcome::Stay
 }
 
-fn toggle(panel: &mut FilterPanel, ctx: &Ctx<'_>, choice: &Choice) {
-    choice.toggle(&mut panel.draft, resolver(ctx.catalog));
-}
-
 // ---- custom fields -------------------------------------------------------------
 
-/// The fields the pane lists, narrowed by what was typed.
-pub fn visible_fields(panel: &FilterPanel, catalog: Option<&Catalog>) -> Vec<FieldDef> {
-    let (defs, _) = field_defs(catalog, &panel.draft);
-    let wanted = panel.fields.list.narrow.to_lowercase();
-    defs.into_iter()
-        .filter(|d| {
-            wanted.is_empty()
-                || d.label.to_lowercase().contains(&wanted)
-                || d.key.to_lowercase().contains(&wanted)
-        })
-        .collect()
-}
-
-fn fields_key(panel: &mut FilterPanel, ctx: &Ctx<'_>, ev: KeyEvent) -> Outcome {
-    let defs = visible_fields(panel, ctx.catalog);
-    if let Some(editor) = panel.fields.editor.as_ref() {
-        let Some(def) = defs.iter().find(|d| d.key == editor.key).cloned().or_else(|| {
-            field_defs(ctx.catalog, &panel.draft)
-                .0
-                .into_iter()
-                .find(|d| d.key == editor.key)
-        }) else {
-            panel.fields.editor = None;
-            return Outcome::Stay;
-        };
-        return editor_key(panel, &def, ctx, ev);
+fn fields_key(panel: &mut FilterPanel, catalog: Option<&Catalog>, ev: KeyEvent) -> Outcome {
+    if let Some(key) = panel.fields.editor.as_ref().map(|e| e.key.clone()) {
+        match panel.fields.defs.iter().find(|d| d.key == key).cloned() {
+            Some(def) => editor_key(panel, &def, catalog, ev),
+            None => panel.fields.editor = None,
+        }
+        return Outcome::Stay;
     }
-    let list = &mut panel.fields.list;
-    let narrowing = !list.narrow.is_empty();
-    let len = defs.len();
-    match (ev.code, plain_char(&ev)) {
-        (KeyCode::Enter, _) => return Outcome::Apply,
-        (KeyCode::Esc, _) if narrowing => {
-            list.narrow.clear();
-            list.cursor = 0;
+    if ev.code == KeyCode::Enter {
+        return Outcome::Apply;
+    }
+    let under = current_index(&panel.fields.picker).and_then(|i| panel.fields.defs.get(i).cloned());
+    let typing = panel.fields.picker.is_typing();
+    // Del (or Backspace when not typing) drops the field under the cursor.
+    if ev.code == KeyCode::Delete || (ev.code == KeyCode::Backspace && !typing) {
+        if let Some(def) = under {
+            panel.draft.set_field(def.key, None);
         }
-        (KeyCode::Esc, _) => return Outcome::Close,
-        (KeyCode::Down, _) => list.cursor = (list.cursor + 1).min(len.saturating_sub(1)),
-        (KeyCode::Up, _) => list.cursor = list.cursor.saturating_sub(1),
-        (KeyCode::Home, _) => list.cursor = 0,
-        (KeyCode::End, _) => list.cursor = len.saturating_sub(1),
-        (KeyCode::Backspace, _) if narrowing => {
-            list.narrow.pop();
-            list.cursor = 0;
-        }
-        // Del (or Backspace when not narrowing) drops the field under the cursor.
-        (KeyCode::Delete | KeyCode::Backspace, _) => {
-            if let Some(def) = defs.get(list.cursor) {
-                panel.draft.set_field(def.key.clone(), None);
+        return Outcome::Stay;
+    }
+    match panel.fields.picker.handle_key(&ev) {
+        // Space opens the field's editor rather than marking it.
+        PickerEvent::Toggled => {
+            if let Some(def) = under {
+                panel.fields.editor =
+                    Some(open_editor(&def, panel.draft.custom_fields.get(&def.key)));
             }
         }
-        (_, Some(' ')) => {
-            if let Some(def) = defs.get(list.cursor) {
-                panel.fields.editor = Some(open_editor(def, panel.draft.custom_fields.get(&def.key)));
-            }
-        }
-        (_, Some('j')) if !narrowing => list.cursor = (list.cursor + 1).min(len.saturating_sub(1)),
-        (_, Some('k')) if !narrowing => list.cursor = list.cursor.saturating_sub(1),
-        (_, Some('x')) if !narrowing => panel.clear_pane(PaneKind::Fields),
-        (_, Some('X')) if !narrowing => panel.clear_all(),
-        (_, Some(c)) => {
-            list.narrow.push(c);
-            list.cursor = 0;
-        }
-        _ => {}
+        PickerEvent::Cancelled => return Outcome::Close,
+        PickerEvent::Ignored => clear_key(panel, PaneKind::Fields, &ev),
+        PickerEvent::Consumed | PickerEvent::Accepted => {}
     }
     Outcome::Stay
 }
 
 /// An editor opened on the field's current value.
 fn open_editor(def: &FieldDef, current: Option<&FieldValue>) -> FieldEditor {
-    if def.is_pick() {
-        let cursor = current
-            .and_then(|v| def.pick_choices().iter().position(|(_, c)| c == v || def.value_text(c) == def.value_text(v)))
-            .unwrap_or(0);
-        return FieldEditor {
-            key: def.key.clone(),
-            cursor,
-            input: Input::default(),
+    let kind = if def.is_pick() {
+        let choices = def.pick_choices();
+        let items = choices
+            .iter()
+            .enumerate()
+            .map(|(n, (label, _))| crate::app::picker::PickItem::new(n.to_string(), label))
+            .collect();
+        let chosen = current
+            .and_then(|v| {
+                choices
+                    .iter()
+                    .position(|(_, c)| def.value_text(c) == def.value_text(v))
+            })
+            .map(|n| n.to_string());
+        EditorKind::Pick(Picker::single(def.label.clone(), items).with_chosen(chosen))
+    } else {
+        let (row, text) = match current {
+            Some(FieldValue::Empty) => (0, String::new()),
+            Some(FieldValue::Value(v)) => (1, v.clone()),
+            None => (1, String::new()),
         };
-    }
-    let (cursor, text) = match current {
-        Some(FieldValue::Empty) => (0, String::new()),
-        Some(FieldValue::Value(v)) => (1, v.clone()),
-        None => (1, String::new()),
+        EditorKind::Input {
+            row,
+            input: Input::new(text),
+        }
     };
     FieldEditor {
         key: def.key.clone(),
-        cursor,
-        input: Input::new(text),
+        kind,
     }
 }
 
-fn editor_key(panel: &mut FilterPanel, def: &FieldDef, ctx: &Ctx<'_>, ev: KeyEvent) -> Outcome {
+fn editor_key(panel: &mut FilterPanel, def: &FieldDef, catalog: Option<&Catalog>, ev: KeyEvent) {
     let Some(editor) = panel.fields.editor.as_mut() else {
-        return Outcome::Stay;
+        return;
     };
-    let choose: Option<FieldValue>;
-    if def.is_pick() {
-        let choices = def.pick_choices();
-        let len = choices.len();
-        match (ev.code, plain_char(&ev)) {
-            (KeyCode::Esc, _) => {
-                panel.fields.editor = None;
-                return Outcome::Stay;
+    let value = match &mut editor.kind {
+        EditorKind::Pick(picker) => {
+            let under = current_index(picker);
+            match picker.handle_key(&ev) {
+                PickerEvent::Toggled | PickerEvent::Accepted => {
+                    under.and_then(|n| def.pick_choices().into_iter().nth(n).map(|(_, v)| v))
+                }
+                PickerEvent::Cancelled => {
+                    panel.fields.editor = None;
+                    return;
+                }
+                _ => return,
             }
-            (KeyCode::Down, _) | (_, Some('j')) => {
-                editor.cursor = (editor.cursor + 1).min(len.saturating_sub(1));
-                return Outcome::Stay;
-            }
-            (KeyCode::Up, _) | (_, Some('k')) => {
-                editor.cursor = editor.cursor.saturating_sub(1);
-                return Outcome::Stay;
-            }
-            (_, Some('x')) => {
-                panel.draft.set_field(def.key.clone(), None);
-                panel.fields.editor = None;
-                return Outcome::Stay;
-            }
-            (KeyCode::Enter, _) | (_, Some(' ')) => {
-                choose = choices.get(editor.cursor).map(|(_, v)| v.clone());
-            }
-            _ => return Outcome::Stay,
         }
-    } else {
-        match ev.code {
+        EditorKind::Input { row, input } => match ev.code {
             KeyCode::Esc => {
                 panel.fields.editor = None;
-                return Outcome::Stay;
+                return;
             }
             KeyCode::Up => {
-                editor.cursor = 0;
-                return Outcome::Stay;
+                *row = 0;
+                return;
             }
             KeyCode::Down => {
-                editor.cursor = 1;
-                return Outcome::Stay;
+                *row = 1;
+                return;
             }
-            KeyCode::Enter if editor.cursor == 0 => choose = Some(FieldValue::Empty),
-            KeyCode::Char(' ') if editor.cursor == 0 => choose = Some(FieldValue::Empty),
+            KeyCode::Enter | KeyCode::Char(' ') if *row == 0 => Some(FieldValue::Empty),
             KeyCode::Enter => {
-                let text = editor.input.value().trim().to_string();
+                let text = input.value().trim().to_string();
                 if text.is_empty() {
                     // Nothing typed: the field is no longer filtered on.
                     panel.draft.set_field(def.key.clone(), None);
                     panel.fields.editor = None;
-                    return Outcome::Stay;
+                    return;
                 }
-                choose = Some(FieldValue::Value(text));
+                Some(FieldValue::Value(text))
             }
             _ => {
                 if let Some(req) = to_input_request(&Event::Key(ev)) {
-                    editor.cursor = 1;
-                    editor.input.handle(req);
+                    *row = 1;
+                    input.handle(req);
                 }
-                return Outcome::Stay;
+                return;
             }
-        }
-    }
-    let Some(value) = choose else {
-        return Outcome::Stay;
+        },
+    };
+    let Some(value) = value else {
+        return;
     };
     match set_field(
         &mut panel.draft,
         &def.key,
         value,
-        resolver(ctx.catalog),
+        resolver(catalog),
         wall_now(),
     ) {
         Ok(()) => panel.fields.editor = None,
         Err(e) => {
+            if matches!(e, FieldRefusal::TooMany { .. }) {
+                panel.fields.editor = None;
+            }
             panel.message = Some(PanelMessage {
                 text: e.to_string(),
                 error: true,
             });
-            if matches!(e, FieldRefusal::TooMany { .. }) {
-                panel.fields.editor = None;
-            }
         }
     }
-    Outcome::Stay
 }
 
 // ---- dates -------------------------------------------------------------------------
 
 fn dates_key(panel: &mut FilterPanel, ev: KeyEvent) -> Outcome {
-    let rows = DateSlot::ALL.len();
+    let last = DateSlot::ALL.len() - 1;
     let dates = &mut panel.dates;
     match (ev.code, plain_char(&ev)) {
         (KeyCode::Enter, _) => return Outcome::Apply,
         (KeyCode::Esc, _) => return Outcome::Close,
         // No date form has j, k or x in it: they keep their list meaning.
-        (KeyCode::Down, _) | (_, Some('j')) => dates.cursor = (dates.cursor + 1).min(rows - 1),
+        (KeyCode::Down, _) | (_, Some('j')) => dates.cursor = (dates.cursor + 1).min(last),
         (KeyCode::Up, _) | (_, Some('k')) => dates.cursor = dates.cursor.saturating_sub(1),
         (_, Some('x')) => panel.clear_pane(PaneKind::Dates),
         (_, Some('X')) => panel.clear_all(),
         _ => {
-            let slot = DateSlot::ALL[dates.cursor.min(rows - 1)];
-            let input = &mut dates.inputs[dates.cursor.min(rows - 1)];
+            let n = dates.cursor.min(last);
+            let input = &mut dates.inputs[n];
             let req = match ev.code {
                 KeyCode::Char('u') if ev.modifiers.contains(KeyModifiers::CONTROL) => {
                     Some(InputRequest::DeleteLine)
@@ -367,7 +315,7 @@ fn dates_key(panel: &mut FilterPanel, ev: KeyEvent) -> Outcome {
                 // Valid text takes effect in the draft at once; invalid text
                 // leaves the draft as it was and blocks Enter.
                 if let Ok(bound) = parse_date_input(input.value()) {
-                    slot.set(&mut panel.draft, bound);
+                    DateSlot::ALL[n].set(&mut panel.draft, bound);
                 }
             }
         }
@@ -378,7 +326,7 @@ fn dates_key(panel: &mut FilterPanel, ev: KeyEvent) -> Outcome {
 // ---- apply -----------------------------------------------------------------------
 
 /// `Enter`: the draft becomes the list's filter, unless something in it
-/// cannot be sent; then the pane at fault says why and nothing is sent.
+/// cannot be sent; then the panel says why and nothing is sent.
 fn apply(state: &mut State, catalog: Option<&Catalog>, now: Instant, fx: &mut Vec<Effect>) {
     let Some(panel) = state.filter_panel.as_mut() else {
         return;
@@ -403,7 +351,7 @@ fn apply(state: &mut State, catalog: Option<&Catalog>, now: Instant, fx: &mut Ve
     }
     if next == state.filter {
         panel.message = Some(PanelMessage {
-            text: "already applied".into(),
+            text: "no change to apply".into(),
             error: false,
         });
         return;

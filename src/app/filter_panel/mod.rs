@@ -6,8 +6,12 @@
 //!
 //! Keys inside the panel are the panel's own (not the keymap's): `Tab` /
 //! `Shift-Tab` between panes, `j`/`k` (or arrows) within, `Space` toggles,
-//! other letters narrow a list (then every printable key types, `Esc`
-//! clears the narrowing), `x` clears the focused pane, `X` all of them.
+//! other letters (or `/`) narrow a list through the shared
+//! [`Picker`](crate::app::picker::Picker) (then every printable key types,
+//! `Esc` clears the narrowing), `x` clears the focused pane, `X` all of them.
+//!
+//! The draft is the one truth: pickers show it and are re-marked from it
+//! after every key, so a value chosen in one place shows everywhere.
 
 pub mod choice;
 pub mod dates;
@@ -21,57 +25,38 @@ use chrono::{DateTime, Utc};
 use tui_input::Input;
 
 use self::dates::{DateSlot, bound_input_text, parse_date_input};
+use self::fields::{FieldDef, FieldSource, field_defs};
 use self::pane::PaneKind;
 use self::rows::Row;
 use crate::api::Catalog;
 use crate::api::types::Ticket;
-use crate::filter::{Aliases, FieldValue, Resolver, TicketFilter};
+use crate::app::picker::{PickItem, Picker};
+use crate::filter::{Aliases, EntityRef, FieldValue, Resolver, TicketFilter};
 
-pub use self::keys::on_key;
-
-/// A list pane's cursor and narrowing text.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListState {
-    /// Index into the rows that match `narrow`.
-    pub cursor: usize,
-    /// Typed text that narrows the rows (case-insensitive substring).
-    pub narrow: String,
-}
-
-impl ListState {
-    /// Rows matching the narrowing text, with their index in `rows`.
-    pub fn visible<'a>(&self, rows: &'a [Row]) -> Vec<(usize, &'a Row)> {
-        let wanted = self.narrow.to_lowercase();
-        rows.iter()
-            .enumerate()
-            .filter(|(_, r)| {
-                wanted.is_empty()
-                    || r.label.to_lowercase().contains(&wanted)
-                    || r.detail
-                        .as_deref()
-                        .is_some_and(|d| d.to_lowercase().contains(&wanted))
-            })
-            .collect()
-    }
-
-    pub fn clamp(&mut self, len: usize) {
-        self.cursor = self.cursor.min(len.saturating_sub(1));
-    }
-}
+pub use self::keys::{on_key, open, sync};
 
 /// The editor of one custom field, open over the field list.
 #[derive(Debug, Clone)]
 pub struct FieldEditor {
     pub key: String,
-    /// For picking types: cursor over `FieldDef::pick_choices`.
-    pub cursor: usize,
-    /// For typing types: the value as typed.
-    pub input: Input,
+    pub kind: EditorKind,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
+pub enum EditorKind {
+    /// select, multi_select, checkbox: "is empty" and the values.
+    Pick(Picker),
+    /// text, number, date, date_time: "is empty" (row 0) or the input (row 1).
+    Input { row: usize, input: Input },
+}
+
+/// The Custom fields pane: the field list, and an editor when one is open.
+#[derive(Debug, Clone)]
 pub struct FieldsState {
-    pub list: ListState,
+    pub picker: Picker,
+    /// The fields behind the picker's items, in the same order.
+    pub defs: Vec<FieldDef>,
+    pub source: FieldSource,
     pub editor: Option<FieldEditor>,
 }
 
@@ -115,7 +100,9 @@ pub struct FilterPanel {
     pub draft: TicketFilter,
     pub focus: PaneKind,
     /// Status, Priority, Assignee, Inbox, Tags (in `PaneKind::ALL` order).
-    pub lists: [ListState; 5],
+    pub pickers: [Picker; 5],
+    /// The rows behind each picker's items, in the same order.
+    pub rows: [Vec<Row>; 5],
     pub fields: FieldsState,
     pub dates: DatesState,
     pub message: Option<PanelMessage>,
@@ -125,24 +112,92 @@ pub struct FilterPanel {
 }
 
 impl FilterPanel {
+    /// A panel on `filter`; call [`FilterPanel::sync`] to fill the lists.
     pub fn open(filter: &TicketFilter) -> FilterPanel {
+        let reserved = ['x', 'X'];
+        let picker = |pane: PaneKind| {
+            let p = match pane {
+                PaneKind::Status | PaneKind::Tags => Picker::multi(pane.title(), Vec::new()),
+                _ => Picker::single(pane.title(), Vec::new()),
+            };
+            p.reserve(&reserved)
+        };
         FilterPanel {
             draft: filter.clone(),
             focus: PaneKind::Status,
-            lists: Default::default(),
-            fields: FieldsState::default(),
+            pickers: [
+                picker(PaneKind::Status),
+                picker(PaneKind::Priority),
+                picker(PaneKind::Assignee),
+                picker(PaneKind::Inbox),
+                picker(PaneKind::Tags),
+            ],
+            rows: Default::default(),
+            fields: FieldsState {
+                picker: Picker::multi(PaneKind::Fields.title(), Vec::new()).reserve(&reserved),
+                defs: Vec::new(),
+                source: FieldSource::Server,
+                editor: None,
+            },
             dates: DatesState::from_filter(filter),
             message: None,
             seen: Catalog::default(),
         }
     }
 
-    pub fn list(&self, pane: PaneKind) -> Option<&ListState> {
-        list_index(pane).map(|i| &self.lists[i])
+    pub fn picker(&self, pane: PaneKind) -> Option<&Picker> {
+        list_index(pane).map(|i| &self.pickers[i])
     }
 
-    pub fn list_mut(&mut self, pane: PaneKind) -> Option<&mut ListState> {
-        list_index(pane).map(|i| &mut self.lists[i])
+    pub fn rows(&self, pane: PaneKind) -> &[Row] {
+        list_index(pane).map_or(&[], |i| self.rows[i].as_slice())
+    }
+
+    /// Brings the lists up to date with the catalog, the tickets seen and
+    /// the draft: new names appear, marks follow the draft (the one truth),
+    /// a UUID typed into a list becomes a row of its own.
+    pub fn sync(&mut self, catalog: Option<&Catalog>, me: Option<&EntityRef>, tickets: &[Ticket]) {
+        self.learn(tickets);
+        let resolver = resolver(catalog);
+        for pane in PaneKind::ALL {
+            let Some(i) = list_index(pane) else {
+                continue;
+            };
+            let mut rows = rows::rows(pane, catalog, me, &self.seen, &self.draft);
+            if let Some(typed) = rows::typed_id_row(pane, self.pickers[i].query(), &rows) {
+                rows.push(typed);
+            }
+            let items: Vec<PickItem> = rows.iter().map(Row::pick_item).collect();
+            let picker = &mut self.pickers[i];
+            picker.title = pane_title(pane, catalog);
+            if picker.items() != items.as_slice() {
+                picker.set_items(items);
+            }
+            picker.clear();
+            for row in &rows {
+                if row.choice.is_chosen(&self.draft, resolver)
+                    && !picker.is_chosen(&row.choice.key())
+                {
+                    picker.choose(row.choice.key());
+                }
+            }
+            self.rows[i] = rows;
+        }
+        let (defs, source) = field_defs(catalog, &self.draft);
+        let items: Vec<PickItem> = defs.iter().map(|d| d.pick_item(&self.draft)).collect();
+        let picker = &mut self.fields.picker;
+        picker.title = pane_title(PaneKind::Fields, catalog);
+        if picker.items() != items.as_slice() {
+            picker.set_items(items);
+        }
+        picker.clear();
+        for d in &defs {
+            if self.draft.custom_fields.contains_key(&d.key) {
+                picker.choose(d.key.clone());
+            }
+        }
+        self.fields.defs = defs;
+        self.fields.source = source;
     }
 
     /// Remembers the statuses and priorities of `tickets`.
@@ -207,7 +262,17 @@ impl FilterPanel {
     }
 }
 
-fn list_index(pane: PaneKind) -> Option<usize> {
+/// "Tags · has all of · config aliases": the pane's name and, when its
+/// names do not come from the server, where they come from.
+pub fn pane_title(pane: PaneKind, catalog: Option<&Catalog>) -> String {
+    match rows::name_source(pane, catalog).note() {
+        Some(note) => format!("{} · {note}", pane.title()),
+        None => pane.title().to_string(),
+    }
+}
+
+/// Index of a list pane in `pickers` and `rows`.
+pub fn list_index(pane: PaneKind) -> Option<usize> {
     match pane {
         PaneKind::Status => Some(0),
         PaneKind::Priority => Some(1),

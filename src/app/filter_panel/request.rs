@@ -41,6 +41,13 @@ impl ParamPlace {
         if let Some(key) = param.strip_prefix("custom_field_") {
             return Some(ParamPlace::Field(key.to_string()));
         }
+        // Some servers name it as a map entry: `custom_fields[plan]`.
+        if let Some(key) = param
+            .strip_prefix("custom_fields[")
+            .and_then(|k| k.strip_suffix(']'))
+        {
+            return Some(ParamPlace::Field(key.to_string()));
+        }
         if let Some(slot) = DateSlot::from_param(param) {
             return Some(ParamPlace::Date(slot));
         }
@@ -98,7 +105,10 @@ mod tests {
 
     #[test]
     fn parameters_lead_back_to_their_pane() {
-        assert_eq!(ParamPlace::of("tag_ids"), Some(ParamPlace::Pane(PaneKind::Tags)));
+        assert_eq!(
+            ParamPlace::of("tag_ids"),
+            Some(ParamPlace::Pane(PaneKind::Tags))
+        );
         assert_eq!(
             ParamPlace::of("updated_before"),
             Some(ParamPlace::Date(DateSlot::UpdatedBefore))
@@ -106,6 +116,10 @@ mod tests {
         assert_eq!(
             ParamPlace::of("custom_field_plan").map(|p| p.pane()),
             Some(PaneKind::Fields)
+        );
+        assert_eq!(
+            ParamPlace::of("custom_fields[plan]"),
+            Some(ParamPlace::Field("plan".into()))
         );
         assert_eq!(ParamPlace::of("query"), None);
     }

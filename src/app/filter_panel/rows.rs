@@ -10,6 +10,7 @@ use super::choice::{Choice, ref_id};
 use super::pane::PaneKind;
 use crate::api::types::{Priority, PriorityLevel, Status, StatusCategory};
 use crate::api::{Catalog, Endpoint, EndpointState};
+use crate::app::picker::PickItem;
 use crate::filter::{AssigneeFilter, EntityRef, NameKind, TicketFilter};
 
 /// One line of a list pane.
@@ -20,9 +21,34 @@ pub struct Row {
     pub color: Option<String>,
     /// Dim text after the label (an email, the custom names of a level).
     pub detail: Option<String>,
-    /// Drawn indented under the row before (custom statuses).
-    pub nested: bool,
+    /// Heading the row is listed under (a status category).
+    pub group: Option<String>,
     pub choice: Choice,
+}
+
+impl Row {
+    fn plain(label: String, choice: Choice) -> Row {
+        Row {
+            label,
+            color: None,
+            detail: None,
+            group: None,
+            choice,
+        }
+    }
+
+    /// The picker entry: rows of one status category share a key, so
+    /// choosing any of them chooses (and marks) the whole category.
+    pub fn pick_item(&self) -> PickItem {
+        let mut item = PickItem::new(self.choice.key(), &self.label).color(self.color.as_deref());
+        if let Some(d) = &self.detail {
+            item = item.note(d);
+        }
+        if let Some(g) = &self.group {
+            item = item.group(g);
+        }
+        item
+    }
 }
 
 /// Where a pane's names come from, said in its title when not the server.
@@ -132,26 +158,27 @@ pub fn rows(
     }
 }
 
+/// The five categories as headings, each with the workspace's statuses
+/// under it (the category's own name when none is known). The API
+/// filters on categories: every row of a category chooses it.
 fn status_rows(catalog: Option<&Catalog>, learned: &Catalog) -> Vec<Row> {
     let known = statuses(catalog, learned);
     let mut rows = Vec::new();
     for cat in StatusCategory::KNOWN {
-        rows.push(Row {
-            label: wire_label(cat.as_str()),
-            color: None,
-            detail: None,
-            nested: false,
-            choice: Choice::Status(cat.clone()),
-        });
+        let heading = wire_label(cat.as_str());
         let mut custom: Vec<&Status> = known.iter().filter(|s| &s.category == cat).collect();
         custom.sort_by(|a, b| a.name.cmp(&b.name));
+        if custom.is_empty() {
+            rows.push(Row {
+                group: Some(heading.clone()),
+                ..Row::plain(heading.clone(), Choice::Status(cat.clone()))
+            });
+        }
         for s in custom {
             rows.push(Row {
-                label: s.name.clone(),
                 color: s.color.clone(),
-                detail: None,
-                nested: true,
-                choice: Choice::Status(cat.clone()),
+                group: Some(heading.clone()),
+                ..Row::plain(s.name.clone(), Choice::Status(cat.clone()))
             });
         }
     }
@@ -175,11 +202,9 @@ fn priority_rows(catalog: Option<&Catalog>, learned: &Catalog) -> Vec<Row> {
             _ => (names.join(", "), Some(level.as_str().to_string())),
         };
         rows.push(Row {
-            label,
             color: custom.iter().find_map(|p| p.color.clone()),
             detail,
-            nested: false,
-            choice: Choice::Priority(level.clone()),
+            ..Row::plain(label, Choice::Priority(level.clone()))
         });
     }
     rows
@@ -239,11 +264,9 @@ fn entity_rows(catalog: Option<&Catalog>, kind: NameKind, draft: &TicketFilter) 
     let mut rows: Vec<Row> = entities(catalog, kind)
         .into_iter()
         .map(|(name, id, detail, color)| Row {
-            label: name.clone(),
             color,
             detail,
-            nested: false,
-            choice: choice_for(kind, id, name),
+            ..Row::plain(name.clone(), choice_for(kind, id, name))
         })
         .collect();
     let active: Vec<&EntityRef> = match kind {
@@ -263,11 +286,8 @@ fn entity_rows(catalog: Option<&Catalog>, kind: NameKind, draft: &TicketFilter) 
         };
         if !rows.iter().any(|row| row_id(&row.choice) == Some(id)) {
             rows.push(Row {
-                label: id.to_string(),
-                color: None,
                 detail: Some("id".into()),
-                nested: false,
-                choice: choice_for(kind, id, String::new()),
+                ..Row::plain(id.to_string(), choice_for(kind, id, String::new()))
             });
         }
     }
@@ -281,25 +301,20 @@ fn row_id(c: &Choice) -> Option<Uuid> {
     }
 }
 
-fn assignee_rows(catalog: Option<&Catalog>, me: Option<&EntityRef>, draft: &TicketFilter) -> Vec<Row> {
-    let mut rows = vec![Row {
-        label: "Unassigned".into(),
-        color: None,
-        detail: None,
-        nested: false,
-        choice: Choice::Unassigned,
-    }];
+fn assignee_rows(
+    catalog: Option<&Catalog>,
+    me: Option<&EntityRef>,
+    draft: &TicketFilter,
+) -> Vec<Row> {
+    let mut rows = vec![Row::plain("Unassigned".into(), Choice::Unassigned)];
     if let Some(me) = me {
         let name = match me {
             EntityRef::Name(n) => Some(n.clone()),
             EntityRef::Id(id) => catalog.and_then(|c| c.user_name(*id)).map(str::to_string),
         };
         rows.push(Row {
-            label: "Me".into(),
-            color: None,
             detail: name,
-            nested: false,
-            choice: Choice::Me(me.clone()),
+            ..Row::plain("Me".into(), Choice::Me(me.clone()))
         });
     }
     rows.extend(entity_rows(catalog, NameKind::User, draft));
@@ -320,10 +335,7 @@ pub fn typed_id_row(pane: PaneKind, typed: &str, rows: &[Row]) -> Option<Row> {
         return None;
     }
     Some(Row {
-        label: id.to_string(),
-        color: None,
-        detail: Some("id".into()),
-        nested: false,
-        choice: choice_for(kind, id, String::new()),
+        detail: Some("typed id".into()),
+        ..Row::plain(id.to_string(), choice_for(kind, id, String::new()))
     })
 }
