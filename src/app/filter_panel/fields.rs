@@ -219,6 +219,26 @@ pub fn check_value(
             "field '{key}': type a value, or choose \"is empty\""
         )));
     }
+    // The request builder leaves numbers and checkboxes to the server;
+    // the pane knows the type, so a typo is caught before a 400.
+    if let (FieldValue::Value(v), Some(spec)) = (value, resolver.field(key)) {
+        let v = v.trim();
+        let refused = match spec.field_type {
+            FieldType::Number => !v.parse::<f64>().is_ok_and(f64::is_finite),
+            FieldType::Checkbox => !matches!(v, "true" | "false"),
+            _ => false,
+        };
+        if refused {
+            let expected = match spec.field_type {
+                FieldType::Number => "a number",
+                _ => "true or false",
+            };
+            return Err(FieldRefusal::Invalid(format!(
+                "field '{key}' is a {} field: expected {expected}, got '{v}'",
+                spec.field_type
+            )));
+        }
+    }
     let mut one = TicketFilter::default();
     one.set_field(key, Some(value.clone()));
     one.to_query_pairs(resolver, now)
