@@ -25,24 +25,12 @@ pub struct FieldDef {
     pub inboxes: Vec<String>,
 }
 
-/// Where the field list came from, for the pane's title.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldSource {
-    Server,
-    /// `/ticket-fields` answered 404/405: `[aliases.fields]` of the config.
-    Aliases,
-}
-
-/// Every field the pane offers: live fields (or aliases when the server
-/// lacks `/ticket-fields`), then keys that are only in the draft.
-pub fn field_defs(catalog: Option<&Catalog>, draft: &TicketFilter) -> (Vec<FieldDef>, FieldSource) {
+/// Every field the pane offers: live fields (or the config's aliases when
+/// the server lists none), then keys that are only in the draft.
+pub fn field_defs(catalog: Option<&Catalog>, draft: &TicketFilter) -> Vec<FieldDef> {
     let mut defs = Vec::new();
-    let mut source = FieldSource::Server;
     if let Some(c) = catalog {
         if !c.supports(Endpoint::TicketFields) || c.fields().is_empty() {
-            if !c.supports(Endpoint::TicketFields) {
-                source = FieldSource::Aliases;
-            }
             for (key, alias) in &c.aliases().fields {
                 defs.push(FieldDef {
                     key: key.clone(),
@@ -92,7 +80,7 @@ pub fn field_defs(catalog: Option<&Catalog>, draft: &TicketFilter) -> (Vec<Field
             });
         }
     }
-    (defs, source)
+    defs
 }
 
 impl FieldDef {

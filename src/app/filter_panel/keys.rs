@@ -16,6 +16,7 @@ use super::{
     EditorKind, FieldEditor, FilterPanel, PanelMessage, apply_panes, list_index, resolver, wall_now,
 };
 use crate::api::Catalog;
+use crate::api::types::FieldType;
 use crate::app::msg::Effect;
 use crate::app::picker::{Picker, PickerEvent};
 use crate::app::state::State;
@@ -196,7 +197,12 @@ fn open_editor(def: &FieldDef, current: Option<&FieldValue>) -> FieldEditor {
                     .position(|(_, c)| def.value_text(c) == def.value_text(v))
             })
             .map(|n| n.to_string());
-        EditorKind::Pick(Picker::single(def.label.clone(), items).with_chosen(chosen))
+        // A multi_select filter names one option the ticket's set must hold.
+        let title = match def.field_type {
+            Some(FieldType::MultiSelect) => format!("{} · has", def.label),
+            _ => def.label.clone(),
+        };
+        EditorKind::Pick(Picker::single(title, items).with_chosen(chosen))
     } else {
         let (row, text) = match current {
             Some(FieldValue::Empty) => (0, String::new()),

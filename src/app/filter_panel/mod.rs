@@ -25,13 +25,13 @@ use chrono::{DateTime, Utc};
 use tui_input::Input;
 
 use self::dates::{DateSlot, bound_input_text, parse_date_input};
-use self::fields::{FieldDef, FieldSource, field_defs};
+use self::fields::{FieldDef, field_defs};
 use self::pane::PaneKind;
 use self::rows::Row;
 use crate::api::Catalog;
 use crate::api::types::Ticket;
 use crate::app::picker::{PickItem, Picker};
-use crate::filter::{Aliases, EntityRef, FieldValue, Resolver, TicketFilter};
+use crate::filter::{Aliases, EntityRef, Resolver, TicketFilter};
 
 pub use self::keys::{on_key, open, sync};
 
@@ -56,7 +56,6 @@ pub struct FieldsState {
     pub picker: Picker,
     /// The fields behind the picker's items, in the same order.
     pub defs: Vec<FieldDef>,
-    pub source: FieldSource,
     pub editor: Option<FieldEditor>,
 }
 
@@ -136,7 +135,6 @@ impl FilterPanel {
             fields: FieldsState {
                 picker: Picker::multi(PaneKind::Fields.title(), Vec::new()).reserve(&reserved),
                 defs: Vec::new(),
-                source: FieldSource::Server,
                 editor: None,
             },
             dates: DatesState::from_filter(filter),
@@ -175,15 +173,18 @@ impl FilterPanel {
             }
             picker.clear();
             for row in &rows {
-                if row.choice.is_chosen(&self.draft, resolver)
-                    && !picker.is_chosen(&row.choice.key())
-                {
+                // One mark in a one-value pane: "Me" before the same agent
+                // further down.
+                if !picker.is_multi() && picker.chosen_count() > 0 {
+                    break;
+                }
+                if row.choice.is_chosen(&self.draft, resolver) {
                     picker.choose(row.choice.key());
                 }
             }
             self.rows[i] = rows;
         }
-        let (defs, source) = field_defs(catalog, &self.draft);
+        let defs = field_defs(catalog, &self.draft);
         let items: Vec<PickItem> = defs.iter().map(|d| d.pick_item(&self.draft)).collect();
         let picker = &mut self.fields.picker;
         picker.title = pane_title(PaneKind::Fields, catalog);
@@ -197,7 +198,6 @@ impl FilterPanel {
             }
         }
         self.fields.defs = defs;
-        self.fields.source = source;
     }
 
     /// Remembers the statuses and priorities of `tickets`.
@@ -310,11 +310,6 @@ pub fn resolver(catalog: Option<&Catalog>) -> &dyn Resolver {
         Some(c) => c,
         None => &*NONE,
     }
-}
-
-/// The value a custom field has in the draft, for the field list.
-pub fn field_value<'a>(draft: &'a TicketFilter, key: &str) -> Option<&'a FieldValue> {
-    draft.custom_fields.get(key)
 }
 
 /// Now, for validating what is typed against the real request builder
