@@ -102,9 +102,7 @@ impl Action {
             Action::CopyCurl => "copy the query as a curl command",
             Action::Help => "this help",
             Action::Quit => "quit (Ctrl-c always quits)",
-            Action::FilterPanes => {
-                "filter panes: status, priority, assignee, inbox, tags, fields, dates"
-            }
+            Action::FilterPanes => "filter panes: status, tags, fields, dates…",
         }
     }
 
