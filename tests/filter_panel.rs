@@ -621,8 +621,34 @@ async fn without_catalogs_the_panes_use_the_config_aliases() {
     );
     let catalog = catalog_of(&handle, &aliases).await;
     assert!(!catalog.supports(triage::api::Endpoint::Tags));
+    let client = ApiClient::new(ClientOptions::new(
+        handle.base_url(),
+        ApiKey::new(server::DEMO_KEY),
+    ))
+    .unwrap();
     let mut state = state_with(catalog.clone(), None);
     press(&mut state, KeyCode::Char('f'));
+    {
+        // No /statuses and no tickets seen yet: the five categories alone.
+        let panel = state.filter_panel.as_ref().unwrap();
+        assert_eq!(panel.rows(PaneKind::Status).len(), 5);
+        let title = &panel.picker(PaneKind::Status).unwrap().title;
+        assert_eq!(title, "Status · from tickets seen");
+    }
+    // A page arrives: its statuses are learned, under their categories.
+    let seen = client.list_tickets(&[], 1, 100).await.unwrap();
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 0,
+            page: 1,
+            result: Ok(TicketPage {
+                tickets: seen.tickets,
+                meta: seen.meta,
+            }),
+        },
+        Instant::now(),
+    );
     {
         let panel = state.filter_panel.as_ref().unwrap();
         for pane in [PaneKind::Tags, PaneKind::Inbox, PaneKind::Assignee] {
@@ -630,8 +656,13 @@ async fn without_catalogs_the_panes_use_the_config_aliases() {
             assert!(title.ends_with("config aliases"), "{title}");
         }
         assert!(panel.fields.picker.title.ends_with("config aliases"));
-        // No /statuses: the five categories are still there.
-        assert_eq!(panel.rows(PaneKind::Status).len(), 5);
+        let waiting: Vec<&str> = panel
+            .rows(PaneKind::Status)
+            .iter()
+            .filter(|r| r.group.as_deref() == Some("Waiting"))
+            .map(|r| r.label.as_str())
+            .collect();
+        assert_eq!(waiting, ["Awaiting customer", "Awaiting parts"]);
     }
     pick(&mut state, PaneKind::Tags, "money", "money");
     pick(&mut state, PaneKind::Inbox, "front", "Front desk");
@@ -659,11 +690,6 @@ async fn without_catalogs_the_panes_use_the_config_aliases() {
         ]
     );
     // And the server without catalogs takes that query.
-    let client = ApiClient::new(ClientOptions::new(
-        handle.base_url(),
-        ApiKey::new(server::DEMO_KEY),
-    ))
-    .unwrap();
     let page = client.list_tickets(&pairs, 1, 100).await.unwrap();
     let expected = handle.with_data(|d| {
         d.tickets
@@ -800,6 +826,10 @@ async fn a_400_highlights_the_pane_and_row_it_came_from() {
             param: "updated_after".into(),
             message: "not an ISO 8601 instant".into(),
         },
+        FieldError {
+            param: "custom_field_plan".into(),
+            message: "not an option of this field".into(),
+        },
     ];
     focus(&mut state, PaneKind::Tags);
     let (text, _) = draw(&state, 120, 40);
@@ -815,6 +845,14 @@ async fn a_400_highlights_the_pane_and_row_it_came_from() {
     let (text, _) = draw(&state, 120, 40);
     assert!(
         text.contains("⚠ updated after: not an ISO 8601 instant"),
+        "{text}"
+    );
+    // A rejected custom field is marked on its own row.
+    focus(&mut state, PaneKind::Fields);
+    let (text, _) = draw(&state, 120, 40);
+    assert!(text.contains("[ ] Plan ⚠ not an option"), "{text}");
+    assert!(
+        text.contains("⚠ plan: not an option of this field"),
         "{text}"
     );
 }

@@ -31,13 +31,8 @@ enum Outcome {
 
 /// `f`: opens the panel on the list's filter.
 pub fn open(state: &mut State) {
-    let mut panel = FilterPanel::open(&state.filter);
-    panel.sync(
-        state.names.catalog(),
-        state.me.as_ref(),
-        state.table.tickets(),
-    );
-    state.filter_panel = Some(panel);
+    state.filter_panel = Some(FilterPanel::open(&state.filter));
+    sync(state);
     state.dirty = true;
 }
 
@@ -47,7 +42,12 @@ pub fn sync(state: &mut State) {
     let names = Arc::clone(&state.names);
     let tickets = state.table.tickets();
     if let Some(panel) = state.filter_panel.as_mut() {
-        panel.sync(names.catalog(), state.me.as_ref(), tickets);
+        panel.sync(
+            names.catalog(),
+            state.me.as_ref(),
+            tickets,
+            &state.filter_errors,
+        );
     }
 }
 

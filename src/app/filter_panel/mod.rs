@@ -31,6 +31,7 @@ use self::rows::Row;
 use crate::api::Catalog;
 use crate::api::types::Ticket;
 use crate::app::picker::{PickItem, Picker};
+use crate::app::source::FieldError;
 use crate::filter::{Aliases, EntityRef, Resolver, TicketFilter};
 
 pub use self::keys::{on_key, open, sync};
@@ -154,7 +155,13 @@ impl FilterPanel {
     /// Brings the lists up to date with the catalog, the tickets seen and
     /// the draft: new names appear, marks follow the draft (the one truth),
     /// a UUID typed into a list becomes a row of its own.
-    pub fn sync(&mut self, catalog: Option<&Catalog>, me: Option<&EntityRef>, tickets: &[Ticket]) {
+    pub fn sync(
+        &mut self,
+        catalog: Option<&Catalog>,
+        me: Option<&EntityRef>,
+        tickets: &[Ticket],
+        errors: &[FieldError],
+    ) {
         self.learn(tickets);
         let resolver = resolver(catalog);
         for pane in PaneKind::ALL {
@@ -185,7 +192,25 @@ impl FilterPanel {
             self.rows[i] = rows;
         }
         let defs = field_defs(catalog, &self.draft);
-        let items: Vec<PickItem> = defs.iter().map(|d| d.pick_item(&self.draft)).collect();
+        let items: Vec<PickItem> = defs
+            .iter()
+            .map(|d| {
+                let item = d.pick_item(&self.draft);
+                // A field the server rejected says so on its own row.
+                let rejected = errors.iter().find(|e| {
+                    request::ParamPlace::of(&e.param)
+                        == Some(request::ParamPlace::Field(d.key.clone()))
+                });
+                match rejected {
+                    Some(e) => {
+                        let note =
+                            format!("⚠ {} · {}", e.message, item.note.as_deref().unwrap_or(""));
+                        item.note(&note)
+                    }
+                    None => item,
+                }
+            })
+            .collect();
         let picker = &mut self.fields.picker;
         picker.title = pane_title(PaneKind::Fields, catalog);
         if picker.items() != items.as_slice() {
