@@ -199,3 +199,54 @@ async fn a_rate_limited_catalog_keeps_what_loaded_and_retries_the_rest() {
     assert_eq!(second.names.user_name(user.id), Some(user.name.clone()));
     handle.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_filter_naming_things_waits_out_a_rate_limited_catalog() {
+    let handle = server::spawn(ServerConfig::default(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let client = ApiClient::new(ClientOptions::new(
+        handle.base_url(),
+        ApiKey::new(server::DEMO_KEY),
+    ))
+    .unwrap();
+    let source = ApiSource::new(
+        client,
+        Arc::new(triage::api::Catalog::from_aliases(Aliases::default())),
+    );
+    // Every request of the first catalog load is refused (or held back by
+    // the client's gate after the first refusal).
+    handle.inject_rate_limit(RateLimitFault {
+        retry_after: Some(5),
+        retry_after_header: None,
+        times: 6,
+    });
+    let (tag_id, tag) = handle.with_data(|d| (d.tags[0].id, d.tags[0].name.clone()));
+    let filter: TicketFilter = format!("tag:\"{tag}\"").parse().unwrap();
+    // Not "unknown tag": the page waits for the window like any request.
+    assert!(matches!(
+        source.page(&filter, 1, 5).await,
+        Err(FetchError::RateLimited { .. })
+    ));
+    // The window ends (as the UI's countdown does): the names load and the
+    // same filter resolves. Faults left over from held-back requests may
+    // refuse a few more; each attempt is a wait, never a wrong answer.
+    let mut page = None;
+    for _ in 0..8 {
+        source.clear_rate_limit();
+        match source.page(&filter, 1, 5).await {
+            Ok(p) => {
+                page = Some(p);
+                break;
+            }
+            Err(FetchError::RateLimited { .. }) => continue,
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    let page = page.expect("the filter resolved once the window ended");
+    assert!(!page.tickets.is_empty());
+    let by_id: TicketFilter = format!("tag:{tag_id}").parse().unwrap();
+    let expected = source.page(&by_id, 1, 5).await.unwrap();
+    assert_eq!(page, expected, "the name resolved to the tag's id");
+    handle.shutdown().await;
+}

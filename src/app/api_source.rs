@@ -59,11 +59,17 @@ impl ApiSource {
     }
 }
 
-/// True when no companion list has been asked yet (an empty start).
-fn never_asked(catalog: &Catalog) -> bool {
-    Endpoint::CATALOG
+/// True when the missing names may still come: the catalog was never
+/// asked, or a rate limit cut its load short. (A 401 or a dead route will
+/// not heal by asking again for every page.)
+fn names_worth_waiting_for(catalog: &Catalog) -> bool {
+    let never_asked = Endpoint::CATALOG
         .iter()
-        .all(|e| matches!(catalog.state(*e), EndpointState::Unknown))
+        .all(|e| matches!(catalog.state(*e), EndpointState::Unknown));
+    never_asked
+        || catalog
+            .failures()
+            .any(|(_, e)| matches!(e, ApiError::RateLimited { .. }))
 }
 
 impl From<ApiError> for FetchError {
@@ -102,11 +108,20 @@ impl TicketSource for ApiSource {
     ) -> Result<TicketPage, FetchError> {
         let pairs = match self.pairs(filter) {
             Ok(pairs) => pairs,
-            // The UI may open before the catalog is asked: a filter that
-            // names people or inboxes waits for it, then resolves.
-            Err(_) if never_asked(&self.catalog()) => {
-                let _ = self.load_names().await;
-                self.pairs(filter)?
+            // The UI may open before the catalog is asked, or its first
+            // load may have been cut short (a 429): a filter that names
+            // people or inboxes waits for the missing names, then resolves.
+            Err(_) if names_worth_waiting_for(&self.catalog()) => {
+                let loaded = self.load_names().await;
+                match self.pairs(filter) {
+                    Ok(pairs) => pairs,
+                    // Still rate limited: the page waits for the window
+                    // like any request, instead of failing "unknown name".
+                    Err(_) if let Some(retry_at) = loaded.and_then(|l| l.retry_at) => {
+                        return Err(FetchError::RateLimited { retry_at });
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             Err(e) => return Err(e),
         };
