@@ -460,9 +460,9 @@ fn foot_lines(
         }
     }
     let hint = if pending {
-        "Enter apply · Esc drop changes · Tab pane"
+        "Enter apply · Esc drop edits · Tab pane"
     } else {
-        "Space toggle · Tab pane · x/X clear · Esc close"
+        "Space pick · Tab · x/X clear · Esc close"
     };
     lines.push(Line::styled(fit(hint, w).into_owned(), theme.dim()));
     lines
