@@ -233,3 +233,92 @@ pub fn check_value(
         .map(|_| ())
         .map_err(|e: FilterError| FieldRefusal::Invalid(e.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::filter::{Aliases, FieldAlias};
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    fn aliases() -> Aliases {
+        let mut a = Aliases::default();
+        let field = |t: FieldType, opts: &[(&str, u128)]| FieldAlias {
+            field_type: t,
+            options: opts.iter().map(|(l, n)| (l.to_string(), id(*n))).collect(),
+        };
+        a.fields.insert(
+            "plan".into(),
+            field(FieldType::Select, &[("Free", 1), ("Pro", 2)]),
+        );
+        a.fields
+            .insert("seats".into(), field(FieldType::Number, &[]));
+        a.fields
+            .insert("vip".into(), field(FieldType::Checkbox, &[]));
+        a.fields.insert("due".into(), field(FieldType::Date, &[]));
+        a
+    }
+
+    fn def(key: &str) -> FieldDef {
+        let catalog = Catalog::from_aliases(aliases());
+        field_defs(Some(&catalog), &TicketFilter::default())
+            .into_iter()
+            .find(|d| d.key == key)
+            .unwrap()
+    }
+
+    #[test]
+    fn pick_editors_offer_is_empty_first_then_their_values() {
+        let labels = |d: &FieldDef| -> Vec<String> {
+            d.pick_choices().into_iter().map(|(l, _)| l).collect()
+        };
+        assert_eq!(labels(&def("plan")), ["is empty", "Free", "Pro"]);
+        assert_eq!(labels(&def("vip")), ["is empty", "checked", "unchecked"]);
+        assert!(!def("seats").is_pick());
+        let plan = def("plan");
+        assert_eq!(
+            plan.value_text(&FieldValue::Value(id(2).to_string())),
+            "Pro"
+        );
+        assert_eq!(plan.value_text(&FieldValue::Empty), "is empty");
+    }
+
+    #[test]
+    fn values_are_checked_by_type_before_anything_is_sent() {
+        let a = aliases();
+        let now = Utc::now();
+        let ok = |k: &str, v: &str| check_value(k, &FieldValue::Value(v.into()), &a, now);
+        assert!(ok("seats", "12.5").is_ok());
+        assert!(ok("seats", "twelve").is_err());
+        assert!(ok("seats", "NaN").is_err());
+        assert!(ok("vip", "true").is_ok());
+        assert!(ok("vip", "yes").is_err());
+        assert!(ok("due", "2026-12-24").is_ok());
+        assert!(ok("due", "24.12.2026").is_err());
+        assert!(ok("plan", "pro").is_ok());
+        assert!(ok("plan", "Gold").is_err());
+        assert!(
+            ok("anything", "goes").is_ok(),
+            "unknown fields: the server judges"
+        );
+        assert!(ok("seats", "  ").is_err());
+        assert!(check_value("seats", &FieldValue::Empty, &a, now).is_ok());
+    }
+
+    #[test]
+    fn an_eleventh_field_is_refused_and_a_tenth_replaced() {
+        let a = aliases();
+        let mut f = TicketFilter::default();
+        for i in 0..10 {
+            set_field(&mut f, &format!("f{i}"), FieldValue::Empty, &a, Utc::now()).unwrap();
+        }
+        let err = set_field(&mut f, "f10", FieldValue::Empty, &a, Utc::now()).unwrap_err();
+        assert!(matches!(err, FieldRefusal::TooMany { .. }));
+        assert_eq!(f.custom_fields.len(), 10);
+        // Changing one of the ten is not an eleventh.
+        set_field(&mut f, "f3", FieldValue::Value("x".into()), &a, Utc::now()).unwrap();
+        assert_eq!(f.custom_fields.len(), 10);
+    }
+}
