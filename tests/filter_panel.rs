@@ -808,6 +808,15 @@ async fn on_a_narrow_screen_the_panel_covers_the_list() {
     for (w, h) in [(20, 6), (10, 3), (1, 1)] {
         draw(&state, w, h);
     }
+    // Short screens: the panes never draw over the footer.
+    for h in 10..16 {
+        update(&mut state, Msg::Resize(80, h), Instant::now());
+        let (text, _) = draw(&state, 80, h);
+        let footer = text.lines().nth(usize::from(h) - 2).unwrap_or_default();
+        assert!(footer.starts_with(" page 1"), "{h} rows:\n{text}");
+        // The focused pane is there, its input in view.
+        assert!(text.contains("created after   7d"), "{h} rows:\n{text}");
+    }
 }
 
 #[tokio::test]

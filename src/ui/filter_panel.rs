@@ -61,14 +61,21 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     // Panes above the foot: collapsed lines, the focused one opened.
     let panes_h = inner.height - foot_h;
     let collapsed = PaneKind::ALL.len() as u16 - 1;
-    let open_h = panes_h.saturating_sub(collapsed);
+    // On a short screen the focused pane comes first: the other panes'
+    // lines give way before it shrinks below a usable box.
+    const MIN_OPEN: u16 = 5;
+    let others = panes_h >= collapsed + MIN_OPEN;
+    let open_h = if others { panes_h - collapsed } else { panes_h };
     let mut y = inner.y;
     for pane in PaneKind::ALL {
+        if pane != panel.focus && !others && open_h >= 3 {
+            continue;
+        }
         if pane == panel.focus && open_h >= 3 {
             let r = Rect::new(inner.x, y, inner.width, open_h);
             focused_pane(state, panel, catalog, ctx, frame, r);
             y += open_h;
-        } else {
+        } else if y < inner.y + panes_h {
             let line = summary_line(state, panel, pane, theme, w);
             frame.render_widget(Paragraph::new(line), Rect::new(inner.x, y, inner.width, 1));
             y += 1;
@@ -217,6 +224,7 @@ fn focused_pane(
             "one at a time · type a UUID to use it",
             theme.dim(),
         )),
+        PaneKind::Dates => below.push(Line::styled("j/k input · Ctrl-u clears it", theme.dim())),
         _ => {}
     }
     let below_h = (below.len() as u16).min(area.height.saturating_sub(3));
@@ -405,11 +413,22 @@ fn dates_box(
             lines.push(Line::styled(l, theme.error()));
         }
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    // In a short box, scroll so the focused input and what it resolves to
+    // stay in view.
+    let height = usize::from(inner.height);
+    let offset = cursor_at.map_or(0, |(row, _)| (row + 2.min(height)).saturating_sub(height));
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().skip(offset).collect::<Vec<_>>()),
+        inner,
+    );
     if let Some((row, col)) = cursor_at
-        && (row as u16) < inner.height
+        && row >= offset
+        && row - offset < height
     {
-        frame.set_cursor_position(Position::new(inner.x + col as u16, inner.y + row as u16));
+        frame.set_cursor_position(Position::new(
+            inner.x + col as u16,
+            inner.y + (row - offset) as u16,
+        ));
     }
 }
 
