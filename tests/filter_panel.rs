@@ -418,6 +418,25 @@ async fn the_eleventh_custom_field_is_refused_before_any_request() {
     );
 }
 
+#[tokio::test]
+async fn any_key_can_be_typed_when_no_field_is_known() {
+    let catalog = Arc::new(Catalog::default());
+    let mut state = state_with(catalog.clone(), None);
+    press(&mut state, KeyCode::Char('f'));
+    focus(&mut state, PaneKind::Fields);
+    edit_field(&mut state, "cost_center", "cost_center", |s| {
+        typ(s, "CC-12");
+        press(s, KeyCode::Enter);
+    });
+    assert_eq!(
+        apply(&mut state, &catalog),
+        vec![p("custom_field_cost_center", "CC-12")]
+    );
+    // It stays listed with its value once the typing is gone.
+    let panel = state.filter_panel.as_ref().unwrap();
+    assert!(panel.fields.defs.iter().any(|d| d.key == "cost_center"));
+}
+
 // ---- dates -------------------------------------------------------------------------
 
 #[tokio::test]

@@ -83,6 +83,27 @@ pub fn field_defs(catalog: Option<&Catalog>, draft: &TicketFilter) -> Vec<FieldD
     defs
 }
 
+/// A field for a key typed into the list that no field has: on a server
+/// that lists no fields (and no `[aliases.fields]`), any key can still be
+/// filtered on, its value judged by the server.
+pub fn typed_key_def(typed: &str, defs: &[FieldDef]) -> Option<FieldDef> {
+    let key = typed.trim();
+    let key_shaped = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !key_shaped || defs.iter().any(|d| d.key == key) {
+        return None;
+    }
+    Some(FieldDef {
+        key: key.to_string(),
+        label: key.to_string(),
+        field_type: None,
+        options: Vec::new(),
+        inboxes: Vec::new(),
+    })
+}
+
 impl FieldDef {
     /// The field list's entry: label, then type, inbox scope and value.
     pub fn pick_item(&self, draft: &TicketFilter) -> PickItem {
@@ -283,6 +304,18 @@ mod tests {
             "Pro"
         );
         assert_eq!(plan.value_text(&FieldValue::Empty), "is empty");
+    }
+
+    #[test]
+    fn a_typed_key_no_field_has_becomes_a_field() {
+        let defs = vec![def("plan")];
+        let typed = typed_key_def("cost_center", &defs).unwrap();
+        assert_eq!(typed.key, "cost_center");
+        assert!(!typed.is_pick());
+        assert_eq!(typed.type_name(), "any");
+        assert!(typed_key_def("plan", &defs).is_none());
+        assert!(typed_key_def("two words", &defs).is_none());
+        assert!(typed_key_def("", &defs).is_none());
     }
 
     #[test]

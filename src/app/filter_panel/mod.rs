@@ -191,7 +191,10 @@ impl FilterPanel {
             }
             self.rows[i] = rows;
         }
-        let defs = field_defs(catalog, &self.draft);
+        let mut defs = field_defs(catalog, &self.draft);
+        if let Some(typed) = fields::typed_key_def(self.fields.picker.query(), &defs) {
+            defs.push(typed);
+        }
         let items: Vec<PickItem> = defs
             .iter()
             .map(|d| {
