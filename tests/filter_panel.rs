@@ -371,6 +371,19 @@ async fn a_bad_field_value_is_refused_in_the_editor() {
     assert!(panel.fields.editor.is_some(), "the editor stays open");
     assert!(panel.draft.custom_fields.is_empty());
     assert!(message(&state).contains("seats"), "{}", message(&state));
+    // The editor says so as you type, before Enter.
+    let (text, _) = draw(&state, 120, 40);
+    assert!(text.contains("┌ Seats · number"), "{text}");
+    assert!(text.contains("value: a dozen"), "{text}");
+    assert!(text.contains("expected a number"), "{text}");
+    key_ev(
+        &mut state,
+        KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+    );
+    typ(&mut state, "12");
+    let (text, _) = draw(&state, 120, 40);
+    assert!(text.contains("✓ Enter sets it"), "{text}");
+    assert!(text.contains("Esc back"), "{text}");
 }
 
 #[tokio::test]

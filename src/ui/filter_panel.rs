@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use tui_input::Input;
 
 use super::picker::{self, PickerLook};
 use super::text::{fit, width, wrap};
@@ -14,7 +15,7 @@ use super::{RenderContext, Theme};
 use crate::api::Catalog;
 use crate::app::State;
 use crate::app::filter_panel::dates::{DateSlot, parse_date_input, resolved_text};
-use crate::app::filter_panel::fields::check_value;
+use crate::app::filter_panel::fields::{FieldDef, check_value};
 use crate::app::filter_panel::pane::PaneKind;
 use crate::app::filter_panel::request::{ParamPlace, request_line};
 use crate::app::filter_panel::{EditorKind, FilterPanel, list_index, resolver};
@@ -209,15 +210,25 @@ fn focused_pane(
             below.push(Line::styled(l, theme.error()));
         }
     }
+    let editing = panel.fields.editor.as_ref().map(|e| &e.kind);
     match panel.focus {
         PaneKind::Fields => {
-            below.push(Line::styled(
-                format!(
-                    "{}/{MAX_CUSTOM_FIELDS} fields · Space edit · Del clear",
-                    panel.draft.custom_fields.len()
-                ),
-                theme.dim(),
-            ));
+            let keys = match editing {
+                None => "Space edit · Del clear",
+                Some(EditorKind::Pick(_)) => "Space choose · Esc back",
+                Some(EditorKind::Input { .. }) => "Enter set · ↑ empty · Esc back",
+            };
+            let count = format!(
+                "{}/{MAX_CUSTOM_FIELDS} fields",
+                panel.draft.custom_fields.len()
+            );
+            let text = format!("{count} · {keys}");
+            if width(&text) <= w {
+                below.push(Line::styled(text, theme.dim()));
+            } else {
+                below.push(Line::styled(count, theme.dim()));
+                below.push(Line::styled(fit(keys, w).into_owned(), theme.dim()));
+            }
         }
         PaneKind::Tags => below.push(Line::styled("a ticket must carry all of them", theme.dim())),
         PaneKind::Assignee | PaneKind::Inbox => below.push(Line::styled(
@@ -251,62 +262,10 @@ fn focused_pane(
                 match (&editor.kind, def) {
                     (EditorKind::Pick(p), _) => picker::render(p, theme, frame, box_area, look),
                     (EditorKind::Input { row, input }, Some(def)) => {
-                        let title = format!(" {} · {} ", def.label, def.type_name());
-                        let block = Block::default()
-                            .borders(Borders::ALL)
-                            .border_style(theme.accent())
-                            .title(Span::styled(
-                                fit(&sanitize(&title), w.saturating_sub(2)).into_owned(),
-                                theme.title(),
-                            ));
-                        let inner = block.inner(box_area);
-                        frame.render_widget(block, box_area);
-                        let iw = usize::from(inner.width);
-                        let mark = |on: bool| if on { "(•) " } else { "( ) " };
                         let empty_chosen =
                             panel.draft.custom_fields.get(&def.key) == Some(&FieldValue::Empty);
-                        let mut lines = vec![row_line(
-                            format!("{}is empty", mark(empty_chosen)),
-                            *row == 0,
-                            theme,
-                        )];
-                        let scroll = input.visual_scroll(iw.saturating_sub(8));
-                        let shown: String = input.value().chars().skip(scroll).collect();
-                        lines.push(row_line(
-                            format!("value: {}", fit(&shown, iw.saturating_sub(8))),
-                            *row == 1,
-                            theme,
-                        ));
-                        let typed = input.value().trim();
-                        let check = if typed.is_empty() {
-                            Line::styled(def.input_hint(), theme.dim())
-                        } else {
-                            match check_value(
-                                &def.key,
-                                &FieldValue::Value(typed.to_string()),
-                                resolver(catalog),
-                                ctx.wall_now,
-                            ) {
-                                Ok(()) => Line::styled("✓ Enter sets it", theme.accent()),
-                                Err(e) => Line::styled(
-                                    sanitize(&e.to_string()).into_owned(),
-                                    theme.error(),
-                                ),
-                            }
-                        };
-                        lines.push(check);
-                        frame.render_widget(
-                            Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
-                            inner,
-                        );
-                        if *row == 1 && inner.height > 1 {
-                            let x = inner.x
-                                + 7
-                                + (input.visual_cursor().saturating_sub(scroll))
-                                    .min(iw.saturating_sub(8))
-                                    as u16;
-                            frame.set_cursor_position(Position::new(x, inner.y + 1));
-                        }
+                        let look = (*row, empty_chosen);
+                        input_editor(def, look, input, catalog, ctx, frame, box_area)
                     }
                     (EditorKind::Input { .. }, None) => {}
                 }
@@ -317,6 +276,67 @@ fn focused_pane(
                 picker::render(&panel.pickers[i], theme, frame, box_area, look);
             }
         }
+    }
+}
+
+/// The editor of a typed field: "is empty", the input, and whether what is
+/// typed would be accepted (checked by the request builder's own rules).
+/// `(row, empty_chosen)`: the cursor's row, and whether "is empty" is set.
+fn input_editor(
+    def: &FieldDef,
+    (row, empty_chosen): (usize, bool),
+    input: &Input,
+    catalog: Option<&Catalog>,
+    ctx: &RenderContext,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let theme = &ctx.theme;
+    let title = format!(" {} · {} ", def.label, def.type_name());
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent())
+        .title(Span::styled(
+            fit(&sanitize(&title), usize::from(area.width).saturating_sub(2)).into_owned(),
+            theme.title(),
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    const PROMPT: &str = "value: ";
+    let room = usize::from(inner.width).saturating_sub(PROMPT.len() + 1);
+    let mark = |on: bool| if on { "(•) " } else { "( ) " };
+    let scroll = input.visual_scroll(room);
+    let shown: String = input.value().chars().skip(scroll).collect();
+    let typed = input.value().trim();
+    let check = if typed.is_empty() {
+        Line::styled(def.input_hint(), theme.dim())
+    } else {
+        match check_value(
+            &def.key,
+            &FieldValue::Value(typed.to_string()),
+            resolver(catalog),
+            ctx.wall_now,
+        ) {
+            Ok(()) => Line::styled("✓ Enter sets it", theme.accent()),
+            Err(e) => Line::styled(sanitize(&e.to_string()).into_owned(), theme.error()),
+        }
+    };
+    let lines = vec![
+        row_line(format!("{}is empty", mark(empty_chosen)), row == 0, theme),
+        row_line(
+            format!("{PROMPT}{}", fit(&sanitize(&shown), room)),
+            row == 1,
+            theme,
+        ),
+        check,
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if row == 1 && inner.height > 1 {
+        let col = input.visual_cursor().saturating_sub(scroll).min(room);
+        frame.set_cursor_position(Position::new(
+            inner.x + (PROMPT.len() + col) as u16,
+            inner.y + 1,
+        ));
     }
 }
 
@@ -363,7 +383,7 @@ fn dates_box(
             .find(|e| ParamPlace::of(&e.param) == Some(ParamPlace::Date(slot)));
         let room = iw.saturating_sub(LABEL + 1);
         let scroll = input.visual_scroll(room);
-        let shown: String = input.value().chars().skip(scroll).collect();
+        let shown = sanitize(&input.value().chars().skip(scroll).collect::<String>()).into_owned();
         let label_style = if server_error.is_some() {
             theme.error()
         } else if focused {
