@@ -512,6 +512,23 @@ async fn dates_are_validated_as_typed_and_bad_ones_block_enter() {
     );
 }
 
+#[test]
+fn yesterday_is_a_relative_bound_in_the_text_form_too() {
+    let f: TicketFilter = "created:>yesterday updated:<yesterday".parse().unwrap();
+    assert_eq!(f.created_after, Some(DateBound::Yesterday));
+    assert_eq!(f.updated_before, Some(DateBound::Yesterday));
+    let text = triage::filter::format(&f);
+    assert_eq!(text.parse::<TicketFilter>().unwrap(), f);
+    let pairs = f.to_query_pairs(&Aliases::default(), now()).unwrap();
+    assert_eq!(
+        pairs,
+        vec![
+            p("created_after", "2026-11-28T00:00:00Z"),
+            p("updated_before", "2026-11-28T00:00:00Z"),
+        ]
+    );
+}
+
 // ---- cancel, clear, the generation rule -------------------------------------------
 
 #[tokio::test]
