@@ -8,6 +8,7 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use super::source::{Directory, FetchError, FieldError, NamesLoaded, TicketPage, TicketSource};
+use super::triage::WriteError;
 use crate::api::types::{Message, PageMeta, TicketDetail};
 use crate::api::{ApiClient, ApiError, Catalog, Endpoint, EndpointState};
 use crate::filter::TicketFilter;
@@ -187,6 +188,39 @@ impl TicketSource for ApiSource {
             incomplete,
             retry_at,
         })
+    }
+
+    async fn update_ticket(
+        &self,
+        id: Uuid,
+        patch: &crate::api::types::TicketPatch,
+    ) -> Result<crate::api::types::Ticket, WriteError> {
+        match self.client.update_ticket(id, patch).await {
+            Ok(ticket) => Ok(ticket),
+            Err(ApiError::RateLimited { retry_at, .. }) => {
+                Err(WriteError::RateLimited { retry_at })
+            }
+            Err(ApiError::InsufficientScope { message }) => Err(WriteError::ReadOnly { message }),
+            Err(ApiError::NotSupported { .. }) => Err(WriteError::NotSupported),
+            // A 404 is a gone ticket or a server without PATCH: when the
+            // same ticket reads fine, or the server has none of the
+            // companion routes, it is the route that is missing.
+            Err(ApiError::NotFound { message }) => {
+                if self.lacks_companions() || self.client.ticket(id).await.is_ok() {
+                    Err(WriteError::NotSupported)
+                } else {
+                    Err(WriteError::Failed {
+                        message: format!("not found: {message}"),
+                        hint: Some("the ticket may have been deleted: press r to refresh".into()),
+                    })
+                }
+            }
+            Err(other) => Err(WriteError::Failed {
+                // ApiError's text is sanitized and key-free already.
+                message: other.to_string(),
+                hint: other.hint().map(str::to_string),
+            }),
+        }
     }
 
     fn clear_rate_limit(&self) {

@@ -61,6 +61,15 @@ impl PageCache {
         self.entries.truncate(self.capacity);
     }
 
+    /// Puts a changed ticket into every cached page that shows it.
+    pub fn replace_ticket(&mut self, ticket: &Ticket) {
+        for (_, page) in self.entries.iter_mut() {
+            if let Some(pos) = page.tickets.iter().position(|t| t.id == ticket.id) {
+                Arc::make_mut(&mut page.tickets)[pos] = ticket.clone();
+            }
+        }
+    }
+
     /// Drops every page of one query (a refresh replaces them).
     pub fn remove_query(&mut self, filter: &TicketFilter, per_page: u64) {
         self.entries

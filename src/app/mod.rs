@@ -7,14 +7,19 @@
 
 pub mod api_source;
 pub mod cache;
+pub mod completion;
+pub mod filter_line;
 pub mod filter_panel;
+pub mod filter_tokens;
 pub mod keymap;
 pub mod layout;
 pub mod msg;
 pub mod picker;
 pub mod runtime;
+pub mod search;
 pub mod source;
 pub mod state;
+pub mod triage;
 pub mod update;
 
 pub use api_source::ApiSource;

@@ -39,6 +39,12 @@ pub enum Msg {
     Resumed,
     /// An effect failed in the runtime (clipboard, browser, curl).
     EffectFailed(String),
+    /// A triage write (`Effect::UpdateTicket`) was answered.
+    TicketUpdated {
+        write: u64,
+        /// Boxed: a ticket is big, and messages move by value.
+        result: Result<Box<crate::api::types::Ticket>, super::triage::WriteError>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +80,12 @@ pub enum Effect {
         per_page: u64,
     },
     OpenUrl(String),
+    /// `PATCH /tickets/{id}`: sent once, never retried by the runtime.
+    UpdateTicket {
+        write: u64,
+        id: Uuid,
+        patch: crate::api::types::TicketPatch,
+    },
     /// Ctrl-z: leave the terminal and stop the process.
     Suspend,
     Quit,

@@ -392,6 +392,15 @@ fn execute_effect<S: TicketSource, D: Screen>(
                 let _ = tx.send(Msg::NamesLoaded { generation, loaded });
             });
         }
+        Effect::UpdateTicket { write, id, patch } => {
+            // Not tracked for aborting: a write, once sent, is let finish so
+            // its answer (and the row's true state) is never lost.
+            let (source, tx) = (source.clone(), tx.clone());
+            tokio::spawn(async move {
+                let result = source.update_ticket(id, &patch).await.map(Box::new);
+                let _ = tx.send(Msg::TicketUpdated { write, result });
+            });
+        }
         Effect::ClearRateLimit => source.clear_rate_limit(),
         Effect::Copy(text) => {
             if let Err(e) = screen.write_raw(osc52(&text).as_bytes()) {

@@ -89,6 +89,16 @@ pub trait TicketSource: Clone + Send + Sync + 'static {
         std::future::ready(None)
     }
 
+    /// `PATCH /tickets/{id}`, sent once: the updated ticket, or why not.
+    /// Sources that cannot write say `NotSupported` (triage actions off).
+    fn update_ticket(
+        &self,
+        _id: Uuid,
+        _patch: &crate::api::types::TicketPatch,
+    ) -> impl Future<Output = Result<Ticket, super::triage::WriteError>> + Send {
+        std::future::ready(Err(super::triage::WriteError::NotSupported))
+    }
+
     /// The user asked to retry now: forget any rate-limit gate.
     fn clear_rate_limit(&self);
 

@@ -139,6 +139,8 @@ pub struct DetailPane {
 pub enum Waiting {
     Page(u64),
     Detail(Uuid),
+    /// Triage changes (PATCH) refused by a 429, sent once when it lifts.
+    Writes,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -213,6 +215,14 @@ pub struct State {
     /// The agent using the client (`me` in the config): "Me" in pickers,
     /// `me` in filters. A name or a UUID, resolved through the catalog.
     pub me: Option<EntityRef>,
+    /// Triage actions: marks, dialogs, writes under way, undo.
+    pub triage: super::triage::Triage,
+    /// The `/` search line, while open.
+    pub search: Option<super::search::SearchBox>,
+    /// The `:` filter line, while open.
+    pub filter_line: Option<super::filter_line::FilterLine>,
+    /// Filters applied from the `:` line, oldest first (`↑` recalls them).
+    pub filter_history: Vec<String>,
     /// The filter panes (`f`), while open.
     pub filter_panel: Option<super::filter_panel::FilterPanel>,
     /// Something visible changed since the last draw.
@@ -250,6 +260,10 @@ impl State {
             names_gen: 0,
             filter_errors: Vec::new(),
             me: None,
+            triage: Default::default(),
+            search: None,
+            filter_line: None,
+            filter_history: Vec::new(),
             filter_panel: None,
             dirty: true,
         }
@@ -357,6 +371,7 @@ impl State {
                 Some(d) => format!("ticket #{}", d.ticket.ticket_number),
                 None => "ticket details".to_string(),
             },
+            Waiting::Writes => super::triage::jobs::describe_waiting(&self.triage),
         }
     }
 }

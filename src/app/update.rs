@@ -80,6 +80,9 @@ pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
             });
             state.dirty = true;
         }
+        Msg::TicketUpdated { write, result } => {
+            super::triage::on_written(state, write, result.map(|t| *t), &mut fx)
+        }
     }
     // Names or tickets may have arrived for the filter panes' lists.
     super::filter_panel::sync(state);
@@ -104,6 +107,9 @@ pub fn next_wake(state: &State, now: Instant, wall: DateTime<Utc>) -> Option<Ins
             } else {
                 sub
             });
+    }
+    if let Some(due) = super::search::wake(state) {
+        at(due);
     }
     if state.loading_since.is_some() || detail_loading(state) {
         at(now + SPINNER_FRAME);
@@ -161,8 +167,15 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
         fx.push(Effect::Suspend);
         return;
     }
+    // An open input line takes the keys before the keymap does.
+    if super::search::on_key(state, ev, now, fx) || super::filter_line::on_key(state, ev, now, fx) {
+        return;
+    }
     if state.filter_panel.is_some() {
         return super::filter_panel::on_key(state, ev, now, fx);
+    }
+    if super::triage::on_key(state, &ev, fx) {
+        return;
     }
     let Some(action) = state.keymap.action_for(&ev) else {
         return;
@@ -245,6 +258,20 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
         Action::Help => state.help = !state.help,
         Action::FilterPanes => super::filter_panel::open(state),
         Action::Quit => fx.push(Effect::Quit),
+        // Triage keys are handled by `triage::on_key` above.
+        Action::SetStatus
+        | Action::SetPriority
+        | Action::Assign
+        | Action::AssignMe
+        | Action::Snooze
+        | Action::ToggleMark
+        | Action::MarkRange
+        | Action::MarkPage
+        | Action::ClearMarks
+        | Action::NextMode
+        | Action::Undo => {}
+        Action::Search => super::search::open(state),
+        Action::FilterLine => super::filter_line::open(state),
     }
 }
 
@@ -283,6 +310,9 @@ fn on_mouse(
     now: Instant,
     fx: &mut Vec<Effect>,
 ) {
+    if state.triage.overlay.is_some() {
+        return; // a triage dialog is modal: the list under it stays put
+    }
     let areas = state.areas();
     let inside = |r: Rect| {
         ev.column >= r.x && ev.column < r.x + r.width && ev.row >= r.y && ev.row < r.y + r.height
@@ -689,6 +719,7 @@ fn send_waiting(state: &mut State, waiting: Vec<Waiting>, now: Instant, fx: &mut
                     request_detail(state, id, fx);
                 }
             }
+            Waiting::Writes => super::triage::jobs::pump(state, fx),
         }
     }
     prefetch(state, fx);
@@ -713,6 +744,7 @@ pub(super) fn gate(state: &mut State, until: Instant, waiting: Option<Waiting>) 
 fn on_tick(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     // Countdowns, spinners and relative times all changed.
     state.dirty = true;
+    super::search::on_tick(state, now, fx);
     if let Some(rl) = &state.rate_limit
         && rl.until <= now
     {

@@ -32,6 +32,9 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     if state.refreshing {
         status.push_str(if state.rate_limit.is_some() {
             " · refresh waiting"
+        } else if state.search.is_some() {
+            // The rows of the last search stay while the next one loads.
+            " · searching"
         } else {
             " · refreshing"
         });
@@ -47,13 +50,21 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
         sort_name(state.sort()),
         order_name(state.order())
     ));
+    status.push_str(&super::triage::footer_note(state));
 
     let mut first = vec![Span::raw(status.clone())];
     let room = usize::from(area.width).saturating_sub(width(&status) + 3);
     // An error the table pane already shows in full is not repeated here.
     let in_pane = matches!(&state.table, TablePane::Error { error, .. }
         if Some(error) == state.last_error.as_ref());
-    if let Some(err) = state.last_error.as_ref().filter(|_| !in_pane) {
+    if let Some(refused) = super::filter_line::status_text(state) {
+        // A 400 names what it refused: say which token, and where to fix it.
+        first.push(Span::styled(" · ", theme.dim()));
+        first.push(Span::styled(
+            fit(&refused, room).into_owned(),
+            theme.error(),
+        ));
+    } else if let Some(err) = state.last_error.as_ref().filter(|_| !in_pane) {
         let mut msg = sanitize(&err.message).into_owned();
         if let Some(hint) = &err.hint {
             msg.push_str(" — ");

@@ -45,13 +45,12 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     let filter_line = if unfiltered {
         Line::styled(format!(" {NO_FILTER}"), theme.dim())
     } else {
-        // The filter as it is now (sort keys included), in its text form.
-        let text = state.filter.to_string();
+        // The filter as it is now (sort keys included), in its text form:
+        // what can be pasted into `triage list --filter` or a saved view.
         let room = usize::from(area.width).saturating_sub(9);
-        Line::from(vec![
-            Span::styled(" filter: ", theme.dim()),
-            Span::raw(fit(&sanitize(&text), room).into_owned()),
-        ])
+        let mut spans = vec![Span::styled(" filter: ", theme.dim())];
+        spans.extend(super::filter_text::spans(state, theme, room));
+        Line::from(spans)
     };
     frame.render_widget(Paragraph::new(vec![title, filter_line]), area);
 }

@@ -4,14 +4,19 @@
 pub mod banner;
 pub mod color;
 pub mod detail;
+pub mod filter_line;
 pub mod filter_panel;
+pub mod filter_text;
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod input_line;
 pub mod picker;
+pub mod search;
 pub mod table;
 pub mod text;
 pub mod theme;
+pub mod triage;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -47,6 +52,9 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame) {
         filter_panel::render(state, ctx, frame, area);
     }
     footer::render(state, ctx, frame, areas.footer);
+    search::render(state, ctx, frame, areas.footer);
+    filter_line::render(state, ctx, frame, areas.footer);
+    triage::render(state, ctx, frame, frame.area());
     if state.help {
         help::render(state, ctx, frame, frame.area());
     }

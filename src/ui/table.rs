@@ -244,6 +244,15 @@ fn draw_rows(
     tickets: &[Ticket],
 ) {
     let theme = &ctx.theme;
+    // Triage's marks column (mark, pending), only while anything is marked,
+    // pending or dimmed: the rest of the time the table is as before.
+    let full = area;
+    let gutter = if crate::app::triage::shows_gutter(&state.triage) {
+        GUTTER.min(area.width)
+    } else {
+        0
+    };
+    let area = Rect::new(area.x + gutter, area.y, area.width - gutter, area.height);
     let rows_fit = usize::from(area.height.saturating_sub(1));
     // The state keeps the selection visible; clamp anyway so a stale offset
     // can never draw an empty window.
@@ -309,7 +318,10 @@ fn draw_rows(
         if offset + i == state.selected {
             // The cursor is the row's own style, under its cells, so the
             // colored badge keeps its color on the selected row.
-            buf.set_style(Rect::new(area.x, y, area.width, 1), theme.selected_row());
+            buf.set_style(Rect::new(full.x, y, full.width, 1), theme.selected_row());
+        }
+        if gutter > 0 {
+            draw_gutter(state, theme, buf, Rect::new(full.x, y, gutter, 1), t.id);
         }
         let badge = format!(
             " {} ",
@@ -359,5 +371,43 @@ fn draw_rows(
         if x + w <= area.right() {
             buf.set_stringn(x, y, &mark, usize::from(w), theme.accent());
         }
+    }
+    // Rows that left the filter stay until the next refresh, dimmed (their
+    // colors kept, so what changed is still readable).
+    for (i, t) in visible.iter().enumerate() {
+        if crate::app::triage::rows::is_dimmed(state, t.id) {
+            let y = area.y + 1 + i as u16;
+            buf.set_style(
+                Rect::new(full.x, y, full.width, 1),
+                ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::DIM),
+            );
+        }
+    }
+}
+
+/// Width of the marks column: the mark and the pending sign.
+pub const GUTTER: u16 = 2;
+/// A marked row.
+pub const MARK: &str = "●";
+/// A row whose change is on its way (or waiting for the rate limit).
+pub const PENDING_MARK: &str = "…";
+
+fn draw_gutter(
+    state: &State,
+    theme: &super::Theme,
+    buf: &mut ratatui::buffer::Buffer,
+    cell: Rect,
+    id: uuid::Uuid,
+) {
+    if state.triage.marks.contains(id) {
+        buf.set_stringn(cell.x, cell.y, MARK, 1, theme.accent());
+    }
+    if cell.width > 1 && crate::app::triage::is_pending(&state.triage, id) {
+        let style = if state.rate_limit.is_some() {
+            theme.error()
+        } else {
+            theme.dim()
+        };
+        buf.set_stringn(cell.x + 1, cell.y, PENDING_MARK, 1, style);
     }
 }

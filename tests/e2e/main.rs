@@ -7,3 +7,5 @@ mod support;
 
 mod filters;
 mod queue;
+mod search;
+mod triage;

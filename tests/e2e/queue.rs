@@ -8,16 +8,25 @@ use crate::support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browse_pages_and_ride_out_a_rate_limit() {
-    let handle = start_server(180).await;
+    // Two pages of 50: on page 2 nothing is prefetched, so the injected
+    // 429 can only meet the refresh below.
+    let handle = start_server(100).await;
     let home = tempfile::tempdir().unwrap();
     let tui = open_ui(&handle, home.path(), &[("COLORTERM", "truecolor")], 120, 32).await;
+    let agents: Vec<String> =
+        handle.with_data(|d| d.users.iter().map(|u| u.name.clone()).collect());
 
     let mut tui = tokio::task::spawn_blocking(move || {
         let mut tui = tui;
-        tui.wait_for("the first page", |s| footer_line(s).contains("page 1/"));
-        tui.wait_text("#");
+        tui.wait_for("the first page", |s| footer_line(s).contains("page 1/2"));
+        // Agents' names drawn: the background catalog load is over.
+        tui.wait_for("the names", |s| {
+            let text = s.contents();
+            agents.iter().any(|a| text.contains(a.as_str()))
+        });
         tui.press("]");
-        tui.wait_for("page 2", |s| footer_line(s).contains("page 2/"));
+        // Page 2 on screen: its prefetch (sent while page 1 showed) is answered.
+        tui.wait_for("page 2", |s| footer_line(s).contains("page 2/2"));
         tui
     })
     .await

@@ -294,7 +294,7 @@ impl Parser {
             v.error(
                 item.span.clone(),
                 format!(
-                    "'{}' is not a date: use 2026-11-01, 2026-11-01T09:30:00Z, today, yesterday, or a span such as 30m, 24h, 7d, 2w",
+                    "'{}' is not a date: use 2026-11-01, 2026-11-01T09:30:00Z, today, or a span such as 30m, 24h, 7d, 2w",
                     item.text
                 ),
             )

@@ -1,0 +1,130 @@
+//! `/`: full-text search as you type. The text goes to the filter's
+//! `query` untouched (websearch syntax: words, `"phrases"`, `or`, `-word`)
+//! once typing pauses for [`DEBOUNCE`]; `Enter` keeps it, `Esc` puts back
+//! the search there was before `/`.
+//!
+//! Only the newest query is ever drawn: each one bumps the query generation
+//! (answers for older generations are dropped by `update`, and their
+//! requests aborted by the runtime).
+
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tokio::time::Instant;
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::msg::Effect;
+use super::state::{Landing, State, TablePane};
+use super::update::{move_by, new_query, request_page};
+
+/// Quiet time after the last key before the search is sent.
+pub const DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// The search line while it is open.
+#[derive(Debug, Clone)]
+pub struct SearchBox {
+    pub input: Input,
+    /// The search before `/`, restored by `Esc`.
+    pub before: Option<String>,
+    /// When the typed text is due to be sent; `None` when nothing waits.
+    pub due: Option<Instant>,
+}
+
+/// Opens the search line on the current search text.
+pub fn open(state: &mut State) {
+    let before = state.filter.query.clone();
+    state.search = Some(SearchBox {
+        input: Input::new(before.clone().unwrap_or_default()),
+        before,
+        due: None,
+    });
+    state.dirty = true;
+}
+
+/// Keys while the search line is open; false when it is closed (the key is
+/// then the keymap's). Ctrl-c is left to the keymap so it always quits.
+pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) -> bool {
+    let Some(search) = state.search.as_mut() else {
+        return false;
+    };
+    if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
+        return false;
+    }
+    state.dirty = true;
+    state.notice = None;
+    match ev.code {
+        KeyCode::Enter => {
+            let text = search.input.value().to_string();
+            state.search = None;
+            apply(state, &text, now, fx);
+        }
+        KeyCode::Esc => {
+            let before = search.before.clone();
+            state.search = None;
+            apply(state, before.as_deref().unwrap_or(""), now, fx);
+        }
+        // The list stays reachable while typing.
+        KeyCode::Up => move_by(state, -1, now, fx),
+        KeyCode::Down => move_by(state, 1, now, fx),
+        _ => {
+            let before = search.input.value().to_string();
+            search.input.handle_event(&Event::Key(ev));
+            if search.input.value() != before {
+                search.due = Some(now + DEBOUNCE);
+            }
+        }
+    }
+    true
+}
+
+/// Sends the typed search once its quiet time has passed.
+pub fn on_tick(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+    let Some(search) = state.search.as_mut() else {
+        return;
+    };
+    if search.due.is_some_and(|due| due <= now) {
+        search.due = None;
+        let text = search.input.value().to_string();
+        apply(state, &text, now, fx);
+    }
+}
+
+/// When the runtime must wake us to send a typed search.
+pub fn wake(state: &State) -> Option<Instant> {
+    state.search.as_ref().and_then(|s| s.due)
+}
+
+/// Makes `text` the search, as typed; a search equal to the current one
+/// sends nothing.
+fn apply(state: &mut State, text: &str, now: Instant, fx: &mut Vec<Effect>) {
+    if let Some(search) = state.search.as_mut() {
+        search.due = None;
+    }
+    let mut filter = state.filter.clone();
+    filter.set_query(text);
+    if filter == state.filter {
+        return;
+    }
+    state.filter = filter;
+    requery_keeping_rows(state, now, fx);
+}
+
+/// A new query from page 1. The rows on screen stay until the answer
+/// replaces them (the footer's spinner says it is coming), so results
+/// follow the typing without the list blinking empty at every pause.
+fn requery_keeping_rows(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+    let cached = state.cached(1).is_some();
+    if cached || state.rate_limit.is_some() || !matches!(state.table, TablePane::Loaded(_)) {
+        new_query(state, now, fx);
+        return;
+    }
+    state.query_gen += 1;
+    state.in_flight.clear();
+    state.page = 1;
+    state.landing = Landing::First;
+    state.refreshing = true;
+    state.loading_since = Some(now);
+    state.dirty = true;
+    request_page(state, 1, fx);
+}

@@ -1,0 +1,440 @@
+//! Triage keys outside dialogs: the actions (`t p a A z`), marks
+//! (`Space V * u`), next mode (`N`), undo (`U`), and `Esc` dropping writes
+//! that wait for a rate limit.
+
+use crossterm::event::KeyEvent;
+
+use super::change::{Change, StatusChoice, tickets};
+use super::choices::{
+    assignee_items, me_id, priority_items, priority_key, status_choice, status_items, status_key,
+};
+use super::jobs::{self, Item, Job};
+use super::{Confirmed, Overlay, PickKind, SnoozeDialog, Targets, dialog, next};
+use crate::api::Catalog;
+use crate::api::types::{StatusCategory, Ticket};
+use crate::app::keymap::Action;
+use crate::app::msg::Effect;
+use crate::app::picker::Picker;
+use crate::app::state::{ErrorView, State};
+use crate::filter::EntityRef;
+use crate::text::sanitize;
+
+/// Handles a key if it is triage's; returns false to let `update` have it.
+pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    if state.triage.overlay.is_some() {
+        state.dirty = true;
+        dialog::on_key(state, ev, fx);
+        return true;
+    }
+    if state.help {
+        return false;
+    }
+    let Some(action) = state.keymap.action_for(ev) else {
+        return false;
+    };
+    let waiting = jobs::waiting_count(&state.triage);
+    match action {
+        Action::SetStatus
+        | Action::SetPriority
+        | Action::Assign
+        | Action::AssignMe
+        | Action::Snooze
+        | Action::ToggleMark
+        | Action::MarkRange
+        | Action::MarkPage
+        | Action::ClearMarks
+        | Action::NextMode
+        | Action::Undo => {}
+        Action::Back if waiting > 0 && state.rate_limit.is_some() => {}
+        _ => return false,
+    }
+    state.dirty = true;
+    state.notice = None;
+    match action {
+        Action::SetStatus => open_picker(state, PickKind::Status),
+        Action::SetPriority => open_picker(state, PickKind::Priority),
+        Action::Assign => open_picker(state, PickKind::Assign),
+        Action::AssignMe => assign_me(state, fx),
+        Action::Snooze => open_snooze(state),
+        Action::ToggleMark => toggle_mark(state),
+        Action::MarkRange => {
+            let rows = state.table.tickets().to_vec();
+            let added = state.triage.marks.range(&rows, state.selected);
+            state.notice = Some(format!(
+                "marked {} more · {} marked",
+                added,
+                state.triage.marks.len()
+            ));
+        }
+        Action::MarkPage => {
+            let rows = state.table.tickets().to_vec();
+            let added = state.triage.marks.all(&rows);
+            state.notice = Some(format!(
+                "marked {} on this page · {} marked",
+                added,
+                state.triage.marks.len()
+            ));
+        }
+        Action::ClearMarks => {
+            let n = state.triage.marks.clear();
+            state.notice = Some(if n == 0 {
+                "no marks to clear".into()
+            } else {
+                format!("cleared {}", marks_word(n))
+            });
+        }
+        Action::NextMode => {
+            state.triage.next_mode = !state.triage.next_mode;
+            state.notice = Some(if state.triage.next_mode {
+                "next mode: after an action the cursor moves to the next ticket that needs attention".into()
+            } else {
+                "next mode off".into()
+            });
+        }
+        Action::Undo => undo(state, fx),
+        Action::Back => {
+            let n = jobs::drop_waiting(state);
+            state.notice = Some(format!(
+                "dropped {} waiting for the rate limit",
+                changes_word(n)
+            ));
+        }
+        _ => {}
+    }
+    true
+}
+
+fn marks_word(n: usize) -> String {
+    if n == 1 {
+        "1 mark".into()
+    } else {
+        format!("{n} marks")
+    }
+}
+
+fn changes_word(n: usize) -> String {
+    if n == 1 {
+        "1 change".into()
+    } else {
+        format!("{n} changes")
+    }
+}
+
+fn toggle_mark(state: &mut State) {
+    let Some(t) = state.selected_ticket().cloned() else {
+        return;
+    };
+    let marked = state.triage.marks.toggle(&t);
+    state.notice = Some(format!(
+        "{} #{} · {} marked",
+        if marked { "marked" } else { "unmarked" },
+        t.ticket_number,
+        state.triage.marks.len()
+    ));
+    // Marking walks down the list, as in a file manager.
+    if marked && state.selected + 1 < state.table.tickets().len() {
+        crate::app::update::select(state, state.selected + 1);
+    }
+}
+
+/// The tickets an action applies to: the marked ones, else the focused one.
+fn targets(state: &State) -> Option<Targets> {
+    if !state.triage.marks.is_empty() {
+        // The freshest copy of each marked row we hold.
+        let mut rows = state.triage.marks.snapshot();
+        for row in rows.iter_mut() {
+            if let Some(t) = state.table.tickets().iter().find(|t| t.id == row.id) {
+                *row = t.clone();
+            }
+        }
+        return Some(Targets::Marked(rows));
+    }
+    state
+        .focused_ticket()
+        .cloned()
+        .map(|t| Targets::One(Box::new(t)))
+}
+
+/// Refuses when writes are known to be off, saying why; true when allowed.
+fn writes_allowed(state: &mut State) -> bool {
+    match state.triage.access.refusal() {
+        Some((message, hint)) => {
+            state.last_error = Some(ErrorView {
+                message: message.into(),
+                hint: Some(hint.into()),
+            });
+            false
+        }
+        None => true,
+    }
+}
+
+fn catalog(state: &State) -> Option<Catalog> {
+    state.names.catalog().cloned()
+}
+
+fn open_picker(state: &mut State, kind: PickKind) {
+    if !writes_allowed(state) {
+        return;
+    }
+    let Some(targets) = targets(state) else {
+        state.notice = Some("no ticket here to act on".into());
+        return;
+    };
+    let catalog = catalog(state);
+    let rows = targets.rows();
+    let current = (rows.len() == 1).then(|| rows[0].clone());
+    let count = match &targets {
+        Targets::One(t) => format!("#{}", t.ticket_number),
+        Targets::Marked(v) => tickets(v.len()),
+    };
+    let picker = match kind {
+        PickKind::Status => {
+            let items = status_items(catalog.as_ref());
+            let chosen = current.map(|t| status_key(&t));
+            Picker::single(format!("Status of {count}"), items).with_chosen(chosen)
+        }
+        PickKind::Priority => {
+            let items = priority_items(catalog.as_ref());
+            let chosen = current.map(|t| priority_key(&t));
+            Picker::single(format!("Priority of {count}"), items).with_chosen(chosen)
+        }
+        PickKind::Assign => {
+            let me = me_id(state, catalog.as_ref());
+            let items = assignee_items(catalog.as_ref(), me);
+            let chosen =
+                current.map(|t| t.assignee_id.map_or("none".to_string(), |u| u.to_string()));
+            Picker::single(format!("Assign {count} to"), items)
+                .with_chosen(chosen)
+                .typing_first()
+        }
+    };
+    if kind == PickKind::Assign && picker.items().len() == 1 {
+        // Only "Unassigned": say why nobody else is listed.
+        state.notice = Some(
+            "no agents listed: the server has no /users (add [aliases.users] to the config)".into(),
+        );
+    }
+    state.triage.overlay = Some(Overlay::Pick {
+        kind,
+        picker: Box::new(picker),
+        targets,
+    });
+}
+
+fn assign_me(state: &mut State, fx: &mut Vec<Effect>) {
+    if !writes_allowed(state) {
+        return;
+    }
+    let catalog = catalog(state);
+    let Some(me) = state.me.clone() else {
+        state.last_error = Some(ErrorView {
+            message: "A assigns to you, but the config does not say who you are".into(),
+            hint: Some(
+                "add me = \"Your Name\" to the config file (triage config path shows where)".into(),
+            ),
+        });
+        return;
+    };
+    let Some(id) = me_id(state, catalog.as_ref()) else {
+        if state.names_status != crate::app::state::NamesStatus::Complete {
+            state.last_error = Some(ErrorView {
+                message: "the list of agents is still loading: press A again in a moment".into(),
+                hint: None,
+            });
+            return;
+        }
+        let name = match &me {
+            EntityRef::Name(n) => sanitize(n).into_owned(),
+            EntityRef::Id(id) => id.to_string(),
+        };
+        state.last_error = Some(ErrorView {
+            message: format!("me = \"{name}\" is not an agent of this workspace"),
+            hint: Some(
+                "check the name in the config file (as /users lists it), or use your user's UUID"
+                    .into(),
+            ),
+        });
+        return;
+    };
+    let name = catalog
+        .as_ref()
+        .and_then(|c| c.user_name(id))
+        .map(|n| sanitize(n).into_owned())
+        .unwrap_or_else(|| "me".into());
+    let change = Change::Assign { id: Some(id), name };
+    match targets(state) {
+        Some(targets) => apply(state, change, targets, fx),
+        None => state.notice = Some("no ticket here to act on".into()),
+    }
+}
+
+fn open_snooze(state: &mut State) {
+    if !writes_allowed(state) {
+        return;
+    }
+    let Some(targets) = targets(state) else {
+        state.notice = Some("no ticket here to act on".into());
+        return;
+    };
+    let catalog = catalog(state);
+    let statuses = catalog.as_ref().map(Catalog::statuses).unwrap_or_default();
+    let waiting = statuses
+        .iter()
+        .find(|s| s.category == StatusCategory::Waiting)
+        .map(status_choice)
+        .unwrap_or(StatusChoice {
+            id: None,
+            category: StatusCategory::Waiting,
+            name: String::new(),
+            color: None,
+        });
+    // Where it returns: an open status by default, then in-progress ones.
+    let back_to: Vec<StatusChoice> = statuses
+        .iter()
+        .filter(|s| s.category == StatusCategory::Open)
+        .chain(
+            statuses
+                .iter()
+                .filter(|s| s.category == StatusCategory::InProgress),
+        )
+        .map(status_choice)
+        .collect();
+    state.triage.overlay = Some(Overlay::Snooze(Box::new(SnoozeDialog {
+        input: tui_input::Input::default(),
+        error: None,
+        waiting,
+        back_to,
+        back_idx: 0,
+        targets,
+    })));
+}
+
+/// Runs an action on its targets: a single ticket at once, marked tickets
+/// after one confirmation naming the count.
+pub(super) fn apply(state: &mut State, change: Change, targets: Targets, fx: &mut Vec<Effect>) {
+    match targets {
+        Targets::One(ticket) => run_single(state, change, *ticket, fx),
+        Targets::Marked(rows) => {
+            state.triage.overlay = Some(Overlay::Confirm {
+                question: change.question(rows.len()),
+                then: Confirmed::Bulk {
+                    change,
+                    targets: rows,
+                },
+            });
+        }
+    }
+}
+
+fn run_single(state: &mut State, change: Change, ticket: Ticket, fx: &mut Vec<Effect>) {
+    let item = Item {
+        after: change.apply(&ticket),
+        patch: change.patch(),
+        before: ticket,
+    };
+    let id = item.before.id;
+    let label = label_of(&change);
+    let job = Job::new(
+        0,
+        label,
+        Some(change.clone()),
+        change.fields(),
+        vec![item],
+        false,
+    );
+    state.last_error = None;
+    state.triage.handled.insert(id);
+    let on_selected = state.selected_ticket().is_some_and(|t| t.id == id);
+    jobs::start(state, job, fx);
+    if state.triage.next_mode && on_selected {
+        let from = state.selected;
+        next::advance(state, from, fx);
+    }
+}
+
+/// Starts a confirmed bulk run over exactly the snapshot taken.
+pub(super) fn run_bulk(state: &mut State, change: Change, rows: Vec<Ticket>, fx: &mut Vec<Effect>) {
+    let items: Vec<Item> = rows
+        .into_iter()
+        .map(|t| Item {
+            after: change.apply(&t),
+            patch: change.patch(),
+            before: t,
+        })
+        .collect();
+    for i in &items {
+        state.triage.handled.insert(i.before.id);
+    }
+    state.last_error = None;
+    let job = Job::new(
+        0,
+        label_of(&change),
+        Some(change.clone()),
+        change.fields(),
+        items,
+        true,
+    );
+    jobs::start(state, job, fx);
+}
+
+/// "Set to Urgent", "Set status to Solved", "Assign to Ana", "Snooze until …".
+fn label_of(change: &Change) -> String {
+    match change {
+        Change::Status(_) => format!("Set status to {}", change.target()),
+        Change::Priority(_) => format!("Set to {}", change.target()),
+        Change::Assign { id: None, .. } => "Unassign".into(),
+        Change::Assign { .. } => format!("Assign to {}", change.target()),
+        Change::Snooze { .. } => format!("Snooze until {}", change.target()),
+    }
+}
+
+fn undo(state: &mut State, fx: &mut Vec<Effect>) {
+    if !writes_allowed(state) {
+        return;
+    }
+    let Some(record) = state.triage.undo.as_ref() else {
+        state.notice = Some("nothing to undo".into());
+        return;
+    };
+    if record.rows.len() > 1 {
+        state.triage.overlay = Some(Overlay::Confirm {
+            question: record.question(),
+            then: Confirmed::Undo,
+        });
+    } else {
+        run_undo(state, fx);
+    }
+}
+
+/// Sends the previous values of the last action back.
+pub(super) fn run_undo(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(record) = state.triage.undo.take() else {
+        return;
+    };
+    let (job, unnamed) = {
+        let shown = state.table.tickets().to_vec();
+        record.job(|after| {
+            shown
+                .iter()
+                .find(|t| t.id == after.id)
+                .cloned()
+                .unwrap_or_else(|| after.clone())
+        })
+    };
+    if job.items.is_empty() {
+        state.last_error = Some(ErrorView {
+            message: "cannot undo: the previous values cannot be named to the server".into(),
+            hint: None,
+        });
+        return;
+    }
+    if unnamed > 0 {
+        state.notice = Some(format!(
+            "{} left as they are: their previous values cannot be named to the server",
+            tickets(unnamed)
+        ));
+    }
+    state.last_error = None;
+    jobs::start(state, job, fx);
+}

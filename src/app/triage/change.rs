@@ -1,0 +1,419 @@
+//! What one triage action changes: the PATCH body it sends, the row as it
+//! will look (shown at once, before the server answers), the words for it,
+//! and the way back (undo sends the previous values of the same fields).
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::api::types::{PriorityLevel, StatusCategory, Ticket, TicketPatch};
+use crate::filter::{AssigneeFilter, EntityRef, Resolver, TicketFilter};
+
+/// A status to set: a custom status (with its id), or only a category
+/// when the server has no `/statuses` to choose from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusChoice {
+    pub id: Option<Uuid>,
+    pub category: StatusCategory,
+    pub name: String,
+    pub color: Option<String>,
+}
+
+impl StatusChoice {
+    pub fn label(&self) -> &str {
+        if self.name.trim().is_empty() {
+            self.category.as_str()
+        } else {
+            &self.name
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriorityChoice {
+    pub id: Option<Uuid>,
+    pub level: PriorityLevel,
+    pub name: String,
+    pub color: Option<String>,
+}
+
+impl PriorityChoice {
+    pub fn label(&self) -> &str {
+        if self.name.trim().is_empty() {
+            self.level.as_str()
+        } else {
+            &self.name
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    Status(StatusChoice),
+    Priority(PriorityChoice),
+    /// `None` unassigns. `name` is for the words only.
+    Assign {
+        id: Option<Uuid>,
+        name: String,
+    },
+    /// A `waiting` status until `until`, then back to `back_to`.
+    Snooze {
+        until: DateTime<Utc>,
+        waiting: StatusChoice,
+        back_to: Option<Uuid>,
+    },
+}
+
+/// The ticket fields an action touches (and so what undo sends back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Fields {
+    pub status: bool,
+    pub priority: bool,
+    pub assignee: bool,
+    pub reminder: bool,
+}
+
+impl Change {
+    pub fn fields(&self) -> Fields {
+        match self {
+            Change::Status(_) => Fields {
+                status: true,
+                // The server drops a reminder when a ticket leaves `waiting`.
+                reminder: true,
+                ..Fields::default()
+            },
+            Change::Priority(_) => Fields {
+                priority: true,
+                ..Fields::default()
+            },
+            Change::Assign { .. } => Fields {
+                assignee: true,
+                ..Fields::default()
+            },
+            Change::Snooze { .. } => Fields {
+                status: true,
+                reminder: true,
+                ..Fields::default()
+            },
+        }
+    }
+
+    /// The body of `PATCH /tickets/{id}`: ids where known, the category or
+    /// level where only that is known.
+    pub fn patch(&self) -> TicketPatch {
+        match self {
+            Change::Status(s) => status_patch(s),
+            Change::Priority(p) => TicketPatch {
+                priority_id: p.id,
+                priority: p.id.is_none().then(|| p.level.clone()),
+                ..TicketPatch::default()
+            },
+            Change::Assign { id, .. } => TicketPatch {
+                assignee_id: Some(*id),
+                ..TicketPatch::default()
+            },
+            Change::Snooze {
+                until,
+                waiting,
+                back_to,
+            } => TicketPatch {
+                remind_at: Some(Some(*until)),
+                remind_transition_status_id: back_to.map(Some),
+                ..status_patch(waiting)
+            },
+        }
+    }
+
+    /// The row as it will be once the server agrees.
+    pub fn apply(&self, before: &Ticket) -> Ticket {
+        let mut t = before.clone();
+        match self {
+            Change::Status(s) => {
+                set_status(&mut t, s);
+                if s.category != StatusCategory::Waiting {
+                    t.remind_at = None;
+                    t.remind_transition_status_id = None;
+                }
+            }
+            Change::Priority(p) => {
+                t.priority = p.level.clone();
+                t.priority_id = p.id;
+                t.priority_name = p.name.clone();
+                t.priority_color = p.color.clone();
+            }
+            Change::Assign { id, .. } => t.assignee_id = *id,
+            Change::Snooze {
+                until,
+                waiting,
+                back_to,
+            } => {
+                set_status(&mut t, waiting);
+                t.remind_at = Some(*until);
+                if back_to.is_some() {
+                    t.remind_transition_status_id = *back_to;
+                }
+            }
+        }
+        t
+    }
+
+    /// "Urgent", "Solved", "Ana Souza", "unassigned", "Mon 30 Nov 09:00".
+    pub fn target(&self) -> String {
+        match self {
+            Change::Status(s) => s.label().to_string(),
+            Change::Priority(p) => p.label().to_string(),
+            Change::Assign { id: None, .. } => "unassigned".into(),
+            Change::Assign { name, .. } => name.clone(),
+            Change::Snooze { until, .. } => until
+                .with_timezone(&chrono::Local)
+                .format("%a %d %b %H:%M")
+                .to_string(),
+        }
+    }
+
+    /// The question before a bulk run: "Set 23 tickets to Urgent?".
+    pub fn question(&self, count: usize) -> String {
+        let n = tickets(count);
+        match self {
+            Change::Status(_) => format!("Set the status of {n} to {}?", self.target()),
+            Change::Priority(_) => format!("Set {n} to {}?", self.target()),
+            Change::Assign { id: None, .. } => format!("Unassign {n}?"),
+            Change::Assign { .. } => format!("Assign {n} to {}?", self.target()),
+            Change::Snooze { .. } => format!("Snooze {n} until {}?", self.target()),
+        }
+    }
+
+    /// What happened to one ticket: "#1042 → Urgent".
+    pub fn done(&self, number: i64) -> String {
+        match self {
+            Change::Snooze { .. } => format!("#{number} snoozed until {}", self.target()),
+            Change::Assign { id: None, .. } => format!("#{number} unassigned"),
+            _ => format!("#{number} → {}", self.target()),
+        }
+    }
+}
+
+/// "1 ticket", "23 tickets".
+pub fn tickets(count: usize) -> String {
+    if count == 1 {
+        "1 ticket".into()
+    } else {
+        format!("{count} tickets")
+    }
+}
+
+fn status_patch(s: &StatusChoice) -> TicketPatch {
+    TicketPatch {
+        status_id: s.id,
+        status: s.id.is_none().then(|| s.category.clone()),
+        ..TicketPatch::default()
+    }
+}
+
+fn set_status(t: &mut Ticket, s: &StatusChoice) {
+    // Setting only a category keeps the custom status when it already has
+    // that category (the server does the same).
+    if s.id.is_none() && t.status == s.category {
+        return;
+    }
+    t.status = s.category.clone();
+    t.status_id = s.id;
+    t.status_name = s.name.clone();
+    t.status_color = s.color.clone();
+}
+
+/// Undo of `fields` on a ticket now at `current`, back to `original`: the
+/// row as it will be and the body that puts it back; `None` when there is
+/// no way to name the old value to the server (a status without id or
+/// known category).
+pub fn restore(
+    current: &Ticket,
+    original: &Ticket,
+    fields: Fields,
+) -> Option<(Ticket, TicketPatch)> {
+    let mut t = current.clone();
+    let mut patch = TicketPatch::default();
+    if fields.status {
+        match (original.status_id, &original.status) {
+            (Some(id), _) => patch.status_id = Some(id),
+            (None, StatusCategory::Other(_)) => return None,
+            (None, category) => patch.status = Some(category.clone()),
+        }
+        t.status = original.status.clone();
+        t.status_id = original.status_id;
+        t.status_name = original.status_name.clone();
+        t.status_color = original.status_color.clone();
+    }
+    if fields.priority {
+        match (original.priority_id, &original.priority) {
+            (Some(id), _) => patch.priority_id = Some(id),
+            (None, PriorityLevel::Other(_)) => return None,
+            (None, level) => patch.priority = Some(level.clone()),
+        }
+        t.priority = original.priority.clone();
+        t.priority_id = original.priority_id;
+        t.priority_name = original.priority_name.clone();
+        t.priority_color = original.priority_color.clone();
+    }
+    if fields.assignee {
+        patch.assignee_id = Some(original.assignee_id);
+        t.assignee_id = original.assignee_id;
+    }
+    if fields.reminder {
+        patch.remind_at = Some(original.remind_at);
+        patch.remind_transition_status_id = Some(original.remind_transition_status_id);
+        t.remind_at = original.remind_at;
+        t.remind_transition_status_id = original.remind_transition_status_id;
+    }
+    Some((t, patch))
+}
+
+/// Whether `t` still belongs to the list of `filter`, judged on the fields
+/// an action can change (the others did not move). A name that cannot be
+/// resolved here counts as a match: better a row not dimmed than a row
+/// dimmed by mistake.
+pub fn still_matches(filter: &TicketFilter, t: &Ticket, resolver: Option<&dyn Resolver>) -> bool {
+    if !filter.statuses.is_empty() && !filter.statuses.contains(&t.status) {
+        return false;
+    }
+    if filter.priority.as_ref().is_some_and(|p| *p != t.priority) {
+        return false;
+    }
+    match &filter.assignee {
+        None => true,
+        Some(AssigneeFilter::Unassigned) => t.assignee_id.is_none(),
+        Some(AssigneeFilter::User(EntityRef::Id(id))) => t.assignee_id == Some(*id),
+        Some(AssigneeFilter::User(EntityRef::Name(name))) => {
+            match resolver.and_then(|r| r.user_id(name)) {
+                Some(id) => t.assignee_id == Some(id),
+                None => true,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket() -> Ticket {
+        Ticket {
+            id: Uuid::from_u128(1),
+            ticket_number: 1001,
+            subject: "s".into(),
+            inbox_id: None,
+            status: StatusCategory::Open,
+            status_id: Some(Uuid::from_u128(0x51)),
+            status_name: "New".into(),
+            status_color: Some("#3b82f6".into()),
+            priority: PriorityLevel::Normal,
+            priority_id: Some(Uuid::from_u128(0x72)),
+            priority_name: "Normal".into(),
+            priority_color: None,
+            assignee_id: None,
+            contact_id: None,
+            remind_at: None,
+            remind_transition_status_id: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+
+    fn urgent() -> Change {
+        Change::Priority(PriorityChoice {
+            id: Some(Uuid::from_u128(0x74)),
+            level: PriorityLevel::Urgent,
+            name: "Urgent".into(),
+            color: Some("#ef4444".into()),
+        })
+    }
+
+    #[test]
+    fn priority_sends_the_id_and_shows_the_name() {
+        let c = urgent();
+        let json = serde_json::to_value(c.patch()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"priority_id": "00000000-0000-0000-0000-000000000074"})
+        );
+        let after = c.apply(&ticket());
+        assert_eq!(after.priority, PriorityLevel::Urgent);
+        assert_eq!(after.priority_name, "Urgent");
+        assert_eq!(c.question(23), "Set 23 tickets to Urgent?");
+        assert_eq!(c.done(1001), "#1001 → Urgent");
+    }
+
+    #[test]
+    fn a_category_alone_is_sent_as_status() {
+        let c = Change::Status(StatusChoice {
+            id: None,
+            category: StatusCategory::Resolved,
+            name: String::new(),
+            color: None,
+        });
+        let json = serde_json::to_value(c.patch()).unwrap();
+        assert_eq!(json, serde_json::json!({"status": "resolved"}));
+        assert_eq!(c.apply(&ticket()).status, StatusCategory::Resolved);
+    }
+
+    #[test]
+    fn snooze_sets_waiting_reminder_and_return_status() {
+        let until = Utc::now() + chrono::Duration::hours(4);
+        let c = Change::Snooze {
+            until,
+            waiting: StatusChoice {
+                id: Some(Uuid::from_u128(0x53)),
+                category: StatusCategory::Waiting,
+                name: "Awaiting reply".into(),
+                color: None,
+            },
+            back_to: Some(Uuid::from_u128(0x51)),
+        };
+        let p = c.patch();
+        assert_eq!(p.status_id, Some(Uuid::from_u128(0x53)));
+        assert_eq!(p.remind_at, Some(Some(until)));
+        assert_eq!(
+            p.remind_transition_status_id,
+            Some(Some(Uuid::from_u128(0x51)))
+        );
+        let after = c.apply(&ticket());
+        assert_eq!(after.status, StatusCategory::Waiting);
+        assert_eq!(after.remind_at, Some(until));
+    }
+
+    #[test]
+    fn restore_sends_back_exactly_the_touched_fields() {
+        let before = ticket();
+        let c = urgent();
+        let after = c.apply(&before);
+        let (back, patch) = restore(&after, &before, c.fields()).unwrap();
+        assert_eq!(back, before);
+        assert_eq!(
+            serde_json::to_value(patch).unwrap(),
+            serde_json::json!({"priority_id": "00000000-0000-0000-0000-000000000072"})
+        );
+        let assign = Change::Assign {
+            id: Some(Uuid::from_u128(9)),
+            name: "Ana".into(),
+        };
+        let (_, patch) = restore(&assign.apply(&before), &before, assign.fields()).unwrap();
+        assert_eq!(
+            serde_json::to_value(patch).unwrap(),
+            serde_json::json!({"assignee_id": null})
+        );
+    }
+
+    #[test]
+    fn leaving_the_filter() {
+        let f: TicketFilter = "status:open priority:normal assignee:none".parse().unwrap();
+        let t = ticket();
+        assert!(still_matches(&f, &t, None));
+        assert!(!still_matches(&f, &urgent().apply(&t), None));
+        let assigned = Change::Assign {
+            id: Some(Uuid::from_u128(9)),
+            name: "Ana".into(),
+        };
+        assert!(!still_matches(&f, &assigned.apply(&t), None));
+        let named: TicketFilter = "assignee:Ana".parse().unwrap();
+        assert!(still_matches(&named, &t, None), "unresolvable: not dimmed");
+    }
+}

@@ -1,0 +1,197 @@
+//! What the pickers offer and what a pick means: the workspace's statuses
+//! (grouped by category, in their colors), priorities and agents from the
+//! catalog, with plain categories and levels when the server has no lists.
+
+use uuid::Uuid;
+
+use super::PickKind;
+use super::change::{Change, PriorityChoice, StatusChoice};
+use crate::api::Catalog;
+use crate::api::types::{PriorityLevel, StatusCategory, Ticket};
+use crate::app::picker::PickItem;
+use crate::app::state::State;
+use crate::filter::{EntityRef, Resolver};
+use crate::text::sanitize;
+
+const CATEGORY_ORDER: [StatusCategory; 5] = [
+    StatusCategory::Open,
+    StatusCategory::InProgress,
+    StatusCategory::Waiting,
+    StatusCategory::Resolved,
+    StatusCategory::Closed,
+];
+
+/// Status picker keys: the status id, or `category:<name>` without ids.
+pub(super) fn status_key(t: &Ticket) -> String {
+    match t.status_id {
+        Some(id) => id.to_string(),
+        None => format!("category:{}", t.status.as_str()),
+    }
+}
+
+pub(super) fn priority_key(t: &Ticket) -> String {
+    match t.priority_id {
+        Some(id) => id.to_string(),
+        None => format!("level:{}", t.priority.as_str()),
+    }
+}
+
+/// The workspace's statuses grouped by category (open first), in their
+/// colors; just the five categories when the server has no `/statuses`.
+pub(super) fn status_items(catalog: Option<&Catalog>) -> Vec<PickItem> {
+    let statuses = catalog.map(Catalog::statuses).unwrap_or_default();
+    if statuses.is_empty() {
+        return CATEGORY_ORDER
+            .iter()
+            .map(|c| PickItem::new(format!("category:{}", c.as_str()), c.as_str()))
+            .collect();
+    }
+    let mut items = Vec::new();
+    for category in CATEGORY_ORDER.iter() {
+        for s in statuses.iter().filter(|s| s.category == *category) {
+            items.push(
+                PickItem::new(s.id.to_string(), &s.name)
+                    .color(s.color.as_deref())
+                    .group(category.as_str()),
+            );
+        }
+    }
+    // Categories this client does not know still get listed, last.
+    for s in statuses
+        .iter()
+        .filter(|s| !CATEGORY_ORDER.contains(&s.category))
+    {
+        items.push(
+            PickItem::new(s.id.to_string(), &s.name)
+                .color(s.color.as_deref())
+                .group(s.category.as_str()),
+        );
+    }
+    items
+}
+
+pub(super) fn priority_items(catalog: Option<&Catalog>) -> Vec<PickItem> {
+    let priorities = catalog.map(Catalog::priorities).unwrap_or_default();
+    if priorities.is_empty() {
+        return PriorityLevel::KNOWN
+            .iter()
+            .map(|l| PickItem::new(format!("level:{}", l.as_str()), l.as_str()))
+            .collect();
+    }
+    // The level as a note when the name does not say it ("On fire ·
+    // urgent"), so typing the level finds a custom name too.
+    priorities
+        .iter()
+        .map(|p| {
+            let item = PickItem::new(p.id.to_string(), &p.name).color(p.color.as_deref());
+            if p.name.eq_ignore_ascii_case(p.level.as_str()) {
+                item
+            } else {
+                item.note(p.level.as_str())
+            }
+        })
+        .collect()
+}
+
+pub(super) fn assignee_items(catalog: Option<&Catalog>, me: Option<Uuid>) -> Vec<PickItem> {
+    // The workspace's agents; without `/users`, the config's user aliases.
+    let mut people: Vec<(Uuid, String, Option<String>)> = match catalog {
+        Some(c) if !c.users().is_empty() => c
+            .users()
+            .iter()
+            .map(|u| (u.id, u.name.clone(), u.email.clone()))
+            .collect(),
+        Some(c) => c
+            .aliases()
+            .users
+            .iter()
+            .map(|(name, id)| (*id, name.clone(), None))
+            .collect(),
+        None => Vec::new(),
+    };
+    // Me first, after "Unassigned": the most common pick.
+    if let Some(pos) = people.iter().position(|(id, _, _)| Some(*id) == me) {
+        let mine = people.remove(pos);
+        people.insert(0, mine);
+    }
+    let mut items = vec![PickItem::new("none", "Unassigned")];
+    items.extend(people.into_iter().map(|(id, name, email)| {
+        let note = match (Some(id) == me, email) {
+            (true, Some(e)) => format!("me · {e}"),
+            (true, None) => "me".into(),
+            (false, Some(e)) => e,
+            (false, None) => String::new(),
+        };
+        PickItem::new(id.to_string(), &name).note(&note)
+    }));
+    items
+}
+
+/// The `me` user as an id, through the catalog when given by name.
+pub(super) fn me_id(state: &State, catalog: Option<&Catalog>) -> Option<Uuid> {
+    match state.me.as_ref()? {
+        EntityRef::Id(id) => Some(*id),
+        EntityRef::Name(name) => catalog.and_then(|c| c.user_id(name)),
+    }
+}
+
+/// Turns a picked key back into the change it stands for.
+pub(super) fn change_for(kind: PickKind, key: &str, catalog: Option<&Catalog>) -> Option<Change> {
+    match kind {
+        PickKind::Status => {
+            if let Some(cat) = key.strip_prefix("category:") {
+                let category = StatusCategory::parse_known(cat)?;
+                return Some(Change::Status(StatusChoice {
+                    id: None,
+                    category,
+                    name: String::new(),
+                    color: None,
+                }));
+            }
+            let id = Uuid::parse_str(key).ok()?;
+            let s = catalog?.status(id)?;
+            Some(Change::Status(status_choice(s)))
+        }
+        PickKind::Priority => {
+            if let Some(level) = key.strip_prefix("level:") {
+                return Some(Change::Priority(PriorityChoice {
+                    id: None,
+                    level: PriorityLevel::parse_known(level)?,
+                    name: String::new(),
+                    color: None,
+                }));
+            }
+            let id = Uuid::parse_str(key).ok()?;
+            let p = catalog?.priority(id)?;
+            Some(Change::Priority(PriorityChoice {
+                id: Some(p.id),
+                level: p.level.clone(),
+                name: p.name.clone(),
+                color: p.color.clone(),
+            }))
+        }
+        PickKind::Assign => {
+            if key == "none" {
+                return Some(Change::Assign {
+                    id: None,
+                    name: "unassigned".into(),
+                });
+            }
+            let id = Uuid::parse_str(key).ok()?;
+            let name = catalog
+                .and_then(|c| c.user_name(id))
+                .map(|n| sanitize(n).into_owned())
+                .unwrap_or_else(|| id.to_string()[..8].to_string());
+            Some(Change::Assign { id: Some(id), name })
+        }
+    }
+}
+
+pub(super) fn status_choice(s: &crate::api::types::Status) -> StatusChoice {
+    StatusChoice {
+        id: Some(s.id),
+        category: s.category.clone(),
+        name: s.name.clone(),
+        color: s.color.clone(),
+    }
+}

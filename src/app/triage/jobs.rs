@@ -1,0 +1,387 @@
+//! Writes: one job per action (one ticket, or a bulk run over a snapshot of
+//! marked tickets), sent a few at a time, each PATCH at most once per
+//! attempt and never retried by itself.
+//!
+//! The bookkeeping is what makes a 429 safe: a ticket is in exactly one of
+//! `queue` (not sent), `in_flight` (sent, no answer yet) or `outcomes`
+//! (answered). A 429 answer means the server did not apply the change, so
+//! that ticket goes back to the front of the queue and the whole job waits
+//! in the rate-limit queue with everything else; when the wait ends the
+//! queue is sent again, each ticket once. Nothing is lost (every ticket
+//! ends with an outcome) and nothing is done twice (an answered ticket is
+//! never queued again).
+
+use std::collections::{HashSet, VecDeque};
+
+use uuid::Uuid;
+
+use super::change::{Change, Fields, tickets};
+use super::rows;
+use super::undo::UndoRecord;
+use super::write::{WriteAccess, WriteError};
+use super::{Overlay, Triage};
+use crate::api::types::{Ticket, TicketPatch};
+use crate::app::msg::Effect;
+use crate::app::state::{ErrorView, State, Waiting};
+
+/// Writes in flight at once: a few, so a bulk run is quick without
+/// spending the whole rate budget in one burst.
+pub const MAX_IN_FLIGHT: usize = 4;
+
+/// One ticket of a job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// The row before the change (rollback, undo).
+    pub before: Ticket,
+    /// The row as it will be (shown at once).
+    pub after: Ticket,
+    pub patch: TicketPatch,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Changed,
+    Failed(String),
+    Skipped(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: u64,
+    /// Over marked tickets: confirmed first, reported at the end.
+    pub bulk: bool,
+    /// Puts back a previous action (not undoable itself).
+    pub undo: bool,
+    /// The action, for words: `None` for an undo.
+    pub change: Option<Change>,
+    pub fields: Fields,
+    /// "Set to Urgent", "Undo: set to Urgent".
+    pub label: String,
+    pub items: Vec<Item>,
+    /// Indexes into `items` not sent yet, in order.
+    pub queue: VecDeque<usize>,
+    /// (write id, index) sent and not answered.
+    pub in_flight: Vec<(u64, usize)>,
+    /// One per item once answered (or skipped).
+    pub outcomes: Vec<Option<Outcome>>,
+    /// `Esc`: what is not sent yet is skipped.
+    pub stopped: bool,
+}
+
+impl Job {
+    pub fn new(
+        id: u64,
+        label: String,
+        change: Option<Change>,
+        fields: Fields,
+        items: Vec<Item>,
+        bulk: bool,
+    ) -> Job {
+        let n = items.len();
+        Job {
+            id,
+            bulk,
+            undo: change.is_none(),
+            change,
+            fields,
+            label,
+            queue: (0..n).collect(),
+            in_flight: Vec::new(),
+            outcomes: vec![None; n],
+            items,
+            stopped: false,
+        }
+    }
+
+    pub fn done(&self) -> usize {
+        self.outcomes.iter().filter(|o| o.is_some()).count()
+    }
+
+    pub fn finished(&self) -> bool {
+        self.queue.is_empty() && self.in_flight.is_empty()
+    }
+
+    pub fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
+        self.outcomes.iter().flatten().filter(|o| f(o)).count()
+    }
+}
+
+/// Starts a job: every row changes at once, then the writes go out as the
+/// rate limit allows.
+pub fn start(state: &mut State, mut job: Job, fx: &mut Vec<Effect>) {
+    state.triage.next_job += 1;
+    job.id = state.triage.next_job;
+    for item in &job.items {
+        rows::replace(state, &item.after);
+    }
+    if job.bulk {
+        state.triage.overlay = Some(Overlay::Progress { job: job.id });
+    }
+    state.triage.jobs.push(job);
+    pump(state, fx);
+}
+
+/// Sends queued writes up to `MAX_IN_FLIGHT`, or, while rate limited,
+/// registers them as waiting (sent when the wait ends, or dropped by `Esc`).
+pub fn pump(state: &mut State, fx: &mut Vec<Effect>) {
+    finish_jobs(state);
+    if !state.triage.jobs.iter().any(|j| !j.queue.is_empty()) {
+        // Nothing waits any more (answered, stopped, refused): the banner
+        // must not name writes.
+        if let Some(rl) = state.rate_limit.as_mut() {
+            rl.waiting.retain(|w| *w != Waiting::Writes);
+        }
+        return;
+    }
+    if let Some(rl) = state.rate_limit.as_mut() {
+        if !rl.waiting.contains(&Waiting::Writes) {
+            rl.waiting.push(Waiting::Writes);
+        }
+        return;
+    }
+    let Triage {
+        jobs,
+        writes,
+        next_write,
+        ..
+    } = &mut state.triage;
+    let mut flying: usize = jobs.iter().map(|j| j.in_flight.len()).sum();
+    for job in jobs.iter_mut() {
+        while flying < MAX_IN_FLIGHT {
+            let Some(idx) = job.queue.pop_front() else {
+                break;
+            };
+            *next_write += 1;
+            let write = *next_write;
+            job.in_flight.push((write, idx));
+            writes.insert(write, job.id);
+            flying += 1;
+            let item = &job.items[idx];
+            fx.push(Effect::UpdateTicket {
+                write,
+                id: item.before.id,
+                patch: item.patch.clone(),
+            });
+        }
+    }
+    state.dirty = true;
+}
+
+/// The server answered one write.
+pub fn on_written(
+    state: &mut State,
+    write: u64,
+    result: Result<Ticket, WriteError>,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(job_id) = state.triage.writes.remove(&write) else {
+        return;
+    };
+    let Some(job) = state.triage.jobs.iter_mut().find(|j| j.id == job_id) else {
+        return;
+    };
+    let Some(pos) = job.in_flight.iter().position(|(w, _)| *w == write) else {
+        return;
+    };
+    let (_, idx) = job.in_flight.remove(pos);
+    state.dirty = true;
+    match result {
+        Ok(ticket) => {
+            job.outcomes[idx] = Some(Outcome::Changed);
+            job.items[idx].after = ticket.clone();
+            rows::replace(state, &ticket);
+        }
+        Err(WriteError::RateLimited { retry_at }) => {
+            // Not applied: it goes first again, after the wait. A stopped
+            // job does not send it again.
+            if job.stopped {
+                let before = job.items[idx].before.clone();
+                job.outcomes[idx] = Some(Outcome::Skipped("stopped while rate limited".into()));
+                rows::replace(state, &before);
+            } else {
+                job.queue.push_front(idx);
+            }
+            crate::app::update::gate(state, retry_at, Some(Waiting::Writes));
+        }
+        Err(WriteError::ReadOnly { .. }) => refuse(state, job_id, idx, WriteAccess::ReadOnly),
+        Err(WriteError::NotSupported) => refuse(state, job_id, idx, WriteAccess::NoPatch),
+        Err(WriteError::Failed { message, hint }) => {
+            let before = job.items[idx].before.clone();
+            let number = before.ticket_number;
+            job.outcomes[idx] = Some(Outcome::Failed(message.clone()));
+            let bulk = job.bulk;
+            rows::replace(state, &before);
+            if !bulk {
+                state.last_error = Some(ErrorView {
+                    message: format!("#{number} was not changed: {message}"),
+                    hint,
+                });
+            }
+        }
+    }
+    pump(state, fx);
+}
+
+/// Writes are off for this session: this ticket and everything not sent
+/// yet, in every job, go back as they were.
+fn refuse(state: &mut State, job_id: u64, idx: usize, access: WriteAccess) {
+    let reason = match access {
+        WriteAccess::ReadOnly => "read-only API key",
+        _ => "the server does not accept changes",
+    };
+    let mut restore = Vec::new();
+    for job in state.triage.jobs.iter_mut() {
+        if job.id == job_id {
+            job.outcomes[idx] = Some(Outcome::Failed(reason.into()));
+            restore.push(job.items[idx].before.clone());
+        }
+        while let Some(i) = job.queue.pop_front() {
+            job.outcomes[i] = Some(Outcome::Skipped(reason.into()));
+            restore.push(job.items[i].before.clone());
+        }
+    }
+    for before in &restore {
+        rows::replace(state, before);
+    }
+    if let Some((message, hint)) = access.refusal() {
+        state.last_error = Some(ErrorView {
+            message: message.into(),
+            hint: Some(hint.into()),
+        });
+    }
+    state.triage.access = access;
+}
+
+/// `Esc` during a bulk run: what is not sent yet is skipped and its rows go
+/// back; what is in flight ends normally. Returns how many were skipped.
+pub fn stop(state: &mut State, job_id: u64, reason: &str) -> usize {
+    let Some(job) = state.triage.jobs.iter_mut().find(|j| j.id == job_id) else {
+        return 0;
+    };
+    job.stopped = true;
+    let mut restore = Vec::new();
+    while let Some(i) = job.queue.pop_front() {
+        job.outcomes[i] = Some(Outcome::Skipped(reason.into()));
+        restore.push(job.items[i].before.clone());
+    }
+    for before in &restore {
+        rows::replace(state, before);
+    }
+    state.dirty = true;
+    restore.len()
+}
+
+/// Drops every write waiting for the rate limit (`Esc`); returns how many.
+pub fn drop_waiting(state: &mut State) -> usize {
+    let ids: Vec<u64> = state
+        .triage
+        .jobs
+        .iter()
+        .filter(|j| !j.queue.is_empty())
+        .map(|j| j.id)
+        .collect();
+    let dropped = ids
+        .into_iter()
+        .map(|id| stop(state, id, "dropped while rate limited"))
+        .sum();
+    if let Some(rl) = state.rate_limit.as_mut() {
+        rl.waiting.retain(|w| *w != Waiting::Writes);
+    }
+    finish_jobs(state);
+    dropped
+}
+
+/// Number of writes waiting for the rate limit to end.
+pub fn waiting_count(triage: &Triage) -> usize {
+    triage.jobs.iter().map(|j| j.queue.len()).sum()
+}
+
+/// Tickets with a write queued or in flight (drawn as pending).
+pub fn pending_ids(triage: &Triage) -> HashSet<Uuid> {
+    triage
+        .jobs
+        .iter()
+        .flat_map(|j| {
+            j.queue
+                .iter()
+                .copied()
+                .chain(j.in_flight.iter().map(|(_, i)| *i))
+                .map(|i| j.items[i].before.id)
+        })
+        .collect()
+}
+
+/// Ends finished jobs: single ones say what happened on the status line,
+/// bulk ones turn their progress into the report; both become the action
+/// `U` undoes (an undo does not).
+fn finish_jobs(state: &mut State) {
+    while let Some(pos) = state.triage.jobs.iter().position(Job::finished) {
+        let job = state.triage.jobs.remove(pos);
+        state.dirty = true;
+        let changed: Vec<&Item> = job
+            .items
+            .iter()
+            .zip(&job.outcomes)
+            .filter(|(_, o)| matches!(o, Some(Outcome::Changed)))
+            .map(|(i, _)| i)
+            .collect();
+        if !job.undo && !changed.is_empty() {
+            state.triage.undo = Some(UndoRecord {
+                label: job.label.clone(),
+                fields: job.fields,
+                rows: changed
+                    .iter()
+                    .map(|i| (i.before.clone(), i.after.clone()))
+                    .collect(),
+            });
+        }
+        if job.bulk {
+            let showing =
+                matches!(state.triage.overlay, Some(Overlay::Progress { job: id }) if id == job.id);
+            if showing || state.triage.overlay.is_none() {
+                state.triage.overlay = Some(Overlay::Report {
+                    job: Box::new(job),
+                    scroll: 0,
+                });
+            }
+        } else if !changed.is_empty() {
+            let number = job.items[0].before.ticket_number;
+            state.notice = Some(match (&job.change, job.undo) {
+                (Some(c), false) => c.done(number),
+                _ => format!("#{number}: {}", job.label.to_lowercase()),
+            });
+        } else if let Some(Some(Outcome::Skipped(why))) = job.outcomes.first() {
+            let number = job.items[0].before.ticket_number;
+            if state.last_error.is_none() {
+                state.notice = Some(format!("#{number} not changed: {why}"));
+            }
+        }
+    }
+}
+
+/// "12 of 23 · 11 changed · 1 failed".
+pub fn progress_line(job: &Job) -> String {
+    let changed = job.count(|o| matches!(o, Outcome::Changed));
+    let failed = job.count(|o| matches!(o, Outcome::Failed(_)));
+    let skipped = job.count(|o| matches!(o, Outcome::Skipped(_)));
+    let mut s = format!(
+        "{} of {} · {changed} changed",
+        job.done(),
+        tickets(job.items.len())
+    );
+    if failed > 0 {
+        s.push_str(&format!(" · {failed} failed"));
+    }
+    if skipped > 0 {
+        s.push_str(&format!(" · {skipped} skipped"));
+    }
+    s
+}
+
+/// What the rate-limit banner says waits: "3 changes (Esc drops them)".
+pub fn describe_waiting(triage: &Triage) -> String {
+    match waiting_count(triage) {
+        1 => "1 change (Esc drops it)".into(),
+        n => format!("{n} changes (Esc drops them)"),
+    }
+}

@@ -1,0 +1,159 @@
+//! Triage from the list: status, priority, assignee and reminders in one
+//! key, marks for bulk changes, a "next ticket" flow and undo.
+//!
+//! State lives in [`Triage`] (one field of `State`); keys arrive through
+//! [`on_key`] (one routing line in `update::on_key`), answers through
+//! [`on_written`]. Every change is optimistic: the row changes at once, the
+//! PATCH goes out (see [`jobs`] for how writes are queued, rate limited and
+//! never sent twice), and a failure puts the row back and says why.
+
+mod actions;
+pub mod change;
+mod choices;
+mod dialog;
+pub mod jobs;
+pub mod marks;
+mod next;
+pub mod rows;
+pub mod snooze;
+pub mod undo;
+pub mod write;
+
+use std::collections::HashMap;
+
+use tui_input::Input;
+use uuid::Uuid;
+
+pub use actions::on_key;
+pub use change::{Change, PriorityChoice, StatusChoice};
+pub use jobs::{Job, Outcome, on_written};
+pub use marks::Marks;
+pub use undo::UndoRecord;
+pub use write::{WriteAccess, WriteError};
+
+use crate::api::types::Ticket;
+use crate::app::picker::Picker;
+
+/// Everything triage adds to the screen's state.
+#[derive(Debug, Clone, Default)]
+pub struct Triage {
+    pub marks: Marks,
+    pub access: WriteAccess,
+    /// The dialog on top of the list, if any (keys go there first).
+    pub overlay: Option<Overlay>,
+    /// Actions whose writes are not all answered yet.
+    pub jobs: Vec<Job>,
+    pub next_job: u64,
+    pub next_write: u64,
+    /// Write id → job id, for answers.
+    pub writes: HashMap<u64, u64>,
+    /// Rows that left the filter, with the query generation they left it
+    /// in: dimmed until the list is fetched again.
+    pub dimmed: HashMap<Uuid, u64>,
+    /// What `U` puts back.
+    pub undo: Option<UndoRecord>,
+    /// `N`: after an action the cursor moves to the next ticket that
+    /// still needs attention.
+    pub next_mode: bool,
+    /// Tickets acted on in this session (next mode passes them by).
+    pub handled: std::collections::HashSet<Uuid>,
+}
+
+/// What an action applies to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Targets {
+    /// The selected ticket (or the one open in the detail pane).
+    One(Box<Ticket>),
+    /// A snapshot of the marked tickets, taken when the action began.
+    Marked(Vec<Ticket>),
+}
+
+impl Targets {
+    pub fn len(&self) -> usize {
+        match self {
+            Targets::One(_) => 1,
+            Targets::Marked(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn rows(&self) -> Vec<Ticket> {
+        match self {
+            Targets::One(t) => vec![(**t).clone()],
+            Targets::Marked(v) => v.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickKind {
+    Status,
+    Priority,
+    Assign,
+}
+
+/// The `z` dialog: when the ticket comes back, and to which status.
+#[derive(Debug, Clone)]
+pub struct SnoozeDialog {
+    pub input: Input,
+    /// Why the text is not a time yet (shown under the input).
+    pub error: Option<String>,
+    /// The `waiting` status it goes to.
+    pub waiting: StatusChoice,
+    /// Statuses it may return to (open ones first); `Tab` cycles.
+    pub back_to: Vec<StatusChoice>,
+    pub back_idx: usize,
+    pub targets: Targets,
+}
+
+/// What a confirmation leads to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirmed {
+    Bulk {
+        change: Change,
+        targets: Vec<Ticket>,
+    },
+    Undo,
+}
+
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    Pick {
+        kind: PickKind,
+        picker: Box<Picker>,
+        targets: Targets,
+    },
+    Snooze(Box<SnoozeDialog>),
+    Confirm {
+        question: String,
+        then: Confirmed,
+    },
+    /// A bulk run under way: progress bar; `Esc` stops what is not sent.
+    Progress {
+        job: u64,
+    },
+    /// The end of a bulk run: one line per ticket, scrolled by `j`/`k`.
+    Report {
+        job: Box<Job>,
+        scroll: usize,
+    },
+}
+
+/// True when a ticket has a write queued or in flight.
+pub fn is_pending(triage: &Triage, id: Uuid) -> bool {
+    triage.jobs.iter().any(|j| {
+        j.queue
+            .iter()
+            .chain(j.in_flight.iter().map(|(_, i)| i))
+            .any(|&i| j.items[i].before.id == id)
+    })
+}
+
+/// True when the table needs its marks column (marks, pending or dimmed
+/// rows): without any, the table looks exactly as it did before triage.
+pub fn shows_gutter(triage: &Triage) -> bool {
+    !triage.marks.is_empty() || !triage.jobs.is_empty() || !triage.dimmed.is_empty()
+}

@@ -1,0 +1,52 @@
+//! `U`: the last action (single or bulk) undone by sending the previous
+//! values of the fields it changed, under the same rules as any write.
+
+use super::change::{Fields, restore, tickets};
+use super::jobs::{Item, Job};
+use crate::api::types::Ticket;
+
+/// What the last finished action changed, ticket by ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UndoRecord {
+    /// "Set to Urgent".
+    pub label: String,
+    pub fields: Fields,
+    /// (row before, row after as the server answered) of each changed ticket.
+    pub rows: Vec<(Ticket, Ticket)>,
+}
+
+impl UndoRecord {
+    /// "Undo 'Set to Urgent' on 23 tickets?".
+    pub fn question(&self) -> String {
+        format!("Undo '{}' on {}?", self.label, tickets(self.rows.len()))
+    }
+
+    /// The job that puts every row back; rows whose old value cannot be
+    /// named to the server are left out (and counted).
+    pub fn job(&self, current: impl Fn(&Ticket) -> Ticket) -> (Job, usize) {
+        let mut items = Vec::new();
+        let mut unnamed = 0;
+        for (before, after) in &self.rows {
+            // The freshest copy we hold is the "before" of the undo.
+            let now = current(after);
+            match restore(&now, before, self.fields) {
+                Some((back, patch)) => items.push(Item {
+                    before: now,
+                    after: back,
+                    patch,
+                }),
+                None => unnamed += 1,
+            }
+        }
+        let bulk = self.rows.len() > 1;
+        let job = Job::new(
+            0,
+            format!("Undo: {}", self.label.to_lowercase()),
+            None,
+            self.fields,
+            items,
+            bulk,
+        );
+        (job, unnamed)
+    }
+}

@@ -1,0 +1,53 @@
+//! How a write can end, as the triage actions tell them apart.
+
+use tokio::time::Instant;
+
+/// The outcome of `PATCH /tickets/{id}` when it is not the updated ticket.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WriteError {
+    /// 429 (or the client's gate, closed by an earlier 429): the change was
+    /// not applied; it may be sent once when the wait is over.
+    #[error("rate limited")]
+    RateLimited { retry_at: Instant },
+    /// 403 `insufficient_scope`: the key can read but not write.
+    #[error("{message}")]
+    ReadOnly { message: String },
+    /// The server has no `PATCH /tickets/{id}` (404/405).
+    #[error("this server does not accept changes to tickets")]
+    NotSupported,
+    /// Anything else, in one line (sanitized, key-free), with what to do.
+    #[error("{message}")]
+    Failed {
+        message: String,
+        hint: Option<String>,
+    },
+}
+
+/// Whether this session may send changes, as learned from the first write.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum WriteAccess {
+    /// Nothing refused yet.
+    #[default]
+    Unknown,
+    /// A 403 `insufficient_scope`: browsing only.
+    ReadOnly,
+    /// No PATCH on this server: browsing only.
+    NoPatch,
+}
+
+impl WriteAccess {
+    /// The status line when an action key is pressed while writes are off.
+    pub fn refusal(&self) -> Option<(&'static str, &'static str)> {
+        match self {
+            WriteAccess::Unknown => None,
+            WriteAccess::ReadOnly => Some((
+                "this API key is read-only: triage actions are off (browsing works as usual)",
+                "use a key with write access (TRIAGE_API_KEY or api_key_cmd) to change tickets",
+            )),
+            WriteAccess::NoPatch => Some((
+                "this server does not accept changes (no PATCH /tickets/{id}): triage actions are off",
+                "browsing works as usual; change tickets in the helpdesk's web app",
+            )),
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! Triage dialogs over the list: the pickers (drawn by `ui::picker`), the
+//! snooze input, the bulk confirmation, the progress bar of a bulk run and
+//! its per-ticket report; and the footer's marks / next-mode note.
+
+use chrono::Local;
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph};
+
+use super::RenderContext;
+use super::picker::{self, PickerLook, centered};
+use super::text::{countdown, fit, time_left, width};
+use crate::app::State;
+use crate::app::triage::jobs::{Job, progress_line};
+use crate::app::triage::snooze::{PRESETS, parse_remind_at};
+use crate::app::triage::{Outcome, Overlay, SnoozeDialog, Targets};
+use crate::text::sanitize;
+
+/// "3 marked · next mode" for the footer's status line; empty when neither.
+pub fn footer_note(state: &State) -> String {
+    let mut parts = Vec::new();
+    let marked = state.triage.marks.len();
+    if marked > 0 {
+        parts.push(format!("{marked} marked"));
+    }
+    if state.triage.next_mode {
+        parts.push("next mode".to_string());
+    }
+    let pending = crate::app::triage::jobs::pending_ids(&state.triage).len();
+    if pending > 0 && state.triage.overlay.is_none() {
+        parts.push(format!("{pending} saving"));
+    }
+    parts.iter().map(|p| format!(" · {p}")).collect()
+}
+
+pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
+    let Some(overlay) = &state.triage.overlay else {
+        return;
+    };
+    match overlay {
+        Overlay::Pick { picker: p, .. } => {
+            let groups = {
+                let mut g: Vec<&str> = p
+                    .items()
+                    .iter()
+                    .filter_map(|i| i.group.as_deref())
+                    .collect();
+                g.dedup();
+                g.len()
+            };
+            let widest = p
+                .items()
+                .iter()
+                .map(|i| width(&i.label) + i.note.as_deref().map_or(0, |n| width(n) + 1))
+                .max()
+                .unwrap_or(0)
+                .max(width(&p.title) + 4);
+            let w = (widest + 10).clamp(30, 60) as u16;
+            // Borders, one line for the query, the items under their headings.
+            let h = (p.items().len() + groups + 3).min(24) as u16;
+            let area = centered(screen, w.min(screen.width), h.min(screen.height));
+            picker::render(
+                p,
+                &ctx.theme,
+                frame,
+                area,
+                PickerLook {
+                    focused: true,
+                    popup: true,
+                },
+            );
+        }
+        Overlay::Snooze(dialog) => snooze(dialog, ctx, frame, screen),
+        Overlay::Confirm { question, .. } => {
+            let text = sanitize(question).into_owned();
+            let w = (width(&text) + 6).clamp(30, usize::from(screen.width)) as u16;
+            let area = centered(screen, w, 5);
+            let inner = boxed(frame, area, " confirm ", ctx);
+            let lines = vec![
+                Line::styled(
+                    fit(&text, usize::from(inner.width)).into_owned(),
+                    ctx.theme.title(),
+                ),
+                Line::raw(""),
+                Line::from(vec![
+                    Span::styled("y", ctx.theme.key()),
+                    Span::raw("/"),
+                    Span::styled("Enter", ctx.theme.key()),
+                    Span::raw(" yes   "),
+                    Span::styled("n", ctx.theme.key()),
+                    Span::raw("/"),
+                    Span::styled("Esc", ctx.theme.key()),
+                    Span::raw(" no"),
+                ]),
+            ];
+            frame.render_widget(Paragraph::new(lines), inner);
+        }
+        Overlay::Progress { job } => {
+            if let Some(job) = state.triage.jobs.iter().find(|j| j.id == *job) {
+                progress(state, job, ctx, frame, screen);
+            }
+        }
+        Overlay::Report { job, scroll } => report(job, *scroll, ctx, frame, screen),
+    }
+}
+
+/// A bordered popup; returns its inside.
+fn boxed(frame: &mut Frame, area: Rect, title: &str, ctx: &RenderContext) -> Rect {
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(ctx.theme.accent())
+        .title(Span::styled(
+            fit(title, usize::from(area.width.saturating_sub(2))).into_owned(),
+            ctx.theme.title(),
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
+fn targets_label(t: &Targets) -> String {
+    match t {
+        Targets::One(t) => format!("#{}", t.ticket_number),
+        Targets::Marked(v) => crate::app::triage::change::tickets(v.len()),
+    }
+}
+
+fn snooze(d: &SnoozeDialog, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
+    let theme = &ctx.theme;
+    let area = centered(screen, 60.min(screen.width), 8.min(screen.height));
+    let title = format!(" Snooze {} ", targets_label(&d.targets));
+    let inner = boxed(frame, area, &title, ctx);
+    let w = usize::from(inner.width);
+    let value = d.input.value();
+    let label = "until: ";
+    let shown = fit(value, w.saturating_sub(width(label) + 1)).into_owned();
+    // A live reading of what was typed, in the agent's own time zone.
+    let reading = match (&d.error, value.trim().is_empty()) {
+        (Some(e), _) => Line::styled(fit(&sanitize(e), w).into_owned(), theme.error()),
+        (None, true) => Line::styled(
+            fit(&format!("↑/↓ {}", PRESETS.join(" · ")), w).into_owned(),
+            theme.dim(),
+        ),
+        (None, false) => {
+            let local = ctx.wall_now.with_timezone(&Local);
+            match parse_remind_at(value, &local) {
+                Ok(at) => Line::styled(
+                    fit(
+                        &format!(
+                            "→ {} (in {})",
+                            at.with_timezone(&Local).format("%a %d %b %H:%M"),
+                            time_left(at, ctx.wall_now)
+                        ),
+                        w,
+                    )
+                    .into_owned(),
+                    theme.accent(),
+                ),
+                Err(e) => Line::styled(fit(&e.to_string(), w).into_owned(), theme.dim()),
+            }
+        }
+    };
+    let back = match d.back_to.get(d.back_idx) {
+        Some(s) => sanitize(s.label()).into_owned(),
+        None => "an open status (the server's choice)".into(),
+    };
+    let waiting = sanitize(d.waiting.label()).into_owned();
+    let lines = vec![
+        Line::from(vec![Span::styled(label, theme.dim()), Span::raw(shown)]),
+        reading,
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("status: ", theme.dim()),
+            Span::raw(fit(&waiting, w.saturating_sub(8)).into_owned()),
+        ]),
+        Line::from(vec![
+            Span::styled("then:   ", theme.dim()),
+            Span::raw(fit(&back, w.saturating_sub(20)).into_owned()),
+            Span::styled(
+                if d.back_to.len() > 1 {
+                    "  (Tab changes)"
+                } else {
+                    ""
+                },
+                theme.dim(),
+            ),
+        ]),
+        Line::styled("Enter snoozes · Esc cancels", theme.dim()),
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
+    let x = inner.x
+        + (width(label)
+            + d.input
+                .visual_cursor()
+                .min(w.saturating_sub(width(label) + 1))) as u16;
+    if inner.height > 0 && x < inner.right() {
+        frame.set_cursor_position(Position::new(x, inner.y));
+    }
+}
+
+fn progress(state: &State, job: &Job, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
+    let theme = &ctx.theme;
+    let area = centered(screen, 60.min(screen.width), 7.min(screen.height));
+    let title = format!(" {} ", sanitize(&job.label));
+    let inner = boxed(frame, area, &title, ctx);
+    if inner.height == 0 {
+        return;
+    }
+    let total = job.items.len().max(1);
+    let ratio = job.done() as f64 / total as f64;
+    let gauge = Gauge::default()
+        .gauge_style(theme.accent())
+        .ratio(ratio.clamp(0.0, 1.0))
+        .label(format!("{}/{}", job.done(), job.items.len()));
+    frame.render_widget(gauge, Rect::new(inner.x, inner.y, inner.width, 1));
+    let w = usize::from(inner.width);
+    let mut lines = vec![Line::raw(fit(&progress_line(job), w).into_owned())];
+    match &state.rate_limit {
+        Some(rl) if !job.queue.is_empty() => lines.push(Line::styled(
+            fit(
+                &format!(
+                    "{} waiting for the rate limit · sent in {}",
+                    job.queue.len(),
+                    countdown(rl.until.saturating_duration_since(ctx.now))
+                ),
+                w,
+            )
+            .into_owned(),
+            theme.error(),
+        )),
+        _ if job.stopped => lines.push(Line::styled("stopping: waiting for answers", theme.dim())),
+        _ => lines.push(Line::raw("")),
+    }
+    lines.push(Line::styled("Esc stops what is not sent yet", theme.dim()));
+    let rest = Rect::new(
+        inner.x,
+        inner.y + 1,
+        inner.width,
+        inner.height.saturating_sub(1),
+    );
+    frame.render_widget(Paragraph::new(lines), rest);
+}
+
+fn report(job: &Job, scroll: usize, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
+    let theme = &ctx.theme;
+    let w = 72.min(screen.width);
+    let h = (job.items.len() as u16 + 5)
+        .min(screen.height.saturating_sub(2))
+        .max(6);
+    let area = centered(screen, w, h);
+    let changed = job.count(|o| matches!(o, Outcome::Changed));
+    let title = format!(
+        " {}: {changed} of {} changed ",
+        sanitize(&job.label),
+        job.items.len()
+    );
+    let inner = boxed(frame, area, &title, ctx);
+    let inner_w = usize::from(inner.width);
+    let mut lines = vec![
+        Line::raw(fit(&progress_line(job), inner_w).into_owned()),
+        Line::raw(""),
+    ];
+    let rows = usize::from(inner.height.saturating_sub(3));
+    let scroll = scroll.min(job.items.len().saturating_sub(rows));
+    // "#1003   failed   subject…   why": the subject short, the reason
+    // with the rest of the line (it is what the agent needs to read).
+    let subject_w = (inner_w / 3).min(30);
+    for (item, outcome) in job.items.iter().zip(&job.outcomes).skip(scroll).take(rows) {
+        let number = format!("#{:<6}", item.before.ticket_number);
+        let (word, why, style) = match outcome {
+            Some(Outcome::Changed) => ("changed", String::new(), theme.accent()),
+            Some(Outcome::Failed(why)) => ("failed", sanitize(why).into_owned(), theme.error()),
+            Some(Outcome::Skipped(why)) => ("skipped", sanitize(why).into_owned(), theme.dim()),
+            None => ("pending", String::new(), theme.dim()),
+        };
+        let subject = fit(&sanitize(&item.before.subject), subject_w).into_owned();
+        let pad = " ".repeat(subject_w.saturating_sub(width(&subject)));
+        let why_w = inner_w.saturating_sub(width(&number) + 1 + 8 + subject_w + 2);
+        lines.push(Line::from(vec![
+            Span::styled(number, theme.dim()),
+            Span::raw(" "),
+            Span::styled(format!("{word:<8}"), style),
+            Span::raw(format!("{subject}{pad}  ")),
+            Span::styled(fit(&why, why_w).into_owned(), style),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    let more = if job.items.len() > rows {
+        "j/k scroll · "
+    } else {
+        ""
+    };
+    let foot = format!(" {more}Esc closes ");
+    let y = area.bottom().saturating_sub(1);
+    let fw = width(&foot) as u16;
+    if area.width > fw + 2 {
+        frame.buffer_mut().set_stringn(
+            area.right() - fw - 1,
+            y,
+            &foot,
+            usize::from(fw),
+            theme.dim(),
+        );
+    }
+}

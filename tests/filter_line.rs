@@ -1,0 +1,638 @@
+//! `:` the filter line through the update step: applying, refusing with a
+//! caret (and no request), Tab completion from the catalog, and the
+//! server's 400 pointed back at the tokens that caused it; drawn with
+//! `TestBackend`.
+
+mod ui_support;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
+use tokio::time::Instant;
+use triage::api::Catalog;
+use triage::api::types::FieldType;
+use triage::app::completion::{Vocabulary, complete};
+use triage::app::filter_line::server_errors;
+use triage::app::{Effect, FetchError, FieldError, Msg, State, update};
+use triage::filter::{Aliases, EntityRef, FieldAlias, TicketFilter};
+use triage::ui::{ColorMode, RenderContext, Theme};
+use ui_support::*;
+use uuid::Uuid;
+
+fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(
+        state,
+        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        Instant::now(),
+    )
+}
+
+fn type_text(state: &mut State, text: &str) -> Vec<Effect> {
+    text.chars()
+        .flat_map(|c| press(state, KeyCode::Char(c)))
+        .collect()
+}
+
+fn fetched_filters(fx: &[Effect]) -> Vec<TicketFilter> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::FetchPage {
+                filter, page: 1, ..
+            } => Some(filter.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn line_text(state: &State) -> String {
+    state
+        .filter_line
+        .as_ref()
+        .expect("the line is open")
+        .input
+        .value()
+        .to_string()
+}
+
+/// Clears the line (Ctrl-u) and types `text`.
+fn retype(state: &mut State, text: &str) {
+    update(
+        state,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+        Instant::now(),
+    );
+    type_text(state, text);
+}
+
+fn id(n: u128) -> Uuid {
+    Uuid::from_u128(n)
+}
+
+/// A workspace known only from the config's aliases (no companion
+/// endpoints): tags, agents, inboxes, and two custom fields.
+fn catalog() -> Catalog {
+    let mut aliases = Aliases::default();
+    for (i, t) in ["billing", "bigcorp", "vip", "refund request"]
+        .iter()
+        .enumerate()
+    {
+        aliases.tags.insert(t.to_string(), id(100 + i as u128));
+    }
+    for (i, u) in ["Ana Lima", "Anders Berg", "Kim Jones"].iter().enumerate() {
+        aliases.users.insert(u.to_string(), id(200 + i as u128));
+    }
+    aliases.inboxes.insert("Support".into(), id(300));
+    aliases.inboxes.insert("Sales".into(), id(301));
+    let mut options = BTreeMap::new();
+    options.insert("Enterprise".to_string(), id(400));
+    options.insert("Starter".to_string(), id(401));
+    aliases.fields.insert(
+        "plan".into(),
+        FieldAlias {
+            field_type: FieldType::Select,
+            options,
+        },
+    );
+    aliases.fields.insert(
+        "region".into(),
+        FieldAlias {
+            field_type: FieldType::Text,
+            options: BTreeMap::new(),
+        },
+    );
+    Catalog::from_aliases(aliases)
+}
+
+fn state_with_catalog() -> State {
+    let mut state = loaded_state(100, 30, 20, 95).with_names(Arc::new(catalog()));
+    state.me = Some(EntityRef::Name("Kim Jones".into()));
+    state
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_line_opens_on_the_active_filter_and_enter_applies_an_edit() {
+    let mut state = loaded_state(100, 30, 20, 95);
+    assert!(press(&mut state, KeyCode::Char(':')).is_empty());
+    // The canonical text form, ready for one more token.
+    assert_eq!(line_text(&state), "status:open,waiting priority:urgent ");
+    type_text(&mut state, "assignee:none \"refund policy\"");
+    let fx = press(&mut state, KeyCode::Enter);
+    let sent = fetched_filters(&fx);
+    assert_eq!(sent.len(), 1);
+    let expected: TicketFilter =
+        "status:open,waiting priority:urgent assignee:none \"refund policy\""
+            .parse()
+            .unwrap();
+    assert_eq!(sent[0], expected);
+    assert_eq!(state.filter, expected);
+    assert!(state.filter_line.is_none());
+
+    // Enter on an unchanged filter closes the line and sends nothing.
+    press(&mut state, KeyCode::Char(':'));
+    assert!(fetched_filters(&press(&mut state, KeyCode::Enter)).is_empty());
+    // Esc leaves the filter as it was, whatever was typed.
+    press(&mut state, KeyCode::Char(':'));
+    type_text(&mut state, "tag:vip");
+    assert!(press(&mut state, KeyCode::Esc).is_empty());
+    assert!(state.filter_line.is_none());
+    assert_eq!(state.filter, expected);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_parse_error_is_refused_with_its_span_and_sends_nothing() {
+    let mut state = loaded_state(100, 30, 20, 95);
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, "status:open created:>2024-13-45 refund");
+    let before = state.filter.clone();
+    let fx = press(&mut state, KeyCode::Enter);
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(state.filter, before);
+    let line = state.filter_line.as_ref().expect("still open");
+    let err = line.error.as_ref().expect("an error");
+    assert_eq!(&line.input.value()[err.span.clone()], "2024-13-45");
+    assert!(err.message.contains("is not a date"), "{}", err.message);
+
+    // Editing clears the error; fixing the date applies.
+    press(&mut state, KeyCode::Backspace);
+    assert!(state.filter_line.as_ref().unwrap().error.is_none());
+    retype(&mut state, "status:open created:>2024-12-01 refund");
+    let sent = fetched_filters(&press(&mut state, KeyCode::Enter));
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].to_string(),
+        "status:open created:>2024-12-01 refund"
+    );
+}
+
+fn complete_all(input: &str, vocab: &Vocabulary) -> Vec<String> {
+    complete(input, input.len(), vocab)
+        .candidates
+        .into_iter()
+        .map(|c| c.insert)
+        .collect()
+}
+
+#[test]
+fn completion_offers_keys_and_catalog_values() {
+    let mut vocab = Vocabulary::from_catalog(
+        Some(&catalog()),
+        Some(&EntityRef::Id(id(202))), // Kim Jones, by UUID
+    );
+    assert_eq!(vocab.me.as_deref(), Some("Kim Jones"));
+    assert_eq!(complete_all("sta", &vocab), vec!["status:"]);
+    assert_eq!(complete_all("", &vocab).len(), 11, "every key");
+    assert_eq!(complete_all("status:open,w", &vocab), vec!["waiting"]);
+    // Items already in the list are not offered again.
+    assert!(!complete_all("status:open,", &vocab).contains(&"open".to_string()));
+    assert_eq!(complete_all("priority:u", &vocab), vec!["urgent"]);
+    assert_eq!(complete_all("tag:bi", &vocab), vec!["bigcorp", "billing"]);
+    // Names with spaces come quoted; a typed opening quote still matches.
+    assert_eq!(complete_all("tag:ref", &vocab), vec!["\"refund request\""]);
+    assert_eq!(
+        complete_all("assignee:\"An", &vocab),
+        vec!["\"Ana Lima\"", "\"Anders Berg\""]
+    );
+    // `me` is the configured agent; `none` is unassigned.
+    assert_eq!(complete_all("assignee:m", &vocab), vec!["\"Kim Jones\""]);
+    assert_eq!(complete_all("assignee:no", &vocab), vec!["none"]);
+    assert_eq!(complete_all("inbox:s", &vocab), vec!["Sales", "Support"]);
+    assert_eq!(complete_all("field:p", &vocab), vec!["plan="]);
+    assert_eq!(
+        complete_all("field:plan=e", &vocab),
+        vec!["Enterprise", "empty"]
+    );
+    assert_eq!(complete_all("field:region=", &vocab), vec!["empty"]);
+    assert_eq!(complete_all("sort:p", &vocab), vec!["priority"]);
+    assert_eq!(complete_all("updated:<7", &vocab), vec!["<7d"]);
+    // No prefix match: substring matches instead ("corp" in "bigcorp").
+    assert_eq!(complete_all("tag:corp", &vocab), vec!["bigcorp"]);
+    assert_eq!(complete_all("status:gress", &vocab), vec!["in_progress"]);
+    // Too short for that: `>2` is the start of a date, not part of `<24h`.
+    assert!(complete_all("created:>2", &vocab).is_empty());
+    // Search text and unknown keys complete nothing.
+    assert!(complete_all("-spa", &vocab).is_empty());
+    assert!(complete_all("\"refu", &vocab).is_empty());
+    assert!(complete_all("foo:b", &vocab).is_empty());
+    // Completion replaces only the word before the cursor.
+    let input = "tag:vi status:open";
+    let found = complete(input, 6, &vocab);
+    assert_eq!(found.replace, 4..6);
+    assert_eq!(found.candidates[0].insert, "vip");
+    // Without a catalog, keywords still complete.
+    vocab = Vocabulary::from_catalog(None, None);
+    assert_eq!(complete_all("status:res", &vocab), vec!["resolved"]);
+    assert!(complete_all("tag:b", &vocab).is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn tab_completes_like_a_shell() {
+    let mut state = state_with_catalog();
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, "pri");
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(line_text(&state), "priority:");
+    type_text(&mut state, "h");
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(line_text(&state), "priority:high");
+
+    // Several matches: their common prefix, and the list.
+    retype(&mut state, "assignee:a");
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(line_text(&state), "assignee:\"An");
+    let menu = state.filter_line.as_ref().unwrap().menu.as_ref().unwrap();
+    assert_eq!(menu.candidates.len(), 2);
+    assert_eq!(menu.selected, None);
+    // Tab cycles through them, Shift-Tab back; wrapping around.
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(line_text(&state), "assignee:\"Ana Lima\"");
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(line_text(&state), "assignee:\"Anders Berg\"");
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(line_text(&state), "assignee:\"Ana Lima\"");
+    press(&mut state, KeyCode::BackTab);
+    assert_eq!(line_text(&state), "assignee:\"Anders Berg\"");
+    // Enter takes the candidate (the line stays open), the next applies.
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+    assert!(state.filter_line.as_ref().unwrap().menu.is_none());
+    let sent = fetched_filters(&press(&mut state, KeyCode::Enter));
+    assert_eq!(sent[0].to_string(), "assignee:\"Anders Berg\"");
+
+    // In the middle of the line: the rest stays where it was.
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, "tag:v status:open");
+    for _ in 0.." status:open".len() {
+        press(&mut state, KeyCode::Left);
+    }
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(line_text(&state), "tag:vip status:open");
+    // Nothing to complete says so.
+    retype(&mut state, "\"refund");
+    press(&mut state, KeyCode::Tab);
+    let line = state.filter_line.as_ref().unwrap();
+    assert_eq!(line.note.as_deref(), Some("nothing to complete here"));
+    assert_eq!(line.input.value(), "\"refund");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_400_points_at_the_token_it_came_from() {
+    let mut state = loaded_state(100, 24, 20, 95);
+    press(&mut state, KeyCode::Char(':'));
+    retype(
+        &mut state,
+        "status:open field:plan=Gold created:>2024-01-01",
+    );
+    let fx = press(&mut state, KeyCode::Enter);
+    let generation = match &fx[0] {
+        Effect::FetchPage { generation, .. } => *generation,
+        other => panic!("{other:?}"),
+    };
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation,
+            page: 1,
+            result: Err(FetchError::Invalid {
+                message: "invalid parameters".into(),
+                hint: None,
+                fields: vec![FieldError {
+                    param: "custom_field_plan".into(),
+                    message: "'Gold' is not an option of this field".into(),
+                }],
+            }),
+        },
+        Instant::now(),
+    );
+    // Closed line: the status line names the token and the key to fix it.
+    update(&mut state, Msg::Resize(140, 24), Instant::now());
+    let footer = ui_support_rows(&state, 140, 24)[22].clone();
+    assert!(
+        footer.contains(
+            "server refused field:plan=Gold: 'Gold' is not an option of this field — : to fix"
+        ),
+        "{footer}"
+    );
+    // Open line: the token itself is marked, with the server's message.
+    press(&mut state, KeyCode::Char(':'));
+    let errors = server_errors(&state);
+    assert_eq!(errors.len(), 1);
+    let text = line_text(&state);
+    assert_eq!(&text[errors[0].0[0].clone()], "field:plan=Gold");
+    let (rows, buf) = draw(&state, 100, 24);
+    let input_row = rows.iter().position(|r| r.starts_with(" : ")).unwrap();
+    let col = 3 + text.find("field:plan").unwrap() as u16;
+    let cell = &buf[(col, input_row as u16)];
+    assert!(cell.modifier.contains(Modifier::UNDERLINED));
+    let carets = " ".repeat(usize::from(col)) + &"^".repeat("field:plan=Gold".len());
+    assert_eq!(rows[input_row + 1].trim_end(), carets);
+    assert!(
+        rows[input_row + 2].contains(" server: custom_field_plan: 'Gold' is not an option"),
+        "{}",
+        rows[input_row + 2]
+    );
+    // A good page clears it.
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation,
+            page: 1,
+            result: Ok(page_of(1, 20, 3)),
+        },
+        Instant::now(),
+    );
+    assert!(server_errors(&state).is_empty());
+}
+
+fn draw(state: &State, w: u16, h: u16) -> (Vec<String>, ratatui::buffer::Buffer) {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let ctx = RenderContext {
+        now: Instant::now(),
+        wall_now: wall_now(),
+        theme: Theme::new(ColorMode::TrueColor),
+    };
+    terminal
+        .draw(|f| triage::ui::render(state, &ctx, f))
+        .unwrap();
+    let buf = terminal.backend().buffer().clone();
+    let rows = (0..h)
+        .map(|y| {
+            (0..w)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect();
+    (rows, buf)
+}
+
+fn ui_support_rows(state: &State, w: u16, h: u16) -> Vec<String> {
+    draw(state, w, h).0
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_caret_sits_under_the_offending_token() {
+    let mut state = loaded_state(80, 24, 20, 95);
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, "tag:日本 created:>2024-13-45");
+    press(&mut state, KeyCode::Enter);
+    let (rows, buf) = draw(&state, 80, 24);
+    let input_row = rows.iter().position(|r| r.starts_with(" : tag:")).unwrap();
+    // " : " + "tag:日本 created:>" is 3 + 18 columns (日本 takes four).
+    let carets = &rows[input_row + 1];
+    assert_eq!(
+        carets.trim_end(),
+        format!("{}{}", " ".repeat(21), "^".repeat(10))
+    );
+    assert_eq!(
+        buf[(21, input_row as u16 + 1)].fg,
+        Color::Rgb(0xf8, 0x71, 0x71)
+    );
+    assert!(rows[input_row + 2].contains("'2024-13-45' is not a date"));
+    assert!(
+        rows[23].contains("Enter apply  Esc cancel  Tab complete"),
+        "{}",
+        rows[23]
+    );
+    // The header still shows the active filter, not the rejected text.
+    assert_eq!(
+        rows[1].trim_end(),
+        " filter: status:open,waiting priority:urgent"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_completion_list_is_drawn_above_the_word() {
+    let mut state = state_with_catalog();
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, "status:open tag:b");
+    press(&mut state, KeyCode::Tab);
+    press(&mut state, KeyCode::Tab);
+    let (rows, _) = draw(&state, 100, 30);
+    let input_row = rows.iter().position(|r| r.starts_with(" : ")).unwrap();
+    // The first Tab inserted the common "bi", the second the first name.
+    assert_eq!(rows[input_row].trim_end(), " : status:open tag:bigcorp");
+    let menu: Vec<&String> = rows[..input_row]
+        .iter()
+        .filter(|r| r.contains("billing") || r.contains("bigcorp") || r.contains(" tags "))
+        .collect();
+    assert_eq!(menu.len(), 3, "{rows:#?}");
+    assert!(menu[0].contains(" tags "));
+    assert!(menu[1].contains("(•) bigcorp"), "{}", menu[1]);
+    assert!(menu[2].contains("( ) billing"), "{}", menu[2]);
+    // The box starts at the value it completes.
+    let word_col = 3 + "status:open tag:".len();
+    assert_eq!(menu[1].chars().position(|c| c == '│'), Some(word_col - 1));
+    assert!(rows[29].contains("Tab next"), "{}", rows[29]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_header_cuts_a_long_filter_between_tokens() {
+    let mut state = loaded_state(60, 20, 20, 95);
+    state.filter =
+        "status:open priority:high tag:billing tag:vip tag:bigcorp inbox:Support updated:<7d"
+            .parse()
+            .unwrap();
+    let (rows, _) = draw(&state, 60, 20);
+    assert_eq!(
+        rows[1].trim_end(),
+        " filter: status:open priority:high inbox:Support … +4 more"
+    );
+}
+
+/// The catalog of a server without the companion endpoints: every list
+/// answered 404, names come from the config's aliases only.
+fn aliases_only_catalog() -> Catalog {
+    let mut c = catalog();
+    for e in triage::api::Endpoint::CATALOG {
+        c.mark_unsupported(e);
+    }
+    c
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_name_the_catalog_lacks_is_refused_before_any_request() {
+    let mut state = loaded_state(100, 30, 20, 95).with_names(Arc::new(aliases_only_catalog()));
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, "status:open tag:vip,biling");
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+    let line = state.filter_line.as_ref().expect("still open");
+    let err = line.error.as_ref().unwrap();
+    assert_eq!(&line.input.value()[err.span.clone()], "biling");
+    assert!(err.message.contains("'biling'"), "{}", err.message);
+    assert!(
+        err.message.contains("billing"),
+        "suggests the known name: {}",
+        err.message
+    );
+
+    retype(&mut state, "field:plan=Gold");
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+    let line = state.filter_line.as_ref().unwrap();
+    let err = line.error.as_ref().unwrap();
+    assert_eq!(&line.input.value()[err.span.clone()], "Gold");
+
+    // Names the aliases know resolve, and the request goes out.
+    retype(
+        &mut state,
+        "tag:VIP field:plan=enterprise assignee:\"Kim Jones\"",
+    );
+    let sent = fetched_filters(&press(&mut state, KeyCode::Enter));
+    assert_eq!(sent.len(), 1);
+    assert!(state.filter_line.is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn names_are_not_judged_before_the_catalog_has_answered() {
+    // Never asked: the names may simply not be loaded yet.
+    let mut state = loaded_state(100, 30, 20, 95).with_names(Arc::new(catalog()));
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, "tag:someday");
+    assert_eq!(fetched_filters(&press(&mut state, KeyCode::Enter)).len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn tiny_screens_draw_without_panicking() {
+    let mut state = state_with_catalog();
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, "tag:日本 created:>2024-13-45 tag:b");
+    press(&mut state, KeyCode::Enter);
+    press(&mut state, KeyCode::Tab);
+    let mut searching = loaded_state(100, 30, 20, 95);
+    press(&mut searching, KeyCode::Char('/'));
+    type_text(&mut searching, "a long search text that will not fit");
+    for (w, h) in [
+        (1, 1),
+        (3, 2),
+        (10, 3),
+        (20, 5),
+        (30, 6),
+        (12, 24),
+        (200, 4),
+    ] {
+        for s in [&mut state, &mut searching] {
+            update(s, Msg::Resize(w, h), Instant::now());
+            draw(s, w, h);
+        }
+    }
+}
+
+#[test]
+fn categories_show_and_match_the_workspaces_own_names() {
+    let mut c = catalog();
+    let mut tickets: Vec<_> = (1..=8).map(ticket).collect();
+    for (i, t) in tickets.iter_mut().enumerate() {
+        t.status_id = Some(id(500 + (i as u128 % 5)));
+        t.priority_id = Some(id(600 + (i as u128 % 4)));
+    }
+    c.learn_from_tickets(&tickets);
+    let vocab = Vocabulary::from_catalog(Some(&c), None);
+    let found = complete("priority:", 9, &vocab).candidates;
+    let urgent = found.iter().find(|c| c.insert == "urgent").unwrap();
+    assert_eq!(urgent.note.as_deref(), Some("Urgent"));
+    assert_eq!(urgent.color.as_deref(), Some("#ef4444"));
+    // Typing the workspace's name finds the category the API filters on.
+    assert_eq!(complete_all("status:awaiting", &vocab), vec!["waiting"]);
+    assert_eq!(complete_all("status:investi", &vocab), vec!["in_progress"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_filter_without_its_colon_is_not_silently_searched() {
+    let mut state = loaded_state(100, 30, 20, 95);
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, "status:open created>2024-13-45");
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+    let line = state.filter_line.as_ref().unwrap();
+    let err = line.error.as_ref().unwrap();
+    assert_eq!(&line.input.value()[err.span.clone()], "created>2024-13-45");
+    assert!(
+        err.message.contains("did you mean created:>2024-13-45?"),
+        "{}",
+        err.message
+    );
+    retype(&mut state, "Status=open");
+    press(&mut state, KeyCode::Enter);
+    let err = state.filter_line.as_ref().unwrap().error.as_ref().unwrap();
+    assert!(
+        err.message.contains("did you mean status:open?"),
+        "{}",
+        err.message
+    );
+    // Quoted, it is search text on purpose.
+    retype(&mut state, "\"created>2024\" statuses");
+    let sent = fetched_filters(&press(&mut state, KeyCode::Enter));
+    assert_eq!(sent[0].query.as_deref(), Some("\"created>2024\" statuses"));
+}
+
+/// The screen as text, wide characters counted once (for snapshots).
+fn screen_text(state: &State) -> String {
+    let (w, h) = (state.size.width, state.size.height);
+    let (_, buf) = draw(state, w, h);
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < w {
+            let symbol = buf[(x, y)].symbol();
+            line.push_str(symbol);
+            x += unicode_width::UnicodeWidthStr::width(symbol).max(1) as u16;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[tokio::test(start_paused = true)]
+async fn snapshots_of_the_line() {
+    let mut state = state_with_catalog();
+    update(&mut state, Msg::Resize(80, 24), Instant::now());
+    press(&mut state, KeyCode::Char(':'));
+    type_text(&mut state, "created:>2024-13-45");
+    press(&mut state, KeyCode::Enter);
+    insta::assert_snapshot!("filter_line_refused_80x24", screen_text(&state));
+
+    retype(&mut state, "status:open assignee:");
+    press(&mut state, KeyCode::Tab);
+    press(&mut state, KeyCode::Tab);
+    insta::assert_snapshot!("filter_line_completion_80x24", screen_text(&state));
+
+    press(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Char('/'));
+    type_text(&mut state, "refund -spam");
+    insta::assert_snapshot!("search_line_80x24", screen_text(&state));
+}
+
+#[tokio::test(start_paused = true)]
+async fn up_and_down_recall_filters_applied_before() {
+    let mut state = loaded_state(100, 30, 20, 95);
+    for text in ["tag:vip", "priority:high", "tag:vip"] {
+        press(&mut state, KeyCode::Char(':'));
+        retype(&mut state, text);
+        press(&mut state, KeyCode::Enter);
+    }
+    // Once each, newest last.
+    assert_eq!(state.filter_history, vec!["priority:high", "tag:vip"]);
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, "status:clo");
+    press(&mut state, KeyCode::Up);
+    assert_eq!(line_text(&state), "tag:vip");
+    press(&mut state, KeyCode::Up);
+    assert_eq!(line_text(&state), "priority:high");
+    press(&mut state, KeyCode::Up);
+    assert_eq!(line_text(&state), "priority:high", "the oldest stays");
+    press(&mut state, KeyCode::Down);
+    assert_eq!(line_text(&state), "tag:vip");
+    press(&mut state, KeyCode::Down);
+    assert_eq!(line_text(&state), "status:clo", "what was typed comes back");
+    press(&mut state, KeyCode::Down);
+    assert_eq!(line_text(&state), "status:clo");
+    // A recalled filter applies like a typed one.
+    press(&mut state, KeyCode::Up);
+    press(&mut state, KeyCode::Up);
+    let sent = fetched_filters(&press(&mut state, KeyCode::Enter));
+    assert_eq!(sent[0].to_string(), "priority:high");
+    assert_eq!(state.filter_history, vec!["tag:vip", "priority:high"]);
+}

@@ -1,0 +1,428 @@
+//! Triage against the local helpdesk server over real HTTP on 127.0.0.1:
+//! the whole loop (`drive`) with the real `ApiSource`, keys in, screen out
+//! (a `TestBackend`), and the server's data checked after each action.
+//! Every wait is for a condition with a deadline.
+
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::sync::mpsc;
+use triage::api::types::{PriorityLevel, StatusCategory, TicketPatch};
+use triage::api::{ApiClient, ApiKey, ClientOptions, load_catalog};
+use triage::app::runtime::{Screen, drive};
+use triage::app::state::{Scope, State};
+use triage::app::triage::WriteError;
+use triage::app::{ApiSource, TicketSource};
+use triage::filter::{Aliases, EntityRef, TicketFilter};
+use triage::server::{self, Dataset, RateLimitFault, ServerConfig, ServerHandle};
+use triage::ui::{ColorMode, RenderContext, Theme};
+use uuid::Uuid;
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+#[derive(Clone)]
+struct SharedScreen(Arc<Mutex<Terminal<TestBackend>>>);
+
+impl SharedScreen {
+    fn text(&self) -> String {
+        let term = self.0.lock().unwrap();
+        let buf = term.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                out.push_str(buf[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+impl Screen for SharedScreen {
+    fn size(&self) -> io::Result<(u16, u16)> {
+        Screen::size(&*self.0.lock().unwrap())
+    }
+    fn draw(&mut self, state: &State, ctx: &RenderContext) -> io::Result<()> {
+        Screen::draw(&mut *self.0.lock().unwrap(), state, ctx)
+    }
+    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        Screen::write_raw(&mut *self.0.lock().unwrap(), bytes)
+    }
+    fn suspend(&mut self) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+struct Ui {
+    screen: SharedScreen,
+    keys: mpsc::UnboundedSender<io::Result<Event>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Ui {
+    fn key(&self, code: KeyCode) {
+        let _ = self
+            .keys
+            .send(Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
+    }
+
+    fn keys(&self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    async fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) {
+        let deadline = tokio::time::Instant::now() + DEADLINE;
+        loop {
+            let text = self.screen.text();
+            if pred(&text) {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "timed out waiting for {what}:\n{text}"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    async fn quit(self) {
+        self.key(KeyCode::Char('q'));
+        self.task.await.unwrap().unwrap();
+    }
+}
+
+/// Waits until the server's data satisfies `pred`.
+async fn server_shows(handle: &ServerHandle, what: &str, pred: impl Fn(&Dataset) -> bool) {
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while !handle.with_data(&pred) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for the server: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+async fn source_for(handle: &ServerHandle, key: &str) -> ApiSource {
+    let client = ApiClient::new(ClientOptions::new(handle.base_url(), ApiKey::new(key))).unwrap();
+    let catalog = Arc::new(load_catalog(&client, &Aliases::default()).await);
+    ApiSource::new(client, catalog)
+}
+
+async fn open(handle: &ServerHandle, key: &str, filter: &str, me: Option<&str>) -> Ui {
+    let source = source_for(handle, key).await;
+    let screen = SharedScreen(Arc::new(Mutex::new(
+        Terminal::new(TestBackend::new(140, 30)).unwrap(),
+    )));
+    let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();
+    let events = Box::pin(futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|e| (e, rx))
+    }));
+    let filter: TicketFilter = filter.parse().unwrap();
+    let mut state = State::new(
+        Scope {
+            workspace: "demo".into(),
+            view: None,
+        },
+        filter,
+        20,
+        Default::default(),
+    )
+    .with_names(source.catalog());
+    state.me = me.map(|m| EntityRef::Name(m.to_string()));
+    let mut loop_screen = screen.clone();
+    let task = tokio::spawn(async move {
+        drive(
+            state,
+            source,
+            &mut loop_screen,
+            events,
+            Theme::new(ColorMode::NoColor),
+            std::future::pending(),
+        )
+        .await
+    });
+    let ui = Ui { screen, keys, task };
+    ui.wait_for("the first page", |t| t.contains("page 1/"))
+        .await;
+    ui
+}
+
+async fn spawn(tickets: usize, companion: bool) -> ServerHandle {
+    server::spawn(
+        ServerConfig {
+            tickets,
+            companion_endpoints: companion,
+            ..ServerConfig::default()
+        },
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap()
+}
+
+/// The first ticket of `status:open sort:created order:asc` (a stable row 1).
+fn first_open(data: &Dataset) -> (Uuid, i64) {
+    data.tickets
+        .iter()
+        .filter(|t| data.category_of(t) == StatusCategory::Open)
+        .min_by_key(|t| (t.created_at, t.id))
+        .map(|t| (t.id, t.ticket_number))
+        .unwrap()
+}
+
+const LIST: &str = "status:open sort:created order:asc";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_action_changes_the_ticket_on_the_server() {
+    let handle = spawn(80, true).await;
+    let (id, number) = handle.with_data(first_open);
+    let agent = handle.with_data(|d| d.users[1].clone());
+    let me = handle.with_data(|d| d.users[2].clone());
+    let ui = open(&handle, server::DEMO_KEY, LIST, Some(&me.name)).await;
+    ui.wait_for("the ticket", |t| t.contains(&format!("#{number}")))
+        .await;
+
+    // p: priority.
+    ui.key(KeyCode::Char('p'));
+    ui.wait_for("the priority picker", |t| t.contains("Priority of"))
+        .await;
+    ui.keys("urgent");
+    ui.key(KeyCode::Enter);
+    server_shows(&handle, "urgent", |d| {
+        d.level_of(d.ticket(id).unwrap()) == PriorityLevel::Urgent
+    })
+    .await;
+    // The workspace's own name for the level is what the agent reads.
+    let urgent = handle.with_data(|d| {
+        d.priorities
+            .iter()
+            .find(|p| p.level == PriorityLevel::Urgent)
+            .unwrap()
+            .name
+            .clone()
+    });
+    ui.wait_for("the notice", |t| {
+        t.contains(&format!("#{number} → {urgent}"))
+    })
+    .await;
+
+    // a: assign, narrowed by typing the agent's name.
+    ui.key(KeyCode::Char('a'));
+    ui.wait_for("the assign picker", |t| t.contains("Assign #"))
+        .await;
+    ui.keys(&agent.name);
+    ui.key(KeyCode::Enter);
+    server_shows(&handle, "assigned", |d| {
+        d.ticket(id).unwrap().assignee_id == Some(agent.id)
+    })
+    .await;
+
+    // A: to me.
+    ui.key(KeyCode::Char('A'));
+    server_shows(&handle, "assigned to me", |d| {
+        d.ticket(id).unwrap().assignee_id == Some(me.id)
+    })
+    .await;
+
+    // z: snooze for 4 hours, back to an open status.
+    ui.key(KeyCode::Char('z'));
+    ui.wait_for("the snooze dialog", |t| t.contains("Snooze #"))
+        .await;
+    ui.keys("4h");
+    ui.key(KeyCode::Enter);
+    server_shows(&handle, "snoozed", |d| {
+        let t = d.ticket(id).unwrap();
+        d.category_of(t) == StatusCategory::Waiting
+            && t.remind_at.is_some()
+            && t.remind_transition_status_id
+                .and_then(|s| d.status(s))
+                .is_some_and(|s| s.category == StatusCategory::Open)
+    })
+    .await;
+    // The row left `status:open`: still shown (dimmed), with its reminder.
+    ui.wait_for("the reminder", |t| t.contains("◷ 3h") || t.contains("◷ 4h"))
+        .await;
+
+    // t: status.
+    let solved = handle.with_data(|d| {
+        d.statuses
+            .iter()
+            .find(|s| s.category == StatusCategory::Resolved)
+            .unwrap()
+            .clone()
+    });
+    ui.key(KeyCode::Char('t'));
+    ui.wait_for("the status picker", |t| t.contains("Status of"))
+        .await;
+    ui.keys(&solved.name);
+    ui.key(KeyCode::Enter);
+    server_shows(&handle, "solved", |d| {
+        let t = d.ticket(id).unwrap();
+        t.status_id == solved.id && t.remind_at.is_none()
+    })
+    .await;
+
+    // U: undo the status change.
+    ui.key(KeyCode::Char('U'));
+    server_shows(&handle, "back to waiting", |d| {
+        d.category_of(d.ticket(id).unwrap()) == StatusCategory::Waiting
+    })
+    .await;
+    ui.quit().await;
+    handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_key_disables_actions_and_changes_nothing() {
+    let handle = spawn(300, true).await;
+    let before = handle.with_data(|d| d.tickets.clone());
+    let ui = open(&handle, server::DEMO_READONLY_KEY, LIST, None).await;
+    ui.key(KeyCode::Char('p'));
+    ui.wait_for("the picker", |t| t.contains("Priority of"))
+        .await;
+    ui.keys("urgent");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("the message", |t| t.contains("read-only"))
+        .await;
+    // The row went back; the next action is refused at once, no dialog.
+    let requests = handle.request_count();
+    ui.key(KeyCode::Esc);
+    ui.key(KeyCode::Char('t'));
+    ui.wait_for("the refusal", |t| {
+        t.contains("read-only") && !t.contains("Status of")
+    })
+    .await;
+    // Browsing works: next page.
+    ui.key(KeyCode::Char(']'));
+    ui.wait_for("page 2", |t| t.contains("page 2/")).await;
+    let after = handle.with_data(|d| d.tickets.clone());
+    assert_eq!(
+        before
+            .iter()
+            .map(|t| (t.id, t.priority_id, t.status_id, t.assignee_id))
+            .collect::<Vec<_>>(),
+        after
+            .iter()
+            .map(|t| (t.id, t.priority_id, t.status_id, t.assignee_id))
+            .collect::<Vec<_>>(),
+        "nothing changed on the server"
+    );
+    assert!(handle.request_count() > requests, "page 2 was fetched");
+    ui.quit().await;
+    handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_without_patch_disables_actions_with_its_own_message() {
+    let handle = spawn(30, false).await;
+    let ui = open(&handle, server::DEMO_KEY, "", None).await;
+    ui.key(KeyCode::Char('t'));
+    ui.wait_for("the picker", |t| t.contains("Status of")).await;
+    ui.keys("closed");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("the message", |t| t.contains("does not accept changes"))
+        .await;
+    ui.quit().await;
+    handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_run_through_a_429_changes_each_marked_ticket_once() {
+    let handle = spawn(80, true).await;
+    let ui = open(&handle, server::DEMO_KEY, LIST, None).await;
+    // Mark six rows.
+    ui.keys("      ");
+    ui.wait_for("six marks", |t| t.contains("6 marked")).await;
+    ui.key(KeyCode::Char('p'));
+    ui.wait_for("the picker", |t| t.contains("Priority of 6 tickets"))
+        .await;
+    ui.keys("low");
+    ui.key(KeyCode::Enter);
+    let low = handle.with_data(|d| {
+        d.priorities
+            .iter()
+            .find(|p| p.level == PriorityLevel::Low)
+            .unwrap()
+            .name
+            .clone()
+    });
+    let question = format!("Set 6 tickets to {low}?");
+    ui.wait_for("the question", |t| t.contains(&question)).await;
+    // The next request answers 429 (1 s): the run waits, then resumes.
+    handle.inject_rate_limit(RateLimitFault {
+        retry_after: Some(1),
+        retry_after_header: None,
+        times: 1,
+    });
+    let requests = handle.request_count();
+    ui.key(KeyCode::Char('y'));
+    ui.wait_for("the report", |t| t.contains("6 of 6 changed"))
+        .await;
+    let lows = handle.with_data(|d| {
+        d.tickets
+            .iter()
+            .filter(|t| d.level_of(t) == PriorityLevel::Low)
+            .count()
+    });
+    assert!(lows >= 6);
+    // Six PATCHes plus the one refused by the 429 (no more, no fewer; a
+    // prefetch may add a GET).
+    let sent = handle.request_count() - requests;
+    assert!((7..=8).contains(&sent), "{sent} requests");
+    ui.key(KeyCode::Esc);
+    ui.quit().await;
+    handle.shutdown().await;
+}
+
+#[tokio::test]
+async fn writes_are_sent_once_and_errors_become_what_the_ui_shows() {
+    let handle = spawn(10, true).await;
+    let source = source_for(&handle, server::DEMO_KEY).await;
+    let id = handle.with_data(|d| d.tickets[0].id);
+    let patch = TicketPatch {
+        priority: Some(PriorityLevel::Urgent),
+        ..TicketPatch::default()
+    };
+    // A 503 is retried for a GET, never for a write.
+    handle.inject_status(503, "{\"message\":\"busy\"}".into(), 1);
+    let before = handle.request_count();
+    let err = source.update_ticket(id, &patch).await.unwrap_err();
+    assert!(matches!(err, WriteError::Failed { .. }), "{err:?}");
+    assert_eq!(handle.request_count() - before, 1, "sent once");
+    handle.inject_status(405, String::new(), 1);
+    assert_eq!(
+        source.update_ticket(id, &patch).await,
+        Err(WriteError::NotSupported)
+    );
+    handle.inject_rate_limit(RateLimitFault {
+        retry_after: Some(1),
+        retry_after_header: None,
+        times: 1,
+    });
+    assert!(matches!(
+        source.update_ticket(id, &patch).await,
+        Err(WriteError::RateLimited { .. })
+    ));
+    source.clear_rate_limit();
+    let ro = source_for(&handle, server::DEMO_READONLY_KEY).await;
+    assert!(matches!(
+        ro.update_ticket(id, &patch).await,
+        Err(WriteError::ReadOnly { .. })
+    ));
+    // A ticket that is gone is not "no PATCH".
+    let err = source
+        .update_ticket(Uuid::from_u128(7), &patch)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::Failed { .. }), "{err:?}");
+    let t = source.update_ticket(id, &patch).await.unwrap();
+    assert_eq!(t.priority, PriorityLevel::Urgent);
+    handle.shutdown().await;
+}

@@ -1,0 +1,235 @@
+//! Triage drawn into ratatui's `TestBackend`: the marks column, pending
+//! and dimmed rows, the footer note, pickers, the snooze dialog, the bulk
+//! confirmation, progress and report.
+
+mod triage_support;
+mod ui_support;
+
+use std::time::Duration;
+
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use tokio::time::Instant;
+use triage::app::State;
+use triage::app::triage::WriteError;
+use triage::ui::{ColorMode, RenderContext, Theme, render};
+use triage_support::*;
+
+fn draw(state: &State, mode: ColorMode) -> Buffer {
+    let (w, h) = (state.size.width, state.size.height);
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let ctx = RenderContext {
+        now: Instant::now(),
+        wall_now: ui_support::wall_now(),
+        theme: Theme::new(mode),
+    };
+    terminal.draw(|f| render(state, &ctx, f)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+fn line(buf: &Buffer, y: u16) -> String {
+    (0..buf.area.width)
+        .map(|x| buf[(x, y)].symbol().to_string())
+        .collect::<String>()
+}
+
+fn text(buf: &Buffer) -> String {
+    (0..buf.area.height)
+        .map(|y| line(buf, y).trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Screen row of the ticket `#number`.
+fn row_of(buf: &Buffer, number: i64) -> u16 {
+    let needle = format!("#{number} ");
+    (0..buf.area.height)
+        .find(|y| line(buf, *y).contains(&needle))
+        .unwrap_or_else(|| panic!("#{number} not drawn:\n{}", text(buf)))
+}
+
+#[tokio::test(start_paused = true)]
+async fn no_marks_no_column() {
+    let state = state_with("", 20, 60);
+    let buf = draw(&state, ColorMode::TrueColor);
+    let y = row_of(&buf, 1001);
+    assert!(line(&buf, y).starts_with("#1001"), "{}", line(&buf, y));
+}
+
+#[tokio::test(start_paused = true)]
+async fn marks_pending_and_dimmed_rows() {
+    let mut state = state_with("priority:normal", 20, 60);
+    // #1001 (Normal) set to Urgent: it leaves `priority:normal`, and its
+    // PATCH has no answer yet.
+    ch(&mut state, 'p');
+    typed(&mut state, "urgent");
+    let fx = press(&mut state, KeyCode::Enter);
+    assert_eq!(writes(&fx).len(), 1);
+    ch(&mut state, 'j');
+    ch(&mut state, 'j');
+    ch(&mut state, ' '); // #1003 marked
+    ch(&mut state, 'N');
+    let buf = draw(&state, ColorMode::TrueColor);
+    let pending = row_of(&buf, 1001);
+    assert_eq!(buf[(1, pending)].symbol(), "…", "{}", line(&buf, pending));
+    assert!(
+        buf[(5, pending)].modifier.contains(Modifier::DIM),
+        "left the filter: dimmed"
+    );
+    assert!(line(&buf, pending).contains("Urgent"));
+    let marked = row_of(&buf, 1003);
+    assert_eq!(buf[(0, marked)].symbol(), "●");
+    assert!(!buf[(5, marked)].modifier.contains(Modifier::DIM));
+    assert!(line(&buf, marked)[..12].contains("#1003"));
+    let footer = line(&buf, buf.area.height - 2);
+    assert!(footer.contains("1 marked"), "{footer}");
+    assert!(footer.contains("next mode"), "{footer}");
+    assert!(footer.contains("1 saving"), "{footer}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn pending_row_waiting_for_the_rate_limit_and_its_banner() {
+    let mut state = state_with("", 20, 60);
+    ch(&mut state, 'p');
+    typed(&mut state, "urgent");
+    let fx = press(&mut state, KeyCode::Enter);
+    let (w, _, _) = writes(&fx)[0].clone();
+    answer(
+        &mut state,
+        w,
+        Err(WriteError::RateLimited {
+            retry_at: Instant::now() + Duration::from_secs(42),
+        }),
+    );
+    let buf = draw(&state, ColorMode::TrueColor);
+    let all = text(&buf);
+    assert!(all.contains("retrying in 0:42"), "{all}");
+    assert!(all.contains("waiting: 1 change (Esc drops it)"), "{all}");
+    let y = row_of(&buf, 1001);
+    assert_eq!(buf[(1, y)].symbol(), "…");
+    assert_ne!(buf[(1, y)].fg, Color::Reset, "pending in the error color");
+}
+
+#[tokio::test(start_paused = true)]
+async fn status_picker_in_workspace_colors() {
+    let mut state = state_with("", 20, 60);
+    ch(&mut state, 't');
+    let buf = draw(&state, ColorMode::TrueColor);
+    let all = text(&buf);
+    assert!(all.contains("Status of #1001"), "{all}");
+    for heading in ["open", "in_progress", "waiting", "resolved", "closed"] {
+        assert!(all.contains(heading), "{heading}:\n{all}");
+    }
+    assert!(all.contains("Awaiting parts"), "{all}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn snooze_dialog_reads_the_time_as_typed() {
+    let mut state = state_with("", 20, 60);
+    ch(&mut state, 'z');
+    let buf = draw(&state, ColorMode::NoColor);
+    let all = text(&buf);
+    assert!(all.contains("Snooze #1001"), "{all}");
+    assert!(
+        all.contains("1h · 4h · tomorrow 9:00 · next monday"),
+        "{all}"
+    );
+    assert!(all.contains("status: Awaiting parts"), "{all}");
+    assert!(all.contains("then:   New"), "{all}");
+    typed(&mut state, "2h");
+    let all = text(&draw(&state, ColorMode::NoColor));
+    assert!(all.contains("(in 2h)") || all.contains("(in 1h)"), "{all}");
+    typed(&mut state, "xx");
+    press(&mut state, KeyCode::Enter);
+    let all = text(&draw(&state, ColorMode::NoColor));
+    assert!(all.contains("is not a time"), "{all}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn bulk_confirmation_progress_and_report() {
+    let mut state = state_with("", 20, 60);
+    for _ in 0..6 {
+        ch(&mut state, ' ');
+    }
+    ch(&mut state, 'p');
+    typed(&mut state, "urgent");
+    press(&mut state, KeyCode::Enter);
+    let all = text(&draw(&state, ColorMode::NoColor));
+    assert!(all.contains("Set 6 tickets to Urgent?"), "{all}");
+    assert!(all.contains("y/Enter yes"), "{all}");
+
+    let fx = ch(&mut state, 'y');
+    let sent = writes(&fx);
+    let rows: Vec<_> = state.table.tickets()[..6].to_vec();
+    let before = |id| rows.iter().find(|t| t.id == id).unwrap().clone();
+    // The first answer frees a slot: the fifth goes out.
+    let refill = writes(&answer(
+        &mut state,
+        sent[0].0,
+        Ok(server_row(&before(sent[0].1), &sent[0].2)),
+    ));
+    assert_eq!(refill.len(), 1);
+    answer(
+        &mut state,
+        sent[1].0,
+        Err(WriteError::RateLimited {
+            retry_at: Instant::now() + Duration::from_secs(9),
+        }),
+    );
+    let all = text(&draw(&state, ColorMode::NoColor));
+    assert!(all.contains("Set to Urgent"), "{all}");
+    assert!(all.contains("1/6"), "{all}");
+    assert!(all.contains("1 of 6 tickets · 1 changed"), "{all}");
+    assert!(
+        all.contains("waiting for the rate limit · sent in 0:09"),
+        "{all}"
+    );
+
+    press(&mut state, KeyCode::Esc); // stop: the rest is skipped
+    answer(
+        &mut state,
+        sent[2].0,
+        Err(WriteError::Failed {
+            message: "server answered 409 Conflict".into(),
+            hint: None,
+        }),
+    );
+    answer(
+        &mut state,
+        sent[3].0,
+        Ok(server_row(&before(sent[3].1), &sent[3].2)),
+    );
+    let all = text(&draw(&state, ColorMode::NoColor));
+    assert!(all.contains("stopping: waiting for answers"), "{all}");
+    let w = &refill[0];
+    answer(&mut state, w.0, Ok(server_row(&before(w.1), &w.2)));
+    let buf = draw(&state, ColorMode::NoColor);
+    let all = text(&buf);
+    assert!(all.contains("Set to Urgent: 3 of 6 changed"), "{all}");
+    assert!(
+        all.contains("retrying in") && !all.contains("waiting: "),
+        "nothing waits once stopped:\n{all}"
+    );
+    let report_line = |n: i64| {
+        all.lines()
+            .find(|l| l.contains(&format!("│#{n} ")))
+            .unwrap_or_else(|| panic!("#{n} not in the report:\n{all}"))
+            .to_string()
+    };
+    assert!(report_line(1001).contains("changed"), "{all}");
+    let failed = report_line(1003);
+    assert!(
+        failed.contains("failed") && failed.contains("server answered 409 Conflict"),
+        "{all}"
+    );
+    let skipped = report_line(1006);
+    assert!(
+        skipped.contains("skipped") && skipped.contains("stopped (Esc)"),
+        "{all}"
+    );
+    assert!(all.contains("Esc closes"), "{all}");
+    insta::assert_snapshot!("triage_bulk_report", all);
+}
