@@ -450,6 +450,29 @@ async fn any_key_can_be_typed_when_no_field_is_known() {
     assert!(panel.fields.defs.iter().any(|d| d.key == "cost_center"));
 }
 
+#[tokio::test]
+async fn an_unknown_name_is_refused_before_any_request() {
+    let handle = server(true).await;
+    let catalog = catalog_of(&handle, &Aliases::default()).await;
+    let mut state = state_with(catalog.clone(), None);
+    state.filter = "tag:biling".parse().unwrap();
+    press(&mut state, KeyCode::Char('f'));
+    pick(&mut state, PaneKind::Status, "new", "New");
+    let fx = press(&mut state, KeyCode::Enter);
+    assert_eq!(fetches(&fx), 0);
+    assert!(
+        message(&state).starts_with("unknown tag 'biling' (did you mean 'billing'?"),
+        "{}",
+        message(&state)
+    );
+    let (text, _) = draw(&state, 120, 40);
+    assert!(text.contains("cannot send: unknown tag"), "{text}");
+    // Clearing the pane makes it sendable.
+    focus(&mut state, PaneKind::Tags);
+    press(&mut state, KeyCode::Char('x'));
+    assert_eq!(apply(&mut state, &catalog), vec![p("status", "open")]);
+}
+
 // ---- dates -------------------------------------------------------------------------
 
 #[tokio::test]

@@ -17,7 +17,7 @@ use crate::app::State;
 use crate::app::filter_panel::dates::{DateSlot, parse_date_input, resolved_text};
 use crate::app::filter_panel::fields::{FieldDef, check_value};
 use crate::app::filter_panel::pane::PaneKind;
-use crate::app::filter_panel::request::{ParamPlace, request_line};
+use crate::app::filter_panel::request::{ParamPlace, request_line, why_not_sent};
 use crate::app::filter_panel::{EditorKind, FilterPanel, list_index, resolver};
 use crate::app::source::FieldError;
 use crate::filter::{FieldValue, MAX_CUSTOM_FIELDS};
@@ -493,7 +493,7 @@ fn foot_lines(
             }
         }
         Err(e) => {
-            for l in wrap(&format!("cannot send: {}", sanitize(&e.to_string())), w) {
+            for l in wrap(&format!("cannot send: {}", why_not_sent(&e, catalog)), w) {
                 lines.push(Line::styled(l, theme.error()));
             }
         }

@@ -350,7 +350,7 @@ fn apply(state: &mut State, catalog: Option<&Catalog>, now: Instant, fx: &mut Ve
     apply_panes(&panel.draft, &mut next);
     if let Err(e) = next.to_query_pairs(resolver(catalog), wall_now()) {
         panel.message = Some(PanelMessage {
-            text: crate::text::sanitize(&e.to_string()).into_owned(),
+            text: super::request::why_not_sent(&e, catalog),
             error: true,
         });
         return;

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::dates::DateSlot;
 use super::pane::PaneKind;
+use crate::api::Catalog;
 use crate::filter::{FilterError, Resolver, TicketFilter};
 
 /// `GET /tickets?status=open%2Cwaiting&page=1&per_page=50`: the path
@@ -24,6 +25,16 @@ pub fn request_line(
     query.append_pair("page", "1");
     query.append_pair("per_page", &per_page.to_string());
     Ok(format!("GET /tickets?{}", query.finish()))
+}
+
+/// Why the draft cannot be sent, in one line: a name the catalog could not
+/// load (a 429, a timeout) is not an unknown name, and says so.
+pub fn why_not_sent(e: &FilterError, catalog: Option<&Catalog>) -> String {
+    let text = match catalog.and_then(|c| c.unresolved_cause(e)) {
+        Some((endpoint, cause)) => format!("{e}, but {endpoint} failed: {cause}"),
+        None => e.to_string(),
+    };
+    crate::text::sanitize(&text).into_owned()
 }
 
 /// Where in the panel a query parameter is edited.
