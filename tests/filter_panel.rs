@@ -271,6 +271,12 @@ async fn custom_fields_make_their_pairs_by_type() {
     let mut state = state_with(catalog.clone(), None);
     press(&mut state, KeyCode::Char('f'));
     focus(&mut state, PaneKind::Fields);
+    // Fields limited to some inboxes say so.
+    let items = state.filter_panel.as_ref().unwrap().fields.picker.items();
+    let renewal = items.iter().find(|i| i.key == "renewal_date").unwrap();
+    assert_eq!(renewal.note.as_deref(), Some("date · only in Billing"));
+    let plan = items.iter().find(|i| i.key == "plan").unwrap();
+    assert_eq!(plan.note.as_deref(), Some("select"));
 
     // select: an option, sent as its UUID.
     edit_field(&mut state, "plan", "Plan", |s| {
@@ -783,11 +789,15 @@ async fn without_catalogs_the_panes_use_the_config_aliases() {
 // ---- drawing -----------------------------------------------------------------------
 
 fn draw(state: &State, w: u16, h: u16) -> (String, ratatui::buffer::Buffer) {
+    draw_in(state, w, h, ColorMode::TrueColor)
+}
+
+fn draw_in(state: &State, w: u16, h: u16, mode: ColorMode) -> (String, ratatui::buffer::Buffer) {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
     let ctx = RenderContext {
         now: Instant::now(),
         wall_now: now(),
-        theme: Theme::new(ColorMode::TrueColor),
+        theme: Theme::new(mode),
     };
     term.draw(|f| triage::ui::render(state, &ctx, f)).unwrap();
     let buf = term.backend().buffer().clone();
@@ -850,6 +860,21 @@ async fn the_panel_draws_beside_the_list_with_counts_and_the_request() {
     );
     // The key never appears.
     assert!(!text.contains(server::DEMO_KEY));
+    // NO_COLOR: the panel carries no color at all, and the cursor's row
+    // is still marked (reversed).
+    let (text, buf) = draw_in(&state, 120, 40, ColorMode::NoColor);
+    assert!(text.contains("[x] Awaiting parts"), "{text}");
+    let panel = Rect::new(0, 2, 42, 36);
+    let mut reversed = false;
+    for y in panel.y..panel.y + panel.height {
+        for x in panel.x..panel.x + panel.width {
+            let cell = &buf[(x, y)];
+            assert_eq!(cell.fg, ratatui::style::Color::Reset, "({x},{y})");
+            assert_eq!(cell.bg, ratatui::style::Color::Reset, "({x},{y})");
+            reversed |= cell.modifier.contains(ratatui::style::Modifier::REVERSED);
+        }
+    }
+    assert!(reversed, "the cursor row is reversed");
 }
 
 #[tokio::test]
