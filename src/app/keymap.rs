@@ -52,6 +52,7 @@ pub enum Action {
     View9,
     ViewsList,
     SaveView,
+    FilterPanes,
 }
 
 impl Action {
@@ -98,6 +99,7 @@ impl Action {
         Action::View9,
         Action::ViewsList,
         Action::SaveView,
+        Action::FilterPanes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -144,6 +146,7 @@ impl Action {
             Action::View9 => "view_9",
             Action::ViewsList => "views",
             Action::SaveView => "save_view",
+            Action::FilterPanes => "filter_panes",
         }
     }
 
@@ -212,6 +215,7 @@ impl Action {
             Action::View9 => "open saved view 9",
             Action::ViewsList => "saved views: open, rename, move, delete",
             Action::SaveView => "save the filter as a view (or update the view)",
+            Action::FilterPanes => "filter panes: status, tags, fields, dates…",
         }
     }
 
@@ -229,6 +233,7 @@ impl Action {
             Action::Search => "search",
             Action::FilterLine => "filter",
             Action::ViewsList => "views",
+            Action::FilterPanes => "panes",
             _ => return None,
         })
     }
@@ -277,6 +282,7 @@ impl Action {
             Action::View9 => &["9"],
             Action::ViewsList => &["v"],
             Action::SaveView => &["w"],
+            Action::FilterPanes => &["f"],
         }
     }
 }

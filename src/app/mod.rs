@@ -9,6 +9,7 @@ pub mod api_source;
 pub mod cache;
 pub mod completion;
 pub mod filter_line;
+pub mod filter_panel;
 pub mod filter_tokens;
 pub mod keymap;
 pub mod layout;

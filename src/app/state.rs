@@ -223,6 +223,8 @@ pub struct State {
     pub filter_line: Option<super::filter_line::FilterLine>,
     /// Filters applied from the `:` line, oldest first (`↑` recalls them).
     pub filter_history: Vec<String>,
+    /// The filter panes (`f`), while open.
+    pub filter_panel: Option<super::filter_panel::FilterPanel>,
     /// Something visible changed since the last draw.
     pub dirty: bool,
     /// Saved views, their counts, and the views list / name prompt.
@@ -264,6 +266,7 @@ impl State {
             search: None,
             filter_line: None,
             filter_history: Vec::new(),
+            filter_panel: None,
             dirty: true,
             views: super::views::ViewsState::default(),
         }
@@ -293,7 +296,7 @@ impl State {
             Chrome {
                 detail: self.detail.is_some(),
                 banner: self.rate_limit.is_some(),
-                side_panel: false,
+                side_panel: self.filter_panel.is_some(),
                 views_bar: !self.views.entries.is_empty(),
             },
         )

@@ -91,6 +91,8 @@ pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
         } => views::counts::on_count(state, name, generation, result, now),
         Msg::ViewsEdited { edit, result } => views::on_edited(state, edit, result, now),
     }
+    // Names or tickets may have arrived for the filter panes' lists.
+    super::filter_panel::sync(state);
     // Counts of saved views go last, after whatever the list asked for.
     views::counts::pump(state, now, &mut fx);
     fx
@@ -184,6 +186,9 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
     {
         return;
     }
+    if state.filter_panel.is_some() {
+        return super::filter_panel::on_key(state, ev, now, fx);
+    }
     if super::triage::on_key(state, &ev, fx) {
         return;
     }
@@ -269,6 +274,7 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
             state.notice = Some("copied the query as a curl command".into());
         }
         Action::Help => state.help = !state.help,
+        Action::FilterPanes => super::filter_panel::open(state),
         Action::Quit => fx.push(Effect::Quit),
         // Triage keys are handled by `triage::on_key` above.
         Action::SetStatus

@@ -50,6 +50,8 @@ pub enum DateBound {
     Ago(RelativeSpan),
     /// `today`: midnight UTC of the current day.
     Today,
+    /// `yesterday`: midnight UTC of the day before the current one.
+    Yesterday,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,6 +238,9 @@ impl DateBound {
             DateBound::Instant(t) => Some(*t),
             DateBound::Ago(span) => now.checked_sub_signed(span.duration()?),
             DateBound::Today => Some(now.date_naive().and_hms_opt(0, 0, 0)?.and_utc()),
+            DateBound::Yesterday => {
+                Some(now.date_naive().pred_opt()?.and_hms_opt(0, 0, 0)?.and_utc())
+            }
         }
     }
 }

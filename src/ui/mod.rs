@@ -5,6 +5,7 @@ pub mod banner;
 pub mod color;
 pub mod detail;
 pub mod filter_line;
+pub mod filter_panel;
 pub mod filter_text;
 pub mod footer;
 pub mod header;
@@ -51,6 +52,9 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame) {
     }
     if let Some(area) = areas.detail {
         detail::render(state, ctx, frame, area);
+    }
+    if let Some(area) = areas.side_panel {
+        filter_panel::render(state, ctx, frame, area);
     }
     footer::render(state, ctx, frame, areas.footer);
     search::render(state, ctx, frame, areas.footer);

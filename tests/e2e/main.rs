@@ -5,6 +5,7 @@
 
 mod support;
 
+mod filters;
 mod queue;
 mod search;
 mod triage;

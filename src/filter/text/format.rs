@@ -114,6 +114,7 @@ fn bound_text(b: &DateBound, is_after: bool) -> String {
         DateBound::Date(d) => (is_after, d.format("%Y-%m-%d").to_string()),
         DateBound::Instant(t) => (is_after, t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
         DateBound::Today => (is_after, "today".to_string()),
+        DateBound::Yesterday => (is_after, "yesterday".to_string()),
         DateBound::Ago(span) => {
             let unit = match span.unit {
                 SpanUnit::Minutes => 'm',

@@ -47,7 +47,7 @@
 //!
 //! `X` is a date (`2026-11-01`, midnight UTC), an instant (`2026-11-01T09:30:00Z`,
 //! `2026-11-01T09:30:00+02:00`; without an offset it is UTC), `today` (midnight
-//! UTC today), or a span before now: `30m`, `24h`, `7d`, `2w`.
+//! UTC today), `yesterday` (midnight UTC the day before), or a span before now: `30m`, `24h`, `7d`, `2w`.
 //!
 //! - For a date, an instant or `today`, `>` means after and `<` before:
 //!   `created:>2026-11-01` is `created_after=2026-11-01T00:00:00Z`.

@@ -346,10 +346,13 @@ fn entity(item: &Item, v: &ValueCursor<'_>, what: &str) -> Result<EntityRef, Par
     Ok(EntityRef::Name(item.text.clone()))
 }
 
-/// `today`, a span (`30m`, `24h`, `7d`, `2w`), a date, or an instant.
+/// `today`, `yesterday`, a span (`30m`, `24h`, `7d`, `2w`), a date, or an instant.
 pub(crate) fn date_bound(s: &str) -> Option<DateBound> {
     if s.eq_ignore_ascii_case("today") {
         return Some(DateBound::Today);
+    }
+    if s.eq_ignore_ascii_case("yesterday") {
+        return Some(DateBound::Yesterday);
     }
     if let Some(span) = relative_span(s) {
         return Some(DateBound::Ago(span));

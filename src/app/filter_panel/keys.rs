@@ -1,0 +1,374 @@
+//! Keys while the filter panel is open. The panel takes every key (but
+//! Ctrl-c and Ctrl-z, handled before it): typing narrows lists and fills
+//! inputs, so letters cannot also be list-wide shortcuts.
+
+use std::sync::Arc;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tokio::time::Instant;
+use tui_input::backend::crossterm::to_input_request;
+use tui_input::{Input, InputRequest};
+
+use super::dates::{DateSlot, parse_date_input};
+use super::fields::{FieldDef, FieldRefusal, set_field};
+use super::pane::PaneKind;
+use super::{
+    EditorKind, FieldEditor, FilterPanel, PanelMessage, apply_panes, list_index, resolver, wall_now,
+};
+use crate::api::Catalog;
+use crate::api::types::FieldType;
+use crate::app::msg::Effect;
+use crate::app::picker::{Picker, PickerEvent};
+use crate::app::state::State;
+use crate::filter::FieldValue;
+
+/// What a key asks of the app beyond the panel.
+enum Outcome {
+    Stay,
+    Apply,
+    Close,
+}
+
+/// `f`: opens the panel on the list's filter.
+pub fn open(state: &mut State) {
+    state.filter_panel = Some(FilterPanel::open(&state.filter));
+    sync(state);
+    state.dirty = true;
+}
+
+/// Keeps an open panel in step with what arrived (names, pages): called
+/// after every message.
+pub fn sync(state: &mut State) {
+    let names = Arc::clone(&state.names);
+    let tickets = state.table.tickets();
+    if let Some(panel) = state.filter_panel.as_mut() {
+        panel.sync(
+            names.catalog(),
+            state.me.as_ref(),
+            tickets,
+            &state.filter_errors,
+        );
+    }
+}
+
+/// Handles one key press while the panel is open.
+pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
+    if ev.modifiers.contains(KeyModifiers::CONTROL) && ev.code == KeyCode::Char('c') {
+        fx.push(Effect::Quit);
+        return;
+    }
+    let names = Arc::clone(&state.names);
+    let catalog = names.catalog();
+    let Some(panel) = state.filter_panel.as_mut() else {
+        return;
+    };
+    state.dirty = true;
+    state.notice = None;
+    panel.message = None;
+    let outcome = match ev.code {
+        KeyCode::Tab => {
+            panel.focus = panel.focus.next();
+            Outcome::Stay
+        }
+        KeyCode::BackTab => {
+            panel.focus = panel.focus.prev();
+            Outcome::Stay
+        }
+        _ => match panel.focus {
+            PaneKind::Fields => fields_key(panel, catalog, ev),
+            PaneKind::Dates => dates_key(panel, ev),
+            pane => list_key(panel, pane, catalog, ev),
+        },
+    };
+    match outcome {
+        Outcome::Stay => {}
+        Outcome::Close => state.filter_panel = None,
+        Outcome::Apply => apply(state, catalog, now, fx),
+    }
+    sync(state);
+}
+
+fn plain_char(ev: &KeyEvent) -> Option<char> {
+    match ev.code {
+        KeyCode::Char(c)
+            if !ev
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(c)
+        }
+        _ => None,
+    }
+}
+
+/// The row under a picker's cursor, as an index into its items.
+fn current_index(picker: &Picker) -> Option<usize> {
+    picker.visible().get(picker.cursor()).copied()
+}
+
+/// `x` / `X` when the picker leaves them to us (not typing a query).
+fn clear_key(panel: &mut FilterPanel, pane: PaneKind, ev: &KeyEvent) {
+    match plain_char(ev) {
+        Some('x') => panel.clear_pane(pane),
+        Some('X') => panel.clear_all(),
+        _ => {}
+    }
+}
+
+fn list_key(
+    panel: &mut FilterPanel,
+    pane: PaneKind,
+    catalog: Option<&Catalog>,
+    ev: KeyEvent,
+) -> Outcome {
+    let Some(i) = list_index(pane) else {
+        return Outcome::Stay;
+    };
+    // Enter applies the whole panel; a single picker would take it as
+    // "choose the row under the cursor".
+    if ev.code == KeyCode::Enter {
+        return Outcome::Apply;
+    }
+    let under = current_index(&panel.pickers[i]);
+    match panel.pickers[i].handle_key(&ev) {
+        PickerEvent::Toggled => {
+            if let Some(row) = under.and_then(|r| panel.rows[i].get(r)) {
+                let choice = row.choice.clone();
+                choice.toggle(&mut panel.draft, resolver(catalog));
+            }
+        }
+        PickerEvent::Cancelled => return Outcome::Close,
+        PickerEvent::Ignored => clear_key(panel, pane, &ev),
+        PickerEvent::Consumed | PickerEvent::Accepted => {}
+    }
+    Outcome::Stay
+}
+
+// ---- custom fields -------------------------------------------------------------
+
+fn fields_key(panel: &mut FilterPanel, catalog: Option<&Catalog>, ev: KeyEvent) -> Outcome {
+    if let Some(key) = panel.fields.editor.as_ref().map(|e| e.key.clone()) {
+        match panel.fields.defs.iter().find(|d| d.key == key).cloned() {
+            Some(def) => editor_key(panel, &def, catalog, ev),
+            None => panel.fields.editor = None,
+        }
+        return Outcome::Stay;
+    }
+    if ev.code == KeyCode::Enter {
+        return Outcome::Apply;
+    }
+    let under = current_index(&panel.fields.picker).and_then(|i| panel.fields.defs.get(i).cloned());
+    let typing = panel.fields.picker.is_typing();
+    // Del (or Backspace when not typing) drops the field under the cursor.
+    if ev.code == KeyCode::Delete || (ev.code == KeyCode::Backspace && !typing) {
+        if let Some(def) = under {
+            panel.draft.set_field(def.key, None);
+        }
+        return Outcome::Stay;
+    }
+    match panel.fields.picker.handle_key(&ev) {
+        // Space opens the field's editor rather than marking it.
+        PickerEvent::Toggled => {
+            if let Some(def) = under {
+                panel.fields.editor =
+                    Some(open_editor(&def, panel.draft.custom_fields.get(&def.key)));
+            }
+        }
+        PickerEvent::Cancelled => return Outcome::Close,
+        PickerEvent::Ignored => clear_key(panel, PaneKind::Fields, &ev),
+        PickerEvent::Consumed | PickerEvent::Accepted => {}
+    }
+    Outcome::Stay
+}
+
+/// An editor opened on the field's current value.
+fn open_editor(def: &FieldDef, current: Option<&FieldValue>) -> FieldEditor {
+    let kind = if def.is_pick() {
+        let choices = def.pick_choices();
+        let items = choices
+            .iter()
+            .enumerate()
+            .map(|(n, (label, _))| crate::app::picker::PickItem::new(n.to_string(), label))
+            .collect();
+        let chosen = current
+            .and_then(|v| {
+                choices
+                    .iter()
+                    .position(|(_, c)| def.value_text(c) == def.value_text(v))
+            })
+            .map(|n| n.to_string());
+        // A multi_select filter names one option the ticket's set must hold.
+        let title = match def.field_type {
+            Some(FieldType::MultiSelect) => format!("{} · has", def.label),
+            _ => def.label.clone(),
+        };
+        EditorKind::Pick(Picker::single(title, items).with_chosen(chosen))
+    } else {
+        let (row, text) = match current {
+            Some(FieldValue::Empty) => (0, String::new()),
+            Some(FieldValue::Value(v)) => (1, v.clone()),
+            None => (1, String::new()),
+        };
+        EditorKind::Input {
+            row,
+            input: Input::new(text),
+        }
+    };
+    FieldEditor {
+        key: def.key.clone(),
+        kind,
+    }
+}
+
+fn editor_key(panel: &mut FilterPanel, def: &FieldDef, catalog: Option<&Catalog>, ev: KeyEvent) {
+    let Some(editor) = panel.fields.editor.as_mut() else {
+        return;
+    };
+    let value = match &mut editor.kind {
+        EditorKind::Pick(picker) => {
+            let under = current_index(picker);
+            match picker.handle_key(&ev) {
+                PickerEvent::Toggled | PickerEvent::Accepted => {
+                    under.and_then(|n| def.pick_choices().into_iter().nth(n).map(|(_, v)| v))
+                }
+                PickerEvent::Cancelled => {
+                    panel.fields.editor = None;
+                    return;
+                }
+                _ => return,
+            }
+        }
+        EditorKind::Input { row, input } => match ev.code {
+            KeyCode::Esc => {
+                panel.fields.editor = None;
+                return;
+            }
+            KeyCode::Up => {
+                *row = 0;
+                return;
+            }
+            KeyCode::Down => {
+                *row = 1;
+                return;
+            }
+            KeyCode::Enter | KeyCode::Char(' ') if *row == 0 => Some(FieldValue::Empty),
+            KeyCode::Enter => {
+                let text = input.value().trim().to_string();
+                if text.is_empty() {
+                    // Nothing typed: the field is no longer filtered on.
+                    panel.draft.set_field(def.key.clone(), None);
+                    panel.fields.editor = None;
+                    return;
+                }
+                Some(FieldValue::Value(text))
+            }
+            _ => {
+                if let Some(req) = to_input_request(&Event::Key(ev)) {
+                    *row = 1;
+                    input.handle(req);
+                }
+                return;
+            }
+        },
+    };
+    let Some(value) = value else {
+        return;
+    };
+    match set_field(
+        &mut panel.draft,
+        &def.key,
+        value,
+        resolver(catalog),
+        wall_now(),
+    ) {
+        Ok(()) => panel.fields.editor = None,
+        Err(e) => {
+            if matches!(e, FieldRefusal::TooMany { .. }) {
+                panel.fields.editor = None;
+            }
+            panel.message = Some(PanelMessage {
+                text: e.to_string(),
+                error: true,
+            });
+        }
+    }
+}
+
+// ---- dates -------------------------------------------------------------------------
+
+fn dates_key(panel: &mut FilterPanel, ev: KeyEvent) -> Outcome {
+    let last = DateSlot::ALL.len() - 1;
+    let dates = &mut panel.dates;
+    match (ev.code, plain_char(&ev)) {
+        (KeyCode::Enter, _) => return Outcome::Apply,
+        (KeyCode::Esc, _) => return Outcome::Close,
+        // No date form has j, k or x in it: they keep their list meaning.
+        (KeyCode::Down, _) | (_, Some('j')) => dates.cursor = (dates.cursor + 1).min(last),
+        (KeyCode::Up, _) | (_, Some('k')) => dates.cursor = dates.cursor.saturating_sub(1),
+        (_, Some('x')) => panel.clear_pane(PaneKind::Dates),
+        (_, Some('X')) => panel.clear_all(),
+        _ => {
+            let n = dates.cursor.min(last);
+            let input = &mut dates.inputs[n];
+            let req = match ev.code {
+                KeyCode::Char('u') if ev.modifiers.contains(KeyModifiers::CONTROL) => {
+                    Some(InputRequest::DeleteLine)
+                }
+                _ => to_input_request(&Event::Key(ev)),
+            };
+            if let Some(req) = req {
+                input.handle(req);
+                // Valid text takes effect in the draft at once; invalid text
+                // leaves the draft as it was and blocks Enter.
+                if let Ok(bound) = parse_date_input(input.value()) {
+                    DateSlot::ALL[n].set(&mut panel.draft, bound);
+                }
+            }
+        }
+    }
+    Outcome::Stay
+}
+
+// ---- apply -----------------------------------------------------------------------
+
+/// `Enter`: the draft becomes the list's filter, unless something in it
+/// cannot be sent; then the panel says why and nothing is sent.
+fn apply(state: &mut State, catalog: Option<&Catalog>, now: Instant, fx: &mut Vec<Effect>) {
+    let Some(panel) = state.filter_panel.as_mut() else {
+        return;
+    };
+    if let Some((slot, message)) = panel.dates.first_invalid() {
+        panel.focus = PaneKind::Dates;
+        panel.dates.cursor = DateSlot::ALL.iter().position(|s| *s == slot).unwrap_or(0);
+        panel.message = Some(PanelMessage {
+            text: format!("{}: {message}", slot.label()),
+            error: true,
+        });
+        return;
+    }
+    let mut next = state.filter.clone();
+    apply_panes(&panel.draft, &mut next);
+    if let Err(e) = next.to_query_pairs(resolver(catalog), wall_now()) {
+        panel.message = Some(PanelMessage {
+            text: super::request::why_not_sent(&e, catalog),
+            error: true,
+        });
+        return;
+    }
+    if next == state.filter {
+        panel.message = Some(PanelMessage {
+            text: "no change to apply".into(),
+            error: false,
+        });
+        return;
+    }
+    panel.message = Some(PanelMessage {
+        text: "applied".into(),
+        error: false,
+    });
+    state.filter = next;
+    // The list no longer shows the saved view it was opened on.
+    state.scope.view = None;
+    state.filter_errors.clear();
+    crate::app::update::new_query(state, now, fx);
+}
