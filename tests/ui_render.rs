@@ -708,18 +708,31 @@ async fn the_detail_is_usable_at_80x24() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn help_that_does_not_fit_says_so() {
+async fn help_that_does_not_fit_scrolls() {
     let mut state = loaded_state(80, 20, 50, 412);
     key(&mut state, KeyCode::Char('?'));
     let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
-    assert!(
-        screen.contains("more keys: make the terminal taller"),
-        "{screen}"
-    );
-    assert!(screen.contains("next ticket"));
-    let mut state = loaded_state(100, 40, 50, 412);
+    assert!(screen.contains("j/k scroll · 1-18 of"), "{screen}");
+    assert!(screen.contains("next ticket"), "{screen}");
+    assert!(!screen.contains("undo the last action"), "{screen}");
+    // `G` goes to the end of the help, not of the list; the help stays.
+    key(&mut state, KeyCode::Char('G'));
+    assert!(state.help);
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    assert!(screen.contains("undo the last action"), "{screen}");
+    assert!(!screen.contains("next ticket (past"), "{screen}");
+    // Any other key closes it.
+    key(&mut state, KeyCode::Char('x'));
+    assert!(!state.help);
+    // Wide enough: columns, everything at once, nothing to scroll.
+    let mut state = loaded_state(160, 40, 50, 412);
     key(&mut state, KeyCode::Char('?'));
     let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
-    assert!(!screen.contains("more keys"), "{screen}");
+    assert!(!screen.contains("j/k scroll"), "{screen}");
+    assert!(screen.contains("undo the last action"), "{screen}");
+    assert!(
+        screen.contains("next ticket (past the last row: next page)"),
+        "{screen}"
+    );
     assert!(screen.contains("Esc or ? closes"), "{screen}");
 }

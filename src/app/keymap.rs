@@ -219,7 +219,34 @@ impl Action {
         }
     }
 
-    /// Short label for the footer hints.
+    /// The help overlay's heading this action is listed under.
+    pub fn section(self) -> &'static str {
+        use Action::*;
+        match self {
+            MoveDown | MoveUp | First | Last | ScreenDown | ScreenUp | NextPage | PrevPage => {
+                "Browse"
+            }
+            OpenDetail | Back | Refresh | CycleSort | FlipOrder | OpenBrowser | CopyNumber
+            | CopyCurl => "Tickets",
+            Search | FilterLine | FilterPanes => "Filter",
+            View1 | View2 | View3 | View4 | View5 | View6 | View7 | View8 | View9 | ViewsList
+            | SaveView => "Saved views",
+            SetStatus | SetPriority | Assign | AssignMe | Snooze | ToggleMark | MarkRange
+            | MarkPage | ClearMarks | NextMode | Undo => "Triage",
+            Help | Quit => "General",
+        }
+    }
+
+    /// Help headings in the order they are shown.
+    pub const SECTIONS: &'static [&'static str] = &[
+        "Browse",
+        "Tickets",
+        "Filter",
+        "Saved views",
+        "Triage",
+        "General",
+    ];
+
     fn hint(self) -> Option<&'static str> {
         Some(match self {
             Action::MoveDown => "move",
@@ -568,6 +595,28 @@ impl Keymap {
             .iter()
             .filter(|(a, keys)| !hidden.contains(a) && !keys.is_empty())
             .map(|(a, _)| (self.label(*a), a.description()))
+            .collect()
+    }
+
+    /// `help_rows` grouped under `Action::SECTIONS`; empty sections left out.
+    pub fn help_sections(
+        &self,
+        hidden: &[Action],
+    ) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+        Action::SECTIONS
+            .iter()
+            .map(|&section| {
+                let rows = self
+                    .bindings
+                    .iter()
+                    .filter(|(a, keys)| {
+                        a.section() == section && !hidden.contains(a) && !keys.is_empty()
+                    })
+                    .map(|(a, _)| (self.label(*a), a.description()))
+                    .collect::<Vec<_>>();
+                (section, rows)
+            })
+            .filter(|(_, rows)| !rows.is_empty())
             .collect()
     }
 

@@ -190,6 +190,10 @@ pub struct State {
     pub detail: Option<DetailPane>,
     pub detail_gen: u64,
     pub help: bool,
+    /// First line of the help overlay shown (when it needs scrolling).
+    pub help_scroll: usize,
+    /// Largest useful `help_scroll`, measured by the last render.
+    pub help_max_scroll: Cell<usize>,
     /// The last error not shown in a pane of its own.
     pub last_error: Option<ErrorView>,
     /// A short confirmation ("copied #42"), cleared by the next key.
@@ -249,6 +253,8 @@ impl State {
             detail: None,
             detail_gen: 0,
             help: false,
+            help_scroll: 0,
+            help_max_scroll: Cell::new(0),
             last_error: None,
             notice: None,
             refreshing: false,

@@ -179,6 +179,11 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
         fx.push(Effect::Suspend);
         return;
     }
+    // Help is drawn over everything: it takes the keys first.
+    if state.help {
+        on_help_key(state, &ev, fx);
+        return;
+    }
     // An open input line takes the keys before the keymap does.
     if super::search::on_key(state, ev, now, fx)
         || super::filter_line::on_key(state, ev, now, fx)
@@ -197,11 +202,6 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
     };
     state.dirty = true;
     state.notice = None;
-    if state.help && !matches!(action, Action::Quit | Action::Help) {
-        // Any key closes help; Esc / ? are the documented ones.
-        state.help = false;
-        return;
-    }
     if state.detail.is_some() && on_detail_key(state, action) {
         return;
     }
@@ -273,7 +273,10 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
             });
             state.notice = Some("copied the query as a curl command".into());
         }
-        Action::Help => state.help = !state.help,
+        Action::Help => {
+            state.help = true;
+            state.help_scroll = 0;
+        }
         Action::FilterPanes => super::filter_panel::open(state),
         Action::Quit => fx.push(Effect::Quit),
         // Triage keys are handled by `triage::on_key` above.
@@ -304,6 +307,31 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
             views::on_action(state, action, now, fx);
         }
     }
+}
+
+/// Keys while help is open: movement scrolls it, quit quits, any other key
+/// closes it (Esc and ? are the documented ones).
+fn on_help_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) {
+    state.dirty = true;
+    let max = state.help_max_scroll.get();
+    let cur = state.help_scroll.min(max);
+    let page = usize::from(state.size.height.saturating_sub(4)).max(1);
+    state.help_scroll = match state.keymap.action_for(ev) {
+        Some(Action::Quit) => {
+            fx.push(Effect::Quit);
+            return;
+        }
+        Some(Action::MoveDown) => (cur + 1).min(max),
+        Some(Action::MoveUp) => cur.saturating_sub(1),
+        Some(Action::ScreenDown) => (cur + page).min(max),
+        Some(Action::ScreenUp) => cur.saturating_sub(page),
+        Some(Action::First) => 0,
+        Some(Action::Last) => max,
+        _ => {
+            state.help = false;
+            0
+        }
+    };
 }
 
 /// Keys while the detail pane is open: movement scrolls the pane. Returns
