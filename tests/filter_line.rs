@@ -409,7 +409,7 @@ async fn the_completion_list_is_drawn_above_the_word() {
     retype(&mut state, "status:open tag:b");
     press(&mut state, KeyCode::Tab);
     press(&mut state, KeyCode::Tab);
-    let (rows, _) = draw(&state, 100, 30);
+    let (rows, buf) = draw(&state, 100, 30);
     let input_row = rows.iter().position(|r| r.starts_with(" : ")).unwrap();
     // The first Tab inserted the common "bi", the second the first name.
     assert_eq!(rows[input_row].trim_end(), " : status:open tag:bigcorp");
@@ -419,8 +419,17 @@ async fn the_completion_list_is_drawn_above_the_word() {
         .collect();
     assert_eq!(menu.len(), 3, "{rows:#?}");
     assert!(menu[0].contains(" tags "));
-    assert!(menu[1].contains("(•) bigcorp"), "{}", menu[1]);
-    assert!(menu[2].contains("( ) billing"), "{}", menu[2]);
+    // A menu, not a form: no radio marks; the name in the line is the
+    // highlighted one.
+    assert!(menu[1].contains("│ bigcorp"), "{}", menu[1]);
+    assert!(menu[2].contains("│ billing"), "{}", menu[2]);
+    assert!(!menu.iter().any(|r| r.contains("(•)") || r.contains("( )")));
+    let bg = |row: &String| {
+        let y = rows.iter().position(|r| r == row).unwrap() as u16;
+        let x = row.chars().position(|c| c == 'b').unwrap() as u16;
+        buf[(x, y)].bg
+    };
+    assert_ne!(bg(menu[1]), bg(menu[2]), "the chosen name is highlighted");
     // The box starts at the value it completes.
     let word_col = 3 + "status:open tag:".len();
     assert_eq!(menu[1].chars().position(|c| c == '│'), Some(word_col - 1));

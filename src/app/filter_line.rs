@@ -83,7 +83,9 @@ fn picker(title: &str, candidates: &[Candidate], selected: Option<usize>) -> Pic
             }
         })
         .collect();
-    Picker::single(title, items).with_chosen(selected.map(|i| i.to_string()))
+    Picker::single(title, items)
+        .with_chosen(selected.map(|i| i.to_string()))
+        .without_marks()
 }
 
 /// Opens the line on the active filter, cursor at the end, ready for one

@@ -99,6 +99,9 @@ pub struct Picker {
     visible: Vec<usize>,
     /// Position in `visible`.
     cursor: usize,
+    /// Drawn without `[x]`/`(•)` marks (a completion menu: the chosen item
+    /// is simply highlighted).
+    plain: bool,
     /// First drawn line, kept by the renderer so the cursor stays in view.
     pub offset: Cell<usize>,
 }
@@ -128,6 +131,7 @@ impl Picker {
             reserved: Vec::new(),
             visible,
             cursor: 0,
+            plain: false,
             offset: Cell::new(0),
         }
     }
@@ -161,6 +165,16 @@ impl Picker {
         self.typing = true;
         self.typing_first = true;
         self
+    }
+
+    /// No marks before the items: for menus where picking is moving.
+    pub fn without_marks(mut self) -> Picker {
+        self.plain = true;
+        self
+    }
+
+    pub fn has_marks(&self) -> bool {
+        !self.plain
     }
 
     /// Characters the holder handles itself while the query line is idle.

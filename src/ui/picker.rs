@@ -29,9 +29,10 @@ pub fn render(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect, loo
     if look.popup {
         frame.render_widget(Clear, area);
     }
+    // A count says something only where several can be chosen.
     let title = match picker.chosen_count() {
-        0 => format!(" {} ", picker.title),
-        n => format!(" {} ({n}) ", picker.title),
+        n if n > 0 && picker.is_multi() => format!(" {} ({n}) ", picker.title),
+        _ => format!(" {} ", picker.title),
     };
     let border = if look.focused {
         theme.accent()
@@ -171,6 +172,7 @@ fn item_lines<'a>(
             (false, false) => "( ) ",
         };
         let indent = if group.is_some() { " " } else { "" };
+        let mark = if picker.has_marks() { mark } else { " " };
         let mut spans = vec![
             Span::raw(indent),
             Span::styled(mark, if chosen { theme.accent() } else { theme.dim() }),
@@ -193,7 +195,7 @@ fn item_lines<'a>(
         }
         let is_cursor = pos == picker.cursor();
         let mut line = Line::from(spans);
-        if is_cursor && focused {
+        if is_cursor && focused || chosen && !picker.has_marks() {
             line = line.style(theme.selected_row());
         }
         out.push((line, is_cursor));
