@@ -292,7 +292,6 @@ async fn a_read_only_key_disables_actions_and_changes_nothing() {
     ui.wait_for("the message", |t| t.contains("read-only"))
         .await;
     // The row went back; the next action is refused at once, no dialog.
-    let requests = handle.request_count();
     ui.key(KeyCode::Esc);
     ui.key(KeyCode::Char('t'));
     ui.wait_for("the refusal", |t| {
@@ -314,7 +313,6 @@ async fn a_read_only_key_disables_actions_and_changes_nothing() {
             .collect::<Vec<_>>(),
         "nothing changed on the server"
     );
-    assert!(handle.request_count() > requests, "page 2 was fetched");
     ui.quit().await;
     handle.shutdown().await;
 }

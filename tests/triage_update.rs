@@ -330,6 +330,31 @@ async fn undo_sends_the_previous_value_back() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn undo_pressed_while_saving_undoes_that_change_once_it_is_answered() {
+    let mut state = state_with("", 20, 60);
+    let before = row(&state, 0);
+    let fx = set_urgent(&mut state);
+    let (w, _, patch) = writes(&fx)[0].clone();
+    // `U` at once: the change is still on its way.
+    let fx = ch(&mut state, 'U');
+    assert!(writes(&fx).is_empty(), "nothing undone before the answer");
+    assert!(
+        state
+            .notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("undo queued")
+    );
+    // The answer lands: that change (not an older one) is put back.
+    let fx = answer(&mut state, w, Ok(server_row(&before, &patch)));
+    let sent = writes(&fx);
+    assert_eq!(sent.len(), 1, "{fx:?}");
+    assert_eq!(sent[0].2.priority_id, before.priority_id);
+    answer(&mut state, sent[0].0, Ok(before.clone()));
+    assert_eq!(row(&state, 0), before);
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_read_only_key_turns_actions_off_and_browsing_stays() {
     let mut state = state_with("", 20, 60);
     let before = row(&state, 0);

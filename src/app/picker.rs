@@ -298,7 +298,9 @@ impl Picker {
                     PickerEvent::Consumed
                 }
             }
-            KeyCode::Char(' ') if !ctrl => self.toggle_current(),
+            // In a type-to-narrow picker a space is part of a name
+            // ("Ana Lima"); elsewhere it toggles.
+            KeyCode::Char(' ') if !ctrl && !self.typing_first => self.toggle_current(),
             KeyCode::Tab | KeyCode::BackTab => PickerEvent::Ignored,
             _ if self.typing => self.edit_query(ev),
             KeyCode::Char('j') if !ctrl => self.move_by(1),
@@ -429,6 +431,18 @@ mod tests {
         assert_eq!(p.handle_key(&key(KeyCode::Esc)), PickerEvent::Consumed);
         assert_eq!(p.visible().len(), 4);
         assert_eq!(p.handle_key(&key(KeyCode::Esc)), PickerEvent::Cancelled);
+    }
+
+    #[test]
+    fn type_to_narrow_pickers_take_spaces_as_part_of_names() {
+        let mut p = Picker::single("Assign", agents()).typing_first();
+        for c in "kim j".chars() {
+            assert_eq!(p.handle_key(&ch(c)), PickerEvent::Consumed);
+        }
+        assert_eq!(p.query(), "kim j");
+        assert_eq!(p.chosen_count(), 0);
+        assert_eq!(p.handle_key(&key(KeyCode::Enter)), PickerEvent::Accepted);
+        assert_eq!(p.chosen(), ["u2"]);
     }
 
     #[test]

@@ -389,8 +389,15 @@ fn label_of(change: &Change) -> String {
     }
 }
 
-fn undo(state: &mut State, fx: &mut Vec<Effect>) {
+pub(super) fn undo(state: &mut State, fx: &mut Vec<Effect>) {
     if !writes_allowed(state) {
+        return;
+    }
+    if state.triage.jobs.iter().any(|j| !j.undo) {
+        // The last action is the one still being saved: undo that one when
+        // its answers are in.
+        state.triage.undo_queued = true;
+        state.notice = Some("undo queued: it runs once the change being saved is answered".into());
         return;
     }
     let Some(record) = state.triage.undo.as_ref() else {

@@ -125,6 +125,10 @@ pub fn start(state: &mut State, mut job: Job, fx: &mut Vec<Effect>) {
 /// registers them as waiting (sent when the wait ends, or dropped by `Esc`).
 pub fn pump(state: &mut State, fx: &mut Vec<Effect>) {
     finish_jobs(state);
+    if state.triage.undo_queued && !state.triage.jobs.iter().any(|j| !j.undo) {
+        state.triage.undo_queued = false;
+        super::actions::undo(state, fx);
+    }
     if !state.triage.jobs.iter().any(|j| !j.queue.is_empty()) {
         // Nothing waits any more (answered, stopped, refused): the banner
         // must not name writes.

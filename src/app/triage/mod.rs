@@ -52,6 +52,9 @@ pub struct Triage {
     pub dimmed: HashMap<Uuid, u64>,
     /// What `U` puts back.
     pub undo: Option<UndoRecord>,
+    /// `U` pressed while an action was still being saved: it undoes that
+    /// action once its answers are in (not the one before it).
+    pub undo_queued: bool,
     /// `N`: after an action the cursor moves to the next ticket that
     /// still needs attention.
     pub next_mode: bool,
