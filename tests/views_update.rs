@@ -677,3 +677,27 @@ async fn a_digit_rebound_in_keys_keeps_its_own_help_row() {
     assert!(!hidden.contains(&Action::View3), "F3 is worth its own row");
     assert!(hidden.contains(&Action::View2));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_view_changed_from_the_panes_or_the_filter_line_stays_named_and_marked() {
+    let mut state = state_with_views();
+    update(&mut state, Msg::Start, Instant::now());
+    press(&mut state, KeyCode::Char('1'));
+    assert_eq!(state.scope.view.as_deref(), Some("Open"));
+    assert!(!is_modified(&state));
+    // The filter line: one more token.
+    press(&mut state, KeyCode::Char(':'));
+    type_text(&mut state, "priority:high");
+    press(&mut state, KeyCode::Enter);
+    assert_eq!(state.scope.view.as_deref(), Some("Open"));
+    assert!(is_modified(&state), "{:?}", state.filter);
+    // Back to the saved filter, then a change from the panes.
+    press(&mut state, KeyCode::Char('1'));
+    assert!(!is_modified(&state));
+    press(&mut state, KeyCode::Char('f'));
+    assert!(state.filter_panel.is_some());
+    press(&mut state, KeyCode::Char('X'));
+    press(&mut state, KeyCode::Enter);
+    assert_eq!(state.scope.view.as_deref(), Some("Open"));
+    assert!(is_modified(&state), "{:?}", state.filter);
+}

@@ -366,9 +366,9 @@ fn apply(state: &mut State, catalog: Option<&Catalog>, now: Instant, fx: &mut Ve
         text: "applied".into(),
         error: false,
     });
+    // An open saved view stays named: the header and the bar mark it
+    // modified (`*`), and `w` saves the change into it.
     state.filter = next;
-    // The list no longer shows the saved view it was opened on.
-    state.scope.view = None;
     state.filter_errors.clear();
     crate::app::update::new_query(state, now, fx);
 }
