@@ -237,6 +237,11 @@ impl Action {
         }
     }
 
+    /// Acting on tickets (handled by `app::triage`).
+    pub fn is_triage(self) -> bool {
+        self.section() == "Triage"
+    }
+
     /// Help headings in the order they are shown.
     pub const SECTIONS: &'static [&'static str] = &[
         "Browse",

@@ -34,17 +34,7 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
     };
     let waiting = jobs::waiting_count(&state.triage);
     match action {
-        Action::SetStatus
-        | Action::SetPriority
-        | Action::Assign
-        | Action::AssignMe
-        | Action::Snooze
-        | Action::ToggleMark
-        | Action::MarkRange
-        | Action::MarkPage
-        | Action::ClearMarks
-        | Action::NextMode
-        | Action::Undo => {}
+        a if a.is_triage() => {}
         Action::Back if waiting > 0 && state.rate_limit.is_some() => {}
         _ => return false,
     }
