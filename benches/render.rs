@@ -85,3 +85,64 @@ fn empty_frame(bencher: Bencher, size: (u16, u16)) {
         terminal.draw(|_| {}).expect("draw");
     });
 }
+
+/// The demo workspace's catalog (statuses, tags, agents, fields), loaded
+/// from the local server the way the UI loads it.
+fn demo_catalog() -> std::sync::Arc<triage::api::Catalog> {
+    use triage::api::{ApiClient, ApiKey, ClientOptions, load_catalog};
+    use triage::server::{self, ServerConfig};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let handle = server::spawn(ServerConfig::default(), "127.0.0.1:0".parse().unwrap())
+            .await
+            .expect("local server");
+        let client = ApiClient::new(ClientOptions::new(
+            handle.base_url(),
+            ApiKey::new(server::DEMO_KEY),
+        ))
+        .expect("client");
+        let catalog = load_catalog(&client, &Default::default()).await;
+        handle.shutdown().await;
+        std::sync::Arc::new(catalog)
+    })
+}
+
+/// The state above with the filter panes open (`f`) on the demo catalog.
+fn panel_state(w: u16, h: u16) -> State {
+    let mut state = state(w, h, 100).with_names(demo_catalog());
+    update(
+        &mut state,
+        Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char('f'),
+        )),
+        Instant::now(),
+    );
+    assert!(state.filter_panel.is_some());
+    state
+}
+
+/// One frame with the filter panes open beside (or over) the list.
+#[divan::bench(args = [(80, 24), (120, 40), (250, 70)])]
+fn frame_with_panes(bencher: Bencher, size: (u16, u16)) {
+    let state = panel_state(size.0, size.1);
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("test backend");
+    let ctx = RenderContext {
+        now: Instant::now(),
+        wall_now: ui_support::wall_now(),
+        theme: Theme::new(ColorMode::TrueColor),
+    };
+    bencher.bench_local(|| {
+        terminal.draw(|f| render(&state, &ctx, f)).expect("draw");
+    });
+}
+
+/// `Space` in the Status pane: the update step behind every toggle.
+#[divan::bench]
+fn panes_toggle(bencher: Bencher) {
+    let mut state = panel_state(120, 40);
+    let space = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(' '));
+    bencher.bench_local(|| update(&mut state, Msg::Key(space), Instant::now()));
+}

@@ -356,10 +356,18 @@ async fn w_updates_a_modified_view_and_names_a_new_one() {
     page_loaded(&mut state, 1, 40);
     let fx = press(&mut state, KeyCode::Char('w'));
     assert!(fx.is_empty(), "an unmodified view has nothing to save");
-    // Sorting modifies it: the header marks it, `w` updates it in place.
+    // Sorting modifies it: the header marks it; `w` asks, starting on the
+    // view's own name, and Enter updates it in place.
     press(&mut state, KeyCode::Char('s'));
     assert!(is_modified(&state));
     let fx = press(&mut state, KeyCode::Char('w'));
+    assert!(fx.is_empty(), "never overwritten by one key");
+    let Some(Overlay::Name(prompt)) = &state.views.overlay else {
+        panic!("no prompt");
+    };
+    assert_eq!(prompt.input.value(), "Open");
+    assert!(prompt.would_update());
+    let fx = press(&mut state, KeyCode::Enter);
     let Some(Effect::EditViews { edit, .. }) = fx.first() else {
         panic!("no edit: {fx:?}");
     };
@@ -700,4 +708,46 @@ async fn a_view_changed_from_the_panes_or_the_filter_line_stays_named_and_marked
     press(&mut state, KeyCode::Enter);
     assert_eq!(state.scope.view.as_deref(), Some("Open"));
     assert!(is_modified(&state), "{:?}", state.filter);
+}
+
+#[tokio::test(start_paused = true)]
+async fn w_on_a_changed_view_can_save_a_new_view_beside_it() {
+    let mut state = state_with_views();
+    update(&mut state, Msg::Start, Instant::now());
+    press(&mut state, KeyCode::Char('1'));
+    press(&mut state, KeyCode::Char('s'));
+    press(&mut state, KeyCode::Char('w'));
+    // Another name: a new view, the changed one left as it was saved.
+    type_text(&mut state, " by date");
+    let Some(Overlay::Name(prompt)) = &state.views.overlay else {
+        panic!("no prompt");
+    };
+    assert!(!prompt.would_update());
+    let fx = press(&mut state, KeyCode::Enter);
+    let Some(Effect::EditViews {
+        edit: ViewEdit::Save { view, overwrite },
+        ..
+    }) = fx.first()
+    else {
+        panic!("no edit: {fx:?}");
+    };
+    assert!(!*overwrite);
+    assert_eq!(view.name, "Open by date");
+    assert_eq!(view.filter, "status:open");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_views_own_key_is_text_while_the_filter_panes_are_open() {
+    let mut state = state_with_views();
+    update(&mut state, Msg::Start, Instant::now());
+    press(&mut state, KeyCode::Char('f'));
+    // "Unassigned" is on `b`: in the panes, `b` narrows a list instead.
+    press(&mut state, KeyCode::Char('b'));
+    assert!(state.filter_panel.is_some());
+    assert_eq!(state.scope.view, None);
+    press(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Esc);
+    assert!(state.filter_panel.is_none());
+    press(&mut state, KeyCode::Char('b'));
+    assert_eq!(state.scope.view.as_deref(), Some("Unassigned"));
 }

@@ -155,17 +155,25 @@ fn render_list(
 
 fn render_prompt(prompt: &NamePrompt, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
     let theme = &ctx.theme;
-    let w = usize::from(screen.width).saturating_sub(4).min(64);
+    let w = usize::from(screen.width).saturating_sub(4).min(76);
     let area = centered(screen, w, 4);
     frame.render_widget(Clear, area);
     let hint = match &prompt.error {
         Some(e) => Line::styled(format!(" {}", sanitize(e)), theme.error()),
+        None if prompt.would_update() => Line::styled(
+            " Enter updates this view · another name saves a new one · Esc cancels",
+            theme.dim(),
+        ),
         None => Line::styled(" Enter saves · Esc cancels", theme.dim()),
+    };
+    let title = match &prompt.updating {
+        Some(_) => " save the changed view ",
+        None => " save as a view ",
     };
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.accent())
-        .title(Span::styled(" save as a view ", theme.title()));
+        .title(Span::styled(title, theme.title()));
     frame.render_widget(
         Paragraph::new(vec![Line::styled(" name: ", theme.accent()), hint]).block(block),
         area,

@@ -11,7 +11,7 @@ use crate::config::{EditOutcome, SavedView, ViewEdit};
 use crate::filter::TicketFilter;
 
 /// `w`: updates the open view when it was modified, else asks for a name.
-pub(super) fn save(state: &mut State, fx: &mut Vec<Effect>) {
+pub(super) fn save(state: &mut State) {
     if let Some(why) = cannot_edit(state) {
         state.last_error = Some(why);
         return;
@@ -21,6 +21,18 @@ pub(super) fn save(state: &mut State, fx: &mut Vec<Effect>) {
             state.notice = Some(format!("view '{}' is saved as it is", entry.view.name));
             return;
         }
+        // Update it (Enter) or save beside it (another name): asked, never
+        // overwritten by one key.
+        state.views.overlay = Some(Overlay::Name(NamePrompt::updating(&entry.view.name)));
+        return;
+    }
+    state.views.overlay = Some(Overlay::Name(NamePrompt::new()));
+}
+
+/// Writes the current filter, sort and order into the open view, keeping
+/// its key, page size, refresh and profile.
+pub(super) fn update_active(state: &mut State, fx: &mut Vec<Effect>) {
+    if let Some(entry) = state.views.active_entry() {
         let view = SavedView {
             per_page: entry.view.per_page,
             refresh_secs: entry.view.refresh_secs,
@@ -36,9 +48,7 @@ pub(super) fn save(state: &mut State, fx: &mut Vec<Effect>) {
             },
             fx,
         );
-        return;
     }
-    state.views.overlay = Some(Overlay::Name(NamePrompt::new()));
 }
 
 /// Why the file cannot take an edit now, if it cannot.

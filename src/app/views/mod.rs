@@ -243,7 +243,11 @@ pub fn capture_key(state: &mut State, ev: &KeyEvent, now: Instant, fx: &mut Vec<
     }
     // A view's own key is a plain key: it must not reach past a dialog or
     // help that is open (they read letters as text or close on any key).
-    if state.keymap.action_for(ev).is_some() || state.triage.overlay.is_some() || state.help {
+    if state.keymap.action_for(ev).is_some()
+        || state.triage.overlay.is_some()
+        || state.filter_panel.is_some()
+        || state.help
+    {
         return false;
     }
     let key = Key::from_event(ev);
@@ -292,7 +296,7 @@ pub fn on_action(state: &mut State, action: Action, now: Instant, fx: &mut Vec<E
             true
         }
         Action::SaveView => {
-            edit::save(state, fx);
+            edit::save(state);
             true
         }
         _ => false,

@@ -1,4 +1,7 @@
-//! `w` on a filter that is not a saved view yet: one line asking its name.
+//! `w`: one line asking the view's name. On a filter that is not a view
+//! yet it starts empty; on a changed view it starts on that view's name, so
+//! `Enter` updates it and another name saves a new view beside it (a view is
+//! never overwritten by one key).
 
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
@@ -18,11 +21,29 @@ pub struct NamePrompt {
     pub input: Input,
     /// Why Enter did not save (empty, taken): shown under the input.
     pub error: Option<String>,
+    /// The open view this prompt can update (its name is the input's start).
+    pub updating: Option<String>,
 }
 
 impl NamePrompt {
     pub fn new() -> NamePrompt {
         NamePrompt::default()
+    }
+
+    /// A prompt on the open view's name: `Enter` updates that view.
+    pub fn updating(name: &str) -> NamePrompt {
+        NamePrompt {
+            input: Input::new(name.to_string()),
+            error: None,
+            updating: Some(name.to_string()),
+        }
+    }
+
+    /// True when `Enter` now would update the open view.
+    pub fn would_update(&self) -> bool {
+        self.updating
+            .as_deref()
+            .is_some_and(|n| n == self.input.value().trim())
     }
 }
 
@@ -62,6 +83,10 @@ pub(super) fn on_key(
     }
     match ev.code {
         KeyCode::Esc => return,
+        KeyCode::Enter if prompt.would_update() => {
+            super::edit::update_active(state, fx);
+            return;
+        }
         KeyCode::Enter => match check_name(state, prompt.input.value(), None) {
             Ok(name) => {
                 let view = view_of(state, &name);
