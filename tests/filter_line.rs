@@ -143,6 +143,23 @@ async fn the_line_opens_on_the_active_filter_and_enter_applies_an_edit() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_new_filter_closes_the_detail_of_a_ticket_it_may_not_hold() {
+    let mut state = loaded_state(100, 30, 20, 95);
+    press(&mut state, KeyCode::Enter);
+    assert!(state.detail.is_some());
+    // Sorting keeps the same tickets: the detail stays.
+    press(&mut state, KeyCode::Char('s'));
+    assert!(state.detail.is_some());
+    press(&mut state, KeyCode::Char(':'));
+    type_text(&mut state, "assignee:none");
+    press(&mut state, KeyCode::Enter);
+    assert!(
+        state.detail.is_none(),
+        "no action may hit a ticket out of sight"
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_parse_error_is_refused_with_its_span_and_sends_nothing() {
     let mut state = loaded_state(100, 30, 20, 95);
     press(&mut state, KeyCode::Char(':'));

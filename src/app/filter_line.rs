@@ -17,7 +17,7 @@ use super::filter_tokens::{byte_of_char, spans_for_param, token_params};
 use super::msg::Effect;
 use super::picker::{PickItem, Picker};
 use super::state::State;
-use super::update::new_query;
+use super::update::new_filter;
 use crate::filter::text::KEYS;
 use crate::filter::text::lex::tokens;
 use crate::filter::{
@@ -176,7 +176,7 @@ fn apply(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
             remember(state, &text);
             if filter != state.filter {
                 state.filter = filter;
-                new_query(state, now, fx);
+                new_filter(state, now, fx);
             }
         }
     }

@@ -16,7 +16,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::msg::Effect;
 use super::state::{Landing, State, TablePane};
-use super::update::{move_by, new_query, request_page};
+use super::update::{move_by, new_filter, request_page};
 
 /// Quiet time after the last key before the search is sent.
 pub const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -116,7 +116,7 @@ fn apply(state: &mut State, text: &str, now: Instant, fx: &mut Vec<Effect>) {
 fn requery_keeping_rows(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     let cached = state.cached(1).is_some();
     if cached || state.rate_limit.is_some() || !matches!(state.table, TablePane::Loaded(_)) {
-        new_query(state, now, fx);
+        new_filter(state, now, fx);
         return;
     }
     state.query_gen += 1;

@@ -679,6 +679,14 @@ fn dedupe(tickets: Vec<Ticket>) -> Vec<Ticket> {
     tickets.into_iter().filter(|t| seen.insert(t.id)).collect()
 }
 
+/// The filter itself changed (panes, filter line, search): a new query, and
+/// an open detail closes, as its ticket may not be in the new list (keys
+/// would act on a ticket out of sight).
+pub(super) fn new_filter(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+    state.detail = None;
+    new_query(state, now, fx);
+}
+
 /// Sort or order changed: a new query, from page 1.
 pub(super) fn new_query(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     state.query_gen += 1;

@@ -370,5 +370,5 @@ fn apply(state: &mut State, catalog: Option<&Catalog>, now: Instant, fx: &mut Ve
     // modified (`*`), and `w` saves the change into it.
     state.filter = next;
     state.filter_errors.clear();
-    crate::app::update::new_query(state, now, fx);
+    crate::app::update::new_filter(state, now, fx);
 }
