@@ -76,6 +76,14 @@ impl PageCache {
             .retain(|(k, _)| !(k.filter == *filter && k.per_page == per_page));
     }
 
+    /// Keeps only the pages of one query. After a ticket changed, other
+    /// queries' pages may hold it in the wrong place or not at all: going
+    /// back to them must fetch them fresh.
+    pub fn keep_only_query(&mut self, filter: &TicketFilter, per_page: u64) {
+        self.entries
+            .retain(|(k, _)| k.filter == *filter && k.per_page == per_page);
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -119,6 +127,22 @@ mod tests {
         assert!(c.contains(&key(1)));
         assert!(!c.contains(&key(2)));
         assert!(c.contains(&key(3)));
+    }
+
+    #[test]
+    fn keep_only_query_drops_the_other_lists() {
+        let mut c = PageCache::new(8);
+        c.insert(key(1), entry(1));
+        c.insert(key(2), entry(2));
+        let mut other = key(1);
+        other.filter.sort = Some(SortField::Priority);
+        c.insert(other.clone(), entry(9));
+        let mut smaller = key(1);
+        smaller.per_page = 10;
+        c.insert(smaller.clone(), entry(9));
+        c.keep_only_query(&TicketFilter::default(), 50);
+        assert!(c.contains(&key(1)) && c.contains(&key(2)));
+        assert!(!c.contains(&other) && !c.contains(&smaller));
     }
 
     #[test]

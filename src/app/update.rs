@@ -82,6 +82,12 @@ pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
             state.dirty = true;
         }
         Msg::TicketUpdated { write, result } => {
+            if result.is_ok() {
+                // The change moves the ticket in other lists: their cached
+                // pages are stale (this list keeps its rows until `r`).
+                let filter = state.query_filter();
+                state.cache.keep_only_query(&filter, state.per_page);
+            }
             super::triage::on_written(state, write, result.map(|t| *t), &mut fx)
         }
         Msg::ViewCount {
