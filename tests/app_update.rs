@@ -837,3 +837,36 @@ proptest::proptest! {
         }
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_saved_change_makes_the_lists_left_behind_fetch_fresh() {
+    let mut state = loaded_state(120, 30, 20, 95);
+    // Sorting away and back: the first list's page comes from the cache.
+    key(&mut state, KeyCode::Char('s'));
+    let g = state.query_gen;
+    loaded(&mut state, g, 1, 95);
+    for _ in 0..2 {
+        key(&mut state, KeyCode::Char('s'));
+    }
+    assert_eq!(state.sort(), SortField::UpdatedAt);
+    assert!(matches!(state.table, TablePane::Loaded(_)), "cached");
+
+    // A change is saved: leaving this list and coming back fetches it.
+    let mut changed = state.table.tickets()[3].clone();
+    changed.subject = "changed".into();
+    update(
+        &mut state,
+        Msg::TicketUpdated {
+            write: 99,
+            result: Ok(Box::new(changed)),
+        },
+        Instant::now(),
+    );
+    key(&mut state, KeyCode::Char('s'));
+    let fx: Vec<Effect> = (0..2)
+        .flat_map(|_| key(&mut state, KeyCode::Char('s')))
+        .collect();
+    assert_eq!(state.sort(), SortField::UpdatedAt);
+    assert!(matches!(state.table, TablePane::Loading { .. }));
+    assert!(fetches(&fx).iter().any(|(_, page)| *page == 1), "{fx:?}");
+}

@@ -229,6 +229,9 @@ pub struct State {
     pub filter_history: Vec<String>,
     /// The filter panes (`f`), while open.
     pub filter_panel: Option<super::filter_panel::FilterPanel>,
+    /// A ticket was changed since the cached pages came: the next query
+    /// change starts from an empty cache.
+    pub pages_stale: bool,
     /// Something visible changed since the last draw.
     pub dirty: bool,
     /// Saved views, their counts, and the views list / name prompt.
@@ -273,6 +276,7 @@ impl State {
             filter_line: None,
             filter_history: Vec::new(),
             filter_panel: None,
+            pages_stale: false,
             dirty: true,
             views: super::views::ViewsState::default(),
         }

@@ -84,9 +84,11 @@ pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
         Msg::TicketUpdated { write, result } => {
             if result.is_ok() {
                 // The change moves the ticket in other lists: their cached
-                // pages are stale (this list keeps its rows until `r`).
+                // pages are stale; this list keeps its rows (and its pages
+                // for paging) until it is left or refreshed.
                 let filter = state.query_filter();
                 state.cache.keep_only_query(&filter, state.per_page);
+                state.pages_stale = true;
             }
             super::triage::on_written(state, write, result.map(|t| *t), &mut fx)
         }
@@ -695,6 +697,12 @@ pub(super) fn new_filter(state: &mut State, now: Instant, fx: &mut Vec<Effect>) 
 
 /// Sort or order changed: a new query, from page 1.
 pub(super) fn new_query(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+    if state.pages_stale {
+        // Tickets were changed since these pages came: leaving the list
+        // they were changed in, none of them is trustworthy any more.
+        state.cache = super::cache::PageCache::new(super::state::CACHE_PAGES);
+        state.pages_stale = false;
+    }
     state.query_gen += 1;
     state.in_flight.clear();
     show_page(state, 1, Landing::First, now, fx);
