@@ -231,7 +231,7 @@ async fn wide_200x50_with_detail_beside() {
         "Enterprise",
         "eu, us",
         "yes",
-        "conversation (1 messages)",
+        "conversation (1 message)",
         "Dana Customer (customer) · 5h ago",
         "the parts are late.",
     ] {

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::RenderContext;
 use super::table::REMINDER_MARK;
-use super::text::{fit, relative, stamp, time_left, width, wrap};
+use super::text::{fit, stamp, time_left, width, wrap};
 use crate::api::types::{AuthorType, FieldType, Ticket};
 use crate::app::State;
 use crate::app::state::{DetailPane, Loadable};
@@ -157,9 +157,7 @@ fn lines(
         }
         out.extend(wrap_spans(first, w));
         let ago = |at: Option<chrono::DateTime<chrono::Utc>>| {
-            at.map_or("—".to_string(), |a| {
-                format!("{} ago", relative(a, ctx.wall_now))
-            })
+            at.map_or("—".to_string(), |a| super::text::ago(a, ctx.wall_now))
         };
         let mut times = vec![Span::styled(
             format!(
@@ -288,7 +286,10 @@ fn lines(
             let heading = if (shown as u64) < total {
                 format!("── conversation ({shown} of {total} messages) ")
             } else {
-                format!("── conversation ({total} messages) ")
+                format!(
+                    "── conversation ({}) ",
+                    super::text::count(total, "message")
+                )
             };
             let rule = "─".repeat(w.saturating_sub(width(&heading)));
             out.push(Line::styled(format!("{heading}{rule}"), theme.dim()));
@@ -310,7 +311,7 @@ fn lines(
                 };
                 let when = m
                     .created_at
-                    .map(|c| format!(" · {} ago", relative(c, ctx.wall_now)))
+                    .map(|c| format!(" · {}", super::text::ago(c, ctx.wall_now)))
                     .unwrap_or_default();
                 let head = format!("{author} ({}){when}", sanitize(kind));
                 let style = if matches!(m.author_type, AuthorType::Note) {

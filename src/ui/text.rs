@@ -76,6 +76,23 @@ pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     span(secs as u64)
 }
 
+/// "just now", "5m ago": `relative` as words read in a sentence.
+pub fn ago(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    match relative(t, now).as_str() {
+        "now" => "just now".into(),
+        span => format!("{span} ago"),
+    }
+}
+
+/// "1 message", "3 messages".
+pub fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// An instant as the detail pane shows it everywhere:
 /// "2026-11-22 01:39 UTC (7d ago)", or "(in 3d)" for one still to come.
 pub fn stamp(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
@@ -83,7 +100,7 @@ pub fn stamp(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     if (t - now).num_seconds() >= 60 {
         format!("{day} (in {})", span((t - now).num_seconds() as u64))
     } else {
-        format!("{day} ({} ago)", relative(t, now))
+        format!("{day} ({})", ago(t, now))
     }
 }
 
