@@ -870,3 +870,15 @@ async fn a_saved_change_makes_the_lists_left_behind_fetch_fresh() {
     assert!(matches!(state.table, TablePane::Loading { .. }));
     assert!(fetches(&fx).iter().any(|(_, page)| *page == 1), "{fx:?}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn paging_past_either_end_says_so_and_o_says_how_to_enable_it() {
+    let mut state = loaded_state(120, 30, 50, 40);
+    assert!(fetches(&key(&mut state, KeyCode::Char(']'))).is_empty());
+    assert_eq!(state.notice.as_deref(), Some("this is the last page"));
+    key(&mut state, KeyCode::Char('['));
+    assert_eq!(state.notice.as_deref(), Some("this is the first page"));
+    let fx = key(&mut state, KeyCode::Char('o'));
+    assert!(fx.is_empty());
+    assert!(state.notice.as_deref().unwrap().contains("web_url"));
+}

@@ -240,11 +240,15 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
         Action::NextPage => {
             if has_next_page(state) {
                 show_page(state, state.page + 1, Landing::First, now, fx);
+            } else if state.table.meta().is_some() {
+                state.notice = Some("this is the last page".into());
             }
         }
         Action::PrevPage => {
             if state.page > 1 {
                 show_page(state, state.page - 1, Landing::First, now, fx);
+            } else {
+                state.notice = Some("this is the first page".into());
             }
         }
         Action::OpenDetail => open_detail(state, fx),
@@ -899,7 +903,14 @@ fn copy_number(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 fn open_browser(state: &mut State, fx: &mut Vec<Effect>) {
-    let (Some(template), Some(t)) = (state.web_url.as_ref(), state.focused_ticket()) else {
+    let Some(template) = state.web_url.as_ref() else {
+        state.notice = Some(
+            "no web_url in this profile: set web_url = \"https://…/tickets/{number}\" to open tickets"
+                .into(),
+        );
+        return;
+    };
+    let Some(t) = state.focused_ticket() else {
         return;
     };
     let url = template
