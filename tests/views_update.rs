@@ -550,6 +550,28 @@ async fn a_broken_config_file_makes_views_read_only_with_its_line_and_column() {
         err.message,
         "cannot save views: the config file does not parse"
     );
+    // Whatever the status line says later, the bar's row keeps naming the
+    // file, line and column.
+    let areas = state.areas();
+    let bar = areas.views_bar.expect("the row stays");
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
+    update(&mut state, Msg::Resize(120, 30), Instant::now());
+    let ctx = triage::ui::RenderContext {
+        now: Instant::now(),
+        wall_now: wall_now(),
+        theme: triage::ui::Theme::new(triage::ui::ColorMode::NoColor),
+    };
+    terminal
+        .draw(|f| triage::ui::render(&state, &ctx, f))
+        .unwrap();
+    let buf = terminal.backend().buffer();
+    let row: String = (0..120)
+        .map(|x| buf[(x, bar.y)].symbol().to_string())
+        .collect();
+    assert!(
+        row.contains("views unavailable: /c/config.toml:3:7: expected `=`"),
+        "{row}"
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -307,7 +307,8 @@ impl State {
                 detail: self.detail.is_some(),
                 banner: self.rate_limit.is_some(),
                 side_panel: self.filter_panel.is_some(),
-                views_bar: !self.views.entries.is_empty(),
+                // A broken config file keeps its message in the bar's row.
+                views_bar: !self.views.entries.is_empty() || self.views.broken.is_some(),
             },
         )
     }

@@ -18,6 +18,23 @@ pub use crate::app::views::bar::{count_label, new_label};
 
 pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect) {
     let theme = &ctx.theme;
+    if state.views.entries.is_empty()
+        && let Some(broken) = &state.views.broken
+    {
+        // Stays in sight until the file is fixed: nothing can be saved.
+        let line = format!(
+            " views unavailable: {} (fix the file, then restart)",
+            crate::text::sanitize(broken)
+        );
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                fit(&line, usize::from(area.width)).into_owned(),
+                theme.error(),
+            )),
+            area,
+        );
+        return;
+    }
     let modified = crate::app::views::is_modified(state);
     let room = usize::from(area.width);
     let (segments, name_w) = layout(state, room);
