@@ -252,6 +252,7 @@ impl Action {
         "General",
     ];
 
+    /// Short label for the footer hints.
     fn hint(self) -> Option<&'static str> {
         Some(match self {
             Action::MoveDown => "move",
@@ -266,9 +267,33 @@ impl Action {
             Action::FilterLine => "filter",
             Action::ViewsList => "views",
             Action::FilterPanes => "panes",
+            Action::SetStatus => "status",
+            Action::Assign => "assign",
+            Action::ToggleMark => "mark",
             _ => return None,
         })
     }
+
+    /// Footer hints in the order they earn their room: what a newcomer
+    /// needs first (moving, help, opening, finding, acting), then the rest
+    /// as the width allows.
+    const HINT_ORDER: &'static [Action] = &[
+        Action::MoveDown,
+        Action::Help,
+        Action::OpenDetail,
+        Action::Back,
+        Action::Search,
+        Action::FilterPanes,
+        Action::SetStatus,
+        Action::Assign,
+        Action::ToggleMark,
+        Action::Quit,
+        Action::ViewsList,
+        Action::FilterLine,
+        Action::NextPage,
+        Action::Refresh,
+        Action::CycleSort,
+    ];
 
     fn default_keys(self) -> &'static [&'static str] {
         match self {
@@ -627,10 +652,10 @@ impl Keymap {
 
     /// Footer hints: (first key, short label), for the actions worth a hint.
     pub fn footer_hints(&self, hidden: &[Action]) -> Vec<(String, &'static str)> {
-        self.bindings
+        Action::HINT_ORDER
             .iter()
-            .filter(|(a, _)| !hidden.contains(a))
-            .filter_map(|(a, keys)| Some((keys.first()?.to_string(), a.hint()?)))
+            .filter(|a| !hidden.contains(a))
+            .filter_map(|a| Some((self.keys(*a).first()?.to_string(), a.hint()?)))
             .collect()
     }
 }
@@ -646,6 +671,20 @@ mod tests {
 
     fn press(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn every_hinted_action_has_a_place_in_the_footer_order() {
+        for a in Action::ALL {
+            assert_eq!(
+                a.hint().is_some(),
+                Action::HINT_ORDER.contains(a),
+                "{a:?}: a hint needs a place in HINT_ORDER and the other way round"
+            );
+        }
+        let hints = Keymap::default().footer_hints(&[]);
+        assert_eq!(hints[0], ("j".to_string(), "move"));
+        assert!(hints.contains(&("Space".to_string(), "mark")));
     }
 
     #[test]
