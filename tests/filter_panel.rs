@@ -930,6 +930,41 @@ async fn on_a_narrow_screen_the_panel_covers_the_list() {
 }
 
 #[tokio::test]
+async fn a_bad_date_says_why_under_its_input_at_80x24() {
+    let catalog = Arc::new(Catalog::default());
+    let mut state = state_with(catalog, None);
+    state.size = Rect::new(0, 0, 80, 24);
+    press(&mut state, KeyCode::Char('f'));
+    focus(&mut state, PaneKind::Dates);
+    for n in 0..4 {
+        typ(&mut state, "abc");
+        let (text, _) = draw(&state, 80, 24);
+        assert!(!text.contains("see below"), "{text}");
+        // The whole message, under the input typed into.
+        let at = text
+            .find("not a date: use 2026-11-01")
+            .unwrap_or_else(|| panic!("input {n}:\n{text}"));
+        assert!(text[at..].contains("yesterday"), "input {n}:\n{text}");
+        let cursor_line = text.lines().position(|l| l.contains("abc")).unwrap();
+        let message_line = text.lines().position(|l| l.contains("not a date")).unwrap();
+        assert!(cursor_line < message_line, "input {n}:\n{text}");
+        key_ev(
+            &mut state,
+            KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+        );
+        press(&mut state, KeyCode::Char('j'));
+    }
+    // An invalid input not being typed into says so on one line.
+    press(&mut state, KeyCode::Char('k'));
+    press(&mut state, KeyCode::Char('k'));
+    press(&mut state, KeyCode::Char('k'));
+    typ(&mut state, "abc");
+    press(&mut state, KeyCode::Char('j'));
+    let (text, _) = draw(&state, 80, 24);
+    assert!(text.contains("not a date: use 2026-11-01"), "{text}");
+}
+
+#[tokio::test]
 async fn a_400_highlights_the_pane_and_row_it_came_from() {
     let handle = server(true).await;
     let catalog = catalog_of(&handle, &Aliases::default()).await;

@@ -14,7 +14,7 @@ use super::text::{fit, width, wrap};
 use super::{RenderContext, Theme};
 use crate::api::Catalog;
 use crate::app::State;
-use crate::app::filter_panel::dates::{DateSlot, parse_date_input, resolved_text};
+use crate::app::filter_panel::dates::{DATE_FORMS, DateSlot, parse_date_input, resolved_text};
 use crate::app::filter_panel::fields::{FieldDef, check_value};
 use crate::app::filter_panel::pane::PaneKind;
 use crate::app::filter_panel::request::{ParamPlace, request_line, why_not_sent};
@@ -374,6 +374,8 @@ fn dates_box(
     const LABEL: usize = 15;
     let mut lines: Vec<Line> = Vec::new();
     let mut cursor_at = None;
+    // The line after the focused input's own lines.
+    let mut focused_end = 0;
     for (n, slot) in DateSlot::ALL.into_iter().enumerate() {
         let input = panel.date_input(slot);
         let focused = panel.dates.cursor == n;
@@ -417,7 +419,20 @@ fn dates_box(
                 Ok(t) => Line::styled(format!("  → {t}"), theme.accent()),
                 Err(e) => Line::styled(format!("  {e}"), theme.error()),
             },
-            Err(_) => Line::styled("  not a date (see below)", theme.error()),
+            // Said right under the input (not at the end of the box, which
+            // a short screen cuts off): in full for the input being typed,
+            // on one line for the others.
+            Err(_) if focused => {
+                for l in wrap(&format!("not a date: {DATE_FORMS}"), iw.saturating_sub(2)) {
+                    lines.push(Line::styled(format!("  {l}"), theme.error()));
+                }
+                focused_end = lines.len();
+                continue;
+            }
+            Err(_) => Line::styled(
+                fit(&format!("  not a date: {DATE_FORMS}"), iw).into_owned(),
+                theme.error(),
+            ),
         };
         let resolved = match server_error {
             Some(e) => Line::styled(
@@ -427,16 +442,14 @@ fn dates_box(
             None => resolved,
         };
         lines.push(resolved);
-    }
-    if let Some((_, message)) = panel.dates.first_invalid() {
-        for l in wrap(&message, iw) {
-            lines.push(Line::styled(l, theme.error()));
+        if focused {
+            focused_end = lines.len();
         }
     }
-    // In a short box, scroll so the focused input and what it resolves to
-    // stay in view.
+    // In a short box, scroll so the focused input and what it says under
+    // it stay in view (the input first, if not all of it fits).
     let height = usize::from(inner.height);
-    let offset = cursor_at.map_or(0, |(row, _)| (row + 2.min(height)).saturating_sub(height));
+    let offset = cursor_at.map_or(0, |(row, _)| focused_end.saturating_sub(height).min(row));
     frame.render_widget(
         Paragraph::new(lines.into_iter().skip(offset).collect::<Vec<_>>()),
         inner,
