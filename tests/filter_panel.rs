@@ -929,6 +929,81 @@ async fn on_a_narrow_screen_the_panel_covers_the_list() {
     }
 }
 
+/// The panel's hint line(s): the rows between the request and the border.
+fn panel_hints(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let request = lines
+        .iter()
+        .rposition(|l| l.contains("GET /tickets"))
+        .expect("the request line");
+    lines[request + 1..]
+        .iter()
+        .take_while(|l| !l.starts_with('└'))
+        .map(|l| l.split('│').nth(1).unwrap_or_default().trim())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+#[tokio::test]
+async fn one_hint_line_names_the_keys_of_the_focused_pane_or_editor() {
+    let handle = server(true).await;
+    let catalog = catalog_of(&handle, &Aliases::default()).await;
+    let mut state = state_with(catalog, None);
+    press(&mut state, KeyCode::Char('f'));
+    let all = [
+        "Tab pane",
+        "Enter apply",
+        "Esc close",
+        "x/X clear",
+        "? help",
+    ];
+    for (pane, own) in [
+        (PaneKind::Status, &["Space toggle", "/ narrow"][..]),
+        (PaneKind::Assignee, &["Space toggle", "/ narrow"]),
+        (PaneKind::Fields, &["Space edit", "Del drop field"]),
+        (PaneKind::Dates, &["j/k input", "Ctrl-u clear input"]),
+    ] {
+        focus(&mut state, pane);
+        for (w, h) in [(80, 24), (120, 35), (200, 50)] {
+            state.size = Rect::new(0, 0, w, h);
+            let (text, _) = draw(&state, w, h);
+            let hints = panel_hints(&text);
+            for hint in all.iter().chain(own) {
+                assert!(hints.contains(hint), "{pane:?} {w}x{h}: {hint}\n{text}");
+            }
+            // The old second hint lines are gone.
+            assert!(!text.contains("Space pick"), "{text}");
+            assert!(!text.contains("Ctrl-u clears it"), "{text}");
+            assert!(!text.contains("Space edit · Del clear"), "{text}");
+        }
+    }
+    // Narrowing: Esc clears the text, and x, X, ? are text.
+    state.size = Rect::new(0, 0, 120, 40);
+    focus(&mut state, PaneKind::Tags);
+    typ(&mut state, "vi");
+    let hints = panel_hints(&draw(&state, 120, 40).0);
+    assert!(hints.contains("Esc clear text"), "{hints}");
+    assert!(
+        !hints.contains("Esc close") && !hints.contains("? help"),
+        "{hints}"
+    );
+    press(&mut state, KeyCode::Esc);
+    // A field editor: its own keys, not the panel's.
+    focus(&mut state, PaneKind::Fields);
+    typ(&mut state, "seats");
+    press(&mut state, KeyCode::Char(' '));
+    let hints = panel_hints(&draw(&state, 120, 40).0);
+    assert_eq!(hints, "Enter set · ↑ is empty · Esc back");
+    press(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Esc);
+    typ(&mut state, "plan");
+    press(&mut state, KeyCode::Char(' '));
+    let hints = panel_hints(&draw(&state, 120, 40).0);
+    assert!(hints.contains("Space/Enter choose"), "{hints}");
+    assert!(hints.contains("Esc back"), "{hints}");
+    assert!(!hints.contains("Tab pane"), "{hints}");
+}
+
 #[tokio::test]
 async fn a_bad_date_says_why_under_its_input_at_80x24() {
     let catalog = Arc::new(Catalog::default());

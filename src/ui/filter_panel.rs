@@ -18,7 +18,7 @@ use crate::app::filter_panel::dates::{DATE_FORMS, DateSlot, parse_date_input, re
 use crate::app::filter_panel::fields::{FieldDef, check_value};
 use crate::app::filter_panel::pane::PaneKind;
 use crate::app::filter_panel::request::{ParamPlace, request_line, why_not_sent};
-use crate::app::filter_panel::{EditorKind, FilterPanel, list_index, resolver};
+use crate::app::filter_panel::{EditorKind, FilterPanel, keys, list_index, resolver};
 use crate::app::source::FieldError;
 use crate::filter::{FieldValue, MAX_CUSTOM_FIELDS};
 use crate::text::sanitize;
@@ -210,32 +210,20 @@ fn focused_pane(
             below.push(Line::styled(l, theme.error()));
         }
     }
-    let editing = panel.fields.editor.as_ref().map(|e| &e.kind);
     match panel.focus {
-        PaneKind::Fields => {
-            let keys = match editing {
-                None => "Space edit · Del clear",
-                Some(EditorKind::Pick(_)) => "Space choose · Esc back",
-                Some(EditorKind::Input { .. }) => "Enter set · ↑ empty · Esc back",
-            };
-            let count = format!(
+        // What the pane means; its keys are on the panel's one hint line.
+        PaneKind::Fields => below.push(Line::styled(
+            format!(
                 "{}/{MAX_CUSTOM_FIELDS} fields",
                 panel.draft.custom_fields.len()
-            );
-            let text = format!("{count} · {keys}");
-            if width(&text) <= w {
-                below.push(Line::styled(text, theme.dim()));
-            } else {
-                below.push(Line::styled(count, theme.dim()));
-                below.push(Line::styled(fit(keys, w).into_owned(), theme.dim()));
-            }
-        }
+            ),
+            theme.dim(),
+        )),
         PaneKind::Tags => below.push(Line::styled("a ticket must carry all of them", theme.dim())),
         PaneKind::Assignee | PaneKind::Inbox => below.push(Line::styled(
             "one at a time · type a UUID to use it",
             theme.dim(),
         )),
-        PaneKind::Dates => below.push(Line::styled("j/k input · Ctrl-u clears it", theme.dim())),
         _ => {}
     }
     let below_h = (below.len() as u16).min(area.height.saturating_sub(3));
@@ -511,12 +499,38 @@ fn foot_lines(
             }
         }
     }
-    let hint = if pending {
-        "Enter apply · Esc drop edits · Tab pane"
-    } else {
-        "Space pick · Tab · x/X clear · Esc close"
-    };
-    lines.push(Line::styled(fit(hint, w).into_owned(), theme.dim()));
+    lines.extend(hint_lines(&keys::hints(panel), theme, w));
+    lines
+}
+
+/// "Tab pane · Space toggle · Enter apply …", wrapped between hints (a
+/// hint is never split), each key in the key style.
+fn hint_lines(hints: &[(&str, &str)], theme: &Theme, w: usize) -> Vec<Line<'static>> {
+    const SEP: &str = " · ";
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for (key, what) in hints {
+        let text = format!("{key} {what}");
+        let need = width(&text) + if spans.is_empty() { 0 } else { width(SEP) };
+        if !spans.is_empty() && used + need > w {
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            used = 0;
+        }
+        if !spans.is_empty() {
+            spans.push(Span::styled(SEP, theme.dim()));
+            used += width(SEP);
+        }
+        let key = fit(key, w.saturating_sub(used)).into_owned();
+        used += width(&key);
+        let what = fit(&format!(" {what}"), w.saturating_sub(used)).into_owned();
+        used += width(&what);
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::styled(what, theme.dim()));
+    }
+    if !spans.is_empty() {
+        lines.push(Line::from(spans));
+    }
     lines
 }
 

@@ -51,6 +51,49 @@ pub fn sync(state: &mut State) {
     }
 }
 
+/// The panel's keys for what has focus now, as (key, what it does): the
+/// one hint line of the panel. The list's keymap does not apply while the
+/// panel is open (it takes every key), so these are all there is.
+pub fn hints(panel: &FilterPanel) -> Vec<(&'static str, &'static str)> {
+    let typing = panel.takes_text();
+    if panel.focus == PaneKind::Fields
+        && let Some(editor) = &panel.fields.editor
+    {
+        return match &editor.kind {
+            EditorKind::Pick(p) if p.is_typing() => vec![
+                ("↑/↓", "move"),
+                ("Space/Enter", "choose"),
+                ("Esc", "clear text"),
+            ],
+            EditorKind::Pick(_) => vec![
+                ("j/k", "move"),
+                ("Space/Enter", "choose"),
+                ("Esc", "back"),
+                ("?", "help"),
+            ],
+            EditorKind::Input { .. } => {
+                vec![("Enter", "set"), ("↑", "is empty"), ("Esc", "back")]
+            }
+        };
+    }
+    let mut out = vec![("Tab", "pane")];
+    match panel.focus {
+        PaneKind::Fields => out.extend([("Space", "edit"), ("Del", "drop field")]),
+        PaneKind::Dates => out.extend([("j/k", "input"), ("Ctrl-u", "clear input")]),
+        _ => out.push(("Space", "toggle")),
+    }
+    if !typing && panel.focus != PaneKind::Dates {
+        out.push(("/", "narrow"));
+    }
+    out.push(("Enter", "apply"));
+    if typing {
+        out.push(("Esc", "clear text"));
+    } else {
+        out.extend([("Esc", "close"), ("x/X", "clear"), ("?", "help")]);
+    }
+    out
+}
+
 /// Handles one key press while the panel is open.
 pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
     if ev.modifiers.contains(KeyModifiers::CONTROL) && ev.code == KeyCode::Char('c') {
