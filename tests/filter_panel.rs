@@ -17,6 +17,7 @@ use ratatui::layout::Rect;
 use tokio::time::Instant;
 use triage::api::types::{FieldType, StatusCategory};
 use triage::api::{ApiClient, ApiKey, Catalog, ClientOptions, load_catalog};
+use triage::app::filter_panel::EditorKind;
 use triage::app::filter_panel::pane::PaneKind;
 use triage::app::source::FieldError;
 use triage::app::{Effect, Keymap, Msg, State, TicketPage, update};
@@ -590,6 +591,50 @@ async fn esc_cancels_and_the_list_is_untouched() {
     // Reopened, the panel starts from the list's filter again.
     press(&mut state, KeyCode::Char('f'));
     assert!(state.filter_panel.as_ref().unwrap().draft.is_empty());
+}
+
+#[tokio::test]
+async fn question_mark_opens_help_unless_it_is_typed() {
+    let handle = server(true).await;
+    let catalog = catalog_of(&handle, &Aliases::default()).await;
+    let mut state = state_with(catalog, None);
+    press(&mut state, KeyCode::Char('f'));
+    for pane in [PaneKind::Status, PaneKind::Fields, PaneKind::Dates] {
+        focus(&mut state, pane);
+        let fx = press(&mut state, KeyCode::Char('?'));
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(state.help, "{pane:?}: ? opens help");
+        assert_eq!(state.help_scroll, 0);
+        let panel = state.filter_panel.as_ref().unwrap();
+        assert_eq!(panel.focus, pane, "the panel stays as it was");
+        assert_eq!(panel.picker(PaneKind::Status).unwrap().query(), "");
+        assert_eq!(panel.fields.picker.query(), "");
+        assert!(panel.dates.first_invalid().is_none());
+        // Esc closes help, not the panel.
+        press(&mut state, KeyCode::Esc);
+        assert!(!state.help);
+        assert!(state.filter_panel.is_some());
+    }
+    // While narrowing a list, `?` is part of the text.
+    focus(&mut state, PaneKind::Tags);
+    typ(&mut state, "v?");
+    assert!(!state.help);
+    let panel = state.filter_panel.as_ref().unwrap();
+    assert_eq!(panel.picker(PaneKind::Tags).unwrap().query(), "v?");
+    // And in a field editor's input.
+    press(&mut state, KeyCode::Esc);
+    focus(&mut state, PaneKind::Fields);
+    typ(&mut state, "region");
+    press(&mut state, KeyCode::Char(' '));
+    typ(&mut state, "EU?");
+    assert!(!state.help);
+    match &state.filter_panel.as_ref().unwrap().fields.editor {
+        Some(editor) => match &editor.kind {
+            EditorKind::Input { input, .. } => assert_eq!(input.value(), "EU?"),
+            other => panic!("a text field has an input: {other:?}"),
+        },
+        None => panic!("Space opens the editor"),
+    }
 }
 
 #[tokio::test]

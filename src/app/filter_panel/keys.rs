@@ -27,6 +27,7 @@ enum Outcome {
     Stay,
     Apply,
     Close,
+    Help,
 }
 
 /// `f`: opens the panel on the list's filter.
@@ -109,6 +110,9 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
     state.notice = None;
     panel.message = None;
     let outcome = match ev.code {
+        // `?` is help wherever it is not text being typed (no date form
+        // and no list key has it).
+        KeyCode::Char('?') if plain_char(&ev).is_some() && !panel.takes_text() => Outcome::Help,
         KeyCode::Tab => {
             panel.focus = panel.focus.next();
             Outcome::Stay
@@ -126,6 +130,12 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
     match outcome {
         Outcome::Stay => {}
         Outcome::Close => state.filter_panel = None,
+        // Help is drawn over the panel and takes the keys until closed;
+        // the panel stays as it was.
+        Outcome::Help => {
+            state.help = true;
+            state.help_scroll = 0;
+        }
         Outcome::Apply => apply(state, catalog, now, fx),
     }
     sync(state);
