@@ -594,6 +594,25 @@ async fn esc_cancels_and_the_list_is_untouched() {
 }
 
 #[tokio::test]
+async fn reopening_starts_on_the_pane_used_last() {
+    let catalog = Arc::new(Catalog::default());
+    let mut state = state_with(catalog, None);
+    press(&mut state, KeyCode::Char('f'));
+    assert_eq!(state.filter_panel.as_ref().unwrap().focus, PaneKind::Status);
+    focus(&mut state, PaneKind::Tags);
+    press(&mut state, KeyCode::Esc);
+    assert!(state.filter_panel.is_none());
+    press(&mut state, KeyCode::Char('f'));
+    assert_eq!(state.filter_panel.as_ref().unwrap().focus, PaneKind::Tags);
+    // Shift-Tab goes on from there, not from Status.
+    press(&mut state, KeyCode::BackTab);
+    assert_eq!(state.filter_panel.as_ref().unwrap().focus, PaneKind::Inbox);
+    press(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Char('f'));
+    assert_eq!(state.filter_panel.as_ref().unwrap().focus, PaneKind::Inbox);
+}
+
+#[tokio::test]
 async fn question_mark_opens_help_unless_it_is_typed() {
     let handle = server(true).await;
     let catalog = catalog_of(&handle, &Aliases::default()).await;

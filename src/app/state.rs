@@ -229,6 +229,8 @@ pub struct State {
     pub filter_history: Vec<String>,
     /// The filter panes (`f`), while open.
     pub filter_panel: Option<super::filter_panel::FilterPanel>,
+    /// The pane focused when the panes were last closed: `f` reopens there.
+    pub filter_panel_focus: Option<super::filter_panel::pane::PaneKind>,
     /// Something visible changed since the last draw.
     pub dirty: bool,
     /// Saved views, their counts, and the views list / name prompt.
@@ -273,6 +275,7 @@ impl State {
             filter_line: None,
             filter_history: Vec::new(),
             filter_panel: None,
+            filter_panel_focus: None,
             dirty: true,
             views: super::views::ViewsState::default(),
         }

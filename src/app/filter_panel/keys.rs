@@ -32,7 +32,12 @@ enum Outcome {
 
 /// `f`: opens the panel on the list's filter.
 pub fn open(state: &mut State) {
-    state.filter_panel = Some(FilterPanel::open(&state.filter));
+    let mut panel = FilterPanel::open(&state.filter);
+    // Back on the pane used last, so Tab / Shift-Tab go on from there.
+    if let Some(pane) = state.filter_panel_focus {
+        panel.focus = pane;
+    }
+    state.filter_panel = Some(panel);
     sync(state);
     state.dirty = true;
 }
@@ -129,7 +134,9 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
     };
     match outcome {
         Outcome::Stay => {}
-        Outcome::Close => state.filter_panel = None,
+        Outcome::Close => {
+            state.filter_panel_focus = state.filter_panel.take().map(|p| p.focus);
+        }
         // Help is drawn over the panel and takes the keys until closed;
         // the panel stays as it was.
         Outcome::Help => {
