@@ -1101,6 +1101,21 @@ async fn a_bad_date_says_why_under_its_input_at_80x24() {
     press(&mut state, KeyCode::Char('j'));
     let (text, _) = draw(&state, 80, 24);
     assert!(text.contains("not a date: use 2026-11-01"), "{text}");
+    // Enter goes back to it; the panel's message is one short line, so the
+    // forms under the input stay in view.
+    let fx = press(&mut state, KeyCode::Enter);
+    assert_eq!(fetches(&fx), 0);
+    assert_eq!(
+        message(&state),
+        "created after: 'abc' is not a date, nothing sent"
+    );
+    let (text, _) = draw(&state, 80, 24);
+    assert!(
+        text.contains("created after: 'abc' is not a date"),
+        "{text}"
+    );
+    let at = text.find("not a date: use 2026-11-01").expect(&text);
+    assert!(text[at..].contains("yesterday"), "{text}");
 }
 
 #[tokio::test]

@@ -406,11 +406,14 @@ fn apply(state: &mut State, catalog: Option<&Catalog>, now: Instant, fx: &mut Ve
     let Some(panel) = state.filter_panel.as_mut() else {
         return;
     };
-    if let Some((slot, message)) = panel.dates.first_invalid() {
+    if let Some((slot, _)) = panel.dates.first_invalid() {
         panel.focus = PaneKind::Dates;
         panel.dates.cursor = DateSlot::ALL.iter().position(|s| *s == slot).unwrap_or(0);
+        // Short: the forms a date may take are shown under the input, and
+        // a long message here would push the inputs off a small screen.
+        let text = panel.date_input(slot).value().trim();
         panel.message = Some(PanelMessage {
-            text: format!("{}: {message}", slot.label()),
+            text: format!("{}: '{text}' is not a date, nothing sent", slot.label()),
             error: true,
         });
         return;
