@@ -17,6 +17,7 @@ use ratatui::layout::Rect;
 use tokio::time::Instant;
 use triage::api::types::{FieldType, StatusCategory};
 use triage::api::{ApiClient, ApiKey, Catalog, ClientOptions, load_catalog};
+use triage::app::filter_panel::EditorKind;
 use triage::app::filter_panel::pane::PaneKind;
 use triage::app::source::FieldError;
 use triage::app::{Effect, Keymap, Msg, State, TicketPage, update};
@@ -409,17 +410,20 @@ async fn the_eleventh_custom_field_is_refused_before_any_request() {
     press(&mut state, KeyCode::Char('f'));
     focus(&mut state, PaneKind::Fields);
     let mut fx = Vec::new();
-    for i in 0..11 {
+    for i in 0..10 {
         fx.extend(typ(&mut state, &format!("f{i:02}")));
         fx.extend(press(&mut state, KeyCode::Char(' ')));
         fx.extend(typ(&mut state, "x"));
         fx.extend(press(&mut state, KeyCode::Enter));
-        if i < 10 {
-            fx.extend(press(&mut state, KeyCode::Esc));
-        }
+        fx.extend(press(&mut state, KeyCode::Esc));
     }
+    // The 11th is refused when its editor would open, before anything is
+    // typed into it.
+    fx.extend(typ(&mut state, "f10"));
+    fx.extend(press(&mut state, KeyCode::Char(' ')));
     assert_eq!(fetches(&fx), 0, "nothing is sent while editing");
     let panel = state.filter_panel.as_ref().unwrap();
+    assert!(panel.fields.editor.is_none(), "no editor for an 11th field");
     assert_eq!(panel.draft.custom_fields.len(), 10);
     assert!(!panel.draft.custom_fields.contains_key("f10"));
     assert!(
@@ -427,6 +431,16 @@ async fn the_eleventh_custom_field_is_refused_before_any_request() {
         "{}",
         message(&state)
     );
+    // One of the ten still opens, on its value: changing it is not an 11th.
+    press(&mut state, KeyCode::Esc);
+    typ(&mut state, "f03");
+    press(&mut state, KeyCode::Char(' '));
+    assert!(
+        state.filter_panel.as_ref().unwrap().fields.editor.is_some(),
+        "{}",
+        message(&state)
+    );
+    press(&mut state, KeyCode::Esc);
     press(&mut state, KeyCode::Esc);
     let pairs = apply(&mut state, &catalog);
     assert_eq!(pairs.len(), 10);
@@ -577,6 +591,69 @@ async fn esc_cancels_and_the_list_is_untouched() {
     // Reopened, the panel starts from the list's filter again.
     press(&mut state, KeyCode::Char('f'));
     assert!(state.filter_panel.as_ref().unwrap().draft.is_empty());
+}
+
+#[tokio::test]
+async fn reopening_starts_on_the_pane_used_last() {
+    let catalog = Arc::new(Catalog::default());
+    let mut state = state_with(catalog, None);
+    press(&mut state, KeyCode::Char('f'));
+    assert_eq!(state.filter_panel.as_ref().unwrap().focus, PaneKind::Status);
+    focus(&mut state, PaneKind::Tags);
+    press(&mut state, KeyCode::Esc);
+    assert!(state.filter_panel.is_none());
+    press(&mut state, KeyCode::Char('f'));
+    assert_eq!(state.filter_panel.as_ref().unwrap().focus, PaneKind::Tags);
+    // Shift-Tab goes on from there, not from Status.
+    press(&mut state, KeyCode::BackTab);
+    assert_eq!(state.filter_panel.as_ref().unwrap().focus, PaneKind::Inbox);
+    press(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Char('f'));
+    assert_eq!(state.filter_panel.as_ref().unwrap().focus, PaneKind::Inbox);
+}
+
+#[tokio::test]
+async fn question_mark_opens_help_unless_it_is_typed() {
+    let handle = server(true).await;
+    let catalog = catalog_of(&handle, &Aliases::default()).await;
+    let mut state = state_with(catalog, None);
+    press(&mut state, KeyCode::Char('f'));
+    for pane in [PaneKind::Status, PaneKind::Fields, PaneKind::Dates] {
+        focus(&mut state, pane);
+        let fx = press(&mut state, KeyCode::Char('?'));
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(state.help, "{pane:?}: ? opens help");
+        assert_eq!(state.help_scroll, 0);
+        let panel = state.filter_panel.as_ref().unwrap();
+        assert_eq!(panel.focus, pane, "the panel stays as it was");
+        assert_eq!(panel.picker(PaneKind::Status).unwrap().query(), "");
+        assert_eq!(panel.fields.picker.query(), "");
+        assert!(panel.dates.first_invalid().is_none());
+        // Esc closes help, not the panel.
+        press(&mut state, KeyCode::Esc);
+        assert!(!state.help);
+        assert!(state.filter_panel.is_some());
+    }
+    // While narrowing a list, `?` is part of the text.
+    focus(&mut state, PaneKind::Tags);
+    typ(&mut state, "v?");
+    assert!(!state.help);
+    let panel = state.filter_panel.as_ref().unwrap();
+    assert_eq!(panel.picker(PaneKind::Tags).unwrap().query(), "v?");
+    // And in a field editor's input.
+    press(&mut state, KeyCode::Esc);
+    focus(&mut state, PaneKind::Fields);
+    typ(&mut state, "region");
+    press(&mut state, KeyCode::Char(' '));
+    typ(&mut state, "EU?");
+    assert!(!state.help);
+    match &state.filter_panel.as_ref().unwrap().fields.editor {
+        Some(editor) => match &editor.kind {
+            EditorKind::Input { input, .. } => assert_eq!(input.value(), "EU?"),
+            other => panic!("a text field has an input: {other:?}"),
+        },
+        None => panic!("Space opens the editor"),
+    }
 }
 
 #[tokio::test]
@@ -914,6 +991,131 @@ async fn on_a_narrow_screen_the_panel_covers_the_list() {
         // The focused pane is there, its input in view.
         assert!(text.contains("created after   7d"), "{h} rows:\n{text}");
     }
+}
+
+/// The panel's hint line(s): the rows between the request and the border.
+fn panel_hints(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let request = lines
+        .iter()
+        .rposition(|l| l.contains("GET /tickets"))
+        .expect("the request line");
+    lines[request + 1..]
+        .iter()
+        .take_while(|l| !l.starts_with('└'))
+        .map(|l| l.split('│').nth(1).unwrap_or_default().trim())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+#[tokio::test]
+async fn one_hint_line_names_the_keys_of_the_focused_pane_or_editor() {
+    let handle = server(true).await;
+    let catalog = catalog_of(&handle, &Aliases::default()).await;
+    let mut state = state_with(catalog, None);
+    press(&mut state, KeyCode::Char('f'));
+    let all = [
+        "Tab pane",
+        "Enter apply",
+        "Esc close",
+        "x/X clear",
+        "? help",
+    ];
+    for (pane, own) in [
+        (PaneKind::Status, &["Space toggle", "/ narrow"][..]),
+        (PaneKind::Assignee, &["Space toggle", "/ narrow"]),
+        (PaneKind::Fields, &["Space edit", "Del drop field"]),
+        (PaneKind::Dates, &["j/k input", "Ctrl-u clear input"]),
+    ] {
+        focus(&mut state, pane);
+        for (w, h) in [(80, 24), (120, 35), (200, 50)] {
+            state.size = Rect::new(0, 0, w, h);
+            let (text, _) = draw(&state, w, h);
+            let hints = panel_hints(&text);
+            for hint in all.iter().chain(own) {
+                assert!(hints.contains(hint), "{pane:?} {w}x{h}: {hint}\n{text}");
+            }
+            // The old second hint lines are gone.
+            assert!(!text.contains("Space pick"), "{text}");
+            assert!(!text.contains("Ctrl-u clears it"), "{text}");
+            assert!(!text.contains("Space edit · Del clear"), "{text}");
+        }
+    }
+    // Narrowing: Esc clears the text, and x, X, ? are text.
+    state.size = Rect::new(0, 0, 120, 40);
+    focus(&mut state, PaneKind::Tags);
+    typ(&mut state, "vi");
+    let hints = panel_hints(&draw(&state, 120, 40).0);
+    assert!(hints.contains("Esc clear text"), "{hints}");
+    assert!(
+        !hints.contains("Esc close") && !hints.contains("? help"),
+        "{hints}"
+    );
+    press(&mut state, KeyCode::Esc);
+    // A field editor: its own keys, not the panel's.
+    focus(&mut state, PaneKind::Fields);
+    typ(&mut state, "seats");
+    press(&mut state, KeyCode::Char(' '));
+    let hints = panel_hints(&draw(&state, 120, 40).0);
+    assert_eq!(hints, "Enter set · ↑ is empty · Esc back");
+    press(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Esc);
+    typ(&mut state, "plan");
+    press(&mut state, KeyCode::Char(' '));
+    let hints = panel_hints(&draw(&state, 120, 40).0);
+    assert!(hints.contains("Space/Enter choose"), "{hints}");
+    assert!(hints.contains("Esc back"), "{hints}");
+    assert!(!hints.contains("Tab pane"), "{hints}");
+}
+
+#[tokio::test]
+async fn a_bad_date_says_why_under_its_input_at_80x24() {
+    let catalog = Arc::new(Catalog::default());
+    let mut state = state_with(catalog, None);
+    state.size = Rect::new(0, 0, 80, 24);
+    press(&mut state, KeyCode::Char('f'));
+    focus(&mut state, PaneKind::Dates);
+    for n in 0..4 {
+        typ(&mut state, "abc");
+        let (text, _) = draw(&state, 80, 24);
+        assert!(!text.contains("see below"), "{text}");
+        // The whole message, under the input typed into.
+        let at = text
+            .find("not a date: use 2026-11-01")
+            .unwrap_or_else(|| panic!("input {n}:\n{text}"));
+        assert!(text[at..].contains("yesterday"), "input {n}:\n{text}");
+        let cursor_line = text.lines().position(|l| l.contains("abc")).unwrap();
+        let message_line = text.lines().position(|l| l.contains("not a date")).unwrap();
+        assert!(cursor_line < message_line, "input {n}:\n{text}");
+        key_ev(
+            &mut state,
+            KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+        );
+        press(&mut state, KeyCode::Char('j'));
+    }
+    // An invalid input not being typed into says so on one line.
+    press(&mut state, KeyCode::Char('k'));
+    press(&mut state, KeyCode::Char('k'));
+    press(&mut state, KeyCode::Char('k'));
+    typ(&mut state, "abc");
+    press(&mut state, KeyCode::Char('j'));
+    let (text, _) = draw(&state, 80, 24);
+    assert!(text.contains("not a date: use 2026-11-01"), "{text}");
+    // Enter goes back to it; the panel's message is one short line, so the
+    // forms under the input stay in view.
+    let fx = press(&mut state, KeyCode::Enter);
+    assert_eq!(fetches(&fx), 0);
+    assert_eq!(
+        message(&state),
+        "created after: 'abc' is not a date, nothing sent"
+    );
+    let (text, _) = draw(&state, 80, 24);
+    assert!(
+        text.contains("created after: 'abc' is not a date"),
+        "{text}"
+    );
+    let at = text.find("not a date: use 2026-11-01").expect(&text);
+    assert!(text[at..].contains("yesterday"), "{text}");
 }
 
 #[tokio::test]

@@ -232,6 +232,8 @@ pub struct State {
     /// A ticket was changed since the cached pages came: the next query
     /// change starts from an empty cache.
     pub pages_stale: bool,
+    /// The pane focused when the panes were last closed: `f` reopens there.
+    pub filter_panel_focus: Option<super::filter_panel::pane::PaneKind>,
     /// Something visible changed since the last draw.
     pub dirty: bool,
     /// Saved views, their counts, and the views list / name prompt.
@@ -277,6 +279,7 @@ impl State {
             filter_history: Vec::new(),
             filter_panel: None,
             pages_stale: false,
+            filter_panel_focus: None,
             dirty: true,
             views: super::views::ViewsState::default(),
         }

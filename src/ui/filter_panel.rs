@@ -14,11 +14,11 @@ use super::text::{fit, width, wrap};
 use super::{RenderContext, Theme};
 use crate::api::Catalog;
 use crate::app::State;
-use crate::app::filter_panel::dates::{DateSlot, parse_date_input, resolved_text};
+use crate::app::filter_panel::dates::{DATE_FORMS, DateSlot, parse_date_input, resolved_text};
 use crate::app::filter_panel::fields::{FieldDef, check_value};
 use crate::app::filter_panel::pane::PaneKind;
 use crate::app::filter_panel::request::{ParamPlace, request_line, why_not_sent};
-use crate::app::filter_panel::{EditorKind, FilterPanel, list_index, resolver};
+use crate::app::filter_panel::{EditorKind, FilterPanel, keys, list_index, resolver};
 use crate::app::source::FieldError;
 use crate::filter::{FieldValue, MAX_CUSTOM_FIELDS};
 use crate::text::sanitize;
@@ -210,32 +210,20 @@ fn focused_pane(
             below.push(Line::styled(l, theme.error()));
         }
     }
-    let editing = panel.fields.editor.as_ref().map(|e| &e.kind);
     match panel.focus {
-        PaneKind::Fields => {
-            let keys = match editing {
-                None => "Space edit · Del clear",
-                Some(EditorKind::Pick(_)) => "Space choose · Esc back",
-                Some(EditorKind::Input { .. }) => "Enter set · ↑ empty · Esc back",
-            };
-            let count = format!(
+        // What the pane means; its keys are on the panel's one hint line.
+        PaneKind::Fields => below.push(Line::styled(
+            format!(
                 "{}/{MAX_CUSTOM_FIELDS} fields",
                 panel.draft.custom_fields.len()
-            );
-            let text = format!("{count} · {keys}");
-            if width(&text) <= w {
-                below.push(Line::styled(text, theme.dim()));
-            } else {
-                below.push(Line::styled(count, theme.dim()));
-                below.push(Line::styled(fit(keys, w).into_owned(), theme.dim()));
-            }
-        }
+            ),
+            theme.dim(),
+        )),
         PaneKind::Tags => below.push(Line::styled("a ticket must carry all of them", theme.dim())),
         PaneKind::Assignee | PaneKind::Inbox => below.push(Line::styled(
             "one at a time · type a UUID to use it",
             theme.dim(),
         )),
-        PaneKind::Dates => below.push(Line::styled("j/k input · Ctrl-u clears it", theme.dim())),
         _ => {}
     }
     let below_h = (below.len() as u16).min(area.height.saturating_sub(3));
@@ -374,6 +362,8 @@ fn dates_box(
     const LABEL: usize = 15;
     let mut lines: Vec<Line> = Vec::new();
     let mut cursor_at = None;
+    // The line after the focused input's own lines.
+    let mut focused_end = 0;
     for (n, slot) in DateSlot::ALL.into_iter().enumerate() {
         let input = panel.date_input(slot);
         let focused = panel.dates.cursor == n;
@@ -417,7 +407,20 @@ fn dates_box(
                 Ok(t) => Line::styled(format!("  → {t}"), theme.accent()),
                 Err(e) => Line::styled(format!("  {e}"), theme.error()),
             },
-            Err(_) => Line::styled("  not a date (see below)", theme.error()),
+            // Said right under the input (not at the end of the box, which
+            // a short screen cuts off): in full for the input being typed,
+            // on one line for the others.
+            Err(_) if focused => {
+                for l in wrap(&format!("not a date: {DATE_FORMS}"), iw.saturating_sub(2)) {
+                    lines.push(Line::styled(format!("  {l}"), theme.error()));
+                }
+                focused_end = lines.len();
+                continue;
+            }
+            Err(_) => Line::styled(
+                fit(&format!("  not a date: {DATE_FORMS}"), iw).into_owned(),
+                theme.error(),
+            ),
         };
         let resolved = match server_error {
             Some(e) => Line::styled(
@@ -427,16 +430,14 @@ fn dates_box(
             None => resolved,
         };
         lines.push(resolved);
-    }
-    if let Some((_, message)) = panel.dates.first_invalid() {
-        for l in wrap(&message, iw) {
-            lines.push(Line::styled(l, theme.error()));
+        if focused {
+            focused_end = lines.len();
         }
     }
-    // In a short box, scroll so the focused input and what it resolves to
-    // stay in view.
+    // In a short box, scroll so the focused input and what it says under
+    // it stay in view (the input first, if not all of it fits).
     let height = usize::from(inner.height);
-    let offset = cursor_at.map_or(0, |(row, _)| (row + 2.min(height)).saturating_sub(height));
+    let offset = cursor_at.map_or(0, |(row, _)| focused_end.saturating_sub(height).min(row));
     frame.render_widget(
         Paragraph::new(lines.into_iter().skip(offset).collect::<Vec<_>>()),
         inner,
@@ -498,12 +499,38 @@ fn foot_lines(
             }
         }
     }
-    let hint = if pending {
-        "Enter apply · Esc drop edits · Tab pane"
-    } else {
-        "Space pick · Tab · x/X clear · Esc close"
-    };
-    lines.push(Line::styled(fit(hint, w).into_owned(), theme.dim()));
+    lines.extend(hint_lines(&keys::hints(panel), theme, w));
+    lines
+}
+
+/// "Tab pane · Space toggle · Enter apply …", wrapped between hints (a
+/// hint is never split), each key in the key style.
+fn hint_lines(hints: &[(&str, &str)], theme: &Theme, w: usize) -> Vec<Line<'static>> {
+    const SEP: &str = " · ";
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for (key, what) in hints {
+        let text = format!("{key} {what}");
+        let need = width(&text) + if spans.is_empty() { 0 } else { width(SEP) };
+        if !spans.is_empty() && used + need > w {
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            used = 0;
+        }
+        if !spans.is_empty() {
+            spans.push(Span::styled(SEP, theme.dim()));
+            used += width(SEP);
+        }
+        let key = fit(key, w.saturating_sub(used)).into_owned();
+        used += width(&key);
+        let what = fit(&format!(" {what}"), w.saturating_sub(used)).into_owned();
+        used += width(&what);
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::styled(what, theme.dim()));
+    }
+    if !spans.is_empty() {
+        lines.push(Line::from(spans));
+    }
     lines
 }
 

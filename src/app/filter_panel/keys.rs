@@ -20,18 +20,24 @@ use crate::api::types::FieldType;
 use crate::app::msg::Effect;
 use crate::app::picker::{Picker, PickerEvent};
 use crate::app::state::State;
-use crate::filter::FieldValue;
+use crate::filter::{FieldValue, MAX_CUSTOM_FIELDS};
 
 /// What a key asks of the app beyond the panel.
 enum Outcome {
     Stay,
     Apply,
     Close,
+    Help,
 }
 
 /// `f`: opens the panel on the list's filter.
 pub fn open(state: &mut State) {
-    state.filter_panel = Some(FilterPanel::open(&state.filter));
+    let mut panel = FilterPanel::open(&state.filter);
+    // Back on the pane used last, so Tab / Shift-Tab go on from there.
+    if let Some(pane) = state.filter_panel_focus {
+        panel.focus = pane;
+    }
+    state.filter_panel = Some(panel);
     sync(state);
     state.dirty = true;
 }
@@ -51,6 +57,49 @@ pub fn sync(state: &mut State) {
     }
 }
 
+/// The panel's keys for what has focus now, as (key, what it does): the
+/// one hint line of the panel. The list's keymap does not apply while the
+/// panel is open (it takes every key), so these are all there is.
+pub fn hints(panel: &FilterPanel) -> Vec<(&'static str, &'static str)> {
+    let typing = panel.takes_text();
+    if panel.focus == PaneKind::Fields
+        && let Some(editor) = &panel.fields.editor
+    {
+        return match &editor.kind {
+            EditorKind::Pick(p) if p.is_typing() => vec![
+                ("↑/↓", "move"),
+                ("Space/Enter", "choose"),
+                ("Esc", "clear text"),
+            ],
+            EditorKind::Pick(_) => vec![
+                ("j/k", "move"),
+                ("Space/Enter", "choose"),
+                ("Esc", "back"),
+                ("?", "help"),
+            ],
+            EditorKind::Input { .. } => {
+                vec![("Enter", "set"), ("↑", "is empty"), ("Esc", "back")]
+            }
+        };
+    }
+    let mut out = vec![("Tab", "pane")];
+    match panel.focus {
+        PaneKind::Fields => out.extend([("Space", "edit"), ("Del", "drop field")]),
+        PaneKind::Dates => out.extend([("j/k", "input"), ("Ctrl-u", "clear input")]),
+        _ => out.push(("Space", "toggle")),
+    }
+    if !typing && panel.focus != PaneKind::Dates {
+        out.push(("/", "narrow"));
+    }
+    out.push(("Enter", "apply"));
+    if typing {
+        out.push(("Esc", "clear text"));
+    } else {
+        out.extend([("Esc", "close"), ("x/X", "clear"), ("?", "help")]);
+    }
+    out
+}
+
 /// Handles one key press while the panel is open.
 pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
     if ev.modifiers.contains(KeyModifiers::CONTROL) && ev.code == KeyCode::Char('c') {
@@ -66,6 +115,9 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
     state.notice = None;
     panel.message = None;
     let outcome = match ev.code {
+        // `?` is help wherever it is not text being typed (no date form
+        // and no list key has it).
+        KeyCode::Char('?') if plain_char(&ev).is_some() && !panel.takes_text() => Outcome::Help,
         KeyCode::Tab => {
             panel.focus = panel.focus.next();
             Outcome::Stay
@@ -82,7 +134,15 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
     };
     match outcome {
         Outcome::Stay => {}
-        Outcome::Close => state.filter_panel = None,
+        Outcome::Close => {
+            state.filter_panel_focus = state.filter_panel.take().map(|p| p.focus);
+        }
+        // Help is drawn over the panel and takes the keys until closed;
+        // the panel stays as it was.
+        Outcome::Help => {
+            state.help = true;
+            state.help_scroll = 0;
+        }
         Outcome::Apply => apply(state, catalog, now, fx),
     }
     sync(state);
@@ -170,8 +230,17 @@ fn fields_key(panel: &mut FilterPanel, catalog: Option<&Catalog>, ev: KeyEvent) 
         // Space opens the field's editor rather than marking it.
         PickerEvent::Toggled => {
             if let Some(def) = under {
-                panel.fields.editor =
-                    Some(open_editor(&def, panel.draft.custom_fields.get(&def.key)));
+                // An 11th field is refused before its editor opens, not
+                // after a value was typed into it.
+                let current = panel.draft.custom_fields.get(&def.key);
+                if current.is_none() && panel.draft.custom_fields.len() >= MAX_CUSTOM_FIELDS {
+                    panel.message = Some(PanelMessage {
+                        text: FieldRefusal::TooMany { key: def.key }.to_string(),
+                        error: true,
+                    });
+                } else {
+                    panel.fields.editor = Some(open_editor(&def, current));
+                }
             }
         }
         PickerEvent::Cancelled => return Outcome::Close,
@@ -337,11 +406,14 @@ fn apply(state: &mut State, catalog: Option<&Catalog>, now: Instant, fx: &mut Ve
     let Some(panel) = state.filter_panel.as_mut() else {
         return;
     };
-    if let Some((slot, message)) = panel.dates.first_invalid() {
+    if let Some((slot, _)) = panel.dates.first_invalid() {
         panel.focus = PaneKind::Dates;
         panel.dates.cursor = DateSlot::ALL.iter().position(|s| *s == slot).unwrap_or(0);
+        // Short: the forms a date may take are shown under the input, and
+        // a long message here would push the inputs off a small screen.
+        let text = panel.date_input(slot).value().trim();
         panel.message = Some(PanelMessage {
-            text: format!("{}: {message}", slot.label()),
+            text: format!("{}: '{text}' is not a date, nothing sent", slot.label()),
             error: true,
         });
         return;

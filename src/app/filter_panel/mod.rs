@@ -284,6 +284,21 @@ impl FilterPanel {
         }
     }
 
+    /// True while printable keys are text: a list or the field list being
+    /// narrowed, or a field editor's input or narrowing. (The date inputs
+    /// leave `j`, `k`, `x`, `X` and `?` to the panel: no date has them.)
+    pub fn takes_text(&self) -> bool {
+        match self.focus {
+            PaneKind::Dates => false,
+            PaneKind::Fields => match self.fields.editor.as_ref().map(|e| &e.kind) {
+                None => self.fields.picker.is_typing(),
+                Some(EditorKind::Pick(p)) => p.is_typing(),
+                Some(EditorKind::Input { .. }) => true,
+            },
+            pane => self.picker(pane).is_some_and(Picker::is_typing),
+        }
+    }
+
     /// The one date input being edited.
     pub fn date_input(&self, slot: DateSlot) -> &Input {
         &self.dates.inputs[date_index(slot)]
