@@ -149,6 +149,15 @@ fn item_lines<'a>(
 ) -> Vec<(Line<'a>, bool)> {
     let mut out = Vec::new();
     let mut last_group: Option<&str> = None;
+    let swatch = |item: &crate::app::picker::PickItem| {
+        item.color
+            .as_deref()
+            .and_then(parse_hex)
+            .and_then(|rgb| theme.color(rgb))
+    };
+    // When some items have a color, the others keep its room: labels stay
+    // in one column.
+    let swatches = picker.items().iter().any(|i| swatch(i).is_some());
     for (pos, &i) in picker.visible().iter().enumerate() {
         let item = &picker.items()[i];
         let group = item.group.as_deref();
@@ -178,10 +187,11 @@ fn item_lines<'a>(
             Span::styled(mark, if chosen { theme.accent() } else { theme.dim() }),
         ];
         let mut used = width(indent) + width(mark);
-        if let Some(rgb) = item.color.as_deref().and_then(parse_hex)
-            && let Some(c) = theme.color(rgb)
-        {
+        if let Some(c) = swatch(item) {
             spans.push(Span::styled("● ", Style::new().fg(c)));
+            used += 2;
+        } else if swatches {
+            spans.push(Span::raw("  "));
             used += 2;
         }
         let label = fit(&item.label, inner_w.saturating_sub(used)).into_owned();
@@ -295,6 +305,35 @@ mod tests {
         let text = draw(&p, 34, 6);
         assert!(text.contains("/ zzz"), "{text}");
         assert!(text.contains("no match"), "{text}");
+    }
+
+    #[test]
+    fn labels_stay_in_one_column_when_some_items_have_no_color() {
+        let items = vec![
+            PickItem::new("a", "billing").color(Some("#ff0000")),
+            PickItem::new("b", "legal"),
+        ];
+        let p = Picker::multi("Tags", items);
+        let mut term = Terminal::new(TestBackend::new(30, 5)).unwrap();
+        term.draw(|f| {
+            render(
+                &p,
+                &Theme::new(ColorMode::TrueColor),
+                f,
+                f.area(),
+                PickerLook {
+                    focused: true,
+                    popup: false,
+                },
+            )
+        })
+        .unwrap();
+        let buf = term.backend().buffer().clone();
+        let col = |y: u16, text: &str| {
+            let row: String = (0..30).map(|x| buf[(x, y)].symbol().to_string()).collect();
+            row.find(text).map(|i| row[..i].chars().count())
+        };
+        assert_eq!(col(1, "billing"), col(2, "legal"));
     }
 
     #[test]
