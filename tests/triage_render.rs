@@ -233,3 +233,29 @@ async fn bulk_confirmation_progress_and_report() {
     assert!(all.contains("Esc closes"), "{all}");
     insta::assert_snapshot!("triage_bulk_report", all);
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_footer_names_the_marks_and_next_mode_once() {
+    let mut state = state_with("", 20, 60);
+    for _ in 0..3 {
+        ch(&mut state, ' ');
+    }
+    let footer = |state: &State| {
+        let buf = draw(state, ColorMode::TrueColor);
+        line(&buf, buf.area.height - 2)
+    };
+    let f = footer(&state);
+    assert_eq!(f.matches("marked").count(), 2, "{f}");
+    assert!(f.contains("3 marked") && f.contains("marked #1003"), "{f}");
+    ch(&mut state, '*');
+    let f = footer(&state);
+    assert_eq!(f.matches("20 marked").count(), 1, "{f}");
+    assert!(f.contains("marked 17 on this page"), "{f}");
+    ch(&mut state, 'N');
+    let f = footer(&state);
+    assert_eq!(f.matches("next mode").count(), 1, "{f}");
+    assert!(
+        f.contains("next mode · the cursor moves on after each action"),
+        "{f}"
+    );
+}
