@@ -569,3 +569,22 @@ async fn snooze_sends_waiting_reminder_and_return_status() {
     assert_eq!(row(&state, 0).status, StatusCategory::Waiting);
     assert_eq!(row(&state, 0).remind_at, Some(until));
 }
+
+#[tokio::test(start_paused = true)]
+async fn undo_names_people_as_the_workspace_spells_them() {
+    let mut state = state_with("", 20, 60);
+    let before = row(&state, 0);
+    ch(&mut state, 'a');
+    typed(&mut state, "bjørn");
+    let fx = press(&mut state, KeyCode::Enter);
+    let (w, _, patch) = writes(&fx)[0].clone();
+    answer(&mut state, w, Ok(server_row(&before, &patch)));
+    let fx = ch(&mut state, 'U');
+    let (w, _, patch) = writes(&fx)[0].clone();
+    let now = row(&state, 0);
+    answer(&mut state, w, Ok(server_row(&now, &patch)));
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("#1001: Undo: assign to Bjørn Eriksen")
+    );
+}

@@ -352,7 +352,8 @@ fn finish_jobs(state: &mut State) {
             let number = job.items[0].before.ticket_number;
             state.notice = Some(match (&job.change, job.undo) {
                 (Some(c), false) => c.done(number),
-                _ => format!("#{number}: {}", job.label.to_lowercase()),
+                // "#468: Undo: assign to Ada García" (names as spelled).
+                _ => format!("#{number}: {}", job.label),
             });
         } else if let Some(Some(Outcome::Skipped(why))) = job.outcomes.first() {
             let number = job.items[0].before.ticket_number;
