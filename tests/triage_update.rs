@@ -588,3 +588,39 @@ async fn undo_names_people_as_the_workspace_spells_them() {
         Some("#1001: Undo: assign to Bjørn Eriksen")
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_bulk_question_says_how_many_marks_are_not_on_the_page() {
+    let mut state = state_with("", 10, 30);
+    mark_first(&mut state, 3);
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 0,
+            page: 2,
+            result: Ok(page_of(2, 10, 30)),
+        },
+        Instant::now(),
+    );
+    ch(&mut state, ']');
+    ch(&mut state, ' '); // one mark in view
+    set_urgent(&mut state);
+    match &state.triage.overlay {
+        Some(Overlay::Confirm { question, .. }) => {
+            assert_eq!(question, "Set 4 tickets (3 not on this page) to Urgent?")
+        }
+        other => panic!("expected a confirmation, got {other:?}"),
+    }
+    press(&mut state, KeyCode::Esc);
+    ch(&mut state, '[');
+    ch(&mut state, 't');
+    typed(&mut state, "solved");
+    press(&mut state, KeyCode::Enter);
+    match &state.triage.overlay {
+        Some(Overlay::Confirm { question, .. }) => assert_eq!(
+            question,
+            "Set the status of 4 tickets (1 not on this page) to Solved?"
+        ),
+        other => panic!("expected a confirmation, got {other:?}"),
+    }
+}

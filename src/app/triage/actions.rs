@@ -300,8 +300,20 @@ pub(super) fn apply(state: &mut State, change: Change, targets: Targets, fx: &mu
     match targets {
         Targets::One(ticket) => run_single(state, change, *ticket, fx),
         Targets::Marked(rows) => {
+            // Marks outlive paging, sorting and searches: say when the
+            // action reaches tickets the agent cannot see right now.
+            let shown = state.table.tickets();
+            let hidden = rows
+                .iter()
+                .filter(|r| !shown.iter().any(|t| t.id == r.id))
+                .count();
+            let what = if hidden == 0 {
+                tickets(rows.len())
+            } else {
+                format!("{} ({hidden} not on this page)", tickets(rows.len()))
+            };
             state.triage.overlay = Some(Overlay::Confirm {
-                question: change.question(rows.len()),
+                question: change.question_about(&what),
                 then: Confirmed::Bulk {
                     change,
                     targets: rows,

@@ -172,7 +172,12 @@ impl Change {
 
     /// The question before a bulk run: "Set 23 tickets to Urgent?".
     pub fn question(&self, count: usize) -> String {
-        let n = tickets(count);
+        self.question_about(&tickets(count))
+    }
+
+    /// The question naming its targets as given: "23 tickets (5 not on
+    /// this page)".
+    pub fn question_about(&self, n: &str) -> String {
         match self {
             Change::Status(_) => format!("Set the status of {n} to {}?", self.target()),
             Change::Priority(_) => format!("Set {n} to {}?", self.target()),
