@@ -307,6 +307,18 @@ async fn esc_stops_what_is_not_sent_and_the_report_tells_each_ticket() {
     );
     assert_eq!(count(|o| matches!(o, Outcome::Skipped(_))), 2);
     assert_eq!(row(&state, 1), before[1], "the failed one is back");
+    // The changed ones are unmarked; the failed and skipped ones stay
+    // marked, to be retried, and the report says so.
+    assert_eq!(
+        triage::app::triage::jobs::marks_line(job, "u"),
+        "3 tickets failed or skipped: still marked to retry (u unmarks)"
+    );
+    let marked: Vec<Uuid> = state.triage.marks.snapshot().iter().map(|t| t.id).collect();
+    let mut expected = vec![sent[1].1, before[4].id, before[5].id];
+    expected.sort();
+    let mut got = marked.clone();
+    got.sort();
+    assert_eq!(got, expected);
 }
 
 #[tokio::test(start_paused = true)]
@@ -656,4 +668,9 @@ async fn a_bulk_run_sends_nothing_for_tickets_that_already_have_the_value() {
         .position(|i| i.before.id == already)
         .unwrap();
     assert_eq!(job.outcomes[i], Some(Outcome::Already));
+    assert_eq!(
+        triage::app::triage::jobs::marks_line(job, "u"),
+        "marks cleared"
+    );
+    assert!(state.triage.marks.is_empty(), "changed and already: done");
 }

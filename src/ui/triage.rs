@@ -12,7 +12,7 @@ use super::RenderContext;
 use super::picker::{self, PickerLook, centered};
 use super::text::{countdown, fit, time_left, width};
 use crate::app::State;
-use crate::app::triage::jobs::{Job, progress_line};
+use crate::app::triage::jobs::{Job, marks_line, progress_line};
 use crate::app::triage::snooze::{PRESETS, parse_remind_at};
 use crate::app::triage::{Outcome, Overlay, SnoozeDialog, Targets};
 use crate::text::sanitize;
@@ -101,7 +101,10 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
                 progress(state, job, ctx, frame, screen);
             }
         }
-        Overlay::Report { job, scroll } => report(job, *scroll, ctx, frame, screen),
+        Overlay::Report { job, scroll } => {
+            let unmark = state.keymap.label(crate::app::Action::ClearMarks);
+            report(job, *scroll, &unmark, ctx, frame, screen)
+        }
     }
 }
 
@@ -243,7 +246,14 @@ fn progress(state: &State, job: &Job, ctx: &RenderContext, frame: &mut Frame, sc
     frame.render_widget(Paragraph::new(lines), rest);
 }
 
-fn report(job: &Job, scroll: usize, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
+fn report(
+    job: &Job,
+    scroll: usize,
+    unmark_key: &str,
+    ctx: &RenderContext,
+    frame: &mut Frame,
+    screen: Rect,
+) {
     let theme = &ctx.theme;
     let w = 72.min(screen.width);
     let h = (job.items.len() as u16 + 5)
@@ -260,7 +270,10 @@ fn report(job: &Job, scroll: usize, ctx: &RenderContext, frame: &mut Frame, scre
     let inner_w = usize::from(inner.width);
     let mut lines = vec![
         Line::raw(fit(&progress_line(job), inner_w).into_owned()),
-        Line::raw(""),
+        Line::styled(
+            fit(&marks_line(job, &sanitize(unmark_key)), inner_w).into_owned(),
+            theme.dim(),
+        ),
     ];
     let rows = usize::from(inner.height.saturating_sub(3));
     let scroll = scroll.min(job.items.len().saturating_sub(rows));

@@ -370,6 +370,15 @@ fn finish_jobs(state: &mut State) {
                     .collect(),
             });
         }
+        if job.bulk && !job.undo {
+            // Done with: unmarked, so the next action does not reach them
+            // again. Failed and skipped ones stay marked to be retried.
+            for (item, outcome) in job.items.iter().zip(&job.outcomes) {
+                if matches!(outcome, Some(Outcome::Changed | Outcome::Already)) {
+                    state.triage.marks.remove(item.before.id);
+                }
+            }
+        }
         if job.bulk {
             let showing =
                 matches!(state.triage.overlay, Some(Overlay::Progress { job: id }) if id == job.id);
@@ -416,6 +425,22 @@ pub fn progress_line(job: &Job) -> String {
         s.push_str(&format!(" · {already} {}", job.already()));
     }
     s
+}
+
+/// What happened to the marks after a bulk run over them (the report's
+/// second line); empty for an undo, which does not run over marks.
+pub fn marks_line(job: &Job, unmark_key: &str) -> String {
+    if job.undo {
+        return String::new();
+    }
+    let left = job.count(|o| matches!(o, Outcome::Failed(_) | Outcome::Skipped(_)));
+    match left {
+        0 => "marks cleared".into(),
+        n => format!(
+            "{} failed or skipped: still marked to retry ({unmark_key} unmarks)",
+            tickets(n)
+        ),
+    }
 }
 
 /// What the rate-limit banner says waits: "3 changes (Esc drops them)".
