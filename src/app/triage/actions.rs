@@ -370,8 +370,7 @@ pub(super) fn run_bulk(state: &mut State, change: Change, rows: Vec<Ticket>, fx:
         change.fields(),
         items,
         true,
-    )
-    .skip_no_ops();
+    );
     jobs::start(state, job, fx);
 }
 
