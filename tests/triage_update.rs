@@ -636,3 +636,17 @@ async fn a_bulk_question_says_how_many_marks_are_not_on_the_page() {
         other => panic!("expected a confirmation, got {other:?}"),
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn star_on_a_fully_marked_page_unmarks_it() {
+    let mut state = state_with("", 10, 30);
+    ch(&mut state, ' ');
+    ch(&mut state, '*');
+    assert_eq!(state.notice.as_deref(), Some("marked 9 on this page"));
+    assert_eq!(state.triage.marks.len(), 10);
+    ch(&mut state, '*');
+    assert_eq!(state.notice.as_deref(), Some("unmarked 10 on this page"));
+    assert!(state.triage.marks.is_empty());
+    ch(&mut state, '*');
+    assert_eq!(state.triage.marks.len(), 10, "and back");
+}

@@ -55,8 +55,19 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
         }
         Action::MarkPage => {
             let rows = state.table.tickets().to_vec();
-            let added = state.triage.marks.all(&rows);
-            state.notice = Some(format!("marked {added} on this page"));
+            // `*` toggles: a page already fully marked is unmarked.
+            let all_marked =
+                !rows.is_empty() && rows.iter().all(|t| state.triage.marks.contains(t.id));
+            state.notice = Some(if all_marked {
+                let removed = rows
+                    .iter()
+                    .filter(|t| state.triage.marks.remove(t.id))
+                    .count();
+                format!("unmarked {removed} on this page")
+            } else {
+                let added = state.triage.marks.all(&rows);
+                format!("marked {added} on this page")
+            });
         }
         Action::ClearMarks => {
             let n = state.triage.marks.clear();
