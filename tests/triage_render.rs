@@ -120,9 +120,11 @@ async fn status_picker_in_workspace_colors() {
     let buf = draw(&state, ColorMode::TrueColor);
     let all = text(&buf);
     assert!(all.contains("Status of #1001"), "{all}");
-    for heading in ["open", "in_progress", "waiting", "resolved", "closed"] {
+    // Headings named as the filter panes name them, not API slugs.
+    for heading in ["Open", "In progress", "Waiting", "Resolved", "Closed"] {
         assert!(all.contains(heading), "{heading}:\n{all}");
     }
+    assert!(!all.contains("in_progress"), "{all}");
     assert!(all.contains("Awaiting parts"), "{all}");
 }
 

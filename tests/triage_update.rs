@@ -500,10 +500,15 @@ async fn status_picker_groups_by_category_in_the_workspace_colors() {
         .collect();
     assert_eq!(
         groups[0],
-        ("open".into(), "New".into(), Some("#3b82f6".into()))
+        ("Open".into(), "New".into(), Some("#3b82f6".into()))
     );
-    assert_eq!(groups[1].0, "in_progress");
-    assert_eq!(groups[2].0, "waiting");
+    // The headings and their order are the status pane's.
+    let mut headings: Vec<String> = groups.iter().map(|g| g.0.clone()).collect();
+    headings.dedup();
+    assert_eq!(
+        headings,
+        ["Open", "In progress", "Waiting", "Resolved", "Closed"]
+    );
     typed(&mut state, "solved");
     let fx = press(&mut state, KeyCode::Enter);
     let sent = writes(&fx);
@@ -649,4 +654,15 @@ async fn star_on_a_fully_marked_page_unmarks_it() {
     assert!(state.triage.marks.is_empty());
     ch(&mut state, '*');
     assert_eq!(state.triage.marks.len(), 10, "and back");
+}
+
+#[tokio::test(start_paused = true)]
+async fn priority_picker_lists_urgent_first_like_the_pane() {
+    let mut state = state_with("", 20, 60);
+    ch(&mut state, 'p');
+    let Some(Overlay::Pick { picker, .. }) = &state.triage.overlay else {
+        panic!("no picker");
+    };
+    let labels: Vec<&str> = picker.items().iter().map(|i| i.label.as_str()).collect();
+    assert_eq!(labels, ["Urgent", "High", "Normal", "Low"]);
 }
