@@ -261,3 +261,46 @@ async fn the_footer_names_the_marks_and_next_mode_once() {
         "{f}"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_bulk_report_gives_subjects_the_width_and_g_jumps_to_its_ends() {
+    let mut state = state_with("", 20, 60);
+    triage::app::update(
+        &mut state,
+        triage::app::Msg::Resize(120, 16),
+        Instant::now(),
+    );
+    let rows: Vec<_> = state.table.tickets().to_vec();
+    ch(&mut state, '*');
+    ch(&mut state, 'p');
+    typed(&mut state, "low");
+    press(&mut state, KeyCode::Enter);
+    let mut pending = writes(&ch(&mut state, 'y'));
+    while let Some(w) = pending.pop() {
+        let b = rows.iter().find(|t| t.id == w.1).unwrap();
+        pending.extend(writes(&answer(&mut state, w.0, Ok(server_row(b, &w.2)))));
+    }
+    let report = |state: &State| text(&draw(state, ColorMode::NoColor));
+    let all = report(&state);
+    assert!(all.contains("20 of 20 changed"), "{all}");
+    assert!(all.contains("j/k g/G scroll"), "{all}");
+    // A 50-column subject is shown whole: nothing else needs the room.
+    let subject = "Feature request: dark mode for the customer portal";
+    assert!(rows.iter().any(|t| t.subject == subject));
+    assert!(all.contains(subject), "{all}");
+    let last = format!("#{} ", rows[19].ticket_number);
+    assert!(!all.contains(&last), "{all}");
+    ch(&mut state, 'G');
+    let all = report(&state);
+    assert!(all.contains(&last), "{all}");
+    // One `k` after `G` moves at once (no dead scroll past the end).
+    ch(&mut state, 'k');
+    let all = report(&state);
+    assert!(!all.contains(&last), "{all}");
+    ch(&mut state, 'g');
+    let all = report(&state);
+    assert!(
+        all.contains(&format!("#{} ", rows[0].ticket_number)),
+        "{all}"
+    );
+}

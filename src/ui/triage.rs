@@ -5,6 +5,7 @@
 use chrono::Local;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph};
 
@@ -12,7 +13,7 @@ use super::RenderContext;
 use super::picker::{self, PickerLook, centered};
 use super::text::{countdown, fit, time_left, width};
 use crate::app::State;
-use crate::app::triage::jobs::{Job, marks_line, progress_line};
+use crate::app::triage::jobs::{Job, marks_line, progress_line, report_size};
 use crate::app::triage::snooze::{PRESETS, parse_remind_at};
 use crate::app::triage::{Outcome, Overlay, SnoozeDialog, Targets};
 use crate::text::sanitize;
@@ -256,9 +257,7 @@ fn report(
 ) {
     let theme = &ctx.theme;
     let w = 72.min(screen.width);
-    let h = (job.items.len() as u16 + 5)
-        .min(screen.height.saturating_sub(2))
-        .max(6);
+    let (h, _) = report_size(job.items.len(), screen.height);
     let area = centered(screen, w, h);
     let changed = job.count(|o| matches!(o, Outcome::Changed));
     let title = format!(
@@ -277,31 +276,46 @@ fn report(
     ];
     let rows = usize::from(inner.height.saturating_sub(3));
     let scroll = scroll.min(job.items.len().saturating_sub(rows));
-    // "#1003   failed   subject…   why": the subject short, the reason
-    // with the rest of the line (it is what the agent needs to read).
-    let subject_w = (inner_w / 3).min(30);
-    for (item, outcome) in job.items.iter().zip(&job.outcomes).skip(scroll).take(rows) {
-        let number = format!("#{:<6}", item.before.ticket_number);
-        let (word, why, style) = match outcome {
+    // "#1003   failed   subject   why": the reasons get the room they need
+    // (what the agent must read), as long as the subject keeps 20 columns;
+    // the subject gets all the rest.
+    let parts: Vec<(&str, String, Style)> = job
+        .outcomes
+        .iter()
+        .map(|o| match o {
             Some(Outcome::Changed) => ("changed", String::new(), theme.accent()),
             Some(Outcome::Failed(why)) => ("failed", sanitize(why).into_owned(), theme.error()),
             Some(Outcome::Skipped(why)) => ("skipped", sanitize(why).into_owned(), theme.dim()),
             None => ("pending", String::new(), theme.dim()),
-        };
+        })
+        .collect();
+    let number_w = job
+        .items
+        .iter()
+        .map(|i| width(&format!("#{:<6}", i.before.ticket_number)))
+        .max()
+        .unwrap_or(7);
+    let avail = inner_w.saturating_sub(number_w + 1 + 8);
+    let why_need = parts.iter().map(|p| width(&p.1)).max().unwrap_or(0);
+    let why_w = why_need.min(avail.saturating_sub(2 + 20));
+    let subject_w = avail.saturating_sub(if why_w > 0 { why_w + 2 } else { 0 });
+    for (item, (word, why, style)) in job.items.iter().zip(&parts).skip(scroll).take(rows) {
+        let number = format!("#{:<6}", item.before.ticket_number);
+        let number = format!("{number:<number_w$}");
         let subject = fit(&sanitize(&item.before.subject), subject_w).into_owned();
         let pad = " ".repeat(subject_w.saturating_sub(width(&subject)));
-        let why_w = inner_w.saturating_sub(width(&number) + 1 + 8 + subject_w + 2);
         lines.push(Line::from(vec![
             Span::styled(number, theme.dim()),
             Span::raw(" "),
-            Span::styled(format!("{word:<8}"), style),
-            Span::raw(format!("{subject}{pad}  ")),
-            Span::styled(fit(&why, why_w).into_owned(), style),
+            Span::styled(format!("{word:<8}"), *style),
+            Span::raw(format!("{subject}{pad}")),
+            Span::raw(if why_w > 0 { "  " } else { "" }),
+            Span::styled(fit(why, why_w).into_owned(), *style),
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
     let more = if job.items.len() > rows {
-        "j/k scroll · "
+        "j/k g/G scroll · "
     } else {
         ""
     };

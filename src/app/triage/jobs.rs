@@ -373,6 +373,22 @@ fn finish_jobs(state: &mut State) {
     }
 }
 
+/// Height of the report popup on a screen `screen_h` rows high, and how
+/// many ticket lines fit in it (borders, two lines of summary and the
+/// bottom border's hint take the rest).
+pub fn report_size(items: usize, screen_h: u16) -> (u16, usize) {
+    let h = (items.min(usize::from(u16::MAX)) as u16)
+        .saturating_add(5)
+        .min(screen_h.saturating_sub(2))
+        .max(6);
+    (h, usize::from(h.saturating_sub(5)))
+}
+
+/// The last useful scroll of the report: its last page.
+pub fn report_max_scroll(items: usize, screen_h: u16) -> usize {
+    items.saturating_sub(report_size(items, screen_h).1)
+}
+
 /// "12 of 23 · 11 changed · 1 failed".
 pub fn progress_line(job: &Job) -> String {
     let changed = job.count(|o| matches!(o, Outcome::Changed));
