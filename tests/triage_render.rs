@@ -304,3 +304,20 @@ async fn the_bulk_report_gives_subjects_the_width_and_g_jumps_to_its_ends() {
         "{all}"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_long_snooze_error_wraps_onto_the_empty_line() {
+    let mut state = state_with("", 20, 60);
+    ch(&mut state, 'z');
+    typed(&mut state, "someday");
+    press(&mut state, KeyCode::Enter);
+    let all = text(&draw(&state, ColorMode::NoColor));
+    assert!(
+        all.contains("'someday' is not a time: use 30m, 4h, 2d,"),
+        "{all}"
+    );
+    assert!(all.contains("or an ISO 8601 instant"), "{all}");
+    assert!(!all.contains("…"), "nothing cut:\n{all}");
+    assert!(all.contains("status: Awaiting parts"), "{all}");
+    assert!(all.contains("Enter snoozes · Esc cancels"), "{all}");
+}

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph};
 
 use super::RenderContext;
 use super::picker::{self, PickerLook, centered};
-use super::text::{countdown, fit, time_left, width};
+use super::text::{countdown, fit, time_left, width, wrap};
 use crate::app::State;
 use crate::app::triage::jobs::{Job, marks_line, progress_line, report_size};
 use crate::app::triage::snooze::{PRESETS, parse_remind_at};
@@ -141,16 +141,18 @@ fn snooze(d: &SnoozeDialog, ctx: &RenderContext, frame: &mut Frame, screen: Rect
     let label = "until: ";
     let shown = fit(value, w.saturating_sub(width(label) + 1)).into_owned();
     // A live reading of what was typed, in the agent's own time zone.
-    let reading = match (&d.error, value.trim().is_empty()) {
-        (Some(e), _) => Line::styled(fit(&sanitize(e), w).into_owned(), theme.error()),
-        (None, true) => Line::styled(
+    // An error may take the empty line under it too (it names the forms
+    // that work, which the agent needs whole).
+    let reading: Vec<Line> = match (&d.error, value.trim().is_empty()) {
+        (Some(e), _) => two_lines(&sanitize(e), w, theme.error()),
+        (None, true) => vec![Line::styled(
             fit(&format!("↑/↓ {}", PRESETS.join(" · ")), w).into_owned(),
             theme.dim(),
-        ),
+        )],
         (None, false) => {
             let local = ctx.wall_now.with_timezone(&Local);
             match parse_remind_at(value, &local) {
-                Ok(at) => Line::styled(
+                Ok(at) => vec![Line::styled(
                     fit(
                         &format!(
                             "→ {} (in {})",
@@ -161,8 +163,8 @@ fn snooze(d: &SnoozeDialog, ctx: &RenderContext, frame: &mut Frame, screen: Rect
                     )
                     .into_owned(),
                     theme.accent(),
-                ),
-                Err(e) => Line::styled(fit(&e.to_string(), w).into_owned(), theme.dim()),
+                )],
+                Err(e) => two_lines(&sanitize(&e.to_string()), w, theme.dim()),
             }
         }
     };
@@ -171,10 +173,16 @@ fn snooze(d: &SnoozeDialog, ctx: &RenderContext, frame: &mut Frame, screen: Rect
         None => "an open status (the server's choice)".into(),
     };
     let waiting = sanitize(d.waiting.label()).into_owned();
-    let lines = vec![
-        Line::from(vec![Span::styled(label, theme.dim()), Span::raw(shown)]),
-        reading,
-        Line::raw(""),
+    let mut lines = vec![Line::from(vec![
+        Span::styled(label, theme.dim()),
+        Span::raw(shown),
+    ])];
+    let used = reading.len();
+    lines.extend(reading);
+    if used < 2 {
+        lines.push(Line::raw(""));
+    }
+    lines.extend([
         Line::from(vec![
             Span::styled("status: ", theme.dim()),
             Span::raw(fit(&waiting, w.saturating_sub(8)).into_owned()),
@@ -192,7 +200,7 @@ fn snooze(d: &SnoozeDialog, ctx: &RenderContext, frame: &mut Frame, screen: Rect
             ),
         ]),
         Line::styled("Enter snoozes · Esc cancels", theme.dim()),
-    ];
+    ]);
     frame.render_widget(Paragraph::new(lines), inner);
     let x = inner.x
         + (width(label)
@@ -202,6 +210,20 @@ fn snooze(d: &SnoozeDialog, ctx: &RenderContext, frame: &mut Frame, screen: Rect
     if inner.height > 0 && x < inner.right() {
         frame.set_cursor_position(Position::new(x, inner.y));
     }
+}
+
+/// `text` wrapped on at most two lines of `w` cells (the second cut with
+/// "…" if it still does not fit).
+fn two_lines(text: &str, w: usize, style: Style) -> Vec<Line<'static>> {
+    let mut wrapped = wrap(text, w);
+    if wrapped.len() > 2 {
+        let rest = wrapped.split_off(1).join(" ");
+        wrapped.push(rest);
+    }
+    wrapped
+        .into_iter()
+        .map(|l| Line::styled(fit(&l, w).into_owned(), style))
+        .collect()
 }
 
 fn progress(state: &State, job: &Job, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
