@@ -169,10 +169,10 @@ fn snooze(d: &SnoozeDialog, ctx: &RenderContext, frame: &mut Frame, screen: Rect
         }
     };
     let back = match d.back_to.get(d.back_idx) {
-        Some(s) => sanitize(s.label()).into_owned(),
+        Some(s) => sanitize(&s.label()).into_owned(),
         None => "an open status (the server's choice)".into(),
     };
-    let waiting = sanitize(d.waiting.label()).into_owned();
+    let waiting = sanitize(&d.waiting.label()).into_owned();
     let mut lines = vec![Line::from(vec![
         Span::styled(label, theme.dim()),
         Span::raw(shown),
