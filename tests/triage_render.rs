@@ -120,9 +120,11 @@ async fn status_picker_in_workspace_colors() {
     let buf = draw(&state, ColorMode::TrueColor);
     let all = text(&buf);
     assert!(all.contains("Status of #1001"), "{all}");
-    for heading in ["open", "in_progress", "waiting", "resolved", "closed"] {
+    // Headings named as the filter panes name them, not API slugs.
+    for heading in ["Open", "In progress", "Waiting", "Resolved", "Closed"] {
         assert!(all.contains(heading), "{heading}:\n{all}");
     }
+    assert!(!all.contains("in_progress"), "{all}");
     assert!(all.contains("Awaiting parts"), "{all}");
 }
 
@@ -232,4 +234,90 @@ async fn bulk_confirmation_progress_and_report() {
     );
     assert!(all.contains("Esc closes"), "{all}");
     insta::assert_snapshot!("triage_bulk_report", all);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_footer_names_the_marks_and_next_mode_once() {
+    let mut state = state_with("", 20, 60);
+    for _ in 0..3 {
+        ch(&mut state, ' ');
+    }
+    let footer = |state: &State| {
+        let buf = draw(state, ColorMode::TrueColor);
+        line(&buf, buf.area.height - 2)
+    };
+    let f = footer(&state);
+    assert_eq!(f.matches("marked").count(), 2, "{f}");
+    assert!(f.contains("3 marked") && f.contains("marked #1003"), "{f}");
+    ch(&mut state, '*');
+    let f = footer(&state);
+    assert_eq!(f.matches("20 marked").count(), 1, "{f}");
+    assert!(f.contains("marked 17 on this page"), "{f}");
+    ch(&mut state, 'N');
+    let f = footer(&state);
+    assert_eq!(f.matches("next mode").count(), 1, "{f}");
+    assert!(
+        f.contains("next mode · the cursor moves on after each action"),
+        "{f}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_bulk_report_gives_subjects_the_width_and_g_jumps_to_its_ends() {
+    let mut state = state_with("", 20, 60);
+    triage::app::update(
+        &mut state,
+        triage::app::Msg::Resize(120, 16),
+        Instant::now(),
+    );
+    let rows: Vec<_> = state.table.tickets().to_vec();
+    ch(&mut state, '*');
+    ch(&mut state, 'p');
+    typed(&mut state, "low");
+    press(&mut state, KeyCode::Enter);
+    let mut pending = writes(&ch(&mut state, 'y'));
+    while let Some(w) = pending.pop() {
+        let b = rows.iter().find(|t| t.id == w.1).unwrap();
+        pending.extend(writes(&answer(&mut state, w.0, Ok(server_row(b, &w.2)))));
+    }
+    let report = |state: &State| text(&draw(state, ColorMode::NoColor));
+    let all = report(&state);
+    assert!(all.contains("20 of 20 changed"), "{all}");
+    assert!(all.contains("j/k g/G scroll"), "{all}");
+    // A 50-column subject is shown whole: nothing else needs the room.
+    let subject = "Feature request: dark mode for the customer portal";
+    assert!(rows.iter().any(|t| t.subject == subject));
+    assert!(all.contains(subject), "{all}");
+    let last = format!("#{} ", rows[19].ticket_number);
+    assert!(!all.contains(&last), "{all}");
+    ch(&mut state, 'G');
+    let all = report(&state);
+    assert!(all.contains(&last), "{all}");
+    // One `k` after `G` moves at once (no dead scroll past the end).
+    ch(&mut state, 'k');
+    let all = report(&state);
+    assert!(!all.contains(&last), "{all}");
+    ch(&mut state, 'g');
+    let all = report(&state);
+    assert!(
+        all.contains(&format!("#{} ", rows[0].ticket_number)),
+        "{all}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_long_snooze_error_wraps_onto_the_empty_line() {
+    let mut state = state_with("", 20, 60);
+    ch(&mut state, 'z');
+    typed(&mut state, "someday");
+    press(&mut state, KeyCode::Enter);
+    let all = text(&draw(&state, ColorMode::NoColor));
+    assert!(
+        all.contains("'someday' is not a time: use 30m, 4h, 2d,"),
+        "{all}"
+    );
+    assert!(all.contains("or an ISO 8601 instant"), "{all}");
+    assert!(!all.contains("…"), "nothing cut:\n{all}");
+    assert!(all.contains("status: Awaiting parts"), "{all}");
+    assert!(all.contains("Enter snoozes · Esc cancels"), "{all}");
 }

@@ -307,6 +307,18 @@ async fn esc_stops_what_is_not_sent_and_the_report_tells_each_ticket() {
     );
     assert_eq!(count(|o| matches!(o, Outcome::Skipped(_))), 2);
     assert_eq!(row(&state, 1), before[1], "the failed one is back");
+    // The changed ones are unmarked; the failed and skipped ones stay
+    // marked, to be retried, and the report says so.
+    assert_eq!(
+        triage::app::triage::jobs::marks_line(job, "u"),
+        "3 tickets failed or skipped: still marked to retry (u unmarks)"
+    );
+    let marked: Vec<Uuid> = state.triage.marks.snapshot().iter().map(|t| t.id).collect();
+    let mut expected = vec![sent[1].1, before[4].id, before[5].id];
+    expected.sort();
+    let mut got = marked.clone();
+    got.sort();
+    assert_eq!(got, expected);
 }
 
 #[tokio::test(start_paused = true)]
@@ -488,10 +500,15 @@ async fn status_picker_groups_by_category_in_the_workspace_colors() {
         .collect();
     assert_eq!(
         groups[0],
-        ("open".into(), "New".into(), Some("#3b82f6".into()))
+        ("Open".into(), "New".into(), Some("#3b82f6".into()))
     );
-    assert_eq!(groups[1].0, "in_progress");
-    assert_eq!(groups[2].0, "waiting");
+    // The headings and their order are the status pane's.
+    let mut headings: Vec<String> = groups.iter().map(|g| g.0.clone()).collect();
+    headings.dedup();
+    assert_eq!(
+        headings,
+        ["Open", "In progress", "Waiting", "Resolved", "Closed"]
+    );
     typed(&mut state, "solved");
     let fx = press(&mut state, KeyCode::Enter);
     let sent = writes(&fx);
@@ -568,4 +585,84 @@ async fn snooze_sends_waiting_reminder_and_return_status() {
     );
     assert_eq!(row(&state, 0).status, StatusCategory::Waiting);
     assert_eq!(row(&state, 0).remind_at, Some(until));
+}
+
+#[tokio::test(start_paused = true)]
+async fn undo_names_people_as_the_workspace_spells_them() {
+    let mut state = state_with("", 20, 60);
+    let before = row(&state, 0);
+    ch(&mut state, 'a');
+    typed(&mut state, "bjørn");
+    let fx = press(&mut state, KeyCode::Enter);
+    let (w, _, patch) = writes(&fx)[0].clone();
+    answer(&mut state, w, Ok(server_row(&before, &patch)));
+    let fx = ch(&mut state, 'U');
+    let (w, _, patch) = writes(&fx)[0].clone();
+    let now = row(&state, 0);
+    answer(&mut state, w, Ok(server_row(&now, &patch)));
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("#1001: Undo: assign to Bjørn Eriksen")
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_bulk_question_says_how_many_marks_are_not_on_the_page() {
+    let mut state = state_with("", 10, 30);
+    mark_first(&mut state, 3);
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 0,
+            page: 2,
+            result: Ok(page_of(2, 10, 30)),
+        },
+        Instant::now(),
+    );
+    ch(&mut state, ']');
+    ch(&mut state, ' '); // one mark in view
+    set_urgent(&mut state);
+    match &state.triage.overlay {
+        Some(Overlay::Confirm { question, .. }) => {
+            assert_eq!(question, "Set 4 tickets (3 not on this page) to Urgent?")
+        }
+        other => panic!("expected a confirmation, got {other:?}"),
+    }
+    press(&mut state, KeyCode::Esc);
+    ch(&mut state, '[');
+    ch(&mut state, 't');
+    typed(&mut state, "solved");
+    press(&mut state, KeyCode::Enter);
+    match &state.triage.overlay {
+        Some(Overlay::Confirm { question, .. }) => assert_eq!(
+            question,
+            "Set the status of 4 tickets (1 not on this page) to Solved?"
+        ),
+        other => panic!("expected a confirmation, got {other:?}"),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn star_on_a_fully_marked_page_unmarks_it() {
+    let mut state = state_with("", 10, 30);
+    ch(&mut state, ' ');
+    ch(&mut state, '*');
+    assert_eq!(state.notice.as_deref(), Some("marked 9 on this page"));
+    assert_eq!(state.triage.marks.len(), 10);
+    ch(&mut state, '*');
+    assert_eq!(state.notice.as_deref(), Some("unmarked 10 on this page"));
+    assert!(state.triage.marks.is_empty());
+    ch(&mut state, '*');
+    assert_eq!(state.triage.marks.len(), 10, "and back");
+}
+
+#[tokio::test(start_paused = true)]
+async fn priority_picker_lists_urgent_first_like_the_pane() {
+    let mut state = state_with("", 20, 60);
+    ch(&mut state, 'p');
+    let Some(Overlay::Pick { picker, .. }) = &state.triage.overlay else {
+        panic!("no picker");
+    };
+    let labels: Vec<&str> = picker.items().iter().map(|i| i.label.as_str()).collect();
+    assert_eq!(labels, ["Urgent", "High", "Normal", "Low"]);
 }

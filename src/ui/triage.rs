@@ -5,14 +5,15 @@
 use chrono::Local;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph};
 
 use super::RenderContext;
 use super::picker::{self, PickerLook, centered};
-use super::text::{countdown, fit, time_left, width};
+use super::text::{countdown, fit, time_left, width, wrap};
 use crate::app::State;
-use crate::app::triage::jobs::{Job, progress_line};
+use crate::app::triage::jobs::{Job, marks_line, progress_line, report_size};
 use crate::app::triage::snooze::{PRESETS, parse_remind_at};
 use crate::app::triage::{Outcome, Overlay, SnoozeDialog, Targets};
 use crate::text::sanitize;
@@ -101,7 +102,10 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
                 progress(state, job, ctx, frame, screen);
             }
         }
-        Overlay::Report { job, scroll } => report(job, *scroll, ctx, frame, screen),
+        Overlay::Report { job, scroll } => {
+            let unmark = state.keymap.label(crate::app::Action::ClearMarks);
+            report(job, *scroll, &unmark, ctx, frame, screen)
+        }
     }
 }
 
@@ -137,16 +141,18 @@ fn snooze(d: &SnoozeDialog, ctx: &RenderContext, frame: &mut Frame, screen: Rect
     let label = "until: ";
     let shown = fit(value, w.saturating_sub(width(label) + 1)).into_owned();
     // A live reading of what was typed, in the agent's own time zone.
-    let reading = match (&d.error, value.trim().is_empty()) {
-        (Some(e), _) => Line::styled(fit(&sanitize(e), w).into_owned(), theme.error()),
-        (None, true) => Line::styled(
+    // An error may take the empty line under it too (it names the forms
+    // that work, which the agent needs whole).
+    let reading: Vec<Line> = match (&d.error, value.trim().is_empty()) {
+        (Some(e), _) => two_lines(&sanitize(e), w, theme.error()),
+        (None, true) => vec![Line::styled(
             fit(&format!("↑/↓ {}", PRESETS.join(" · ")), w).into_owned(),
             theme.dim(),
-        ),
+        )],
         (None, false) => {
             let local = ctx.wall_now.with_timezone(&Local);
             match parse_remind_at(value, &local) {
-                Ok(at) => Line::styled(
+                Ok(at) => vec![Line::styled(
                     fit(
                         &format!(
                             "→ {} (in {})",
@@ -157,20 +163,26 @@ fn snooze(d: &SnoozeDialog, ctx: &RenderContext, frame: &mut Frame, screen: Rect
                     )
                     .into_owned(),
                     theme.accent(),
-                ),
-                Err(e) => Line::styled(fit(&e.to_string(), w).into_owned(), theme.dim()),
+                )],
+                Err(e) => two_lines(&sanitize(&e.to_string()), w, theme.dim()),
             }
         }
     };
     let back = match d.back_to.get(d.back_idx) {
-        Some(s) => sanitize(s.label()).into_owned(),
+        Some(s) => sanitize(&s.label()).into_owned(),
         None => "an open status (the server's choice)".into(),
     };
-    let waiting = sanitize(d.waiting.label()).into_owned();
-    let lines = vec![
-        Line::from(vec![Span::styled(label, theme.dim()), Span::raw(shown)]),
-        reading,
-        Line::raw(""),
+    let waiting = sanitize(&d.waiting.label()).into_owned();
+    let mut lines = vec![Line::from(vec![
+        Span::styled(label, theme.dim()),
+        Span::raw(shown),
+    ])];
+    let used = reading.len();
+    lines.extend(reading);
+    if used < 2 {
+        lines.push(Line::raw(""));
+    }
+    lines.extend([
         Line::from(vec![
             Span::styled("status: ", theme.dim()),
             Span::raw(fit(&waiting, w.saturating_sub(8)).into_owned()),
@@ -188,7 +200,7 @@ fn snooze(d: &SnoozeDialog, ctx: &RenderContext, frame: &mut Frame, screen: Rect
             ),
         ]),
         Line::styled("Enter snoozes · Esc cancels", theme.dim()),
-    ];
+    ]);
     frame.render_widget(Paragraph::new(lines), inner);
     let x = inner.x
         + (width(label)
@@ -198,6 +210,20 @@ fn snooze(d: &SnoozeDialog, ctx: &RenderContext, frame: &mut Frame, screen: Rect
     if inner.height > 0 && x < inner.right() {
         frame.set_cursor_position(Position::new(x, inner.y));
     }
+}
+
+/// `text` wrapped on at most two lines of `w` cells (the second cut with
+/// "…" if it still does not fit).
+fn two_lines(text: &str, w: usize, style: Style) -> Vec<Line<'static>> {
+    let mut wrapped = wrap(text, w);
+    if wrapped.len() > 2 {
+        let rest = wrapped.split_off(1).join(" ");
+        wrapped.push(rest);
+    }
+    wrapped
+        .into_iter()
+        .map(|l| Line::styled(fit(&l, w).into_owned(), style))
+        .collect()
 }
 
 fn progress(state: &State, job: &Job, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
@@ -243,12 +269,17 @@ fn progress(state: &State, job: &Job, ctx: &RenderContext, frame: &mut Frame, sc
     frame.render_widget(Paragraph::new(lines), rest);
 }
 
-fn report(job: &Job, scroll: usize, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
+fn report(
+    job: &Job,
+    scroll: usize,
+    unmark_key: &str,
+    ctx: &RenderContext,
+    frame: &mut Frame,
+    screen: Rect,
+) {
     let theme = &ctx.theme;
     let w = 72.min(screen.width);
-    let h = (job.items.len() as u16 + 5)
-        .min(screen.height.saturating_sub(2))
-        .max(6);
+    let (h, _) = report_size(job.items.len(), screen.height);
     let area = centered(screen, w, h);
     let changed = job.count(|o| matches!(o, Outcome::Changed));
     let title = format!(
@@ -260,35 +291,53 @@ fn report(job: &Job, scroll: usize, ctx: &RenderContext, frame: &mut Frame, scre
     let inner_w = usize::from(inner.width);
     let mut lines = vec![
         Line::raw(fit(&progress_line(job), inner_w).into_owned()),
-        Line::raw(""),
+        Line::styled(
+            fit(&marks_line(job, &sanitize(unmark_key)), inner_w).into_owned(),
+            theme.dim(),
+        ),
     ];
     let rows = usize::from(inner.height.saturating_sub(3));
     let scroll = scroll.min(job.items.len().saturating_sub(rows));
-    // "#1003   failed   subject…   why": the subject short, the reason
-    // with the rest of the line (it is what the agent needs to read).
-    let subject_w = (inner_w / 3).min(30);
-    for (item, outcome) in job.items.iter().zip(&job.outcomes).skip(scroll).take(rows) {
-        let number = format!("#{:<6}", item.before.ticket_number);
-        let (word, why, style) = match outcome {
+    // "#1003   failed   subject   why": the reasons get the room they need
+    // (what the agent must read), as long as the subject keeps 20 columns;
+    // the subject gets all the rest.
+    let parts: Vec<(&str, String, Style)> = job
+        .outcomes
+        .iter()
+        .map(|o| match o {
             Some(Outcome::Changed) => ("changed", String::new(), theme.accent()),
             Some(Outcome::Failed(why)) => ("failed", sanitize(why).into_owned(), theme.error()),
             Some(Outcome::Skipped(why)) => ("skipped", sanitize(why).into_owned(), theme.dim()),
             None => ("pending", String::new(), theme.dim()),
-        };
+        })
+        .collect();
+    let number_w = job
+        .items
+        .iter()
+        .map(|i| width(&format!("#{:<6}", i.before.ticket_number)))
+        .max()
+        .unwrap_or(7);
+    let avail = inner_w.saturating_sub(number_w + 1 + 8);
+    let why_need = parts.iter().map(|p| width(&p.1)).max().unwrap_or(0);
+    let why_w = why_need.min(avail.saturating_sub(2 + 20));
+    let subject_w = avail.saturating_sub(if why_w > 0 { why_w + 2 } else { 0 });
+    for (item, (word, why, style)) in job.items.iter().zip(&parts).skip(scroll).take(rows) {
+        let number = format!("#{:<6}", item.before.ticket_number);
+        let number = format!("{number:<number_w$}");
         let subject = fit(&sanitize(&item.before.subject), subject_w).into_owned();
         let pad = " ".repeat(subject_w.saturating_sub(width(&subject)));
-        let why_w = inner_w.saturating_sub(width(&number) + 1 + 8 + subject_w + 2);
         lines.push(Line::from(vec![
             Span::styled(number, theme.dim()),
             Span::raw(" "),
-            Span::styled(format!("{word:<8}"), style),
-            Span::raw(format!("{subject}{pad}  ")),
-            Span::styled(fit(&why, why_w).into_owned(), style),
+            Span::styled(format!("{word:<8}"), *style),
+            Span::raw(format!("{subject}{pad}")),
+            Span::raw(if why_w > 0 { "  " } else { "" }),
+            Span::styled(fit(why, why_w).into_owned(), *style),
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
     let more = if job.items.len() > rows {
-        "j/k scroll · "
+        "j/k g/G scroll · "
     } else {
         ""
     };

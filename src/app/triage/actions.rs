@@ -50,20 +50,24 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
         Action::MarkRange => {
             let rows = state.table.tickets().to_vec();
             let added = state.triage.marks.range(&rows, state.selected);
-            state.notice = Some(format!(
-                "marked {} more · {} marked",
-                added,
-                state.triage.marks.len()
-            ));
+            // The footer shows the total: the notice says only what changed.
+            state.notice = Some(format!("marked {added} more"));
         }
         Action::MarkPage => {
             let rows = state.table.tickets().to_vec();
-            let added = state.triage.marks.all(&rows);
-            state.notice = Some(format!(
-                "marked {} on this page · {} marked",
-                added,
-                state.triage.marks.len()
-            ));
+            // `*` toggles: a page already fully marked is unmarked.
+            let all_marked =
+                !rows.is_empty() && rows.iter().all(|t| state.triage.marks.contains(t.id));
+            state.notice = Some(if all_marked {
+                let removed = rows
+                    .iter()
+                    .filter(|t| state.triage.marks.remove(t.id))
+                    .count();
+                format!("unmarked {removed} on this page")
+            } else {
+                let added = state.triage.marks.all(&rows);
+                format!("marked {added} on this page")
+            });
         }
         Action::ClearMarks => {
             let n = state.triage.marks.clear();
@@ -76,7 +80,8 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
         Action::NextMode => {
             state.triage.next_mode = !state.triage.next_mode;
             state.notice = Some(if state.triage.next_mode {
-                "next mode: after an action the cursor moves to the next ticket that needs attention".into()
+                // The footer says "next mode" from now on: explain, don't repeat.
+                "the cursor moves on after each action".into()
             } else {
                 "next mode off".into()
             });
@@ -115,11 +120,11 @@ fn toggle_mark(state: &mut State) {
         return;
     };
     let marked = state.triage.marks.toggle(&t);
+    // The footer shows how many are marked.
     state.notice = Some(format!(
-        "{} #{} · {} marked",
+        "{} #{}",
         if marked { "marked" } else { "unmarked" },
-        t.ticket_number,
-        state.triage.marks.len()
+        t.ticket_number
     ));
     // Marking walks down the list, as in a file manager.
     if marked && state.selected + 1 < state.table.tickets().len() {
@@ -306,8 +311,20 @@ pub(super) fn apply(state: &mut State, change: Change, targets: Targets, fx: &mu
     match targets {
         Targets::One(ticket) => run_single(state, change, *ticket, fx),
         Targets::Marked(rows) => {
+            // Marks outlive paging, sorting and searches: say when the
+            // action reaches tickets the agent cannot see right now.
+            let shown = state.table.tickets();
+            let hidden = rows
+                .iter()
+                .filter(|r| !shown.iter().any(|t| t.id == r.id))
+                .count();
+            let what = if hidden == 0 {
+                tickets(rows.len())
+            } else {
+                format!("{} ({hidden} not on this page)", tickets(rows.len()))
+            };
             state.triage.overlay = Some(Overlay::Confirm {
-                question: change.question(rows.len()),
+                question: change.question_about(&what),
                 then: Confirmed::Bulk {
                     change,
                     targets: rows,

@@ -19,11 +19,13 @@ pub struct StatusChoice {
 }
 
 impl StatusChoice {
-    pub fn label(&self) -> &str {
+    /// The status's name; without one, its category as the filter panes
+    /// name it ("In progress", not the API's `in_progress`).
+    pub fn label(&self) -> String {
         if self.name.trim().is_empty() {
-            self.category.as_str()
+            crate::app::filter_panel::rows::wire_label(self.category.as_str())
         } else {
-            &self.name
+            self.name.clone()
         }
     }
 }
@@ -37,11 +39,12 @@ pub struct PriorityChoice {
 }
 
 impl PriorityChoice {
-    pub fn label(&self) -> &str {
+    /// The priority's name; without one, its level as the panes name it.
+    pub fn label(&self) -> String {
         if self.name.trim().is_empty() {
-            self.level.as_str()
+            crate::app::filter_panel::rows::wire_label(self.level.as_str())
         } else {
-            &self.name
+            self.name.clone()
         }
     }
 }
@@ -159,8 +162,8 @@ impl Change {
     /// "Urgent", "Solved", "Ana Souza", "unassigned", "Mon 30 Nov 09:00".
     pub fn target(&self) -> String {
         match self {
-            Change::Status(s) => s.label().to_string(),
-            Change::Priority(p) => p.label().to_string(),
+            Change::Status(s) => s.label(),
+            Change::Priority(p) => p.label(),
             Change::Assign { id: None, .. } => "unassigned".into(),
             Change::Assign { name, .. } => name.clone(),
             Change::Snooze { until, .. } => until
@@ -172,7 +175,12 @@ impl Change {
 
     /// The question before a bulk run: "Set 23 tickets to Urgent?".
     pub fn question(&self, count: usize) -> String {
-        let n = tickets(count);
+        self.question_about(&tickets(count))
+    }
+
+    /// The question naming its targets as given: "23 tickets (5 not on
+    /// this page)".
+    pub fn question_about(&self, n: &str) -> String {
         match self {
             Change::Status(_) => format!("Set the status of {n} to {}?", self.target()),
             Change::Priority(_) => format!("Set {n} to {}?", self.target()),
@@ -353,6 +361,24 @@ mod tests {
         let json = serde_json::to_value(c.patch()).unwrap();
         assert_eq!(json, serde_json::json!({"status": "resolved"}));
         assert_eq!(c.apply(&ticket()).status, StatusCategory::Resolved);
+    }
+
+    #[test]
+    fn a_bare_category_or_level_is_named_as_the_panes_name_it() {
+        let c = Change::Status(StatusChoice {
+            id: None,
+            category: StatusCategory::InProgress,
+            name: String::new(),
+            color: None,
+        });
+        assert_eq!(c.question(2), "Set the status of 2 tickets to In progress?");
+        let p = Change::Priority(PriorityChoice {
+            id: None,
+            level: PriorityLevel::Urgent,
+            name: String::new(),
+            color: None,
+        });
+        assert_eq!(p.done(7), "#7 → Urgent");
     }
 
     #[test]

@@ -8,18 +8,11 @@ use super::PickKind;
 use super::change::{Change, PriorityChoice, StatusChoice};
 use crate::api::Catalog;
 use crate::api::types::{PriorityLevel, StatusCategory, Ticket};
+use crate::app::filter_panel::rows::wire_label;
 use crate::app::picker::PickItem;
 use crate::app::state::State;
 use crate::filter::{EntityRef, Resolver};
 use crate::text::sanitize;
-
-const CATEGORY_ORDER: [StatusCategory; 5] = [
-    StatusCategory::Open,
-    StatusCategory::InProgress,
-    StatusCategory::Waiting,
-    StatusCategory::Resolved,
-    StatusCategory::Closed,
-];
 
 /// Status picker keys: the status id, or `category:<name>` without ids.
 pub(super) fn status_key(t: &Ticket) -> String {
@@ -36,48 +29,64 @@ pub(super) fn priority_key(t: &Ticket) -> String {
     }
 }
 
-/// The workspace's statuses grouped by category (open first), in their
-/// colors; just the five categories when the server has no `/statuses`.
+/// The workspace's statuses under their category headings, named and
+/// ordered as the filter panes show them ("Open", "In progress", …;
+/// statuses by name within a category), in their colors; just the five
+/// categories when the server has no `/statuses`.
 pub(super) fn status_items(catalog: Option<&Catalog>) -> Vec<PickItem> {
     let statuses = catalog.map(Catalog::statuses).unwrap_or_default();
     if statuses.is_empty() {
-        return CATEGORY_ORDER
+        return StatusCategory::KNOWN
             .iter()
-            .map(|c| PickItem::new(format!("category:{}", c.as_str()), c.as_str()))
+            .map(|c| PickItem::new(format!("category:{}", c.as_str()), &wire_label(c.as_str())))
             .collect();
     }
     let mut items = Vec::new();
-    for category in CATEGORY_ORDER.iter() {
-        for s in statuses.iter().filter(|s| s.category == *category) {
+    let mut add = |category: &StatusCategory| {
+        let mut of: Vec<_> = statuses
+            .iter()
+            .filter(|s| &s.category == category)
+            .collect();
+        of.sort_by(|a, b| a.name.cmp(&b.name));
+        for s in of {
             items.push(
                 PickItem::new(s.id.to_string(), &s.name)
                     .color(s.color.as_deref())
-                    .group(category.as_str()),
+                    .group(&wire_label(category.as_str())),
             );
         }
+    };
+    for category in StatusCategory::KNOWN {
+        add(category);
     }
     // Categories this client does not know still get listed, last.
-    for s in statuses
-        .iter()
-        .filter(|s| !CATEGORY_ORDER.contains(&s.category))
-    {
-        items.push(
-            PickItem::new(s.id.to_string(), &s.name)
-                .color(s.color.as_deref())
-                .group(s.category.as_str()),
-        );
+    let mut others: Vec<&StatusCategory> = Vec::new();
+    for s in statuses {
+        if !StatusCategory::KNOWN.contains(&s.category) && !others.contains(&&s.category) {
+            others.push(&s.category);
+        }
+    }
+    for category in others {
+        add(category);
     }
     items
 }
 
+/// Most urgent first, as the priority pane lists them.
 pub(super) fn priority_items(catalog: Option<&Catalog>) -> Vec<PickItem> {
-    let priorities = catalog.map(Catalog::priorities).unwrap_or_default();
+    let mut priorities = catalog
+        .map(Catalog::priorities)
+        .unwrap_or_default()
+        .to_vec();
     if priorities.is_empty() {
         return PriorityLevel::KNOWN
             .iter()
-            .map(|l| PickItem::new(format!("level:{}", l.as_str()), l.as_str()))
+            .rev()
+            .map(|l| PickItem::new(format!("level:{}", l.as_str()), &wire_label(l.as_str())))
             .collect();
     }
+    // Stable: within a level, the workspace's own order.
+    priorities.sort_by_key(|p| std::cmp::Reverse(p.level.rank()));
     // The level as a note when the name does not say it ("On fire ·
     // urgent"), so typing the level finds a custom name too.
     priorities

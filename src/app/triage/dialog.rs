@@ -125,11 +125,19 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) {
         Overlay::Report { job, scroll } => match ev.code {
             KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => {}
             KeyCode::Char('j') | KeyCode::Down => {
-                let max = job.items.len().saturating_sub(1);
+                let max = jobs::report_max_scroll(job.items.len(), state.size.height);
                 state.triage.overlay = Some(Overlay::Report {
                     job,
                     scroll: (scroll + 1).min(max),
                 });
+            }
+            // The ends of a long report.
+            KeyCode::Char('G') | KeyCode::End => {
+                let last = jobs::report_max_scroll(job.items.len(), state.size.height);
+                state.triage.overlay = Some(Overlay::Report { job, scroll: last });
+            }
+            KeyCode::Char('g') | KeyCode::Home => {
+                state.triage.overlay = Some(Overlay::Report { job, scroll: 0 });
             }
             KeyCode::Char('k') | KeyCode::Up => {
                 state.triage.overlay = Some(Overlay::Report {

@@ -339,6 +339,15 @@ fn finish_jobs(state: &mut State) {
                     .collect(),
             });
         }
+        if job.bulk && !job.undo {
+            // Done with: unmarked, so the next action does not reach them
+            // again. Failed and skipped ones stay marked to be retried.
+            for (item, outcome) in job.items.iter().zip(&job.outcomes) {
+                if matches!(outcome, Some(Outcome::Changed)) {
+                    state.triage.marks.remove(item.before.id);
+                }
+            }
+        }
         if job.bulk {
             let showing =
                 matches!(state.triage.overlay, Some(Overlay::Progress { job: id }) if id == job.id);
@@ -352,7 +361,8 @@ fn finish_jobs(state: &mut State) {
             let number = job.items[0].before.ticket_number;
             state.notice = Some(match (&job.change, job.undo) {
                 (Some(c), false) => c.done(number),
-                _ => format!("#{number}: {}", job.label.to_lowercase()),
+                // "#468: Undo: assign to Ada García" (names as spelled).
+                _ => format!("#{number}: {}", job.label),
             });
         } else if let Some(Some(Outcome::Skipped(why))) = job.outcomes.first() {
             let number = job.items[0].before.ticket_number;
@@ -361,6 +371,22 @@ fn finish_jobs(state: &mut State) {
             }
         }
     }
+}
+
+/// Height of the report popup on a screen `screen_h` rows high, and how
+/// many ticket lines fit in it (borders, two lines of summary and the
+/// bottom border's hint take the rest).
+pub fn report_size(items: usize, screen_h: u16) -> (u16, usize) {
+    let h = (items.min(usize::from(u16::MAX)) as u16)
+        .saturating_add(5)
+        .min(screen_h.saturating_sub(2))
+        .max(6);
+    (h, usize::from(h.saturating_sub(5)))
+}
+
+/// The last useful scroll of the report: its last page.
+pub fn report_max_scroll(items: usize, screen_h: u16) -> usize {
+    items.saturating_sub(report_size(items, screen_h).1)
 }
 
 /// "12 of 23 · 11 changed · 1 failed".
@@ -380,6 +406,22 @@ pub fn progress_line(job: &Job) -> String {
         s.push_str(&format!(" · {skipped} skipped"));
     }
     s
+}
+
+/// What happened to the marks after a bulk run over them (the report's
+/// second line); empty for an undo, which does not run over marks.
+pub fn marks_line(job: &Job, unmark_key: &str) -> String {
+    if job.undo {
+        return String::new();
+    }
+    let left = job.count(|o| matches!(o, Outcome::Failed(_) | Outcome::Skipped(_)));
+    match left {
+        0 => "marks cleared".into(),
+        n => format!(
+            "{} failed or skipped: still marked to retry ({unmark_key} unmarks)",
+            tickets(n)
+        ),
+    }
 }
 
 /// What the rate-limit banner says waits: "3 changes (Esc drops them)".

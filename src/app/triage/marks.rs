@@ -49,6 +49,18 @@ impl Marks {
         }
     }
 
+    /// Unmarks a ticket; returns true when it was marked.
+    pub fn remove(&mut self, id: Uuid) -> bool {
+        if self.rows.remove(&id).is_none() {
+            return false;
+        }
+        self.order.retain(|i| *i != id);
+        if self.anchor == Some(id) {
+            self.anchor = None;
+        }
+        true
+    }
+
     /// Marks a ticket (no-op when marked already, but the row is refreshed).
     pub fn insert(&mut self, ticket: &Ticket) {
         if self.rows.insert(ticket.id, ticket.clone()).is_none() {

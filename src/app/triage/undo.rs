@@ -41,12 +41,22 @@ impl UndoRecord {
         let bulk = self.rows.len() > 1;
         let job = Job::new(
             0,
-            format!("Undo: {}", self.label.to_lowercase()),
+            format!("Undo: {}", lower_first(&self.label)),
             None,
             self.fields,
             items,
             bulk,
         );
         (job, unnamed)
+    }
+}
+
+/// "Assign to Ada García" → "assign to Ada García": only the verb is
+/// lowered; names stay as the workspace spells them.
+fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
