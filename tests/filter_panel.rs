@@ -1035,6 +1035,10 @@ async fn one_hint_line_names_the_keys_of_the_focused_pane_or_editor() {
             for hint in all.iter().chain(own) {
                 assert!(hints.contains(hint), "{pane:?} {w}x{h}: {hint}\n{text}");
             }
+            // The list's footer does not offer the list's keys meanwhile.
+            let footer = text.lines().last().unwrap_or_default();
+            assert!(!footer.contains("Enter detail"), "{footer}");
+            assert!(footer.contains("filter panes open"), "{footer}");
             // The old second hint lines are gone.
             assert!(!text.contains("Space pick"), "{text}");
             assert!(!text.contains("Ctrl-u clears it"), "{text}");

@@ -200,7 +200,7 @@ impl Action {
             Action::Snooze => "snooze: waiting, with a reminder",
             Action::ToggleMark => "mark / unmark the ticket",
             Action::MarkRange => "mark from the last mark to here",
-            Action::MarkPage => "mark every ticket on the page",
+            Action::MarkPage => "mark every ticket on the page (again: unmark them)",
             Action::ClearMarks => "clear all marks",
             Action::NextMode => "next mode: move on after each action",
             Action::Undo => "undo the last action",

@@ -86,7 +86,21 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     if state.detail.is_none() && !state.help {
         hidden.push(crate::app::Action::Back);
     }
-    for (key, label) in state.keymap.footer_hints(&hidden) {
+    // The filter panes take every key and name them at their own foot: the
+    // list's hints (Enter detail…) would lie while they are open.
+    let list_keys_apply = state.filter_panel.is_none() || state.help;
+    if !list_keys_apply {
+        hints.push(Span::styled(
+            "filter panes open: their keys are listed at the panel's foot",
+            theme.dim(),
+        ));
+    }
+    let list_hints = if list_keys_apply {
+        state.keymap.footer_hints(&hidden)
+    } else {
+        Vec::new()
+    };
+    for (key, label) in list_hints {
         let w = width(&key) + 1 + width(label) + 3;
         if used + w > usize::from(area.width) {
             break;
