@@ -152,7 +152,7 @@ async fn snooze_dialog_reads_the_time_as_typed() {
 
 #[tokio::test(start_paused = true)]
 async fn bulk_confirmation_progress_and_report() {
-    let mut state = state_with("", 20, 60);
+    let mut state = state_without_urgent("", 20, 60);
     for _ in 0..6 {
         ch(&mut state, ' ');
     }

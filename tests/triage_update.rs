@@ -156,7 +156,7 @@ fn mark_first(state: &mut State, n: usize) -> Vec<Uuid> {
 
 #[tokio::test(start_paused = true)]
 async fn a_bulk_run_through_a_429_loses_nothing_and_does_nothing_twice() {
-    let mut state = state_with("", 20, 60);
+    let mut state = state_without_urgent("", 20, 60);
     let ids = mark_first(&mut state, 7);
     let rows_before: HashMap<Uuid, _> = state.table.tickets()[..7]
         .iter()
@@ -267,7 +267,7 @@ async fn a_bulk_run_through_a_429_loses_nothing_and_does_nothing_twice() {
 
 #[tokio::test(start_paused = true)]
 async fn esc_stops_what_is_not_sent_and_the_report_tells_each_ticket() {
-    let mut state = state_with("", 20, 60);
+    let mut state = state_without_urgent("", 20, 60);
     mark_first(&mut state, 6);
     let before: Vec<_> = state.table.tickets()[..6].to_vec();
     set_urgent(&mut state);
@@ -665,4 +665,42 @@ async fn priority_picker_lists_urgent_first_like_the_pane() {
     };
     let labels: Vec<&str> = picker.items().iter().map(|i| i.label.as_str()).collect();
     assert_eq!(labels, ["Urgent", "High", "Normal", "Low"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_bulk_run_sends_nothing_for_tickets_that_already_have_the_value() {
+    let mut state = state_with("", 20, 60);
+    mark_first(&mut state, 4);
+    let rows: Vec<_> = state.table.tickets()[..4].to_vec();
+    let already = rows
+        .iter()
+        .find(|t| t.priority == PriorityLevel::Urgent)
+        .expect("one Urgent among the four")
+        .id;
+    set_urgent(&mut state);
+    let sent = writes(&ch(&mut state, 'y'));
+    assert_eq!(sent.len(), 3, "no request for the Urgent one");
+    assert!(sent.iter().all(|w| w.1 != already));
+    for w in &sent {
+        let b = rows.iter().find(|t| t.id == w.1).unwrap();
+        answer(&mut state, w.0, Ok(server_row(b, &w.2)));
+    }
+    let Some(Overlay::Report { job, .. }) = &state.triage.overlay else {
+        panic!("expected the report, got {:?}", state.triage.overlay);
+    };
+    assert_eq!(
+        triage::app::triage::jobs::progress_line(job),
+        "4 of 4 tickets · 3 changed · 1 already Urgent"
+    );
+    let i = job
+        .items
+        .iter()
+        .position(|i| i.before.id == already)
+        .unwrap();
+    assert_eq!(job.outcomes[i], Some(Outcome::Already));
+    assert_eq!(
+        triage::app::triage::jobs::marks_line(job, "u"),
+        "marks cleared"
+    );
+    assert!(state.triage.marks.is_empty(), "changed and already: done");
 }

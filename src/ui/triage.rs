@@ -308,6 +308,11 @@ fn report(
             Some(Outcome::Changed) => ("changed", String::new(), theme.accent()),
             Some(Outcome::Failed(why)) => ("failed", sanitize(why).into_owned(), theme.error()),
             Some(Outcome::Skipped(why)) => ("skipped", sanitize(why).into_owned(), theme.dim()),
+            Some(Outcome::Already) => (
+                "skipped",
+                format!("{} · no request sent", sanitize(&job.already())),
+                theme.dim(),
+            ),
             None => ("pending", String::new(), theme.dim()),
         })
         .collect();

@@ -81,9 +81,13 @@ async fn pick_a_status_and_a_tag_and_the_list_is_the_servers_answer() {
                 "tickets"
             }
         );
+        // The panel stays open beside the list, with the applied request.
         tui.wait_for(&format!("the filtered list: {total}, {expected:?}"), |s| {
-            s.contents().contains(&format!(" {total} · sort"))
-                && numbers_on_screen(&s.contents()) == expected
+            let text = s.contents();
+            text.contains(&format!(" {total} · sort"))
+                && numbers_on_screen(&text) == expected
+                && text.contains("Filters")
+                && text.contains("status=waiting&tag_ids=")
         });
         let shown = tui.contents();
         tui.press("q");

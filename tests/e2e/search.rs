@@ -102,17 +102,14 @@ async fn search_narrows_the_list_and_the_filter_line_refuses_a_bad_date() {
     let mut tui = tokio::task::spawn_blocking(move || {
         tui.press(&word_typed);
         let wanted = format!("page 1/1 · {total} tickets");
-        tui.wait_for("the search's answer", |s| footer_line(s).contains(&wanted));
-        let shown = tui.contents();
-        assert_eq!(
-            numbers_on_screen(&shown),
-            expected,
-            "rows are the server's answer, in its order:\n{shown}"
-        );
-        assert!(
-            shown.contains(&format!(" filter: {word_typed}")),
-            "the header shows the search:\n{shown}"
-        );
+        // Rows are the server's answer, in its order, and the header shows
+        // the search.
+        tui.wait_for("the search's answer", |s| {
+            let shown = s.contents();
+            footer_line(s).contains(&wanted)
+                && numbers_on_screen(&shown) == expected
+                && shown.contains(&format!(" filter: {word_typed}"))
+        });
         tui.press("\r");
         tui.wait_for("the hints back", |s| s.contents().contains("? help"));
         tui
@@ -140,29 +137,28 @@ async fn search_narrows_the_list_and_the_filter_line_refuses_a_bad_date() {
         tui.wait_text(" : status:open created>2024-13-45");
         tui.press("\r");
         tui.wait_text("did you mean created:>2024-13-45?");
-        let screen = tui.contents();
         let carets = format!("{}{}", " ".repeat(" : status:open ".len()), "^".repeat(18));
-        assert!(
-            screen.lines().any(|l| l.trim_end() == carets),
-            "the caret marks the token:\n{screen}"
-        );
+        tui.wait_for("the caret under the token", |s| {
+            s.contents().lines().any(|l| l.trim_end() == carets)
+        });
         tui.press("\x15");
         tui.press("status:open created:>2024-13-45");
         tui.wait_text("created:>2024-13-45");
         tui.press("\r");
         tui.wait_text("'2024-13-45' is not a date");
-        let screen = tui.contents();
-        let lines: Vec<&str> = screen.lines().collect();
-        let input = lines
-            .iter()
-            .position(|l| l.starts_with(" : status:open created:>"))
-            .expect("the line is still open");
+        // The line is still open and the caret sits under the date.
         let col = " : status:open created:>".len();
-        assert_eq!(
-            lines[input + 1].trim_end(),
-            format!("{}{}", " ".repeat(col), "^".repeat(10)),
-            "the caret sits under the date:\n{screen}"
-        );
+        let carets = format!("{}{}", " ".repeat(col), "^".repeat(10));
+        tui.wait_for("the caret under the date", |s| {
+            let screen = s.contents();
+            let lines: Vec<&str> = screen.lines().collect();
+            lines
+                .iter()
+                .position(|l| l.starts_with(" : status:open created:>"))
+                .is_some_and(|input| {
+                    lines.get(input + 1).map(|l| l.trim_end()) == Some(carets.as_str())
+                })
+        });
         tui
     })
     .await

@@ -65,6 +65,31 @@ pub fn page_of(page: u64, per_page: u64, total: u64) -> TicketPage {
 /// A 120×30 state showing page 1 of `total` tickets, `per_page` a page,
 /// under `filter`.
 pub fn state_with(filter: &str, per_page: u64, total: u64) -> State {
+    state_with_rows(filter, per_page, total, |_| {})
+}
+
+/// As [`state_with`], with no Urgent ticket on page 1 (the Urgent ones are
+/// High): setting Urgent then changes every marked row, none is a no-op.
+pub fn state_without_urgent(filter: &str, per_page: u64, total: u64) -> State {
+    state_with_rows(filter, per_page, total, |t| {
+        if t.priority_name == "Urgent" {
+            // Ticket 2 is High: its priority, the row's own identity.
+            let high = ticket(2);
+            t.priority = high.priority;
+            t.priority_id = high.priority_id;
+            t.priority_name = high.priority_name;
+            t.priority_color = high.priority_color;
+        }
+    })
+}
+
+/// As [`state_with`], each row of page 1 passed through `tweak` first.
+pub fn state_with_rows(
+    filter: &str,
+    per_page: u64,
+    total: u64,
+    tweak: impl Fn(&mut Ticket),
+) -> State {
     let filter: TicketFilter = filter.parse().expect("valid filter");
     let mut state = State::new(
         Scope {
@@ -84,7 +109,11 @@ pub fn state_with(filter: &str, per_page: u64, total: u64) -> State {
         Msg::PageLoaded {
             generation: 0,
             page: 1,
-            result: Ok(page_of(1, per_page, total)),
+            result: Ok({
+                let mut p = page_of(1, per_page, total);
+                p.tickets.iter_mut().for_each(&tweak);
+                p
+            }),
         },
         now,
     );

@@ -381,7 +381,8 @@ pub(super) fn run_bulk(state: &mut State, change: Change, rows: Vec<Ticket>, fx:
         change.fields(),
         items,
         true,
-    );
+    )
+    .skip_no_ops();
     jobs::start(state, job, fx);
 }
 

@@ -43,6 +43,8 @@ pub enum Outcome {
     Changed,
     Failed(String),
     Skipped(String),
+    /// The ticket already had the value: no request was sent.
+    Already,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +93,35 @@ impl Job {
             items,
             stopped: false,
         }
+    }
+
+    /// Decided before sending: a ticket that already has the value gets
+    /// no request (and is not counted as changed).
+    pub fn skip_no_ops(mut self) -> Job {
+        let items = &self.items;
+        self.queue.retain(|&i| items[i].after != items[i].before);
+        for (i, item) in self.items.iter().enumerate() {
+            if item.after == item.before {
+                self.outcomes[i] = Some(Outcome::Already);
+            }
+        }
+        self
+    }
+
+    /// "already Urgent" (what a no-op ticket is reported as).
+    pub fn already(&self) -> String {
+        match &self.change {
+            Some(Change::Assign { id: None, .. }) => "already unassigned".into(),
+            Some(Change::Assign { .. }) => {
+                format!("already assigned to {}", self.change_target())
+            }
+            Some(_) => format!("already {}", self.change_target()),
+            None => "already as it was".into(),
+        }
+    }
+
+    fn change_target(&self) -> String {
+        self.change.as_ref().map(Change::target).unwrap_or_default()
     }
 
     pub fn done(&self) -> usize {
@@ -343,7 +374,7 @@ fn finish_jobs(state: &mut State) {
             // Done with: unmarked, so the next action does not reach them
             // again. Failed and skipped ones stay marked to be retried.
             for (item, outcome) in job.items.iter().zip(&job.outcomes) {
-                if matches!(outcome, Some(Outcome::Changed)) {
+                if matches!(outcome, Some(Outcome::Changed | Outcome::Already)) {
                     state.triage.marks.remove(item.before.id);
                 }
             }
@@ -394,6 +425,7 @@ pub fn progress_line(job: &Job) -> String {
     let changed = job.count(|o| matches!(o, Outcome::Changed));
     let failed = job.count(|o| matches!(o, Outcome::Failed(_)));
     let skipped = job.count(|o| matches!(o, Outcome::Skipped(_)));
+    let already = job.count(|o| matches!(o, Outcome::Already));
     let mut s = format!(
         "{} of {} · {changed} changed",
         job.done(),
@@ -404,6 +436,9 @@ pub fn progress_line(job: &Job) -> String {
     }
     if skipped > 0 {
         s.push_str(&format!(" · {skipped} skipped"));
+    }
+    if already > 0 {
+        s.push_str(&format!(" · {already} {}", job.already()));
     }
     s
 }
