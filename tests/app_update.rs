@@ -882,3 +882,34 @@ async fn paging_past_either_end_says_so_and_o_says_how_to_enable_it() {
     assert!(fx.is_empty());
     assert!(state.notice.as_deref().unwrap().contains("web_url"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn shift_j_and_k_move_the_detail_from_ticket_to_ticket_across_pages() {
+    let mut state = loaded_state(120, 30, 20, 45);
+    key(&mut state, KeyCode::Enter);
+    let first = state.detail.as_ref().unwrap().ticket.id;
+    let fx = key(&mut state, KeyCode::Char('J'));
+    let second = state.table.tickets()[1].id;
+    assert_eq!(state.detail.as_ref().unwrap().ticket.id, second);
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::FetchDetail { id, .. } if *id == second))
+    );
+    key(&mut state, KeyCode::Char('K'));
+    assert_eq!(state.detail.as_ref().unwrap().ticket.id, first);
+    // From the last row, on to page 2: the detail follows when it arrives.
+    for _ in 0..19 {
+        key(&mut state, KeyCode::Char('J'));
+    }
+    assert_eq!(state.selected, 19);
+    key(&mut state, KeyCode::Char('J'));
+    assert_eq!(state.page, 2);
+    let g = state.query_gen;
+    let fx = loaded(&mut state, g, 2, 45);
+    let landing = state.table.tickets()[0].id;
+    assert_eq!(state.detail.as_ref().unwrap().ticket.id, landing);
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::FetchDetail { id, .. } if *id == landing))
+    );
+}

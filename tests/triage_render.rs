@@ -271,7 +271,18 @@ async fn the_bulk_report_gives_subjects_the_width_and_g_jumps_to_its_ends() {
         Instant::now(),
     );
     let rows: Vec<_> = state.table.tickets().to_vec();
-    ch(&mut state, '*');
+    // Every ticket that is not Low yet (those already Low would be reported
+    // "already Low" and need the room this test gives to subjects).
+    let mut marked = 0;
+    for (i, t) in rows.iter().enumerate() {
+        if t.priority != triage::api::types::PriorityLevel::Low {
+            state.selected = i;
+            ch(&mut state, ' ');
+            marked += 1;
+        }
+    }
+    // Back to the top: the rows behind the report are the first ones.
+    ch(&mut state, 'g');
     ch(&mut state, 'p');
     typed(&mut state, "low");
     press(&mut state, KeyCode::Enter);
@@ -282,13 +293,20 @@ async fn the_bulk_report_gives_subjects_the_width_and_g_jumps_to_its_ends() {
     }
     let report = |state: &State| text(&draw(state, ColorMode::NoColor));
     let all = report(&state);
-    assert!(all.contains("20 of 20 changed"), "{all}");
+    assert!(
+        all.contains(&format!("{marked} of {marked} changed")),
+        "{all}"
+    );
     assert!(all.contains("j/k g/G scroll"), "{all}");
     // A 50-column subject is shown whole: nothing else needs the room.
     let subject = "Feature request: dark mode for the customer portal";
     assert!(rows.iter().any(|t| t.subject == subject));
     assert!(all.contains(subject), "{all}");
-    let last = format!("#{} ", rows[19].ticket_number);
+    let in_report: Vec<_> = rows
+        .iter()
+        .filter(|t| t.priority != triage::api::types::PriorityLevel::Low)
+        .collect();
+    let last = format!("#{} ", in_report[in_report.len() - 1].ticket_number);
     assert!(!all.contains(&last), "{all}");
     ch(&mut state, 'G');
     let all = report(&state);
@@ -300,7 +318,7 @@ async fn the_bulk_report_gives_subjects_the_width_and_g_jumps_to_its_ends() {
     ch(&mut state, 'g');
     let all = report(&state);
     assert!(
-        all.contains(&format!("#{} ", rows[0].ticket_number)),
+        all.contains(&format!("#{} ", in_report[0].ticket_number)),
         "{all}"
     );
 }

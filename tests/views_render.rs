@@ -126,7 +126,7 @@ async fn the_bar_shows_keys_counts_news_and_the_open_view() {
     let bar = line(&buf, 2);
     assert_eq!(
         bar,
-        " 1 My open 40 │ 2 Urgent evil 7 │ W Waiting on customer 12 3 new"
+        " 1 My open 40 │ 2 Urgent evil 7 │ W Waiting on customer 12 +3 new"
     );
     // The open view is highlighted (reversed without colors), the others not.
     let x = bar.find("2 Urgent").unwrap() as u16;
@@ -157,8 +157,8 @@ async fn a_narrow_bar_shortens_names_before_dropping_views() {
     let state = state(60, 20);
     let bar = line(&draw(&state), 2);
     assert!(bar.contains("1 My open 40"), "{bar}");
-    assert!(bar.contains("W Waiting on c… 12"), "{bar}");
-    assert!(bar.contains("3 new"), "{bar}");
+    assert!(bar.contains("W Waiting on … 12"), "{bar}");
+    assert!(bar.contains("+3 new"), "{bar}");
     assert!(unicode_width::UnicodeWidthStr::width(bar.as_str()) <= 60);
 }
 

@@ -773,3 +773,21 @@ async fn a_views_own_key_is_text_while_the_filter_panes_are_open() {
     press(&mut state, KeyCode::Char('b'));
     assert_eq!(state.scope.view.as_deref(), Some("Unassigned"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn leaving_a_changed_view_says_its_changes_were_not_saved() {
+    let mut state = state_with_views();
+    update(&mut state, Msg::Start, Instant::now());
+    press(&mut state, KeyCode::Char('1'));
+    press(&mut state, KeyCode::Char('s'));
+    assert!(is_modified(&state));
+    press(&mut state, KeyCode::Char('2'));
+    let notice = state.notice.clone().unwrap_or_default();
+    assert!(
+        notice.starts_with("changes to 'Open' not saved"),
+        "{notice}"
+    );
+    // Leaving an unchanged view says nothing.
+    press(&mut state, KeyCode::Char('1'));
+    assert_eq!(state.notice, None);
+}

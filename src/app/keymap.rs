@@ -17,6 +17,8 @@ pub enum Action {
     ScreenUp,
     NextPage,
     PrevPage,
+    NextTicket,
+    PrevTicket,
     OpenDetail,
     Back,
     Refresh,
@@ -65,6 +67,8 @@ impl Action {
         Action::ScreenUp,
         Action::NextPage,
         Action::PrevPage,
+        Action::NextTicket,
+        Action::PrevTicket,
         Action::OpenDetail,
         Action::Back,
         Action::Refresh,
@@ -112,6 +116,8 @@ impl Action {
             Action::ScreenUp => "screen_up",
             Action::NextPage => "next_page",
             Action::PrevPage => "prev_page",
+            Action::NextTicket => "next_ticket",
+            Action::PrevTicket => "prev_ticket",
             Action::OpenDetail => "open_detail",
             Action::Back => "back",
             Action::Refresh => "refresh",
@@ -181,6 +187,8 @@ impl Action {
             Action::ScreenUp => "up a screen (from the first row: previous page)",
             Action::NextPage => "next page",
             Action::PrevPage => "previous page",
+            Action::NextTicket => "next ticket, the detail following it (across pages)",
+            Action::PrevTicket => "previous ticket, the detail following it",
             Action::OpenDetail => "open the ticket's detail",
             Action::Back => "close detail / help",
             Action::Refresh => "refresh (retry now while rate limited)",
@@ -223,9 +231,8 @@ impl Action {
     pub fn section(self) -> &'static str {
         use Action::*;
         match self {
-            MoveDown | MoveUp | First | Last | ScreenDown | ScreenUp | NextPage | PrevPage => {
-                "Browse"
-            }
+            MoveDown | MoveUp | First | Last | ScreenDown | ScreenUp | NextPage | PrevPage
+            | NextTicket | PrevTicket => "Browse",
             OpenDetail | Back | Refresh | CycleSort | FlipOrder | OpenBrowser | CopyNumber
             | CopyCurl => "Tickets",
             Search | FilterLine | FilterPanes => "Filter",
@@ -305,6 +312,8 @@ impl Action {
             Action::ScreenUp => &["ctrl-u", "pageup"],
             Action::NextPage => &["]"],
             Action::PrevPage => &["["],
+            Action::NextTicket => &["J"],
+            Action::PrevTicket => &["K"],
             Action::OpenDetail => &["enter"],
             Action::Back => &["esc"],
             Action::Refresh => &["r"],

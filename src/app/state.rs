@@ -229,6 +229,9 @@ pub struct State {
     pub filter_history: Vec<String>,
     /// The filter panes (`f`), while open.
     pub filter_panel: Option<super::filter_panel::FilterPanel>,
+    /// `J`/`K` moved onto another page with the detail open: the detail
+    /// shows the landing row once that page is on screen.
+    pub detail_follows: bool,
     /// A ticket was changed since the cached pages came: the next query
     /// change starts from an empty cache.
     pub pages_stale: bool,
@@ -279,6 +282,7 @@ impl State {
             filter_history: Vec::new(),
             filter_panel: None,
             pages_stale: false,
+            detail_follows: false,
             filter_panel_focus: None,
             dirty: true,
             views: super::views::ViewsState::default(),

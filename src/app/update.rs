@@ -252,6 +252,17 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
             }
         }
         Action::OpenDetail => open_detail(state, fx),
+        Action::NextTicket | Action::PrevTicket => {
+            let delta = if action == Action::NextTicket { 1 } else { -1 };
+            let (page, row) = (state.page, state.selected);
+            move_by(state, delta, now, fx);
+            if state.page != page {
+                // The detail follows once the other page is on screen.
+                state.detail_follows = state.detail.is_some();
+            } else if state.selected != row && state.detail.is_some() {
+                open_detail(state, fx);
+            }
+        }
         Action::Back => {
             state.help = false;
             state.last_error = None;
@@ -506,6 +517,7 @@ pub(super) fn show_page(
     }
     if let Some(cached) = state.cached(state.page) {
         display(state, state.page, cached);
+        follow_detail(state, fx);
         prefetch(state, fx);
     } else {
         state.table = TablePane::Loading { page: state.page };
@@ -547,6 +559,13 @@ pub(super) fn prefetch(state: &mut State, fx: &mut Vec<Effect>) {
     let key = state.key(next);
     if !state.cache.contains(&key) {
         request_page(state, next, fx);
+    }
+}
+
+/// `J`/`K` crossed a page with the detail open: it shows the landing row.
+fn follow_detail(state: &mut State, fx: &mut Vec<Effect>) {
+    if std::mem::take(&mut state.detail_follows) && state.detail.is_some() {
+        open_detail(state, fx);
     }
 }
 
@@ -627,6 +646,7 @@ fn on_page(
                     ));
             if waiting_for_it {
                 display(state, page, cached);
+                follow_detail(state, fx);
                 prefetch(state, fx);
             }
         }
@@ -796,6 +816,7 @@ fn send_waiting(state: &mut State, waiting: Vec<Waiting>, now: Instant, fx: &mut
             Waiting::Page(p) if p == state.page => {
                 if let Some(cached) = state.cached(p) {
                     display(state, p, cached);
+                    follow_detail(state, fx);
                 } else {
                     state.loading_since = Some(now);
                     request_page(state, p, fx);

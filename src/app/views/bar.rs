@@ -31,7 +31,7 @@ pub fn new_label(entry: &ViewEntry) -> Option<String> {
         .count
         .new
         .filter(|n| *n > 0)
-        .map(|n| format!("{n} new"))
+        .map(|n| format!("+{n} new"))
 }
 
 /// One view in the bar, sanitized, with where it is drawn.

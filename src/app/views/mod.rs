@@ -323,6 +323,10 @@ pub fn open(state: &mut State, index: usize, now: Instant, fx: &mut Vec<Effect>)
         .view
         .per_page
         .map_or(state.views.default_per_page, u64::from);
+    // Changes to the view being left are dropped: say so, with the way back.
+    let left_unsaved = is_modified(state)
+        .then(|| state.views.active_entry().map(|e| e.view.name.clone()))
+        .flatten();
     state.scope.view = Some(entry.view.name.clone());
     // A queue switched to is looked at fresh, not from pages cached an
     // hour ago; its first page brings its count along.
@@ -331,6 +335,12 @@ pub fn open(state: &mut State, index: usize, now: Instant, fx: &mut Vec<Effect>)
     state.per_page = per_page.clamp(1, 100);
     state.detail = None;
     state.views.active = Some(index);
+    if let Some(name) = left_unsaved {
+        state.notice = Some(format!(
+            "changes to '{name}' not saved (open it and press {} to keep them next time)",
+            state.keymap.label(Action::SaveView)
+        ));
+    }
     counts::on_open(state, index, now);
     super::update::new_query(state, now, fx);
 }
