@@ -206,7 +206,8 @@ fn focused_pane(
             ParamPlace::Date(slot) => format!("{}: ", slot.label()),
             ParamPlace::Pane(_) => String::new(),
         };
-        for l in wrap(&format!("⚠ {what}{}", sanitize(&e.message)), w) {
+        // The key and the message are the server's words: both sanitized.
+        for l in wrap(&sanitize(&format!("⚠ {what}{}", e.message)), w) {
             below.push(Line::styled(l, theme.error()));
         }
     }

@@ -29,10 +29,12 @@ pub fn render(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect, loo
     if look.popup {
         frame.render_widget(Clear, area);
     }
-    // A count says something only where several can be chosen.
+    // A count says something only where several can be chosen. Titles can
+    // carry server text (a custom field's label): sanitized like the rest.
+    let name = crate::text::sanitize(&picker.title);
     let title = match picker.chosen_count() {
-        n if n > 0 && picker.is_multi() => format!(" {} ({n}) ", picker.title),
-        _ => format!(" {} ", picker.title),
+        n if n > 0 && picker.is_multi() => format!(" {name} ({n}) "),
+        _ => format!(" {name} "),
     };
     let border = if look.focused {
         theme.accent()
@@ -334,6 +336,14 @@ mod tests {
             row.find(text).map(|i| row[..i].chars().count())
         };
         assert_eq!(col(1, "billing"), col(2, "legal"));
+    }
+
+    #[test]
+    fn a_title_from_the_server_is_sanitized() {
+        let p = Picker::single("plan\x1b]0;pwned\x07", vec![PickItem::new("a", "x")]);
+        let text = draw(&p, 30, 4);
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text}");
+        assert!(text.contains("plan"), "{text}");
     }
 
     #[test]
