@@ -81,6 +81,14 @@ pub fn excerpt(s: &str, max_chars: usize) -> String {
     out
 }
 
+/// "1 ticket", "3 tickets": a count with its noun (regular plurals only).
+pub fn count(n: impl Into<u64>, noun: &str) -> String {
+    match n.into() {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 /// Whole seconds in `d`, rounded up, so a countdown never reads 0 while
 /// time remains and "retry in 42s" is never early.
 pub fn ceil_secs(d: std::time::Duration) -> u64 {

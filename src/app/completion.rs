@@ -7,8 +7,6 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use uuid::Uuid;
-
 use super::filter_tokens::word_before;
 use crate::api::Catalog;
 use crate::api::types::{FieldType, PriorityLevel, StatusCategory};
@@ -404,28 +402,10 @@ fn dedup(words: Vec<Candidate>) -> Vec<Candidate> {
     out
 }
 
-/// Quotes a value of the text form where it would not read back as itself:
-/// whitespace, quotes, list and field separators, keywords, UUID lookalikes.
-pub fn quote(s: &str) -> String {
-    const KEYWORDS: &[&str] = &["none", "unassigned", "empty", "today"];
-    let needs = s.is_empty()
-        || s.chars()
-            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\\' | ',' | '='))
-        || KEYWORDS.contains(&s.to_ascii_lowercase().as_str())
-        || Uuid::parse_str(s).is_ok();
-    if !needs {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        if matches!(c, '"' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
+/// Quotes a value of the text form where it would not read back as itself
+/// (the formatter's own rule, so a completion reads back as it is shown).
+fn quote(s: &str) -> String {
+    crate::filter::text::value_text(s)
 }
 
 /// A value as typed, without its quotes and escapes (an open quote too).

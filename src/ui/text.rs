@@ -84,14 +84,7 @@ pub fn ago(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// "1 message", "3 messages".
-pub fn count(n: u64, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
+pub use crate::text::count;
 
 /// An instant as the detail pane shows it everywhere:
 /// "2026-11-22 01:39 UTC (7d ago)", or "(in 3d)" for one still to come.

@@ -23,15 +23,10 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
     }
 }
 
+/// `picker::centered` for sizes counted in cells as `usize`.
 fn centered(screen: Rect, w: usize, h: usize) -> Rect {
-    let w = (w as u16).min(screen.width);
-    let h = (h as u16).min(screen.height);
-    Rect::new(
-        screen.x + (screen.width - w) / 2,
-        screen.y + (screen.height - h) / 2,
-        w,
-        h,
-    )
+    let cells = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+    super::picker::centered(screen, cells(w), cells(h))
 }
 
 fn render_list(

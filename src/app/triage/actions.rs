@@ -100,19 +100,11 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
 }
 
 fn marks_word(n: usize) -> String {
-    if n == 1 {
-        "1 mark".into()
-    } else {
-        format!("{n} marks")
-    }
+    crate::text::count(n as u64, "mark")
 }
 
 fn changes_word(n: usize) -> String {
-    if n == 1 {
-        "1 change".into()
-    } else {
-        format!("{n} changes")
-    }
+    crate::text::count(n as u64, "change")
 }
 
 fn toggle_mark(state: &mut State) {

@@ -201,12 +201,8 @@ impl Change {
 }
 
 /// "1 ticket", "23 tickets".
-pub fn tickets(count: usize) -> String {
-    if count == 1 {
-        "1 ticket".into()
-    } else {
-        format!("{count} tickets")
-    }
+pub fn tickets(n: usize) -> String {
+    crate::text::count(n as u64, "ticket")
 }
 
 fn status_patch(s: &StatusChoice) -> TicketPatch {

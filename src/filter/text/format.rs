@@ -81,7 +81,7 @@ fn entity(r: &EntityRef) -> String {
 }
 
 /// Bare when it reads back as the same literal, quoted otherwise.
-fn value_text(s: &str) -> String {
+pub(crate) fn value_text(s: &str) -> String {
     const KEYWORDS: &[&str] = &["none", "unassigned", "empty", "today"];
     let needs_quotes = s.is_empty()
         || s.chars()
