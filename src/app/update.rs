@@ -32,6 +32,13 @@ pub const SPINNER_FRAME: Duration = Duration::from_millis(100);
 
 pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
     let mut fx = Vec::new();
+    // Timers, sizes and view counts bring no names, tickets or filter
+    // errors: the panes' lists need no rebuild for them (the spinner ticks
+    // ten times a second).
+    let panes_may_change = !matches!(
+        msg,
+        Msg::Tick | Msg::Resize(..) | Msg::Resumed | Msg::ViewCount { .. }
+    );
     match msg {
         Msg::Start => {
             show_page(state, state.page, Landing::First, now, &mut fx);
@@ -100,7 +107,9 @@ pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
         Msg::ViewsEdited { edit, result } => views::on_edited(state, edit, result, now),
     }
     // Names or tickets may have arrived for the filter panes' lists.
-    super::filter_panel::sync(state);
+    if panes_may_change {
+        super::filter_panel::sync(state);
+    }
     // Counts of saved views go last, after whatever the list asked for.
     views::counts::pump(state, now, &mut fx);
     fx

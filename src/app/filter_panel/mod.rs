@@ -233,13 +233,6 @@ impl FilterPanel {
         self.seen.learn_from_tickets(tickets);
     }
 
-    /// What was learned, plus what `tickets` (the page on screen) teach.
-    pub fn learned_with(&self, tickets: &[Ticket]) -> Catalog {
-        let mut c = self.seen.clone();
-        c.learn_from_tickets(tickets);
-        c
-    }
-
     /// How many values a pane has active, for its title.
     pub fn active_count(&self, pane: PaneKind) -> usize {
         let d = &self.draft;
