@@ -199,6 +199,15 @@ pub enum FieldRefusal {
     Invalid(String),
 }
 
+/// Whether the draft has room for a value of `key`: one it filters on
+/// already, or an 11th field refused (the API takes ten).
+pub fn room_for(draft: &TicketFilter, key: &str) -> Result<(), FieldRefusal> {
+    if !draft.custom_fields.contains_key(key) && draft.custom_fields.len() >= MAX_CUSTOM_FIELDS {
+        return Err(FieldRefusal::TooMany { key: key.into() });
+    }
+    Ok(())
+}
+
 /// Sets `key` to `value` in the draft, or says why not. Nothing is sent:
 /// the 11th field and a malformed value are refused here.
 pub fn set_field(
@@ -208,9 +217,7 @@ pub fn set_field(
     resolver: &dyn Resolver,
     now: DateTime<Utc>,
 ) -> Result<(), FieldRefusal> {
-    if !draft.custom_fields.contains_key(key) && draft.custom_fields.len() >= MAX_CUSTOM_FIELDS {
-        return Err(FieldRefusal::TooMany { key: key.into() });
-    }
+    room_for(draft, key)?;
     check_value(key, &value, resolver, now)?;
     draft.set_field(key, Some(value));
     Ok(())

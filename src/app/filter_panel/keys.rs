@@ -20,7 +20,7 @@ use crate::api::types::FieldType;
 use crate::app::msg::Effect;
 use crate::app::picker::{Picker, PickerEvent};
 use crate::app::state::State;
-use crate::filter::{FieldValue, MAX_CUSTOM_FIELDS};
+use crate::filter::FieldValue;
 
 /// What a key asks of the app beyond the panel.
 enum Outcome {
@@ -232,14 +232,17 @@ fn fields_key(panel: &mut FilterPanel, catalog: Option<&Catalog>, ev: KeyEvent) 
             if let Some(def) = under {
                 // An 11th field is refused before its editor opens, not
                 // after a value was typed into it.
-                let current = panel.draft.custom_fields.get(&def.key);
-                if current.is_none() && panel.draft.custom_fields.len() >= MAX_CUSTOM_FIELDS {
-                    panel.message = Some(PanelMessage {
-                        text: FieldRefusal::TooMany { key: def.key }.to_string(),
-                        error: true,
-                    });
-                } else {
-                    panel.fields.editor = Some(open_editor(&def, current));
+                match super::fields::room_for(&panel.draft, &def.key) {
+                    Err(refusal) => {
+                        panel.message = Some(PanelMessage {
+                            text: refusal.to_string(),
+                            error: true,
+                        });
+                    }
+                    Ok(()) => {
+                        let current = panel.draft.custom_fields.get(&def.key);
+                        panel.fields.editor = Some(open_editor(&def, current));
+                    }
                 }
             }
         }
