@@ -60,7 +60,7 @@ pub fn spans_for_param(input: &str, param: &str) -> Vec<Range<usize>> {
 /// The API's name for a parameter as a server may spell it in a 400:
 /// `q` is `query`; `custom_fields[plan]` / `custom_fields.plan` are
 /// `custom_field_plan`.
-fn normalized_param(param: &str) -> String {
+pub(crate) fn normalized_param(param: &str) -> String {
     let param = param.trim();
     if param == "q" {
         return "query".into();

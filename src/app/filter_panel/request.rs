@@ -49,14 +49,11 @@ impl ParamPlace {
     /// The place of a parameter the server named; `None` for parameters
     /// the panel does not edit (`query`, `sort`, `page`, ...).
     pub fn of(param: &str) -> Option<ParamPlace> {
+        // However the server spelled it (`custom_fields[plan]`,
+        // `custom_fields.plan`, `q`): the filter line reads it the same way.
+        let param = crate::app::filter_tokens::normalized_param(param);
+        let param = param.as_str();
         if let Some(key) = param.strip_prefix("custom_field_") {
-            return Some(ParamPlace::Field(key.to_string()));
-        }
-        // Some servers name it as a map entry: `custom_fields[plan]`.
-        if let Some(key) = param
-            .strip_prefix("custom_fields[")
-            .and_then(|k| k.strip_suffix(']'))
-        {
             return Some(ParamPlace::Field(key.to_string()));
         }
         if let Some(slot) = DateSlot::from_param(param) {
@@ -132,6 +129,11 @@ mod tests {
             ParamPlace::of("custom_fields[plan]"),
             Some(ParamPlace::Field("plan".into()))
         );
+        assert_eq!(
+            ParamPlace::of("custom_fields.plan"),
+            Some(ParamPlace::Field("plan".into()))
+        );
         assert_eq!(ParamPlace::of("query"), None);
+        assert_eq!(ParamPlace::of("q"), None);
     }
 }
