@@ -3,7 +3,7 @@
 //! workspace color as a swatch.
 
 use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
@@ -54,20 +54,17 @@ pub fn render(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect, loo
     let mut lines: Vec<Line> = Vec::new();
     let mut list_area = inner;
     if picker.is_typing() || !picker.query().is_empty() {
-        let shown = fit(picker.query(), inner_w.saturating_sub(2)).into_owned();
-        lines.push(Line::from(vec![
+        // The one input drawer: scrolls long text, keeps the cursor in view.
+        super::input_line::render(
+            frame,
+            Rect::new(inner.x, inner.y, inner.width, 1),
             Span::styled("/ ", theme.key()),
-            Span::raw(shown),
-        ]));
-        if look.focused && picker.is_typing() {
-            let x = inner.x
-                + 2
-                + picker
-                    .input()
-                    .visual_cursor()
-                    .min(inner_w.saturating_sub(3)) as u16;
-            frame.set_cursor_position(Position::new(x, inner.y));
-        }
+            picker.input(),
+            Style::new(),
+            &[],
+            look.focused && picker.is_typing(),
+        );
+        lines.push(Line::raw(""));
         list_area.y += 1;
         list_area.height = list_area.height.saturating_sub(1);
     }

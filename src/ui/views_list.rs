@@ -2,7 +2,7 @@
 //! rename, move) and the `w` prompt for a new view's name.
 
 use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use tui_input::Input;
@@ -178,15 +178,18 @@ fn render_prompt(prompt: &NamePrompt, ctx: &RenderContext, frame: &mut Frame, sc
     draw_input(&prompt.input, frame, Rect::new(x, area.y + 1, room, 1));
 }
 
-/// The input's visible part and the terminal cursor at its caret.
+/// The name being typed, through the one input drawer (scrolling, cursor).
 fn draw_input(input: &Input, frame: &mut Frame, area: Rect) {
     if area.width == 0 {
         return;
     }
-    let w = usize::from(area.width);
-    let scroll = input.visual_scroll(w.saturating_sub(1));
-    let shown: String = sanitize(input.value()).chars().skip(scroll).collect();
-    frame.render_widget(Paragraph::new(fit(&shown, w).into_owned()), area);
-    let cursor = input.visual_cursor().saturating_sub(scroll).min(w - 1);
-    frame.set_cursor_position(Position::new(area.x + cursor as u16, area.y));
+    super::input_line::render(
+        frame,
+        area,
+        Span::raw(""),
+        input,
+        ratatui::style::Style::new(),
+        &[],
+        true,
+    );
 }
