@@ -60,6 +60,33 @@ impl ApiSource {
     }
 }
 
+impl ApiSource {
+    /// The filter's query pairs. The UI may open before the catalog is
+    /// asked, or its first load may have been cut short (a 429): a filter
+    /// that names people or inboxes waits for the missing names, then
+    /// resolves; still rate limited, it waits for the window like any
+    /// request instead of failing "unknown name".
+    async fn resolved_pairs(
+        &self,
+        filter: &TicketFilter,
+    ) -> Result<Vec<(String, String)>, FetchError> {
+        match self.pairs(filter) {
+            Ok(pairs) => Ok(pairs),
+            Err(_) if names_worth_waiting_for(&self.catalog()) => {
+                let loaded = self.load_names().await;
+                match self.pairs(filter) {
+                    Ok(pairs) => Ok(pairs),
+                    Err(_) if let Some(retry_at) = loaded.and_then(|l| l.retry_at) => {
+                        Err(FetchError::RateLimited { retry_at })
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// True when the missing names may still come: the catalog was never
 /// asked, or a rate limit cut its load short. (A 401 or a dead route will
 /// not heal by asking again for every page.)
@@ -107,25 +134,7 @@ impl TicketSource for ApiSource {
         page: u64,
         per_page: u64,
     ) -> Result<TicketPage, FetchError> {
-        let pairs = match self.pairs(filter) {
-            Ok(pairs) => pairs,
-            // The UI may open before the catalog is asked, or its first
-            // load may have been cut short (a 429): a filter that names
-            // people or inboxes waits for the missing names, then resolves.
-            Err(_) if names_worth_waiting_for(&self.catalog()) => {
-                let loaded = self.load_names().await;
-                match self.pairs(filter) {
-                    Ok(pairs) => pairs,
-                    // Still rate limited: the page waits for the window
-                    // like any request, instead of failing "unknown name".
-                    Err(_) if let Some(retry_at) = loaded.and_then(|l| l.retry_at) => {
-                        return Err(FetchError::RateLimited { retry_at });
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-            Err(e) => return Err(e),
-        };
+        let pairs = self.resolved_pairs(filter).await?;
         let loaded = self.client.list_tickets(&pairs, page, per_page).await?;
         if loaded.skipped > 0 {
             tracing::warn!(
@@ -164,20 +173,7 @@ impl TicketSource for ApiSource {
     async fn count(&self, filter: &TicketFilter) -> Result<u64, FetchError> {
         // Names resolve like a page's: a count asked before the catalog
         // waits for it (one load at a time, shared with the list's).
-        let pairs = match self.pairs(filter) {
-            Ok(pairs) => pairs,
-            Err(_) if names_worth_waiting_for(&self.catalog()) => {
-                let loaded = self.load_names().await;
-                match self.pairs(filter) {
-                    Ok(pairs) => pairs,
-                    Err(_) if let Some(retry_at) = loaded.and_then(|l| l.retry_at) => {
-                        return Err(FetchError::RateLimited { retry_at });
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-            Err(e) => return Err(e),
-        };
+        let pairs = self.resolved_pairs(filter).await?;
         let loaded = self.client.list_tickets(&pairs, 1, 1).await?;
         Ok(loaded.meta.total)
     }
