@@ -11,15 +11,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use triage::api::types::{Message, PageMeta, TicketDetail};
-use triage::app::runtime::{Screen, drive, take_test_raw_writes};
+use triage::app::runtime::{drive, take_test_raw_writes};
 use triage::app::{FetchError, State, TicketPage, TicketSource};
 use triage::filter::TicketFilter;
-use triage::ui::{ColorMode, RenderContext, Theme};
+use triage::ui::{ColorMode, Theme};
+use ui_support::SharedScreen;
 use uuid::Uuid;
 
 #[derive(Default)]
@@ -72,51 +72,11 @@ impl TicketSource for FakeSource {
     }
 }
 
-/// A screen the test can read while the loop owns it.
-#[derive(Clone)]
-struct SharedScreen(Arc<Mutex<Terminal<TestBackend>>>, Arc<Mutex<usize>>);
-
-impl SharedScreen {
-    fn text(&self) -> String {
-        let term = self.0.lock().unwrap();
-        let buf = term.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            for x in 0..buf.area.width {
-                out.push_str(buf[(x, y)].symbol());
-            }
-            out.push('\n');
-        }
-        out
-    }
-}
-
-impl Screen for SharedScreen {
-    fn size(&self) -> io::Result<(u16, u16)> {
-        Screen::size(&*self.0.lock().unwrap())
-    }
-    fn draw(&mut self, state: &State, ctx: &RenderContext) -> io::Result<()> {
-        *self.1.lock().unwrap() += 1;
-        Screen::draw(&mut *self.0.lock().unwrap(), state, ctx)
-    }
-    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
-        Screen::write_raw(&mut *self.0.lock().unwrap(), bytes)
-    }
-    fn suspend(&mut self) -> anyhow::Result<()> {
-        Ok(())
-    }
-}
-
 type Ui = tokio::task::JoinHandle<anyhow::Result<()>>;
 
 /// Starts the loop on a 100×30 screen with a scripted key channel.
 fn start(source: &FakeSource) -> (SharedScreen, mpsc::UnboundedSender<io::Result<Event>>, Ui) {
-    let screen = SharedScreen(
-        Arc::new(Mutex::new(
-            Terminal::new(TestBackend::new(100, 30)).unwrap(),
-        )),
-        Arc::default(),
-    );
+    let screen = SharedScreen::new(100, 30);
     let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();
     let events = Box::pin(futures::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|e| (e, rx))
@@ -232,16 +192,16 @@ async fn idle_means_no_wakeups_and_no_frames() {
         "{}",
         screen.text()
     );
-    let frames = *screen.1.lock().unwrap();
+    let frames = screen.draws();
     // Ten idle minutes: with a timer anywhere, the paused clock would jump
     // to it and the loop would draw again.
     tokio::time::sleep(Duration::from_secs(600)).await;
-    assert_eq!(*screen.1.lock().unwrap(), frames);
+    assert_eq!(screen.draws(), frames);
     assert_eq!(source.0.lock().unwrap().page_requests, 1);
     // An unbound key changes nothing: no frame either.
     keys.send(press('x')).unwrap();
     settle().await;
-    assert_eq!(*screen.1.lock().unwrap(), frames);
+    assert_eq!(screen.draws(), frames);
     drop(keys); // end of input ends the loop
     ui.await.unwrap().unwrap();
 }

@@ -3,59 +3,28 @@
 //! (a `TestBackend`), and the server's data checked after each action.
 //! Every wait is for a condition with a deadline.
 
+mod ui_support;
+
 use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+
 use tokio::sync::mpsc;
 use triage::api::types::{PriorityLevel, StatusCategory, TicketPatch};
 use triage::api::{ApiClient, ApiKey, ClientOptions, load_catalog};
-use triage::app::runtime::{Screen, drive};
+use triage::app::runtime::drive;
 use triage::app::state::{Scope, State};
 use triage::app::triage::WriteError;
 use triage::app::{ApiSource, TicketSource};
 use triage::filter::{Aliases, EntityRef, TicketFilter};
 use triage::server::{self, Dataset, RateLimitFault, ServerConfig, ServerHandle};
-use triage::ui::{ColorMode, RenderContext, Theme};
+use triage::ui::{ColorMode, Theme};
+use ui_support::SharedScreen;
 use uuid::Uuid;
 
 const DEADLINE: Duration = Duration::from_secs(20);
-
-#[derive(Clone)]
-struct SharedScreen(Arc<Mutex<Terminal<TestBackend>>>);
-
-impl SharedScreen {
-    fn text(&self) -> String {
-        let term = self.0.lock().unwrap();
-        let buf = term.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            for x in 0..buf.area.width {
-                out.push_str(buf[(x, y)].symbol());
-            }
-            out.push('\n');
-        }
-        out
-    }
-}
-
-impl Screen for SharedScreen {
-    fn size(&self) -> io::Result<(u16, u16)> {
-        Screen::size(&*self.0.lock().unwrap())
-    }
-    fn draw(&mut self, state: &State, ctx: &RenderContext) -> io::Result<()> {
-        Screen::draw(&mut *self.0.lock().unwrap(), state, ctx)
-    }
-    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
-        Screen::write_raw(&mut *self.0.lock().unwrap(), bytes)
-    }
-    fn suspend(&mut self) -> anyhow::Result<()> {
-        Ok(())
-    }
-}
 
 struct Ui {
     screen: SharedScreen,
@@ -117,9 +86,7 @@ async fn source_for(handle: &ServerHandle, key: &str) -> ApiSource {
 
 async fn open(handle: &ServerHandle, key: &str, filter: &str, me: Option<&str>) -> Ui {
     let source = source_for(handle, key).await;
-    let screen = SharedScreen(Arc::new(Mutex::new(
-        Terminal::new(TestBackend::new(140, 30)).unwrap(),
-    )));
+    let screen = SharedScreen::new(140, 30);
     let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();
     let events = Box::pin(futures::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|e| (e, rx))

@@ -125,3 +125,57 @@ pub fn loaded_state(w: u16, h: u16, per_page: u64, total: u64) -> State {
     );
     state
 }
+
+/// A screen the test reads while the runtime loop owns it; counts draws.
+#[derive(Clone)]
+pub struct SharedScreen {
+    term: Arc<std::sync::Mutex<ratatui::Terminal<ratatui::backend::TestBackend>>>,
+    draws: Arc<std::sync::Mutex<usize>>,
+}
+
+impl SharedScreen {
+    pub fn new(w: u16, h: u16) -> SharedScreen {
+        SharedScreen {
+            term: Arc::new(std::sync::Mutex::new(
+                ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h))
+                    .expect("test backend"),
+            )),
+            draws: Arc::default(),
+        }
+    }
+
+    /// The screen's cells, row by row.
+    pub fn text(&self) -> String {
+        let term = self.term.lock().unwrap();
+        let buf = term.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                out.push_str(buf[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Frames drawn so far.
+    pub fn draws(&self) -> usize {
+        *self.draws.lock().unwrap()
+    }
+}
+
+impl triage::app::runtime::Screen for SharedScreen {
+    fn size(&self) -> std::io::Result<(u16, u16)> {
+        triage::app::runtime::Screen::size(&*self.term.lock().unwrap())
+    }
+    fn draw(&mut self, state: &State, ctx: &triage::ui::RenderContext) -> std::io::Result<()> {
+        *self.draws.lock().unwrap() += 1;
+        triage::app::runtime::Screen::draw(&mut *self.term.lock().unwrap(), state, ctx)
+    }
+    fn write_raw(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        triage::app::runtime::Screen::write_raw(&mut *self.term.lock().unwrap(), bytes)
+    }
+    fn suspend(&mut self) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
