@@ -277,6 +277,24 @@ async fn the_line_replaces_the_hints_and_the_status_keeps_counting() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn filter_syntax_typed_into_the_search_points_at_the_filter_line() {
+    let mut state = loaded_state(100, 20, 20, 95);
+    press(&mut state, KeyCode::Char('/'));
+    type_text(&mut state, "refund Status:open");
+    let rows = draw(&state, 100, 20);
+    assert!(
+        rows[19].contains("status: is searched as text · : filters by it"),
+        "{}",
+        rows[19]
+    );
+    // Plain words keep the syntax hints.
+    let mut state = loaded_state(100, 20, 20, 95);
+    press(&mut state, KeyCode::Char('/'));
+    type_text(&mut state, "refund: late");
+    assert!(draw(&state, 100, 20)[19].contains("\"phrase\""));
+}
+
+#[tokio::test(start_paused = true)]
 async fn the_terminal_cursor_sits_at_the_end_of_the_text() {
     let mut state = loaded_state(100, 20, 20, 95);
     press(&mut state, KeyCode::Char('/'));

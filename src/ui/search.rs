@@ -26,18 +26,34 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, footer: Rec
     let theme = &ctx.theme;
     let row = Rect::new(footer.x, footer.bottom() - 1, footer.width, 1);
     frame.render_widget(Clear, row);
-    let hints: Vec<Span> = vec![
-        Span::styled("\"phrase\"", theme.key()),
-        Span::styled("  ", theme.dim()),
-        Span::styled("or", theme.key()),
-        Span::styled("  ", theme.dim()),
-        Span::styled("-word", theme.key()),
-        Span::styled("   ", theme.dim()),
-        Span::styled("Enter", theme.key()),
-        Span::styled(" keep  ", theme.dim()),
-        Span::styled("Esc", theme.key()),
-        Span::styled(" restore ", theme.dim()),
-    ];
+    // `status:open` typed here is searched as words: say where it belongs.
+    let filter_key = search.input.value().split_whitespace().find_map(|w| {
+        let (key, _) = w.trim_start_matches('-').split_once(':')?;
+        let key = key.to_ascii_lowercase();
+        crate::filter::text::KEYS
+            .contains(&key.as_str())
+            .then_some(key)
+    });
+    let hints: Vec<Span> = if let Some(key) = filter_key {
+        vec![
+            Span::styled(format!("{key}: is searched as text · "), theme.dim()),
+            Span::styled(":", theme.key()),
+            Span::styled(" filters by it ", theme.dim()),
+        ]
+    } else {
+        vec![
+            Span::styled("\"phrase\"", theme.key()),
+            Span::styled("  ", theme.dim()),
+            Span::styled("or", theme.key()),
+            Span::styled("  ", theme.dim()),
+            Span::styled("-word", theme.key()),
+            Span::styled("   ", theme.dim()),
+            Span::styled("Enter", theme.key()),
+            Span::styled(" keep  ", theme.dim()),
+            Span::styled("Esc", theme.key()),
+            Span::styled(" restore ", theme.dim()),
+        ]
+    };
     let hints_w: usize = hints.iter().map(|s| width(&s.content)).sum();
     let mut input_area = row;
     if usize::from(row.width) >= hints_w + MIN_INPUT {
