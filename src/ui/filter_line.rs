@@ -12,7 +12,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::RenderContext;
 use super::input_line::{self, Placed, caret_row, column_of};
 use super::picker::{PickerLook, render as render_picker};
-use super::text::{fit, width, wrap};
+use super::text::{width, wrap};
 use crate::app::State;
 use crate::app::filter_line::{FilterLine, server_errors};
 use crate::app::filter_tokens::spans_for_param;
@@ -223,24 +223,9 @@ fn render_menu(
     );
 }
 
-/// Cuts a line of spans to `max` cells.
+/// Cuts a line of spans to `max` cells, keeping the line's style.
 fn fit_line(line: Line<'static>, max: usize) -> Line<'static> {
-    let mut used = 0;
-    let mut out = Vec::new();
-    for span in line.spans {
-        let w = width(&span.content);
-        if used + w <= max {
-            used += w;
-            out.push(span);
-            continue;
-        }
-        out.push(Span::styled(
-            fit(&span.content, max - used).into_owned(),
-            span.style,
-        ));
-        break;
-    }
-    Line::from(out).style(line.style)
+    super::text::fit_spans(line.spans, max).style(line.style)
 }
 
 /// The status line's word on a 400 while the filter line is closed: the

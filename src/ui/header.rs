@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::RenderContext;
-use super::text::{fit, width};
 use crate::app::State;
 use crate::filter::TicketFilter;
 use crate::text::sanitize;
@@ -44,7 +43,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
             title.push(Span::styled("*", theme.accent()));
         }
     }
-    let title = fit_spans(title, usize::from(area.width));
+    let title = super::text::fit_spans(title, usize::from(area.width));
 
     let filter_line = if unfiltered {
         Line::styled(format!(" {NO_FILTER}"), theme.dim())
@@ -57,22 +56,4 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
         Line::from(spans)
     };
     frame.render_widget(Paragraph::new(vec![title, filter_line]), area);
-}
-
-/// Cuts a line of spans to `max` cells, the last one ending in "…".
-fn fit_spans(spans: Vec<Span<'static>>, max: usize) -> Line<'static> {
-    let mut used = 0;
-    let mut out = Vec::with_capacity(spans.len());
-    for span in spans {
-        let w = width(&span.content);
-        if used + w <= max {
-            used += w;
-            out.push(span);
-            continue;
-        }
-        let cut = fit(&span.content, max - used).into_owned();
-        out.push(Span::styled(cut, span.style));
-        break;
-    }
-    Line::from(out)
 }

@@ -7,6 +7,27 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+/// Cuts a row of spans to `max` cells, the last one kept ending in "…".
+pub fn fit_spans(
+    spans: Vec<ratatui::text::Span<'static>>,
+    max: usize,
+) -> ratatui::text::Line<'static> {
+    let mut used = 0;
+    let mut out = Vec::with_capacity(spans.len());
+    for span in spans {
+        let w = width(&span.content);
+        if used + w <= max {
+            used += w;
+            out.push(span);
+            continue;
+        }
+        let cut = fit(&span.content, max - used).into_owned();
+        out.push(ratatui::text::Span::styled(cut, span.style));
+        break;
+    }
+    ratatui::text::Line::from(out)
+}
+
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }

@@ -6,11 +6,11 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
 use super::RenderContext;
-use super::text::{fit, width};
+use super::text::fit;
 use crate::app::State;
 use crate::app::views::bar::layout;
 
@@ -66,25 +66,5 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
         }
         spans.push(Span::styled(" ", base));
     }
-    frame.render_widget(Paragraph::new(cut(spans, room)), area);
-}
-
-/// Cuts a row of spans at `max` cells, the last one ending in "…".
-fn cut(spans: Vec<Span<'static>>, max: usize) -> Line<'static> {
-    let mut used = 0;
-    let mut out = Vec::with_capacity(spans.len());
-    for span in spans {
-        let w = width(&span.content);
-        if used + w <= max {
-            used += w;
-            out.push(span);
-            continue;
-        }
-        out.push(Span::styled(
-            fit(&span.content, max - used).into_owned(),
-            span.style,
-        ));
-        break;
-    }
-    Line::from(out)
+    frame.render_widget(Paragraph::new(super::text::fit_spans(spans, room)), area);
 }
