@@ -394,6 +394,13 @@ fn invalid_views_are_refused_with_one_line() {
             },
             "view 'R' is not valid: refresh_secs must be at least 10, not 1",
         ),
+        (
+            SavedView {
+                refresh_secs: Some(u64::MAX),
+                ..SavedView::new("F", "")
+            },
+            "view 'F' is not valid: refresh_secs must be at most 86400 (a day), not 18446744073709551615",
+        ),
     ] {
         let err = edit_views(&path, &save(view), None).unwrap_err();
         assert!(err.to_string().starts_with(expected), "{err}");

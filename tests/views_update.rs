@@ -791,3 +791,41 @@ async fn leaving_a_changed_view_says_its_changes_were_not_saved() {
     press(&mut state, KeyCode::Char('1'));
     assert_eq!(state.notice, None);
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_enormous_refresh_interval_never_overflows_the_clock() {
+    let mut state = State::new(
+        Default::default(),
+        TicketFilter::default(),
+        50,
+        Keymap::default(),
+    );
+    state.views = ViewsState::new(
+        ViewsSetup {
+            views: vec![SavedView {
+                refresh_secs: Some(u64::MAX),
+                ..SavedView::new("Forever", "status:open")
+            }],
+            profile: None,
+            path: None,
+            fingerprint: None,
+            broken: None,
+            per_page: 50,
+        },
+        &state.keymap,
+    );
+    update(&mut state, Msg::Resize(120, 30), Instant::now());
+    update(&mut state, Msg::Start, Instant::now());
+    let fx = page_loaded(&mut state, 1, 120);
+    let (generation, _) = count_request(&fx, "Forever");
+    counted(&mut state, "Forever", generation, 7);
+    // Asking when to wake and ticking on must not add u64::MAX seconds to an instant.
+    let _ = next_wake(&state, Instant::now(), wall_now());
+    tokio::time::advance(Duration::from_secs(3600)).await;
+    let fx = update(&mut state, Msg::Tick, Instant::now());
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::FetchViewCount { .. })),
+        "a poll that never comes due is not sent: {fx:?}"
+    );
+}

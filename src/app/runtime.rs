@@ -239,8 +239,10 @@ pub async fn run<S: TicketSource>(mut ctx: RunContext<S>) -> anyhow::Result<()> 
         }
     };
 
-    enter_terminal().context("entering the terminal's raw mode")?;
+    // The guard first: if entering fails halfway (raw mode on, alternate
+    // screen refused), its drop still gives the terminal back.
     let _guard = TerminalGuard;
+    enter_terminal().context("entering the terminal's raw mode")?;
     let mut terminal =
         Terminal::new(CrosstermBackend::new(io::stdout())).context("opening the terminal")?;
     terminal.clear()?;

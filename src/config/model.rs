@@ -124,8 +124,9 @@ pub struct SavedView {
     /// Tickets per page for this view (1 to 100); the profile's otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<u32>,
-    /// Poll the count in the background every this many seconds (at least
-    /// [`SavedView::MIN_REFRESH_SECS`]) and mark what is new.
+    /// Poll the count in the background every this many seconds (between
+    /// [`SavedView::MIN_REFRESH_SECS`] and [`SavedView::MAX_REFRESH_SECS`])
+    /// and mark what is new.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_secs: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -135,6 +136,8 @@ pub struct SavedView {
 impl SavedView {
     /// Shorter intervals would spend a rate limit on counts alone.
     pub const MIN_REFRESH_SECS: u64 = 10;
+    /// A day: longer is a typo, and an interval is added to clock readings.
+    pub const MAX_REFRESH_SECS: u64 = 86_400;
 
     pub fn new(name: impl Into<String>, filter: impl Into<String>) -> SavedView {
         SavedView {
@@ -172,13 +175,20 @@ impl SavedView {
         {
             return Some(format!("per_page must be between 1 and 100, not {n}"));
         }
-        if let Some(secs) = self.refresh_secs
-            && secs < Self::MIN_REFRESH_SECS
-        {
-            return Some(format!(
-                "refresh_secs must be at least {}, not {secs}",
-                Self::MIN_REFRESH_SECS
-            ));
+        match self.refresh_secs {
+            Some(secs) if secs < Self::MIN_REFRESH_SECS => {
+                return Some(format!(
+                    "refresh_secs must be at least {}, not {secs}",
+                    Self::MIN_REFRESH_SECS
+                ));
+            }
+            Some(secs) if secs > Self::MAX_REFRESH_SECS => {
+                return Some(format!(
+                    "refresh_secs must be at most {} (a day), not {secs}",
+                    Self::MAX_REFRESH_SECS
+                ));
+            }
+            _ => {}
         }
         None
     }

@@ -8,5 +8,6 @@ mod support;
 mod filters;
 mod queue;
 mod search;
+mod terminal;
 mod triage;
 mod views;

@@ -46,7 +46,10 @@ pub fn parse_remind_at<Tz: TimeZone>(
     }
     let shown = crate::text::excerpt(input.trim(), 40);
     let at = if let Some(span) = parse_span(text) {
-        now.with_timezone(&Utc) + span
+        // Checked: a span is small, but `now` is whatever the clock says.
+        now.with_timezone(&Utc)
+            .checked_add_signed(span)
+            .ok_or_else(|| SnoozeError::Unreadable(shown.clone()))?
     } else if let Some(at) = parse_instant(input.trim(), &now.timezone()) {
         at
     } else {
@@ -104,8 +107,9 @@ fn local<Tz: TimeZone>(tz: &Tz, naive: NaiveDateTime) -> Option<DateTime<Utc>> {
     tz.from_local_datetime(&naive)
         .earliest()
         .or_else(|| {
-            tz.from_local_datetime(&(naive + Duration::hours(1)))
-                .earliest()
+            // Near the end of chrono's range there is no "an hour later".
+            let later = naive.checked_add_signed(Duration::hours(1))?;
+            tz.from_local_datetime(&later).earliest()
         })
         .map(|t| t.with_timezone(&Utc))
 }
@@ -121,7 +125,7 @@ fn parse_day_and_time<Tz: TimeZone>(
     let today = now.date_naive();
     let (day, rest): (Option<NaiveDate>, &[&str]) = match words.as_slice() {
         ["today", rest @ ..] => (Some(today), rest),
-        ["tomorrow", rest @ ..] => (Some(today + Duration::days(1)), rest),
+        ["tomorrow", rest @ ..] => (Some(today.succ_opt().ok_or_else(unreadable)?), rest),
         ["next", "week", rest @ ..] => (Some(next_weekday(today, Weekday::Mon)), rest),
         ["next", day, rest @ ..] => (
             Some(next_weekday(today, weekday(day).ok_or_else(unreadable)?)),
@@ -153,7 +157,9 @@ fn parse_day_and_time<Tz: TimeZone>(
             let today_at = local(&now.timezone(), today.and_time(time));
             match today_at {
                 Some(t) if t > now.with_timezone(&Utc) => Some(t),
-                _ => local(&now.timezone(), (today + Duration::days(1)).and_time(time)),
+                _ => today
+                    .succ_opt()
+                    .and_then(|tomorrow| local(&now.timezone(), tomorrow.and_time(time))),
             }
         }
     };
@@ -179,7 +185,9 @@ fn next_weekday(today: NaiveDate, wanted: Weekday) -> NaiveDate {
     let ahead = (7 + wanted.num_days_from_monday() as i64
         - today.weekday().num_days_from_monday() as i64)
         % 7;
-    today + Duration::days(if ahead == 0 { 7 } else { ahead })
+    today
+        .checked_add_signed(Duration::days(if ahead == 0 { 7 } else { ahead }))
+        .unwrap_or(today)
 }
 
 /// `9`, `9:00`, `09:30`, `17:45`, `9am`, `5pm`, `12:30pm`.
@@ -268,5 +276,33 @@ mod tests {
         assert!(matches!(err("2020-01-01T00:00:00Z"), SnoozeError::Past(_)));
         assert!(matches!(err("0h"), SnoozeError::Unreadable(_)));
         assert!(err("soonish").to_string().contains("tomorrow 9:00"));
+    }
+}
+
+#[cfg(test)]
+mod far_future {
+    use super::*;
+    use chrono::FixedOffset;
+
+    #[test]
+    fn the_last_representable_minute_is_refused_not_a_panic() {
+        let now = FixedOffset::west_opt(3600)
+            .unwrap()
+            .with_ymd_and_hms(2026, 11, 29, 14, 20, 0)
+            .unwrap();
+        for input in [
+            "+262142-12-31T23:30",
+            "+262142-12-31 23:59",
+            "+262142-12-31",
+            "262142-12-31T23:30:00",
+        ] {
+            // Out of range in UTC from a zone behind it: unreadable, not a panic.
+            // (The date alone means 9:00, which still fits.)
+            let result = parse_remind_at(input, &now);
+            assert!(
+                matches!(result, Ok(_) | Err(SnoozeError::Unreadable(_))),
+                "{input}: {result:?}"
+            );
+        }
     }
 }

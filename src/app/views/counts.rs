@@ -188,7 +188,8 @@ fn poll_due(e: &ViewEntry) -> Option<Instant> {
         return None;
     }
     let at = e.count.counted_at?;
-    Some(at + Duration::from_secs(secs))
+    // Checked: the interval comes from the config file, unbounded there.
+    at.checked_add(Duration::from_secs(secs))
 }
 
 /// The next poll that is not queued yet: the runtime's timer wakes us then.
