@@ -120,7 +120,7 @@ fn panel_state(w: u16, h: u16) -> State {
         )),
         Instant::now(),
     );
-    assert!(state.filter_panel.is_some());
+    assert!(state.filter_panel().is_some());
     state
 }
 

@@ -570,9 +570,9 @@ async fn copy_open_and_help() {
         ))]
     );
     key(&mut state, KeyCode::Char('?'));
-    assert!(state.help);
+    assert!(state.help().is_some());
     key(&mut state, KeyCode::Esc);
-    assert!(!state.help);
+    assert!(state.help().is_none());
     assert_eq!(key(&mut state, KeyCode::Char('q')), vec![Effect::Quit]);
     assert_eq!(ctrl(&mut state, 'c'), vec![Effect::Quit]);
     assert_eq!(ctrl(&mut state, 'z'), vec![Effect::Suspend]);

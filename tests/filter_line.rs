@@ -50,8 +50,7 @@ fn fetched_filters(fx: &[Effect]) -> Vec<TicketFilter> {
 
 fn line_text(state: &State) -> String {
     state
-        .filter_line
-        .as_ref()
+        .filter_line()
         .expect("the line is open")
         .input
         .value()
@@ -129,7 +128,7 @@ async fn the_line_opens_on_the_active_filter_and_enter_applies_an_edit() {
             .unwrap();
     assert_eq!(sent[0], expected);
     assert_eq!(state.filter, expected);
-    assert!(state.filter_line.is_none());
+    assert!(state.filter_line().is_none());
 
     // Enter on an unchanged filter closes the line and sends nothing.
     press(&mut state, KeyCode::Char(':'));
@@ -138,7 +137,7 @@ async fn the_line_opens_on_the_active_filter_and_enter_applies_an_edit() {
     press(&mut state, KeyCode::Char(':'));
     type_text(&mut state, "tag:vip");
     assert!(press(&mut state, KeyCode::Esc).is_empty());
-    assert!(state.filter_line.is_none());
+    assert!(state.filter_line().is_none());
     assert_eq!(state.filter, expected);
 }
 
@@ -168,14 +167,14 @@ async fn a_parse_error_is_refused_with_its_span_and_sends_nothing() {
     let fx = press(&mut state, KeyCode::Enter);
     assert!(fx.is_empty(), "{fx:?}");
     assert_eq!(state.filter, before);
-    let line = state.filter_line.as_ref().expect("still open");
+    let line = state.filter_line().expect("still open");
     let err = line.error.as_ref().expect("an error");
     assert_eq!(&line.input.value()[err.span.clone()], "2024-13-45");
     assert!(err.message.contains("is not a date"), "{}", err.message);
 
     // Editing clears the error; fixing the date applies.
     press(&mut state, KeyCode::Backspace);
-    assert!(state.filter_line.as_ref().unwrap().error.is_none());
+    assert!(state.filter_line().unwrap().error.is_none());
     retype(&mut state, "status:open created:>2024-12-01 refund");
     let sent = fetched_filters(&press(&mut state, KeyCode::Enter));
     assert_eq!(sent.len(), 1);
@@ -260,7 +259,7 @@ async fn tab_completes_like_a_shell() {
     retype(&mut state, "assignee:a");
     press(&mut state, KeyCode::Tab);
     assert_eq!(line_text(&state), "assignee:\"An");
-    let menu = state.filter_line.as_ref().unwrap().menu.as_ref().unwrap();
+    let menu = state.filter_line().unwrap().menu.as_ref().unwrap();
     assert_eq!(menu.candidates.len(), 2);
     assert_eq!(menu.selected, None);
     // Tab cycles through them, Shift-Tab back; wrapping around.
@@ -274,7 +273,7 @@ async fn tab_completes_like_a_shell() {
     assert_eq!(line_text(&state), "assignee:\"Anders Berg\"");
     // Enter takes the candidate (the line stays open), the next applies.
     assert!(press(&mut state, KeyCode::Enter).is_empty());
-    assert!(state.filter_line.as_ref().unwrap().menu.is_none());
+    assert!(state.filter_line().unwrap().menu.is_none());
     let sent = fetched_filters(&press(&mut state, KeyCode::Enter));
     assert_eq!(sent[0].to_string(), "assignee:\"Anders Berg\"");
 
@@ -289,7 +288,7 @@ async fn tab_completes_like_a_shell() {
     // Nothing to complete says so.
     retype(&mut state, "\"refund");
     press(&mut state, KeyCode::Tab);
-    let line = state.filter_line.as_ref().unwrap();
+    let line = state.filter_line().unwrap();
     assert_eq!(line.note.as_deref(), Some("nothing to complete here"));
     assert_eq!(line.input.value(), "\"refund");
 }
@@ -483,7 +482,7 @@ async fn a_name_the_catalog_lacks_is_refused_before_any_request() {
     press(&mut state, KeyCode::Char(':'));
     retype(&mut state, "status:open tag:vip,biling");
     assert!(press(&mut state, KeyCode::Enter).is_empty());
-    let line = state.filter_line.as_ref().expect("still open");
+    let line = state.filter_line().expect("still open");
     let err = line.error.as_ref().unwrap();
     assert_eq!(&line.input.value()[err.span.clone()], "biling");
     assert!(err.message.contains("'biling'"), "{}", err.message);
@@ -495,7 +494,7 @@ async fn a_name_the_catalog_lacks_is_refused_before_any_request() {
 
     retype(&mut state, "field:plan=Gold");
     assert!(press(&mut state, KeyCode::Enter).is_empty());
-    let line = state.filter_line.as_ref().unwrap();
+    let line = state.filter_line().unwrap();
     let err = line.error.as_ref().unwrap();
     assert_eq!(&line.input.value()[err.span.clone()], "Gold");
 
@@ -506,7 +505,7 @@ async fn a_name_the_catalog_lacks_is_refused_before_any_request() {
     );
     let sent = fetched_filters(&press(&mut state, KeyCode::Enter));
     assert_eq!(sent.len(), 1);
-    assert!(state.filter_line.is_none());
+    assert!(state.filter_line().is_none());
 }
 
 #[tokio::test(start_paused = true)]
@@ -569,7 +568,7 @@ async fn a_filter_without_its_colon_is_not_silently_searched() {
     press(&mut state, KeyCode::Char(':'));
     retype(&mut state, "status:open created>2024-13-45");
     assert!(press(&mut state, KeyCode::Enter).is_empty());
-    let line = state.filter_line.as_ref().unwrap();
+    let line = state.filter_line().unwrap();
     let err = line.error.as_ref().unwrap();
     assert_eq!(&line.input.value()[err.span.clone()], "created>2024-13-45");
     assert!(
@@ -579,7 +578,7 @@ async fn a_filter_without_its_colon_is_not_silently_searched() {
     );
     retype(&mut state, "Status=open");
     press(&mut state, KeyCode::Enter);
-    let err = state.filter_line.as_ref().unwrap().error.as_ref().unwrap();
+    let err = state.filter_line().unwrap().error.as_ref().unwrap();
     assert!(
         err.message.contains("did you mean status:open?"),
         "{}",

@@ -84,14 +84,14 @@ fn typ(state: &mut State, text: &str) -> Vec<Effect> {
 }
 
 fn focus(state: &mut State, pane: PaneKind) {
-    while state.filter_panel.as_ref().unwrap().focus != pane {
+    while state.filter_panel().unwrap().focus != pane {
         press(state, KeyCode::Tab);
     }
 }
 
 /// The label under the focused list's cursor.
 fn current_label(state: &State, pane: PaneKind) -> Option<String> {
-    let panel = state.filter_panel.as_ref().unwrap();
+    let panel = state.filter_panel().unwrap();
     let picker = match pane {
         PaneKind::Fields => &panel.fields.picker,
         _ => panel.picker(pane).unwrap(),
@@ -143,8 +143,7 @@ fn fetches(fx: &[Effect]) -> usize {
 
 fn message(state: &State) -> String {
     state
-        .filter_panel
-        .as_ref()
+        .filter_panel()
         .and_then(|p| p.message.as_ref())
         .map(|m| m.text.clone())
         .unwrap_or_default()
@@ -158,12 +157,12 @@ async fn statuses_and_priority_make_their_pairs() {
     let catalog = catalog_of(&handle, &Aliases::default()).await;
     let mut state = state_with(catalog.clone(), None);
     press(&mut state, KeyCode::Char('f'));
-    assert!(state.filter_panel.is_some());
+    assert!(state.filter_panel().is_some());
     // Custom statuses are listed under their category; any of them picks it.
     pick(&mut state, PaneKind::Status, "parts", "Awaiting parts");
     pick(&mut state, PaneKind::Status, "new", "New");
     // "Reopened" is another open status: the category is already chosen.
-    let panel = state.filter_panel.as_ref().unwrap();
+    let panel = state.filter_panel().unwrap();
     let picker = panel.picker(PaneKind::Status).unwrap();
     let reopened = picker
         .items()
@@ -183,7 +182,7 @@ async fn statuses_and_priority_make_their_pairs() {
         vec![StatusCategory::Waiting, StatusCategory::Open]
     );
     // The panel stays open on the applied filter.
-    assert!(state.filter_panel.is_some());
+    assert!(state.filter_panel().is_some());
 }
 
 #[tokio::test]
@@ -273,7 +272,7 @@ async fn custom_fields_make_their_pairs_by_type() {
     press(&mut state, KeyCode::Char('f'));
     focus(&mut state, PaneKind::Fields);
     // Fields limited to some inboxes say so.
-    let items = state.filter_panel.as_ref().unwrap().fields.picker.items();
+    let items = state.filter_panel().unwrap().fields.picker.items();
     let renewal = items.iter().find(|i| i.key == "renewal_date").unwrap();
     assert_eq!(renewal.note.as_deref(), Some("date · only in Billing"));
     let plan = items.iter().find(|i| i.key == "plan").unwrap();
@@ -332,8 +331,7 @@ async fn custom_fields_make_their_pairs_by_type() {
     press(&mut state, KeyCode::Delete);
     assert!(
         !state
-            .filter_panel
-            .as_ref()
+            .filter_panel()
             .unwrap()
             .draft
             .custom_fields
@@ -351,12 +349,12 @@ fn edit_field(state: &mut State, narrow: &str, label: &str, edit: impl FnOnce(&m
     );
     press(state, KeyCode::Char(' '));
     assert!(
-        state.filter_panel.as_ref().unwrap().fields.editor.is_some(),
+        state.filter_panel().unwrap().fields.editor.is_some(),
         "Space opens the editor"
     );
     edit(state);
     assert!(
-        state.filter_panel.as_ref().unwrap().fields.editor.is_none(),
+        state.filter_panel().unwrap().fields.editor.is_none(),
         "the value was taken: {}",
         message(state)
     );
@@ -374,7 +372,7 @@ async fn a_bad_field_value_is_refused_in_the_editor() {
     press(&mut state, KeyCode::Char(' '));
     typ(&mut state, "a dozen");
     press(&mut state, KeyCode::Enter);
-    let panel = state.filter_panel.as_ref().unwrap();
+    let panel = state.filter_panel().unwrap();
     assert!(panel.fields.editor.is_some(), "the editor stays open");
     assert!(panel.draft.custom_fields.is_empty());
     assert!(message(&state).contains("seats"), "{}", message(&state));
@@ -422,7 +420,7 @@ async fn the_eleventh_custom_field_is_refused_before_any_request() {
     fx.extend(typ(&mut state, "f10"));
     fx.extend(press(&mut state, KeyCode::Char(' ')));
     assert_eq!(fetches(&fx), 0, "nothing is sent while editing");
-    let panel = state.filter_panel.as_ref().unwrap();
+    let panel = state.filter_panel().unwrap();
     assert!(panel.fields.editor.is_none(), "no editor for an 11th field");
     assert_eq!(panel.draft.custom_fields.len(), 10);
     assert!(!panel.draft.custom_fields.contains_key("f10"));
@@ -436,7 +434,7 @@ async fn the_eleventh_custom_field_is_refused_before_any_request() {
     typ(&mut state, "f03");
     press(&mut state, KeyCode::Char(' '));
     assert!(
-        state.filter_panel.as_ref().unwrap().fields.editor.is_some(),
+        state.filter_panel().unwrap().fields.editor.is_some(),
         "{}",
         message(&state)
     );
@@ -466,7 +464,7 @@ async fn any_key_can_be_typed_when_no_field_is_known() {
         vec![p("custom_field_cost_center", "CC-12")]
     );
     // It stays listed with its value once the typing is gone.
-    let panel = state.filter_panel.as_ref().unwrap();
+    let panel = state.filter_panel().unwrap();
     assert!(panel.fields.defs.iter().any(|d| d.key == "cost_center"));
 }
 
@@ -508,7 +506,7 @@ async fn dates_are_validated_as_typed_and_bad_ones_block_enter() {
     typ(&mut state, "2026-11-01 09:30"); // updated after
     press(&mut state, KeyCode::Char('j'));
     typ(&mut state, "2026-13-01"); // updated before: no 13th month
-    let panel = state.filter_panel.as_ref().unwrap();
+    let panel = state.filter_panel().unwrap();
     assert_eq!(
         panel.draft.created_after,
         Some(DateBound::Ago(RelativeSpan {
@@ -584,13 +582,13 @@ async fn esc_cancels_and_the_list_is_untouched() {
     pick(&mut state, PaneKind::Status, "solved", "Solved");
     pick(&mut state, PaneKind::Tags, "vip", "vip");
     let fx = press(&mut state, KeyCode::Esc);
-    assert!(state.filter_panel.is_none());
+    assert!(state.filter_panel().is_none());
     assert!(fx.is_empty(), "{fx:?}");
     assert!(state.filter.is_empty());
     assert_eq!(state.query_gen, before_gen);
     // Reopened, the panel starts from the list's filter again.
     press(&mut state, KeyCode::Char('f'));
-    assert!(state.filter_panel.as_ref().unwrap().draft.is_empty());
+    assert!(state.filter_panel().unwrap().draft.is_empty());
 }
 
 #[tokio::test]
@@ -598,18 +596,18 @@ async fn reopening_starts_on_the_pane_used_last() {
     let catalog = Arc::new(Catalog::default());
     let mut state = state_with(catalog, None);
     press(&mut state, KeyCode::Char('f'));
-    assert_eq!(state.filter_panel.as_ref().unwrap().focus, PaneKind::Status);
+    assert_eq!(state.filter_panel().unwrap().focus, PaneKind::Status);
     focus(&mut state, PaneKind::Tags);
     press(&mut state, KeyCode::Esc);
-    assert!(state.filter_panel.is_none());
+    assert!(state.filter_panel().is_none());
     press(&mut state, KeyCode::Char('f'));
-    assert_eq!(state.filter_panel.as_ref().unwrap().focus, PaneKind::Tags);
+    assert_eq!(state.filter_panel().unwrap().focus, PaneKind::Tags);
     // Shift-Tab goes on from there, not from Status.
     press(&mut state, KeyCode::BackTab);
-    assert_eq!(state.filter_panel.as_ref().unwrap().focus, PaneKind::Inbox);
+    assert_eq!(state.filter_panel().unwrap().focus, PaneKind::Inbox);
     press(&mut state, KeyCode::Esc);
     press(&mut state, KeyCode::Char('f'));
-    assert_eq!(state.filter_panel.as_ref().unwrap().focus, PaneKind::Inbox);
+    assert_eq!(state.filter_panel().unwrap().focus, PaneKind::Inbox);
 }
 
 #[tokio::test]
@@ -622,23 +620,23 @@ async fn question_mark_opens_help_unless_it_is_typed() {
         focus(&mut state, pane);
         let fx = press(&mut state, KeyCode::Char('?'));
         assert!(fx.is_empty(), "{fx:?}");
-        assert!(state.help, "{pane:?}: ? opens help");
-        assert_eq!(state.help_scroll, 0);
-        let panel = state.filter_panel.as_ref().unwrap();
+        assert!(state.help().is_some(), "{pane:?}: ? opens help");
+        assert_eq!(state.help().map_or(0, |h| h.scroll), 0);
+        let panel = state.filter_panel().unwrap();
         assert_eq!(panel.focus, pane, "the panel stays as it was");
         assert_eq!(panel.picker(PaneKind::Status).unwrap().query(), "");
         assert_eq!(panel.fields.picker.query(), "");
         assert!(panel.dates.first_invalid().is_none());
         // Esc closes help, not the panel.
         press(&mut state, KeyCode::Esc);
-        assert!(!state.help);
-        assert!(state.filter_panel.is_some());
+        assert!(state.help().is_none());
+        assert!(state.filter_panel().is_some());
     }
     // While narrowing a list, `?` is part of the text.
     focus(&mut state, PaneKind::Tags);
     typ(&mut state, "v?");
-    assert!(!state.help);
-    let panel = state.filter_panel.as_ref().unwrap();
+    assert!(state.help().is_none());
+    let panel = state.filter_panel().unwrap();
     assert_eq!(panel.picker(PaneKind::Tags).unwrap().query(), "v?");
     // And in a field editor's input.
     press(&mut state, KeyCode::Esc);
@@ -646,8 +644,8 @@ async fn question_mark_opens_help_unless_it_is_typed() {
     typ(&mut state, "region");
     press(&mut state, KeyCode::Char(' '));
     typ(&mut state, "EU?");
-    assert!(!state.help);
-    match &state.filter_panel.as_ref().unwrap().fields.editor {
+    assert!(state.help().is_none());
+    match &state.filter_panel().unwrap().fields.editor {
         Some(editor) => match &editor.kind {
             EditorKind::Input { input, .. } => assert_eq!(input.value(), "EU?"),
             other => panic!("a text field has an input: {other:?}"),
@@ -668,7 +666,7 @@ async fn x_clears_the_focused_pane_and_shift_x_every_pane() {
     pick(&mut state, PaneKind::Tags, "bug", "bug");
     focus(&mut state, PaneKind::Tags);
     press(&mut state, KeyCode::Char('x'));
-    let panel = state.filter_panel.as_ref().unwrap();
+    let panel = state.filter_panel().unwrap();
     assert!(panel.draft.tags.is_empty());
     assert_eq!(panel.draft.statuses, vec![StatusCategory::Resolved]);
     assert_eq!(panel.active_count(PaneKind::Tags), 0);
@@ -743,7 +741,7 @@ async fn applying_while_open_updates_the_list_behind_with_the_generation_rule() 
         Instant::now(),
     );
     assert_eq!(state.table.tickets().len(), 1);
-    assert!(state.filter_panel.is_some());
+    assert!(state.filter_panel().is_some());
 }
 
 // ---- a server without catalogs -----------------------------------------------------
@@ -785,7 +783,7 @@ async fn without_catalogs_the_panes_use_the_config_aliases() {
     press(&mut state, KeyCode::Char('f'));
     {
         // No /statuses and no tickets seen yet: the five categories alone.
-        let panel = state.filter_panel.as_ref().unwrap();
+        let panel = state.filter_panel().unwrap();
         assert_eq!(panel.rows(PaneKind::Status).len(), 5);
         let title = &panel.picker(PaneKind::Status).unwrap().title;
         assert_eq!(title, "Status · from tickets seen");
@@ -805,7 +803,7 @@ async fn without_catalogs_the_panes_use_the_config_aliases() {
         Instant::now(),
     );
     {
-        let panel = state.filter_panel.as_ref().unwrap();
+        let panel = state.filter_panel().unwrap();
         for pane in [PaneKind::Tags, PaneKind::Inbox, PaneKind::Assignee] {
             let title = &panel.picker(pane).unwrap().title;
             assert!(title.ends_with("config aliases"), "{title}");

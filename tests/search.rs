@@ -72,7 +72,7 @@ fn shown_total(state: &State) -> Option<u64> {
 /// until the typed search is no longer waiting.
 async fn pause(state: &mut State) -> Vec<Effect> {
     let mut fx = Vec::new();
-    while state.search.as_ref().is_some_and(|s| s.due.is_some()) {
+    while state.search().is_some_and(|s| s.due.is_some()) {
         let wake = next_wake(state, Instant::now(), wall_now()).expect("a wake-up is due");
         tokio::time::sleep_until(wake).await;
         fx.extend(update(state, Msg::Tick, Instant::now()));
@@ -84,7 +84,7 @@ async fn pause(state: &mut State) -> Vec<Effect> {
 async fn typing_a_query_sends_one_request_after_the_debounce() {
     let mut state = loaded_state(100, 30, 20, 95);
     assert!(press(&mut state, KeyCode::Char('/')).is_empty());
-    assert!(state.search.is_some());
+    assert!(state.search().is_some());
 
     // 20 characters, typed at 8 keys a second, with other timers firing
     // in between (spinner, minute ticks): nothing goes out while typing.
@@ -111,10 +111,10 @@ async fn typing_a_query_sends_one_request_after_the_debounce() {
     assert_eq!(generation, state.query_gen);
 
     // Nothing more is due for the search.
-    assert_eq!(state.search.as_ref().unwrap().due, None);
+    assert_eq!(state.search().unwrap().due, None);
     // Enter keeps what was sent and sends nothing again.
     assert!(fetches(&press(&mut state, KeyCode::Enter)).is_empty());
-    assert!(state.search.is_none());
+    assert!(state.search().is_none());
     assert_eq!(state.filter.query.as_deref(), Some(query));
 }
 
@@ -167,7 +167,7 @@ async fn esc_restores_the_search_from_before() {
     press(&mut state, KeyCode::Char('/'));
     type_text(&mut state, "printer");
     assert!(fetches(&press(&mut state, KeyCode::Esc)).is_empty());
-    assert!(state.search.is_none());
+    assert!(state.search().is_none());
     assert_eq!(state.filter.query, None);
     assert!(next_wake(&state, Instant::now(), wall_now()).unwrap() - Instant::now() > DEBOUNCE);
 
@@ -197,7 +197,7 @@ async fn typing_back_to_the_same_text_sends_nothing() {
     answer(&mut state, start[0].0, page_with_total(12));
     press(&mut state, KeyCode::Char('/'));
     // The line opens on the current search text, cursor at the end.
-    assert_eq!(state.search.as_ref().unwrap().input.value(), "refund");
+    assert_eq!(state.search().unwrap().input.value(), "refund");
     press(&mut state, KeyCode::Backspace);
     press(&mut state, KeyCode::Char('d'));
     assert!(fetches(&pause(&mut state).await).is_empty());
@@ -218,7 +218,7 @@ async fn keys_go_to_the_line_not_the_keymap_but_ctrl_c_still_quits() {
     // `q`, `j`, `?` are letters of the search, not actions.
     let fx = type_text(&mut state, "qj?");
     assert!(!fx.contains(&Effect::Quit));
-    assert!(!state.help);
+    assert!(state.help().is_none());
     assert_eq!(state.selected, 0);
     // Arrows still move in the list below.
     press(&mut state, KeyCode::Down);
@@ -320,7 +320,7 @@ async fn enter_sends_a_waiting_search_at_once() {
     let sent = fetches(&press(&mut state, KeyCode::Enter));
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].2.as_deref(), Some("vat"));
-    assert!(state.search.is_none());
+    assert!(state.search().is_none());
     // Nothing is left to fire later.
     advance(DEBOUNCE * 2).await;
     assert!(fetches(&update(&mut state, Msg::Tick, Instant::now())).is_empty());

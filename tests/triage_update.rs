@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use triage::api::types::{PriorityLevel, StatusCategory};
 use triage::app::state::Waiting;
 use triage::app::triage::jobs::MAX_IN_FLIGHT;
-use triage::app::triage::{Outcome, Overlay, WriteAccess, WriteError, rows};
+use triage::app::triage::{Dialog, Outcome, WriteAccess, WriteError, rows};
 use triage::app::{Msg, State, update};
 use triage::filter::EntityRef;
 use triage_support::*;
@@ -23,7 +23,7 @@ use uuid::Uuid;
 /// `p`, "urgent", Enter: the priority picker, narrowed, taken.
 fn set_urgent(state: &mut State) -> Vec<triage::app::Effect> {
     ch(state, 'p');
-    assert!(matches!(state.triage.overlay, Some(Overlay::Pick { .. })));
+    assert!(matches!(state.triage_dialog(), Some(Dialog::Pick { .. })));
     typed(state, "urgent");
     press(state, KeyCode::Enter)
 }
@@ -40,7 +40,7 @@ async fn a_change_shows_at_once_and_the_server_answer_confirms_it() {
     assert_eq!(id, before.id);
     assert_eq!(patch.priority_id, Some(urgent_id()));
     // Optimistic: the row is Urgent before any answer, the cursor unmoved.
-    assert!(state.triage.overlay.is_none());
+    assert!(state.triage_dialog().is_none());
     assert_eq!(row(&state, 0).priority, PriorityLevel::Urgent);
     assert_eq!(row(&state, 0).priority_name, "Urgent");
     assert_eq!(state.selected, 0);
@@ -164,8 +164,8 @@ async fn a_bulk_run_through_a_429_loses_nothing_and_does_nothing_twice() {
         .collect();
     let fx = set_urgent(&mut state);
     assert!(writes(&fx).is_empty(), "asks first");
-    match &state.triage.overlay {
-        Some(Overlay::Confirm { question, .. }) => {
+    match &state.triage_dialog() {
+        Some(Dialog::Confirm { question, .. }) => {
             assert_eq!(question, "Set 7 tickets to Urgent?")
         }
         other => panic!("expected a confirmation, got {other:?}"),
@@ -174,8 +174,8 @@ async fn a_bulk_run_through_a_429_loses_nothing_and_does_nothing_twice() {
     let first = writes(&fx);
     assert_eq!(first.len(), MAX_IN_FLIGHT, "a few at a time");
     assert!(matches!(
-        state.triage.overlay,
-        Some(Overlay::Progress { .. })
+        state.triage_dialog(),
+        Some(Dialog::Progress { .. })
     ));
     // Every marked row shows the change at once.
     for t in &state.table.tickets()[..7] {
@@ -225,8 +225,8 @@ async fn a_bulk_run_through_a_429_loses_nothing_and_does_nothing_twice() {
     for id in &ids {
         assert!(applied.contains_key(id));
     }
-    match &state.triage.overlay {
-        Some(Overlay::Report { job, .. }) => {
+    match &state.triage_dialog() {
+        Some(Dialog::Report { job, .. }) => {
             assert_eq!(job.items.len(), 7);
             assert!(
                 job.outcomes
@@ -237,11 +237,11 @@ async fn a_bulk_run_through_a_429_loses_nothing_and_does_nothing_twice() {
         other => panic!("expected the report, got {other:?}"),
     }
     press(&mut state, KeyCode::Esc);
-    assert!(state.triage.overlay.is_none());
+    assert!(state.triage_dialog().is_none());
     // Undo of a bulk run asks first, then sends the previous values.
     ch(&mut state, 'U');
-    match &state.triage.overlay {
-        Some(Overlay::Confirm { question, .. }) => {
+    match &state.triage_dialog() {
+        Some(Dialog::Confirm { question, .. }) => {
             assert_eq!(question, "Undo 'Set to Urgent' on 7 tickets?")
         }
         other => panic!("expected a confirmation, got {other:?}"),
@@ -296,8 +296,8 @@ async fn esc_stops_what_is_not_sent_and_the_report_tells_each_ticket() {
         let b = before.iter().find(|t| t.id == w.1).unwrap();
         answer(&mut state, w.0, Ok(server_row(b, &w.2)));
     }
-    let Some(Overlay::Report { job, .. }) = &state.triage.overlay else {
-        panic!("expected the report, got {:?}", state.triage.overlay);
+    let Some(Dialog::Report { job, .. }) = &state.triage_dialog() else {
+        panic!("expected the report, got {:?}", state.triage_dialog());
     };
     let count = |f: fn(&Outcome) -> bool| job.outcomes.iter().flatten().filter(|o| f(o)).count();
     assert_eq!(count(|o| matches!(o, Outcome::Changed)), 3);
@@ -388,7 +388,7 @@ async fn a_read_only_key_turns_actions_off_and_browsing_stays() {
         state.last_error = None;
         let fx = ch(&mut state, c);
         assert!(writes(&fx).is_empty());
-        assert!(state.triage.overlay.is_none(), "{c}");
+        assert!(state.triage_dialog().is_none(), "{c}");
         assert!(
             state
                 .last_error
@@ -490,7 +490,7 @@ async fn assign_picker_narrows_by_typing_and_unassigns() {
 async fn status_picker_groups_by_category_in_the_workspace_colors() {
     let mut state = state_with("", 20, 60);
     ch(&mut state, 't');
-    let Some(Overlay::Pick { picker, .. }) = &state.triage.overlay else {
+    let Some(Dialog::Pick { picker, .. }) = &state.triage_dialog() else {
         panic!("no picker");
     };
     let groups: Vec<_> = picker
@@ -517,7 +517,7 @@ async fn status_picker_groups_by_category_in_the_workspace_colors() {
     // Esc cancels a picker without a change.
     ch(&mut state, 't');
     press(&mut state, KeyCode::Esc);
-    assert!(state.triage.overlay.is_none());
+    assert!(state.triage_dialog().is_none());
 }
 
 #[tokio::test(start_paused = true)]
@@ -553,11 +553,11 @@ async fn next_mode_moves_on_to_the_next_ticket_needing_attention() {
 async fn snooze_sends_waiting_reminder_and_return_status() {
     let mut state = state_with("", 20, 60);
     ch(&mut state, 'z');
-    assert!(matches!(state.triage.overlay, Some(Overlay::Snooze(_))));
+    assert!(matches!(state.triage_dialog(), Some(Dialog::Snooze(_))));
     typed(&mut state, "soonish");
     let fx = press(&mut state, KeyCode::Enter);
     assert!(writes(&fx).is_empty());
-    let Some(Overlay::Snooze(d)) = &state.triage.overlay else {
+    let Some(Dialog::Snooze(d)) = &state.triage_dialog() else {
         panic!("the dialog stays with the error");
     };
     assert!(d.error.as_deref().unwrap_or("").contains("not a time"));
@@ -622,8 +622,8 @@ async fn a_bulk_question_says_how_many_marks_are_not_on_the_page() {
     ch(&mut state, ']');
     ch(&mut state, ' '); // one mark in view
     set_urgent(&mut state);
-    match &state.triage.overlay {
-        Some(Overlay::Confirm { question, .. }) => {
+    match &state.triage_dialog() {
+        Some(Dialog::Confirm { question, .. }) => {
             assert_eq!(question, "Set 4 tickets (3 not on this page) to Urgent?")
         }
         other => panic!("expected a confirmation, got {other:?}"),
@@ -633,8 +633,8 @@ async fn a_bulk_question_says_how_many_marks_are_not_on_the_page() {
     ch(&mut state, 't');
     typed(&mut state, "solved");
     press(&mut state, KeyCode::Enter);
-    match &state.triage.overlay {
-        Some(Overlay::Confirm { question, .. }) => assert_eq!(
+    match &state.triage_dialog() {
+        Some(Dialog::Confirm { question, .. }) => assert_eq!(
             question,
             "Set the status of 4 tickets (1 not on this page) to Solved?"
         ),
@@ -660,7 +660,7 @@ async fn star_on_a_fully_marked_page_unmarks_it() {
 async fn priority_picker_lists_urgent_first_like_the_pane() {
     let mut state = state_with("", 20, 60);
     ch(&mut state, 'p');
-    let Some(Overlay::Pick { picker, .. }) = &state.triage.overlay else {
+    let Some(Dialog::Pick { picker, .. }) = &state.triage_dialog() else {
         panic!("no picker");
     };
     let labels: Vec<&str> = picker.items().iter().map(|i| i.label.as_str()).collect();
@@ -685,8 +685,8 @@ async fn a_bulk_run_sends_nothing_for_tickets_that_already_have_the_value() {
         let b = rows.iter().find(|t| t.id == w.1).unwrap();
         answer(&mut state, w.0, Ok(server_row(b, &w.2)));
     }
-    let Some(Overlay::Report { job, .. }) = &state.triage.overlay else {
-        panic!("expected the report, got {:?}", state.triage.overlay);
+    let Some(Dialog::Report { job, .. }) = &state.triage_dialog() else {
+        panic!("expected the report, got {:?}", state.triage_dialog());
     };
     assert_eq!(
         triage::app::triage::jobs::progress_line(job),

@@ -717,13 +717,13 @@ async fn help_that_does_not_fit_scrolls() {
     assert!(!screen.contains("undo the last action"), "{screen}");
     // `G` goes to the end of the help, not of the list; the help stays.
     key(&mut state, KeyCode::Char('G'));
-    assert!(state.help);
+    assert!(state.help().is_some());
     let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
     assert!(screen.contains("undo the last action"), "{screen}");
     assert!(!screen.contains("next ticket (past"), "{screen}");
     // Any other key closes it.
     key(&mut state, KeyCode::Char('x'));
-    assert!(!state.help);
+    assert!(state.help().is_none());
     // Wide enough: columns, everything at once, nothing to scroll.
     let mut state = loaded_state(160, 40, 50, 412);
     key(&mut state, KeyCode::Char('?'));

@@ -9,7 +9,7 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::time::Instant;
 use triage::app::views::counts::MAX_IN_FLIGHT;
-use triage::app::views::{Overlay, ViewCount, ViewsSetup, ViewsState, is_modified};
+use triage::app::views::{Dialog, ViewCount, ViewsSetup, ViewsState, is_modified};
 use triage::app::{Action, Effect, FetchError, Keymap, Msg, State, next_wake, update};
 use triage::config::{EditOutcome, Fingerprint, SavedView, ViewEdit};
 use triage::filter::{SortField, TicketFilter};
@@ -362,7 +362,7 @@ async fn w_updates_a_modified_view_and_names_a_new_one() {
     assert!(is_modified(&state));
     let fx = press(&mut state, KeyCode::Char('w'));
     assert!(fx.is_empty(), "never overwritten by one key");
-    let Some(Overlay::Name(prompt)) = &state.views.overlay else {
+    let Some(Dialog::Name(prompt)) = &state.views_dialog() else {
         panic!("no prompt");
     };
     assert_eq!(prompt.input.value(), "Open");
@@ -408,12 +408,12 @@ async fn w_updates_a_modified_view_and_names_a_new_one() {
     state.scope.view = None;
     let fx = press(&mut state, KeyCode::Char('w'));
     assert!(fx.is_empty());
-    assert!(matches!(state.views.overlay, Some(Overlay::Name(_))));
+    assert!(matches!(state.views_dialog(), Some(Dialog::Name(_))));
     // A taken name is refused with a line, the prompt stays.
     type_text(&mut state, "Urgent");
     let fx = press(&mut state, KeyCode::Enter);
     assert!(fx.is_empty());
-    let Some(Overlay::Name(prompt)) = &state.views.overlay else {
+    let Some(Dialog::Name(prompt)) = &state.views_dialog() else {
         panic!("prompt closed");
     };
     assert!(prompt.error.as_deref().unwrap().contains("exists already"));
@@ -429,7 +429,7 @@ async fn w_updates_a_modified_view_and_names_a_new_one() {
     assert!(
         matches!(edit, ViewEdit::Save { view, overwrite: false } if view.name == "Oldest quickly")
     );
-    assert!(state.views.overlay.is_none());
+    assert!(state.views_dialog().is_none());
     // Saved: it is the view on screen, with its key.
     let mut with_new = saved;
     if let ViewEdit::Save { view, .. } = edit {
@@ -479,7 +479,7 @@ async fn the_views_list_opens_deletes_renames_and_moves() {
     update(&mut state, Msg::Start, Instant::now());
     page_loaded(&mut state, 1, 120);
     press(&mut state, KeyCode::Char('v'));
-    assert!(matches!(state.views.overlay, Some(Overlay::List(_))));
+    assert!(matches!(state.views_dialog(), Some(Dialog::List(_))));
     // j moves the selection, not the list behind.
     press(&mut state, KeyCode::Char('j'));
     // d asks, anything but y keeps.
@@ -513,13 +513,13 @@ async fn the_views_list_opens_deletes_renames_and_moves() {
     ));
     // Enter opens the selected view and closes the list.
     let fx = press(&mut state, KeyCode::Enter);
-    assert!(state.views.overlay.is_none());
+    assert!(state.views_dialog().is_none());
     assert_eq!(state.scope.view.as_deref(), Some("Urgent"));
     assert_eq!(asked(&fx), ["page 1"]);
     // Esc closes it without anything else.
     press(&mut state, KeyCode::Char('v'));
     let fx = press(&mut state, KeyCode::Esc);
-    assert!(fx.is_empty() && state.views.overlay.is_none());
+    assert!(fx.is_empty() && state.views_dialog().is_none());
 }
 
 #[tokio::test(start_paused = true)]
@@ -725,7 +725,7 @@ async fn a_view_changed_from_the_panes_or_the_filter_line_stays_named_and_marked
     press(&mut state, KeyCode::Char('1'));
     assert!(!is_modified(&state));
     press(&mut state, KeyCode::Char('f'));
-    assert!(state.filter_panel.is_some());
+    assert!(state.filter_panel().is_some());
     press(&mut state, KeyCode::Char('X'));
     press(&mut state, KeyCode::Enter);
     assert_eq!(state.scope.view.as_deref(), Some("Open"));
@@ -741,7 +741,7 @@ async fn w_on_a_changed_view_can_save_a_new_view_beside_it() {
     press(&mut state, KeyCode::Char('w'));
     // Another name: a new view, the changed one left as it was saved.
     type_text(&mut state, " by date");
-    let Some(Overlay::Name(prompt)) = &state.views.overlay else {
+    let Some(Dialog::Name(prompt)) = &state.views_dialog() else {
         panic!("no prompt");
     };
     assert!(!prompt.would_update());
@@ -765,11 +765,11 @@ async fn a_views_own_key_is_text_while_the_filter_panes_are_open() {
     press(&mut state, KeyCode::Char('f'));
     // "Unassigned" is on `b`: in the panes, `b` narrows a list instead.
     press(&mut state, KeyCode::Char('b'));
-    assert!(state.filter_panel.is_some());
+    assert!(state.filter_panel().is_some());
     assert_eq!(state.scope.view, None);
     press(&mut state, KeyCode::Esc);
     press(&mut state, KeyCode::Esc);
-    assert!(state.filter_panel.is_none());
+    assert!(state.filter_panel().is_none());
     press(&mut state, KeyCode::Char('b'));
     assert_eq!(state.scope.view.as_deref(), Some("Unassigned"));
 }
@@ -828,4 +828,78 @@ async fn an_enormous_refresh_interval_never_overflows_the_clock() {
             .any(|e| matches!(e, Effect::FetchViewCount { .. })),
         "a poll that never comes due is not sent: {fx:?}"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_click_with_any_modal_open_reaches_neither_the_list_nor_the_bar() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let click = |column: u16, row: u16| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let wheel = |column: u16, row: u16| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::ScrollDown,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // Each way a modal opens from the list: help, search, filter line,
+    // filter panes, help over the panes, a triage picker, the views list,
+    // the name prompt.
+    let openers: &[(&str, &[KeyCode])] = &[
+        ("help", &[KeyCode::Char('?')]),
+        ("search", &[KeyCode::Char('/')]),
+        ("filter line", &[KeyCode::Char(':')]),
+        ("filter panes", &[KeyCode::Char('f')]),
+        (
+            "help over the panes",
+            &[KeyCode::Char('f'), KeyCode::Char('?')],
+        ),
+        ("priority picker", &[KeyCode::Char('p')]),
+        ("views list", &[KeyCode::Char('v')]),
+        ("name prompt", &[KeyCode::Char('s'), KeyCode::Char('w')]),
+    ];
+    for (what, keys) in openers {
+        let mut state = state_with_views();
+        update(&mut state, Msg::Start, Instant::now());
+        page_loaded(&mut state, 1, 120);
+        for key in *keys {
+            press(&mut state, *key);
+        }
+        assert!(state.modal.is_some(), "{what}: nothing opened");
+        let opened = format!(
+            "{:?}",
+            std::mem::discriminant(state.modal.as_ref().unwrap())
+        );
+        let (view, selected) = (state.scope.view.clone(), state.selected);
+        let table = state.areas().table;
+        let bar = state.areas().views_bar.expect("a bar with views");
+        let (segments, _) = triage::app::views::bar::layout(&state, usize::from(bar.width));
+        let waiting = segments.iter().find(|s| s.name == "Waiting").unwrap();
+        for msg in [
+            // A row well down the table, the Waiting view on the bar, the wheel.
+            click(table.x + 2, table.y + 5),
+            click(bar.x + waiting.x as u16, bar.y),
+            wheel(table.x + 2, table.y + 5),
+        ] {
+            let fx = update(&mut state, msg, Instant::now());
+            assert!(fx.is_empty(), "{what}: a click asked for {fx:?}");
+        }
+        assert_eq!(state.selected, selected, "{what}: the row under it moved");
+        assert_eq!(state.scope.view, view, "{what}: a view opened behind it");
+        assert_eq!(
+            state
+                .modal
+                .as_ref()
+                .map(|m| format!("{:?}", std::mem::discriminant(m))),
+            Some(opened),
+            "{what}: the click closed or changed it"
+        );
+    }
 }

@@ -7,13 +7,14 @@
 use std::ops::Range;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent};
 use tokio::time::Instant;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::completion::{Candidate, Vocabulary, common_prefix, complete};
 use super::filter_tokens::{byte_of_char, spans_for_param, token_params};
+use super::modal::Modal;
 use super::msg::Effect;
 use super::picker::{PickItem, Picker};
 use super::state::State;
@@ -95,26 +96,20 @@ pub fn open(state: &mut State) {
     if !text.is_empty() {
         text.push(' ');
     }
-    state.filter_line = Some(FilterLine {
+    state.modal = Some(Modal::FilterLine(FilterLine {
         input: Input::new(text),
         error: None,
         menu: None,
         note: None,
         recalled: None,
-    });
-    state.dirty = true;
+    }));
 }
 
-/// Keys while the line is open; false when it is closed (the key is then
-/// the keymap's). Ctrl-c is left to the keymap so it always quits.
-pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) -> bool {
-    let Some(line) = state.filter_line.as_mut() else {
-        return false;
+/// Keys while the line is open (`update` routes them here).
+pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
+    let Some(Modal::FilterLine(line)) = &mut state.modal else {
+        return;
     };
-    if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
-        return false;
-    }
-    state.dirty = true;
     state.notice = None;
     line.note = None;
     match ev.code {
@@ -126,7 +121,7 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
         KeyCode::Up => recall(state, true),
         KeyCode::Down => recall(state, false),
         KeyCode::Esc if line.menu.is_some() => line.menu = None,
-        KeyCode::Esc => state.filter_line = None,
+        KeyCode::Esc => state.modal = None,
         // Enter on a listed candidate takes it; the next Enter applies.
         KeyCode::Enter if line.menu.as_ref().is_some_and(|m| m.selected.is_some()) => {
             line.menu = None;
@@ -142,17 +137,12 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
             }
         }
     }
-    true
 }
 
 /// Parses the line; applies it when it parses and its names resolve, else
 /// points at the error.
 fn apply(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
-    let Some(text) = state
-        .filter_line
-        .as_ref()
-        .map(|l| l.input.value().to_string())
-    else {
+    let Some(text) = state.filter_line().map(|l| l.input.value().to_string()) else {
         return;
     };
     let checked = parse(&text)
@@ -165,14 +155,14 @@ fn apply(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
             Some(err) => Err(err),
             None => Ok(filter),
         });
-    let Some(line) = state.filter_line.as_mut() else {
+    let Some(Modal::FilterLine(line)) = &mut state.modal else {
         return;
     };
     line.menu = None;
     match checked {
         Err(e) => line.error = Some(e),
         Ok(filter) => {
-            state.filter_line = None;
+            state.modal = None;
             remember(state, &text);
             if filter != state.filter {
                 state.filter = filter;
@@ -202,7 +192,7 @@ fn remember(state: &mut State, text: &str) {
 /// shell's history; `↓` past the newest brings back what was typed.
 fn recall(state: &mut State, older: bool) {
     let history = &state.filter_history;
-    let Some(line) = state.filter_line.as_mut() else {
+    let Some(Modal::FilterLine(line)) = &mut state.modal else {
         return;
     };
     let pos = match (&line.recalled, older) {
@@ -320,7 +310,7 @@ fn item_span(text: &str, param: &str, value: &str) -> Option<Range<usize>> {
 /// word before the cursor.
 fn tab(state: &mut State, forward: bool) {
     let vocab = vocabulary(state);
-    let Some(line) = state.filter_line.as_mut() else {
+    let Some(Modal::FilterLine(line)) = &mut state.modal else {
         return;
     };
     if let Some(menu) = line.menu.as_mut() {
@@ -402,7 +392,7 @@ pub fn vocabulary(state: &State) -> Vocabulary {
 /// for the open line (an error whose parameter no token makes has no
 /// range and is still said).
 pub fn server_errors(state: &State) -> Vec<(Vec<Range<usize>>, String)> {
-    let Some(line) = state.filter_line.as_ref() else {
+    let Some(line) = state.filter_line() else {
         return Vec::new();
     };
     state

@@ -13,6 +13,7 @@ pub mod filter_panel;
 pub mod filter_tokens;
 pub mod keymap;
 pub mod layout;
+pub mod modal;
 pub mod msg;
 pub mod picker;
 pub mod runtime;
@@ -25,6 +26,7 @@ pub mod views;
 
 pub use api_source::ApiSource;
 pub use keymap::{Action, Keymap, KeymapError};
+pub use modal::Modal;
 pub use msg::{Effect, Msg};
 pub use runtime::{RunContext, run};
 pub use source::{

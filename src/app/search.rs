@@ -9,11 +9,12 @@
 
 use std::time::Duration;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent};
 use tokio::time::Instant;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use super::modal::Modal;
 use super::msg::Effect;
 use super::state::{Landing, State, TablePane};
 use super::update::{move_by, new_filter, request_page};
@@ -34,34 +35,28 @@ pub struct SearchBox {
 /// Opens the search line on the current search text.
 pub fn open(state: &mut State) {
     let before = state.filter.query.clone();
-    state.search = Some(SearchBox {
+    state.modal = Some(Modal::Search(SearchBox {
         input: Input::new(before.clone().unwrap_or_default()),
         before,
         due: None,
-    });
-    state.dirty = true;
+    }));
 }
 
-/// Keys while the search line is open; false when it is closed (the key is
-/// then the keymap's). Ctrl-c is left to the keymap so it always quits.
-pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) -> bool {
-    let Some(search) = state.search.as_mut() else {
-        return false;
+/// Keys while the search line is open (`update` routes them here).
+pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
+    let Some(Modal::Search(search)) = &mut state.modal else {
+        return;
     };
-    if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
-        return false;
-    }
-    state.dirty = true;
     state.notice = None;
     match ev.code {
         KeyCode::Enter => {
             let text = search.input.value().to_string();
-            state.search = None;
+            state.modal = None;
             apply(state, &text, now, fx);
         }
         KeyCode::Esc => {
             let before = search.before.clone();
-            state.search = None;
+            state.modal = None;
             apply(state, before.as_deref().unwrap_or(""), now, fx);
         }
         // The list stays reachable while typing.
@@ -75,12 +70,11 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
             }
         }
     }
-    true
 }
 
 /// Sends the typed search once its quiet time has passed.
 pub fn on_tick(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
-    let Some(search) = state.search.as_mut() else {
+    let Some(Modal::Search(search)) = &mut state.modal else {
         return;
     };
     if search.due.is_some_and(|due| due <= now) {
@@ -92,13 +86,13 @@ pub fn on_tick(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
 
 /// When the runtime must wake us to send a typed search.
 pub fn wake(state: &State) -> Option<Instant> {
-    state.search.as_ref().and_then(|s| s.due)
+    state.search().and_then(|s| s.due)
 }
 
 /// Makes `text` the search, as typed; a search equal to the current one
 /// sends nothing.
 fn apply(state: &mut State, text: &str, now: Instant, fx: &mut Vec<Effect>) {
-    if let Some(search) = state.search.as_mut() {
+    if let Some(Modal::Search(search)) = &mut state.modal {
         search.due = None;
     }
     let mut filter = state.filter.clone();
@@ -125,6 +119,5 @@ fn requery_keeping_rows(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     state.landing = Landing::First;
     state.refreshing = true;
     state.loading_since = Some(now);
-    state.dirty = true;
     request_page(state, 1, fx);
 }

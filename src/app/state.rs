@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::cache::{CachedPage, PageCache, PageKey};
 use super::keymap::{Action, Keymap};
 use super::layout::{Areas, Chrome};
+use super::modal::Modal;
 use super::source::{Directory, FetchError, FieldError, NoNames};
 use crate::api::types::{Message, PageMeta, Ticket, TicketDetail};
 use crate::filter::{EntityRef, SortField, SortOrder, TicketFilter};
@@ -189,9 +190,8 @@ pub struct State {
     pub rate_limit: Option<RateLimit>,
     pub detail: Option<DetailPane>,
     pub detail_gen: u64,
-    pub help: bool,
-    /// First line of the help overlay shown (when it needs scrolling).
-    pub help_scroll: usize,
+    /// The one overlay or input line that has the keys, if any.
+    pub modal: Option<super::modal::Modal>,
     /// Largest useful `help_scroll`, measured by the last render.
     pub help_max_scroll: Cell<usize>,
     /// The last error not shown in a pane of its own.
@@ -221,14 +221,8 @@ pub struct State {
     pub me: Option<EntityRef>,
     /// Triage actions: marks, dialogs, writes under way, undo.
     pub triage: super::triage::Triage,
-    /// The `/` search line, while open.
-    pub search: Option<super::search::SearchBox>,
-    /// The `:` filter line, while open.
-    pub filter_line: Option<super::filter_line::FilterLine>,
     /// Filters applied from the `:` line, oldest first (`↑` recalls them).
     pub filter_history: Vec<String>,
-    /// The filter panes (`f`), while open.
-    pub filter_panel: Option<super::filter_panel::FilterPanel>,
     /// `J`/`K` moved onto another page with the detail open: the detail
     /// shows the landing row once that page is on screen.
     pub detail_follows: bool,
@@ -260,8 +254,7 @@ impl State {
             rate_limit: None,
             detail: None,
             detail_gen: 0,
-            help: false,
-            help_scroll: 0,
+            modal: None,
             help_max_scroll: Cell::new(0),
             last_error: None,
             notice: None,
@@ -277,10 +270,7 @@ impl State {
             filter_errors: Vec::new(),
             me: None,
             triage: Default::default(),
-            search: None,
-            filter_line: None,
             filter_history: Vec::new(),
-            filter_panel: None,
             pages_stale: false,
             detail_follows: false,
             filter_panel_focus: None,
@@ -313,7 +303,7 @@ impl State {
             Chrome {
                 detail: self.detail.is_some(),
                 banner: self.rate_limit.is_some(),
-                side_panel: self.filter_panel.is_some(),
+                side_panel: self.filter_panel().is_some(),
                 // A broken config file keeps its message in the bar's row.
                 views_bar: !self.views.entries.is_empty() || self.views.broken.is_some(),
             },
@@ -341,6 +331,56 @@ impl State {
     pub fn cached(&mut self, page: u64) -> Option<CachedPage> {
         let key = self.key(page);
         self.cache.get(&key)
+    }
+
+    /// The help overlay, if open.
+    pub fn help(&self) -> Option<&super::modal::Help> {
+        match &self.modal {
+            Some(Modal::Help(help)) => Some(help),
+            _ => None,
+        }
+    }
+
+    /// The `/` search line, if open.
+    pub fn search(&self) -> Option<&super::search::SearchBox> {
+        match &self.modal {
+            Some(Modal::Search(search)) => Some(search),
+            _ => None,
+        }
+    }
+
+    /// The `:` filter line, if open.
+    pub fn filter_line(&self) -> Option<&super::filter_line::FilterLine> {
+        match &self.modal {
+            Some(Modal::FilterLine(line)) => Some(line),
+            _ => None,
+        }
+    }
+
+    /// The filter panes (`f`), if open (also under help).
+    pub fn filter_panel(&self) -> Option<&super::filter_panel::FilterPanel> {
+        self.modal.as_ref().and_then(Modal::filter_panel)
+    }
+
+    /// The filter panes, mutably (also under help).
+    pub fn filter_panel_mut(&mut self) -> Option<&mut super::filter_panel::FilterPanel> {
+        self.modal.as_mut().and_then(Modal::filter_panel_mut)
+    }
+
+    /// The open triage dialog, if any.
+    pub fn triage_dialog(&self) -> Option<&super::triage::Dialog> {
+        match &self.modal {
+            Some(Modal::Triage(dialog)) => Some(dialog),
+            _ => None,
+        }
+    }
+
+    /// The open views dialog (list or name prompt), if any.
+    pub fn views_dialog(&self) -> Option<&super::views::Dialog> {
+        match &self.modal {
+            Some(Modal::Views(dialog)) => Some(dialog),
+            _ => None,
+        }
     }
 
     /// The ticket under the cursor.

@@ -14,6 +14,7 @@ use tokio::time::Instant;
 
 use super::cache::CachedPage;
 use super::keymap::Action;
+use super::modal::{Help, Modal};
 use super::msg::{Effect, Msg};
 use super::source::{FetchError, TicketPage};
 use super::state::NamesStatus;
@@ -32,6 +33,18 @@ pub const SPINNER_FRAME: Duration = Duration::from_millis(100);
 
 pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
     let mut fx = Vec::new();
+    // Redraw is decided here, once: every message may change what is on
+    // screen (the runtime draws only when its queue is empty, and an idle
+    // queue gets no messages), except input that meant nothing: an unbound
+    // key, a mouse move.
+    state.dirty |= match &msg {
+        Msg::Key(_) => false,
+        Msg::Mouse(ev) => matches!(
+            ev.kind,
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp | MouseEventKind::Down(_)
+        ),
+        _ => true,
+    };
     // Timers, sizes and view counts bring no names, tickets or filter
     // errors: the panes' lists need no rebuild for them (the spinner ticks
     // ten times a second).
@@ -43,15 +56,13 @@ pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
         Msg::Start => {
             show_page(state, state.page, Landing::First, now, &mut fx);
             load_names(state, &mut fx);
-            state.dirty = true;
         }
         Msg::NamesLoaded { generation, loaded } => on_names(state, generation, loaded),
-        Msg::Key(ev) => on_key(state, ev, now, &mut fx),
+        Msg::Key(ev) => state.dirty |= on_key(state, ev, now, &mut fx),
         Msg::Mouse(ev) => on_mouse(state, ev, now, &mut fx),
         Msg::Resize(w, h) => {
             state.size = Rect::new(0, 0, w, h);
             keep_selection_visible(state);
-            state.dirty = true;
         }
         Msg::PageLoaded {
             generation,
@@ -79,14 +90,13 @@ pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
             }
         }
         Msg::Tick => on_tick(state, now, &mut fx),
-        Msg::Resumed => state.dirty = true,
+        Msg::Resumed => {}
         Msg::EffectFailed(message) => {
             state.notice = None;
             state.last_error = Some(ErrorView {
                 message,
                 hint: None,
             });
-            state.dirty = true;
         }
         Msg::TicketUpdated { write, result } => {
             if result.is_ok() {
@@ -170,7 +180,6 @@ fn part_loaded<T>(
         gate(state, *retry_at, current.map(Waiting::Detail));
     }
     current?;
-    state.dirty = true;
     Some(match result {
         Ok(v) => Loadable::Loaded(v),
         Err(FetchError::RateLimited { .. }) => Loadable::Waiting,
@@ -187,40 +196,54 @@ fn detail_loading(state: &State) -> bool {
 
 // ---- keys and mouse -----------------------------------------------------------
 
-fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
+/// The one router for keys: global keys first, then the open modal (which
+/// owns every key it gets), then the list. False when the key meant nothing.
+fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) -> bool {
     if ev.kind == KeyEventKind::Release {
-        return;
+        return false;
     }
-    // Ctrl-z is the shell's, not the keymap's.
-    if ev.code == KeyCode::Char('z') && ev.modifiers.contains(KeyModifiers::CONTROL) {
-        fx.push(Effect::Suspend);
-        return;
+    let global = match ev.code {
+        _ if !ev.modifiers.contains(KeyModifiers::CONTROL) => None,
+        // Ctrl-c quits from anywhere, whatever is being typed.
+        KeyCode::Char('c') => Some(Effect::Quit),
+        // Ctrl-z is the shell's, not the keymap's.
+        KeyCode::Char('z') => Some(Effect::Suspend),
+        _ => None,
+    };
+    if let Some(effect) = global {
+        fx.push(effect);
+        return false;
     }
-    // Help is drawn over everything: it takes the keys first.
-    if state.help {
-        on_help_key(state, &ev, fx);
-        return;
+    match state.modal.take() {
+        Some(Modal::Help(help)) => on_help_key(state, help, &ev, fx),
+        Some(Modal::Triage(dialog)) => super::triage::on_dialog_key(state, dialog, &ev, fx),
+        Some(Modal::Views(dialog)) => views::on_dialog_key(state, dialog, &ev, now, fx),
+        // These edit in place: put back, then handled where they are.
+        Some(modal) => {
+            let route: fn(&mut State, KeyEvent, Instant, &mut Vec<Effect>) = match &modal {
+                Modal::Search(_) => super::search::on_key,
+                Modal::FilterLine(_) => super::filter_line::on_key,
+                _ => super::filter_panel::on_key,
+            };
+            state.modal = Some(modal);
+            route(state, ev, now, fx);
+        }
+        None => return on_list_key(state, ev, now, fx),
     }
-    // An open input line takes the keys before the keymap does.
-    if super::search::on_key(state, ev, now, fx)
-        || super::filter_line::on_key(state, ev, now, fx)
-        || views::capture_key(state, &ev, now, fx)
-    {
-        return;
-    }
-    if state.filter_panel.is_some() {
-        return super::filter_panel::on_key(state, ev, now, fx);
-    }
-    if super::triage::on_key(state, &ev, fx) {
-        return;
+    true
+}
+
+/// Keys with nothing open: a view's own key, triage's, then the keymap's.
+fn on_list_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) -> bool {
+    if views::own_key(state, &ev, now, fx) || super::triage::on_key(state, &ev, fx) {
+        return true;
     }
     let Some(action) = state.keymap.action_for(&ev) else {
-        return;
+        return false;
     };
-    state.dirty = true;
     state.notice = None;
     if state.detail.is_some() && on_detail_key(state, action) {
-        return;
+        return true;
     }
     match action {
         Action::MoveDown => move_by(state, 1, now, fx),
@@ -272,10 +295,7 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
                 open_detail(state, fx);
             }
         }
-        Action::Back => {
-            state.help = false;
-            state.last_error = None;
-        }
+        Action::Back => state.last_error = None,
         Action::Refresh => {
             refresh(state, now, fx);
             views::counts::on_refresh(state, now);
@@ -305,10 +325,7 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
             });
             state.notice = Some("copied the query as a curl command".into());
         }
-        Action::Help => {
-            state.help = true;
-            state.help_scroll = 0;
-        }
+        Action::Help => state.modal = Some(Modal::Help(Help::default())),
         Action::FilterPanes => super::filter_panel::open(state),
         Action::Quit => fx.push(Effect::Quit),
         // Triage keys are handled by `triage::on_key` above.
@@ -339,19 +356,19 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
             views::on_action(state, action, now, fx);
         }
     }
+    true
 }
 
 /// Keys while help is open: movement scrolls it, quit quits, any other key
 /// closes it (Esc and ? are the documented ones).
-fn on_help_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) {
-    state.dirty = true;
+fn on_help_key(state: &mut State, mut help: Help, ev: &KeyEvent, fx: &mut Vec<Effect>) {
     let max = state.help_max_scroll.get();
-    let cur = state.help_scroll.min(max);
+    let cur = help.scroll.min(max);
     let page = usize::from(state.size.height.saturating_sub(4)).max(1);
-    state.help_scroll = match state.keymap.action_for(ev) {
+    help.scroll = match state.keymap.action_for(ev) {
         Some(Action::Quit) => {
             fx.push(Effect::Quit);
-            return;
+            cur
         }
         Some(Action::MoveDown) => (cur + 1).min(max),
         Some(Action::MoveUp) => cur.saturating_sub(1),
@@ -359,11 +376,13 @@ fn on_help_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) {
         Some(Action::ScreenUp) => cur.saturating_sub(page),
         Some(Action::First) => 0,
         Some(Action::Last) => max,
+        // Closed: what was under it (the filter panes) is back as it was.
         _ => {
-            state.help = false;
-            0
+            state.modal = help.under.map(|m| *m);
+            return;
         }
     };
+    state.modal = Some(Modal::Help(help));
 }
 
 /// Keys while the detail pane is open: movement scrolls the pane. Returns
@@ -401,8 +420,10 @@ fn on_mouse(
     now: Instant,
     fx: &mut Vec<Effect>,
 ) {
-    if state.triage.overlay.is_some() {
-        return; // a triage dialog is modal: the list under it stays put
+    if state.modal.is_some() {
+        // Whatever is open has the input: the list and the views bar under
+        // it stay put (a click there would act behind the agent's back).
+        return;
     }
     if views::bar::on_mouse(state, &ev, now, fx) {
         return;
@@ -438,7 +459,6 @@ fn on_mouse(
             } else {
                 return;
             }
-            state.dirty = true;
         }
         MouseEventKind::Down(MouseButton::Left) => {
             if over_detail || !inside(areas.table) || ev.row <= areas.table.y {
@@ -453,7 +473,6 @@ fn on_mouse(
                 if shown.is_some() && shown != state.selected_ticket().map(|t| t.id) {
                     open_detail(state, fx);
                 }
-                state.dirty = true;
             }
         }
         _ => {}
@@ -519,7 +538,6 @@ pub(super) fn show_page(
     state.page = page.max(1);
     state.refreshing = false;
     state.landing = landing;
-    state.dirty = true;
     // A page change abandons what a rate limit was holding for the old one.
     if let Some(rl) = state.rate_limit.as_mut() {
         rl.waiting.retain(|w| !matches!(w, Waiting::Page(_)));
@@ -611,7 +629,6 @@ pub(super) fn display(state: &mut State, page: u64, cached: CachedPage) {
     }
     state.refreshing = false;
     select(state, row);
-    state.dirty = true;
 }
 
 fn on_page(
@@ -629,7 +646,6 @@ fn on_page(
             state.in_flight.retain(|p| *p != page);
         }
         gate(state, *retry_at, current.then_some(Waiting::Page(page)));
-        state.dirty = true;
         let _ = now;
         return;
     }
@@ -669,7 +685,6 @@ fn on_page(
                 state.refreshing = false;
                 state.loading_since = None;
                 state.last_error = Some(ErrorView::from_fetch(&err));
-                state.dirty = true;
             } else if page == state.page {
                 let error = ErrorView::from_fetch(&err);
                 state.loading_since = None;
@@ -678,7 +693,6 @@ fn on_page(
                     error: error.clone(),
                 };
                 state.last_error = Some(error);
-                state.dirty = true;
             }
             // A failed prefetch is not the user's concern: the page is
             // fetched again when they go there.
@@ -792,7 +806,6 @@ fn on_names(state: &mut State, generation: u64, loaded: Option<super::source::Na
         // The rest waits for the window to end, like any request.
         gate(state, at, None);
     }
-    state.dirty = true;
 }
 
 /// Drops the current query's cached pages and fetches the current one again.
@@ -812,7 +825,6 @@ pub(super) fn reload_current(state: &mut State, now: Instant, fx: &mut Vec<Effec
         state.landing = landing;
         state.refreshing = true;
         state.loading_since = state.rate_limit.is_none().then_some(now);
-        state.dirty = true;
         request_page(state, state.page, fx);
     } else {
         show_page(state, state.page, landing, now, fx);
@@ -856,12 +868,10 @@ pub(super) fn gate(state: &mut State, until: Instant, waiting: Option<Waiting>) 
         rl.waiting.push(w);
     }
     state.loading_since = None;
-    state.dirty = true;
 }
 
 fn on_tick(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     // Countdowns, spinners and relative times all changed.
-    state.dirty = true;
     super::search::on_tick(state, now, fx);
     if let Some(rl) = &state.rate_limit
         && rl.until <= now

@@ -28,7 +28,7 @@ const MAX_MESSAGE_ROWS: usize = 3;
 const MENU_ROWS: u16 = 8;
 
 pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, footer: Rect) {
-    let Some(line) = &state.filter_line else {
+    let Some(line) = state.filter_line() else {
         return;
     };
     let theme = &ctx.theme;
@@ -231,7 +231,7 @@ fn fit_line(line: Line<'static>, max: usize) -> Line<'static> {
 /// The status line's word on a 400 while the filter line is closed: the
 /// first refused token with the server's message, and the key to fix it.
 pub fn status_text(state: &State) -> Option<String> {
-    if state.filter_line.is_some() {
+    if state.filter_line().is_some() {
         return None;
     }
     let first = state.filter_errors.first()?;

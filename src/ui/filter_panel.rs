@@ -27,7 +27,7 @@ use crate::text::sanitize;
 const REQUEST_LINES: usize = 4;
 
 pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect) {
-    let Some(panel) = state.filter_panel.as_ref() else {
+    let Some(panel) = state.filter_panel() else {
         return;
     };
     if area.width < 12 || area.height < 6 {

@@ -32,7 +32,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     if state.refreshing {
         status.push_str(if state.rate_limit.is_some() {
             " · refresh waiting"
-        } else if state.search.is_some() {
+        } else if state.search().is_some() {
             // The rows of the last search stay while the next one loads.
             " · searching"
         } else {
@@ -83,12 +83,12 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     let mut hints = vec![Span::raw(" ")];
     let mut used = 1;
     let mut hidden = state.hidden_actions();
-    if state.detail.is_none() && !state.help {
+    if state.detail.is_none() && state.help().is_none() {
         hidden.push(crate::app::Action::Back);
     }
     // The filter panes take every key and name them at their own foot: the
     // list's hints (Enter detail…) would lie while they are open.
-    let list_keys_apply = state.filter_panel.is_none() || state.help;
+    let list_keys_apply = state.filter_panel().is_none() || state.help().is_some();
     if !list_keys_apply {
         hints.push(Span::styled(
             "filter panes open: their keys are listed at the panel's foot",

@@ -79,7 +79,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
     let inner_h = usize::from(h.saturating_sub(2));
     let max_scroll = col_h.saturating_sub(inner_h);
     state.help_max_scroll.set(max_scroll);
-    let scroll = state.help_scroll.min(max_scroll);
+    let scroll = state.help().map_or(0, |h| h.scroll).min(max_scroll);
 
     let close = sanitize(&format!(
         " {} or {} closes ",

@@ -61,7 +61,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame) {
     filter_line::render(state, ctx, frame, areas.footer);
     triage::render(state, ctx, frame, frame.area());
     views_list::render(state, ctx, frame, frame.area());
-    if state.help {
+    if state.help().is_some() {
         help::render(state, ctx, frame, frame.area());
     }
 }

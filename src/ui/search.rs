@@ -17,7 +17,7 @@ use crate::app::State;
 const MIN_INPUT: usize = 24;
 
 pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, footer: Rect) {
-    let Some(search) = &state.search else {
+    let Some(search) = state.search() else {
         return;
     };
     if footer.height == 0 {

@@ -12,10 +12,10 @@ use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph};
 use super::RenderContext;
 use super::picker::{self, PickerLook, centered};
 use super::text::{countdown, fit, time_left, width, wrap};
-use crate::app::State;
 use crate::app::triage::jobs::{Job, marks_line, progress_line, report_size};
 use crate::app::triage::snooze::{PRESETS, parse_remind_at};
-use crate::app::triage::{Outcome, Overlay, SnoozeDialog, Targets};
+use crate::app::triage::{Dialog, Outcome, SnoozeDialog, Targets};
+use crate::app::{Modal, State};
 use crate::text::sanitize;
 
 /// "3 marked · next mode" for the footer's status line; empty when neither.
@@ -29,18 +29,18 @@ pub fn footer_note(state: &State) -> String {
         parts.push("next mode".to_string());
     }
     let pending = crate::app::triage::jobs::pending_ids(&state.triage).len();
-    if pending > 0 && state.triage.overlay.is_none() {
+    if pending > 0 && !matches!(state.modal, Some(Modal::Triage(_))) {
         parts.push(format!("{pending} saving"));
     }
     parts.iter().map(|p| format!(" · {p}")).collect()
 }
 
 pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
-    let Some(overlay) = &state.triage.overlay else {
+    let Some(Modal::Triage(overlay)) = &state.modal else {
         return;
     };
     match overlay {
-        Overlay::Pick { picker: p, .. } => {
+        Dialog::Pick { picker: p, .. } => {
             let groups = {
                 let mut g: Vec<&str> = p
                     .items()
@@ -72,8 +72,8 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
                 },
             );
         }
-        Overlay::Snooze(dialog) => snooze(dialog, ctx, frame, screen),
-        Overlay::Confirm { question, .. } => {
+        Dialog::Snooze(dialog) => snooze(dialog, ctx, frame, screen),
+        Dialog::Confirm { question, .. } => {
             let text = sanitize(question).into_owned();
             let w = (width(&text) + 6).clamp(30, usize::from(screen.width)) as u16;
             let area = centered(screen, w, 5);
@@ -97,12 +97,12 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
             ];
             frame.render_widget(Paragraph::new(lines), inner);
         }
-        Overlay::Progress { job } => {
+        Dialog::Progress { job } => {
             if let Some(job) = state.triage.jobs.iter().find(|j| j.id == *job) {
                 progress(state, job, ctx, frame, screen);
             }
         }
-        Overlay::Report { job, scroll } => {
+        Dialog::Report { job, scroll } => {
             let unmark = state.keymap.label(crate::app::Action::ClearMarks);
             report(job, *scroll, &unmark, ctx, frame, screen)
         }

@@ -10,16 +10,16 @@ use tui_input::Input;
 use super::RenderContext;
 use super::text::{fit, width};
 use super::views_bar::{count_label, new_label};
-use crate::app::State;
 use crate::app::views::list::{ListMode, ViewsList};
-use crate::app::views::{NamePrompt, Overlay};
+use crate::app::views::{Dialog, NamePrompt};
+use crate::app::{Modal, State};
 use crate::text::sanitize;
 
 pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
-    match &state.views.overlay {
-        Some(Overlay::List(list)) => render_list(state, list, ctx, frame, screen),
-        Some(Overlay::Name(prompt)) => render_prompt(prompt, ctx, frame, screen),
-        None => {}
+    match &state.modal {
+        Some(Modal::Views(Dialog::List(list))) => render_list(state, list, ctx, frame, screen),
+        Some(Modal::Views(Dialog::Name(prompt))) => render_prompt(prompt, ctx, frame, screen),
+        _ => {}
     }
 }
 

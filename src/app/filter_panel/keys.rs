@@ -17,6 +17,7 @@ use super::{
 };
 use crate::api::Catalog;
 use crate::api::types::FieldType;
+use crate::app::modal::{Help, Modal};
 use crate::app::msg::Effect;
 use crate::app::picker::{Picker, PickerEvent};
 use crate::app::state::State;
@@ -37,9 +38,8 @@ pub fn open(state: &mut State) {
     if let Some(pane) = state.filter_panel_focus {
         panel.focus = pane;
     }
-    state.filter_panel = Some(panel);
+    state.modal = Some(Modal::FilterPanel(Box::new(panel)));
     sync(state);
-    state.dirty = true;
 }
 
 /// Keeps an open panel in step with what arrived (names, pages): called
@@ -47,7 +47,7 @@ pub fn open(state: &mut State) {
 pub fn sync(state: &mut State) {
     let names = Arc::clone(&state.names);
     let tickets = state.table.tickets();
-    if let Some(panel) = state.filter_panel.as_mut() {
+    if let Some(panel) = state.modal.as_mut().and_then(Modal::filter_panel_mut) {
         panel.sync(
             names.catalog(),
             state.me.as_ref(),
@@ -102,16 +102,11 @@ pub fn hints(panel: &FilterPanel) -> Vec<(&'static str, &'static str)> {
 
 /// Handles one key press while the panel is open.
 pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
-    if ev.modifiers.contains(KeyModifiers::CONTROL) && ev.code == KeyCode::Char('c') {
-        fx.push(Effect::Quit);
-        return;
-    }
     let names = Arc::clone(&state.names);
     let catalog = names.catalog();
-    let Some(panel) = state.filter_panel.as_mut() else {
+    let Some(Modal::FilterPanel(panel)) = &mut state.modal else {
         return;
     };
-    state.dirty = true;
     state.notice = None;
     panel.message = None;
     let outcome = match ev.code {
@@ -135,13 +130,15 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
     match outcome {
         Outcome::Stay => {}
         Outcome::Close => {
-            state.filter_panel_focus = state.filter_panel.take().map(|p| p.focus);
+            if let Some(Modal::FilterPanel(panel)) = state.modal.take() {
+                state.filter_panel_focus = Some(panel.focus);
+            }
         }
         // Help is drawn over the panel and takes the keys until closed;
         // the panel stays as it was.
         Outcome::Help => {
-            state.help = true;
-            state.help_scroll = 0;
+            let under = state.modal.take().map(Box::new);
+            state.modal = Some(Modal::Help(Help { scroll: 0, under }));
         }
         Outcome::Apply => apply(state, catalog, now, fx),
     }
@@ -406,7 +403,7 @@ fn dates_key(panel: &mut FilterPanel, ev: KeyEvent) -> Outcome {
 /// `Enter`: the draft becomes the list's filter, unless something in it
 /// cannot be sent; then the panel says why and nothing is sent.
 fn apply(state: &mut State, catalog: Option<&Catalog>, now: Instant, fx: &mut Vec<Effect>) {
-    let Some(panel) = state.filter_panel.as_mut() else {
+    let Some(Modal::FilterPanel(panel)) = &mut state.modal else {
         return;
     };
     if let Some((slot, _)) = panel.dates.first_invalid() {

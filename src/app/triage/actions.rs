@@ -9,26 +9,20 @@ use super::choices::{
     assignee_items, me_id, priority_items, priority_key, status_choice, status_items, status_key,
 };
 use super::jobs::{self, Item, Job};
-use super::{Confirmed, Overlay, PickKind, SnoozeDialog, Targets, dialog, next};
+use super::{Confirmed, Dialog, PickKind, SnoozeDialog, Targets, next};
 use crate::api::Catalog;
 use crate::api::types::{StatusCategory, Ticket};
 use crate::app::keymap::Action;
+use crate::app::modal::Modal;
 use crate::app::msg::Effect;
 use crate::app::picker::Picker;
 use crate::app::state::{ErrorView, State};
 use crate::filter::EntityRef;
 use crate::text::sanitize;
 
-/// Handles a key if it is triage's; returns false to let `update` have it.
+/// Handles a list key if it is triage's; returns false to let `update`
+/// have it. (Keys of an open triage dialog go to `dialog::on_key`.)
 pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
-    if state.triage.overlay.is_some() {
-        state.dirty = true;
-        dialog::on_key(state, ev, fx);
-        return true;
-    }
-    if state.help {
-        return false;
-    }
     let Some(action) = state.keymap.action_for(ev) else {
         return false;
     };
@@ -38,7 +32,6 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
         Action::Back if waiting > 0 && state.rate_limit.is_some() => {}
         _ => return false,
     }
-    state.dirty = true;
     state.notice = None;
     match action {
         Action::SetStatus => open_picker(state, PickKind::Status),
@@ -202,11 +195,11 @@ fn open_picker(state: &mut State, kind: PickKind) {
             "no agents listed: the server has no /users (add [aliases.users] to the config)".into(),
         );
     }
-    state.triage.overlay = Some(Overlay::Pick {
+    state.modal = Some(Modal::Triage(Dialog::Pick {
         kind,
         picker: Box::new(picker),
         targets,
-    });
+    }));
 }
 
 fn assign_me(state: &mut State, fx: &mut Vec<Effect>) {
@@ -287,14 +280,14 @@ fn open_snooze(state: &mut State) {
         )
         .map(status_choice)
         .collect();
-    state.triage.overlay = Some(Overlay::Snooze(Box::new(SnoozeDialog {
+    state.modal = Some(Modal::Triage(Dialog::Snooze(Box::new(SnoozeDialog {
         input: tui_input::Input::default(),
         error: None,
         waiting,
         back_to,
         back_idx: 0,
         targets,
-    })));
+    }))));
 }
 
 /// Runs an action on its targets: a single ticket at once, marked tickets
@@ -315,13 +308,13 @@ pub(super) fn apply(state: &mut State, change: Change, targets: Targets, fx: &mu
             } else {
                 format!("{} ({hidden} not on this page)", tickets(rows.len()))
             };
-            state.triage.overlay = Some(Overlay::Confirm {
+            state.modal = Some(Modal::Triage(Dialog::Confirm {
                 question: change.question_about(&what),
                 then: Confirmed::Bulk {
                     change,
                     targets: rows,
                 },
-            });
+            }));
         }
     }
 }
@@ -405,10 +398,10 @@ pub(super) fn undo(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     };
     if record.rows.len() > 1 {
-        state.triage.overlay = Some(Overlay::Confirm {
+        state.modal = Some(Modal::Triage(Dialog::Confirm {
             question: record.question(),
             then: Confirmed::Undo,
-        });
+        }));
     } else {
         run_undo(state, fx);
     }

@@ -1,7 +1,7 @@
 //! Keys while a triage dialog is open: pickers, the snooze input, the
 //! confirmation, the progress of a bulk run and its report.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
 use super::actions::{apply, run_bulk, run_undo};
@@ -9,22 +9,17 @@ use super::change::Change;
 use super::choices::change_for;
 use super::jobs;
 use super::snooze::{PRESETS, parse_remind_at};
-use super::{Confirmed, Overlay};
+use super::{Confirmed, Dialog};
+use crate::app::modal::Modal;
 use crate::app::msg::Effect;
 use crate::app::picker::PickerEvent;
 use crate::app::state::State;
 
-pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) {
-    // Ctrl-c quits from anywhere.
-    if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
-        fx.push(Effect::Quit);
-        return;
-    }
-    let Some(overlay) = state.triage.overlay.take() else {
-        return;
-    };
-    match overlay {
-        Overlay::Pick {
+/// A key for the open dialog, handed over by `update`'s router; the dialog
+/// goes back into `state.modal` unless the key closed it.
+pub fn on_key(state: &mut State, dialog: Dialog, ev: &KeyEvent, fx: &mut Vec<Effect>) {
+    match dialog {
+        Dialog::Pick {
             kind,
             mut picker,
             targets,
@@ -40,23 +35,23 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) {
                     apply(state, change, targets, fx);
                 } else {
                     // Nothing matched the query: stay open.
-                    state.triage.overlay = Some(Overlay::Pick {
+                    state.modal = Some(Modal::Triage(Dialog::Pick {
                         kind,
                         picker,
                         targets,
-                    });
+                    }));
                 }
             }
             PickerEvent::Cancelled => {}
             _ => {
-                state.triage.overlay = Some(Overlay::Pick {
+                state.modal = Some(Modal::Triage(Dialog::Pick {
                     kind,
                     picker,
                     targets,
-                })
+                }))
             }
         },
-        Overlay::Snooze(mut dialog) => match ev.code {
+        Dialog::Snooze(mut dialog) => match ev.code {
             KeyCode::Esc => {}
             KeyCode::Enter => {
                 let now_local = chrono::Local::now();
@@ -71,7 +66,7 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) {
                     }
                     Err(e) => {
                         dialog.error = Some(e.to_string());
-                        state.triage.overlay = Some(Overlay::Snooze(dialog));
+                        state.modal = Some(Modal::Triage(Dialog::Snooze(dialog)));
                     }
                 }
             }
@@ -82,7 +77,7 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) {
                 } else {
                     (dialog.back_idx + n - 1) % n
                 };
-                state.triage.overlay = Some(Overlay::Snooze(dialog));
+                state.modal = Some(Modal::Triage(Dialog::Snooze(dialog)));
             }
             KeyCode::Down | KeyCode::Up => {
                 // Cycle the presets into the input.
@@ -95,16 +90,16 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) {
                 };
                 dialog.input = tui_input::Input::new(PRESETS[next].to_string());
                 dialog.error = None;
-                state.triage.overlay = Some(Overlay::Snooze(dialog));
+                state.modal = Some(Modal::Triage(Dialog::Snooze(dialog)));
             }
             _ => {
                 if dialog.input.handle_event(&Event::Key(*ev)).is_some() {
                     dialog.error = None;
                 }
-                state.triage.overlay = Some(Overlay::Snooze(dialog));
+                state.modal = Some(Modal::Triage(Dialog::Snooze(dialog)));
             }
         },
-        Overlay::Confirm { question, then } => match ev.code {
+        Dialog::Confirm { question, then } => match ev.code {
             KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => match then {
                 Confirmed::Bulk { change, targets } => run_bulk(state, change, targets, fx),
                 Confirmed::Undo => run_undo(state, fx),
@@ -112,40 +107,40 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) {
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
                 state.notice = Some("cancelled: nothing was changed".into());
             }
-            _ => state.triage.overlay = Some(Overlay::Confirm { question, then }),
+            _ => state.modal = Some(Modal::Triage(Dialog::Confirm { question, then })),
         },
-        Overlay::Progress { job } => {
-            state.triage.overlay = Some(Overlay::Progress { job });
+        Dialog::Progress { job } => {
+            state.modal = Some(Modal::Triage(Dialog::Progress { job }));
             if ev.code == KeyCode::Esc {
                 let skipped = jobs::stop(state, job, "stopped (Esc)");
                 state.notice = Some(format!("stopped: {skipped} not sent"));
                 jobs::pump(state, fx);
             }
         }
-        Overlay::Report { job, scroll } => match ev.code {
+        Dialog::Report { job, scroll } => match ev.code {
             KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => {}
             KeyCode::Char('j') | KeyCode::Down => {
                 let max = jobs::report_max_scroll(job.items.len(), state.size.height);
-                state.triage.overlay = Some(Overlay::Report {
+                state.modal = Some(Modal::Triage(Dialog::Report {
                     job,
                     scroll: (scroll + 1).min(max),
-                });
+                }));
             }
             // The ends of a long report.
             KeyCode::Char('G') | KeyCode::End => {
                 let last = jobs::report_max_scroll(job.items.len(), state.size.height);
-                state.triage.overlay = Some(Overlay::Report { job, scroll: last });
+                state.modal = Some(Modal::Triage(Dialog::Report { job, scroll: last }));
             }
             KeyCode::Char('g') | KeyCode::Home => {
-                state.triage.overlay = Some(Overlay::Report { job, scroll: 0 });
+                state.modal = Some(Modal::Triage(Dialog::Report { job, scroll: 0 }));
             }
             KeyCode::Char('k') | KeyCode::Up => {
-                state.triage.overlay = Some(Overlay::Report {
+                state.modal = Some(Modal::Triage(Dialog::Report {
                     job,
                     scroll: scroll.saturating_sub(1),
-                });
+                }));
             }
-            _ => state.triage.overlay = Some(Overlay::Report { job, scroll }),
+            _ => state.modal = Some(Modal::Triage(Dialog::Report { job, scroll })),
         },
     }
 }

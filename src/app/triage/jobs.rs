@@ -19,8 +19,9 @@ use super::change::{Change, Fields, tickets};
 use super::rows;
 use super::undo::UndoRecord;
 use super::write::{WriteAccess, WriteError};
-use super::{Overlay, Triage};
+use super::{Dialog, Triage};
 use crate::api::types::{Ticket, TicketPatch};
+use crate::app::modal::Modal;
 use crate::app::msg::Effect;
 use crate::app::state::{ErrorView, State, Waiting};
 
@@ -146,7 +147,7 @@ pub fn start(state: &mut State, mut job: Job, fx: &mut Vec<Effect>) {
         rows::replace(state, &item.after);
     }
     if job.bulk {
-        state.triage.overlay = Some(Overlay::Progress { job: job.id });
+        state.modal = Some(Modal::Triage(Dialog::Progress { job: job.id }));
     }
     state.triage.jobs.push(job);
     pump(state, fx);
@@ -199,7 +200,6 @@ pub fn pump(state: &mut State, fx: &mut Vec<Effect>) {
             });
         }
     }
-    state.dirty = true;
 }
 
 /// The server answered one write.
@@ -219,7 +219,6 @@ pub fn on_written(
         return;
     };
     let (_, idx) = job.in_flight.remove(pos);
-    state.dirty = true;
     match result {
         Ok(ticket) => {
             job.outcomes[idx] = Some(Outcome::Changed);
@@ -302,7 +301,6 @@ pub fn stop(state: &mut State, job_id: u64, reason: &str) -> usize {
     for before in &restore {
         rows::replace(state, before);
     }
-    state.dirty = true;
     restore.len()
 }
 
@@ -352,7 +350,6 @@ pub fn pending_ids(triage: &Triage) -> HashSet<Uuid> {
 fn finish_jobs(state: &mut State) {
     while let Some(pos) = state.triage.jobs.iter().position(Job::finished) {
         let job = state.triage.jobs.remove(pos);
-        state.dirty = true;
         let changed: Vec<&Item> = job
             .items
             .iter()
@@ -380,13 +377,24 @@ fn finish_jobs(state: &mut State) {
             }
         }
         if job.bulk {
-            let showing =
-                matches!(state.triage.overlay, Some(Overlay::Progress { job: id }) if id == job.id);
-            if showing || state.triage.overlay.is_none() {
-                state.triage.overlay = Some(Overlay::Report {
+            let showing = matches!(
+                state.modal,
+                Some(Modal::Triage(Dialog::Progress { job: id })) if id == job.id
+            );
+            // The report opens in place of the progress bar or over the
+            // list; it never replaces what the agent opened meanwhile (a
+            // search half typed), which gets a one-line summary instead.
+            if showing || state.modal.is_none() {
+                state.modal = Some(Modal::Triage(Dialog::Report {
                     job: Box::new(job),
                     scroll: 0,
-                });
+                }));
+            } else {
+                state.notice = Some(format!(
+                    "{}: {} changed",
+                    job.label,
+                    crate::text::count(changed.len() as u64, "ticket")
+                ));
             }
         } else if !changed.is_empty() {
             let number = job.items[0].before.ticket_number;

@@ -26,6 +26,7 @@ use uuid::Uuid;
 
 pub use actions::on_key;
 pub use change::{Change, PriorityChoice, StatusChoice};
+pub use dialog::on_key as on_dialog_key;
 pub use jobs::{Job, Outcome, on_written};
 pub use marks::Marks;
 pub use undo::UndoRecord;
@@ -39,8 +40,6 @@ use crate::app::picker::Picker;
 pub struct Triage {
     pub marks: Marks,
     pub access: WriteAccess,
-    /// The dialog on top of the list, if any (keys go there first).
-    pub overlay: Option<Overlay>,
     /// Actions whose writes are not all answered yet.
     pub jobs: Vec<Job>,
     pub next_job: u64,
@@ -123,7 +122,7 @@ pub enum Confirmed {
 }
 
 #[derive(Debug, Clone)]
-pub enum Overlay {
+pub enum Dialog {
     Pick {
         kind: PickKind,
         picker: Box<Picker>,

@@ -35,7 +35,6 @@ pub fn replace(state: &mut State, ticket: &Ticket) {
     } else {
         state.triage.dimmed.insert(ticket.id, state.query_gen);
     }
-    state.dirty = true;
 }
 
 /// True when the row left the filter since the list was last fetched.

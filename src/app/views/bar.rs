@@ -114,7 +114,7 @@ pub fn on_mouse(state: &mut State, ev: &MouseEvent, now: Instant, fx: &mut Vec<E
         && ev.row < bar.y + bar.height
         && ev.column >= bar.x
         && ev.column < bar.x + bar.width;
-    if !inside || state.views.overlay.is_some() {
+    if !inside {
         return false;
     }
     if ev.kind != MouseEventKind::Down(MouseButton::Left) {
@@ -124,7 +124,6 @@ pub fn on_mouse(state: &mut State, ev: &MouseEvent, now: Instant, fx: &mut Vec<E
     let (segments, _) = layout(state, usize::from(bar.width));
     if let Some(s) = segments.iter().find(|s| col >= s.x && col < s.x + s.width) {
         state.notice = None;
-        state.dirty = true;
         super::open(state, s.index, now, fx);
     }
     true

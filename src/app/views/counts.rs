@@ -160,7 +160,6 @@ pub fn pump(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
             filter,
             new_since,
         });
-        state.dirty = true;
     }
 }
 
@@ -177,7 +176,6 @@ fn sync_active(state: &mut State) {
         && e.count.total != Some(meta.total)
     {
         e.count.total = Some(meta.total);
-        state.dirty = true;
     }
 }
 
@@ -226,7 +224,6 @@ pub fn on_count(
         return;
     };
     entry.count.pending = None;
-    state.dirty = true;
     match result {
         Ok(count) => {
             entry.count.total = Some(count.total);

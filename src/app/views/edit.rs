@@ -4,9 +4,10 @@
 
 use tokio::time::Instant;
 
+use super::super::modal::Modal;
 use super::super::msg::Effect;
 use super::super::state::{ErrorView, State, order_name, sort_name};
-use super::{NamePrompt, Overlay, counts, is_modified};
+use super::{Dialog, NamePrompt, counts, is_modified};
 use crate::config::{EditOutcome, SavedView, ViewEdit};
 use crate::filter::TicketFilter;
 
@@ -23,10 +24,12 @@ pub(super) fn save(state: &mut State) {
         }
         // Update it (Enter) or save beside it (another name): asked, never
         // overwritten by one key.
-        state.views.overlay = Some(Overlay::Name(NamePrompt::updating(&entry.view.name)));
+        state.modal = Some(Modal::Views(Dialog::Name(NamePrompt::updating(
+            &entry.view.name,
+        ))));
         return;
     }
-    state.views.overlay = Some(Overlay::Name(NamePrompt::new()));
+    state.modal = Some(Modal::Views(Dialog::Name(NamePrompt::new())));
 }
 
 /// Writes the current filter, sort and order into the open view, keeping
@@ -100,7 +103,6 @@ pub fn request_edit(state: &mut State, edit: ViewEdit, fx: &mut Vec<Effect>) {
         return;
     };
     state.views.editing = true;
-    state.dirty = true;
     fx.push(Effect::EditViews {
         path,
         edit,
@@ -117,7 +119,6 @@ pub fn on_edited(
     now: Instant,
 ) {
     state.views.editing = false;
-    state.dirty = true;
     let outcome = match result {
         Ok(o) => o,
         Err(message) => {
@@ -194,10 +195,10 @@ pub fn on_edited(
     if outcome.merged {
         notice.push_str(" (merged with changes made to the file meanwhile)");
     }
-    if let Some(Overlay::List(mut list)) = state.views.overlay.take() {
+    if let Some(Modal::Views(Dialog::List(list))) = &mut state.modal {
         list.follow(&edit, &state.views);
-        if !state.views.entries.is_empty() {
-            state.views.overlay = Some(Overlay::List(list));
+        if state.views.entries.is_empty() {
+            state.modal = None;
         }
     }
     state.last_error = None;

@@ -7,11 +7,12 @@ use tokio::time::Instant;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::super::keymap::{Action, CTRL_C, Key};
+use super::super::keymap::Action;
+use super::super::modal::Modal;
 use super::super::msg::Effect;
 use super::super::state::State;
 use super::prompt::check_name;
-use super::{Overlay, ViewsState, open, request_edit};
+use super::{Dialog, ViewsState, open, request_edit};
 use crate::config::ViewEdit;
 
 #[derive(Debug)]
@@ -61,10 +62,6 @@ pub(super) fn on_key(
     now: Instant,
     fx: &mut Vec<Effect>,
 ) {
-    if Key::from_event(ev) == CTRL_C {
-        fx.push(Effect::Quit);
-        return;
-    }
     let Some(name) = state
         .views
         .entries
@@ -135,7 +132,7 @@ pub(super) fn on_key(
         }
     }
     if !state.views.entries.is_empty() {
-        state.views.overlay = Some(Overlay::List(list));
+        state.modal = Some(Modal::Views(Dialog::List(list)));
     }
 }
 

@@ -18,6 +18,7 @@ use crossterm::event::KeyEvent;
 use tokio::time::Instant;
 
 use super::keymap::{Action, Key, Keymap};
+use super::modal::Modal;
 use super::msg::Effect;
 use super::state::{ErrorView, State};
 use crate::config::{Fingerprint, SavedView};
@@ -88,7 +89,7 @@ fn spelled_out(f: &TicketFilter) -> TicketFilter {
 
 /// What is open on top of the list.
 #[derive(Debug)]
-pub enum Overlay {
+pub enum Dialog {
     /// `v`: the views list.
     List(ViewsList),
     /// `w` on a new filter: its name.
@@ -126,7 +127,6 @@ pub struct ViewsState {
     pub fingerprint: Option<Fingerprint>,
     pub broken: Option<String>,
     pub default_per_page: u64,
-    pub overlay: Option<Overlay>,
     /// An edit is being written: one at a time.
     pub editing: bool,
     /// Problems found in the views (bad key, bad filter), told once at start.
@@ -228,32 +228,31 @@ pub fn hidden_actions(state: &State) -> Vec<Action> {
         .collect()
 }
 
-/// Keys the views take before the keymap: everything while an overlay is
-/// open, and a view's own key when no action has it. True when consumed.
-pub fn capture_key(state: &mut State, ev: &KeyEvent, now: Instant, fx: &mut Vec<Effect>) -> bool {
-    if state.views.overlay.is_some() {
-        state.dirty = true;
-        state.notice = None;
-        match state.views.overlay.take() {
-            Some(Overlay::List(list)) => list::on_key(state, list, ev, now, fx),
-            Some(Overlay::Name(prompt)) => prompt::on_key(state, prompt, ev, fx),
-            None => {}
-        }
-        return true;
+/// A key for the open views dialog, handed over by `update`'s router; the
+/// dialog goes back into `state.modal` unless the key closed it.
+pub fn on_dialog_key(
+    state: &mut State,
+    dialog: Dialog,
+    ev: &KeyEvent,
+    now: Instant,
+    fx: &mut Vec<Effect>,
+) {
+    state.notice = None;
+    match dialog {
+        Dialog::List(list) => list::on_key(state, list, ev, now, fx),
+        Dialog::Name(prompt) => prompt::on_key(state, prompt, ev, fx),
     }
-    // A view's own key is a plain key: it must not reach past a dialog or
-    // help that is open (they read letters as text or close on any key).
-    if state.keymap.action_for(ev).is_some()
-        || state.triage.overlay.is_some()
-        || state.filter_panel.is_some()
-        || state.help
-    {
+}
+
+/// A view's own key on the list (no modal open), when no action has it.
+/// True when consumed.
+pub fn own_key(state: &mut State, ev: &KeyEvent, now: Instant, fx: &mut Vec<Effect>) -> bool {
+    if state.keymap.action_for(ev).is_some() {
         return false;
     }
     let key = Key::from_event(ev);
     match state.views.entries.iter().position(|e| e.key == Some(key)) {
         Some(i) => {
-            state.dirty = true;
             state.notice = None;
             open(state, i, now, fx);
             true
@@ -291,7 +290,7 @@ pub fn on_action(state: &mut State, action: Action, now: Instant, fx: &mut Vec<E
                 ));
             } else {
                 let selected = state.views.active.unwrap_or(0);
-                state.views.overlay = Some(Overlay::List(ViewsList::new(selected)));
+                state.modal = Some(Modal::Views(Dialog::List(ViewsList::new(selected))));
             }
             true
         }

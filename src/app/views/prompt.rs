@@ -7,10 +7,10 @@ use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::super::keymap::{CTRL_C, Key};
+use super::super::modal::Modal;
 use super::super::msg::Effect;
 use super::super::state::State;
-use super::{Overlay, request_edit, view_of};
+use super::{Dialog, request_edit, view_of};
 use crate::config::ViewEdit;
 
 /// Longest name accepted: the bar has to show several.
@@ -77,10 +77,6 @@ pub(super) fn on_key(
     ev: &KeyEvent,
     fx: &mut Vec<Effect>,
 ) {
-    if Key::from_event(ev) == CTRL_C {
-        fx.push(Effect::Quit);
-        return;
-    }
     match ev.code {
         KeyCode::Esc => return,
         KeyCode::Enter if prompt.would_update() => {
@@ -109,5 +105,5 @@ pub(super) fn on_key(
             }
         }
     }
-    state.views.overlay = Some(Overlay::Name(prompt));
+    state.modal = Some(Modal::Views(Dialog::Name(prompt)));
 }
