@@ -1,5 +1,8 @@
 //! The one key table: it drives input handling, the `?` help overlay and the
 //! footer hints, so none of them can drift from the real bindings.
+//!
+//! Everything about an action (its `[keys]` name, default keys, help heading
+//! and line, footer hint) is one entry of `ACTIONS`; the rest is read off it.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -57,103 +60,471 @@ pub enum Action {
     FilterPanes,
 }
 
-impl Action {
-    pub const ALL: &'static [Action] = &[
-        Action::MoveDown,
-        Action::MoveUp,
-        Action::First,
-        Action::Last,
-        Action::ScreenDown,
-        Action::ScreenUp,
-        Action::NextPage,
-        Action::PrevPage,
-        Action::NextTicket,
-        Action::PrevTicket,
-        Action::OpenDetail,
-        Action::Back,
-        Action::Refresh,
-        Action::CycleSort,
-        Action::FlipOrder,
-        Action::OpenBrowser,
-        Action::CopyNumber,
-        Action::CopyCurl,
-        Action::Help,
-        Action::Quit,
-        Action::Search,
-        Action::FilterLine,
-        Action::SetStatus,
-        Action::SetPriority,
-        Action::Assign,
-        Action::AssignMe,
-        Action::Snooze,
-        Action::ToggleMark,
-        Action::MarkRange,
-        Action::MarkPage,
-        Action::ClearMarks,
-        Action::NextMode,
-        Action::Undo,
-        Action::View1,
-        Action::View2,
-        Action::View3,
-        Action::View4,
-        Action::View5,
-        Action::View6,
-        Action::View7,
-        Action::View8,
-        Action::View9,
-        Action::ViewsList,
-        Action::SaveView,
-        Action::FilterPanes,
+/// The help overlay's headings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Browse,
+    Tickets,
+    Filter,
+    SavedViews,
+    Triage,
+    General,
+}
+
+impl Section {
+    /// In the order the help shows them.
+    pub const ALL: &'static [Section] = &[
+        Section::Browse,
+        Section::Tickets,
+        Section::Filter,
+        Section::SavedViews,
+        Section::Triage,
+        Section::General,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub fn heading(self) -> &'static str {
         match self {
-            Action::MoveDown => "move_down",
-            Action::MoveUp => "move_up",
-            Action::First => "first",
-            Action::Last => "last",
-            Action::ScreenDown => "screen_down",
-            Action::ScreenUp => "screen_up",
-            Action::NextPage => "next_page",
-            Action::PrevPage => "prev_page",
-            Action::NextTicket => "next_ticket",
-            Action::PrevTicket => "prev_ticket",
-            Action::OpenDetail => "open_detail",
-            Action::Back => "back",
-            Action::Refresh => "refresh",
-            Action::CycleSort => "cycle_sort",
-            Action::FlipOrder => "flip_order",
-            Action::OpenBrowser => "open_browser",
-            Action::CopyNumber => "copy_number",
-            Action::CopyCurl => "copy_curl",
-            Action::Help => "help",
-            Action::Quit => "quit",
-            Action::Search => "search",
-            Action::FilterLine => "filter_line",
-            Action::SetStatus => "set_status",
-            Action::SetPriority => "set_priority",
-            Action::Assign => "assign",
-            Action::AssignMe => "assign_me",
-            Action::Snooze => "snooze",
-            Action::ToggleMark => "toggle_mark",
-            Action::MarkRange => "mark_range",
-            Action::MarkPage => "mark_page",
-            Action::ClearMarks => "clear_marks",
-            Action::NextMode => "next_mode",
-            Action::Undo => "undo",
-            Action::View1 => "view_1",
-            Action::View2 => "view_2",
-            Action::View3 => "view_3",
-            Action::View4 => "view_4",
-            Action::View5 => "view_5",
-            Action::View6 => "view_6",
-            Action::View7 => "view_7",
-            Action::View8 => "view_8",
-            Action::View9 => "view_9",
-            Action::ViewsList => "views",
-            Action::SaveView => "save_view",
-            Action::FilterPanes => "filter_panes",
+            Section::Browse => "Browse",
+            Section::Tickets => "Tickets",
+            Section::Filter => "Filter",
+            Section::SavedViews => "Saved views",
+            Section::Triage => "Triage",
+            Section::General => "General",
         }
+    }
+}
+
+/// What there is to know about one action.
+struct ActionSpec {
+    action: Action,
+    /// Its key in `[keys]` of the config.
+    name: &'static str,
+    /// Its bindings until `[keys]` replaces them, spelled as `Key::parse` reads them.
+    keys: &'static [&'static str],
+    section: Section,
+    /// Its line in the help overlay.
+    help: &'static str,
+    /// Its short label in the footer, if it earns one there (see `HINT_ORDER`).
+    hint: Option<&'static str>,
+}
+
+/// Every action once. The order is the one `[keys]` errors list the actions
+/// in, conflicts are checked in and each help section lists its rows in.
+const ACTIONS: &[ActionSpec] = &[
+    ActionSpec {
+        action: Action::MoveDown,
+        name: "move_down",
+        keys: &["j", "down"],
+        section: Section::Browse,
+        help: "next ticket (past the last row: next page)",
+        hint: Some("move"),
+    },
+    ActionSpec {
+        action: Action::MoveUp,
+        name: "move_up",
+        keys: &["k", "up"],
+        section: Section::Browse,
+        help: "previous ticket",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::First,
+        name: "first",
+        keys: &["g", "home"],
+        section: Section::Browse,
+        help: "first row",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::Last,
+        name: "last",
+        keys: &["G", "end"],
+        section: Section::Browse,
+        help: "last row",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::ScreenDown,
+        name: "screen_down",
+        keys: &["ctrl-d", "pagedown"],
+        section: Section::Browse,
+        help: "down a screen (from the last row: next page)",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::ScreenUp,
+        name: "screen_up",
+        keys: &["ctrl-u", "pageup"],
+        section: Section::Browse,
+        help: "up a screen (from the first row: previous page)",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::NextPage,
+        name: "next_page",
+        keys: &["]"],
+        section: Section::Browse,
+        help: "next page",
+        hint: Some("page"),
+    },
+    ActionSpec {
+        action: Action::PrevPage,
+        name: "prev_page",
+        keys: &["["],
+        section: Section::Browse,
+        help: "previous page",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::NextTicket,
+        name: "next_ticket",
+        keys: &["J"],
+        section: Section::Browse,
+        help: "next ticket, the detail following it (across pages)",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::PrevTicket,
+        name: "prev_ticket",
+        keys: &["K"],
+        section: Section::Browse,
+        help: "previous ticket, the detail following it",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::OpenDetail,
+        name: "open_detail",
+        keys: &["enter"],
+        section: Section::Tickets,
+        help: "open the ticket's detail",
+        hint: Some("detail"),
+    },
+    ActionSpec {
+        action: Action::Back,
+        name: "back",
+        keys: &["esc"],
+        section: Section::Tickets,
+        help: "close detail / help",
+        hint: Some("back"),
+    },
+    ActionSpec {
+        action: Action::Refresh,
+        name: "refresh",
+        keys: &["r"],
+        section: Section::Tickets,
+        help: "refresh (retry now while rate limited)",
+        hint: Some("refresh"),
+    },
+    ActionSpec {
+        action: Action::CycleSort,
+        name: "cycle_sort",
+        keys: &["s"],
+        section: Section::Tickets,
+        help: "cycle sort field",
+        hint: Some("sort"),
+    },
+    ActionSpec {
+        action: Action::FlipOrder,
+        name: "flip_order",
+        keys: &["S"],
+        section: Section::Tickets,
+        help: "flip sort order",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::OpenBrowser,
+        name: "open_browser",
+        keys: &["o"],
+        section: Section::Tickets,
+        help: "open the ticket in the browser",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::CopyNumber,
+        name: "copy_number",
+        keys: &["y"],
+        section: Section::Tickets,
+        help: "copy #number",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::CopyCurl,
+        name: "copy_curl",
+        keys: &["Y"],
+        section: Section::Tickets,
+        help: "copy the query as a curl command",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::Help,
+        name: "help",
+        keys: &["?"],
+        section: Section::General,
+        help: "this help",
+        hint: Some("help"),
+    },
+    ActionSpec {
+        action: Action::Quit,
+        name: "quit",
+        keys: &["q"],
+        section: Section::General,
+        help: "quit (Ctrl-c always quits)",
+        hint: Some("quit"),
+    },
+    ActionSpec {
+        action: Action::Search,
+        name: "search",
+        keys: &["/"],
+        section: Section::Filter,
+        help: "search as you type (Enter keeps, Esc restores)",
+        hint: Some("search"),
+    },
+    ActionSpec {
+        action: Action::FilterLine,
+        name: "filter_line",
+        keys: &[":"],
+        section: Section::Filter,
+        help: "edit the whole filter as text (Tab completes)",
+        hint: Some("filter"),
+    },
+    ActionSpec {
+        action: Action::SetStatus,
+        name: "set_status",
+        keys: &["t"],
+        section: Section::Triage,
+        help: "set the status (of marked tickets, if any)",
+        hint: Some("status"),
+    },
+    ActionSpec {
+        action: Action::SetPriority,
+        name: "set_priority",
+        keys: &["p"],
+        section: Section::Triage,
+        help: "set the priority",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::Assign,
+        name: "assign",
+        keys: &["a"],
+        section: Section::Triage,
+        help: "assign to an agent (type to narrow)",
+        hint: Some("assign"),
+    },
+    ActionSpec {
+        action: Action::AssignMe,
+        name: "assign_me",
+        keys: &["A"],
+        section: Section::Triage,
+        help: "assign to me (`me` in the config)",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::Snooze,
+        name: "snooze",
+        keys: &["z"],
+        section: Section::Triage,
+        help: "snooze: waiting, with a reminder",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::ToggleMark,
+        name: "toggle_mark",
+        keys: &["space"],
+        section: Section::Triage,
+        help: "mark / unmark the ticket",
+        hint: Some("mark"),
+    },
+    ActionSpec {
+        action: Action::MarkRange,
+        name: "mark_range",
+        keys: &["V"],
+        section: Section::Triage,
+        help: "mark from the last mark to here",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::MarkPage,
+        name: "mark_page",
+        keys: &["*"],
+        section: Section::Triage,
+        help: "mark every ticket on the page (again: unmark them)",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::ClearMarks,
+        name: "clear_marks",
+        keys: &["u"],
+        section: Section::Triage,
+        help: "clear all marks",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::NextMode,
+        name: "next_mode",
+        keys: &["N"],
+        section: Section::Triage,
+        help: "next mode: move on after each action",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::Undo,
+        name: "undo",
+        keys: &["U"],
+        section: Section::Triage,
+        help: "undo the last action",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::View1,
+        name: "view_1",
+        keys: &["1"],
+        section: Section::SavedViews,
+        help: "open saved view 1 (2-9: the next ones)",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::View2,
+        name: "view_2",
+        keys: &["2"],
+        section: Section::SavedViews,
+        help: "open saved view 2",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::View3,
+        name: "view_3",
+        keys: &["3"],
+        section: Section::SavedViews,
+        help: "open saved view 3",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::View4,
+        name: "view_4",
+        keys: &["4"],
+        section: Section::SavedViews,
+        help: "open saved view 4",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::View5,
+        name: "view_5",
+        keys: &["5"],
+        section: Section::SavedViews,
+        help: "open saved view 5",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::View6,
+        name: "view_6",
+        keys: &["6"],
+        section: Section::SavedViews,
+        help: "open saved view 6",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::View7,
+        name: "view_7",
+        keys: &["7"],
+        section: Section::SavedViews,
+        help: "open saved view 7",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::View8,
+        name: "view_8",
+        keys: &["8"],
+        section: Section::SavedViews,
+        help: "open saved view 8",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::View9,
+        name: "view_9",
+        keys: &["9"],
+        section: Section::SavedViews,
+        help: "open saved view 9",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::ViewsList,
+        name: "views",
+        keys: &["v"],
+        section: Section::SavedViews,
+        help: "saved views: open, rename, move, delete",
+        hint: Some("views"),
+    },
+    ActionSpec {
+        action: Action::SaveView,
+        name: "save_view",
+        keys: &["w"],
+        section: Section::SavedViews,
+        help: "save the filter as a view (or update the view)",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::FilterPanes,
+        name: "filter_panes",
+        keys: &["f"],
+        section: Section::Filter,
+        help: "filter panes: status, tags, fields, dates…",
+        hint: Some("panes"),
+    },
+];
+
+/// Footer hints in the order they earn their room: what a newcomer
+/// needs first (moving, help, opening, finding, acting), then the rest
+/// as the width allows.
+const HINT_ORDER: &[Action] = &[
+    Action::MoveDown,
+    Action::Help,
+    Action::OpenDetail,
+    Action::Back,
+    Action::Search,
+    Action::FilterPanes,
+    Action::SetStatus,
+    Action::Assign,
+    Action::ToggleMark,
+    Action::Quit,
+    Action::ViewsList,
+    Action::FilterLine,
+    Action::NextPage,
+    Action::Refresh,
+    Action::CycleSort,
+];
+
+/// `Action::ALL`, read off the table when compiling.
+const ALL_ACTIONS: [Action; ACTIONS.len()] = {
+    let mut all = [Action::MoveDown; ACTIONS.len()];
+    let mut i = 0;
+    while i < ACTIONS.len() {
+        all[i] = ACTIONS[i].action;
+        i += 1;
+    }
+    all
+};
+
+impl Action {
+    /// Every action, in the order of `ACTIONS`.
+    pub const ALL: &'static [Action] = &ALL_ACTIONS;
+
+    fn spec(self) -> &'static ActionSpec {
+        ACTIONS
+            .iter()
+            .find(|spec| spec.action == self)
+            .expect("every action has an entry in ACTIONS (a unit test checks)")
+    }
+
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        ACTIONS
+            .iter()
+            .find(|spec| spec.name == name)
+            .map(|spec| spec.action)
     }
 
     /// The 1-based position a `view_N` action opens.
@@ -172,184 +543,24 @@ impl Action {
         SLOTS.iter().position(|a| *a == self).map(|i| i + 1)
     }
 
-    pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.iter().copied().find(|a| a.name() == name)
-    }
-
     /// One line for the help overlay.
     pub fn description(self) -> &'static str {
-        match self {
-            Action::MoveDown => "next ticket (past the last row: next page)",
-            Action::MoveUp => "previous ticket",
-            Action::First => "first row",
-            Action::Last => "last row",
-            Action::ScreenDown => "down a screen (from the last row: next page)",
-            Action::ScreenUp => "up a screen (from the first row: previous page)",
-            Action::NextPage => "next page",
-            Action::PrevPage => "previous page",
-            Action::NextTicket => "next ticket, the detail following it (across pages)",
-            Action::PrevTicket => "previous ticket, the detail following it",
-            Action::OpenDetail => "open the ticket's detail",
-            Action::Back => "close detail / help",
-            Action::Refresh => "refresh (retry now while rate limited)",
-            Action::CycleSort => "cycle sort field",
-            Action::FlipOrder => "flip sort order",
-            Action::OpenBrowser => "open the ticket in the browser",
-            Action::CopyNumber => "copy #number",
-            Action::CopyCurl => "copy the query as a curl command",
-            Action::Help => "this help",
-            Action::Quit => "quit (Ctrl-c always quits)",
-            Action::Search => "search as you type (Enter keeps, Esc restores)",
-            Action::FilterLine => "edit the whole filter as text (Tab completes)",
-            Action::SetStatus => "set the status (of marked tickets, if any)",
-            Action::SetPriority => "set the priority",
-            Action::Assign => "assign to an agent (type to narrow)",
-            Action::AssignMe => "assign to me (`me` in the config)",
-            Action::Snooze => "snooze: waiting, with a reminder",
-            Action::ToggleMark => "mark / unmark the ticket",
-            Action::MarkRange => "mark from the last mark to here",
-            Action::MarkPage => "mark every ticket on the page (again: unmark them)",
-            Action::ClearMarks => "clear all marks",
-            Action::NextMode => "next mode: move on after each action",
-            Action::Undo => "undo the last action",
-            Action::View1 => "open saved view 1 (2-9: the next ones)",
-            Action::View2 => "open saved view 2",
-            Action::View3 => "open saved view 3",
-            Action::View4 => "open saved view 4",
-            Action::View5 => "open saved view 5",
-            Action::View6 => "open saved view 6",
-            Action::View7 => "open saved view 7",
-            Action::View8 => "open saved view 8",
-            Action::View9 => "open saved view 9",
-            Action::ViewsList => "saved views: open, rename, move, delete",
-            Action::SaveView => "save the filter as a view (or update the view)",
-            Action::FilterPanes => "filter panes: status, tags, fields, dates…",
-        }
+        self.spec().help
     }
 
     /// The help overlay's heading this action is listed under.
-    pub fn section(self) -> &'static str {
-        use Action::*;
-        match self {
-            MoveDown | MoveUp | First | Last | ScreenDown | ScreenUp | NextPage | PrevPage
-            | NextTicket | PrevTicket => "Browse",
-            OpenDetail | Back | Refresh | CycleSort | FlipOrder | OpenBrowser | CopyNumber
-            | CopyCurl => "Tickets",
-            Search | FilterLine | FilterPanes => "Filter",
-            View1 | View2 | View3 | View4 | View5 | View6 | View7 | View8 | View9 | ViewsList
-            | SaveView => "Saved views",
-            SetStatus | SetPriority | Assign | AssignMe | Snooze | ToggleMark | MarkRange
-            | MarkPage | ClearMarks | NextMode | Undo => "Triage",
-            Help | Quit => "General",
-        }
+    pub fn section(self) -> Section {
+        self.spec().section
     }
 
     /// Acting on tickets (handled by `app::triage`).
     pub fn is_triage(self) -> bool {
-        self.section() == "Triage"
+        self.section() == Section::Triage
     }
-
-    /// Help headings in the order they are shown.
-    pub const SECTIONS: &'static [&'static str] = &[
-        "Browse",
-        "Tickets",
-        "Filter",
-        "Saved views",
-        "Triage",
-        "General",
-    ];
 
     /// Short label for the footer hints.
     fn hint(self) -> Option<&'static str> {
-        Some(match self {
-            Action::MoveDown => "move",
-            Action::NextPage => "page",
-            Action::OpenDetail => "detail",
-            Action::Back => "back",
-            Action::Refresh => "refresh",
-            Action::CycleSort => "sort",
-            Action::Help => "help",
-            Action::Quit => "quit",
-            Action::Search => "search",
-            Action::FilterLine => "filter",
-            Action::ViewsList => "views",
-            Action::FilterPanes => "panes",
-            Action::SetStatus => "status",
-            Action::Assign => "assign",
-            Action::ToggleMark => "mark",
-            _ => return None,
-        })
-    }
-
-    /// Footer hints in the order they earn their room: what a newcomer
-    /// needs first (moving, help, opening, finding, acting), then the rest
-    /// as the width allows.
-    const HINT_ORDER: &'static [Action] = &[
-        Action::MoveDown,
-        Action::Help,
-        Action::OpenDetail,
-        Action::Back,
-        Action::Search,
-        Action::FilterPanes,
-        Action::SetStatus,
-        Action::Assign,
-        Action::ToggleMark,
-        Action::Quit,
-        Action::ViewsList,
-        Action::FilterLine,
-        Action::NextPage,
-        Action::Refresh,
-        Action::CycleSort,
-    ];
-
-    fn default_keys(self) -> &'static [&'static str] {
-        match self {
-            Action::MoveDown => &["j", "down"],
-            Action::MoveUp => &["k", "up"],
-            Action::First => &["g", "home"],
-            Action::Last => &["G", "end"],
-            Action::ScreenDown => &["ctrl-d", "pagedown"],
-            Action::ScreenUp => &["ctrl-u", "pageup"],
-            Action::NextPage => &["]"],
-            Action::PrevPage => &["["],
-            Action::NextTicket => &["J"],
-            Action::PrevTicket => &["K"],
-            Action::OpenDetail => &["enter"],
-            Action::Back => &["esc"],
-            Action::Refresh => &["r"],
-            Action::CycleSort => &["s"],
-            Action::FlipOrder => &["S"],
-            Action::OpenBrowser => &["o"],
-            Action::CopyNumber => &["y"],
-            Action::CopyCurl => &["Y"],
-            Action::Help => &["?"],
-            Action::Quit => &["q"],
-            Action::Search => &["/"],
-            Action::FilterLine => &[":"],
-            Action::SetStatus => &["t"],
-            Action::SetPriority => &["p"],
-            Action::Assign => &["a"],
-            Action::AssignMe => &["A"],
-            Action::Snooze => &["z"],
-            Action::ToggleMark => &["space"],
-            Action::MarkRange => &["V"],
-            Action::MarkPage => &["*"],
-            Action::ClearMarks => &["u"],
-            Action::NextMode => &["N"],
-            Action::Undo => &["U"],
-            Action::View1 => &["1"],
-            Action::View2 => &["2"],
-            Action::View3 => &["3"],
-            Action::View4 => &["4"],
-            Action::View5 => &["5"],
-            Action::View6 => &["6"],
-            Action::View7 => &["7"],
-            Action::View8 => &["8"],
-            Action::View9 => &["9"],
-            Action::ViewsList => &["v"],
-            Action::SaveView => &["w"],
-            Action::FilterPanes => &["f"],
-        }
+        self.spec().hint
     }
 }
 
@@ -502,7 +713,7 @@ pub enum KeymapError {
     Reserved(&'static str),
 }
 
-/// Action → keys, in the order of [`Action::ALL`].
+/// Action → keys, in the order of `ACTIONS`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Keymap {
     bindings: Vec<(Action, Vec<Key>)>,
@@ -510,15 +721,11 @@ pub struct Keymap {
 
 impl Default for Keymap {
     fn default() -> Self {
-        let bindings = Action::ALL
+        let bindings = ACTIONS
             .iter()
-            .map(|&a| {
-                let keys = a
-                    .default_keys()
-                    .iter()
-                    .filter_map(|k| Key::parse(k).ok())
-                    .collect();
-                (a, keys)
+            .map(|spec| {
+                let keys = spec.keys.iter().filter_map(|k| Key::parse(k).ok());
+                (spec.action, keys.collect())
             })
             .collect();
         Keymap { bindings }
@@ -535,9 +742,9 @@ impl Keymap {
         for (name, specs) in overrides {
             let action = Action::from_name(name).ok_or_else(|| KeymapError::UnknownAction {
                 name: name.clone(),
-                valid: Action::ALL
+                valid: ACTIONS
                     .iter()
-                    .map(|a| a.name())
+                    .map(|spec| spec.name)
                     .collect::<Vec<_>>()
                     .join(", "),
             })?;
@@ -637,12 +844,12 @@ impl Keymap {
             .collect()
     }
 
-    /// `help_rows` grouped under `Action::SECTIONS`; empty sections left out.
+    /// `help_rows` grouped under their headings; empty sections left out.
     pub fn help_sections(
         &self,
         hidden: &[Action],
     ) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-        Action::SECTIONS
+        Section::ALL
             .iter()
             .map(|&section| {
                 let rows = self
@@ -653,7 +860,7 @@ impl Keymap {
                     })
                     .map(|(a, _)| (self.label(*a), a.description()))
                     .collect::<Vec<_>>();
-                (section, rows)
+                (section.heading(), rows)
             })
             .filter(|(_, rows)| !rows.is_empty())
             .collect()
@@ -661,7 +868,7 @@ impl Keymap {
 
     /// Footer hints: (first key, short label), for the actions worth a hint.
     pub fn footer_hints(&self, hidden: &[Action]) -> Vec<(String, &'static str)> {
-        Action::HINT_ORDER
+        HINT_ORDER
             .iter()
             .filter(|a| !hidden.contains(a))
             .filter_map(|a| Some((self.keys(*a).first()?.to_string(), a.hint()?)))
@@ -682,12 +889,53 @@ mod tests {
         KeyEvent::new(code, mods)
     }
 
+    /// Every variant of `Action`, spelled out apart from the table: the
+    /// `match` makes the compiler refuse a new variant until it is listed.
+    macro_rules! every_variant {
+        ($($variant:ident),* $(,)?) => {{
+            fn _listed(a: Action) {
+                match a {
+                    $(Action::$variant)|* => {}
+                }
+            }
+            [$(Action::$variant),*]
+        }};
+    }
+
+    #[test]
+    fn the_table_has_every_action_once_under_a_unique_name() {
+        let variants = every_variant! {
+            MoveDown, MoveUp, First, Last, ScreenDown, ScreenUp, NextPage, PrevPage, NextTicket,
+            PrevTicket, OpenDetail, Back, Refresh, CycleSort, FlipOrder, OpenBrowser, CopyNumber,
+            CopyCurl, Help, Quit, Search, FilterLine, SetStatus, SetPriority, Assign, AssignMe,
+            Snooze, ToggleMark, MarkRange, MarkPage, ClearMarks, NextMode, Undo, View1, View2,
+            View3, View4, View5, View6, View7, View8, View9, ViewsList, SaveView, FilterPanes,
+        };
+        for a in variants {
+            let entries = ACTIONS.iter().filter(|spec| spec.action == a).count();
+            assert_eq!(entries, 1, "{a:?} has {entries} entries in ACTIONS");
+        }
+        for (i, spec) in ACTIONS.iter().enumerate() {
+            let clash = ACTIONS[i + 1..]
+                .iter()
+                .find(|other| other.name == spec.name);
+            assert!(clash.is_none(), "two actions are called {:?}", spec.name);
+            for key in spec.keys {
+                assert!(
+                    Key::parse(key).is_ok(),
+                    "{}: default key {key:?}",
+                    spec.name
+                );
+            }
+        }
+    }
+
     #[test]
     fn every_hinted_action_has_a_place_in_the_footer_order() {
         for a in Action::ALL {
             assert_eq!(
                 a.hint().is_some(),
-                Action::HINT_ORDER.contains(a),
+                HINT_ORDER.contains(a),
                 "{a:?}: a hint needs a place in HINT_ORDER and the other way round"
             );
         }
