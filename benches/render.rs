@@ -35,7 +35,7 @@ fn state(w: u16, h: u16, tickets: u32) -> State {
         Msg::Key(crossterm::event::KeyEvent::from(
             crossterm::event::KeyCode::Char('r'),
         )),
-        now,
+        ui_support::clock_at(now),
     );
     let generation = state.query_gen;
     update(
@@ -45,7 +45,7 @@ fn state(w: u16, h: u16, tickets: u32) -> State {
             page: 1,
             result: Ok(page),
         },
-        now,
+        ui_support::clock_at(now),
     );
     assert_eq!(state.table.tickets().len(), tickets as usize);
     state.selected = tickets as usize / 2;
@@ -118,7 +118,7 @@ fn panel_state(w: u16, h: u16) -> State {
         Msg::Key(crossterm::event::KeyEvent::from(
             crossterm::event::KeyCode::Char('f'),
         )),
-        Instant::now(),
+        ui_support::clock(),
     );
     assert!(state.filter_panel().is_some());
     state
@@ -144,5 +144,5 @@ fn frame_with_panes(bencher: Bencher, size: (u16, u16)) {
 fn panes_toggle(bencher: Bencher) {
     let mut state = panel_state(120, 40);
     let space = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(' '));
-    bencher.bench_local(|| update(&mut state, Msg::Key(space), Instant::now()));
+    bencher.bench_local(|| update(&mut state, Msg::Key(space), ui_support::clock()));
 }

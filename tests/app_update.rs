@@ -18,7 +18,7 @@ fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
     update(
         state,
         Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        Instant::now(),
+        ui_support::clock(),
     )
 }
 
@@ -26,7 +26,7 @@ fn ctrl(state: &mut State, c: char) -> Vec<Effect> {
     update(
         state,
         Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
-        Instant::now(),
+        ui_support::clock(),
     )
 }
 
@@ -39,7 +39,7 @@ fn loaded(state: &mut State, generation: u64, page: u64, total: u64) -> Vec<Effe
             page,
             result: Ok(page_of(page, per_page, total)),
         },
-        Instant::now(),
+        ui_support::clock(),
     )
 }
 
@@ -68,7 +68,7 @@ fn selected_number(state: &State) -> Option<i64> {
 #[tokio::test(start_paused = true)]
 async fn start_loads_page_one_then_prefetches_page_two() {
     let mut state = State::new(scope(), Default::default(), 20, Default::default());
-    let fx = update(&mut state, Msg::Start, Instant::now());
+    let fx = update(&mut state, Msg::Start, ui_support::clock());
     assert_eq!(fetches(&fx), vec![(0, 1)]);
     assert!(matches!(state.table, TablePane::Loading { page: 1 }));
     assert!(state.loading_since.is_some());
@@ -179,7 +179,7 @@ async fn cached_pages_come_back_without_requests() {
 #[tokio::test(start_paused = true)]
 async fn stale_answers_are_dropped_errors_too() {
     let mut state = State::new(scope(), Default::default(), 10, Default::default());
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     // Sort changes while page 1 is loading: a new generation.
     let fx = key(&mut state, KeyCode::Char('s'));
     assert_eq!(state.filter.sort, Some(SortField::CreatedAt));
@@ -194,7 +194,7 @@ async fn stale_answers_are_dropped_errors_too() {
             page: 1,
             result: Err(FetchError::failed("boom")),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     assert!(matches!(state.table, TablePane::Loading { .. }));
     assert_eq!(state.last_error, None);
@@ -259,7 +259,7 @@ async fn refresh_replaces_cached_pages() {
             page: 1,
             result: Ok(fresh),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     assert!(!state.refreshing && state.loading_since.is_none());
     assert_eq!(state.selected, 2, "refresh keeps the cursor on its ticket");
@@ -274,7 +274,7 @@ async fn refresh_replaces_cached_pages() {
             page: 1,
             result: Err(FetchError::failed("server error 502")),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     assert_eq!(shown_page(&state), Some(1));
     assert!(state.last_error.is_some() && !state.refreshing);
@@ -288,7 +288,7 @@ async fn refresh_replaces_cached_pages() {
 #[tokio::test(start_paused = true)]
 async fn duplicate_ids_in_a_page_are_shown_once() {
     let mut state = State::new(scope(), Default::default(), 10, Default::default());
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     let mut page = page_of(1, 10, 30);
     page.tickets[5] = page.tickets[2].clone();
     update(
@@ -298,7 +298,7 @@ async fn duplicate_ids_in_a_page_are_shown_once() {
             page: 1,
             result: Ok(page),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     let ids: Vec<_> = state.table.tickets().iter().map(|t| t.id).collect();
     let mut unique = ids.clone();
@@ -322,7 +322,7 @@ async fn a_ticket_pushed_onto_the_next_page_is_not_shown_again() {
             page: 2,
             result: Ok(shifted),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     key(&mut state, KeyCode::Char(']'));
     let numbers: Vec<i64> = state
@@ -344,7 +344,7 @@ async fn a_ticket_pushed_onto_the_next_page_is_not_shown_again() {
 async fn rate_limit_counts_down_then_sends_the_waiting_request_once() {
     let mut state = State::new(scope(), Default::default(), 10, Default::default());
     let t0 = Instant::now();
-    update(&mut state, Msg::Start, t0);
+    update(&mut state, Msg::Start, ui_support::clock_at(t0));
     let retry_at = t0 + Duration::from_secs(90);
     update(
         &mut state,
@@ -353,7 +353,7 @@ async fn rate_limit_counts_down_then_sends_the_waiting_request_once() {
             page: 1,
             result: Err(FetchError::RateLimited { retry_at }),
         },
-        t0,
+        ui_support::clock_at(t0),
     );
     let rl = state.rate_limit.clone().expect("gate closed");
     assert_eq!(rl.until, retry_at);
@@ -380,10 +380,10 @@ async fn rate_limit_counts_down_then_sends_the_waiting_request_once() {
         next_wake(&state, now, wall),
         Some(now + Duration::from_millis(500))
     );
-    assert!(update(&mut state, Msg::Tick, now).is_empty());
+    assert!(update(&mut state, Msg::Tick, ui_support::clock_at(now)).is_empty());
 
     tokio::time::advance(Duration::from_millis(88_500)).await;
-    let fx = update(&mut state, Msg::Tick, Instant::now());
+    let fx = update(&mut state, Msg::Tick, ui_support::clock());
     assert_eq!(state.rate_limit, None);
     assert_eq!(
         fetches(&fx),
@@ -391,7 +391,7 @@ async fn rate_limit_counts_down_then_sends_the_waiting_request_once() {
         "sent once, for the current query"
     );
     // A second tick sends nothing more.
-    assert!(update(&mut state, Msg::Tick, Instant::now()).is_empty());
+    assert!(update(&mut state, Msg::Tick, ui_support::clock()).is_empty());
 }
 
 #[tokio::test(start_paused = true)]
@@ -408,7 +408,7 @@ async fn cached_pages_stay_browsable_while_limited_and_r_retries_now() {
                 retry_at: t0 + Duration::from_secs(3700),
             }),
         },
-        t0,
+        ui_support::clock_at(t0),
     );
     assert!(state.rate_limit.as_ref().unwrap().waiting.is_empty());
     // Page 2 is not cached: it waits; page 1 is cached: shown at once.
@@ -442,7 +442,7 @@ async fn later_retry_instant_wins() {
                     retry_at: t0 + Duration::from_secs(secs),
                 }),
             },
-            t0,
+            ui_support::clock_at(t0),
         );
     }
     assert_eq!(
@@ -454,7 +454,7 @@ async fn later_retry_instant_wins() {
 #[tokio::test(start_paused = true)]
 async fn errors_show_in_the_pane_with_what_to_do() {
     let mut state = State::new(scope(), Default::default(), 10, Default::default());
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     update(
         &mut state,
         Msg::PageLoaded {
@@ -465,7 +465,7 @@ async fn errors_show_in_the_pane_with_what_to_do() {
                 hint: Some("check the API key (TRIAGE_API_KEY or api_key_cmd)".into()),
             }),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     match &state.table {
         TablePane::Error { page: 1, error } => assert!(error.hint.is_some()),
@@ -501,7 +501,7 @@ async fn detail_opens_loads_and_closes() {
             generation: 0,
             result: Ok(Box::new(detail.clone())),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     assert_eq!(state.detail.as_ref().unwrap().detail, Loadable::Loading);
     update(
@@ -510,7 +510,7 @@ async fn detail_opens_loads_and_closes() {
             generation: 1,
             result: Ok(Box::new(detail)),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     update(
         &mut state,
@@ -518,7 +518,7 @@ async fn detail_opens_loads_and_closes() {
             generation: 1,
             result: Err(FetchError::NotSupported),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     let pane = state.detail.as_ref().unwrap();
     assert!(matches!(pane.detail, Loadable::Loaded(_)));
@@ -590,10 +590,10 @@ async fn mouse_click_selects_and_wheel_scrolls() {
             modifiers: KeyModifiers::NONE,
         })
     };
-    update(&mut state, click(table.y + 1 + 4), Instant::now());
+    update(&mut state, click(table.y + 1 + 4), ui_support::clock());
     assert_eq!(state.selected, 4);
     // The column header row selects nothing.
-    update(&mut state, click(table.y), Instant::now());
+    update(&mut state, click(table.y), ui_support::clock());
     assert_eq!(state.selected, 4);
     let wheel = Msg::Mouse(MouseEvent {
         kind: MouseEventKind::ScrollDown,
@@ -601,14 +601,14 @@ async fn mouse_click_selects_and_wheel_scrolls() {
         row: table.y + 3,
         modifiers: KeyModifiers::NONE,
     });
-    update(&mut state, wheel, Instant::now());
+    update(&mut state, wheel, ui_support::clock());
     assert_eq!(state.selected, 7);
 
     // Wide: with the detail beside the list, a click shows the clicked ticket.
-    update(&mut state, Msg::Resize(200, 50), Instant::now());
+    update(&mut state, Msg::Resize(200, 50), ui_support::clock());
     key(&mut state, KeyCode::Enter);
     let table = state.areas().table;
-    let fx = update(&mut state, click(table.y + 1 + 2), Instant::now());
+    let fx = update(&mut state, click(table.y + 1 + 2), ui_support::clock());
     let id = state.table.tickets()[2].id;
     assert!(
         fx.contains(&Effect::FetchDetail { generation: 2, id }),
@@ -622,7 +622,7 @@ async fn idle_means_no_timer() {
     let mut state = State::new(scope(), Default::default(), 10, Default::default());
     let now = Instant::now();
     assert_eq!(next_wake(&state, now, wall_now()), None);
-    update(&mut state, Msg::Start, now);
+    update(&mut state, Msg::Start, ui_support::clock_at(now));
     // Loading: spinner frames.
     assert_eq!(
         next_wake(&state, now, wall_now()),
@@ -636,7 +636,7 @@ async fn idle_means_no_timer() {
             page: 1,
             result: Ok(page_of(1, 10, 0)),
         },
-        now,
+        ui_support::clock_at(now),
     );
     assert!(matches!(state.table, TablePane::Empty { .. }));
     assert_eq!(next_wake(&state, now, wall_now()), None);
@@ -680,7 +680,7 @@ async fn the_catalog_is_loaded_again_after_a_rate_limit_and_on_refresh() {
     let mut state = State::new(scope(), Default::default(), 10, Default::default());
     state.names_status = NamesStatus::Incomplete;
     // The UI opens with no names and asks for them beside page 1.
-    let fx = update(&mut state, Msg::Start, t0);
+    let fx = update(&mut state, Msg::Start, ui_support::clock_at(t0));
     assert_eq!(fetches(&fx), vec![(0, 1)]);
     assert_eq!(names_loads(&fx), vec![1]);
     assert_eq!(state.names_status, NamesStatus::Loading(1));
@@ -698,7 +698,7 @@ async fn the_catalog_is_loaded_again_after_a_rate_limit_and_on_refresh() {
             generation: 1,
             loaded: Some(partial),
         },
-        t0,
+        ui_support::clock_at(t0),
     );
     assert_eq!(state.names_status, NamesStatus::Incomplete);
     assert_eq!(
@@ -707,14 +707,18 @@ async fn the_catalog_is_loaded_again_after_a_rate_limit_and_on_refresh() {
     );
     assert!(state.rate_limit.is_some(), "a 429 closes the gate");
     // Nothing goes out while the gate is closed.
-    let fx = update(&mut state, Msg::Tick, t0 + Duration::from_secs(4));
+    let fx = update(
+        &mut state,
+        Msg::Tick,
+        ui_support::clock_at(t0 + Duration::from_secs(4)),
+    );
     assert!(names_loads(&fx).is_empty());
 
     // The window ends: the missing parts are asked once.
     tokio::time::advance(Duration::from_secs(8)).await;
-    let fx = update(&mut state, Msg::Tick, Instant::now());
+    let fx = update(&mut state, Msg::Tick, ui_support::clock());
     assert_eq!(names_loads(&fx), vec![2]);
-    let fx = update(&mut state, Msg::Tick, Instant::now());
+    let fx = update(&mut state, Msg::Tick, ui_support::clock());
     assert!(names_loads(&fx).is_empty(), "once per window");
 
     // An older load's answer is dropped (the generation rule).
@@ -724,7 +728,7 @@ async fn the_catalog_is_loaded_again_after_a_rate_limit_and_on_refresh() {
             generation: 1,
             loaded: Some(names_with(2, "stale")),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     assert_eq!(state.names.user_name(user_id(2)), None);
     update(
@@ -733,7 +737,7 @@ async fn the_catalog_is_loaded_again_after_a_rate_limit_and_on_refresh() {
             generation: 2,
             loaded: Some(names_with(2, "Dana Okafor")),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     assert_eq!(
         state.names.user_name(user_id(2)).as_deref(),
@@ -781,8 +785,8 @@ proptest::proptest! {
     fn update_keeps_its_promises(steps in proptest::collection::vec(step(), 1..60)) {
         let mut state = State::new(scope(), filter(), 10, Default::default());
         let mut now = std::time::Instant::now().into();
-        update(&mut state, Msg::Resize(80, 24), now);
-        let mut sent: Vec<(u64, u64)> = fetches(&update(&mut state, Msg::Start, now));
+        update(&mut state, Msg::Resize(80, 24), ui_support::clock_at(now));
+        let mut sent: Vec<(u64, u64)> = fetches(&update(&mut state, Msg::Start, ui_support::clock_at(now)));
         for step in steps {
             let fx = match step {
                 Step::Key(c) => {
@@ -792,7 +796,7 @@ proptest::proptest! {
                         c => KeyCode::Char(c),
                     };
                     let mods = if matches!(c, 'd' | 'u') { KeyModifiers::CONTROL } else { KeyModifiers::NONE };
-                    update(&mut state, Msg::Key(KeyEvent::new(code, mods)), now)
+                    update(&mut state, Msg::Key(KeyEvent::new(code, mods)), ui_support::clock_at(now))
                 }
                 Step::Answer { index, outcome } => {
                     if sent.is_empty() {
@@ -804,11 +808,11 @@ proptest::proptest! {
                         1 => Err(FetchError::failed("boom")),
                         _ => Ok(page_of(page, 10, 95)),
                     };
-                    update(&mut state, Msg::PageLoaded { generation, page, result }, now)
+                    update(&mut state, Msg::PageLoaded { generation, page, result }, ui_support::clock_at(now))
                 }
                 Step::Wait(ms) => {
                     now += Duration::from_millis(ms);
-                    update(&mut state, Msg::Tick, now)
+                    update(&mut state, Msg::Tick, ui_support::clock_at(now))
                 }
             };
             for (generation, _) in fetches(&fx) {
@@ -860,7 +864,7 @@ async fn a_saved_change_makes_the_lists_left_behind_fetch_fresh() {
             write: 99,
             result: Ok(Box::new(changed)),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     key(&mut state, KeyCode::Char('s'));
     let fx: Vec<Effect> = (0..2)

@@ -27,7 +27,7 @@ fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
     update(
         state,
         Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        Instant::now(),
+        ui_support::clock(),
     )
 }
 
@@ -62,7 +62,7 @@ fn retype(state: &mut State, text: &str) {
     update(
         state,
         Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-        Instant::now(),
+        ui_support::clock(),
     );
     type_text(state, text);
 }
@@ -320,10 +320,10 @@ async fn a_400_points_at_the_token_it_came_from() {
                 }],
             }),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     // Closed line: the status line names the token and the key to fix it.
-    update(&mut state, Msg::Resize(140, 24), Instant::now());
+    update(&mut state, Msg::Resize(140, 24), ui_support::clock());
     let footer = ui_support_rows(&state, 140, 24)[22].clone();
     assert!(
         footer.contains(
@@ -357,7 +357,7 @@ async fn a_400_points_at_the_token_it_came_from() {
             page: 1,
             result: Ok(page_of(1, 20, 3)),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     assert!(server_errors(&state).is_empty());
 }
@@ -537,7 +537,7 @@ async fn tiny_screens_draw_without_panicking() {
         (200, 4),
     ] {
         for s in [&mut state, &mut searching] {
-            update(s, Msg::Resize(w, h), Instant::now());
+            update(s, Msg::Resize(w, h), ui_support::clock());
             draw(s, w, h);
         }
     }
@@ -612,7 +612,7 @@ fn screen_text(state: &State) -> String {
 #[tokio::test(start_paused = true)]
 async fn snapshots_of_the_line() {
     let mut state = state_with_catalog();
-    update(&mut state, Msg::Resize(80, 24), Instant::now());
+    update(&mut state, Msg::Resize(80, 24), ui_support::clock());
     press(&mut state, KeyCode::Char(':'));
     type_text(&mut state, "created:>2024-13-45");
     press(&mut state, KeyCode::Enter);
@@ -660,4 +660,69 @@ async fn up_and_down_recall_filters_applied_before() {
     let sent = fetched_filters(&press(&mut state, KeyCode::Enter));
     assert_eq!(sent[0].to_string(), "priority:high");
     assert_eq!(state.filter_history, vec!["tag:vip", "priority:high"]);
+}
+
+/// Days from the earliest date chrono can hold to the Unix epoch: a span a
+/// little longer reaches before it from 1970, not from the clock's 2026.
+fn days_epoch_can_not_go_back(extra: i64) -> i64 {
+    let min = chrono::NaiveDate::MIN
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
+    (chrono::DateTime::<chrono::Utc>::UNIX_EPOCH - min).num_days() + extra
+}
+
+/// A catalog the line trusts for its checks: every list answered (here:
+/// none offered by the server, the aliases standing in for them).
+fn state_with_settled_catalog() -> State {
+    let mut c = catalog();
+    for e in triage::api::endpoint::Endpoint::CATALOG {
+        c.mark_unsupported(e);
+    }
+    loaded_state(100, 30, 20, 95).with_names(Arc::new(c))
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_line_checks_dates_against_the_clock_passed_in_like_the_panes() {
+    // Representable from the clock's now (2026), not from 1970: the line
+    // used to check against the epoch and refuse what the panes accept.
+    let days = days_epoch_can_not_go_back(10_000);
+    let mut state = state_with_settled_catalog();
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, &format!("updated:<{days}d"));
+    let fx = press(&mut state, KeyCode::Enter);
+    assert!(
+        state.filter_line().is_none(),
+        "refused: {:?}",
+        state.filter_line().and_then(|l| l.error.clone())
+    );
+    assert_eq!(fetched_filters(&fx).len(), 1);
+
+    // The panes send the same bound (Enter there applies the draft).
+    let mut panes = state_with_settled_catalog();
+    press(&mut panes, KeyCode::Char('f'));
+    panes.filter_panel_mut().unwrap().draft.updated_after = state.filter.updated_after.clone();
+    let fx = press(&mut panes, KeyCode::Enter);
+    let said = panes.filter_panel().and_then(|p| p.message.clone());
+    assert!(
+        said.as_ref()
+            .is_some_and(|m| m.text == "applied" && !m.error),
+        "the panes refused it: {said:?}"
+    );
+    assert_eq!(
+        fetched_filters(&fx)[0].updated_after,
+        state.filter.updated_after
+    );
+
+    // Beyond what even the clock's now can reach: both refuse.
+    let days = days_epoch_can_not_go_back(30_000);
+    let mut state = state_with_settled_catalog();
+    press(&mut state, KeyCode::Char(':'));
+    retype(&mut state, &format!("updated:<{days}d"));
+    press(&mut state, KeyCode::Enter);
+    assert!(
+        state.filter_line().is_some(),
+        "the line applied an unsendable date: {:?}",
+        state.filter.updated_after
+    );
 }

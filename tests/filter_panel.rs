@@ -68,7 +68,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn key_ev(state: &mut State, ev: KeyEvent) -> Vec<Effect> {
-    update(state, Msg::Key(ev), Instant::now())
+    update(state, Msg::Key(ev), ui_support::clock())
 }
 
 fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
@@ -694,7 +694,7 @@ async fn applying_while_open_updates_the_list_behind_with_the_generation_rule() 
     let handle = server(true).await;
     let catalog = catalog_of(&handle, &Aliases::default()).await;
     let mut state = state_with(catalog.clone(), None);
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     let old_gen = state.query_gen;
     press(&mut state, KeyCode::Char('f'));
     pick(&mut state, PaneKind::Status, "solved", "Solved");
@@ -719,7 +719,7 @@ async fn applying_while_open_updates_the_list_behind_with_the_generation_rule() 
             page: 1,
             result: Ok(stale),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     assert!(state.table.tickets().is_empty());
     // The new one is shown, behind the open panel.
@@ -738,7 +738,7 @@ async fn applying_while_open_updates_the_list_behind_with_the_generation_rule() 
             page: 1,
             result: Ok(fresh),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     assert_eq!(state.table.tickets().len(), 1);
     assert!(state.filter_panel().is_some());
@@ -800,7 +800,7 @@ async fn without_catalogs_the_panes_use_the_config_aliases() {
                 meta: seen.meta,
             }),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     {
         let panel = state.filter_panel().unwrap();
@@ -902,7 +902,7 @@ async fn the_panel_draws_beside_the_list_with_counts_and_the_request() {
             page: 1,
             result: Ok(ui_support::page_of(1, per_page, 40)),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     press(&mut state, KeyCode::Char('f'));
     pick(&mut state, PaneKind::Status, "parts", "Awaiting parts");
@@ -966,7 +966,7 @@ async fn on_a_narrow_screen_the_panel_covers_the_list() {
             page: 1,
             result: Ok(ui_support::page_of(1, per_page, 40)),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     press(&mut state, KeyCode::Char('f'));
     focus(&mut state, PaneKind::Dates);
@@ -982,7 +982,7 @@ async fn on_a_narrow_screen_the_panel_covers_the_list() {
     }
     // Short screens: the panes never draw over the footer.
     for h in 10..16 {
-        update(&mut state, Msg::Resize(80, h), Instant::now());
+        update(&mut state, Msg::Resize(80, h), ui_support::clock());
         let (text, _) = draw(&state, 80, h);
         let footer = text.lines().nth(usize::from(h) - 2).unwrap_or_default();
         assert!(footer.starts_with(" page 1"), "{h} rows:\n{text}");

@@ -21,7 +21,7 @@ fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
     update(
         state,
         Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        Instant::now(),
+        ui_support::clock(),
     )
 }
 
@@ -54,7 +54,7 @@ fn answer(state: &mut State, generation: u64, page: TicketPage) -> Vec<Effect> {
             page: 1,
             result: Ok(page),
         },
-        Instant::now(),
+        ui_support::clock(),
     )
 }
 
@@ -75,7 +75,7 @@ async fn pause(state: &mut State) -> Vec<Effect> {
     while state.search().is_some_and(|s| s.due.is_some()) {
         let wake = next_wake(state, Instant::now(), wall_now()).expect("a wake-up is due");
         tokio::time::sleep_until(wake).await;
-        fx.extend(update(state, Msg::Tick, Instant::now()));
+        fx.extend(update(state, Msg::Tick, ui_support::clock()));
     }
     fx
 }
@@ -94,7 +94,7 @@ async fn typing_a_query_sends_one_request_after_the_debounce() {
     for c in query.chars() {
         sent.extend(fetches(&press(&mut state, KeyCode::Char(c))));
         advance(Duration::from_millis(120)).await;
-        sent.extend(fetches(&update(&mut state, Msg::Tick, Instant::now())));
+        sent.extend(fetches(&update(&mut state, Msg::Tick, ui_support::clock())));
     }
     assert!(sent.is_empty(), "sent while typing: {sent:?}");
 
@@ -153,7 +153,7 @@ async fn a_slow_older_answer_never_replaces_a_newer_one() {
             page: 1,
             result: Err(triage::app::FetchError::failed("late failure")),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     assert!(errors.is_empty());
     assert_eq!(shown_total(&state), Some(7));
@@ -192,8 +192,8 @@ async fn typing_back_to_the_same_text_sends_nothing() {
         20,
         Default::default(),
     );
-    update(&mut state, Msg::Resize(100, 30), Instant::now());
-    let start = fetches(&update(&mut state, Msg::Start, Instant::now()));
+    update(&mut state, Msg::Resize(100, 30), ui_support::clock());
+    let start = fetches(&update(&mut state, Msg::Start, ui_support::clock()));
     answer(&mut state, start[0].0, page_with_total(12));
     press(&mut state, KeyCode::Char('/'));
     // The line opens on the current search text, cursor at the end.
@@ -226,7 +226,7 @@ async fn keys_go_to_the_line_not_the_keymap_but_ctrl_c_still_quits() {
     let fx = update(
         &mut state,
         Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-        Instant::now(),
+        ui_support::clock(),
     );
     assert!(fx.contains(&Effect::Quit));
 }
@@ -267,7 +267,7 @@ async fn the_line_replaces_the_hints_and_the_status_keeps_counting() {
 
     // Narrow: the hints give way to the text; a long query scrolls so the
     // cursor stays in view.
-    update(&mut state, Msg::Resize(40, 12), Instant::now());
+    update(&mut state, Msg::Resize(40, 12), ui_support::clock());
     type_text(&mut state, " and a much longer tail of words");
     let rows = draw(&state, 40, 12);
     let last = rows[11].trim_end().to_string();
@@ -323,5 +323,5 @@ async fn enter_sends_a_waiting_search_at_once() {
     assert!(state.search().is_none());
     // Nothing is left to fire later.
     advance(DEBOUNCE * 2).await;
-    assert!(fetches(&update(&mut state, Msg::Tick, Instant::now())).is_empty());
+    assert!(fetches(&update(&mut state, Msg::Tick, ui_support::clock())).is_empty());
 }

@@ -268,7 +268,7 @@ async fn the_bulk_report_gives_subjects_the_width_and_g_jumps_to_its_ends() {
     triage::app::update(
         &mut state,
         triage::app::Msg::Resize(120, 16),
-        Instant::now(),
+        ui_support::clock(),
     );
     let rows: Vec<_> = state.table.tickets().to_vec();
     // Every ticket that is not Low yet (those already Low would be reported

@@ -122,7 +122,7 @@ async fn marks_are_ids_and_survive_paging() {
             page: 2,
             result: Ok(page_of(2, 10, 30)),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     ch(&mut state, ']');
     assert_eq!(state.page, 2);
@@ -211,7 +211,7 @@ async fn a_bulk_run_through_a_429_loses_nothing_and_does_nothing_twice() {
 
     // The wait ends: the rest goes out, the 429'd ticket once more.
     tokio::time::advance(Duration::from_secs(5)).await;
-    let fx = update(&mut state, Msg::Tick, Instant::now());
+    let fx = update(&mut state, Msg::Tick, ui_support::clock());
     let rest = writes(&fx);
     let rest_ids: Vec<Uuid> = rest.iter().map(|w| w.1).collect();
     assert_eq!(rest.len(), 2, "{rest_ids:?}");
@@ -434,7 +434,7 @@ async fn a_write_waiting_for_the_rate_limit_is_sent_once_or_dropped_with_esc() {
     assert_eq!(row(&state, 0), before, "dropped: the row is back");
     assert!(!triage::app::triage::is_pending(&state.triage, before.id));
     tokio::time::advance(Duration::from_secs(31)).await;
-    let fx = update(&mut state, Msg::Tick, Instant::now());
+    let fx = update(&mut state, Msg::Tick, ui_support::clock());
     assert!(writes(&fx).is_empty(), "nothing sent after the wait");
 
     // Again, and this time the wait ends: sent exactly once.
@@ -444,9 +444,9 @@ async fn a_write_waiting_for_the_rate_limit_is_sent_once_or_dropped_with_esc() {
     let retry_at = Instant::now() + Duration::from_secs(3);
     answer(&mut state, w, Err(WriteError::RateLimited { retry_at }));
     tokio::time::advance(Duration::from_secs(3)).await;
-    let fx = update(&mut state, Msg::Tick, Instant::now());
+    let fx = update(&mut state, Msg::Tick, ui_support::clock());
     assert_eq!(writes(&fx).len(), 1);
-    let fx = update(&mut state, Msg::Tick, Instant::now());
+    let fx = update(&mut state, Msg::Tick, ui_support::clock());
     assert!(writes(&fx).is_empty());
 }
 
@@ -570,7 +570,7 @@ async fn snooze_sends_waiting_reminder_and_return_status() {
     assert_eq!(sent.len(), 1);
     let patch = &sent[0].2;
     let until = patch.remind_at.flatten().expect("a reminder");
-    let hours = (until - chrono::Utc::now()).num_minutes();
+    let hours = (until - ui_support::wall_now()).num_minutes();
     assert!((235..=240).contains(&hours), "{hours} minutes");
     let c = catalog();
     let waiting = c.status(patch.status_id.unwrap()).unwrap();
@@ -617,7 +617,7 @@ async fn a_bulk_question_says_how_many_marks_are_not_on_the_page() {
             page: 2,
             result: Ok(page_of(2, 10, 30)),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     ch(&mut state, ']');
     ch(&mut state, ' '); // one mark in view

@@ -69,7 +69,7 @@ fn key(state: &mut State, code: KeyCode) {
     update(
         state,
         Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        Instant::now(),
+        ui_support::clock(),
     );
 }
 
@@ -195,7 +195,7 @@ async fn wide_200x50_with_detail_beside() {
             generation,
             result: Ok(Box::new(detail)),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     let body = "Hello,\r\nthe parts are late.\u{1b}[2J Please advise.\n\n— Dana";
     update(
@@ -217,7 +217,7 @@ async fn wide_200x50_with_detail_beside() {
                 },
             )),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     let buf = draw(&state, ColorMode::TrueColor, Instant::now());
     let screen = text(&buf);
@@ -252,7 +252,7 @@ async fn narrow_detail_goes_over_the_list_and_says_what_is_missing() {
             generation,
             result: Err(FetchError::NotSupported),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     update(
         &mut state,
@@ -260,7 +260,7 @@ async fn narrow_detail_goes_over_the_list_and_says_what_is_missing() {
             generation,
             result: Err(FetchError::NotSupported),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
     assert!(
@@ -274,8 +274,8 @@ async fn narrow_detail_goes_over_the_list_and_says_what_is_missing() {
 #[tokio::test(start_paused = true)]
 async fn hostile_subjects_cannot_reach_the_terminal() {
     let mut state = State::new(scope(), Default::default(), 50, Default::default());
-    update(&mut state, Msg::Resize(100, 12), Instant::now());
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Resize(100, 12), ui_support::clock());
+    update(&mut state, Msg::Start, ui_support::clock());
     let mut page = page_of(1, 50, 4);
     page.tickets[0].subject = "title \u{1b}]0;pwned\u{07} here".into();
     page.tickets[1].subject = "\u{1b}[31mred alert\u{1b}[0m".into();
@@ -289,7 +289,7 @@ async fn hostile_subjects_cannot_reach_the_terminal() {
             page: 1,
             result: Ok(page),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     let buf = draw(&state, ColorMode::TrueColor, Instant::now());
     for cell in buf.content() {
@@ -325,7 +325,7 @@ async fn rate_limit_banner_counts_down() {
                 retry_at: t0 + Duration::from_secs(90),
             }),
         },
-        t0,
+        ui_support::clock_at(t0),
     );
     let screen = text(&draw(&state, ColorMode::NoColor, t0));
     assert!(
@@ -347,7 +347,7 @@ async fn rate_limit_banner_counts_down() {
                 retry_at: t0 + Duration::from_secs(3600 + 62),
             }),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     let buf = draw(&state, ColorMode::TrueColor, Instant::now());
     assert!(text(&buf).contains("retrying in 1:00:33"));
@@ -356,8 +356,8 @@ async fn rate_limit_banner_counts_down() {
 #[tokio::test(start_paused = true)]
 async fn errors_say_what_to_do() {
     let mut state = State::new(scope(), Default::default(), 50, Default::default());
-    update(&mut state, Msg::Resize(100, 20), Instant::now());
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Resize(100, 20), ui_support::clock());
+    update(&mut state, Msg::Start, ui_support::clock());
     update(
         &mut state,
         Msg::PageLoaded {
@@ -368,7 +368,7 @@ async fn errors_say_what_to_do() {
                 hint: Some("ask an admin to enable API access (Settings → API)".into()),
             }),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
     assert!(
@@ -439,7 +439,7 @@ async fn any_size_draws_without_panicking() {
                     retry_at: now + Duration::from_secs(4000),
                 }),
             },
-            now,
+            ui_support::clock_at(now),
         );
         draw(&state, ColorMode::TrueColor, now);
     }
@@ -562,7 +562,7 @@ async fn the_header_says_each_thing_once() {
 
     let mut all = State::new(scope(), Default::default(), 50, Default::default());
     all.scope.view = None;
-    update(&mut all, Msg::Resize(100, 20), Instant::now());
+    update(&mut all, Msg::Resize(100, 20), ui_support::clock());
     let screen = text(&draw(&all, ColorMode::NoColor, Instant::now()));
     let mut lines = screen.lines();
     assert_eq!(lines.next().unwrap().trim(), "triage · acme (work)");
@@ -574,7 +574,7 @@ async fn the_header_says_each_thing_once() {
 
     let mut custom = State::new(scope(), filter(), 50, Default::default());
     custom.scope.view = None;
-    update(&mut custom, Msg::Resize(100, 20), Instant::now());
+    update(&mut custom, Msg::Resize(100, 20), ui_support::clock());
     let screen = text(&draw(&custom, ColorMode::NoColor, Instant::now()));
     let mut lines = screen.lines();
     assert_eq!(
@@ -619,7 +619,7 @@ fn open_with_fields(state: &mut State, fields: &str) {
             generation,
             result: Ok(Box::new(detail)),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
 }
 
@@ -678,7 +678,7 @@ fn with_conversation(state: &mut State, messages: usize) {
                 },
             )),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
 }
 

@@ -48,7 +48,7 @@ fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
     update(
         state,
         Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        Instant::now(),
+        ui_support::clock(),
     )
 }
 
@@ -80,8 +80,8 @@ fn state(w: u16, h: u16) -> State {
         &state.keymap,
     );
     let now = Instant::now();
-    update(&mut state, Msg::Resize(w, h), now);
-    update(&mut state, Msg::Start, now);
+    update(&mut state, Msg::Resize(w, h), ui_support::clock_at(now));
+    update(&mut state, Msg::Start, ui_support::clock_at(now));
     press(&mut state, KeyCode::Char('2'));
     let generation = state.query_gen;
     let fx = update(
@@ -91,7 +91,7 @@ fn state(w: u16, h: u16) -> State {
             page: 1,
             result: Ok(page_of(1, 20, 7)),
         },
-        now,
+        ui_support::clock_at(now),
     );
     // Answer every count, including those each answer lets go.
     let mut pending = fx;
@@ -112,7 +112,7 @@ fn state(w: u16, h: u16) -> State {
                     generation,
                     result: Ok(ViewCount { total, new }),
                 },
-                now,
+                ui_support::clock_at(now),
             ));
         }
     }
@@ -171,8 +171,8 @@ async fn no_views_no_bar() {
         Keymap::default(),
     );
     let now = Instant::now();
-    update(&mut state, Msg::Resize(80, 12), now);
-    update(&mut state, Msg::Start, now);
+    update(&mut state, Msg::Resize(80, 12), ui_support::clock_at(now));
+    update(&mut state, Msg::Start, ui_support::clock_at(now));
     update(
         &mut state,
         Msg::PageLoaded {
@@ -180,7 +180,7 @@ async fn no_views_no_bar() {
             page: 1,
             result: Ok(page_of(1, 20, 7)),
         },
-        now,
+        ui_support::clock_at(now),
     );
     let buf = draw(&state);
     assert!(

@@ -57,7 +57,7 @@ fn state_with_views() -> State {
         },
         &state.keymap,
     );
-    update(&mut state, Msg::Resize(120, 30), Instant::now());
+    update(&mut state, Msg::Resize(120, 30), ui_support::clock());
     state
 }
 
@@ -65,7 +65,7 @@ fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
     update(
         state,
         Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        Instant::now(),
+        ui_support::clock(),
     )
 }
 
@@ -84,7 +84,7 @@ fn page_loaded(state: &mut State, page: u64, total: u64) -> Vec<Effect> {
             page,
             result: Ok(page_of(page, per_page, total)),
         },
-        Instant::now(),
+        ui_support::clock(),
     )
 }
 
@@ -121,7 +121,7 @@ fn counted(state: &mut State, name: &str, generation: u64, total: u64) -> Vec<Ef
             generation,
             result: Ok(ViewCount { total, new: None }),
         },
-        Instant::now(),
+        ui_support::clock(),
     )
 }
 
@@ -139,7 +139,7 @@ async fn counts_wait_for_the_list_and_go_a_few_at_a_time() {
         "a view of another profile is not shown"
     );
     // The list's request goes alone.
-    let fx = update(&mut state, Msg::Start, Instant::now());
+    let fx = update(&mut state, Msg::Start, ui_support::clock());
     assert_eq!(asked(&fx), ["page 1"]);
     // Once its page is in: the prefetch first, then two counts, no more.
     let fx = page_loaded(&mut state, 1, 120);
@@ -177,7 +177,7 @@ fn fx_of_counts(state: &mut State) -> Vec<Effect> {
 #[tokio::test(start_paused = true)]
 async fn a_rate_limit_pauses_counts_and_the_list_goes_first_after_it() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     let fx = page_loaded(&mut state, 1, 120);
     let (g_open, _) = count_request(&fx, "Open");
     let (g_urgent, _) = count_request(&fx, "Urgent");
@@ -190,7 +190,7 @@ async fn a_rate_limit_pauses_counts_and_the_list_goes_first_after_it() {
             generation: g_open,
             result: Err(FetchError::RateLimited { retry_at: until }),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     assert!(state.rate_limit.is_some(), "a count's 429 gates everything");
     assert!(asked(&fx).is_empty());
@@ -201,11 +201,11 @@ async fn a_rate_limit_pauses_counts_and_the_list_goes_first_after_it() {
     let fx = press(&mut state, KeyCode::Char('2'));
     assert!(asked(&fx).is_empty());
     tokio::time::advance(Duration::from_secs(5)).await;
-    let fx = update(&mut state, Msg::Tick, Instant::now());
+    let fx = update(&mut state, Msg::Tick, ui_support::clock());
     assert!(asked(&fx).is_empty(), "still inside the window: {fx:?}");
     // The window ends: the page the agent looks at goes out, alone.
     tokio::time::advance(Duration::from_secs(5)).await;
-    let fx = update(&mut state, Msg::Tick, Instant::now());
+    let fx = update(&mut state, Msg::Tick, ui_support::clock());
     assert_eq!(asked(&fx), ["page 1"]);
     // Its answer lets the counts go, the rate-limited one first.
     let fx = page_loaded(&mut state, 1, 30);
@@ -215,7 +215,7 @@ async fn a_rate_limit_pauses_counts_and_the_list_goes_first_after_it() {
 #[tokio::test(start_paused = true)]
 async fn counts_wait_during_a_rate_limit_the_list_ran_into() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     let until = Instant::now() + Duration::from_secs(30);
     let fx = update(
         &mut state,
@@ -224,7 +224,7 @@ async fn counts_wait_during_a_rate_limit_the_list_ran_into() {
             page: 1,
             result: Err(FetchError::RateLimited { retry_at: until }),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     assert!(asked(&fx).is_empty());
     // `r` during the countdown retries the list only.
@@ -237,7 +237,7 @@ async fn counts_wait_during_a_rate_limit_the_list_ran_into() {
 #[tokio::test(start_paused = true)]
 async fn refresh_recounts_every_view_and_stale_answers_are_dropped() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     let fx = page_loaded(&mut state, 1, 120);
     let (g_open, _) = count_request(&fx, "Open");
     let fx = press(&mut state, KeyCode::Char('r'));
@@ -256,7 +256,7 @@ async fn refresh_recounts_every_view_and_stale_answers_are_dropped() {
 #[tokio::test(start_paused = true)]
 async fn a_polled_view_recounts_on_its_interval_and_says_what_is_new() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     let fx = page_loaded(&mut state, 1, 120);
     let (g1, _) = count_request(&fx, "Open");
     let (g2, _) = count_request(&fx, "Urgent");
@@ -282,7 +282,7 @@ async fn a_polled_view_recounts_on_its_interval_and_says_what_is_new() {
     // 60 s after its last count, Waiting is counted again in the
     // background, with what changed since the agent looked at it.
     tokio::time::advance(Duration::from_secs(40)).await;
-    let fx = update(&mut state, Msg::Tick, Instant::now());
+    let fx = update(&mut state, Msg::Tick, ui_support::clock());
     let (g5, since) = count_request(&fx, "Waiting");
     assert_eq!(since, Some(Duration::from_secs(60)));
     update(
@@ -295,7 +295,7 @@ async fn a_polled_view_recounts_on_its_interval_and_says_what_is_new() {
                 new: Some(3),
             }),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     let i = state.views.position("Waiting").unwrap();
     assert_eq!(state.views.entries[i].count.total, Some(15));
@@ -308,7 +308,7 @@ async fn a_polled_view_recounts_on_its_interval_and_says_what_is_new() {
 #[tokio::test(start_paused = true)]
 async fn digits_and_own_keys_open_views_with_their_sort_and_page_size() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     page_loaded(&mut state, 1, 120);
     let fx = press(&mut state, KeyCode::Char('2'));
     let Some(Effect::FetchPage {
@@ -350,7 +350,7 @@ async fn digits_and_own_keys_open_views_with_their_sort_and_page_size() {
 #[tokio::test(start_paused = true)]
 async fn w_updates_a_modified_view_and_names_a_new_one() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     page_loaded(&mut state, 1, 120);
     press(&mut state, KeyCode::Char('1'));
     page_loaded(&mut state, 1, 40);
@@ -398,7 +398,7 @@ async fn w_updates_a_modified_view_and_names_a_new_one() {
                 backup: None,
             }),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     assert!(!is_modified(&state));
     assert_eq!(state.notice.as_deref(), Some("updated view 'Open'"));
@@ -447,7 +447,7 @@ async fn w_updates_a_modified_view_and_names_a_new_one() {
                 backup: None,
             }),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     assert_eq!(state.scope.view.as_deref(), Some("Oldest quickly"));
     assert_eq!(state.views.active, Some(4));
@@ -464,7 +464,7 @@ async fn w_updates_a_modified_view_and_names_a_new_one() {
             edit: ViewEdit::Delete { name: "x".into() },
             result: Err("cannot write /c.toml: disk full".into()),
         },
-        Instant::now(),
+        ui_support::clock(),
     );
     assert_eq!(
         state.last_error.as_ref().map(|e| e.message.as_str()),
@@ -476,7 +476,7 @@ async fn w_updates_a_modified_view_and_names_a_new_one() {
 #[tokio::test(start_paused = true)]
 async fn the_views_list_opens_deletes_renames_and_moves() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     page_loaded(&mut state, 1, 120);
     press(&mut state, KeyCode::Char('v'));
     assert!(matches!(state.views_dialog(), Some(Dialog::List(_))));
@@ -541,7 +541,7 @@ async fn a_broken_config_file_makes_views_read_only_with_its_line_and_column() {
     // What the runtime shows at start names the file, line and column.
     let start = triage::app::views::startup_error(&state).unwrap();
     assert_eq!(start.message, "/c/config.toml:3:7: expected `=`");
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     page_loaded(&mut state, 1, 10);
     let fx = press(&mut state, KeyCode::Char('w'));
     assert!(fx.is_empty(), "nothing is written into a broken file");
@@ -555,7 +555,7 @@ async fn a_broken_config_file_makes_views_read_only_with_its_line_and_column() {
     let areas = state.areas();
     let bar = areas.views_bar.expect("the row stays");
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
-    update(&mut state, Msg::Resize(120, 30), Instant::now());
+    update(&mut state, Msg::Resize(120, 30), ui_support::clock());
     let ctx = triage::ui::RenderContext {
         now: Instant::now(),
         wall_now: wall_now(),
@@ -578,7 +578,7 @@ async fn a_broken_config_file_makes_views_read_only_with_its_line_and_column() {
 async fn a_click_on_the_bar_opens_the_view_under_it() {
     use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     page_loaded(&mut state, 1, 120);
     let bar = state.areas().views_bar.expect("a bar with views");
     let (segments, _) = triage::app::views::bar::layout(&state, usize::from(bar.width));
@@ -595,12 +595,16 @@ async fn a_click_on_the_bar_opens_the_view_under_it() {
     let fx = update(
         &mut state,
         click(waiting.x + waiting.width - 1),
-        Instant::now(),
+        ui_support::clock(),
     );
     assert_eq!(state.scope.view.as_deref(), Some("Waiting"));
     assert_eq!(asked(&fx), ["page 1"]);
     // On the separator after it: nothing.
-    let fx = update(&mut state, click(waiting.x + waiting.width), Instant::now());
+    let fx = update(
+        &mut state,
+        click(waiting.x + waiting.width),
+        ui_support::clock(),
+    );
     assert!(fx.is_empty());
     assert_eq!(state.scope.view.as_deref(), Some("Waiting"));
 }
@@ -629,7 +633,7 @@ async fn a_digit_taken_by_a_views_own_key_is_not_shown_for_another() {
     );
     assert_eq!(state.views.key_label(0), None, "1 opens the other view");
     assert_eq!(state.views.key_label(1).as_deref(), Some("1"));
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     press(&mut state, KeyCode::Char('1'));
     assert_eq!(state.scope.view.as_deref(), Some("Claims one"));
     // The list still opens the first one.
@@ -642,7 +646,7 @@ async fn a_digit_taken_by_a_views_own_key_is_not_shown_for_another() {
 #[tokio::test(start_paused = true)]
 async fn a_polled_view_never_opened_counts_news_from_its_first_count() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     let mut pending = page_loaded(&mut state, 1, 120);
     // Answer every count, and those each answer lets go.
     while let Some(e) = pending.pop() {
@@ -658,7 +662,7 @@ async fn a_polled_view_never_opened_counts_news_from_its_first_count() {
         }
     }
     tokio::time::advance(Duration::from_secs(60)).await;
-    let fx = update(&mut state, Msg::Tick, Instant::now());
+    let fx = update(&mut state, Msg::Tick, ui_support::clock());
     let (_, since) = count_request(&fx, "Waiting");
     assert_eq!(since, Some(Duration::from_secs(60)));
 }
@@ -711,7 +715,7 @@ async fn a_digit_rebound_in_keys_keeps_its_own_help_row() {
 #[tokio::test(start_paused = true)]
 async fn a_view_changed_from_the_panes_or_the_filter_line_stays_named_and_marked() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     press(&mut state, KeyCode::Char('1'));
     assert_eq!(state.scope.view.as_deref(), Some("Open"));
     assert!(!is_modified(&state));
@@ -735,7 +739,7 @@ async fn a_view_changed_from_the_panes_or_the_filter_line_stays_named_and_marked
 #[tokio::test(start_paused = true)]
 async fn w_on_a_changed_view_can_save_a_new_view_beside_it() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     press(&mut state, KeyCode::Char('1'));
     press(&mut state, KeyCode::Char('s'));
     press(&mut state, KeyCode::Char('w'));
@@ -761,7 +765,7 @@ async fn w_on_a_changed_view_can_save_a_new_view_beside_it() {
 #[tokio::test(start_paused = true)]
 async fn a_views_own_key_is_text_while_the_filter_panes_are_open() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     press(&mut state, KeyCode::Char('f'));
     // "Unassigned" is on `b`: in the panes, `b` narrows a list instead.
     press(&mut state, KeyCode::Char('b'));
@@ -777,7 +781,7 @@ async fn a_views_own_key_is_text_while_the_filter_panes_are_open() {
 #[tokio::test(start_paused = true)]
 async fn leaving_a_changed_view_says_its_changes_were_not_saved() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Start, ui_support::clock());
     press(&mut state, KeyCode::Char('1'));
     press(&mut state, KeyCode::Char('s'));
     assert!(is_modified(&state));
@@ -814,15 +818,15 @@ async fn an_enormous_refresh_interval_never_overflows_the_clock() {
         },
         &state.keymap,
     );
-    update(&mut state, Msg::Resize(120, 30), Instant::now());
-    update(&mut state, Msg::Start, Instant::now());
+    update(&mut state, Msg::Resize(120, 30), ui_support::clock());
+    update(&mut state, Msg::Start, ui_support::clock());
     let fx = page_loaded(&mut state, 1, 120);
     let (generation, _) = count_request(&fx, "Forever");
     counted(&mut state, "Forever", generation, 7);
     // Asking when to wake and ticking on must not add u64::MAX seconds to an instant.
     let _ = next_wake(&state, Instant::now(), wall_now());
     tokio::time::advance(Duration::from_secs(3600)).await;
-    let fx = update(&mut state, Msg::Tick, Instant::now());
+    let fx = update(&mut state, Msg::Tick, ui_support::clock());
     assert!(
         !fx.iter()
             .any(|e| matches!(e, Effect::FetchViewCount { .. })),
@@ -867,7 +871,7 @@ async fn a_click_with_any_modal_open_reaches_neither_the_list_nor_the_bar() {
     ];
     for (what, keys) in openers {
         let mut state = state_with_views();
-        update(&mut state, Msg::Start, Instant::now());
+        update(&mut state, Msg::Start, ui_support::clock());
         page_loaded(&mut state, 1, 120);
         for key in *keys {
             press(&mut state, *key);
@@ -888,7 +892,7 @@ async fn a_click_with_any_modal_open_reaches_neither_the_list_nor_the_bar() {
             click(bar.x + waiting.x as u16, bar.y),
             wheel(table.x + 2, table.y + 5),
         ] {
-            let fx = update(&mut state, msg, Instant::now());
+            let fx = update(&mut state, msg, ui_support::clock());
             assert!(fx.is_empty(), "{what}: a click asked for {fx:?}");
         }
         assert_eq!(state.selected, selected, "{what}: the row under it moved");

@@ -8,10 +8,10 @@ use std::ops::Range;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event, KeyCode, KeyEvent};
-use tokio::time::Instant;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use super::clock::Clock;
 use super::completion::{Candidate, Vocabulary, common_prefix, complete};
 use super::filter_tokens::{byte_of_char, spans_for_param, token_params};
 use super::modal::Modal;
@@ -106,7 +106,7 @@ pub fn open(state: &mut State) {
 }
 
 /// Keys while the line is open (`update` routes them here).
-pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
+pub fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec<Effect>) {
     let Some(Modal::FilterLine(line)) = &mut state.modal else {
         return;
     };
@@ -126,7 +126,7 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
         KeyCode::Enter if line.menu.as_ref().is_some_and(|m| m.selected.is_some()) => {
             line.menu = None;
         }
-        KeyCode::Enter => apply(state, now, fx),
+        KeyCode::Enter => apply(state, clock, fx),
         _ => {
             line.menu = None;
             let before = line.input.value().to_string();
@@ -141,7 +141,7 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
 
 /// Parses the line; applies it when it parses and its names resolve, else
 /// points at the error.
-fn apply(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+fn apply(state: &mut State, clock: Clock, fx: &mut Vec<Effect>) {
     let Some(text) = state.filter_line().map(|l| l.input.value().to_string()) else {
         return;
     };
@@ -151,10 +151,12 @@ fn apply(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
             Some(err) => Err(err),
             None => Ok(filter),
         })
-        .and_then(|filter| match unresolved(state, &text, &filter) {
-            Some(err) => Err(err),
-            None => Ok(filter),
-        });
+        .and_then(
+            |filter| match unresolved(state, &text, &filter, clock.wall) {
+                Some(err) => Err(err),
+                None => Ok(filter),
+            },
+        );
     let Some(Modal::FilterLine(line)) = &mut state.modal else {
         return;
     };
@@ -166,7 +168,7 @@ fn apply(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
             remember(state, &text);
             if filter != state.filter {
                 state.filter = filter;
-                new_filter(state, now, fx);
+                new_filter(state, clock.now, fx);
             }
         }
     }
@@ -248,13 +250,16 @@ fn key_as_text(text: &str) -> Option<LineError> {
 /// parse error. Only with a catalog that has answered everything it will
 /// (else the names may simply not be there yet: the request path checks
 /// again when it sends).
-fn unresolved(state: &State, text: &str, filter: &TicketFilter) -> Option<LineError> {
+fn unresolved(
+    state: &State,
+    text: &str,
+    filter: &TicketFilter,
+    wall: DateTime<Utc>,
+) -> Option<LineError> {
     let catalog = state.names.catalog().filter(|c| !c.incomplete())?;
-    // Names are what is checked here; the instant only anchors relative
-    // dates, which are resolved again against the clock when sent.
-    let err = filter
-        .to_query_pairs(catalog, DateTime::<Utc>::UNIX_EPOCH)
-        .err()?;
+    // Checked as the panes check it: against the same clock (relative
+    // dates are resolved again when sent).
+    let err = filter.to_query_pairs(catalog, wall).err()?;
     let field = |key: &str| format!("custom_field_{key}");
     let span = match &err {
         FilterError::UnknownName { kind, name, .. } => {

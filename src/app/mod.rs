@@ -7,6 +7,7 @@
 
 pub mod api_source;
 pub mod cache;
+pub mod clock;
 pub mod completion;
 pub mod filter_line;
 pub mod filter_panel;
@@ -25,6 +26,7 @@ pub mod update;
 pub mod views;
 
 pub use api_source::ApiSource;
+pub use clock::Clock;
 pub use keymap::{Action, Keymap, KeymapError};
 pub use modal::Modal;
 pub use msg::{Effect, Msg};

@@ -28,6 +28,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
+use super::clock::Clock;
 use super::keymap::Keymap;
 use super::msg::{Effect, Msg};
 use super::source::{Directory, NoNames, TicketSource};
@@ -76,6 +77,17 @@ impl<S: TicketSource> RunContext<S> {
             views: super::views::ViewsSetup::default(),
             me: None,
         }
+    }
+}
+
+/// The one place the app's clocks are read: each message gets a fresh
+/// reading, and drawing and timers use the same one.
+fn read_clock() -> Clock {
+    let local = chrono::Local::now();
+    Clock {
+        now: Instant::now(),
+        wall: local.with_timezone(&Utc),
+        offset: *local.offset(),
     }
 }
 
@@ -284,7 +296,7 @@ where
 
     loop {
         for msg in pending.drain(..) {
-            let effects = update(&mut state, msg, Instant::now());
+            let effects = update(&mut state, msg, read_clock());
             for effect in effects {
                 match execute_effect(effect, &source, &tx, screen, &mut tasks)? {
                     Flow::Continue => {}
@@ -306,16 +318,17 @@ where
             !stale && !handle.is_finished()
         });
         // Bursts of results cost one frame: draw once the queue is drained.
+        let clock = read_clock();
         if state.dirty && rx.is_empty() {
             let ctx = RenderContext {
-                now: Instant::now(),
-                wall_now: Utc::now(),
+                now: clock.now,
+                wall_now: clock.wall,
                 theme,
             };
             screen.draw(&state, &ctx)?;
             state.dirty = false;
         }
-        let wake = next_wake(&state, Instant::now(), Utc::now());
+        let wake = next_wake(&state, clock.now, clock.wall);
         let timer = async move {
             match wake {
                 Some(at) => tokio::time::sleep_until(at).await,

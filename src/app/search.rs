@@ -14,6 +14,7 @@ use tokio::time::Instant;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use super::clock::Clock;
 use super::modal::Modal;
 use super::msg::Effect;
 use super::state::{Landing, State, TablePane};
@@ -43,7 +44,8 @@ pub fn open(state: &mut State) {
 }
 
 /// Keys while the search line is open (`update` routes them here).
-pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
+pub fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec<Effect>) {
+    let now = clock.now;
     let Some(Modal::Search(search)) = &mut state.modal else {
         return;
     };

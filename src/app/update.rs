@@ -13,6 +13,7 @@ use ratatui::layout::Rect;
 use tokio::time::Instant;
 
 use super::cache::CachedPage;
+use super::clock::Clock;
 use super::keymap::Action;
 use super::modal::{Help, Modal};
 use super::msg::{Effect, Msg};
@@ -31,7 +32,8 @@ const WHEEL_ROWS: usize = 3;
 /// Spinner frame length while loading.
 pub const SPINNER_FRAME: Duration = Duration::from_millis(100);
 
-pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
+pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
+    let now = clock.now;
     let mut fx = Vec::new();
     // Redraw is decided here, once: every message may change what is on
     // screen (the runtime draws only when its queue is empty, and an idle
@@ -58,7 +60,7 @@ pub fn update(state: &mut State, msg: Msg, now: Instant) -> Vec<Effect> {
             load_names(state, &mut fx);
         }
         Msg::NamesLoaded { generation, loaded } => on_names(state, generation, loaded),
-        Msg::Key(ev) => state.dirty |= on_key(state, ev, now, &mut fx),
+        Msg::Key(ev) => state.dirty |= on_key(state, ev, clock, &mut fx),
         Msg::Mouse(ev) => on_mouse(state, ev, now, &mut fx),
         Msg::Resize(w, h) => {
             state.size = Rect::new(0, 0, w, h);
@@ -198,7 +200,8 @@ fn detail_loading(state: &State) -> bool {
 
 /// The one router for keys: global keys first, then the open modal (which
 /// owns every key it gets), then the list. False when the key meant nothing.
-fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) -> bool {
+fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec<Effect>) -> bool {
+    let now = clock.now;
     if ev.kind == KeyEventKind::Release {
         return false;
     }
@@ -216,17 +219,19 @@ fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) -
     }
     match state.modal.take() {
         Some(Modal::Help(help)) => on_help_key(state, help, &ev, fx),
-        Some(Modal::Triage(dialog)) => super::triage::on_dialog_key(state, dialog, &ev, fx),
+        Some(Modal::Triage(dialog)) => {
+            super::triage::on_dialog_key(state, dialog, &ev, clock, fx);
+        }
         Some(Modal::Views(dialog)) => views::on_dialog_key(state, dialog, &ev, now, fx),
         // These edit in place: put back, then handled where they are.
         Some(modal) => {
-            let route: fn(&mut State, KeyEvent, Instant, &mut Vec<Effect>) = match &modal {
+            let route: fn(&mut State, KeyEvent, Clock, &mut Vec<Effect>) = match &modal {
                 Modal::Search(_) => super::search::on_key,
                 Modal::FilterLine(_) => super::filter_line::on_key,
                 _ => super::filter_panel::on_key,
             };
             state.modal = Some(modal);
-            route(state, ev, now, fx);
+            route(state, ev, clock, fx);
         }
         None => return on_list_key(state, ev, now, fx),
     }

@@ -102,8 +102,12 @@ pub fn state_with_rows(
     )
     .with_names(Arc::new(catalog()));
     let now = Instant::now();
-    update(&mut state, Msg::Resize(120, 30), now);
-    update(&mut state, Msg::Start, now);
+    update(
+        &mut state,
+        Msg::Resize(120, 30),
+        super::ui_support::clock_at(now),
+    );
+    update(&mut state, Msg::Start, super::ui_support::clock_at(now));
     update(
         &mut state,
         Msg::PageLoaded {
@@ -115,7 +119,7 @@ pub fn state_with_rows(
                 p
             }),
         },
-        now,
+        super::ui_support::clock_at(now),
     );
     state
 }
@@ -124,7 +128,7 @@ pub fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
     update(
         state,
         Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        Instant::now(),
+        super::ui_support::clock(),
     )
 }
 
@@ -154,7 +158,7 @@ pub fn answer(state: &mut State, write: u64, result: Result<Ticket, WriteError>)
             write,
             result: result.map(Box::new),
         },
-        Instant::now(),
+        super::ui_support::clock(),
     )
 }
 

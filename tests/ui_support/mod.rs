@@ -112,8 +112,8 @@ pub fn loaded_state(w: u16, h: u16, per_page: u64, total: u64) -> State {
     let mut state =
         State::new(scope(), filter(), per_page, Keymap::default()).with_names(Arc::new(names()));
     let now = tokio::time::Instant::now();
-    update(&mut state, Msg::Resize(w, h), now);
-    update(&mut state, Msg::Start, now);
+    update(&mut state, Msg::Resize(w, h), clock_at(now));
+    update(&mut state, Msg::Start, clock_at(now));
     update(
         &mut state,
         Msg::PageLoaded {
@@ -121,7 +121,7 @@ pub fn loaded_state(w: u16, h: u16, per_page: u64, total: u64) -> State {
             page: 1,
             result: Ok(page_of(1, per_page, total)),
         },
-        now,
+        clock_at(now),
     );
     state
 }
@@ -178,4 +178,14 @@ impl triage::app::runtime::Screen for SharedScreen {
     fn suspend(&mut self) -> anyhow::Result<()> {
         Ok(())
     }
+}
+
+/// A clock reading for `update`: tokio's (paused) instant and the fixtures' wall time.
+pub fn clock() -> triage::app::Clock {
+    triage::app::Clock::utc(tokio::time::Instant::now(), wall_now())
+}
+
+/// A clock reading at a given instant, with the fixtures' wall time.
+pub fn clock_at(now: tokio::time::Instant) -> triage::app::Clock {
+    triage::app::Clock::utc(now, wall_now())
 }

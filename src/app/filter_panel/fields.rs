@@ -328,7 +328,7 @@ mod tests {
     #[test]
     fn values_are_checked_by_type_before_anything_is_sent() {
         let a = aliases();
-        let now = Utc::now();
+        let now = chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap();
         let ok = |k: &str, v: &str| check_value(k, &FieldValue::Value(v.into()), &a, now);
         assert!(ok("seats", "12.5").is_ok());
         assert!(ok("seats", "twelve").is_err());
@@ -352,13 +352,34 @@ mod tests {
         let a = aliases();
         let mut f = TicketFilter::default();
         for i in 0..10 {
-            set_field(&mut f, &format!("f{i}"), FieldValue::Empty, &a, Utc::now()).unwrap();
+            set_field(
+                &mut f,
+                &format!("f{i}"),
+                FieldValue::Empty,
+                &a,
+                chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap(),
+            )
+            .unwrap();
         }
-        let err = set_field(&mut f, "f10", FieldValue::Empty, &a, Utc::now()).unwrap_err();
+        let err = set_field(
+            &mut f,
+            "f10",
+            FieldValue::Empty,
+            &a,
+            chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap(),
+        )
+        .unwrap_err();
         assert!(matches!(err, FieldRefusal::TooMany { .. }));
         assert_eq!(f.custom_fields.len(), 10);
         // Changing one of the ten is not an eleventh.
-        set_field(&mut f, "f3", FieldValue::Value("x".into()), &a, Utc::now()).unwrap();
+        set_field(
+            &mut f,
+            "f3",
+            FieldValue::Value("x".into()),
+            &a,
+            chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap(),
+        )
+        .unwrap();
         assert_eq!(f.custom_fields.len(), 10);
     }
 }

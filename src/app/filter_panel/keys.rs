@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use tokio::time::Instant;
 use tui_input::backend::crossterm::to_input_request;
 use tui_input::{Input, InputRequest};
 
@@ -13,10 +13,11 @@ use super::dates::{DateSlot, parse_date_input};
 use super::fields::{FieldDef, FieldRefusal, set_field};
 use super::pane::PaneKind;
 use super::{
-    EditorKind, FieldEditor, FilterPanel, PanelMessage, apply_panes, list_index, resolver, wall_now,
+    EditorKind, FieldEditor, FilterPanel, PanelMessage, apply_panes, list_index, resolver,
 };
 use crate::api::Catalog;
 use crate::api::types::FieldType;
+use crate::app::clock::Clock;
 use crate::app::modal::{Help, Modal};
 use crate::app::msg::Effect;
 use crate::app::picker::{Picker, PickerEvent};
@@ -101,7 +102,7 @@ pub fn hints(panel: &FilterPanel) -> Vec<(&'static str, &'static str)> {
 }
 
 /// Handles one key press while the panel is open.
-pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect>) {
+pub fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec<Effect>) {
     let names = Arc::clone(&state.names);
     let catalog = names.catalog();
     let Some(Modal::FilterPanel(panel)) = &mut state.modal else {
@@ -122,7 +123,7 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
             Outcome::Stay
         }
         _ => match panel.focus {
-            PaneKind::Fields => fields_key(panel, catalog, ev),
+            PaneKind::Fields => fields_key(panel, catalog, ev, clock.wall),
             PaneKind::Dates => dates_key(panel, ev),
             pane => list_key(panel, pane, catalog, ev),
         },
@@ -140,7 +141,7 @@ pub fn on_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effect
             let under = state.modal.take().map(Box::new);
             state.modal = Some(Modal::Help(Help { scroll: 0, under }));
         }
-        Outcome::Apply => apply(state, catalog, now, fx),
+        Outcome::Apply => apply(state, catalog, clock, fx),
     }
     sync(state);
 }
@@ -203,10 +204,15 @@ fn list_key(
 
 // ---- custom fields -------------------------------------------------------------
 
-fn fields_key(panel: &mut FilterPanel, catalog: Option<&Catalog>, ev: KeyEvent) -> Outcome {
+fn fields_key(
+    panel: &mut FilterPanel,
+    catalog: Option<&Catalog>,
+    ev: KeyEvent,
+    wall: DateTime<Utc>,
+) -> Outcome {
     if let Some(key) = panel.fields.editor.as_ref().map(|e| e.key.clone()) {
         match panel.fields.defs.iter().find(|d| d.key == key).cloned() {
-            Some(def) => editor_key(panel, &def, catalog, ev),
+            Some(def) => editor_key(panel, &def, catalog, ev, wall),
             None => panel.fields.editor = None,
         }
         return Outcome::Stay;
@@ -289,7 +295,13 @@ fn open_editor(def: &FieldDef, current: Option<&FieldValue>) -> FieldEditor {
     }
 }
 
-fn editor_key(panel: &mut FilterPanel, def: &FieldDef, catalog: Option<&Catalog>, ev: KeyEvent) {
+fn editor_key(
+    panel: &mut FilterPanel,
+    def: &FieldDef,
+    catalog: Option<&Catalog>,
+    ev: KeyEvent,
+    wall: DateTime<Utc>,
+) {
     let Some(editor) = panel.fields.editor.as_mut() else {
         return;
     };
@@ -343,13 +355,7 @@ fn editor_key(panel: &mut FilterPanel, def: &FieldDef, catalog: Option<&Catalog>
     let Some(value) = value else {
         return;
     };
-    match set_field(
-        &mut panel.draft,
-        &def.key,
-        value,
-        resolver(catalog),
-        wall_now(),
-    ) {
+    match set_field(&mut panel.draft, &def.key, value, resolver(catalog), wall) {
         Ok(()) => panel.fields.editor = None,
         Err(e) => {
             if matches!(e, FieldRefusal::TooMany { .. }) {
@@ -402,7 +408,7 @@ fn dates_key(panel: &mut FilterPanel, ev: KeyEvent) -> Outcome {
 
 /// `Enter`: the draft becomes the list's filter, unless something in it
 /// cannot be sent; then the panel says why and nothing is sent.
-fn apply(state: &mut State, catalog: Option<&Catalog>, now: Instant, fx: &mut Vec<Effect>) {
+fn apply(state: &mut State, catalog: Option<&Catalog>, clock: Clock, fx: &mut Vec<Effect>) {
     let Some(Modal::FilterPanel(panel)) = &mut state.modal else {
         return;
     };
@@ -420,7 +426,7 @@ fn apply(state: &mut State, catalog: Option<&Catalog>, now: Instant, fx: &mut Ve
     }
     let mut next = state.filter.clone();
     apply_panes(&panel.draft, &mut next);
-    if let Err(e) = next.to_query_pairs(resolver(catalog), wall_now()) {
+    if let Err(e) = next.to_query_pairs(resolver(catalog), clock.wall) {
         panel.message = Some(PanelMessage {
             text: super::request::why_not_sent(&e, catalog),
             error: true,
@@ -442,5 +448,5 @@ fn apply(state: &mut State, catalog: Option<&Catalog>, now: Instant, fx: &mut Ve
     // modified (`*`), and `w` saves the change into it.
     state.filter = next;
     state.filter_errors.clear();
-    crate::app::update::new_filter(state, now, fx);
+    crate::app::update::new_filter(state, clock.now, fx);
 }

@@ -21,7 +21,6 @@ pub mod pane;
 pub mod request;
 pub mod rows;
 
-use chrono::{DateTime, Utc};
 use tui_input::Input;
 
 use self::dates::{DateSlot, bound_input_text, parse_date_input};
@@ -346,10 +345,4 @@ pub fn resolver(catalog: Option<&Catalog>) -> &dyn Resolver {
         Some(c) => c,
         None => &*NONE,
     }
-}
-
-/// Now, for validating what is typed against the real request builder
-/// (only "out of range" depends on it).
-pub(crate) fn wall_now() -> DateTime<Utc> {
-    Utc::now()
 }

@@ -96,7 +96,13 @@ mod tests {
             ..TicketFilter::default()
         };
         f.set_field("region", Some(FieldValue::Empty));
-        let line = request_line(&f, &a, Utc::now(), 50).unwrap();
+        let line = request_line(
+            &f,
+            &a,
+            chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap(),
+            50,
+        )
+        .unwrap();
         assert_eq!(
             line,
             format!(
@@ -108,7 +114,15 @@ mod tests {
             tags: vec![EntityRef::Name("nope".into())],
             ..TicketFilter::default()
         };
-        assert!(request_line(&unknown, &a, Utc::now(), 50).is_err());
+        assert!(
+            request_line(
+                &unknown,
+                &a,
+                chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap(),
+                50
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -379,7 +379,8 @@ mod tests {
 
     #[test]
     fn snooze_sets_waiting_reminder_and_return_status() {
-        let until = Utc::now() + chrono::Duration::hours(4);
+        let until = chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap()
+            + chrono::Duration::hours(4);
         let c = Change::Snooze {
             until,
             waiting: StatusChoice {

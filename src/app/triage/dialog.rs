@@ -10,6 +10,7 @@ use super::choices::change_for;
 use super::jobs;
 use super::snooze::{PRESETS, parse_remind_at};
 use super::{Confirmed, Dialog};
+use crate::app::clock::Clock;
 use crate::app::modal::Modal;
 use crate::app::msg::Effect;
 use crate::app::picker::PickerEvent;
@@ -17,7 +18,13 @@ use crate::app::state::State;
 
 /// A key for the open dialog, handed over by `update`'s router; the dialog
 /// goes back into `state.modal` unless the key closed it.
-pub fn on_key(state: &mut State, dialog: Dialog, ev: &KeyEvent, fx: &mut Vec<Effect>) {
+pub fn on_key(
+    state: &mut State,
+    dialog: Dialog,
+    ev: &KeyEvent,
+    clock: Clock,
+    fx: &mut Vec<Effect>,
+) {
     match dialog {
         Dialog::Pick {
             kind,
@@ -53,23 +60,20 @@ pub fn on_key(state: &mut State, dialog: Dialog, ev: &KeyEvent, fx: &mut Vec<Eff
         },
         Dialog::Snooze(mut dialog) => match ev.code {
             KeyCode::Esc => {}
-            KeyCode::Enter => {
-                let now_local = chrono::Local::now();
-                match parse_remind_at(dialog.input.value(), &now_local) {
-                    Ok(until) => {
-                        let change = Change::Snooze {
-                            until,
-                            waiting: dialog.waiting.clone(),
-                            back_to: dialog.back_to.get(dialog.back_idx).and_then(|s| s.id),
-                        };
-                        apply(state, change, dialog.targets, fx);
-                    }
-                    Err(e) => {
-                        dialog.error = Some(e.to_string());
-                        state.modal = Some(Modal::Triage(Dialog::Snooze(dialog)));
-                    }
+            KeyCode::Enter => match parse_remind_at(dialog.input.value(), &clock.local()) {
+                Ok(until) => {
+                    let change = Change::Snooze {
+                        until,
+                        waiting: dialog.waiting.clone(),
+                        back_to: dialog.back_to.get(dialog.back_idx).and_then(|s| s.id),
+                    };
+                    apply(state, change, dialog.targets, fx);
                 }
-            }
+                Err(e) => {
+                    dialog.error = Some(e.to_string());
+                    state.modal = Some(Modal::Triage(Dialog::Snooze(dialog)));
+                }
+            },
             KeyCode::Tab | KeyCode::BackTab => {
                 let n = dialog.back_to.len().max(1);
                 dialog.back_idx = if ev.code == KeyCode::Tab {
