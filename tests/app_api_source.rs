@@ -6,8 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use triage::api::{ApiClient, ApiKey, ClientOptions, load_catalog};
-use triage::app::{ApiSource, Directory, FetchError, TicketSource};
+use triage::app::{Directory, FetchError, TicketSource};
 use triage::filter::{Aliases, TicketFilter};
+use triage::runtime::ApiSource;
 use triage::server::{self, RateLimitFault, ServerConfig};
 
 async fn source_for(

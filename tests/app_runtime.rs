@@ -15,9 +15,9 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use triage::api::types::{Message, PageMeta, TicketDetail};
-use triage::app::runtime::{drive, take_test_raw_writes};
 use triage::app::{FetchError, State, TicketPage, TicketSource};
 use triage::filter::TicketFilter;
+use triage::runtime::drive;
 use triage::ui::{ColorMode, Theme};
 use ui_support::SharedScreen;
 use uuid::Uuid;
@@ -172,10 +172,10 @@ async fn list_pages_rate_limit_and_recovery() {
     assert_eq!(source.0.lock().unwrap().page_requests, before + 3);
 
     // `y` puts "#1001" on the clipboard through OSC 52.
-    take_test_raw_writes();
+    screen.take_raw();
     keys.send(press('y')).unwrap();
     settle().await;
-    let raw = String::from_utf8(take_test_raw_writes()).unwrap();
+    let raw = String::from_utf8(screen.take_raw()).unwrap();
     assert_eq!(raw, "\x1b]52;c;IzEwMDE=\x07");
 
     keys.send(press('q')).unwrap();

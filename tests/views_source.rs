@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use triage::api::{ApiClient, ApiKey, ClientOptions, load_catalog};
-use triage::app::views::fetch::{count_view, updated_within_at};
-use triage::app::{ApiSource, TicketSource};
+use triage::app::TicketSource;
 use triage::filter::{Aliases, DateBound, TicketFilter};
+use triage::runtime::ApiSource;
+use triage::runtime::view_count::{count_view, updated_within_at};
 use triage::server::{self, ServerConfig};
 
 #[tokio::test]

@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use triage::api::{ApiClient, ApiKey, Catalog, ClientOptions};
+use triage::app::Keymap;
 use triage::app::views::ViewsSetup;
-use triage::app::{ApiSource, Keymap, RunContext};
 use triage::config::{self, LoadedConfig, ResolvedProfile};
 use triage::filter::{Aliases, EntityRef, TicketFilter};
+use triage::runtime::{ApiSource, RunContext};
 use triage::ui::ColorMode;
 
 use super::args::{GlobalArgs, StartArgs};
@@ -241,5 +242,5 @@ pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
     ctx.color = Some(ColorMode::from_env_with(ui.truecolor));
     ctx.relative_times = ui.relative_times;
     ctx.me = session.me.as_deref().map(EntityRef::from_text);
-    triage::app::run(ctx).await
+    triage::runtime::run(ctx).await
 }

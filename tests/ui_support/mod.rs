@@ -131,6 +131,8 @@ pub fn loaded_state(w: u16, h: u16, per_page: u64, total: u64) -> State {
 pub struct SharedScreen {
     term: Arc<std::sync::Mutex<ratatui::Terminal<ratatui::backend::TestBackend>>>,
     draws: Arc<std::sync::Mutex<usize>>,
+    /// Bytes written for the terminal itself, outside any cell (OSC 52).
+    raw: Arc<std::sync::Mutex<Vec<u8>>>,
 }
 
 impl SharedScreen {
@@ -141,7 +143,13 @@ impl SharedScreen {
                     .expect("test backend"),
             )),
             draws: Arc::default(),
+            raw: Arc::default(),
         }
+    }
+
+    /// Raw bytes written so far (taken).
+    pub fn take_raw(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.raw.lock().unwrap())
     }
 
     /// The screen's cells, row by row.
@@ -164,16 +172,28 @@ impl SharedScreen {
     }
 }
 
-impl triage::app::runtime::Screen for SharedScreen {
+impl triage::runtime::Screen for SharedScreen {
     fn size(&self) -> std::io::Result<(u16, u16)> {
-        triage::app::runtime::Screen::size(&*self.term.lock().unwrap())
+        let size = self
+            .term
+            .lock()
+            .unwrap()
+            .size()
+            .map_err(std::io::Error::other)?;
+        Ok((size.width, size.height))
     }
     fn draw(&mut self, state: &State, ctx: &triage::ui::RenderContext) -> std::io::Result<()> {
         *self.draws.lock().unwrap() += 1;
-        triage::app::runtime::Screen::draw(&mut *self.term.lock().unwrap(), state, ctx)
+        self.term
+            .lock()
+            .unwrap()
+            .draw(|f| triage::ui::render(state, ctx, f))
+            .map(|_| ())
+            .map_err(std::io::Error::other)
     }
     fn write_raw(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        triage::app::runtime::Screen::write_raw(&mut *self.term.lock().unwrap(), bytes)
+        self.raw.lock().unwrap().extend_from_slice(bytes);
+        Ok(())
     }
     fn suspend(&mut self) -> anyhow::Result<()> {
         Ok(())

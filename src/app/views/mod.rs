@@ -8,7 +8,6 @@
 pub mod bar;
 pub mod counts;
 pub mod edit;
-pub mod fetch;
 pub mod list;
 pub mod prompt;
 

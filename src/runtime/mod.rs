@@ -5,6 +5,14 @@
 //! Idle means idle: with no countdown, spinner or relative time on screen
 //! there is no timer at all, and with relative times only one wake-up a
 //! minute (on the wall clock's minute boundary).
+//!
+//! Beside it, the network side of the queue: [`ApiSource`] (the HTTP
+//! adapter behind `TicketSource`) and the saved views' counts.
+
+mod api_source;
+pub mod view_count;
+
+pub use api_source::ApiSource;
 
 use std::future::Future;
 use std::io::{self, Write};
@@ -28,12 +36,12 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
-use super::clock::Clock;
-use super::keymap::Keymap;
-use super::msg::{Effect, Msg};
-use super::source::{Directory, NoNames, TicketSource};
-use super::state::{Scope, State};
-use super::update::{next_wake, update};
+use crate::app::clock::Clock;
+use crate::app::keymap::Keymap;
+use crate::app::msg::{Effect, Msg};
+use crate::app::source::{Directory, NoNames, TicketSource};
+use crate::app::state::{Scope, State};
+use crate::app::update::{next_wake, update};
 use crate::filter::{EntityRef, TicketFilter};
 use crate::text::sanitize;
 use crate::ui::{self, ColorMode, RenderContext, Theme};
@@ -56,7 +64,7 @@ pub struct RunContext<S: TicketSource> {
     /// `[ui] relative_times`.
     pub relative_times: bool,
     /// Saved views of the config file and where to save them.
-    pub views: super::views::ViewsSetup,
+    pub views: crate::app::views::ViewsSetup,
     /// `me` from the config.
     pub me: Option<EntityRef>,
 }
@@ -74,7 +82,7 @@ impl<S: TicketSource> RunContext<S> {
             web_url: None,
             color: None,
             relative_times: true,
-            views: super::views::ViewsSetup::default(),
+            views: crate::app::views::ViewsSetup::default(),
             me: None,
         }
     }
@@ -193,23 +201,6 @@ impl<W: Write> RawBackend for CrosstermBackend<W> {
     }
 }
 
-/// `TestBackend` keeps raw bytes in memory, per thread, for tests to read.
-impl RawBackend for ratatui::backend::TestBackend {
-    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
-        RAW_WRITES.with(|w| w.borrow_mut().extend_from_slice(bytes));
-        Ok(())
-    }
-}
-
-thread_local! {
-    static RAW_WRITES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Raw bytes written to `TestBackend` screens on this thread so far (taken).
-pub fn take_test_raw_writes() -> Vec<u8> {
-    RAW_WRITES.with(|w| std::mem::take(&mut *w.borrow_mut()))
-}
-
 /// The initial state described by a `RunContext`.
 fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
     let mut state = State::new(
@@ -225,11 +216,11 @@ fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
     if setup.per_page == 0 {
         setup.per_page = state.per_page;
     }
-    state.views = super::views::ViewsState::new(setup, &state.keymap);
+    state.views = crate::app::views::ViewsState::new(setup, &state.keymap);
     if let Some(name) = state.scope.view.clone() {
-        super::views::mark_active(&mut state, &name, Instant::now());
+        crate::app::views::mark_active(&mut state, &name, Instant::now());
     }
-    state.last_error = super::views::startup_error(&state);
+    state.last_error = crate::app::views::startup_error(&state);
     state.me = ctx.me.take();
     state
 }
@@ -287,7 +278,7 @@ where
     let (w, h) = screen.size()?;
     state.size = Rect::new(0, 0, w, h);
     if source.names_incomplete() {
-        state.names_status = super::state::NamesStatus::Incomplete;
+        state.names_status = crate::app::state::NamesStatus::Incomplete;
     }
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let mut tasks: Vec<(u64, AbortHandle)> = Vec::new();
@@ -461,7 +452,7 @@ fn execute_effect<S: TicketSource, D: Screen>(
         } => {
             let (source, tx) = (source.clone(), tx.clone());
             tokio::spawn(async move {
-                let result = super::views::fetch::count_view(&source, &filter, new_since).await;
+                let result = view_count::count_view(&source, &filter, new_since).await;
                 let _ = tx.send(Msg::ViewCount {
                     name,
                     generation,

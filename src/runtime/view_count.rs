@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::super::source::{FetchError, TicketSource};
-use super::counts::ViewCount;
+use crate::app::source::{FetchError, TicketSource};
+use crate::app::views::counts::ViewCount;
 use crate::filter::{DateBound, TicketFilter};
 
 /// A view's count; with `new_since`, also how many of its tickets were

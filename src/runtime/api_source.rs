@@ -7,10 +7,12 @@ use std::sync::{Arc, PoisonError, RwLock};
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::source::{Directory, FetchError, FieldError, NamesLoaded, TicketPage, TicketSource};
-use super::triage::WriteError;
 use crate::api::types::{Message, PageMeta, TicketDetail};
 use crate::api::{ApiClient, ApiError, Catalog, Endpoint, EndpointState};
+use crate::app::source::{
+    Directory, FetchError, FieldError, NamesLoaded, TicketPage, TicketSource,
+};
+use crate::app::triage::WriteError;
 use crate::filter::TicketFilter;
 use crate::text::sanitize;
 
