@@ -381,3 +381,93 @@ async fn all_stops_when_pages_only_repeat() {
         .count();
     assert_eq!(gets, 4, "two pages per format, not 500");
 }
+
+/// A stand-in proxy: records whatever reaches it, then hangs up (so a client
+/// that does go through it fails fast instead of waiting for an answer).
+fn recording_proxy() -> (
+    std::net::SocketAddr,
+    std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+) {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = received.clone();
+    std::thread::spawn(move || {
+        for mut socket in listener.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            // One read is the request head; the connection is then dropped.
+            if let Ok(n) = socket.read(&mut buf) {
+                log.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        }
+    });
+    (addr, received)
+}
+
+/// With `HTTP_PROXY` (or `ALL_PROXY`) set, a loopback base URL is still
+/// reached directly: through a proxy, a plain-http request would hand it the
+/// `Authorization: Bearer` header in clear text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loopback_base_url_never_goes_through_a_proxy() {
+    let fx = Fixture::start(20).await;
+    let (proxy, received) = recording_proxy();
+    let proxy_url = format!("http://{proxy}");
+    let port = fx.handle.addr().port();
+    for base in [
+        fx.handle.base_url(),
+        format!("http://localhost:{port}/api/v1"),
+    ] {
+        let before = fx.handle.request_count();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
+        cmd.args(["list", "--base-url", &base, "--format", "json"])
+            .env_clear()
+            .env("TRIAGE_CONFIG", fx.dir.path().join("config.toml"))
+            .env("XDG_STATE_HOME", fx.dir.path())
+            .env("HOME", fx.dir.path())
+            .env("TRIAGE_API_KEY", server::DEMO_KEY);
+        for var in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+            cmd.env(var, &proxy_url);
+        }
+        let out = tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
+            .await
+            .unwrap();
+        let seen = String::from_utf8_lossy(&received.lock().unwrap()).into_owned();
+        assert_eq!(seen, "", "the proxy was sent a request for {base}");
+        assert!(out.status.success(), "{base}: {}", stderr(&out));
+        assert_eq!(json_numbers(&out).len(), 20, "{base}");
+        assert!(fx.handle.request_count() > before, "{base}: the server was asked");
+    }
+}
+
+/// An https base URL does use `HTTPS_PROXY` (corporate networks need it),
+/// as a CONNECT tunnel: the proxy learns the host, never the key, and a
+/// refused tunnel is one line without the key either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_base_url_tunnels_through_the_proxy_without_the_key() {
+    let (proxy, received) = recording_proxy();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
+    cmd.args(["list", "--base-url", "https://helpdesk.example.test/api/v1"])
+        .env_clear()
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("XDG_STATE_HOME", dir.path())
+        .env("HOME", dir.path())
+        .env("TRIAGE_API_KEY", "ixk_proxy_probe_secret")
+        .env("HTTPS_PROXY", format!("http://{proxy}"));
+    let out = tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
+        .await
+        .unwrap();
+    let seen = String::from_utf8_lossy(&received.lock().unwrap()).into_owned();
+    assert!(
+        seen.starts_with("CONNECT helpdesk.example.test:443 HTTP/1.1\r\n"),
+        "{seen}"
+    );
+    assert!(!seen.contains("ixk_proxy_probe"), "{seen}");
+    assert!(!seen.to_lowercase().contains("authorization"), "{seen}");
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("network error"), "{err}");
+    assert!(!err.contains("ixk_proxy_probe"), "{err}");
+}

@@ -60,7 +60,8 @@ pub fn parse_base_url(raw: &str) -> Result<Url, ApiError> {
     Ok(url)
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// 127.0.0.0/8, ::1 (also IPv4-mapped) or `localhost`: this machine.
+pub(crate) fn is_loopback(url: &Url) -> bool {
     let Some(host) = url.host_str() else {
         return false;
     };

@@ -111,11 +111,21 @@ impl ApiClient {
             })?;
         auth.set_sensitive(true);
 
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("triage/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(opts.connect_timeout)
             .timeout(opts.timeout)
-            .redirect(same_origin_redirects())
+            .redirect(same_origin_redirects());
+        if base_url::is_loopback(&base) {
+            // reqwest honours HTTP_PROXY/ALL_PROXY for every host, loopback
+            // included: a plain-http request would then hand the proxy the
+            // `Authorization` header in clear text (and the proxy would
+            // reach its own loopback, not ours). Other https bases keep the
+            // environment's proxy: HTTPS_PROXY is a CONNECT tunnel, the key
+            // stays inside TLS.
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
             .map_err(|e| ApiError::Config(format!("could not set up the HTTP client: {e}")))?;
 
