@@ -439,6 +439,58 @@ async fn an_echoed_request_in_a_decode_error_is_scrubbed() {
     }
 }
 
+/// The first 8 characters of the key anywhere in an error's `Display` or
+/// `Debug`: a key cut by an excerpt before it was scrubbed.
+fn shows_key_start(e: &ApiError) -> bool {
+    let start = &KEY[..8];
+    e.to_string().contains(start) || format!("{e:?}").contains(start)
+}
+
+/// Every cut of an excerpt (the quoted start of a body that is not JSON,
+/// the 200-character reason, the bytes read of a long error body) happens
+/// after the key is scrubbed: a key straddling a cut leaves nothing behind.
+#[tokio::test]
+async fn a_key_straddling_an_excerpt_cut_leaves_no_prefix() {
+    let server = MockServer::start().await;
+    let c = client(&server);
+    let answer =
+        |status: u16, body: String| ResponseTemplate::new(status).set_body_raw(body, "text/plain");
+    // Not JSON: the quoted start of the answer is 80 characters.
+    for pad in 60..90 {
+        server.reset().await;
+        let body = format!("{}{KEY} and more", "x".repeat(pad));
+        mount(&server, "GET", "/tickets", answer(200, body)).await;
+        let e = c.list_tickets(&[], 1, 25).await.unwrap_err();
+        assert!(matches!(e, ApiError::Decode(_)), "{e:?}");
+        assert!(!shows_key_start(&e), "pad {pad}: {e}");
+    }
+    // JSON, but a string: serde quotes it in the reason, which is cut to
+    // 200 characters.
+    let id = Uuid::from_u128(1);
+    for pad in 150..200 {
+        server.reset().await;
+        let body = json!(format!("{}{KEY} and more", "x".repeat(pad))).to_string();
+        mount(&server, "GET", &format!("/tickets/{id}"), answer(200, body)).await;
+        let e = c.ticket(id).await.unwrap_err();
+        assert!(matches!(e, ApiError::Decode(_)), "{e:?}");
+        assert!(!shows_key_start(&e), "pad {pad}: {e}");
+    }
+    // A long error body is read only so far: zero-width characters (which
+    // sanitizing removes) push the key to the end of what is read, so its
+    // start would be all that is left to show.
+    for zero_widths in 1355..1366 {
+        server.reset().await;
+        let body = format!("{}{KEY} and more", "\u{200b}".repeat(zero_widths));
+        mount(&server, "GET", "/tags", answer(500, body.clone())).await;
+        let e = c.tags().await.unwrap_err();
+        assert!(matches!(e, ApiError::Server { status: 500, .. }), "{e:?}");
+        assert!(!shows_key_start(&e), "{zero_widths} zero-widths: {e}");
+        mount(&server, "GET", "/tickets", answer(200, body)).await;
+        let e = c.list_tickets(&[], 1, 25).await.unwrap_err();
+        assert!(!shows_key_start(&e), "{zero_widths} zero-widths: {e}");
+    }
+}
+
 // ---- retries --------------------------------------------------------------------
 
 #[tokio::test]

@@ -436,7 +436,10 @@ async fn a_loopback_base_url_never_goes_through_a_proxy() {
         assert_eq!(seen, "", "the proxy was sent a request for {base}");
         assert!(out.status.success(), "{base}: {}", stderr(&out));
         assert_eq!(json_numbers(&out).len(), 20, "{base}");
-        assert!(fx.handle.request_count() > before, "{base}: the server was asked");
+        assert!(
+            fx.handle.request_count() > before,
+            "{base}: the server was asked"
+        );
     }
 }
 

@@ -158,7 +158,7 @@ impl ApiClient {
         per_page: u64,
     ) -> Result<TicketPage, ApiError> {
         let body = self.tickets_body(query, page, per_page).await?;
-        self.scrubbed(decode::decode_ticket_page(&body, page, per_page))
+        decode::ticket_page(&body, page, per_page, &self.scrub())
     }
 
     /// `GET /tickets`, the tickets exactly as the API gave them (for
@@ -170,7 +170,7 @@ impl ApiClient {
         per_page: u64,
     ) -> Result<(Vec<serde_json::Value>, PageMeta), ApiError> {
         let body = self.tickets_body(query, page, per_page).await?;
-        self.scrubbed(decode::decode_raw_page(&body, page, per_page))
+        decode::raw_page(&body, page, per_page, &self.scrub())
     }
 
     /// The undecoded 2xx body of one `GET /tickets` page.
@@ -213,7 +213,7 @@ impl ApiClient {
         let id = id.to_string();
         let url = base_url::join(&self.shared.base, &["tickets", &id], &[]);
         let body = self.send(Method::GET, Endpoint::Ticket, url, None).await?;
-        self.scrubbed(decode_one(&body, "ticket"))
+        decode_one(&body, "ticket", &self.scrub())
     }
 
     /// `GET /tickets/{id}/messages`, one page of the conversation.
@@ -233,7 +233,7 @@ impl ApiClient {
         let body = self
             .send(Method::GET, Endpoint::Messages, url, None)
             .await?;
-        let (messages, meta, skipped) = self.scrubbed(decode_list::<Message>(&body))?;
+        let (messages, meta, skipped) = decode_list::<Message>(&body, &self.scrub())?;
         if skipped > 0 {
             tracing::debug!(skipped, "skipped malformed messages");
         }
@@ -250,7 +250,7 @@ impl ApiClient {
         let body = self
             .send(Method::PATCH, Endpoint::UpdateTicket, url, Some(json))
             .await?;
-        self.scrubbed(decode_one(&body, "updated ticket"))
+        decode_one(&body, "updated ticket", &self.scrub())
     }
 
     /// The instant before which every request fails fast with
@@ -293,7 +293,7 @@ impl ApiClient {
         };
         let url = base_url::join(&self.shared.base, &[segment], &[]);
         let body = self.send(Method::GET, endpoint, url, None).await?;
-        let (mut items, meta, mut skipped) = self.scrubbed(decode_list::<T>(&body))?;
+        let (mut items, meta, mut skipped) = decode_list::<T>(&body, &self.scrub())?;
         let meta: Option<PageMeta> = meta.and_then(|m| serde_json::from_value(m).ok());
         if let Some(meta) = meta.filter(|m| m.per_page > 0) {
             let pages = meta.page_count().min(MAX_LIST_PAGES);
@@ -306,7 +306,7 @@ impl ApiClient {
                     &[("page", &page_s), ("per_page", &per_page_s)],
                 );
                 let body = self.send(Method::GET, endpoint, url, None).await?;
-                let (more, _, more_skipped) = self.scrubbed(decode_list::<T>(&body))?;
+                let (more, _, more_skipped) = decode_list::<T>(&body, &self.scrub())?;
                 if more.is_empty() && more_skipped == 0 {
                     break;
                 }
@@ -320,16 +320,9 @@ impl ApiClient {
         Ok(items)
     }
 
-    /// A decode error quotes the start of the body, and a misrouted base URL
-    /// (an echo service, a debugging proxy) can answer 200 with our own
-    /// request, key included: scrub it like any other server text.
-    fn scrubbed<T>(&self, result: Result<T, ApiError>) -> Result<T, ApiError> {
-        result.map_err(|e| match e {
-            ApiError::Decode(reason) => {
-                ApiError::Decode(Scrub(self.shared.key.expose()).clean(&reason))
-            }
-            other => other,
-        })
+    /// Takes the key out of whatever server text an error quotes.
+    fn scrub(&self) -> Scrub<'_> {
+        Scrub(self.shared.key.expose())
     }
 
     fn gate(&self) -> MutexGuard<'_, Option<Instant>> {
@@ -489,7 +482,7 @@ impl ApiClient {
             &body,
             endpoint.route_kind(),
             endpoint.label(),
-            &Scrub(self.shared.key.expose()),
+            &self.scrub(),
         );
         Err(Failure {
             status: Some(status),
