@@ -474,3 +474,47 @@ async fn an_https_base_url_tunnels_through_the_proxy_without_the_key() {
     assert!(err.contains("network error"), "{err}");
     assert!(!err.contains("ixk_proxy_probe"), "{err}");
 }
+
+/// `--format json` keeps a subject's value exactly, but writes terminal
+/// controls and invisible format characters as `\uXXXX` escapes, so
+/// `triage list --format json` on a terminal cannot be steered by them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_output_escapes_terminal_controls() {
+    let fx = Fixture::start(5).await;
+    let hostile = "CSI\u{9b}31m DEL\u{7f} RLO\u{202e}txt.exe LRI\u{2066}x\u{2069} \
+                   LRM\u{200e}RLM\u{200f}ALM\u{61c} ZW\u{200b}\u{200d}\u{2060}BOM\u{feff} \
+                   SHY\u{ad} LS\u{2028}PS\u{2029} ESC\u{1b}]0;pwned\u{7} 返金 — ok";
+    let id = fx.handle.with_data(|d| d.tickets[0].id);
+    fx.handle
+        .with_data_mut(|d| d.tickets[0].subject = hostile.to_string());
+    let out = fx.list(&["--format", "json"], Some(server::DEMO_KEY)).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let unsafe_chars: Vec<char> = text
+        .chars()
+        .filter(|c| {
+            matches!(c, '\u{0}'..='\u{9}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}')
+                || matches!(
+                    c,
+                    '\u{61c}' | '\u{feff}' | '\u{ad}' | '\u{2028}' | '\u{2029}'
+                )
+        })
+        .collect();
+    assert!(unsafe_chars.is_empty(), "raw {unsafe_chars:?} in {text}");
+    for escape in [
+        r"\u009b", r"\u007f", r"\u202e", r"\u2066", r"\u00ad", r"\u001b",
+    ] {
+        assert!(text.contains(escape), "{escape} in {text}");
+    }
+    assert!(text.contains("返金 — ok"), "printable text stays as it is");
+    let tickets: serde_json::Value = serde_json::from_str(&text).expect("stdout is JSON");
+    let ticket = tickets
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id.to_string())
+        .expect("the ticket is listed");
+    assert_eq!(ticket["subject"], hostile, "the same value once parsed");
+}
