@@ -5,7 +5,10 @@
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
-use triage::api::types::{PriorityLevel, StatusCategory, TicketPatch};
+use triage::api::types::{
+    CUT_MARKER, MAX_BODY_TEXT_BYTES, MAX_SHORT_TEXT_BYTES, PriorityLevel, StatusCategory,
+    TicketPatch,
+};
 use triage::api::{
     ApiClient, ApiError, ApiKey, Backoff, ClientOptions, Endpoint, EndpointState, load_catalog,
 };
@@ -489,6 +492,100 @@ async fn a_key_straddling_an_excerpt_cut_leaves_no_prefix() {
         let e = c.list_tickets(&[], 1, 25).await.unwrap_err();
         assert!(!shows_key_start(&e), "{zero_widths} zero-widths: {e}");
     }
+}
+
+/// `s` was cut at decode: at most `max` bytes, marked, the kept part the
+/// original's start.
+fn assert_capped(s: &str, original: &str, max: usize) {
+    assert!(s.len() <= max, "{} bytes > {max}", s.len());
+    let kept = s.strip_suffix(CUT_MARKER).expect("marked as cut");
+    assert!(original.starts_with(kept), "kept the start");
+    assert!(
+        kept.len() + CUT_MARKER.len() + 4 > max,
+        "cut no shorter than needed"
+    );
+}
+
+/// Oversized strings are cut where they are decoded (64 KB for a subject,
+/// a name or a label, 1 MB for a message body), on a character boundary,
+/// ending in `CUT_MARKER`; strings at the limit are kept whole.
+#[tokio::test]
+async fn oversized_fields_are_capped_at_decode() {
+    let server = MockServer::start().await;
+    // 3-byte characters, so a cut at a round byte count falls inside one.
+    let huge = "返".repeat(MAX_SHORT_TEXT_BYTES);
+    let exact = "a".repeat(MAX_SHORT_TEXT_BYTES);
+    let mut long = ticket_json(1);
+    long["subject"] = json!(huge);
+    long["status_name"] = json!(huge);
+    long["priority_color"] = json!(huge);
+    long["status"] = json!(huge);
+    let mut at_limit = ticket_json(2);
+    at_limit["subject"] = json!(exact);
+    // A malformed row sends the page down the row-by-row path: same caps.
+    for rows in [json!([long, at_limit]), json!([long, at_limit, 42])] {
+        server.reset().await;
+        mount(
+            &server,
+            "GET",
+            "/tickets",
+            ResponseTemplate::new(200).set_body_json(json!({ "data": rows })),
+        )
+        .await;
+        let page = client(&server).list_tickets(&[], 1, 25).await.unwrap();
+        let t = &page.tickets[0];
+        assert_capped(&t.subject, &huge, MAX_SHORT_TEXT_BYTES);
+        assert_capped(&t.status_name, &huge, MAX_SHORT_TEXT_BYTES);
+        assert_capped(
+            t.priority_color.as_deref().unwrap(),
+            &huge,
+            MAX_SHORT_TEXT_BYTES,
+        );
+        assert_capped(t.status.as_str(), &huge, MAX_SHORT_TEXT_BYTES);
+        assert_eq!(page.tickets[1].subject, exact, "at the limit: whole");
+    }
+
+    let id = Uuid::from_u128(1);
+    let mut detail = ticket_json(1);
+    detail["tags"] = json!([{"id": Uuid::from_u128(9).to_string(), "name": huge}]);
+    detail["custom_fields"] = json!({"notes": huge, "choices": [huge, "ok"]});
+    let body = "é".repeat(MAX_BODY_TEXT_BYTES);
+    let message = json!({
+        "id": Uuid::from_u128(5).to_string(), "author_type": "contact",
+        "author_name": huge, "body": body, "created_at": "2026-11-01T10:00:00Z"
+    });
+    mount(
+        &server,
+        "GET",
+        &format!("/tickets/{id}"),
+        ResponseTemplate::new(200).set_body_json(json!({ "data": detail })),
+    )
+    .await;
+    mount(
+        &server,
+        "GET",
+        &format!("/tickets/{id}/messages"),
+        ResponseTemplate::new(200).set_body_json(json!({ "data": [message] })),
+    )
+    .await;
+    let c = client(&server);
+    let d = c.ticket(id).await.unwrap();
+    assert_capped(&d.tags[0].name, &huge, MAX_SHORT_TEXT_BYTES);
+    assert_capped(
+        d.custom_fields["notes"].as_str().unwrap(),
+        &huge,
+        MAX_SHORT_TEXT_BYTES,
+    );
+    let choices = d.custom_fields["choices"].as_array().unwrap();
+    assert_capped(choices[0].as_str().unwrap(), &huge, MAX_SHORT_TEXT_BYTES);
+    assert_eq!(choices[1], "ok");
+    let (messages, _) = c.messages(id, 1, 25).await.unwrap();
+    assert_capped(&messages[0].body, &body, MAX_BODY_TEXT_BYTES);
+    assert_capped(
+        messages[0].author_name.as_deref().unwrap(),
+        &huge,
+        MAX_SHORT_TEXT_BYTES,
+    );
 }
 
 // ---- retries --------------------------------------------------------------------
