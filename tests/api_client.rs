@@ -954,6 +954,38 @@ fn plain_http_only_to_loopback() {
     ));
 }
 
+/// A key pasted into the base URL (as a query parameter, or as user info)
+/// is refused without being quoted back, and `Debug` of the options hides
+/// it too: only the scheme, host and path of a base URL are ever shown.
+#[test]
+fn a_key_inside_the_base_url_is_never_quoted() {
+    for url in [
+        format!("https://acme.example.com/api/v1?api_key={KEY}"),
+        format!("https://acme.example.com/api/v1#{KEY}"),
+        format!("https://agent:{KEY}@acme.example.com/api/v1"),
+        format!("https://{KEY}@acme.example.com:99999/api/v1"),
+        format!("https://agent:{KEY}@/api/v1"),
+        format!("{KEY}@acme.example.com/api/v1"),
+        format!("http://{KEY}@example.com/api/v1"),
+    ] {
+        let opts = ClientOptions::new(url.clone(), ApiKey::new("ixk_other_key"));
+        let debug = format!("{opts:?}");
+        assert!(!debug.contains(&KEY[..8]), "{url}: {debug}");
+        let e = ApiClient::new(opts).unwrap_err();
+        assert!(matches!(e, ApiError::Config(_)), "{url}: {e:?}");
+        assert!(!shows_key_start(&e), "{url}: {e}");
+    }
+    let e = ApiClient::new(ClientOptions::new(
+        format!("https://acme.example.com/api/v1?api_key={KEY}"),
+        ApiKey::new(KEY),
+    ))
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "base URL \"https://acme.example.com/api/v1?…\" must not contain a query (?...) or fragment (#...)"
+    );
+}
+
 #[tokio::test]
 async fn redirects_stay_on_the_same_origin() {
     let elsewhere = MockServer::start().await;

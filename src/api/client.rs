@@ -33,7 +33,7 @@ const MAX_REDIRECTS: usize = 5;
 const MAX_LIST_PAGES: u64 = 50;
 
 /// How to reach the helpdesk. `new` fills in the defaults.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientOptions {
     pub base_url: String,
     pub api_key: ApiKey,
@@ -59,6 +59,21 @@ impl ClientOptions {
             max_get_retries: 3,
             backoff: Backoff::default(),
         }
+    }
+}
+
+/// By hand: the base URL is not validated yet and may hold a pasted key
+/// (`?api_key=...`, `user:key@`), which `base_url::shown` leaves out.
+impl fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("base_url", &base_url::shown(&self.base_url))
+            .field("api_key", &self.api_key)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("max_get_retries", &self.max_get_retries)
+            .field("backoff", &self.backoff)
+            .finish()
     }
 }
 
