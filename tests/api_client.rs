@@ -893,6 +893,48 @@ async fn the_gate_opens_when_the_instant_passes() {
     assert_eq!(sent(&server).await, 2);
 }
 
+/// A 429 means the change was not applied; the client sends it once, closes
+/// the gate and leaves the resend to the write job (which sends it again
+/// once the wait is over): the client never sends it a second time itself.
+#[tokio::test]
+async fn a_patch_answered_429_is_sent_once_and_again_only_when_asked() {
+    let server = MockServer::start().await;
+    let id = Uuid::from_u128(1);
+    Mock::given(method("PATCH"))
+        .and(path(p(&format!("/tickets/{id}"))))
+        .respond_with(too_many(Some(30)))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    mount(
+        &server,
+        "PATCH",
+        &format!("/tickets/{id}"),
+        ResponseTemplate::new(200).set_body_json(json!({"data": ticket_json(1)})),
+    )
+    .await;
+    let c = client(&server);
+    let patch = TicketPatch {
+        priority: Some(PriorityLevel::Urgent),
+        ..TicketPatch::default()
+    };
+    let e = c.update_ticket(id, &patch).await.unwrap_err();
+    assert!(e.is_rate_limited(), "{e:?}");
+    assert_eq!(sent(&server).await, 1, "not resent by the client");
+    assert!(c.rate_limited_until().is_some());
+
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(31)).await;
+    tokio::time::resume();
+    let t = c.update_ticket(id, &patch).await.unwrap();
+    assert_eq!(t.id, id);
+    assert_eq!(
+        sent(&server).await,
+        2,
+        "once more, when asked after the wait"
+    );
+}
+
 // ---- the key and the URL -----------------------------------------------------------
 
 #[tokio::test]
