@@ -38,6 +38,13 @@ fn fate(c: char) -> Fate {
     }
 }
 
+/// Whether [`sanitize`] would change `c` (a control, a line break, a bidi
+/// or zero-width format character): for output that must keep the value
+/// but not write `c` raw, such as `triage list --format json`.
+pub fn needs_sanitizing(c: char) -> bool {
+    !matches!(fate(c), Fate::Keep)
+}
+
 /// Returns `s` safe to draw on one line: controls become `�`, tabs and line
 /// breaks become spaces, bidi and zero-width format characters are removed.
 /// Borrows when nothing needs changing (the common case costs no allocation).

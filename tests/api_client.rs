@@ -5,7 +5,10 @@
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
-use triage::api::types::{PriorityLevel, StatusCategory, TicketPatch};
+use triage::api::types::{
+    CUT_MARKER, MAX_BODY_TEXT_BYTES, MAX_SHORT_TEXT_BYTES, PriorityLevel, StatusCategory,
+    TicketPatch,
+};
 use triage::api::{
     ApiClient, ApiError, ApiKey, Backoff, ClientOptions, Endpoint, EndpointState, load_catalog,
 };
@@ -439,6 +442,152 @@ async fn an_echoed_request_in_a_decode_error_is_scrubbed() {
     }
 }
 
+/// The first 8 characters of the key anywhere in an error's `Display` or
+/// `Debug`: a key cut by an excerpt before it was scrubbed.
+fn shows_key_start(e: &ApiError) -> bool {
+    let start = &KEY[..8];
+    e.to_string().contains(start) || format!("{e:?}").contains(start)
+}
+
+/// Every cut of an excerpt (the quoted start of a body that is not JSON,
+/// the 200-character reason, the bytes read of a long error body) happens
+/// after the key is scrubbed: a key straddling a cut leaves nothing behind.
+#[tokio::test]
+async fn a_key_straddling_an_excerpt_cut_leaves_no_prefix() {
+    let server = MockServer::start().await;
+    let c = client(&server);
+    let answer =
+        |status: u16, body: String| ResponseTemplate::new(status).set_body_raw(body, "text/plain");
+    // Not JSON: the quoted start of the answer is 80 characters.
+    for pad in 60..90 {
+        server.reset().await;
+        let body = format!("{}{KEY} and more", "x".repeat(pad));
+        mount(&server, "GET", "/tickets", answer(200, body)).await;
+        let e = c.list_tickets(&[], 1, 25).await.unwrap_err();
+        assert!(matches!(e, ApiError::Decode(_)), "{e:?}");
+        assert!(!shows_key_start(&e), "pad {pad}: {e}");
+    }
+    // JSON, but a string: serde quotes it in the reason, which is cut to
+    // 200 characters.
+    let id = Uuid::from_u128(1);
+    for pad in 150..200 {
+        server.reset().await;
+        let body = json!(format!("{}{KEY} and more", "x".repeat(pad))).to_string();
+        mount(&server, "GET", &format!("/tickets/{id}"), answer(200, body)).await;
+        let e = c.ticket(id).await.unwrap_err();
+        assert!(matches!(e, ApiError::Decode(_)), "{e:?}");
+        assert!(!shows_key_start(&e), "pad {pad}: {e}");
+    }
+    // A long error body is read only so far: zero-width characters (which
+    // sanitizing removes) push the key to the end of what is read, so its
+    // start would be all that is left to show.
+    for zero_widths in 1355..1366 {
+        server.reset().await;
+        let body = format!("{}{KEY} and more", "\u{200b}".repeat(zero_widths));
+        mount(&server, "GET", "/tags", answer(500, body.clone())).await;
+        let e = c.tags().await.unwrap_err();
+        assert!(matches!(e, ApiError::Server { status: 500, .. }), "{e:?}");
+        assert!(!shows_key_start(&e), "{zero_widths} zero-widths: {e}");
+        mount(&server, "GET", "/tickets", answer(200, body)).await;
+        let e = c.list_tickets(&[], 1, 25).await.unwrap_err();
+        assert!(!shows_key_start(&e), "{zero_widths} zero-widths: {e}");
+    }
+}
+
+/// `s` was cut at decode: at most `max` bytes, marked, the kept part the
+/// original's start.
+fn assert_capped(s: &str, original: &str, max: usize) {
+    assert!(s.len() <= max, "{} bytes > {max}", s.len());
+    let kept = s.strip_suffix(CUT_MARKER).expect("marked as cut");
+    assert!(original.starts_with(kept), "kept the start");
+    assert!(
+        kept.len() + CUT_MARKER.len() + 4 > max,
+        "cut no shorter than needed"
+    );
+}
+
+/// Oversized strings are cut where they are decoded (64 KB for a subject,
+/// a name or a label, 1 MB for a message body), on a character boundary,
+/// ending in `CUT_MARKER`; strings at the limit are kept whole.
+#[tokio::test]
+async fn oversized_fields_are_capped_at_decode() {
+    let server = MockServer::start().await;
+    // 3-byte characters, so a cut at a round byte count falls inside one.
+    let huge = "返".repeat(MAX_SHORT_TEXT_BYTES);
+    let exact = "a".repeat(MAX_SHORT_TEXT_BYTES);
+    let mut long = ticket_json(1);
+    long["subject"] = json!(huge);
+    long["status_name"] = json!(huge);
+    long["priority_color"] = json!(huge);
+    long["status"] = json!(huge);
+    let mut at_limit = ticket_json(2);
+    at_limit["subject"] = json!(exact);
+    // A malformed row sends the page down the row-by-row path: same caps.
+    for rows in [json!([long, at_limit]), json!([long, at_limit, 42])] {
+        server.reset().await;
+        mount(
+            &server,
+            "GET",
+            "/tickets",
+            ResponseTemplate::new(200).set_body_json(json!({ "data": rows })),
+        )
+        .await;
+        let page = client(&server).list_tickets(&[], 1, 25).await.unwrap();
+        let t = &page.tickets[0];
+        assert_capped(&t.subject, &huge, MAX_SHORT_TEXT_BYTES);
+        assert_capped(&t.status_name, &huge, MAX_SHORT_TEXT_BYTES);
+        assert_capped(
+            t.priority_color.as_deref().unwrap(),
+            &huge,
+            MAX_SHORT_TEXT_BYTES,
+        );
+        assert_capped(t.status.as_str(), &huge, MAX_SHORT_TEXT_BYTES);
+        assert_eq!(page.tickets[1].subject, exact, "at the limit: whole");
+    }
+
+    let id = Uuid::from_u128(1);
+    let mut detail = ticket_json(1);
+    detail["tags"] = json!([{"id": Uuid::from_u128(9).to_string(), "name": huge}]);
+    detail["custom_fields"] = json!({"notes": huge, "choices": [huge, "ok"]});
+    let body = "é".repeat(MAX_BODY_TEXT_BYTES);
+    let message = json!({
+        "id": Uuid::from_u128(5).to_string(), "author_type": "contact",
+        "author_name": huge, "body": body, "created_at": "2026-11-01T10:00:00Z"
+    });
+    mount(
+        &server,
+        "GET",
+        &format!("/tickets/{id}"),
+        ResponseTemplate::new(200).set_body_json(json!({ "data": detail })),
+    )
+    .await;
+    mount(
+        &server,
+        "GET",
+        &format!("/tickets/{id}/messages"),
+        ResponseTemplate::new(200).set_body_json(json!({ "data": [message] })),
+    )
+    .await;
+    let c = client(&server);
+    let d = c.ticket(id).await.unwrap();
+    assert_capped(&d.tags[0].name, &huge, MAX_SHORT_TEXT_BYTES);
+    assert_capped(
+        d.custom_fields["notes"].as_str().unwrap(),
+        &huge,
+        MAX_SHORT_TEXT_BYTES,
+    );
+    let choices = d.custom_fields["choices"].as_array().unwrap();
+    assert_capped(choices[0].as_str().unwrap(), &huge, MAX_SHORT_TEXT_BYTES);
+    assert_eq!(choices[1], "ok");
+    let (messages, _) = c.messages(id, 1, 25).await.unwrap();
+    assert_capped(&messages[0].body, &body, MAX_BODY_TEXT_BYTES);
+    assert_capped(
+        messages[0].author_name.as_deref().unwrap(),
+        &huge,
+        MAX_SHORT_TEXT_BYTES,
+    );
+}
+
 // ---- retries --------------------------------------------------------------------
 
 #[tokio::test]
@@ -744,6 +893,48 @@ async fn the_gate_opens_when_the_instant_passes() {
     assert_eq!(sent(&server).await, 2);
 }
 
+/// A 429 means the change was not applied; the client sends it once, closes
+/// the gate and leaves the resend to the write job (which sends it again
+/// once the wait is over): the client never sends it a second time itself.
+#[tokio::test]
+async fn a_patch_answered_429_is_sent_once_and_again_only_when_asked() {
+    let server = MockServer::start().await;
+    let id = Uuid::from_u128(1);
+    Mock::given(method("PATCH"))
+        .and(path(p(&format!("/tickets/{id}"))))
+        .respond_with(too_many(Some(30)))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    mount(
+        &server,
+        "PATCH",
+        &format!("/tickets/{id}"),
+        ResponseTemplate::new(200).set_body_json(json!({"data": ticket_json(1)})),
+    )
+    .await;
+    let c = client(&server);
+    let patch = TicketPatch {
+        priority: Some(PriorityLevel::Urgent),
+        ..TicketPatch::default()
+    };
+    let e = c.update_ticket(id, &patch).await.unwrap_err();
+    assert!(e.is_rate_limited(), "{e:?}");
+    assert_eq!(sent(&server).await, 1, "not resent by the client");
+    assert!(c.rate_limited_until().is_some());
+
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(31)).await;
+    tokio::time::resume();
+    let t = c.update_ticket(id, &patch).await.unwrap();
+    assert_eq!(t.id, id);
+    assert_eq!(
+        sent(&server).await,
+        2,
+        "once more, when asked after the wait"
+    );
+}
+
 // ---- the key and the URL -----------------------------------------------------------
 
 #[tokio::test]
@@ -803,6 +994,38 @@ fn plain_http_only_to_loopback() {
         ApiClient::new(ClientOptions::new("https://x.example", ApiKey::new("  "))),
         Err(ApiError::Config(_))
     ));
+}
+
+/// A key pasted into the base URL (as a query parameter, or as user info)
+/// is refused without being quoted back, and `Debug` of the options hides
+/// it too: only the scheme, host and path of a base URL are ever shown.
+#[test]
+fn a_key_inside_the_base_url_is_never_quoted() {
+    for url in [
+        format!("https://acme.example.com/api/v1?api_key={KEY}"),
+        format!("https://acme.example.com/api/v1#{KEY}"),
+        format!("https://agent:{KEY}@acme.example.com/api/v1"),
+        format!("https://{KEY}@acme.example.com:99999/api/v1"),
+        format!("https://agent:{KEY}@/api/v1"),
+        format!("{KEY}@acme.example.com/api/v1"),
+        format!("http://{KEY}@example.com/api/v1"),
+    ] {
+        let opts = ClientOptions::new(url.clone(), ApiKey::new("ixk_other_key"));
+        let debug = format!("{opts:?}");
+        assert!(!debug.contains(&KEY[..8]), "{url}: {debug}");
+        let e = ApiClient::new(opts).unwrap_err();
+        assert!(matches!(e, ApiError::Config(_)), "{url}: {e:?}");
+        assert!(!shows_key_start(&e), "{url}: {e}");
+    }
+    let e = ApiClient::new(ClientOptions::new(
+        format!("https://acme.example.com/api/v1?api_key={KEY}"),
+        ApiKey::new(KEY),
+    ))
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "base URL \"https://acme.example.com/api/v1?…\" must not contain a query (?...) or fragment (#...)"
+    );
 }
 
 #[tokio::test]

@@ -381,3 +381,140 @@ async fn all_stops_when_pages_only_repeat() {
         .count();
     assert_eq!(gets, 4, "two pages per format, not 500");
 }
+
+/// A stand-in proxy: records whatever reaches it, then hangs up (so a client
+/// that does go through it fails fast instead of waiting for an answer).
+fn recording_proxy() -> (
+    std::net::SocketAddr,
+    std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+) {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = received.clone();
+    std::thread::spawn(move || {
+        for mut socket in listener.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            // One read is the request head; the connection is then dropped.
+            if let Ok(n) = socket.read(&mut buf) {
+                log.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        }
+    });
+    (addr, received)
+}
+
+/// With `HTTP_PROXY` (or `ALL_PROXY`) set, a loopback base URL is still
+/// reached directly: through a proxy, a plain-http request would hand it the
+/// `Authorization: Bearer` header in clear text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loopback_base_url_never_goes_through_a_proxy() {
+    let fx = Fixture::start(20).await;
+    let (proxy, received) = recording_proxy();
+    let proxy_url = format!("http://{proxy}");
+    let port = fx.handle.addr().port();
+    for base in [
+        fx.handle.base_url(),
+        format!("http://localhost:{port}/api/v1"),
+    ] {
+        let before = fx.handle.request_count();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
+        cmd.args(["list", "--base-url", &base, "--format", "json"])
+            .env_clear()
+            .env("TRIAGE_CONFIG", fx.dir.path().join("config.toml"))
+            .env("XDG_STATE_HOME", fx.dir.path())
+            .env("HOME", fx.dir.path())
+            .env("TRIAGE_API_KEY", server::DEMO_KEY);
+        for var in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+            cmd.env(var, &proxy_url);
+        }
+        let out = tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
+            .await
+            .unwrap();
+        let seen = String::from_utf8_lossy(&received.lock().unwrap()).into_owned();
+        assert_eq!(seen, "", "the proxy was sent a request for {base}");
+        assert!(out.status.success(), "{base}: {}", stderr(&out));
+        assert_eq!(json_numbers(&out).len(), 20, "{base}");
+        assert!(
+            fx.handle.request_count() > before,
+            "{base}: the server was asked"
+        );
+    }
+}
+
+/// An https base URL does use `HTTPS_PROXY` (corporate networks need it),
+/// as a CONNECT tunnel: the proxy learns the host, never the key, and a
+/// refused tunnel is one line without the key either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_base_url_tunnels_through_the_proxy_without_the_key() {
+    let (proxy, received) = recording_proxy();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
+    cmd.args(["list", "--base-url", "https://helpdesk.example.test/api/v1"])
+        .env_clear()
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("XDG_STATE_HOME", dir.path())
+        .env("HOME", dir.path())
+        .env("TRIAGE_API_KEY", "ixk_proxy_probe_secret")
+        .env("HTTPS_PROXY", format!("http://{proxy}"));
+    let out = tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
+        .await
+        .unwrap();
+    let seen = String::from_utf8_lossy(&received.lock().unwrap()).into_owned();
+    assert!(
+        seen.starts_with("CONNECT helpdesk.example.test:443 HTTP/1.1\r\n"),
+        "{seen}"
+    );
+    assert!(!seen.contains("ixk_proxy_probe"), "{seen}");
+    assert!(!seen.to_lowercase().contains("authorization"), "{seen}");
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("network error"), "{err}");
+    assert!(!err.contains("ixk_proxy_probe"), "{err}");
+}
+
+/// `--format json` keeps a subject's value exactly, but writes terminal
+/// controls and invisible format characters as `\uXXXX` escapes, so
+/// `triage list --format json` on a terminal cannot be steered by them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_output_escapes_terminal_controls() {
+    let fx = Fixture::start(5).await;
+    let hostile = "CSI\u{9b}31m DEL\u{7f} RLO\u{202e}txt.exe LRI\u{2066}x\u{2069} \
+                   LRM\u{200e}RLM\u{200f}ALM\u{61c} ZW\u{200b}\u{200d}\u{2060}BOM\u{feff} \
+                   SHY\u{ad} LS\u{2028}PS\u{2029} ESC\u{1b}]0;pwned\u{7} 返金 — ok";
+    let id = fx.handle.with_data(|d| d.tickets[0].id);
+    fx.handle
+        .with_data_mut(|d| d.tickets[0].subject = hostile.to_string());
+    let out = fx.list(&["--format", "json"], Some(server::DEMO_KEY)).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let unsafe_chars: Vec<char> = text
+        .chars()
+        .filter(|c| {
+            matches!(c, '\u{0}'..='\u{9}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}')
+                || matches!(
+                    c,
+                    '\u{61c}' | '\u{feff}' | '\u{ad}' | '\u{2028}' | '\u{2029}'
+                )
+        })
+        .collect();
+    assert!(unsafe_chars.is_empty(), "raw {unsafe_chars:?} in {text}");
+    for escape in [
+        r"\u009b", r"\u007f", r"\u202e", r"\u2066", r"\u00ad", r"\u001b",
+    ] {
+        assert!(text.contains(escape), "{escape} in {text}");
+    }
+    assert!(text.contains("返金 — ok"), "printable text stays as it is");
+    let tickets: serde_json::Value = serde_json::from_str(&text).expect("stdout is JSON");
+    let ticket = tickets
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id.to_string())
+        .expect("the ticket is listed");
+    assert_eq!(ticket["subject"], hostile, "the same value once parsed");
+}

@@ -16,7 +16,7 @@ use crate::text;
 /// would leak into every request and every "copy as curl".
 pub fn parse_base_url(raw: &str) -> Result<Url, ApiError> {
     let trimmed = raw.trim();
-    let shown = text::excerpt(trimmed, 80);
+    let shown = shown(trimmed);
     if trimmed.is_empty() {
         return Err(ApiError::Config(
             "no base URL: set --base-url, TRIAGE_BASE_URL or base_url in the config file".into(),
@@ -60,7 +60,31 @@ pub fn parse_base_url(raw: &str) -> Result<Url, ApiError> {
     Ok(url)
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// A base URL as it may be quoted in an error or `Debug` output, cut short:
+/// without user info (`user:password@`), query or fragment, where a pasted
+/// key would sit (`?api_key=...`). Works on text that does not parse, too.
+pub(crate) fn shown(raw: &str) -> String {
+    let raw = raw.trim();
+    let (before, hidden) = match raw.find(['?', '#']) {
+        Some(i) => (&raw[..i], &raw[i..=i]),
+        None => (raw, ""),
+    };
+    let authority = before.find("://").map_or(0, |i| i + 3);
+    // Up to the last `@`: a password may contain `@` or `/` itself.
+    let kept = match before[authority..].rfind('@') {
+        Some(at) => format!(
+            "{}…@{}",
+            &before[..authority],
+            &before[authority + at + 1..]
+        ),
+        None => before.to_string(),
+    };
+    let ellipsis = if hidden.is_empty() { "" } else { "…" };
+    text::excerpt(&format!("{kept}{hidden}{ellipsis}"), 80)
+}
+
+/// 127.0.0.0/8, ::1 (also IPv4-mapped) or `localhost`: this machine.
+pub(crate) fn is_loopback(url: &Url) -> bool {
     let Some(host) = url.host_str() else {
         return false;
     };
@@ -150,6 +174,24 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn shown_hides_user_info_query_and_fragment() {
+        assert_eq!(
+            shown(" https://x.example/api/v1 "),
+            "https://x.example/api/v1"
+        );
+        assert_eq!(
+            shown("https://x.example/api?k=v#f"),
+            "https://x.example/api?…"
+        );
+        assert_eq!(shown("https://x.example/api#f"), "https://x.example/api#…");
+        assert_eq!(
+            shown("https://u:p@ss@x.example:1/a"),
+            "https://…@x.example:1/a"
+        );
+        assert_eq!(shown("u:secret@x.example/a"), "…@x.example/a");
     }
 
     #[test]

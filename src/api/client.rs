@@ -33,7 +33,7 @@ const MAX_REDIRECTS: usize = 5;
 const MAX_LIST_PAGES: u64 = 50;
 
 /// How to reach the helpdesk. `new` fills in the defaults.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientOptions {
     pub base_url: String,
     pub api_key: ApiKey,
@@ -59,6 +59,21 @@ impl ClientOptions {
             max_get_retries: 3,
             backoff: Backoff::default(),
         }
+    }
+}
+
+/// By hand: the base URL is not validated yet and may hold a pasted key
+/// (`?api_key=...`, `user:key@`), which `base_url::shown` leaves out.
+impl fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("base_url", &base_url::shown(&self.base_url))
+            .field("api_key", &self.api_key)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("max_get_retries", &self.max_get_retries)
+            .field("backoff", &self.backoff)
+            .finish()
     }
 }
 
@@ -111,11 +126,21 @@ impl ApiClient {
             })?;
         auth.set_sensitive(true);
 
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("triage/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(opts.connect_timeout)
             .timeout(opts.timeout)
-            .redirect(same_origin_redirects())
+            .redirect(same_origin_redirects());
+        if base_url::is_loopback(&base) {
+            // reqwest honours HTTP_PROXY/ALL_PROXY for every host, loopback
+            // included: a plain-http request would then hand the proxy the
+            // `Authorization` header in clear text (and the proxy would
+            // reach its own loopback, not ours). Other https bases keep the
+            // environment's proxy: HTTPS_PROXY is a CONNECT tunnel, the key
+            // stays inside TLS.
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
             .map_err(|e| ApiError::Config(format!("could not set up the HTTP client: {e}")))?;
 
@@ -148,7 +173,7 @@ impl ApiClient {
         per_page: u64,
     ) -> Result<TicketPage, ApiError> {
         let body = self.tickets_body(query, page, per_page).await?;
-        self.scrubbed(decode::decode_ticket_page(&body, page, per_page))
+        decode::ticket_page(&body, page, per_page, &self.scrub())
     }
 
     /// `GET /tickets`, the tickets exactly as the API gave them (for
@@ -160,7 +185,7 @@ impl ApiClient {
         per_page: u64,
     ) -> Result<(Vec<serde_json::Value>, PageMeta), ApiError> {
         let body = self.tickets_body(query, page, per_page).await?;
-        self.scrubbed(decode::decode_raw_page(&body, page, per_page))
+        decode::raw_page(&body, page, per_page, &self.scrub())
     }
 
     /// The undecoded 2xx body of one `GET /tickets` page.
@@ -203,7 +228,7 @@ impl ApiClient {
         let id = id.to_string();
         let url = base_url::join(&self.shared.base, &["tickets", &id], &[]);
         let body = self.send(Method::GET, Endpoint::Ticket, url, None).await?;
-        self.scrubbed(decode_one(&body, "ticket"))
+        decode_one(&body, "ticket", &self.scrub())
     }
 
     /// `GET /tickets/{id}/messages`, one page of the conversation.
@@ -223,7 +248,7 @@ impl ApiClient {
         let body = self
             .send(Method::GET, Endpoint::Messages, url, None)
             .await?;
-        let (messages, meta, skipped) = self.scrubbed(decode_list::<Message>(&body))?;
+        let (messages, meta, skipped) = decode_list::<Message>(&body, &self.scrub())?;
         if skipped > 0 {
             tracing::debug!(skipped, "skipped malformed messages");
         }
@@ -240,7 +265,7 @@ impl ApiClient {
         let body = self
             .send(Method::PATCH, Endpoint::UpdateTicket, url, Some(json))
             .await?;
-        self.scrubbed(decode_one(&body, "updated ticket"))
+        decode_one(&body, "updated ticket", &self.scrub())
     }
 
     /// The instant before which every request fails fast with
@@ -283,7 +308,7 @@ impl ApiClient {
         };
         let url = base_url::join(&self.shared.base, &[segment], &[]);
         let body = self.send(Method::GET, endpoint, url, None).await?;
-        let (mut items, meta, mut skipped) = self.scrubbed(decode_list::<T>(&body))?;
+        let (mut items, meta, mut skipped) = decode_list::<T>(&body, &self.scrub())?;
         let meta: Option<PageMeta> = meta.and_then(|m| serde_json::from_value(m).ok());
         if let Some(meta) = meta.filter(|m| m.per_page > 0) {
             let pages = meta.page_count().min(MAX_LIST_PAGES);
@@ -296,7 +321,7 @@ impl ApiClient {
                     &[("page", &page_s), ("per_page", &per_page_s)],
                 );
                 let body = self.send(Method::GET, endpoint, url, None).await?;
-                let (more, _, more_skipped) = self.scrubbed(decode_list::<T>(&body))?;
+                let (more, _, more_skipped) = decode_list::<T>(&body, &self.scrub())?;
                 if more.is_empty() && more_skipped == 0 {
                     break;
                 }
@@ -310,16 +335,9 @@ impl ApiClient {
         Ok(items)
     }
 
-    /// A decode error quotes the start of the body, and a misrouted base URL
-    /// (an echo service, a debugging proxy) can answer 200 with our own
-    /// request, key included: scrub it like any other server text.
-    fn scrubbed<T>(&self, result: Result<T, ApiError>) -> Result<T, ApiError> {
-        result.map_err(|e| match e {
-            ApiError::Decode(reason) => {
-                ApiError::Decode(Scrub(self.shared.key.expose()).clean(&reason))
-            }
-            other => other,
-        })
+    /// Takes the key out of whatever server text an error quotes.
+    fn scrub(&self) -> Scrub<'_> {
+        Scrub(self.shared.key.expose())
     }
 
     fn gate(&self) -> MutexGuard<'_, Option<Instant>> {
@@ -479,7 +497,7 @@ impl ApiClient {
             &body,
             endpoint.route_kind(),
             endpoint.label(),
-            &Scrub(self.shared.key.expose()),
+            &self.scrub(),
         );
         Err(Failure {
             status: Some(status),

@@ -2,13 +2,18 @@
 //! malformed ticket is skipped and counted, not a failed page; a missing
 //! `meta` is derived; a body that is not JSON at all is a `Decode` error
 //! with a short, sanitized reason, never a panic.
+//!
+//! A reason may quote the body (its start, or a string serde found where an
+//! object belongs), and a misrouted base URL (an echo service, a debugging
+//! proxy) can answer 200 with our own request, key included: reasons are
+//! scrubbed of the key before they are cut short, never after, so a key
+//! straddling the cut leaves nothing behind.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::api::error::{ApiError, EXCERPT_CHARS};
+use crate::api::error::{ApiError, Scrub, body_head};
 use crate::api::types::{Envelope, PageMeta, Ticket};
-use crate::text;
 
 /// One page of `GET /tickets`.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +28,16 @@ pub struct TicketPage {
 /// Decodes a `GET /tickets` page as the client does. `page`/`per_page` are
 /// what was asked for; they fill in a missing or partial `meta`.
 pub fn decode_ticket_page(body: &[u8], page: u64, per_page: u64) -> Result<TicketPage, ApiError> {
+    ticket_page(body, page, per_page, &Scrub::NONE)
+}
+
+/// [`decode_ticket_page`], scrubbing `scrub`'s key out of an error.
+pub(crate) fn ticket_page(
+    body: &[u8],
+    page: u64,
+    per_page: u64,
+    scrub: &Scrub<'_>,
+) -> Result<TicketPage, ApiError> {
     // Fast path: a well-formed page decodes in one pass, about twice as
     // fast as going through `Value`s (benches/decode.rs). Field-level
     // surprises are already absorbed by the lenient `Ticket`; only a row
@@ -35,7 +50,7 @@ pub fn decode_ticket_page(body: &[u8], page: u64, per_page: u64) -> Result<Ticke
             skipped: 0,
         });
     }
-    let (rows, meta) = decode_raw_page(body, page, per_page)?;
+    let (rows, meta) = raw_page(body, page, per_page, scrub)?;
     let total_rows = rows.len();
     let tickets: Vec<Ticket> = rows
         .into_iter()
@@ -59,7 +74,17 @@ pub fn decode_raw_page(
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<Value>, PageMeta), ApiError> {
-    let (rows, meta) = split_envelope(parse(body)?)?;
+    raw_page(body, page, per_page, &Scrub::NONE)
+}
+
+/// [`decode_raw_page`], scrubbing `scrub`'s key out of an error.
+pub(crate) fn raw_page(
+    body: &[u8],
+    page: u64,
+    per_page: u64,
+    scrub: &Scrub<'_>,
+) -> Result<(Vec<Value>, PageMeta), ApiError> {
+    let (rows, meta) = split_envelope(parse(body, scrub)?, scrub)?;
     let meta = complete_meta(meta, page, per_page, rows.len());
     Ok((rows, meta))
 }
@@ -68,8 +93,9 @@ pub fn decode_raw_page(
 /// skipped. Returns the list, the `meta` if any, and the skip count.
 pub(crate) fn decode_list<T: DeserializeOwned>(
     body: &[u8],
+    scrub: &Scrub<'_>,
 ) -> Result<(Vec<T>, Option<Value>, usize), ApiError> {
-    let (rows, meta) = split_envelope(parse(body)?)?;
+    let (rows, meta) = split_envelope(parse(body, scrub)?, scrub)?;
     let total = rows.len();
     let items: Vec<T> = rows
         .into_iter()
@@ -80,14 +106,18 @@ pub(crate) fn decode_list<T: DeserializeOwned>(
 }
 
 /// A single object, `{"data": {...}}` or (tolerated) the bare object.
-pub(crate) fn decode_one<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, ApiError> {
-    let value = match parse(body)? {
+pub(crate) fn decode_one<T: DeserializeOwned>(
+    body: &[u8],
+    what: &str,
+    scrub: &Scrub<'_>,
+) -> Result<T, ApiError> {
+    let value = match parse(body, scrub)? {
         Value::Object(mut obj) if obj.get("data").is_some_and(Value::is_object) => {
             obj.remove("data").unwrap_or(Value::Null)
         }
         other => other,
     };
-    serde_json::from_value(value).map_err(|e| decode_error(&format!("{what}: {e}")))
+    serde_json::from_value(value).map_err(|e| decode_error(&format!("{what}: {e}"), scrub))
 }
 
 pub(crate) fn complete_meta(
@@ -130,32 +160,39 @@ fn complete_page_meta(meta: Option<PageMeta>, page: u64, per_page: u64, rows: us
     }
 }
 
-fn parse(body: &[u8]) -> Result<Value, ApiError> {
+/// Characters of the body quoted when it is not JSON.
+const QUOTED_START_CHARS: usize = 80;
+
+fn parse(body: &[u8], scrub: &Scrub<'_>) -> Result<Value, ApiError> {
     serde_json::from_slice(body).map_err(|e| {
-        let start = String::from_utf8_lossy(&body[..body.len().min(80)]).into_owned();
-        decode_error(&format!("{e} (answer starts with {start:?})"))
+        let (head, cut) = body_head(body);
+        let start = scrub.head_excerpt(&head, cut, QUOTED_START_CHARS);
+        decode_error(&format!("{e} (answer starts with {start:?})"), scrub)
     })
 }
 
-fn split_envelope(v: Value) -> Result<(Vec<Value>, Option<Value>), ApiError> {
+fn split_envelope(v: Value, scrub: &Scrub<'_>) -> Result<(Vec<Value>, Option<Value>), ApiError> {
     match v {
         Value::Object(mut obj) => {
             let meta = obj.remove("meta");
             match obj.remove("data") {
                 Some(Value::Array(rows)) => Ok((rows, meta)),
                 Some(Value::Null) => Ok((Vec::new(), meta)),
-                Some(_) => Err(decode_error("`data` is not a list")),
-                None => Err(decode_error("no `data` list in the answer")),
+                Some(_) => Err(decode_error("`data` is not a list", scrub)),
+                None => Err(decode_error("no `data` list in the answer", scrub)),
             }
         }
         // Some servers answer a bare array; take it.
         Value::Array(rows) => Ok((rows, None)),
-        _ => Err(decode_error("expected a JSON object with a `data` list")),
+        _ => Err(decode_error(
+            "expected a JSON object with a `data` list",
+            scrub,
+        )),
     }
 }
 
-fn decode_error(reason: &str) -> ApiError {
-    ApiError::Decode(text::excerpt(reason, EXCERPT_CHARS))
+fn decode_error(reason: &str, scrub: &Scrub<'_>) -> ApiError {
+    ApiError::Decode(scrub.clean(reason))
 }
 
 #[cfg(test)]
@@ -230,11 +267,16 @@ mod tests {
 
     #[test]
     fn one_object_with_or_without_envelope() {
-        let t: Ticket =
-            decode_one(json!({"data": ticket(7)}).to_string().as_bytes(), "ticket").unwrap();
+        let t: Ticket = decode_one(
+            json!({"data": ticket(7)}).to_string().as_bytes(),
+            "ticket",
+            &Scrub::NONE,
+        )
+        .unwrap();
         assert_eq!(t.ticket_number, 7);
-        let t: Ticket = decode_one(ticket(8).to_string().as_bytes(), "ticket").unwrap();
+        let t: Ticket =
+            decode_one(ticket(8).to_string().as_bytes(), "ticket", &Scrub::NONE).unwrap();
         assert_eq!(t.ticket_number, 8);
-        assert!(decode_one::<Ticket>(b"{\"data\": {}}", "ticket").is_err());
+        assert!(decode_one::<Ticket>(b"{\"data\": {}}", "ticket", &Scrub::NONE).is_err());
     }
 }

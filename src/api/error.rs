@@ -146,19 +146,85 @@ pub(crate) enum RouteKind {
 /// server echoes the token back in an error message.
 pub(crate) struct Scrub<'a>(pub &'a str);
 
+/// Bytes of a long body read for an excerpt: enough for the text of an
+/// HTML error page's start, far more than an excerpt keeps.
+pub(crate) const BODY_WINDOW: usize = 4096;
+
+/// What replaces the key wherever a server quotes it.
+const REDACTED: &str = "ixk_…redacted";
+
 impl Scrub<'_> {
-    /// Sanitizes, scrubs, then cuts short. The key is replaced before the
-    /// text is cut, or a key straddling the cut would leave its first
-    /// characters behind; and after sanitizing, so a key split by invisible
-    /// characters (which sanitizing removes) is found too.
+    /// Nothing to scrub: for decoding without a client (benches).
+    pub(crate) const NONE: Scrub<'static> = Scrub("");
+
+    /// Sanitizes, scrubs, then cuts to [`EXCERPT_CHARS`].
     pub(crate) fn clean(&self, s: &str) -> String {
-        let clean = text::sanitize(s);
-        if self.0.len() >= 4 && clean.contains(self.0) {
-            text::excerpt(&clean.replace(self.0, "ixk_…redacted"), EXCERPT_CHARS)
+        self.excerpt(s, EXCERPT_CHARS)
+    }
+
+    /// Sanitizes, scrubs, then cuts to `max_chars`. The key is replaced
+    /// before the text is cut, or a key straddling the cut would leave its
+    /// first characters behind; and after sanitizing, so a key split by
+    /// invisible characters (which sanitizing removes) is found too.
+    pub(crate) fn excerpt(&self, s: &str, max_chars: usize) -> String {
+        text::excerpt(&self.redact(&text::sanitize(s)), max_chars)
+    }
+
+    /// Like [`excerpt`](Self::excerpt) for `head`, the first
+    /// [`BODY_WINDOW`] bytes of a longer body (`cut`): the key may go on
+    /// past the window's end, so a start of the key ending `head` is
+    /// dropped as well.
+    pub(crate) fn head_excerpt(&self, head: &str, cut: bool, max_chars: usize) -> String {
+        let clean = self.redact(&text::sanitize(head));
+        let kept = if cut {
+            self.without_trailing_key_start(&clean)
         } else {
-            text::excerpt(&clean, EXCERPT_CHARS)
+            &clean
+        };
+        text::excerpt(kept, max_chars)
+    }
+
+    fn redact(&self, clean: &str) -> String {
+        if self.guards() && clean.contains(self.0) {
+            clean.replace(self.0, REDACTED)
+        } else {
+            clean.to_string()
         }
     }
+
+    fn without_trailing_key_start<'s>(&self, s: &'s str) -> &'s str {
+        if !self.guards() {
+            return s;
+        }
+        (1..self.0.len())
+            .rev()
+            .filter_map(|n| self.0.get(..n))
+            .find_map(|start| s.strip_suffix(start))
+            .unwrap_or(s)
+    }
+
+    /// A key this short would match ordinary words; none is that short.
+    fn guards(&self) -> bool {
+        self.0.len() >= 4
+    }
+}
+
+/// The first [`BODY_WINDOW`] bytes of `body` as text, and whether that is
+/// less than all of it. A character cut in half by the window is left out
+/// rather than decoded as `�`, which would hide a key's start behind it.
+pub(crate) fn body_head(body: &[u8]) -> (std::borrow::Cow<'_, str>, bool) {
+    if body.len() <= BODY_WINDOW {
+        return (String::from_utf8_lossy(body), false);
+    }
+    let mut end = BODY_WINDOW;
+    // UTF-8 continuation bytes are 0b10xxxxxx; a character has at most 3.
+    for _ in 0..3 {
+        if body[end] & 0xC0 != 0x80 {
+            break;
+        }
+        end -= 1;
+    }
+    (String::from_utf8_lossy(&body[..end]), true)
 }
 
 /// Maps a non-2xx answer that is not a 429 (handled by the client, which
@@ -241,8 +307,8 @@ fn body_excerpt(body: &[u8], parsed: Option<&ErrorBody>, scrub: &Scrub<'_>) -> S
     {
         return scrub.clean(&m);
     }
-    let raw = String::from_utf8_lossy(&body[..body.len().min(4096)]);
-    scrub.clean(&strip_markup(&raw))
+    let (head, cut) = body_head(body);
+    scrub.head_excerpt(&strip_markup(&head), cut, EXCERPT_CHARS)
 }
 
 /// Drops HTML tags and collapses whitespace so a proxy's error page reads
@@ -466,6 +532,24 @@ mod tests {
         let hidden = "bad token ixk_live_\u{200b}supersecret";
         let e = run(401, json!({ "message": hidden }), RouteKind::Core);
         assert!(!e.to_string().contains("supersecret"), "{e}");
+    }
+
+    #[test]
+    fn a_body_head_never_ends_in_half_a_character() {
+        let body = format!("{}é and more", "a".repeat(BODY_WINDOW - 1));
+        let (head, cut) = body_head(body.as_bytes());
+        assert!(cut);
+        assert_eq!(head, "a".repeat(BODY_WINDOW - 1));
+        let (whole, cut) = body_head(b"short");
+        assert_eq!((whole.as_ref(), cut), ("short", false));
+        // The start of the key ending a cut head goes; a whole word stays.
+        let s = Scrub(KEY);
+        assert_eq!(s.head_excerpt("token ixk_live_su", true, 100), "token");
+        assert_eq!(
+            s.head_excerpt("token ixk_live_su", false, 100),
+            "token ixk_live_su"
+        );
+        assert_eq!(s.head_excerpt("plain words", true, 100), "plain words");
     }
 
     #[test]

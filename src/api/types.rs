@@ -4,8 +4,10 @@
 //! (which encodes them). Decoding never fails on a surprising value that a
 //! server could plausibly send: unknown fields are ignored, nulls become
 //! defaults, unknown categories survive as `Other(..)`, unparsable timestamps
-//! become `None`. Strings are kept exactly as the server sent them; they are
-//! untrusted and go through `crate::text::sanitize` before reaching a screen.
+//! become `None`. Strings are kept as the server sent them up to a size cap
+//! ([`MAX_SHORT_TEXT_BYTES`], [`MAX_BODY_TEXT_BYTES`] for a message body;
+//! longer ones end in [`CUT_MARKER`]); they are untrusted and go through
+//! `crate::text::sanitize` before reaching a screen.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -90,11 +92,13 @@ macro_rules! category_enum {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                // An unknown value is kept as `Other`: capped like any
+                // short string.
                 let v = serde_json::Value::deserialize(d)?;
                 Ok(match v {
-                    serde_json::Value::String(s) => $name::from_wire(&s),
+                    serde_json::Value::String(s) => $name::from_wire(&cap_text(s, MAX_SHORT_TEXT_BYTES)),
                     serde_json::Value::Null => $name::Other(String::new()),
-                    other => $name::Other(other.to_string()),
+                    other => $name::Other(cap_text(other.to_string(), MAX_SHORT_TEXT_BYTES)),
                 })
             }
         }
@@ -173,7 +177,8 @@ pub struct Ticket {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-/// `GET /tickets/{id}`: a ticket with its tags and custom field values.
+/// `GET /tickets/{id}`: a ticket with its tags and custom field values
+/// (every string in them capped like a short string).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketDetail {
     #[serde(flatten)]
@@ -282,7 +287,7 @@ pub struct Message {
     #[serde(default, deserialize_with = "lenient_opt_string")]
     pub author_name: Option<String>,
     pub author_type: AuthorType,
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_body")]
     pub body: String,
     #[serde(default, deserialize_with = "lenient_time")]
     pub created_at: Option<DateTime<Utc>>,
@@ -352,14 +357,63 @@ pub struct ErrorDetail {
     pub message: String,
 }
 
+// ---- size caps -----------------------------------------------------------------
+
+/// Longest subject, name, label, color or other short string kept at
+/// decode, in bytes. Far beyond any real one; what is longer is cut, so a
+/// hostile or broken server cannot make every frame sanitize megabytes.
+pub const MAX_SHORT_TEXT_BYTES: usize = 64 * 1024;
+/// Longest message body kept at decode, in bytes.
+pub const MAX_BODY_TEXT_BYTES: usize = 1024 * 1024;
+/// Ends a string cut at decode (counted in its cap).
+pub const CUT_MARKER: &str = "… [cut]";
+
+/// `s` if it fits in `max_bytes`, else its start (cut on a character
+/// boundary) followed by [`CUT_MARKER`], `max_bytes` at most in all.
+pub fn cap_text(mut s: String, max_bytes: usize) -> String {
+    if s.len() <= max_bytes {
+        return s;
+    }
+    let mut end = max_bytes.saturating_sub(CUT_MARKER.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.truncate(end);
+    s.push_str(CUT_MARKER);
+    s
+}
+
+/// Caps every string in `v` (nested ones too) at [`MAX_SHORT_TEXT_BYTES`].
+fn cap_value(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => *s = cap_text(std::mem::take(s), MAX_SHORT_TEXT_BYTES),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(cap_value),
+        serde_json::Value::Object(map) => map.values_mut().for_each(cap_value),
+        _ => {}
+    }
+}
+
 // ---- lenient decoders -------------------------------------------------------
 
 /// A string, or `""` for null/missing; numbers and bools are stringified.
+/// Capped at [`MAX_SHORT_TEXT_BYTES`].
 pub fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(lenient_opt_string(d)?.unwrap_or_default())
 }
 
+/// [`lenient_string`], with `None` for null/missing.
 pub fn lenient_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(loose_string(d)?.map(|s| cap_text(s, MAX_SHORT_TEXT_BYTES)))
+}
+
+/// A message body: [`lenient_string`] capped at [`MAX_BODY_TEXT_BYTES`].
+pub fn lenient_body<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(loose_string(d)?
+        .map(|s| cap_text(s, MAX_BODY_TEXT_BYTES))
+        .unwrap_or_default())
+}
+
+fn loose_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match serde_json::Value::deserialize(d)? {
         serde_json::Value::String(s) => Some(s),
         serde_json::Value::Null => None,
@@ -419,7 +473,10 @@ pub fn lenient_object<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<serde_json::Map<String, serde_json::Value>, D::Error> {
     Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::Object(m) => m,
+        serde_json::Value::Object(mut m) => {
+            m.values_mut().for_each(cap_value);
+            m
+        }
         _ => serde_json::Map::new(),
     })
 }
@@ -489,6 +546,14 @@ mod tests {
         assert_eq!(back.assignee_id, Some(None));
         let none: TicketPatch = serde_json::from_str("{}").unwrap();
         assert_eq!(none.assignee_id, None);
+    }
+
+    #[test]
+    fn cap_text_cuts_on_a_char_boundary() {
+        assert_eq!(cap_text("short".into(), 5), "short");
+        // 6 bytes of room: "ab返" (5) and not half of the next "返".
+        let cut = cap_text(format!("ab{}", "返".repeat(5)), 6 + CUT_MARKER.len());
+        assert_eq!(cut, format!("ab返{CUT_MARKER}"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use triage::filter::{AssigneeFilter, EntityRef, TicketFilter};
 use uuid::Uuid;
 
 use super::args::{GlobalArgs, ListArgs, OutputFormat};
-use super::output::{Row, write_csv, write_table};
+use super::output::{Row, write_csv, write_json, write_table};
 use super::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
@@ -66,7 +66,7 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
                     }
                     fresh += 1;
                     out.write_all(if first { b"\n  " } else { b",\n  " })?;
-                    serde_json::to_writer(&mut out, t)?;
+                    write_json(&mut out, t)?;
                     first = false;
                 }
                 if !args.all || page >= meta.page_count() || tickets.is_empty() {

@@ -1,15 +1,17 @@
 //! How `triage list` prints tickets: an aligned table for people, CSV and
 //! JSON for scripts. Every server string is sanitized before it is printed,
-//! except in JSON, where serde escapes control characters itself.
+//! except in JSON, which keeps the server's values exactly but writes every
+//! character the sanitizer would change as a `\uXXXX` escape.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use triage::api::types::Ticket;
-use triage::text::sanitize;
+use triage::text::{needs_sanitizing, sanitize};
 // The same cutting rule as the UI's columns: one implementation.
 use triage::ui::text::fit;
 
@@ -145,6 +147,39 @@ pub fn write_csv(out: impl Write, rows: &[Row], tickets: &[Ticket]) -> io::Resul
     w.flush()
 }
 
+/// Writes `value` as compact JSON. serde escapes C0 controls itself but
+/// writes DEL, C1 controls (U+009B is a CSI on many terminals), bidi
+/// overrides and zero-width characters raw; here they become `\uXXXX`
+/// escapes: the same value for any JSON parser, inert on a terminal.
+pub fn write_json(out: &mut impl Write, value: &serde_json::Value) -> serde_json::Result<()> {
+    value.serialize(&mut serde_json::Serializer::with_formatter(
+        out,
+        TerminalSafe,
+    ))
+}
+
+/// serde_json's compact formatter, escaping what the sanitizer would change.
+struct TerminalSafe;
+
+impl serde_json::ser::Formatter for TerminalSafe {
+    /// A run of string characters serde does not escape itself.
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut rest = fragment;
+        while let Some((at, c)) = rest.char_indices().find(|&(_, c)| needs_sanitizing(c)) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                write!(writer, "\\u{unit:04x}")?;
+            }
+            rest = &rest[at + c.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+}
+
 /// A customer-written cell that a spreadsheet would run as a formula
 /// (`=HYPERLINK(...)`, `+cmd`, `@SUM`, `-2+3`) gets a leading `'`, the usual
 /// defence against CSV injection; everything else is left as written.
@@ -182,6 +217,24 @@ mod tests {
         assert_eq!(inert_cell("+1"), "'+1");
         assert_eq!(inert_cell("Refund = yes"), "Refund = yes");
         assert_eq!(inert_cell(""), "");
+    }
+
+    #[test]
+    fn json_escapes_only_what_the_sanitizer_would_change() {
+        let json = |v: &serde_json::Value| {
+            let mut out = Vec::new();
+            write_json(&mut out, v).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let plain = serde_json::json!({"subject": "Refund \"late\" — 返金 🎉", "n": [1, null]});
+        assert_eq!(json(&plain), serde_json::to_string(&plain).unwrap());
+        let hostile = serde_json::json!({"k\u{202e}": "a\u{9b}b\u{1b}c\u{7f}"});
+        let text = json(&hostile);
+        assert_eq!(text, r#"{"k\u202e":"a\u009bb\u001bc\u007f"}"#);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            hostile
+        );
     }
 
     #[test]
