@@ -302,3 +302,99 @@ fn the_example_local_profile_matches_triage_serve() {
         Some(format!("http://{default_addr}/api/v1").as_str())
     );
 }
+
+/// The audit's two cases through the binary: `per_page = 7` and
+/// `[aliases.tags]` at the top level (defaults for every profile, and the
+/// settings when there is none) used to make every view vanish and
+/// `triage list` fail with "unknown field". An unknown key is one warning
+/// line with its place, and nothing else changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_works_with_top_level_profile_settings_and_unknown_keys() {
+    let server = start().await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let h = home.path();
+    let path = h.join("config.toml");
+    let path_s = path.display().to_string();
+    let tags = "[aliases.tags]\nvip = \"0b1f0e52-6a55-4c36-9d53-1f8c2f7f0a02\"\n";
+    let views = "[[views]]\nname = \"All\"\nfilter = \"\"\nsort = \"priority\"\n";
+    let write = |text: &str| {
+        std::fs::write(&path, text).expect("write config");
+        set_mode(&path, 0o600);
+    };
+    let list = |args: &[&str], env: &[(&str, &str)]| {
+        let mut all = vec!["list", "--config", &path_s];
+        all.extend_from_slice(args);
+        let mut cmd = triage(h, &all);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        run(cmd)
+    };
+    let rows = |out: &Output| {
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout).lines().count() - 1
+    };
+
+    // With a profile: its page size comes from the top level.
+    write(&format!(
+        "per_page = 7\n{tags}[profiles.main]\nbase_url = \"{}\"\napi_key = \"{DEMO_KEY}\"\n{views}",
+        server.base_url()
+    ));
+    let out = list(&[], &[]).await;
+    assert_eq!(rows(&out), 7);
+    assert_eq!(text(&out.stderr), "");
+    let out = list(&["--view", "All"], &[]).await;
+    assert_eq!(rows(&out), 7, "the view is there");
+
+    // Without a profile: key and URL from the environment, the rest from
+    // the top level.
+    write(&format!("per_page = 7\n{tags}{views}"));
+    let env = [
+        ("TRIAGE_BASE_URL", server.base_url()),
+        ("TRIAGE_API_KEY", DEMO_KEY.to_string()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let out = list(&["--view", "All"], &env).await;
+    assert_eq!(rows(&out), 7);
+
+    // An unknown key: a warning naming line and column; the view still runs.
+    write(&format!("per_page = 7\n  colour = \"red\"\n{tags}{views}"));
+    let out = list(&["--view", "All"], &env).await;
+    assert_eq!(rows(&out), 7);
+    assert_eq!(
+        text(&out.stderr),
+        format!("warning: {path_s}:2:3: unknown key `colour` (ignored)\n")
+    );
+}
+
+/// `config check` through the binary: `--base-url` counts as it does for
+/// `list`, and credentials in a URL are masked.
+#[tokio::test]
+async fn config_check_uses_the_flag_and_masks_url_credentials() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let h = home.path();
+    let path = h.join("config.toml");
+    std::fs::write(
+        &path,
+        "[profiles.main]\nbase_url = \"https://ok.example.com/api\"\napi_key = \"ixk_k\"\n",
+    )
+    .expect("write config");
+    set_mode(&path, 0o600);
+    let path_s = path.display().to_string();
+    let args = [
+        "config",
+        "check",
+        "--config",
+        &path_s,
+        "--base-url",
+        "http://agent:s3cret@plain.example.com/api",
+    ];
+    let out = run(triage(h, &args)).await;
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(!out.status.success(), "the flag's plain-http URL is judged");
+    assert!(
+        stdout.contains("'http://***@plain.example.com/api' is plain http"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("s3cret") && !stderr.contains("s3cret"));
+}

@@ -61,12 +61,12 @@ fn the_example_file_loads_and_checks_clean() {
     assert_eq!(f.default_profile.as_deref(), Some("acme"));
     assert_eq!(c.profile_names(), vec!["acme", "local"]);
     let acme = &f.profiles["acme"];
-    assert_eq!(acme.per_page.get(), 50);
+    assert_eq!(acme.per_page.map(|p| p.get()), Some(50));
     assert_eq!(acme.aliases.tags.len(), 2);
     assert_eq!(acme.aliases.fields["plan"].options.len(), 2);
     assert_eq!(acme.aliases.fields["plan"].field_type, FieldType::Select);
     assert_eq!(acme.aliases.fields["renewal"].field_type, FieldType::Date);
-    assert_eq!(f.profiles["local"].per_page.get(), 100);
+    assert_eq!(f.profiles["local"].per_page.map(|p| p.get()), Some(100));
     assert!(f.profiles["local"].api_key.is_some());
     assert_eq!(
         f.keys["move_down"],
@@ -93,7 +93,7 @@ fn the_example_file_loads_and_checks_clean() {
     // api_key_cmd needs `pass`), has no problem at all.
     let dir = Dir::new();
     let copy = dir.file("config.toml", &fs::read_to_string(example_path()).unwrap());
-    let report = config::check(Some(&copy), &env(&[("TRIAGE_API_KEY", "ixk_x")]));
+    let report = config::check(Some(&copy), None, &env(&[("TRIAGE_API_KEY", "ixk_x")]));
     assert!(report.is_ok(), "{report}");
 }
 
@@ -141,30 +141,115 @@ fn a_missing_file_is_defaults_only_when_not_named() {
     assert!(defaults.file.ui.relative_times);
 }
 
+/// An unknown key is a warning naming file, line and column: the rest of
+/// the file (views included) loads as written. It once refused the whole
+/// file, and with it every view.
 #[test]
-fn typos_are_reported_with_path_line_and_column() {
+fn unknown_keys_are_warnings_with_line_and_column_and_the_views_still_load() {
     let dir = Dir::new();
-    let path = dir.file(
-        "c.toml",
-        "[profiles.a]\nbase_url = \"https://x\"\nbse_url = \"y\"\n",
+    let text = "\
+colour = \"blue\"
+[profiles.a]
+base_url = \"https://x\"
+bse_url = \"y\"
+[profiles.a.aliases.fields.plan]
+type = \"date\"
+optons = {}
+[uii]
+x = 1
+[[views]]
+name = \"Open\"
+filter = \"status:open\"
+[[views]]
+name = \"Urgent\"
+  colour = \"red\"
+filter = \"priority:urgent\"
+";
+    let path = dir.file("c.toml", text);
+    let c = load(&path);
+    let names: Vec<&str> = c.file.views.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["Open", "Urgent"]);
+    assert_eq!(c.file.profiles["a"].base_url.as_deref(), Some("https://x"));
+    let warnings: Vec<String> = c.unknown_keys.iter().map(ToString::to_string).collect();
+    let p = path.display();
+    assert_eq!(
+        warnings,
+        [
+            format!("{p}:1:1: unknown key `colour` (ignored)"),
+            format!("{p}:4:1: unknown key `profiles.a.bse_url` (ignored)"),
+            format!("{p}:7:1: unknown key `profiles.a.aliases.fields.plan.optons` (ignored)"),
+            format!("{p}:8:2: unknown key `uii` (ignored)"),
+            format!("{p}:15:3: unknown key `views[1].colour` (ignored)"),
+        ]
     );
-    let err = config::load_with_env(Some(&path), &no_env)
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.starts_with(&format!("{}:3:1: unknown field `bse_url`", path.display())),
-        "{err}"
-    );
-    assert!(!err.contains('\n'));
 
+    // `config check` lists them as problems: the setting they meant has no
+    // effect.
+    let report = config::check(Some(&path), None, &env(&[("TRIAGE_API_KEY", "k")]));
+    for w in &warnings {
+        assert!(report.problems.contains(w), "{w} not in {report}");
+    }
+
+    // Errors of type (not unknown keys) still stop the load, located.
     let path = dir.file("d.toml", "[ui]\ntruecolor = \"sometimes\"\n");
     let err = config::load_with_env(Some(&path), &no_env)
         .unwrap_err()
         .to_string();
     assert!(err.contains(":2:") && err.contains("sometimes"), "{err}");
+    assert!(!err.contains('\n'));
 
     let path = dir.file("e.toml", "[keys]\nquit = 3\n");
     assert!(config::load_with_env(Some(&path), &no_env).is_err());
+}
+
+/// The audit's two cases: `per_page` and `[aliases.tags]` at the top level
+/// are defaults for every profile (a profile's own value wins) and the
+/// settings of the profile-less case; they used to refuse the whole file.
+#[test]
+fn top_level_profile_settings_are_defaults_for_every_profile() {
+    let dir = Dir::new();
+    let vip = Uuid::from_u128(7);
+    let billing = Uuid::from_u128(8);
+    let own_vip = Uuid::from_u128(9);
+    let text = format!(
+        "per_page = 30\nweb_url = \"https://top/{{number}}\"\nbase_url = \"https://top.example.com/api\"\n\
+         [aliases.tags]\nvip = \"{vip}\"\nbilling = \"{billing}\"\n\
+         [profiles.work]\napi_key = \"ixk_work\"\n\
+         [profiles.home]\nper_page = 5\nbase_url = \"https://home.example.com/api\"\napi_key = \"ixk_home\"\n\
+         [profiles.home.aliases.tags]\nvip = \"{own_vip}\"\n\
+         [[views]]\nname = \"VIP\"\nfilter = \"tag:vip\"\n"
+    );
+    let c = load(&dir.file("c.toml", &text));
+    assert!(c.unknown_keys.is_empty(), "{:?}", c.unknown_keys);
+    assert_eq!(c.file.views.len(), 1);
+    let work = c.profile_with_env(Some("work"), None, &no_env).unwrap();
+    assert_eq!(work.per_page, 30);
+    assert_eq!(work.base_url, "https://top.example.com/api");
+    assert_eq!(work.web_url.as_deref(), Some("https://top/{number}"));
+    assert_eq!(work.aliases.tags["vip"], vip);
+    let home = c.profile_with_env(Some("home"), None, &no_env).unwrap();
+    assert_eq!(home.per_page, 5);
+    assert_eq!(home.base_url, "https://home.example.com/api");
+    assert_eq!(
+        (home.aliases.tags["vip"], home.aliases.tags["billing"]),
+        (own_vip, billing),
+        "aliases merge name by name, the profile's winning"
+    );
+
+    // No profiles at all: the top level is the settings, the key from the
+    // environment.
+    let c = load(&dir.file(
+        "d.toml",
+        &format!("per_page = 30\n[aliases.tags]\nvip = \"{vip}\"\n"),
+    ));
+    let e = env(&[
+        ("TRIAGE_API_KEY", "ixk_env"),
+        ("TRIAGE_BASE_URL", "https://env.example.com/api"),
+    ]);
+    let p = c.profile_with_env(None, None, &e).unwrap();
+    assert_eq!((p.name, p.per_page), (None, 30));
+    assert_eq!(p.aliases.tags["vip"], vip);
+    assert!(config::check(Some(&dir.0.path().join("d.toml")), None, &e).is_ok());
 }
 
 #[test]
@@ -355,6 +440,163 @@ fn a_failing_key_command_never_shows_its_output() {
         .unwrap_err()
         .to_string();
     assert_eq!(err, "api_key_cmd for profile 'p' printed nothing");
+
+    // The first line of stderr says why, sanitized (no escape reaches the
+    // terminal); stdout, which may be the key, still never shows.
+    let c = load(&dir.file(
+        "e.toml",
+        r#"[profiles.p]
+base_url = "https://x"
+api_key_cmd = '''echo ixk_leaked; printf '\n\033[31mgpg: no secret key\nmore\n' >&2; exit 2'''
+"#,
+    ));
+    let err = c
+        .profile_with_env(None, None, &no_env)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "api_key_cmd for profile 'p' failed (exit status: 2): \u{FFFD}[31mgpg: no secret key"
+    );
+}
+
+/// A command that hangs is stopped after `api_key_cmd_timeout_secs` (a
+/// real process, so a real second), with one line saying so; `config
+/// check` runs it under the same limit. The top level's value is the
+/// default of every profile.
+#[test]
+fn a_hanging_key_command_is_stopped_after_its_timeout() {
+    let dir = Dir::new();
+    // `exec`: the shell becomes the sleep, so stopping it leaves nothing
+    // running after the test.
+    let path = dir.file(
+        "c.toml",
+        "api_key_cmd_timeout_secs = 1\n[profiles.p]\nbase_url = \"https://x\"\napi_key_cmd = \"exec sleep 30\"\n",
+    );
+    let c = load(&path);
+    let started = std::time::Instant::now();
+    let err = c
+        .profile_with_env(None, None, &no_env)
+        .unwrap_err()
+        .to_string();
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+    assert_eq!(
+        err,
+        "api_key_cmd for profile 'p' did not finish within 1 s and was stopped (a slow passphrase prompt? raise api_key_cmd_timeout_secs)"
+    );
+    let report = config::check(Some(&path), None, &no_env);
+    assert!(report.problems.contains(&err), "{report}");
+
+    let path = dir.file("d.toml", "api_key_cmd_timeout_secs = 0\n");
+    let err = config::load_with_env(Some(&path), &no_env)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(":1:") && err.contains("api_key_cmd_timeout_secs must be at least 1, not 0"),
+        "{err}"
+    );
+}
+
+/// Output past the cap is not a key: the command is stopped and nothing of
+/// what it printed is shown.
+#[test]
+fn a_key_command_printing_too_much_is_stopped() {
+    let dir = Dir::new();
+    let over = config::KEY_COMMAND_OUTPUT_CAP + 1;
+    let c = load(&dir.file(
+        "c.toml",
+        &format!(
+            "[profiles.p]\nbase_url = \"https://x\"\napi_key_cmd = \"head -c {over} /dev/zero | tr '\\\\0' k; exec sleep 30\"\n"
+        ),
+    ));
+    let err = c
+        .profile_with_env(None, None, &no_env)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "api_key_cmd for profile 'p' printed more than 64 KB and was stopped: it should print only the key"
+    );
+    // Exactly the cap is still read (a long key line is a key).
+    let c = load(&dir.file(
+        "d.toml",
+        &format!(
+            "[profiles.p]\nbase_url = \"https://x\"\napi_key_cmd = \"head -c {} /dev/zero | tr '\\\\0' k\"\n",
+            config::KEY_COMMAND_OUTPUT_CAP
+        ),
+    ));
+    let p = c.profile_with_env(None, None, &no_env).unwrap();
+    assert_eq!(p.api_key.expose().len(), config::KEY_COMMAND_OUTPUT_CAP);
+}
+
+/// `config check` takes the base URL from where the client does
+/// (`--base-url` > `TRIAGE_BASE_URL` > the profile over the top level):
+/// it used to judge the profile's URL while the client used the
+/// environment's. Credentials in a URL are never printed.
+#[test]
+fn check_resolves_the_base_url_as_the_client_does_and_hides_credentials() {
+    let dir = Dir::new();
+    let path = dir.file(
+        "c.toml",
+        "[profiles.p]\nbase_url = \"https://ok.example.com/api\"\napi_key = \"k\"\n",
+    );
+    let loaded = load(&path);
+    let env_url = env(&[(
+        "TRIAGE_BASE_URL",
+        "http://user:hunter2@plain.example.com/api",
+    )]);
+    let client = loaded.profile_with_env(None, None, &env_url).unwrap();
+    assert_eq!(client.base_url, "http://user:hunter2@plain.example.com/api");
+    let report = config::check(Some(&path), None, &env_url);
+    let text = report.to_string();
+    assert_eq!(
+        report.problems,
+        [
+            "profile 'p': base URL 'http://***@plain.example.com/api' is plain http to a non-loopback host: the key would travel unencrypted, use https"
+        ],
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "note: profile 'p': base URL http://***@plain.example.com/api (from TRIAGE_BASE_URL)"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("hunter2") && !text.contains("user:"),
+        "{text}"
+    );
+
+    // The flag beats the environment, for the check as for the client.
+    let flag = "https://flag.example.com/api";
+    let report = config::check(Some(&path), Some(flag), &env_url);
+    assert!(report.is_ok(), "{report}");
+    assert!(
+        report
+            .to_string()
+            .contains("base URL https://flag.example.com/api (from --base-url)"),
+        "{report}"
+    );
+
+    // The top level's base_url serves a profile without one.
+    let path = dir.file(
+        "d.toml",
+        "base_url = \"https://u:p@top.example.com\"\n[profiles.p]\napi_key = \"k\"\n",
+    );
+    let report = config::check(Some(&path), None, &no_env);
+    assert!(report.is_ok(), "{report}");
+    assert!(
+        report
+            .to_string()
+            .contains("base URL https://***@top.example.com (from base_url in the file)"),
+        "{report}"
+    );
+    assert_eq!(
+        config::redact_url("https://host/a@b?x=@"),
+        "https://host/a@b?x=@",
+        "an @ after the host is not a credential"
+    );
 }
 
 #[test]
@@ -403,11 +645,11 @@ filter = "status:open"
 profile = "c"
 "#,
     );
-    let report = config::check(Some(&path), &no_env);
+    let report = config::check(Some(&path), None, &no_env);
     let text = problems(&report);
     for wanted in [
         "default_profile 'nope' is not a profile (profiles: a, b)",
-        "profile 'a': base_url 'http://helpdesk.example.com/api' is plain http to a non-loopback host",
+        "profile 'a': base URL 'http://helpdesk.example.com/api' is plain http to a non-loopback host",
         "profile 'a': web_url 'https://x/{ticket}' has an unknown placeholder {ticket}",
         "profile 'a': no API key",
         "profile 'b': web_url 'https://x/tickets' has no {number} or {id} placeholder",
@@ -426,7 +668,7 @@ profile = "c"
 
     // A syntax error stops the check with one problem, located.
     let bad = dir.file("bad.toml", "[profiles.a\n");
-    let report = config::check(Some(&bad), &no_env);
+    let report = config::check(Some(&bad), None, &no_env);
     assert_eq!(report.problems.len(), 1);
     assert!(
         report.problems[0].contains("bad.toml:1:"),
@@ -439,14 +681,14 @@ profile = "c"
         "ok.toml",
         "[profiles.l]\nbase_url = \"http://127.0.0.1:8080/api/v1\"\n",
     );
-    let report = config::check(Some(&ok), &env(&[("TRIAGE_API_KEY", "k")]));
+    let report = config::check(Some(&ok), None, &env(&[("TRIAGE_API_KEY", "k")]));
     assert!(report.is_ok(), "{report}");
 
     let cmd = dir.file(
         "cmd.toml",
         "[profiles.c]\nbase_url = \"https://x\"\napi_key_cmd = \"echo ixk_secret\"\n",
     );
-    let report = config::check(Some(&cmd), &no_env);
+    let report = config::check(Some(&cmd), None, &no_env);
     assert!(report.is_ok(), "{report}");
     let text = report.to_string();
     assert!(
@@ -465,7 +707,7 @@ fn check_reports_a_readable_key_file() {
         "[profiles.p]\nbase_url = \"https://x\"\napi_key = \"ixk_file\"\n",
     );
     set_mode(&path, 0o640);
-    let report = config::check(Some(&path), &env(&[("TRIAGE_API_KEY", "k")]));
+    let report = config::check(Some(&path), None, &env(&[("TRIAGE_API_KEY", "k")]));
     assert_eq!(report.problems.len(), 1, "{report}");
     assert!(report.problems[0].contains("mode 640"));
 }

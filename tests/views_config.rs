@@ -358,13 +358,112 @@ fn a_broken_file_is_never_overwritten() {
 fn an_edit_that_would_leave_an_unloadable_file_is_refused() {
     let dir = Dir::new();
     let path = dir.0.path().join("config.toml");
-    // The views themselves are fine for toml_edit, but a key the model
+    // The views themselves are fine for toml_edit, but a value the model
     // refuses lives in one of them: saving must not carry that on silently.
-    let text = "[[views]]\nname = \"A\"\nfilter = \"\"\ncolour = \"red\"\n";
+    let text = "[[views]]\nname = \"A\"\nfilter = \"\"\nper_page = \"many\"\n";
     fs::write(&path, text).unwrap();
     let err = edit_views(&path, &save(SavedView::new("B", "")), None).unwrap_err();
     assert!(matches!(err, ConfigError::Parse { .. }), "{err}");
     assert_eq!(read(&path), text);
+}
+
+/// A key the model does not know is no reason to refuse an edit (it used
+/// to be): it stays where it was, as everything outside the edit does.
+#[test]
+fn an_unknown_key_is_kept_through_an_edit() {
+    let dir = Dir::new();
+    let path = dir.0.path().join("config.toml");
+    let text = "per_page = 30\n[[views]]\nname = \"A\"\nfilter = \"\"\ncolour = \"red\"\n";
+    fs::write(&path, text).unwrap();
+    let outcome = edit_views(&path, &save(SavedView::new("B", "")), None).unwrap();
+    let names: Vec<&str> = outcome.views.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["A", "B"]);
+    assert!(read(&path).starts_with(text), "{}", read(&path));
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// The backup holds what the file held, so it gets the file's mode: a
+/// private config's backup is private even when an older `.bak` was not.
+#[cfg(unix)]
+#[test]
+fn the_backup_gets_the_mode_of_the_file() {
+    let dir = Dir::new();
+    let path = dir.config();
+    let bak = backup_path(&path);
+    set_mode(&path, 0o600);
+    fs::write(&bak, "old backup").unwrap();
+    set_mode(&bak, 0o644);
+    edit_views(&path, &save(SavedView::new("New", "status:open")), None).unwrap();
+    assert_eq!(read(&bak), format!("{HEAD}{VIEWS}{TAIL}"));
+    assert_eq!(mode(&bak), 0o600);
+    assert_eq!(mode(&path), 0o600);
+
+    set_mode(&path, 0o640);
+    edit_views(&path, &save(SavedView::new("Newer", "status:open")), None).unwrap();
+    assert_eq!(mode(&bak), 0o640);
+}
+
+fn is_link(path: &Path) -> bool {
+    fs::symlink_metadata(path).unwrap().file_type().is_symlink()
+}
+
+/// A config kept elsewhere (a dotfiles repository) and linked: edits go to
+/// the link's target and the link stays a link, also when the target does
+/// not exist yet; a link into a missing directory is refused in one line.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_config_is_written_through_never_replaced() {
+    let dir = Dir::new();
+    let root = dir.0.path();
+    fs::create_dir(root.join("dotfiles")).unwrap();
+    let real = root.join("dotfiles/triage.toml");
+    fs::write(&real, "# kept in git\n").unwrap();
+    let link = root.join("config.toml");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    edit_views(&link, &save(SavedView::new("A", "status:open")), None).unwrap();
+    assert!(is_link(&link));
+    let text = read(&real);
+    assert!(
+        text.contains("# kept in git") && text.contains("name = \"A\""),
+        "{text}"
+    );
+
+    // Dangling: the target is created, the link kept.
+    let dangling = root.join("dangling.toml");
+    let target = root.join("dotfiles/new.toml");
+    std::os::unix::fs::symlink(&target, &dangling).unwrap();
+    edit_views(&dangling, &save(SavedView::new("B", "")), None).unwrap();
+    assert!(is_link(&dangling));
+    assert!(read(&target).contains("name = \"B\""));
+
+    // Into a directory that is gone: refused, the link left as it was.
+    let broken = root.join("broken.toml");
+    let gone = root.join("gone/triage.toml");
+    std::os::unix::fs::symlink(&gone, &broken).unwrap();
+    let err = edit_views(&broken, &save(SavedView::new("C", "")), None)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "cannot write {}: it is a symbolic link to {}, whose directory does not exist: fix or remove the link",
+            broken.display(),
+            gone.display()
+        )
+    );
+    assert!(is_link(&broken));
+    assert!(!root.join("gone").exists());
 }
 
 #[test]
@@ -440,7 +539,7 @@ fn config_check_names_bad_views_and_a_dangling_default_view() {
         "default_view = \"Gone\"\n\n[[views]]\nname = \"Fast\"\nfilter = \"\"\nrefresh_secs = 2\n",
     )
     .unwrap();
-    let report = config::check(Some(&path), &|_: &str| None);
+    let report = config::check(Some(&path), None, &|_: &str| None);
     let problems = report.problems.join("\n");
     assert!(
         problems.contains("default_view 'Gone': no [[views]] has that name"),

@@ -14,8 +14,11 @@ pub fn run(global: &GlobalArgs, cmd: &ConfigCommand) -> anyhow::Result<()> {
             Ok(())
         }
         ConfigCommand::Check => {
-            let mut report =
-                triage::config::check(global.config.as_deref(), &triage::config::process_env);
+            let mut report = triage::config::check(
+                global.config.as_deref(),
+                global.base_url.as_deref(),
+                &triage::config::process_env,
+            );
             // Key bindings are the UI's to judge: only its keymap knows the actions.
             if let Ok(config) = triage::config::load(global.config.as_deref())
                 && let Err(e) = triage::app::Keymap::from_config(&config.file.keys)

@@ -11,7 +11,13 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<()> {
         "127.0.0.1:0".parse()?,
     )
     .await?;
-    let mut session = Session::demo(global, &handle.base_url(), server::DEMO_KEY)?;
+    let views_file = triage::config::demo_views_path();
+    let mut session = Session::demo(
+        global,
+        &handle.base_url(),
+        server::DEMO_KEY,
+        views_file.as_deref(),
+    )?;
     if let Some(per_page) = args.per_page {
         session.per_page = per_page;
     }

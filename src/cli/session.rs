@@ -1,13 +1,16 @@
 //! What every subcommand that talks to a workspace needs: the config file,
 //! the chosen profile, and one API client built from them.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
 use triage::api::{ApiClient, ApiKey, Catalog, ClientOptions};
 use triage::app::Keymap;
 use triage::app::views::ViewsSetup;
-use triage::config::{self, LoadedConfig, ResolvedProfile};
+use triage::config::{
+    self, ConfigFile, ConfigLocation, LoadedConfig, LocationSource, ResolvedProfile,
+};
 use triage::filter::{Aliases, EntityRef, TicketFilter};
 use triage::runtime::{ApiSource, RunContext};
 use triage::ui::ColorMode;
@@ -58,6 +61,7 @@ impl Session {
         config: LoadedConfig,
         config_broken: Option<String>,
     ) -> anyhow::Result<Session> {
+        warn_unknown_keys(&config);
         let profile = config.profile(global.profile.as_deref(), global.base_url.as_deref())?;
         for warning in &profile.warnings {
             eprintln!("warning: {}", triage::text::sanitize(warning));
@@ -79,9 +83,19 @@ impl Session {
     }
 
     /// The demo: the config file still supplies keys and UI settings, but the
-    /// workspace is the in-process server.
-    pub fn demo(global: &GlobalArgs, base_url: &str, key: &str) -> anyhow::Result<Session> {
+    /// workspace is the in-process server and saved views live in a file of
+    /// the demo's own, `views_file` (see `config::demo_views_path`): the
+    /// demo never writes the config file. That file starts as a copy of the
+    /// config's views, so `triage demo --config views.toml` shows them.
+    pub fn demo(
+        global: &GlobalArgs,
+        base_url: &str,
+        key: &str,
+        views_file: Option<&Path>,
+    ) -> anyhow::Result<Session> {
         let (config, broken) = lenient_load(global)?;
+        warn_unknown_keys(&config);
+        let (config, views_broken) = with_demo_views(config, views_file)?;
         let client = ApiClient::new(ClientOptions::new(base_url, ApiKey::new(key)))?;
         let me = config.file.me.clone();
         Ok(Session {
@@ -93,7 +107,8 @@ impl Session {
             web_url: None,
             me,
             profile: None,
-            config_broken: broken.map(|e| e.to_string()),
+            // The views' own file first: it is the one saves would go to.
+            config_broken: views_broken.or(broken).map(|e| e.to_string()),
         })
     }
 
@@ -168,6 +183,18 @@ impl Session {
         })
     }
 
+    /// Where the UI's views come from and where its edits go.
+    pub fn views_setup(&self) -> ViewsSetup {
+        ViewsSetup {
+            views: self.config.file.views.clone(),
+            profile: self.profile.clone(),
+            path: self.config.path().map(Into::into),
+            fingerprint: self.config.fingerprint,
+            broken: self.config_broken.clone(),
+            per_page: self.per_page,
+        }
+    }
+
     /// Tickets per page for a view: its own `per_page`, else the profile's.
     pub fn per_page_for(&self, view: Option<&str>) -> u64 {
         view.and_then(|name| self.config.view(name))
@@ -181,10 +208,19 @@ impl Session {
 fn lenient_load(
     global: &GlobalArgs,
 ) -> Result<(LoadedConfig, Option<config::ConfigError>), config::ConfigError> {
-    match config::load(global.config.as_deref()) {
+    let location = config::locate(global.config.as_deref(), &config::process_env);
+    lenient(config::load(global.config.as_deref()), location)
+}
+
+/// A parse error as defaults at `location` plus the error; other errors
+/// (a named file missing, unreadable) stay errors.
+fn lenient(
+    loaded: Result<LoadedConfig, config::ConfigError>,
+    location: Option<ConfigLocation>,
+) -> Result<(LoadedConfig, Option<config::ConfigError>), config::ConfigError> {
+    match loaded {
         Ok(c) => Ok((c, None)),
         Err(e @ config::ConfigError::Parse { .. }) => {
-            let location = config::locate(global.config.as_deref(), &config::process_env);
             let loaded = LoadedConfig {
                 location,
                 exists: true,
@@ -196,12 +232,76 @@ fn lenient_load(
     }
 }
 
+/// What the demo's views file says it is.
+const DEMO_VIEWS_HEADER: &str = "The saved views of `triage demo` (never the config file's).
+Started as a copy of the config's [[views]]; edit or delete it freely.";
+
+/// `config` with its views (and where edits to them go) taken from the
+/// demo's own file, which is started from the config's views when missing.
+fn with_demo_views(
+    config: LoadedConfig,
+    views_file: Option<&Path>,
+) -> Result<(LoadedConfig, Option<config::ConfigError>), config::ConfigError> {
+    let Some(path) = views_file else {
+        // No state directory: the views are shown but cannot be saved.
+        let loaded = LoadedConfig {
+            location: None,
+            exists: false,
+            fingerprint: None,
+            ..config
+        };
+        return Ok((loaded, None));
+    };
+    if !config.file.views.is_empty()
+        && let Err(e) = config::start_views_file(
+            path,
+            DEMO_VIEWS_HEADER,
+            &config.file.views,
+            config.file.default_view.as_deref(),
+        )
+    {
+        eprintln!("warning: {}", triage::text::sanitize(&e.to_string()));
+    }
+    let location = ConfigLocation {
+        path: path.to_path_buf(),
+        source: LocationSource::Default,
+    };
+    let (views, broken) = lenient(config::load_from(location.clone()), Some(location))?;
+    warn_unknown_keys(&views);
+    let file = ConfigFile {
+        views: views.file.views,
+        default_view: views.file.default_view,
+        ..config.file
+    };
+    let loaded = LoadedConfig {
+        location: views.location,
+        exists: views.exists,
+        file,
+        mode: views.mode,
+        fingerprint: views.fingerprint,
+        unknown_keys: views.unknown_keys,
+    };
+    Ok((loaded, broken))
+}
+
+/// Unknown keys are ignored, and said so on stderr (after the UI, when it
+/// runs: the terminal keeps what was printed before it).
+fn warn_unknown_keys(config: &LoadedConfig) {
+    for key in &config.unknown_keys {
+        eprintln!("warning: {}", triage::text::sanitize(&key.to_string()));
+    }
+}
+
+/// The host of a base URL, for the header; credentials in it stay out.
 fn host_of(base_url: &str) -> String {
-    base_url
+    let authority = base_url
         .split("://")
         .nth(1)
         .and_then(|rest| rest.split('/').next())
-        .unwrap_or(base_url)
+        .unwrap_or(base_url);
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
         .to_string()
 }
 
@@ -229,18 +329,105 @@ pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
     ctx.scope.view = view;
     ctx.filter = filter;
     ctx.per_page = session.per_page_for(start_view.as_deref());
-    ctx.views = ViewsSetup {
-        views: session.config.file.views.clone(),
-        profile: session.profile.clone(),
-        path: session.config.path().map(Into::into),
-        fingerprint: session.config.fingerprint,
-        broken: session.config_broken.clone(),
-        per_page: session.per_page,
-    };
+    ctx.views = session.views_setup();
     ctx.web_url = session.web_url.clone();
     ctx.keymap = keymap;
     ctx.color = Some(ColorMode::from_env_with(ui.truecolor));
     ctx.relative_times = ui.relative_times;
     ctx.me = session.me.as_deref().map(EntityRef::from_text);
     triage::runtime::run(ctx).await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use tokio::time::Instant;
+    use triage::app::views::ViewsState;
+    use triage::app::{Clock, Effect, Keymap, Msg, State, update};
+
+    use super::*;
+
+    fn clock() -> Clock {
+        Clock::utc(Instant::now(), chrono::DateTime::UNIX_EPOCH)
+    }
+
+    fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
+        let key = KeyEvent::new(code, KeyModifiers::NONE);
+        update(state, Msg::Key(key), clock())
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// `w` in the demo saves into the demo's own file (started from the
+    /// config's views), never into the config file, which it used to
+    /// create or edit.
+    #[test]
+    fn the_demo_saves_views_in_its_own_file_and_leaves_the_config_alone() {
+        let home = tempfile::tempdir().unwrap();
+        let config_dir = home.path().join("xdg-config/triage");
+        fs::create_dir_all(&config_dir).unwrap();
+        let config_path = config_dir.join("config.toml");
+        let config_text = "# mine\n[[views]]\nname = \"Seed\"\nfilter = \"status:open\"\n";
+        fs::write(&config_path, config_text).unwrap();
+        let views_file = home.path().join("xdg-state/triage/demo-views.toml");
+        let global = GlobalArgs {
+            config: Some(config_path.clone()),
+            profile: None,
+            base_url: None,
+        };
+
+        let session = Session::demo(
+            &global,
+            "http://127.0.0.1:9/api/v1",
+            "ixk_demo",
+            Some(&views_file),
+        )
+        .unwrap();
+        let setup = session.views_setup();
+        assert_eq!(setup.path.as_deref(), Some(views_file.as_path()));
+        assert_eq!(setup.views.len(), 1, "the config's views are shown");
+
+        // As the UI does it: `w`, a name, Enter; the runtime runs the edit.
+        let mut state = State::new(
+            Default::default(),
+            TicketFilter::default(),
+            50,
+            Keymap::default(),
+        );
+        state.views = ViewsState::new(setup, &state.keymap);
+        update(&mut state, Msg::Resize(120, 30), clock());
+        press(&mut state, KeyCode::Char('w'));
+        for c in "Mine".chars() {
+            press(&mut state, KeyCode::Char(c));
+        }
+        let effects = press(&mut state, KeyCode::Enter);
+        let (path, edit, loaded) = effects
+            .into_iter()
+            .find_map(|e| match e {
+                Effect::EditViews { path, edit, loaded } => Some((path, edit, loaded)),
+                _ => None,
+            })
+            .expect("Enter asks for the edit");
+        let outcome = config::edit_views(&path, &edit, loaded).unwrap();
+        assert!(!outcome.merged, "the fingerprint is the demo file's");
+
+        assert_eq!(fs::read_to_string(&config_path).unwrap(), config_text);
+        assert_eq!(entries(&config_dir), ["config.toml"]);
+        let saved = config::load_from(ConfigLocation {
+            path: views_file.clone(),
+            source: LocationSource::Flag,
+        })
+        .unwrap();
+        let names: Vec<&str> = saved.file.views.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["Seed", "Mine"]);
+    }
 }

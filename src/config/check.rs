@@ -11,7 +11,10 @@ use crate::api::types::FieldType;
 
 use super::load::{LoadedConfig, load_with_env, locate};
 use super::model::{KeySpec, Profile};
-use super::profile::{API_KEY_ENV, BASE_URL_ENV, KeySource, api_key, readable_key_warning};
+use super::profile::{
+    API_KEY_ENV, BASE_URL_ENV, KeySource, UrlSource, api_key, base_url, readable_key_warning,
+    redact_url,
+};
 
 /// What `config check` found. `problems` make the check fail; `notes` are
 /// informational (where the file is, where the key comes from).
@@ -43,9 +46,16 @@ impl fmt::Display for CheckReport {
     }
 }
 
-/// Checks the config that [`super::load`] would read. Runs each profile's
-/// `api_key_cmd` to see that it works (its output is never shown).
-pub fn check(explicit_path: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> CheckReport {
+/// Checks the config that [`super::load`] would read, resolving each
+/// profile's base URL and key as the client does (`base_url_flag` is
+/// `--base-url`). Runs each profile's `api_key_cmd` to see that it works,
+/// within its time limit (its output is never shown). Unknown keys are
+/// problems here: the setting they meant has no effect.
+pub fn check(
+    explicit_path: Option<&Path>,
+    base_url_flag: Option<&str>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> CheckReport {
     let mut report = CheckReport {
         path: locate(explicit_path, env).map(|l| l.path),
         ..CheckReport::default()
@@ -67,7 +77,10 @@ pub fn check(explicit_path: Option<&Path>, env: &dyn Fn(&str) -> Option<String>)
             .notes
             .push("no config directory on this system (defaults in use)".into()),
     }
-    check_profiles(&config, env, &mut report);
+    report
+        .problems
+        .extend(config.unknown_keys.iter().map(ToString::to_string));
+    check_profiles(&config, base_url_flag, env, &mut report);
     check_keys(&config, &mut report);
     check_views(&config, &mut report);
     check_default_view(&config, &mut report);
@@ -76,6 +89,7 @@ pub fn check(explicit_path: Option<&Path>, env: &dyn Fn(&str) -> Option<String>)
 
 fn check_profiles(
     config: &LoadedConfig,
+    base_url_flag: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
     report: &mut CheckReport,
 ) {
@@ -88,36 +102,27 @@ fn check_profiles(
             names(file.profiles.keys())
         ));
     }
-    let env_url = env(BASE_URL_ENV).filter(|u| !u.trim().is_empty());
-    let env_key = env(API_KEY_ENV).is_some_and(|k| !k.trim().is_empty());
-    if env_key {
+    if env(API_KEY_ENV).is_some_and(|k| !k.trim().is_empty()) {
         report.notes.push(format!(
             "{API_KEY_ENV} is set: it is used instead of every profile's key"
         ));
     }
-    let empty = Profile::default();
-    let mut profiles: Vec<(Option<&str>, &Profile)> = file
+    // Each profile as the client would see it: over the top level's
+    // settings, or the top level alone when there are none.
+    let defaults = file.profile_defaults();
+    let mut profiles: Vec<(Option<&str>, Profile)> = file
         .profiles
         .iter()
-        .map(|(n, p)| (Some(n.as_str()), p))
+        .map(|(n, p)| (Some(n.as_str()), p.over(&defaults)))
         .collect();
     if profiles.is_empty() {
-        profiles.push((None, &empty));
+        profiles.push((None, Profile::default().over(&defaults)));
     }
-    for (name, profile) in profiles {
+    for (name, profile) in &profiles {
         let who = name.map_or("the default settings".to_string(), |n| {
             format!("profile '{n}'")
         });
-        match profile.base_url.as_deref().or(env_url.as_deref()) {
-            Some(url) => {
-                if let Err(p) = check_base_url(url) {
-                    report.problems.push(format!("{who}: base_url {p}"));
-                }
-            }
-            None => report.problems.push(format!(
-                "{who}: no base_url (and {BASE_URL_ENV} is not set)"
-            )),
-        }
+        check_profile_url(&who, base_url_flag, env, profile, report);
         if let Some(t) = &profile.web_url
             && let Err(p) = check_web_url(t)
         {
@@ -139,25 +144,7 @@ fn check_profiles(
                 "{who}: both api_key_cmd and api_key are set; api_key_cmd wins"
             ));
         }
-        if env_key {
-            continue;
-        }
-        let mut warnings = Vec::new();
-        match api_key(config, name, profile, env, &mut warnings) {
-            Ok(Some((_, source))) => {
-                let from = match source {
-                    KeySource::Env => API_KEY_ENV,
-                    KeySource::Command => "api_key_cmd (ran fine)",
-                    KeySource::File => "api_key in the file",
-                };
-                report.notes.push(format!("{who}: API key from {from}"));
-                report.problems.extend(warnings);
-            }
-            Ok(None) => report.problems.push(format!(
-                "{who}: no API key (set {API_KEY_ENV}, api_key_cmd or api_key)"
-            )),
-            Err(e) => report.problems.push(e.to_string()),
-        }
+        check_profile_key(config, &who, *name, profile, env, report);
     }
     // Even a key that is not used (overridden by the environment or a
     // command) should not sit in a readable file.
@@ -169,15 +156,76 @@ fn check_profiles(
     }
 }
 
-fn check_base_url(url: &str) -> Result<(), String> {
-    let parsed = Url::parse(url).map_err(|e| format!("'{url}' is not a URL ({e})"))?;
+/// The base URL the client would use for this profile, where it comes
+/// from, and whether it is usable; credentials in it are never printed.
+fn check_profile_url(
+    who: &str,
+    base_url_flag: Option<&str>,
+    env: &dyn Fn(&str) -> Option<String>,
+    profile: &Profile,
+    report: &mut CheckReport,
+) {
+    let Some((url, source)) = base_url(base_url_flag, env, profile) else {
+        report.problems.push(format!(
+            "{who}: no base_url (and {BASE_URL_ENV} is not set)"
+        ));
+        return;
+    };
+    let from = match source {
+        UrlSource::Flag => "--base-url",
+        UrlSource::Env => BASE_URL_ENV,
+        UrlSource::Profile => "base_url in the file",
+    };
+    let shown = redact_url(&url);
+    report
+        .notes
+        .push(format!("{who}: base URL {shown} (from {from})"));
+    if let Err(p) = check_base_url(&url, &shown) {
+        report.problems.push(format!("{who}: base URL {p}"));
+    }
+}
+
+/// The key the client would use for this profile: where it comes from, or
+/// why there is none. Runs `api_key_cmd` (bounded in time, its output
+/// never shown).
+fn check_profile_key(
+    config: &LoadedConfig,
+    who: &str,
+    name: Option<&str>,
+    profile: &Profile,
+    env: &dyn Fn(&str) -> Option<String>,
+    report: &mut CheckReport,
+) {
+    let mut warnings = Vec::new();
+    match api_key(config, name, profile, env, &mut warnings) {
+        // Said once for every profile above.
+        Ok(Some((_, KeySource::Env))) => {}
+        Ok(Some((_, source))) => {
+            let from = match source {
+                KeySource::Env => API_KEY_ENV,
+                KeySource::Command => "api_key_cmd (ran fine)",
+                KeySource::File => "api_key in the file",
+            };
+            report.notes.push(format!("{who}: API key from {from}"));
+            report.problems.extend(warnings);
+        }
+        Ok(None) => report.problems.push(format!(
+            "{who}: no API key (set {API_KEY_ENV}, api_key_cmd or api_key)"
+        )),
+        Err(e) => report.problems.push(e.to_string()),
+    }
+}
+
+/// `shown` is `url` as it may be printed (credentials masked).
+fn check_base_url(url: &str, shown: &str) -> Result<(), String> {
+    let parsed = Url::parse(url).map_err(|e| format!("'{shown}' is not a URL ({e})"))?;
     match parsed.scheme() {
         "https" => Ok(()),
         "http" if is_loopback(&parsed) => Ok(()),
         "http" => Err(format!(
-            "'{url}' is plain http to a non-loopback host: the key would travel unencrypted, use https"
+            "'{shown}' is plain http to a non-loopback host: the key would travel unencrypted, use https"
         )),
-        other => Err(format!("'{url}' has scheme '{other}', expected https")),
+        other => Err(format!("'{shown}' has scheme '{other}', expected https")),
     }
 }
 

@@ -5,7 +5,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::ConfigError;
-use super::error::parse_error;
+use super::error::{line_column, parse_error};
 use super::model::ConfigFile;
 
 /// Environment variable naming the config file (after `--config`).
@@ -49,6 +49,40 @@ pub struct LoadedConfig {
     /// The text as read, fingerprinted: view edits tell whether the file
     /// changed on disk since (see `config::edit_views`).
     pub fingerprint: Option<super::views::Fingerprint>,
+    /// Keys the model does not know, ignored: each is a warning for the
+    /// caller to print (`config check` lists them as problems).
+    pub unknown_keys: Vec<UnknownKey>,
+}
+
+/// A key of the file that no setting reads: a typo, or a setting of
+/// another version. Ignored, never a reason to refuse the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownKey {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// Where it sits, dotted: `profiles.acme.bse_url`, `views[2].colour`.
+    pub key: String,
+}
+
+impl std::fmt::Display for UnknownKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: unknown key `{}` (ignored)",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.key
+        )
+    }
+}
+
+/// A parsed file and the keys in it that nothing reads.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub file: ConfigFile,
+    pub unknown_keys: Vec<UnknownKey>,
 }
 
 impl LoadedConfig {
@@ -67,6 +101,15 @@ pub fn process_env(name: &str) -> Option<String> {
 /// The platform's default: `$XDG_CONFIG_HOME/triage/config.toml` on Linux.
 pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "triage").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Where `triage demo` keeps its saved views: `demo-views.toml` in the state
+/// directory (`$XDG_STATE_HOME/triage` on Linux, the local data directory
+/// elsewhere). The demo never writes the config file.
+pub fn demo_views_path() -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "triage")?;
+    let dir = dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir());
+    Some(dir.join("demo-views.toml"))
 }
 
 /// `--config` > `TRIAGE_CONFIG` > the default path.
@@ -126,19 +169,133 @@ pub fn load_from(location: ConfigLocation) -> Result<LoadedConfig, ConfigError> 
         }
         Err(source) => return Err(ConfigError::Read { path, source }),
     };
-    let file = parse(&text, &path)?;
+    let parsed = parse_reporting(&text, &path)?;
     Ok(LoadedConfig {
         location: Some(location),
         exists: true,
-        file,
+        file: parsed.file,
         mode: file_mode(&path),
         fingerprint: Some(super::views::Fingerprint::of(&text)),
+        unknown_keys: parsed.unknown_keys,
     })
 }
 
-/// Parses config text; `path` is only used in error messages.
+/// Parses config text; `path` is only used in error messages. Unknown keys
+/// are ignored (see [`parse_reporting`] to hear about them).
 pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, ConfigError> {
-    toml::from_str(text).map_err(|e| parse_error(path, text, e.span(), e.message()))
+    parse_reporting(text, path).map(|p| p.file)
+}
+
+/// Parses config text and names every key that no setting reads, with its
+/// line and column.
+pub fn parse_reporting(text: &str, path: &Path) -> Result<Parsed, ConfigError> {
+    let to_error = |e: toml::de::Error| parse_error(path, text, e.span(), e.message());
+    let mut ignored: Vec<Vec<KeySegment>> = Vec::new();
+    let deserializer = toml::Deserializer::parse(text).map_err(to_error)?;
+    let file: ConfigFile = serde_ignored::deserialize(deserializer, |at| {
+        ignored.push(segments(&at));
+    })
+    .map_err(to_error)?;
+    let unknown_keys = if ignored.is_empty() {
+        Vec::new()
+    } else {
+        locate_keys(text, path, &ignored)
+    };
+    Ok(Parsed { file, unknown_keys })
+}
+
+/// One step of a key's place in the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum KeySegment {
+    Key(String),
+    Index(usize),
+}
+
+fn segments(at: &serde_ignored::Path<'_>) -> Vec<KeySegment> {
+    use serde_ignored::Path;
+    let (parent, own) = match at {
+        Path::Root => return Vec::new(),
+        Path::Seq { parent, index } => (*parent, Some(KeySegment::Index(*index))),
+        Path::Map { parent, key } => (*parent, Some(KeySegment::Key(key.clone()))),
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => (*parent, None),
+    };
+    let mut all = segments(parent);
+    all.extend(own);
+    all
+}
+
+fn dotted(segments: &[KeySegment]) -> String {
+    let mut out = String::new();
+    for s in segments {
+        match s {
+            KeySegment::Key(k) if out.is_empty() => out.push_str(k),
+            KeySegment::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            KeySegment::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// Line and column of each ignored key, from `toml_edit`'s spans (the
+/// text parsed once more, only when there is something to report).
+fn locate_keys(text: &str, path: &Path, keys: &[Vec<KeySegment>]) -> Vec<UnknownKey> {
+    let doc = toml_edit::Document::parse(text).ok();
+    let mut found: Vec<UnknownKey> = keys
+        .iter()
+        .map(|segments| {
+            let span = doc.as_ref().and_then(|d| key_span(d.as_table(), segments));
+            let (line, column) = span.map_or((1, 1), |s| line_column(text, s.start));
+            UnknownKey {
+                path: path.to_path_buf(),
+                line,
+                column,
+                key: dotted(segments),
+            }
+        })
+        .collect();
+    // In the file's order, as the user reads it.
+    found.sort_by_key(|k| (k.line, k.column));
+    found
+}
+
+/// The span of the last key on the way to `segments` that the document
+/// holds (the key itself, unless the path went through something odd).
+fn key_span(root: &toml_edit::Table, segments: &[KeySegment]) -> Option<std::ops::Range<usize>> {
+    use toml_edit::{Item, TableLike, Value};
+    let mut table: Option<&dyn TableLike> = Some(root);
+    let mut item: Option<&Item> = None;
+    let mut span = None;
+    for segment in segments {
+        match segment {
+            KeySegment::Key(k) => {
+                let in_table = table.take().or_else(|| item.and_then(Item::as_table_like));
+                let Some((key, value)) = in_table.and_then(|t| t.get_key_value(k)) else {
+                    break;
+                };
+                span = key.span().or(span);
+                item = Some(value);
+            }
+            KeySegment::Index(i) => {
+                table = match item {
+                    Some(Item::ArrayOfTables(a)) => a.get(*i).map(|t| t as &dyn TableLike),
+                    Some(Item::Value(Value::Array(a))) => a
+                        .get(*i)
+                        .and_then(Value::as_inline_table)
+                        .map(|t| t as &dyn TableLike),
+                    _ => None,
+                };
+                if table.is_none() {
+                    break;
+                }
+            }
+        }
+    }
+    span
 }
 
 #[cfg(unix)]

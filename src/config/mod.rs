@@ -14,6 +14,7 @@
 mod atomic;
 mod check;
 mod error;
+mod key_command;
 mod load;
 mod model;
 mod profile;
@@ -21,12 +22,16 @@ mod views;
 
 pub use check::{CheckReport, check};
 pub use error::ConfigError;
+pub use key_command::OUTPUT_CAP as KEY_COMMAND_OUTPUT_CAP;
 pub use load::{
-    CONFIG_ENV, ConfigLocation, LoadedConfig, LocationSource, default_path, load, load_from,
-    load_with_env, locate, parse, process_env,
+    CONFIG_ENV, ConfigLocation, LoadedConfig, LocationSource, Parsed, UnknownKey, default_path,
+    demo_views_path, load, load_from, load_with_env, locate, parse, parse_reporting, process_env,
 };
-pub use model::{ConfigFile, KeySpec, PerPage, Profile, SavedView, TrueColor, UiConfig};
-pub use profile::{API_KEY_ENV, BASE_URL_ENV, KeySource, ResolvedProfile};
+pub use model::{
+    ConfigFile, KeyCommandTimeout, KeySpec, PerPage, Profile, SavedView, TrueColor, UiConfig,
+};
+pub use profile::{API_KEY_ENV, BASE_URL_ENV, KeySource, ResolvedProfile, UrlSource, redact_url};
 pub use views::{
     EditOutcome, Fingerprint, ViewEdit, backup_path, delete_view, edit_views, save_view,
+    start_views_file,
 };

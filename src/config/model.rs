@@ -1,5 +1,7 @@
-//! The shape of `config.toml`. Every table refuses unknown keys, so a typo
-//! is reported with its line and column instead of being ignored.
+//! The shape of `config.toml`. Unknown keys are not refused here: the
+//! loader reports each one as a warning with its line and column (see
+//! `load::parse_reporting`), so a typo or a key from a newer version never
+//! costs the user their views or a working `triage list`.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -11,7 +13,7 @@ use crate::filter::{Aliases, TicketFilter};
 
 /// The whole file.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct ConfigFile {
     /// Profile used when `--profile` is not given.
     pub default_profile: Option<String>,
@@ -27,11 +29,37 @@ pub struct ConfigFile {
     pub ui: UiConfig,
     /// Who you are (an agent's name or UUID), when no profile says so.
     pub me: Option<String>,
+    // Profile settings written at the top level: defaults for every
+    // profile (a profile's own value wins) and the settings when there is
+    // no profile at all. See [`ConfigFile::profile_defaults`].
+    pub base_url: Option<String>,
+    pub web_url: Option<String>,
+    pub per_page: Option<PerPage>,
+    pub aliases: Aliases,
+    pub api_key_cmd_timeout_secs: Option<KeyCommandTimeout>,
+}
+
+impl ConfigFile {
+    /// The top level's profile settings, as a profile of their own. The key
+    /// itself (`api_key`, `api_key_cmd`) has no top-level form: one key for
+    /// every workspace would be sent to every workspace.
+    pub fn profile_defaults(&self) -> Profile {
+        Profile {
+            base_url: self.base_url.clone(),
+            web_url: self.web_url.clone(),
+            per_page: self.per_page,
+            aliases: self.aliases.clone(),
+            me: self.me.clone(),
+            api_key_cmd_timeout_secs: self.api_key_cmd_timeout_secs,
+            api_key_cmd: None,
+            api_key: None,
+        }
+    }
 }
 
 /// `[profiles.<name>]`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct Profile {
     /// `https://acme.example.com/api/v1`.
     pub base_url: Option<String>,
@@ -42,11 +70,15 @@ pub struct Profile {
     pub api_key: Option<ApiKey>,
     /// Link to a ticket in the web app: `{number}` and `{id}` are replaced.
     pub web_url: Option<String>,
-    pub per_page: PerPage,
+    /// Unset: the top level's, else [`PerPage::DEFAULT`].
+    pub per_page: Option<PerPage>,
     pub aliases: Aliases,
     /// Who you are in this workspace: an agent's name or UUID. "Me" in the
     /// assignee pane and the assign picker, `A` (assign to me).
     pub me: Option<String>,
+    /// How long `api_key_cmd` may run; unset: the top level's, else
+    /// [`KeyCommandTimeout::DEFAULT_SECS`].
+    pub api_key_cmd_timeout_secs: Option<KeyCommandTimeout>,
 }
 
 fn api_key<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ApiKey>, D::Error> {
@@ -86,6 +118,47 @@ impl<'de> Deserialize<'de> for PerPage {
     }
 }
 
+/// Seconds `api_key_cmd` may take (a password prompt included) before it
+/// is stopped: at least 1, 30 by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyCommandTimeout(u64);
+
+impl KeyCommandTimeout {
+    pub const DEFAULT_SECS: u64 = 30;
+
+    pub fn new(secs: u64) -> Option<KeyCommandTimeout> {
+        (secs >= 1).then_some(KeyCommandTimeout(secs))
+    }
+
+    pub fn duration(self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.0)
+    }
+
+    pub fn secs(self) -> u64 {
+        self.0
+    }
+}
+
+impl Default for KeyCommandTimeout {
+    fn default() -> Self {
+        KeyCommandTimeout(Self::DEFAULT_SECS)
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyCommandTimeout {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = i64::deserialize(d)?;
+        u64::try_from(n)
+            .ok()
+            .and_then(KeyCommandTimeout::new)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "api_key_cmd_timeout_secs must be at least 1, not {n}"
+                ))
+            })
+    }
+}
+
 /// One action's binding: `quit = "q"` or `quit = ["q", "ctrl-c"]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -108,7 +181,6 @@ impl KeySpec {
 /// `order` (when set) override any `sort:`/`order:` inside it, so a view
 /// written by hand and one saved by the UI read the same.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SavedView {
     pub name: String,
     pub filter: String,
@@ -196,7 +268,7 @@ impl SavedView {
 
 /// `[ui]`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct UiConfig {
     /// "3m ago" rather than a timestamp.
     pub relative_times: bool,

@@ -1,17 +1,22 @@
 //! Choosing a profile and resolving its base URL and API key.
 //!
+//! A profile's settings are its own, else the top level's (`per_page`,
+//! `me`, `web_url`, `aliases`, `base_url`, `api_key_cmd_timeout_secs`
+//! written outside any profile), else the defaults.
+//!
 //! Base URL: `--base-url` > `TRIAGE_BASE_URL` > the profile's `base_url`.
 //! API key: `TRIAGE_API_KEY` > the profile's `api_key_cmd` (run with
-//! `sh -c`, first line of its output) > the profile's `api_key`, with a
-//! warning when the file is accessible by group or others. There is no
-//! command-line flag for the key: it would land in shell history and `ps`.
+//! `sh -c`, first line of its output, within a time limit) > the profile's
+//! `api_key`, with a warning when the file is accessible by group or
+//! others. There is no command-line flag for the key: it would land in
+//! shell history and `ps`.
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 use uuid::Uuid;
 
 use super::ConfigError;
+use super::key_command::run_key_command;
 use super::load::LoadedConfig;
 use super::model::Profile;
 use crate::api::ApiKey;
@@ -112,56 +117,103 @@ impl LoadedConfig {
         base_url_flag: Option<&str>,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<ResolvedProfile, ConfigError> {
-        let chosen = self.choose_profile(name)?;
-        let default_profile = Profile::default();
-        let (name, profile) = match chosen {
-            Some((n, p)) => (Some(n.to_string()), p),
-            None => (None, &default_profile),
-        };
+        let (name, profile) = self.effective_profile(name)?;
         let path = self.path().map(PathBuf::from);
-        let base_url =
-            base_url(base_url_flag, env, profile).ok_or_else(|| ConfigError::NoBaseUrl {
+        let (base_url, _) =
+            base_url(base_url_flag, env, &profile).ok_or_else(|| ConfigError::NoBaseUrl {
                 profile: name.clone(),
                 path: path.clone(),
             })?;
         let mut warnings = Vec::new();
-        let (api_key, key_source) = api_key(self, name.as_deref(), profile, env, &mut warnings)?
+        let (api_key, key_source) = api_key(self, name.as_deref(), &profile, env, &mut warnings)?
             .ok_or_else(|| ConfigError::NoApiKey {
-                profile: name.clone(),
-                path,
-            })?;
+            profile: name.clone(),
+            path,
+        })?;
         Ok(ResolvedProfile {
             name,
             base_url,
             api_key,
             key_source,
             web_url: profile.web_url.clone(),
-            per_page: profile.per_page.get(),
-            aliases: profile.aliases.clone(),
-            me: [profile.me.as_ref(), self.file.me.as_ref()]
-                .into_iter()
-                .flatten()
-                .map(|m| m.trim().to_string())
-                .find(|m| !m.is_empty()),
+            per_page: profile.per_page.unwrap_or_default().get(),
+            me: profile.me.clone(),
+            aliases: profile.aliases,
             warnings,
+        })
+    }
+
+    /// The chosen profile (see [`LoadedConfig::choose_profile`]) over the
+    /// top level's settings; the top level alone when there are no profiles.
+    pub fn effective_profile(
+        &self,
+        name: Option<&str>,
+    ) -> Result<(Option<String>, Profile), ConfigError> {
+        let defaults = self.file.profile_defaults();
+        Ok(match self.choose_profile(name)? {
+            Some((name, profile)) => (Some(name.to_string()), profile.over(&defaults)),
+            None => (None, Profile::default().over(&defaults)),
         })
     }
 }
 
-/// `--base-url` > `TRIAGE_BASE_URL` > profile; blank values count as unset.
+impl Profile {
+    /// This profile with `defaults` (the top level's settings) filling in
+    /// what it leaves unset. Aliases merge name by name, the profile's
+    /// winning; blank `me` and `base_url` count as unset.
+    pub fn over(&self, defaults: &Profile) -> Profile {
+        let given = |own: &Option<String>, fallback: &Option<String>| {
+            [own, fallback]
+                .into_iter()
+                .flatten()
+                .map(|s| s.trim().to_string())
+                .find(|s| !s.is_empty())
+        };
+        let mut aliases = defaults.aliases.clone();
+        aliases.tags.extend(self.aliases.tags.clone());
+        aliases.inboxes.extend(self.aliases.inboxes.clone());
+        aliases.users.extend(self.aliases.users.clone());
+        aliases.fields.extend(self.aliases.fields.clone());
+        Profile {
+            base_url: given(&self.base_url, &defaults.base_url),
+            api_key_cmd: self.api_key_cmd.clone(),
+            api_key: self.api_key.clone(),
+            web_url: self.web_url.clone().or_else(|| defaults.web_url.clone()),
+            per_page: self.per_page.or(defaults.per_page),
+            aliases,
+            me: given(&self.me, &defaults.me),
+            api_key_cmd_timeout_secs: self
+                .api_key_cmd_timeout_secs
+                .or(defaults.api_key_cmd_timeout_secs),
+        }
+    }
+}
+
+/// Where the base URL came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlSource {
+    Flag,
+    Env,
+    Profile,
+}
+
+/// `--base-url` > `TRIAGE_BASE_URL` > profile (over the top level); blank
+/// values count as unset. The client and `config check` both ask here.
 pub(crate) fn base_url(
     flag: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
     profile: &Profile,
-) -> Option<String> {
+) -> Option<(String, UrlSource)> {
     let given = |u: Option<String>| u.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
     given(flag.map(str::to_string))
-        .or_else(|| given(env(BASE_URL_ENV)))
-        .or_else(|| given(profile.base_url.clone()))
+        .map(|u| (u, UrlSource::Flag))
+        .or_else(|| given(env(BASE_URL_ENV)).map(|u| (u, UrlSource::Env)))
+        .or_else(|| given(profile.base_url.clone()).map(|u| (u, UrlSource::Profile)))
 }
 
 /// `TRIAGE_API_KEY` > `api_key_cmd` > `api_key`. `Ok(None)` when none is set;
-/// an error when the command fails.
+/// an error when the command fails. The client and `config check` both ask
+/// here.
 pub(crate) fn api_key(
     config: &LoadedConfig,
     profile_name: Option<&str>,
@@ -177,7 +229,8 @@ pub(crate) fn api_key(
         .as_deref()
         .filter(|c| !c.trim().is_empty())
     {
-        let key = run_key_command(cmd).map_err(|reason| ConfigError::KeyCommand {
+        let timeout = profile.api_key_cmd_timeout_secs.unwrap_or_default();
+        let key = run_key_command(cmd, timeout).map_err(|reason| ConfigError::KeyCommand {
             profile: profile_name.map(str::to_string),
             reason,
         })?;
@@ -204,28 +257,15 @@ pub(crate) fn readable_key_warning(config: &LoadedConfig) -> Option<String> {
     ))
 }
 
-/// Runs `api_key_cmd` with `sh -c`, blocking until it exits (call it before
-/// the UI starts, or from `spawn_blocking`). The terminal stays attached to its
-/// stdin and stderr so a password prompt (gpg, pass) works. The key is the
-/// first non-blank line of stdout, as `pass` prints it. Errors never contain
-/// the command's output, which may be the key.
-pub(crate) fn run_key_command(cmd: &str) -> Result<ApiKey, String> {
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .stdin(Stdio::inherit())
-        .stderr(Stdio::inherit())
-        .stdout(Stdio::piped())
-        .output()
-        .map_err(|e| format!("could not be run: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("failed ({})", out.status));
+/// `https://user:pass@host/api` as `https://***@host/api`: a URL as it may
+/// be printed. Credentials in a base URL are a key by another name.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => url.to_string(),
     }
-    let text = String::from_utf8(out.stdout)
-        .map_err(|_| "printed something that is not UTF-8".to_string())?;
-    text.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .map(ApiKey::new)
-        .ok_or_else(|| "printed nothing".to_string())
 }

@@ -7,7 +7,9 @@
 //! the file is kept, never clobbered. The old text is copied to
 //! `config.toml.bak` and the new one renamed over the file; if the file
 //! changes between our read and our rename, the edit starts over on the
-//! newer text. A file that does not parse is never written.
+//! newer text. A file that does not parse is never written. The last look
+//! and the rename happen under an advisory lock (`config.toml.lock`), so two
+//! triage processes take turns.
 
 use std::fs;
 use std::hash::{Hash, Hasher};
@@ -17,7 +19,7 @@ use std::path::{Path, PathBuf};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
 use super::ConfigError;
-use super::atomic::{write_atomic, write_atomic_with};
+use super::atomic::{EditLock, write_atomic, write_atomic_with};
 use super::error::parse_error;
 use super::load::{LoadedConfig, parse};
 use super::model::SavedView;
@@ -101,6 +103,17 @@ pub fn edit_views(
     edit: &ViewEdit,
     loaded: Option<Fingerprint>,
 ) -> Result<EditOutcome, ConfigError> {
+    edit_views_with(path, edit, loaded, &mut |_| Ok(()))
+}
+
+/// [`edit_views`] with a hook run just before the rename, under the lock
+/// (tests look at the lock there).
+fn edit_views_with(
+    path: &Path,
+    edit: &ViewEdit,
+    loaded: Option<Fingerprint>,
+    before_rename: &mut dyn FnMut(&Path) -> io::Result<()>,
+) -> Result<EditOutcome, ConfigError> {
     validate(edit)?;
     let missing_ok = matches!(edit, ViewEdit::Save { .. });
     for _ in 0..EDIT_ATTEMPTS {
@@ -128,7 +141,7 @@ pub fn edit_views(
         if Some(&new) == old.as_ref() {
             return Ok(outcome);
         }
-        match write_checked(path, old.as_deref(), &new) {
+        match write_checked(path, old.as_deref(), &new, before_rename) {
             Ok(()) => return Ok(outcome),
             Err(WriteError::Raced) => continue,
             Err(WriteError::Io(source)) => {
@@ -154,6 +167,39 @@ pub fn save_view(path: &Path, view: &SavedView, overwrite: bool) -> Result<(), C
         overwrite,
     };
     edit_views(path, &edit, None).map(|_| ())
+}
+
+/// Starts a views file of its own at `path` (the demo's) holding `views`
+/// and `default_view`, under a comment saying what it is. Does nothing when
+/// the file exists: it is never overwritten.
+pub fn start_views_file(
+    path: &Path,
+    header: &str,
+    views: &[SavedView],
+    default_view: Option<&str>,
+) -> Result<(), ConfigError> {
+    if fs::symlink_metadata(path).is_ok() {
+        return Ok(());
+    }
+    let mut doc = DocumentMut::new();
+    if let Some(name) = default_view {
+        set_str(doc.as_table_mut(), "default_view", name);
+    }
+    let mut tables = ArrayOfTables::new();
+    for view in views {
+        let mut table = Table::new();
+        fill(&mut table, view);
+        tables.push(table);
+    }
+    if !tables.is_empty() {
+        doc.insert("views", Item::ArrayOfTables(tables));
+    }
+    let comment: String = header.lines().map(|l| format!("# {l}\n")).collect();
+    let text = format!("{comment}\n{doc}");
+    write_atomic(path, text.as_bytes()).map_err(|source| ConfigError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Removes the view called `name` from the config file at `path`.
@@ -200,10 +246,20 @@ enum WriteError {
 }
 
 /// Backs up `old` and renames the new text over the file, unless the file
-/// no longer holds `old` by the time the new text is ready to go in.
-fn write_checked(path: &Path, old: Option<&str>, new: &str) -> Result<(), WriteError> {
+/// no longer holds `old` by the time the new text is ready to go in. The
+/// look and the rename happen under the edit lock, so another triage cannot
+/// write in between; the backup gets the file's own mode (a private file's
+/// backup is private too, whatever an older `.bak` had).
+fn write_checked(
+    path: &Path,
+    old: Option<&str>,
+    new: &str,
+    before_rename: &mut dyn FnMut(&Path) -> io::Result<()>,
+) -> Result<(), WriteError> {
+    let _lock = EditLock::acquire(path).map_err(WriteError::Io)?;
+    let mode = fs::metadata(path).ok().map(|m| m.permissions());
     let mut raced = false;
-    let result = write_atomic_with(path, new.as_bytes(), |_temp| {
+    let result = write_atomic_with(path, new.as_bytes(), None, |temp| {
         let now = match fs::read_to_string(path) {
             Ok(t) => Some(t),
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
@@ -214,9 +270,9 @@ fn write_checked(path: &Path, old: Option<&str>, new: &str) -> Result<(), WriteE
             return Err(io::Error::other("changed on disk"));
         }
         if let Some(old) = old {
-            write_atomic(&backup_path(path), old.as_bytes())?;
+            write_atomic_with(&backup_path(path), old.as_bytes(), mode, |_| Ok(()))?;
         }
-        Ok(())
+        before_rename(temp)
     });
     match result {
         Ok(()) => Ok(()),
@@ -397,5 +453,35 @@ fn same_value(a: &Value, b: &Value) -> bool {
         (Value::String(x), Value::String(y)) => x.value() == y.value(),
         (Value::Integer(x), Value::Integer(y)) => x.value() == y.value(),
         _ => false,
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use crate::config::atomic::{lock_path, try_lock};
+
+    #[test]
+    fn the_last_look_and_the_rename_happen_under_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        fs::write(&path, "# mine\n").unwrap();
+        let mut held_at_rename = None;
+        let edit = ViewEdit::Save {
+            view: SavedView::new("A", "status:open"),
+            overwrite: false,
+        };
+        edit_views_with(&path, &edit, None, &mut |_temp| {
+            // Another triage (another open file description) tries now.
+            let other = fs::File::open(lock_path(&path))?;
+            held_at_rename = Some(!try_lock(&other)?);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(held_at_rename, Some(true), "the lock was not held");
+        assert!(fs::read_to_string(&path).unwrap().contains("name = \"A\""));
+        // Released once the edit is done.
+        let after = fs::File::open(lock_path(&path)).unwrap();
+        assert!(try_lock(&after).unwrap());
     }
 }

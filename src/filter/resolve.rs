@@ -74,8 +74,10 @@ pub trait Resolver {
 
 /// Names from the `[aliases]` tables of the config file, for servers that
 /// lack the companion endpoints.
+// Unknown keys are the config loader's to report (as warnings, with line
+// and column), not a reason to refuse the whole file.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct Aliases {
     pub tags: BTreeMap<String, Uuid>,
     pub inboxes: BTreeMap<String, Uuid>,
@@ -85,7 +87,6 @@ pub struct Aliases {
 
 /// `[aliases.fields.plan] type = "select", options = { Enterprise = "uuid" }`
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct FieldAlias {
     #[serde(rename = "type")]
     pub field_type: FieldType,
