@@ -9,6 +9,7 @@ pub mod api;
 pub mod app;
 pub mod config;
 pub mod filter;
+pub mod model;
 pub mod runtime;
 pub mod server;
 pub mod text;

@@ -88,6 +88,30 @@ pub fn excerpt(s: &str, max_chars: usize) -> String {
     out
 }
 
+/// Longest subject, name, label, color or other short string kept at
+/// decode, in bytes. Far beyond any real one; what is longer is cut, so a
+/// hostile or broken server cannot make every frame sanitize megabytes.
+pub const MAX_SHORT_TEXT_BYTES: usize = 64 * 1024;
+/// Longest message body kept at decode, in bytes.
+pub const MAX_BODY_TEXT_BYTES: usize = 1024 * 1024;
+/// Ends a string cut at decode (counted in its cap).
+pub const CUT_MARKER: &str = "… [cut]";
+
+/// `s` if it fits in `max_bytes`, else its start (cut on a character
+/// boundary) followed by [`CUT_MARKER`], `max_bytes` at most in all.
+pub fn cap_text(mut s: String, max_bytes: usize) -> String {
+    if s.len() <= max_bytes {
+        return s;
+    }
+    let mut end = max_bytes.saturating_sub(CUT_MARKER.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.truncate(end);
+    s.push_str(CUT_MARKER);
+    s
+}
+
 /// "1 ticket", "3 tickets": a count with its noun (regular plurals only).
 pub fn count(n: impl Into<u64>, noun: &str) -> String {
     match n.into() {

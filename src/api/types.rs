@@ -10,8 +10,11 @@
 //! `crate::text::sanitize` before reaching a screen.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
+
+pub use crate::model::{AuthorType, FieldType, PriorityLevel, StatusCategory};
+pub use crate::text::{CUT_MARKER, MAX_BODY_TEXT_BYTES, MAX_SHORT_TEXT_BYTES, cap_text};
 
 /// `{ "data": ..., "meta": ... }`, the envelope of every answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -38,104 +41,6 @@ impl PageMeta {
             return 1;
         }
         self.total.div_ceil(self.per_page).max(1)
-    }
-}
-
-macro_rules! category_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $wire:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name {
-            $($variant,)+
-            /// A value this client does not know yet: shown, never an error.
-            Other(String),
-        }
-
-        impl $name {
-            pub const KNOWN: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $($name::$variant => $wire,)+
-                    $name::Other(s) => s,
-                }
-            }
-
-            /// Parses a wire value; anything unknown becomes `Other`.
-            pub fn from_wire(s: &str) -> Self {
-                match s {
-                    $($wire => $name::$variant,)+
-                    other => $name::Other(other.to_string()),
-                }
-            }
-
-            /// Parses a known wire value only.
-            pub fn parse_known(s: &str) -> Option<Self> {
-                match Self::from_wire(s) {
-                    $name::Other(_) => None,
-                    known => Some(known),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                // An unknown value is kept as `Other`: capped like any
-                // short string.
-                let v = serde_json::Value::deserialize(d)?;
-                Ok(match v {
-                    serde_json::Value::String(s) => $name::from_wire(&cap_text(s, MAX_SHORT_TEXT_BYTES)),
-                    serde_json::Value::Null => $name::Other(String::new()),
-                    other => $name::Other(cap_text(other.to_string(), MAX_SHORT_TEXT_BYTES)),
-                })
-            }
-        }
-    };
-}
-
-category_enum!(
-    /// Semantic status category of a ticket.
-    StatusCategory {
-        Open => "open",
-        InProgress => "in_progress",
-        Waiting => "waiting",
-        Resolved => "resolved",
-        Closed => "closed",
-    }
-);
-
-category_enum!(
-    /// Semantic priority level. Ordered low < normal < high < urgent.
-    PriorityLevel {
-        Low => "low",
-        Normal => "normal",
-        High => "high",
-        Urgent => "urgent",
-    }
-);
-
-impl PriorityLevel {
-    /// Rank for sorting: unknown levels sort below `low`.
-    pub fn rank(&self) -> u8 {
-        match self {
-            PriorityLevel::Other(_) => 0,
-            PriorityLevel::Low => 1,
-            PriorityLevel::Normal => 2,
-            PriorityLevel::High => 3,
-            PriorityLevel::Urgent => 4,
-        }
     }
 }
 
@@ -236,19 +141,6 @@ pub struct User {
     pub email: Option<String>,
 }
 
-category_enum!(
-    /// Type of a custom ticket field.
-    FieldType {
-        Text => "text",
-        Number => "number",
-        Checkbox => "checkbox",
-        Select => "select",
-        MultiSelect => "multi_select",
-        Date => "date",
-        DateTime => "date_time",
-    }
-);
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldOption {
     pub id: Uuid,
@@ -271,15 +163,6 @@ pub struct TicketField {
     #[serde(default, deserialize_with = "lenient_vec")]
     pub inbox_ids: Vec<Uuid>,
 }
-
-category_enum!(
-    /// Who wrote a message.
-    AuthorType {
-        Agent => "agent",
-        Contact => "contact",
-        Note => "note",
-    }
-);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
@@ -358,30 +241,6 @@ pub struct ErrorDetail {
 }
 
 // ---- size caps -----------------------------------------------------------------
-
-/// Longest subject, name, label, color or other short string kept at
-/// decode, in bytes. Far beyond any real one; what is longer is cut, so a
-/// hostile or broken server cannot make every frame sanitize megabytes.
-pub const MAX_SHORT_TEXT_BYTES: usize = 64 * 1024;
-/// Longest message body kept at decode, in bytes.
-pub const MAX_BODY_TEXT_BYTES: usize = 1024 * 1024;
-/// Ends a string cut at decode (counted in its cap).
-pub const CUT_MARKER: &str = "… [cut]";
-
-/// `s` if it fits in `max_bytes`, else its start (cut on a character
-/// boundary) followed by [`CUT_MARKER`], `max_bytes` at most in all.
-pub fn cap_text(mut s: String, max_bytes: usize) -> String {
-    if s.len() <= max_bytes {
-        return s;
-    }
-    let mut end = max_bytes.saturating_sub(CUT_MARKER.len());
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s.truncate(end);
-    s.push_str(CUT_MARKER);
-    s
-}
 
 /// Caps every string in `v` (nested ones too) at [`MAX_SHORT_TEXT_BYTES`].
 fn cap_value(v: &mut serde_json::Value) {

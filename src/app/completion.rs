@@ -9,9 +9,9 @@ use std::ops::Range;
 
 use super::filter_tokens::word_before;
 use crate::api::Catalog;
-use crate::api::types::{FieldType, PriorityLevel, StatusCategory};
 use crate::filter::text::KEYS;
 use crate::filter::{EntityRef, NameKind, Resolver};
+use crate::model::{FieldType, PriorityLevel, StatusCategory};
 
 /// Every word completion can offer besides the fixed keywords.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -8,8 +8,9 @@ use std::sync::Arc;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use crate::api::types::{FieldType, Message, PageMeta, Ticket, TicketDetail};
+use crate::api::types::{Message, PageMeta, Ticket, TicketDetail};
 use crate::filter::TicketFilter;
+use crate::model::FieldType;
 
 /// One page of `GET /tickets` as the UI keeps it.
 #[derive(Debug, Clone, PartialEq)]

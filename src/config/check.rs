@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use reqwest::Url;
 
-use crate::api::types::FieldType;
+use crate::model::FieldType;
 
 use super::load::{LoadedConfig, load_with_env, locate};
 use super::model::{KeySpec, Profile};

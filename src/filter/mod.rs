@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::api::types::{PriorityLevel, StatusCategory};
+use crate::model::{PriorityLevel, StatusCategory};
 pub use query::{FilterError, MAX_CUSTOM_FIELDS};
 pub use resolve::{Aliases, FieldAlias, FieldSpec, NameKind, Resolver};
 pub use text::{ParseError, format, parse, parse_key_value};

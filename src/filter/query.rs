@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::resolve::{NameKind, Resolver};
 use super::{AssigneeFilter, DateBound, EntityRef, FieldValue, SortField, SortOrder, TicketFilter};
-use crate::api::types::FieldType;
+use crate::model::FieldType;
 
 /// The API accepts at most this many distinct `custom_field_<key>` per request.
 pub const MAX_CUSTOM_FIELDS: usize = 10;

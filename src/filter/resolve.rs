@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::api::types::FieldType;
+use crate::model::FieldType;
 
 /// What the filter needs to know of one custom field to build its parameter.
 #[derive(Debug, Clone, PartialEq)]

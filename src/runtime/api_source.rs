@@ -275,7 +275,7 @@ impl Directory for Catalog {
             .filter(|l| !l.trim().is_empty())
     }
 
-    fn field_type(&self, key: &str) -> Option<crate::api::types::FieldType> {
+    fn field_type(&self, key: &str) -> Option<crate::model::FieldType> {
         self.field(key).map(|f| f.field_type.clone())
     }
 

@@ -11,9 +11,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::RenderContext;
 use super::table::REMINDER_MARK;
 use super::text::{fit, stamp, time_left, width, wrap};
-use crate::api::types::{AuthorType, FieldType, Ticket};
+use crate::api::types::Ticket;
 use crate::app::State;
 use crate::app::state::{DetailPane, Loadable};
+use crate::model::{AuthorType, FieldType};
 use crate::text::{sanitize, sanitize_multiline};
 
 const LABEL_W: usize = 10;

@@ -4,7 +4,7 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use super::color::{ColorMode, Rgb, parse_hex, text_on};
-use crate::api::types::{PriorityLevel, StatusCategory};
+use crate::model::{PriorityLevel, StatusCategory};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {

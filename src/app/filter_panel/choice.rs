@@ -5,8 +5,8 @@
 
 use uuid::Uuid;
 
-use crate::api::types::{PriorityLevel, StatusCategory};
 use crate::filter::{AssigneeFilter, EntityRef, NameKind, Resolver, TicketFilter};
+use crate::model::{PriorityLevel, StatusCategory};
 
 /// A value a list pane offers.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,9 +6,9 @@ use uuid::Uuid;
 
 use crate::api::Catalog;
 use crate::api::endpoint::Endpoint;
-use crate::api::types::FieldType;
 use crate::app::picker::PickItem;
 use crate::filter::{FieldValue, FilterError, MAX_CUSTOM_FIELDS, Resolver, TicketFilter};
+use crate::model::FieldType;
 
 /// One custom field as the pane lists it.
 #[derive(Debug, Clone, PartialEq)]

@@ -16,13 +16,13 @@ use super::{
     EditorKind, FieldEditor, FilterPanel, PanelMessage, apply_panes, list_index, resolver,
 };
 use crate::api::Catalog;
-use crate::api::types::FieldType;
 use crate::app::clock::Clock;
 use crate::app::modal::{Help, Modal};
 use crate::app::msg::Effect;
 use crate::app::picker::{Picker, PickerEvent};
 use crate::app::state::State;
 use crate::filter::FieldValue;
+use crate::model::FieldType;
 
 /// What a key asks of the app beyond the panel.
 enum Outcome {

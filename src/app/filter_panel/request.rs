@@ -82,8 +82,8 @@ impl ParamPlace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::types::StatusCategory;
     use crate::filter::{Aliases, EntityRef, FieldValue};
+    use crate::model::StatusCategory;
     use uuid::Uuid;
 
     #[test]

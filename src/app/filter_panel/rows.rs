@@ -8,10 +8,11 @@ use uuid::Uuid;
 
 use super::choice::{Choice, ref_id};
 use super::pane::PaneKind;
-use crate::api::types::{Priority, PriorityLevel, Status, StatusCategory};
+use crate::api::types::{Priority, Status};
 use crate::api::{Catalog, Endpoint, EndpointState};
 use crate::app::picker::PickItem;
 use crate::filter::{AssigneeFilter, EntityRef, NameKind, TicketFilter};
+use crate::model::{PriorityLevel, StatusCategory};
 
 /// One line of a list pane.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,13 +11,14 @@ use super::choices::{
 use super::jobs::{self, Item, Job};
 use super::{Confirmed, Dialog, PickKind, SnoozeDialog, Targets, next};
 use crate::api::Catalog;
-use crate::api::types::{StatusCategory, Ticket};
+use crate::api::types::Ticket;
 use crate::app::keymap::Action;
 use crate::app::modal::Modal;
 use crate::app::msg::Effect;
 use crate::app::picker::Picker;
 use crate::app::state::{ErrorView, State};
 use crate::filter::EntityRef;
+use crate::model::StatusCategory;
 use crate::text::sanitize;
 
 /// Handles a list key if it is triage's; returns false to let `update`

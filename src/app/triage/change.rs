@@ -5,8 +5,9 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::api::types::{PriorityLevel, StatusCategory, Ticket, TicketPatch};
+use crate::api::types::{Ticket, TicketPatch};
 use crate::filter::{AssigneeFilter, EntityRef, Resolver, TicketFilter};
+use crate::model::{PriorityLevel, StatusCategory};
 
 /// A status to set: a custom status (with its id), or only a category
 /// when the server has no `/statuses` to choose from.

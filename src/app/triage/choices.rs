@@ -7,11 +7,12 @@ use uuid::Uuid;
 use super::PickKind;
 use super::change::{Change, PriorityChoice, StatusChoice};
 use crate::api::Catalog;
-use crate::api::types::{PriorityLevel, StatusCategory, Ticket};
+use crate::api::types::Ticket;
 use crate::app::filter_panel::rows::wire_label;
 use crate::app::picker::PickItem;
 use crate::app::state::State;
 use crate::filter::{EntityRef, Resolver};
+use crate::model::{PriorityLevel, StatusCategory};
 use crate::text::sanitize;
 
 /// Status picker keys: the status id, or `category:<name>` without ids.

@@ -122,7 +122,7 @@ impl Marks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::types::{PriorityLevel, StatusCategory};
+    use crate::model::{PriorityLevel, StatusCategory};
 
     fn t(n: u128) -> Ticket {
         Ticket {

@@ -1,9 +1,10 @@
 //! Next mode (`N`): after an action, the cursor moves on to the next ticket
 //! in view order that still needs attention, and the detail pane follows.
 
-use crate::api::types::{StatusCategory, Ticket};
+use crate::api::types::Ticket;
 use crate::app::msg::Effect;
 use crate::app::state::State;
+use crate::model::StatusCategory;
 
 /// A ticket still needs attention when it is not done (resolved/closed),
 /// not snoozed, still in the filter, and not acted on in this session.

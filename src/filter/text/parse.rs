@@ -5,11 +5,11 @@ use uuid::Uuid;
 
 use super::ParseError;
 use super::lex::{Item, Token, TokenKind, ValueCursor, classify, tokens};
-use crate::api::types::{PriorityLevel, StatusCategory};
 use crate::filter::{
     AssigneeFilter, DateBound, EntityRef, FieldValue, RelativeSpan, SortField, SortOrder, SpanUnit,
     TicketFilter,
 };
+use crate::model::{PriorityLevel, StatusCategory};
 
 /// Every key of the text form, in canonical order.
 pub const KEYS: &[&str] = &[

@@ -1,0 +1,128 @@
+//! The vocabulary every layer shares: status categories, priority levels,
+//! custom-field types and message authors as the API spells them. `api` decodes them,
+//! `filter` builds queries from them, `app` and `ui` show them; this module
+//! depends on none of those, so the arrows go one way.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::text::{MAX_SHORT_TEXT_BYTES, cap_text};
+
+macro_rules! category_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $wire:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($variant,)+
+            /// A value this client does not know yet: shown, never an error.
+            Other(String),
+        }
+
+        impl $name {
+            pub const KNOWN: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $wire,)+
+                    $name::Other(s) => s,
+                }
+            }
+
+            /// Parses a wire value; anything unknown becomes `Other`.
+            pub fn from_wire(s: &str) -> Self {
+                match s {
+                    $($wire => $name::$variant,)+
+                    other => $name::Other(other.to_string()),
+                }
+            }
+
+            /// Parses a known wire value only.
+            pub fn parse_known(s: &str) -> Option<Self> {
+                match Self::from_wire(s) {
+                    $name::Other(_) => None,
+                    known => Some(known),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                // An unknown value is kept as `Other`: capped like any
+                // short string.
+                let v = serde_json::Value::deserialize(d)?;
+                Ok(match v {
+                    serde_json::Value::String(s) => $name::from_wire(&cap_text(s, MAX_SHORT_TEXT_BYTES)),
+                    serde_json::Value::Null => $name::Other(String::new()),
+                    other => $name::Other(cap_text(other.to_string(), MAX_SHORT_TEXT_BYTES)),
+                })
+            }
+        }
+    };
+}
+
+category_enum!(
+    /// Semantic status category of a ticket.
+    StatusCategory {
+        Open => "open",
+        InProgress => "in_progress",
+        Waiting => "waiting",
+        Resolved => "resolved",
+        Closed => "closed",
+    }
+);
+
+category_enum!(
+    /// Semantic priority level. Ordered low < normal < high < urgent.
+    PriorityLevel {
+        Low => "low",
+        Normal => "normal",
+        High => "high",
+        Urgent => "urgent",
+    }
+);
+
+impl PriorityLevel {
+    /// Rank for sorting: unknown levels sort below `low`.
+    pub fn rank(&self) -> u8 {
+        match self {
+            PriorityLevel::Other(_) => 0,
+            PriorityLevel::Low => 1,
+            PriorityLevel::Normal => 2,
+            PriorityLevel::High => 3,
+            PriorityLevel::Urgent => 4,
+        }
+    }
+}
+
+category_enum!(
+    /// Type of a custom ticket field.
+    FieldType {
+        Text => "text",
+        Number => "number",
+        Checkbox => "checkbox",
+        Select => "select",
+        MultiSelect => "multi_select",
+        Date => "date",
+        DateTime => "date_time",
+    }
+);
+
+category_enum!(
+    /// Who wrote a message.
+    AuthorType {
+        Agent => "agent",
+        Contact => "contact",
+        Note => "note",
+    }
+);
