@@ -722,6 +722,23 @@ async fn every_invalid_parameter_is_a_400_naming_it() {
 }
 
 #[tokio::test]
+async fn a_search_text_over_1000_characters_is_a_400_naming_it() {
+    let api = Api::new().await;
+    // `a-a-a-…`: one word of stop words, the shape that once cost seconds.
+    let long = "a-".repeat(20_000);
+    let (status, body) = api.get(&format!("/tickets?query={long}")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["details"][0]["field"], "query");
+    assert_eq!(body["details"][0]["message"], "longer than 1000 characters");
+    assert_eq!(api.bad_fields(&format!("q={long}")).await, vec!["q"]);
+    // At the cap it is an ordinary search.
+    let at_cap = format!("refund {}", "x".repeat(993));
+    assert_eq!(at_cap.chars().count(), 1000);
+    let (status, body) = api.get(&format!("/tickets?query={}", enc(&at_cap))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
 async fn more_than_ten_custom_keys_is_a_400() {
     let api = Api::new().await;
     let keys = [
