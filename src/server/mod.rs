@@ -35,7 +35,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use data::{Contact, Dataset, FieldValue, ServerMessage, ServerTicket};
+pub use data::{Contact, Dataset, FieldValue, FieldValues, ServerMessage, ServerTicket};
 pub use routes::router;
 pub use state::ServerState;
 

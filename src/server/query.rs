@@ -558,23 +558,18 @@ impl FieldMatch {
 }
 
 impl CustomCondition {
-    /// Straight from the record (the index keeps the same data in columns).
     pub fn matches(&self, t: &ServerTicket) -> bool {
-        self.matches_parts(t.inbox_id, t.custom_fields.get(&self.key))
-    }
-
-    fn matches_parts(&self, inbox: Uuid, value: Option<&FieldValue>) -> bool {
-        if !self.inbox_ids.is_empty() && !self.inbox_ids.contains(&inbox) {
+        if !self.inbox_ids.is_empty() && !self.inbox_ids.contains(&t.inbox_id) {
             return false;
         }
-        self.matcher.matches(value)
+        self.matcher.matches(t.custom_fields.get(&self.key))
     }
 }
 
 impl ListQuery {
     /// Every condition except search, for the ticket at `p` (a valid
     /// position). Reads the index's columns, contiguous and cheap to scan,
-    /// and touches the ticket record only for tags.
+    /// and touches the ticket record only for custom fields and tags.
     fn matches_at(&self, p: usize, index: &Index, data: &Dataset) -> bool {
         let c = &index.columns;
         if self.category_mask != 0 && c.category_bits[p] & self.category_mask == 0 {
@@ -599,22 +594,13 @@ impl ListQuery {
         {
             return false;
         }
-        let custom_ok = self.custom.iter().all(|cond| {
-            let value = index
-                .custom
-                .get(&cond.key)
-                .and_then(|col| col.get(p))
-                .and_then(Option::as_ref);
-            cond.matches_parts(c.inbox[p], value)
-        });
-        if !custom_ok {
-            return false;
+        if self.custom.is_empty() && self.tag_ids.is_empty() {
+            return true;
         }
-        self.tag_ids.is_empty()
-            || data
-                .tickets
-                .get(p)
-                .is_some_and(|t| self.tag_ids.iter().all(|id| t.tag_ids.contains(id)))
+        data.tickets.get(p).is_some_and(|t| {
+            self.custom.iter().all(|cond| cond.matches(t))
+                && self.tag_ids.iter().all(|id| t.tag_ids.contains(id))
+        })
     }
 }
 
@@ -631,7 +617,7 @@ pub fn run_list(q: &ListQuery, data: &Dataset, index: &Index) -> ListPage {
     let hits = q
         .search
         .as_deref()
-        .map(|s| index.search(&SearchQuery::parse(s, &index.vocab)));
+        .map(|s| index.search(&SearchQuery::parse(s, &index.vocab), data));
     let order = match q.sort {
         SortKey::CreatedAt => &index.by_created,
         SortKey::UpdatedAt => &index.by_updated,
@@ -918,9 +904,9 @@ mod tests {
 
         #[test]
         fn any_search_text_is_a_query(text in "\\PC{0,60}") {
-            let (_, index) = shared();
+            let (d, index) = shared();
             let q = SearchQuery::parse(&text, &index.vocab);
-            let _ = index.search(&q);
+            let _ = index.search(&q, d);
         }
     }
 

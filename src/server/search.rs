@@ -33,6 +33,8 @@ pub const STOP: TermId = u32::MAX;
 /// Separates two texts of one ticket (subject, body, each message), so a
 /// phrase never spans the end of one and the start of the next.
 pub const SEGMENT_BREAK: TermId = u32::MAX - 1;
+/// A word that was not in the text when it was indexed: matches no term.
+pub const UNINDEXED: TermId = u32::MAX - 2;
 
 fn stop_words() -> &'static HashSet<&'static str> {
     static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
@@ -128,6 +130,17 @@ impl Vocabulary {
     pub fn tokenize_into(&mut self, text: &str, out: &mut Vec<TermId>) {
         for w in words(text) {
             out.push(self.intern(&w));
+        }
+    }
+
+    /// The id [`Vocabulary::intern`] gave a word of indexed text, without
+    /// growing the vocabulary: [`STOP`] for a stop word, [`UNINDEXED`] for
+    /// a word no indexed text had (so that it equals no query term).
+    pub fn indexed_id(&self, lowercase_word: &str) -> TermId {
+        match self.surface.get(lowercase_word) {
+            Some(&id) => id,
+            None if is_stop_word(lowercase_word) => STOP,
+            None => UNINDEXED,
         }
     }
 
