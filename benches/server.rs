@@ -7,6 +7,7 @@ use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, Utc};
 use divan::Bencher;
+use triage::server::search::{SearchQuery, Vocabulary};
 use triage::server::{DEMO_KEY, ServerConfig, ServerState, router};
 
 fn main() {
@@ -49,6 +50,29 @@ fn list_in_process(bencher: Bencher, query: &str) {
             .map(|e| e.data.len())
             .unwrap_or(usize::MAX)
     });
+}
+
+/// 400 KB of `a-a-a-…`: one search word made of 200 000 stop words.
+fn long_stop_word_text() -> String {
+    "a-".repeat(200_000)
+}
+
+/// The 400 KB search text sent as `query`: refused (400) by its length
+/// before any search runs.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn long_query_refused(bencher: Bencher) {
+    let state = STATE.clone();
+    let raw = format!("query={}", long_stop_word_text());
+    bencher.bench(|| state.list_tickets(Some(&raw)).is_err());
+}
+
+/// The same text through the search parser itself (past the cap): linear,
+/// where trimming stop words one `remove(0)` at a time took 2.9 s.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn long_query_parsed(bencher: Bencher) {
+    let vocab = Vocabulary::new();
+    let text = long_stop_word_text();
+    bencher.bench(|| SearchQuery::parse(&text, &vocab).clauses.len());
 }
 
 /// A runtime serving the shared 100k state on a loopback port.

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use triage::api::types::{Envelope, FieldType, PriorityLevel, StatusCategory, Ticket};
 use triage::server::{
     DEMO_KEY, DEMO_READONLY_KEY, Dataset, FieldValue, RateBudget, RateLimitFault, ServerConfig,
-    ServerHandle, ServerMessage, ServerTicket, spawn,
+    ServerHandle, ServerMessage, ServerTicket, spawn, spawn_on_own_thread,
 };
 use uuid::Uuid;
 
@@ -722,6 +722,23 @@ async fn every_invalid_parameter_is_a_400_naming_it() {
 }
 
 #[tokio::test]
+async fn a_search_text_over_1000_characters_is_a_400_naming_it() {
+    let api = Api::new().await;
+    // `a-a-a-…`: one word of stop words, the shape that once cost seconds.
+    let long = "a-".repeat(20_000);
+    let (status, body) = api.get(&format!("/tickets?query={long}")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["details"][0]["field"], "query");
+    assert_eq!(body["details"][0]["message"], "longer than 1000 characters");
+    assert_eq!(api.bad_fields(&format!("q={long}")).await, vec!["q"]);
+    // At the cap it is an ordinary search.
+    let at_cap = format!("refund {}", "x".repeat(993));
+    assert_eq!(at_cap.chars().count(), 1000);
+    let (status, body) = api.get(&format!("/tickets?query={}", enc(&at_cap))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
 async fn more_than_ten_custom_keys_is_a_400() {
     let api = Api::new().await;
     let keys = [
@@ -1160,5 +1177,43 @@ async fn same_seed_same_answers_and_shutdown() {
     // Refused, or (if a parallel test got the port since) answered by
     // another server: either way this one saw nothing.
     let _ = reqwest::get(format!("http://{addr}/api/v1/tickets")).await;
+    assert_eq!(state.request_count(), served);
+}
+
+/// A blocking HTTP/1.1 GET on a plain socket, for a caller that must not
+/// yield to its runtime. The read timeout only bounds a failure.
+fn blocking_get(addr: SocketAddr, path: &str) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "GET /api/v1{path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {DEMO_KEY}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    Ok(answer)
+}
+
+#[tokio::test]
+async fn a_server_on_its_own_thread_answers_while_the_callers_runtime_is_blocked() {
+    let addr: SocketAddr = "127.0.0.1:0".parse().expect("loopback");
+    let handle = spawn_on_own_thread(config(), addr)
+        .await
+        .expect("server starts");
+    // This test's runtime has one thread, blocked in the read below: only a
+    // server with a runtime of its own can answer (one from `spawn` cannot).
+    let answer = blocking_get(handle.addr(), "/tickets?per_page=1").expect("answered");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(r#""total":300"#), "{answer}");
+    assert_eq!(handle.with_data(|d| d.tickets.len()), 300);
+
+    let addr = handle.addr();
+    let state = handle.state().clone();
+    let served = state.request_count();
+    handle.shutdown().await;
+    // Its thread is joined: refused, or (if a parallel test got the port
+    // since) answered by another server; either way this one saw nothing.
+    let _ = blocking_get(addr, "/tickets");
     assert_eq!(state.request_count(), served);
 }

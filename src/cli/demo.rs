@@ -6,7 +6,8 @@ use super::args::{DemoArgs, GlobalArgs};
 use super::session::{Session, run_ui};
 
 pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<()> {
-    let handle = server::spawn(
+    // Its own thread and runtime: a slow request never holds up the UI's.
+    let handle = server::spawn_on_own_thread(
         super::serve::server_config(&args.data),
         "127.0.0.1:0".parse()?,
     )

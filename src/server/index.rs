@@ -1,7 +1,9 @@
 //! Derived structures that make a filtered page cheap at 100 000 tickets:
-//! one token sequence per ticket with an inverted index over it, the three
+//! an inverted index from each term to the tickets containing it, the three
 //! sort orders precomputed, and the status category / priority rank of each
-//! ticket as small columns. Rebuilt whole after a test edits the dataset;
+//! ticket as small columns. Token sequences are not kept (at 100 000
+//! tickets they were the largest structure of all): a phrase is checked by
+//! re-reading the texts of the few tickets that have all its words. Rebuilt whole after a test edits the dataset;
 //! a PATCH only refreshes the columns and the orders.
 
 use std::collections::HashMap;
@@ -9,8 +11,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::data::{Dataset, FieldValue, ServerTicket};
-use super::search::{Atom, Literal, SEGMENT_BREAK, STOP, SearchQuery, TermId, Vocabulary};
+use super::data::{Dataset, ServerTicket};
+use super::search::{Atom, Literal, SEGMENT_BREAK, STOP, SearchQuery, TermId, Vocabulary, words};
 use crate::api::types::StatusCategory;
 
 /// Bit of a status category in [`Columns::category_bits`]; 0 for a category
@@ -48,17 +50,87 @@ impl Columns {
     }
 }
 
+/// The ticket positions containing one term. A rare term keeps them as an
+/// ascending list; a term in more than one ticket in 32 as a bitmap over
+/// all positions, which is then the smaller (common words are in most
+/// tickets: as lists they were the bulk of the index).
+enum Posting {
+    Sparse(Vec<u32>),
+    Dense { bits: Vec<u64>, count: usize },
+}
+
+static NO_TICKETS: Posting = Posting::Sparse(Vec::new());
+
+impl Posting {
+    fn len(&self) -> usize {
+        match self {
+            Posting::Sparse(list) => list.len(),
+            Posting::Dense { count, .. } => *count,
+        }
+    }
+
+    fn contains(&self, pos: u32) -> bool {
+        match self {
+            Posting::Sparse(list) => list.binary_search(&pos).is_ok(),
+            Posting::Dense { bits, .. } => bits
+                .get(pos as usize / 64)
+                .is_some_and(|word| word & (1 << (pos % 64)) != 0),
+        }
+    }
+
+    /// Adds a position greater than every one so far; turns dense once the
+    /// list would outgrow the bitmap over `tickets` positions.
+    fn push(&mut self, pos: u32, tickets: usize) {
+        match self {
+            Posting::Sparse(list) if (list.len() + 1) * 32 > tickets => {
+                let mut bits = vec![0u64; tickets.div_ceil(64)];
+                for &p in list.iter().chain([&pos]) {
+                    bits[p as usize / 64] |= 1 << (p % 64);
+                }
+                *self = Posting::Dense {
+                    bits,
+                    count: list.len() + 1,
+                };
+            }
+            Posting::Sparse(list) => list.push(pos),
+            Posting::Dense { bits, count } => {
+                bits[pos as usize / 64] |= 1 << (pos % 64);
+                *count += 1;
+            }
+        }
+    }
+
+    /// Every position, ascending.
+    fn for_each(&self, mut f: impl FnMut(u32)) {
+        match self {
+            Posting::Sparse(list) => list.iter().copied().for_each(f),
+            Posting::Dense { bits, .. } => {
+                for (i, &word) in bits.iter().enumerate() {
+                    let mut rest = word;
+                    while rest != 0 {
+                        f(i as u32 * 64 + rest.trailing_zeros());
+                        rest &= rest - 1;
+                    }
+                }
+            }
+        }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        if let Posting::Sparse(list) = self {
+            list.shrink_to_fit();
+        }
+    }
+}
+
 pub struct Index {
     pub vocab: Vocabulary,
-    /// Tokens of ticket `i` are `tokens[offsets[i]..offsets[i + 1]]`.
-    tokens: Vec<TermId>,
-    offsets: Vec<usize>,
-    /// term → ascending ticket positions containing it.
-    postings: Vec<Vec<u32>>,
+    /// Tickets indexed (positions `0..len` of `Dataset::tickets`).
+    len: usize,
+    /// term → the ticket positions containing it.
+    postings: Vec<Posting>,
     /// What filters read, one entry per ticket position.
     pub columns: Columns,
-    /// `field_key` → each ticket's stored value. PATCH cannot change these.
-    pub custom: HashMap<String, Vec<Option<FieldValue>>>,
     /// Ticket positions in ascending order of (key, ticket_number).
     pub by_created: Vec<u32>,
     pub by_updated: Vec<u32>,
@@ -70,31 +142,25 @@ pub struct Index {
 impl Index {
     pub fn build(data: &Dataset) -> Index {
         let mut vocab = Vocabulary::new();
-        let mut tokens = Vec::with_capacity(data.tickets.len() * 64);
-        let mut offsets = Vec::with_capacity(data.tickets.len() + 1);
-        let mut postings: Vec<Vec<u32>> = Vec::new();
-        let mut distinct: Vec<TermId> = Vec::new();
+        let mut postings: Vec<Posting> = Vec::new();
+        let mut tokens: Vec<TermId> = Vec::new();
         for (pos, t) in data.tickets.iter().enumerate() {
-            let start = tokens.len();
-            offsets.push(start);
+            tokens.clear();
             tokenize_ticket(&mut vocab, t, &mut tokens);
-            distinct.clear();
-            distinct.extend(
-                tokens[start..]
-                    .iter()
-                    .copied()
-                    .filter(|&id| id != STOP && id != SEGMENT_BREAK),
-            );
-            distinct.sort_unstable();
-            distinct.dedup();
+            tokens.retain(|&id| id != STOP && id != SEGMENT_BREAK);
+            tokens.sort_unstable();
+            tokens.dedup();
             if postings.len() < vocab.len() {
-                postings.resize_with(vocab.len(), Vec::new);
+                postings.resize_with(vocab.len(), || Posting::Sparse(Vec::new()));
             }
-            for &term in &distinct {
-                postings[term as usize].push(pos as u32);
+            for &term in &tokens {
+                postings[term as usize].push(pos as u32, data.tickets.len());
             }
         }
-        offsets.push(tokens.len());
+        // Growth by doubling leaves a posting list up to half empty.
+        for posting in &mut postings {
+            posting.shrink_to_fit();
+        }
         let positions = data
             .tickets
             .iter()
@@ -103,11 +169,9 @@ impl Index {
             .collect();
         let mut index = Index {
             vocab,
-            tokens,
-            offsets,
+            len: data.tickets.len(),
             postings,
             columns: Columns::default(),
-            custom: custom_columns(data),
             by_created: Vec::new(),
             by_updated: Vec::new(),
             by_priority: Vec::new(),
@@ -191,36 +255,51 @@ impl Index {
         });
     }
 
-    pub fn tokens_of(&self, pos: usize) -> &[TermId] {
-        match (self.offsets.get(pos), self.offsets.get(pos + 1)) {
-            (Some(&a), Some(&b)) => &self.tokens[a..b],
-            _ => &[],
+    /// The token sequence of a ticket as indexed, read again from its texts
+    /// (see [`tokenize_ticket`]).
+    pub fn tokens_of(&self, t: &ServerTicket) -> Vec<TermId> {
+        let mut out = Vec::new();
+        for (i, text) in ticket_texts(t).enumerate() {
+            if i > 0 {
+                out.push(SEGMENT_BREAK);
+            }
+            out.extend(words(text).map(|w| self.vocab.indexed_id(&w)));
         }
+        out
     }
 
-    fn posting(&self, term: TermId) -> &[u32] {
-        self.postings
-            .get(term as usize)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+    fn contains(&self, term: TermId, pos: u32) -> bool {
+        self.posting(term).contains(pos)
+    }
+
+    fn posting(&self, term: TermId) -> &Posting {
+        self.postings.get(term as usize).unwrap_or(&NO_TICKETS)
     }
 
     /// One literal at one ticket: terms through their postings, phrases by
-    /// scanning the ticket's tokens.
-    fn holds_at(&self, lit: &Literal, pos: u32) -> bool {
-        match &lit.atom {
-            Atom::Term(Some(id)) => self.posting(*id).binary_search(&pos).is_ok() != lit.negated,
-            Atom::Term(None) | Atom::Absent => lit.negated,
-            Atom::Phrase(_) => lit.holds_in(self.tokens_of(pos as usize)),
-        }
+    /// their words' postings first and the ticket's texts only when it has
+    /// every one of them.
+    fn holds_at(&self, lit: &Literal, pos: u32, data: &Dataset) -> bool {
+        let present = match &lit.atom {
+            Atom::Term(Some(id)) => self.contains(*id, pos),
+            Atom::Term(None) | Atom::Absent => false,
+            Atom::Phrase(slots) => {
+                slots.iter().flatten().all(|&id| self.contains(id, pos))
+                    && data
+                        .tickets
+                        .get(pos as usize)
+                        .is_some_and(|t| lit.atom.present_in(&self.tokens_of(t)))
+            }
+        };
+        present != lit.negated
     }
 
     /// The tickets matching `query`, as a membership bitmap over positions.
     /// Each OR clause starts from the intersection of its positive terms'
     /// postings (or every ticket when it has none) and verifies the rest
     /// against the candidate's token sequence.
-    pub fn search(&self, query: &SearchQuery) -> Vec<bool> {
-        let n = self.offsets.len().saturating_sub(1);
+    pub fn search(&self, query: &SearchQuery, data: &Dataset) -> Vec<bool> {
+        let n = self.len;
         let mut hit = vec![false; n];
         for clause in &query.clauses {
             let mut required: Vec<Option<TermId>> = clause
@@ -233,7 +312,7 @@ impl Index {
             }
             required.sort_unstable();
             required.dedup();
-            let mut lists: Vec<&[u32]> = required
+            let mut lists: Vec<&Posting> = required
                 .iter()
                 .flatten()
                 .map(|&t| self.posting(t))
@@ -242,7 +321,7 @@ impl Index {
             let needs_verify = clause
                 .iter()
                 .any(|l| l.negated || matches!(l.atom, Atom::Phrase(_)));
-            let (first, rest): (Option<&[u32]>, &[&[u32]]) = match lists.split_first() {
+            let (first, rest): (Option<&Posting>, &[&Posting]) = match lists.split_first() {
                 Some((f, r)) => (Some(*f), r),
                 None => (None, &[]),
             };
@@ -251,18 +330,14 @@ impl Index {
                 if hit[p] {
                     return;
                 }
-                if rest.iter().all(|l| l.binary_search(&pos).is_ok())
-                    && (!needs_verify || clause.iter().all(|l| self.holds_at(l, pos)))
+                if rest.iter().all(|l| l.contains(pos))
+                    && (!needs_verify || clause.iter().all(|l| self.holds_at(l, pos, data)))
                 {
                     hit[p] = true;
                 }
             };
             match first {
-                Some(shortest) => {
-                    for &pos in shortest {
-                        check(pos);
-                    }
-                }
+                Some(shortest) => shortest.for_each(&mut check),
                 None => {
                     for pos in 0..n as u32 {
                         check(pos);
@@ -285,30 +360,22 @@ fn reposition(order: &mut Vec<u32>, pos: usize, key: impl Fn(usize) -> (i64, i64
     order.insert(at, pos as u32);
 }
 
-fn custom_columns(data: &Dataset) -> HashMap<String, Vec<Option<FieldValue>>> {
-    data.fields
-        .iter()
-        .map(|f| {
-            let column = data
-                .tickets
-                .iter()
-                .map(|t| t.custom_fields.get(&f.field_key).cloned())
-                .collect();
-            (f.field_key.clone(), column)
-        })
-        .collect()
-}
-
 /// Subject, body and every message body as one document, with a break
 /// between texts so that phrases stay inside one text.
 pub fn tokenize_ticket(vocab: &mut Vocabulary, t: &ServerTicket, out: &mut Vec<TermId>) {
-    vocab.tokenize_into(&t.subject, out);
-    out.push(SEGMENT_BREAK);
-    vocab.tokenize_into(&t.body, out);
-    for m in &t.messages {
-        out.push(SEGMENT_BREAK);
-        vocab.tokenize_into(&m.body, out);
+    for (i, text) in ticket_texts(t).enumerate() {
+        if i > 0 {
+            out.push(SEGMENT_BREAK);
+        }
+        vocab.tokenize_into(text, out);
     }
+}
+
+/// What search reads of a ticket, in order: subject, body, message bodies.
+fn ticket_texts(t: &ServerTicket) -> impl Iterator<Item = &str> {
+    [t.subject.as_str(), t.body.as_str()]
+        .into_iter()
+        .chain(t.messages.iter().map(|m| m.body.as_str()))
 }
 
 #[cfg(test)]
@@ -337,11 +404,34 @@ mod tests {
             "",
         ] {
             let parsed = SearchQuery::parse(q, &index.vocab);
-            let hits = index.search(&parsed);
+            let hits = index.search(&parsed, &data);
             for (pos, hit) in hits.iter().enumerate() {
-                assert_eq!(*hit, parsed.matches(index.tokens_of(pos)), "{q} at {pos}");
+                let tokens = index.tokens_of(&data.tickets[pos]);
+                assert_eq!(*hit, parsed.matches(&tokens), "{q} at {pos}");
             }
         }
+    }
+
+    #[test]
+    fn a_posting_answers_the_same_sparse_or_dense() {
+        let tickets = 1000;
+        let positions: Vec<u32> = (0..tickets as u32).filter(|p| p % 7 == 3).collect();
+        let mut posting = Posting::Sparse(Vec::new());
+        for &p in &positions {
+            posting.push(p, tickets);
+        }
+        assert!(
+            matches!(posting, Posting::Dense { .. }),
+            "143 of 1000 is dense"
+        );
+        assert_eq!(posting.len(), positions.len());
+        let mut seen = Vec::new();
+        posting.for_each(|p| seen.push(p));
+        assert_eq!(seen, positions);
+        assert!((0..tickets as u32 + 70).all(|p| posting.contains(p) == (p % 7 == 3 && p < 1000)));
+        let mut rare = Posting::Sparse(Vec::new());
+        rare.push(5, tickets);
+        assert!(matches!(rare, Posting::Sparse(_)) && rare.contains(5) && !rare.contains(6));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! A faithful implementation of `shared/api/CONTRACT.md`, used by
 //! `triage serve`, the in-process demo and every test. Start one with
-//! [`spawn`]; the [`ServerHandle`] gives tests the base URL, read and write
+//! [`spawn`] (on the caller's runtime) or [`spawn_on_own_thread`]; the
+//! [`ServerHandle`] gives tests the base URL, read and write
 //! access to the data, fault injection and a request counter.
 //!
 //! Where the contract leaves room, the readings chosen are documented in
@@ -34,7 +35,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use data::{Contact, Dataset, FieldValue, ServerMessage, ServerTicket};
+pub use data::{Contact, Dataset, FieldValue, FieldValues, ServerMessage, ServerTicket};
 pub use routes::router;
 pub use state::ServerState;
 
@@ -99,7 +100,14 @@ pub struct ServerHandle {
     addr: SocketAddr,
     state: Arc<ServerState>,
     stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    serving: Option<Serving>,
+}
+
+/// Where the server runs: a task on the caller's runtime, or a thread with
+/// a runtime of its own.
+enum Serving {
+    Task(JoinHandle<()>),
+    Thread(std::thread::JoinHandle<()>),
 }
 
 impl ServerHandle {
@@ -146,17 +154,20 @@ impl ServerHandle {
         self.state.request_count()
     }
 
-    /// Stops accepting, lets open requests finish (2 s at most), and waits.
+    /// Stops accepting, lets open requests finish (2 s at most), and waits
+    /// until the server is gone (for [`spawn_on_own_thread`], its thread).
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if let Some(mut task) = self.task.take()
-            && tokio::time::timeout(Duration::from_secs(2), &mut task)
-                .await
-                .is_err()
-        {
-            task.abort();
+        match self.serving.take() {
+            Some(Serving::Task(task)) => {
+                let _ = task.await;
+            }
+            Some(Serving::Thread(thread)) => {
+                let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+            }
+            None => {}
         }
     }
 }
@@ -169,30 +180,94 @@ impl Drop for ServerHandle {
     }
 }
 
+/// How long open requests may take to finish once the server is told to
+/// stop.
+const DRAIN: Duration = Duration::from_secs(2);
+
 /// Generates the data, binds `addr` (use `127.0.0.1:0` in tests) and serves
-/// in a tokio task.
+/// in a task on the caller's runtime.
 pub async fn spawn(config: ServerConfig, addr: SocketAddr) -> std::io::Result<ServerHandle> {
-    // Generating and indexing 100 000 tickets takes a moment of CPU: keep it
-    // off the async workers.
-    let state = tokio::task::spawn_blocking(move || ServerState::new(config))
-        .await
-        .map_err(std::io::Error::other)?;
+    let state = build_state(config).await?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    let app = router(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let served = axum::serve(listener, app).with_graceful_shutdown(async move {
-            let _ = stopped.await;
-        });
-        if let Err(e) = served.await {
-            tracing::warn!("local server stopped: {e}");
-        }
-    });
+    let task = tokio::spawn(serve(listener, state.clone(), stopped));
     Ok(ServerHandle {
         addr,
         state,
         stop: Some(stop),
-        task: Some(task),
+        serving: Some(Serving::Task(task)),
     })
+}
+
+/// Like [`spawn`], but serves on a thread of its own with a single-threaded
+/// runtime, so that a slow request (a big page, a long search) never holds
+/// up the caller's runtime: the demo's UI stays responsive whatever its
+/// server is doing. [`ServerHandle::shutdown`] stops it and joins the thread.
+pub async fn spawn_on_own_thread(
+    config: ServerConfig,
+    addr: SocketAddr,
+) -> std::io::Result<ServerHandle> {
+    let state = build_state(config).await?;
+    let listener = std::net::TcpListener::bind(addr)?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let served_state = state.clone();
+    let thread = std::thread::Builder::new()
+        .name("triage-server".to_string())
+        .spawn(move || {
+            runtime.block_on(async move {
+                match tokio::net::TcpListener::from_std(listener) {
+                    Ok(listener) => serve(listener, served_state, stopped).await,
+                    Err(e) => tracing::warn!("local server cannot listen: {e}"),
+                }
+            });
+        })?;
+    Ok(ServerHandle {
+        addr,
+        state,
+        stop: Some(stop),
+        serving: Some(Serving::Thread(thread)),
+    })
+}
+
+/// Generating and indexing 100 000 tickets takes a moment of CPU: kept off
+/// the async workers.
+async fn build_state(config: ServerConfig) -> std::io::Result<Arc<ServerState>> {
+    tokio::task::spawn_blocking(move || ServerState::new(config))
+        .await
+        .map_err(std::io::Error::other)
+}
+
+/// Serves until `stopped` fires (or its sender is dropped), then gives open
+/// requests [`DRAIN`] to finish before dropping them.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Arc<ServerState>,
+    stopped: oneshot::Receiver<()>,
+) {
+    let (draining, drain_started) = oneshot::channel::<()>();
+    let served = axum::serve(listener, router(state)).with_graceful_shutdown(async move {
+        let _ = stopped.await;
+        let _ = draining.send(());
+    });
+    let drain_deadline = async {
+        if drain_started.await.is_ok() {
+            tokio::time::sleep(DRAIN).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        served = served => {
+            if let Err(e) = served {
+                tracing::warn!("local server stopped: {e}");
+            }
+        }
+        () = drain_deadline => {}
+    }
 }

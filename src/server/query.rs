@@ -3,7 +3,8 @@
 //!
 //! Readings of the contract where it leaves room (documented for clients):
 //! - An empty value (`status=`) means the parameter was not sent. Unknown
-//!   parameters are ignored. A known parameter sent twice is a 400.
+//!   parameters are ignored. A known parameter sent twice is a 400, and so
+//!   is a search text (`query`, or `q`) longer than 1000 characters.
 //! - `*_after` bounds are inclusive, `*_before` bounds exclusive, so
 //!   `created_after=D&created_before=D+1` is exactly one day. Bounds accept
 //!   RFC 3339, a zone-less date-time (read as UTC) or a plain date (midnight
@@ -18,6 +19,8 @@
 //!   inboxes only applies to tickets in those inboxes: filtering on it
 //!   (`__empty__` included) excludes every ticket outside them.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use uuid::Uuid;
 
@@ -29,6 +32,9 @@ use crate::api::types::{ErrorDetail, FieldType, PriorityLevel, StatusCategory, T
 pub const DEFAULT_PER_PAGE: u64 = 25;
 pub const MAX_PER_PAGE: u64 = 100;
 pub const MAX_CUSTOM_KEYS: usize = 10;
+/// Longest search text (`query` / `q`) accepted, in characters: far beyond
+/// any typed search, short enough that no query costs noticeable CPU.
+pub const MAX_QUERY_CHARS: usize = 1000;
 pub const EMPTY: &str = "__empty__";
 pub const UNASSIGNED: &str = "__unassigned__";
 const CUSTOM_PREFIX: &str = "custom_field_";
@@ -300,6 +306,67 @@ pub fn parse_paging_pairs(pairs: &[(String, String)]) -> Result<Paging, Vec<Erro
     }
 }
 
+/// The parameters a request sent, split into known ones and custom field
+/// filters (key without the prefix), each name kept at its first value.
+struct SentParams<'a> {
+    known: Vec<(&'a str, &'a str)>,
+    custom: Vec<(&'a str, &'a str)>,
+}
+
+/// Sorts the pairs and reports every name sent twice, once, in the order
+/// the duplicates appear. Sets keep it linear in the number of pairs: a
+/// query string of thousands of `custom_field_*` pairs costs no more than
+/// reading it.
+fn sent_params<'a>(pairs: &'a [(String, String)], errors: &mut Vec<ErrorDetail>) -> SentParams<'a> {
+    let mut sent = SentParams {
+        known: Vec::new(),
+        custom: Vec::new(),
+    };
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut reported: HashSet<&str> = HashSet::new();
+    for (k, v) in pairs {
+        if v.is_empty() {
+            continue;
+        }
+        let custom_key = k.strip_prefix(CUSTOM_PREFIX);
+        if custom_key.is_none() && !KNOWN.contains(&k.as_str()) {
+            continue;
+        }
+        if !seen.insert(k) {
+            if reported.insert(k) {
+                let message = match custom_key {
+                    Some(_) => "custom field filter given more than once",
+                    None => "given more than once",
+                };
+                errors.push(detail(k, message));
+            }
+            continue;
+        }
+        match custom_key {
+            Some(key) => sent.custom.push((key, v)),
+            None => sent.known.push((k, v)),
+        }
+    }
+    sent
+}
+
+/// `query` (or its alias `q` when `query` is not sent), at most
+/// [`MAX_QUERY_CHARS`] characters.
+fn parse_search(params: &Params<'_>, errors: &mut Vec<ErrorDetail>) -> Option<String> {
+    let (name, text) = match params.get("query") {
+        Some(text) => ("query", text),
+        None => ("q", params.get("q")?),
+    };
+    if text.chars().nth(MAX_QUERY_CHARS).is_some() {
+        errors.push(detail(
+            name,
+            format!("longer than {MAX_QUERY_CHARS} characters"),
+        ));
+        return None;
+    }
+    Some(text.to_string())
+}
+
 /// Parses a `GET /tickets` query string against the dataset's catalog.
 /// Every problem is reported, not just the first.
 pub fn parse_list_query(
@@ -307,36 +374,10 @@ pub fn parse_list_query(
     data: &Dataset,
 ) -> Result<ListQuery, Vec<ErrorDetail>> {
     let mut errors = Vec::new();
-    let mut known: Vec<(&str, &str)> = Vec::new();
-    let mut custom: Vec<(&str, &str)> = Vec::new();
-    for (k, v) in pairs {
-        if v.is_empty() {
-            continue;
-        }
-        if let Some(key) = k.strip_prefix(CUSTOM_PREFIX) {
-            if custom.iter().any(|(seen, _)| *seen == key) {
-                if !errors.iter().any(|e: &ErrorDetail| e.field == *k) {
-                    errors.push(detail(k, "custom field filter given more than once"));
-                }
-            } else {
-                custom.push((key, v));
-            }
-        } else if KNOWN.contains(&k.as_str()) {
-            if known.iter().any(|(seen, _)| *seen == k) {
-                if !errors.iter().any(|e: &ErrorDetail| e.field == *k) {
-                    errors.push(detail(k, "given more than once"));
-                }
-            } else {
-                known.push((k, v));
-            }
-        }
-    }
+    let SentParams { known, custom } = sent_params(pairs, &mut errors);
     let params = Params { values: known };
     let mut q = ListQuery {
-        search: params
-            .get("query")
-            .or_else(|| params.get("q"))
-            .map(str::to_string),
+        search: parse_search(&params, &mut errors),
         ..ListQuery::default()
     };
 
@@ -517,23 +558,18 @@ impl FieldMatch {
 }
 
 impl CustomCondition {
-    /// Straight from the record (the index keeps the same data in columns).
     pub fn matches(&self, t: &ServerTicket) -> bool {
-        self.matches_parts(t.inbox_id, t.custom_fields.get(&self.key))
-    }
-
-    fn matches_parts(&self, inbox: Uuid, value: Option<&FieldValue>) -> bool {
-        if !self.inbox_ids.is_empty() && !self.inbox_ids.contains(&inbox) {
+        if !self.inbox_ids.is_empty() && !self.inbox_ids.contains(&t.inbox_id) {
             return false;
         }
-        self.matcher.matches(value)
+        self.matcher.matches(t.custom_fields.get(&self.key))
     }
 }
 
 impl ListQuery {
     /// Every condition except search, for the ticket at `p` (a valid
     /// position). Reads the index's columns, contiguous and cheap to scan,
-    /// and touches the ticket record only for tags.
+    /// and touches the ticket record only for custom fields and tags.
     fn matches_at(&self, p: usize, index: &Index, data: &Dataset) -> bool {
         let c = &index.columns;
         if self.category_mask != 0 && c.category_bits[p] & self.category_mask == 0 {
@@ -558,22 +594,13 @@ impl ListQuery {
         {
             return false;
         }
-        let custom_ok = self.custom.iter().all(|cond| {
-            let value = index
-                .custom
-                .get(&cond.key)
-                .and_then(|col| col.get(p))
-                .and_then(Option::as_ref);
-            cond.matches_parts(c.inbox[p], value)
-        });
-        if !custom_ok {
-            return false;
+        if self.custom.is_empty() && self.tag_ids.is_empty() {
+            return true;
         }
-        self.tag_ids.is_empty()
-            || data
-                .tickets
-                .get(p)
-                .is_some_and(|t| self.tag_ids.iter().all(|id| t.tag_ids.contains(id)))
+        data.tickets.get(p).is_some_and(|t| {
+            self.custom.iter().all(|cond| cond.matches(t))
+                && self.tag_ids.iter().all(|id| t.tag_ids.contains(id))
+        })
     }
 }
 
@@ -590,7 +617,7 @@ pub fn run_list(q: &ListQuery, data: &Dataset, index: &Index) -> ListPage {
     let hits = q
         .search
         .as_deref()
-        .map(|s| index.search(&SearchQuery::parse(s, &index.vocab)));
+        .map(|s| index.search(&SearchQuery::parse(s, &index.vocab), data));
     let order = match q.sort {
         SortKey::CreatedAt => &index.by_created,
         SortKey::UpdatedAt => &index.by_updated,
@@ -722,6 +749,52 @@ mod tests {
     }
 
     #[test]
+    fn each_duplicated_name_is_reported_once_in_order() {
+        let d = data();
+        let mut raw: Vec<String> = Vec::new();
+        for round in 0..50 {
+            raw.push(format!("custom_field_region=r{round}"));
+            raw.push(format!("custom_field_vip={}", round % 2 == 0));
+            raw.push("sort=created_at".to_string());
+        }
+        raw.push("custom_field_seats=3".to_string());
+        assert_eq!(
+            parse(&raw.join("&"), &d).unwrap_err(),
+            vec!["custom_field_region", "custom_field_vip", "sort"]
+        );
+        // The first value of each name is the one parsed.
+        let q = parse("custom_field_region=EU&custom_field_vip=true", &d).unwrap();
+        assert_eq!(q.custom[0].matcher, FieldMatch::Text("eu".into()));
+    }
+
+    #[test]
+    fn distinct_custom_keys_past_ten_are_each_refused() {
+        let d = data();
+        let raw: Vec<String> = (0..500).map(|i| format!("custom_field_k{i}=x")).collect();
+        let fields = parse(&raw.join("&"), &d).unwrap_err();
+        assert_eq!(fields.len(), 500, "10 unknown + 490 over the limit");
+        assert_eq!(fields[0], "custom_field_k0");
+        assert_eq!(fields[499], "custom_field_k499");
+    }
+
+    #[test]
+    fn a_search_text_over_the_cap_is_refused_naming_its_parameter() {
+        let d = data();
+        let at_cap = "a".repeat(MAX_QUERY_CHARS);
+        assert!(parse(&format!("query={at_cap}"), &d).is_ok());
+        // Characters, not bytes: 1000 accented letters are fine.
+        assert!(parse(&format!("query={}", "é".repeat(MAX_QUERY_CHARS)), &d).is_ok());
+        let over = "a-".repeat(MAX_QUERY_CHARS);
+        assert_eq!(
+            parse(&format!("query={over}"), &d).unwrap_err(),
+            vec!["query"]
+        );
+        assert_eq!(parse(&format!("q={over}"), &d).unwrap_err(), vec!["q"]);
+        // An ignored `q` is not judged.
+        assert!(parse(&format!("q={over}&query=refund"), &d).is_ok());
+    }
+
+    #[test]
     fn custom_values_are_typed() {
         let d = data();
         let plan = d.field("plan").unwrap().clone();
@@ -831,9 +904,9 @@ mod tests {
 
         #[test]
         fn any_search_text_is_a_query(text in "\\PC{0,60}") {
-            let (_, index) = shared();
+            let (d, index) = shared();
             let q = SearchQuery::parse(&text, &index.vocab);
-            let _ = index.search(&q);
+            let _ = index.search(&q, d);
         }
     }
 

@@ -33,6 +33,8 @@ pub const STOP: TermId = u32::MAX;
 /// Separates two texts of one ticket (subject, body, each message), so a
 /// phrase never spans the end of one and the start of the next.
 pub const SEGMENT_BREAK: TermId = u32::MAX - 1;
+/// A word that was not in the text when it was indexed: matches no term.
+pub const UNINDEXED: TermId = u32::MAX - 2;
 
 fn stop_words() -> &'static HashSet<&'static str> {
     static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
@@ -128,6 +130,17 @@ impl Vocabulary {
     pub fn tokenize_into(&mut self, text: &str, out: &mut Vec<TermId>) {
         for w in words(text) {
             out.push(self.intern(&w));
+        }
+    }
+
+    /// The id [`Vocabulary::intern`] gave a word of indexed text, without
+    /// growing the vocabulary: [`STOP`] for a stop word, [`UNINDEXED`] for
+    /// a word no indexed text had (so that it equals no query term).
+    pub fn indexed_id(&self, lowercase_word: &str) -> TermId {
+        match self.surface.get(lowercase_word) {
+            Some(&id) => id,
+            None if is_stop_word(lowercase_word) => STOP,
+            None => UNINDEXED,
         }
     }
 
@@ -261,6 +274,18 @@ fn group(tokens: Vec<(bool, RawOperand)>) -> Vec<Vec<RawLiteral>> {
     clauses
 }
 
+/// Drops the stop-word slots at either end: they constrain nothing. One
+/// pass whatever their number (a word like `a-a-a-…` is all stop words).
+fn trim_stop_slots(slots: &mut Vec<Option<TermId>>) {
+    let Some(first) = slots.iter().position(Option::is_some) else {
+        slots.clear();
+        return;
+    };
+    let last = slots.iter().rposition(Option::is_some).unwrap_or(first);
+    slots.truncate(last + 1);
+    slots.drain(..first);
+}
+
 impl SearchQuery {
     /// Parses `input` against `vocab`. Stop words vanish from the query; an
     /// operand left with no lexeme vanishes too (`-the` is nothing).
@@ -283,13 +308,7 @@ impl SearchQuery {
                         }
                     }
                 }
-                // Stop-word slots at either end constrain nothing.
-                while slots.first() == Some(&None) {
-                    slots.remove(0);
-                }
-                while slots.last() == Some(&None) {
-                    slots.pop();
-                }
+                trim_stop_slots(&mut slots);
                 if slots.is_empty() {
                     continue;
                 }
@@ -448,6 +467,37 @@ mod tests {
         );
         // Unclosed quote runs to the end.
         assert_eq!(hits(DOCS, "\"cannot log"), vec![4]);
+    }
+
+    #[test]
+    fn stop_word_slots_are_trimmed_at_the_ends_only() {
+        let mut slots = vec![None, None, Some(1), None, Some(2), None];
+        trim_stop_slots(&mut slots);
+        assert_eq!(slots, vec![Some(1), None, Some(2)]);
+        let mut only_stops = vec![None; 5];
+        trim_stop_slots(&mut only_stops);
+        assert!(only_stops.is_empty());
+        let mut none_to_trim = vec![Some(3)];
+        trim_stop_slots(&mut none_to_trim);
+        assert_eq!(none_to_trim, vec![Some(3)]);
+    }
+
+    #[test]
+    fn a_phrase_keeps_its_inner_stop_words_and_loses_the_outer_ones() {
+        let (v, _) = vocab_of(DOCS);
+        let refund = v.lookup("refund").ok().flatten();
+        let order = v.lookup("order").ok().flatten();
+        let q = SearchQuery::parse("\"the refund for the order of\" a-a-a-a", &v);
+        assert_eq!(
+            q.clauses,
+            vec![vec![Literal {
+                negated: false,
+                atom: Atom::Phrase(vec![refund, None, None, order]),
+            }]]
+        );
+        // A word of nothing but stop words is no operand at all.
+        let long = "a-".repeat(5000);
+        assert_eq!(SearchQuery::parse(&long, &v), SearchQuery::default());
     }
 
     #[test]
