@@ -37,7 +37,7 @@ fn state(w: u16, h: u16, tickets: u32) -> State {
         )),
         ui_support::clock_at(now),
     );
-    let generation = state.query_gen;
+    let generation = state.list.query_gen;
     update(
         &mut state,
         Msg::PageLoaded {
@@ -47,9 +47,9 @@ fn state(w: u16, h: u16, tickets: u32) -> State {
         },
         ui_support::clock_at(now),
     );
-    assert_eq!(state.table.tickets().len(), tickets as usize);
-    state.selected = tickets as usize / 2;
-    state.offset = state.selected.saturating_sub(5);
+    assert_eq!(state.list.table.tickets().len(), tickets as usize);
+    state.list.selected = tickets as usize / 2;
+    state.list.offset = state.list.selected.saturating_sub(5);
     state
 }
 

@@ -31,7 +31,7 @@ fn ctrl(state: &mut State, c: char) -> Vec<Effect> {
 }
 
 fn loaded(state: &mut State, generation: u64, page: u64, total: u64) -> Vec<Effect> {
-    let per_page = state.per_page;
+    let per_page = state.list.per_page;
     update(
         state,
         Msg::PageLoaded {
@@ -55,7 +55,7 @@ fn fetches(fx: &[Effect]) -> Vec<(u64, u64)> {
 }
 
 fn shown_page(state: &State) -> Option<u64> {
-    match &state.table {
+    match &state.list.table {
         TablePane::Loaded(v) => Some(v.page),
         _ => None,
     }
@@ -70,12 +70,12 @@ async fn start_loads_page_one_then_prefetches_page_two() {
     let mut state = State::new(scope(), Default::default(), 20, Default::default());
     let fx = update(&mut state, Msg::Start, ui_support::clock());
     assert_eq!(fetches(&fx), vec![(0, 1)]);
-    assert!(matches!(state.table, TablePane::Loading { page: 1 }));
-    assert!(state.loading_since.is_some());
+    assert!(matches!(state.list.table, TablePane::Loading { page: 1 }));
+    assert!(state.list.loading_since.is_some());
 
     let fx = loaded(&mut state, 0, 1, 95);
     assert_eq!(shown_page(&state), Some(1));
-    assert_eq!(state.loading_since, None);
+    assert_eq!(state.list.loading_since, None);
     // Shown, then the next page is fetched in the background.
     assert_eq!(fetches(&fx), vec![(0, 2)]);
     // The prefetched page goes to the cache without changing the screen.
@@ -96,37 +96,42 @@ async fn navigation_within_a_page() {
     assert_eq!(selected_number(&state), Some(1001));
     key(&mut state, KeyCode::Char('j'));
     key(&mut state, KeyCode::Down);
-    assert_eq!(state.selected, 2);
+    assert_eq!(state.list.selected, 2);
     key(&mut state, KeyCode::Char('k'));
-    assert_eq!(state.selected, 1);
+    assert_eq!(state.list.selected, 1);
     key(&mut state, KeyCode::Up);
     key(&mut state, KeyCode::Up); // at the top of page 1: stays
-    assert_eq!(state.selected, 0);
+    assert_eq!(state.list.selected, 0);
 
     key(&mut state, KeyCode::Char('G'));
-    assert_eq!(state.selected, 49);
+    assert_eq!(state.list.selected, 49);
     assert_eq!(
-        state.offset,
+        state.list.offset,
         50 - rows,
         "last row at the bottom of the window"
     );
     key(&mut state, KeyCode::Char('g'));
-    assert_eq!((state.selected, state.offset), (0, 0));
+    assert_eq!((state.list.selected, state.list.offset), (0, 0));
     key(&mut state, KeyCode::End);
     key(&mut state, KeyCode::Home);
-    assert_eq!(state.selected, 0);
+    assert_eq!(state.list.selected, 0);
 
     ctrl(&mut state, 'd');
-    assert_eq!(state.selected, rows);
-    assert!(state.selected >= state.offset && state.selected < state.offset + rows);
+    assert_eq!(state.list.selected, rows);
+    assert!(
+        state.list.selected >= state.list.offset && state.list.selected < state.list.offset + rows
+    );
     key(&mut state, KeyCode::PageDown);
     key(&mut state, KeyCode::PageDown);
-    assert_eq!(state.selected, 49, "a screen down stops at the last row");
+    assert_eq!(
+        state.list.selected, 49,
+        "a screen down stops at the last row"
+    );
     ctrl(&mut state, 'u');
-    assert_eq!(state.selected, 49 - rows);
+    assert_eq!(state.list.selected, 49 - rows);
     key(&mut state, KeyCode::PageUp);
     key(&mut state, KeyCode::PageUp);
-    assert_eq!(state.selected, 0);
+    assert_eq!(state.list.selected, 0);
 }
 
 #[tokio::test(start_paused = true)]
@@ -156,7 +161,7 @@ async fn moving_past_the_last_row_advances_and_back() {
     assert_eq!(shown_page(&state), Some(3));
     let fx = key(&mut state, KeyCode::Char(']'));
     assert!(fx.is_empty());
-    assert_eq!(state.page, 3);
+    assert_eq!(state.list.page, 3);
     key(&mut state, KeyCode::Char('G'));
     assert!(key(&mut state, KeyCode::Char('j')).is_empty());
     assert_eq!(selected_number(&state), Some(1025));
@@ -168,7 +173,7 @@ async fn cached_pages_come_back_without_requests() {
     // Page 2 not cached yet (its prefetch is in flight): no second request.
     let fx = key(&mut state, KeyCode::Char(']'));
     assert!(fetches(&fx).is_empty(), "the prefetch already asks for it");
-    assert!(matches!(state.table, TablePane::Loading { page: 2 }));
+    assert!(matches!(state.list.table, TablePane::Loading { page: 2 }));
     loaded(&mut state, 0, 2, 100);
     assert_eq!(shown_page(&state), Some(2));
     let fx = key(&mut state, KeyCode::Char('['));
@@ -182,11 +187,11 @@ async fn stale_answers_are_dropped_errors_too() {
     update(&mut state, Msg::Start, ui_support::clock());
     // Sort changes while page 1 is loading: a new generation.
     let fx = key(&mut state, KeyCode::Char('s'));
-    assert_eq!(state.filter.sort, Some(SortField::CreatedAt));
+    assert_eq!(state.list.filter.sort, Some(SortField::CreatedAt));
     assert_eq!(fetches(&fx), vec![(1, 1)]);
     // The old answer arrives: never drawn.
     loaded(&mut state, 0, 1, 50);
-    assert!(matches!(state.table, TablePane::Loading { page: 1 }));
+    assert!(matches!(state.list.table, TablePane::Loading { page: 1 }));
     update(
         &mut state,
         Msg::PageLoaded {
@@ -196,7 +201,7 @@ async fn stale_answers_are_dropped_errors_too() {
         },
         ui_support::clock(),
     );
-    assert!(matches!(state.table, TablePane::Loading { .. }));
+    assert!(matches!(state.list.table, TablePane::Loading { .. }));
     assert_eq!(state.last_error, None);
     // The current one is.
     loaded(&mut state, 1, 1, 50);
@@ -204,7 +209,7 @@ async fn stale_answers_are_dropped_errors_too() {
 
     // Flipping the order back and forth: each is its own cached query.
     let fx = key(&mut state, KeyCode::Char('S'));
-    assert_eq!(state.filter.order, Some(SortOrder::Asc));
+    assert_eq!(state.list.filter.order, Some(SortOrder::Asc));
     assert_eq!(fetches(&fx), vec![(2, 1)]);
     loaded(&mut state, 2, 1, 50);
     let fx = key(&mut state, KeyCode::Char('S'));
@@ -243,10 +248,10 @@ async fn refresh_replaces_cached_pages() {
     assert_eq!(fetches(&fx), vec![(1, 1)]);
     // The list stays on screen while it reloads, marked as refreshing.
     assert_eq!(shown_page(&state), Some(1));
-    assert!(state.refreshing && state.loading_since.is_some());
+    assert!(state.list.refreshing && state.list.loading_since.is_some());
     // An answer asked before the refresh is old news.
     loaded(&mut state, 0, 1, 100);
-    assert!(state.refreshing);
+    assert!(state.list.refreshing);
     // The fresh copy: a new ticket on top pushes the selected one down,
     // and the cursor follows its ticket, not its row.
     let mut fresh = page_of(1, 10, 101);
@@ -261,10 +266,13 @@ async fn refresh_replaces_cached_pages() {
         },
         ui_support::clock(),
     );
-    assert!(!state.refreshing && state.loading_since.is_none());
-    assert_eq!(state.selected, 2, "refresh keeps the cursor on its ticket");
+    assert!(!state.list.refreshing && state.list.loading_since.is_none());
+    assert_eq!(
+        state.list.selected, 2,
+        "refresh keeps the cursor on its ticket"
+    );
     assert_eq!(selected_number(&state), Some(1002));
-    assert_eq!(state.table.tickets()[0].ticket_number, 1500);
+    assert_eq!(state.list.table.tickets()[0].ticket_number, 1500);
     // A failed refresh keeps the list and says so in the footer.
     key(&mut state, KeyCode::Char('r'));
     update(
@@ -277,12 +285,12 @@ async fn refresh_replaces_cached_pages() {
         ui_support::clock(),
     );
     assert_eq!(shown_page(&state), Some(1));
-    assert!(state.last_error.is_some() && !state.refreshing);
+    assert!(state.last_error.is_some() && !state.list.refreshing);
     // Page 2 was dropped from the cache too: going there asks again
     // (through the prefetch the refresh triggered).
     key(&mut state, KeyCode::Char(']'));
-    assert!(matches!(state.table, TablePane::Loading { page: 2 }));
-    assert_eq!(state.in_flight, vec![2]);
+    assert!(matches!(state.list.table, TablePane::Loading { page: 2 }));
+    assert_eq!(state.list.in_flight, vec![2]);
 }
 
 #[tokio::test(start_paused = true)]
@@ -300,7 +308,7 @@ async fn duplicate_ids_in_a_page_are_shown_once() {
         },
         ui_support::clock(),
     );
-    let ids: Vec<_> = state.table.tickets().iter().map(|t| t.id).collect();
+    let ids: Vec<_> = state.list.table.tickets().iter().map(|t| t.id).collect();
     let mut unique = ids.clone();
     unique.sort();
     unique.dedup();
@@ -326,6 +334,7 @@ async fn a_ticket_pushed_onto_the_next_page_is_not_shown_again() {
     );
     key(&mut state, KeyCode::Char(']'));
     let numbers: Vec<i64> = state
+        .list
         .table
         .tickets()
         .iter()
@@ -335,7 +344,7 @@ async fn a_ticket_pushed_onto_the_next_page_is_not_shown_again() {
     // Going back shows page 1 as it was, #1010 included.
     key(&mut state, KeyCode::Char('['));
     assert_eq!(
-        state.table.tickets().last().map(|t| t.ticket_number),
+        state.list.table.tickets().last().map(|t| t.ticket_number),
         Some(1010)
     );
 }
@@ -467,7 +476,7 @@ async fn errors_show_in_the_pane_with_what_to_do() {
         },
         ui_support::clock(),
     );
-    match &state.table {
+    match &state.list.table {
         TablePane::Error { page: 1, error } => assert!(error.hint.is_some()),
         other => panic!("{other:?}"),
     }
@@ -528,7 +537,7 @@ async fn detail_opens_loads_and_closes() {
     key(&mut state, KeyCode::Char('j'));
     key(&mut state, KeyCode::Char('j'));
     assert_eq!(state.detail.as_ref().unwrap().scroll, 2);
-    assert_eq!(state.selected, 1);
+    assert_eq!(state.list.selected, 1);
     key(&mut state, KeyCode::Char('G'));
     assert_eq!(state.detail.as_ref().unwrap().scroll, 5);
     key(&mut state, KeyCode::Char('k'));
@@ -591,10 +600,10 @@ async fn mouse_click_selects_and_wheel_scrolls() {
         })
     };
     update(&mut state, click(table.y + 1 + 4), ui_support::clock());
-    assert_eq!(state.selected, 4);
+    assert_eq!(state.list.selected, 4);
     // The column header row selects nothing.
     update(&mut state, click(table.y), ui_support::clock());
-    assert_eq!(state.selected, 4);
+    assert_eq!(state.list.selected, 4);
     let wheel = Msg::Mouse(MouseEvent {
         kind: MouseEventKind::ScrollDown,
         column: 10,
@@ -602,14 +611,14 @@ async fn mouse_click_selects_and_wheel_scrolls() {
         modifiers: KeyModifiers::NONE,
     });
     update(&mut state, wheel, ui_support::clock());
-    assert_eq!(state.selected, 7);
+    assert_eq!(state.list.selected, 7);
 
     // Wide: with the detail beside the list, a click shows the clicked ticket.
     update(&mut state, Msg::Resize(200, 50), ui_support::clock());
     key(&mut state, KeyCode::Enter);
     let table = state.areas().table;
     let fx = update(&mut state, click(table.y + 1 + 2), ui_support::clock());
-    let id = state.table.tickets()[2].id;
+    let id = state.list.table.tickets()[2].id;
     assert!(
         fx.contains(&Effect::FetchDetail { generation: 2, id }),
         "{fx:?}"
@@ -638,7 +647,7 @@ async fn idle_means_no_timer() {
         },
         ui_support::clock_at(now),
     );
-    assert!(matches!(state.table, TablePane::Empty { .. }));
+    assert!(matches!(state.list.table, TablePane::Empty { .. }));
     assert_eq!(next_wake(&state, now, wall_now()), None);
     // A names catalog loading (or waiting to be loaded) wakes nothing.
     state.names_status = triage::app::state::NamesStatus::Loading(1);
@@ -816,7 +825,7 @@ proptest::proptest! {
                 }
             };
             for (generation, _) in fetches(&fx) {
-                proptest::prop_assert_eq!(generation, state.query_gen);
+                proptest::prop_assert_eq!(generation, state.list.query_gen);
             }
             if state.rate_limit.is_some() {
                 proptest::prop_assert!(
@@ -825,18 +834,18 @@ proptest::proptest! {
                 );
             }
             sent.extend(fetches(&fx));
-            let mut pages = state.in_flight.clone();
+            let mut pages = state.list.in_flight.clone();
             pages.sort();
             pages.dedup();
-            proptest::prop_assert_eq!(pages.len(), state.in_flight.len());
-            let len = state.table.tickets().len();
+            proptest::prop_assert_eq!(pages.len(), state.list.in_flight.len());
+            let len = state.list.table.tickets().len();
             if len > 0 {
                 let rows = state.areas().table_rows();
-                proptest::prop_assert!(state.selected < len);
-                proptest::prop_assert!(state.offset <= state.selected && state.selected < state.offset + rows);
+                proptest::prop_assert!(state.list.selected < len);
+                proptest::prop_assert!(state.list.offset <= state.list.selected && state.list.selected < state.list.offset + rows);
             }
-            if let TablePane::Loaded(view) = &state.table {
-                proptest::prop_assert_eq!(view.page, state.page, "the page on screen is the current page");
+            if let TablePane::Loaded(view) = &state.list.table {
+                proptest::prop_assert_eq!(view.page, state.list.page, "the page on screen is the current page");
             }
         }
     }
@@ -847,16 +856,16 @@ async fn a_saved_change_makes_the_lists_left_behind_fetch_fresh() {
     let mut state = loaded_state(120, 30, 20, 95);
     // Sorting away and back: the first list's page comes from the cache.
     key(&mut state, KeyCode::Char('s'));
-    let g = state.query_gen;
+    let g = state.list.query_gen;
     loaded(&mut state, g, 1, 95);
     for _ in 0..2 {
         key(&mut state, KeyCode::Char('s'));
     }
-    assert_eq!(state.sort(), SortField::UpdatedAt);
-    assert!(matches!(state.table, TablePane::Loaded(_)), "cached");
+    assert_eq!(state.list.sort(), SortField::UpdatedAt);
+    assert!(matches!(state.list.table, TablePane::Loaded(_)), "cached");
 
     // A change is saved: leaving this list and coming back fetches it.
-    let mut changed = state.table.tickets()[3].clone();
+    let mut changed = state.list.table.tickets()[3].clone();
     changed.subject = "changed".into();
     update(
         &mut state,
@@ -870,8 +879,8 @@ async fn a_saved_change_makes_the_lists_left_behind_fetch_fresh() {
     let fx: Vec<Effect> = (0..2)
         .flat_map(|_| key(&mut state, KeyCode::Char('s')))
         .collect();
-    assert_eq!(state.sort(), SortField::UpdatedAt);
-    assert!(matches!(state.table, TablePane::Loading { .. }));
+    assert_eq!(state.list.sort(), SortField::UpdatedAt);
+    assert!(matches!(state.list.table, TablePane::Loading { .. }));
     assert!(fetches(&fx).iter().any(|(_, page)| *page == 1), "{fx:?}");
 }
 
@@ -893,7 +902,7 @@ async fn shift_j_and_k_move_the_detail_from_ticket_to_ticket_across_pages() {
     key(&mut state, KeyCode::Enter);
     let first = state.detail.as_ref().unwrap().ticket.id;
     let fx = key(&mut state, KeyCode::Char('J'));
-    let second = state.table.tickets()[1].id;
+    let second = state.list.table.tickets()[1].id;
     assert_eq!(state.detail.as_ref().unwrap().ticket.id, second);
     assert!(
         fx.iter()
@@ -905,12 +914,12 @@ async fn shift_j_and_k_move_the_detail_from_ticket_to_ticket_across_pages() {
     for _ in 0..19 {
         key(&mut state, KeyCode::Char('J'));
     }
-    assert_eq!(state.selected, 19);
+    assert_eq!(state.list.selected, 19);
     key(&mut state, KeyCode::Char('J'));
-    assert_eq!(state.page, 2);
-    let g = state.query_gen;
+    assert_eq!(state.list.page, 2);
+    let g = state.list.query_gen;
     let fx = loaded(&mut state, g, 2, 45);
-    let landing = state.table.tickets()[0].id;
+    let landing = state.list.table.tickets()[0].id;
     assert_eq!(state.detail.as_ref().unwrap().ticket.id, landing);
     assert!(
         fx.iter()

@@ -127,7 +127,7 @@ async fn the_line_opens_on_the_active_filter_and_enter_applies_an_edit() {
             .parse()
             .unwrap();
     assert_eq!(sent[0], expected);
-    assert_eq!(state.filter, expected);
+    assert_eq!(state.list.filter, expected);
     assert!(state.filter_line().is_none());
 
     // Enter on an unchanged filter closes the line and sends nothing.
@@ -138,7 +138,7 @@ async fn the_line_opens_on_the_active_filter_and_enter_applies_an_edit() {
     type_text(&mut state, "tag:vip");
     assert!(press(&mut state, KeyCode::Esc).is_empty());
     assert!(state.filter_line().is_none());
-    assert_eq!(state.filter, expected);
+    assert_eq!(state.list.filter, expected);
 }
 
 #[tokio::test(start_paused = true)]
@@ -163,10 +163,10 @@ async fn a_parse_error_is_refused_with_its_span_and_sends_nothing() {
     let mut state = loaded_state(100, 30, 20, 95);
     press(&mut state, KeyCode::Char(':'));
     retype(&mut state, "status:open created:>2024-13-45 refund");
-    let before = state.filter.clone();
+    let before = state.list.filter.clone();
     let fx = press(&mut state, KeyCode::Enter);
     assert!(fx.is_empty(), "{fx:?}");
-    assert_eq!(state.filter, before);
+    assert_eq!(state.list.filter, before);
     let line = state.filter_line().expect("still open");
     let err = line.error.as_ref().expect("an error");
     assert_eq!(&line.input.value()[err.span.clone()], "2024-13-45");
@@ -455,7 +455,7 @@ async fn the_completion_list_is_drawn_above_the_word() {
 #[tokio::test(start_paused = true)]
 async fn the_header_cuts_a_long_filter_between_tokens() {
     let mut state = loaded_state(60, 20, 20, 95);
-    state.filter =
+    state.list.filter =
         "status:open priority:high tag:billing tag:vip tag:bigcorp inbox:Support updated:<7d"
             .parse()
             .unwrap();
@@ -701,7 +701,7 @@ async fn the_line_checks_dates_against_the_clock_passed_in_like_the_panes() {
     // The panes send the same bound (Enter there applies the draft).
     let mut panes = state_with_settled_catalog();
     press(&mut panes, KeyCode::Char('f'));
-    panes.filter_panel_mut().unwrap().draft.updated_after = state.filter.updated_after.clone();
+    panes.filter_panel_mut().unwrap().draft.updated_after = state.list.filter.updated_after.clone();
     let fx = press(&mut panes, KeyCode::Enter);
     let said = panes.filter_panel().and_then(|p| p.message.clone());
     assert!(
@@ -711,7 +711,7 @@ async fn the_line_checks_dates_against_the_clock_passed_in_like_the_panes() {
     );
     assert_eq!(
         fetched_filters(&fx)[0].updated_after,
-        state.filter.updated_after
+        state.list.filter.updated_after
     );
 
     // Beyond what even the clock's now can reach: both refuse.
@@ -723,6 +723,6 @@ async fn the_line_checks_dates_against_the_clock_passed_in_like_the_panes() {
     assert!(
         state.filter_line().is_some(),
         "the line applied an unsendable date: {:?}",
-        state.filter.updated_after
+        state.list.filter.updated_after
     );
 }

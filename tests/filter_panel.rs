@@ -178,7 +178,7 @@ async fn statuses_and_priority_make_their_pairs() {
         vec![p("status", "waiting,open"), p("priority", "urgent")]
     );
     assert_eq!(
-        state.filter.statuses,
+        state.list.filter.statuses,
         vec![StatusCategory::Waiting, StatusCategory::Open]
     );
     // The panel stays open on the applied filter.
@@ -473,7 +473,7 @@ async fn an_unknown_name_is_refused_before_any_request() {
     let handle = server(true).await;
     let catalog = catalog_of(&handle, &Aliases::default()).await;
     let mut state = state_with(catalog.clone(), None);
-    state.filter = "tag:biling".parse().unwrap();
+    state.list.filter = "tag:biling".parse().unwrap();
     press(&mut state, KeyCode::Char('f'));
     pick(&mut state, PaneKind::Status, "new", "New");
     let fx = press(&mut state, KeyCode::Enter);
@@ -533,7 +533,10 @@ async fn dates_are_validated_as_typed_and_bad_ones_block_enter() {
         "{}",
         message(&state)
     );
-    assert!(state.filter.is_empty(), "the list's filter is untouched");
+    assert!(
+        state.list.filter.is_empty(),
+        "the list's filter is untouched"
+    );
 
     // Fixed, it goes; relative bounds resolve when sent.
     key_ev(
@@ -577,15 +580,15 @@ async fn esc_cancels_and_the_list_is_untouched() {
     let handle = server(true).await;
     let catalog = catalog_of(&handle, &Aliases::default()).await;
     let mut state = state_with(catalog.clone(), None);
-    let before_gen = state.query_gen;
+    let before_gen = state.list.query_gen;
     press(&mut state, KeyCode::Char('f'));
     pick(&mut state, PaneKind::Status, "solved", "Solved");
     pick(&mut state, PaneKind::Tags, "vip", "vip");
     let fx = press(&mut state, KeyCode::Esc);
     assert!(state.filter_panel().is_none());
     assert!(fx.is_empty(), "{fx:?}");
-    assert!(state.filter.is_empty());
-    assert_eq!(state.query_gen, before_gen);
+    assert!(state.list.filter.is_empty());
+    assert_eq!(state.list.query_gen, before_gen);
     // Reopened, the panel starts from the list's filter again.
     press(&mut state, KeyCode::Char('f'));
     assert!(state.filter_panel().unwrap().draft.is_empty());
@@ -659,7 +662,7 @@ async fn x_clears_the_focused_pane_and_shift_x_every_pane() {
     let handle = server(true).await;
     let catalog = catalog_of(&handle, &Aliases::default()).await;
     let mut state = state_with(catalog.clone(), None);
-    state.filter.query = Some("refund".into());
+    state.list.filter.query = Some("refund".into());
     press(&mut state, KeyCode::Char('f'));
     pick(&mut state, PaneKind::Status, "solved", "Solved");
     pick(&mut state, PaneKind::Tags, "vip", "vip");
@@ -695,7 +698,7 @@ async fn applying_while_open_updates_the_list_behind_with_the_generation_rule() 
     let catalog = catalog_of(&handle, &Aliases::default()).await;
     let mut state = state_with(catalog.clone(), None);
     update(&mut state, Msg::Start, ui_support::clock());
-    let old_gen = state.query_gen;
+    let old_gen = state.list.query_gen;
     press(&mut state, KeyCode::Char('f'));
     pick(&mut state, PaneKind::Status, "solved", "Solved");
     let fx = press(&mut state, KeyCode::Enter);
@@ -721,7 +724,7 @@ async fn applying_while_open_updates_the_list_behind_with_the_generation_rule() 
         },
         ui_support::clock(),
     );
-    assert!(state.table.tickets().is_empty());
+    assert!(state.list.table.tickets().is_empty());
     // The new one is shown, behind the open panel.
     let fresh = TicketPage {
         tickets: vec![ui_support::ticket(4)],
@@ -740,7 +743,7 @@ async fn applying_while_open_updates_the_list_behind_with_the_generation_rule() 
         },
         ui_support::clock(),
     );
-    assert_eq!(state.table.tickets().len(), 1);
+    assert_eq!(state.list.table.tickets().len(), 1);
     assert!(state.filter_panel().is_some());
 }
 
@@ -894,7 +897,7 @@ async fn the_panel_draws_beside_the_list_with_counts_and_the_request() {
     let handle = server(true).await;
     let catalog = catalog_of(&handle, &Aliases::default()).await;
     let mut state = state_with(catalog.clone(), None);
-    let per_page = state.per_page;
+    let per_page = state.list.per_page;
     update(
         &mut state,
         Msg::PageLoaded {
@@ -958,7 +961,7 @@ async fn on_a_narrow_screen_the_panel_covers_the_list() {
     let catalog = catalog_of(&handle, &Aliases::default()).await;
     let mut state = state_with(catalog, None);
     state.size = Rect::new(0, 0, 80, 24);
-    let per_page = state.per_page;
+    let per_page = state.list.per_page;
     update(
         &mut state,
         Msg::PageLoaded {

@@ -64,7 +64,7 @@ fn page_with_total(total: u64) -> TicketPage {
 }
 
 fn shown_total(state: &State) -> Option<u64> {
-    state.table.meta().map(|m| m.total)
+    state.list.table.meta().map(|m| m.total)
 }
 
 /// Lets the debounce run out as the runtime would: sleep to each
@@ -107,15 +107,15 @@ async fn typing_a_query_sends_one_request_after_the_debounce() {
     let (generation, page, text) = sent[0].clone();
     assert_eq!((page, text.as_deref()), (1, Some(query)));
     // Websearch syntax passes through untouched.
-    assert_eq!(state.filter.query.as_deref(), Some(query));
-    assert_eq!(generation, state.query_gen);
+    assert_eq!(state.list.filter.query.as_deref(), Some(query));
+    assert_eq!(generation, state.list.query_gen);
 
     // Nothing more is due for the search.
     assert_eq!(state.search().unwrap().due, None);
     // Enter keeps what was sent and sends nothing again.
     assert!(fetches(&press(&mut state, KeyCode::Enter)).is_empty());
     assert!(state.search().is_none());
-    assert_eq!(state.filter.query.as_deref(), Some(query));
+    assert_eq!(state.list.filter.query.as_deref(), Some(query));
 }
 
 #[tokio::test(start_paused = true)]
@@ -126,8 +126,8 @@ async fn a_slow_older_answer_never_replaces_a_newer_one() {
     let first = fetches(&pause(&mut state).await);
     assert_eq!(first.len(), 1);
     // The rows stay on screen while the answer is on its way.
-    assert!(matches!(state.table, TablePane::Loaded(_)));
-    assert!(state.loading_since.is_some());
+    assert!(matches!(state.list.table, TablePane::Loaded(_)));
+    assert!(state.list.loading_since.is_some());
 
     type_text(&mut state, "und");
     let second = fetches(&pause(&mut state).await);
@@ -138,10 +138,10 @@ async fn a_slow_older_answer_never_replaces_a_newer_one() {
     // The older answer arrives first: dropped, the newer one is awaited.
     answer(&mut state, first[0].0, page_with_total(40));
     assert_eq!(shown_total(&state), Some(95), "old rows until the answer");
-    assert!(state.loading_since.is_some());
+    assert!(state.list.loading_since.is_some());
     answer(&mut state, second[0].0, page_with_total(7));
     assert_eq!(shown_total(&state), Some(7));
-    assert_eq!(state.loading_since, None);
+    assert_eq!(state.list.loading_since, None);
 
     // And later still: nothing changes.
     answer(&mut state, first[0].0, page_with_total(40));
@@ -168,7 +168,7 @@ async fn esc_restores_the_search_from_before() {
     type_text(&mut state, "printer");
     assert!(fetches(&press(&mut state, KeyCode::Esc)).is_empty());
     assert!(state.search().is_none());
-    assert_eq!(state.filter.query, None);
+    assert_eq!(state.list.filter.query, None);
     assert!(next_wake(&state, Instant::now(), wall_now()).unwrap() - Instant::now() > DEBOUNCE);
 
     // Escape after results followed the typing: the old search comes back
@@ -180,7 +180,7 @@ async fn esc_restores_the_search_from_before() {
     assert_eq!(shown_total(&state), Some(3));
     let fx = press(&mut state, KeyCode::Esc);
     assert!(fetches(&fx).iter().all(|(_, p, _)| *p != 1), "{fx:?}");
-    assert_eq!(state.filter.query, None);
+    assert_eq!(state.list.filter.query, None);
     assert_eq!(shown_total(&state), Some(95));
 }
 
@@ -208,7 +208,7 @@ async fn typing_back_to_the_same_text_sends_nothing() {
     let sent = fetches(&pause(&mut state).await);
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].2, None);
-    assert_eq!(state.filter.to_string(), "status:open");
+    assert_eq!(state.list.filter.to_string(), "status:open");
 }
 
 #[tokio::test(start_paused = true)]
@@ -219,10 +219,10 @@ async fn keys_go_to_the_line_not_the_keymap_but_ctrl_c_still_quits() {
     let fx = type_text(&mut state, "qj?");
     assert!(!fx.contains(&Effect::Quit));
     assert!(state.help().is_none());
-    assert_eq!(state.selected, 0);
+    assert_eq!(state.list.selected, 0);
     // Arrows still move in the list below.
     press(&mut state, KeyCode::Down);
-    assert_eq!(state.selected, 1);
+    assert_eq!(state.list.selected, 1);
     let fx = update(
         &mut state,
         Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),

@@ -165,7 +165,7 @@ async fn bulk_confirmation_progress_and_report() {
 
     let fx = ch(&mut state, 'y');
     let sent = writes(&fx);
-    let rows: Vec<_> = state.table.tickets()[..6].to_vec();
+    let rows: Vec<_> = state.list.table.tickets()[..6].to_vec();
     let before = |id| rows.iter().find(|t| t.id == id).unwrap().clone();
     // The first answer frees a slot: the fifth goes out.
     let refill = writes(&answer(
@@ -270,13 +270,13 @@ async fn the_bulk_report_gives_subjects_the_width_and_g_jumps_to_its_ends() {
         triage::app::Msg::Resize(120, 16),
         ui_support::clock(),
     );
-    let rows: Vec<_> = state.table.tickets().to_vec();
+    let rows: Vec<_> = state.list.table.tickets().to_vec();
     // Every ticket that is not Low yet (those already Low would be reported
     // "already Low" and need the room this test gives to subjects).
     let mut marked = 0;
     for (i, t) in rows.iter().enumerate() {
         if t.priority != triage::api::types::PriorityLevel::Low {
-            state.selected = i;
+            state.list.selected = i;
             ch(&mut state, ' ');
             marked += 1;
         }

@@ -43,7 +43,7 @@ async fn a_change_shows_at_once_and_the_server_answer_confirms_it() {
     assert!(state.triage_dialog().is_none());
     assert_eq!(row(&state, 0).priority, PriorityLevel::Urgent);
     assert_eq!(row(&state, 0).priority_name, "Urgent");
-    assert_eq!(state.selected, 0);
+    assert_eq!(state.list.selected, 0);
     assert!(triage::app::triage::is_pending(&state.triage, id));
 
     answer(&mut state, write, Ok(server_row(&before, &patch)));
@@ -83,11 +83,11 @@ async fn a_row_that_leaves_the_filter_stays_dimmed_until_refresh() {
     let mut state = state_with("priority:normal", 20, 60);
     let before = row(&state, 0); // #1001, Normal
     assert_eq!(before.priority, PriorityLevel::Normal);
-    let len = state.table.tickets().len();
+    let len = state.list.table.tickets().len();
     let fx = set_urgent(&mut state);
     // Still there, same place, cursor on it, but dimmed.
-    assert_eq!(state.table.tickets().len(), len);
-    assert_eq!(state.selected, 0);
+    assert_eq!(state.list.table.tickets().len(), len);
+    assert_eq!(state.list.selected, 0);
     assert_eq!(row(&state, 0).id, before.id);
     assert!(rows::is_dimmed(&state, before.id));
     let (write, _, patch) = writes(&fx)[0].clone();
@@ -112,7 +112,7 @@ async fn marks_are_ids_and_survive_paging() {
     let mut state = state_with("", 10, 30);
     let first = row(&state, 0).id;
     ch(&mut state, ' ');
-    assert_eq!(state.selected, 1, "Space moves on");
+    assert_eq!(state.list.selected, 1, "Space moves on");
     assert!(state.triage.marks.contains(first));
     // Page 2 arrives (prefetched), mark a range there.
     update(
@@ -125,11 +125,14 @@ async fn marks_are_ids_and_survive_paging() {
         ui_support::clock(),
     );
     ch(&mut state, ']');
-    assert_eq!(state.page, 2);
+    assert_eq!(state.list.page, 2);
     ch(&mut state, ' '); // marks row 0 of page 2, the anchor
     key_down(&mut state, 2);
     ch(&mut state, 'V');
-    let page2: Vec<Uuid> = state.table.tickets()[..4].iter().map(|t| t.id).collect();
+    let page2: Vec<Uuid> = state.list.table.tickets()[..4]
+        .iter()
+        .map(|t| t.id)
+        .collect();
     assert!(state.triage.marks.contains(page2[0]));
     assert!(state.triage.marks.contains(page2[1]));
     assert!(state.triage.marks.contains(page2[3]));
@@ -147,7 +150,10 @@ async fn marks_are_ids_and_survive_paging() {
 /// Marks the first `n` rows with `*`-then-unmark: here simply `Space` n times.
 fn mark_first(state: &mut State, n: usize) -> Vec<Uuid> {
     ch(state, 'g');
-    let ids = state.table.tickets()[..n].iter().map(|t| t.id).collect();
+    let ids = state.list.table.tickets()[..n]
+        .iter()
+        .map(|t| t.id)
+        .collect();
     for _ in 0..n {
         ch(state, ' ');
     }
@@ -158,7 +164,7 @@ fn mark_first(state: &mut State, n: usize) -> Vec<Uuid> {
 async fn a_bulk_run_through_a_429_loses_nothing_and_does_nothing_twice() {
     let mut state = state_without_urgent("", 20, 60);
     let ids = mark_first(&mut state, 7);
-    let rows_before: HashMap<Uuid, _> = state.table.tickets()[..7]
+    let rows_before: HashMap<Uuid, _> = state.list.table.tickets()[..7]
         .iter()
         .map(|t| (t.id, t.clone()))
         .collect();
@@ -178,7 +184,7 @@ async fn a_bulk_run_through_a_429_loses_nothing_and_does_nothing_twice() {
         Some(Dialog::Progress { .. })
     ));
     // Every marked row shows the change at once.
-    for t in &state.table.tickets()[..7] {
+    for t in &state.list.table.tickets()[..7] {
         assert_eq!(t.priority, PriorityLevel::Urgent);
     }
 
@@ -254,6 +260,7 @@ async fn a_bulk_run_through_a_429_loses_nothing_and_does_nothing_twice() {
         assert_eq!(w.2.priority_id, old.priority_id);
         assert_eq!(
             state
+                .list
                 .table
                 .tickets()
                 .iter()
@@ -269,7 +276,7 @@ async fn a_bulk_run_through_a_429_loses_nothing_and_does_nothing_twice() {
 async fn esc_stops_what_is_not_sent_and_the_report_tells_each_ticket() {
     let mut state = state_without_urgent("", 20, 60);
     mark_first(&mut state, 6);
-    let before: Vec<_> = state.table.tickets()[..6].to_vec();
+    let before: Vec<_> = state.list.table.tickets()[..6].to_vec();
     set_urgent(&mut state);
     let fx = ch(&mut state, 'y');
     let sent = writes(&fx);
@@ -398,7 +405,7 @@ async fn a_read_only_key_turns_actions_off_and_browsing_stays() {
         );
     }
     ch(&mut state, 'j');
-    assert_eq!(state.selected, 1, "browsing works");
+    assert_eq!(state.list.selected, 1, "browsing works");
 }
 
 #[tokio::test(start_paused = true)]
@@ -529,11 +536,11 @@ async fn next_mode_moves_on_to_the_next_ticket_needing_attention() {
     let fx = set_urgent(&mut state);
     assert_eq!(writes(&fx).len(), 1);
     let now_on = state.selected_ticket().unwrap().clone();
-    assert_eq!(state.selected, 1, "moved on: {}", now_on.ticket_number);
+    assert_eq!(state.list.selected, 1, "moved on: {}", now_on.ticket_number);
     // From #1003 (resolved), #1004 (closed) is passed by for #1005 (open).
     key_down(&mut state, 1);
     ch(&mut state, 'A'); // fails (no me) and does not move
-    assert_eq!(state.selected, 2);
+    assert_eq!(state.list.selected, 2);
     state.me = Some(EntityRef::Id(user_id(0)));
     ch(&mut state, 'A');
     let next = state.selected_ticket().unwrap();
@@ -546,7 +553,7 @@ async fn next_mode_moves_on_to_the_next_ticket_needing_attention() {
         next.ticket_number,
         next.status
     );
-    assert_eq!(state.selected, 4);
+    assert_eq!(state.list.selected, 4);
 }
 
 #[tokio::test(start_paused = true)]
@@ -671,7 +678,7 @@ async fn priority_picker_lists_urgent_first_like_the_pane() {
 async fn a_bulk_run_sends_nothing_for_tickets_that_already_have_the_value() {
     let mut state = state_with("", 20, 60);
     mark_first(&mut state, 4);
-    let rows: Vec<_> = state.table.tickets()[..4].to_vec();
+    let rows: Vec<_> = state.list.table.tickets()[..4].to_vec();
     let already = rows
         .iter()
         .find(|t| t.priority == PriorityLevel::Urgent)

@@ -127,7 +127,7 @@ async fn narrow_80x24() {
     let end = line[start..].find('…').expect("cut with an ellipsis") + start + '…'.len_utf8();
     let shown = unicode_width::UnicodeWidthStr::width(&line[start..end]);
     let rows = state.areas().table_rows();
-    let cols = triage::ui::table::columns(&state.table.tickets()[..rows], &names(), 80, true);
+    let cols = triage::ui::table::columns(&state.list.table.tickets()[..rows], &names(), 80, true);
     let subject = usize::from(cols.subject);
     // Exactly the column, or one less when a wide character would straddle it.
     assert!(
@@ -509,7 +509,7 @@ async fn the_subject_keeps_room_at_80_columns() {
         .insert(user_id(1), "Leilani Esposito-Hart".to_string());
     state.names = std::sync::Arc::new(names);
     let rows = state.areas().table_rows();
-    let visible = &state.table.tickets()[..rows];
+    let visible = &state.list.table.tickets()[..rows];
     let cols = triage::ui::table::columns(visible, state.names.as_ref(), 80, true);
     assert!(cols.subject >= 20, "{cols:?}");
     // The status is whole even here; the long name gave way first.

@@ -83,7 +83,7 @@ fn state(w: u16, h: u16) -> State {
     update(&mut state, Msg::Resize(w, h), ui_support::clock_at(now));
     update(&mut state, Msg::Start, ui_support::clock_at(now));
     press(&mut state, KeyCode::Char('2'));
-    let generation = state.query_gen;
+    let generation = state.list.query_gen;
     let fx = update(
         &mut state,
         Msg::PageLoaded {

@@ -76,7 +76,7 @@ fn type_text(state: &mut State, text: &str) {
 }
 
 fn page_loaded(state: &mut State, page: u64, total: u64) -> Vec<Effect> {
-    let (generation, per_page) = (state.query_gen, state.per_page);
+    let (generation, per_page) = (state.list.query_gen, state.list.per_page);
     update(
         state,
         Msg::PageLoaded {
@@ -724,7 +724,7 @@ async fn a_view_changed_from_the_panes_or_the_filter_line_stays_named_and_marked
     type_text(&mut state, "priority:high");
     press(&mut state, KeyCode::Enter);
     assert_eq!(state.scope.view.as_deref(), Some("Open"));
-    assert!(is_modified(&state), "{:?}", state.filter);
+    assert!(is_modified(&state), "{:?}", state.list.filter);
     // Back to the saved filter, then a change from the panes.
     press(&mut state, KeyCode::Char('1'));
     assert!(!is_modified(&state));
@@ -733,7 +733,7 @@ async fn a_view_changed_from_the_panes_or_the_filter_line_stays_named_and_marked
     press(&mut state, KeyCode::Char('X'));
     press(&mut state, KeyCode::Enter);
     assert_eq!(state.scope.view.as_deref(), Some("Open"));
-    assert!(is_modified(&state), "{:?}", state.filter);
+    assert!(is_modified(&state), "{:?}", state.list.filter);
 }
 
 #[tokio::test(start_paused = true)]
@@ -881,7 +881,7 @@ async fn a_click_with_any_modal_open_reaches_neither_the_list_nor_the_bar() {
             "{:?}",
             std::mem::discriminant(state.modal.as_ref().unwrap())
         );
-        let (view, selected) = (state.scope.view.clone(), state.selected);
+        let (view, selected) = (state.scope.view.clone(), state.list.selected);
         let table = state.areas().table;
         let bar = state.areas().views_bar.expect("a bar with views");
         let (segments, _) = triage::app::views::bar::layout(&state, usize::from(bar.width));
@@ -895,7 +895,10 @@ async fn a_click_with_any_modal_open_reaches_neither_the_list_nor_the_bar() {
             let fx = update(&mut state, msg, ui_support::clock());
             assert!(fx.is_empty(), "{what}: a click asked for {fx:?}");
         }
-        assert_eq!(state.selected, selected, "{what}: the row under it moved");
+        assert_eq!(
+            state.list.selected, selected,
+            "{what}: the row under it moved"
+        );
         assert_eq!(state.scope.view, view, "{what}: a view opened behind it");
         assert_eq!(
             state

@@ -92,7 +92,7 @@ fn picker(title: &str, candidates: &[Candidate], selected: Option<usize>) -> Pic
 /// Opens the line on the active filter, cursor at the end, ready for one
 /// more token.
 pub fn open(state: &mut State) {
-    let mut text = format(&state.filter);
+    let mut text = format(&state.list.filter);
     if !text.is_empty() {
         text.push(' ');
     }
@@ -166,8 +166,8 @@ fn apply(state: &mut State, clock: Clock, fx: &mut Vec<Effect>) {
         Ok(filter) => {
             state.modal = None;
             remember(state, &text);
-            if filter != state.filter {
-                state.filter = filter;
+            if filter != state.list.filter {
+                state.list.filter = filter;
                 new_filter(state, clock.now, fx);
             }
         }

@@ -35,7 +35,7 @@ pub struct SearchBox {
 
 /// Opens the search line on the current search text.
 pub fn open(state: &mut State) {
-    let before = state.filter.query.clone();
+    let before = state.list.filter.query.clone();
     state.modal = Some(Modal::Search(SearchBox {
         input: Input::new(before.clone().unwrap_or_default()),
         before,
@@ -97,12 +97,12 @@ fn apply(state: &mut State, text: &str, now: Instant, fx: &mut Vec<Effect>) {
     if let Some(Modal::Search(search)) = &mut state.modal {
         search.due = None;
     }
-    let mut filter = state.filter.clone();
+    let mut filter = state.list.filter.clone();
     filter.set_query(text);
-    if filter == state.filter {
+    if filter == state.list.filter {
         return;
     }
-    state.filter = filter;
+    state.list.filter = filter;
     requery_keeping_rows(state, now, fx);
 }
 
@@ -110,16 +110,15 @@ fn apply(state: &mut State, text: &str, now: Instant, fx: &mut Vec<Effect>) {
 /// replaces them (the footer's spinner says it is coming), so results
 /// follow the typing without the list blinking empty at every pause.
 fn requery_keeping_rows(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
-    let cached = state.cached(1).is_some();
-    if cached || state.rate_limit.is_some() || !matches!(state.table, TablePane::Loaded(_)) {
+    let cached = state.list.cached(1).is_some();
+    if cached || state.rate_limit.is_some() || !matches!(state.list.table, TablePane::Loaded(_)) {
         new_filter(state, now, fx);
         return;
     }
-    state.query_gen += 1;
-    state.in_flight.clear();
-    state.page = 1;
-    state.landing = Landing::First;
-    state.refreshing = true;
-    state.loading_since = Some(now);
+    state.list.new_query();
+    state.list.page = 1;
+    state.list.landing = Landing::First;
+    state.list.refreshing = true;
+    state.list.loading_since = Some(now);
     request_page(state, 1, fx);
 }

@@ -171,14 +171,16 @@ pub enum Landing {
     Ticket(Uuid),
 }
 
-pub struct State {
-    pub scope: Scope,
+/// The list and the query behind it: what is asked, what is on screen,
+/// where the cursor is, and what is on its way.
+pub struct ListState {
     pub filter: TicketFilter,
     pub per_page: u64,
     /// Current page number, 1-based.
     pub page: u64,
     /// Bumped whenever the query changes (sort, order, refresh): answers
-    /// carrying an older generation are dropped.
+    /// carrying an older generation are dropped. Only [`ListState::new_query`]
+    /// bumps it.
     pub query_gen: u64,
     pub table: TablePane,
     pub selected: usize,
@@ -187,60 +189,22 @@ pub struct State {
     pub cache: PageCache,
     /// Pages of the current generation being fetched (no duplicate requests).
     pub in_flight: Vec<u64>,
-    pub rate_limit: Option<RateLimit>,
-    pub detail: Option<DetailPane>,
-    pub detail_gen: u64,
-    /// The one overlay or input line that has the keys, if any.
-    pub modal: Option<super::modal::Modal>,
-    /// Largest useful `help_scroll`, measured by the last render.
-    pub help_max_scroll: Cell<usize>,
-    /// The last error not shown in a pane of its own.
-    pub last_error: Option<ErrorView>,
-    /// A short confirmation ("copied #42"), cleared by the next key.
-    pub notice: Option<String>,
     /// The shown page is being fetched again (`r`): it stays on screen
     /// until the fresh copy replaces it.
     pub refreshing: bool,
     /// Set while the current page is being fetched (drives the spinner).
     pub loading_since: Option<Instant>,
-    pub size: Rect,
-    pub keymap: Keymap,
-    /// `web_url` template with `{number}` / `{id}`; `o` is hidden without it.
-    pub web_url: Option<String>,
-    /// `[ui] relative_times`: "5m" (true) or "11-29 10:46" (false).
-    pub relative_times: bool,
-    pub names: Arc<dyn Directory>,
-    pub names_status: NamesStatus,
-    /// Bumped per catalog load: only the latest load's answer is used.
-    pub names_gen: u64,
-    /// Parameters the server rejected (400) in the current query, for the
-    /// panes and the filter line to point at; cleared by the next good page.
-    pub filter_errors: Vec<FieldError>,
-    /// The agent using the client (`me` in the config): "Me" in pickers,
-    /// `me` in filters. A name or a UUID, resolved through the catalog.
-    pub me: Option<EntityRef>,
-    /// Triage actions: marks, dialogs, writes under way, undo.
-    pub triage: super::triage::Triage,
-    /// Filters applied from the `:` line, oldest first (`↑` recalls them).
-    pub filter_history: Vec<String>,
-    /// `J`/`K` moved onto another page with the detail open: the detail
-    /// shows the landing row once that page is on screen.
-    pub detail_follows: bool,
     /// A ticket was changed since the cached pages came: the next query
     /// change starts from an empty cache.
     pub pages_stale: bool,
-    /// The pane focused when the panes were last closed: `f` reopens there.
-    pub filter_panel_focus: Option<super::filter_panel::pane::PaneKind>,
-    /// Something visible changed since the last draw.
-    pub dirty: bool,
-    /// Saved views, their counts, and the views list / name prompt.
-    pub views: super::views::ViewsState,
+    /// `J`/`K` moved onto another page with the detail open: the detail
+    /// shows the landing row once that page is on screen.
+    pub detail_follows: bool,
 }
 
-impl State {
-    pub fn new(scope: Scope, filter: TicketFilter, per_page: u64, keymap: Keymap) -> State {
-        State {
-            scope,
+impl ListState {
+    pub fn new(filter: TicketFilter, per_page: u64) -> ListState {
+        ListState {
             filter,
             per_page: per_page.clamp(1, 100),
             page: 1,
@@ -251,42 +215,18 @@ impl State {
             landing: Landing::First,
             cache: PageCache::new(CACHE_PAGES),
             in_flight: Vec::new(),
-            rate_limit: None,
-            detail: None,
-            detail_gen: 0,
-            modal: None,
-            help_max_scroll: Cell::new(0),
-            last_error: None,
-            notice: None,
             refreshing: false,
             loading_since: None,
-            size: Rect::new(0, 0, 80, 24),
-            keymap,
-            web_url: None,
-            relative_times: true,
-            names: Arc::new(NoNames),
-            names_status: NamesStatus::Complete,
-            names_gen: 0,
-            filter_errors: Vec::new(),
-            me: None,
-            triage: Default::default(),
-            filter_history: Vec::new(),
             pages_stale: false,
             detail_follows: false,
-            filter_panel_focus: None,
-            dirty: true,
-            views: super::views::ViewsState::default(),
         }
     }
 
-    pub fn with_names(mut self, names: Arc<dyn Directory>) -> State {
-        self.names = names;
-        self
-    }
-
-    pub fn with_web_url(mut self, web_url: Option<String>) -> State {
-        self.web_url = web_url.filter(|u| !u.trim().is_empty());
-        self
+    /// The query changed (filter, sort, refresh): answers already on their
+    /// way are for the old one and will be dropped, none is awaited.
+    pub fn new_query(&mut self) {
+        self.query_gen += 1;
+        self.in_flight.clear();
     }
 
     pub fn sort(&self) -> SortField {
@@ -295,19 +235,6 @@ impl State {
 
     pub fn order(&self) -> SortOrder {
         self.filter.order.unwrap_or_default()
-    }
-
-    pub fn areas(&self) -> Areas {
-        Areas::compute(
-            self.size,
-            Chrome {
-                detail: self.detail.is_some(),
-                banner: self.rate_limit.is_some(),
-                side_panel: self.filter_panel().is_some(),
-                // A broken config file keeps its message in the bar's row.
-                views_bar: !self.views.entries.is_empty() || self.views.broken.is_some(),
-            },
-        )
     }
 
     /// The filter with sort and order spelled out, so that "default" and
@@ -331,6 +258,101 @@ impl State {
     pub fn cached(&mut self, page: u64) -> Option<CachedPage> {
         let key = self.key(page);
         self.cache.get(&key)
+    }
+}
+
+pub struct State {
+    pub scope: Scope,
+    pub list: ListState,
+    pub rate_limit: Option<RateLimit>,
+    pub detail: Option<DetailPane>,
+    pub detail_gen: u64,
+    /// The one overlay or input line that has the keys, if any.
+    pub modal: Option<super::modal::Modal>,
+    /// Largest useful `help_scroll`, measured by the last render.
+    pub help_max_scroll: Cell<usize>,
+    /// The last error not shown in a pane of its own.
+    pub last_error: Option<ErrorView>,
+    /// A short confirmation ("copied #42"), cleared by the next key.
+    pub notice: Option<String>,
+    pub size: Rect,
+    pub keymap: Keymap,
+    /// `web_url` template with `{number}` / `{id}`; `o` is hidden without it.
+    pub web_url: Option<String>,
+    /// `[ui] relative_times`: "5m" (true) or "11-29 10:46" (false).
+    pub relative_times: bool,
+    pub names: Arc<dyn Directory>,
+    pub names_status: NamesStatus,
+    /// Bumped per catalog load: only the latest load's answer is used.
+    pub names_gen: u64,
+    /// Parameters the server rejected (400) in the current query, for the
+    /// panes and the filter line to point at; cleared by the next good page.
+    pub filter_errors: Vec<FieldError>,
+    /// The agent using the client (`me` in the config): "Me" in pickers,
+    /// `me` in filters. A name or a UUID, resolved through the catalog.
+    pub me: Option<EntityRef>,
+    /// Triage actions: marks, dialogs, writes under way, undo.
+    pub triage: super::triage::Triage,
+    /// Filters applied from the `:` line, oldest first (`↑` recalls them).
+    pub filter_history: Vec<String>,
+    /// The pane focused when the panes were last closed: `f` reopens there.
+    pub filter_panel_focus: Option<super::filter_panel::pane::PaneKind>,
+    /// Something visible changed since the last draw.
+    pub dirty: bool,
+    /// Saved views, their counts, and the views list / name prompt.
+    pub views: super::views::ViewsState,
+}
+
+impl State {
+    pub fn new(scope: Scope, filter: TicketFilter, per_page: u64, keymap: Keymap) -> State {
+        State {
+            scope,
+            list: ListState::new(filter, per_page),
+            rate_limit: None,
+            detail: None,
+            detail_gen: 0,
+            modal: None,
+            help_max_scroll: Cell::new(0),
+            last_error: None,
+            notice: None,
+            size: Rect::new(0, 0, 80, 24),
+            keymap,
+            web_url: None,
+            relative_times: true,
+            names: Arc::new(NoNames),
+            names_status: NamesStatus::Complete,
+            names_gen: 0,
+            filter_errors: Vec::new(),
+            me: None,
+            triage: Default::default(),
+            filter_history: Vec::new(),
+            filter_panel_focus: None,
+            dirty: true,
+            views: super::views::ViewsState::default(),
+        }
+    }
+
+    pub fn with_names(mut self, names: Arc<dyn Directory>) -> State {
+        self.names = names;
+        self
+    }
+
+    pub fn with_web_url(mut self, web_url: Option<String>) -> State {
+        self.web_url = web_url.filter(|u| !u.trim().is_empty());
+        self
+    }
+
+    pub fn areas(&self) -> Areas {
+        Areas::compute(
+            self.size,
+            Chrome {
+                detail: self.detail.is_some(),
+                banner: self.rate_limit.is_some(),
+                side_panel: self.filter_panel().is_some(),
+                // A broken config file keeps its message in the bar's row.
+                views_bar: !self.views.entries.is_empty() || self.views.broken.is_some(),
+            },
+        )
     }
 
     /// The help overlay, if open.
@@ -385,7 +407,7 @@ impl State {
 
     /// The ticket under the cursor.
     pub fn selected_ticket(&self) -> Option<&Ticket> {
-        self.table.tickets().get(self.selected)
+        self.list.table.tickets().get(self.list.selected)
     }
 
     /// The ticket `y`/`o` act on: the open detail's, else the selected row's.
@@ -412,11 +434,11 @@ impl State {
         match &self.scope.view {
             Some(view) => view,
             // Sorting alone does not make a filter.
-            None if self.filter.statuses.is_empty()
+            None if self.list.filter.statuses.is_empty()
                 && TicketFilter {
                     sort: None,
                     order: None,
-                    ..self.filter.clone()
+                    ..self.list.filter.clone()
                 }
                 .is_empty() =>
             {

@@ -56,7 +56,7 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
     );
     match msg {
         Msg::Start => {
-            show_page(state, state.page, Landing::First, now, &mut fx);
+            show_page(state, state.list.page, Landing::First, now, &mut fx);
             load_names(state, &mut fx);
         }
         Msg::NamesLoaded { generation, loaded } => on_names(state, generation, loaded),
@@ -105,9 +105,12 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
                 // The change moves the ticket in other lists: their cached
                 // pages are stale; this list keeps its rows (and its pages
                 // for paging) until it is left or refreshed.
-                let filter = state.query_filter();
-                state.cache.keep_only_query(&filter, state.per_page);
-                state.pages_stale = true;
+                let filter = state.list.query_filter();
+                state
+                    .list
+                    .cache
+                    .keep_only_query(&filter, state.list.per_page);
+                state.list.pages_stale = true;
             }
             super::triage::on_written(state, write, result.map(|t| *t), &mut fx)
         }
@@ -149,7 +152,7 @@ pub fn next_wake(state: &State, now: Instant, wall: DateTime<Utc>) -> Option<Ins
     if let Some(due) = super::search::wake(state) {
         at(due);
     }
-    if state.loading_since.is_some() || detail_loading(state) {
+    if state.list.loading_since.is_some() || detail_loading(state) {
         at(now + SPINNER_FRAME);
     }
     if let Some(poll) = views::counts::next_wake(state) {
@@ -157,8 +160,13 @@ pub fn next_wake(state: &State, now: Instant, wall: DateTime<Utc>) -> Option<Ins
     }
     // Reminder marks count down even with absolute "updated" times.
     let relative_times_shown = state.detail.is_some()
-        || (state.relative_times && !state.table.tickets().is_empty())
-        || state.table.tickets().iter().any(|t| t.remind_at.is_some());
+        || (state.relative_times && !state.list.table.tickets().is_empty())
+        || state
+            .list
+            .table
+            .tickets()
+            .iter()
+            .any(|t| t.remind_at.is_some());
     if relative_times_shown {
         let into_minute = wall.timestamp_millis().rem_euclid(60_000) as u64;
         at(now + Duration::from_millis(60_000 - into_minute));
@@ -254,36 +262,36 @@ fn on_list_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effec
         Action::MoveDown => move_by(state, 1, now, fx),
         Action::MoveUp => move_by(state, -1, now, fx),
         Action::First => select(state, 0),
-        Action::Last => select(state, state.table.tickets().len().saturating_sub(1)),
+        Action::Last => select(state, state.list.table.tickets().len().saturating_sub(1)),
         // By a screen; from the last (first) row on, like `j` (`k`), on to
         // the next (previous) page.
         Action::ScreenDown => {
             let n = state.areas().table_rows().max(1);
-            let last = state.table.tickets().len().saturating_sub(1);
-            if state.selected >= last {
+            let last = state.list.table.tickets().len().saturating_sub(1);
+            if state.list.selected >= last {
                 move_by(state, 1, now, fx);
             } else {
-                select(state, (state.selected + n).min(last));
+                select(state, (state.list.selected + n).min(last));
             }
         }
         Action::ScreenUp => {
             let n = state.areas().table_rows().max(1);
-            if state.selected == 0 {
+            if state.list.selected == 0 {
                 move_by(state, -1, now, fx);
             } else {
-                select(state, state.selected.saturating_sub(n));
+                select(state, state.list.selected.saturating_sub(n));
             }
         }
         Action::NextPage => {
             if has_next_page(state) {
-                show_page(state, state.page + 1, Landing::First, now, fx);
-            } else if state.table.meta().is_some() {
+                show_page(state, state.list.page + 1, Landing::First, now, fx);
+            } else if state.list.table.meta().is_some() {
                 state.notice = Some("this is the last page".into());
             }
         }
         Action::PrevPage => {
-            if state.page > 1 {
-                show_page(state, state.page - 1, Landing::First, now, fx);
+            if state.list.page > 1 {
+                show_page(state, state.list.page - 1, Landing::First, now, fx);
             } else {
                 state.notice = Some("this is the first page".into());
             }
@@ -291,12 +299,12 @@ fn on_list_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effec
         Action::OpenDetail => open_detail(state, fx),
         Action::NextTicket | Action::PrevTicket => {
             let delta = if action == Action::NextTicket { 1 } else { -1 };
-            let (page, row) = (state.page, state.selected);
+            let (page, row) = (state.list.page, state.list.selected);
             move_by(state, delta, now, fx);
-            if state.page != page {
+            if state.list.page != page {
                 // The detail follows once the other page is on screen.
-                state.detail_follows = state.detail.is_some();
-            } else if state.selected != row && state.detail.is_some() {
+                state.list.detail_follows = state.detail.is_some();
+            } else if state.list.selected != row && state.detail.is_some() {
                 open_detail(state, fx);
             }
         }
@@ -306,7 +314,7 @@ fn on_list_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effec
             views::counts::on_refresh(state, now);
         }
         Action::CycleSort => {
-            state.filter.sort = Some(match state.sort() {
+            state.list.filter.sort = Some(match state.list.sort() {
                 SortField::UpdatedAt => SortField::CreatedAt,
                 SortField::CreatedAt => SortField::Priority,
                 SortField::Priority => SortField::UpdatedAt,
@@ -314,7 +322,7 @@ fn on_list_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effec
             new_query(state, now, fx);
         }
         Action::FlipOrder => {
-            state.filter.order = Some(match state.order() {
+            state.list.filter.order = Some(match state.list.order() {
                 SortOrder::Asc => SortOrder::Desc,
                 SortOrder::Desc => SortOrder::Asc,
             });
@@ -324,9 +332,9 @@ fn on_list_key(state: &mut State, ev: KeyEvent, now: Instant, fx: &mut Vec<Effec
         Action::CopyNumber => copy_number(state, fx),
         Action::CopyCurl => {
             fx.push(Effect::CopyCurl {
-                filter: state.filter.clone(),
-                page: state.page,
-                per_page: state.per_page,
+                filter: state.list.filter.clone(),
+                page: state.list.page,
+                per_page: state.list.per_page,
             });
             state.notice = Some("copied the query as a curl command".into());
         }
@@ -458,8 +466,8 @@ fn on_mouse(
                     -(WHEEL_ROWS as isize)
                 };
                 // The wheel stays within the page; crossing pages is a key.
-                let last = state.table.tickets().len().saturating_sub(1);
-                let target = (state.selected as isize + step).clamp(0, last as isize) as usize;
+                let last = state.list.table.tickets().len().saturating_sub(1);
+                let target = (state.list.selected as isize + step).clamp(0, last as isize) as usize;
                 select(state, target);
             } else {
                 return;
@@ -469,8 +477,8 @@ fn on_mouse(
             if over_detail || !inside(areas.table) || ev.row <= areas.table.y {
                 return;
             }
-            let row = state.offset + usize::from(ev.row - areas.table.y - 1);
-            if row < state.table.tickets().len() {
+            let row = state.list.offset + usize::from(ev.row - areas.table.y - 1);
+            if row < state.list.table.tickets().len() {
                 state.notice = None;
                 select(state, row);
                 // With the detail beside the list, a click shows that ticket.
@@ -488,45 +496,45 @@ fn on_mouse(
 // ---- selection ------------------------------------------------------------------
 
 pub(super) fn select(state: &mut State, row: usize) {
-    let len = state.table.tickets().len();
-    state.selected = if len == 0 { 0 } else { row.min(len - 1) };
+    let len = state.list.table.tickets().len();
+    state.list.selected = if len == 0 { 0 } else { row.min(len - 1) };
     keep_selection_visible(state);
 }
 
 pub(super) fn keep_selection_visible(state: &mut State) {
     let rows = state.areas().table_rows().max(1);
-    let len = state.table.tickets().len();
-    if state.selected < state.offset {
-        state.offset = state.selected;
-    } else if state.selected >= state.offset + rows {
-        state.offset = state.selected + 1 - rows;
+    let len = state.list.table.tickets().len();
+    if state.list.selected < state.list.offset {
+        state.list.offset = state.list.selected;
+    } else if state.list.selected >= state.list.offset + rows {
+        state.list.offset = state.list.selected + 1 - rows;
     }
     // No empty space below the last row when the window could show more.
-    state.offset = state.offset.min(len.saturating_sub(rows));
+    state.list.offset = state.list.offset.min(len.saturating_sub(rows));
 }
 
 /// One row up or down; past the last row moves to the next page's first row,
 /// above the first row to the previous page's last row.
 pub(super) fn move_by(state: &mut State, delta: isize, now: Instant, fx: &mut Vec<Effect>) {
-    let len = state.table.tickets().len();
+    let len = state.list.table.tickets().len();
     if delta > 0 {
-        if state.selected + 1 < len {
-            select(state, state.selected + 1);
-        } else if has_next_page(state) && matches!(state.table, TablePane::Loaded(_)) {
-            show_page(state, state.page + 1, Landing::First, now, fx);
+        if state.list.selected + 1 < len {
+            select(state, state.list.selected + 1);
+        } else if has_next_page(state) && matches!(state.list.table, TablePane::Loaded(_)) {
+            show_page(state, state.list.page + 1, Landing::First, now, fx);
         }
-    } else if state.selected > 0 {
-        select(state, state.selected - 1);
-    } else if state.page > 1 && matches!(state.table, TablePane::Loaded(_)) {
-        show_page(state, state.page - 1, Landing::Last, now, fx);
+    } else if state.list.selected > 0 {
+        select(state, state.list.selected - 1);
+    } else if state.list.page > 1 && matches!(state.list.table, TablePane::Loaded(_)) {
+        show_page(state, state.list.page - 1, Landing::Last, now, fx);
     }
 }
 
 fn has_next_page(state: &State) -> bool {
-    match state.table.meta() {
-        Some(meta) => state.page < meta.page_count(),
+    match state.list.table.meta() {
+        Some(meta) => state.list.page < meta.page_count(),
         // Unknown total (error or loading): allow stepping on.
-        None => !matches!(state.table, TablePane::Blank),
+        None => !matches!(state.list.table, TablePane::Blank),
     }
 }
 
@@ -540,71 +548,73 @@ pub(super) fn show_page(
     now: Instant,
     fx: &mut Vec<Effect>,
 ) {
-    state.page = page.max(1);
-    state.refreshing = false;
-    state.landing = landing;
+    state.list.page = page.max(1);
+    state.list.refreshing = false;
+    state.list.landing = landing;
     // A page change abandons what a rate limit was holding for the old one.
     if let Some(rl) = state.rate_limit.as_mut() {
         rl.waiting.retain(|w| !matches!(w, Waiting::Page(_)));
     }
-    if let Some(cached) = state.cached(state.page) {
-        display(state, state.page, cached);
+    if let Some(cached) = state.list.cached(state.list.page) {
+        display(state, state.list.page, cached);
         follow_detail(state, fx);
         prefetch(state, fx);
     } else {
-        state.table = TablePane::Loading { page: state.page };
+        state.list.table = TablePane::Loading {
+            page: state.list.page,
+        };
         // While rate limited the banner counts down instead of a spinner.
-        state.loading_since = state.rate_limit.is_none().then_some(now);
-        request_page(state, state.page, fx);
+        state.list.loading_since = state.rate_limit.is_none().then_some(now);
+        request_page(state, state.list.page, fx);
     }
 }
 
 pub(super) fn request_page(state: &mut State, page: u64, fx: &mut Vec<Effect>) {
     if let Some(rl) = state.rate_limit.as_mut() {
         // Only the page the user looks at waits; prefetches are not queued.
-        if page == state.page && !rl.waiting.contains(&Waiting::Page(page)) {
+        if page == state.list.page && !rl.waiting.contains(&Waiting::Page(page)) {
             rl.waiting.push(Waiting::Page(page));
         }
         return;
     }
-    if state.in_flight.contains(&page) {
+    if state.list.in_flight.contains(&page) {
         return;
     }
-    state.in_flight.push(page);
+    state.list.in_flight.push(page);
     fx.push(Effect::FetchPage {
-        generation: state.query_gen,
-        filter: state.filter.clone(),
+        generation: state.list.query_gen,
+        filter: state.list.filter.clone(),
         page,
-        per_page: state.per_page,
+        per_page: state.list.per_page,
     });
 }
 
 /// Fetches the next page in the background once the current one is shown.
 pub(super) fn prefetch(state: &mut State, fx: &mut Vec<Effect>) {
-    if state.rate_limit.is_some() || !matches!(state.table, TablePane::Loaded(_)) {
+    if state.rate_limit.is_some() || !matches!(state.list.table, TablePane::Loaded(_)) {
         return;
     }
     if !has_next_page(state) {
         return;
     }
-    let next = state.page + 1;
-    let key = state.key(next);
-    if !state.cache.contains(&key) {
+    let next = state.list.page + 1;
+    let key = state.list.key(next);
+    if !state.list.cache.contains(&key) {
         request_page(state, next, fx);
     }
 }
 
 /// `J`/`K` crossed a page with the detail open: it shows the landing row.
 fn follow_detail(state: &mut State, fx: &mut Vec<Effect>) {
-    if std::mem::take(&mut state.detail_follows) && state.detail.is_some() {
+    if std::mem::take(&mut state.list.detail_follows) && state.detail.is_some() {
         open_detail(state, fx);
     }
 }
 
 pub(super) fn display(state: &mut State, page: u64, cached: CachedPage) {
     let cached = without_previous_page(state, page, cached);
-    state.loading_since = None;
-    state.table = if cached.tickets.is_empty() {
+    state.list.loading_since = None;
+    state.list.table = if cached.tickets.is_empty() {
         TablePane::Empty {
             page,
             meta: cached.meta,
@@ -616,23 +626,24 @@ pub(super) fn display(state: &mut State, page: u64, cached: CachedPage) {
             tickets: cached.tickets,
         })
     };
-    let len = state.table.tickets().len();
-    let row = match state.landing {
+    let len = state.list.table.tickets().len();
+    let row = match state.list.landing {
         Landing::First => 0,
         Landing::Last => len.saturating_sub(1),
-        Landing::Keep => state.selected,
+        Landing::Keep => state.list.selected,
         Landing::Ticket(id) => state
+            .list
             .table
             .tickets()
             .iter()
             .position(|t| t.id == id)
-            .unwrap_or(state.selected),
+            .unwrap_or(state.list.selected),
     };
     // A refresh keeps the window where it was; a new page starts at its top.
-    if !matches!(state.landing, Landing::Keep | Landing::Ticket(_)) {
-        state.offset = 0;
+    if !matches!(state.list.landing, Landing::Keep | Landing::Ticket(_)) {
+        state.list.offset = 0;
     }
-    state.refreshing = false;
+    state.list.refreshing = false;
     select(state, row);
 }
 
@@ -646,32 +657,32 @@ fn on_page(
 ) {
     if let Err(FetchError::RateLimited { retry_at }) = &result {
         // A fact about the server, whatever the request was for.
-        let current = generation == state.query_gen && page == state.page;
-        if generation == state.query_gen {
-            state.in_flight.retain(|p| *p != page);
+        let current = generation == state.list.query_gen && page == state.list.page;
+        if generation == state.list.query_gen {
+            state.list.in_flight.retain(|p| *p != page);
         }
         gate(state, *retry_at, current.then_some(Waiting::Page(page)));
         let _ = now;
         return;
     }
-    if generation != state.query_gen {
+    if generation != state.list.query_gen {
         return; // an answer for a query that is no longer current
     }
-    state.in_flight.retain(|p| *p != page);
+    state.list.in_flight.retain(|p| *p != page);
     match result {
         Ok(loaded) => {
             let cached = CachedPage {
                 tickets: Arc::new(dedupe(loaded.tickets)),
                 meta: loaded.meta,
             };
-            let key = state.key(page);
-            state.cache.insert(key, cached.clone());
+            let key = state.list.key(page);
+            state.list.cache.insert(key, cached.clone());
             // The server took this query: nothing in it is wrong any more.
             state.filter_errors.clear();
-            let waiting_for_it = page == state.page
-                && (state.refreshing
+            let waiting_for_it = page == state.list.page
+                && (state.list.refreshing
                     || matches!(
-                        state.table,
+                        state.list.table,
                         TablePane::Loading { .. } | TablePane::Error { .. } | TablePane::Blank
                     ));
             if waiting_for_it {
@@ -685,15 +696,15 @@ fn on_page(
                 // The panes and the filter line point at what was rejected.
                 state.filter_errors = fields.clone();
             }
-            if page == state.page && state.refreshing {
+            if page == state.list.page && state.list.refreshing {
                 // The list as it was stays; the footer says the refresh failed.
-                state.refreshing = false;
-                state.loading_since = None;
+                state.list.refreshing = false;
+                state.list.loading_since = None;
                 state.last_error = Some(ErrorView::from_fetch(&err));
-            } else if page == state.page {
+            } else if page == state.list.page {
                 let error = ErrorView::from_fetch(&err);
-                state.loading_since = None;
-                state.table = TablePane::Error {
+                state.list.loading_since = None;
+                state.list.table = TablePane::Error {
                     page,
                     error: error.clone(),
                 };
@@ -713,7 +724,7 @@ fn without_previous_page(state: &State, page: u64, cached: CachedPage) -> Cached
     let Some(previous) = page
         .checked_sub(1)
         .filter(|p| *p >= 1)
-        .and_then(|p| state.cache.peek(&state.key(p)))
+        .and_then(|p| state.list.cache.peek(&state.list.key(p)))
     else {
         return cached;
     };
@@ -749,14 +760,13 @@ pub(super) fn new_filter(state: &mut State, now: Instant, fx: &mut Vec<Effect>) 
 
 /// Sort or order changed: a new query, from page 1.
 pub(super) fn new_query(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
-    if state.pages_stale {
+    if state.list.pages_stale {
         // Tickets were changed since these pages came: leaving the list
         // they were changed in, none of them is trustworthy any more.
-        state.cache = super::cache::PageCache::new(super::state::CACHE_PAGES);
-        state.pages_stale = false;
+        state.list.cache = super::cache::PageCache::new(super::state::CACHE_PAGES);
+        state.list.pages_stale = false;
     }
-    state.query_gen += 1;
-    state.in_flight.clear();
+    state.list.new_query();
     show_page(state, 1, Landing::First, now, fx);
 }
 
@@ -815,36 +825,35 @@ fn on_names(state: &mut State, generation: u64, loaded: Option<super::source::Na
 
 /// Drops the current query's cached pages and fetches the current one again.
 pub(super) fn reload_current(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
-    let filter = state.query_filter();
-    state.cache.remove_query(&filter, state.per_page);
-    state.query_gen += 1;
-    state.in_flight.clear();
+    let filter = state.list.query_filter();
+    state.list.cache.remove_query(&filter, state.list.per_page);
+    state.list.new_query();
     state.last_error = None;
     // Tickets move when they change: the cursor follows its ticket.
     let landing = state
         .selected_ticket()
         .map_or(Landing::Keep, |t| Landing::Ticket(t.id));
-    if matches!(&state.table, TablePane::Loaded(v) if v.page == state.page) {
+    if matches!(&state.list.table, TablePane::Loaded(v) if v.page == state.list.page) {
         // The list stays on screen while its fresh copy loads (the footer
         // says so): no blank flash on every `r`.
-        state.landing = landing;
-        state.refreshing = true;
-        state.loading_since = state.rate_limit.is_none().then_some(now);
-        request_page(state, state.page, fx);
+        state.list.landing = landing;
+        state.list.refreshing = true;
+        state.list.loading_since = state.rate_limit.is_none().then_some(now);
+        request_page(state, state.list.page, fx);
     } else {
-        show_page(state, state.page, landing, now, fx);
+        show_page(state, state.list.page, landing, now, fx);
     }
 }
 
 fn send_waiting(state: &mut State, waiting: Vec<Waiting>, now: Instant, fx: &mut Vec<Effect>) {
     for w in waiting {
         match w {
-            Waiting::Page(p) if p == state.page => {
-                if let Some(cached) = state.cached(p) {
+            Waiting::Page(p) if p == state.list.page => {
+                if let Some(cached) = state.list.cached(p) {
                     display(state, p, cached);
                     follow_detail(state, fx);
                 } else {
-                    state.loading_since = Some(now);
+                    state.list.loading_since = Some(now);
                     request_page(state, p, fx);
                 }
             }
@@ -872,7 +881,7 @@ pub(super) fn gate(state: &mut State, until: Instant, waiting: Option<Waiting>) 
     {
         rl.waiting.push(w);
     }
-    state.loading_since = None;
+    state.list.loading_since = None;
 }
 
 fn on_tick(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {

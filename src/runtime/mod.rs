@@ -214,7 +214,7 @@ fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
     state.relative_times = ctx.relative_times;
     let mut setup = std::mem::take(&mut ctx.views);
     if setup.per_page == 0 {
-        setup.per_page = state.per_page;
+        setup.per_page = state.list.per_page;
     }
     state.views = crate::app::views::ViewsState::new(setup, &state.keymap);
     if let Some(name) = state.scope.view.clone() {
@@ -302,7 +302,7 @@ where
         }
         // Requests for a query that is no longer current are of no use.
         tasks.retain(|(generation, handle)| {
-            let stale = *generation < state.query_gen;
+            let stale = *generation < state.list.query_gen;
             if stale {
                 handle.abort();
             }

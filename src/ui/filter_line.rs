@@ -235,7 +235,7 @@ pub fn status_text(state: &State) -> Option<String> {
         return None;
     }
     let first = state.filter_errors.first()?;
-    let text = format(&state.filter);
+    let text = format(&state.list.filter);
     let token = spans_for_param(&text, &first.param)
         .first()
         .map(|r| text[r.clone()].to_string());

@@ -475,11 +475,11 @@ fn foot_lines(
             lines.push(Line::styled(l, style));
         }
     }
-    let mut preview = state.filter.clone();
+    let mut preview = state.list.filter.clone();
     crate::app::filter_panel::apply_panes(&panel.draft, &mut preview);
     // Not applied yet: the request is what Enter would send.
-    let pending = preview != state.filter;
-    match request_line(&preview, resolver(catalog), now, state.per_page) {
+    let pending = preview != state.list.filter;
+    match request_line(&preview, resolver(catalog), now, state.list.per_page) {
         Ok(line) => {
             let mut wrapped = wrap_hard(&line, w);
             if wrapped.len() > REQUEST_LINES {

@@ -14,7 +14,7 @@ use crate::text::sanitize;
 
 /// The filter's tokens as spans within `room` cells.
 pub fn spans(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>> {
-    let text = format(&state.filter);
+    let text = format(&state.list.filter);
     let Ok(toks) = tokens(&text) else {
         // The formatter's output always tokenizes; draw it whole if not.
         return vec![Span::raw(fit(&sanitize(&text), room).into_owned())];

@@ -15,21 +15,21 @@ use crate::text::sanitize;
 pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect) {
     let theme = &ctx.theme;
     let mut status = String::from(" ");
-    if let Some(since) = state.loading_since {
+    if let Some(since) = state.list.loading_since {
         status.push(spinner(since, ctx.now));
         status.push(' ');
     }
-    match state.table.meta() {
+    match state.list.table.meta() {
         Some(meta) => status.push_str(&format!(
             "page {}/{} · {} {}",
-            state.page,
+            state.list.page,
             meta.page_count(),
             meta.total,
             if meta.total == 1 { "ticket" } else { "tickets" }
         )),
-        None => status.push_str(&format!("page {}", state.page)),
+        None => status.push_str(&format!("page {}", state.list.page)),
     }
-    if state.refreshing {
+    if state.list.refreshing {
         status.push_str(if state.rate_limit.is_some() {
             " · refresh waiting"
         } else if state.search().is_some() {
@@ -38,7 +38,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
         } else {
             " · refreshing"
         });
-    } else if matches!(state.table, TablePane::Loading { .. }) {
+    } else if matches!(state.list.table, TablePane::Loading { .. }) {
         status.push_str(if state.rate_limit.is_some() {
             " · waiting"
         } else {
@@ -47,15 +47,15 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     }
     status.push_str(&format!(
         " · sort {} {}",
-        sort_name(state.sort()),
-        order_name(state.order())
+        sort_name(state.list.sort()),
+        order_name(state.list.order())
     ));
     status.push_str(&super::triage::footer_note(state));
 
     let mut first = vec![Span::raw(status.clone())];
     let room = usize::from(area.width).saturating_sub(width(&status) + 3);
     // An error the table pane already shows in full is not repeated here.
-    let in_pane = matches!(&state.table, TablePane::Error { error, .. }
+    let in_pane = matches!(&state.list.table, TablePane::Error { error, .. }
         if Some(error) == state.last_error.as_ref());
     if let Some(refused) = super::filter_line::status_text(state) {
         // A 400 names what it refused: say which token, and where to fix it.

@@ -27,7 +27,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     let unfiltered = TicketFilter {
         sort: None,
         order: None,
-        ..state.filter.clone()
+        ..state.list.filter.clone()
     }
     .is_empty();
     let view = match &scope.view {

@@ -181,10 +181,10 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
             Rect::new(area.x, y, area.width, h),
         );
     };
-    match &state.table {
+    match &state.list.table {
         TablePane::Blank => {}
         TablePane::Loading { page } => {
-            let spin = state.loading_since.map(|s| spinner(s, ctx.now));
+            let spin = state.list.loading_since.map(|s| spinner(s, ctx.now));
             let text = match (spin, &state.rate_limit) {
                 (_, Some(_)) => format!("page {page} is waiting for the rate limit"),
                 (Some(c), None) => format!("{c} loading page {page}…"),
@@ -257,6 +257,7 @@ fn draw_rows(
     // The state keeps the selection visible; clamp anyway so a stale offset
     // can never draw an empty window.
     let offset = state
+        .list
         .offset
         .min(tickets.len().saturating_sub(rows_fit.max(1)));
     let end = (offset + rows_fit).min(tickets.len());
@@ -315,7 +316,7 @@ fn draw_rows(
     let mut marks: Vec<(u16, String)> = Vec::new();
     for (i, t) in visible.iter().enumerate() {
         let y = area.y + 1 + i as u16;
-        if offset + i == state.selected {
+        if offset + i == state.list.selected {
             // The cursor is the row's own style, under its cells, so the
             // colored badge keeps its color on the selected row.
             buf.set_style(Rect::new(full.x, y, full.width, 1), theme.selected_row());

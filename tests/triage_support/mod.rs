@@ -194,7 +194,7 @@ pub fn server_row(before: &Ticket, patch: &TicketPatch) -> Ticket {
 }
 
 pub fn row(state: &State, n: usize) -> Ticket {
-    state.table.tickets()[n].clone()
+    state.list.table.tickets()[n].clone()
 }
 
 pub fn urgent_id() -> Uuid {

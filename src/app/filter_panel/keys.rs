@@ -34,7 +34,7 @@ enum Outcome {
 
 /// `f`: opens the panel on the list's filter.
 pub fn open(state: &mut State) {
-    let mut panel = FilterPanel::open(&state.filter);
+    let mut panel = FilterPanel::open(&state.list.filter);
     // Back on the pane used last, so Tab / Shift-Tab go on from there.
     if let Some(pane) = state.filter_panel_focus {
         panel.focus = pane;
@@ -47,7 +47,7 @@ pub fn open(state: &mut State) {
 /// after every message.
 pub fn sync(state: &mut State) {
     let names = Arc::clone(&state.names);
-    let tickets = state.table.tickets();
+    let tickets = state.list.table.tickets();
     if let Some(panel) = state.modal.as_mut().and_then(Modal::filter_panel_mut) {
         panel.sync(
             names.catalog(),
@@ -424,7 +424,7 @@ fn apply(state: &mut State, catalog: Option<&Catalog>, clock: Clock, fx: &mut Ve
         });
         return;
     }
-    let mut next = state.filter.clone();
+    let mut next = state.list.filter.clone();
     apply_panes(&panel.draft, &mut next);
     if let Err(e) = next.to_query_pairs(resolver(catalog), clock.wall) {
         panel.message = Some(PanelMessage {
@@ -433,7 +433,7 @@ fn apply(state: &mut State, catalog: Option<&Catalog>, clock: Clock, fx: &mut Ve
         });
         return;
     }
-    if next == state.filter {
+    if next == state.list.filter {
         panel.message = Some(PanelMessage {
             text: "no change to apply".into(),
             error: false,
@@ -446,7 +446,7 @@ fn apply(state: &mut State, catalog: Option<&Catalog>, clock: Clock, fx: &mut Ve
     });
     // An open saved view stays named: the header and the bar mark it
     // modified (`*`), and `w` saves the change into it.
-    state.filter = next;
+    state.list.filter = next;
     state.filter_errors.clear();
     crate::app::update::new_filter(state, clock.now, fx);
 }

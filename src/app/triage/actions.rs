@@ -42,13 +42,13 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
         Action::Snooze => open_snooze(state),
         Action::ToggleMark => toggle_mark(state),
         Action::MarkRange => {
-            let rows = state.table.tickets().to_vec();
-            let added = state.triage.marks.range(&rows, state.selected);
+            let rows = state.list.table.tickets().to_vec();
+            let added = state.triage.marks.range(&rows, state.list.selected);
             // The footer shows the total: the notice says only what changed.
             state.notice = Some(format!("marked {added} more"));
         }
         Action::MarkPage => {
-            let rows = state.table.tickets().to_vec();
+            let rows = state.list.table.tickets().to_vec();
             // `*` toggles: a page already fully marked is unmarked.
             let all_marked =
                 !rows.is_empty() && rows.iter().all(|t| state.triage.marks.contains(t.id));
@@ -113,8 +113,8 @@ fn toggle_mark(state: &mut State) {
         t.ticket_number
     ));
     // Marking walks down the list, as in a file manager.
-    if marked && state.selected + 1 < state.table.tickets().len() {
-        crate::app::update::select(state, state.selected + 1);
+    if marked && state.list.selected + 1 < state.list.table.tickets().len() {
+        crate::app::update::select(state, state.list.selected + 1);
     }
 }
 
@@ -124,7 +124,7 @@ fn targets(state: &State) -> Option<Targets> {
         // The freshest copy of each marked row we hold.
         let mut rows = state.triage.marks.snapshot();
         for row in rows.iter_mut() {
-            if let Some(t) = state.table.tickets().iter().find(|t| t.id == row.id) {
+            if let Some(t) = state.list.table.tickets().iter().find(|t| t.id == row.id) {
                 *row = t.clone();
             }
         }
@@ -299,7 +299,7 @@ pub(super) fn apply(state: &mut State, change: Change, targets: Targets, fx: &mu
         Targets::Marked(rows) => {
             // Marks outlive paging, sorting and searches: say when the
             // action reaches tickets the agent cannot see right now.
-            let shown = state.table.tickets();
+            let shown = state.list.table.tickets();
             let hidden = rows
                 .iter()
                 .filter(|r| !shown.iter().any(|t| t.id == r.id))
@@ -341,7 +341,7 @@ fn run_single(state: &mut State, change: Change, ticket: Ticket, fx: &mut Vec<Ef
     let on_selected = state.selected_ticket().is_some_and(|t| t.id == id);
     jobs::start(state, job, fx);
     if state.triage.next_mode && on_selected {
-        let from = state.selected;
+        let from = state.list.selected;
         next::advance(state, from, fx);
     }
 }
@@ -414,7 +414,7 @@ pub(super) fn run_undo(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     };
     let (job, unnamed) = {
-        let shown = state.table.tickets().to_vec();
+        let shown = state.list.table.tickets().to_vec();
         record.job(|after| {
             shown
                 .iter()

@@ -21,6 +21,7 @@ pub fn needs_attention(state: &State, t: &Ticket) -> bool {
 /// on this page; says so when none is left.
 pub fn advance(state: &mut State, from: usize, fx: &mut Vec<Effect>) {
     let next = state
+        .list
         .table
         .tickets()
         .iter()

@@ -15,12 +15,12 @@ use crate::app::state::{State, TablePane};
 /// Puts `ticket` everywhere its older copy is shown, and dims or undims it
 /// by whether it still matches the current filter.
 pub fn replace(state: &mut State, ticket: &Ticket) {
-    if let TablePane::Loaded(view) = &mut state.table
+    if let TablePane::Loaded(view) = &mut state.list.table
         && let Some(pos) = view.tickets.iter().position(|t| t.id == ticket.id)
     {
         Arc::make_mut(&mut view.tickets)[pos] = ticket.clone();
     }
-    state.cache.replace_ticket(ticket);
+    state.list.cache.replace_ticket(ticket);
     if let Some(d) = state.detail.as_mut().filter(|d| d.ticket.id == ticket.id) {
         d.ticket = ticket.clone();
         if let crate::app::state::Loadable::Loaded(detail) = &mut d.detail {
@@ -30,10 +30,10 @@ pub fn replace(state: &mut State, ticket: &Ticket) {
     state.triage.marks.refresh(ticket);
     let catalog = state.names.catalog();
     let resolver = catalog.map(|c| c as &dyn crate::filter::Resolver);
-    if super::change::still_matches(&state.filter, ticket, resolver) {
+    if super::change::still_matches(&state.list.filter, ticket, resolver) {
         state.triage.dimmed.remove(&ticket.id);
     } else {
-        state.triage.dimmed.insert(ticket.id, state.query_gen);
+        state.triage.dimmed.insert(ticket.id, state.list.query_gen);
     }
 }
 
@@ -43,5 +43,5 @@ pub fn is_dimmed(state: &State, id: uuid::Uuid) -> bool {
         .triage
         .dimmed
         .get(&id)
-        .is_some_and(|g| *g == state.query_gen)
+        .is_some_and(|g| *g == state.list.query_gen)
 }

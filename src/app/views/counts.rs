@@ -108,9 +108,12 @@ pub fn on_refresh(state: &mut State, now: Instant) {
 
 /// True while the list on screen waits for its page: counts hold back.
 fn list_busy(state: &State) -> bool {
-    state.in_flight.contains(&state.page)
-        || state.refreshing
-        || matches!(state.table, TablePane::Loading { .. } | TablePane::Blank)
+    state.list.in_flight.contains(&state.list.page)
+        || state.list.refreshing
+        || matches!(
+            state.list.table,
+            TablePane::Loading { .. } | TablePane::Blank
+        )
 }
 
 /// Run after every update: queues due polls and sends what may go now.
@@ -165,10 +168,10 @@ pub fn pump(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
 
 /// The open, unmodified view's count is the total of its own page: free.
 fn sync_active(state: &mut State) {
-    let Some(meta) = state.table.meta() else {
+    let Some(meta) = state.list.table.meta() else {
         return;
     };
-    if state.refreshing || super::is_modified(state) {
+    if state.list.refreshing || super::is_modified(state) {
         return;
     }
     if let Some(i) = state.views.active

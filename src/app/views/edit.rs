@@ -83,11 +83,11 @@ pub fn view_of(state: &State, name: &str) -> SavedView {
     let text = crate::filter::format(&TicketFilter {
         sort: None,
         order: None,
-        ..state.filter.clone()
+        ..state.list.filter.clone()
     });
     SavedView {
-        sort: Some(sort_name(state.sort()).into()),
-        order: Some(order_name(state.order()).into()),
+        sort: Some(sort_name(state.list.sort()).into()),
+        order: Some(order_name(state.list.order()).into()),
         ..SavedView::new(name.trim(), text)
     }
 }

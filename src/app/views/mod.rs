@@ -203,7 +203,7 @@ impl ViewsState {
 pub fn is_modified(state: &State) -> bool {
     match state.views.active_entry() {
         Some(entry) => match &entry.filter {
-            Ok(saved) => *saved != spelled_out(&state.filter),
+            Ok(saved) => *saved != spelled_out(&state.list.filter),
             Err(_) => true,
         },
         None => false,
@@ -328,9 +328,12 @@ pub fn open(state: &mut State, index: usize, now: Instant, fx: &mut Vec<Effect>)
     state.scope.view = Some(entry.view.name.clone());
     // A queue switched to is looked at fresh, not from pages cached an
     // hour ago; its first page brings its count along.
-    state.cache.remove_query(&filter, per_page.clamp(1, 100));
-    state.filter = filter;
-    state.per_page = per_page.clamp(1, 100);
+    state
+        .list
+        .cache
+        .remove_query(&filter, per_page.clamp(1, 100));
+    state.list.filter = filter;
+    state.list.per_page = per_page.clamp(1, 100);
     state.detail = None;
     state.views.active = Some(index);
     if let Some(name) = left_unsaved {
