@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::RenderContext;
-use super::table::REMINDER_MARK;
+use super::table::{REMINDER_MARK, priority_label, status_label};
 use super::text::{fit, stamp, time_left, width, wrap};
 use crate::api::types::{AuthorType, FieldType, Ticket};
 use crate::app::State;
@@ -98,18 +98,8 @@ fn lines(
     }
     out.push(Line::raw(""));
 
-    let status_name = sanitize(&t.status_name).into_owned();
-    let status_name = if status_name.is_empty() {
-        t.status.as_str().to_string()
-    } else {
-        status_name
-    };
-    let priority_name = sanitize(&t.priority_name).into_owned();
-    let priority_name = if priority_name.is_empty() {
-        t.priority.as_str().to_string()
-    } else {
-        priority_name
-    };
+    let status_name = status_label(t);
+    let priority_name = priority_label(t);
     let names = state.names.as_ref();
     let assignee = match t.assignee_id {
         None => "— (unassigned)".to_string(),
@@ -181,7 +171,7 @@ fn lines(
         out.push(Line::from(vec![
             Span::raw(format!("{:<w$}", "status", w = LABEL_W - 1)),
             badge,
-            Span::styled(format!(" {}", t.status.as_str()), theme.dim()),
+            Span::styled(format!(" {}", sanitize(t.status.as_str())), theme.dim()),
         ]));
         out.push(text_field("priority", &priority_name, w, priority_style));
         out.push(text_field("assignee", &assignee, w, Style::new()));
