@@ -766,3 +766,30 @@ async fn help_that_does_not_fit_scrolls() {
     );
     assert!(screen.contains("Esc or ? closes"), "{screen}");
 }
+
+/// The conversation is wrapped by `update` when it arrives or the pane's
+/// width changes, and a frame only reads it: drawing the same state twice
+/// wraps nothing, and a resize wraps again to the new width.
+#[tokio::test(start_paused = true)]
+async fn the_detail_is_wrapped_once_per_change_not_per_frame() {
+    let mut state = loaded_state(200, 50, 50, 412);
+    key(&mut state, KeyCode::Enter);
+    with_conversation(&mut state, 3);
+    let wrapped = |state: &State| state.detail.as_ref().unwrap().wrapped.clone().unwrap();
+    let before = wrapped(&state);
+    assert_eq!(before.bodies.len(), 3);
+    assert_eq!(before.bodies[2], vec!["message body number 2"]);
+    let area = state.areas().detail.unwrap();
+    assert_eq!(before.width, triage::ui::detail::inner_width(area));
+    draw(&state, ColorMode::NoColor, Instant::now());
+    assert_eq!(wrapped(&state), before, "drawing leaves the wrap alone");
+    update(&mut state, Msg::Resize(60, 30), Instant::now());
+    let after = wrapped(&state);
+    assert_ne!(after.width, before.width);
+    assert_eq!(
+        after.width,
+        triage::ui::detail::inner_width(state.areas().detail.unwrap())
+    );
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    assert!(screen.contains("message body number 0"), "{screen}");
+}
