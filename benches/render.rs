@@ -146,3 +146,71 @@ fn panes_toggle(bencher: Bencher) {
     let space = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(' '));
     bencher.bench_local(|| update(&mut state, Msg::Key(space), ui_support::clock()));
 }
+
+/// The state above with a ticket's detail open (`Enter`) and a conversation
+/// of one message whose body is `body_bytes` long: words and line breaks,
+/// so wrapping does real work.
+fn detail_state(w: u16, h: u16, body_bytes: usize) -> State {
+    use triage::api::types::{AuthorType, Message};
+    let mut state = state(w, h, 100);
+    let now = Instant::now();
+    update(
+        &mut state,
+        Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        )),
+        ui_support::clock_at(now),
+    );
+    let generation = state.detail.as_ref().expect("detail open").generation;
+    let paragraph = "The customer says the refund never arrived and asks again ⚠️ 返金. ";
+    let mut body = String::with_capacity(body_bytes + paragraph.len());
+    // Sentences in paragraphs of seven.
+    for n in 1.. {
+        if body.len() >= body_bytes {
+            break;
+        }
+        body.push_str(paragraph);
+        if n % 7 == 0 {
+            body.push('\n');
+        }
+    }
+    let message = Message {
+        id: uuid::Uuid::from_u128(900),
+        author_name: Some("Ana Souza".into()),
+        author_type: AuthorType::Contact,
+        body,
+        created_at: Some(ui_support::wall_now()),
+    };
+    update(
+        &mut state,
+        Msg::MessagesLoaded {
+            generation,
+            result: Ok((
+                vec![message],
+                PageMeta {
+                    page: 1,
+                    per_page: 100,
+                    total: 1,
+                },
+            )),
+        },
+        ui_support::clock_at(now),
+    );
+    state
+}
+
+/// One frame of the detail pane over a 1 MB message body: the wrapped
+/// lines must not be recomputed per frame.
+#[divan::bench]
+fn detail_frame_1mb_250x70(bencher: Bencher) {
+    let state = detail_state(250, 70, 1 << 20);
+    let mut terminal = Terminal::new(TestBackend::new(250, 70)).expect("test backend");
+    let ctx = RenderContext {
+        now: Instant::now(),
+        wall_now: ui_support::wall_now(),
+        theme: Theme::new(ColorMode::TrueColor),
+    };
+    bencher.bench_local(|| {
+        terminal.draw(|f| render(&state, &ctx, f)).expect("draw");
+    });
+}

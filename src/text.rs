@@ -10,6 +10,14 @@ use std::borrow::Cow;
 /// Visible stand-in for a dropped control character.
 pub const REPLACEMENT: char = '\u{FFFD}';
 
+/// Most combining marks kept on one base character. Real text needs a few
+/// (Vietnamese stacks two, some Indic and Hebrew text three or four);
+/// "Zalgo" text stacks hundreds, which terminals draw over the rows above
+/// and below.
+pub const MAX_MARKS: usize = 4;
+
+const VS16: char = '\u{FE0F}';
+
 /// What to do with one character of untrusted text.
 enum Fate {
     Keep,
@@ -18,50 +26,149 @@ enum Fate {
     Drop,
 }
 
-fn fate(c: char) -> Fate {
-    match c {
-        '\t' | '\n' | '\r' | '\u{0B}' | '\u{0C}' => Fate::Space,
-        // C0 controls (ESC included, so every escape sequence is defused), DEL, C1.
-        '\u{00}'..='\u{1F}' | '\u{7F}' | '\u{80}'..='\u{9F}' => Fate::Replace,
-        // Bidi embeddings/overrides/isolates and marks: they reorder what the
-        // user sees (a "Trojan Source" subject) without being visible.
-        '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{200E}'
-        | '\u{200F}'
-        | '\u{061C}' => Fate::Drop,
-        // Zero-width and format characters that glue onto neighbouring cells
-        // and throw off width arithmetic; line/paragraph separators; BOM.
-        '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' => Fate::Drop,
-        '\u{2028}' | '\u{2029}' => Fate::Space,
-        _ => Fate::Keep,
+/// Characters dropped wherever they stand: invisible ones that reorder what
+/// the user sees (bidi, a "Trojan Source" subject), glue onto neighbouring
+/// cells and throw off width arithmetic (zero-width, joiners), or hide text
+/// (tag characters, fillers). That is every default-ignorable code point
+/// and every format character (Unicode Cf), except VS16, which
+/// [`Scan::fate`] keeps where it makes an emoji.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        // Default_Ignorable_Code_Point (DerivedCoreProperties.txt).
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+            // The rest of General_Category=Cf: prepended concatenation
+            // marks, interlinear annotation, hieroglyph format controls.
+            | '\u{0600}'..='\u{0605}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+    )
+}
+
+/// Whether VS16 after `c` makes an emoji presentation that the width
+/// tables count as two cells ("⚠" is one cell, "⚠️" two). Only there is it
+/// kept: elsewhere it is invisible, and ratatui's cells (which measure
+/// whole graphemes with the same tables) agree with what we measure.
+fn takes_emoji_presentation(c: char) -> bool {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let mut buf = [0u8; 8];
+    let len = c.encode_utf8(&mut buf).len();
+    let pair = VS16.encode_utf8(&mut buf[len..]).len() + len;
+    let pair = std::str::from_utf8(&buf[..pair]).unwrap_or_default();
+    pair.width() > c.width().unwrap_or(0)
+}
+
+/// A combining mark or another character drawn on the previous cell.
+fn is_mark(c: char) -> bool {
+    use unicode_width::UnicodeWidthChar;
+    !c.is_ascii() && c.width() == Some(0)
+}
+
+/// Left-to-right state of one line: what the last kept character was and
+/// how many marks sit on it, which decide the fate of VS16 and of marks.
+#[derive(Default)]
+struct Scan {
+    last: Option<char>,
+    marks: usize,
+}
+
+impl Scan {
+    /// The fate of `c` after what was kept so far; records what is kept.
+    fn fate(&mut self, c: char) -> Fate {
+        let fate = match c {
+            ' '..='~' => Fate::Keep,
+            '\t' | '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{2028}' | '\u{2029}' => Fate::Space,
+            // C0 controls (ESC included, so every escape sequence is
+            // defused), DEL, C1.
+            '\u{00}'..='\u{1F}' | '\u{7F}' | '\u{80}'..='\u{9F}' => Fate::Replace,
+            VS16 if self.marks == 0 && self.last.is_some_and(takes_emoji_presentation) => {
+                Fate::Keep
+            }
+            c if invisible(c) => Fate::Drop,
+            c if is_mark(c) && self.marks >= MAX_MARKS => Fate::Drop,
+            _ => Fate::Keep,
+        };
+        match fate {
+            Fate::Keep if c != VS16 && is_mark(c) => self.marks += 1,
+            Fate::Keep => self.keep_base(c),
+            Fate::Space => self.keep_base(' '),
+            Fate::Replace => self.keep_base(REPLACEMENT),
+            Fate::Drop => {}
+        }
+        fate
+    }
+
+    fn keep_base(&mut self, c: char) {
+        // After VS16 the emoji is complete: a second VS16 is dropped.
+        self.last = (c != VS16).then_some(c);
+        self.marks = 0;
     }
 }
 
 /// Whether [`sanitize`] would change `c` (a control, a line break, a bidi
 /// or zero-width format character): for output that must keep the value
 /// but not write `c` raw, such as `triage list --format json`.
+/// Judged alone, so a VS16 counts as invisible wherever it stands.
 pub fn needs_sanitizing(c: char) -> bool {
-    !matches!(fate(c), Fate::Keep)
+    !matches!(Scan::default().fate(c), Fate::Keep)
 }
 
 /// Returns `s` safe to draw on one line: controls become `�`, tabs and line
-/// breaks become spaces, bidi and zero-width format characters are removed.
-/// Borrows when nothing needs changing (the common case costs no allocation).
+/// breaks become spaces; bidi, zero-width, format and other invisible
+/// characters are removed, and so are combining marks past [`MAX_MARKS`]
+/// on one character. Borrows when nothing needs changing (the common case
+/// costs no allocation).
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if s.chars().all(|c| matches!(fate(c), Fate::Keep)) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match fate(c) {
-            Fate::Keep => out.push(c),
-            Fate::Space => out.push(' '),
-            Fate::Replace => out.push(REPLACEMENT),
-            Fate::Drop => {}
+    let mut scan = Scan::default();
+    let mut chars = s.char_indices();
+    let (clean_to, first, fate) = loop {
+        let Some((i, c)) = chars.next() else {
+            return Cow::Borrowed(s);
+        };
+        match scan.fate(c) {
+            Fate::Keep => {}
+            fate => break (i, c, fate),
         }
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..clean_to]);
+    push(&mut out, first, fate);
+    for (_, c) in chars {
+        let fate = scan.fate(c);
+        push(&mut out, c, fate);
     }
     Cow::Owned(out)
+}
+
+fn push(out: &mut String, c: char, fate: Fate) {
+    match fate {
+        Fate::Keep => out.push(c),
+        Fate::Space => out.push(' '),
+        Fate::Replace => out.push(REPLACEMENT),
+        Fate::Drop => {}
+    }
 }
 
 /// Like [`sanitize`] but keeps line breaks, for multi-line text such as a
@@ -186,6 +293,60 @@ mod tests {
         );
         assert_eq!(sanitize("a\tb\nc\r\nd"), "a b c  d");
         assert_eq!(sanitize("del\u{7F}c1\u{9B}"), "del\u{FFFD}c1\u{FFFD}");
+    }
+
+    #[test]
+    fn variation_selectors_go_except_vs16_that_makes_an_emoji() {
+        // "⚠️" is two cells with VS16, one without: it stays as sent.
+        assert!(matches!(sanitize("⚠️ Escalations"), Cow::Borrowed(_)));
+        assert_eq!(sanitize("1\u{FE0F}\u{20E3}"), "1\u{FE0F}\u{20E3}");
+        // After a letter, a second time, or a text selector: invisible.
+        assert_eq!(sanitize("a\u{FE0F}b"), "ab");
+        assert_eq!(sanitize("⚠\u{FE0F}\u{FE0F}"), "⚠\u{FE0F}");
+        assert_eq!(sanitize("\u{FE0F}start"), "start");
+        assert_eq!(sanitize("⚠\u{FE0E}x\u{FE00}y\u{E0100}"), "⚠xy");
+        // Mongolian free variation selectors and vowel separator.
+        assert_eq!(sanitize("a\u{180B}\u{180E}b"), "ab");
+    }
+
+    #[test]
+    fn tag_characters_and_invisible_format_characters_go() {
+        // A flag's tag sequence, and a tag-smuggled word.
+        assert_eq!(
+            sanitize("🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}"),
+            "🏴"
+        );
+        assert_eq!(sanitize("ok\u{E0001}\u{E0069}\u{E0067}"), "ok");
+        // Deprecated format characters, interlinear annotation, the
+        // combining grapheme joiner, prepended concatenation marks.
+        assert_eq!(sanitize("a\u{206A}\u{206F}b"), "ab");
+        assert_eq!(sanitize("a\u{FFF9}b\u{FFFA}c\u{FFFB}"), "abc");
+        assert_eq!(sanitize("a\u{034F}b"), "ab");
+        assert_eq!(sanitize("\u{0600}12\u{06DD}"), "12");
+        assert_eq!(sanitize("a\u{2065}b\u{1D173}c"), "abc");
+    }
+
+    #[test]
+    fn hangul_fillers_go_and_syllables_stay() {
+        assert_eq!(sanitize("\u{115F}\u{1160}x\u{3164}y\u{FFA0}"), "xy");
+        assert!(matches!(sanitize("한국어 고객"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn combining_marks_are_capped_per_character() {
+        let zalgo: String = std::iter::once('e')
+            .chain(std::iter::repeat_n('\u{0301}', 200))
+            .chain(std::iter::once('f'))
+            .chain(std::iter::repeat_n('\u{0323}', 3))
+            .collect();
+        let clean = sanitize(&zalgo);
+        assert_eq!(clean, "e\u{301}\u{301}\u{301}\u{301}f\u{323}\u{323}\u{323}");
+        // Real text keeps its marks: Vietnamese stacks two.
+        assert!(matches!(sanitize("Nguyễn Việt"), Cow::Borrowed(_)));
+        assert!(matches!(sanitize("e\u{0302}\u{0301}"), Cow::Borrowed(_)));
+        // A dropped character in between does not reset the count.
+        let hidden = "e\u{301}\u{301}\u{200B}\u{301}\u{301}\u{301}";
+        assert_eq!(sanitize(hidden), "e\u{301}\u{301}\u{301}\u{301}");
     }
 
     #[test]

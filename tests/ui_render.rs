@@ -271,6 +271,45 @@ async fn narrow_detail_goes_over_the_list_and_says_what_is_missing() {
     assert!(!screen.contains("#1002"), "the list is covered");
 }
 
+fn assert_no_control_or_bidi(buf: &Buffer) {
+    for cell in buf.content() {
+        for c in cell.symbol().chars() {
+            assert!(
+                !c.is_control()
+                    && !('\u{202A}'..='\u{202E}').contains(&c)
+                    && !('\u{2066}'..='\u{2069}').contains(&c),
+                "control or bidi character {c:?} reached a cell"
+            );
+        }
+    }
+}
+
+/// A status category or priority level this client does not know is kept
+/// as the server sent it, and drawn where the name is empty: in the table,
+/// and in the detail (badge and the dim category beside it).
+#[tokio::test(start_paused = true)]
+async fn unknown_categories_from_the_server_are_sanitized_where_drawn() {
+    use triage::api::types::{PriorityLevel, StatusCategory};
+    let hostile = "esc\u{1b}]0;x\u{07}\u{202E}lavorppa\u{2066}";
+    for (w, h) in [(200, 50), (80, 24)] {
+        let mut state = loaded_state(w, h, 50, 412);
+        if let triage::app::state::TablePane::Loaded(view) = &mut state.list.table {
+            let t = &mut std::sync::Arc::make_mut(&mut view.tickets)[0];
+            t.status = StatusCategory::from_wire(hostile);
+            t.status_name = String::new();
+            t.priority = PriorityLevel::from_wire(hostile);
+            t.priority_name = " ".into();
+        }
+        let buf = draw(&state, ColorMode::TrueColor, Instant::now());
+        assert_no_control_or_bidi(&buf);
+        assert!(text(&buf).contains("esc�]0;x"), "{}", text(&buf));
+        key(&mut state, KeyCode::Enter);
+        let buf = draw(&state, ColorMode::TrueColor, Instant::now());
+        assert_no_control_or_bidi(&buf);
+        assert!(text(&buf).contains("esc�]0;x"), "{}", text(&buf));
+    }
+}
+
 #[tokio::test(start_paused = true)]
 async fn hostile_subjects_cannot_reach_the_terminal() {
     let mut state = State::new(scope(), Default::default(), 50, Default::default());
@@ -292,16 +331,7 @@ async fn hostile_subjects_cannot_reach_the_terminal() {
         ui_support::clock(),
     );
     let buf = draw(&state, ColorMode::TrueColor, Instant::now());
-    for cell in buf.content() {
-        for c in cell.symbol().chars() {
-            assert!(
-                !c.is_control()
-                    && !('\u{202A}'..='\u{202E}').contains(&c)
-                    && !('\u{2066}'..='\u{2069}').contains(&c),
-                "control or bidi character {c:?} reached a cell"
-            );
-        }
-    }
+    assert_no_control_or_bidi(&buf);
     let screen = text(&buf);
     // The text stays visible, defused.
     assert!(screen.contains("pwned"), "{screen}");
@@ -735,4 +765,31 @@ async fn help_that_does_not_fit_scrolls() {
         "{screen}"
     );
     assert!(screen.contains("Esc or ? closes"), "{screen}");
+}
+
+/// The conversation is wrapped by `update` when it arrives or the pane's
+/// width changes, and a frame only reads it: drawing the same state twice
+/// wraps nothing, and a resize wraps again to the new width.
+#[tokio::test(start_paused = true)]
+async fn the_detail_is_wrapped_once_per_change_not_per_frame() {
+    let mut state = loaded_state(200, 50, 50, 412);
+    key(&mut state, KeyCode::Enter);
+    with_conversation(&mut state, 3);
+    let wrapped = |state: &State| state.detail.as_ref().unwrap().wrapped.clone().unwrap();
+    let before = wrapped(&state);
+    assert_eq!(before.bodies.len(), 3);
+    assert_eq!(before.bodies[2], vec!["message body number 2"]);
+    let area = state.areas().detail.unwrap();
+    assert_eq!(before.width, triage::ui::detail::inner_width(area));
+    draw(&state, ColorMode::NoColor, Instant::now());
+    assert_eq!(wrapped(&state), before, "drawing leaves the wrap alone");
+    update(&mut state, Msg::Resize(60, 30), ui_support::clock());
+    let after = wrapped(&state);
+    assert_ne!(after.width, before.width);
+    assert_eq!(
+        after.width,
+        triage::ui::detail::inner_width(state.areas().detail.unwrap())
+    );
+    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    assert!(screen.contains("message body number 0"), "{screen}");
 }

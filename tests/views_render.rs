@@ -54,6 +54,11 @@ fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
 
 /// A 100×20 screen with three views, counts in, "Urgent" open.
 fn state(w: u16, h: u16) -> State {
+    state_with(w, h, vec![])
+}
+
+/// `state` with `more` views after the three.
+fn state_with(w: u16, h: u16, more: Vec<SavedView>) -> State {
     let mut state = State::new(
         Default::default(),
         TicketFilter::default(),
@@ -62,18 +67,22 @@ fn state(w: u16, h: u16) -> State {
     );
     state.views = ViewsState::new(
         ViewsSetup {
-            views: vec![
-                SavedView::new("My open", "assignee:me status:open"),
-                SavedView {
-                    sort: Some("priority".into()),
-                    ..SavedView::new("Urgent \u{202e}evil", "priority:urgent")
-                },
-                SavedView {
-                    refresh_secs: Some(60),
-                    key: Some("W".into()),
-                    ..SavedView::new("Waiting on customer", "status:waiting")
-                },
-            ],
+            views: [
+                vec![
+                    SavedView::new("My open", "assignee:me status:open"),
+                    SavedView {
+                        sort: Some("priority".into()),
+                        ..SavedView::new("Urgent \u{202e}evil", "priority:urgent")
+                    },
+                    SavedView {
+                        refresh_secs: Some(60),
+                        key: Some("W".into()),
+                        ..SavedView::new("Waiting on customer", "status:waiting")
+                    },
+                ],
+                more,
+            ]
+            .concat(),
             per_page: 20,
             ..ViewsSetup::default()
         },
@@ -243,4 +252,32 @@ async fn without_a_config_file_w_says_where_to_put_one() {
         text.contains("no config file to save views in — pass --config PATH o…"),
         "{text}"
     );
+}
+
+/// A name whose emoji presentation ("⚠️", two cells) was measured one way
+/// and cut another: the list came out wider than its column and `v`
+/// panicked (capacity overflow) at widths where the cut landed on the edge.
+#[tokio::test(start_paused = true)]
+async fn an_emoji_view_name_opens_the_list_at_any_width() {
+    let name = "⚠️ Escalations waiting on engineering and more text here";
+    for (w, h) in [
+        (100, 20),
+        (80, 24),
+        (60, 12),
+        (40, 10),
+        (20, 6),
+        (8, 4),
+        (1, 1),
+    ] {
+        let mut state = state_with(w, h, vec![SavedView::new(name, "tag:escalated 返金:x")]);
+        press(&mut state, KeyCode::Char('v'));
+        let text = screen(&draw(&state));
+        if w >= 60 {
+            // The emoji's second cell reads as a blank in the buffer.
+            assert!(
+                text.contains("⚠️  Escalations waiting on"),
+                "{w}x{h}:\n{text}"
+            );
+        }
+    }
 }

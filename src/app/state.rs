@@ -133,6 +133,24 @@ pub struct DetailPane {
     /// height depends on the pane width); lets `update` turn "up from the
     /// bottom" into a visible move.
     pub max_scroll: Cell<usize>,
+    /// The subject and message bodies wrapped to the pane's width, made by
+    /// `update` (see [`WrappedDetail`]); `None` until then.
+    pub wrapped: Option<WrappedDetail>,
+}
+
+/// The detail's long text, sanitized and wrapped for a pane `width` cells
+/// wide: refilled by `update` when the subject, the conversation or the
+/// width changes, so a frame only copies its visible lines (wrapping a
+/// 1 MB body cost about 12 ms a frame).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WrappedDetail {
+    pub width: usize,
+    /// The subject `subject_lines` were made from.
+    pub subject: String,
+    pub subject_lines: Vec<String>,
+    /// The lines of each message of the loaded conversation, in order;
+    /// empty while it is not loaded.
+    pub bodies: Vec<Vec<String>>,
 }
 
 /// A request held back by a rate limit.

@@ -89,6 +89,7 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
                 && let Some(d) = state.detail.as_mut()
             {
                 d.messages = loadable;
+                d.wrapped = None; // made again below, for these messages
             }
         }
         Msg::Tick => on_tick(state, now, &mut fx),
@@ -127,7 +128,25 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
     }
     // Counts of saved views go last, after whatever the list asked for.
     views::counts::pump(state, now, &mut fx);
+    rewrap_detail(state);
     fx
+}
+
+/// Wraps the detail's subject and conversation again when what they were
+/// wrapped from, or the pane's width, changed since: once per change, not
+/// once per frame.
+fn rewrap_detail(state: &mut State) {
+    let Some(area) = state.areas().detail else {
+        return;
+    };
+    let width = crate::ui::detail::inner_width(area);
+    let Some(d) = state.detail.as_mut() else {
+        return;
+    };
+    let detail = crate::ui::detail::is_current;
+    if !d.wrapped.as_ref().is_some_and(|w| detail(w, d, width)) {
+        d.wrapped = Some(crate::ui::detail::wrap_detail(d, width));
+    }
 }
 
 /// When the runtime must wake us with `Msg::Tick`, if ever: each second of a
@@ -915,6 +934,7 @@ pub(super) fn open_detail(state: &mut State, fx: &mut Vec<Effect>) {
         messages: Loadable::Loading,
         scroll: 0,
         max_scroll: Cell::new(0),
+        wrapped: None,
     });
     request_detail(state, id, fx);
 }

@@ -2,6 +2,8 @@
 //! values, and the conversation. Lines are wrapped here (not by ratatui) so
 //! the pane knows its exact height and can tell `update` how far it scrolls.
 
+use std::borrow::Cow;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -9,11 +11,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::RenderContext;
-use super::table::REMINDER_MARK;
+use super::table::{REMINDER_MARK, priority_label, status_label};
 use super::text::{fit, stamp, time_left, width, wrap};
 use crate::api::types::Ticket;
 use crate::app::State;
-use crate::app::state::{DetailPane, Loadable};
+use crate::app::state::{DetailPane, Loadable, WrappedDetail};
 use crate::model::{AuthorType, FieldType};
 use crate::text::{sanitize, sanitize_multiline};
 
@@ -43,14 +45,20 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
         return;
     };
     let theme = &ctx.theme;
-    let inner_w = usize::from(area.width.saturating_sub(2)).max(1);
+    let inner_w = inner_width(area);
     let inner_h = usize::from(area.height.saturating_sub(2));
-    let lines = lines(state, pane, ctx, inner_w, inner_h < COMPACT_BELOW);
-    let total = lines.len();
+    // Made by `update` once per change; made here only for a state that
+    // did not pass through it (or a pane whose width it did not foresee).
+    let wrapped = match &pane.wrapped {
+        Some(w) if is_current(w, pane, inner_w) => Cow::Borrowed(w),
+        _ => Cow::Owned(wrap_detail(pane, inner_w)),
+    };
+    let content = lines(state, pane, &wrapped, ctx, inner_w, inner_h < COMPACT_BELOW);
+    let total = content.len();
     let max_scroll = total.saturating_sub(inner_h);
     pane.max_scroll.set(max_scroll);
     let scroll = pane.scroll.min(max_scroll);
-    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(inner_h).collect();
+    let shown = content.window(scroll, inner_h);
 
     let t = &pane.ticket;
     let title = format!(" #{} ", t.ticket_number);
@@ -66,6 +74,111 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
         ),
         area,
     );
+}
+
+/// The pane's lines: drawn ones, and runs of wrapped text borrowed from
+/// [`WrappedDetail`] that become lines only when scrolled into view (a
+/// long conversation is thousands of lines, a frame shows a screenful).
+#[derive(Default)]
+struct Content<'w> {
+    chunks: Vec<Chunk<'w>>,
+    len: usize,
+}
+
+enum Chunk<'w> {
+    Line(Line<'w>),
+    Text(&'w [String]),
+}
+
+impl<'w> Content<'w> {
+    fn push(&mut self, line: Line<'w>) {
+        self.len += 1;
+        self.chunks.push(Chunk::Line(line));
+    }
+
+    fn text(&mut self, lines: &'w [String]) {
+        self.len += lines.len();
+        self.chunks.push(Chunk::Text(lines));
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Lines `first..first + height`.
+    fn window(self, first: usize, height: usize) -> Vec<Line<'w>> {
+        let mut skip = first;
+        let mut shown = Vec::with_capacity(height);
+        for chunk in self.chunks {
+            if shown.len() == height {
+                break;
+            }
+            match chunk {
+                Chunk::Line(_) if skip > 0 => skip -= 1,
+                Chunk::Line(line) => shown.push(line),
+                Chunk::Text(text) if skip >= text.len() => skip -= text.len(),
+                Chunk::Text(text) => {
+                    let room = height - shown.len();
+                    shown.extend(
+                        text[skip..]
+                            .iter()
+                            .take(room)
+                            .map(|l| Line::raw(l.as_str())),
+                    );
+                    skip = 0;
+                }
+            }
+        }
+        shown
+    }
+}
+
+impl<'w> Extend<Line<'w>> for Content<'w> {
+    fn extend<I: IntoIterator<Item = Line<'w>>>(&mut self, lines: I) {
+        for line in lines {
+            self.push(line);
+        }
+    }
+}
+
+/// Cells inside the pane's border: the width its text is wrapped to.
+pub fn inner_width(area: Rect) -> usize {
+    usize::from(area.width.saturating_sub(2)).max(1)
+}
+
+/// Whether `wrapped` was made from this pane's text at this width.
+pub fn is_current(wrapped: &WrappedDetail, pane: &DetailPane, width: usize) -> bool {
+    let messages = match &pane.messages {
+        Loadable::Loaded(conv) => conv.messages.len(),
+        _ => 0,
+    };
+    wrapped.width == width
+        && wrapped.subject == pane.ticket.subject
+        && wrapped.bodies.len() == messages
+}
+
+/// The pane's long text sanitized and wrapped to `width`: the subject, and
+/// each message body of a loaded conversation.
+pub fn wrap_detail(pane: &DetailPane, width: usize) -> WrappedDetail {
+    let bodies = match &pane.messages {
+        Loadable::Loaded(conv) => conv
+            .messages
+            .iter()
+            .map(|m| {
+                sanitize_multiline(&m.body)
+                    .split('\n')
+                    .flat_map(|para| wrap(para, width))
+                    .collect()
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    WrappedDetail {
+        width,
+        subject: pane.ticket.subject.clone(),
+        subject_lines: wrap(&sanitize(&pane.ticket.subject), width),
+        bodies,
+    }
 }
 
 fn field<'a>(label: &str, value: Vec<Span<'a>>) -> Line<'a> {
@@ -84,33 +197,25 @@ fn text_field(label: &str, value: &str, w: usize, style: Style) -> Line<'static>
     )
 }
 
-fn lines(
+/// Every line of the pane's content.
+fn lines<'w>(
     state: &State,
     pane: &DetailPane,
+    wrapped: &'w WrappedDetail,
     ctx: &RenderContext,
     w: usize,
     compact: bool,
-) -> Vec<Line<'static>> {
+) -> Content<'w> {
     let theme = &ctx.theme;
     let t: &Ticket = &pane.ticket;
-    let mut out: Vec<Line<'static>> = Vec::new();
-    for l in wrap(&sanitize(&t.subject), w) {
-        out.push(Line::styled(l, theme.title()));
+    let mut out = Content::default();
+    for l in &wrapped.subject_lines {
+        out.push(Line::styled(l.as_str(), theme.title()));
     }
     out.push(Line::raw(""));
 
-    let status_name = sanitize(&t.status_name).into_owned();
-    let status_name = if status_name.is_empty() {
-        t.status.as_str().to_string()
-    } else {
-        status_name
-    };
-    let priority_name = sanitize(&t.priority_name).into_owned();
-    let priority_name = if priority_name.is_empty() {
-        t.priority.as_str().to_string()
-    } else {
-        priority_name
-    };
+    let status_name = status_label(t);
+    let priority_name = priority_label(t);
     let names = state.names.as_ref();
     let assignee = match t.assignee_id {
         None => "— (unassigned)".to_string(),
@@ -182,7 +287,7 @@ fn lines(
         out.push(Line::from(vec![
             Span::raw(format!("{:<w$}", "status", w = LABEL_W - 1)),
             badge,
-            Span::styled(format!(" {}", t.status.as_str()), theme.dim()),
+            Span::styled(format!(" {}", sanitize(t.status.as_str())), theme.dim()),
         ]));
         out.push(text_field("priority", &priority_name, w, priority_style));
         out.push(text_field("assignee", &assignee, w, Style::new()));
@@ -297,7 +402,7 @@ fn lines(
             if conv.messages.is_empty() {
                 out.push(Line::styled("no messages", theme.dim()));
             }
-            for m in &conv.messages {
+            for (i, m) in conv.messages.iter().enumerate() {
                 out.push(Line::raw(""));
                 let author = m
                     .author_name
@@ -321,10 +426,8 @@ fn lines(
                     theme.title()
                 };
                 out.push(Line::styled(fit(&head, w).into_owned(), style));
-                for para in sanitize_multiline(&m.body).split('\n') {
-                    for l in wrap(para, w) {
-                        out.push(Line::raw(l));
-                    }
+                if let Some(body) = wrapped.bodies.get(i) {
+                    out.text(body);
                 }
             }
         }

@@ -33,17 +33,28 @@ pub struct Placed {
 /// one that sanitizing would change is drawn as `�` (one cell), which keeps
 /// columns and byte offsets in step.
 fn cells(value: &str) -> Vec<(usize, char, usize)> {
+    let mut prev = None;
     value
         .char_indices()
         .map(|(i, c)| {
-            let mut buf = [0u8; 4];
-            let shown = match sanitize(c.encode_utf8(&mut buf)) {
-                Cow::Borrowed(_) => c,
-                Cow::Owned(_) => REPLACEMENT,
-            };
+            let shown = if kept_after(prev, c) { c } else { REPLACEMENT };
+            prev = Some(c);
             (i, shown, shown.width().unwrap_or(0))
         })
         .collect()
+}
+
+/// Whether sanitizing keeps `c` after `prev`: one character at a time,
+/// except that the previous one decides for VS16 (kept after an emoji).
+fn kept_after(prev: Option<char>, c: char) -> bool {
+    let mut buf = [0u8; 8];
+    let at = prev.map_or(0, |p| p.encode_utf8(&mut buf).len());
+    let end = at + c.encode_utf8(&mut buf[at..]).len();
+    let pair = std::str::from_utf8(&buf[..end]).unwrap_or_default();
+    match sanitize(pair) {
+        Cow::Borrowed(_) => true,
+        Cow::Owned(clean) => clean.ends_with(c),
+    }
 }
 
 /// Column of byte offset `at` in `value`, as drawn.
@@ -122,4 +133,17 @@ pub fn caret_row(value: &str, span: &Range<usize>, placed: Placed) -> (u16, Stri
         placed.x + visible_start as u16,
         "^".repeat(visible_end - visible_start),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_emoji_selector_is_kept_and_others_show_as_replacement() {
+        let shown = |s: &str| cells(s).iter().map(|c| c.1).collect::<String>();
+        assert_eq!(shown("⚠\u{FE0F}!"), "⚠\u{FE0F}!");
+        assert_eq!(shown("a\u{FE0F}\u{202E}"), "a\u{FFFD}\u{FFFD}");
+        assert_eq!(column_of("⚠\u{FE0F}!", "⚠\u{FE0F}".len()), 1);
+    }
 }

@@ -139,20 +139,21 @@ pub fn columns(
     cols
 }
 
-/// The status as shown: its name, else its category.
-fn status_label(t: &Ticket) -> String {
-    let name = sanitize(&t.status_name);
-    if name.trim().is_empty() {
-        t.status.as_str().to_string()
-    } else {
-        name.into_owned()
-    }
+/// The status as shown: its name, else its category. Both come from the
+/// server (an unknown category is kept as sent), so both are sanitized.
+pub fn status_label(t: &Ticket) -> String {
+    name_or_category(&t.status_name, t.status.as_str())
 }
 
-fn priority_label(t: &Ticket) -> String {
-    let name = sanitize(&t.priority_name);
+/// The priority as shown: its name, else its level.
+pub fn priority_label(t: &Ticket) -> String {
+    name_or_category(&t.priority_name, t.priority.as_str())
+}
+
+fn name_or_category(name: &str, category: &str) -> String {
+    let name = sanitize(name);
     if name.trim().is_empty() {
-        t.priority.as_str().to_string()
+        sanitize(category).into_owned()
     } else {
         name.into_owned()
     }

@@ -5,13 +5,12 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use ratatui::buffer::CellWidth;
+use ratatui::text::{Line, Span};
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Cuts a row of spans to `max` cells, the last one kept ending in "…".
-pub fn fit_spans(
-    spans: Vec<ratatui::text::Span<'static>>,
-    max: usize,
-) -> ratatui::text::Line<'static> {
+pub fn fit_spans(spans: Vec<Span<'static>>, max: usize) -> Line<'static> {
     let mut used = 0;
     let mut out = Vec::with_capacity(spans.len());
     for span in spans {
@@ -21,19 +20,37 @@ pub fn fit_spans(
             out.push(span);
             continue;
         }
-        let cut = fit(&span.content, max - used).into_owned();
-        out.push(ratatui::text::Span::styled(cut, span.style));
+        let cut = fit(&span.content, max.saturating_sub(used)).into_owned();
+        out.push(Span::styled(cut, span.style));
         break;
     }
-    ratatui::text::Line::from(out)
+    Line::from(out)
 }
 
+/// Cells that `s` takes when ratatui draws it: grapheme by grapheme, each
+/// measured the way its buffer measures a cell's symbol, graphemes holding
+/// a control character not drawn at all. Measuring per character instead
+/// disagrees for emoji presentation sequences ("⚠️" is two cells, its two
+/// characters one and zero), and a cut measured one way but checked the
+/// other comes out wider than asked.
 pub fn width(s: &str) -> usize {
-    UnicodeWidthStr::width(s)
+    if s.is_ascii() {
+        return s.bytes().filter(|b| !b.is_ascii_control()).count();
+    }
+    s.graphemes(true).map(grapheme_width).sum()
+}
+
+fn grapheme_width(g: &str) -> usize {
+    if g.contains(char::is_control) {
+        0
+    } else {
+        usize::from(g.cell_width())
+    }
 }
 
 /// Cuts `s` to at most `max` cells, ending in "…" when cut. A wide
-/// character that would straddle the edge is dropped whole.
+/// character that would straddle the edge is dropped whole, and so is a
+/// grapheme: its marks and selectors are never cut off it.
 pub fn fit(s: &str, max: usize) -> Cow<'_, str> {
     if width(s) <= max {
         return Cow::Borrowed(s);
@@ -41,31 +58,67 @@ pub fn fit(s: &str, max: usize) -> Cow<'_, str> {
     if max == 0 {
         return Cow::Borrowed("");
     }
-    let budget = max - 1; // room for the ellipsis
+    // Whole graphemes that fit beside the ellipsis.
     let mut used = 0;
-    let mut out = String::with_capacity(s.len().min(max * 4));
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > budget {
+    let mut end = 0;
+    for (i, g) in s.grapheme_indices(true) {
+        used += grapheme_width(g);
+        if used > max - 1 {
             break;
         }
-        used += w;
-        out.push(c);
+        end = i + g.len();
     }
-    out.push('…');
-    Cow::Owned(out)
+    let mut kept = &s[..end];
+    loop {
+        let out = format!("{kept}…");
+        // Measured again as drawn: the ellipsis could join the last kept
+        // grapheme (after a prepended mark), so shorten until it fits.
+        if width(&out) <= max || kept.is_empty() {
+            return Cow::Owned(out);
+        }
+        kept = drop_last_grapheme(kept);
+    }
 }
 
-/// Wraps one line of text to `max` cells, at spaces where possible.
+fn drop_last_grapheme(s: &str) -> &str {
+    s.grapheme_indices(true)
+        .next_back()
+        .map_or("", |(i, _)| &s[..i])
+}
+
+/// `s` cut to `w` cells and padded with spaces to exactly `w` (format's
+/// own padding counts characters, not cells).
+pub fn pad(s: &str, w: usize) -> String {
+    let cut = fit(s, w);
+    let fill = w.saturating_sub(width(&cut));
+    let mut out = String::with_capacity(cut.len() + fill);
+    out.push_str(&cut);
+    out.extend(std::iter::repeat_n(' ', fill));
+    out
+}
+
+/// Like [`pad`], the text at the right end of its `w` cells.
+pub fn pad_left(s: &str, w: usize) -> String {
+    let cut = fit(s, w);
+    let fill = w.saturating_sub(width(&cut));
+    let mut out: String = std::iter::repeat_n(' ', fill).collect();
+    out.push_str(&cut);
+    out
+}
+
+/// Wraps one line of text to `max` cells, at spaces where possible; a word
+/// longer than a line is broken between graphemes. A grapheme wider than
+/// the whole line (a CJK character at one cell) cannot be drawn and is
+/// left out; at width 0 nothing fits and the result is one empty line.
 pub fn wrap(s: &str, max: usize) -> Vec<String> {
-    let max = max.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
+    // Cells in `line`, trailing spaces included (trimmed when it ends).
     let mut used = 0;
     for word in s.split_inclusive(' ') {
         let word_w = width(word.trim_end_matches(' '));
         if used > 0 && used + word_w > max {
-            lines.push(std::mem::take(&mut line).trim_end().to_string());
+            end_line(&mut lines, &mut line);
             used = 0;
         }
         if used + word_w <= max {
@@ -73,19 +126,26 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
             used += width(word);
             continue;
         }
-        // A word longer than a whole line: break it by characters.
-        for c in word.chars() {
-            let cw = c.width().unwrap_or(0);
-            if used + cw > max && used > 0 {
-                lines.push(std::mem::take(&mut line));
+        for g in word.graphemes(true) {
+            let gw = grapheme_width(g);
+            if gw > max || (g == " " && used == 0) {
+                continue;
+            }
+            if used + gw > max {
+                end_line(&mut lines, &mut line);
                 used = 0;
             }
-            line.push(c);
-            used += cw;
+            line.push_str(g);
+            used += gw;
         }
     }
-    lines.push(line.trim_end().to_string());
+    end_line(&mut lines, &mut line);
     lines
+}
+
+fn end_line(lines: &mut Vec<String>, line: &mut String) {
+    lines.push(line.trim_end().to_string());
+    line.clear();
 }
 
 /// "now", "5m", "3h", "2d", "7w", "2y": age of `t` at `now`.

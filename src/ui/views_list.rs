@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use tui_input::Input;
 
 use super::RenderContext;
-use super::text::{fit, width};
+use super::text::{fit, pad, pad_left, width};
 use super::views_bar::{count_label, new_label};
 use crate::app::views::list::{ListMode, ViewsList};
 use crate::app::views::{Dialog, NamePrompt};
@@ -83,18 +83,17 @@ fn render_list(
             };
             let active = state.views.active == Some(i);
             let mark = if active { "▸" } else { " " };
-            let name = fit(name, name_w).into_owned();
+            // Padded by cells: format's `{:<w$}` counts characters.
             let head = format!(
-                "{mark}{key:>key_w$}  {name}{}  {count:>count_w$}  ",
-                " ".repeat(name_w - width(&name))
+                "{mark}{}  {}  {}  ",
+                pad_left(key, key_w),
+                pad(name, name_w),
+                pad_left(count, count_w),
             );
             let rest = inner_w.saturating_sub(width(&head));
             Line::from(vec![
                 Span::styled(head, style),
-                Span::styled(
-                    format!("{:<rest$}", fit(filter, rest)),
-                    theme.dim().patch(style),
-                ),
+                Span::styled(pad(filter, rest), theme.dim().patch(style)),
             ])
         })
         .collect();
