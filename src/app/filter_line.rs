@@ -14,11 +14,11 @@ use tui_input::backend::crossterm::EventHandler;
 use super::clock::Clock;
 use super::completion::{Candidate, Vocabulary, common_prefix, complete};
 use super::filter_tokens::{byte_of_char, spans_for_param, token_params};
+use super::list::new_filter;
 use super::modal::Modal;
 use super::msg::Effect;
 use super::picker::{PickItem, Picker};
 use super::state::State;
-use super::update::new_filter;
 use crate::filter::text::KEYS;
 use crate::filter::text::lex::tokens;
 use crate::filter::{

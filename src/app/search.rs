@@ -15,10 +15,10 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::clock::Clock;
+use super::list::{move_by, new_filter, request_page};
 use super::modal::Modal;
 use super::msg::Effect;
 use super::state::{Landing, State, TablePane};
-use super::update::{move_by, new_filter, request_page};
 
 /// Quiet time after the last key before the search is sent.
 pub const DEBOUNCE: Duration = Duration::from_millis(250);

@@ -12,12 +12,14 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::RenderContext;
 use super::table::{REMINDER_MARK, priority_label, status_label};
-use super::text::{fit, stamp, time_left, width, wrap};
+use super::text::{fit, stamp, time_left, width};
 use crate::api::types::Ticket;
 use crate::app::State;
+pub use crate::app::detail::inner_width;
+use crate::app::detail::{is_current, wrap_detail};
 use crate::app::state::{DetailPane, Loadable, WrappedDetail};
 use crate::model::{AuthorType, FieldType};
-use crate::text::{sanitize, sanitize_multiline};
+use crate::text::sanitize;
 
 const LABEL_W: usize = 10;
 /// Below this many inner lines the field block is compact (several fields
@@ -138,46 +140,6 @@ impl<'w> Extend<Line<'w>> for Content<'w> {
         for line in lines {
             self.push(line);
         }
-    }
-}
-
-/// Cells inside the pane's border: the width its text is wrapped to.
-pub fn inner_width(area: Rect) -> usize {
-    usize::from(area.width.saturating_sub(2)).max(1)
-}
-
-/// Whether `wrapped` was made from this pane's text at this width.
-pub fn is_current(wrapped: &WrappedDetail, pane: &DetailPane, width: usize) -> bool {
-    let messages = match &pane.messages {
-        Loadable::Loaded(conv) => conv.messages.len(),
-        _ => 0,
-    };
-    wrapped.width == width
-        && wrapped.subject == pane.ticket.subject
-        && wrapped.bodies.len() == messages
-}
-
-/// The pane's long text sanitized and wrapped to `width`: the subject, and
-/// each message body of a loaded conversation.
-pub fn wrap_detail(pane: &DetailPane, width: usize) -> WrappedDetail {
-    let bodies = match &pane.messages {
-        Loadable::Loaded(conv) => conv
-            .messages
-            .iter()
-            .map(|m| {
-                sanitize_multiline(&m.body)
-                    .split('\n')
-                    .flat_map(|para| wrap(para, width))
-                    .collect()
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    WrappedDetail {
-        width,
-        subject: pane.ticket.subject.clone(),
-        subject_lines: wrap(&sanitize(&pane.ticket.subject), width),
-        bodies,
     }
 }
 

@@ -448,5 +448,5 @@ fn apply(state: &mut State, catalog: Option<&Catalog>, clock: Clock, fx: &mut Ve
     // modified (`*`), and `w` saves the change into it.
     state.list.filter = next;
     state.filter_errors.clear();
-    crate::app::update::new_filter(state, clock.now, fx);
+    crate::app::list::new_filter(state, clock.now, fx);
 }

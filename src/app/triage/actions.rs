@@ -114,7 +114,7 @@ fn toggle_mark(state: &mut State) {
     ));
     // Marking walks down the list, as in a file manager.
     if marked && state.list.selected + 1 < state.list.table.tickets().len() {
-        crate::app::update::select(state, state.list.selected + 1);
+        crate::app::list::select(state, state.list.selected + 1);
     }
 }
 

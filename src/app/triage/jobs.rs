@@ -235,7 +235,7 @@ pub fn on_written(
             } else {
                 job.queue.push_front(idx);
             }
-            crate::app::update::gate(state, retry_at, Some(Waiting::Writes));
+            crate::app::gate::gate(state, retry_at, Some(Waiting::Writes));
         }
         Err(WriteError::ReadOnly { .. }) => refuse(state, job_id, idx, WriteAccess::ReadOnly),
         Err(WriteError::NotSupported) => refuse(state, job_id, idx, WriteAccess::NoPatch),

@@ -36,8 +36,8 @@ pub fn advance(state: &mut State, from: usize, fx: &mut Vec<Effect>) {
         });
         return;
     };
-    crate::app::update::select(state, row);
+    crate::app::list::select(state, row);
     if state.detail.is_some() {
-        crate::app::update::open_detail(state, fx);
+        crate::app::detail::open_detail(state, fx);
     }
 }

@@ -216,7 +216,7 @@ pub fn on_count(
 ) {
     state.views.scheduler.in_flight.retain(|g| *g != generation);
     if let Err(FetchError::RateLimited { retry_at }) = &result {
-        super::super::update::gate(state, *retry_at, None);
+        super::super::gate::gate(state, *retry_at, None);
     }
     let Some(entry) = state
         .views

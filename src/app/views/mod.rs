@@ -343,7 +343,7 @@ pub fn open(state: &mut State, index: usize, now: Instant, fx: &mut Vec<Effect>)
         ));
     }
     counts::on_open(state, index, now);
-    super::update::new_query(state, now, fx);
+    super::list::new_query(state, now, fx);
 }
 
 /// Marks the view called `name` as the one on screen (the start's

@@ -5,6 +5,8 @@
 //! paths but lets bidi overrides through, and anything printed outside ratatui
 //! gets no filtering at all (see PITFALLS.md).
 
+pub mod cells;
+
 use std::borrow::Cow;
 
 /// Visible stand-in for a dropped control character.

@@ -1,0 +1,284 @@
+//! Keys and the mouse: one router (global keys, then the open modal, then
+//! the list), the list's own keys, help scrolling, and the mouse gate.
+
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
+use ratatui::layout::Rect;
+use tokio::time::Instant;
+
+use super::clock::Clock;
+use super::detail::{copy_number, on_detail_key, open_browser, open_detail};
+use super::keymap::Action;
+use super::list::{has_next_page, move_by, new_query, refresh, select, show_page};
+use super::modal::{Help, Modal};
+use super::msg::Effect;
+use super::state::{Landing, State};
+use super::views;
+use crate::filter::{SortField, SortOrder};
+
+/// Rows moved by one mouse wheel notch.
+pub(super) const WHEEL_ROWS: usize = 3;
+
+/// The one router for keys: global keys first, then the open modal (which
+/// owns every key it gets), then the list. False when the key meant nothing.
+pub(super) fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec<Effect>) -> bool {
+    let now = clock.now;
+    if ev.kind == KeyEventKind::Release {
+        return false;
+    }
+    let global = match ev.code {
+        _ if !ev.modifiers.contains(KeyModifiers::CONTROL) => None,
+        // Ctrl-c quits from anywhere, whatever is being typed.
+        KeyCode::Char('c') => Some(Effect::Quit),
+        // Ctrl-z is the shell's, not the keymap's.
+        KeyCode::Char('z') => Some(Effect::Suspend),
+        _ => None,
+    };
+    if let Some(effect) = global {
+        fx.push(effect);
+        return false;
+    }
+    match state.modal.take() {
+        Some(Modal::Help(help)) => on_help_key(state, help, &ev, fx),
+        Some(Modal::Triage(dialog)) => {
+            super::triage::on_dialog_key(state, dialog, &ev, clock, fx);
+        }
+        Some(Modal::Views(dialog)) => views::on_dialog_key(state, dialog, &ev, now, fx),
+        // These edit in place: put back, then handled where they are.
+        Some(modal) => {
+            let route: fn(&mut State, KeyEvent, Clock, &mut Vec<Effect>) = match &modal {
+                Modal::Search(_) => super::search::on_key,
+                Modal::FilterLine(_) => super::filter_line::on_key,
+                _ => super::filter_panel::on_key,
+            };
+            state.modal = Some(modal);
+            route(state, ev, clock, fx);
+        }
+        None => return on_list_key(state, ev, now, fx),
+    }
+    true
+}
+
+/// Keys with nothing open: a view's own key, triage's, then the keymap's.
+pub(super) fn on_list_key(
+    state: &mut State,
+    ev: KeyEvent,
+    now: Instant,
+    fx: &mut Vec<Effect>,
+) -> bool {
+    if views::own_key(state, &ev, now, fx) || super::triage::on_key(state, &ev, fx) {
+        return true;
+    }
+    let Some(action) = state.keymap.action_for(&ev) else {
+        return false;
+    };
+    state.notice = None;
+    if state.detail.is_some() && on_detail_key(state, action) {
+        return true;
+    }
+    match action {
+        Action::MoveDown => move_by(state, 1, now, fx),
+        Action::MoveUp => move_by(state, -1, now, fx),
+        Action::First => select(state, 0),
+        Action::Last => select(state, state.list.table.tickets().len().saturating_sub(1)),
+        // By a screen; from the last (first) row on, like `j` (`k`), on to
+        // the next (previous) page.
+        Action::ScreenDown => {
+            let n = state.areas().table_rows().max(1);
+            let last = state.list.table.tickets().len().saturating_sub(1);
+            if state.list.selected >= last {
+                move_by(state, 1, now, fx);
+            } else {
+                select(state, (state.list.selected + n).min(last));
+            }
+        }
+        Action::ScreenUp => {
+            let n = state.areas().table_rows().max(1);
+            if state.list.selected == 0 {
+                move_by(state, -1, now, fx);
+            } else {
+                select(state, state.list.selected.saturating_sub(n));
+            }
+        }
+        Action::NextPage => {
+            if has_next_page(state) {
+                show_page(state, state.list.page + 1, Landing::First, now, fx);
+            } else if state.list.table.meta().is_some() {
+                state.notice = Some("this is the last page".into());
+            }
+        }
+        Action::PrevPage => {
+            if state.list.page > 1 {
+                show_page(state, state.list.page - 1, Landing::First, now, fx);
+            } else {
+                state.notice = Some("this is the first page".into());
+            }
+        }
+        Action::OpenDetail => open_detail(state, fx),
+        Action::NextTicket | Action::PrevTicket => {
+            let delta = if action == Action::NextTicket { 1 } else { -1 };
+            let (page, row) = (state.list.page, state.list.selected);
+            move_by(state, delta, now, fx);
+            if state.list.page != page {
+                // The detail follows once the other page is on screen.
+                state.list.detail_follows = state.detail.is_some();
+            } else if state.list.selected != row && state.detail.is_some() {
+                open_detail(state, fx);
+            }
+        }
+        Action::Back => state.last_error = None,
+        Action::Refresh => {
+            refresh(state, now, fx);
+            views::counts::on_refresh(state, now);
+        }
+        Action::CycleSort => {
+            state.list.filter.sort = Some(match state.list.sort() {
+                SortField::UpdatedAt => SortField::CreatedAt,
+                SortField::CreatedAt => SortField::Priority,
+                SortField::Priority => SortField::UpdatedAt,
+            });
+            new_query(state, now, fx);
+        }
+        Action::FlipOrder => {
+            state.list.filter.order = Some(match state.list.order() {
+                SortOrder::Asc => SortOrder::Desc,
+                SortOrder::Desc => SortOrder::Asc,
+            });
+            new_query(state, now, fx);
+        }
+        Action::OpenBrowser => open_browser(state, fx),
+        Action::CopyNumber => copy_number(state, fx),
+        Action::CopyCurl => {
+            fx.push(Effect::CopyCurl {
+                filter: state.list.filter.clone(),
+                page: state.list.page,
+                per_page: state.list.per_page,
+            });
+            state.notice = Some("copied the query as a curl command".into());
+        }
+        Action::Help => state.modal = Some(Modal::Help(Help::default())),
+        Action::FilterPanes => super::filter_panel::open(state),
+        Action::Quit => fx.push(Effect::Quit),
+        // Triage keys are handled by `triage::on_key` above.
+        Action::SetStatus
+        | Action::SetPriority
+        | Action::Assign
+        | Action::AssignMe
+        | Action::Snooze
+        | Action::ToggleMark
+        | Action::MarkRange
+        | Action::MarkPage
+        | Action::ClearMarks
+        | Action::NextMode
+        | Action::Undo => {}
+        Action::Search => super::search::open(state),
+        Action::FilterLine => super::filter_line::open(state),
+        Action::View1
+        | Action::View2
+        | Action::View3
+        | Action::View4
+        | Action::View5
+        | Action::View6
+        | Action::View7
+        | Action::View8
+        | Action::View9
+        | Action::ViewsList
+        | Action::SaveView => {
+            views::on_action(state, action, now, fx);
+        }
+    }
+    true
+}
+
+/// Keys while help is open: movement scrolls it, quit quits, any other key
+/// closes it (Esc and ? are the documented ones).
+pub(super) fn on_help_key(state: &mut State, mut help: Help, ev: &KeyEvent, fx: &mut Vec<Effect>) {
+    let max = state.help_max_scroll.get();
+    let cur = help.scroll.min(max);
+    let page = usize::from(state.size.height.saturating_sub(4)).max(1);
+    help.scroll = match state.keymap.action_for(ev) {
+        Some(Action::Quit) => {
+            fx.push(Effect::Quit);
+            cur
+        }
+        Some(Action::MoveDown) => (cur + 1).min(max),
+        Some(Action::MoveUp) => cur.saturating_sub(1),
+        Some(Action::ScreenDown) => (cur + page).min(max),
+        Some(Action::ScreenUp) => cur.saturating_sub(page),
+        Some(Action::First) => 0,
+        Some(Action::Last) => max,
+        // Closed: what was under it (the filter panes) is back as it was.
+        _ => {
+            state.modal = help.under.map(|m| *m);
+            return;
+        }
+    };
+    state.modal = Some(Modal::Help(help));
+}
+
+pub(super) fn on_mouse(
+    state: &mut State,
+    ev: crossterm::event::MouseEvent,
+    now: Instant,
+    fx: &mut Vec<Effect>,
+) {
+    if state.modal.is_some() {
+        // Whatever is open has the input: the list and the views bar under
+        // it stay put (a click there would act behind the agent's back).
+        return;
+    }
+    if views::bar::on_mouse(state, &ev, now, fx) {
+        return;
+    }
+    let areas = state.areas();
+    let inside = |r: Rect| {
+        ev.column >= r.x && ev.column < r.x + r.width && ev.row >= r.y && ev.row < r.y + r.height
+    };
+    let over_detail = areas.detail.is_some_and(inside);
+    match ev.kind {
+        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+            let down = ev.kind == MouseEventKind::ScrollDown;
+            if over_detail {
+                if let Some(d) = state.detail.as_mut() {
+                    let max = d.max_scroll.get();
+                    let cur = d.scroll.min(max);
+                    d.scroll = if down {
+                        (cur + WHEEL_ROWS).min(max)
+                    } else {
+                        cur.saturating_sub(WHEEL_ROWS)
+                    };
+                }
+            } else if inside(areas.table) {
+                let step = if down {
+                    WHEEL_ROWS as isize
+                } else {
+                    -(WHEEL_ROWS as isize)
+                };
+                // The wheel stays within the page; crossing pages is a key.
+                let last = state.list.table.tickets().len().saturating_sub(1);
+                let target = (state.list.selected as isize + step).clamp(0, last as isize) as usize;
+                select(state, target);
+            } else {
+                return;
+            }
+        }
+        MouseEventKind::Down(MouseButton::Left) => {
+            if over_detail || !inside(areas.table) || ev.row <= areas.table.y {
+                return;
+            }
+            let row = state.list.offset + usize::from(ev.row - areas.table.y - 1);
+            if row < state.list.table.tickets().len() {
+                state.notice = None;
+                select(state, row);
+                // With the detail beside the list, a click shows that ticket.
+                let shown = state.detail.as_ref().map(|d| d.ticket.id);
+                if shown.is_some() && shown != state.selected_ticket().map(|t| t.id) {
+                    open_detail(state, fx);
+                }
+            }
+        }
+        _ => {}
+    }
+    let _ = now;
+}
