@@ -194,7 +194,8 @@ pub(super) fn on_list_key(
 /// Keys while help is open: movement scrolls it, quit quits, any other key
 /// closes it (Esc and ? are the documented ones).
 pub(super) fn on_help_key(state: &mut State, mut help: Help, ev: &KeyEvent, fx: &mut Vec<Effect>) {
-    let max = state.help_max_scroll.get();
+    // Measured as it is drawn: from the keymap and the screen.
+    let max = super::help::help_layout(state, state.size).max_scroll;
     let cur = help.scroll.min(max);
     let page = usize::from(state.size.height.saturating_sub(4)).max(1);
     help.scroll = match state.keymap.action_for(ev) {

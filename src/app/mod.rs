@@ -14,6 +14,7 @@ pub mod filter_line;
 pub mod filter_panel;
 pub mod filter_tokens;
 pub mod gate;
+pub mod help;
 pub mod keymap;
 pub mod keys;
 pub mod layout;

@@ -287,8 +287,6 @@ pub struct State {
     pub detail_gen: u64,
     /// The one overlay or input line that has the keys, if any.
     pub modal: Option<super::modal::Modal>,
-    /// Largest useful `help_scroll`, measured by the last render.
-    pub help_max_scroll: Cell<usize>,
     /// The last error not shown in a pane of its own.
     pub last_error: Option<ErrorView>,
     /// A short confirmation ("copied #42"), cleared by the next key.
@@ -330,7 +328,6 @@ impl State {
             detail: None,
             detail_gen: 0,
             modal: None,
-            help_max_scroll: Cell::new(0),
             last_error: None,
             notice: None,
             size: Rect::new(0, 0, 80, 24),
