@@ -2,8 +2,8 @@
 //! the visible window, so the frame time must not grow with the number of
 //! tickets: compare `tickets = 100` with `tickets = 10000` at each size.
 
-#[path = "../tests/ui_support/mod.rs"]
-mod ui_support;
+#[path = "../tests/it/support/ui_fixtures.rs"]
+mod ui_fixtures;
 
 use divan::Bencher;
 use ratatui::Terminal;
@@ -20,9 +20,9 @@ fn main() {
 /// A state of `w`×`h` with `tickets` rows on the page and the cursor in the
 /// middle (so the visible window is not simply the first rows).
 fn state(w: u16, h: u16, tickets: u32) -> State {
-    let mut state = ui_support::loaded_state(w, h, 100, 0);
+    let mut state = ui_fixtures::loaded_state(w, h, 100, 0);
     let page = TicketPage {
-        tickets: (1..=tickets).map(ui_support::ticket).collect(),
+        tickets: (1..=tickets).map(ui_fixtures::ticket).collect(),
         meta: PageMeta {
             page: 1,
             per_page: u64::from(tickets),
@@ -35,7 +35,7 @@ fn state(w: u16, h: u16, tickets: u32) -> State {
         Msg::Key(crossterm::event::KeyEvent::from(
             crossterm::event::KeyCode::Char('r'),
         )),
-        ui_support::clock_at(now),
+        ui_fixtures::clock_at(now),
     );
     let generation = state.list.query_gen;
     update(
@@ -45,7 +45,7 @@ fn state(w: u16, h: u16, tickets: u32) -> State {
             page: 1,
             result: Ok(page),
         },
-        ui_support::clock_at(now),
+        ui_fixtures::clock_at(now),
     );
     assert_eq!(state.list.table.tickets().len(), tickets as usize);
     state.list.selected = tickets as usize / 2;
@@ -58,7 +58,7 @@ fn frame(bencher: Bencher, w: u16, h: u16, tickets: u32) {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
     let ctx = RenderContext {
         now: Instant::now(),
-        wall_now: ui_support::wall_now(),
+        wall_now: ui_fixtures::wall_now(),
         theme: Theme::new(ColorMode::TrueColor),
     };
     bencher.bench_local(|| {
@@ -118,7 +118,7 @@ fn panel_state(w: u16, h: u16) -> State {
         Msg::Key(crossterm::event::KeyEvent::from(
             crossterm::event::KeyCode::Char('f'),
         )),
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert!(state.filter_panel().is_some());
     state
@@ -131,7 +131,7 @@ fn frame_with_panes(bencher: Bencher, size: (u16, u16)) {
     let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("test backend");
     let ctx = RenderContext {
         now: Instant::now(),
-        wall_now: ui_support::wall_now(),
+        wall_now: ui_fixtures::wall_now(),
         theme: Theme::new(ColorMode::TrueColor),
     };
     bencher.bench_local(|| {
@@ -144,7 +144,7 @@ fn frame_with_panes(bencher: Bencher, size: (u16, u16)) {
 fn panes_toggle(bencher: Bencher) {
     let mut state = panel_state(120, 40);
     let space = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(' '));
-    bencher.bench_local(|| update(&mut state, Msg::Key(space), ui_support::clock()));
+    bencher.bench_local(|| update(&mut state, Msg::Key(space), ui_fixtures::clock()));
 }
 
 /// The state above with a ticket's detail open (`Enter`) and a conversation
@@ -159,7 +159,7 @@ fn detail_state(w: u16, h: u16, body_bytes: usize) -> State {
         Msg::Key(crossterm::event::KeyEvent::from(
             crossterm::event::KeyCode::Enter,
         )),
-        ui_support::clock_at(now),
+        ui_fixtures::clock_at(now),
     );
     let generation = state.detail.as_ref().expect("detail open").generation;
     let paragraph = "The customer says the refund never arrived and asks again ⚠️ 返金. ";
@@ -179,7 +179,7 @@ fn detail_state(w: u16, h: u16, body_bytes: usize) -> State {
         author_name: Some("Ana Souza".into()),
         author_type: AuthorType::Contact,
         body,
-        created_at: Some(ui_support::wall_now()),
+        created_at: Some(ui_fixtures::wall_now()),
     };
     update(
         &mut state,
@@ -194,7 +194,7 @@ fn detail_state(w: u16, h: u16, body_bytes: usize) -> State {
                 },
             )),
         },
-        ui_support::clock_at(now),
+        ui_fixtures::clock_at(now),
     );
     state
 }
@@ -207,7 +207,7 @@ fn detail_frame_1mb_250x70(bencher: Bencher) {
     let mut terminal = Terminal::new(TestBackend::new(250, 70)).expect("test backend");
     let ctx = RenderContext {
         now: Instant::now(),
-        wall_now: ui_support::wall_now(),
+        wall_now: ui_fixtures::wall_now(),
         theme: Theme::new(ColorMode::TrueColor),
     };
     bencher.bench_local(|| {

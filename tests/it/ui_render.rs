@@ -1,11 +1,9 @@
 //! Rendering into ratatui's `TestBackend`: content, cell colors in each color
 //! mode, narrow and wide layouts, hostile subjects, and snapshots for review.
 
-mod ui_support;
-
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -14,7 +12,10 @@ use tokio::time::Instant;
 use triage::api::types::{AuthorType, Message, PageMeta, Tag, TicketDetail};
 use triage::app::{FetchError, Msg, State, update};
 use triage::ui::{ColorMode, RenderContext, Theme, render};
-use ui_support::*;
+
+use crate::support::keys::press;
+use crate::support::ui_fixtures;
+use crate::support::ui_fixtures::*;
 
 fn draw(state: &State, mode: ColorMode, now: Instant) -> Buffer {
     let (w, h) = (state.size.width, state.size.height);
@@ -63,14 +64,6 @@ fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
         }
     }
     None
-}
-
-fn key(state: &mut State, code: KeyCode) {
-    update(
-        state,
-        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        ui_support::clock(),
-    );
 }
 
 /// Row 2 of the fixtures has status "Awaiting parts" in `#f59e0b`.
@@ -167,8 +160,8 @@ async fn wide_200x50_gives_the_subject_the_room() {
 #[tokio::test(start_paused = true)]
 async fn wide_200x50_with_detail_beside() {
     let mut state = loaded_state(200, 50, 50, 412);
-    key(&mut state, KeyCode::Char('j'));
-    key(&mut state, KeyCode::Enter);
+    press(&mut state, KeyCode::Char('j'));
+    press(&mut state, KeyCode::Enter);
     let generation = state.detail.as_ref().unwrap().generation;
     let detail = TicketDetail {
         ticket: ticket(2),
@@ -195,7 +188,7 @@ async fn wide_200x50_with_detail_beside() {
             generation,
             result: Ok(Box::new(detail)),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     let body = "Hello,\r\nthe parts are late.\u{1b}[2J Please advise.\n\n— Dana";
     update(
@@ -217,7 +210,7 @@ async fn wide_200x50_with_detail_beside() {
                 },
             )),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     let buf = draw(&state, ColorMode::TrueColor, Instant::now());
     let screen = text(&buf);
@@ -244,7 +237,7 @@ async fn wide_200x50_with_detail_beside() {
 #[tokio::test(start_paused = true)]
 async fn narrow_detail_goes_over_the_list_and_says_what_is_missing() {
     let mut state = loaded_state(80, 24, 50, 412);
-    key(&mut state, KeyCode::Enter);
+    press(&mut state, KeyCode::Enter);
     let generation = state.detail.as_ref().unwrap().generation;
     update(
         &mut state,
@@ -252,7 +245,7 @@ async fn narrow_detail_goes_over_the_list_and_says_what_is_missing() {
             generation,
             result: Err(FetchError::NotSupported),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     update(
         &mut state,
@@ -260,7 +253,7 @@ async fn narrow_detail_goes_over_the_list_and_says_what_is_missing() {
             generation,
             result: Err(FetchError::NotSupported),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
     assert!(
@@ -303,7 +296,7 @@ async fn unknown_categories_from_the_server_are_sanitized_where_drawn() {
         let buf = draw(&state, ColorMode::TrueColor, Instant::now());
         assert_no_control_or_bidi(&buf);
         assert!(text(&buf).contains("esc�]0;x"), "{}", text(&buf));
-        key(&mut state, KeyCode::Enter);
+        press(&mut state, KeyCode::Enter);
         let buf = draw(&state, ColorMode::TrueColor, Instant::now());
         assert_no_control_or_bidi(&buf);
         assert!(text(&buf).contains("esc�]0;x"), "{}", text(&buf));
@@ -313,8 +306,8 @@ async fn unknown_categories_from_the_server_are_sanitized_where_drawn() {
 #[tokio::test(start_paused = true)]
 async fn hostile_subjects_cannot_reach_the_terminal() {
     let mut state = State::new(scope(), Default::default(), 50, Default::default());
-    update(&mut state, Msg::Resize(100, 12), ui_support::clock());
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Resize(100, 12), ui_fixtures::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     let mut page = page_of(1, 50, 4);
     page.tickets[0].subject = "title \u{1b}]0;pwned\u{07} here".into();
     page.tickets[1].subject = "\u{1b}[31mred alert\u{1b}[0m".into();
@@ -328,7 +321,7 @@ async fn hostile_subjects_cannot_reach_the_terminal() {
             page: 1,
             result: Ok(page),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     let buf = draw(&state, ColorMode::TrueColor, Instant::now());
     assert_no_control_or_bidi(&buf);
@@ -345,7 +338,7 @@ async fn hostile_subjects_cannot_reach_the_terminal() {
 async fn rate_limit_banner_counts_down() {
     let mut state = loaded_state(100, 24, 50, 412);
     let t0 = Instant::now();
-    key(&mut state, KeyCode::Char(']'));
+    press(&mut state, KeyCode::Char(']'));
     update(
         &mut state,
         Msg::PageLoaded {
@@ -355,7 +348,7 @@ async fn rate_limit_banner_counts_down() {
                 retry_at: t0 + Duration::from_secs(90),
             }),
         },
-        ui_support::clock_at(t0),
+        ui_fixtures::clock_at(t0),
     );
     let screen = text(&draw(&state, ColorMode::NoColor, t0));
     assert!(
@@ -377,7 +370,7 @@ async fn rate_limit_banner_counts_down() {
                 retry_at: t0 + Duration::from_secs(3600 + 62),
             }),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     let buf = draw(&state, ColorMode::TrueColor, Instant::now());
     assert!(text(&buf).contains("retrying in 1:00:33"));
@@ -386,8 +379,8 @@ async fn rate_limit_banner_counts_down() {
 #[tokio::test(start_paused = true)]
 async fn errors_say_what_to_do() {
     let mut state = State::new(scope(), Default::default(), 50, Default::default());
-    update(&mut state, Msg::Resize(100, 20), ui_support::clock());
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Resize(100, 20), ui_fixtures::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     update(
         &mut state,
         Msg::PageLoaded {
@@ -398,7 +391,7 @@ async fn errors_say_what_to_do() {
                 hint: Some("ask an admin to enable API access (Settings → API)".into()),
             }),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
     assert!(
@@ -419,7 +412,7 @@ async fn help_is_the_keymap() {
     let keymap = triage::app::Keymap::with_overrides(&overrides).unwrap();
     let mut state = loaded_state(100, 30, 50, 412);
     state.keymap = keymap;
-    key(&mut state, KeyCode::Char('?'));
+    press(&mut state, KeyCode::Char('?'));
     let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
     assert!(
         screen.contains("n  next page")
@@ -456,10 +449,10 @@ async fn any_size_draws_without_panicking() {
         ] {
             draw(&state, mode, now);
         }
-        key(&mut state, KeyCode::Char('?'));
+        press(&mut state, KeyCode::Char('?'));
         draw(&state, ColorMode::TrueColor, now);
-        key(&mut state, KeyCode::Esc);
-        key(&mut state, KeyCode::Enter);
+        press(&mut state, KeyCode::Esc);
+        press(&mut state, KeyCode::Enter);
         update(
             &mut state,
             Msg::PageLoaded {
@@ -469,7 +462,7 @@ async fn any_size_draws_without_panicking() {
                     retry_at: now + Duration::from_secs(4000),
                 }),
             },
-            ui_support::clock_at(now),
+            ui_fixtures::clock_at(now),
         );
         draw(&state, ColorMode::TrueColor, now);
     }
@@ -490,7 +483,7 @@ async fn names_get_their_natural_width_and_labels_are_never_cut() {
         .insert(user_id(1), "Leilani Esposito-Hart".to_string());
     state.names = std::sync::Arc::new(names);
     // Beside the detail (≥140 columns) the list has 88 columns.
-    key(&mut state, KeyCode::Enter);
+    press(&mut state, KeyCode::Enter);
     let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
     let list: Vec<&str> = screen.lines().skip(3).take(20).collect();
     let list = list.join("\n");
@@ -510,7 +503,7 @@ async fn names_get_their_natural_width_and_labels_are_never_cut() {
         for detail in [false, true] {
             let mut state = loaded_state(w, 30, 50, 412);
             if detail {
-                key(&mut state, KeyCode::Enter);
+                press(&mut state, KeyCode::Enter);
                 if state.areas().detail_covers_table() {
                     continue;
                 }
@@ -592,19 +585,19 @@ async fn the_header_says_each_thing_once() {
 
     let mut all = State::new(scope(), Default::default(), 50, Default::default());
     all.scope.view = None;
-    update(&mut all, Msg::Resize(100, 20), ui_support::clock());
+    update(&mut all, Msg::Resize(100, 20), ui_fixtures::clock());
     let screen = text(&draw(&all, ColorMode::NoColor, Instant::now()));
     let mut lines = screen.lines();
     assert_eq!(lines.next().unwrap().trim(), "triage · acme (work)");
     assert_eq!(lines.next().unwrap().trim(), "no filter: every ticket");
     // Sorting alone is not a filter.
-    key(&mut all, KeyCode::Char('s'));
+    press(&mut all, KeyCode::Char('s'));
     let screen = text(&draw(&all, ColorMode::NoColor, Instant::now()));
     assert!(screen.contains("no filter: every ticket"), "{screen}");
 
     let mut custom = State::new(scope(), filter(), 50, Default::default());
     custom.scope.view = None;
-    update(&mut custom, Msg::Resize(100, 20), ui_support::clock());
+    update(&mut custom, Msg::Resize(100, 20), ui_fixtures::clock());
     let screen = text(&draw(&custom, ColorMode::NoColor, Instant::now()));
     let mut lines = screen.lines();
     assert_eq!(
@@ -636,7 +629,7 @@ impl triage::app::Directory for Typed {
 }
 
 fn open_with_fields(state: &mut State, fields: &str) {
-    key(state, KeyCode::Enter);
+    press(state, KeyCode::Enter);
     let generation = state.detail.as_ref().unwrap().generation;
     let detail = TicketDetail {
         ticket: ticket(1),
@@ -649,7 +642,7 @@ fn open_with_fields(state: &mut State, fields: &str) {
             generation,
             result: Ok(Box::new(detail)),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
 }
 
@@ -708,7 +701,7 @@ fn with_conversation(state: &mut State, messages: usize) {
                 },
             )),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
 }
 
@@ -725,7 +718,7 @@ async fn the_detail_is_usable_at_80x24() {
     let bottom = screen.lines().find(|l| l.contains('└')).unwrap();
     assert!(!bottom.contains('%'), "{bottom}");
     assert!(bottom.contains("↓ more"), "{bottom}");
-    key(&mut state, KeyCode::Char('G'));
+    press(&mut state, KeyCode::Char('G'));
     let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
     let bottom = screen.lines().find(|l| l.contains('└')).unwrap();
     let (shown, total) = bottom
@@ -740,23 +733,23 @@ async fn the_detail_is_usable_at_80x24() {
 #[tokio::test(start_paused = true)]
 async fn help_that_does_not_fit_scrolls() {
     let mut state = loaded_state(80, 20, 50, 412);
-    key(&mut state, KeyCode::Char('?'));
+    press(&mut state, KeyCode::Char('?'));
     let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
     assert!(screen.contains("j/k scroll · 1-18 of"), "{screen}");
     assert!(screen.contains("next ticket"), "{screen}");
     assert!(!screen.contains("undo the last action"), "{screen}");
     // `G` goes to the end of the help, not of the list; the help stays.
-    key(&mut state, KeyCode::Char('G'));
+    press(&mut state, KeyCode::Char('G'));
     assert!(state.help().is_some());
     let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
     assert!(screen.contains("undo the last action"), "{screen}");
     assert!(!screen.contains("next ticket (past"), "{screen}");
     // Any other key closes it.
-    key(&mut state, KeyCode::Char('x'));
+    press(&mut state, KeyCode::Char('x'));
     assert!(state.help().is_none());
     // Wide enough: columns, everything at once, nothing to scroll.
     let mut state = loaded_state(160, 40, 50, 412);
-    key(&mut state, KeyCode::Char('?'));
+    press(&mut state, KeyCode::Char('?'));
     let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
     assert!(!screen.contains("j/k scroll"), "{screen}");
     assert!(screen.contains("undo the last action"), "{screen}");
@@ -773,7 +766,7 @@ async fn help_that_does_not_fit_scrolls() {
 #[tokio::test(start_paused = true)]
 async fn the_detail_is_wrapped_once_per_change_not_per_frame() {
     let mut state = loaded_state(200, 50, 50, 412);
-    key(&mut state, KeyCode::Enter);
+    press(&mut state, KeyCode::Enter);
     with_conversation(&mut state, 3);
     let wrapped = |state: &State| state.detail.as_ref().unwrap().wrapped.clone().unwrap();
     let before = wrapped(&state);
@@ -783,7 +776,7 @@ async fn the_detail_is_wrapped_once_per_change_not_per_frame() {
     assert_eq!(before.width, triage::ui::detail::inner_width(area));
     draw(&state, ColorMode::NoColor, Instant::now());
     assert_eq!(wrapped(&state), before, "drawing leaves the wrap alone");
-    update(&mut state, Msg::Resize(60, 30), ui_support::clock());
+    update(&mut state, Msg::Resize(60, 30), ui_fixtures::clock());
     let after = wrapped(&state);
     assert_ne!(after.width, before.width);
     assert_eq!(

@@ -4,8 +4,6 @@
 //! countdown and the list comes back by itself after it, with exactly one
 //! request sent when the wait is over.
 
-mod ui_support;
-
 use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,8 +17,10 @@ use triage::app::{FetchError, State, TicketPage, TicketSource};
 use triage::filter::TicketFilter;
 use triage::runtime::drive;
 use triage::ui::{ColorMode, Theme};
-use ui_support::SharedScreen;
 use uuid::Uuid;
+
+use crate::support::ui_fixtures;
+use crate::support::ui_fixtures::SharedScreen;
 
 #[derive(Default)]
 struct Server {
@@ -47,7 +47,7 @@ impl TicketSource for FakeSource {
                 retry_at: Instant::now() + wait,
             });
         }
-        Ok(ui_support::page_of(page, per_page, server.total))
+        Ok(ui_fixtures::page_of(page, per_page, server.total))
     }
 
     async fn detail(&self, _id: Uuid) -> Result<TicketDetail, FetchError> {
@@ -82,8 +82,8 @@ fn start(source: &FakeSource) -> (SharedScreen, mpsc::UnboundedSender<io::Result
         rx.recv().await.map(|e| (e, rx))
     }));
     let state = State::new(
-        ui_support::scope(),
-        ui_support::filter(),
+        ui_fixtures::scope(),
+        ui_fixtures::filter(),
         50,
         Default::default(),
     );

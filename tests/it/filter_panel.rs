@@ -4,13 +4,11 @@
 //! refused before any request, a server without catalogs is served from
 //! the config's aliases, and the panel draws (TestBackend).
 
-mod ui_support;
-
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -27,6 +25,9 @@ use triage::filter::{
 use triage::server::{self, ServerConfig, ServerHandle};
 use triage::ui::{ColorMode, RenderContext, Theme};
 use uuid::Uuid;
+
+use crate::support::keys::{ctrl, press, type_text};
+use crate::support::ui_fixtures;
 
 // ---- fixtures ---------------------------------------------------------------------
 
@@ -52,7 +53,7 @@ async fn catalog_of(handle: &ServerHandle, aliases: &Aliases) -> Arc<Catalog> {
 
 fn state_with(catalog: Arc<Catalog>, me: Option<EntityRef>) -> State {
     let mut state = State::new(
-        ui_support::scope(),
+        ui_fixtures::scope(),
         TicketFilter::default(),
         25,
         Keymap::default(),
@@ -64,23 +65,7 @@ fn state_with(catalog: Arc<Catalog>, me: Option<EntityRef>) -> State {
 }
 
 fn now() -> DateTime<Utc> {
-    ui_support::wall_now()
-}
-
-fn key_ev(state: &mut State, ev: KeyEvent) -> Vec<Effect> {
-    update(state, Msg::Key(ev), ui_support::clock())
-}
-
-fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    key_ev(state, KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn typ(state: &mut State, text: &str) -> Vec<Effect> {
-    let mut fx = Vec::new();
-    for c in text.chars() {
-        fx.extend(press(state, KeyCode::Char(c)));
-    }
-    fx
+    ui_fixtures::wall_now()
 }
 
 fn focus(state: &mut State, pane: PaneKind) {
@@ -103,7 +88,7 @@ fn current_label(state: &State, pane: PaneKind) -> Option<String> {
 /// presses Space; then clears the narrowing.
 fn pick(state: &mut State, pane: PaneKind, narrow: &str, label: &str) {
     focus(state, pane);
-    typ(state, narrow);
+    type_text(state, narrow);
     for _ in 0..50 {
         if current_label(state, pane).as_deref() == Some(label) {
             break;
@@ -280,17 +265,17 @@ async fn custom_fields_make_their_pairs_by_type() {
 
     // select: an option, sent as its UUID.
     edit_field(&mut state, "plan", "Plan", |s| {
-        typ(s, "pro");
+        type_text(s, "pro");
         press(s, KeyCode::Char(' '));
     });
     // multi_select: one option it must contain, as its UUID.
     edit_field(&mut state, "affected", "Affected areas", |s| {
-        typ(s, "sso");
+        type_text(s, "sso");
         press(s, KeyCode::Enter);
     });
     // checkbox.
     edit_field(&mut state, "vip", "VIP customer", |s| {
-        typ(s, "unchecked");
+        type_text(s, "unchecked");
         press(s, KeyCode::Char(' '));
     });
     // text: "is empty".
@@ -300,17 +285,17 @@ async fn custom_fields_make_their_pairs_by_type() {
     });
     // number, typed (j and k are digits' neighbours, not movement, here).
     edit_field(&mut state, "seats", "Seats", |s| {
-        typ(s, "12");
+        type_text(s, "12");
         press(s, KeyCode::Enter);
     });
     // date, typed.
     edit_field(&mut state, "renewal", "Renewal date", |s| {
-        typ(s, "2026-12-24");
+        type_text(s, "2026-12-24");
         press(s, KeyCode::Enter);
     });
     // date_time, typed without offset: sent as UTC.
     edit_field(&mut state, "incident", "Incident started", |s| {
-        typ(s, "2026-11-01T09:30");
+        type_text(s, "2026-11-01T09:30");
         press(s, KeyCode::Enter);
     });
     assert_eq!(message(&state), "");
@@ -327,7 +312,7 @@ async fn custom_fields_make_their_pairs_by_type() {
         ]
     );
     // Del drops the field under the cursor.
-    typ(&mut state, "seats");
+    type_text(&mut state, "seats");
     press(&mut state, KeyCode::Delete);
     assert!(
         !state
@@ -342,7 +327,7 @@ async fn custom_fields_make_their_pairs_by_type() {
 /// Narrows the field list to `narrow`, opens the editor of `label`, runs
 /// `edit`, and clears the narrowing.
 fn edit_field(state: &mut State, narrow: &str, label: &str, edit: impl FnOnce(&mut State)) {
-    typ(state, narrow);
+    type_text(state, narrow);
     assert_eq!(
         current_label(state, PaneKind::Fields).as_deref(),
         Some(label)
@@ -368,9 +353,9 @@ async fn a_bad_field_value_is_refused_in_the_editor() {
     let mut state = state_with(catalog.clone(), None);
     press(&mut state, KeyCode::Char('f'));
     focus(&mut state, PaneKind::Fields);
-    typ(&mut state, "seats");
+    type_text(&mut state, "seats");
     press(&mut state, KeyCode::Char(' '));
-    typ(&mut state, "a dozen");
+    type_text(&mut state, "a dozen");
     press(&mut state, KeyCode::Enter);
     let panel = state.filter_panel().unwrap();
     assert!(panel.fields.editor.is_some(), "the editor stays open");
@@ -381,11 +366,8 @@ async fn a_bad_field_value_is_refused_in_the_editor() {
     assert!(text.contains("┌ Seats · number"), "{text}");
     assert!(text.contains("value: a dozen"), "{text}");
     assert!(text.contains("expected a number"), "{text}");
-    key_ev(
-        &mut state,
-        KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
-    );
-    typ(&mut state, "12");
+    ctrl(&mut state, 'u');
+    type_text(&mut state, "12");
     let (text, _) = draw(&state, 120, 40);
     assert!(text.contains("✓ Enter sets it"), "{text}");
     assert!(text.contains("Esc back"), "{text}");
@@ -409,15 +391,15 @@ async fn the_eleventh_custom_field_is_refused_before_any_request() {
     focus(&mut state, PaneKind::Fields);
     let mut fx = Vec::new();
     for i in 0..10 {
-        fx.extend(typ(&mut state, &format!("f{i:02}")));
+        fx.extend(type_text(&mut state, &format!("f{i:02}")));
         fx.extend(press(&mut state, KeyCode::Char(' ')));
-        fx.extend(typ(&mut state, "x"));
+        fx.extend(type_text(&mut state, "x"));
         fx.extend(press(&mut state, KeyCode::Enter));
         fx.extend(press(&mut state, KeyCode::Esc));
     }
     // The 11th is refused when its editor would open, before anything is
     // typed into it.
-    fx.extend(typ(&mut state, "f10"));
+    fx.extend(type_text(&mut state, "f10"));
     fx.extend(press(&mut state, KeyCode::Char(' ')));
     assert_eq!(fetches(&fx), 0, "nothing is sent while editing");
     let panel = state.filter_panel().unwrap();
@@ -431,7 +413,7 @@ async fn the_eleventh_custom_field_is_refused_before_any_request() {
     );
     // One of the ten still opens, on its value: changing it is not an 11th.
     press(&mut state, KeyCode::Esc);
-    typ(&mut state, "f03");
+    type_text(&mut state, "f03");
     press(&mut state, KeyCode::Char(' '));
     assert!(
         state.filter_panel().unwrap().fields.editor.is_some(),
@@ -456,7 +438,7 @@ async fn any_key_can_be_typed_when_no_field_is_known() {
     press(&mut state, KeyCode::Char('f'));
     focus(&mut state, PaneKind::Fields);
     edit_field(&mut state, "cost_center", "cost_center", |s| {
-        typ(s, "CC-12");
+        type_text(s, "CC-12");
         press(s, KeyCode::Enter);
     });
     assert_eq!(
@@ -499,13 +481,13 @@ async fn dates_are_validated_as_typed_and_bad_ones_block_enter() {
     let mut state = state_with(catalog.clone(), None);
     press(&mut state, KeyCode::Char('f'));
     focus(&mut state, PaneKind::Dates);
-    typ(&mut state, "7d"); // created after
+    type_text(&mut state, "7d"); // created after
     press(&mut state, KeyCode::Char('j'));
-    typ(&mut state, "yesterday"); // created before
+    type_text(&mut state, "yesterday"); // created before
     press(&mut state, KeyCode::Down);
-    typ(&mut state, "2026-11-01 09:30"); // updated after
+    type_text(&mut state, "2026-11-01 09:30"); // updated after
     press(&mut state, KeyCode::Char('j'));
-    typ(&mut state, "2026-13-01"); // updated before: no 13th month
+    type_text(&mut state, "2026-13-01"); // updated before: no 13th month
     let panel = state.filter_panel().unwrap();
     assert_eq!(
         panel.draft.created_after,
@@ -539,11 +521,8 @@ async fn dates_are_validated_as_typed_and_bad_ones_block_enter() {
     );
 
     // Fixed, it goes; relative bounds resolve when sent.
-    key_ev(
-        &mut state,
-        KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
-    );
-    typ(&mut state, "2026-02-01");
+    ctrl(&mut state, 'u');
+    type_text(&mut state, "2026-02-01");
     let pairs = apply(&mut state, &catalog);
     assert_eq!(
         pairs,
@@ -637,16 +616,16 @@ async fn question_mark_opens_help_unless_it_is_typed() {
     }
     // While narrowing a list, `?` is part of the text.
     focus(&mut state, PaneKind::Tags);
-    typ(&mut state, "v?");
+    type_text(&mut state, "v?");
     assert!(state.help().is_none());
     let panel = state.filter_panel().unwrap();
     assert_eq!(panel.picker(PaneKind::Tags).unwrap().query(), "v?");
     // And in a field editor's input.
     press(&mut state, KeyCode::Esc);
     focus(&mut state, PaneKind::Fields);
-    typ(&mut state, "region");
+    type_text(&mut state, "region");
     press(&mut state, KeyCode::Char(' '));
-    typ(&mut state, "EU?");
+    type_text(&mut state, "EU?");
     assert!(state.help().is_none());
     match &state.filter_panel().unwrap().fields.editor {
         Some(editor) => match &editor.kind {
@@ -697,7 +676,7 @@ async fn applying_while_open_updates_the_list_behind_with_the_generation_rule() 
     let handle = server(true).await;
     let catalog = catalog_of(&handle, &Aliases::default()).await;
     let mut state = state_with(catalog.clone(), None);
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     let old_gen = state.list.query_gen;
     press(&mut state, KeyCode::Char('f'));
     pick(&mut state, PaneKind::Status, "solved", "Solved");
@@ -714,7 +693,7 @@ async fn applying_while_open_updates_the_list_behind_with_the_generation_rule() 
     assert!(generation > old_gen);
     assert_eq!(filter.statuses, vec![StatusCategory::Resolved]);
     // The old query's answer arrives late: dropped.
-    let stale = ui_support::page_of(1, 25, 3);
+    let stale = ui_fixtures::page_of(1, 25, 3);
     update(
         &mut state,
         Msg::PageLoaded {
@@ -722,12 +701,12 @@ async fn applying_while_open_updates_the_list_behind_with_the_generation_rule() 
             page: 1,
             result: Ok(stale),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert!(state.list.table.tickets().is_empty());
     // The new one is shown, behind the open panel.
     let fresh = TicketPage {
-        tickets: vec![ui_support::ticket(4)],
+        tickets: vec![ui_fixtures::ticket(4)],
         meta: triage::api::types::PageMeta {
             page: 1,
             per_page: 25,
@@ -741,7 +720,7 @@ async fn applying_while_open_updates_the_list_behind_with_the_generation_rule() 
             page: 1,
             result: Ok(fresh),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert_eq!(state.list.table.tickets().len(), 1);
     assert!(state.filter_panel().is_some());
@@ -803,7 +782,7 @@ async fn without_catalogs_the_panes_use_the_config_aliases() {
                 meta: seen.meta,
             }),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     {
         let panel = state.filter_panel().unwrap();
@@ -824,9 +803,9 @@ async fn without_catalogs_the_panes_use_the_config_aliases() {
     pick(&mut state, PaneKind::Inbox, "front", "Front desk");
     pick(&mut state, PaneKind::Assignee, "sam", "Sam");
     focus(&mut state, PaneKind::Fields);
-    typ(&mut state, "plan");
+    type_text(&mut state, "plan");
     press(&mut state, KeyCode::Char(' '));
-    typ(&mut state, "enterprise");
+    type_text(&mut state, "enterprise");
     press(&mut state, KeyCode::Char(' '));
     press(&mut state, KeyCode::Esc);
     let enterprise = plan
@@ -903,9 +882,9 @@ async fn the_panel_draws_beside_the_list_with_counts_and_the_request() {
         Msg::PageLoaded {
             generation: 0,
             page: 1,
-            result: Ok(ui_support::page_of(1, per_page, 40)),
+            result: Ok(ui_fixtures::page_of(1, per_page, 40)),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     press(&mut state, KeyCode::Char('f'));
     pick(&mut state, PaneKind::Status, "parts", "Awaiting parts");
@@ -967,13 +946,13 @@ async fn on_a_narrow_screen_the_panel_covers_the_list() {
         Msg::PageLoaded {
             generation: 0,
             page: 1,
-            result: Ok(ui_support::page_of(1, per_page, 40)),
+            result: Ok(ui_fixtures::page_of(1, per_page, 40)),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     press(&mut state, KeyCode::Char('f'));
     focus(&mut state, PaneKind::Dates);
-    typ(&mut state, "7d");
+    type_text(&mut state, "7d");
     let (text, _) = draw(&state, 80, 24);
     assert!(!text.contains("#1001"), "{text}");
     assert!(text.contains("created after   7d"), "{text}");
@@ -985,7 +964,7 @@ async fn on_a_narrow_screen_the_panel_covers_the_list() {
     }
     // Short screens: the panes never draw over the footer.
     for h in 10..16 {
-        update(&mut state, Msg::Resize(80, h), ui_support::clock());
+        update(&mut state, Msg::Resize(80, h), ui_fixtures::clock());
         let (text, _) = draw(&state, 80, h);
         let footer = text.lines().nth(usize::from(h) - 2).unwrap_or_default();
         assert!(footer.starts_with(" page 1"), "{h} rows:\n{text}");
@@ -1049,7 +1028,7 @@ async fn one_hint_line_names_the_keys_of_the_focused_pane_or_editor() {
     // Narrowing: Esc clears the text, and x, X, ? are text.
     state.size = Rect::new(0, 0, 120, 40);
     focus(&mut state, PaneKind::Tags);
-    typ(&mut state, "vi");
+    type_text(&mut state, "vi");
     let hints = panel_hints(&draw(&state, 120, 40).0);
     assert!(hints.contains("Esc clear text"), "{hints}");
     assert!(
@@ -1059,13 +1038,13 @@ async fn one_hint_line_names_the_keys_of_the_focused_pane_or_editor() {
     press(&mut state, KeyCode::Esc);
     // A field editor: its own keys, not the panel's.
     focus(&mut state, PaneKind::Fields);
-    typ(&mut state, "seats");
+    type_text(&mut state, "seats");
     press(&mut state, KeyCode::Char(' '));
     let hints = panel_hints(&draw(&state, 120, 40).0);
     assert_eq!(hints, "Enter set · ↑ is empty · Esc back");
     press(&mut state, KeyCode::Esc);
     press(&mut state, KeyCode::Esc);
-    typ(&mut state, "plan");
+    type_text(&mut state, "plan");
     press(&mut state, KeyCode::Char(' '));
     let hints = panel_hints(&draw(&state, 120, 40).0);
     assert!(hints.contains("Space/Enter choose"), "{hints}");
@@ -1081,7 +1060,7 @@ async fn a_bad_date_says_why_under_its_input_at_80x24() {
     press(&mut state, KeyCode::Char('f'));
     focus(&mut state, PaneKind::Dates);
     for n in 0..4 {
-        typ(&mut state, "abc");
+        type_text(&mut state, "abc");
         let (text, _) = draw(&state, 80, 24);
         assert!(!text.contains("see below"), "{text}");
         // The whole message, under the input typed into.
@@ -1092,17 +1071,14 @@ async fn a_bad_date_says_why_under_its_input_at_80x24() {
         let cursor_line = text.lines().position(|l| l.contains("abc")).unwrap();
         let message_line = text.lines().position(|l| l.contains("not a date")).unwrap();
         assert!(cursor_line < message_line, "input {n}:\n{text}");
-        key_ev(
-            &mut state,
-            KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
-        );
+        ctrl(&mut state, 'u');
         press(&mut state, KeyCode::Char('j'));
     }
     // An invalid input not being typed into says so on one line.
     press(&mut state, KeyCode::Char('k'));
     press(&mut state, KeyCode::Char('k'));
     press(&mut state, KeyCode::Char('k'));
-    typ(&mut state, "abc");
+    type_text(&mut state, "abc");
     press(&mut state, KeyCode::Char('j'));
     let (text, _) = draw(&state, 80, 24);
     assert!(text.contains("not a date: use 2026-11-01"), "{text}");

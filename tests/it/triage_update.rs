@@ -3,9 +3,6 @@
 //! runs through a 429 (on tokio's paused clock), undo, access refusals,
 //! next mode, snooze.
 
-mod triage_support;
-mod ui_support;
-
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -17,14 +14,17 @@ use triage::app::triage::jobs::MAX_IN_FLIGHT;
 use triage::app::triage::{Dialog, Outcome, WriteAccess, WriteError, rows};
 use triage::app::{Msg, State, update};
 use triage::filter::EntityRef;
-use triage_support::*;
 use uuid::Uuid;
+
+use crate::support::keys::{ch, press, type_text};
+use crate::support::triage_fixtures::*;
+use crate::support::ui_fixtures;
 
 /// `p`, "urgent", Enter: the priority picker, narrowed, taken.
 fn set_urgent(state: &mut State) -> Vec<triage::app::Effect> {
     ch(state, 'p');
     assert!(matches!(state.triage_dialog(), Some(Dialog::Pick { .. })));
-    typed(state, "urgent");
+    type_text(state, "urgent");
     press(state, KeyCode::Enter)
 }
 
@@ -122,7 +122,7 @@ async fn marks_are_ids_and_survive_paging() {
             page: 2,
             result: Ok(page_of(2, 10, 30)),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     ch(&mut state, ']');
     assert_eq!(state.list.page, 2);
@@ -217,7 +217,7 @@ async fn a_bulk_run_through_a_429_loses_nothing_and_does_nothing_twice() {
 
     // The wait ends: the rest goes out, the 429'd ticket once more.
     tokio::time::advance(Duration::from_secs(5)).await;
-    let fx = update(&mut state, Msg::Tick, ui_support::clock());
+    let fx = update(&mut state, Msg::Tick, ui_fixtures::clock());
     let rest = writes(&fx);
     let rest_ids: Vec<Uuid> = rest.iter().map(|w| w.1).collect();
     assert_eq!(rest.len(), 2, "{rest_ids:?}");
@@ -441,7 +441,7 @@ async fn a_write_waiting_for_the_rate_limit_is_sent_once_or_dropped_with_esc() {
     assert_eq!(row(&state, 0), before, "dropped: the row is back");
     assert!(!triage::app::triage::is_pending(&state.triage, before.id));
     tokio::time::advance(Duration::from_secs(31)).await;
-    let fx = update(&mut state, Msg::Tick, ui_support::clock());
+    let fx = update(&mut state, Msg::Tick, ui_fixtures::clock());
     assert!(writes(&fx).is_empty(), "nothing sent after the wait");
 
     // Again, and this time the wait ends: sent exactly once.
@@ -451,9 +451,9 @@ async fn a_write_waiting_for_the_rate_limit_is_sent_once_or_dropped_with_esc() {
     let retry_at = Instant::now() + Duration::from_secs(3);
     answer(&mut state, w, Err(WriteError::RateLimited { retry_at }));
     tokio::time::advance(Duration::from_secs(3)).await;
-    let fx = update(&mut state, Msg::Tick, ui_support::clock());
+    let fx = update(&mut state, Msg::Tick, ui_fixtures::clock());
     assert_eq!(writes(&fx).len(), 1);
-    let fx = update(&mut state, Msg::Tick, ui_support::clock());
+    let fx = update(&mut state, Msg::Tick, ui_fixtures::clock());
     assert!(writes(&fx).is_empty());
 }
 
@@ -483,12 +483,12 @@ async fn assign_picker_narrows_by_typing_and_unassigns() {
     key_down(&mut state, 1); // #1002 is assigned
     assert!(row(&state, 1).assignee_id.is_some());
     ch(&mut state, 'a');
-    typed(&mut state, "unass");
+    type_text(&mut state, "unass");
     let fx = press(&mut state, KeyCode::Enter);
     assert_eq!(writes(&fx)[0].2.assignee_id, Some(None));
     assert_eq!(row(&state, 1).assignee_id, None);
     ch(&mut state, 'a');
-    typed(&mut state, "dana");
+    type_text(&mut state, "dana");
     let fx = press(&mut state, KeyCode::Enter);
     assert_eq!(writes(&fx)[0].2.assignee_id, Some(Some(user_id(3))));
 }
@@ -516,7 +516,7 @@ async fn status_picker_groups_by_category_in_the_workspace_colors() {
         headings,
         ["Open", "In progress", "Waiting", "Resolved", "Closed"]
     );
-    typed(&mut state, "solved");
+    type_text(&mut state, "solved");
     let fx = press(&mut state, KeyCode::Enter);
     let sent = writes(&fx);
     assert!(sent[0].2.status_id.is_some());
@@ -561,7 +561,7 @@ async fn snooze_sends_waiting_reminder_and_return_status() {
     let mut state = state_with("", 20, 60);
     ch(&mut state, 'z');
     assert!(matches!(state.triage_dialog(), Some(Dialog::Snooze(_))));
-    typed(&mut state, "soonish");
+    type_text(&mut state, "soonish");
     let fx = press(&mut state, KeyCode::Enter);
     assert!(writes(&fx).is_empty());
     let Some(Dialog::Snooze(d)) = &state.triage_dialog() else {
@@ -571,13 +571,13 @@ async fn snooze_sends_waiting_reminder_and_return_status() {
     for _ in 0.."soonish".len() {
         press(&mut state, KeyCode::Backspace);
     }
-    typed(&mut state, "4h");
+    type_text(&mut state, "4h");
     let fx = press(&mut state, KeyCode::Enter);
     let sent = writes(&fx);
     assert_eq!(sent.len(), 1);
     let patch = &sent[0].2;
     let until = patch.remind_at.flatten().expect("a reminder");
-    let hours = (until - ui_support::wall_now()).num_minutes();
+    let hours = (until - ui_fixtures::wall_now()).num_minutes();
     assert!((235..=240).contains(&hours), "{hours} minutes");
     let c = catalog();
     let waiting = c.status(patch.status_id.unwrap()).unwrap();
@@ -599,7 +599,7 @@ async fn undo_names_people_as_the_workspace_spells_them() {
     let mut state = state_with("", 20, 60);
     let before = row(&state, 0);
     ch(&mut state, 'a');
-    typed(&mut state, "bjørn");
+    type_text(&mut state, "bjørn");
     let fx = press(&mut state, KeyCode::Enter);
     let (w, _, patch) = writes(&fx)[0].clone();
     answer(&mut state, w, Ok(server_row(&before, &patch)));
@@ -624,7 +624,7 @@ async fn a_bulk_question_says_how_many_marks_are_not_on_the_page() {
             page: 2,
             result: Ok(page_of(2, 10, 30)),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     ch(&mut state, ']');
     ch(&mut state, ' '); // one mark in view
@@ -638,7 +638,7 @@ async fn a_bulk_question_says_how_many_marks_are_not_on_the_page() {
     press(&mut state, KeyCode::Esc);
     ch(&mut state, '[');
     ch(&mut state, 't');
-    typed(&mut state, "solved");
+    type_text(&mut state, "solved");
     press(&mut state, KeyCode::Enter);
     match &state.triage_dialog() {
         Some(Dialog::Confirm { question, .. }) => assert_eq!(

@@ -3,12 +3,10 @@
 //! server's 400 pointed back at the tokens that caused it; drawn with
 //! `TestBackend`.
 
-mod ui_support;
-
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
@@ -20,22 +18,11 @@ use triage::app::filter_line::server_errors;
 use triage::app::{Effect, FetchError, FieldError, Msg, State, update};
 use triage::filter::{Aliases, EntityRef, FieldAlias, TicketFilter};
 use triage::ui::{ColorMode, RenderContext, Theme};
-use ui_support::*;
 use uuid::Uuid;
 
-fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(
-        state,
-        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        ui_support::clock(),
-    )
-}
-
-fn type_text(state: &mut State, text: &str) -> Vec<Effect> {
-    text.chars()
-        .flat_map(|c| press(state, KeyCode::Char(c)))
-        .collect()
-}
+use crate::support::keys::{ctrl, press, type_text};
+use crate::support::ui_fixtures;
+use crate::support::ui_fixtures::*;
 
 fn fetched_filters(fx: &[Effect]) -> Vec<TicketFilter> {
     fx.iter()
@@ -59,11 +46,7 @@ fn line_text(state: &State) -> String {
 
 /// Clears the line (Ctrl-u) and types `text`.
 fn retype(state: &mut State, text: &str) {
-    update(
-        state,
-        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-        ui_support::clock(),
-    );
+    ctrl(state, 'u');
     type_text(state, text);
 }
 
@@ -320,10 +303,10 @@ async fn a_400_points_at_the_token_it_came_from() {
                 }],
             }),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     // Closed line: the status line names the token and the key to fix it.
-    update(&mut state, Msg::Resize(140, 24), ui_support::clock());
+    update(&mut state, Msg::Resize(140, 24), ui_fixtures::clock());
     let footer = ui_support_rows(&state, 140, 24)[22].clone();
     assert!(
         footer.contains(
@@ -357,7 +340,7 @@ async fn a_400_points_at_the_token_it_came_from() {
             page: 1,
             result: Ok(page_of(1, 20, 3)),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert!(server_errors(&state).is_empty());
 }
@@ -537,7 +520,7 @@ async fn tiny_screens_draw_without_panicking() {
         (200, 4),
     ] {
         for s in [&mut state, &mut searching] {
-            update(s, Msg::Resize(w, h), ui_support::clock());
+            update(s, Msg::Resize(w, h), ui_fixtures::clock());
             draw(s, w, h);
         }
     }
@@ -612,7 +595,7 @@ fn screen_text(state: &State) -> String {
 #[tokio::test(start_paused = true)]
 async fn snapshots_of_the_line() {
     let mut state = state_with_catalog();
-    update(&mut state, Msg::Resize(80, 24), ui_support::clock());
+    update(&mut state, Msg::Resize(80, 24), ui_fixtures::clock());
     press(&mut state, KeyCode::Char(':'));
     type_text(&mut state, "created:>2024-13-45");
     press(&mut state, KeyCode::Enter);

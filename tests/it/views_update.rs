@@ -2,18 +2,19 @@
 //! the list's own request and a few at a time, pause during a rate limit,
 //! poll on `refresh_secs`; digits, `v` and `w` open, manage and save views.
 
-mod ui_support;
-
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 use tokio::time::Instant;
 use triage::app::views::counts::MAX_IN_FLIGHT;
 use triage::app::views::{Dialog, ViewCount, ViewsSetup, ViewsState, is_modified};
 use triage::app::{Action, Effect, FetchError, Keymap, Msg, State, next_wake, update};
 use triage::config::{EditOutcome, Fingerprint, SavedView, ViewEdit};
 use triage::filter::{SortField, TicketFilter};
-use ui_support::*;
+
+use crate::support::keys::{press, type_text};
+use crate::support::ui_fixtures;
+use crate::support::ui_fixtures::*;
 
 fn views() -> Vec<SavedView> {
     vec![
@@ -57,22 +58,8 @@ fn state_with_views() -> State {
         },
         &state.keymap,
     );
-    update(&mut state, Msg::Resize(120, 30), ui_support::clock());
+    update(&mut state, Msg::Resize(120, 30), ui_fixtures::clock());
     state
-}
-
-fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(
-        state,
-        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        ui_support::clock(),
-    )
-}
-
-fn type_text(state: &mut State, text: &str) {
-    for c in text.chars() {
-        press(state, KeyCode::Char(c));
-    }
 }
 
 fn page_loaded(state: &mut State, page: u64, total: u64) -> Vec<Effect> {
@@ -84,7 +71,7 @@ fn page_loaded(state: &mut State, page: u64, total: u64) -> Vec<Effect> {
             page,
             result: Ok(page_of(page, per_page, total)),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     )
 }
 
@@ -121,7 +108,7 @@ fn counted(state: &mut State, name: &str, generation: u64, total: u64) -> Vec<Ef
             generation,
             result: Ok(ViewCount { total, new: None }),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     )
 }
 
@@ -139,7 +126,7 @@ async fn counts_wait_for_the_list_and_go_a_few_at_a_time() {
         "a view of another profile is not shown"
     );
     // The list's request goes alone.
-    let fx = update(&mut state, Msg::Start, ui_support::clock());
+    let fx = update(&mut state, Msg::Start, ui_fixtures::clock());
     assert_eq!(asked(&fx), ["page 1"]);
     // Once its page is in: the prefetch first, then two counts, no more.
     let fx = page_loaded(&mut state, 1, 120);
@@ -177,7 +164,7 @@ fn fx_of_counts(state: &mut State) -> Vec<Effect> {
 #[tokio::test(start_paused = true)]
 async fn a_rate_limit_pauses_counts_and_the_list_goes_first_after_it() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     let fx = page_loaded(&mut state, 1, 120);
     let (g_open, _) = count_request(&fx, "Open");
     let (g_urgent, _) = count_request(&fx, "Urgent");
@@ -190,7 +177,7 @@ async fn a_rate_limit_pauses_counts_and_the_list_goes_first_after_it() {
             generation: g_open,
             result: Err(FetchError::RateLimited { retry_at: until }),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert!(state.rate_limit.is_some(), "a count's 429 gates everything");
     assert!(asked(&fx).is_empty());
@@ -201,11 +188,11 @@ async fn a_rate_limit_pauses_counts_and_the_list_goes_first_after_it() {
     let fx = press(&mut state, KeyCode::Char('2'));
     assert!(asked(&fx).is_empty());
     tokio::time::advance(Duration::from_secs(5)).await;
-    let fx = update(&mut state, Msg::Tick, ui_support::clock());
+    let fx = update(&mut state, Msg::Tick, ui_fixtures::clock());
     assert!(asked(&fx).is_empty(), "still inside the window: {fx:?}");
     // The window ends: the page the agent looks at goes out, alone.
     tokio::time::advance(Duration::from_secs(5)).await;
-    let fx = update(&mut state, Msg::Tick, ui_support::clock());
+    let fx = update(&mut state, Msg::Tick, ui_fixtures::clock());
     assert_eq!(asked(&fx), ["page 1"]);
     // Its answer lets the counts go, the rate-limited one first.
     let fx = page_loaded(&mut state, 1, 30);
@@ -215,7 +202,7 @@ async fn a_rate_limit_pauses_counts_and_the_list_goes_first_after_it() {
 #[tokio::test(start_paused = true)]
 async fn counts_wait_during_a_rate_limit_the_list_ran_into() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     let until = Instant::now() + Duration::from_secs(30);
     let fx = update(
         &mut state,
@@ -224,7 +211,7 @@ async fn counts_wait_during_a_rate_limit_the_list_ran_into() {
             page: 1,
             result: Err(FetchError::RateLimited { retry_at: until }),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert!(asked(&fx).is_empty());
     // `r` during the countdown retries the list only.
@@ -237,7 +224,7 @@ async fn counts_wait_during_a_rate_limit_the_list_ran_into() {
 #[tokio::test(start_paused = true)]
 async fn refresh_recounts_every_view_and_stale_answers_are_dropped() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     let fx = page_loaded(&mut state, 1, 120);
     let (g_open, _) = count_request(&fx, "Open");
     let fx = press(&mut state, KeyCode::Char('r'));
@@ -256,7 +243,7 @@ async fn refresh_recounts_every_view_and_stale_answers_are_dropped() {
 #[tokio::test(start_paused = true)]
 async fn a_polled_view_recounts_on_its_interval_and_says_what_is_new() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     let fx = page_loaded(&mut state, 1, 120);
     let (g1, _) = count_request(&fx, "Open");
     let (g2, _) = count_request(&fx, "Urgent");
@@ -282,7 +269,7 @@ async fn a_polled_view_recounts_on_its_interval_and_says_what_is_new() {
     // 60 s after its last count, Waiting is counted again in the
     // background, with what changed since the agent looked at it.
     tokio::time::advance(Duration::from_secs(40)).await;
-    let fx = update(&mut state, Msg::Tick, ui_support::clock());
+    let fx = update(&mut state, Msg::Tick, ui_fixtures::clock());
     let (g5, since) = count_request(&fx, "Waiting");
     assert_eq!(since, Some(Duration::from_secs(60)));
     update(
@@ -295,7 +282,7 @@ async fn a_polled_view_recounts_on_its_interval_and_says_what_is_new() {
                 new: Some(3),
             }),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     let i = state.views.position("Waiting").unwrap();
     assert_eq!(state.views.entries[i].count.total, Some(15));
@@ -308,7 +295,7 @@ async fn a_polled_view_recounts_on_its_interval_and_says_what_is_new() {
 #[tokio::test(start_paused = true)]
 async fn digits_and_own_keys_open_views_with_their_sort_and_page_size() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     page_loaded(&mut state, 1, 120);
     let fx = press(&mut state, KeyCode::Char('2'));
     let Some(Effect::FetchPage {
@@ -350,7 +337,7 @@ async fn digits_and_own_keys_open_views_with_their_sort_and_page_size() {
 #[tokio::test(start_paused = true)]
 async fn w_updates_a_modified_view_and_names_a_new_one() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     page_loaded(&mut state, 1, 120);
     press(&mut state, KeyCode::Char('1'));
     page_loaded(&mut state, 1, 40);
@@ -398,7 +385,7 @@ async fn w_updates_a_modified_view_and_names_a_new_one() {
                 backup: None,
             }),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert!(!is_modified(&state));
     assert_eq!(state.notice.as_deref(), Some("updated view 'Open'"));
@@ -447,7 +434,7 @@ async fn w_updates_a_modified_view_and_names_a_new_one() {
                 backup: None,
             }),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert_eq!(state.scope.view.as_deref(), Some("Oldest quickly"));
     assert_eq!(state.views.active, Some(4));
@@ -464,7 +451,7 @@ async fn w_updates_a_modified_view_and_names_a_new_one() {
             edit: ViewEdit::Delete { name: "x".into() },
             result: Err("cannot write /c.toml: disk full".into()),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert_eq!(
         state.last_error.as_ref().map(|e| e.message.as_str()),
@@ -476,7 +463,7 @@ async fn w_updates_a_modified_view_and_names_a_new_one() {
 #[tokio::test(start_paused = true)]
 async fn the_views_list_opens_deletes_renames_and_moves() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     page_loaded(&mut state, 1, 120);
     press(&mut state, KeyCode::Char('v'));
     assert!(matches!(state.views_dialog(), Some(Dialog::List(_))));
@@ -541,7 +528,7 @@ async fn a_broken_config_file_makes_views_read_only_with_its_line_and_column() {
     // What the runtime shows at start names the file, line and column.
     let start = triage::app::views::startup_error(&state).unwrap();
     assert_eq!(start.message, "/c/config.toml:3:7: expected `=`");
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     page_loaded(&mut state, 1, 10);
     let fx = press(&mut state, KeyCode::Char('w'));
     assert!(fx.is_empty(), "nothing is written into a broken file");
@@ -555,7 +542,7 @@ async fn a_broken_config_file_makes_views_read_only_with_its_line_and_column() {
     let areas = state.areas();
     let bar = areas.views_bar.expect("the row stays");
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
-    update(&mut state, Msg::Resize(120, 30), ui_support::clock());
+    update(&mut state, Msg::Resize(120, 30), ui_fixtures::clock());
     let ctx = triage::ui::RenderContext {
         now: Instant::now(),
         wall_now: wall_now(),
@@ -578,7 +565,7 @@ async fn a_broken_config_file_makes_views_read_only_with_its_line_and_column() {
 async fn a_click_on_the_bar_opens_the_view_under_it() {
     use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     page_loaded(&mut state, 1, 120);
     let bar = state.areas().views_bar.expect("a bar with views");
     let (segments, _) = triage::app::views::bar::layout(&state, usize::from(bar.width));
@@ -595,7 +582,7 @@ async fn a_click_on_the_bar_opens_the_view_under_it() {
     let fx = update(
         &mut state,
         click(waiting.x + waiting.width - 1),
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert_eq!(state.scope.view.as_deref(), Some("Waiting"));
     assert_eq!(asked(&fx), ["page 1"]);
@@ -603,7 +590,7 @@ async fn a_click_on_the_bar_opens_the_view_under_it() {
     let fx = update(
         &mut state,
         click(waiting.x + waiting.width),
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert!(fx.is_empty());
     assert_eq!(state.scope.view.as_deref(), Some("Waiting"));
@@ -633,7 +620,7 @@ async fn a_digit_taken_by_a_views_own_key_is_not_shown_for_another() {
     );
     assert_eq!(state.views.key_label(0), None, "1 opens the other view");
     assert_eq!(state.views.key_label(1).as_deref(), Some("1"));
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     press(&mut state, KeyCode::Char('1'));
     assert_eq!(state.scope.view.as_deref(), Some("Claims one"));
     // The list still opens the first one.
@@ -646,7 +633,7 @@ async fn a_digit_taken_by_a_views_own_key_is_not_shown_for_another() {
 #[tokio::test(start_paused = true)]
 async fn a_polled_view_never_opened_counts_news_from_its_first_count() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     let mut pending = page_loaded(&mut state, 1, 120);
     // Answer every count, and those each answer lets go.
     while let Some(e) = pending.pop() {
@@ -662,7 +649,7 @@ async fn a_polled_view_never_opened_counts_news_from_its_first_count() {
         }
     }
     tokio::time::advance(Duration::from_secs(60)).await;
-    let fx = update(&mut state, Msg::Tick, ui_support::clock());
+    let fx = update(&mut state, Msg::Tick, ui_fixtures::clock());
     let (_, since) = count_request(&fx, "Waiting");
     assert_eq!(since, Some(Duration::from_secs(60)));
 }
@@ -715,7 +702,7 @@ async fn a_digit_rebound_in_keys_keeps_its_own_help_row() {
 #[tokio::test(start_paused = true)]
 async fn a_view_changed_from_the_panes_or_the_filter_line_stays_named_and_marked() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     press(&mut state, KeyCode::Char('1'));
     assert_eq!(state.scope.view.as_deref(), Some("Open"));
     assert!(!is_modified(&state));
@@ -739,7 +726,7 @@ async fn a_view_changed_from_the_panes_or_the_filter_line_stays_named_and_marked
 #[tokio::test(start_paused = true)]
 async fn w_on_a_changed_view_can_save_a_new_view_beside_it() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     press(&mut state, KeyCode::Char('1'));
     press(&mut state, KeyCode::Char('s'));
     press(&mut state, KeyCode::Char('w'));
@@ -765,7 +752,7 @@ async fn w_on_a_changed_view_can_save_a_new_view_beside_it() {
 #[tokio::test(start_paused = true)]
 async fn a_views_own_key_is_text_while_the_filter_panes_are_open() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     press(&mut state, KeyCode::Char('f'));
     // "Unassigned" is on `b`: in the panes, `b` narrows a list instead.
     press(&mut state, KeyCode::Char('b'));
@@ -781,7 +768,7 @@ async fn a_views_own_key_is_text_while_the_filter_panes_are_open() {
 #[tokio::test(start_paused = true)]
 async fn leaving_a_changed_view_says_its_changes_were_not_saved() {
     let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     press(&mut state, KeyCode::Char('1'));
     press(&mut state, KeyCode::Char('s'));
     assert!(is_modified(&state));
@@ -818,15 +805,15 @@ async fn an_enormous_refresh_interval_never_overflows_the_clock() {
         },
         &state.keymap,
     );
-    update(&mut state, Msg::Resize(120, 30), ui_support::clock());
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Resize(120, 30), ui_fixtures::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     let fx = page_loaded(&mut state, 1, 120);
     let (generation, _) = count_request(&fx, "Forever");
     counted(&mut state, "Forever", generation, 7);
     // Asking when to wake and ticking on must not add u64::MAX seconds to an instant.
     let _ = next_wake(&state, Instant::now(), wall_now());
     tokio::time::advance(Duration::from_secs(3600)).await;
-    let fx = update(&mut state, Msg::Tick, ui_support::clock());
+    let fx = update(&mut state, Msg::Tick, ui_fixtures::clock());
     assert!(
         !fx.iter()
             .any(|e| matches!(e, Effect::FetchViewCount { .. })),
@@ -871,7 +858,7 @@ async fn a_click_with_any_modal_open_reaches_neither_the_list_nor_the_bar() {
     ];
     for (what, keys) in openers {
         let mut state = state_with_views();
-        update(&mut state, Msg::Start, ui_support::clock());
+        update(&mut state, Msg::Start, ui_fixtures::clock());
         page_loaded(&mut state, 1, 120);
         for key in *keys {
             press(&mut state, *key);
@@ -892,7 +879,7 @@ async fn a_click_with_any_modal_open_reaches_neither_the_list_nor_the_bar() {
             click(bar.x + waiting.x as u16, bar.y),
             wheel(table.x + 2, table.y + 5),
         ] {
-            let fx = update(&mut state, msg, ui_support::clock());
+            let fx = update(&mut state, msg, ui_fixtures::clock());
             assert!(fx.is_empty(), "{what}: a click asked for {fx:?}");
         }
         assert_eq!(

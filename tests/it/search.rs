@@ -2,11 +2,9 @@
 //! debounce, the generation rule for answers that arrive out of order,
 //! Enter / Esc, and the line as drawn.
 
-mod ui_support;
-
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::time::{Instant, advance};
@@ -15,21 +13,10 @@ use triage::app::state::TablePane;
 use triage::app::{Effect, Msg, State, TicketPage, next_wake, update};
 use triage::filter::TicketFilter;
 use triage::ui::{ColorMode, RenderContext, Theme};
-use ui_support::*;
 
-fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(
-        state,
-        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        ui_support::clock(),
-    )
-}
-
-fn type_text(state: &mut State, text: &str) -> Vec<Effect> {
-    text.chars()
-        .flat_map(|c| press(state, KeyCode::Char(c)))
-        .collect()
-}
+use crate::support::keys::{ctrl, press, type_text};
+use crate::support::ui_fixtures;
+use crate::support::ui_fixtures::*;
 
 /// (generation, page, search text) of every page request.
 fn fetches(fx: &[Effect]) -> Vec<(u64, u64, Option<String>)> {
@@ -54,7 +41,7 @@ fn answer(state: &mut State, generation: u64, page: TicketPage) -> Vec<Effect> {
             page: 1,
             result: Ok(page),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     )
 }
 
@@ -75,7 +62,7 @@ async fn pause(state: &mut State) -> Vec<Effect> {
     while state.search().is_some_and(|s| s.due.is_some()) {
         let wake = next_wake(state, Instant::now(), wall_now()).expect("a wake-up is due");
         tokio::time::sleep_until(wake).await;
-        fx.extend(update(state, Msg::Tick, ui_support::clock()));
+        fx.extend(update(state, Msg::Tick, ui_fixtures::clock()));
     }
     fx
 }
@@ -94,7 +81,11 @@ async fn typing_a_query_sends_one_request_after_the_debounce() {
     for c in query.chars() {
         sent.extend(fetches(&press(&mut state, KeyCode::Char(c))));
         advance(Duration::from_millis(120)).await;
-        sent.extend(fetches(&update(&mut state, Msg::Tick, ui_support::clock())));
+        sent.extend(fetches(&update(
+            &mut state,
+            Msg::Tick,
+            ui_fixtures::clock(),
+        )));
     }
     assert!(sent.is_empty(), "sent while typing: {sent:?}");
 
@@ -153,7 +144,7 @@ async fn a_slow_older_answer_never_replaces_a_newer_one() {
             page: 1,
             result: Err(triage::app::FetchError::failed("late failure")),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert!(errors.is_empty());
     assert_eq!(shown_total(&state), Some(7));
@@ -192,8 +183,8 @@ async fn typing_back_to_the_same_text_sends_nothing() {
         20,
         Default::default(),
     );
-    update(&mut state, Msg::Resize(100, 30), ui_support::clock());
-    let start = fetches(&update(&mut state, Msg::Start, ui_support::clock()));
+    update(&mut state, Msg::Resize(100, 30), ui_fixtures::clock());
+    let start = fetches(&update(&mut state, Msg::Start, ui_fixtures::clock()));
     answer(&mut state, start[0].0, page_with_total(12));
     press(&mut state, KeyCode::Char('/'));
     // The line opens on the current search text, cursor at the end.
@@ -223,11 +214,7 @@ async fn keys_go_to_the_line_not_the_keymap_but_ctrl_c_still_quits() {
     // Arrows still move in the list below.
     press(&mut state, KeyCode::Down);
     assert_eq!(state.list.selected, 1);
-    let fx = update(
-        &mut state,
-        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-        ui_support::clock(),
-    );
+    let fx = ctrl(&mut state, 'c');
     assert!(fx.contains(&Effect::Quit));
 }
 
@@ -267,7 +254,7 @@ async fn the_line_replaces_the_hints_and_the_status_keeps_counting() {
 
     // Narrow: the hints give way to the text; a long query scrolls so the
     // cursor stays in view.
-    update(&mut state, Msg::Resize(40, 12), ui_support::clock());
+    update(&mut state, Msg::Resize(40, 12), ui_fixtures::clock());
     type_text(&mut state, " and a much longer tail of words");
     let rows = draw(&state, 40, 12);
     let last = rows[11].trim_end().to_string();
@@ -323,5 +310,5 @@ async fn enter_sends_a_waiting_search_at_once() {
     assert!(state.search().is_none());
     // Nothing is left to fire later.
     advance(DEBOUNCE * 2).await;
-    assert!(fetches(&update(&mut state, Msg::Tick, ui_support::clock())).is_empty());
+    assert!(fetches(&update(&mut state, Msg::Tick, ui_fixtures::clock())).is_empty());
 }

@@ -2,8 +2,6 @@
 //! prefetch, the generation rule, caching, rate-limit countdowns (on tokio's
 //! paused clock), detail, and actions.
 
-mod ui_support;
-
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
@@ -12,23 +10,10 @@ use triage::api::types::TicketDetail;
 use triage::app::state::{Loadable, TablePane, Waiting};
 use triage::app::{Effect, FetchError, Msg, State, next_wake, update};
 use triage::filter::{SortField, SortOrder};
-use ui_support::*;
 
-fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(
-        state,
-        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        ui_support::clock(),
-    )
-}
-
-fn ctrl(state: &mut State, c: char) -> Vec<Effect> {
-    update(
-        state,
-        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
-        ui_support::clock(),
-    )
-}
+use crate::support::keys::{ctrl, press};
+use crate::support::ui_fixtures;
+use crate::support::ui_fixtures::*;
 
 fn loaded(state: &mut State, generation: u64, page: u64, total: u64) -> Vec<Effect> {
     let per_page = state.list.per_page;
@@ -39,7 +24,7 @@ fn loaded(state: &mut State, generation: u64, page: u64, total: u64) -> Vec<Effe
             page,
             result: Ok(page_of(page, per_page, total)),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     )
 }
 
@@ -68,7 +53,7 @@ fn selected_number(state: &State) -> Option<i64> {
 #[tokio::test(start_paused = true)]
 async fn start_loads_page_one_then_prefetches_page_two() {
     let mut state = State::new(scope(), Default::default(), 20, Default::default());
-    let fx = update(&mut state, Msg::Start, ui_support::clock());
+    let fx = update(&mut state, Msg::Start, ui_fixtures::clock());
     assert_eq!(fetches(&fx), vec![(0, 1)]);
     assert!(matches!(state.list.table, TablePane::Loading { page: 1 }));
     assert!(state.list.loading_since.is_some());
@@ -83,7 +68,7 @@ async fn start_loads_page_one_then_prefetches_page_two() {
     assert!(fx.is_empty());
     assert_eq!(shown_page(&state), Some(1));
     // Going there is instant, and prefetches the one after.
-    let fx = key(&mut state, KeyCode::Char(']'));
+    let fx = press(&mut state, KeyCode::Char(']'));
     assert_eq!(shown_page(&state), Some(2));
     assert_eq!(fetches(&fx), vec![(0, 3)]);
 }
@@ -94,26 +79,26 @@ async fn navigation_within_a_page() {
     let rows = state.areas().table_rows();
     assert_eq!(rows, 19);
     assert_eq!(selected_number(&state), Some(1001));
-    key(&mut state, KeyCode::Char('j'));
-    key(&mut state, KeyCode::Down);
+    press(&mut state, KeyCode::Char('j'));
+    press(&mut state, KeyCode::Down);
     assert_eq!(state.list.selected, 2);
-    key(&mut state, KeyCode::Char('k'));
+    press(&mut state, KeyCode::Char('k'));
     assert_eq!(state.list.selected, 1);
-    key(&mut state, KeyCode::Up);
-    key(&mut state, KeyCode::Up); // at the top of page 1: stays
+    press(&mut state, KeyCode::Up);
+    press(&mut state, KeyCode::Up); // at the top of page 1: stays
     assert_eq!(state.list.selected, 0);
 
-    key(&mut state, KeyCode::Char('G'));
+    press(&mut state, KeyCode::Char('G'));
     assert_eq!(state.list.selected, 49);
     assert_eq!(
         state.list.offset,
         50 - rows,
         "last row at the bottom of the window"
     );
-    key(&mut state, KeyCode::Char('g'));
+    press(&mut state, KeyCode::Char('g'));
     assert_eq!((state.list.selected, state.list.offset), (0, 0));
-    key(&mut state, KeyCode::End);
-    key(&mut state, KeyCode::Home);
+    press(&mut state, KeyCode::End);
+    press(&mut state, KeyCode::Home);
     assert_eq!(state.list.selected, 0);
 
     ctrl(&mut state, 'd');
@@ -121,16 +106,16 @@ async fn navigation_within_a_page() {
     assert!(
         state.list.selected >= state.list.offset && state.list.selected < state.list.offset + rows
     );
-    key(&mut state, KeyCode::PageDown);
-    key(&mut state, KeyCode::PageDown);
+    press(&mut state, KeyCode::PageDown);
+    press(&mut state, KeyCode::PageDown);
     assert_eq!(
         state.list.selected, 49,
         "a screen down stops at the last row"
     );
     ctrl(&mut state, 'u');
     assert_eq!(state.list.selected, 49 - rows);
-    key(&mut state, KeyCode::PageUp);
-    key(&mut state, KeyCode::PageUp);
+    press(&mut state, KeyCode::PageUp);
+    press(&mut state, KeyCode::PageUp);
     assert_eq!(state.list.selected, 0);
 }
 
@@ -138,32 +123,32 @@ async fn navigation_within_a_page() {
 async fn moving_past_the_last_row_advances_and_back() {
     let mut state = loaded_state(80, 24, 10, 25);
     loaded(&mut state, 0, 2, 25); // the prefetch answer
-    key(&mut state, KeyCode::Char('G'));
-    let fx = key(&mut state, KeyCode::Char('j'));
+    press(&mut state, KeyCode::Char('G'));
+    let fx = press(&mut state, KeyCode::Char('j'));
     assert_eq!(shown_page(&state), Some(2));
     assert_eq!(selected_number(&state), Some(1011));
     assert_eq!(fetches(&fx), vec![(0, 3)], "prefetch of page 3");
     // Up from the first row goes back to the previous page's last row.
-    let fx = key(&mut state, KeyCode::Char('k'));
+    let fx = press(&mut state, KeyCode::Char('k'));
     assert!(fetches(&fx).is_empty(), "page 1 comes from the cache");
     assert_eq!(shown_page(&state), Some(1));
     assert_eq!(selected_number(&state), Some(1010));
     // A screen down from the last row goes on too, and a screen up from
     // the first row comes back.
-    key(&mut state, KeyCode::PageDown);
+    press(&mut state, KeyCode::PageDown);
     assert_eq!(selected_number(&state), Some(1011));
-    key(&mut state, KeyCode::PageUp);
+    press(&mut state, KeyCode::PageUp);
     assert_eq!(selected_number(&state), Some(1010));
     // Past the last page nothing happens.
     loaded(&mut state, 0, 3, 25);
-    key(&mut state, KeyCode::Char(']'));
-    key(&mut state, KeyCode::Char(']'));
+    press(&mut state, KeyCode::Char(']'));
+    press(&mut state, KeyCode::Char(']'));
     assert_eq!(shown_page(&state), Some(3));
-    let fx = key(&mut state, KeyCode::Char(']'));
+    let fx = press(&mut state, KeyCode::Char(']'));
     assert!(fx.is_empty());
     assert_eq!(state.list.page, 3);
-    key(&mut state, KeyCode::Char('G'));
-    assert!(key(&mut state, KeyCode::Char('j')).is_empty());
+    press(&mut state, KeyCode::Char('G'));
+    assert!(press(&mut state, KeyCode::Char('j')).is_empty());
     assert_eq!(selected_number(&state), Some(1025));
 }
 
@@ -171,12 +156,12 @@ async fn moving_past_the_last_row_advances_and_back() {
 async fn cached_pages_come_back_without_requests() {
     let mut state = loaded_state(80, 24, 10, 100);
     // Page 2 not cached yet (its prefetch is in flight): no second request.
-    let fx = key(&mut state, KeyCode::Char(']'));
+    let fx = press(&mut state, KeyCode::Char(']'));
     assert!(fetches(&fx).is_empty(), "the prefetch already asks for it");
     assert!(matches!(state.list.table, TablePane::Loading { page: 2 }));
     loaded(&mut state, 0, 2, 100);
     assert_eq!(shown_page(&state), Some(2));
-    let fx = key(&mut state, KeyCode::Char('['));
+    let fx = press(&mut state, KeyCode::Char('['));
     assert!(fetches(&fx).is_empty());
     assert_eq!(shown_page(&state), Some(1));
 }
@@ -184,9 +169,9 @@ async fn cached_pages_come_back_without_requests() {
 #[tokio::test(start_paused = true)]
 async fn stale_answers_are_dropped_errors_too() {
     let mut state = State::new(scope(), Default::default(), 10, Default::default());
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     // Sort changes while page 1 is loading: a new generation.
-    let fx = key(&mut state, KeyCode::Char('s'));
+    let fx = press(&mut state, KeyCode::Char('s'));
     assert_eq!(state.list.filter.sort, Some(SortField::CreatedAt));
     assert_eq!(fetches(&fx), vec![(1, 1)]);
     // The old answer arrives: never drawn.
@@ -199,7 +184,7 @@ async fn stale_answers_are_dropped_errors_too() {
             page: 1,
             result: Err(FetchError::failed("boom")),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert!(matches!(state.list.table, TablePane::Loading { .. }));
     assert_eq!(state.last_error, None);
@@ -208,11 +193,11 @@ async fn stale_answers_are_dropped_errors_too() {
     assert_eq!(shown_page(&state), Some(1));
 
     // Flipping the order back and forth: each is its own cached query.
-    let fx = key(&mut state, KeyCode::Char('S'));
+    let fx = press(&mut state, KeyCode::Char('S'));
     assert_eq!(state.list.filter.order, Some(SortOrder::Asc));
     assert_eq!(fetches(&fx), vec![(2, 1)]);
     loaded(&mut state, 2, 1, 50);
-    let fx = key(&mut state, KeyCode::Char('S'));
+    let fx = press(&mut state, KeyCode::Char('S'));
     // Page 1 of created_at desc is cached; only its next page is prefetched.
     assert_eq!(
         fetches(&fx),
@@ -225,8 +210,8 @@ async fn stale_answers_are_dropped_errors_too() {
 #[tokio::test(start_paused = true)]
 async fn an_answer_for_another_page_is_cached_not_drawn() {
     let mut state = loaded_state(80, 24, 10, 100);
-    key(&mut state, KeyCode::Char(']')); // waits for page 2 (in flight)
-    key(&mut state, KeyCode::Char('[')); // back to page 1 at once
+    press(&mut state, KeyCode::Char(']')); // waits for page 2 (in flight)
+    press(&mut state, KeyCode::Char('[')); // back to page 1 at once
     assert_eq!(shown_page(&state), Some(1));
     loaded(&mut state, 0, 2, 100);
     assert_eq!(
@@ -234,7 +219,7 @@ async fn an_answer_for_another_page_is_cached_not_drawn() {
         Some(1),
         "page 2 must not replace page 1"
     );
-    let fx = key(&mut state, KeyCode::Char(']'));
+    let fx = press(&mut state, KeyCode::Char(']'));
     assert_eq!(shown_page(&state), Some(2));
     assert_eq!(fetches(&fx), vec![(0, 3)]);
 }
@@ -243,8 +228,8 @@ async fn an_answer_for_another_page_is_cached_not_drawn() {
 async fn refresh_replaces_cached_pages() {
     let mut state = loaded_state(80, 24, 10, 100);
     loaded(&mut state, 0, 2, 100);
-    key(&mut state, KeyCode::Char('j'));
-    let fx = key(&mut state, KeyCode::Char('r'));
+    press(&mut state, KeyCode::Char('j'));
+    let fx = press(&mut state, KeyCode::Char('r'));
     assert_eq!(fetches(&fx), vec![(1, 1)]);
     // The list stays on screen while it reloads, marked as refreshing.
     assert_eq!(shown_page(&state), Some(1));
@@ -264,7 +249,7 @@ async fn refresh_replaces_cached_pages() {
             page: 1,
             result: Ok(fresh),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert!(!state.list.refreshing && state.list.loading_since.is_none());
     assert_eq!(
@@ -274,7 +259,7 @@ async fn refresh_replaces_cached_pages() {
     assert_eq!(selected_number(&state), Some(1002));
     assert_eq!(state.list.table.tickets()[0].ticket_number, 1500);
     // A failed refresh keeps the list and says so in the footer.
-    key(&mut state, KeyCode::Char('r'));
+    press(&mut state, KeyCode::Char('r'));
     update(
         &mut state,
         Msg::PageLoaded {
@@ -282,13 +267,13 @@ async fn refresh_replaces_cached_pages() {
             page: 1,
             result: Err(FetchError::failed("server error 502")),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert_eq!(shown_page(&state), Some(1));
     assert!(state.last_error.is_some() && !state.list.refreshing);
     // Page 2 was dropped from the cache too: going there asks again
     // (through the prefetch the refresh triggered).
-    key(&mut state, KeyCode::Char(']'));
+    press(&mut state, KeyCode::Char(']'));
     assert!(matches!(state.list.table, TablePane::Loading { page: 2 }));
     assert_eq!(state.list.in_flight, vec![2]);
 }
@@ -296,7 +281,7 @@ async fn refresh_replaces_cached_pages() {
 #[tokio::test(start_paused = true)]
 async fn duplicate_ids_in_a_page_are_shown_once() {
     let mut state = State::new(scope(), Default::default(), 10, Default::default());
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     let mut page = page_of(1, 10, 30);
     page.tickets[5] = page.tickets[2].clone();
     update(
@@ -306,7 +291,7 @@ async fn duplicate_ids_in_a_page_are_shown_once() {
             page: 1,
             result: Ok(page),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     let ids: Vec<_> = state.list.table.tickets().iter().map(|t| t.id).collect();
     let mut unique = ids.clone();
@@ -330,9 +315,9 @@ async fn a_ticket_pushed_onto_the_next_page_is_not_shown_again() {
             page: 2,
             result: Ok(shifted),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
-    key(&mut state, KeyCode::Char(']'));
+    press(&mut state, KeyCode::Char(']'));
     let numbers: Vec<i64> = state
         .list
         .table
@@ -342,7 +327,7 @@ async fn a_ticket_pushed_onto_the_next_page_is_not_shown_again() {
         .collect();
     assert_eq!(numbers, (1011..=1019).collect::<Vec<_>>());
     // Going back shows page 1 as it was, #1010 included.
-    key(&mut state, KeyCode::Char('['));
+    press(&mut state, KeyCode::Char('['));
     assert_eq!(
         state.list.table.tickets().last().map(|t| t.ticket_number),
         Some(1010)
@@ -353,7 +338,7 @@ async fn a_ticket_pushed_onto_the_next_page_is_not_shown_again() {
 async fn rate_limit_counts_down_then_sends_the_waiting_request_once() {
     let mut state = State::new(scope(), Default::default(), 10, Default::default());
     let t0 = Instant::now();
-    update(&mut state, Msg::Start, ui_support::clock_at(t0));
+    update(&mut state, Msg::Start, ui_fixtures::clock_at(t0));
     let retry_at = t0 + Duration::from_secs(90);
     update(
         &mut state,
@@ -362,7 +347,7 @@ async fn rate_limit_counts_down_then_sends_the_waiting_request_once() {
             page: 1,
             result: Err(FetchError::RateLimited { retry_at }),
         },
-        ui_support::clock_at(t0),
+        ui_fixtures::clock_at(t0),
     );
     let rl = state.rate_limit.clone().expect("gate closed");
     assert_eq!(rl.until, retry_at);
@@ -370,8 +355,8 @@ async fn rate_limit_counts_down_then_sends_the_waiting_request_once() {
     assert_eq!(state.describe_waiting(Waiting::Page(1)), "page 1 of Urgent");
 
     // Nothing goes out meanwhile, whatever the user does.
-    assert!(key(&mut state, KeyCode::Char('s')).is_empty());
-    assert!(key(&mut state, KeyCode::Char('S')).is_empty());
+    assert!(press(&mut state, KeyCode::Char('s')).is_empty());
+    assert!(press(&mut state, KeyCode::Char('S')).is_empty());
     assert_eq!(
         state.rate_limit.as_ref().unwrap().waiting,
         vec![Waiting::Page(1)]
@@ -389,10 +374,10 @@ async fn rate_limit_counts_down_then_sends_the_waiting_request_once() {
         next_wake(&state, now, wall),
         Some(now + Duration::from_millis(500))
     );
-    assert!(update(&mut state, Msg::Tick, ui_support::clock_at(now)).is_empty());
+    assert!(update(&mut state, Msg::Tick, ui_fixtures::clock_at(now)).is_empty());
 
     tokio::time::advance(Duration::from_millis(88_500)).await;
-    let fx = update(&mut state, Msg::Tick, ui_support::clock());
+    let fx = update(&mut state, Msg::Tick, ui_fixtures::clock());
     assert_eq!(state.rate_limit, None);
     assert_eq!(
         fetches(&fx),
@@ -400,7 +385,7 @@ async fn rate_limit_counts_down_then_sends_the_waiting_request_once() {
         "sent once, for the current query"
     );
     // A second tick sends nothing more.
-    assert!(update(&mut state, Msg::Tick, ui_support::clock()).is_empty());
+    assert!(update(&mut state, Msg::Tick, ui_fixtures::clock()).is_empty());
 }
 
 #[tokio::test(start_paused = true)]
@@ -417,21 +402,21 @@ async fn cached_pages_stay_browsable_while_limited_and_r_retries_now() {
                 retry_at: t0 + Duration::from_secs(3700),
             }),
         },
-        ui_support::clock_at(t0),
+        ui_fixtures::clock_at(t0),
     );
     assert!(state.rate_limit.as_ref().unwrap().waiting.is_empty());
     // Page 2 is not cached: it waits; page 1 is cached: shown at once.
-    assert!(key(&mut state, KeyCode::Char(']')).is_empty());
+    assert!(press(&mut state, KeyCode::Char(']')).is_empty());
     assert_eq!(
         state.rate_limit.as_ref().unwrap().waiting,
         vec![Waiting::Page(2)]
     );
-    assert!(key(&mut state, KeyCode::Char('[')).is_empty());
+    assert!(press(&mut state, KeyCode::Char('[')).is_empty());
     assert_eq!(shown_page(&state), Some(1));
     assert!(state.rate_limit.as_ref().unwrap().waiting.is_empty());
-    key(&mut state, KeyCode::Char(']'));
+    press(&mut state, KeyCode::Char(']'));
     // `r` retries at once, on purpose.
-    let fx = key(&mut state, KeyCode::Char('r'));
+    let fx = press(&mut state, KeyCode::Char('r'));
     assert_eq!(fx[0], Effect::ClearRateLimit);
     assert_eq!(fetches(&fx), vec![(0, 2)]);
     assert_eq!(state.rate_limit, None);
@@ -451,7 +436,7 @@ async fn later_retry_instant_wins() {
                     retry_at: t0 + Duration::from_secs(secs),
                 }),
             },
-            ui_support::clock_at(t0),
+            ui_fixtures::clock_at(t0),
         );
     }
     assert_eq!(
@@ -463,7 +448,7 @@ async fn later_retry_instant_wins() {
 #[tokio::test(start_paused = true)]
 async fn errors_show_in_the_pane_with_what_to_do() {
     let mut state = State::new(scope(), Default::default(), 10, Default::default());
-    update(&mut state, Msg::Start, ui_support::clock());
+    update(&mut state, Msg::Start, ui_fixtures::clock());
     update(
         &mut state,
         Msg::PageLoaded {
@@ -474,21 +459,24 @@ async fn errors_show_in_the_pane_with_what_to_do() {
                 hint: Some("check the API key (TRIAGE_API_KEY or api_key_cmd)".into()),
             }),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     match &state.list.table {
         TablePane::Error { page: 1, error } => assert!(error.hint.is_some()),
         other => panic!("{other:?}"),
     }
     // r tries again.
-    assert_eq!(fetches(&key(&mut state, KeyCode::Char('r'))), vec![(1, 1)]);
+    assert_eq!(
+        fetches(&press(&mut state, KeyCode::Char('r'))),
+        vec![(1, 1)]
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn detail_opens_loads_and_closes() {
     let mut state = loaded_state(80, 24, 10, 100);
-    key(&mut state, KeyCode::Char('j'));
-    let fx = key(&mut state, KeyCode::Enter);
+    press(&mut state, KeyCode::Char('j'));
+    let fx = press(&mut state, KeyCode::Enter);
     let id = state.selected_ticket().unwrap().id;
     assert!(fx.contains(&Effect::FetchDetail { generation: 1, id }));
     assert!(
@@ -510,7 +498,7 @@ async fn detail_opens_loads_and_closes() {
             generation: 0,
             result: Ok(Box::new(detail.clone())),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert_eq!(state.detail.as_ref().unwrap().detail, Loadable::Loading);
     update(
@@ -519,7 +507,7 @@ async fn detail_opens_loads_and_closes() {
             generation: 1,
             result: Ok(Box::new(detail)),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     update(
         &mut state,
@@ -527,22 +515,22 @@ async fn detail_opens_loads_and_closes() {
             generation: 1,
             result: Err(FetchError::NotSupported),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     let pane = state.detail.as_ref().unwrap();
     assert!(matches!(pane.detail, Loadable::Loaded(_)));
     assert_eq!(pane.messages, Loadable::NotSupported);
     // While open, movement scrolls the pane, not the list.
     pane.max_scroll.set(5);
-    key(&mut state, KeyCode::Char('j'));
-    key(&mut state, KeyCode::Char('j'));
+    press(&mut state, KeyCode::Char('j'));
+    press(&mut state, KeyCode::Char('j'));
     assert_eq!(state.detail.as_ref().unwrap().scroll, 2);
     assert_eq!(state.list.selected, 1);
-    key(&mut state, KeyCode::Char('G'));
+    press(&mut state, KeyCode::Char('G'));
     assert_eq!(state.detail.as_ref().unwrap().scroll, 5);
-    key(&mut state, KeyCode::Char('k'));
+    press(&mut state, KeyCode::Char('k'));
     assert_eq!(state.detail.as_ref().unwrap().scroll, 4);
-    key(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Esc);
     assert!(state.detail.is_none());
 }
 
@@ -550,11 +538,11 @@ async fn detail_opens_loads_and_closes() {
 async fn copy_open_and_help() {
     let mut state = loaded_state(80, 24, 10, 100);
     assert_eq!(
-        key(&mut state, KeyCode::Char('y')),
+        press(&mut state, KeyCode::Char('y')),
         vec![Effect::Copy("#1001".into())]
     );
     assert_eq!(state.notice.as_deref(), Some("copied #1001"));
-    let fx = key(&mut state, KeyCode::Char('Y'));
+    let fx = press(&mut state, KeyCode::Char('Y'));
     assert!(matches!(
         &fx[..],
         [Effect::CopyCurl {
@@ -564,7 +552,7 @@ async fn copy_open_and_help() {
         }]
     ));
     // `o` does nothing without a web_url (and is hidden from help).
-    assert!(key(&mut state, KeyCode::Char('o')).is_empty());
+    assert!(press(&mut state, KeyCode::Char('o')).is_empty());
     assert!(
         state
             .hidden_actions()
@@ -572,17 +560,17 @@ async fn copy_open_and_help() {
     );
     state = state.with_web_url(Some("https://acme.example.com/t/{number}?id={id}".into()));
     assert_eq!(
-        key(&mut state, KeyCode::Char('o')),
+        press(&mut state, KeyCode::Char('o')),
         vec![Effect::OpenUrl(format!(
             "https://acme.example.com/t/1001?id={}",
             uuid::Uuid::from_u128(1)
         ))]
     );
-    key(&mut state, KeyCode::Char('?'));
+    press(&mut state, KeyCode::Char('?'));
     assert!(state.help().is_some());
-    key(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Esc);
     assert!(state.help().is_none());
-    assert_eq!(key(&mut state, KeyCode::Char('q')), vec![Effect::Quit]);
+    assert_eq!(press(&mut state, KeyCode::Char('q')), vec![Effect::Quit]);
     assert_eq!(ctrl(&mut state, 'c'), vec![Effect::Quit]);
     assert_eq!(ctrl(&mut state, 'z'), vec![Effect::Suspend]);
 }
@@ -599,10 +587,10 @@ async fn mouse_click_selects_and_wheel_scrolls() {
             modifiers: KeyModifiers::NONE,
         })
     };
-    update(&mut state, click(table.y + 1 + 4), ui_support::clock());
+    update(&mut state, click(table.y + 1 + 4), ui_fixtures::clock());
     assert_eq!(state.list.selected, 4);
     // The column header row selects nothing.
-    update(&mut state, click(table.y), ui_support::clock());
+    update(&mut state, click(table.y), ui_fixtures::clock());
     assert_eq!(state.list.selected, 4);
     let wheel = Msg::Mouse(MouseEvent {
         kind: MouseEventKind::ScrollDown,
@@ -610,14 +598,14 @@ async fn mouse_click_selects_and_wheel_scrolls() {
         row: table.y + 3,
         modifiers: KeyModifiers::NONE,
     });
-    update(&mut state, wheel, ui_support::clock());
+    update(&mut state, wheel, ui_fixtures::clock());
     assert_eq!(state.list.selected, 7);
 
     // Wide: with the detail beside the list, a click shows the clicked ticket.
-    update(&mut state, Msg::Resize(200, 50), ui_support::clock());
-    key(&mut state, KeyCode::Enter);
+    update(&mut state, Msg::Resize(200, 50), ui_fixtures::clock());
+    press(&mut state, KeyCode::Enter);
     let table = state.areas().table;
-    let fx = update(&mut state, click(table.y + 1 + 2), ui_support::clock());
+    let fx = update(&mut state, click(table.y + 1 + 2), ui_fixtures::clock());
     let id = state.list.table.tickets()[2].id;
     assert!(
         fx.contains(&Effect::FetchDetail { generation: 2, id }),
@@ -631,7 +619,7 @@ async fn idle_means_no_timer() {
     let mut state = State::new(scope(), Default::default(), 10, Default::default());
     let now = Instant::now();
     assert_eq!(next_wake(&state, now, wall_now()), None);
-    update(&mut state, Msg::Start, ui_support::clock_at(now));
+    update(&mut state, Msg::Start, ui_fixtures::clock_at(now));
     // Loading: spinner frames.
     assert_eq!(
         next_wake(&state, now, wall_now()),
@@ -645,7 +633,7 @@ async fn idle_means_no_timer() {
             page: 1,
             result: Ok(page_of(1, 10, 0)),
         },
-        ui_support::clock_at(now),
+        ui_fixtures::clock_at(now),
     );
     assert!(matches!(state.list.table, TablePane::Empty { .. }));
     assert_eq!(next_wake(&state, now, wall_now()), None);
@@ -689,12 +677,12 @@ async fn the_catalog_is_loaded_again_after_a_rate_limit_and_on_refresh() {
     let mut state = State::new(scope(), Default::default(), 10, Default::default());
     state.names_status = NamesStatus::Incomplete;
     // The UI opens with no names and asks for them beside page 1.
-    let fx = update(&mut state, Msg::Start, ui_support::clock_at(t0));
+    let fx = update(&mut state, Msg::Start, ui_fixtures::clock_at(t0));
     assert_eq!(fetches(&fx), vec![(0, 1)]);
     assert_eq!(names_loads(&fx), vec![1]);
     assert_eq!(state.names_status, NamesStatus::Loading(1));
     // A refresh while it is on its way asks nothing more.
-    let fx = key(&mut state, KeyCode::Char('r'));
+    let fx = press(&mut state, KeyCode::Char('r'));
     assert!(names_loads(&fx).is_empty());
 
     // The catalog hit the rate limit: what loaded swaps in, the rest waits.
@@ -707,7 +695,7 @@ async fn the_catalog_is_loaded_again_after_a_rate_limit_and_on_refresh() {
             generation: 1,
             loaded: Some(partial),
         },
-        ui_support::clock_at(t0),
+        ui_fixtures::clock_at(t0),
     );
     assert_eq!(state.names_status, NamesStatus::Incomplete);
     assert_eq!(
@@ -719,15 +707,15 @@ async fn the_catalog_is_loaded_again_after_a_rate_limit_and_on_refresh() {
     let fx = update(
         &mut state,
         Msg::Tick,
-        ui_support::clock_at(t0 + Duration::from_secs(4)),
+        ui_fixtures::clock_at(t0 + Duration::from_secs(4)),
     );
     assert!(names_loads(&fx).is_empty());
 
     // The window ends: the missing parts are asked once.
     tokio::time::advance(Duration::from_secs(8)).await;
-    let fx = update(&mut state, Msg::Tick, ui_support::clock());
+    let fx = update(&mut state, Msg::Tick, ui_fixtures::clock());
     assert_eq!(names_loads(&fx), vec![2]);
-    let fx = update(&mut state, Msg::Tick, ui_support::clock());
+    let fx = update(&mut state, Msg::Tick, ui_fixtures::clock());
     assert!(names_loads(&fx).is_empty(), "once per window");
 
     // An older load's answer is dropped (the generation rule).
@@ -737,7 +725,7 @@ async fn the_catalog_is_loaded_again_after_a_rate_limit_and_on_refresh() {
             generation: 1,
             loaded: Some(names_with(2, "stale")),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert_eq!(state.names.user_name(user_id(2)), None);
     update(
@@ -746,7 +734,7 @@ async fn the_catalog_is_loaded_again_after_a_rate_limit_and_on_refresh() {
             generation: 2,
             loaded: Some(names_with(2, "Dana Okafor")),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     assert_eq!(
         state.names.user_name(user_id(2)).as_deref(),
@@ -754,12 +742,12 @@ async fn the_catalog_is_loaded_again_after_a_rate_limit_and_on_refresh() {
     );
     assert_eq!(state.names_status, NamesStatus::Complete);
     // Complete: a refresh reloads tickets, not the catalog.
-    let fx = key(&mut state, KeyCode::Char('r'));
+    let fx = press(&mut state, KeyCode::Char('r'));
     assert!(names_loads(&fx).is_empty());
 
     // Incomplete again (say a 5xx): `r` asks for it.
     state.names_status = NamesStatus::Incomplete;
-    let fx = key(&mut state, KeyCode::Char('r'));
+    let fx = press(&mut state, KeyCode::Char('r'));
     assert_eq!(names_loads(&fx), vec![3]);
 }
 
@@ -794,8 +782,8 @@ proptest::proptest! {
     fn update_keeps_its_promises(steps in proptest::collection::vec(step(), 1..60)) {
         let mut state = State::new(scope(), filter(), 10, Default::default());
         let mut now = std::time::Instant::now().into();
-        update(&mut state, Msg::Resize(80, 24), ui_support::clock_at(now));
-        let mut sent: Vec<(u64, u64)> = fetches(&update(&mut state, Msg::Start, ui_support::clock_at(now)));
+        update(&mut state, Msg::Resize(80, 24), ui_fixtures::clock_at(now));
+        let mut sent: Vec<(u64, u64)> = fetches(&update(&mut state, Msg::Start, ui_fixtures::clock_at(now)));
         for step in steps {
             let fx = match step {
                 Step::Key(c) => {
@@ -805,7 +793,7 @@ proptest::proptest! {
                         c => KeyCode::Char(c),
                     };
                     let mods = if matches!(c, 'd' | 'u') { KeyModifiers::CONTROL } else { KeyModifiers::NONE };
-                    update(&mut state, Msg::Key(KeyEvent::new(code, mods)), ui_support::clock_at(now))
+                    update(&mut state, Msg::Key(KeyEvent::new(code, mods)), ui_fixtures::clock_at(now))
                 }
                 Step::Answer { index, outcome } => {
                     if sent.is_empty() {
@@ -817,11 +805,11 @@ proptest::proptest! {
                         1 => Err(FetchError::failed("boom")),
                         _ => Ok(page_of(page, 10, 95)),
                     };
-                    update(&mut state, Msg::PageLoaded { generation, page, result }, ui_support::clock_at(now))
+                    update(&mut state, Msg::PageLoaded { generation, page, result }, ui_fixtures::clock_at(now))
                 }
                 Step::Wait(ms) => {
                     now += Duration::from_millis(ms);
-                    update(&mut state, Msg::Tick, ui_support::clock_at(now))
+                    update(&mut state, Msg::Tick, ui_fixtures::clock_at(now))
                 }
             };
             for (generation, _) in fetches(&fx) {
@@ -855,11 +843,11 @@ proptest::proptest! {
 async fn a_saved_change_makes_the_lists_left_behind_fetch_fresh() {
     let mut state = loaded_state(120, 30, 20, 95);
     // Sorting away and back: the first list's page comes from the cache.
-    key(&mut state, KeyCode::Char('s'));
+    press(&mut state, KeyCode::Char('s'));
     let g = state.list.query_gen;
     loaded(&mut state, g, 1, 95);
     for _ in 0..2 {
-        key(&mut state, KeyCode::Char('s'));
+        press(&mut state, KeyCode::Char('s'));
     }
     assert_eq!(state.list.sort(), SortField::UpdatedAt);
     assert!(matches!(state.list.table, TablePane::Loaded(_)), "cached");
@@ -873,11 +861,11 @@ async fn a_saved_change_makes_the_lists_left_behind_fetch_fresh() {
             write: 99,
             result: Ok(Box::new(changed)),
         },
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
-    key(&mut state, KeyCode::Char('s'));
+    press(&mut state, KeyCode::Char('s'));
     let fx: Vec<Effect> = (0..2)
-        .flat_map(|_| key(&mut state, KeyCode::Char('s')))
+        .flat_map(|_| press(&mut state, KeyCode::Char('s')))
         .collect();
     assert_eq!(state.list.sort(), SortField::UpdatedAt);
     assert!(matches!(state.list.table, TablePane::Loading { .. }));
@@ -887,11 +875,11 @@ async fn a_saved_change_makes_the_lists_left_behind_fetch_fresh() {
 #[tokio::test(start_paused = true)]
 async fn paging_past_either_end_says_so_and_o_says_how_to_enable_it() {
     let mut state = loaded_state(120, 30, 50, 40);
-    assert!(fetches(&key(&mut state, KeyCode::Char(']'))).is_empty());
+    assert!(fetches(&press(&mut state, KeyCode::Char(']'))).is_empty());
     assert_eq!(state.notice.as_deref(), Some("this is the last page"));
-    key(&mut state, KeyCode::Char('['));
+    press(&mut state, KeyCode::Char('['));
     assert_eq!(state.notice.as_deref(), Some("this is the first page"));
-    let fx = key(&mut state, KeyCode::Char('o'));
+    let fx = press(&mut state, KeyCode::Char('o'));
     assert!(fx.is_empty());
     assert!(state.notice.as_deref().unwrap().contains("web_url"));
 }
@@ -899,23 +887,23 @@ async fn paging_past_either_end_says_so_and_o_says_how_to_enable_it() {
 #[tokio::test(start_paused = true)]
 async fn shift_j_and_k_move_the_detail_from_ticket_to_ticket_across_pages() {
     let mut state = loaded_state(120, 30, 20, 45);
-    key(&mut state, KeyCode::Enter);
+    press(&mut state, KeyCode::Enter);
     let first = state.detail.as_ref().unwrap().ticket.id;
-    let fx = key(&mut state, KeyCode::Char('J'));
+    let fx = press(&mut state, KeyCode::Char('J'));
     let second = state.list.table.tickets()[1].id;
     assert_eq!(state.detail.as_ref().unwrap().ticket.id, second);
     assert!(
         fx.iter()
             .any(|e| matches!(e, Effect::FetchDetail { id, .. } if *id == second))
     );
-    key(&mut state, KeyCode::Char('K'));
+    press(&mut state, KeyCode::Char('K'));
     assert_eq!(state.detail.as_ref().unwrap().ticket.id, first);
     // From the last row, on to page 2: the detail follows when it arrives.
     for _ in 0..19 {
-        key(&mut state, KeyCode::Char('J'));
+        press(&mut state, KeyCode::Char('J'));
     }
     assert_eq!(state.list.selected, 19);
-    key(&mut state, KeyCode::Char('J'));
+    press(&mut state, KeyCode::Char('J'));
     assert_eq!(state.list.page, 2);
     let g = state.list.query_gen;
     let fx = loaded(&mut state, g, 2, 45);

@@ -1,11 +1,9 @@
 //! Fixtures for the triage tests: the UI fixtures' tickets with status and
 //! priority ids, a catalog that knows them (and four agents), and a state
 //! loaded with them.
-#![allow(dead_code)]
 
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::time::Instant;
 use triage::api::Catalog;
 use triage::api::types::{Ticket, TicketPatch};
@@ -15,7 +13,7 @@ use triage::app::{Effect, Keymap, Msg, State, TicketPage, update};
 use triage::filter::{Aliases, TicketFilter};
 use uuid::Uuid;
 
-pub use super::ui_support::user_id;
+pub use super::ui_fixtures::user_id;
 
 pub const AGENTS: [&str; 4] = ["Ana Souza", "Bjørn Eriksen", "Chen Wei", "Dana Okafor"];
 
@@ -37,7 +35,7 @@ fn priority_id(name: &str) -> Uuid {
 
 /// Ticket `n` of the UI fixtures, with ids for its status and priority.
 pub fn ticket(n: u32) -> Ticket {
-    let mut t = super::ui_support::ticket(n);
+    let mut t = super::ui_fixtures::ticket(n);
     t.status_id = Some(status_id(&t.status_name));
     t.priority_id = Some(priority_id(&t.priority_name));
     t
@@ -55,7 +53,7 @@ pub fn catalog() -> Catalog {
 }
 
 pub fn page_of(page: u64, per_page: u64, total: u64) -> TicketPage {
-    let mut p = super::ui_support::page_of(page, per_page, total);
+    let mut p = super::ui_fixtures::page_of(page, per_page, total);
     for t in p.tickets.iter_mut() {
         *t = ticket((t.ticket_number - 1000) as u32);
     }
@@ -105,9 +103,9 @@ pub fn state_with_rows(
     update(
         &mut state,
         Msg::Resize(120, 30),
-        super::ui_support::clock_at(now),
+        super::ui_fixtures::clock_at(now),
     );
-    update(&mut state, Msg::Start, super::ui_support::clock_at(now));
+    update(&mut state, Msg::Start, super::ui_fixtures::clock_at(now));
     update(
         &mut state,
         Msg::PageLoaded {
@@ -119,25 +117,9 @@ pub fn state_with_rows(
                 p
             }),
         },
-        super::ui_support::clock_at(now),
+        super::ui_fixtures::clock_at(now),
     );
     state
-}
-
-pub fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(
-        state,
-        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        super::ui_support::clock(),
-    )
-}
-
-pub fn ch(state: &mut State, c: char) -> Vec<Effect> {
-    press(state, KeyCode::Char(c))
-}
-
-pub fn typed(state: &mut State, text: &str) -> Vec<Effect> {
-    text.chars().flat_map(|c| ch(state, c)).collect()
 }
 
 /// The PATCHes among effects: (write id, ticket id, body).
@@ -158,7 +140,7 @@ pub fn answer(state: &mut State, write: u64, result: Result<Ticket, WriteError>)
             write,
             result: result.map(Box::new),
         },
-        super::ui_support::clock(),
+        super::ui_fixtures::clock(),
     )
 }
 

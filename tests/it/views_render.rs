@@ -2,9 +2,7 @@
 //! counts, the open view highlighted, `*` when modified, "3 new"), the `v`
 //! list and the `w` name prompt.
 
-mod ui_support;
-
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -15,7 +13,10 @@ use triage::app::{Effect, Keymap, Msg, State, update};
 use triage::config::SavedView;
 use triage::filter::TicketFilter;
 use triage::ui::{ColorMode, RenderContext, Theme, render};
-use ui_support::*;
+
+use crate::support::keys::press;
+use crate::support::ui_fixtures;
+use crate::support::ui_fixtures::*;
 
 fn draw(state: &State) -> Buffer {
     let (w, h) = (state.size.width, state.size.height);
@@ -42,14 +43,6 @@ fn screen(buf: &Buffer) -> String {
         .map(|y| line(buf, y))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(
-        state,
-        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        ui_support::clock(),
-    )
 }
 
 /// A 100×20 screen with three views, counts in, "Urgent" open.
@@ -89,8 +82,8 @@ fn state_with(w: u16, h: u16, more: Vec<SavedView>) -> State {
         &state.keymap,
     );
     let now = Instant::now();
-    update(&mut state, Msg::Resize(w, h), ui_support::clock_at(now));
-    update(&mut state, Msg::Start, ui_support::clock_at(now));
+    update(&mut state, Msg::Resize(w, h), ui_fixtures::clock_at(now));
+    update(&mut state, Msg::Start, ui_fixtures::clock_at(now));
     press(&mut state, KeyCode::Char('2'));
     let generation = state.list.query_gen;
     let fx = update(
@@ -100,7 +93,7 @@ fn state_with(w: u16, h: u16, more: Vec<SavedView>) -> State {
             page: 1,
             result: Ok(page_of(1, 20, 7)),
         },
-        ui_support::clock_at(now),
+        ui_fixtures::clock_at(now),
     );
     // Answer every count, including those each answer lets go.
     let mut pending = fx;
@@ -121,7 +114,7 @@ fn state_with(w: u16, h: u16, more: Vec<SavedView>) -> State {
                     generation,
                     result: Ok(ViewCount { total, new }),
                 },
-                ui_support::clock_at(now),
+                ui_fixtures::clock_at(now),
             ));
         }
     }
@@ -180,8 +173,8 @@ async fn no_views_no_bar() {
         Keymap::default(),
     );
     let now = Instant::now();
-    update(&mut state, Msg::Resize(80, 12), ui_support::clock_at(now));
-    update(&mut state, Msg::Start, ui_support::clock_at(now));
+    update(&mut state, Msg::Resize(80, 12), ui_fixtures::clock_at(now));
+    update(&mut state, Msg::Start, ui_fixtures::clock_at(now));
     update(
         &mut state,
         Msg::PageLoaded {
@@ -189,7 +182,7 @@ async fn no_views_no_bar() {
             page: 1,
             result: Ok(page_of(1, 20, 7)),
         },
-        ui_support::clock_at(now),
+        ui_fixtures::clock_at(now),
     );
     let buf = draw(&state);
     assert!(

@@ -2,9 +2,6 @@
 //! and dimmed rows, the footer note, pickers, the snooze dialog, the bulk
 //! confirmation, progress and report.
 
-mod triage_support;
-mod ui_support;
-
 use std::time::Duration;
 
 use crossterm::event::KeyCode;
@@ -16,14 +13,17 @@ use tokio::time::Instant;
 use triage::app::State;
 use triage::app::triage::WriteError;
 use triage::ui::{ColorMode, RenderContext, Theme, render};
-use triage_support::*;
+
+use crate::support::keys::{ch, press, type_text};
+use crate::support::triage_fixtures::*;
+use crate::support::ui_fixtures;
 
 fn draw(state: &State, mode: ColorMode) -> Buffer {
     let (w, h) = (state.size.width, state.size.height);
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     let ctx = RenderContext {
         now: Instant::now(),
-        wall_now: ui_support::wall_now(),
+        wall_now: ui_fixtures::wall_now(),
         theme: Theme::new(mode),
     };
     terminal.draw(|f| render(state, &ctx, f)).unwrap();
@@ -65,7 +65,7 @@ async fn marks_pending_and_dimmed_rows() {
     // #1001 (Normal) set to Urgent: it leaves `priority:normal`, and its
     // PATCH has no answer yet.
     ch(&mut state, 'p');
-    typed(&mut state, "urgent");
+    type_text(&mut state, "urgent");
     let fx = press(&mut state, KeyCode::Enter);
     assert_eq!(writes(&fx).len(), 1);
     ch(&mut state, 'j');
@@ -94,7 +94,7 @@ async fn marks_pending_and_dimmed_rows() {
 async fn pending_row_waiting_for_the_rate_limit_and_its_banner() {
     let mut state = state_with("", 20, 60);
     ch(&mut state, 'p');
-    typed(&mut state, "urgent");
+    type_text(&mut state, "urgent");
     let fx = press(&mut state, KeyCode::Enter);
     let (w, _, _) = writes(&fx)[0].clone();
     answer(
@@ -141,10 +141,10 @@ async fn snooze_dialog_reads_the_time_as_typed() {
     );
     assert!(all.contains("status: Awaiting parts"), "{all}");
     assert!(all.contains("then:   New"), "{all}");
-    typed(&mut state, "2h");
+    type_text(&mut state, "2h");
     let all = text(&draw(&state, ColorMode::NoColor));
     assert!(all.contains("(in 2h)") || all.contains("(in 1h)"), "{all}");
-    typed(&mut state, "xx");
+    type_text(&mut state, "xx");
     press(&mut state, KeyCode::Enter);
     let all = text(&draw(&state, ColorMode::NoColor));
     assert!(all.contains("is not a time"), "{all}");
@@ -157,7 +157,7 @@ async fn bulk_confirmation_progress_and_report() {
         ch(&mut state, ' ');
     }
     ch(&mut state, 'p');
-    typed(&mut state, "urgent");
+    type_text(&mut state, "urgent");
     press(&mut state, KeyCode::Enter);
     let all = text(&draw(&state, ColorMode::NoColor));
     assert!(all.contains("Set 6 tickets to Urgent?"), "{all}");
@@ -268,7 +268,7 @@ async fn the_bulk_report_gives_subjects_the_width_and_g_jumps_to_its_ends() {
     triage::app::update(
         &mut state,
         triage::app::Msg::Resize(120, 16),
-        ui_support::clock(),
+        ui_fixtures::clock(),
     );
     let rows: Vec<_> = state.list.table.tickets().to_vec();
     // Every ticket that is not Low yet (those already Low would be reported
@@ -284,7 +284,7 @@ async fn the_bulk_report_gives_subjects_the_width_and_g_jumps_to_its_ends() {
     // Back to the top: the rows behind the report are the first ones.
     ch(&mut state, 'g');
     ch(&mut state, 'p');
-    typed(&mut state, "low");
+    type_text(&mut state, "low");
     press(&mut state, KeyCode::Enter);
     let mut pending = writes(&ch(&mut state, 'y'));
     while let Some(w) = pending.pop() {
@@ -327,7 +327,7 @@ async fn the_bulk_report_gives_subjects_the_width_and_g_jumps_to_its_ends() {
 async fn a_long_snooze_error_wraps_onto_the_empty_line() {
     let mut state = state_with("", 20, 60);
     ch(&mut state, 'z');
-    typed(&mut state, "someday");
+    type_text(&mut state, "someday");
     press(&mut state, KeyCode::Enter);
     let all = text(&draw(&state, ColorMode::NoColor));
     assert!(

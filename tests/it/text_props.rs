@@ -4,11 +4,9 @@
 //! `ui::text` returns text that ratatui draws in at most that many cells,
 //! and every pane draws such text at any size without panicking.
 
-mod ui_support;
-
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyCode;
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -26,7 +24,10 @@ use triage::app::{Msg, State, update};
 use triage::config::SavedView;
 use triage::ui::text::{fit, fit_spans, pad, pad_left, width, wrap};
 use triage::ui::{ColorMode, RenderContext, Theme, render};
-use ui_support::*;
+
+use crate::support::keys::press;
+use crate::support::ui_fixtures;
+use crate::support::ui_fixtures::*;
 
 /// Pieces that measure differently per character and per grapheme, or
 /// that a terminal must never see.
@@ -143,12 +144,8 @@ fn hostile_state(w: u16, h: u16, text: &[String]) -> State {
         },
         &state.keymap,
     );
-    update(&mut state, Msg::Resize(w, h), ui_support::clock());
+    update(&mut state, Msg::Resize(w, h), ui_fixtures::clock());
     state
-}
-
-fn press(state: &mut State, code: KeyCode) {
-    update(state, Msg::Key(KeyEvent::from(code)), ui_support::clock());
 }
 
 fn draw(state: &State) {
@@ -188,7 +185,7 @@ fn open_detail(state: &mut State, text: &[String]) {
     update(
         state,
         Msg::DetailLoaded { generation, result },
-        ui_support::clock_at(now),
+        ui_fixtures::clock_at(now),
     );
     let messages = text
         .iter()
@@ -210,7 +207,7 @@ fn open_detail(state: &mut State, text: &[String]) {
     update(
         state,
         Msg::MessagesLoaded { generation, result },
-        ui_support::clock_at(now),
+        ui_fixtures::clock_at(now),
     );
 }
 

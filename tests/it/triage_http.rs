@@ -3,8 +3,6 @@
 //! (a `TestBackend`), and the server's data checked after each action.
 //! Every wait is for a condition with a deadline.
 
-mod ui_support;
-
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,8 +20,9 @@ use triage::runtime::ApiSource;
 use triage::runtime::drive;
 use triage::server::{self, Dataset, RateLimitFault, ServerConfig, ServerHandle};
 use triage::ui::{ColorMode, Theme};
-use ui_support::SharedScreen;
 use uuid::Uuid;
+
+use crate::support::ui_fixtures::SharedScreen;
 
 const DEADLINE: Duration = Duration::from_secs(20);
 

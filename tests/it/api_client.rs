@@ -1177,8 +1177,9 @@ impl std::io::Write for LogSink {
 /// One process-wide subscriber writing into memory. Global rather than
 /// scoped: a thread-local subscriber misses events whose call sites other
 /// test threads registered first (tracing caches call-site interest), which
-/// made a scoped version flaky. Every test's logs land here, so the "no key"
-/// check below covers whatever ran alongside.
+/// made a scoped version flaky. Every test of the `it` binary (all modules,
+/// one process) logs here once it is installed, so the "no key" check below
+/// covers whatever ran alongside; no other test may install a subscriber.
 fn log_sink() -> &'static LogSink {
     static SINK: std::sync::OnceLock<LogSink> = std::sync::OnceLock::new();
     SINK.get_or_init(|| {

@@ -1,7 +1,7 @@
 //! The configuration as the `triage` binary reads it: `config path`,
 //! `config check`, and the precedence of flags, environment and file when
 //! `triage list` talks to the local server. The library's rules are tested
-//! in tests/config.rs; these check that the binary wires them up.
+//! in tests/it/config.rs; these check that the binary wires them up.
 
 use std::path::Path;
 use std::process::{Command, Output};

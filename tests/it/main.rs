@@ -1,0 +1,34 @@
+//! Every integration test in one binary, so the library is linked once
+//! rather than once per test file. One module per feature; `support` holds
+//! the shared fixtures and key helpers. Run one module with
+//! `cargo test --test it views_update::`.
+//!
+//! The tests share one process: none may set environment variables, change
+//! the current directory or install a process-wide hook or subscriber of its
+//! own (`api_client`'s log capture is the one global subscriber).
+
+mod support;
+
+mod api_client;
+mod app_api_source;
+mod app_runtime;
+mod app_update;
+mod cli_config;
+mod cli_list;
+mod config;
+mod filter_line;
+mod filter_panel;
+mod filter_props;
+mod filter_server_agreement;
+mod search;
+mod server_contract;
+mod text_props;
+mod triage_http;
+mod triage_render;
+mod triage_update;
+mod ui_render;
+mod views_cli;
+mod views_config;
+mod views_render;
+mod views_source;
+mod views_update;
