@@ -146,7 +146,7 @@ fn install_panic_hook(stop: UnboundedSender<()>) {
 }
 
 /// What the loop needs from a terminal: the real one, or a `TestBackend`
-/// in tests (which drive the whole loop headless, see `tests/app_runtime.rs`).
+/// in tests (which drive the whole loop headless, see `tests/it/app_runtime.rs`).
 pub trait Screen {
     fn size(&self) -> io::Result<(u16, u16)>;
     fn draw(&mut self, state: &State, ctx: &RenderContext) -> io::Result<()>;
