@@ -403,14 +403,7 @@ impl Keymap {
         if ev.kind == KeyEventKind::Release {
             return None;
         }
-        let key = Key::from_event(ev);
-        if key == CTRL_C {
-            return Some(Action::Quit);
-        }
-        self.bindings
-            .iter()
-            .find(|(_, keys)| keys.contains(&key))
-            .map(|(a, _)| *a)
+        self.action_for_key(Key::from_event(ev))
     }
 
     /// The action bound to a key, if any (Ctrl-c is always `Quit`).
