@@ -136,7 +136,7 @@ fn write_table(out: &mut impl Write, rows: &[ViewRow], has_file: bool) -> std::i
                 s.push_str(c);
             } else if i == 2 {
                 // Counts line up on the right.
-                s.push_str(&" ".repeat(w - c.width()));
+                s.push_str(&" ".repeat(w.saturating_sub(c.width())));
                 s.push_str(c);
                 s.push_str("  ");
             } else {

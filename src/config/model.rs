@@ -58,7 +58,7 @@ impl ConfigFile {
 }
 
 /// `[profiles.<name>]`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct Profile {
     /// `https://acme.example.com/api/v1`.
@@ -79,6 +79,26 @@ pub struct Profile {
     /// How long `api_key_cmd` may run; unset: the top level's, else
     /// [`KeyCommandTimeout::DEFAULT_SECS`].
     pub api_key_cmd_timeout_secs: Option<KeyCommandTimeout>,
+}
+
+/// By hand: `api_key_cmd` may hold the key itself (`echo ixk_…`), so its
+/// text never reaches `Debug`, like the key's.
+impl std::fmt::Debug for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profile")
+            .field("base_url", &self.base_url)
+            .field(
+                "api_key_cmd",
+                &self.api_key_cmd.as_ref().map(|_| "<command>"),
+            )
+            .field("api_key", &self.api_key)
+            .field("web_url", &self.web_url)
+            .field("per_page", &self.per_page)
+            .field("aliases", &self.aliases)
+            .field("me", &self.me)
+            .field("api_key_cmd_timeout_secs", &self.api_key_cmd_timeout_secs)
+            .finish()
+    }
 }
 
 fn api_key<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ApiKey>, D::Error> {
@@ -302,5 +322,23 @@ impl fmt::Display for TrueColor {
             TrueColor::Always => "always",
             TrueColor::Never => "never",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_command_is_not_shown_by_debug() {
+        let profile = Profile {
+            api_key_cmd: Some("echo ixk_live_0123456789abcdef".into()),
+            api_key: Some(ApiKey::new("ixk_file_fedcba9876543210".to_string())),
+            ..Profile::default()
+        };
+        let shown = format!("{profile:?}");
+        assert!(!shown.contains("ixk_live"), "{shown}");
+        assert!(!shown.contains("ixk_file_fedcba"), "{shown}");
+        assert!(shown.contains("<command>"), "{shown}");
     }
 }

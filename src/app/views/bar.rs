@@ -1,9 +1,9 @@
 //! The views bar's geometry and labels, shared by drawing (`ui::views_bar`)
 //! and clicks (`update`), so a click lands on the view it was drawn for.
 
+use crate::text::cells;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use tokio::time::Instant;
-use unicode_width::UnicodeWidthStr;
 
 use super::super::msg::Effect;
 use super::super::state::State;
@@ -56,9 +56,9 @@ fn segment_width(
     new: &Option<String>,
     name_w: usize,
 ) -> usize {
-    let key = key.as_ref().map_or(0, |k| k.width() + 1);
-    let new = new.as_ref().map_or(0, |n| n.width() + 1);
-    1 + key + name_w.min(name.width()) + 1 + count.width() + new + 1
+    let key = key.as_ref().map_or(0, |k| cells::width(k) + 1);
+    let new = new.as_ref().map_or(0, |n| cells::width(n) + 1);
+    1 + key + name_w.min(cells::width(name)) + 1 + cells::width(count) + new + 1
 }
 
 /// The segments for a bar `width` cells wide, and the name width they use:
@@ -90,7 +90,11 @@ pub fn layout(state: &State, width: usize) -> (Vec<Segment>, usize) {
             })
             .sum()
     };
-    let longest = segments.iter().map(|s| s.name.width()).max().unwrap_or(0);
+    let longest = segments
+        .iter()
+        .map(|s| cells::width(&s.name))
+        .max()
+        .unwrap_or(0);
     let mut name_w = longest;
     while name_w > MIN_NAME && total(name_w) > width {
         name_w -= 1;
