@@ -6,6 +6,7 @@
 //! re-reading the texts of the few tickets that have all its words. Rebuilt whole after a test edits the dataset;
 //! a PATCH only refreshes the columns and the orders.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -263,7 +264,7 @@ impl Index {
             if i > 0 {
                 out.push(SEGMENT_BREAK);
             }
-            out.extend(words(text).map(|w| self.vocab.indexed_id(&w)));
+            out.extend(words(&text).map(|w| self.vocab.indexed_id(&w)));
         }
         out
     }
@@ -367,15 +368,18 @@ pub fn tokenize_ticket(vocab: &mut Vocabulary, t: &ServerTicket, out: &mut Vec<T
         if i > 0 {
             out.push(SEGMENT_BREAK);
         }
-        vocab.tokenize_into(text, out);
+        vocab.tokenize_into(&text, out);
     }
 }
 
 /// What search reads of a ticket, in order: subject, body, message bodies.
-fn ticket_texts(t: &ServerTicket) -> impl Iterator<Item = &str> {
-    [t.subject.as_str(), t.body.as_str()]
-        .into_iter()
-        .chain(t.messages.iter().map(|m| m.body.as_str()))
+fn ticket_texts(t: &ServerTicket) -> impl Iterator<Item = Cow<'_, str>> {
+    [
+        Cow::Borrowed(t.subject.as_str()),
+        Cow::Borrowed(t.body.as_str()),
+    ]
+    .into_iter()
+    .chain(t.messages.bodies())
 }
 
 #[cfg(test)]
