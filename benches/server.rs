@@ -34,6 +34,8 @@ const QUERIES: &[&str] = &[
     "query=%22cannot+log%22+or+invoice+-spam&sort=priority&order=desc",
     "sort=created_at&order=asc&page=2000&per_page=50",
     "custom_field_region=EU&tag_ids=&status=in_progress",
+    // Exclusion only: every ticket is a candidate.
+    "query=-refund",
 ];
 
 #[divan::bench(sample_count = 3, sample_size = 1)]

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+use super::conversation::Conversation;
+
 use crate::api::types::{
     AuthorType, Inbox, Message, Priority, PriorityLevel, Status, StatusCategory, Tag, Ticket,
     TicketDetail, TicketField, User,
@@ -158,7 +160,7 @@ pub struct ServerTicket {
     /// `field_key` → stored value.
     pub custom_fields: FieldValues,
     /// Oldest first.
-    pub messages: Vec<ServerMessage>,
+    pub messages: Conversation,
 }
 
 /// Everything the server knows. Tests read it through

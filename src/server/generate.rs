@@ -3,16 +3,17 @@
 //! `assets/data/`; the structure (which fields exist, how statuses are
 //! spread) lives here.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::prelude::*;
 use uuid::Uuid;
 
-use super::data::{Contact, Dataset, FieldValue, FieldValues, ServerMessage, ServerTicket};
+use super::conversation::{Conversation, ConversationRecipe, Voices};
+use super::data::{Contact, Dataset, FieldValue, FieldValues, ServerTicket};
 use crate::api::types::{
-    AuthorType, FieldOption, FieldType, Inbox, Priority, PriorityLevel, Status, StatusCategory,
-    Tag, TicketField, User,
+    FieldOption, FieldType, Inbox, Priority, PriorityLevel, Status, StatusCategory, Tag,
+    TicketField, User,
 };
 
 /// Lines of an asset list, without blanks and `#` comments.
@@ -31,13 +32,13 @@ fn rows(text: &'static str) -> Vec<Vec<&'static str>> {
         .collect()
 }
 
-struct Words {
+pub(super) struct Words {
     subjects: Vec<&'static str>,
     subjects_intl: Vec<&'static str>,
-    sentences: Vec<&'static str>,
-    agent_replies: Vec<&'static str>,
-    contact_replies: Vec<&'static str>,
-    notes: Vec<&'static str>,
+    pub(super) sentences: Vec<&'static str>,
+    pub(super) agent_replies: Vec<&'static str>,
+    pub(super) contact_replies: Vec<&'static str>,
+    pub(super) notes: Vec<&'static str>,
     features: Vec<&'static str>,
     platforms: Vec<&'static str>,
     companies: Vec<&'static str>,
@@ -61,6 +62,12 @@ impl Words {
             last_names: lines(include_str!("../../assets/data/last_names.txt")),
         }
     }
+
+    /// Loaded once: conversations are written from them on every read.
+    pub(super) fn shared() -> &'static Words {
+        static WORDS: LazyLock<Words> = LazyLock::new(Words::load);
+        &WORDS
+    }
 }
 
 const MONTHS: &[&str] = &[
@@ -78,18 +85,18 @@ const MONTHS: &[&str] = &[
     "December",
 ];
 
-fn pick<'a, R: Rng + ?Sized>(rng: &mut R, items: &[&'a str]) -> &'a str {
+pub(super) fn pick<'a, R: Rng + ?Sized>(rng: &mut R, items: &[&'a str]) -> &'a str {
     items.choose(rng).copied().unwrap_or("")
 }
 
-fn new_id<R: Rng + ?Sized>(rng: &mut R) -> Uuid {
+pub(super) fn new_id<R: Rng + ?Sized>(rng: &mut R) -> Uuid {
     let mut bytes = [0u8; 16];
     rng.fill_bytes(&mut bytes);
     uuid::Builder::from_random_bytes(bytes).into_uuid()
 }
 
 /// Fills `{feature}`, `{platform}`, `{n}`, `{company}`, `{month}` slots.
-fn fill<R: Rng + ?Sized>(rng: &mut R, w: &Words, template: &str, out: &mut String) {
+pub(super) fn fill<R: Rng + ?Sized>(rng: &mut R, w: &Words, template: &str, out: &mut String) {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
@@ -334,7 +341,7 @@ fn weighted_level<R: Rng + ?Sized>(rng: &mut R) -> PriorityLevel {
 /// Builds the whole dataset.
 pub fn generate(tickets: usize, seed: u64, now: DateTime<Utc>) -> Dataset {
     let mut rng = StdRng::seed_from_u64(seed);
-    let w = Words::load();
+    let w = Words::shared();
     let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
 
     let statuses = catalog_statuses(&mut rng);
@@ -392,8 +399,10 @@ pub fn generate(tickets: usize, seed: u64, now: DateTime<Utc>) -> Dataset {
     // One shared copy of each name for all the messages it signs, and of
     // each field key for all the tickets that have a value.
     let shared = |name: &str| -> Arc<str> { Arc::from(name) };
-    let contact_names: Vec<Arc<str>> = contacts.iter().map(|c| shared(&c.name)).collect();
-    let user_names: Vec<Arc<str>> = users.iter().map(|u| shared(&u.name)).collect();
+    let voices = Arc::new(Voices {
+        agents: users.iter().map(|u| shared(&u.name)).collect(),
+        contacts: contacts.iter().map(|c| shared(&c.name)).collect(),
+    });
     let field_keys: Vec<Arc<str>> = fields.iter().map(|f| shared(&f.field_key)).collect();
 
     let by_category = |c: &StatusCategory| -> Vec<&Status> {
@@ -442,24 +451,13 @@ pub fn generate(tickets: usize, seed: u64, now: DateTime<Utc>) -> Dataset {
             Some(rng.random_range(0..contacts.len()))
         };
         let contact = contact_at.map(|i| &contacts[i]);
-        let contact_name = contact_at.map(|i| contact_names[i].clone());
 
         let subject_template = match rng.random_range(0..100) {
             0 => pick(&mut rng, HOSTILE_SUBJECTS),
             1..7 => pick(&mut rng, &w.subjects_intl),
             _ => pick(&mut rng, &w.subjects),
         };
-        let subject = filled(&mut rng, &w, subject_template);
-        let mut body = String::with_capacity(200);
-        for s in 0..rng.random_range(1..=3) {
-            if s > 0 {
-                body.push(' ');
-            }
-            let t = pick(&mut rng, &w.sentences);
-            fill(&mut rng, &w, t, &mut body);
-        }
-        body.shrink_to_fit();
-
+        let subject = filled(&mut rng, w, subject_template);
         // Activity runs from creation to the last update.
         let life = (ago - 60).max(60);
         let updated_after_create = rng.random_range(60..=life.max(61));
@@ -467,47 +465,17 @@ pub fn generate(tickets: usize, seed: u64, now: DateTime<Utc>) -> Dataset {
         // ticket changed through the API is always the most recently updated.
         let updated_at =
             (created_at + Duration::seconds(updated_after_create)).min(now - Duration::minutes(1));
-        let message_count = rng.random_range(1..=6usize);
-        let step = (updated_at - created_at).num_seconds().max(1) / message_count as i64;
-        let mut messages = Vec::with_capacity(message_count);
-        for m in 0..message_count {
-            let at = if m + 1 == message_count {
-                updated_at
-            } else {
-                created_at + Duration::seconds(step * m as i64 + rng.random_range(0..step.max(1)))
-            };
-            let (author_type, author_name, body) = if m == 0 {
-                // The opening text lives in the first message only: a copy
-                // in `ServerTicket::body` would be searched twice and cost
-                // 14 MB at 100 000 tickets for no answer that differs.
-                (
-                    AuthorType::Contact,
-                    contact_name.clone(),
-                    std::mem::take(&mut body),
-                )
-            } else {
-                let agent = user_names.choose(&mut rng).cloned();
-                let (author_type, pool) = match rng.random_range(0..10) {
-                    0..4 => (AuthorType::Agent, &w.agent_replies),
-                    4..8 => (AuthorType::Contact, &w.contact_replies),
-                    _ => (AuthorType::Note, &w.notes),
-                };
-                let template = pick(&mut rng, pool);
-                let name = if author_type == AuthorType::Contact {
-                    contact_name.clone()
-                } else {
-                    agent
-                };
-                (author_type, name, filled(&mut rng, &w, template))
-            };
-            messages.push(ServerMessage {
-                id: new_id(&mut rng),
-                author_name,
-                author_type,
-                body,
-                created_at: at,
-            });
-        }
+        // The opening text is the first message only: a copy in
+        // `ServerTicket::body` would be searched twice for no answer that
+        // differs.
+        let messages = Conversation::Generated(ConversationRecipe {
+            voices: voices.clone(),
+            seed: rng.random(),
+            contact: contact_at.and_then(|i| u32::try_from(i).ok()),
+            opened: created_at,
+            last: updated_at,
+            count: rng.random_range(1..=6),
+        });
 
         let (remind_at, remind_transition_status_id) =
             if category == StatusCategory::Waiting && rng.random_bool(0.7) {
@@ -549,7 +517,7 @@ pub fn generate(tickets: usize, seed: u64, now: DateTime<Utc>) -> Dataset {
             id: new_id(&mut rng),
             ticket_number: i as i64 + 1,
             subject,
-            body,
+            body: String::new(),
             inbox_id: inbox,
             status_id: status.id,
             priority_id: priority.id,
@@ -649,6 +617,7 @@ mod tests {
             assert!((1..=6).contains(&t.messages.len()));
             assert!(
                 t.messages
+                    .to_vec()
                     .windows(2)
                     .all(|m| m[0].created_at <= m[1].created_at)
             );

@@ -6,6 +6,7 @@
 //! re-reading the texts of the few tickets that have all its words. Rebuilt whole after a test edits the dataset;
 //! a PATCH only refreshes the columns and the orders.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -256,16 +257,30 @@ impl Index {
     }
 
     /// The token sequence of a ticket as indexed, read again from its texts
-    /// (see [`tokenize_ticket`]).
+    /// (see [`tokenize_ticket`]): what a scan of every ticket would match.
     pub fn tokens_of(&self, t: &ServerTicket) -> Vec<TermId> {
         let mut out = Vec::new();
         for (i, text) in ticket_texts(t).enumerate() {
             if i > 0 {
                 out.push(SEGMENT_BREAK);
             }
-            out.extend(words(text).map(|w| self.vocab.indexed_id(&w)));
+            out.extend(words(&text).map(|w| self.vocab.indexed_id(&w)));
         }
         out
+    }
+
+    /// Whether one of the ticket's texts has the phrase (a phrase stays
+    /// within one text). Texts are read in order and the first that has it
+    /// ends the search: the conversation, which a generated ticket has to
+    /// write out, is read only when the subject and body do not have it.
+    fn phrase_in(&self, phrase: &Atom, t: &ServerTicket) -> bool {
+        let mut tokens = Vec::new();
+        let mut has_it = |text: &str| {
+            tokens.clear();
+            tokens.extend(words(text).map(|w| self.vocab.indexed_id(&w)));
+            phrase.present_in(&tokens)
+        };
+        has_it(&t.subject) || has_it(&t.body) || t.messages.bodies().iter().any(|b| has_it(b))
     }
 
     fn contains(&self, term: TermId, pos: u32) -> bool {
@@ -288,7 +303,7 @@ impl Index {
                     && data
                         .tickets
                         .get(pos as usize)
-                        .is_some_and(|t| lit.atom.present_in(&self.tokens_of(t)))
+                        .is_some_and(|t| self.phrase_in(&lit.atom, t))
             }
         };
         present != lit.negated
@@ -367,15 +382,18 @@ pub fn tokenize_ticket(vocab: &mut Vocabulary, t: &ServerTicket, out: &mut Vec<T
         if i > 0 {
             out.push(SEGMENT_BREAK);
         }
-        vocab.tokenize_into(text, out);
+        vocab.tokenize_into(&text, out);
     }
 }
 
 /// What search reads of a ticket, in order: subject, body, message bodies.
-fn ticket_texts(t: &ServerTicket) -> impl Iterator<Item = &str> {
-    [t.subject.as_str(), t.body.as_str()]
-        .into_iter()
-        .chain(t.messages.iter().map(|m| m.body.as_str()))
+fn ticket_texts(t: &ServerTicket) -> impl Iterator<Item = Cow<'_, str>> {
+    [
+        Cow::Borrowed(t.subject.as_str()),
+        Cow::Borrowed(t.body.as_str()),
+    ]
+    .into_iter()
+    .chain(t.messages.bodies())
 }
 
 #[cfg(test)]
@@ -410,6 +428,36 @@ mod tests {
                 assert_eq!(*hit, parsed.matches(&tokens), "{q} at {pos}");
             }
         }
+    }
+
+    #[test]
+    fn a_phrase_is_found_within_one_text_only() {
+        use crate::api::types::AuthorType;
+        use crate::server::data::ServerMessage;
+        let now = DateTime::parse_from_rfc3339("2026-11-20T12:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap();
+        let mut data = generate(3, 2, now);
+        let message = |body: &str| ServerMessage {
+            id: Uuid::nil(),
+            author_name: None,
+            author_type: AuthorType::Agent,
+            body: body.to_string(),
+            created_at: now,
+        };
+        let texts: [(&str, &str, &[&str]); 3] = [
+            ("Zork cannot", "log in", &["we cannot", "log it"]),
+            ("Zork", "", &["first", "second", "it cannot log today"]),
+            ("Zork cannot log", "", &[]),
+        ];
+        for (t, (subject, body, messages)) in data.tickets.iter_mut().zip(texts) {
+            t.subject = subject.to_string();
+            t.body = body.to_string();
+            t.messages = messages.iter().map(|m| message(m)).collect();
+        }
+        let index = Index::build(&data);
+        let hits = index.search(&SearchQuery::parse("\"cannot log\"", &index.vocab), &data);
+        assert_eq!(hits, [false, true, true]);
     }
 
     #[test]

@@ -17,6 +17,7 @@
 //! `insufficient_scope` arrives as a string `code`, the other codes are
 //! numbers. A malformed ticket id in a path is a 404, like an unknown one.
 
+pub mod conversation;
 pub mod data;
 pub mod errors;
 pub mod generate;
@@ -35,6 +36,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use conversation::Conversation;
 pub use data::{Contact, Dataset, FieldValue, FieldValues, ServerMessage, ServerTicket};
 pub use routes::router;
 pub use state::ServerState;

@@ -1003,8 +1003,9 @@ async fn ticket_detail_and_messages() {
     assert_eq!(body["meta"]["total"], t.messages.len());
     let page: Vec<&Value> = body["data"].as_array().expect("messages").iter().collect();
     assert_eq!(page.len(), 2);
-    assert_eq!(page[0]["id"], t.messages[2].id.to_string());
-    assert_eq!(page[1]["id"], t.messages[3].id.to_string());
+    let messages = t.messages.to_vec();
+    assert_eq!(page[0]["id"], messages[2].id.to_string());
+    assert_eq!(page[1]["id"], messages[3].id.to_string());
     let (s, _) = api.get(&format!("/tickets/{}/messages?page=0", t.id)).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 
