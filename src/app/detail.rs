@@ -1,10 +1,9 @@
 //! The detail pane: opening it, its two requests, its answers, its
 //! scrolling keys, and its text wrapped once per change.
 
-use std::cell::Cell;
-
 use ratatui::layout::Rect;
 
+use super::clock::Clock;
 use super::gate::gate;
 use super::keymap::Action;
 use super::msg::Effect;
@@ -63,15 +62,15 @@ pub(super) fn detail_loading(state: &State) -> bool {
 
 /// Keys while the detail pane is open: movement scrolls the pane. Returns
 /// false for actions that keep their list meaning.
-pub(super) fn on_detail_key(state: &mut State, action: Action) -> bool {
+pub(super) fn on_detail_key(state: &mut State, action: Action, clock: &Clock) -> bool {
     let screen = state
         .areas()
         .detail
         .map_or(1, |r| usize::from(r.height.saturating_sub(2)).max(1));
+    let max = max_scroll(state, clock);
     let Some(d) = state.detail.as_mut() else {
         return false;
     };
-    let max = d.max_scroll.get();
     let cur = d.scroll.min(max);
     d.scroll = match action {
         Action::MoveDown => (cur + 1).min(max),
@@ -90,6 +89,14 @@ pub(super) fn on_detail_key(state: &mut State, action: Action) -> bool {
     true
 }
 
+/// How far the open detail scrolls on this screen, measured as it is drawn.
+pub(super) fn max_scroll(state: &State, clock: &Clock) -> usize {
+    state
+        .areas()
+        .detail
+        .map_or(0, |area| crate::ui::detail::max_scroll(state, area, clock))
+}
+
 pub(super) fn open_detail(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(ticket) = state.selected_ticket().cloned() else {
         return;
@@ -102,7 +109,6 @@ pub(super) fn open_detail(state: &mut State, fx: &mut Vec<Effect>) {
         detail: Loadable::Loading,
         messages: Loadable::Loading,
         scroll: 0,
-        max_scroll: Cell::new(0),
         wrapped: None,
     });
     request_detail(state, id, fx);

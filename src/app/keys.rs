@@ -5,10 +5,9 @@ use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 use ratatui::layout::Rect;
-use tokio::time::Instant;
 
 use super::clock::Clock;
-use super::detail::{copy_number, on_detail_key, open_browser, open_detail};
+use super::detail::{copy_number, max_scroll, on_detail_key, open_browser, open_detail};
 use super::keymap::Action;
 use super::list::{has_next_page, move_by, new_query, refresh, select, show_page};
 use super::modal::{Help, Modal};
@@ -55,7 +54,7 @@ pub(super) fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec
             state.modal = Some(modal);
             route(state, ev, clock, fx);
         }
-        None => return on_list_key(state, ev, now, fx),
+        None => return on_list_key(state, ev, clock, fx),
     }
     true
 }
@@ -64,9 +63,10 @@ pub(super) fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec
 pub(super) fn on_list_key(
     state: &mut State,
     ev: KeyEvent,
-    now: Instant,
+    clock: Clock,
     fx: &mut Vec<Effect>,
 ) -> bool {
+    let now = clock.now;
     if views::own_key(state, &ev, now, fx) || super::triage::on_key(state, &ev, fx) {
         return true;
     }
@@ -74,7 +74,7 @@ pub(super) fn on_list_key(
         return false;
     };
     state.notice = None;
-    if state.detail.is_some() && on_detail_key(state, action) {
+    if state.detail.is_some() && on_detail_key(state, action, &clock) {
         return true;
     }
     match action {
@@ -221,9 +221,10 @@ pub(super) fn on_help_key(state: &mut State, mut help: Help, ev: &KeyEvent, fx: 
 pub(super) fn on_mouse(
     state: &mut State,
     ev: crossterm::event::MouseEvent,
-    now: Instant,
+    clock: Clock,
     fx: &mut Vec<Effect>,
 ) {
+    let now = clock.now;
     if state.modal.is_some() {
         // Whatever is open has the input: the list and the views bar under
         // it stay put (a click there would act behind the agent's back).
@@ -241,8 +242,8 @@ pub(super) fn on_mouse(
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
             let down = ev.kind == MouseEventKind::ScrollDown;
             if over_detail {
+                let max = max_scroll(state, &clock);
                 if let Some(d) = state.detail.as_mut() {
-                    let max = d.max_scroll.get();
                     let cur = d.scroll.min(max);
                     d.scroll = if down {
                         (cur + WHEEL_ROWS).min(max)

@@ -1,6 +1,5 @@
 //! Everything the screen shows, as plain data: no I/O, no terminal.
 
-use std::cell::Cell;
 use std::sync::Arc;
 
 use ratatui::layout::Rect;
@@ -129,10 +128,6 @@ pub struct DetailPane {
     pub messages: Loadable<Conversation>,
     /// First visible line of the pane's content.
     pub scroll: usize,
-    /// Largest useful `scroll`, measured by the last render (the wrapped
-    /// height depends on the pane width); lets `update` turn "up from the
-    /// bottom" into a visible move.
-    pub max_scroll: Cell<usize>,
     /// The subject and message bodies wrapped to the pane's width, made by
     /// `update` (see [`WrappedDetail`]); `None` until then.
     pub wrapped: Option<WrappedDetail>,

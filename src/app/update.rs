@@ -51,7 +51,7 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
         }
         Msg::NamesLoaded { generation, loaded } => on_names(state, generation, loaded),
         Msg::Key(ev) => state.dirty |= on_key(state, ev, clock, &mut fx),
-        Msg::Mouse(ev) => on_mouse(state, ev, now, &mut fx),
+        Msg::Mouse(ev) => on_mouse(state, ev, clock, &mut fx),
         Msg::Resize(w, h) => {
             state.size = Rect::new(0, 0, w, h);
             keep_selection_visible(state);

@@ -10,10 +10,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::RenderContext;
 use super::table::{REMINDER_MARK, priority_label, status_label};
 use super::text::{fit, stamp, time_left, width};
+use super::{ColorMode, RenderContext, Theme};
 use crate::api::types::Ticket;
+use crate::app::Clock;
 use crate::app::State;
 pub use crate::app::detail::inner_width;
 use crate::app::detail::{is_current, wrap_detail};
@@ -42,23 +43,56 @@ pub fn scroll_position(scroll: usize, height: usize, total: usize) -> String {
     format!(" {arrow} {last}/{total} ")
 }
 
+/// The wrapped text of the pane at this width: `update`'s, made once per
+/// change; made here only for a state that did not pass through it (or a
+/// pane whose width it did not foresee).
+fn wrapped_for(pane: &DetailPane, inner_w: usize) -> Cow<'_, WrappedDetail> {
+    match &pane.wrapped {
+        Some(w) if is_current(w, pane, inner_w) => Cow::Borrowed(w),
+        _ => Cow::Owned(wrap_detail(pane, inner_w)),
+    }
+}
+
+/// How far the open detail scrolls in `area` at `clock`: its lines (the
+/// ones drawn; colors change none of them) beyond the rows inside the
+/// border. Pure, so the key handler knows the end of the pane without
+/// asking the last frame.
+pub fn max_scroll(state: &State, area: Rect, clock: &Clock) -> usize {
+    let Some(pane) = &state.detail else {
+        return 0;
+    };
+    let ctx = RenderContext {
+        now: clock.now,
+        wall_now: clock.wall,
+        theme: Theme::new(ColorMode::NoColor),
+    };
+    let (inner_w, inner_h) = (inner_width(area), inner_height(area));
+    let wrapped = wrapped_for(pane, inner_w);
+    let content = lines(
+        state,
+        pane,
+        &wrapped,
+        &ctx,
+        inner_w,
+        inner_h < COMPACT_BELOW,
+    );
+    content.len().saturating_sub(inner_h)
+}
+
+fn inner_height(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(2))
+}
+
 pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect) {
     let Some(pane) = &state.detail else {
         return;
     };
     let theme = &ctx.theme;
-    let inner_w = inner_width(area);
-    let inner_h = usize::from(area.height.saturating_sub(2));
-    // Made by `update` once per change; made here only for a state that
-    // did not pass through it (or a pane whose width it did not foresee).
-    let wrapped = match &pane.wrapped {
-        Some(w) if is_current(w, pane, inner_w) => Cow::Borrowed(w),
-        _ => Cow::Owned(wrap_detail(pane, inner_w)),
-    };
+    let (inner_w, inner_h) = (inner_width(area), inner_height(area));
+    let wrapped = wrapped_for(pane, inner_w);
     let content = lines(state, pane, &wrapped, ctx, inner_w, inner_h < COMPACT_BELOW);
     let total = content.len();
     let max_scroll = total.saturating_sub(inner_h);
-    pane.max_scroll.set(max_scroll);
     let scroll = pane.scroll.min(max_scroll);
     let shown = content.window(scroll, inner_h);
 
