@@ -292,14 +292,12 @@ async fn rate_limit_counts_down_then_sends_the_waiting_request_once() {
     let t0 = Instant::now();
     update(&mut state, Msg::Start, ui_fixtures::clock_at(t0));
     let retry_at = t0 + Duration::from_secs(90);
-    update(
+    answer_page_at(
         &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 1,
-            result: Err(FetchError::RateLimited { retry_at }),
-        },
-        ui_fixtures::clock_at(t0),
+        0,
+        1,
+        Err(FetchError::RateLimited { retry_at }),
+        t0,
     );
     let rl = state.rate_limit.clone().expect("gate closed");
     assert_eq!(rl.until, retry_at);
@@ -345,16 +343,14 @@ async fn cached_pages_stay_browsable_while_limited_and_r_retries_now() {
     let mut state = loaded_state(80, 24, 10, 100);
     let t0 = Instant::now();
     // The prefetch of page 2 hits the limit: the gate closes, nothing waits.
-    update(
+    answer_page_at(
         &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 2,
-            result: Err(FetchError::RateLimited {
-                retry_at: t0 + Duration::from_secs(3700),
-            }),
-        },
-        ui_fixtures::clock_at(t0),
+        0,
+        2,
+        Err(FetchError::RateLimited {
+            retry_at: t0 + Duration::from_secs(3700),
+        }),
+        t0,
     );
     assert!(state.rate_limit.as_ref().unwrap().waiting.is_empty());
     // Page 2 is not cached: it waits; page 1 is cached: shown at once.
@@ -379,16 +375,14 @@ async fn later_retry_instant_wins() {
     let mut state = loaded_state(80, 24, 10, 100);
     let t0 = Instant::now();
     for secs in [30, 90, 60] {
-        update(
+        answer_page_at(
             &mut state,
-            Msg::PageLoaded {
-                generation: 0,
-                page: 2,
-                result: Err(FetchError::RateLimited {
-                    retry_at: t0 + Duration::from_secs(secs),
-                }),
-            },
-            ui_fixtures::clock_at(t0),
+            0,
+            2,
+            Err(FetchError::RateLimited {
+                retry_at: t0 + Duration::from_secs(secs),
+            }),
+            t0,
         );
     }
     assert_eq!(

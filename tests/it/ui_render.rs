@@ -301,16 +301,14 @@ async fn rate_limit_banner_counts_down() {
     let mut state = loaded_state(100, 24, 50, 412);
     let t0 = Instant::now();
     press(&mut state, KeyCode::Char(']'));
-    update(
+    answer_page_at(
         &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 2,
-            result: Err(FetchError::RateLimited {
-                retry_at: t0 + Duration::from_secs(90),
-            }),
-        },
-        ui_fixtures::clock_at(t0),
+        0,
+        2,
+        Err(FetchError::RateLimited {
+            retry_at: t0 + Duration::from_secs(90),
+        }),
+        t0,
     );
     let screen = text(&draw_at(&state, ColorMode::NoColor, t0));
     assert!(

@@ -67,15 +67,7 @@ fn state_with(w: u16, h: u16, more: Vec<SavedView>) -> State {
     update(&mut state, Msg::Start, ui_fixtures::clock_at(now));
     press(&mut state, KeyCode::Char('2'));
     let generation = state.list.query_gen;
-    let fx = update(
-        &mut state,
-        Msg::PageLoaded {
-            generation,
-            page: 1,
-            result: Ok(page_of(1, 20, 7)),
-        },
-        ui_fixtures::clock_at(now),
-    );
+    let fx = answer_page_at(&mut state, generation, 1, Ok(page_of(1, 20, 7)), now);
     // Answer every count, including those each answer lets go.
     let mut pending = fx;
     while let Some(e) = pending.pop() {
@@ -156,15 +148,7 @@ async fn no_views_no_bar() {
     let now = Instant::now();
     update(&mut state, Msg::Resize(80, 12), ui_fixtures::clock_at(now));
     update(&mut state, Msg::Start, ui_fixtures::clock_at(now));
-    update(
-        &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 1,
-            result: Ok(page_of(1, 20, 7)),
-        },
-        ui_fixtures::clock_at(now),
-    );
+    answer_page_at(&mut state, 0, 1, Ok(page_of(1, 20, 7)), now);
     let buf = draw(&state);
     assert!(
         line(&buf, 2).starts_with('#'),

@@ -62,6 +62,21 @@ fn state_with_views() -> State {
     state
 }
 
+/// [`state_with_views`], started: the list's first request is out.
+fn started_with_views() -> State {
+    let mut state = state_with_views();
+    update(&mut state, Msg::Start, ui_fixtures::clock());
+    state
+}
+
+/// [`started_with_views`] with page 1 of 120 tickets in; the effects of
+/// that answer (the first counts).
+fn listed_with_views() -> (State, Vec<Effect>) {
+    let mut state = started_with_views();
+    let fx = current_page_loaded(&mut state, 1, 120);
+    (state, fx)
+}
+
 /// What the effects ask for, in order: "page N" and "count NAME".
 fn asked(fx: &[Effect]) -> Vec<String> {
     fx.iter()
@@ -150,9 +165,7 @@ fn fx_of_counts(state: &mut State) -> Vec<Effect> {
 
 #[tokio::test(start_paused = true)]
 async fn a_rate_limit_pauses_counts_and_the_list_goes_first_after_it() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
-    let fx = current_page_loaded(&mut state, 1, 120);
+    let (mut state, fx) = listed_with_views();
     let (g_open, _) = count_request(&fx, "Open");
     let (g_urgent, _) = count_request(&fx, "Urgent");
     // The server says 429 to a count: the whole client waits 10 s.
@@ -188,8 +201,7 @@ async fn a_rate_limit_pauses_counts_and_the_list_goes_first_after_it() {
 
 #[tokio::test(start_paused = true)]
 async fn counts_wait_during_a_rate_limit_the_list_ran_into() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
+    let mut state = started_with_views();
     let until = Instant::now() + Duration::from_secs(30);
     let fx = answer_page(
         &mut state,
@@ -207,9 +219,7 @@ async fn counts_wait_during_a_rate_limit_the_list_ran_into() {
 
 #[tokio::test(start_paused = true)]
 async fn refresh_recounts_every_view_and_stale_answers_are_dropped() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
-    let fx = current_page_loaded(&mut state, 1, 120);
+    let (mut state, fx) = listed_with_views();
     let (g_open, _) = count_request(&fx, "Open");
     let fx = press(&mut state, KeyCode::Char('r'));
     assert_eq!(asked(&fx), ["page 1"], "the list first");
@@ -226,9 +236,7 @@ async fn refresh_recounts_every_view_and_stale_answers_are_dropped() {
 
 #[tokio::test(start_paused = true)]
 async fn a_polled_view_recounts_on_its_interval_and_says_what_is_new() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
-    let fx = current_page_loaded(&mut state, 1, 120);
+    let (mut state, fx) = listed_with_views();
     let (g1, _) = count_request(&fx, "Open");
     let (g2, _) = count_request(&fx, "Urgent");
     let fx = counted(&mut state, "Open", g1, 40);
@@ -278,9 +286,7 @@ async fn a_polled_view_recounts_on_its_interval_and_says_what_is_new() {
 
 #[tokio::test(start_paused = true)]
 async fn digits_and_own_keys_open_views_with_their_sort_and_page_size() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
-    current_page_loaded(&mut state, 1, 120);
+    let (mut state, _) = listed_with_views();
     let fx = press(&mut state, KeyCode::Char('2'));
     let Some(Effect::FetchPage {
         filter, per_page, ..
@@ -320,9 +326,7 @@ async fn digits_and_own_keys_open_views_with_their_sort_and_page_size() {
 
 #[tokio::test(start_paused = true)]
 async fn w_updates_a_modified_view_and_names_a_new_one() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
-    current_page_loaded(&mut state, 1, 120);
+    let (mut state, _) = listed_with_views();
     press(&mut state, KeyCode::Char('1'));
     current_page_loaded(&mut state, 1, 40);
     let fx = press(&mut state, KeyCode::Char('w'));
@@ -446,9 +450,7 @@ async fn w_updates_a_modified_view_and_names_a_new_one() {
 
 #[tokio::test(start_paused = true)]
 async fn the_views_list_opens_deletes_renames_and_moves() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
-    current_page_loaded(&mut state, 1, 120);
+    let (mut state, _) = listed_with_views();
     press(&mut state, KeyCode::Char('v'));
     assert!(matches!(state.views_dialog(), Some(Dialog::List(_))));
     // j moves the selection, not the list behind.
@@ -548,9 +550,7 @@ async fn a_broken_config_file_makes_views_read_only_with_its_line_and_column() {
 #[tokio::test(start_paused = true)]
 async fn a_click_on_the_bar_opens_the_view_under_it() {
     use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
-    current_page_loaded(&mut state, 1, 120);
+    let (mut state, _) = listed_with_views();
     let bar = state.areas().views_bar.expect("a bar with views");
     let (segments, _) = triage::app::views::bar::layout(&state, usize::from(bar.width));
     let waiting = segments.iter().find(|s| s.name == "Waiting").unwrap();
@@ -616,9 +616,7 @@ async fn a_digit_taken_by_a_views_own_key_is_not_shown_for_another() {
 
 #[tokio::test(start_paused = true)]
 async fn a_polled_view_never_opened_counts_news_from_its_first_count() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
-    let mut pending = current_page_loaded(&mut state, 1, 120);
+    let (mut state, mut pending) = listed_with_views();
     // Answer every count, and those each answer lets go.
     while let Some(e) = pending.pop() {
         if let Effect::FetchViewCount {
@@ -685,8 +683,7 @@ async fn a_digit_rebound_in_keys_keeps_its_own_help_row() {
 
 #[tokio::test(start_paused = true)]
 async fn a_view_changed_from_the_panes_or_the_filter_line_stays_named_and_marked() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
+    let mut state = started_with_views();
     press(&mut state, KeyCode::Char('1'));
     assert_eq!(state.scope.view.as_deref(), Some("Open"));
     assert!(!is_modified(&state));
@@ -709,8 +706,7 @@ async fn a_view_changed_from_the_panes_or_the_filter_line_stays_named_and_marked
 
 #[tokio::test(start_paused = true)]
 async fn w_on_a_changed_view_can_save_a_new_view_beside_it() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
+    let mut state = started_with_views();
     press(&mut state, KeyCode::Char('1'));
     press(&mut state, KeyCode::Char('s'));
     press(&mut state, KeyCode::Char('w'));
@@ -735,8 +731,7 @@ async fn w_on_a_changed_view_can_save_a_new_view_beside_it() {
 
 #[tokio::test(start_paused = true)]
 async fn a_views_own_key_is_text_while_the_filter_panes_are_open() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
+    let mut state = started_with_views();
     press(&mut state, KeyCode::Char('f'));
     // "Unassigned" is on `b`: in the panes, `b` narrows a list instead.
     press(&mut state, KeyCode::Char('b'));
@@ -751,8 +746,7 @@ async fn a_views_own_key_is_text_while_the_filter_panes_are_open() {
 
 #[tokio::test(start_paused = true)]
 async fn leaving_a_changed_view_says_its_changes_were_not_saved() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
+    let mut state = started_with_views();
     press(&mut state, KeyCode::Char('1'));
     press(&mut state, KeyCode::Char('s'));
     assert!(is_modified(&state));
@@ -841,9 +835,7 @@ async fn a_click_with_any_modal_open_reaches_neither_the_list_nor_the_bar() {
         ("name prompt", &[KeyCode::Char('s'), KeyCode::Char('w')]),
     ];
     for (what, keys) in openers {
-        let mut state = state_with_views();
-        update(&mut state, Msg::Start, ui_fixtures::clock());
-        current_page_loaded(&mut state, 1, 120);
+        let (mut state, _) = listed_with_views();
         for key in *keys {
             press(&mut state, *key);
         }

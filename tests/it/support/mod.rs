@@ -7,5 +7,6 @@ pub mod headless;
 pub mod keys;
 pub mod screen;
 pub mod server;
+pub mod strategies;
 pub mod triage_fixtures;
 pub mod ui_fixtures;

@@ -217,6 +217,17 @@ pub fn answer_page(
     page: u64,
     result: Result<TicketPage, triage::app::FetchError>,
 ) -> Vec<triage::app::Effect> {
+    answer_page_at(state, generation, page, result, tokio::time::Instant::now())
+}
+
+/// As [`answer_page`], arriving at `now`.
+pub fn answer_page_at(
+    state: &mut State,
+    generation: u64,
+    page: u64,
+    result: Result<TicketPage, triage::app::FetchError>,
+    now: tokio::time::Instant,
+) -> Vec<triage::app::Effect> {
     update(
         state,
         Msg::PageLoaded {
@@ -224,7 +235,7 @@ pub fn answer_page(
             page,
             result,
         },
-        clock(),
+        clock_at(now),
     )
 }
 
