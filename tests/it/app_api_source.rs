@@ -5,22 +5,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use triage::api::{ApiClient, ApiKey, ClientOptions, load_catalog};
 use triage::app::{Directory, FetchError, TicketSource};
-use triage::filter::{Aliases, TicketFilter};
+use triage::filter::TicketFilter;
 use triage::runtime::ApiSource;
 use triage::server::{self, RateLimitFault, ServerConfig};
+
+use crate::support::server as helpdesk;
 
 async fn source_for(
     config: ServerConfig,
     key: &str,
 ) -> (server::ServerHandle, ApiSource, Arc<triage::api::Catalog>) {
-    let handle = server::spawn(config, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let client = ApiClient::new(ClientOptions::new(handle.base_url(), ApiKey::new(key))).unwrap();
-    let catalog = Arc::new(load_catalog(&client, &Aliases::default()).await);
-    (handle, ApiSource::new(client, catalog.clone()), catalog)
+    let handle = helpdesk::spawn(config).await;
+    let (source, catalog) = helpdesk::source(&handle, key).await;
+    (handle, source, catalog)
 }
 
 #[tokio::test]
@@ -133,16 +131,8 @@ async fn a_bad_key_says_what_to_do() {
 
 #[tokio::test]
 async fn the_catalog_loads_in_the_background_and_only_failed_parts_again() {
-    let handle = server::spawn(ServerConfig::default(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let client = ApiClient::new(ClientOptions::new(
-        handle.base_url(),
-        ApiKey::new(server::DEMO_KEY),
-    ))
-    .unwrap();
-    let empty = Arc::new(triage::api::Catalog::from_aliases(Aliases::default()));
-    let source = ApiSource::new(client, empty);
+    let handle = helpdesk::spawn(ServerConfig::default()).await;
+    let source = helpdesk::source_without_names(&handle);
     assert!(
         source.names_incomplete(),
         "an empty start has names to load"
@@ -166,18 +156,8 @@ async fn the_catalog_loads_in_the_background_and_only_failed_parts_again() {
 
 #[tokio::test]
 async fn a_rate_limited_catalog_keeps_what_loaded_and_retries_the_rest() {
-    let handle = server::spawn(ServerConfig::default(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let client = ApiClient::new(ClientOptions::new(
-        handle.base_url(),
-        ApiKey::new(server::DEMO_KEY),
-    ))
-    .unwrap();
-    let source = ApiSource::new(
-        client,
-        Arc::new(triage::api::Catalog::from_aliases(Aliases::default())),
-    );
+    let handle = helpdesk::spawn(ServerConfig::default()).await;
+    let source = helpdesk::source_without_names(&handle);
     handle.inject_rate_limit(RateLimitFault {
         retry_after: Some(8),
         retry_after_header: None,
@@ -203,18 +183,8 @@ async fn a_rate_limited_catalog_keeps_what_loaded_and_retries_the_rest() {
 
 #[tokio::test]
 async fn a_filter_naming_things_waits_out_a_rate_limited_catalog() {
-    let handle = server::spawn(ServerConfig::default(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let client = ApiClient::new(ClientOptions::new(
-        handle.base_url(),
-        ApiKey::new(server::DEMO_KEY),
-    ))
-    .unwrap();
-    let source = ApiSource::new(
-        client,
-        Arc::new(triage::api::Catalog::from_aliases(Aliases::default())),
-    );
+    let handle = helpdesk::spawn(ServerConfig::default()).await;
+    let source = helpdesk::source_without_names(&handle);
     // Every request of the first catalog load is refused (or held back by
     // the client's gate after the first refusal).
     handle.inject_rate_limit(RateLimitFault {

@@ -15,10 +15,9 @@ use tokio::time::Instant;
 use triage::api::types::{Message, PageMeta, TicketDetail};
 use triage::app::{FetchError, State, TicketPage, TicketSource};
 use triage::filter::TicketFilter;
-use triage::runtime::drive;
-use triage::ui::{ColorMode, Theme};
 use uuid::Uuid;
 
+use crate::support::headless::spawn_loop;
 use crate::support::ui_fixtures;
 use crate::support::ui_fixtures::SharedScreen;
 
@@ -77,29 +76,13 @@ type Ui = tokio::task::JoinHandle<anyhow::Result<()>>;
 /// Starts the loop on a 100×30 screen with a scripted key channel.
 fn start(source: &FakeSource) -> (SharedScreen, mpsc::UnboundedSender<io::Result<Event>>, Ui) {
     let screen = SharedScreen::new(100, 30);
-    let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();
-    let events = Box::pin(futures::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|e| (e, rx))
-    }));
     let state = State::new(
         ui_fixtures::scope(),
         ui_fixtures::filter(),
         50,
         Default::default(),
     );
-    let mut loop_screen = screen.clone();
-    let source = source.clone();
-    let ui = tokio::spawn(async move {
-        drive(
-            state,
-            source,
-            &mut loop_screen,
-            events,
-            Theme::new(ColorMode::NoColor),
-            std::future::pending(),
-        )
-        .await
-    });
+    let (keys, ui) = spawn_loop(state, source.clone(), &screen);
     (screen, keys, ui)
 }
 

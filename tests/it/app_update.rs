@@ -15,19 +15,6 @@ use crate::support::keys::{ctrl, press};
 use crate::support::ui_fixtures;
 use crate::support::ui_fixtures::*;
 
-fn loaded(state: &mut State, generation: u64, page: u64, total: u64) -> Vec<Effect> {
-    let per_page = state.list.per_page;
-    update(
-        state,
-        Msg::PageLoaded {
-            generation,
-            page,
-            result: Ok(page_of(page, per_page, total)),
-        },
-        ui_fixtures::clock(),
-    )
-}
-
 fn fetches(fx: &[Effect]) -> Vec<(u64, u64)> {
     fx.iter()
         .filter_map(|e| match e {
@@ -58,13 +45,13 @@ async fn start_loads_page_one_then_prefetches_page_two() {
     assert!(matches!(state.list.table, TablePane::Loading { page: 1 }));
     assert!(state.list.loading_since.is_some());
 
-    let fx = loaded(&mut state, 0, 1, 95);
+    let fx = page_loaded(&mut state, 0, 1, 95);
     assert_eq!(shown_page(&state), Some(1));
     assert_eq!(state.list.loading_since, None);
     // Shown, then the next page is fetched in the background.
     assert_eq!(fetches(&fx), vec![(0, 2)]);
     // The prefetched page goes to the cache without changing the screen.
-    let fx = loaded(&mut state, 0, 2, 95);
+    let fx = page_loaded(&mut state, 0, 2, 95);
     assert!(fx.is_empty());
     assert_eq!(shown_page(&state), Some(1));
     // Going there is instant, and prefetches the one after.
@@ -122,7 +109,7 @@ async fn navigation_within_a_page() {
 #[tokio::test(start_paused = true)]
 async fn moving_past_the_last_row_advances_and_back() {
     let mut state = loaded_state(80, 24, 10, 25);
-    loaded(&mut state, 0, 2, 25); // the prefetch answer
+    page_loaded(&mut state, 0, 2, 25); // the prefetch answer
     press(&mut state, KeyCode::Char('G'));
     let fx = press(&mut state, KeyCode::Char('j'));
     assert_eq!(shown_page(&state), Some(2));
@@ -140,7 +127,7 @@ async fn moving_past_the_last_row_advances_and_back() {
     press(&mut state, KeyCode::PageUp);
     assert_eq!(selected_number(&state), Some(1010));
     // Past the last page nothing happens.
-    loaded(&mut state, 0, 3, 25);
+    page_loaded(&mut state, 0, 3, 25);
     press(&mut state, KeyCode::Char(']'));
     press(&mut state, KeyCode::Char(']'));
     assert_eq!(shown_page(&state), Some(3));
@@ -159,7 +146,7 @@ async fn cached_pages_come_back_without_requests() {
     let fx = press(&mut state, KeyCode::Char(']'));
     assert!(fetches(&fx).is_empty(), "the prefetch already asks for it");
     assert!(matches!(state.list.table, TablePane::Loading { page: 2 }));
-    loaded(&mut state, 0, 2, 100);
+    page_loaded(&mut state, 0, 2, 100);
     assert_eq!(shown_page(&state), Some(2));
     let fx = press(&mut state, KeyCode::Char('['));
     assert!(fetches(&fx).is_empty());
@@ -175,28 +162,20 @@ async fn stale_answers_are_dropped_errors_too() {
     assert_eq!(state.list.filter.sort, Some(SortField::CreatedAt));
     assert_eq!(fetches(&fx), vec![(1, 1)]);
     // The old answer arrives: never drawn.
-    loaded(&mut state, 0, 1, 50);
+    page_loaded(&mut state, 0, 1, 50);
     assert!(matches!(state.list.table, TablePane::Loading { page: 1 }));
-    update(
-        &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 1,
-            result: Err(FetchError::failed("boom")),
-        },
-        ui_fixtures::clock(),
-    );
+    answer_page(&mut state, 0, 1, Err(FetchError::failed("boom")));
     assert!(matches!(state.list.table, TablePane::Loading { .. }));
     assert_eq!(state.last_error, None);
     // The current one is.
-    loaded(&mut state, 1, 1, 50);
+    page_loaded(&mut state, 1, 1, 50);
     assert_eq!(shown_page(&state), Some(1));
 
     // Flipping the order back and forth: each is its own cached query.
     let fx = press(&mut state, KeyCode::Char('S'));
     assert_eq!(state.list.filter.order, Some(SortOrder::Asc));
     assert_eq!(fetches(&fx), vec![(2, 1)]);
-    loaded(&mut state, 2, 1, 50);
+    page_loaded(&mut state, 2, 1, 50);
     let fx = press(&mut state, KeyCode::Char('S'));
     // Page 1 of created_at desc is cached; only its next page is prefetched.
     assert_eq!(
@@ -213,7 +192,7 @@ async fn an_answer_for_another_page_is_cached_not_drawn() {
     press(&mut state, KeyCode::Char(']')); // waits for page 2 (in flight)
     press(&mut state, KeyCode::Char('[')); // back to page 1 at once
     assert_eq!(shown_page(&state), Some(1));
-    loaded(&mut state, 0, 2, 100);
+    page_loaded(&mut state, 0, 2, 100);
     assert_eq!(
         shown_page(&state),
         Some(1),
@@ -227,7 +206,7 @@ async fn an_answer_for_another_page_is_cached_not_drawn() {
 #[tokio::test(start_paused = true)]
 async fn refresh_replaces_cached_pages() {
     let mut state = loaded_state(80, 24, 10, 100);
-    loaded(&mut state, 0, 2, 100);
+    page_loaded(&mut state, 0, 2, 100);
     press(&mut state, KeyCode::Char('j'));
     let fx = press(&mut state, KeyCode::Char('r'));
     assert_eq!(fetches(&fx), vec![(1, 1)]);
@@ -235,22 +214,14 @@ async fn refresh_replaces_cached_pages() {
     assert_eq!(shown_page(&state), Some(1));
     assert!(state.list.refreshing && state.list.loading_since.is_some());
     // An answer asked before the refresh is old news.
-    loaded(&mut state, 0, 1, 100);
+    page_loaded(&mut state, 0, 1, 100);
     assert!(state.list.refreshing);
     // The fresh copy: a new ticket on top pushes the selected one down,
     // and the cursor follows its ticket, not its row.
     let mut fresh = page_of(1, 10, 101);
     fresh.tickets.insert(0, ticket(500));
     fresh.tickets.truncate(10);
-    update(
-        &mut state,
-        Msg::PageLoaded {
-            generation: 1,
-            page: 1,
-            result: Ok(fresh),
-        },
-        ui_fixtures::clock(),
-    );
+    answer_page(&mut state, 1, 1, Ok(fresh));
     assert!(!state.list.refreshing && state.list.loading_since.is_none());
     assert_eq!(
         state.list.selected, 2,
@@ -260,14 +231,11 @@ async fn refresh_replaces_cached_pages() {
     assert_eq!(state.list.table.tickets()[0].ticket_number, 1500);
     // A failed refresh keeps the list and says so in the footer.
     press(&mut state, KeyCode::Char('r'));
-    update(
+    answer_page(
         &mut state,
-        Msg::PageLoaded {
-            generation: 2,
-            page: 1,
-            result: Err(FetchError::failed("server error 502")),
-        },
-        ui_fixtures::clock(),
+        2,
+        1,
+        Err(FetchError::failed("server error 502")),
     );
     assert_eq!(shown_page(&state), Some(1));
     assert!(state.last_error.is_some() && !state.list.refreshing);
@@ -284,15 +252,7 @@ async fn duplicate_ids_in_a_page_are_shown_once() {
     update(&mut state, Msg::Start, ui_fixtures::clock());
     let mut page = page_of(1, 10, 30);
     page.tickets[5] = page.tickets[2].clone();
-    update(
-        &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 1,
-            result: Ok(page),
-        },
-        ui_fixtures::clock(),
-    );
+    answer_page(&mut state, 0, 1, Ok(page));
     let ids: Vec<_> = state.list.table.tickets().iter().map(|t| t.id).collect();
     let mut unique = ids.clone();
     unique.sort();
@@ -308,15 +268,7 @@ async fn a_ticket_pushed_onto_the_next_page_is_not_shown_again() {
     let mut shifted = page_of(2, 10, 101);
     shifted.tickets.insert(0, ticket(10));
     shifted.tickets.truncate(10);
-    update(
-        &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 2,
-            result: Ok(shifted),
-        },
-        ui_fixtures::clock(),
-    );
+    answer_page(&mut state, 0, 2, Ok(shifted));
     press(&mut state, KeyCode::Char(']'));
     let numbers: Vec<i64> = state
         .list
@@ -340,14 +292,12 @@ async fn rate_limit_counts_down_then_sends_the_waiting_request_once() {
     let t0 = Instant::now();
     update(&mut state, Msg::Start, ui_fixtures::clock_at(t0));
     let retry_at = t0 + Duration::from_secs(90);
-    update(
+    answer_page_at(
         &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 1,
-            result: Err(FetchError::RateLimited { retry_at }),
-        },
-        ui_fixtures::clock_at(t0),
+        0,
+        1,
+        Err(FetchError::RateLimited { retry_at }),
+        t0,
     );
     let rl = state.rate_limit.clone().expect("gate closed");
     assert_eq!(rl.until, retry_at);
@@ -393,16 +343,14 @@ async fn cached_pages_stay_browsable_while_limited_and_r_retries_now() {
     let mut state = loaded_state(80, 24, 10, 100);
     let t0 = Instant::now();
     // The prefetch of page 2 hits the limit: the gate closes, nothing waits.
-    update(
+    answer_page_at(
         &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 2,
-            result: Err(FetchError::RateLimited {
-                retry_at: t0 + Duration::from_secs(3700),
-            }),
-        },
-        ui_fixtures::clock_at(t0),
+        0,
+        2,
+        Err(FetchError::RateLimited {
+            retry_at: t0 + Duration::from_secs(3700),
+        }),
+        t0,
     );
     assert!(state.rate_limit.as_ref().unwrap().waiting.is_empty());
     // Page 2 is not cached: it waits; page 1 is cached: shown at once.
@@ -427,16 +375,14 @@ async fn later_retry_instant_wins() {
     let mut state = loaded_state(80, 24, 10, 100);
     let t0 = Instant::now();
     for secs in [30, 90, 60] {
-        update(
+        answer_page_at(
             &mut state,
-            Msg::PageLoaded {
-                generation: 0,
-                page: 2,
-                result: Err(FetchError::RateLimited {
-                    retry_at: t0 + Duration::from_secs(secs),
-                }),
-            },
-            ui_fixtures::clock_at(t0),
+            0,
+            2,
+            Err(FetchError::RateLimited {
+                retry_at: t0 + Duration::from_secs(secs),
+            }),
+            t0,
         );
     }
     assert_eq!(
@@ -849,7 +795,7 @@ async fn a_saved_change_makes_the_lists_left_behind_fetch_fresh() {
     // Sorting away and back: the first list's page comes from the cache.
     press(&mut state, KeyCode::Char('s'));
     let g = state.list.query_gen;
-    loaded(&mut state, g, 1, 95);
+    page_loaded(&mut state, g, 1, 95);
     for _ in 0..2 {
         press(&mut state, KeyCode::Char('s'));
     }
@@ -910,7 +856,7 @@ async fn shift_j_and_k_move_the_detail_from_ticket_to_ticket_across_pages() {
     press(&mut state, KeyCode::Char('J'));
     assert_eq!(state.list.page, 2);
     let g = state.list.query_gen;
-    let fx = loaded(&mut state, g, 2, 45);
+    let fx = page_loaded(&mut state, g, 2, 45);
     let landing = state.list.table.tickets()[0].id;
     assert_eq!(state.detail.as_ref().unwrap().ticket.id, landing);
     assert!(

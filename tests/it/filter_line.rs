@@ -7,8 +7,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 use tokio::time::Instant;
 use triage::api::Catalog;
@@ -17,10 +15,11 @@ use triage::app::completion::{Vocabulary, complete};
 use triage::app::filter_line::server_errors;
 use triage::app::{Effect, FetchError, FieldError, Msg, State, update};
 use triage::filter::{Aliases, EntityRef, FieldAlias, TicketFilter};
-use triage::ui::{ColorMode, RenderContext, Theme};
+use triage::ui::ColorMode;
 use uuid::Uuid;
 
 use crate::support::keys::{ctrl, press, type_text};
+use crate::support::screen;
 use crate::support::ui_fixtures;
 use crate::support::ui_fixtures::*;
 
@@ -289,21 +288,18 @@ async fn a_400_points_at_the_token_it_came_from() {
         Effect::FetchPage { generation, .. } => *generation,
         other => panic!("{other:?}"),
     };
-    update(
+    answer_page(
         &mut state,
-        Msg::PageLoaded {
-            generation,
-            page: 1,
-            result: Err(FetchError::Invalid {
-                message: "invalid parameters".into(),
-                hint: None,
-                fields: vec![FieldError {
-                    param: "custom_field_plan".into(),
-                    message: "'Gold' is not an option of this field".into(),
-                }],
-            }),
-        },
-        ui_fixtures::clock(),
+        generation,
+        1,
+        Err(FetchError::Invalid {
+            message: "invalid parameters".into(),
+            hint: None,
+            fields: vec![FieldError {
+                param: "custom_field_plan".into(),
+                message: "'Gold' is not an option of this field".into(),
+            }],
+        }),
     );
     // Closed line: the status line names the token and the key to fix it.
     update(&mut state, Msg::Resize(140, 24), ui_fixtures::clock());
@@ -333,37 +329,13 @@ async fn a_400_points_at_the_token_it_came_from() {
         rows[input_row + 2]
     );
     // A good page clears it.
-    update(
-        &mut state,
-        Msg::PageLoaded {
-            generation,
-            page: 1,
-            result: Ok(page_of(1, 20, 3)),
-        },
-        ui_fixtures::clock(),
-    );
+    answer_page(&mut state, generation, 1, Ok(page_of(1, 20, 3)));
     assert!(server_errors(&state).is_empty());
 }
 
 fn draw(state: &State, w: u16, h: u16) -> (Vec<String>, ratatui::buffer::Buffer) {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let ctx = RenderContext {
-        now: Instant::now(),
-        wall_now: wall_now(),
-        theme: Theme::new(ColorMode::TrueColor),
-    };
-    terminal
-        .draw(|f| triage::ui::render(state, &ctx, f))
-        .unwrap();
-    let buf = terminal.backend().buffer().clone();
-    let rows = (0..h)
-        .map(|y| {
-            (0..w)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect();
-    (rows, buf)
+    let buf = screen::draw_sized(state, w, h, ColorMode::TrueColor, Instant::now());
+    (screen::lines(&buf), buf)
 }
 
 fn ui_support_rows(state: &State, w: u16, h: u16) -> Vec<String> {
@@ -576,20 +548,7 @@ async fn a_filter_without_its_colon_is_not_silently_searched() {
 /// The screen as text, wide characters counted once (for snapshots).
 fn screen_text(state: &State) -> String {
     let (w, h) = (state.size.width, state.size.height);
-    let (_, buf) = draw(state, w, h);
-    let mut out = String::new();
-    for y in 0..h {
-        let mut line = String::new();
-        let mut x = 0;
-        while x < w {
-            let symbol = buf[(x, y)].symbol();
-            line.push_str(symbol);
-            x += unicode_width::UnicodeWidthStr::width(symbol).max(1) as u16;
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    screen::text(&draw(state, w, h).1)
 }
 
 #[tokio::test(start_paused = true)]

@@ -9,12 +9,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use tokio::time::Instant;
+use triage::api::Catalog;
 use triage::api::types::{FieldType, StatusCategory};
-use triage::api::{ApiClient, ApiKey, Catalog, ClientOptions, load_catalog};
 use triage::app::filter_panel::EditorKind;
 use triage::app::filter_panel::pane::PaneKind;
 use triage::app::source::FieldError;
@@ -23,10 +21,12 @@ use triage::filter::{
     Aliases, DateBound, EntityRef, FieldAlias, RelativeSpan, SpanUnit, TicketFilter,
 };
 use triage::server::{self, ServerConfig, ServerHandle};
-use triage::ui::{ColorMode, RenderContext, Theme};
+use triage::ui::ColorMode;
 use uuid::Uuid;
 
 use crate::support::keys::{ctrl, press, type_text};
+use crate::support::screen;
+use crate::support::server as helpdesk;
 use crate::support::ui_fixtures;
 
 // ---- fixtures ---------------------------------------------------------------------
@@ -37,18 +37,11 @@ async fn server(companions: bool) -> ServerHandle {
         companion_endpoints: companions,
         ..ServerConfig::default()
     };
-    server::spawn(config, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap()
+    helpdesk::spawn(config).await
 }
 
 async fn catalog_of(handle: &ServerHandle, aliases: &Aliases) -> Arc<Catalog> {
-    let client = ApiClient::new(ClientOptions::new(
-        handle.base_url(),
-        ApiKey::new(server::DEMO_KEY),
-    ))
-    .unwrap();
-    Arc::new(load_catalog(&client, aliases).await)
+    helpdesk::catalog(&helpdesk::client(handle, server::DEMO_KEY), aliases).await
 }
 
 fn state_with(catalog: Arc<Catalog>, me: Option<EntityRef>) -> State {
@@ -694,15 +687,7 @@ async fn applying_while_open_updates_the_list_behind_with_the_generation_rule() 
     assert_eq!(filter.statuses, vec![StatusCategory::Resolved]);
     // The old query's answer arrives late: dropped.
     let stale = ui_fixtures::page_of(1, 25, 3);
-    update(
-        &mut state,
-        Msg::PageLoaded {
-            generation: old_gen,
-            page: 1,
-            result: Ok(stale),
-        },
-        ui_fixtures::clock(),
-    );
+    ui_fixtures::answer_page(&mut state, old_gen, 1, Ok(stale));
     assert!(state.list.table.tickets().is_empty());
     // The new one is shown, behind the open panel.
     let fresh = TicketPage {
@@ -713,15 +698,7 @@ async fn applying_while_open_updates_the_list_behind_with_the_generation_rule() 
             total: 1,
         },
     };
-    update(
-        &mut state,
-        Msg::PageLoaded {
-            generation,
-            page: 1,
-            result: Ok(fresh),
-        },
-        ui_fixtures::clock(),
-    );
+    ui_fixtures::answer_page(&mut state, generation, 1, Ok(fresh));
     assert_eq!(state.list.table.tickets().len(), 1);
     assert!(state.filter_panel().is_some());
 }
@@ -756,11 +733,7 @@ async fn without_catalogs_the_panes_use_the_config_aliases() {
     );
     let catalog = catalog_of(&handle, &aliases).await;
     assert!(!catalog.supports(triage::api::Endpoint::Tags));
-    let client = ApiClient::new(ClientOptions::new(
-        handle.base_url(),
-        ApiKey::new(server::DEMO_KEY),
-    ))
-    .unwrap();
+    let client = helpdesk::client(&handle, server::DEMO_KEY);
     let mut state = state_with(catalog.clone(), None);
     press(&mut state, KeyCode::Char('f'));
     {
@@ -772,17 +745,14 @@ async fn without_catalogs_the_panes_use_the_config_aliases() {
     }
     // A page arrives: its statuses are learned, under their categories.
     let seen = client.list_tickets(&[], 1, 100).await.unwrap();
-    update(
+    ui_fixtures::answer_page(
         &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 1,
-            result: Ok(TicketPage {
-                tickets: seen.tickets,
-                meta: seen.meta,
-            }),
-        },
-        ui_fixtures::clock(),
+        0,
+        1,
+        Ok(TicketPage {
+            tickets: seen.tickets,
+            meta: seen.meta,
+        }),
     );
     {
         let panel = state.filter_panel().unwrap();
@@ -850,25 +820,8 @@ fn draw(state: &State, w: u16, h: u16) -> (String, ratatui::buffer::Buffer) {
 }
 
 fn draw_in(state: &State, w: u16, h: u16, mode: ColorMode) -> (String, ratatui::buffer::Buffer) {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let ctx = RenderContext {
-        now: Instant::now(),
-        wall_now: now(),
-        theme: Theme::new(mode),
-    };
-    term.draw(|f| triage::ui::render(state, &ctx, f)).unwrap();
-    let buf = term.backend().buffer().clone();
-    let text = (0..h)
-        .map(|y| {
-            (0..w)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    (text, buf)
+    let buf = screen::draw_sized(state, w, h, mode, Instant::now());
+    (screen::trimmed_text(&buf), buf)
 }
 
 #[tokio::test]
@@ -877,15 +830,7 @@ async fn the_panel_draws_beside_the_list_with_counts_and_the_request() {
     let catalog = catalog_of(&handle, &Aliases::default()).await;
     let mut state = state_with(catalog.clone(), None);
     let per_page = state.list.per_page;
-    update(
-        &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 1,
-            result: Ok(ui_fixtures::page_of(1, per_page, 40)),
-        },
-        ui_fixtures::clock(),
-    );
+    ui_fixtures::answer_page(&mut state, 0, 1, Ok(ui_fixtures::page_of(1, per_page, 40)));
     press(&mut state, KeyCode::Char('f'));
     pick(&mut state, PaneKind::Status, "parts", "Awaiting parts");
     pick(&mut state, PaneKind::Tags, "vip", "vip");
@@ -941,15 +886,7 @@ async fn on_a_narrow_screen_the_panel_covers_the_list() {
     let mut state = state_with(catalog, None);
     state.size = Rect::new(0, 0, 80, 24);
     let per_page = state.list.per_page;
-    update(
-        &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 1,
-            result: Ok(ui_fixtures::page_of(1, per_page, 40)),
-        },
-        ui_fixtures::clock(),
-    );
+    ui_fixtures::answer_page(&mut state, 0, 1, Ok(ui_fixtures::page_of(1, per_page, 40)));
     press(&mut state, KeyCode::Char('f'));
     focus(&mut state, PaneKind::Dates);
     type_text(&mut state, "7d");

@@ -9,9 +9,11 @@ use proptest::prelude::*;
 use triage::api::types::{PriorityLevel, StatusCategory};
 use triage::filter::{
     Aliases, AssigneeFilter, DateBound, EntityRef, FieldValue, RelativeSpan, SortField, SortOrder,
-    SpanUnit, TicketFilter, format, parse,
+    TicketFilter, format, parse,
 };
 use uuid::Uuid;
+
+use crate::support::strategies::span_unit;
 
 /// Text with everything that needs care: spaces, quotes, backslashes,
 /// separators, colons, keywords, wide and combining characters, tabs.
@@ -46,12 +48,7 @@ fn priority() -> impl Strategy<Value = PriorityLevel> {
 }
 
 fn bound() -> impl Strategy<Value = DateBound> {
-    let unit = prop::sample::select(vec![
-        SpanUnit::Minutes,
-        SpanUnit::Hours,
-        SpanUnit::Days,
-        SpanUnit::Weeks,
-    ]);
+    let unit = span_unit();
     prop_oneof![
         (1i32..=9999, 1u32..=12, 1u32..=28)
             .prop_map(|(y, m, d)| DateBound::Date(NaiveDate::from_ymd_opt(y, m, d).unwrap())),

@@ -14,12 +14,14 @@ use proptest::prelude::*;
 use triage::api::types::{FieldType, PriorityLevel, StatusCategory};
 use triage::filter::{
     Aliases, AssigneeFilter, DateBound, EntityRef, FieldAlias, FieldValue, RelativeSpan, SortField,
-    SortOrder, SpanUnit, TicketFilter,
+    SortOrder, TicketFilter,
 };
 use triage::server::Dataset;
 use triage::server::generate::generate;
 use triage::server::query::{self as server_query, FieldMatch, Order, SortKey};
 use uuid::Uuid;
+
+use crate::support::strategies::span_unit;
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-20T12:00:00Z")
@@ -101,12 +103,7 @@ fn value_for(alias: &FieldAlias) -> BoxedStrategy<FieldValue> {
 }
 
 fn bound() -> impl Strategy<Value = DateBound> {
-    let unit = prop::sample::select(vec![
-        SpanUnit::Minutes,
-        SpanUnit::Hours,
-        SpanUnit::Days,
-        SpanUnit::Weeks,
-    ]);
+    let unit = span_unit();
     prop_oneof![
         (1990i32..2040, 1u32..=12, 1u32..=28).prop_map(|(y, m, d)| DateBound::Date(
             NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()

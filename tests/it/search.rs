@@ -15,6 +15,7 @@ use triage::filter::TicketFilter;
 use triage::ui::{ColorMode, RenderContext, Theme};
 
 use crate::support::keys::{ctrl, press, type_text};
+use crate::support::screen;
 use crate::support::ui_fixtures;
 use crate::support::ui_fixtures::*;
 
@@ -34,15 +35,7 @@ fn fetches(fx: &[Effect]) -> Vec<(u64, u64, Option<String>)> {
 }
 
 fn answer(state: &mut State, generation: u64, page: TicketPage) -> Vec<Effect> {
-    update(
-        state,
-        Msg::PageLoaded {
-            generation,
-            page: 1,
-            result: Ok(page),
-        },
-        ui_fixtures::clock(),
-    )
+    answer_page(state, generation, 1, Ok(page))
 }
 
 /// A page whose total tells which answer is on screen.
@@ -137,14 +130,11 @@ async fn a_slow_older_answer_never_replaces_a_newer_one() {
     // And later still: nothing changes.
     answer(&mut state, first[0].0, page_with_total(40));
     assert_eq!(shown_total(&state), Some(7));
-    let errors = update(
+    let errors = answer_page(
         &mut state,
-        Msg::PageLoaded {
-            generation: first[0].0,
-            page: 1,
-            result: Err(triage::app::FetchError::failed("late failure")),
-        },
-        ui_fixtures::clock(),
+        first[0].0,
+        1,
+        Err(triage::app::FetchError::failed("late failure")),
     );
     assert!(errors.is_empty());
     assert_eq!(shown_total(&state), Some(7));
@@ -219,23 +209,13 @@ async fn keys_go_to_the_line_not_the_keymap_but_ctrl_c_still_quits() {
 }
 
 fn draw(state: &State, w: u16, h: u16) -> Vec<String> {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let ctx = RenderContext {
-        now: Instant::now(),
-        wall_now: wall_now(),
-        theme: Theme::new(ColorMode::NoColor),
-    };
-    terminal
-        .draw(|f| triage::ui::render(state, &ctx, f))
-        .unwrap();
-    let buf = terminal.backend().buffer().clone();
-    (0..h)
-        .map(|y| {
-            (0..w)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect()
+    screen::lines(&screen::draw_sized(
+        state,
+        w,
+        h,
+        ColorMode::NoColor,
+        Instant::now(),
+    ))
 }
 
 #[tokio::test(start_paused = true)]

@@ -8,8 +8,6 @@ use std::sync::Arc;
 
 use crossterm::event::KeyCode;
 use proptest::prelude::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -22,10 +20,11 @@ use triage::app::state::TablePane;
 use triage::app::views::{ViewsSetup, ViewsState};
 use triage::app::{Msg, State, update};
 use triage::config::SavedView;
+use triage::ui::ColorMode;
 use triage::ui::text::{fit, fit_spans, pad, pad_left, width, wrap};
-use triage::ui::{ColorMode, RenderContext, Theme, render};
 
 use crate::support::keys::press;
+use crate::support::screen;
 use crate::support::ui_fixtures;
 use crate::support::ui_fixtures::*;
 
@@ -149,14 +148,7 @@ fn hostile_state(w: u16, h: u16, text: &[String]) -> State {
 }
 
 fn draw(state: &State) {
-    let (w, h) = (state.size.width, state.size.height);
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let ctx = RenderContext {
-        now: Instant::now(),
-        wall_now: wall_now(),
-        theme: Theme::new(ColorMode::TrueColor),
-    };
-    terminal.draw(|f| render(state, &ctx, f)).unwrap();
+    screen::draw(state, ColorMode::TrueColor);
 }
 
 /// The detail of the selected ticket, its tags and a conversation, loaded.

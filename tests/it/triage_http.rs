@@ -3,32 +3,28 @@
 //! (a `TestBackend`), and the server's data checked after each action.
 //! Every wait is for a condition with a deadline.
 
-use std::io;
-use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
-use tokio::sync::mpsc;
 use triage::api::types::{PriorityLevel, StatusCategory, TicketPatch};
-use triage::api::{ApiClient, ApiKey, ClientOptions, load_catalog};
 use triage::app::TicketSource;
 use triage::app::state::{Scope, State};
 use triage::app::triage::WriteError;
-use triage::filter::{Aliases, EntityRef, TicketFilter};
+use triage::filter::{EntityRef, TicketFilter};
 use triage::runtime::ApiSource;
-use triage::runtime::drive;
 use triage::server::{self, Dataset, RateLimitFault, ServerConfig, ServerHandle};
-use triage::ui::{ColorMode, Theme};
 use uuid::Uuid;
 
+use crate::support::headless::{Keys, spawn_loop};
+use crate::support::server as helpdesk;
 use crate::support::ui_fixtures::SharedScreen;
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
 struct Ui {
     screen: SharedScreen,
-    keys: mpsc::UnboundedSender<io::Result<Event>>,
+    keys: Keys,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
@@ -79,18 +75,12 @@ async fn server_shows(handle: &ServerHandle, what: &str, pred: impl Fn(&Dataset)
 }
 
 async fn source_for(handle: &ServerHandle, key: &str) -> ApiSource {
-    let client = ApiClient::new(ClientOptions::new(handle.base_url(), ApiKey::new(key))).unwrap();
-    let catalog = Arc::new(load_catalog(&client, &Aliases::default()).await);
-    ApiSource::new(client, catalog)
+    helpdesk::source(handle, key).await.0
 }
 
 async fn open(handle: &ServerHandle, key: &str, filter: &str, me: Option<&str>) -> Ui {
     let source = source_for(handle, key).await;
     let screen = SharedScreen::new(140, 30);
-    let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();
-    let events = Box::pin(futures::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|e| (e, rx))
-    }));
     let filter: TicketFilter = filter.parse().unwrap();
     let mut state = State::new(
         Scope {
@@ -103,18 +93,7 @@ async fn open(handle: &ServerHandle, key: &str, filter: &str, me: Option<&str>) 
     )
     .with_names(source.catalog());
     state.me = me.map(|m| EntityRef::Name(m.to_string()));
-    let mut loop_screen = screen.clone();
-    let task = tokio::spawn(async move {
-        drive(
-            state,
-            source,
-            &mut loop_screen,
-            events,
-            Theme::new(ColorMode::NoColor),
-            std::future::pending(),
-        )
-        .await
-    });
+    let (keys, task) = spawn_loop(state, source, &screen);
     let ui = Ui { screen, keys, task };
     ui.wait_for("the first page", |t| t.contains("page 1/"))
         .await;
@@ -122,16 +101,12 @@ async fn open(handle: &ServerHandle, key: &str, filter: &str, me: Option<&str>) 
 }
 
 async fn spawn(tickets: usize, companion: bool) -> ServerHandle {
-    server::spawn(
-        ServerConfig {
-            tickets,
-            companion_endpoints: companion,
-            ..ServerConfig::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
+    helpdesk::spawn(ServerConfig {
+        tickets,
+        companion_endpoints: companion,
+        ..ServerConfig::default()
+    })
     .await
-    .unwrap()
 }
 
 /// The first ticket of `status:open sort:created order:asc` (a stable row 1).

@@ -5,50 +5,24 @@
 use std::time::Duration;
 
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use tokio::time::Instant;
 use triage::app::State;
 use triage::app::triage::WriteError;
-use triage::ui::{ColorMode, RenderContext, Theme, render};
+use triage::ui::ColorMode;
 
 use crate::support::keys::{ch, press, type_text};
+use crate::support::screen::{draw, line, trimmed_text};
 use crate::support::triage_fixtures::*;
 use crate::support::ui_fixtures;
-
-fn draw(state: &State, mode: ColorMode) -> Buffer {
-    let (w, h) = (state.size.width, state.size.height);
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let ctx = RenderContext {
-        now: Instant::now(),
-        wall_now: ui_fixtures::wall_now(),
-        theme: Theme::new(mode),
-    };
-    terminal.draw(|f| render(state, &ctx, f)).unwrap();
-    terminal.backend().buffer().clone()
-}
-
-fn line(buf: &Buffer, y: u16) -> String {
-    (0..buf.area.width)
-        .map(|x| buf[(x, y)].symbol().to_string())
-        .collect::<String>()
-}
-
-fn text(buf: &Buffer) -> String {
-    (0..buf.area.height)
-        .map(|y| line(buf, y).trim_end().to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// Screen row of the ticket `#number`.
 fn row_of(buf: &Buffer, number: i64) -> u16 {
     let needle = format!("#{number} ");
     (0..buf.area.height)
         .find(|y| line(buf, *y).contains(&needle))
-        .unwrap_or_else(|| panic!("#{number} not drawn:\n{}", text(buf)))
+        .unwrap_or_else(|| panic!("#{number} not drawn:\n{}", trimmed_text(buf)))
 }
 
 #[tokio::test(start_paused = true)]
@@ -105,7 +79,7 @@ async fn pending_row_waiting_for_the_rate_limit_and_its_banner() {
         }),
     );
     let buf = draw(&state, ColorMode::TrueColor);
-    let all = text(&buf);
+    let all = trimmed_text(&buf);
     assert!(all.contains("retrying in 0:42"), "{all}");
     assert!(all.contains("waiting: 1 change (Esc drops it)"), "{all}");
     let y = row_of(&buf, 1001);
@@ -118,7 +92,7 @@ async fn status_picker_in_workspace_colors() {
     let mut state = state_with("", 20, 60);
     ch(&mut state, 't');
     let buf = draw(&state, ColorMode::TrueColor);
-    let all = text(&buf);
+    let all = trimmed_text(&buf);
     assert!(all.contains("Status of #1001"), "{all}");
     // Headings named as the filter panes name them, not API slugs.
     for heading in ["Open", "In progress", "Waiting", "Resolved", "Closed"] {
@@ -133,7 +107,7 @@ async fn snooze_dialog_reads_the_time_as_typed() {
     let mut state = state_with("", 20, 60);
     ch(&mut state, 'z');
     let buf = draw(&state, ColorMode::NoColor);
-    let all = text(&buf);
+    let all = trimmed_text(&buf);
     assert!(all.contains("Snooze #1001"), "{all}");
     assert!(
         all.contains("1h · 4h · tomorrow 9:00 · next monday"),
@@ -142,11 +116,11 @@ async fn snooze_dialog_reads_the_time_as_typed() {
     assert!(all.contains("status: Awaiting parts"), "{all}");
     assert!(all.contains("then:   New"), "{all}");
     type_text(&mut state, "2h");
-    let all = text(&draw(&state, ColorMode::NoColor));
+    let all = trimmed_text(&draw(&state, ColorMode::NoColor));
     assert!(all.contains("(in 2h)") || all.contains("(in 1h)"), "{all}");
     type_text(&mut state, "xx");
     press(&mut state, KeyCode::Enter);
-    let all = text(&draw(&state, ColorMode::NoColor));
+    let all = trimmed_text(&draw(&state, ColorMode::NoColor));
     assert!(all.contains("is not a time"), "{all}");
 }
 
@@ -159,7 +133,7 @@ async fn bulk_confirmation_progress_and_report() {
     ch(&mut state, 'p');
     type_text(&mut state, "urgent");
     press(&mut state, KeyCode::Enter);
-    let all = text(&draw(&state, ColorMode::NoColor));
+    let all = trimmed_text(&draw(&state, ColorMode::NoColor));
     assert!(all.contains("Set 6 tickets to Urgent?"), "{all}");
     assert!(all.contains("y/Enter yes"), "{all}");
 
@@ -181,7 +155,7 @@ async fn bulk_confirmation_progress_and_report() {
             retry_at: Instant::now() + Duration::from_secs(9),
         }),
     );
-    let all = text(&draw(&state, ColorMode::NoColor));
+    let all = trimmed_text(&draw(&state, ColorMode::NoColor));
     assert!(all.contains("Set to Urgent"), "{all}");
     assert!(all.contains("1/6"), "{all}");
     assert!(all.contains("1 of 6 tickets · 1 changed"), "{all}");
@@ -204,12 +178,12 @@ async fn bulk_confirmation_progress_and_report() {
         sent[3].0,
         Ok(server_row(&before(sent[3].1), &sent[3].2)),
     );
-    let all = text(&draw(&state, ColorMode::NoColor));
+    let all = trimmed_text(&draw(&state, ColorMode::NoColor));
     assert!(all.contains("stopping: waiting for answers"), "{all}");
     let w = &refill[0];
     answer(&mut state, w.0, Ok(server_row(&before(w.1), &w.2)));
     let buf = draw(&state, ColorMode::NoColor);
-    let all = text(&buf);
+    let all = trimmed_text(&buf);
     assert!(all.contains("Set to Urgent: 3 of 6 changed"), "{all}");
     assert!(
         all.contains("retrying in") && !all.contains("waiting: "),
@@ -291,7 +265,7 @@ async fn the_bulk_report_gives_subjects_the_width_and_g_jumps_to_its_ends() {
         let b = rows.iter().find(|t| t.id == w.1).unwrap();
         pending.extend(writes(&answer(&mut state, w.0, Ok(server_row(b, &w.2)))));
     }
-    let report = |state: &State| text(&draw(state, ColorMode::NoColor));
+    let report = |state: &State| trimmed_text(&draw(state, ColorMode::NoColor));
     let all = report(&state);
     assert!(
         all.contains(&format!("{marked} of {marked} changed")),
@@ -329,7 +303,7 @@ async fn a_long_snooze_error_wraps_onto_the_empty_line() {
     ch(&mut state, 'z');
     type_text(&mut state, "someday");
     press(&mut state, KeyCode::Enter);
-    let all = text(&draw(&state, ColorMode::NoColor));
+    let all = trimmed_text(&draw(&state, ColorMode::NoColor));
     assert!(
         all.contains("'someday' is not a time: use 30m, 4h, 2d,"),
         "{all}"

@@ -115,15 +115,7 @@ async fn marks_are_ids_and_survive_paging() {
     assert_eq!(state.list.selected, 1, "Space moves on");
     assert!(state.triage.marks.contains(first));
     // Page 2 arrives (prefetched), mark a range there.
-    update(
-        &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 2,
-            result: Ok(page_of(2, 10, 30)),
-        },
-        ui_fixtures::clock(),
-    );
+    ui_fixtures::answer_page(&mut state, 0, 2, Ok(page_of(2, 10, 30)));
     ch(&mut state, ']');
     assert_eq!(state.list.page, 2);
     ch(&mut state, ' '); // marks row 0 of page 2, the anchor
@@ -617,15 +609,7 @@ async fn undo_names_people_as_the_workspace_spells_them() {
 async fn a_bulk_question_says_how_many_marks_are_not_on_the_page() {
     let mut state = state_with("", 10, 30);
     mark_first(&mut state, 3);
-    update(
-        &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 2,
-            result: Ok(page_of(2, 10, 30)),
-        },
-        ui_fixtures::clock(),
-    );
+    ui_fixtures::answer_page(&mut state, 0, 2, Ok(page_of(2, 10, 30)));
     ch(&mut state, ']');
     ch(&mut state, ' '); // one mark in view
     set_urgent(&mut state);

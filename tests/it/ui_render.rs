@@ -4,47 +4,17 @@
 use std::time::Duration;
 
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use tokio::time::Instant;
 use triage::api::types::{AuthorType, Message, PageMeta, Tag, TicketDetail};
 use triage::app::{FetchError, Msg, State, update};
-use triage::ui::{ColorMode, RenderContext, Theme, render};
+use triage::ui::ColorMode;
 
 use crate::support::keys::press;
+use crate::support::screen::{draw_at, text};
 use crate::support::ui_fixtures;
 use crate::support::ui_fixtures::*;
-
-fn draw(state: &State, mode: ColorMode, now: Instant) -> Buffer {
-    let (w, h) = (state.size.width, state.size.height);
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let ctx = RenderContext {
-        now,
-        wall_now: wall_now(),
-        theme: Theme::new(mode),
-    };
-    terminal.draw(|f| render(state, &ctx, f)).unwrap();
-    terminal.backend().buffer().clone()
-}
-
-fn text(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut x = 0;
-        while x < buf.area.width {
-            let symbol = buf[(x, y)].symbol();
-            line.push_str(symbol);
-            // A wide character covers the next cell too.
-            x += unicode_width::UnicodeWidthStr::width(symbol).max(1) as u16;
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
 
 /// Position of the first cell where `needle` starts on some line.
 fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
@@ -77,7 +47,7 @@ async fn badge_in_truecolor_palette_and_no_color() {
     let state = loaded_state(120, 30, 50, 412);
     let now = Instant::now();
 
-    let buf = draw(&state, ColorMode::TrueColor, now);
+    let buf = draw_at(&state, ColorMode::TrueColor, now);
     assert_eq!(awaiting_badge(&buf), Color::Rgb(0xf5, 0x9e, 0x0b));
     let (x, y) = find(&buf, "Awaiting parts").unwrap();
     assert_eq!(buf[(x, y)].fg, Color::Rgb(0, 0, 0), "black text on amber");
@@ -88,10 +58,10 @@ async fn badge_in_truecolor_palette_and_no_color() {
     let (x, y) = find(&buf, "Closed").unwrap();
     assert_eq!(buf[(x, y)].bg, Color::Rgb(0x6b, 0x72, 0x80));
 
-    let buf = draw(&state, ColorMode::Palette256, now);
+    let buf = draw_at(&state, ColorMode::Palette256, now);
     assert_eq!(awaiting_badge(&buf), Color::Indexed(214));
 
-    let buf = draw(&state, ColorMode::NoColor, now);
+    let buf = draw_at(&state, ColorMode::NoColor, now);
     for cell in buf.content() {
         assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
     }
@@ -103,7 +73,7 @@ async fn badge_in_truecolor_palette_and_no_color() {
 #[tokio::test(start_paused = true)]
 async fn narrow_80x24() {
     let state = loaded_state(80, 24, 50, 412);
-    let buf = draw(&state, ColorMode::NoColor, Instant::now());
+    let buf = draw_at(&state, ColorMode::NoColor, Instant::now());
     let screen = text(&buf);
     assert!(
         screen.contains("page 1/9 · 412 tickets · sort updated_at desc"),
@@ -136,7 +106,7 @@ async fn narrow_80x24() {
 #[tokio::test(start_paused = true)]
 async fn wide_200x50_gives_the_subject_the_room() {
     let state = loaded_state(200, 50, 50, 412);
-    let screen = text(&draw(&state, ColorMode::TrueColor, Instant::now()));
+    let screen = text(&draw_at(&state, ColorMode::TrueColor, Instant::now()));
     // Nothing is cut at this width: full subjects, names and statuses.
     for needle in [
         "Invoice shows the wrong VAT number for our Berlin office",
@@ -212,7 +182,7 @@ async fn wide_200x50_with_detail_beside() {
         },
         ui_fixtures::clock(),
     );
-    let buf = draw(&state, ColorMode::TrueColor, Instant::now());
+    let buf = draw_at(&state, ColorMode::TrueColor, Instant::now());
     let screen = text(&buf);
     // The list stays visible on the left, the detail on the right.
     assert!(find(&buf, "#1001").unwrap().0 < 100);
@@ -255,7 +225,7 @@ async fn narrow_detail_goes_over_the_list_and_says_what_is_missing() {
         },
         ui_fixtures::clock(),
     );
-    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
     assert!(
         screen.contains("conversation: not available on this server"),
         "{screen}"
@@ -293,11 +263,11 @@ async fn unknown_categories_from_the_server_are_sanitized_where_drawn() {
             t.priority = PriorityLevel::from_wire(hostile);
             t.priority_name = " ".into();
         }
-        let buf = draw(&state, ColorMode::TrueColor, Instant::now());
+        let buf = draw_at(&state, ColorMode::TrueColor, Instant::now());
         assert_no_control_or_bidi(&buf);
         assert!(text(&buf).contains("esc�]0;x"), "{}", text(&buf));
         press(&mut state, KeyCode::Enter);
-        let buf = draw(&state, ColorMode::TrueColor, Instant::now());
+        let buf = draw_at(&state, ColorMode::TrueColor, Instant::now());
         assert_no_control_or_bidi(&buf);
         assert!(text(&buf).contains("esc�]0;x"), "{}", text(&buf));
     }
@@ -314,16 +284,8 @@ async fn hostile_subjects_cannot_reach_the_terminal() {
     page.tickets[2].subject = "clip \u{1b}]52;c;cm0gLXJmIC8=\u{07} board".into();
     page.tickets[3].subject = "invoice \u{202E}fdp.exe".into();
     page.tickets[3].status_name = "Open\u{1b}[2J".into();
-    update(
-        &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 1,
-            result: Ok(page),
-        },
-        ui_fixtures::clock(),
-    );
-    let buf = draw(&state, ColorMode::TrueColor, Instant::now());
+    answer_page(&mut state, 0, 1, Ok(page));
+    let buf = draw_at(&state, ColorMode::TrueColor, Instant::now());
     assert_no_control_or_bidi(&buf);
     let screen = text(&buf);
     // The text stays visible, defused.
@@ -339,18 +301,16 @@ async fn rate_limit_banner_counts_down() {
     let mut state = loaded_state(100, 24, 50, 412);
     let t0 = Instant::now();
     press(&mut state, KeyCode::Char(']'));
-    update(
+    answer_page_at(
         &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 2,
-            result: Err(FetchError::RateLimited {
-                retry_at: t0 + Duration::from_secs(90),
-            }),
-        },
-        ui_fixtures::clock_at(t0),
+        0,
+        2,
+        Err(FetchError::RateLimited {
+            retry_at: t0 + Duration::from_secs(90),
+        }),
+        t0,
     );
-    let screen = text(&draw(&state, ColorMode::NoColor, t0));
+    let screen = text(&draw_at(&state, ColorMode::NoColor, t0));
     assert!(
         screen
             .contains("rate limited · retrying in 1:30 · waiting: page 2 of Urgent · r retry now"),
@@ -358,7 +318,7 @@ async fn rate_limit_banner_counts_down() {
     );
     assert!(screen.contains("page 2 is waiting for the rate limit"));
     tokio::time::advance(Duration::from_millis(29_500)).await;
-    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
     assert!(screen.contains("retrying in 1:01"), "{screen}");
     // Past an hour: h:mm:ss.
     update(
@@ -372,7 +332,7 @@ async fn rate_limit_banner_counts_down() {
         },
         ui_fixtures::clock(),
     );
-    let buf = draw(&state, ColorMode::TrueColor, Instant::now());
+    let buf = draw_at(&state, ColorMode::TrueColor, Instant::now());
     assert!(text(&buf).contains("retrying in 1:00:33"));
 }
 
@@ -381,19 +341,16 @@ async fn errors_say_what_to_do() {
     let mut state = State::new(scope(), Default::default(), 50, Default::default());
     update(&mut state, Msg::Resize(100, 20), ui_fixtures::clock());
     update(&mut state, Msg::Start, ui_fixtures::clock());
-    update(
+    answer_page(
         &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 1,
-            result: Err(FetchError::Failed {
-                message: "403 forbidden: this workspace has no API access".into(),
-                hint: Some("ask an admin to enable API access (Settings → API)".into()),
-            }),
-        },
-        ui_fixtures::clock(),
+        0,
+        1,
+        Err(FetchError::Failed {
+            message: "403 forbidden: this workspace has no API access".into(),
+            hint: Some("ask an admin to enable API access (Settings → API)".into()),
+        }),
     );
-    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
     assert!(
         screen.contains("ask an admin to enable API access"),
         "{screen}"
@@ -413,7 +370,7 @@ async fn help_is_the_keymap() {
     let mut state = loaded_state(100, 30, 50, 412);
     state.keymap = keymap;
     press(&mut state, KeyCode::Char('?'));
-    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
     assert!(
         screen.contains("n  next page")
             || screen.contains("n       next page")
@@ -447,10 +404,10 @@ async fn any_size_draws_without_panicking() {
             ColorMode::Palette256,
             ColorMode::NoColor,
         ] {
-            draw(&state, mode, now);
+            draw_at(&state, mode, now);
         }
         press(&mut state, KeyCode::Char('?'));
-        draw(&state, ColorMode::TrueColor, now);
+        draw_at(&state, ColorMode::TrueColor, now);
         press(&mut state, KeyCode::Esc);
         press(&mut state, KeyCode::Enter);
         update(
@@ -464,7 +421,7 @@ async fn any_size_draws_without_panicking() {
             },
             ui_fixtures::clock_at(now),
         );
-        draw(&state, ColorMode::TrueColor, now);
+        draw_at(&state, ColorMode::TrueColor, now);
     }
 }
 
@@ -484,7 +441,7 @@ async fn names_get_their_natural_width_and_labels_are_never_cut() {
     state.names = std::sync::Arc::new(names);
     // Beside the detail (≥140 columns) the list has 88 columns.
     press(&mut state, KeyCode::Enter);
-    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
     let list: Vec<&str> = screen.lines().skip(3).take(20).collect();
     let list = list.join("\n");
     for whole in [
@@ -508,7 +465,7 @@ async fn names_get_their_natural_width_and_labels_are_never_cut() {
                     continue;
                 }
             }
-            let buf = draw(&state, ColorMode::NoColor, Instant::now());
+            let buf = draw_at(&state, ColorMode::NoColor, Instant::now());
             let header = column_header(&text(&buf));
             // The list's part of the line (the detail's border starts with ┌).
             let header = header.split('┌').next().unwrap_or_default();
@@ -537,7 +494,7 @@ async fn the_subject_keeps_room_at_80_columns() {
     assert!(cols.subject >= 20, "{cols:?}");
     // The status is whole even here; the long name gave way first.
     assert!(cols.status >= 16, "{cols:?}");
-    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
     assert!(screen.contains("Awaiting parts"), "{screen}");
     for l in screen.lines() {
         assert!(unicode_width::UnicodeWidthStr::width(l) <= 80, "{l}");
@@ -555,7 +512,7 @@ async fn the_reminder_mark_is_one_plain_cell_at_the_end_of_the_subject() {
             .all(|c| (c as u32) < 0x2300 || (0x25A0..0x2600).contains(&(c as u32)))
     );
     let state = loaded_state(120, 30, 50, 412);
-    let buf = draw(&state, ColorMode::NoColor, Instant::now());
+    let buf = draw_at(&state, ColorMode::NoColor, Instant::now());
     let screen = text(&buf);
     assert!(!screen.contains('⏰'));
     // Ticket 1 (#1001) has a reminder in 2h, ticket 2 none: the mark sits
@@ -572,7 +529,7 @@ async fn the_reminder_mark_is_one_plain_cell_at_the_end_of_the_subject() {
 #[tokio::test(start_paused = true)]
 async fn the_header_says_each_thing_once() {
     let state = loaded_state(100, 20, 50, 412);
-    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
     let mut lines = screen.lines();
     assert_eq!(
         lines.next().unwrap().trim(),
@@ -586,19 +543,19 @@ async fn the_header_says_each_thing_once() {
     let mut all = State::new(scope(), Default::default(), 50, Default::default());
     all.scope.view = None;
     update(&mut all, Msg::Resize(100, 20), ui_fixtures::clock());
-    let screen = text(&draw(&all, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&all, ColorMode::NoColor, Instant::now()));
     let mut lines = screen.lines();
     assert_eq!(lines.next().unwrap().trim(), "triage · acme (work)");
     assert_eq!(lines.next().unwrap().trim(), "no filter: every ticket");
     // Sorting alone is not a filter.
     press(&mut all, KeyCode::Char('s'));
-    let screen = text(&draw(&all, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&all, ColorMode::NoColor, Instant::now()));
     assert!(screen.contains("no filter: every ticket"), "{screen}");
 
     let mut custom = State::new(scope(), filter(), 50, Default::default());
     custom.scope.view = None;
     update(&mut custom, Msg::Resize(100, 20), ui_fixtures::clock());
-    let screen = text(&draw(&custom, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&custom, ColorMode::NoColor, Instant::now()));
     let mut lines = screen.lines();
     assert_eq!(
         lines.next().unwrap().trim(),
@@ -656,7 +613,7 @@ async fn custom_field_dates_read_like_the_tickets_own_times() {
             "untyped":"2026-11-20T13:25:12Z","plain_day":"2026-12-01",
             "po_number":"2026-11-20T13:25:12Z","note":"not a date"}"#,
     );
-    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
     let line = |key: &str| {
         screen
             .lines()
@@ -710,7 +667,7 @@ async fn the_detail_is_usable_at_80x24() {
     let mut state = loaded_state(80, 24, 50, 412);
     open_with_fields(&mut state, r#"{"plan":"Enterprise","seats":42}"#);
     with_conversation(&mut state, 6);
-    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
     // The conversation starts on the first screen, with its first message.
     assert!(screen.contains("── conversation (6 messages)"), "{screen}");
     assert!(screen.contains("Author 0 (agent)"), "{screen}");
@@ -719,7 +676,7 @@ async fn the_detail_is_usable_at_80x24() {
     assert!(!bottom.contains('%'), "{bottom}");
     assert!(bottom.contains("↓ more"), "{bottom}");
     press(&mut state, KeyCode::Char('G'));
-    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
     let bottom = screen.lines().find(|l| l.contains('└')).unwrap();
     let (shown, total) = bottom
         .split_whitespace()
@@ -734,14 +691,14 @@ async fn the_detail_is_usable_at_80x24() {
 async fn help_that_does_not_fit_scrolls() {
     let mut state = loaded_state(80, 20, 50, 412);
     press(&mut state, KeyCode::Char('?'));
-    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
     assert!(screen.contains("j/k scroll · 1-18 of"), "{screen}");
     assert!(screen.contains("next ticket"), "{screen}");
     assert!(!screen.contains("undo the last action"), "{screen}");
     // `G` goes to the end of the help, not of the list; the help stays.
     press(&mut state, KeyCode::Char('G'));
     assert!(state.help().is_some());
-    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
     assert!(screen.contains("undo the last action"), "{screen}");
     assert!(!screen.contains("next ticket (past"), "{screen}");
     // Any other key closes it.
@@ -750,7 +707,7 @@ async fn help_that_does_not_fit_scrolls() {
     // Wide enough: columns, everything at once, nothing to scroll.
     let mut state = loaded_state(160, 40, 50, 412);
     press(&mut state, KeyCode::Char('?'));
-    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
     assert!(!screen.contains("j/k scroll"), "{screen}");
     assert!(screen.contains("undo the last action"), "{screen}");
     assert!(
@@ -774,7 +731,7 @@ async fn the_detail_is_wrapped_once_per_change_not_per_frame() {
     assert_eq!(before.bodies[2], vec!["message body number 2"]);
     let area = state.areas().detail.unwrap();
     assert_eq!(before.width, triage::ui::detail::inner_width(area));
-    draw(&state, ColorMode::NoColor, Instant::now());
+    draw_at(&state, ColorMode::NoColor, Instant::now());
     assert_eq!(wrapped(&state), before, "drawing leaves the wrap alone");
     update(&mut state, Msg::Resize(60, 30), ui_fixtures::clock());
     let after = wrapped(&state);
@@ -783,6 +740,6 @@ async fn the_detail_is_wrapped_once_per_change_not_per_frame() {
         after.width,
         triage::ui::detail::inner_width(state.areas().detail.unwrap())
     );
-    let screen = text(&draw(&state, ColorMode::NoColor, Instant::now()));
+    let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
     assert!(screen.contains("message body number 0"), "{screen}");
 }

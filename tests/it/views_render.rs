@@ -3,8 +3,6 @@
 //! list and the `w` name prompt.
 
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Modifier;
 use tokio::time::Instant;
@@ -12,37 +10,20 @@ use triage::app::views::{ViewCount, ViewsSetup, ViewsState};
 use triage::app::{Effect, Keymap, Msg, State, update};
 use triage::config::SavedView;
 use triage::filter::TicketFilter;
-use triage::ui::{ColorMode, RenderContext, Theme, render};
+use triage::ui::ColorMode;
 
 use crate::support::keys::press;
+use crate::support::screen::{self, trimmed_text};
 use crate::support::ui_fixtures;
 use crate::support::ui_fixtures::*;
 
 fn draw(state: &State) -> Buffer {
-    let (w, h) = (state.size.width, state.size.height);
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let ctx = RenderContext {
-        now: Instant::now(),
-        wall_now: wall_now(),
-        theme: Theme::new(ColorMode::NoColor),
-    };
-    terminal.draw(|f| render(state, &ctx, f)).unwrap();
-    terminal.backend().buffer().clone()
+    screen::draw(state, ColorMode::NoColor)
 }
 
+/// Row `y` without trailing blanks.
 fn line(buf: &Buffer, y: u16) -> String {
-    (0..buf.area.width)
-        .map(|x| buf[(x, y)].symbol().to_string())
-        .collect::<String>()
-        .trim_end()
-        .to_string()
-}
-
-fn screen(buf: &Buffer) -> String {
-    (0..buf.area.height)
-        .map(|y| line(buf, y))
-        .collect::<Vec<_>>()
-        .join("\n")
+    screen::line(buf, y).trim_end().to_string()
 }
 
 /// A 100×20 screen with three views, counts in, "Urgent" open.
@@ -86,15 +67,7 @@ fn state_with(w: u16, h: u16, more: Vec<SavedView>) -> State {
     update(&mut state, Msg::Start, ui_fixtures::clock_at(now));
     press(&mut state, KeyCode::Char('2'));
     let generation = state.list.query_gen;
-    let fx = update(
-        &mut state,
-        Msg::PageLoaded {
-            generation,
-            page: 1,
-            result: Ok(page_of(1, 20, 7)),
-        },
-        ui_fixtures::clock_at(now),
-    );
+    let fx = answer_page_at(&mut state, generation, 1, Ok(page_of(1, 20, 7)), now);
     // Answer every count, including those each answer lets go.
     let mut pending = fx;
     while let Some(e) = pending.pop() {
@@ -136,7 +109,7 @@ async fn the_bar_shows_keys_counts_news_and_the_open_view() {
     assert!(!buf[(1, 2)].modifier.contains(Modifier::REVERSED));
     // The header names the view; bidi controls of a name never reach the screen.
     assert!(line(&buf, 0).contains("Urgent evil"));
-    assert!(!screen(&buf).contains('\u{202e}'));
+    assert!(!trimmed_text(&buf).contains('\u{202e}'));
     // The list starts under the bar.
     assert!(line(&buf, 3).starts_with('#'), "{}", line(&buf, 3));
 }
@@ -175,15 +148,7 @@ async fn no_views_no_bar() {
     let now = Instant::now();
     update(&mut state, Msg::Resize(80, 12), ui_fixtures::clock_at(now));
     update(&mut state, Msg::Start, ui_fixtures::clock_at(now));
-    update(
-        &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 1,
-            result: Ok(page_of(1, 20, 7)),
-        },
-        ui_fixtures::clock_at(now),
-    );
+    answer_page_at(&mut state, 0, 1, Ok(page_of(1, 20, 7)), now);
     let buf = draw(&state);
     assert!(
         line(&buf, 2).starts_with('#'),
@@ -196,17 +161,17 @@ async fn the_views_list_and_its_modes() {
     let mut state = state(100, 20);
     press(&mut state, KeyCode::Char('v'));
     let buf = draw(&state);
-    let text = screen(&buf);
+    let text = trimmed_text(&buf);
     insta::assert_snapshot!("views_list", text);
     press(&mut state, KeyCode::Char('d'));
-    let text = screen(&draw(&state));
+    let text = trimmed_text(&draw(&state));
     assert!(
         text.contains("delete 'Urgent evil'? y deletes, any other key keeps it"),
         "{text}"
     );
     press(&mut state, KeyCode::Esc);
     press(&mut state, KeyCode::Char('R'));
-    let text = screen(&draw(&state));
+    let text = trimmed_text(&draw(&state));
     // In the input the hidden bidi override shows as `�` where it sits (it
     // is part of the name being edited), and never acts on the terminal.
     assert!(text.contains("new name: Urgent �evil"), "{text}");
@@ -223,13 +188,13 @@ async fn the_name_prompt() {
     for c in "Mine".chars() {
         press(&mut state, KeyCode::Char(c));
     }
-    let text = screen(&draw(&state));
+    let text = trimmed_text(&draw(&state));
     assert!(text.contains("save as a view"), "{text}");
     assert!(text.contains("name: Mine"), "{text}");
     assert!(text.contains("Enter saves · Esc cancels"), "{text}");
     let fx = press(&mut state, KeyCode::Enter);
     assert!(matches!(fx.first(), Some(Effect::EditViews { .. })));
-    let text = screen(&draw(&state));
+    let text = trimmed_text(&draw(&state));
     assert!(text.contains("saving view 'Mine'…"), "{text}");
 }
 
@@ -240,7 +205,7 @@ async fn without_a_config_file_w_says_where_to_put_one() {
     state.views.active = None;
     let fx = press(&mut state, KeyCode::Char('w'));
     assert!(fx.is_empty());
-    let text = screen(&draw(&state));
+    let text = trimmed_text(&draw(&state));
     assert!(
         text.contains("no config file to save views in — pass --config PATH o…"),
         "{text}"
@@ -264,7 +229,7 @@ async fn an_emoji_view_name_opens_the_list_at_any_width() {
     ] {
         let mut state = state_with(w, h, vec![SavedView::new(name, "tag:escalated 返金:x")]);
         press(&mut state, KeyCode::Char('v'));
-        let text = screen(&draw(&state));
+        let text = trimmed_text(&draw(&state));
         if w >= 60 {
             // The emoji's second cell reads as a blank in the buffer.
             assert!(

@@ -2,35 +2,24 @@
 //! total of the list, and "new since" narrows it to recent updates without
 //! ever widening the view.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use triage::api::{ApiClient, ApiKey, ClientOptions, load_catalog};
 use triage::app::TicketSource;
-use triage::filter::{Aliases, DateBound, TicketFilter};
-use triage::runtime::ApiSource;
+use triage::filter::{DateBound, TicketFilter};
 use triage::runtime::view_count::{count_view, updated_within_at};
 use triage::server::{self, ServerConfig};
 
+use crate::support::server as helpdesk;
+
 #[tokio::test]
 async fn a_count_is_the_lists_total_and_news_are_a_part_of_it() {
-    let handle = server::spawn(
-        ServerConfig {
-            tickets: 150,
-            ..ServerConfig::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
-    let client = ApiClient::new(ClientOptions::new(
-        handle.base_url(),
-        ApiKey::new(server::DEMO_KEY),
-    ))
-    .unwrap();
-    let catalog = Arc::new(load_catalog(&client, &Aliases::default()).await);
-    let source = ApiSource::new(client, catalog);
+    let handle = helpdesk::spawn(ServerConfig {
+        tickets: 150,
+        ..ServerConfig::default()
+    })
+    .await;
+    let (source, _) = helpdesk::source(&handle, server::DEMO_KEY).await;
     let filter: TicketFilter = "status:open,waiting".parse().unwrap();
     let page = source.page(&filter, 1, 10).await.unwrap();
     let count = source.count(&filter).await.unwrap();

@@ -62,17 +62,19 @@ fn state_with_views() -> State {
     state
 }
 
-fn page_loaded(state: &mut State, page: u64, total: u64) -> Vec<Effect> {
-    let (generation, per_page) = (state.list.query_gen, state.list.per_page);
-    update(
-        state,
-        Msg::PageLoaded {
-            generation,
-            page,
-            result: Ok(page_of(page, per_page, total)),
-        },
-        ui_fixtures::clock(),
-    )
+/// [`state_with_views`], started: the list's first request is out.
+fn started_with_views() -> State {
+    let mut state = state_with_views();
+    update(&mut state, Msg::Start, ui_fixtures::clock());
+    state
+}
+
+/// [`started_with_views`] with page 1 of 120 tickets in; the effects of
+/// that answer (the first counts).
+fn listed_with_views() -> (State, Vec<Effect>) {
+    let mut state = started_with_views();
+    let fx = current_page_loaded(&mut state, 1, 120);
+    (state, fx)
 }
 
 /// What the effects ask for, in order: "page N" and "count NAME".
@@ -129,7 +131,7 @@ async fn counts_wait_for_the_list_and_go_a_few_at_a_time() {
     let fx = update(&mut state, Msg::Start, ui_fixtures::clock());
     assert_eq!(asked(&fx), ["page 1"]);
     // Once its page is in: the prefetch first, then two counts, no more.
-    let fx = page_loaded(&mut state, 1, 120);
+    let fx = current_page_loaded(&mut state, 1, 120);
     assert_eq!(asked(&fx), ["page 2", "count Open", "count Urgent"]);
     assert_eq!(MAX_IN_FLIGHT, 2);
     // Each answer lets the next one go.
@@ -149,7 +151,7 @@ async fn counts_wait_for_the_list_and_go_a_few_at_a_time() {
 /// The sorted page arrives (its prefetch goes), two counts still in
 /// flight: nothing more; returns the effects of the first count request.
 fn fx_of_counts(state: &mut State) -> Vec<Effect> {
-    let fx = page_loaded(state, 1, 120);
+    let fx = current_page_loaded(state, 1, 120);
     assert_eq!(asked(&fx), ["page 2"], "both count slots are taken");
     let i = state.views.position("Urgent").unwrap();
     let g = state.views.entries[i].count.pending.unwrap();
@@ -163,9 +165,7 @@ fn fx_of_counts(state: &mut State) -> Vec<Effect> {
 
 #[tokio::test(start_paused = true)]
 async fn a_rate_limit_pauses_counts_and_the_list_goes_first_after_it() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
-    let fx = page_loaded(&mut state, 1, 120);
+    let (mut state, fx) = listed_with_views();
     let (g_open, _) = count_request(&fx, "Open");
     let (g_urgent, _) = count_request(&fx, "Urgent");
     // The server says 429 to a count: the whole client waits 10 s.
@@ -195,37 +195,31 @@ async fn a_rate_limit_pauses_counts_and_the_list_goes_first_after_it() {
     let fx = update(&mut state, Msg::Tick, ui_fixtures::clock());
     assert_eq!(asked(&fx), ["page 1"]);
     // Its answer lets the counts go, the rate-limited one first.
-    let fx = page_loaded(&mut state, 1, 30);
+    let fx = current_page_loaded(&mut state, 1, 30);
     assert_eq!(asked(&fx), ["page 2", "count Open", "count Waiting"]);
 }
 
 #[tokio::test(start_paused = true)]
 async fn counts_wait_during_a_rate_limit_the_list_ran_into() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
+    let mut state = started_with_views();
     let until = Instant::now() + Duration::from_secs(30);
-    let fx = update(
+    let fx = answer_page(
         &mut state,
-        Msg::PageLoaded {
-            generation: 0,
-            page: 1,
-            result: Err(FetchError::RateLimited { retry_at: until }),
-        },
-        ui_fixtures::clock(),
+        0,
+        1,
+        Err(FetchError::RateLimited { retry_at: until }),
     );
     assert!(asked(&fx).is_empty());
     // `r` during the countdown retries the list only.
     let fx = press(&mut state, KeyCode::Char('r'));
     assert_eq!(asked(&fx), ["page 1"]);
-    let fx = page_loaded(&mut state, 1, 120);
+    let fx = current_page_loaded(&mut state, 1, 120);
     assert_eq!(asked(&fx), ["page 2", "count Open", "count Urgent"]);
 }
 
 #[tokio::test(start_paused = true)]
 async fn refresh_recounts_every_view_and_stale_answers_are_dropped() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
-    let fx = page_loaded(&mut state, 1, 120);
+    let (mut state, fx) = listed_with_views();
     let (g_open, _) = count_request(&fx, "Open");
     let fx = press(&mut state, KeyCode::Char('r'));
     assert_eq!(asked(&fx), ["page 1"], "the list first");
@@ -236,15 +230,13 @@ async fn refresh_recounts_every_view_and_stale_answers_are_dropped() {
     counted(&mut state, "Open", 999, 1);
     assert_eq!(total_of(&state, "Open"), Some(40));
     // The refreshed page first, then the counts not already on their way.
-    let fx = page_loaded(&mut state, 1, 120);
+    let fx = current_page_loaded(&mut state, 1, 120);
     assert_eq!(asked(&fx), ["page 2", "count Waiting"]);
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_polled_view_recounts_on_its_interval_and_says_what_is_new() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
-    let fx = page_loaded(&mut state, 1, 120);
+    let (mut state, fx) = listed_with_views();
     let (g1, _) = count_request(&fx, "Open");
     let (g2, _) = count_request(&fx, "Urgent");
     let fx = counted(&mut state, "Open", g1, 40);
@@ -262,10 +254,10 @@ async fn a_polled_view_recounts_on_its_interval_and_says_what_is_new() {
 
     // The agent looks at Waiting (key 3), then goes back to Open.
     press(&mut state, KeyCode::Char('3'));
-    page_loaded(&mut state, 1, 12);
+    current_page_loaded(&mut state, 1, 12);
     tokio::time::advance(Duration::from_secs(20)).await;
     press(&mut state, KeyCode::Char('1'));
-    page_loaded(&mut state, 1, 40);
+    current_page_loaded(&mut state, 1, 40);
     // 60 s after its last count, Waiting is counted again in the
     // background, with what changed since the agent looked at it.
     tokio::time::advance(Duration::from_secs(40)).await;
@@ -294,9 +286,7 @@ async fn a_polled_view_recounts_on_its_interval_and_says_what_is_new() {
 
 #[tokio::test(start_paused = true)]
 async fn digits_and_own_keys_open_views_with_their_sort_and_page_size() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
-    page_loaded(&mut state, 1, 120);
+    let (mut state, _) = listed_with_views();
     let fx = press(&mut state, KeyCode::Char('2'));
     let Some(Effect::FetchPage {
         filter, per_page, ..
@@ -310,13 +300,13 @@ async fn digits_and_own_keys_open_views_with_their_sort_and_page_size() {
     assert_eq!(state.views.active, Some(1));
     assert!(!is_modified(&state));
     // Its own page gives its count for free.
-    page_loaded(&mut state, 1, 33);
+    current_page_loaded(&mut state, 1, 33);
     assert_eq!(total_of(&state, "Urgent"), Some(33));
     // `b` is Unassigned's own key (it has no digit of its own beyond 4).
     press(&mut state, KeyCode::Char('b'));
     assert_eq!(state.scope.view.as_deref(), Some("Unassigned"));
     // Back to a view seen before: asked again, not shown from the cache.
-    page_loaded(&mut state, 1, 9);
+    current_page_loaded(&mut state, 1, 9);
     let fx = press(&mut state, KeyCode::Char('2'));
     assert_eq!(asked(&fx), ["page 1"]);
     // Help shows one row for the digits: `1`, which speaks for the others.
@@ -336,11 +326,9 @@ async fn digits_and_own_keys_open_views_with_their_sort_and_page_size() {
 
 #[tokio::test(start_paused = true)]
 async fn w_updates_a_modified_view_and_names_a_new_one() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
-    page_loaded(&mut state, 1, 120);
+    let (mut state, _) = listed_with_views();
     press(&mut state, KeyCode::Char('1'));
-    page_loaded(&mut state, 1, 40);
+    current_page_loaded(&mut state, 1, 40);
     let fx = press(&mut state, KeyCode::Char('w'));
     assert!(fx.is_empty(), "an unmodified view has nothing to save");
     // Sorting modifies it: the header marks it; `w` asks, starting on the
@@ -462,9 +450,7 @@ async fn w_updates_a_modified_view_and_names_a_new_one() {
 
 #[tokio::test(start_paused = true)]
 async fn the_views_list_opens_deletes_renames_and_moves() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
-    page_loaded(&mut state, 1, 120);
+    let (mut state, _) = listed_with_views();
     press(&mut state, KeyCode::Char('v'));
     assert!(matches!(state.views_dialog(), Some(Dialog::List(_))));
     // j moves the selection, not the list behind.
@@ -529,7 +515,7 @@ async fn a_broken_config_file_makes_views_read_only_with_its_line_and_column() {
     let start = triage::app::views::startup_error(&state).unwrap();
     assert_eq!(start.message, "/c/config.toml:3:7: expected `=`");
     update(&mut state, Msg::Start, ui_fixtures::clock());
-    page_loaded(&mut state, 1, 10);
+    current_page_loaded(&mut state, 1, 10);
     let fx = press(&mut state, KeyCode::Char('w'));
     assert!(fx.is_empty(), "nothing is written into a broken file");
     let err = state.last_error.as_ref().unwrap();
@@ -564,9 +550,7 @@ async fn a_broken_config_file_makes_views_read_only_with_its_line_and_column() {
 #[tokio::test(start_paused = true)]
 async fn a_click_on_the_bar_opens_the_view_under_it() {
     use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
-    page_loaded(&mut state, 1, 120);
+    let (mut state, _) = listed_with_views();
     let bar = state.areas().views_bar.expect("a bar with views");
     let (segments, _) = triage::app::views::bar::layout(&state, usize::from(bar.width));
     let waiting = segments.iter().find(|s| s.name == "Waiting").unwrap();
@@ -632,9 +616,7 @@ async fn a_digit_taken_by_a_views_own_key_is_not_shown_for_another() {
 
 #[tokio::test(start_paused = true)]
 async fn a_polled_view_never_opened_counts_news_from_its_first_count() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
-    let mut pending = page_loaded(&mut state, 1, 120);
+    let (mut state, mut pending) = listed_with_views();
     // Answer every count, and those each answer lets go.
     while let Some(e) = pending.pop() {
         if let Effect::FetchViewCount {
@@ -701,8 +683,7 @@ async fn a_digit_rebound_in_keys_keeps_its_own_help_row() {
 
 #[tokio::test(start_paused = true)]
 async fn a_view_changed_from_the_panes_or_the_filter_line_stays_named_and_marked() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
+    let mut state = started_with_views();
     press(&mut state, KeyCode::Char('1'));
     assert_eq!(state.scope.view.as_deref(), Some("Open"));
     assert!(!is_modified(&state));
@@ -725,8 +706,7 @@ async fn a_view_changed_from_the_panes_or_the_filter_line_stays_named_and_marked
 
 #[tokio::test(start_paused = true)]
 async fn w_on_a_changed_view_can_save_a_new_view_beside_it() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
+    let mut state = started_with_views();
     press(&mut state, KeyCode::Char('1'));
     press(&mut state, KeyCode::Char('s'));
     press(&mut state, KeyCode::Char('w'));
@@ -751,8 +731,7 @@ async fn w_on_a_changed_view_can_save_a_new_view_beside_it() {
 
 #[tokio::test(start_paused = true)]
 async fn a_views_own_key_is_text_while_the_filter_panes_are_open() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
+    let mut state = started_with_views();
     press(&mut state, KeyCode::Char('f'));
     // "Unassigned" is on `b`: in the panes, `b` narrows a list instead.
     press(&mut state, KeyCode::Char('b'));
@@ -767,8 +746,7 @@ async fn a_views_own_key_is_text_while_the_filter_panes_are_open() {
 
 #[tokio::test(start_paused = true)]
 async fn leaving_a_changed_view_says_its_changes_were_not_saved() {
-    let mut state = state_with_views();
-    update(&mut state, Msg::Start, ui_fixtures::clock());
+    let mut state = started_with_views();
     press(&mut state, KeyCode::Char('1'));
     press(&mut state, KeyCode::Char('s'));
     assert!(is_modified(&state));
@@ -807,7 +785,7 @@ async fn an_enormous_refresh_interval_never_overflows_the_clock() {
     );
     update(&mut state, Msg::Resize(120, 30), ui_fixtures::clock());
     update(&mut state, Msg::Start, ui_fixtures::clock());
-    let fx = page_loaded(&mut state, 1, 120);
+    let fx = current_page_loaded(&mut state, 1, 120);
     let (generation, _) = count_request(&fx, "Forever");
     counted(&mut state, "Forever", generation, 7);
     // Asking when to wake and ticking on must not add u64::MAX seconds to an instant.
@@ -857,9 +835,7 @@ async fn a_click_with_any_modal_open_reaches_neither_the_list_nor_the_bar() {
         ("name prompt", &[KeyCode::Char('s'), KeyCode::Char('w')]),
     ];
     for (what, keys) in openers {
-        let mut state = state_with_views();
-        update(&mut state, Msg::Start, ui_fixtures::clock());
-        page_loaded(&mut state, 1, 120);
+        let (mut state, _) = listed_with_views();
         for key in *keys {
             press(&mut state, *key);
         }

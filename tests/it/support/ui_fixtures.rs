@@ -209,3 +209,50 @@ pub fn clock() -> triage::app::Clock {
 pub fn clock_at(now: tokio::time::Instant) -> triage::app::Clock {
     triage::app::Clock::utc(now, wall_now())
 }
+
+/// The answer to the request for page `page` of `generation`, at [`clock`].
+pub fn answer_page(
+    state: &mut State,
+    generation: u64,
+    page: u64,
+    result: Result<TicketPage, triage::app::FetchError>,
+) -> Vec<triage::app::Effect> {
+    answer_page_at(state, generation, page, result, tokio::time::Instant::now())
+}
+
+/// As [`answer_page`], arriving at `now`.
+pub fn answer_page_at(
+    state: &mut State,
+    generation: u64,
+    page: u64,
+    result: Result<TicketPage, triage::app::FetchError>,
+    now: tokio::time::Instant,
+) -> Vec<triage::app::Effect> {
+    update(
+        state,
+        Msg::PageLoaded {
+            generation,
+            page,
+            result,
+        },
+        clock_at(now),
+    )
+}
+
+/// Page `page` of `total` tickets, at the state's page size, answered for
+/// `generation`.
+pub fn page_loaded(
+    state: &mut State,
+    generation: u64,
+    page: u64,
+    total: u64,
+) -> Vec<triage::app::Effect> {
+    let per_page = state.list.per_page;
+    answer_page(state, generation, page, Ok(page_of(page, per_page, total)))
+}
+
+/// As [`page_loaded`], for the list's current query.
+pub fn current_page_loaded(state: &mut State, page: u64, total: u64) -> Vec<triage::app::Effect> {
+    let generation = state.list.query_gen;
+    page_loaded(state, generation, page, total)
+}
