@@ -430,20 +430,8 @@ fn unquote(s: &str) -> String {
 
 /// Byte offset of the last `sep` outside quotes.
 fn last_unquoted(s: &str, sep: char) -> Option<usize> {
-    let mut quoted = false;
-    let mut escaped = false;
-    let mut last = None;
-    for (i, c) in s.char_indices() {
-        if escaped {
-            escaped = false;
-            continue;
-        }
-        match c {
-            '\\' if quoted => escaped = true,
-            '"' => quoted = !quoted,
-            c if c == sep && !quoted => last = Some(i),
-            _ => {}
-        }
-    }
-    last
+    super::filter_tokens::outside_quotes(s)
+        .filter(|&(_, c)| c == sep)
+        .last()
+        .map(|(i, _)| i)
 }

@@ -12,22 +12,35 @@ use crate::filter::{TicketFilter, parse};
 /// boundary.
 pub fn word_before(input: &str, cursor: usize) -> Range<usize> {
     let cursor = floor_boundary(input, cursor);
-    let mut start = 0;
-    let mut quoted = false;
-    let mut escaped = false;
-    for (i, c) in input[..cursor].char_indices() {
+    let start = outside_quotes(&input[..cursor])
+        .filter(|(_, c)| c.is_whitespace())
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    start..cursor
+}
+
+/// The characters of `s` outside double quotes, with their byte offsets:
+/// the quotes themselves are left out, and inside quotes a `\` escapes the
+/// next character (as the lexer reads them).
+pub fn outside_quotes(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let (mut quoted, mut escaped) = (false, false);
+    s.char_indices().filter(move |&(_, c)| {
         if escaped {
             escaped = false;
-            continue;
+            return false;
         }
         match c {
-            '\\' if quoted => escaped = true,
-            '"' => quoted = !quoted,
-            c if c.is_whitespace() && !quoted => start = i + c.len_utf8(),
-            _ => {}
+            '\\' if quoted => {
+                escaped = true;
+                false
+            }
+            '"' => {
+                quoted = !quoted;
+                false
+            }
+            _ => !quoted,
         }
-    }
-    start..cursor
+    })
 }
 
 /// Each token of `input` with the query parameters of `GET /tickets` it

@@ -137,6 +137,24 @@ fn targets(state: &State) -> Option<Targets> {
 }
 
 /// Refuses when writes are known to be off, saying why; true when allowed.
+/// What an action that writes acts on, when writing is allowed and there
+/// is something to act on; else the reason is shown and `None` returned.
+fn writable_targets(state: &mut State) -> Option<Targets> {
+    if !writes_allowed(state) {
+        return None;
+    }
+    targets_or_notice(state)
+}
+
+/// [`targets`], saying so when there is no ticket to act on.
+fn targets_or_notice(state: &mut State) -> Option<Targets> {
+    let found = targets(state);
+    if found.is_none() {
+        state.notice = Some("no ticket here to act on".into());
+    }
+    found
+}
+
 fn writes_allowed(state: &mut State) -> bool {
     match state.triage.access.refusal() {
         Some((message, hint)) => {
@@ -155,11 +173,7 @@ fn catalog(state: &State) -> Option<Catalog> {
 }
 
 fn open_picker(state: &mut State, kind: PickKind) {
-    if !writes_allowed(state) {
-        return;
-    }
-    let Some(targets) = targets(state) else {
-        state.notice = Some("no ticket here to act on".into());
+    let Some(targets) = writable_targets(state) else {
         return;
     };
     let catalog = catalog(state);
@@ -244,18 +258,13 @@ fn assign_me(state: &mut State, fx: &mut Vec<Effect>) {
         .map(|n| sanitize(n).into_owned())
         .unwrap_or_else(|| "me".into());
     let change = Change::Assign { id: Some(id), name };
-    match targets(state) {
-        Some(targets) => apply(state, change, targets, fx),
-        None => state.notice = Some("no ticket here to act on".into()),
+    if let Some(targets) = targets_or_notice(state) {
+        apply(state, change, targets, fx);
     }
 }
 
 fn open_snooze(state: &mut State) {
-    if !writes_allowed(state) {
-        return;
-    }
-    let Some(targets) = targets(state) else {
-        state.notice = Some("no ticket here to act on".into());
+    let Some(targets) = writable_targets(state) else {
         return;
     };
     let catalog = catalog(state);
