@@ -136,38 +136,3 @@ fn split_columns(rows: &[Row], cols: usize) -> Vec<&[Row]> {
     }
     out
 }
-
-#[cfg(test)]
-mod tests {
-    use crossterm::event::{KeyCode, KeyEvent};
-    use tokio::time::Instant;
-
-    use super::*;
-    use crate::app::{Clock, Keymap, Msg, update};
-    use crate::filter::TicketFilter;
-
-    fn key(state: &mut State, code: KeyCode) {
-        let clock = Clock::utc(Instant::now(), chrono::DateTime::UNIX_EPOCH);
-        update(state, Msg::Key(KeyEvent::from(code)), clock);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn help_scrolls_to_its_end_before_any_frame_is_drawn() {
-        let mut state = State::new(
-            Default::default(),
-            TicketFilter::default(),
-            50,
-            Keymap::default(),
-        );
-        let clock = Clock::utc(Instant::now(), chrono::DateTime::UNIX_EPOCH);
-        update(&mut state, Msg::Resize(80, 12), clock);
-        key(&mut state, KeyCode::Char('?'));
-        key(&mut state, KeyCode::Char('G'));
-        let max = help_layout(&state, state.size).max_scroll;
-        assert!(max > 0, "80x12 cannot show every key");
-        // No render ran: the end is known from the keymap and the size.
-        assert_eq!(state.help().map(|h| h.scroll), Some(max));
-        key(&mut state, KeyCode::Char('k'));
-        assert_eq!(state.help().map(|h| h.scroll), Some(max - 1));
-    }
-}

@@ -864,3 +864,22 @@ async fn shift_j_and_k_move_the_detail_from_ticket_to_ticket_across_pages() {
             .any(|e| matches!(e, Effect::FetchDetail { id, .. } if *id == landing))
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn help_scrolls_to_its_end_before_any_frame_is_drawn() {
+    let mut state = State::new(
+        Default::default(),
+        triage::filter::TicketFilter::default(),
+        50,
+        triage::app::Keymap::default(),
+    );
+    update(&mut state, Msg::Resize(80, 12), ui_fixtures::clock());
+    press(&mut state, KeyCode::Char('?'));
+    press(&mut state, KeyCode::Char('G'));
+    let max = triage::app::help::help_layout(&state, state.size).max_scroll;
+    assert!(max > 0, "80x12 cannot show every key");
+    // No render ran: the end is known from the keymap and the size.
+    assert_eq!(state.help().map(|h| h.scroll), Some(max));
+    press(&mut state, KeyCode::Char('k'));
+    assert_eq!(state.help().map(|h| h.scroll), Some(max - 1));
+}

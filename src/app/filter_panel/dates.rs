@@ -125,14 +125,14 @@ mod tests {
     use crate::filter::RelativeSpan;
     use chrono::NaiveDate;
 
-    fn now() -> DateTime<Utc> {
+    fn pinned_wall() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-29T10:20:30Z")
             .unwrap()
             .with_timezone(&Utc)
     }
 
     fn resolved(text: &str) -> String {
-        resolved_text(&parse_date_input(text).unwrap().unwrap(), now()).unwrap()
+        resolved_text(&parse_date_input(text).unwrap().unwrap(), pinned_wall()).unwrap()
     }
 
     #[test]
@@ -164,7 +164,7 @@ mod tests {
     fn input_text_reads_back_as_the_same_bound() {
         let bounds = [
             DateBound::Date(NaiveDate::from_ymd_opt(2026, 1, 2).unwrap()),
-            DateBound::Instant(now()),
+            DateBound::Instant(pinned_wall()),
             DateBound::Today,
             DateBound::Yesterday,
             DateBound::Ago(RelativeSpan {

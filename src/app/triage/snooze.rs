@@ -217,7 +217,7 @@ mod tests {
     use chrono::FixedOffset;
 
     /// Sunday 2026-11-29 14:20 at UTC+1.
-    fn now() -> DateTime<FixedOffset> {
+    fn sunday_afternoon() -> DateTime<FixedOffset> {
         FixedOffset::east_opt(3600)
             .unwrap()
             .with_ymd_and_hms(2026, 11, 29, 14, 20, 0)
@@ -225,14 +225,14 @@ mod tests {
     }
 
     fn at(s: &str) -> String {
-        parse_remind_at(s, &now())
+        parse_remind_at(s, &sunday_afternoon())
             .unwrap()
             .format("%Y-%m-%d %H:%M")
             .to_string()
     }
 
     #[test]
-    fn spans_count_from_now() {
+    fn spans_count_from_the_moment_typed() {
         assert_eq!(at("1h"), "2026-11-29 14:20");
         assert_eq!(at("4h"), "2026-11-29 17:20");
         assert_eq!(at("in 30m"), "2026-11-29 13:50");
@@ -267,7 +267,7 @@ mod tests {
 
     #[test]
     fn mistakes_say_what_to_type() {
-        let err = |s: &str| parse_remind_at(s, &now()).unwrap_err();
+        let err = |s: &str| parse_remind_at(s, &sunday_afternoon()).unwrap_err();
         assert_eq!(err("  "), SnoozeError::Empty);
         assert!(matches!(err("soonish"), SnoozeError::Unreadable(_)));
         assert!(matches!(err("next blursday"), SnoozeError::Unreadable(_)));
