@@ -53,8 +53,8 @@ fn state(w: u16, h: u16, tickets: u32) -> State {
     state
 }
 
-fn frame(bencher: Bencher, w: u16, h: u16, tickets: u32) {
-    let state = state(w, h, tickets);
+/// Times drawing `state` on a `w`×`h` terminal, frame after frame.
+fn bench_frames(bencher: Bencher, state: &State, w: u16, h: u16) {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
     let ctx = RenderContext {
         now: Instant::now(),
@@ -62,8 +62,12 @@ fn frame(bencher: Bencher, w: u16, h: u16, tickets: u32) {
         theme: Theme::new(ColorMode::TrueColor),
     };
     bencher.bench_local(|| {
-        terminal.draw(|f| render(&state, &ctx, f)).expect("draw");
+        terminal.draw(|f| render(state, &ctx, f)).expect("draw");
     });
+}
+
+fn frame(bencher: Bencher, w: u16, h: u16, tickets: u32) {
+    bench_frames(bencher, &state(w, h, tickets), w, h);
 }
 
 #[divan::bench(args = [100, 10_000])]
@@ -127,16 +131,7 @@ fn panel_state(w: u16, h: u16) -> State {
 /// One frame with the filter panes open beside (or over) the list.
 #[divan::bench(args = [(80, 24), (120, 40), (250, 70)])]
 fn frame_with_panes(bencher: Bencher, size: (u16, u16)) {
-    let state = panel_state(size.0, size.1);
-    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("test backend");
-    let ctx = RenderContext {
-        now: Instant::now(),
-        wall_now: ui_fixtures::wall_now(),
-        theme: Theme::new(ColorMode::TrueColor),
-    };
-    bencher.bench_local(|| {
-        terminal.draw(|f| render(&state, &ctx, f)).expect("draw");
-    });
+    bench_frames(bencher, &panel_state(size.0, size.1), size.0, size.1);
 }
 
 /// `Space` in the Status pane: the update step behind every toggle.
@@ -203,14 +198,5 @@ fn detail_state(w: u16, h: u16, body_bytes: usize) -> State {
 /// lines must not be recomputed per frame.
 #[divan::bench]
 fn detail_frame_1mb_250x70(bencher: Bencher) {
-    let state = detail_state(250, 70, 1 << 20);
-    let mut terminal = Terminal::new(TestBackend::new(250, 70)).expect("test backend");
-    let ctx = RenderContext {
-        now: Instant::now(),
-        wall_now: ui_fixtures::wall_now(),
-        theme: Theme::new(ColorMode::TrueColor),
-    };
-    bencher.bench_local(|| {
-        terminal.draw(|f| render(&state, &ctx, f)).expect("draw");
-    });
+    bench_frames(bencher, &detail_state(250, 70, 1 << 20), 250, 70);
 }

@@ -75,6 +75,37 @@ async fn mount(server: &MockServer, verb: &str, route: &str, response: ResponseT
         .await;
 }
 
+/// As [`mount`], answering only the first request: those after it go to
+/// the other mounts.
+async fn mount_once(server: &MockServer, verb: &str, route: &str, response: ResponseTemplate) {
+    Mock::given(method(verb))
+        .and(path(p(route)))
+        .respond_with(response)
+        .up_to_n_times(1)
+        .mount(server)
+        .await;
+}
+
+/// Mounts the API's error answer: `status`, with a body naming it as
+/// `error` and saying `message`.
+async fn mount_error(
+    server: &MockServer,
+    verb: &str,
+    route: &str,
+    status: u16,
+    error: &str,
+    message: &str,
+) {
+    let body = error_body(status, error, message);
+    mount(
+        server,
+        verb,
+        route,
+        ResponseTemplate::new(status).set_body_json(body),
+    )
+    .await;
+}
+
 async fn sent(server: &MockServer) -> usize {
     server.received_requests().await.map_or(0, |r| r.len())
 }
@@ -243,15 +274,13 @@ async fn every_error_kind_is_mapped() {
     );
 
     server.reset().await;
-    mount(
+    mount_error(
         &server,
         "GET",
         "/tickets",
-        ResponseTemplate::new(401).set_body_json(error_body(
-            401,
-            "Unauthorized",
-            "Authentication required. Please provide a valid API token",
-        )),
+        401,
+        "Unauthorized",
+        "Authentication required. Please provide a valid API token",
     )
     .await;
     let e = c.list_tickets(&[], 1, 25).await.unwrap_err();
@@ -305,24 +334,20 @@ async fn every_error_kind_is_mapped() {
     }
 
     server.reset().await;
-    mount(
+    mount_error(
         &server,
         "GET",
         &format!("/tickets/{id}"),
-        ResponseTemplate::new(404).set_body_json(error_body(404, "Not Found", "no such ticket")),
+        404,
+        "Not Found",
+        "no such ticket",
     )
     .await;
     let e = c.ticket(id).await.unwrap_err();
     assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
 
     server.reset().await;
-    mount(
-        &server,
-        "GET",
-        "/tickets",
-        ResponseTemplate::new(418).set_body_json(error_body(418, "Teapot", "short and stout")),
-    )
-    .await;
+    mount_error(&server, "GET", "/tickets", 418, "Teapot", "short and stout").await;
     let e = c.list_tickets(&[], 1, 25).await.unwrap_err();
     assert_eq!(
         e.to_string(),
@@ -784,12 +809,7 @@ async fn rate_limit_without_hints_or_with_garbage_waits_sixty_seconds() {
 #[tokio::test]
 async fn the_gate_blocks_every_request_until_cleared() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(p("/tickets")))
-        .respond_with(too_many(Some(3600)))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
+    mount_once(&server, "GET", "/tickets", too_many(Some(3600))).await;
     Mock::given(wiremock::matchers::any())
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": []})))
         .mount(&server)
@@ -854,12 +874,7 @@ async fn concurrent_429s_keep_the_later_instant() {
 #[tokio::test]
 async fn the_gate_opens_when_the_instant_passes() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(p("/tickets")))
-        .respond_with(too_many(Some(30)))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
+    mount_once(&server, "GET", "/tickets", too_many(Some(30))).await;
     mount(
         &server,
         "GET",
@@ -900,12 +915,13 @@ async fn the_gate_opens_when_the_instant_passes() {
 async fn a_patch_answered_429_is_sent_once_and_again_only_when_asked() {
     let server = MockServer::start().await;
     let id = Uuid::from_u128(1);
-    Mock::given(method("PATCH"))
-        .and(path(p(&format!("/tickets/{id}"))))
-        .respond_with(too_many(Some(30)))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
+    mount_once(
+        &server,
+        "PATCH",
+        &format!("/tickets/{id}"),
+        too_many(Some(30)),
+    )
+    .await;
     mount(
         &server,
         "PATCH",
@@ -940,15 +956,13 @@ async fn a_patch_answered_429_is_sent_once_and_again_only_when_asked() {
 #[tokio::test]
 async fn the_key_never_shows() {
     let server = MockServer::start().await;
-    mount(
+    mount_error(
         &server,
         "GET",
         "/tickets",
-        ResponseTemplate::new(401).set_body_json(error_body(
-            401,
-            "Unauthorized",
-            &format!("token {KEY} is revoked"),
-        )),
+        401,
+        "Unauthorized",
+        &format!("token {KEY} is revoked"),
     )
     .await;
     let o = options(&server);
@@ -1200,15 +1214,13 @@ fn log_sink() -> &'static LogSink {
 async fn requests_are_logged_at_debug_without_the_key() {
     let sink = log_sink();
     let server = MockServer::start().await;
-    mount(
+    mount_error(
         &server,
         "GET",
         "/tickets",
-        ResponseTemplate::new(401).set_body_json(error_body(
-            401,
-            "Unauthorized",
-            &format!("bad token {KEY}"),
-        )),
+        401,
+        "Unauthorized",
+        &format!("bad token {KEY}"),
     )
     .await;
     let query = vec![("status".to_string(), "log_probe".to_string())];
@@ -1237,8 +1249,10 @@ mod real_server {
     use super::*;
     use chrono::{DateTime, Utc};
     use triage::server::{
-        self, DEMO_KEY, DEMO_READONLY_KEY, RateBudget, RateLimitFault, ServerConfig, ServerHandle,
+        DEMO_KEY, DEMO_READONLY_KEY, RateBudget, RateLimitFault, ServerConfig, ServerHandle,
     };
+
+    use crate::support::server as helpdesk;
 
     fn fixed_now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-20T12:00:00Z")
@@ -1252,12 +1266,6 @@ mod real_server {
             now: fixed_now(),
             ..ServerConfig::default()
         }
-    }
-
-    async fn start(config: ServerConfig) -> ServerHandle {
-        server::spawn(config, "127.0.0.1:0".parse().expect("valid addr"))
-            .await
-            .expect("server starts")
     }
 
     fn client_for(server: &ServerHandle, key: &str) -> ApiClient {
@@ -1277,7 +1285,7 @@ mod real_server {
 
     #[tokio::test]
     async fn lists_filters_and_pages() {
-        let server = start(config()).await;
+        let server = helpdesk::spawn(config()).await;
         let c = client_for(&server, DEMO_KEY);
         let all = c.list_tickets(&[], 1, 100).await.unwrap();
         assert_eq!(all.meta.total, 120);
@@ -1314,7 +1322,7 @@ mod real_server {
 
     #[tokio::test]
     async fn detail_messages_and_a_patch_that_sticks() {
-        let server = start(config()).await;
+        let server = helpdesk::spawn(config()).await;
         let c = client_for(&server, DEMO_KEY);
         let first = c.list_tickets(&[], 1, 1).await.unwrap().tickets[0].clone();
         let detail = c.ticket(first.id).await.unwrap();
@@ -1348,7 +1356,7 @@ mod real_server {
     /// already spent the budget, so it is not retried).
     #[tokio::test]
     async fn a_slow_answer_times_out_once() {
-        let server = start(ServerConfig {
+        let server = helpdesk::spawn(ServerConfig {
             latency: Duration::from_secs(5),
             ..config()
         })
@@ -1371,7 +1379,7 @@ mod real_server {
     /// The newcomer's slip: the server's address without `/api/v1`.
     #[tokio::test]
     async fn a_base_url_without_the_api_path_says_so() {
-        let server = start(config()).await;
+        let server = helpdesk::spawn(config()).await;
         let root = server.base_url().trim_end_matches("/api/v1").to_string();
         let mut o = ClientOptions::new(root, ApiKey::new(DEMO_KEY));
         o.max_get_retries = 0;
@@ -1390,7 +1398,7 @@ mod real_server {
 
     #[tokio::test]
     async fn auth_errors() {
-        let server = start(config()).await;
+        let server = helpdesk::spawn(config()).await;
         let e = client_for(&server, "ixk_not_a_real_key")
             .list_tickets(&[], 1, 25)
             .await
@@ -1413,7 +1421,7 @@ mod real_server {
         assert!(matches!(e, ApiError::InsufficientScope { .. }), "{e:?}");
         assert!(e.hint().is_some_and(|h| h.contains("read-only")));
 
-        let no_api = start(ServerConfig {
+        let no_api = helpdesk::spawn(ServerConfig {
             api_access: false,
             ..config()
         })
@@ -1428,7 +1436,7 @@ mod real_server {
 
     #[tokio::test]
     async fn bad_request_names_every_parameter() {
-        let server = start(config()).await;
+        let server = helpdesk::spawn(config()).await;
         let c = client_for(&server, DEMO_KEY);
         let e = c
             .list_tickets(
@@ -1454,7 +1462,7 @@ mod real_server {
 
     #[tokio::test]
     async fn the_rate_limiter_closes_the_gate() {
-        let server = start(ServerConfig {
+        let server = helpdesk::spawn(ServerConfig {
             rate_limit: Some(RateBudget {
                 requests: 2,
                 per: Duration::from_secs(60),
@@ -1496,7 +1504,7 @@ mod real_server {
 
     #[tokio::test]
     async fn injected_429_precedence() {
-        let server = start(config()).await;
+        let server = helpdesk::spawn(config()).await;
         let c = client_for(&server, DEMO_KEY);
         let cases = [
             (Some(30), Some("120".to_string()), 120),
@@ -1529,7 +1537,7 @@ mod real_server {
 
     #[tokio::test]
     async fn injected_server_failures() {
-        let server = start(config()).await;
+        let server = helpdesk::spawn(config()).await;
         let c = client_for(&server, DEMO_KEY);
 
         server.inject_status(503, "upstream busy".into(), 2);
@@ -1561,7 +1569,7 @@ mod real_server {
 
     #[tokio::test]
     async fn catalog_from_the_companion_endpoints() {
-        let server = start(config()).await;
+        let server = helpdesk::spawn(config()).await;
         let c = client_for(&server, DEMO_KEY);
         let catalog = load_catalog(&c, &Aliases::default()).await;
         for e in Endpoint::CATALOG {
@@ -1585,7 +1593,7 @@ mod real_server {
 
     #[tokio::test]
     async fn catalog_without_companion_endpoints_falls_back() {
-        let server = start(ServerConfig {
+        let server = helpdesk::spawn(ServerConfig {
             companion_endpoints: false,
             ..config()
         })

@@ -6,7 +6,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use triage::server::{self, DEMO_KEY, ServerConfig, ServerHandle};
+use triage::server::{DEMO_KEY, ServerConfig, ServerHandle};
+
+use crate::support::server as helpdesk;
 
 /// A command with a clean environment whose home and XDG directories are
 /// inside `home`, so nothing of the machine's own config leaks in.
@@ -40,15 +42,11 @@ fn set_mode(path: &Path, mode: u32) {
 fn set_mode(_: &Path, _: u32) {}
 
 async fn start() -> ServerHandle {
-    server::spawn(
-        ServerConfig {
-            tickets: 30,
-            ..ServerConfig::default()
-        },
-        "127.0.0.1:0".parse().expect("valid addr"),
-    )
+    helpdesk::spawn(ServerConfig {
+        tickets: 30,
+        ..ServerConfig::default()
+    })
     .await
-    .expect("server starts")
 }
 
 #[tokio::test]

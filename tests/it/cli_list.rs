@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use triage::server::{self, Dataset, RateBudget, ServerConfig, ServerHandle, ServerTicket};
 
+use crate::support::server as helpdesk;
+
 struct Fixture {
     handle: ServerHandle,
     dir: tempfile::TempDir,
@@ -21,9 +23,7 @@ impl Fixture {
     }
 
     async fn with_config(config: ServerConfig) -> Fixture {
-        let handle = server::spawn(config, "127.0.0.1:0".parse().unwrap())
-            .await
-            .expect("start the local server");
+        let handle = helpdesk::spawn(config).await;
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("config.toml"),

@@ -50,6 +50,14 @@ fn load(path: &Path) -> config::LoadedConfig {
     config::load_with_env(Some(path), &no_env).unwrap()
 }
 
+/// Why `c`'s default profile, with no flag and no environment, does not
+/// resolve.
+fn default_profile_error(c: &config::LoadedConfig) -> String {
+    c.profile_with_env(None, None, &no_env)
+        .unwrap_err()
+        .to_string()
+}
+
 fn example_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")
 }
@@ -348,10 +356,7 @@ fn base_url_precedence() {
     assert_eq!(url(Some(""), &blank), "https://work.example.com/api/v1");
 
     let c = load(&dir.file("d.toml", "[profiles.x]\napi_key = \"ixk_1\"\n"));
-    let err = c
-        .profile_with_env(None, None, &no_env)
-        .unwrap_err()
-        .to_string();
+    let err = default_profile_error(&c);
     assert!(
         err.starts_with("no base URL for profile 'x': pass --base-url, set TRIAGE_BASE_URL"),
         "{err}"
@@ -388,10 +393,7 @@ fn api_key_precedence_and_command() {
     assert!(p.warnings.is_empty(), "{:?}", p.warnings);
 
     let c = load(&dir.file("e.toml", "[profiles.p]\nbase_url = \"https://x\"\n"));
-    let err = c
-        .profile_with_env(None, None, &no_env)
-        .unwrap_err()
-        .to_string();
+    let err = default_profile_error(&c);
     assert!(
         err.starts_with("no API key for profile 'p': set TRIAGE_API_KEY"),
         "{err}"
@@ -425,20 +427,14 @@ fn a_failing_key_command_never_shows_its_output() {
         "c.toml",
         "[profiles.p]\nbase_url = \"https://x\"\napi_key_cmd = \"echo ixk_leaked; exit 3\"\n",
     ));
-    let err = c
-        .profile_with_env(None, None, &no_env)
-        .unwrap_err()
-        .to_string();
+    let err = default_profile_error(&c);
     assert_eq!(err, "api_key_cmd for profile 'p' failed (exit status: 3)");
 
     let c = load(&dir.file(
         "d.toml",
         "[profiles.p]\nbase_url = \"https://x\"\napi_key_cmd = \"printf '  \\n'\"\n",
     ));
-    let err = c
-        .profile_with_env(None, None, &no_env)
-        .unwrap_err()
-        .to_string();
+    let err = default_profile_error(&c);
     assert_eq!(err, "api_key_cmd for profile 'p' printed nothing");
 
     // The first line of stderr says why, sanitized (no escape reaches the
@@ -450,10 +446,7 @@ base_url = "https://x"
 api_key_cmd = '''echo ixk_leaked; printf '\n\033[31mgpg: no secret key\nmore\n' >&2; exit 2'''
 "#,
     ));
-    let err = c
-        .profile_with_env(None, None, &no_env)
-        .unwrap_err()
-        .to_string();
+    let err = default_profile_error(&c);
     assert_eq!(
         err,
         "api_key_cmd for profile 'p' failed (exit status: 2): \u{FFFD}[31mgpg: no secret key"
@@ -475,10 +468,7 @@ fn a_hanging_key_command_is_stopped_after_its_timeout() {
     );
     let c = load(&path);
     let started = std::time::Instant::now();
-    let err = c
-        .profile_with_env(None, None, &no_env)
-        .unwrap_err()
-        .to_string();
+    let err = default_profile_error(&c);
     let took = started.elapsed();
     assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
     assert_eq!(
@@ -510,10 +500,7 @@ fn a_key_command_printing_too_much_is_stopped() {
             "[profiles.p]\nbase_url = \"https://x\"\napi_key_cmd = \"head -c {over} /dev/zero | tr '\\\\0' k; exec sleep 30\"\n"
         ),
     ));
-    let err = c
-        .profile_with_env(None, None, &no_env)
-        .unwrap_err()
-        .to_string();
+    let err = default_profile_error(&c);
     assert_eq!(
         err,
         "api_key_cmd for profile 'p' printed more than 64 KB and was stopped: it should print only the key"

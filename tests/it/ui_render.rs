@@ -430,15 +430,22 @@ fn column_header(screen: &str) -> String {
     screen.lines().nth(2).unwrap_or_default().to_string()
 }
 
-#[tokio::test(start_paused = true)]
-async fn names_get_their_natural_width_and_labels_are_never_cut() {
-    // Long visible values, as in a real workspace.
-    let mut state = loaded_state(160, 42, 50, 412);
+/// A `w`×`h` screen of page 1 of 412, agent 1 named "Leilani
+/// Esposito-Hart": a long name, as in a real workspace, that competes with
+/// the subject for the list's width.
+fn with_a_long_agent_name(w: u16, h: u16) -> State {
+    let mut state = loaded_state(w, h, 50, 412);
     let mut names = names();
     names
         .users
         .insert(user_id(1), "Leilani Esposito-Hart".to_string());
     state.names = std::sync::Arc::new(names);
+    state
+}
+
+#[tokio::test(start_paused = true)]
+async fn names_get_their_natural_width_and_labels_are_never_cut() {
+    let mut state = with_a_long_agent_name(160, 42);
     // Beside the detail (≥140 columns) the list has 88 columns.
     press(&mut state, KeyCode::Enter);
     let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
@@ -482,12 +489,7 @@ async fn names_get_their_natural_width_and_labels_are_never_cut() {
 
 #[tokio::test(start_paused = true)]
 async fn the_subject_keeps_room_at_80_columns() {
-    let mut state = loaded_state(80, 24, 50, 412);
-    let mut names = names();
-    names
-        .users
-        .insert(user_id(1), "Leilani Esposito-Hart".to_string());
-    state.names = std::sync::Arc::new(names);
+    let state = with_a_long_agent_name(80, 24);
     let rows = state.areas().table_rows();
     let visible = &state.list.table.tickets()[..rows];
     let cols = triage::ui::table::columns(visible, state.names.as_ref(), 80, true);

@@ -5,6 +5,8 @@ use std::process::{Command, Output};
 
 use triage::server::{self, ServerConfig, ServerHandle};
 
+use crate::support::server as helpdesk;
+
 const CONFIG: &str = r#"
 [[views]]
 name = "Urgent"
@@ -24,15 +26,11 @@ key = "W"
 "#;
 
 async fn server() -> ServerHandle {
-    server::spawn(
-        ServerConfig {
-            tickets: 120,
-            ..ServerConfig::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
+    helpdesk::spawn(ServerConfig {
+        tickets: 120,
+        ..ServerConfig::default()
+    })
     .await
-    .expect("start the local server")
 }
 
 async fn triage(handle: &ServerHandle, dir: &std::path::Path, args: &[&str]) -> Output {

@@ -41,24 +41,28 @@ fn views() -> Vec<SavedView> {
 
 /// A state on "all tickets" with the views above, not started yet.
 fn state_with_views() -> State {
+    let mut state = state_with_setup(ViewsSetup {
+        views: views(),
+        profile: None,
+        path: Some("/nonexistent/config.toml".into()),
+        fingerprint: Some(Fingerprint::of("")),
+        broken: None,
+        per_page: 50,
+    });
+    update(&mut state, Msg::Resize(120, 30), ui_fixtures::clock());
+    state
+}
+
+/// A state on "all tickets", 50 a page, with the views of `setup`; not
+/// started, no screen size yet.
+fn state_with_setup(setup: ViewsSetup) -> State {
     let mut state = State::new(
         Default::default(),
         TicketFilter::default(),
         50,
         Keymap::default(),
     );
-    state.views = ViewsState::new(
-        ViewsSetup {
-            views: views(),
-            profile: None,
-            path: Some("/nonexistent/config.toml".into()),
-            fingerprint: Some(Fingerprint::of("")),
-            broken: None,
-            per_page: 50,
-        },
-        &state.keymap,
-    );
-    update(&mut state, Msg::Resize(120, 30), ui_fixtures::clock());
+    state.views = ViewsState::new(setup, &state.keymap);
     state
 }
 
@@ -497,20 +501,11 @@ async fn the_views_list_opens_deletes_renames_and_moves() {
 
 #[tokio::test(start_paused = true)]
 async fn a_broken_config_file_makes_views_read_only_with_its_line_and_column() {
-    let mut state = State::new(
-        Default::default(),
-        TicketFilter::default(),
-        50,
-        Keymap::default(),
-    );
-    state.views = ViewsState::new(
-        ViewsSetup {
-            broken: Some("/c/config.toml:3:7: expected `=`".into()),
-            path: Some("/c/config.toml".into()),
-            ..ViewsSetup::default()
-        },
-        &state.keymap,
-    );
+    let mut state = state_with_setup(ViewsSetup {
+        broken: Some("/c/config.toml:3:7: expected `=`".into()),
+        path: Some("/c/config.toml".into()),
+        ..ViewsSetup::default()
+    });
     // What the runtime shows at start names the file, line and column.
     let start = triage::app::views::startup_error(&state).unwrap();
     assert_eq!(start.message, "/c/config.toml:3:7: expected `=`");
@@ -582,26 +577,17 @@ async fn a_click_on_the_bar_opens_the_view_under_it() {
 
 #[tokio::test(start_paused = true)]
 async fn a_digit_taken_by_a_views_own_key_is_not_shown_for_another() {
-    let mut state = State::new(
-        Default::default(),
-        TicketFilter::default(),
-        50,
-        Keymap::default(),
-    );
-    state.views = ViewsState::new(
-        ViewsSetup {
-            views: vec![
-                SavedView::new("First", "status:open"),
-                SavedView {
-                    key: Some("1".into()),
-                    ..SavedView::new("Claims one", "status:waiting")
-                },
-            ],
-            per_page: 50,
-            ..ViewsSetup::default()
-        },
-        &state.keymap,
-    );
+    let mut state = state_with_setup(ViewsSetup {
+        views: vec![
+            SavedView::new("First", "status:open"),
+            SavedView {
+                key: Some("1".into()),
+                ..SavedView::new("Claims one", "status:waiting")
+            },
+        ],
+        per_page: 50,
+        ..ViewsSetup::default()
+    });
     assert_eq!(state.views.key_label(0), None, "1 opens the other view");
     assert_eq!(state.views.key_label(1).as_deref(), Some("1"));
     update(&mut state, Msg::Start, ui_fixtures::clock());
@@ -763,26 +749,14 @@ async fn leaving_a_changed_view_says_its_changes_were_not_saved() {
 
 #[tokio::test(start_paused = true)]
 async fn an_enormous_refresh_interval_never_overflows_the_clock() {
-    let mut state = State::new(
-        Default::default(),
-        TicketFilter::default(),
-        50,
-        Keymap::default(),
-    );
-    state.views = ViewsState::new(
-        ViewsSetup {
-            views: vec![SavedView {
-                refresh_secs: Some(u64::MAX),
-                ..SavedView::new("Forever", "status:open")
-            }],
-            profile: None,
-            path: None,
-            fingerprint: None,
-            broken: None,
-            per_page: 50,
-        },
-        &state.keymap,
-    );
+    let mut state = state_with_setup(ViewsSetup {
+        views: vec![SavedView {
+            refresh_secs: Some(u64::MAX),
+            ..SavedView::new("Forever", "status:open")
+        }],
+        per_page: 50,
+        ..ViewsSetup::default()
+    });
     update(&mut state, Msg::Resize(120, 30), ui_fixtures::clock());
     update(&mut state, Msg::Start, ui_fixtures::clock());
     let fx = current_page_loaded(&mut state, 1, 120);
