@@ -92,6 +92,10 @@ pub struct DataArgs {
     /// Rate limit per key, as REQUESTS/SECONDS (e.g. 30/60)
     #[arg(long, value_name = "N/SECS", value_parser = parse_rate)]
     pub rate_limit: Option<(u32, u64)>,
+    /// Live activity: a new ticket every SECS seconds, and a contact's
+    /// reply on an existing ticket halfway between two
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub new_every: Option<u64>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -103,6 +107,10 @@ pub struct DemoArgs {
     /// Tickets per page in the UI (1-100)
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100))]
     pub per_page: Option<u64>,
+    /// Live activity at the default pace (a new ticket every 20 s); see
+    /// --new-every to choose it
+    #[arg(long)]
+    pub live: bool,
 }
 
 #[derive(Debug, Args, Clone)]

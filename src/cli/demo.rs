@@ -1,5 +1,7 @@
 //! `triage demo`: the local helpdesk in-process, and the real UI on it.
 
+use std::time::Duration;
+
 use triage::server;
 
 use super::args::{DemoArgs, GlobalArgs};
@@ -7,11 +9,11 @@ use super::session::{Session, run_ui};
 
 pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<()> {
     // Its own thread and runtime: a slow request never holds up the UI's.
-    let handle = server::spawn_on_own_thread(
-        super::serve::server_config(&args.data),
-        "127.0.0.1:0".parse()?,
-    )
-    .await?;
+    let config = server::ServerConfig {
+        new_every: live_pace(args),
+        ..super::serve::server_config(&args.data)
+    };
+    let handle = server::spawn_on_own_thread(config, "127.0.0.1:0".parse()?).await?;
     let views_file = triage::config::demo_views_path();
     let mut session = Session::demo(
         global,
@@ -29,4 +31,16 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<()> {
     let result = run_ui(session, &args.start).await;
     handle.shutdown().await;
     result
+}
+
+/// The demo's pace when `--live` is given without `--new-every`.
+const DEFAULT_LIVE_EVERY: Duration = Duration::from_secs(20);
+
+/// `--new-every` wins; `--live` alone means [`DEFAULT_LIVE_EVERY`]; neither,
+/// a still workspace.
+fn live_pace(args: &DemoArgs) -> Option<Duration> {
+    match args.data.new_every {
+        Some(secs) => Some(Duration::from_secs(secs)),
+        None => args.live.then_some(DEFAULT_LIVE_EVERY),
+    }
 }

@@ -17,6 +17,7 @@ pub fn server_config(data: &DataArgs) -> ServerConfig {
             requests,
             per: Duration::from_secs(secs),
         }),
+        new_every: data.new_every.map(Duration::from_secs),
         ..ServerConfig::default()
     }
 }

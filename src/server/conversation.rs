@@ -115,7 +115,7 @@ impl ConversationRecipe {
 }
 
 /// The contact's first message: one to three sentences.
-fn opening(rng: &mut StdRng, words: &Words) -> String {
+pub(super) fn opening(rng: &mut StdRng, words: &Words) -> String {
     let mut body = String::with_capacity(200);
     for s in 0..rng.random_range(1..=3) {
         if s > 0 {

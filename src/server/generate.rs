@@ -33,7 +33,7 @@ fn rows(text: &'static str) -> Vec<Vec<&'static str>> {
 }
 
 pub(super) struct Words {
-    subjects: Vec<&'static str>,
+    pub(super) subjects: Vec<&'static str>,
     subjects_intl: Vec<&'static str>,
     pub(super) sentences: Vec<&'static str>,
     pub(super) agent_replies: Vec<&'static str>,
@@ -127,7 +127,7 @@ pub(super) fn fill<R: Rng + ?Sized>(rng: &mut R, w: &Words, template: &str, out:
 
 /// A filled template, without spare capacity (100 000 tickets keep
 /// several of these each).
-fn filled<R: Rng + ?Sized>(rng: &mut R, w: &Words, template: &str) -> String {
+pub(super) fn filled<R: Rng + ?Sized>(rng: &mut R, w: &Words, template: &str) -> String {
     let mut s = String::with_capacity(template.len() + 16);
     fill(rng, w, template, &mut s);
     s.shrink_to_fit();
@@ -329,7 +329,7 @@ fn weighted_category<R: Rng + ?Sized>(rng: &mut R) -> StatusCategory {
     StatusCategory::Open
 }
 
-fn weighted_level<R: Rng + ?Sized>(rng: &mut R) -> PriorityLevel {
+pub(super) fn weighted_level<R: Rng + ?Sized>(rng: &mut R) -> PriorityLevel {
     match rng.random_range(0..100) {
         0..25 => PriorityLevel::Low,
         25..75 => PriorityLevel::Normal,

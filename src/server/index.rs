@@ -101,6 +101,28 @@ impl Posting {
         }
     }
 
+    /// Adds a position anywhere (a no-op when it is there already); a
+    /// bitmap grows to cover a position past its end.
+    fn insert(&mut self, pos: u32) {
+        match self {
+            Posting::Sparse(list) => {
+                if let Err(at) = list.binary_search(&pos) {
+                    list.insert(at, pos);
+                }
+            }
+            Posting::Dense { bits, count } => {
+                let word = pos as usize / 64;
+                if word >= bits.len() {
+                    bits.resize(word + 1, 0);
+                }
+                if bits[word] & (1 << (pos % 64)) == 0 {
+                    bits[word] |= 1 << (pos % 64);
+                    *count += 1;
+                }
+            }
+        }
+    }
+
     /// Every position, ascending.
     fn for_each(&self, mut f: impl FnMut(u32)) {
         match self {
@@ -254,6 +276,50 @@ impl Index {
         reposition(&mut self.by_priority, pos, |i| {
             (i64::from(c.priority_rank[i]), number(i))
         });
+    }
+
+    /// After a ticket was pushed at the end of `data.tickets` (the server's
+    /// live activity): indexes its words, its id and its columns and orders.
+    pub fn ticket_appended(&mut self, data: &Dataset) {
+        let Some(pos) = data.tickets.len().checked_sub(1) else {
+            return;
+        };
+        if pos != self.len {
+            // Not a single push: rebuild rather than guess what changed.
+            *self = Index::build(data);
+            return;
+        }
+        self.len += 1;
+        self.positions.insert(data.tickets[pos].id, pos as u32);
+        self.index_words(data, pos);
+        self.refresh_columns(data);
+    }
+
+    /// After text was added to the ticket at `pos` (a new message) and its
+    /// fields may have changed: its new words become findable. Words it no
+    /// longer has would stay indexed, so this is only for text that grew.
+    pub fn ticket_text_grew(&mut self, data: &Dataset, pos: usize) {
+        if pos >= self.len {
+            return;
+        }
+        self.index_words(data, pos);
+        self.ticket_changed(data, pos);
+    }
+
+    fn index_words(&mut self, data: &Dataset, pos: usize) {
+        let Some(t) = data.tickets.get(pos) else {
+            return;
+        };
+        let mut tokens = Vec::new();
+        tokenize_ticket(&mut self.vocab, t, &mut tokens);
+        tokens.retain(|&id| id != STOP && id != SEGMENT_BREAK);
+        if self.postings.len() < self.vocab.len() {
+            self.postings
+                .resize_with(self.vocab.len(), || Posting::Sparse(Vec::new()));
+        }
+        for term in tokens {
+            self.postings[term as usize].insert(pos as u32);
+        }
     }
 
     /// The token sequence of a ticket as indexed, read again from its texts

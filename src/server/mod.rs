@@ -17,6 +17,7 @@
 //! `insufficient_scope` arrives as a string `code`, the other codes are
 //! numbers. A malformed ticket id in a path is a 404, like an unknown one.
 
+mod activity;
 pub mod conversation;
 pub mod data;
 pub mod errors;
@@ -36,6 +37,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use activity::ActivityEvent;
 pub use conversation::Conversation;
 pub use data::{Contact, Dataset, FieldValue, FieldValues, ServerMessage, ServerTicket};
 pub use routes::router;
@@ -68,11 +70,14 @@ pub struct ServerConfig {
     pub api_access: bool,
     /// `false`: every companion endpoint of CONTRACT.md §6 answers 404.
     pub companion_endpoints: bool,
+    /// `Some(every)`: live activity, a new ticket every `every` and a
+    /// contact's reply halfway between two (`src/server/activity.rs`).
+    pub new_every: Option<Duration>,
 }
 
 impl Default for ServerConfig {
     /// 500 tickets from a fixed seed, anchored at the current time, no rate
-    /// limit, no latency, full access.
+    /// limit, no latency, full access, no live activity.
     fn default() -> Self {
         ServerConfig {
             tickets: 500,
@@ -82,6 +87,7 @@ impl Default for ServerConfig {
             latency: Duration::ZERO,
             api_access: true,
             companion_endpoints: true,
+            new_every: None,
         }
     }
 }
@@ -149,6 +155,12 @@ impl ServerHandle {
     /// (content type guessed: JSON, HTML or plain text).
     pub fn inject_status(&self, status: u16, body: String, times: u32) {
         self.state.inject_status(status, body, times)
+    }
+
+    /// Makes the live activity's next event now (see
+    /// [`ServerState::step_activity`]), whether or not its timer runs.
+    pub fn step_activity(&self) -> Option<ActivityEvent> {
+        self.state.step_activity()
     }
 
     /// Requests received so far, whatever their outcome.
@@ -245,13 +257,23 @@ async fn build_state(config: ServerConfig) -> std::io::Result<Arc<ServerState>> 
         .map_err(std::io::Error::other)
 }
 
-/// Serves until `stopped` fires (or its sender is dropped), then gives open
-/// requests [`DRAIN`] to finish before dropping them.
+/// Serves, with the live activity if configured, until `stopped` fires (or
+/// its sender is dropped), then gives open requests [`DRAIN`] to finish
+/// before dropping them. The activity ends with the server.
 async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<ServerState>,
     stopped: oneshot::Receiver<()>,
 ) {
+    let activity = {
+        let state = state.clone();
+        async move {
+            match state.config.new_every {
+                Some(every) => activity::run(state, every).await,
+                None => std::future::pending().await,
+            }
+        }
+    };
     let (draining, drain_started) = oneshot::channel::<()>();
     let served = axum::serve(listener, router(state)).with_graceful_shutdown(async move {
         let _ = stopped.await;
@@ -271,5 +293,6 @@ async fn serve(
             }
         }
         () = drain_deadline => {}
+        () = activity => {}
     }
 }

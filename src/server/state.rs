@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use tokio::time::Instant;
 
+use super::activity::Activity;
 use super::data::Dataset;
 use super::errors::ApiError;
 use super::generate::generate;
@@ -45,7 +46,9 @@ pub struct ServerState {
     requests: AtomicU64,
     faults: Mutex<VecDeque<(Fault, u32)>>,
     windows: Mutex<HashMap<String, Window>>,
-    started: Instant,
+    /// When the server's clock started: `config.now` is this instant.
+    pub(crate) started: Instant,
+    pub(crate) activity: Mutex<Activity>,
 }
 
 impl ServerState {
@@ -53,6 +56,7 @@ impl ServerState {
     pub fn new(config: ServerConfig) -> Arc<ServerState> {
         let data = generate(config.tickets, config.seed, config.now);
         let index = Index::build(&data);
+        let activity = Mutex::new(Activity::new(config.seed));
         Arc::new(ServerState {
             config,
             store: RwLock::new(Store { data, index }),
@@ -60,6 +64,7 @@ impl ServerState {
             faults: Mutex::new(VecDeque::new()),
             windows: Mutex::new(HashMap::new()),
             started: Instant::now(),
+            activity,
         })
     }
 

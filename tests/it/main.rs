@@ -21,6 +21,7 @@ mod filter_panel;
 mod filter_props;
 mod filter_server_agreement;
 mod search;
+mod server_activity;
 mod server_contract;
 mod text_props;
 mod triage_http;
