@@ -50,4 +50,5 @@ pub(super) fn gate(state: &mut State, until: Instant, waiting: Option<Waiting>) 
         rl.waiting.push(w);
     }
     state.list.loading_since = None;
+    super::poll::slow_down(state);
 }

@@ -207,6 +207,7 @@ pub(super) fn on_page(
                 display(state, page, cached);
                 follow_detail(state, fx);
                 prefetch(state, fx);
+                super::poll::schedule(state, now);
             }
         }
         Err(err) => {

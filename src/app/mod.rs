@@ -23,6 +23,7 @@ pub mod modal;
 pub mod msg;
 pub mod names;
 pub mod picker;
+pub mod poll;
 pub mod search;
 pub mod source;
 pub mod state;

@@ -213,6 +213,8 @@ pub struct ListState {
     /// `J`/`K` moved onto another page with the detail open: the detail
     /// shows the landing row once that page is on screen.
     pub detail_follows: bool,
+    /// The list's own refresh, every `[ui] refresh_secs`.
+    pub poll: super::poll::Poll,
 }
 
 impl ListState {
@@ -232,6 +234,7 @@ impl ListState {
             loading_since: None,
             pages_stale: false,
             detail_follows: false,
+            poll: Default::default(),
         }
     }
 

@@ -150,6 +150,9 @@ pub fn next_wake(state: &State, now: Instant, wall: DateTime<Utc>) -> Option<Ins
     if let Some(poll) = views::counts::next_wake(state) {
         at(poll);
     }
+    if let Some(poll) = super::poll::wake(state) {
+        at(poll);
+    }
     // Reminder marks count down even with absolute "updated" times.
     let relative_times_shown = state.detail.is_some()
         || (state.relative_times && !state.list.table.tickets().is_empty())
@@ -169,6 +172,7 @@ pub fn next_wake(state: &State, now: Instant, wall: DateTime<Utc>) -> Option<Ins
 pub(super) fn on_tick(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     // Countdowns, spinners and relative times all changed.
     super::search::on_tick(state, now, fx);
+    super::poll::on_tick(state, now, fx);
     if let Some(rl) = &state.rate_limit
         && rl.until <= now
     {

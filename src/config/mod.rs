@@ -28,7 +28,8 @@ pub use load::{
     demo_views_path, load, load_from, load_with_env, locate, parse, parse_reporting, process_env,
 };
 pub use model::{
-    ConfigFile, KeyCommandTimeout, KeySpec, PerPage, Profile, SavedView, TrueColor, UiConfig,
+    ConfigFile, KeyCommandTimeout, KeySpec, ListRefresh, PerPage, Profile, SavedView, TrueColor,
+    UiConfig,
 };
 pub use profile::{API_KEY_ENV, BASE_URL_ENV, KeySource, ResolvedProfile, UrlSource, redact_url};
 pub use views::{

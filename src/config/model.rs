@@ -294,6 +294,9 @@ pub struct UiConfig {
     pub relative_times: bool,
     /// 24-bit color for the server's status and priority colors.
     pub truecolor: TrueColor,
+    /// The open list refreshes itself this often (a view's own
+    /// `refresh_secs` wins); 0 turns it off.
+    pub refresh_secs: ListRefresh,
 }
 
 impl Default for UiConfig {
@@ -301,7 +304,50 @@ impl Default for UiConfig {
         UiConfig {
             relative_times: true,
             truecolor: TrueColor::Auto,
+            refresh_secs: ListRefresh::default(),
         }
+    }
+}
+
+/// `[ui] refresh_secs`: 0 (off) or, like a view's, 10 s to a day; 60 by
+/// default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListRefresh(u64);
+
+impl ListRefresh {
+    pub const DEFAULT_SECS: u64 = 60;
+
+    pub fn new(secs: u64) -> Option<ListRefresh> {
+        let valid = secs == 0
+            || (SavedView::MIN_REFRESH_SECS..=SavedView::MAX_REFRESH_SECS).contains(&secs);
+        valid.then_some(ListRefresh(secs))
+    }
+
+    /// `None` when turned off.
+    pub fn interval(self) -> Option<std::time::Duration> {
+        (self.0 > 0).then(|| std::time::Duration::from_secs(self.0))
+    }
+}
+
+impl Default for ListRefresh {
+    fn default() -> Self {
+        ListRefresh(Self::DEFAULT_SECS)
+    }
+}
+
+impl<'de> Deserialize<'de> for ListRefresh {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = i64::deserialize(d)?;
+        u64::try_from(n)
+            .ok()
+            .and_then(ListRefresh::new)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "refresh_secs must be 0 (off) or between {} and {}, not {n}",
+                    SavedView::MIN_REFRESH_SECS,
+                    SavedView::MAX_REFRESH_SECS
+                ))
+            })
     }
 }
 

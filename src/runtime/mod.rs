@@ -63,6 +63,8 @@ pub struct RunContext<S: TicketSource> {
     pub color: Option<ColorMode>,
     /// `[ui] relative_times`.
     pub relative_times: bool,
+    /// `[ui] refresh_secs`: how often the open list refreshes itself.
+    pub refresh: Option<std::time::Duration>,
     /// Saved views of the config file and where to save them.
     pub views: crate::app::views::ViewsSetup,
     /// `me` from the config.
@@ -82,6 +84,7 @@ impl<S: TicketSource> RunContext<S> {
             web_url: None,
             color: None,
             relative_times: true,
+            refresh: None,
             views: crate::app::views::ViewsSetup::default(),
             me: None,
         }
@@ -212,6 +215,7 @@ fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
     .with_names(ctx.names.clone())
     .with_web_url(ctx.web_url.take());
     state.relative_times = ctx.relative_times;
+    state.list.poll.every = ctx.refresh;
     let mut setup = std::mem::take(&mut ctx.views);
     if setup.per_page == 0 {
         setup.per_page = state.list.per_page;

@@ -864,3 +864,27 @@ fn me_comes_from_the_profile_else_the_top_level() {
         None
     );
 }
+
+#[test]
+fn the_list_refreshes_itself_every_minute_unless_told_otherwise() {
+    let dir = Dir::new();
+    let every = |c: &config::LoadedConfig| c.file.ui.refresh_secs.interval();
+    let c = load(&dir.file("a.toml", ""));
+    assert_eq!(every(&c), Some(std::time::Duration::from_secs(60)));
+    let c = load(&dir.file("b.toml", "[ui]\nrefresh_secs = 0\n"));
+    assert_eq!(every(&c), None, "0 turns it off");
+    let c = load(&dir.file("c.toml", "[ui]\nrefresh_secs = 300\n"));
+    assert_eq!(every(&c), Some(std::time::Duration::from_secs(300)));
+    for bad in ["5", "-1", "100000"] {
+        let path = dir.file("d.toml", &format!("[ui]\nrefresh_secs = {bad}\n"));
+        let err = config::load_with_env(Some(&path), &no_env)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(":2:")
+                && err.contains("refresh_secs must be 0 (off) or between 10 and 86400"),
+            "{err}"
+        );
+        assert!(!err.contains('\n'), "{err}");
+    }
+}
