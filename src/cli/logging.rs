@@ -10,12 +10,7 @@ use tracing_subscriber::EnvFilter;
 
 /// Where the log file lives: `$XDG_STATE_HOME/triage/triage.log` on Linux.
 pub fn log_path() -> Option<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "triage")?;
-    let dir = dirs
-        .state_dir()
-        .unwrap_or_else(|| dirs.data_local_dir())
-        .to_path_buf();
-    Some(dir.join("triage.log"))
+    Some(triage::config::state_dir()?.join("triage.log"))
 }
 
 /// Starts logging to the log file. Failing to open it is not fatal: the tool

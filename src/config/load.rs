@@ -107,9 +107,19 @@ pub fn default_path() -> Option<PathBuf> {
 /// directory (`$XDG_STATE_HOME/triage` on Linux, the local data directory
 /// elsewhere). The demo never writes the config file.
 pub fn demo_views_path() -> Option<PathBuf> {
+    Some(state_dir()?.join("demo-views.toml"))
+}
+
+/// Where triage keeps what it writes for itself (the log, the demo's
+/// views): `$XDG_STATE_HOME/triage` on Linux, the local data directory
+/// where the platform has no state directory.
+pub fn state_dir() -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "triage")?;
-    let dir = dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir());
-    Some(dir.join("demo-views.toml"))
+    Some(
+        dirs.state_dir()
+            .unwrap_or_else(|| dirs.data_local_dir())
+            .to_path_buf(),
+    )
 }
 
 /// `--config` > `TRIAGE_CONFIG` > the default path.

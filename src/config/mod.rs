@@ -26,6 +26,7 @@ pub use key_command::OUTPUT_CAP as KEY_COMMAND_OUTPUT_CAP;
 pub use load::{
     CONFIG_ENV, ConfigLocation, LoadedConfig, LocationSource, Parsed, UnknownKey, default_path,
     demo_views_path, load, load_from, load_with_env, locate, parse, parse_reporting, process_env,
+    state_dir,
 };
 pub use model::{
     ConfigFile, KeyCommandTimeout, KeySpec, ListRefresh, PerPage, Profile, SavedView, TrueColor,
