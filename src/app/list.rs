@@ -294,6 +294,7 @@ pub(super) fn refresh(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
         // "Retry now", on purpose: the waiting requests go out at once.
         fx.push(Effect::ClearRateLimit);
         if rl.waiting.is_empty() {
+            state.last_error = None;
             reload_current(state, now, fx);
         } else {
             send_waiting(state, rl.waiting, now, fx);
@@ -301,6 +302,9 @@ pub(super) fn refresh(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
         load_names(state, fx);
         return;
     }
+    // Asked for: what went wrong before is no longer the news. (A poll
+    // reloads too, and leaves an unread error where it is.)
+    state.last_error = None;
     reload_current(state, now, fx);
     if let Some(d) = state.detail.as_ref() {
         let id = d.ticket.id;
@@ -314,7 +318,6 @@ pub(super) fn reload_current(state: &mut State, now: Instant, fx: &mut Vec<Effec
     let filter = state.list.query_filter();
     state.list.cache.remove_query(&filter, state.list.per_page);
     state.list.new_query();
-    state.last_error = None;
     // Tickets move when they change: the cursor follows its ticket.
     let landing = state
         .selected_ticket()

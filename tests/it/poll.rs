@@ -149,3 +149,18 @@ async fn a_write_unanswered_for_a_row_on_screen_holds_the_poll() {
     );
     assert!(page_requests(&tick_after(&mut state, EVERY).await).is_empty());
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_poll_leaves_an_unread_error_where_it_is() {
+    let mut state = polled_state();
+    update(
+        &mut state,
+        Msg::EffectFailed("clipboard unavailable".into()),
+        clock(),
+    );
+    assert_eq!(page_requests(&tick_after(&mut state, EVERY).await), [1]);
+    assert_eq!(
+        state.last_error.as_ref().map(|e| e.message.as_str()),
+        Some("clipboard unavailable")
+    );
+}
