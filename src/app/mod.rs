@@ -19,6 +19,7 @@ pub mod keymap;
 pub mod keys;
 pub mod layout;
 pub mod list;
+pub mod macros;
 pub mod modal;
 pub mod msg;
 pub mod names;

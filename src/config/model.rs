@@ -24,6 +24,8 @@ pub struct ConfigFile {
     pub keys: BTreeMap<String, KeySpec>,
     /// `[[views]]`: saved filters.
     pub views: Vec<SavedView>,
+    /// `[[macros]]`: named sets of triage changes (see `app::macros`).
+    pub macros: Vec<MacroDef>,
     /// The view the UI opens on when neither `--view` nor `--filter` is given.
     pub default_view: Option<String>,
     pub ui: UiConfig,
@@ -195,6 +197,18 @@ impl KeySpec {
             KeySpec::Many(ks) => ks.iter().map(String::as_str).collect(),
         }
     }
+}
+
+/// `[[macros]]`: several triage changes under one name. `actions` is in
+/// the action language of `app::macros`; it is parsed when the config is
+/// loaded and resolved against the workspace when the macro runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MacroDef {
+    pub name: String,
+    pub actions: String,
+    /// A key that runs it from the list (`"ctrl-b"`, `"F2"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 /// `[[views]]`: a named queue. The filter is in the text form; `sort` and

@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::model::{PriorityLevel, StatusCategory};
+pub(crate) use query::unknown_message;
 pub use query::{FilterError, MAX_CUSTOM_FIELDS};
 pub use resolve::{Aliases, FieldAlias, FieldSpec, NameKind, Resolver};
 pub use text::{ParseError, format, parse, parse_key_value};

@@ -215,7 +215,7 @@ fn date_time_value(raw: &str) -> Option<String> {
 }
 
 /// "unknown tag 'biling' (did you mean 'billing'? known: billing, vip, …)"
-fn unknown_message(what: &str, name: &str, known: &[String]) -> String {
+pub(crate) fn unknown_message(what: &str, name: &str, known: &[String]) -> String {
     const SHOWN: usize = 8;
     let mut msg = format!("unknown {what} '{name}'");
     if known.is_empty() {

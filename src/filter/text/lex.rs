@@ -102,7 +102,7 @@ pub(crate) fn classify<'a>(token: &'a str, known: impl Fn(&str) -> bool) -> Toke
 
 /// One value read from inside a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Item {
+pub struct Item {
     /// The value with quotes removed and escapes applied.
     pub text: String,
     /// Written in quotes: then it is always literal (never a keyword such as

@@ -88,6 +88,7 @@ use unicode_width::UnicodeWidthStr;
 use super::TicketFilter;
 pub use format::format;
 pub(crate) use format::value_text;
+pub use lex::Item;
 pub use parse::{KEYS, parse, parse_key_value};
 
 /// A parse failure, pointing at the part of the input that caused it.
