@@ -62,6 +62,15 @@ pub enum Command {
     Config(ConfigCommand),
     /// List the saved views ([[views]]) with their ticket counts
     Views(ViewsArgs),
+    /// List the macros ([[macros]]), each checked against the workspace
+    Macros(MacrosArgs),
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct MacrosArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ViewsFormat::Table)]
+    pub format: ViewsFormat,
 }
 
 #[derive(Debug, Args, Clone, Default)]

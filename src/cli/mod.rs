@@ -5,6 +5,7 @@ pub mod config_cmd;
 pub mod demo;
 pub mod list;
 pub mod logging;
+pub mod macros_cmd;
 pub mod output;
 pub mod serve;
 pub mod session;
@@ -31,6 +32,10 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Views(args)) => {
             logging::init_file_logging();
             views_cmd::run(&cli.global, args).await
+        }
+        Some(Command::Macros(args)) => {
+            logging::init_file_logging();
+            macros_cmd::run(&cli.global, args).await
         }
     }
 }

@@ -209,6 +209,9 @@ pub struct MacroDef {
     /// A key that runs it from the list (`"ctrl-b"`, `"F2"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// Only for this profile (its names are that workspace's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
 }
 
 /// `[[views]]`: a named queue. The filter is in the text form; `sort` and

@@ -46,6 +46,16 @@ impl LoadedConfig {
             .filter(|v| v.profile.is_none() || v.profile.as_deref() == profile)
             .collect()
     }
+
+    /// The `[[macros]]` of `profile`: its own and those without a profile.
+    pub fn macros_for(&self, profile: Option<&str>) -> Vec<super::MacroDef> {
+        self.file
+            .macros
+            .iter()
+            .filter(|m| m.profile.is_none() || m.profile.as_deref() == profile)
+            .cloned()
+            .collect()
+    }
 }
 
 /// A hash of the file's text: enough to tell "changed since loaded".

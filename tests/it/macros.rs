@@ -243,6 +243,7 @@ fn loading_reports_problems_and_keeps_the_rest() {
         name: name.into(),
         key: key.map(str::to_string),
         actions: actions.into(),
+        profile: None,
     };
     let taken_by_a_view = Key::parse("ctrl-v").unwrap();
     let (entries, problems) = macros::load(

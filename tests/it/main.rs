@@ -21,6 +21,7 @@ mod filter_panel;
 mod filter_props;
 mod filter_server_agreement;
 mod macros;
+mod macros_cli;
 mod poll;
 mod search;
 mod server_activity;

@@ -33,7 +33,7 @@ pub mod parse;
 pub mod resolve;
 
 pub use parse::{ACTION_KEYS, Spanned, Step, parse_actions};
-pub use resolve::{Lookup, Plan, resolve, typed_field_value};
+pub use resolve::{Lookup, Plan, me_id, resolve, typed_field_value};
 
 use crate::app::keymap::{Key, Keymap};
 use crate::config::MacroDef;

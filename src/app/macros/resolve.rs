@@ -62,6 +62,12 @@ pub struct Lookup<'a, Tz: TimeZone> {
     pub now: DateTime<Tz>,
 }
 
+/// The config's `me` (a name, an email or a UUID) as a user id.
+pub fn me_id(me: Option<&str>, catalog: &Catalog) -> Option<Uuid> {
+    let me = me?.trim();
+    Uuid::parse_str(me).ok().or_else(|| catalog.user_id(me))
+}
+
 /// Resolves every step, or says what is wrong with the first bad one.
 pub fn resolve<Tz: TimeZone>(
     steps: &[Spanned],
