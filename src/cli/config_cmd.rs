@@ -20,10 +20,19 @@ pub fn run(global: &GlobalArgs, cmd: &ConfigCommand) -> anyhow::Result<()> {
                 &triage::config::process_env,
             );
             // Key bindings are the UI's to judge: only its keymap knows the actions.
-            if let Ok(config) = triage::config::load(global.config.as_deref())
-                && let Err(e) = triage::app::Keymap::from_config(&config.file.keys)
-            {
-                report.problems.push(format!("[keys]: {e}"));
+            // So are macros: their syntax and their keys against the keymap
+            // (names are the workspace's: `triage macros` checks those).
+            if let Ok(config) = triage::config::load(global.config.as_deref()) {
+                match triage::app::Keymap::from_config(&config.file.keys) {
+                    Err(e) => report.problems.push(format!("[keys]: {e}")),
+                    Ok(keymap) => {
+                        let (_, problems) =
+                            triage::app::macros::load(&config.file.macros, &keymap, &[]);
+                        report
+                            .problems
+                            .extend(problems.into_iter().map(|p| format!("[[macros]] {p}")));
+                    }
+                }
             }
             print!("{report}");
             if report.is_ok() {

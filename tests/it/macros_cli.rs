@@ -96,3 +96,41 @@ async fn macros_lists_each_checked_against_the_workspace() {
     assert!(rows[0]["error"].is_null());
     assert!(rows[1]["error"].as_str().unwrap().contains("^^^^^^"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_check_reports_macro_syntax_and_key_clashes() {
+    let handle = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config =
+        format!("{CONFIG}\n[[macros]]\nname = \"Clash\"\nkey = \"t\"\nactions = \"status:open\"\n");
+    std::fs::write(dir.path().join("config.toml"), config).unwrap();
+    let out = triage(&handle, dir.path(), &["config", "check"]).await;
+    assert!(!out.status.success());
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("[[macros]] macro 'Bad syntax': priorty:urgent: unknown action 'priorty'"),
+        "{report}"
+    );
+    assert!(
+        report.contains("[[macros]] macro 'Clash': key t is already taken"),
+        "{report}"
+    );
+    // A misspelt name is the workspace's to judge (`triage macros`), not
+    // the file's.
+    assert!(!report.contains("Typo"), "{report}");
+}
+
+#[test]
+fn the_example_macros_parse_and_keep_their_keys() {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let config = triage::config::load(Some(&example)).expect("the example loads");
+    assert_eq!(config.file.macros.len(), 2);
+    let keymap = triage::app::Keymap::default();
+    let (entries, problems) = triage::app::macros::load(&config.file.macros, &keymap, &[]);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(entries.iter().all(|e| e.steps.is_ok()));
+    assert_eq!(
+        entries[0].key.map(|k| k.to_string()).as_deref(),
+        Some("Ctrl-b")
+    );
+}
