@@ -22,6 +22,7 @@ pub mod list;
 pub mod modal;
 pub mod msg;
 pub mod names;
+pub mod news;
 pub mod picker;
 pub mod poll;
 pub mod search;
