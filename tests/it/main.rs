@@ -20,6 +20,7 @@ mod filter_line;
 mod filter_panel;
 mod filter_props;
 mod filter_server_agreement;
+mod news;
 mod poll;
 mod search;
 mod server_activity;
