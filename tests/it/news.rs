@@ -39,7 +39,8 @@ async fn poll_now(state: &mut State) -> Vec<Effect> {
     tokio::time::advance(EVERY).await;
     let fx = update(state, Msg::Tick, clock());
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::FetchPage { page: 1, .. })),
+        fx.iter()
+            .any(|e| matches!(e, Effect::FetchPage { page: 1, .. })),
         "a poll was sent: {fx:?}"
     );
     fx
@@ -55,9 +56,13 @@ fn later(mut t: Ticket, minutes: i64) -> Ticket {
 fn fresh_page(changed: usize) -> TicketPage {
     let old = page_of(1, 20, 60);
     let mut tickets = vec![ticket(101), ticket(102)];
-    tickets.extend(old.tickets.into_iter().take(18).enumerate().map(|(i, t)| {
-        if i == changed { later(t, 5) } else { t }
-    }));
+    tickets.extend(
+        old.tickets
+            .into_iter()
+            .take(18)
+            .enumerate()
+            .map(|(i, t)| if i == changed { later(t, 5) } else { t }),
+    );
     TicketPage {
         tickets,
         meta: old.meta,
@@ -141,7 +146,10 @@ async fn opening_the_detail_on_a_marked_row_clears_it() {
     assert_eq!(state.selected_ticket().unwrap().ticket_number, 1004);
     assert_eq!(marked_numbers(&state), [1101, 1102, 1004]);
     press(&mut state, KeyCode::Enter);
-    assert_eq!(state.detail.as_ref().map(|d| d.ticket.ticket_number), Some(1004));
+    assert_eq!(
+        state.detail.as_ref().map(|d| d.ticket.ticket_number),
+        Some(1004)
+    );
     assert_eq!(marked_numbers(&state), [1101, 1102]);
 }
 
@@ -266,14 +274,18 @@ async fn unfocused_the_next_poll_waits_for_the_slow_pace_and_focus_polls_at_once
     state.list.poll.unfocused = Some(Duration::from_secs(300));
     let shown_at = Instant::now();
     update(&mut state, Msg::Focus(false), clock());
-    assert_eq!(state.list.poll.due, Some(shown_at + Duration::from_secs(300)));
+    assert_eq!(
+        state.list.poll.due,
+        Some(shown_at + Duration::from_secs(300))
+    );
     tokio::time::advance(EVERY * 2).await;
     let fx = update(&mut state, Msg::Tick, clock());
     assert!(!fx.iter().any(|e| matches!(e, Effect::FetchPage { .. })));
     // Back in focus, two minutes after the page came: overdue, at once.
     let fx = update(&mut state, Msg::Focus(true), clock());
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::FetchPage { page: 1, .. })),
+        fx.iter()
+            .any(|e| matches!(e, Effect::FetchPage { page: 1, .. })),
         "{fx:?}"
     );
     // A page that arrives while unfocused schedules at the slow pace too.
