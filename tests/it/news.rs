@@ -305,3 +305,37 @@ async fn unfocused_the_next_poll_waits_for_the_slow_pace_and_focus_polls_at_once
         Some(Instant::now() - Duration::from_secs(10) + EVERY)
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_row_our_write_brought_into_another_query_is_not_news() {
+    let mut state = polled_state();
+    press(&mut state, KeyCode::Char('p'));
+    let fx = press(&mut state, KeyCode::Enter);
+    let write = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::UpdateTicket { write, .. } => Some(*write),
+            _ => None,
+        })
+        .expect("a write");
+    // Another sort while the write is on its way: the new query's first
+    // page does not have the row; our change brings it in.
+    ch(&mut state, 's');
+    let mut without = page_of(1, 20, 60);
+    without.tickets[3] = ticket(99);
+    answer(&mut state, without);
+    let written = later(ticket(4), 1);
+    update(
+        &mut state,
+        Msg::TicketUpdated {
+            write,
+            result: Ok(Box::new(written.clone())),
+        },
+        clock(),
+    );
+    poll_now(&mut state).await;
+    let mut page = page_of(1, 20, 60);
+    page.tickets[3] = written;
+    answer(&mut state, page);
+    assert_eq!(marked_numbers(&state), Vec::<i64>::new());
+}
