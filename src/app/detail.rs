@@ -103,6 +103,7 @@ pub(super) fn open_detail(state: &mut State, fx: &mut Vec<Effect>) {
     };
     state.detail_gen += 1;
     let id = ticket.id;
+    super::news::seen(state, id);
     state.detail = Some(DetailPane {
         ticket,
         generation: state.detail_gen,

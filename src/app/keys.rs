@@ -116,6 +116,13 @@ pub(super) fn on_list_key(
             }
         }
         Action::OpenDetail => open_detail(state, fx),
+        Action::NextNew => match super::news::next_row(state) {
+            Some(row) => select(state, row),
+            None if super::news::count(state) > 0 => {
+                state.notice = Some("no new tickets on this page".into());
+            }
+            None => state.notice = Some("no new tickets".into()),
+        },
         Action::NextTicket | Action::PrevTicket => {
             let delta = if action == Action::NextTicket { 1 } else { -1 };
             let (page, row) = (state.list.page, state.list.selected);

@@ -68,6 +68,7 @@ pub(super) fn show_page(
 ) {
     state.list.page = page.max(1);
     state.list.refreshing = false;
+    state.list.poll.polling = false;
     state.list.landing = landing;
     // A page change abandons what a rate limit was holding for the old one.
     if let Some(rl) = state.rate_limit.as_mut() {
@@ -75,6 +76,8 @@ pub(super) fn show_page(
     }
     if let Some(cached) = state.list.cached(state.list.page) {
         display(state, state.list.page, cached);
+        super::news::selected_seen(state);
+        shown_news(state, false);
         follow_detail(state, fx);
         prefetch(state, fx);
     } else {
@@ -105,6 +108,16 @@ pub(super) fn request_page(state: &mut State, page: u64, fx: &mut Vec<Effect>) {
         page,
         per_page: state.list.per_page,
     });
+}
+
+/// The rows now on screen, compared with what was seen before: the rows
+/// newly marked new.
+fn shown_news(state: &mut State, refreshed: bool) -> Vec<Ticket> {
+    let shown = match &state.list.table {
+        TablePane::Loaded(view) => view.tickets.clone(),
+        _ => Arc::default(),
+    };
+    super::news::on_shown(state, &shown, refreshed)
 }
 
 /// Fetches the next page in the background once the current one is shown.
@@ -204,13 +217,27 @@ pub(super) fn on_page(
                         TablePane::Loading { .. } | TablePane::Error { .. } | TablePane::Blank
                     ));
             if waiting_for_it {
+                let refreshed = state.list.refreshing;
+                let polled = std::mem::take(&mut state.list.poll.polling);
                 display(state, page, cached);
+                if !refreshed {
+                    // A page gone to: the cursor's landing row is seen.
+                    super::news::selected_seen(state);
+                }
+                let gained = shown_news(state, refreshed);
+                if polled {
+                    let mode = super::news::mode(state);
+                    fx.extend(super::news::notification(mode, &gained).map(Effect::Notify));
+                }
                 follow_detail(state, fx);
                 prefetch(state, fx);
                 super::poll::schedule(state, now);
             }
         }
         Err(err) => {
+            if page == state.list.page {
+                state.list.poll.polling = false;
+            }
             if let FetchError::Invalid { fields, .. } = &err {
                 // The panes and the filter line point at what was rejected.
                 state.filter_errors = fields.clone();
@@ -306,6 +333,7 @@ pub(super) fn refresh(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     // reloads too, and leaves an unread error where it is.)
     state.last_error = None;
     reload_current(state, now, fx);
+    state.list.poll.polling = false;
     if let Some(d) = state.detail.as_ref() {
         let id = d.ticket.id;
         request_detail(state, id, fx);

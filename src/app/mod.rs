@@ -23,6 +23,7 @@ pub mod macros;
 pub mod modal;
 pub mod msg;
 pub mod names;
+pub mod news;
 pub mod picker;
 pub mod poll;
 pub mod search;

@@ -37,6 +37,9 @@ pub enum Msg {
     Tick,
     /// Back from Ctrl-z: everything must be drawn again.
     Resumed,
+    /// The terminal gained (`true`) or lost focus (only terminals that
+    /// report focus send it).
+    Focus(bool),
     /// An effect failed in the runtime (clipboard, browser, curl).
     EffectFailed(String),
     /// A triage write (`Effect::UpdateTicket`) was answered.
@@ -112,6 +115,11 @@ pub enum Effect {
         edit: crate::config::ViewEdit,
         loaded: Option<crate::config::Fingerprint>,
     },
+    /// The terminal's title (OSC 2), already safe to write.
+    SetTitle(String),
+    /// A background refresh brought new tickets: a bell or a desktop
+    /// notification.
+    Notify(super::news::Notification),
     /// Ctrl-z: leave the terminal and stop the process.
     Suspend,
     Quit,

@@ -6,6 +6,10 @@
 //! page is loading, or while a write for a row on screen is unanswered; and
 //! after a 429 the interval doubles until a poll succeeds. Between polls
 //! there is one timer and nothing else.
+//!
+//! While the terminal says it is not focused, polls come at most every
+//! `[ui] unfocused_refresh_secs`; on focus regain an overdue poll goes out
+//! at once. A terminal that never reports focus counts as focused.
 
 use std::time::Duration;
 
@@ -20,7 +24,7 @@ use super::state::{State, TablePane};
 const MAX_SLOWDOWN: u32 = 5;
 
 /// When the list is next refreshed, and how much 429s slowed it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Poll {
     /// `[ui] refresh_secs`: `None` is off.
     pub every: Option<Duration>,
@@ -28,6 +32,28 @@ pub struct Poll {
     pub due: Option<Instant>,
     /// 429s since the last good page: the interval is doubled this often.
     pub slowed: u32,
+    /// `[ui] unfocused_refresh_secs`: the slowest pace while unfocused;
+    /// `None`: no polls until focus returns.
+    pub unfocused: Option<Duration>,
+    /// When the page on screen arrived, and the wait (backoff included)
+    /// chosen then: focus changes reschedule from these.
+    pub shown: Option<(Instant, Duration)>,
+    /// The request on its way is a poll (not `r`, not a page move): what
+    /// it brings may be notified.
+    pub polling: bool,
+}
+
+impl Default for Poll {
+    fn default() -> Self {
+        Poll {
+            every: None,
+            due: None,
+            slowed: 0,
+            unfocused: Some(Duration::from_secs(300)),
+            shown: None,
+            polling: false,
+        }
+    }
 }
 
 /// The interval for the list on screen: the open view's `refresh_secs`,
@@ -47,10 +73,42 @@ pub fn interval(state: &State) -> Option<Duration> {
 /// over.
 pub(super) fn schedule(state: &mut State, now: Instant) {
     let slowdown = 1u32 << state.list.poll.slowed.min(MAX_SLOWDOWN);
-    let every = interval(state);
+    let wait = interval(state).map(|every| every.saturating_mul(slowdown));
     let poll = &mut state.list.poll;
-    poll.due = every.and_then(|every| now.checked_add(every.saturating_mul(slowdown)));
+    poll.shown = wait.map(|wait| (now, wait));
     poll.slowed = 0;
+    reschedule(state);
+}
+
+/// The next poll from when the page arrived: the chosen wait while
+/// focused, at least the unfocused pace while not.
+fn reschedule(state: &mut State) {
+    let focused = state.focused;
+    let poll = &mut state.list.poll;
+    let Some((since, wait)) = poll.shown else {
+        poll.due = None;
+        return;
+    };
+    let wait = if focused {
+        Some(wait)
+    } else {
+        poll.unfocused.map(|slowest| slowest.max(wait))
+    };
+    poll.due = wait.and_then(|wait| since.checked_add(wait));
+}
+
+/// The terminal gained or lost focus: the next poll moves to the pace of
+/// the new state, and a poll overdue at the focused pace goes out now.
+pub(super) fn on_focus(state: &mut State, focused: bool, now: Instant, fx: &mut Vec<Effect>) {
+    state.focused = focused;
+    // Nothing scheduled: polling is off, a poll is on its way, or 429s
+    // hold it; the next page schedules at the new pace.
+    if state.list.poll.shown.is_some() {
+        reschedule(state);
+        if focused {
+            on_tick(state, now, fx);
+        }
+    }
 }
 
 /// The server said 429: polls back off until one succeeds.
@@ -58,6 +116,7 @@ pub(super) fn slow_down(state: &mut State) {
     let poll = &mut state.list.poll;
     poll.slowed = (poll.slowed + 1).min(MAX_SLOWDOWN);
     poll.due = None;
+    poll.shown = None;
 }
 
 /// When the runtime must wake us for the next poll.
@@ -73,13 +132,16 @@ pub(super) fn on_tick(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     }
     if may_poll(state) {
         state.list.poll.due = None;
+        state.list.poll.shown = None;
         reload_current(state, now, fx);
+        state.list.poll.polling = true;
     } else {
-        state.list.poll.due = interval(state).and_then(|every| now.checked_add(every));
+        state.list.poll.shown = interval(state).map(|every| (now, every));
+        reschedule(state);
     }
 }
 
-fn may_poll(state: &State) -> bool {
+pub(super) fn may_poll(state: &State) -> bool {
     let nothing_open = matches!(state.modal, None | Some(Modal::Help(_)));
     let on_screen = match &state.list.table {
         TablePane::Loaded(view) => view.tickets.as_slice(),

@@ -315,6 +315,12 @@ pub struct State {
     pub dirty: bool,
     /// Saved views, their counts, and the views list / name prompt.
     pub views: super::views::ViewsState,
+    /// Rows new since the agent last looked (see `app::news`).
+    pub news: super::news::News,
+    /// `[ui] notify`: for lists without a view's own `notify`.
+    pub notify: super::news::Notify,
+    /// The terminal has focus (always, if it never reports focus).
+    pub focused: bool,
 }
 
 impl State {
@@ -342,6 +348,9 @@ impl State {
             filter_panel_focus: None,
             dirty: true,
             views: super::views::ViewsState::default(),
+            news: Default::default(),
+            notify: Default::default(),
+            focused: true,
         }
     }
 

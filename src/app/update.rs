@@ -42,7 +42,7 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
     // ten times a second).
     let panes_may_change = !matches!(
         msg,
-        Msg::Tick | Msg::Resize(..) | Msg::Resumed | Msg::ViewCount { .. }
+        Msg::Tick | Msg::Resize(..) | Msg::Resumed | Msg::ViewCount { .. } | Msg::Focus(_)
     );
     match msg {
         Msg::Start => {
@@ -50,8 +50,15 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
             load_names(state, &mut fx);
         }
         Msg::NamesLoaded { generation, loaded } => on_names(state, generation, loaded),
-        Msg::Key(ev) => state.dirty |= on_key(state, ev, clock, &mut fx),
-        Msg::Mouse(ev) => on_mouse(state, ev, clock, &mut fx),
+        Msg::Key(ev) => {
+            state.dirty |= on_key(state, ev, clock, &mut fx);
+            cursor_seen(state);
+        }
+        Msg::Mouse(ev) => {
+            on_mouse(state, ev, clock, &mut fx);
+            cursor_seen(state);
+        }
+        Msg::Focus(focused) => super::poll::on_focus(state, focused, now, &mut fx),
         Msg::Resize(w, h) => {
             state.size = Rect::new(0, 0, w, h);
             keep_selection_visible(state);
@@ -83,7 +90,8 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
             }
         }
         Msg::Tick => on_tick(state, now, &mut fx),
-        Msg::Resumed => {}
+        // Leaving the terminal gave its title back: ours is written again.
+        Msg::Resumed => state.news.title_shown = None,
         Msg::EffectFailed(message) => {
             state.notice = None;
             state.last_error = Some(ErrorView {
@@ -92,7 +100,9 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
             });
         }
         Msg::TicketUpdated { write, result } => {
-            if result.is_ok() {
+            if let Ok(ticket) = &result {
+                // What we wrote is not news when a refresh brings it back.
+                super::news::own_write(state, ticket);
                 // The change moves the ticket in other lists: their cached
                 // pages are stale; this list keeps its rows (and its pages
                 // for paging) until it is left or refreshed.
@@ -119,7 +129,16 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
     // Counts of saved views go last, after whatever the list asked for.
     views::counts::pump(state, now, &mut fx);
     rewrap_detail(state);
+    super::news::sync_title(state, &mut fx);
     fx
+}
+
+/// The agent acted on the list: the row under the cursor has been seen
+/// (whatever moved it there), as long as the list has the keys.
+fn cursor_seen(state: &mut State) {
+    if state.modal.is_none() {
+        super::news::selected_seen(state);
+    }
 }
 
 /// When the runtime must wake us with `Msg::Tick`, if ever: each second of a

@@ -335,6 +335,8 @@ pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
     ctx.color = Some(ColorMode::from_env_with(ui.truecolor));
     ctx.relative_times = ui.relative_times;
     ctx.refresh = ui.refresh_secs.interval();
+    ctx.unfocused_refresh = ui.unfocused_refresh_secs.interval();
+    ctx.notify = ui.notify;
     ctx.me = session.me.as_deref().map(EntityRef::from_text);
     triage::runtime::run(ctx).await
 }

@@ -29,8 +29,8 @@ pub use load::{
     state_dir,
 };
 pub use model::{
-    ConfigFile, KeyCommandTimeout, KeySpec, ListRefresh, MacroDef, PerPage, Profile, SavedView,
-    TrueColor, UiConfig,
+    ConfigFile, KeyCommandTimeout, KeySpec, ListRefresh, MacroDef, Notify, PerPage, Profile,
+    SavedView, TrueColor, UiConfig,
 };
 pub use profile::{API_KEY_ENV, BASE_URL_ENV, KeySource, ResolvedProfile, UrlSource, redact_url};
 pub use views::{

@@ -238,8 +238,33 @@ pub struct SavedView {
     /// and mark what is new.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_secs: Option<u64>,
+    /// How a background refresh that brings new tickets is told while
+    /// this view is open; `[ui] notify` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify: Option<Notify>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+}
+
+/// `notify = "bell" | "desktop" | "off"`: a terminal bell, a desktop
+/// notification (OSC 777 and OSC 9), or nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Notify {
+    Bell,
+    Desktop,
+    #[default]
+    Off,
+}
+
+impl Notify {
+    pub fn name(self) -> &'static str {
+        match self {
+            Notify::Bell => "bell",
+            Notify::Desktop => "desktop",
+            Notify::Off => "off",
+        }
+    }
 }
 
 impl SavedView {
@@ -314,6 +339,12 @@ pub struct UiConfig {
     /// The open list refreshes itself this often (a view's own
     /// `refresh_secs` wins); 0 turns it off.
     pub refresh_secs: ListRefresh,
+    /// While the terminal is not focused (when it reports focus), the list
+    /// refreshes at most this often; 0: not at all until focus returns.
+    pub unfocused_refresh_secs: ListRefresh,
+    /// How new tickets brought by a background refresh are told, for
+    /// lists without a view's own `notify`.
+    pub notify: Notify,
 }
 
 impl Default for UiConfig {
@@ -322,6 +353,8 @@ impl Default for UiConfig {
             relative_times: true,
             truecolor: TrueColor::Auto,
             refresh_secs: ListRefresh::default(),
+            unfocused_refresh_secs: ListRefresh::UNFOCUSED_DEFAULT,
+            notify: Notify::Off,
         }
     }
 }
@@ -333,6 +366,8 @@ pub struct ListRefresh(u64);
 
 impl ListRefresh {
     pub const DEFAULT_SECS: u64 = 60;
+    /// `[ui] unfocused_refresh_secs` by default: five minutes.
+    pub const UNFOCUSED_DEFAULT: ListRefresh = ListRefresh(300);
 
     pub fn new(secs: u64) -> Option<ListRefresh> {
         let valid = secs == 0

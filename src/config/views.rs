@@ -417,6 +417,7 @@ fn fill(table: &mut Table, view: &SavedView) {
         "refresh_secs",
         view.refresh_secs.and_then(|s| i64::try_from(s).ok()),
     );
+    set_opt_str(table, "notify", view.notify.map(|n| n.name()));
     set_opt_str(table, "profile", view.profile.as_deref());
 }
 

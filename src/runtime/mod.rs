@@ -22,7 +22,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::Context;
 use base64::Engine;
 use chrono::Utc;
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind};
+use crossterm::event::{
+    DisableFocusChange, DisableMouseCapture, EnableFocusChange, EnableMouseCapture, Event,
+    EventStream, KeyEventKind,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -39,6 +42,7 @@ use tokio::time::Instant;
 use crate::app::clock::Clock;
 use crate::app::keymap::Keymap;
 use crate::app::msg::{Effect, Msg};
+use crate::app::news::Notification;
 use crate::app::source::{Directory, NoNames, TicketSource};
 use crate::app::state::{Scope, State};
 use crate::app::update::{next_wake, update};
@@ -65,6 +69,11 @@ pub struct RunContext<S: TicketSource> {
     pub relative_times: bool,
     /// `[ui] refresh_secs`: how often the open list refreshes itself.
     pub refresh: Option<std::time::Duration>,
+    /// `[ui] unfocused_refresh_secs`: the slowest pace while the terminal
+    /// is not focused (`None`: no polls until it is again).
+    pub unfocused_refresh: Option<std::time::Duration>,
+    /// `[ui] notify`: for lists without a view's own `notify`.
+    pub notify: crate::config::Notify,
     /// Saved views of the config file and where to save them.
     pub views: crate::app::views::ViewsSetup,
     /// `me` from the config.
@@ -85,6 +94,8 @@ impl<S: TicketSource> RunContext<S> {
             color: None,
             relative_times: true,
             refresh: None,
+            unfocused_refresh: crate::config::ListRefresh::UNFOCUSED_DEFAULT.interval(),
+            notify: crate::config::Notify::Off,
             views: crate::app::views::ViewsSetup::default(),
             me: None,
         }
@@ -109,9 +120,25 @@ static TERMINAL_ACTIVE: AtomicBool = AtomicBool::new(false);
 fn enter_terminal() -> io::Result<()> {
     enable_raw_mode()?;
     TERMINAL_ACTIVE.store(true, Ordering::SeqCst);
-    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    // Focus reports slow polling down while the agent is elsewhere;
+    // terminals without them ignore the request (and count as focused).
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableFocusChange
+    )?;
     Ok(())
 }
+
+/// True once we changed the terminal's title: it is given back on exit.
+static TITLE_SET: AtomicBool = AtomicBool::new(false);
+
+/// Saves the terminal's own title on its stack (xterm's `CSI 22 t`;
+/// ignored where unsupported) before the first title of ours.
+const PUSH_TITLE: &[u8] = b"\x1b[22;0t";
+/// Clears our title, then restores the saved one where supported.
+const RESTORE_TITLE: &[u8] = b"\x1b]2;\x07\x1b[23;0t";
 
 /// Leaves raw mode, mouse capture and the alternate screen, shows the
 /// cursor. Idempotent; errors are ignored (there is nowhere to report them).
@@ -119,10 +146,15 @@ pub fn restore_terminal() {
     if TERMINAL_ACTIVE.swap(false, Ordering::SeqCst) {
         let _ = execute!(
             io::stdout(),
+            DisableFocusChange,
             DisableMouseCapture,
             LeaveAlternateScreen,
             crossterm::cursor::Show
         );
+        if TITLE_SET.swap(false, Ordering::SeqCst) {
+            let mut out = io::stdout();
+            let _ = out.write_all(RESTORE_TITLE).and_then(|()| out.flush());
+        }
         let _ = disable_raw_mode();
     }
 }
@@ -216,6 +248,8 @@ fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
     .with_web_url(ctx.web_url.take());
     state.relative_times = ctx.relative_times;
     state.list.poll.every = ctx.refresh;
+    state.list.poll.unfocused = ctx.unfocused_refresh;
+    state.notify = ctx.notify;
     let mut setup = std::mem::take(&mut ctx.views);
     if setup.per_page == 0 {
         setup.per_page = state.list.per_page;
@@ -353,6 +387,8 @@ fn translate(event: Event) -> Option<Msg> {
         Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
         Event::Mouse(m) => Some(Msg::Mouse(m)),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::FocusGained => Some(Msg::Focus(true)),
+        Event::FocusLost => Some(Msg::Focus(false)),
         _ => None,
     }
 }
@@ -473,6 +509,17 @@ fn execute_effect<S: TicketSource, D: Screen>(
                 let _ = tx.send(Msg::ViewsEdited { edit, result });
             });
         }
+        Effect::SetTitle(title) => {
+            // Only a real terminal has a title to give back on exit.
+            if TERMINAL_ACTIVE.load(Ordering::SeqCst) && !TITLE_SET.swap(true, Ordering::SeqCst) {
+                let _ = screen.write_raw(PUSH_TITLE);
+            }
+            // Best effort: a title that could not be written is no error.
+            let _ = screen.write_raw(osc_title(&title).as_bytes());
+        }
+        Effect::Notify(notification) => {
+            let _ = screen.write_raw(&notification_bytes(&notification));
+        }
         Effect::Suspend => {
             screen.suspend()?;
             return Ok(Flow::Resumed);
@@ -488,6 +535,27 @@ pub fn osc52(text: &str) -> String {
     let clean = sanitize(text);
     let encoded = base64::engine::general_purpose::STANDARD.encode(clean.as_bytes());
     format!("\x1b]52;c;{encoded}\x07")
+}
+
+/// OSC 2 "set window title", the text made safe inside the sequence.
+pub fn osc_title(title: &str) -> String {
+    format!("\x1b]2;{}\x07", crate::app::news::osc_safe(title))
+}
+
+/// A bell, or a desktop notification both as OSC 777 (rxvt, foot,
+/// WezTerm, Ghostty) and OSC 9 (iTerm2, Windows Terminal, kitty): each
+/// terminal shows the one it knows and ignores the other.
+pub fn notification_bytes(notification: &Notification) -> Vec<u8> {
+    match notification {
+        Notification::Bell => b"\x07".to_vec(),
+        Notification::Desktop { title, body } => {
+            let (title, body) = (
+                crate::app::news::osc_safe(title),
+                crate::app::news::osc_safe(body),
+            );
+            format!("\x1b]777;notify;{title};{body}\x1b\\\x1b]9;{body}\x1b\\").into_bytes()
+        }
+    }
 }
 
 /// Starts the platform's URL opener without waiting on the UI thread.
@@ -525,5 +593,23 @@ mod tests {
         let decoded = String::from_utf8(decoded).unwrap();
         assert!(!decoded.contains('\x1b') && !decoded.contains('\x07'));
         assert!(decoded.starts_with("#42"));
+    }
+
+    #[test]
+    fn notifications_and_titles_cannot_end_their_sequence_early() {
+        assert_eq!(notification_bytes(&Notification::Bell), b"\x07");
+        let desktop = Notification::Desktop {
+            title: "triage".into(),
+            body: "2 new tickets: a;b\x1b\\c\x07d".into(),
+        };
+        let bytes = String::from_utf8(notification_bytes(&desktop)).unwrap();
+        assert_eq!(
+            bytes,
+            "\x1b]777;notify;triage;2 new tickets: ab\u{fffd}\\c\u{fffd}d\x1b\\\x1b]9;2 new tickets: ab\u{fffd}\\c\u{fffd}d\x1b\\"
+        );
+        assert_eq!(
+            osc_title("triage (3 new)\x07;"),
+            "\x1b]2;triage (3 new)\u{fffd}\x07"
+        );
     }
 }

@@ -43,6 +43,12 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
             title.push(Span::styled("*", theme.accent()));
         }
     }
+    let new = crate::app::news::count(state);
+    if new > 0 {
+        // The rows marked • below: `Tab` goes to them.
+        title.push(Span::styled(" · ", theme.dim()));
+        title.push(Span::styled(format!("{new} new"), theme.accent()));
+    }
     let title = super::text::fit_spans(title, usize::from(area.width));
 
     let filter_line = if unfiltered {

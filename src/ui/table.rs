@@ -248,11 +248,12 @@ fn draw_rows(
     // Triage's marks column (mark, pending), only while anything is marked,
     // pending or dimmed: the rest of the time the table is as before.
     let full = area;
-    let gutter = if crate::app::triage::shows_gutter(&state.triage) {
-        GUTTER.min(area.width)
-    } else {
-        0
-    };
+    let gutter =
+        if crate::app::triage::shows_gutter(&state.triage) || crate::app::news::count(state) > 0 {
+            GUTTER.min(area.width)
+        } else {
+            0
+        };
     let area = Rect::new(area.x + gutter, area.y, area.width - gutter, area.height);
     let rows_fit = usize::from(area.height.saturating_sub(1));
     // The state keeps the selection visible; clamp anyway so a stale offset
@@ -329,8 +330,13 @@ fn draw_rows(
             " {} ",
             fit(&status_label(t), usize::from(cols.status).saturating_sub(2))
         );
+        let number_style = if crate::app::news::is_new(state, t.id) {
+            ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD)
+        } else {
+            theme.dim()
+        };
         let mut spans = vec![
-            Span::styled(format!("#{}", t.ticket_number), theme.dim()),
+            Span::styled(format!("#{}", t.ticket_number), number_style),
             Span::styled(badge, theme.badge(t.status_color.as_deref(), &t.status)),
             Span::styled(
                 fit(&priority_label(t), usize::from(cols.priority)).into_owned(),
@@ -393,6 +399,8 @@ pub const GUTTER: u16 = 2;
 pub const MARK: &str = "●";
 /// A row whose change is on its way (or waiting for the rate limit).
 pub const PENDING_MARK: &str = "…";
+/// A row new since the agent last looked (the pending sign wins its cell).
+pub const NEW_MARK: &str = "•";
 
 fn draw_gutter(
     state: &State,
@@ -411,5 +419,7 @@ fn draw_gutter(
             theme.dim()
         };
         buf.set_stringn(cell.x + 1, cell.y, PENDING_MARK, 1, style);
+    } else if cell.width > 1 && crate::app::news::is_new(state, id) {
+        buf.set_stringn(cell.x + 1, cell.y, NEW_MARK, 1, theme.accent());
     }
 }

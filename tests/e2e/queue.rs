@@ -171,3 +171,84 @@ async fn hostile_subjects_cannot_drive_the_terminal_and_sigterm_restores_it() {
     );
     handle.shutdown().await;
 }
+
+/// The ticket number on the row drawn with the cursor's background.
+fn selected_number(screen: &vt100::Screen) -> Option<String> {
+    let (rows, cols) = screen.size();
+    (0..rows).find_map(|r| {
+        let cell = screen.cell(r, cols / 2)?;
+        if cell.bgcolor() == vt100::Color::Default && !cell.inverse() {
+            return None;
+        }
+        let text: String = screen.rows(0, cols).nth(usize::from(r))?;
+        let number = text.split_whitespace().find(|w| w.starts_with('#'))?;
+        Some(number.to_string())
+    })
+}
+
+/// Table row `i` (0: the first below the column headers).
+fn table_row(screen: &vt100::Screen, i: usize) -> String {
+    let (_, cols) = screen.size();
+    let rows: Vec<String> = screen.rows(0, cols).collect();
+    rows.iter()
+        .position(|l| l.contains("status") && l.contains("subject"))
+        .and_then(|header| rows.get(header + 1 + i).cloned())
+        .unwrap_or_default()
+}
+
+fn top_row(screen: &vt100::Screen) -> String {
+    table_row(screen, 0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_ticket_appears_on_top_marked_and_the_cursor_stays() {
+    let handle = start_server(60).await;
+    let home = tempfile::tempdir().unwrap();
+    // The shortest interval the config allows: the test waits for one poll.
+    std::fs::write(home.path().join("config.toml"), "[ui]\nrefresh_secs = 10\n").unwrap();
+    let tui = open_ui_with(&handle, home.path(), &[], &[], 120, 30).await;
+    let tui = tokio::task::spawn_blocking(move || {
+        let mut tui = tui;
+        tui.wait_for("the first page", |s| footer_line(s).contains("page 1/"));
+        tui.press("jj");
+        tui.wait_for("the cursor on the third row", |s| {
+            selected_number(s).is_some_and(|n| table_row(s, 2).contains(&format!("{n} ")))
+        });
+        tui
+    })
+    .await
+    .unwrap();
+    let before = {
+        let screen = tui.screen.0.lock().unwrap();
+        selected_number(screen.parser.screen()).expect("a selected row")
+    };
+    // A customer writes in: no key is pressed from here on.
+    let arrived = handle.step_activity().expect("a new ticket");
+    let number = handle.with_data(|d| {
+        let id = match arrived {
+            triage::server::ActivityEvent::Arrived(id) => id,
+            other => panic!("an arrival first, not {other:?}"),
+        };
+        d.tickets.iter().find(|t| t.id == id).unwrap().ticket_number
+    });
+    let mark = format!("#{number}");
+    tokio::task::spawn_blocking(move || {
+        let mut tui = tui;
+        // One whole frame: the new row on top with its dot, the count in
+        // the header, the poll over, and the cursor on the ticket it was on
+        // (now a row lower).
+        tui.wait_for("the new ticket on top, marked, the cursor unmoved", |s| {
+            let top = top_row(s);
+            top.contains(&mark)
+                && top.contains('•')
+                && s.contents().contains("· 1 new")
+                && !footer_line(s).contains("refreshing")
+                && selected_number(s).as_deref() == Some(before.as_str())
+        });
+        tui.press("q");
+        assert!(tui.wait_exit().success());
+    })
+    .await
+    .unwrap();
+    handle.shutdown().await;
+}

@@ -22,6 +22,7 @@ mod filter_props;
 mod filter_server_agreement;
 mod macros;
 mod macros_cli;
+mod news;
 mod poll;
 mod search;
 mod server_activity;

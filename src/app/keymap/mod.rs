@@ -28,6 +28,8 @@ pub enum Action {
     PrevPage,
     NextTicket,
     PrevTicket,
+    /// The next row marked new (see `app::news`).
+    NextNew,
     OpenDetail,
     Back,
     Refresh,

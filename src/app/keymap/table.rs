@@ -101,6 +101,15 @@ pub(super) const ACTIONS: &[ActionSpec] = &[
         hint: None,
     },
     ActionSpec {
+        action: Action::NextNew,
+        name: "next_new",
+        // mutt's key for the next new message (`n` is a triage key).
+        keys: &["tab"],
+        section: Section::Browse,
+        help: "next new ticket (marked •) on this page",
+        hint: None,
+    },
+    ActionSpec {
         action: Action::OpenDetail,
         name: "open_detail",
         keys: &["enter"],

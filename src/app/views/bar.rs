@@ -34,6 +34,13 @@ pub fn new_label(entry: &ViewEntry) -> Option<String> {
         .map(|n| format!("+{n} new"))
 }
 
+/// The open view's "3 new": its rows marked new (see `app::news`), not
+/// the background count, which the list on screen knows better.
+pub fn open_new_label(state: &State) -> Option<String> {
+    let n = crate::app::news::count(state);
+    (n > 0).then(|| format!("+{n} new"))
+}
+
 /// One view in the bar, sanitized, with where it is drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
@@ -74,7 +81,11 @@ pub fn layout(state: &State, width: usize) -> (Vec<Segment>, usize) {
             key: state.views.key_label(i).map(|k| sanitize(&k).into_owned()),
             name: sanitize(e.name()).into_owned(),
             count: count_label(e),
-            new: new_label(e),
+            new: if state.views.active == Some(i) {
+                open_new_label(state)
+            } else {
+                new_label(e)
+            },
             active: state.views.active == Some(i),
             x: 0,
             width: 0,

@@ -39,6 +39,7 @@ pub(super) fn update_active(state: &mut State, fx: &mut Vec<Effect>) {
         let view = SavedView {
             per_page: entry.view.per_page,
             refresh_secs: entry.view.refresh_secs,
+            notify: entry.view.notify,
             key: entry.view.key.clone(),
             profile: entry.view.profile.clone(),
             ..view_of(state, &entry.view.name)

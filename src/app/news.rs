@@ -1,0 +1,259 @@
+//! What is new in the open list: rows created or changed since the agent
+//! last looked, compared with what the list held before a refresh (a poll
+//! or `r`) of the same query. A marked row shows a dot and a bold number
+//! until the cursor lands on it or its detail opens; `Tab` jumps to the
+//! next one; the header counts them, the terminal title says so, and a
+//! poll that brings new ones may ring (see [`notification`]).
+//!
+//! Marks are kept by ticket id, so they survive refreshes and page moves of
+//! the same query; a new query (filter, sort, view) starts with none. The
+//! agent's own writes are never news: each answered write's `updated_at`
+//! is remembered, and a row that comes back with exactly it is not marked.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::msg::Effect;
+use super::state::State;
+use crate::api::types::Ticket;
+use crate::filter::TicketFilter;
+
+/// `notify` of a view (or `[ui] notify`): how a poll that brings new
+/// tickets is told.
+pub use crate::config::Notify;
+
+/// Subjects in a desktop notification are cut to this many cells.
+pub const NOTIFY_SUBJECT_CELLS: usize = 60;
+/// The terminal title while nothing is new.
+pub const TITLE: &str = "triage";
+
+/// The query marks belong to: the filter with sort and order spelled out,
+/// and the page size.
+type QueryKey = (TicketFilter, u64);
+
+#[derive(Debug, Clone, Default)]
+pub struct News {
+    query: Option<QueryKey>,
+    /// Each ticket's `updated_at` as last shown in this query.
+    seen: HashMap<Uuid, Option<DateTime<Utc>>>,
+    marked: HashSet<Uuid>,
+    /// `updated_at` of the agent's own answered writes, by ticket.
+    own: HashMap<Uuid, Option<DateTime<Utc>>>,
+    /// The title we last wrote; `None` until news first appeared (the
+    /// terminal's own title is left alone until there is something to say).
+    pub title_shown: Option<String>,
+}
+
+/// How a poll that gained new tickets is told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notification {
+    Bell,
+    /// OSC 777 / OSC 9: text already safe inside the sequence.
+    Desktop {
+        title: String,
+        body: String,
+    },
+}
+
+fn current_query(state: &State) -> QueryKey {
+    (state.list.query_filter(), state.list.per_page)
+}
+
+fn is_current(state: &State) -> bool {
+    state.news.query.as_ref() == Some(&current_query(state))
+}
+
+/// Rows marked new in the open list.
+pub fn count(state: &State) -> usize {
+    if is_current(state) {
+        state.news.marked.len()
+    } else {
+        0
+    }
+}
+
+pub fn is_new(state: &State, id: Uuid) -> bool {
+    is_current(state) && state.news.marked.contains(&id)
+}
+
+/// The agent saw this row (the cursor landed on it, its detail opened).
+pub(super) fn seen(state: &mut State, id: Uuid) {
+    state.news.marked.remove(&id);
+}
+
+/// The row under the cursor has been seen.
+pub(super) fn selected_seen(state: &mut State) {
+    if let Some(id) = state.selected_ticket().map(|t| t.id) {
+        seen(state, id);
+    }
+}
+
+/// An answered write of ours: the row as it now is is not news.
+pub(super) fn own_write(state: &mut State, ticket: &Ticket) {
+    state.news.own.insert(ticket.id, ticket.updated_at);
+    if let Some(at) = state.news.seen.get_mut(&ticket.id) {
+        *at = ticket.updated_at;
+    }
+}
+
+/// A page of the current query is on screen. After a refresh, rows that
+/// were not there before or whose `updated_at` moved forward are marked;
+/// on any page, a row seen before that changed since is marked. Returns
+/// the rows newly marked (for the notification). A new query starts over
+/// and marks nothing.
+pub(super) fn on_shown(state: &mut State, tickets: &[Ticket], refreshed: bool) -> Vec<Ticket> {
+    let query = current_query(state);
+    let news = &mut state.news;
+    if news.query.as_ref() != Some(&query) {
+        news.query = Some(query);
+        news.marked.clear();
+        news.seen = tickets.iter().map(|t| (t.id, t.updated_at)).collect();
+        return Vec::new();
+    }
+    let mut gained = Vec::new();
+    for t in tickets {
+        let changed = match news.seen.get(&t.id) {
+            None => refreshed,
+            Some(before) => t.updated_at > *before,
+        };
+        let ours = news.own.get(&t.id).is_some_and(|at| *at == t.updated_at);
+        news.seen.insert(t.id, t.updated_at);
+        if changed && !ours && news.marked.insert(t.id) {
+            gained.push(t.clone());
+        }
+    }
+    gained
+}
+
+/// `Tab`: the row of the next new ticket after the cursor on this page,
+/// wrapping around; `None` when the page has none.
+pub fn next_row(state: &State) -> Option<usize> {
+    let tickets = state.list.table.tickets();
+    let len = tickets.len();
+    (1..=len)
+        .map(|step| (state.list.selected + step) % len)
+        .find(|row| is_new(state, tickets[*row].id))
+}
+
+/// What a poll that newly marked `gained` should make the terminal do.
+/// Nothing when nothing was gained or notifying is off.
+pub fn notification(mode: Notify, gained: &[Ticket]) -> Option<Notification> {
+    let newest = gained.iter().max_by_key(|t| t.updated_at)?;
+    match mode {
+        Notify::Off => None,
+        Notify::Bell => Some(Notification::Bell),
+        Notify::Desktop => {
+            let subject = crate::text::cells::fit(&osc_safe(&newest.subject), NOTIFY_SUBJECT_CELLS)
+                .into_owned();
+            let body = match gained.len() {
+                1 => format!("1 new ticket: {subject}"),
+                n => format!("{n} new tickets: {subject}"),
+            };
+            Some(Notification::Desktop {
+                title: TITLE.to_string(),
+                body,
+            })
+        }
+    }
+}
+
+/// Text that cannot end or split an OSC sequence: sanitized for the
+/// screen, then without `;` (the field separator) and without any control
+/// character left.
+pub fn osc_safe(text: &str) -> String {
+    crate::text::sanitize(text)
+        .chars()
+        .filter(|c| *c != ';' && !c.is_control())
+        .collect()
+}
+
+/// The terminal title for `count` new rows.
+pub fn title(count: usize) -> String {
+    if count == 0 {
+        TITLE.to_string()
+    } else {
+        format!("{TITLE} ({count} new)")
+    }
+}
+
+/// Asks for the title to be written when it changed (never before the
+/// first news: until then the terminal keeps its own).
+pub(super) fn sync_title(state: &mut State, fx: &mut Vec<Effect>) {
+    let n = count(state);
+    let wanted = title(n);
+    let shown = &mut state.news.title_shown;
+    if shown.as_deref() == Some(wanted.as_str()) || (shown.is_none() && n == 0) {
+        return;
+    }
+    *shown = Some(wanted.clone());
+    fx.push(Effect::SetTitle(wanted));
+}
+
+/// The notify setting for the list on screen: the open view's own, else
+/// `[ui] notify`.
+pub fn mode(state: &State) -> Notify {
+    state
+        .views
+        .active_entry()
+        .filter(|_| !super::views::is_modified(state))
+        .and_then(|e| e.view.notify)
+        .unwrap_or(state.notify)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket(subject: &str, minute: u32) -> Ticket {
+        let json = serde_json::json!({
+            "id": Uuid::from_u128(u128::from(minute)),
+            "ticket_number": 7,
+            "subject": subject,
+            "status": "open",
+            "priority": "normal",
+            "updated_at": format!("2026-01-01T10:{minute:02}:00Z"),
+        });
+        serde_json::from_value(json).expect("a ticket")
+    }
+
+    #[test]
+    fn nothing_gained_or_off_tells_nothing() {
+        assert_eq!(notification(Notify::Bell, &[]), None);
+        assert_eq!(notification(Notify::Off, &[ticket("a", 1)]), None);
+    }
+
+    #[test]
+    fn bell_rings() {
+        assert_eq!(
+            notification(Notify::Bell, &[ticket("a", 1)]),
+            Some(Notification::Bell)
+        );
+    }
+
+    #[test]
+    fn desktop_says_the_count_and_the_newest_subject_cut_and_safe() {
+        let long = format!("Refund;\x1b]0;pwned\x07 {}", "é".repeat(80));
+        let gained = [ticket("older", 1), ticket(&long, 5), ticket("mid", 3)];
+        let Some(Notification::Desktop { title, body }) = notification(Notify::Desktop, &gained)
+        else {
+            panic!("a desktop notification");
+        };
+        assert_eq!(title, "triage");
+        assert!(body.starts_with("3 new tickets: Refund"), "{body}");
+        assert!(
+            !body.contains(';') && !body.chars().any(char::is_control),
+            "{body:?}"
+        );
+        let subject = body.trim_start_matches("3 new tickets: ");
+        assert_eq!(crate::text::cells::width(subject), NOTIFY_SUBJECT_CELLS);
+        assert!(subject.ends_with('…'));
+    }
+
+    #[test]
+    fn the_title_counts_what_is_new() {
+        assert_eq!(title(0), "triage");
+        assert_eq!(title(3), "triage (3 new)");
+    }
+}
