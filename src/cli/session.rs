@@ -336,6 +336,7 @@ pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
     ctx.relative_times = ui.relative_times;
     ctx.refresh = ui.refresh_secs.interval();
     ctx.me = session.me.as_deref().map(EntityRef::from_text);
+    ctx.drafts = triage::config::Drafts::in_state_dir();
     triage::runtime::run(ctx).await
 }
 
