@@ -172,6 +172,10 @@ pub fn on_composed(
     });
     let body = strip_comments(&composed.text);
     let ids: Vec<_> = request.targets.rows().iter().map(|t| t.id).collect();
+    if composed.restored.is_none() && composed.text == composed.opened_with {
+        state.notice = Some(format!("cancelled: the {} was left as it was, nothing was sent", noun(kind)));
+        return;
+    }
     if body.is_empty() {
         // Emptied on purpose: a draft it opened with goes too.
         if composed.restored.is_some()
@@ -182,10 +186,6 @@ pub fn on_composed(
         } else {
             state.notice = Some(format!("cancelled: the {} is empty, nothing was sent", noun(kind)));
         }
-        return;
-    }
-    if composed.restored.is_none() && composed.text == composed.opened_with {
-        state.notice = Some(format!("cancelled: the {} was left as it was, nothing was sent", noun(kind)));
         return;
     }
     if let Some(drafts) = request.drafts.clone() {
