@@ -374,7 +374,9 @@ where
                     Flow::Resumed => resumed(screen, &tx)?,
                     Flow::Compose(request) => {
                         events.pause();
-                        let editor = editor::editor_from(|k| std::env::var(k).ok());
+                        let editor = request.editor.clone().unwrap_or_else(|| {
+                            editor::editor_from(|k| std::env::var(k).ok())
+                        });
                         let result =
                             editor::compose(&request, &editor, |f| screen.step_out(f));
                         events.resume();

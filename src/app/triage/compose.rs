@@ -35,6 +35,8 @@ pub struct ComposeRequest {
     pub template: String,
     /// Where drafts are kept; `None` keeps none (no state directory).
     pub drafts: Option<Drafts>,
+    /// The editor command; `None`: `$VISUAL`, `$EDITOR` or `vi`.
+    pub editor: Option<String>,
 }
 
 /// The editor's result, as the runtime read it back.
@@ -66,6 +68,7 @@ pub(super) fn open(state: &mut State, kind: MessageKind, fx: &mut Vec<Effect>) {
         targets,
         template,
         drafts: state.triage.drafts.clone(),
+        editor: state.triage.editor.clone(),
     })));
 }
 

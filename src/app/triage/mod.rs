@@ -66,6 +66,9 @@ pub struct Triage {
     /// Where notes and replies are kept until the server has them
     /// (`None`: no state directory, nothing kept).
     pub drafts: Option<Drafts>,
+    /// The editor for notes and replies, when not the environment's
+    /// (tests, which may not set variables).
+    pub editor: Option<String>,
     /// The drafts known to exist (the detail says so).
     pub draft_ids: std::collections::HashSet<(Uuid, MessageKind)>,
     /// A 404/405 on `POST /tickets/{id}/messages`: `n` and `R` are off.
