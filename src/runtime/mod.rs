@@ -213,6 +213,11 @@ impl Stream for TerminalInput {
 impl Input for TerminalInput {
     fn pause(&mut self) {
         self.0 = None;
+        // Dropping the stream wakes crossterm's poller; when its thread was
+        // idle that wake stays pending and would fail the next read of the
+        // terminal (the cursor query of the redraw after the editor), so
+        // it is taken here. An event read meanwhile stays queued.
+        let _ = crossterm::event::poll(std::time::Duration::ZERO);
     }
 
     fn resume(&mut self) {
