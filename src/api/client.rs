@@ -18,8 +18,8 @@ use crate::api::error::{self, ApiError, Scrub};
 use crate::api::key::ApiKey;
 use crate::api::retry::{Backoff, rate_limit_wait};
 use crate::api::types::{
-    ErrorBody, Inbox, Message, NewMessage, PageMeta, Priority, Status, Tag, Ticket, TicketDetail, TicketField,
-    TicketPatch, User,
+    ErrorBody, Inbox, Message, NewMessage, PageMeta, Priority, Status, Tag, Ticket, TicketDetail,
+    TicketField, TicketPatch, User,
 };
 
 /// Largest 2xx body accepted. A 100-ticket page is ~100 KB; anything near

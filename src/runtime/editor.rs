@@ -40,10 +40,8 @@ impl TempText {
     fn create(name: &str, text: &str) -> io::Result<TempText> {
         static SEQ: AtomicU32 = AtomicU32::new(0);
         let seq = SEQ.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!(
-            "triage-{}-{seq}-{name}.txt",
-            std::process::id()
-        ));
+        let path =
+            std::env::temp_dir().join(format!("triage-{}-{seq}-{name}.txt", std::process::id()));
         let mut options = OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
@@ -130,17 +128,29 @@ mod tests {
                     .map(|(_, v)| v.to_string())
             }
         };
-        assert_eq!(editor_from(env(&[("VISUAL", "code -w"), ("EDITOR", "nano")])), "code -w");
-        assert_eq!(editor_from(env(&[("VISUAL", " "), ("EDITOR", "nano")])), "nano");
+        assert_eq!(
+            editor_from(env(&[("VISUAL", "code -w"), ("EDITOR", "nano")])),
+            "code -w"
+        );
+        assert_eq!(
+            editor_from(env(&[("VISUAL", " "), ("EDITOR", "nano")])),
+            "nano"
+        );
         assert_eq!(editor_from(env(&[])), "vi");
     }
 
     #[test]
     fn the_path_is_one_argument_after_the_editors_own() {
         let cmd = command("code -w", Path::new("/tmp/a b;rm -rf x.txt"));
-        let args: Vec<_> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        let args: Vec<_> = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
         assert_eq!(cmd.get_program(), "sh");
-        assert_eq!(args, ["-c", "code -w \"$@\"", "code -w", "/tmp/a b;rm -rf x.txt"]);
+        assert_eq!(
+            args,
+            ["-c", "code -w \"$@\"", "code -w", "/tmp/a b;rm -rf x.txt"]
+        );
     }
 
     #[test]

@@ -16,11 +16,11 @@ pub mod view_count;
 pub use api_source::ApiSource;
 
 use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context as TaskContext, Poll};
 use std::io::{self, Write};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context as TaskContext, Poll};
 
 use anyhow::Context;
 use base64::Engine;
@@ -379,11 +379,11 @@ where
                     Flow::Resumed => resumed(screen, &tx)?,
                     Flow::Compose(request) => {
                         events.pause();
-                        let editor = request.editor.clone().unwrap_or_else(|| {
-                            editor::editor_from(|k| std::env::var(k).ok())
-                        });
-                        let result =
-                            editor::compose(&request, &editor, |f| screen.step_out(f));
+                        let editor = request
+                            .editor
+                            .clone()
+                            .unwrap_or_else(|| editor::editor_from(|k| std::env::var(k).ok()));
+                        let result = editor::compose(&request, &editor, |f| screen.step_out(f));
                         events.resume();
                         let _ = tx.send(Msg::Composed { request, result });
                         resumed(screen, &tx)?;
@@ -600,11 +600,13 @@ fn execute_effect<S: TicketSource, D: Screen>(
             // is on disk before anything is sent (a small file).
             for id in ids {
                 if let Err(e) = drafts.save(id, kind, &text) {
-                    let _ = tx.send(Msg::EffectFailed(sanitize(&format!(
-                        "could not keep a draft in {}: {e}",
-                        drafts.dir().display()
-                    ))
-                    .into_owned()));
+                    let _ = tx.send(Msg::EffectFailed(
+                        sanitize(&format!(
+                            "could not keep a draft in {}: {e}",
+                            drafts.dir().display()
+                        ))
+                        .into_owned(),
+                    ));
                 }
             }
         }

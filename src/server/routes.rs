@@ -356,7 +356,10 @@ async fn post_message(
 fn json_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, ApiError> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(obj)) => Ok(obj),
-        Ok(_) => Err(ApiError::BadRequest(vec![bad("body", "must be a JSON object")])),
+        Ok(_) => Err(ApiError::BadRequest(vec![bad(
+            "body",
+            "must be a JSON object",
+        )])),
         Err(e) => Err(ApiError::BadRequest(vec![bad(
             "body",
             format!("invalid JSON: {e}"),

@@ -381,8 +381,14 @@ fn lines<'w>(
         ));
     }
     for (kind, action) in [
-        (crate::model::MessageKind::Note, crate::app::keymap::Action::AddNote),
-        (crate::model::MessageKind::Reply, crate::app::keymap::Action::Reply),
+        (
+            crate::model::MessageKind::Note,
+            crate::app::keymap::Action::AddNote,
+        ),
+        (
+            crate::model::MessageKind::Reply,
+            crate::app::keymap::Action::Reply,
+        ),
     ] {
         if state.triage.draft_ids.contains(&(t.id, kind)) {
             let line = format!(

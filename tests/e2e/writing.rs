@@ -57,7 +57,15 @@ async fn n_with_a_script_editor_puts_the_note_on_the_server() {
         "note.sh",
         "printf 'Escalated to billing.\\n' >> \"$1\"\n",
     );
-    let tui = open_ui_with(&handle, home.path(), &["--filter", FILTER], env(ed), 120, 32).await;
+    let tui = open_ui_with(
+        &handle,
+        home.path(),
+        &["--filter", FILTER],
+        env(ed),
+        120,
+        32,
+    )
+    .await;
     tokio::task::spawn_blocking(move || {
         let mut tui = tui;
         tui.wait_for("the first page", |s| footer_line(s).contains("page 1/"));
@@ -75,7 +83,11 @@ async fn n_with_a_script_editor_puts_the_note_on_the_server() {
     assert_eq!(last.body, "Escalated to billing.");
     assert_eq!(last.author_type, AuthorType::Note);
     let drafts = home.path().join("triage").join("drafts");
-    assert_eq!(std::fs::read_dir(&drafts).unwrap().count(), 0, "draft removed after 201");
+    assert_eq!(
+        std::fs::read_dir(&drafts).unwrap().count(),
+        0,
+        "draft removed after 201"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -85,7 +97,13 @@ async fn a_reply_that_failed_with_503_is_offered_again_after_a_restart() {
     let home = tempfile::tempdir().unwrap();
     let dir = home.path().to_path_buf();
     let go = dir.join("go");
-    assert!(std::process::Command::new("mkfifo").arg(&go).status().unwrap().success());
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&go)
+            .status()
+            .unwrap()
+            .success()
+    );
     // Says it is running, waits for the test to arm the fault, writes.
     let first = editor(
         &dir,
@@ -125,7 +143,11 @@ async fn a_reply_that_failed_with_503_is_offered_again_after_a_restart() {
 
     // A new start, the same state directory: R opens the draft.
     let seen = dir.join("seen.txt");
-    let second = editor(&dir, "look.sh", &format!("cp \"$1\" '{}'\n", seen.display()));
+    let second = editor(
+        &dir,
+        "look.sh",
+        &format!("cp \"$1\" '{}'\n", seen.display()),
+    );
     let tui = open_ui_with(&handle, &dir, &["--filter", FILTER], env(second), 120, 32).await;
     tokio::task::spawn_blocking(move || {
         let mut tui = tui;

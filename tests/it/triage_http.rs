@@ -420,8 +420,13 @@ async fn a_note_that_failed_with_503_stays_a_draft_until_a_201() {
     let seen = dir.path().join("seen.txt");
     let source = source_for(&handle, server::DEMO_KEY).await;
     let screen = SharedScreen::new(140, 30);
-    let mut state = State::new(Scope::default(), LIST.parse().unwrap(), 20, Default::default())
-        .with_names(source.catalog());
+    let mut state = State::new(
+        Scope::default(),
+        LIST.parse().unwrap(),
+        20,
+        Default::default(),
+    )
+    .with_names(source.catalog());
     state.triage.drafts = Some(drafts.clone());
     state.triage.editor = Some(script_editor(dir.path(), &seen, "Escalated to billing."));
     let (keys, task) = spawn_loop(state, source, &screen);
@@ -435,10 +440,17 @@ async fn a_note_that_failed_with_503_stays_a_draft_until_a_201() {
     ui.key(KeyCode::Char('n'));
     ui.wait_for("the failure", |t| t.contains("the note was not sent"))
         .await;
-    let kept = drafts.load(id, MessageKind::Note).unwrap().expect("draft kept");
+    let kept = drafts
+        .load(id, MessageKind::Note)
+        .unwrap()
+        .expect("draft kept");
     assert_eq!(kept.text, "Escalated to billing.");
     assert_eq!(handle.with_data(messages).len(), before, "nothing posted");
-    assert!(std::fs::read_to_string(&seen).unwrap().contains(&format!("on #{number}")));
+    assert!(
+        std::fs::read_to_string(&seen)
+            .unwrap()
+            .contains(&format!("on #{number}"))
+    );
 
     // Next `n` on the ticket opens the draft, not the template; this
     // editor leaves it as it is, and it is sent.
@@ -452,8 +464,13 @@ async fn a_note_that_failed_with_503_stays_a_draft_until_a_201() {
 
     let source = source_for(&handle, server::DEMO_KEY).await;
     let screen = SharedScreen::new(140, 30);
-    let mut state = State::new(Scope::default(), LIST.parse().unwrap(), 20, Default::default())
-        .with_names(source.catalog());
+    let mut state = State::new(
+        Scope::default(),
+        LIST.parse().unwrap(),
+        20,
+        Default::default(),
+    )
+    .with_names(source.catalog());
     state.triage.drafts = Some(drafts.clone());
     state.triage.editor = Some(script_editor(dir.path(), &seen, ""));
     let (keys, task) = spawn_loop(state, source, &screen);
@@ -467,9 +484,18 @@ async fn a_note_that_failed_with_503_stays_a_draft_until_a_201() {
             .is_some_and(|m| m.body == "Escalated to billing.")
     })
     .await;
-    assert_eq!(std::fs::read_to_string(&seen).unwrap(), "Escalated to billing.");
-    ui.wait_for("the notice", |t| t.contains(&format!("#{number}: note sent")))
-        .await;
-    assert_eq!(drafts.load(id, MessageKind::Note).unwrap(), None, "gone after the 201");
+    assert_eq!(
+        std::fs::read_to_string(&seen).unwrap(),
+        "Escalated to billing."
+    );
+    ui.wait_for("the notice", |t| {
+        t.contains(&format!("#{number}: note sent"))
+    })
+    .await;
+    assert_eq!(
+        drafts.load(id, MessageKind::Note).unwrap(),
+        None,
+        "gone after the 201"
+    );
     ui.quit().await;
 }

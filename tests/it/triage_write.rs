@@ -141,7 +141,12 @@ async fn a_note_is_kept_as_a_draft_then_posted_without_asking() {
         }
         _ => unreachable!(),
     }
-    assert!(state.triage.draft_ids.contains(&(ticket.id, MessageKind::Note)));
+    assert!(
+        state
+            .triage
+            .draft_ids
+            .contains(&(ticket.id, MessageKind::Note))
+    );
     let sent = posts(&fx);
     assert_eq!(
         sent[0].2,
@@ -153,7 +158,12 @@ async fn a_note_is_kept_as_a_draft_then_posted_without_asking() {
     assert!(state.triage_dialog().is_none(), "a note does not ask");
     posted(&mut state, sent[0].0, Ok(()));
     assert_eq!(state.notice.as_deref(), Some("#1001: note sent"));
-    assert!(!state.triage.draft_ids.contains(&(ticket.id, MessageKind::Note)));
+    assert!(
+        !state
+            .triage
+            .draft_ids
+            .contains(&(ticket.id, MessageKind::Note))
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -205,7 +215,13 @@ async fn empty_or_unchanged_text_cancels_with_one_line() {
     let at = chrono::Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap();
     let fx = closed(&mut state, &request, "\n", Some(at));
     assert!(
-        matches!(&fx[..], [Effect::RemoveDrafts { kind: MessageKind::Note, .. }]),
+        matches!(
+            &fx[..],
+            [Effect::RemoveDrafts {
+                kind: MessageKind::Note,
+                ..
+            }]
+        ),
         "{fx:?}"
     );
     assert!(posts(&fx).is_empty());
@@ -229,7 +245,11 @@ async fn a_bulk_note_through_a_429_posts_each_ticket_once() {
     let ids = mark_first(&mut state, 6);
     let request = compose_request(&ch(&mut state, 'n'));
     assert!(matches!(&request.targets, Targets::Marked(rows) if rows.len() == 6));
-    assert!(request.template.contains("on 6 tickets, the same text on each"));
+    assert!(
+        request
+            .template
+            .contains("on 6 tickets, the same text on each")
+    );
     let fx = edited(&mut state, &request, "Known outage.\n");
     assert!(posts(&fx).is_empty(), "asks first");
     match &fx[..] {
@@ -244,7 +264,10 @@ async fn a_bulk_note_through_a_429_posts_each_ticket_once() {
     }
     let first = posts(&ch(&mut state, 'y'));
     assert_eq!(first.len(), MAX_IN_FLIGHT);
-    assert!(matches!(state.triage_dialog(), Some(Dialog::Progress { .. })));
+    assert!(matches!(
+        state.triage_dialog(),
+        Some(Dialog::Progress { .. })
+    ));
     assert!(first.iter().all(|p| p.2.body == "Known outage."));
 
     let mut sent: HashMap<Uuid, usize> = HashMap::new();
@@ -276,7 +299,11 @@ async fn a_bulk_note_through_a_429_posts_each_ticket_once() {
     assert!(sent.values().all(|n| *n == 1), "{sent:?}");
     match state.triage_dialog() {
         Some(Dialog::Report { job, .. }) => {
-            assert!(job.outcomes.iter().all(|o| matches!(o, Some(Outcome::Changed))));
+            assert!(
+                job.outcomes
+                    .iter()
+                    .all(|o| matches!(o, Some(Outcome::Changed)))
+            );
             assert_eq!(job.done_word(), "sent");
         }
         other => panic!("expected the report, got {other:?}"),
@@ -316,10 +343,18 @@ async fn a_server_without_the_route_turns_notes_off_and_keeps_browsing() {
     let err = state.last_error.clone().unwrap();
     assert!(err.message.contains("n and R are off"), "{err:?}");
     // The draft is not dropped (only a 201 drops it).
-    assert!(state.triage.draft_ids.contains(&(row(&state, 0).id, MessageKind::Note)));
+    assert!(
+        state
+            .triage
+            .draft_ids
+            .contains(&(row(&state, 0).id, MessageKind::Note))
+    );
     state.last_error = None;
     let fx = ch(&mut state, 'R');
-    assert!(fx.iter().all(|e| !matches!(e, Effect::Compose(_))), "{fx:?}");
+    assert!(
+        fx.iter().all(|e| !matches!(e, Effect::Compose(_))),
+        "{fx:?}"
+    );
     assert!(state.last_error.is_some(), "says why");
     // The other triage keys still work, and so does moving.
     ch(&mut state, 't');
@@ -343,7 +378,10 @@ async fn a_failed_send_says_the_draft_is_kept() {
         }),
     );
     let err = state.last_error.clone().unwrap();
-    assert!(err.message.contains("#1001: the note was not sent"), "{err:?}");
+    assert!(
+        err.message.contains("#1001: the note was not sent"),
+        "{err:?}"
+    );
     assert_eq!(
         err.hint.as_deref(),
         Some("the draft is kept: n on this ticket opens it again")

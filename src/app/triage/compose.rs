@@ -128,7 +128,9 @@ pub fn template(kind: MessageKind, targets: &Targets, last: Option<&Message>) ->
         }
     }
     lines.push(String::new());
-    lines.push("Lines starting with \"# \" are left out. Empty, or left as it is: nothing is sent.".into());
+    lines.push(
+        "Lines starting with \"# \" are left out. Empty, or left as it is: nothing is sent.".into(),
+    );
     let mut text = String::from("\n");
     for line in &lines[1..] {
         text.push_str(if line.is_empty() { "#" } else { "# " });
@@ -145,7 +147,9 @@ pub fn strip_comments(text: &str) -> String {
         .lines()
         .filter(|l| *l != "#" && !l.starts_with("# "))
         .collect();
-    kept.join("\n").trim_matches(['\n', ' ', '\t', '\r']).to_string()
+    kept.join("\n")
+        .trim_matches(['\n', ' ', '\t', '\r'])
+        .to_string()
 }
 
 /// The editor closed (or could not run).
@@ -162,7 +166,9 @@ pub fn on_composed(
         Err(message) => {
             state.last_error = Some(ErrorView {
                 message: format!("{}: nothing was sent", sanitize(&message)),
-                hint: Some("set $VISUAL or $EDITOR to your editor (e.g. EDITOR=\"code -w\")".into()),
+                hint: Some(
+                    "set $VISUAL or $EDITOR to your editor (e.g. EDITOR=\"code -w\")".into(),
+                ),
             });
             return;
         }
@@ -176,7 +182,10 @@ pub fn on_composed(
     let body = strip_comments(&composed.text);
     let ids: Vec<_> = request.targets.rows().iter().map(|t| t.id).collect();
     if composed.restored.is_none() && composed.text == composed.opened_with {
-        state.notice = Some(format!("cancelled: the {} was left as it was, nothing was sent", noun(kind)));
+        state.notice = Some(format!(
+            "cancelled: the {} was left as it was, nothing was sent",
+            noun(kind)
+        ));
         return;
     }
     if body.is_empty() {
@@ -185,9 +194,15 @@ pub fn on_composed(
             && let Some(drafts) = request.drafts.clone()
         {
             fx.push(Effect::RemoveDrafts { drafts, ids, kind });
-            state.notice = Some(format!("cancelled: the {} is empty (its draft is discarded)", noun(kind)));
+            state.notice = Some(format!(
+                "cancelled: the {} is empty (its draft is discarded)",
+                noun(kind)
+            ));
         } else {
-            state.notice = Some(format!("cancelled: the {} is empty, nothing was sent", noun(kind)));
+            state.notice = Some(format!(
+                "cancelled: the {} is empty, nothing was sent",
+                noun(kind)
+            ));
         }
         return;
     }

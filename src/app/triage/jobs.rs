@@ -110,7 +110,11 @@ impl Job {
 
     /// What an answered ticket is counted as: "sent" or "changed".
     pub fn done_word(&self) -> &'static str {
-        if self.post.is_some() { "sent" } else { "changed" }
+        if self.post.is_some() {
+            "sent"
+        } else {
+            "changed"
+        }
     }
 
     /// Decided before sending: a ticket that already has the value gets
@@ -239,7 +243,12 @@ pub fn on_written(
 }
 
 /// The server answered one note or reply (its draft is gone on `Ok`).
-pub fn on_posted(state: &mut State, write: u64, result: Result<(), WriteError>, fx: &mut Vec<Effect>) {
+pub fn on_posted(
+    state: &mut State,
+    write: u64,
+    result: Result<(), WriteError>,
+    fx: &mut Vec<Effect>,
+) {
     on_answer(state, write, result.map(|()| None), fx)
 }
 
@@ -297,7 +306,10 @@ fn on_answer(
             if !bulk {
                 state.last_error = Some(match kind {
                     Some(kind) => ErrorView {
-                        message: format!("#{number}: the {} was not sent: {message}", kind.as_str()),
+                        message: format!(
+                            "#{number}: the {} was not sent: {message}",
+                            kind.as_str()
+                        ),
                         hint: Some(draft_kept_hint(state, kind)),
                     },
                     None => ErrorView {
@@ -348,7 +360,10 @@ fn draft_kept_hint(state: &State, kind: crate::model::MessageKind) -> String {
         crate::model::MessageKind::Reply => crate::app::keymap::Action::Reply,
     };
     if state.triage.drafts.is_some() {
-        format!("the draft is kept: {} on this ticket opens it again", state.keymap.label(action))
+        format!(
+            "the draft is kept: {} on this ticket opens it again",
+            state.keymap.label(action)
+        )
     } else {
         "no draft could be kept (no state directory)".into()
     }
