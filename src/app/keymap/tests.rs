@@ -114,16 +114,16 @@ fn overrides_replace_defaults_and_report_errors() {
     let mut o = BTreeMap::new();
     o.insert(
         "next_page".to_string(),
-        vec!["n".to_string(), "ctrl-f".to_string()],
+        vec!["x".to_string(), "ctrl-f".to_string()],
     );
     let km = Keymap::with_overrides(&o).unwrap();
     let n = KeyModifiers::NONE;
     assert_eq!(
-        km.action_for(&press(KeyCode::Char('n'), n)),
+        km.action_for(&press(KeyCode::Char('x'), n)),
         Some(Action::NextPage)
     );
     assert_eq!(km.action_for(&press(KeyCode::Char(']'), n)), None);
-    assert_eq!(km.label(Action::NextPage), "n/Ctrl-f");
+    assert_eq!(km.label(Action::NextPage), "x/Ctrl-f");
 
     let mut bad = BTreeMap::new();
     bad.insert("jump".to_string(), vec!["x".to_string()]);
