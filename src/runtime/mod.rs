@@ -598,6 +598,9 @@ fn execute_effect<S: TicketSource, D: Screen>(
         } => {
             // Here, before the POST effects that follow it run: the draft
             // is on disk before anything is sent (a small file).
+            // Ending in a newline, so an editor that appends to a
+            // restored draft starts a line of its own.
+            let text = format!("{text}\n");
             for id in ids {
                 if let Err(e) = drafts.save(id, kind, &text) {
                     let _ = tx.send(Msg::EffectFailed(

@@ -163,7 +163,10 @@ async fn a_reply_that_failed_with_503_is_offered_again_after_a_restart() {
     })
     .await
     .unwrap();
-    assert_eq!(std::fs::read_to_string(&seen).unwrap(), "We refunded you.");
+    assert_eq!(
+        std::fs::read_to_string(&seen).unwrap(),
+        "We refunded you.\n"
+    );
     let last = handle.with_data(|d| d.ticket(id).unwrap().messages.to_vec().pop().unwrap());
     assert_eq!(last.body, "We refunded you.");
     assert_eq!(last.author_type, AuthorType::Agent);

@@ -444,7 +444,7 @@ async fn a_note_that_failed_with_503_stays_a_draft_until_a_201() {
         .load(id, MessageKind::Note)
         .unwrap()
         .expect("draft kept");
-    assert_eq!(kept.text, "Escalated to billing.");
+    assert_eq!(kept.text, "Escalated to billing.\n");
     assert_eq!(handle.with_data(messages).len(), before, "nothing posted");
     assert!(
         std::fs::read_to_string(&seen)
@@ -486,7 +486,7 @@ async fn a_note_that_failed_with_503_stays_a_draft_until_a_201() {
     .await;
     assert_eq!(
         std::fs::read_to_string(&seen).unwrap(),
-        "Escalated to billing."
+        "Escalated to billing.\n"
     );
     ui.wait_for("the notice", |t| {
         t.contains(&format!("#{number}: note sent"))

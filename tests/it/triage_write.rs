@@ -396,3 +396,18 @@ fn comment_lines_are_left_out_but_hash_words_stay() {
         "#1042 is a dup\nsecond line"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_open_detail_loads_the_conversation_again_after_the_201() {
+    let mut state = state();
+    press(&mut state, KeyCode::Enter);
+    assert!(state.detail.is_some());
+    let request = compose_request(&ch(&mut state, 'n'));
+    let sent = posts(&edited(&mut state, &request, "why\n"));
+    let fx = posted(&mut state, sent[0].0, Ok(()));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::FetchMessages { id, .. } if *id == sent[0].1)),
+        "{fx:?}"
+    );
+}

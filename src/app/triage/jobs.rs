@@ -277,10 +277,12 @@ fn on_answer(
         }
         Ok(None) => {
             job.outcomes[idx] = Some(Outcome::Changed);
+            let id = job.items[idx].before.id;
             if let Some(kind) = job.post.as_ref().map(|m| m.kind) {
-                let id = job.items[idx].before.id;
                 state.triage.draft_ids.remove(&(id, kind));
             }
+            // The open detail shows the new message (and no draft line).
+            crate::app::detail::request_detail(state, id, fx);
         }
         Err(WriteError::RateLimited { retry_at }) => {
             // Not applied: it goes first again, after the wait. A stopped
