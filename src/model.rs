@@ -126,3 +126,30 @@ category_enum!(
         Note => "note",
     }
 );
+
+/// What an agent writes on a ticket (`POST /tickets/{id}/messages`): an
+/// internal note, seen by agents only, or a reply the customer receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageKind {
+    Note,
+    Reply,
+}
+
+impl MessageKind {
+    /// As the API and the drafts' file names spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Note => "note",
+            MessageKind::Reply => "reply",
+        }
+    }
+
+    pub fn from_wire(s: &str) -> Option<MessageKind> {
+        match s {
+            "note" => Some(MessageKind::Note),
+            "reply" => Some(MessageKind::Reply),
+            _ => None,
+        }
+    }
+}

@@ -18,8 +18,8 @@ use crate::api::error::{self, ApiError, Scrub};
 use crate::api::key::ApiKey;
 use crate::api::retry::{Backoff, rate_limit_wait};
 use crate::api::types::{
-    ErrorBody, Inbox, Message, PageMeta, Priority, Status, Tag, Ticket, TicketDetail, TicketField,
-    TicketPatch, User,
+    ErrorBody, Inbox, Message, NewMessage, PageMeta, Priority, Status, Tag, Ticket, TicketDetail,
+    TicketField, TicketPatch, User,
 };
 
 /// Largest 2xx body accepted. A 100-ticket page is ~100 KB; anything near
@@ -266,6 +266,20 @@ impl ApiClient {
             .send(Method::PATCH, Endpoint::UpdateTicket, url, Some(json))
             .await?;
         decode_one(&body, "updated ticket", &self.scrub())
+    }
+
+    /// `POST /tickets/{id}/messages`: a note or a reply, sent once, never
+    /// retried automatically (a retry could post it twice). Answers the
+    /// message as the server stored it.
+    pub async fn post_message(&self, id: Uuid, message: &NewMessage) -> Result<Message, ApiError> {
+        let id = id.to_string();
+        let url = base_url::join(&self.shared.base, &["tickets", &id, "messages"], &[]);
+        let json = serde_json::to_vec(message)
+            .map_err(|e| ApiError::Config(format!("could not encode the message: {e}")))?;
+        let body = self
+            .send(Method::POST, Endpoint::PostMessage, url, Some(json))
+            .await?;
+        decode_one(&body, "posted message", &self.scrub())
     }
 
     /// The instant before which every request fails fast with

@@ -21,6 +21,8 @@ pub enum Endpoint {
     Messages,
     /// `PATCH /tickets/{id}`
     UpdateTicket,
+    /// `POST /tickets/{id}/messages`
+    PostMessage,
 }
 
 impl Endpoint {
@@ -47,6 +49,7 @@ impl Endpoint {
             Endpoint::Ticket => "GET /tickets/{id}",
             Endpoint::Messages => "GET /tickets/{id}/messages",
             Endpoint::UpdateTicket => "PATCH /tickets/{id}",
+            Endpoint::PostMessage => "POST /tickets/{id}/messages",
         }
     }
 
@@ -66,13 +69,14 @@ impl Endpoint {
     pub(crate) fn route_kind(self) -> RouteKind {
         match self {
             Endpoint::Tickets => RouteKind::List,
-            Endpoint::Ticket | Endpoint::UpdateTicket => RouteKind::Core,
+            // A 404 there may be the ticket: `ApiSource` tells the two apart.
+            Endpoint::Ticket | Endpoint::UpdateTicket | Endpoint::PostMessage => RouteKind::Core,
             _ => RouteKind::Companion,
         }
     }
 
     pub(crate) fn is_write(self) -> bool {
-        matches!(self, Endpoint::UpdateTicket)
+        matches!(self, Endpoint::UpdateTicket | Endpoint::PostMessage)
     }
 }
 

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
 
-pub use crate::model::{AuthorType, FieldType, PriorityLevel, StatusCategory};
+pub use crate::model::{AuthorType, FieldType, MessageKind, PriorityLevel, StatusCategory};
 pub use crate::text::{CUT_MARKER, MAX_BODY_TEXT_BYTES, MAX_SHORT_TEXT_BYTES, cap_text};
 
 /// `{ "data": ..., "meta": ... }`, the envelope of every answer.
@@ -174,6 +174,14 @@ pub struct Message {
     pub body: String,
     #[serde(default, deserialize_with = "lenient_time")]
     pub created_at: Option<DateTime<Utc>>,
+}
+
+/// Body of `POST /tickets/{id}/messages`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewMessage {
+    #[serde(rename = "type")]
+    pub kind: MessageKind,
+    pub body: String,
 }
 
 /// Body of `PATCH /tickets/{id}`. `None` fields are not sent;

@@ -178,6 +178,8 @@ pub(super) fn on_list_key(
         | Action::MarkPage
         | Action::ClearMarks
         | Action::NextMode
+        | Action::AddNote
+        | Action::Reply
         | Action::Undo => {}
         Action::Search => super::search::open(state),
         Action::FilterLine => super::filter_line::open(state),

@@ -48,6 +48,17 @@ pub enum Msg {
         /// Boxed: a ticket is big, and messages move by value.
         result: Result<Box<crate::api::types::Ticket>, super::triage::WriteError>,
     },
+    /// The editor of `Effect::Compose` closed (`Err`: it could not run,
+    /// or it failed; one line).
+    Composed {
+        request: Box<super::triage::ComposeRequest>,
+        result: Result<super::triage::Composed, String>,
+    },
+    /// A note or a reply (`Effect::PostMessage`) was answered.
+    MessagePosted {
+        write: u64,
+        result: Result<(), super::triage::WriteError>,
+    },
     /// A saved view's count (and what is new in it) arrived.
     ViewCount {
         name: String,
@@ -99,6 +110,30 @@ pub enum Effect {
         write: u64,
         id: Uuid,
         patch: crate::api::types::TicketPatch,
+    },
+    /// Open the agent's editor on a note or a reply (the terminal is
+    /// handed over meanwhile); answered by `Msg::Composed`.
+    Compose(Box<super::triage::ComposeRequest>),
+    /// Keep the text as each ticket's draft, before it is sent.
+    SaveDrafts {
+        drafts: crate::config::Drafts,
+        ids: Vec<Uuid>,
+        kind: crate::model::MessageKind,
+        text: String,
+    },
+    /// Discard the tickets' drafts (the agent emptied one).
+    RemoveDrafts {
+        drafts: crate::config::Drafts,
+        ids: Vec<Uuid>,
+        kind: crate::model::MessageKind,
+    },
+    /// `POST /tickets/{id}/messages`: sent once, never retried by the
+    /// runtime; on 201 the runtime removes the ticket's draft.
+    PostMessage {
+        write: u64,
+        id: Uuid,
+        message: crate::api::types::NewMessage,
+        drafts: Option<crate::config::Drafts>,
     },
     /// Count a saved view's tickets; with `new_since`, also those updated
     /// within that long before now (the runtime turns it into an instant).

@@ -100,6 +100,16 @@ pub trait TicketSource: Clone + Send + Sync + 'static {
         std::future::ready(Err(super::triage::WriteError::NotSupported))
     }
 
+    /// `POST /tickets/{id}/messages`, sent once: the message as stored,
+    /// or why not. Sources that cannot write say `NotSupported`.
+    fn post_message(
+        &self,
+        _id: Uuid,
+        _message: &crate::api::types::NewMessage,
+    ) -> impl Future<Output = Result<Message, super::triage::WriteError>> + Send {
+        std::future::ready(Err(super::triage::WriteError::NotSupported))
+    }
+
     /// How many tickets match `filter` (`meta.total` of a one-row page), for
     /// the saved views' counts. The default asks for that one-row page.
     fn count(&self, filter: &TicketFilter) -> impl Future<Output = Result<u64, FetchError>> + Send {

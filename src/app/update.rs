@@ -115,6 +115,12 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
             }
             super::triage::on_written(state, write, result.map(|t| *t), &mut fx)
         }
+        Msg::Composed { request, result } => {
+            super::triage::on_composed(state, *request, result, clock, &mut fx)
+        }
+        Msg::MessagePosted { write, result } => {
+            super::triage::on_posted(state, write, result, &mut fx)
+        }
         Msg::ViewCount {
             name,
             generation,

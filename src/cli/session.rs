@@ -338,6 +338,7 @@ pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
     ctx.unfocused_refresh = ui.unfocused_refresh_secs.interval();
     ctx.notify = ui.notify;
     ctx.me = session.me.as_deref().map(EntityRef::from_text);
+    ctx.drafts = triage::config::Drafts::in_state_dir();
     triage::runtime::run(ctx).await
 }
 

@@ -13,6 +13,7 @@
 
 mod atomic;
 mod check;
+mod drafts;
 mod error;
 mod key_command;
 mod load;
@@ -21,6 +22,7 @@ mod profile;
 mod views;
 
 pub use check::{CheckReport, check};
+pub use drafts::{Draft, Drafts};
 pub use error::ConfigError;
 pub use key_command::OUTPUT_CAP as KEY_COMMAND_OUTPUT_CAP;
 pub use load::{

@@ -27,6 +27,32 @@ pub struct ApiSource {
 }
 
 impl ApiSource {
+    /// How a write to ticket `id` failed, as triage tells the cases apart.
+    async fn write_error(&self, id: Uuid, error: ApiError) -> WriteError {
+        match error {
+            ApiError::RateLimited { retry_at, .. } => WriteError::RateLimited { retry_at },
+            ApiError::InsufficientScope { message } => WriteError::ReadOnly { message },
+            ApiError::NotSupported { .. } => WriteError::NotSupported,
+            // A 404 is a gone ticket or a server without the route: when the
+            // same ticket reads fine, or the server has none of the
+            // companion routes, it is the route that is missing.
+            ApiError::NotFound { message } => {
+                if self.lacks_companions() || self.client.ticket(id).await.is_ok() {
+                    WriteError::NotSupported
+                } else {
+                    WriteError::Failed {
+                        message: format!("not found: {message}"),
+                        hint: Some("the ticket may have been deleted: press r to refresh".into()),
+                    }
+                }
+            }
+            other => WriteError::Failed {
+                // ApiError's text is sanitized and key-free already.
+                message: other.to_string(),
+                hint: other.hint().map(str::to_string),
+            },
+        }
+    }
     /// `catalog` may be empty (`Catalog::from_aliases`): the UI then loads
     /// it in the background (`load_names`) and the names appear when it
     /// arrives.
@@ -216,29 +242,18 @@ impl TicketSource for ApiSource {
     ) -> Result<crate::api::types::Ticket, WriteError> {
         match self.client.update_ticket(id, patch).await {
             Ok(ticket) => Ok(ticket),
-            Err(ApiError::RateLimited { retry_at, .. }) => {
-                Err(WriteError::RateLimited { retry_at })
-            }
-            Err(ApiError::InsufficientScope { message }) => Err(WriteError::ReadOnly { message }),
-            Err(ApiError::NotSupported { .. }) => Err(WriteError::NotSupported),
-            // A 404 is a gone ticket or a server without PATCH: when the
-            // same ticket reads fine, or the server has none of the
-            // companion routes, it is the route that is missing.
-            Err(ApiError::NotFound { message }) => {
-                if self.lacks_companions() || self.client.ticket(id).await.is_ok() {
-                    Err(WriteError::NotSupported)
-                } else {
-                    Err(WriteError::Failed {
-                        message: format!("not found: {message}"),
-                        hint: Some("the ticket may have been deleted: press r to refresh".into()),
-                    })
-                }
-            }
-            Err(other) => Err(WriteError::Failed {
-                // ApiError's text is sanitized and key-free already.
-                message: other.to_string(),
-                hint: other.hint().map(str::to_string),
-            }),
+            Err(e) => Err(self.write_error(id, e).await),
+        }
+    }
+
+    async fn post_message(
+        &self,
+        id: Uuid,
+        message: &crate::api::types::NewMessage,
+    ) -> Result<Message, WriteError> {
+        match self.client.post_message(id, message).await {
+            Ok(posted) => Ok(posted),
+            Err(e) => Err(self.write_error(id, e).await),
         }
     }
 

@@ -10,14 +10,17 @@
 //! adapter behind `TicketSource`) and the saved views' counts.
 
 mod api_source;
+pub mod editor;
 pub mod view_count;
 
 pub use api_source::ApiSource;
 
 use std::future::Future;
 use std::io::{self, Write};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context as TaskContext, Poll};
 
 use anyhow::Context;
 use base64::Engine;
@@ -78,6 +81,8 @@ pub struct RunContext<S: TicketSource> {
     pub views: crate::app::views::ViewsSetup,
     /// `me` from the config.
     pub me: Option<EntityRef>,
+    /// Where notes and replies are kept until sent (`None`: not kept).
+    pub drafts: Option<crate::config::Drafts>,
 }
 
 impl<S: TicketSource> RunContext<S> {
@@ -98,6 +103,7 @@ impl<S: TicketSource> RunContext<S> {
             notify: crate::config::Notify::Off,
             views: crate::app::views::ViewsSetup::default(),
             me: None,
+            drafts: None,
         }
     }
 }
@@ -189,6 +195,66 @@ pub trait Screen {
     fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()>;
     /// Ctrl-z: give the terminal back, stop, take it again on `fg`.
     fn suspend(&mut self) -> anyhow::Result<()>;
+    /// Runs `f` (the editor) with the terminal given back, then takes it
+    /// again and draws everything anew. Off a real terminal: just `f`.
+    fn step_out(&mut self, f: &mut dyn FnMut()) -> anyhow::Result<()> {
+        f();
+        Ok(())
+    }
+}
+
+/// The loop's input: terminal events, which stop being read while the
+/// editor owns the terminal (crossterm's reader thread would otherwise
+/// take the keys typed into it).
+pub trait Input: Stream<Item = io::Result<Event>> + Unpin {
+    fn pause(&mut self) {}
+    fn resume(&mut self) {}
+}
+
+/// Scripted input (tests): nothing to pause.
+impl<T: Stream<Item = io::Result<Event>> + ?Sized> Input for Pin<Box<T>> {}
+
+/// The terminal's events; paused means dropped (which stops crossterm's
+/// reader thread) and made anew on resume.
+pub struct TerminalInput(Option<EventStream>);
+
+impl TerminalInput {
+    pub fn new() -> TerminalInput {
+        TerminalInput(Some(EventStream::new()))
+    }
+}
+
+impl Default for TerminalInput {
+    fn default() -> Self {
+        TerminalInput::new()
+    }
+}
+
+impl Stream for TerminalInput {
+    type Item = io::Result<Event>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
+        match self.0.as_mut() {
+            Some(events) => events.poll_next_unpin(cx),
+            // Only while the editor runs, when the loop polls nothing.
+            None => Poll::Pending,
+        }
+    }
+}
+
+impl Input for TerminalInput {
+    fn pause(&mut self) {
+        self.0 = None;
+        // Dropping the stream wakes crossterm's poller; when its thread was
+        // idle that wake stays pending and would fail the next read of the
+        // terminal (the cursor query of the redraw after the editor), so
+        // it is taken here. An event read meanwhile stays queued.
+        let _ = crossterm::event::poll(std::time::Duration::ZERO);
+    }
+
+    fn resume(&mut self) {
+        self.0 = Some(EventStream::new());
+    }
 }
 
 impl<B: RawBackend> Screen for Terminal<B> {
@@ -211,15 +277,25 @@ impl<B: RawBackend> Screen for Terminal<B> {
         if !TERMINAL_ACTIVE.load(Ordering::SeqCst) {
             return Ok(()); // not on a real terminal (tests)
         }
-        restore_terminal();
-        // SAFETY: raising a signal on our own process has no memory-safety
-        // preconditions; SIGTSTP's default action stops us until SIGCONT.
-        unsafe {
-            libc::raise(libc::SIGTSTP);
+        self.step_out(&mut || {
+            // SAFETY: raising a signal on our own process has no memory-safety
+            // preconditions; SIGTSTP's default action stops us until SIGCONT.
+            unsafe {
+                libc::raise(libc::SIGTSTP);
+            }
+        })
+    }
+
+    fn step_out(&mut self, f: &mut dyn FnMut()) -> anyhow::Result<()> {
+        if !TERMINAL_ACTIVE.load(Ordering::SeqCst) {
+            f(); // not on a real terminal (tests)
+            return Ok(());
         }
-        enter_terminal().context("re-entering the terminal after suspend")?;
+        restore_terminal();
+        f();
+        enter_terminal().context("re-entering the terminal")?;
         self.clear()
-            .map_err(|e| anyhow::anyhow!("redrawing after suspend: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("redrawing after giving the terminal back: {e}"))?;
         Ok(())
     }
 }
@@ -260,6 +336,10 @@ fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
     }
     state.last_error = crate::app::views::startup_error(&state);
     state.me = ctx.me.take();
+    if let Some(drafts) = ctx.drafts.take() {
+        state.triage.draft_ids = drafts.list().into_iter().collect();
+        state.triage.drafts = Some(drafts);
+    }
     state
 }
 
@@ -291,7 +371,7 @@ pub async fn run<S: TicketSource>(mut ctx: RunContext<S>) -> anyhow::Result<()> 
         state,
         ctx.source,
         &mut terminal,
-        EventStream::new(),
+        TerminalInput::new(),
         theme,
         stop,
     )
@@ -311,7 +391,7 @@ pub async fn drive<S, D, E>(
 where
     S: TicketSource,
     D: Screen,
-    E: Stream<Item = io::Result<Event>> + Unpin,
+    E: Input,
 {
     let (w, h) = screen.size()?;
     state.size = Rect::new(0, 0, w, h);
@@ -330,10 +410,17 @@ where
                 match execute_effect(effect, &source, &tx, screen, &mut tasks)? {
                     Flow::Continue => {}
                     Flow::Quit => return Ok(()),
-                    Flow::Resumed => {
-                        let (w, h) = screen.size()?;
-                        let _ = tx.send(Msg::Resize(w, h));
-                        let _ = tx.send(Msg::Resumed);
+                    Flow::Resumed => resumed(screen, &tx)?,
+                    Flow::Compose(request) => {
+                        events.pause();
+                        let editor = request
+                            .editor
+                            .clone()
+                            .unwrap_or_else(|| editor::editor_from(|k| std::env::var(k).ok()));
+                        let result = editor::compose(&request, &editor, |f| screen.step_out(f));
+                        events.resume();
+                        let _ = tx.send(Msg::Composed { request, result });
+                        resumed(screen, &tx)?;
                     }
                 }
             }
@@ -382,6 +469,15 @@ where
     }
 }
 
+/// Back on the terminal (after Ctrl-z or the editor): its size may have
+/// changed meanwhile, and everything is drawn again.
+fn resumed<D: Screen>(screen: &D, tx: &UnboundedSender<Msg>) -> anyhow::Result<()> {
+    let (w, h) = screen.size()?;
+    let _ = tx.send(Msg::Resize(w, h));
+    let _ = tx.send(Msg::Resumed);
+    Ok(())
+}
+
 fn translate(event: Event) -> Option<Msg> {
     match event {
         Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
@@ -397,6 +493,8 @@ enum Flow {
     Continue,
     Quit,
     Resumed,
+    /// Open the editor (needs the input paused, which only the loop has).
+    Compose(Box<crate::app::triage::ComposeRequest>),
 }
 
 fn execute_effect<S: TicketSource, D: Screen>(
@@ -520,6 +618,54 @@ fn execute_effect<S: TicketSource, D: Screen>(
         Effect::Notify(notification) => {
             let _ = screen.write_raw(&notification_bytes(&notification));
         }
+        Effect::PostMessage {
+            write,
+            id,
+            message,
+            drafts,
+        } => {
+            // Like a PATCH: let finish, never retried here.
+            let (source, tx) = (source.clone(), tx.clone());
+            tokio::spawn(async move {
+                let result = source.post_message(id, &message).await.map(|_| ());
+                if result.is_ok()
+                    && let Some(drafts) = drafts
+                    && let Err(e) = drafts.remove(id, message.kind)
+                {
+                    tracing::warn!(%id, error = %e, "could not remove a sent draft");
+                }
+                let _ = tx.send(Msg::MessagePosted { write, result });
+            });
+        }
+        Effect::SaveDrafts {
+            drafts,
+            ids,
+            kind,
+            text,
+        } => {
+            // Here, before the POST effects that follow it run: the draft
+            // is on disk before anything is sent (a small file).
+            // Ending in a newline, so an editor that appends to a
+            // restored draft starts a line of its own.
+            let text = format!("{text}\n");
+            for id in ids {
+                if let Err(e) = drafts.save(id, kind, &text) {
+                    let _ = tx.send(Msg::EffectFailed(
+                        sanitize(&format!(
+                            "could not keep a draft in {}: {e}",
+                            drafts.dir().display()
+                        ))
+                        .into_owned(),
+                    ));
+                }
+            }
+        }
+        Effect::RemoveDrafts { drafts, ids, kind } => {
+            for id in ids {
+                let _ = drafts.remove(id, kind);
+            }
+        }
+        Effect::Compose(request) => return Ok(Flow::Compose(request)),
         Effect::Suspend => {
             screen.suspend()?;
             return Ok(Flow::Resumed);

@@ -23,6 +23,7 @@ pub mod data;
 pub mod errors;
 pub mod generate;
 pub mod index;
+mod new_message;
 mod patch;
 pub mod query;
 mod routes;

@@ -15,6 +15,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::errors::ApiError;
+use super::new_message;
 use super::patch::{self, bad};
 use super::query::{pairs, parse_paging_pairs};
 use super::state::{Fault, ServerState, Store};
@@ -35,7 +36,7 @@ pub fn router(state: Shared) -> Router {
             .route("/users", get(users))
             .route("/ticket-fields", get(ticket_fields))
             .route("/tickets/{id}", get(ticket).patch(patch_ticket))
-            .route("/tickets/{id}/messages", get(messages));
+            .route("/tickets/{id}/messages", get(messages).post(post_message));
     }
     Router::new()
         .nest("/api/v1", api)
@@ -312,4 +313,56 @@ async fn patch_ticket(
         data: row,
         meta: None,
     })
+}
+
+/// Appends a note or a reply (see `new_message.rs`); answers 201 with it.
+async fn post_message(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let obj = match json_object(&body) {
+        Ok(obj) => obj,
+        Err(e) => return e.into_response(),
+    };
+    let now = state.clock();
+    let mut guard = state.write();
+    let store = &mut *guard;
+    let pos = match position(store, &id) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let message = match new_message::validate(&obj) {
+        Ok(m) => m,
+        Err(details) => return ApiError::BadRequest(details).into_response(),
+    };
+    let Some(t) = store.data.tickets.get_mut(pos) else {
+        return ticket_not_found(&id).into_response();
+    };
+    let stored = message.append(t, now);
+    // Searchable at once, and sorted by its new `updated_at`.
+    store.index.ticket_text_grew(&store.data, pos);
+    (
+        StatusCode::CREATED,
+        axum::Json(Envelope {
+            data: stored.to_wire(),
+            meta: None,
+        }),
+    )
+        .into_response()
+}
+
+/// A request body that must be one JSON object.
+fn json_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, ApiError> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(obj)) => Ok(obj),
+        Ok(_) => Err(ApiError::BadRequest(vec![bad(
+            "body",
+            "must be a JSON object",
+        )])),
+        Err(e) => Err(ApiError::BadRequest(vec![bad(
+            "body",
+            format!("invalid JSON: {e}"),
+        )])),
+    }
 }

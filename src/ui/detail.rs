@@ -380,6 +380,25 @@ fn lines<'w>(
             theme.dim(),
         ));
     }
+    for (kind, action) in [
+        (
+            crate::model::MessageKind::Note,
+            crate::app::keymap::Action::AddNote,
+        ),
+        (
+            crate::model::MessageKind::Reply,
+            crate::app::keymap::Action::Reply,
+        ),
+    ] {
+        if state.triage.draft_ids.contains(&(t.id, kind)) {
+            let line = format!(
+                "unsent {} draft kept: {} opens it",
+                kind.as_str(),
+                state.keymap.label(action)
+            );
+            out.push(Line::styled(fit(&line, w).into_owned(), theme.accent()));
+        }
+    }
     out.push(Line::raw(""));
     match &pane.messages {
         Loadable::Loaded(conv) => {

@@ -283,9 +283,10 @@ fn report(
     let area = centered(screen, w, h);
     let changed = job.count(|o| matches!(o, Outcome::Changed));
     let title = format!(
-        " {}: {changed} of {} changed ",
+        " {}: {changed} of {} {} ",
         sanitize(&job.label),
-        job.items.len()
+        job.items.len(),
+        job.done_word()
     );
     let inner = boxed(frame, area, &title, ctx);
     let inner_w = usize::from(inner.width);
@@ -305,7 +306,7 @@ fn report(
         .outcomes
         .iter()
         .map(|o| match o {
-            Some(Outcome::Changed) => ("changed", String::new(), theme.accent()),
+            Some(Outcome::Changed) => (job.done_word(), String::new(), theme.accent()),
             Some(Outcome::Failed(why)) => ("failed", sanitize(why).into_owned(), theme.error()),
             Some(Outcome::Skipped(why)) => ("skipped", sanitize(why).into_owned(), theme.dim()),
             Some(Outcome::Already) => (

@@ -11,3 +11,4 @@ mod search;
 mod terminal;
 mod triage;
 mod views;
+mod writing;

@@ -31,6 +31,7 @@ mod text_props;
 mod triage_http;
 mod triage_render;
 mod triage_update;
+mod triage_write;
 mod ui_render;
 mod views_cli;
 mod views_config;

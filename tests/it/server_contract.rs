@@ -92,6 +92,18 @@ impl Api {
         (s, b)
     }
 
+    async fn post_message_as(&self, key: &str, id: Uuid, body: Value) -> (StatusCode, Value) {
+        let (s, _, b) = self
+            .send(
+                self.http
+                    .post(self.url(&format!("/tickets/{id}/messages")))
+                    .bearer_auth(key)
+                    .json(&body),
+            )
+            .await;
+        (s, b)
+    }
+
     /// One page of `GET /tickets?{query}`.
     async fn page(&self, query: &str) -> Envelope<Vec<Ticket>> {
         let (status, body) = self.get(&format!("/tickets?{query}")).await;
@@ -1126,6 +1138,86 @@ async fn patch_changes_what_later_lists_show() {
 }
 
 #[tokio::test]
+async fn a_posted_note_or_reply_is_listed_after_and_moves_updated_at() {
+    let api = Api::new().await;
+    let t = api.handle.with_data(|d| d.tickets[5].clone());
+    let listed_before = t.messages.to_vec().len();
+    for (kind, author_type) in [("note", "note"), ("reply", "agent")] {
+        let body = format!("a {kind} ✓");
+        let (s, answer) = api
+            .post_message_as(DEMO_KEY, t.id, json!({"type": kind, "body": body}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{answer}");
+        // The same shape as the conversation's items.
+        let posted: triage::api::types::Message =
+            serde_json::from_value(answer["data"].clone()).expect("a Message");
+        assert_eq!(posted.body, body);
+        assert_eq!(posted.author_type.as_str(), author_type);
+        assert_eq!(posted.created_at, Some(now()));
+        let (s, page) = api.get(&format!("/tickets/{}/messages", t.id)).await;
+        assert_eq!(s, StatusCode::OK);
+        let last = page["data"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["id"], answer["data"]["id"]);
+        assert_eq!(last["author_type"], author_type);
+    }
+    let (_, page) = api.get(&format!("/tickets/{}/messages", t.id)).await;
+    assert_eq!(page["meta"]["total"], json!(listed_before + 2));
+    let updated = api.handle.with_data(|d| d.ticket(t.id).unwrap().updated_at);
+    assert_eq!(updated, now().max(t.updated_at));
+    // The default order (updated_at desc) puts it first when it moved.
+    if t.updated_at < now() {
+        assert_eq!(api.page("per_page=1").await.data[0].id, t.id);
+    }
+}
+
+#[tokio::test]
+async fn a_bad_message_is_a_400_per_field_and_changes_nothing() {
+    let api = Api::new().await;
+    let t = api.handle.with_data(|d| d.tickets[0].clone());
+    let long = "x".repeat(64 * 1024 + 1);
+    let cases = [
+        (json!({"type": "memo", "body": "hi"}), vec!["type"]),
+        (json!({"body": "hi"}), vec!["type"]),
+        (json!({"type": "note", "body": ""}), vec!["body"]),
+        (json!({"type": "note", "body": " \n "}), vec!["body"]),
+        (json!({"type": "reply", "body": long}), vec!["body"]),
+        (json!({"type": 3}), vec!["type", "body"]),
+        (json!(["note"]), vec!["body"]),
+    ];
+    for (body, fields) in cases {
+        let (s, answer) = api.post_message_as(DEMO_KEY, t.id, body.clone()).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{body}: {answer}");
+        let named: Vec<&str> = answer["details"]
+            .as_array()
+            .expect("details")
+            .iter()
+            .map(|d| d["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(named, fields, "{body}");
+    }
+    let after = api.handle.with_data(|d| d.ticket(t.id).unwrap().clone());
+    assert_eq!(after, t, "a 400 leaves the ticket untouched");
+}
+
+#[tokio::test]
+async fn a_message_needs_a_key_that_writes_and_a_ticket_that_exists() {
+    let api = Api::new().await;
+    let t = api.handle.with_data(|d| d.tickets[0].clone());
+    let note = json!({"type": "note", "body": "hi"});
+    let (s, body) = api
+        .post_message_as(DEMO_READONLY_KEY, t.id, note.clone())
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(body["code"], "insufficient_scope", "{body}");
+    let (s, _) = api
+        .post_message_as(DEMO_KEY, Uuid::from_u128(1), note.clone())
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let after = api.handle.with_data(|d| d.ticket(t.id).unwrap().clone());
+    assert_eq!(after, t);
+}
+
+#[tokio::test]
 async fn unknown_routes_and_methods() {
     let api = Api::new().await;
     let (s, body) = api.get("/nope").await;
@@ -1160,6 +1252,10 @@ async fn without_companion_endpoints_only_the_list_exists() {
         assert_eq!(api.get(&path).await.0, StatusCode::NOT_FOUND, "{path}");
     }
     let (s, _) = api.patch_as(DEMO_KEY, id, json!({"priority": "low"})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = api
+        .post_message_as(DEMO_KEY, id, json!({"type": "note", "body": "hi"}))
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
 

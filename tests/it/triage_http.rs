@@ -12,6 +12,7 @@ use triage::app::TicketSource;
 use triage::app::state::{Scope, State};
 use triage::app::triage::WriteError;
 use triage::filter::{EntityRef, TicketFilter};
+use triage::model::MessageKind;
 use triage::runtime::ApiSource;
 use triage::server::{self, Dataset, RateLimitFault, ServerConfig, ServerHandle};
 use uuid::Uuid;
@@ -389,4 +390,112 @@ async fn writes_are_sent_once_and_errors_become_what_the_ui_shows() {
     let t = source.update_ticket(id, &patch).await.unwrap();
     assert_eq!(t.priority, PriorityLevel::Urgent);
     handle.shutdown().await;
+}
+
+/// An "editor" for the tests: a script that copies the file it is given
+/// to `seen` (what the agent would have read), then appends `line` unless
+/// it is empty.
+fn script_editor(dir: &std::path::Path, seen: &std::path::Path, line: &str) -> String {
+    let script = dir.join(format!("editor-{}.sh", line.len()));
+    let append = if line.is_empty() {
+        String::new()
+    } else {
+        format!("printf '%s\\n' '{line}' >> \"$1\"\n")
+    };
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ncp \"$1\" '{}'\n{append}", seen.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    format!("'{}'", script.display())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_note_that_failed_with_503_stays_a_draft_until_a_201() {
+    let handle = spawn(40, true).await;
+    let (id, number) = handle.with_data(first_open);
+    let dir = tempfile::tempdir().unwrap();
+    let drafts = triage::config::Drafts::new(dir.path().join("drafts"));
+    let seen = dir.path().join("seen.txt");
+    let source = source_for(&handle, server::DEMO_KEY).await;
+    let screen = SharedScreen::new(140, 30);
+    let mut state = State::new(
+        Scope::default(),
+        LIST.parse().unwrap(),
+        20,
+        Default::default(),
+    )
+    .with_names(source.catalog());
+    state.triage.drafts = Some(drafts.clone());
+    state.triage.editor = Some(script_editor(dir.path(), &seen, "Escalated to billing."));
+    let (keys, task) = spawn_loop(state, source, &screen);
+    let ui = Ui { screen, keys, task };
+    ui.wait_for("the ticket", |t| t.contains(&format!("#{number}")))
+        .await;
+
+    let messages = |d: &Dataset| d.ticket(id).unwrap().messages.to_vec();
+    let before = handle.with_data(messages).len();
+    handle.inject_status(503, r#"{"error":"unavailable","code":503}"#.into(), 1);
+    ui.key(KeyCode::Char('n'));
+    ui.wait_for("the failure", |t| t.contains("the note was not sent"))
+        .await;
+    let kept = drafts
+        .load(id, MessageKind::Note)
+        .unwrap()
+        .expect("draft kept");
+    assert_eq!(kept.text, "Escalated to billing.\n");
+    assert_eq!(handle.with_data(messages).len(), before, "nothing posted");
+    assert!(
+        std::fs::read_to_string(&seen)
+            .unwrap()
+            .contains(&format!("on #{number}"))
+    );
+
+    // Next `n` on the ticket opens the draft, not the template; this
+    // editor leaves it as it is, and it is sent.
+    ui.key(KeyCode::Enter);
+    ui.wait_for("the detail says a draft is kept", |t| {
+        t.contains("unsent note draft kept")
+    })
+    .await;
+    ui.key(KeyCode::Esc);
+    ui.quit().await;
+
+    let source = source_for(&handle, server::DEMO_KEY).await;
+    let screen = SharedScreen::new(140, 30);
+    let mut state = State::new(
+        Scope::default(),
+        LIST.parse().unwrap(),
+        20,
+        Default::default(),
+    )
+    .with_names(source.catalog());
+    state.triage.drafts = Some(drafts.clone());
+    state.triage.editor = Some(script_editor(dir.path(), &seen, ""));
+    let (keys, task) = spawn_loop(state, source, &screen);
+    let ui = Ui { screen, keys, task };
+    ui.wait_for("the ticket", |t| t.contains(&format!("#{number}")))
+        .await;
+    ui.key(KeyCode::Char('n'));
+    server_shows(&handle, "the note", |d| {
+        messages(d)
+            .last()
+            .is_some_and(|m| m.body == "Escalated to billing.")
+    })
+    .await;
+    assert_eq!(
+        std::fs::read_to_string(&seen).unwrap(),
+        "Escalated to billing.\n"
+    );
+    ui.wait_for("the notice", |t| {
+        t.contains(&format!("#{number}: note sent"))
+    })
+    .await;
+    assert_eq!(
+        drafts.load(id, MessageKind::Note).unwrap(),
+        None,
+        "gone after the 201"
+    );
+    ui.quit().await;
 }

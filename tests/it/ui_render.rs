@@ -365,18 +365,18 @@ async fn errors_say_what_to_do() {
 #[tokio::test(start_paused = true)]
 async fn help_is_the_keymap() {
     let mut overrides = std::collections::BTreeMap::new();
-    overrides.insert("next_page".to_string(), vec!["n".to_string()]);
+    overrides.insert("next_page".to_string(), vec!["x".to_string()]);
     let keymap = triage::app::Keymap::with_overrides(&overrides).unwrap();
     let mut state = loaded_state(100, 30, 50, 412);
     state.keymap = keymap;
     press(&mut state, KeyCode::Char('?'));
     let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
     assert!(
-        screen.contains("n  next page")
-            || screen.contains("n       next page")
+        screen.contains("x  next page")
+            || screen.contains("x       next page")
             || screen
                 .lines()
-                .any(|l| l.contains(" n ") && l.contains("next page")),
+                .any(|l| l.contains(" x ") && l.contains("next page")),
         "{screen}"
     );
     assert!(

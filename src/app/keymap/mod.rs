@@ -52,6 +52,8 @@ pub enum Action {
     MarkPage,
     ClearMarks,
     NextMode,
+    AddNote,
+    Reply,
     Undo,
     /// Saved views by position (or their own key); see `app::views`.
     View1,

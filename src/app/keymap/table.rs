@@ -286,6 +286,22 @@ pub(super) const ACTIONS: &[ActionSpec] = &[
         hint: None,
     },
     ActionSpec {
+        action: Action::AddNote,
+        name: "note",
+        keys: &["n"],
+        section: Section::Triage,
+        help: "write an internal note in $EDITOR (agents only)",
+        hint: None,
+    },
+    ActionSpec {
+        action: Action::Reply,
+        name: "reply",
+        keys: &["R"],
+        section: Section::Triage,
+        help: "write a reply in $EDITOR (the customer gets it; asks first)",
+        hint: None,
+    },
+    ActionSpec {
         action: Action::Undo,
         name: "undo",
         keys: &["U"],

@@ -23,8 +23,9 @@ fn the_table_has_every_action_once_under_a_unique_name() {
         MoveDown, MoveUp, First, Last, ScreenDown, ScreenUp, NextPage, PrevPage, NextTicket,
         PrevTicket, OpenDetail, Back, Refresh, CycleSort, FlipOrder, OpenBrowser, CopyNumber,
         CopyCurl, Help, Quit, Search, FilterLine, SetStatus, SetPriority, Assign, AssignMe,
-        Snooze, ToggleMark, MarkRange, MarkPage, ClearMarks, NextMode, Undo, View1, View2,
-        View3, View4, View5, View6, View7, View8, View9, ViewsList, SaveView, FilterPanes, NextNew,
+        Snooze, ToggleMark, MarkRange, MarkPage, ClearMarks, NextMode, AddNote, Reply, Undo, View1,
+        View2, View3, View4, View5, View6, View7, View8, View9, ViewsList, SaveView, FilterPanes,
+        NextNew,
     };
     for a in variants {
         let entries = ACTIONS.iter().filter(|spec| spec.action == a).count();
@@ -114,16 +115,16 @@ fn overrides_replace_defaults_and_report_errors() {
     let mut o = BTreeMap::new();
     o.insert(
         "next_page".to_string(),
-        vec!["n".to_string(), "ctrl-f".to_string()],
+        vec!["x".to_string(), "ctrl-f".to_string()],
     );
     let km = Keymap::with_overrides(&o).unwrap();
     let n = KeyModifiers::NONE;
     assert_eq!(
-        km.action_for(&press(KeyCode::Char('n'), n)),
+        km.action_for(&press(KeyCode::Char('x'), n)),
         Some(Action::NextPage)
     );
     assert_eq!(km.action_for(&press(KeyCode::Char(']'), n)), None);
-    assert_eq!(km.label(Action::NextPage), "n/Ctrl-f");
+    assert_eq!(km.label(Action::NextPage), "x/Ctrl-f");
 
     let mut bad = BTreeMap::new();
     bad.insert("jump".to_string(), vec!["x".to_string()]);

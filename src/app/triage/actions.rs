@@ -80,6 +80,8 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
                 "next mode off".into()
             });
         }
+        Action::AddNote => super::compose::open(state, crate::model::MessageKind::Note, fx),
+        Action::Reply => super::compose::open(state, crate::model::MessageKind::Reply, fx),
         Action::Undo => undo(state, fx),
         Action::Back => {
             let n = jobs::drop_waiting(state);
@@ -147,7 +149,7 @@ fn writable_targets(state: &mut State) -> Option<Targets> {
 }
 
 /// [`targets`], saying so when there is no ticket to act on.
-fn targets_or_notice(state: &mut State) -> Option<Targets> {
+pub(super) fn targets_or_notice(state: &mut State) -> Option<Targets> {
     let found = targets(state);
     if found.is_none() {
         state.notice = Some("no ticket here to act on".into());
@@ -157,6 +159,26 @@ fn targets_or_notice(state: &mut State) -> Option<Targets> {
 
 fn writes_allowed(state: &mut State) -> bool {
     match state.triage.access.refusal() {
+        Some((message, hint)) => {
+            state.last_error = Some(ErrorView {
+                message: message.into(),
+                hint: Some(hint.into()),
+            });
+            false
+        }
+        None => true,
+    }
+}
+
+/// Notes and replies need a key that writes and a server with
+/// `POST /tickets/{id}/messages` (a server without PATCH may have it).
+pub(super) fn messages_allowed(state: &mut State) -> bool {
+    let refusal = match state.triage.access.refusal() {
+        Some(refusal) if state.triage.access == super::WriteAccess::ReadOnly => Some(refusal),
+        _ if state.triage.messages_off => Some(super::write::MESSAGES_OFF),
+        _ => None,
+    };
+    match refusal {
         Some((message, hint)) => {
             state.last_error = Some(ErrorView {
                 message: message.into(),
@@ -404,7 +426,10 @@ pub(super) fn undo(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     }
     let Some(record) = state.triage.undo.as_ref() else {
-        state.notice = Some("nothing to undo".into());
+        state.notice = Some(match &state.triage.undo_refusal {
+            Some(why) => why.clone(),
+            None => "nothing to undo".into(),
+        });
         return;
     };
     if record.rows.len() > 1 {

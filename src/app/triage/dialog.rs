@@ -7,6 +7,7 @@ use tui_input::backend::crossterm::EventHandler;
 use super::actions::{apply, run_bulk, run_undo};
 use super::change::Change;
 use super::choices::change_for;
+use super::compose;
 use super::jobs;
 use super::snooze::{PRESETS, parse_remind_at};
 use super::{Confirmed, Dialog};
@@ -107,9 +108,17 @@ pub fn on_key(
             KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => match then {
                 Confirmed::Bulk { change, targets } => run_bulk(state, change, targets, fx),
                 Confirmed::Undo => run_undo(state, fx),
+                Confirmed::Post {
+                    kind,
+                    body,
+                    targets,
+                } => compose::send(state, kind, body, targets, fx),
             },
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
-                state.notice = Some("cancelled: nothing was changed".into());
+                match then {
+                    Confirmed::Post { kind, .. } => compose::declined(state, kind),
+                    _ => state.notice = Some("cancelled: nothing was changed".into()),
+                }
             }
             _ => state.modal = Some(Modal::Triage(Dialog::Confirm { question, then })),
         },

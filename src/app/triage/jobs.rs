@@ -20,7 +20,7 @@ use super::rows;
 use super::undo::UndoRecord;
 use super::write::{WriteAccess, WriteError};
 use super::{Dialog, Triage};
-use crate::api::types::{Ticket, TicketPatch};
+use crate::api::types::{NewMessage, Ticket, TicketPatch};
 use crate::app::modal::Modal;
 use crate::app::msg::Effect;
 use crate::app::state::{ErrorView, State, Waiting};
@@ -69,6 +69,9 @@ pub struct Job {
     pub outcomes: Vec<Option<Outcome>>,
     /// `Esc`: what is not sent yet is skipped.
     pub stopped: bool,
+    /// A note or a reply posted to every ticket instead of a PATCH (rows
+    /// do not change; it cannot be undone).
+    pub post: Option<NewMessage>,
 }
 
 impl Job {
@@ -93,6 +96,24 @@ impl Job {
             outcomes: vec![None; n],
             items,
             stopped: false,
+            post: None,
+        }
+    }
+
+    /// A job that posts `message` to each item's ticket.
+    pub fn posting(label: String, message: NewMessage, items: Vec<Item>, bulk: bool) -> Job {
+        let mut job = Job::new(0, label, None, Fields::default(), items, bulk);
+        job.undo = false;
+        job.post = Some(message);
+        job
+    }
+
+    /// What an answered ticket is counted as: "sent" or "changed".
+    pub fn done_word(&self) -> &'static str {
+        if self.post.is_some() {
+            "sent"
+        } else {
+            "changed"
         }
     }
 
@@ -179,6 +200,7 @@ pub fn pump(state: &mut State, fx: &mut Vec<Effect>) {
         jobs,
         writes,
         next_write,
+        drafts,
         ..
     } = &mut state.triage;
     let mut flying: usize = jobs.iter().map(|j| j.in_flight.len()).sum();
@@ -193,20 +215,48 @@ pub fn pump(state: &mut State, fx: &mut Vec<Effect>) {
             writes.insert(write, job.id);
             flying += 1;
             let item = &job.items[idx];
-            fx.push(Effect::UpdateTicket {
-                write,
-                id: item.before.id,
-                patch: item.patch.clone(),
+            fx.push(match &job.post {
+                Some(message) => Effect::PostMessage {
+                    write,
+                    id: item.before.id,
+                    message: message.clone(),
+                    drafts: drafts.clone(),
+                },
+                None => Effect::UpdateTicket {
+                    write,
+                    id: item.before.id,
+                    patch: item.patch.clone(),
+                },
             });
         }
     }
 }
 
-/// The server answered one write.
+/// The server answered one PATCH.
 pub fn on_written(
     state: &mut State,
     write: u64,
     result: Result<Ticket, WriteError>,
+    fx: &mut Vec<Effect>,
+) {
+    on_answer(state, write, result.map(Some), fx)
+}
+
+/// The server answered one note or reply (its draft is gone on `Ok`).
+pub fn on_posted(
+    state: &mut State,
+    write: u64,
+    result: Result<(), WriteError>,
+    fx: &mut Vec<Effect>,
+) {
+    on_answer(state, write, result.map(|()| None), fx)
+}
+
+/// One write answered: the updated row of a PATCH, nothing for a POST.
+fn on_answer(
+    state: &mut State,
+    write: u64,
+    result: Result<Option<Ticket>, WriteError>,
     fx: &mut Vec<Effect>,
 ) {
     let Some(job_id) = state.triage.writes.remove(&write) else {
@@ -220,10 +270,19 @@ pub fn on_written(
     };
     let (_, idx) = job.in_flight.remove(pos);
     match result {
-        Ok(ticket) => {
+        Ok(Some(ticket)) => {
             job.outcomes[idx] = Some(Outcome::Changed);
             job.items[idx].after = ticket.clone();
             rows::replace(state, &ticket);
+        }
+        Ok(None) => {
+            job.outcomes[idx] = Some(Outcome::Changed);
+            let id = job.items[idx].before.id;
+            if let Some(kind) = job.post.as_ref().map(|m| m.kind) {
+                state.triage.draft_ids.remove(&(id, kind));
+            }
+            // The open detail shows the new message (and no draft line).
+            crate::app::detail::request_detail(state, id, fx);
         }
         Err(WriteError::RateLimited { retry_at }) => {
             // Not applied: it goes first again, after the wait. A stopped
@@ -238,17 +297,27 @@ pub fn on_written(
             crate::app::gate::gate(state, retry_at, Some(Waiting::Writes));
         }
         Err(WriteError::ReadOnly { .. }) => refuse(state, job_id, idx, WriteAccess::ReadOnly),
+        Err(WriteError::NotSupported) if job.post.is_some() => refuse_messages(state, job_id, idx),
         Err(WriteError::NotSupported) => refuse(state, job_id, idx, WriteAccess::NoPatch),
         Err(WriteError::Failed { message, hint }) => {
             let before = job.items[idx].before.clone();
             let number = before.ticket_number;
             job.outcomes[idx] = Some(Outcome::Failed(message.clone()));
-            let bulk = job.bulk;
+            let (bulk, kind) = (job.bulk, job.post.as_ref().map(|m| m.kind));
             rows::replace(state, &before);
             if !bulk {
-                state.last_error = Some(ErrorView {
-                    message: format!("#{number} was not changed: {message}"),
-                    hint,
+                state.last_error = Some(match kind {
+                    Some(kind) => ErrorView {
+                        message: format!(
+                            "#{number}: the {} was not sent: {message}",
+                            kind.as_str()
+                        ),
+                        hint: Some(draft_kept_hint(state, kind)),
+                    },
+                    None => ErrorView {
+                        message: format!("#{number} was not changed: {message}"),
+                        hint,
+                    },
                 });
             }
         }
@@ -284,6 +353,43 @@ fn refuse(state: &mut State, job_id: u64, idx: usize, access: WriteAccess) {
         });
     }
     state.triage.access = access;
+}
+
+/// A note or reply that failed: where its text is.
+fn draft_kept_hint(state: &State, kind: crate::model::MessageKind) -> String {
+    let action = match kind {
+        crate::model::MessageKind::Note => crate::app::keymap::Action::AddNote,
+        crate::model::MessageKind::Reply => crate::app::keymap::Action::Reply,
+    };
+    if state.triage.drafts.is_some() {
+        format!(
+            "the draft is kept: {} on this ticket opens it again",
+            state.keymap.label(action)
+        )
+    } else {
+        "no draft could be kept (no state directory)".into()
+    }
+}
+
+/// The server has no `POST /tickets/{id}/messages`: notes and replies are
+/// off for this session (the other writes are not); this one and every
+/// message not sent yet are skipped, their drafts kept.
+fn refuse_messages(state: &mut State, job_id: u64, idx: usize) {
+    let reason = "the server does not take notes or replies";
+    for job in state.triage.jobs.iter_mut().filter(|j| j.post.is_some()) {
+        if job.id == job_id {
+            job.outcomes[idx] = Some(Outcome::Failed(reason.into()));
+        }
+        while let Some(i) = job.queue.pop_front() {
+            job.outcomes[i] = Some(Outcome::Skipped(reason.into()));
+        }
+    }
+    let (message, hint) = super::write::MESSAGES_OFF;
+    state.last_error = Some(ErrorView {
+        message: message.into(),
+        hint: Some(hint.into()),
+    });
+    state.triage.messages_off = true;
 }
 
 /// `Esc` during a bulk run: what is not sent yet is skipped and its rows go
@@ -357,7 +463,15 @@ fn finish_jobs(state: &mut State) {
             .filter(|(_, o)| matches!(o, Some(Outcome::Changed)))
             .map(|(i, _)| i)
             .collect();
-        if !job.undo && !changed.is_empty() {
+        if job.post.is_some() && !changed.is_empty() {
+            // `U` must not reach past it to the action before.
+            state.triage.undo = None;
+            state.triage.undo_refusal = Some(format!(
+                "notes and replies cannot be undone ('{}' was sent)",
+                job.label
+            ));
+        } else if !job.undo && !changed.is_empty() {
+            state.triage.undo_refusal = None;
             state.triage.undo = Some(UndoRecord {
                 label: job.label.clone(),
                 fields: job.fields,
@@ -391,15 +505,17 @@ fn finish_jobs(state: &mut State) {
                 }));
             } else {
                 state.notice = Some(format!(
-                    "{}: {} changed",
+                    "{}: {} {}",
                     job.label,
-                    crate::text::count(changed.len() as u64, "ticket")
+                    crate::text::count(changed.len() as u64, "ticket"),
+                    job.done_word()
                 ));
             }
         } else if !changed.is_empty() {
             let number = job.items[0].before.ticket_number;
-            state.notice = Some(match (&job.change, job.undo) {
-                (Some(c), false) => c.done(number),
+            state.notice = Some(match (&job.change, job.undo, &job.post) {
+                (_, _, Some(m)) => format!("#{number}: {} sent", m.kind.as_str()),
+                (Some(c), false, _) => c.done(number),
                 // "#468: Undo: assign to Ada García" (names as spelled).
                 _ => format!("#{number}: {}", job.label),
             });
@@ -435,9 +551,10 @@ pub fn progress_line(job: &Job) -> String {
     let skipped = job.count(|o| matches!(o, Outcome::Skipped(_)));
     let already = job.count(|o| matches!(o, Outcome::Already));
     let mut s = format!(
-        "{} of {} · {changed} changed",
+        "{} of {} · {changed} {}",
         job.done(),
-        tickets(job.items.len())
+        tickets(job.items.len()),
+        job.done_word()
     );
     if failed > 0 {
         s.push_str(&format!(" · {failed} failed"));

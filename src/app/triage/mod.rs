@@ -10,6 +10,7 @@
 mod actions;
 pub mod change;
 mod choices;
+pub mod compose;
 mod dialog;
 pub mod jobs;
 pub mod marks;
@@ -26,14 +27,17 @@ use uuid::Uuid;
 
 pub use actions::on_key;
 pub use change::{Change, PriorityChoice, StatusChoice};
+pub use compose::{ComposeRequest, Composed, on_composed};
 pub use dialog::on_key as on_dialog_key;
-pub use jobs::{Job, Outcome, on_written};
+pub use jobs::{Job, Outcome, on_posted, on_written};
 pub use marks::Marks;
 pub use undo::UndoRecord;
 pub use write::{WriteAccess, WriteError};
 
 use crate::api::types::Ticket;
 use crate::app::picker::Picker;
+use crate::config::Drafts;
+use crate::model::MessageKind;
 
 /// Everything triage adds to the screen's state.
 #[derive(Debug, Clone, Default)]
@@ -59,6 +63,18 @@ pub struct Triage {
     pub next_mode: bool,
     /// Tickets acted on in this session (next mode passes them by).
     pub handled: std::collections::HashSet<Uuid>,
+    /// Where notes and replies are kept until the server has them
+    /// (`None`: no state directory, nothing kept).
+    pub drafts: Option<Drafts>,
+    /// The editor for notes and replies, when not the environment's
+    /// (tests, which may not set variables).
+    pub editor: Option<String>,
+    /// The drafts known to exist (the detail says so).
+    pub draft_ids: std::collections::HashSet<(Uuid, MessageKind)>,
+    /// A 404/405 on `POST /tickets/{id}/messages`: `n` and `R` are off.
+    pub messages_off: bool,
+    /// The last action was a note or a reply: what `U` says instead.
+    pub undo_refusal: Option<String>,
 }
 
 /// What an action applies to.
@@ -119,6 +135,12 @@ pub enum Confirmed {
         targets: Vec<Ticket>,
     },
     Undo,
+    /// A note or a reply, the same text to every target.
+    Post {
+        kind: MessageKind,
+        body: String,
+        targets: Targets,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -23,6 +23,12 @@ pub enum WriteError {
     },
 }
 
+/// What `n`/`R` say once the server answered 404/405 to a note or reply.
+pub const MESSAGES_OFF: (&str, &str) = (
+    "this server does not take notes or replies (no POST /tickets/{id}/messages): n and R are off",
+    "browsing and the other triage keys work as usual; drafts stay where they are",
+);
+
 /// Whether this session may send changes, as learned from the first write.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum WriteAccess {

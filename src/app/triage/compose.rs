@@ -1,0 +1,298 @@
+//! `n` (internal note) and `R` (reply): the text is written in the agent's
+//! editor, which the runtime runs (`Effect::Compose`, answered by
+//! `Msg::Composed`); `update` only decides. A reply asks first (the
+//! customer gets it); a note does not; marked tickets get one message each,
+//! the same text, after the bulk confirmation. The text is kept as a draft
+//! (`Effect::SaveDrafts`) before anything is sent, and the runtime removes
+//! a ticket's draft only when the server answered 201 for it.
+
+use chrono::{DateTime, Utc};
+
+use super::actions::{messages_allowed, targets_or_notice};
+use super::change::tickets;
+use super::jobs::{self, Item, Job};
+use super::{Confirmed, Dialog, Targets, next};
+use crate::api::types::{Message, NewMessage, Ticket};
+use crate::app::clock::Clock;
+use crate::app::modal::Modal;
+use crate::app::msg::Effect;
+use crate::app::state::{ErrorView, Loadable, State};
+use crate::config::Drafts;
+use crate::model::MessageKind;
+use crate::text::sanitize;
+
+/// Lines of the last message quoted in the template, at most.
+const QUOTED_LINES: usize = 20;
+/// Marked tickets listed by subject in a bulk template, at most.
+const LISTED_TICKETS: usize = 10;
+
+/// What the runtime needs to open the editor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComposeRequest {
+    pub kind: MessageKind,
+    pub targets: Targets,
+    /// What the editor opens with when no draft is found.
+    pub template: String,
+    /// Where drafts are kept; `None` keeps none (no state directory).
+    pub drafts: Option<Drafts>,
+    /// The editor command; `None`: `$VISUAL`, `$EDITOR` or `vi`.
+    pub editor: Option<String>,
+}
+
+/// The editor's result, as the runtime read it back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Composed {
+    /// The file as the editor left it.
+    pub text: String,
+    /// What the file held when the editor opened.
+    pub opened_with: String,
+    /// It opened with a draft (saved then) instead of the template.
+    pub restored: Option<DateTime<Utc>>,
+}
+
+/// `n` / `R`: asks the runtime to open the editor on the targets.
+pub(super) fn open(state: &mut State, kind: MessageKind, fx: &mut Vec<Effect>) {
+    if !messages_allowed(state) {
+        return;
+    }
+    let Some(targets) = targets_or_notice(state) else {
+        return;
+    };
+    let last = match &targets {
+        Targets::One(t) => last_message(state, t),
+        Targets::Marked(_) => None,
+    };
+    let template = template(kind, &targets, last);
+    fx.push(Effect::Compose(Box::new(ComposeRequest {
+        kind,
+        targets,
+        template,
+        drafts: state.triage.drafts.clone(),
+        editor: state.triage.editor.clone(),
+    })));
+}
+
+/// The last message of the ticket open in the detail, when its whole
+/// conversation is loaded (the last one loaded is not the last otherwise).
+fn last_message<'a>(state: &'a State, ticket: &Ticket) -> Option<&'a Message> {
+    let detail = state.detail.as_ref().filter(|d| d.ticket.id == ticket.id)?;
+    match &detail.messages {
+        Loadable::Loaded(c) if c.meta.total as usize <= c.messages.len() => c.messages.last(),
+        _ => None,
+    }
+}
+
+/// "note" / "reply", for messages.
+fn noun(kind: MessageKind) -> &'static str {
+    kind.as_str()
+}
+
+/// The file the editor opens: an empty first line to write on, then the
+/// ticket's subject and last message as comment lines (sanitized: they
+/// come from the server).
+pub fn template(kind: MessageKind, targets: &Targets, last: Option<&Message>) -> String {
+    let what = match kind {
+        MessageKind::Note => "Internal note (agents only)",
+        MessageKind::Reply => "Reply (the customer gets it)",
+    };
+    let mut lines = vec![String::new()];
+    match targets {
+        Targets::One(t) => {
+            lines.push(format!("{what} on #{}", t.ticket_number));
+            lines.push(format!("Subject: {}", sanitize(&t.subject)));
+        }
+        Targets::Marked(rows) => {
+            lines.push(format!(
+                "{what} on {}, the same text on each:",
+                tickets(rows.len())
+            ));
+            for t in rows.iter().take(LISTED_TICKETS) {
+                lines.push(format!("  #{} {}", t.ticket_number, sanitize(&t.subject)));
+            }
+            if rows.len() > LISTED_TICKETS {
+                lines.push(format!("  and {} more", rows.len() - LISTED_TICKETS));
+            }
+        }
+    }
+    if let Some(m) = last {
+        let who = m.author_name.as_deref().map(sanitize).unwrap_or_default();
+        lines.push(String::new());
+        lines.push(format!("Last message ({who}, {}):", m.author_type));
+        let body = crate::text::sanitize_multiline(&m.body);
+        let quoted: Vec<&str> = body.lines().collect();
+        for line in quoted.iter().take(QUOTED_LINES) {
+            lines.push(format!("> {line}"));
+        }
+        if quoted.len() > QUOTED_LINES {
+            lines.push("> …".into());
+        }
+    }
+    lines.push(String::new());
+    lines.push(
+        "Lines starting with \"# \" are left out. Empty, or left as it is: nothing is sent.".into(),
+    );
+    let mut text = String::from("\n");
+    for line in &lines[1..] {
+        text.push_str(if line.is_empty() { "#" } else { "# " });
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
+}
+
+/// The message in an edited file: comment lines (`#` alone or `# ...`)
+/// left out, blank lines around it trimmed. `#1042 is a duplicate` is text.
+pub fn strip_comments(text: &str) -> String {
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| *l != "#" && !l.starts_with("# "))
+        .collect();
+    kept.join("\n")
+        .trim_matches(['\n', ' ', '\t', '\r'])
+        .to_string()
+}
+
+/// The editor closed (or could not run).
+pub fn on_composed(
+    state: &mut State,
+    request: ComposeRequest,
+    result: Result<Composed, String>,
+    clock: Clock,
+    fx: &mut Vec<Effect>,
+) {
+    let kind = request.kind;
+    let composed = match result {
+        Ok(c) => c,
+        Err(message) => {
+            state.last_error = Some(ErrorView {
+                message: format!("{}: nothing was sent", sanitize(&message)),
+                hint: Some(
+                    "set $VISUAL or $EDITOR to your editor (e.g. EDITOR=\"code -w\")".into(),
+                ),
+            });
+            return;
+        }
+    };
+    let restored = composed.restored.map(|at| {
+        format!(
+            "draft from {} restored",
+            at.with_timezone(&clock.offset).format("%Y-%m-%d %H:%M")
+        )
+    });
+    let body = strip_comments(&composed.text);
+    let ids: Vec<_> = request.targets.rows().iter().map(|t| t.id).collect();
+    if composed.restored.is_none() && composed.text == composed.opened_with {
+        state.notice = Some(format!(
+            "cancelled: the {} was left as it was, nothing was sent",
+            noun(kind)
+        ));
+        return;
+    }
+    if body.is_empty() {
+        // Emptied on purpose: a draft it opened with goes too.
+        if composed.restored.is_some()
+            && let Some(drafts) = request.drafts.clone()
+        {
+            fx.push(Effect::RemoveDrafts { drafts, ids, kind });
+            state.notice = Some(format!(
+                "cancelled: the {} is empty (its draft is discarded)",
+                noun(kind)
+            ));
+        } else {
+            state.notice = Some(format!(
+                "cancelled: the {} is empty, nothing was sent",
+                noun(kind)
+            ));
+        }
+        return;
+    }
+    if let Some(drafts) = request.drafts.clone() {
+        for id in &ids {
+            state.triage.draft_ids.insert((*id, kind));
+        }
+        fx.push(Effect::SaveDrafts {
+            drafts,
+            ids,
+            kind,
+            text: body.clone(),
+        });
+    }
+    state.notice = restored;
+    let question = match (&request.targets, kind) {
+        (Targets::One(_), MessageKind::Note) => None,
+        (Targets::One(t), MessageKind::Reply) => Some(format!(
+            "Send reply to #{} (customer sees it)?",
+            t.ticket_number
+        )),
+        (Targets::Marked(rows), MessageKind::Note) => {
+            Some(format!("Add this note to {}?", tickets(rows.len())))
+        }
+        (Targets::Marked(rows), MessageKind::Reply) => Some(format!(
+            "Send this reply to {} (each customer sees it)?",
+            tickets(rows.len())
+        )),
+    };
+    match question {
+        None => send(state, kind, body, request.targets, fx),
+        Some(question) => {
+            state.modal = Some(Modal::Triage(Dialog::Confirm {
+                question,
+                then: Confirmed::Post {
+                    kind,
+                    body,
+                    targets: request.targets,
+                },
+            }))
+        }
+    }
+}
+
+/// What a declined confirmation says: the text is not lost.
+pub(super) fn declined(state: &mut State, kind: MessageKind) {
+    let key = state.keymap.label(match kind {
+        MessageKind::Note => crate::app::keymap::Action::AddNote,
+        MessageKind::Reply => crate::app::keymap::Action::Reply,
+    });
+    state.notice = Some(if state.triage.drafts.is_some() {
+        format!("not sent: the draft is kept ({key} opens it again)")
+    } else {
+        format!("not sent: the {} is dropped", noun(kind))
+    });
+}
+
+/// Sends the message to every target, one POST each, through the same
+/// queue (rate limit, progress, report, next mode) as every write.
+pub(super) fn send(
+    state: &mut State,
+    kind: MessageKind,
+    body: String,
+    targets: Targets,
+    fx: &mut Vec<Effect>,
+) {
+    let bulk = matches!(targets, Targets::Marked(_));
+    let rows = targets.rows();
+    let single = (!bulk).then(|| rows[0].id);
+    let items: Vec<Item> = rows
+        .into_iter()
+        .map(|t| Item {
+            after: t.clone(),
+            patch: Default::default(),
+            before: t,
+        })
+        .collect();
+    for i in &items {
+        state.triage.handled.insert(i.before.id);
+    }
+    state.last_error = None;
+    let label = match kind {
+        MessageKind::Note => "Add note",
+        MessageKind::Reply => "Send reply",
+    };
+    let job = Job::posting(label.into(), NewMessage { kind, body }, items, bulk);
+    let on_selected = single.is_some_and(|id| state.selected_ticket().is_some_and(|t| t.id == id));
+    jobs::start(state, job, fx);
+    if state.triage.next_mode && on_selected {
+        let from = state.list.selected;
+        next::advance(state, from, fx);
+    }
+}

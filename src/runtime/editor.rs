@@ -1,0 +1,188 @@
+//! The agent's editor for notes and replies: `$VISUAL`, else `$EDITOR`,
+//! else `vi`, run on a private temporary file while the UI has given the
+//! terminal back. The value may carry arguments (`code -w`): it is run as
+//! git runs it, `sh -c '<editor> "$@"' <editor> <file>`, so the shell
+//! splits and unquotes the value and the file's path is one argument of
+//! its own whatever characters it holds.
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::app::triage::{ComposeRequest, Composed, Targets};
+use crate::text::sanitize;
+
+/// `$VISUAL`, else `$EDITOR` (blank values skipped), else `vi`.
+pub fn editor_from(env: impl Fn(&str) -> Option<String>) -> String {
+    ["VISUAL", "EDITOR"]
+        .into_iter()
+        .filter_map(env)
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "vi".into())
+}
+
+/// The command that opens `path` in `editor`.
+pub fn command(editor: &str, path: &Path) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("{editor} \"$@\""))
+        .arg(editor)
+        .arg(path);
+    cmd
+}
+
+/// A private file in the temporary directory, removed when dropped.
+struct TempText(PathBuf);
+
+impl TempText {
+    fn create(name: &str, text: &str) -> io::Result<TempText> {
+        static SEQ: AtomicU32 = AtomicU32::new(0);
+        let seq = SEQ.fetch_add(1, Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("triage-{}-{seq}-{name}.txt", std::process::id()));
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&path)?;
+        file.write_all(text.as_bytes())?;
+        Ok(TempText(path))
+    }
+}
+
+impl Drop for TempText {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
+}
+
+/// Runs `editor` on a file holding `initial`; the file's text afterwards.
+/// A failing editor (`:cq` in vim) sends nothing.
+pub fn edit_text(editor: &str, name: &str, initial: &str) -> Result<String, String> {
+    let file = TempText::create(name, initial)
+        .map_err(|e| format!("could not write a temporary file: {e}"))?;
+    let status = command(editor, &file.0)
+        .status()
+        .map_err(|e| format!("could not start the editor ({editor}): {e}"))?;
+    if !status.success() {
+        return Err(format!("the editor ({editor}) exited with {status}"));
+    }
+    fs::read(&file.0)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .map_err(|e| format!("could not read the edited file: {e}"))
+}
+
+/// What the editor opens with: the newest draft of a target, else the
+/// template (and when that draft was saved).
+pub fn initial_text(request: &ComposeRequest) -> (String, Option<chrono::DateTime<chrono::Utc>>) {
+    let found = request.drafts.as_ref().and_then(|drafts| {
+        request
+            .targets
+            .rows()
+            .iter()
+            .filter_map(|t| drafts.load(t.id, request.kind).ok().flatten())
+            .max_by_key(|d| d.saved_at)
+    });
+    match found {
+        Some(draft) => (draft.text, Some(draft.saved_at)),
+        None => (request.template.clone(), None),
+    }
+}
+
+/// Opens the editor for `request` through `run` (which hands the terminal
+/// over around it) and reads the result back.
+pub fn compose(
+    request: &ComposeRequest,
+    editor: &str,
+    run: impl FnOnce(&mut dyn FnMut()) -> anyhow::Result<()>,
+) -> Result<Composed, String> {
+    let (opened_with, restored) = initial_text(request);
+    let name = match &request.targets {
+        Targets::One(t) => format!("{}-{}", t.ticket_number, request.kind.as_str()),
+        Targets::Marked(_) => request.kind.as_str().to_string(),
+    };
+    let mut edited = None;
+    run(&mut || edited = Some(edit_text(editor, &name, &opened_with)))
+        .map_err(|e| sanitize(&format!("{e:#}")).into_owned())?;
+    let text = edited.unwrap_or_else(|| Err("the editor did not run".into()))?;
+    Ok(Composed {
+        text,
+        opened_with,
+        restored,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visual_then_editor_then_vi() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            editor_from(env(&[("VISUAL", "code -w"), ("EDITOR", "nano")])),
+            "code -w"
+        );
+        assert_eq!(
+            editor_from(env(&[("VISUAL", " "), ("EDITOR", "nano")])),
+            "nano"
+        );
+        assert_eq!(editor_from(env(&[])), "vi");
+    }
+
+    #[test]
+    fn the_path_is_one_argument_after_the_editors_own() {
+        let cmd = command("code -w", Path::new("/tmp/a b;rm -rf x.txt"));
+        let args: Vec<_> = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(cmd.get_program(), "sh");
+        assert_eq!(
+            args,
+            ["-c", "code -w \"$@\"", "code -w", "/tmp/a b;rm -rf x.txt"]
+        );
+    }
+
+    #[test]
+    fn an_editor_with_arguments_gets_them_split_and_the_path_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let seen = dir.path().join("seen");
+        // The "editor" records its arguments one a line, then writes the file.
+        let script = dir.path().join("ed it");
+        fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done > '{}'\nlast=\"\"\nfor a in \"$@\"; do last=\"$a\"; done\necho written >> \"$last\"\n",
+                seen.display()
+            ),
+        )
+        .unwrap();
+        fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+        let editor = format!("'{}' -w --flag", script.display());
+        let text = edit_text(&editor, "1042-note", "hello\n").unwrap();
+        assert_eq!(text, "hello\nwritten\n");
+        let args = fs::read_to_string(&seen).unwrap();
+        let args: Vec<&str> = args.lines().collect();
+        assert_eq!(args[..2], ["-w", "--flag"]);
+        assert_eq!(args.len(), 3);
+        assert!(args[2].ends_with("-1042-note.txt"), "{args:?}");
+        // The temporary file is gone afterwards.
+        assert!(!Path::new(args[2]).exists());
+    }
+
+    #[test]
+    fn a_failing_editor_sends_nothing() {
+        let e = edit_text("false", "x", "text").unwrap_err();
+        assert!(e.contains("exited with"), "{e}");
+    }
+}

@@ -1,0 +1,413 @@
+//! Notes (`n`) and replies (`R`) in the update step: the editor is asked
+//! for as an effect and answered as a message, the draft is kept before
+//! the POST, replies and bulk runs ask first, empty or unchanged text
+//! cancels, 429s mid-bulk lose nothing, a server without the route turns
+//! them off, and `U` refuses.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::TimeZone;
+use crossterm::event::KeyCode;
+use tokio::time::Instant;
+use triage::api::types::NewMessage;
+use triage::app::triage::jobs::MAX_IN_FLIGHT;
+use triage::app::triage::{ComposeRequest, Composed, Dialog, Outcome, Targets, WriteError};
+use triage::app::{Effect, Msg, State, update};
+use triage::config::Drafts;
+use triage::model::MessageKind;
+use uuid::Uuid;
+
+use crate::support::keys::{ch, press};
+use crate::support::triage_fixtures::*;
+use crate::support::ui_fixtures;
+
+fn state() -> State {
+    let mut state = state_with("", 20, 60);
+    // Never touched by `update` (the runtime writes drafts): only named.
+    state.triage.drafts = Some(Drafts::new("/drafts-of-the-test"));
+    state
+}
+
+/// The editor request among effects.
+fn compose_request(fx: &[Effect]) -> ComposeRequest {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::Compose(r) => Some((**r).clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no editor asked for: {fx:?}"))
+}
+
+/// The editor closed with `text` in the file.
+fn edited(state: &mut State, request: &ComposeRequest, text: &str) -> Vec<Effect> {
+    closed(state, request, text, None)
+}
+
+fn closed(
+    state: &mut State,
+    request: &ComposeRequest,
+    text: &str,
+    restored: Option<chrono::DateTime<chrono::Utc>>,
+) -> Vec<Effect> {
+    let opened_with = match restored {
+        Some(_) => "the draft\n".to_string(),
+        None => request.template.clone(),
+    };
+    update(
+        state,
+        Msg::Composed {
+            request: Box::new(request.clone()),
+            result: Ok(Composed {
+                text: text.into(),
+                opened_with,
+                restored,
+            }),
+        },
+        ui_fixtures::clock(),
+    )
+}
+
+/// The POSTs among effects: (write id, ticket id, message).
+fn posts(fx: &[Effect]) -> Vec<(u64, Uuid, NewMessage)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::PostMessage {
+                write, id, message, ..
+            } => Some((*write, *id, message.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn posted(state: &mut State, write: u64, result: Result<(), WriteError>) -> Vec<Effect> {
+    update(
+        state,
+        Msg::MessagePosted { write, result },
+        ui_fixtures::clock(),
+    )
+}
+
+fn mark_first(state: &mut State, n: usize) -> Vec<Uuid> {
+    (0..n)
+        .map(|_| {
+            let id = state.selected_ticket().unwrap().id;
+            ch(state, ' ');
+            id
+        })
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_note_is_kept_as_a_draft_then_posted_without_asking() {
+    let mut state = state();
+    let ticket = row(&state, 0);
+    let fx = ch(&mut state, 'n');
+    let request = compose_request(&fx);
+    assert_eq!(request.kind, MessageKind::Note);
+    assert_eq!(request.targets, Targets::One(Box::new(ticket.clone())));
+    assert!(request.template.starts_with('\n'), "a line to write on");
+    assert!(
+        request
+            .template
+            .contains(&format!("# Subject: {}", ticket.subject)),
+        "{}",
+        request.template
+    );
+    assert!(request.template.lines().skip(1).all(|l| l.starts_with('#')));
+
+    let fx = edited(
+        &mut state,
+        &request,
+        &format!("Escalated to billing.\n{}", request.template),
+    );
+    // The draft first, then the POST: never sent before it is kept.
+    let save = fx
+        .iter()
+        .position(|e| matches!(e, Effect::SaveDrafts { .. }))
+        .expect("draft kept");
+    let post = fx
+        .iter()
+        .position(|e| matches!(e, Effect::PostMessage { .. }))
+        .expect("sent at once");
+    assert!(save < post);
+    match &fx[save] {
+        Effect::SaveDrafts {
+            ids, kind, text, ..
+        } => {
+            assert_eq!(ids, &[ticket.id]);
+            assert_eq!(*kind, MessageKind::Note);
+            assert_eq!(text, "Escalated to billing.");
+        }
+        _ => unreachable!(),
+    }
+    assert!(
+        state
+            .triage
+            .draft_ids
+            .contains(&(ticket.id, MessageKind::Note))
+    );
+    let sent = posts(&fx);
+    assert_eq!(
+        sent[0].2,
+        NewMessage {
+            kind: MessageKind::Note,
+            body: "Escalated to billing.".into()
+        }
+    );
+    assert!(state.triage_dialog().is_none(), "a note does not ask");
+    posted(&mut state, sent[0].0, Ok(()));
+    assert_eq!(state.notice.as_deref(), Some("#1001: note sent"));
+    assert!(
+        !state
+            .triage
+            .draft_ids
+            .contains(&(ticket.id, MessageKind::Note))
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_reply_asks_first_and_a_no_keeps_the_draft() {
+    let mut state = state();
+    let request = compose_request(&ch(&mut state, 'R'));
+    assert_eq!(request.kind, MessageKind::Reply);
+    let fx = edited(&mut state, &request, "We refunded you.\n");
+    assert!(posts(&fx).is_empty(), "asks first");
+    assert!(fx.iter().any(|e| matches!(e, Effect::SaveDrafts { .. })));
+    match state.triage_dialog() {
+        Some(Dialog::Confirm { question, .. }) => {
+            assert_eq!(question, "Send reply to #1001 (customer sees it)?")
+        }
+        other => panic!("expected a confirmation, got {other:?}"),
+    }
+    let fx = ch(&mut state, 'n');
+    assert!(posts(&fx).is_empty());
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("not sent: the draft is kept (R opens it again)")
+    );
+
+    let request = compose_request(&ch(&mut state, 'R'));
+    edited(&mut state, &request, "We refunded you.\n");
+    let sent = posts(&ch(&mut state, 'y'));
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].2.kind, MessageKind::Reply);
+    assert_eq!(sent[0].2.body, "We refunded you.");
+}
+
+#[tokio::test(start_paused = true)]
+async fn empty_or_unchanged_text_cancels_with_one_line() {
+    let mut state = state();
+    let request = compose_request(&ch(&mut state, 'n'));
+    let fx = edited(&mut state, &request, &request.template.clone());
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("cancelled: the note was left as it was, nothing was sent")
+    );
+    let fx = edited(&mut state, &request, "# only a comment\n\n  \n");
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("cancelled: the note is empty, nothing was sent")
+    );
+    // A restored draft emptied on purpose is discarded.
+    let at = chrono::Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap();
+    let fx = closed(&mut state, &request, "\n", Some(at));
+    assert!(
+        matches!(
+            &fx[..],
+            [Effect::RemoveDrafts {
+                kind: MessageKind::Note,
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
+    assert!(posts(&fx).is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_restored_draft_is_said_and_sent_even_unchanged() {
+    let mut state = state();
+    let request = compose_request(&ch(&mut state, 'n'));
+    let at = chrono::Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap();
+    let fx = closed(&mut state, &request, "the draft\n", Some(at));
+    assert_eq!(posts(&fx).len(), 1);
+    let notice = state.notice.clone().unwrap();
+    assert!(notice.starts_with("draft from 2026-03-02 "), "{notice}");
+    assert!(notice.ends_with(" restored"), "{notice}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_bulk_note_through_a_429_posts_each_ticket_once() {
+    let mut state = state();
+    let ids = mark_first(&mut state, 6);
+    let request = compose_request(&ch(&mut state, 'n'));
+    assert!(matches!(&request.targets, Targets::Marked(rows) if rows.len() == 6));
+    assert!(
+        request
+            .template
+            .contains("on 6 tickets, the same text on each")
+    );
+    let fx = edited(&mut state, &request, "Known outage.\n");
+    assert!(posts(&fx).is_empty(), "asks first");
+    match &fx[..] {
+        [Effect::SaveDrafts { ids: saved, .. }] => assert_eq!(saved, &ids),
+        other => panic!("one draft per ticket expected: {other:?}"),
+    }
+    match state.triage_dialog() {
+        Some(Dialog::Confirm { question, .. }) => {
+            assert_eq!(question, "Add this note to 6 tickets?")
+        }
+        other => panic!("expected a confirmation, got {other:?}"),
+    }
+    let first = posts(&ch(&mut state, 'y'));
+    assert_eq!(first.len(), MAX_IN_FLIGHT);
+    assert!(matches!(
+        state.triage_dialog(),
+        Some(Dialog::Progress { .. })
+    ));
+    assert!(first.iter().all(|p| p.2.body == "Known outage."));
+
+    let mut sent: HashMap<Uuid, usize> = HashMap::new();
+    let mut ok = |state: &mut State, p: &(u64, Uuid, NewMessage)| {
+        *sent.entry(p.1).or_default() += 1;
+        posts(&posted(state, p.0, Ok(())))
+    };
+    let refill = ok(&mut state, &first[0]);
+    assert_eq!(refill.len(), 1);
+    let retry_at = Instant::now() + Duration::from_secs(5);
+    let fx = posted(
+        &mut state,
+        first[1].0,
+        Err(WriteError::RateLimited { retry_at }),
+    );
+    assert!(posts(&fx).is_empty(), "nothing more while rate limited");
+    for p in [&first[2], &first[3], &refill[0]] {
+        assert!(ok(&mut state, p).is_empty());
+    }
+    tokio::time::advance(Duration::from_secs(5)).await;
+    let rest = posts(&update(&mut state, Msg::Tick, ui_fixtures::clock()));
+    let rest_ids: Vec<Uuid> = rest.iter().map(|p| p.1).collect();
+    assert_eq!(rest.len(), 2, "{rest_ids:?}");
+    assert!(rest_ids.contains(&first[1].1), "the 429'd one again");
+    for p in &rest {
+        ok(&mut state, p);
+    }
+    assert_eq!(sent.len(), 6);
+    assert!(sent.values().all(|n| *n == 1), "{sent:?}");
+    match state.triage_dialog() {
+        Some(Dialog::Report { job, .. }) => {
+            assert!(
+                job.outcomes
+                    .iter()
+                    .all(|o| matches!(o, Some(Outcome::Changed)))
+            );
+            assert_eq!(job.done_word(), "sent");
+        }
+        other => panic!("expected the report, got {other:?}"),
+    }
+    assert!(state.triage.marks.is_empty(), "done with: unmarked");
+}
+
+#[tokio::test(start_paused = true)]
+async fn undo_says_a_note_cannot_be_undone() {
+    let mut state = state();
+    // A status change first: `U` must not undo it past the note.
+    ch(&mut state, 'p');
+    crate::support::keys::type_text(&mut state, "urgent");
+    let fx = press(&mut state, KeyCode::Enter);
+    let (write, _, patch) = writes(&fx)[0].clone();
+    let before = row(&state, 0);
+    answer(&mut state, write, Ok(server_row(&before, &patch)));
+    assert!(state.triage.undo.is_some());
+
+    let request = compose_request(&ch(&mut state, 'n'));
+    let sent = posts(&edited(&mut state, &request, "why\n"));
+    posted(&mut state, sent[0].0, Ok(()));
+    let fx = ch(&mut state, 'U');
+    assert!(writes(&fx).is_empty() && posts(&fx).is_empty(), "{fx:?}");
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("notes and replies cannot be undone ('Add note' was sent)")
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_server_without_the_route_turns_notes_off_and_keeps_browsing() {
+    let mut state = state();
+    let request = compose_request(&ch(&mut state, 'n'));
+    let sent = posts(&edited(&mut state, &request, "why\n"));
+    posted(&mut state, sent[0].0, Err(WriteError::NotSupported));
+    let err = state.last_error.clone().unwrap();
+    assert!(err.message.contains("n and R are off"), "{err:?}");
+    // The draft is not dropped (only a 201 drops it).
+    assert!(
+        state
+            .triage
+            .draft_ids
+            .contains(&(row(&state, 0).id, MessageKind::Note))
+    );
+    state.last_error = None;
+    let fx = ch(&mut state, 'R');
+    assert!(
+        fx.iter().all(|e| !matches!(e, Effect::Compose(_))),
+        "{fx:?}"
+    );
+    assert!(state.last_error.is_some(), "says why");
+    // The other triage keys still work, and so does moving.
+    ch(&mut state, 't');
+    assert!(matches!(state.triage_dialog(), Some(Dialog::Pick { .. })));
+    press(&mut state, KeyCode::Esc);
+    ch(&mut state, 'j');
+    assert_eq!(state.list.selected, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_send_says_the_draft_is_kept() {
+    let mut state = state();
+    let request = compose_request(&ch(&mut state, 'n'));
+    let sent = posts(&edited(&mut state, &request, "why\n"));
+    posted(
+        &mut state,
+        sent[0].0,
+        Err(WriteError::Failed {
+            message: "server answered 503 Service Unavailable".into(),
+            hint: None,
+        }),
+    );
+    let err = state.last_error.clone().unwrap();
+    assert!(
+        err.message.contains("#1001: the note was not sent"),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.hint.as_deref(),
+        Some("the draft is kept: n on this ticket opens it again")
+    );
+}
+
+#[test]
+fn comment_lines_are_left_out_but_hash_words_stay() {
+    use triage::app::triage::compose::strip_comments;
+    assert_eq!(
+        strip_comments("\n#1042 is a dup\n# a comment\n#\nsecond line  \n\n"),
+        "#1042 is a dup\nsecond line"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_open_detail_loads_the_conversation_again_after_the_201() {
+    let mut state = state();
+    press(&mut state, KeyCode::Enter);
+    assert!(state.detail.is_some());
+    let request = compose_request(&ch(&mut state, 'n'));
+    let sent = posts(&edited(&mut state, &request, "why\n"));
+    let fx = posted(&mut state, sent[0].0, Ok(()));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::FetchMessages { id, .. } if *id == sent[0].1)),
+        "{fx:?}"
+    );
+}
