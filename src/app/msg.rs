@@ -43,7 +43,7 @@ pub enum Msg {
     TicketUpdated {
         write: u64,
         /// Boxed: a ticket is big, and messages move by value.
-        result: Result<Box<crate::api::types::Ticket>, super::triage::WriteError>,
+        result: Result<Box<crate::api::types::UpdatedTicket>, super::triage::WriteError>,
     },
     /// A saved view's count (and what is new in it) arrived.
     ViewCount {

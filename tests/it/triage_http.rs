@@ -387,6 +387,6 @@ async fn writes_are_sent_once_and_errors_become_what_the_ui_shows() {
         .unwrap_err();
     assert!(matches!(err, WriteError::Failed { .. }), "{err:?}");
     let t = source.update_ticket(id, &patch).await.unwrap();
-    assert_eq!(t.priority, PriorityLevel::Urgent);
+    assert_eq!(t.ticket.priority, PriorityLevel::Urgent);
     handle.shutdown().await;
 }
