@@ -27,6 +27,7 @@ mod server_contract;
 mod text_props;
 mod triage_http;
 mod triage_render;
+mod triage_routing;
 mod triage_update;
 mod ui_render;
 mod views_cli;

@@ -323,8 +323,7 @@ pub fn typed_value(def: &FieldDef, text: &str) -> Result<Value, String> {
             .parse::<f64>()
             .ok()
             .filter(|n| n.is_finite())
-            .and_then(serde_json::Number::from_f64)
-            .map(Value::Number)
+            .map(number)
             .ok_or_else(|| format!("'{v}' is not a number")),
         Some(FieldType::Date) => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
             .map(|d| Value::String(d.format("%Y-%m-%d").to_string()))
@@ -333,6 +332,16 @@ pub fn typed_value(def: &FieldDef, text: &str) -> Result<Value, String> {
             .map(|t| Value::String(t.to_rfc3339()))
             .map_err(|_| format!("'{v}' is not an ISO 8601 date-time")),
         _ => Ok(Value::String(v.to_string())),
+    }
+}
+
+/// A whole number as an integer (`12`, not `12.0`): as typed, as read.
+fn number(n: f64) -> Value {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if n.fract() == 0.0 && n.abs() < EXACT {
+        Value::from(n as i64)
+    } else {
+        serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
     }
 }
 
@@ -365,6 +374,51 @@ mod tests {
         assert_eq!(carried(tag, &[Some(&with), Some(&without)]), "1/2");
         assert_eq!(carried(tag, &[Some(&with), None, None]), "1/3 · 2 unknown");
         assert_eq!(carried(tag, &[None, None]), "unknown");
+    }
+
+    #[test]
+    fn a_field_scoped_to_other_inboxes_is_refused_naming_the_tickets() {
+        let def = FieldDef {
+            key: "renewal".into(),
+            label: "Renewal".into(),
+            field_type: Some(FieldType::Date),
+            options: vec![],
+            inboxes: vec!["Billing".into()],
+        };
+        let billing = Uuid::from_u128(0xb);
+        let mut inside = crate::api::types::Ticket {
+            id: Uuid::from_u128(1),
+            ticket_number: 7,
+            subject: String::new(),
+            inbox_id: Some(billing),
+            status: crate::model::StatusCategory::Open,
+            status_id: None,
+            status_name: String::new(),
+            status_color: None,
+            priority: crate::model::PriorityLevel::Low,
+            priority_id: None,
+            priority_name: String::new(),
+            priority_color: None,
+            assignee_id: None,
+            contact_id: None,
+            remind_at: None,
+            remind_transition_status_id: None,
+            created_at: None,
+            updated_at: None,
+        };
+        assert_eq!(scope_refusal(&def, &[billing], std::slice::from_ref(&inside)), None);
+        assert_eq!(scope_refusal(&def, &[], std::slice::from_ref(&inside)), None);
+        let mut outside = inside.clone();
+        outside.ticket_number = 8;
+        outside.inbox_id = Some(Uuid::from_u128(0xc));
+        assert_eq!(
+            scope_refusal(&def, &[billing], &[inside.clone(), outside]).as_deref(),
+            Some("only in Billing: not for #8")
+        );
+        inside.inbox_id = None;
+        assert!(scope_refusal(&def, &[billing], &[inside]).is_some(), "unknown inbox: refused");
+        let items = field_items(&[(def, vec![billing])], &[], None);
+        assert!(!items[0].dimmed);
     }
 
     #[test]
