@@ -97,10 +97,9 @@ pub struct Picker {
     items: Vec<PickItem>,
     multi: bool,
     chosen: HashSet<String>,
-    /// Three-state multi pickers (`Space`: add, remove, leave): the keys
-    /// marked for removal.
-    removed: HashSet<String>,
-    three_state: bool,
+    /// Three-state multi pickers (`Space`: add, remove, leave) hold the
+    /// keys marked for removal (a short list; `None` in other pickers).
+    removed: Option<Vec<String>>,
     query: Input,
     /// Keys go to the query line (else `j`/`k` move and letters start it).
     typing: bool,
@@ -138,8 +137,7 @@ impl Picker {
             items,
             multi,
             chosen: HashSet::new(),
-            removed: HashSet::new(),
-            three_state: false,
+            removed: None,
             query: Input::default(),
             typing: false,
             typing_first: false,
@@ -180,23 +178,23 @@ impl Picker {
     /// where what each target has may not be known.
     pub fn three_state(mut self) -> Picker {
         self.multi = true;
-        self.three_state = true;
+        self.removed = Some(Vec::new());
         self
     }
 
     pub fn is_three_state(&self) -> bool {
-        self.three_state
+        self.removed.is_some()
     }
 
     pub fn is_removed(&self, key: &str) -> bool {
-        self.removed.contains(key)
+        self.removed.as_ref().is_some_and(|r| r.iter().any(|k| k == key))
     }
 
     /// Keys marked for removal, in list order.
     pub fn removed(&self) -> Vec<String> {
         self.items
             .iter()
-            .filter(|i| self.removed.contains(&i.key))
+            .filter(|i| self.is_removed(&i.key))
             .map(|i| i.key.clone())
             .collect()
     }
@@ -384,11 +382,13 @@ impl Picker {
         let Some(key) = self.current().map(|i| i.key.clone()) else {
             return PickerEvent::Consumed;
         };
-        if self.three_state {
+        if let Some(removed) = self.removed.as_mut() {
             // leave → add → remove → leave
             if self.chosen.remove(&key) {
-                self.removed.insert(key);
-            } else if !self.removed.remove(&key) {
+                removed.push(key);
+            } else if let Some(pos) = removed.iter().position(|k| *k == key) {
+                removed.remove(pos);
+            } else {
                 self.chosen.insert(key);
             }
         } else if self.multi {

@@ -46,9 +46,12 @@ fn routing_catalog() -> Catalog {
         "plan".into(),
         FieldAlias {
             field_type: FieldType::Select,
-            options: [("Free".to_string(), id(0xf001)), ("Pro".to_string(), id(PRO))]
-                .into_iter()
-                .collect(),
+            options: [
+                ("Free".to_string(), id(0xf001)),
+                ("Pro".to_string(), id(PRO)),
+            ]
+            .into_iter()
+            .collect(),
         },
     );
     aliases.fields.insert(
@@ -75,7 +78,11 @@ fn tag(n: u128, name: &str) -> Tag {
 }
 
 /// The server's answer: the row, with these tags and fields.
-fn rich(row: &triage::api::types::Ticket, tags: Vec<Tag>, fields: serde_json::Value) -> UpdatedTicket {
+fn rich(
+    row: &triage::api::types::Ticket,
+    tags: Vec<Tag>,
+    fields: serde_json::Value,
+) -> UpdatedTicket {
     UpdatedTicket {
         ticket: row.clone(),
         tags: Some(tags),
@@ -83,7 +90,11 @@ fn rich(row: &triage::api::types::Ticket, tags: Vec<Tag>, fields: serde_json::Va
     }
 }
 
-fn reply(state: &mut State, write: u64, result: Result<UpdatedTicket, WriteError>) -> Vec<triage::app::Effect> {
+fn reply(
+    state: &mut State,
+    write: u64,
+    result: Result<UpdatedTicket, WriteError>,
+) -> Vec<triage::app::Effect> {
     update(
         state,
         Msg::TicketUpdated {
@@ -148,7 +159,11 @@ async fn tags_on_one_ticket_are_relative_shown_live_and_undone_from_what_it_had(
     // The detail changes when the server says so, not before.
     assert_eq!(detail_tags(&state), ["refund"]);
     let row0 = row(&state, 0);
-    reply(&mut state, w, Ok(rich(&row0, vec![tag(VIP, "vip")], json!({}))));
+    reply(
+        &mut state,
+        w,
+        Ok(rich(&row0, vec![tag(VIP, "vip")], json!({}))),
+    );
     assert_eq!(detail_tags(&state), ["vip"]);
     assert_eq!(state.notice.as_deref(), Some("#1001 tagged +vip −refund"));
 
@@ -190,8 +205,16 @@ async fn bulk_tags_count_what_is_known_skip_known_no_ops_and_survive_a_429() {
     assert_eq!(sent.len(), 2, "{sent:?}");
     let retry_at = Instant::now() + Duration::from_secs(5);
     let first = row(&state, 1);
-    reply(&mut state, sent[0].0, Ok(rich(&first, vec![tag(VIP, "vip")], json!({}))));
-    let fx = reply(&mut state, sent[1].0, Err(WriteError::RateLimited { retry_at }));
+    reply(
+        &mut state,
+        sent[0].0,
+        Ok(rich(&first, vec![tag(VIP, "vip")], json!({}))),
+    );
+    let fx = reply(
+        &mut state,
+        sent[1].0,
+        Err(WriteError::RateLimited { retry_at }),
+    );
     assert!(writes(&fx).is_empty(), "held for the wait");
     tokio::time::advance(Duration::from_secs(5)).await;
     let fx = update(&mut state, Msg::Tick, ui_fixtures::clock());
@@ -199,13 +222,21 @@ async fn bulk_tags_count_what_is_known_skip_known_no_ops_and_survive_a_429() {
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].1, sent[1].1, "the 429'd ticket, once");
     let second = row(&state, 2);
-    reply(&mut state, again[0].0, Ok(rich(&second, vec![tag(VIP, "vip")], json!({}))));
+    reply(
+        &mut state,
+        again[0].0,
+        Ok(rich(&second, vec![tag(VIP, "vip")], json!({}))),
+    );
     let Some(Dialog::Report { job, .. }) = state.triage_dialog() else {
         panic!("report: {:?}", state.modal);
     };
     assert_eq!(
         job.outcomes,
-        vec![Some(Outcome::Already), Some(Outcome::Changed), Some(Outcome::Changed)]
+        vec![
+            Some(Outcome::Already),
+            Some(Outcome::Changed),
+            Some(Outcome::Changed)
+        ]
     );
     // Undo over the two changed: their tags before were never seen, so the
     // plain inverse.
@@ -214,7 +245,10 @@ async fn bulk_tags_count_what_is_known_skip_known_no_ops_and_survive_a_429() {
     let fx = press(&mut state, KeyCode::Char('y'));
     let undo = writes(&fx);
     assert_eq!(undo.len(), 2);
-    assert!(undo.iter().all(|(_, _, p)| p.remove_tag_ids == vec![id(VIP)] && p.add_tag_ids.is_empty()));
+    assert!(
+        undo.iter()
+            .all(|(_, _, p)| p.remove_tag_ids == vec![id(VIP)] && p.add_tag_ids.is_empty())
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -225,7 +259,10 @@ async fn move_to_inbox_rolls_back_on_failure_and_undo_puts_it_back() {
     type_text(&mut state, "bill");
     let fx = press(&mut state, KeyCode::Enter);
     let (w, _, patch) = writes(&fx)[0].clone();
-    assert_eq!(serde_json::to_value(&patch).unwrap(), json!({"inbox_id": id(BILLING)}));
+    assert_eq!(
+        serde_json::to_value(&patch).unwrap(),
+        json!({"inbox_id": id(BILLING)})
+    );
     assert_eq!(row(&state, 0).inbox_id, Some(id(BILLING)), "optimistic");
     answer(
         &mut state,
@@ -236,7 +273,14 @@ async fn move_to_inbox_rolls_back_on_failure_and_undo_puts_it_back() {
         }),
     );
     assert_eq!(row(&state, 0), before, "rolled back");
-    assert!(state.last_error.as_ref().unwrap().message.contains("was not changed"));
+    assert!(
+        state
+            .last_error
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("was not changed")
+    );
 
     ch(&mut state, 'i');
     type_text(&mut state, "bill");
@@ -273,7 +317,10 @@ async fn a_field_is_set_by_its_editor_shown_live_and_undone_to_its_old_value() {
     type_text(&mut state, "12");
     let fx = press(&mut state, KeyCode::Enter);
     let (w, _, patch) = writes(&fx)[0].clone();
-    assert_eq!(serde_json::to_value(&patch).unwrap(), json!({"custom_fields": {"seats": 12}}));
+    assert_eq!(
+        serde_json::to_value(&patch).unwrap(),
+        json!({"custom_fields": {"seats": 12}})
+    );
     let row0 = row(&state, 0);
     reply(&mut state, w, Ok(rich(&row0, vec![], json!({"seats": 12}))));
     let Loadable::Loaded(d) = &state.detail.as_ref().unwrap().detail else {
@@ -283,7 +330,10 @@ async fn a_field_is_set_by_its_editor_shown_live_and_undone_to_its_old_value() {
     assert_eq!(state.notice.as_deref(), Some("#1001: seats = 12"));
     let fx = ch(&mut state, 'U');
     let (_, _, back) = writes(&fx)[0].clone();
-    assert_eq!(serde_json::to_value(&back).unwrap(), json!({"custom_fields": {"seats": 3}}));
+    assert_eq!(
+        serde_json::to_value(&back).unwrap(),
+        json!({"custom_fields": {"seats": 3}})
+    );
 
     // A select: the option's id; "empty" clears.
     ch(&mut state, 'e');
@@ -307,7 +357,14 @@ async fn a_field_never_seen_cannot_be_undone_and_says_so() {
     answer(&mut state, w, Ok(row0));
     let fx = ch(&mut state, 'U');
     assert!(writes(&fx).is_empty());
-    assert!(state.last_error.as_ref().unwrap().message.contains("cannot undo"));
+    assert!(
+        state
+            .last_error
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("cannot undo")
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -319,12 +376,22 @@ async fn a_server_without_the_fields_turns_off_only_that_action() {
     let (w, _, _) = writes(&fx)[0].clone();
     answer(&mut state, w, Err(WriteError::NotSupported));
     let err = state.last_error.clone().expect("says why");
-    assert!(err.message.contains("does not accept tagging tickets"), "{err:?}");
+    assert!(
+        err.message.contains("does not accept tagging tickets"),
+        "{err:?}"
+    );
     // `l` is off, with the reason; `i` and `p` still go out.
     state.last_error = None;
     let fx = ch(&mut state, 'l');
     assert!(state.triage_dialog().is_none() && writes(&fx).is_empty());
-    assert!(state.last_error.as_ref().unwrap().message.contains("tagging"));
+    assert!(
+        state
+            .last_error
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("tagging")
+    );
     ch(&mut state, 'p');
     type_text(&mut state, "urgent");
     assert_eq!(writes(&press(&mut state, KeyCode::Enter)).len(), 1);

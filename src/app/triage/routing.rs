@@ -406,8 +406,14 @@ mod tests {
             created_at: None,
             updated_at: None,
         };
-        assert_eq!(scope_refusal(&def, &[billing], std::slice::from_ref(&inside)), None);
-        assert_eq!(scope_refusal(&def, &[], std::slice::from_ref(&inside)), None);
+        assert_eq!(
+            scope_refusal(&def, &[billing], std::slice::from_ref(&inside)),
+            None
+        );
+        assert_eq!(
+            scope_refusal(&def, &[], std::slice::from_ref(&inside)),
+            None
+        );
         let mut outside = inside.clone();
         outside.ticket_number = 8;
         outside.inbox_id = Some(Uuid::from_u128(0xc));
@@ -416,7 +422,10 @@ mod tests {
             Some("only in Billing: not for #8")
         );
         inside.inbox_id = None;
-        assert!(scope_refusal(&def, &[billing], &[inside]).is_some(), "unknown inbox: refused");
+        assert!(
+            scope_refusal(&def, &[billing], &[inside]).is_some(),
+            "unknown inbox: refused"
+        );
         let items = field_items(&[(def, vec![billing])], &[], None);
         assert!(!items[0].dimmed);
     }
