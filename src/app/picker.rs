@@ -187,7 +187,9 @@ impl Picker {
     }
 
     pub fn is_removed(&self, key: &str) -> bool {
-        self.removed.as_ref().is_some_and(|r| r.iter().any(|k| k == key))
+        self.removed
+            .as_ref()
+            .is_some_and(|r| r.iter().any(|k| k == key))
     }
 
     /// Keys marked for removal, in list order.

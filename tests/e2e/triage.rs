@@ -195,7 +195,11 @@ async fn mark_two_tag_them_move_them_and_list_shows_both() {
         tui.wait_text(&format!("Move 2 tickets to {i}?"));
         tui.press("y");
         tui.wait_text("2 of 2 changed");
+        // Esc and q apart: together a terminal reads them as Alt-q.
         tui.press("\x1b");
+        tui.wait_for("the report to close", |s| {
+            !s.contents().contains("2 of 2 changed")
+        });
         tui.press("q");
         let status = tui.wait_exit();
         assert!(status.success(), "exit status {status:?}");
