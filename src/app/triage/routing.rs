@@ -240,7 +240,7 @@ pub(super) fn editor(def: FieldDef, targets: Targets, known: Option<&Known>) -> 
         _ => {
             let text = match &current {
                 Some(Value::String(s)) => s.clone(),
-                Some(Value::Number(n)) => n.to_string(),
+                Some(v @ Value::Number(_)) => shown(&def, v),
                 _ => String::new(),
             };
             FieldEditKind::Input(tui_input::Input::new(text))
@@ -288,6 +288,11 @@ pub fn shown(def: &FieldDef, v: &Value) -> String {
             .map(|i| i.as_str().map_or_else(|| i.to_string(), label))
             .collect::<Vec<_>>()
             .join(", "),
+        // `106`, not the `106.0` a server storing floats sends.
+        Value::Number(n) => match n.as_f64() {
+            Some(f) => number(f).to_string(),
+            None => n.to_string(),
+        },
         other => other.to_string(),
     };
     sanitize(&text).into_owned()
@@ -451,5 +456,13 @@ mod tests {
         assert!(typed_value(&def(FieldType::Date), "24.12.2026").is_err());
         assert!(typed_value(&def(FieldType::DateTime), "2026-12-24").is_err());
         assert_eq!(typed_value(&def(FieldType::Text), "  "), Ok(Value::Null));
+        assert_eq!(
+            shown(&def(FieldType::Number), &serde_json::json!(106.0)),
+            "106"
+        );
+        assert_eq!(
+            shown(&def(FieldType::Number), &serde_json::json!(2.5)),
+            "2.5"
+        );
     }
 }
