@@ -18,8 +18,8 @@ use crate::api::error::{self, ApiError, Scrub};
 use crate::api::key::ApiKey;
 use crate::api::retry::{Backoff, rate_limit_wait};
 use crate::api::types::{
-    ErrorBody, Inbox, Message, NewMessage, PageMeta, Priority, Status, Tag, Ticket, TicketDetail,
-    TicketField, TicketPatch, User,
+    ErrorBody, Inbox, Message, NewMessage, PageMeta, Priority, Status, Tag, TicketDetail,
+    TicketField, TicketPatch, UpdatedTicket, User,
 };
 
 /// Largest 2xx body accepted. A 100-ticket page is ~100 KB; anything near
@@ -256,8 +256,13 @@ impl ApiClient {
         Ok((messages, meta))
     }
 
-    /// `PATCH /tickets/{id}`: sent once, never retried automatically.
-    pub async fn update_ticket(&self, id: Uuid, patch: &TicketPatch) -> Result<Ticket, ApiError> {
+    /// `PATCH /tickets/{id}`: sent once, never retried automatically. The
+    /// answer's tags and custom fields are kept when the server sends them.
+    pub async fn update_ticket(
+        &self,
+        id: Uuid,
+        patch: &TicketPatch,
+    ) -> Result<UpdatedTicket, ApiError> {
         let id = id.to_string();
         let url = base_url::join(&self.shared.base, &["tickets", &id], &[]);
         let json = serde_json::to_vec(patch)

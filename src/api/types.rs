@@ -214,6 +214,99 @@ pub struct TicketPatch {
         with = "double_option"
     )]
     pub remind_transition_status_id: Option<Option<Uuid>>,
+    /// Move to this inbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inbox_id: Option<Uuid>,
+    /// Tags to add and to remove, relative to what each ticket has (so a
+    /// bulk change never needs every ticket's tags).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub add_tag_ids: Vec<Uuid>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remove_tag_ids: Vec<Uuid>,
+    /// `field_key` → new value, merged into the ticket's (`null` clears).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub custom_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TicketPatch {
+    /// One body doing both: `later`'s values win where both set one; tags
+    /// and custom fields add up. How several changes (a macro) become one
+    /// PATCH per ticket.
+    pub fn merged(mut self, later: TicketPatch) -> TicketPatch {
+        fn take<T>(mine: &mut Option<T>, theirs: Option<T>) {
+            if theirs.is_some() {
+                *mine = theirs;
+            }
+        }
+        take(&mut self.status, later.status);
+        take(&mut self.status_id, later.status_id);
+        take(&mut self.priority, later.priority);
+        take(&mut self.priority_id, later.priority_id);
+        take(&mut self.assignee_id, later.assignee_id);
+        take(&mut self.remind_at, later.remind_at);
+        take(
+            &mut self.remind_transition_status_id,
+            later.remind_transition_status_id,
+        );
+        take(&mut self.inbox_id, later.inbox_id);
+        // A tag added later is no longer removed, and the other way round.
+        self.remove_tag_ids
+            .retain(|t| !later.add_tag_ids.contains(t));
+        self.add_tag_ids
+            .retain(|t| !later.remove_tag_ids.contains(t));
+        for (list, more) in [
+            (&mut self.add_tag_ids, later.add_tag_ids),
+            (&mut self.remove_tag_ids, later.remove_tag_ids),
+        ] {
+            for t in more {
+                if !list.contains(&t) {
+                    list.push(t);
+                }
+            }
+        }
+        self.custom_fields.extend(later.custom_fields);
+        self
+    }
+
+    /// True when the body uses the routing fields (inbox, tags, custom
+    /// fields): a server may lack those while it takes the others.
+    pub fn routes(&self) -> bool {
+        self.inbox_id.is_some()
+            || !self.add_tag_ids.is_empty()
+            || !self.remove_tag_ids.is_empty()
+            || !self.custom_fields.is_empty()
+    }
+}
+
+/// The answer of `PATCH /tickets/{id}`: the ticket, with its tags and
+/// custom fields when the server sends them. `None` is "not said" (a server
+/// answering a bare Ticket), never "none".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdatedTicket {
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_opt_vec"
+    )]
+    pub tags: Option<Vec<Tag>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_opt_object"
+    )]
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl From<Ticket> for UpdatedTicket {
+    fn from(ticket: Ticket) -> UpdatedTicket {
+        UpdatedTicket {
+            ticket,
+            tags: None,
+            custom_fields: None,
+        }
+    }
 }
 
 /// Error body shapes seen on the vendor page (CONTRACT.md §3). Every field
@@ -348,6 +441,28 @@ pub fn lenient_object<'de, D: Deserializer<'de>>(
     })
 }
 
+/// [`lenient_vec`], with `None` when the value is missing or not a list.
+pub fn lenient_opt_vec<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    Ok(match serde_json::Value::deserialize(d)? {
+        v @ serde_json::Value::Array(_) => Some(lenient_vec(v).unwrap_or_default()),
+        _ => None,
+    })
+}
+
+/// [`lenient_object`], with `None` when the value is missing or not an object.
+pub fn lenient_opt_object<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<serde_json::Map<String, serde_json::Value>>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        v @ serde_json::Value::Object(_) => Some(lenient_object(v).unwrap_or_default()),
+        _ => None,
+    })
+}
+
 mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -413,6 +528,50 @@ mod tests {
         assert_eq!(back.assignee_id, Some(None));
         let none: TicketPatch = serde_json::from_str("{}").unwrap();
         assert_eq!(none.assignee_id, None);
+    }
+
+    #[test]
+    fn an_update_answer_tells_unsaid_tags_from_no_tags() {
+        let bare =
+            r#"{"id":"123e4567-e89b-12d3-a456-426614174000","status":"open","priority":"low"}"#;
+        let u: UpdatedTicket = serde_json::from_str(bare).unwrap();
+        assert_eq!((u.tags, u.custom_fields), (None, None));
+        let rich = r#"{"id":"123e4567-e89b-12d3-a456-426614174000","status":"open","priority":"low",
+            "tags":[{"id":"123e4567-e89b-12d3-a456-426614174001","name":"vip"}, 7],"custom_fields":{"seats":3}}"#;
+        let u: UpdatedTicket = serde_json::from_str(rich).unwrap();
+        assert_eq!(u.tags.unwrap().len(), 1, "a malformed tag is skipped");
+        assert_eq!(u.custom_fields.unwrap()["seats"], 3);
+        let empty = r#"{"id":"123e4567-e89b-12d3-a456-426614174000","status":"open","priority":"low","tags":[]}"#;
+        let u: UpdatedTicket = serde_json::from_str(empty).unwrap();
+        assert_eq!(u.tags, Some(Vec::new()));
+    }
+
+    #[test]
+    fn merged_patches_add_up_and_later_wins() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let first = TicketPatch {
+            priority: Some(PriorityLevel::Low),
+            add_tag_ids: vec![a],
+            remove_tag_ids: vec![b],
+            ..Default::default()
+        };
+        let mut fields = serde_json::Map::new();
+        fields.insert("plan".into(), serde_json::Value::Null);
+        let later = TicketPatch {
+            priority: Some(PriorityLevel::Urgent),
+            add_tag_ids: vec![b],
+            custom_fields: fields,
+            ..Default::default()
+        };
+        let both = first.merged(later);
+        assert_eq!(both.priority, Some(PriorityLevel::Urgent));
+        assert_eq!(both.add_tag_ids, vec![a, b]);
+        assert!(both.remove_tag_ids.is_empty());
+        assert!(both.routes());
+        assert_eq!(
+            serde_json::to_value(&both).unwrap()["custom_fields"],
+            serde_json::json!({"plan": null})
+        );
     }
 
     #[test]

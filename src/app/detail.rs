@@ -9,7 +9,7 @@ use super::keymap::Action;
 use super::msg::Effect;
 use super::source::FetchError;
 use super::state::{
-    DetailPane, ErrorView, Loadable, MESSAGES_PER_PAGE, State, Waiting, WrappedDetail,
+    Conversation, DetailPane, ErrorView, Loadable, MESSAGES_PER_PAGE, State, Waiting, WrappedDetail,
 };
 use crate::text::cells::wrap;
 use crate::text::{sanitize, sanitize_multiline};
@@ -62,7 +62,12 @@ pub(super) fn detail_loading(state: &State) -> bool {
 
 /// Keys while the detail pane is open: movement scrolls the pane. Returns
 /// false for actions that keep their list meaning.
-pub(super) fn on_detail_key(state: &mut State, action: Action, clock: &Clock) -> bool {
+pub(super) fn on_detail_key(
+    state: &mut State,
+    action: Action,
+    clock: &Clock,
+    fx: &mut Vec<Effect>,
+) -> bool {
     let screen = state
         .areas()
         .detail
@@ -86,7 +91,74 @@ pub(super) fn on_detail_key(state: &mut State, action: Action, clock: &Clock) ->
         Action::OpenDetail => cur,
         _ => return false,
     };
+    more_messages_if_near_end(state, max, screen, fx);
     true
+}
+
+/// Asks for the conversation's next page when the pane is scrolled to
+/// within two screens of the end and the server has more: a long
+/// conversation loads as it is read, one page (100 messages) at a time.
+pub(super) fn more_messages_if_near_end(
+    state: &mut State,
+    max: usize,
+    screen: usize,
+    fx: &mut Vec<Effect>,
+) {
+    if state.rate_limit.is_some() {
+        return;
+    }
+    let Some(d) = state.detail.as_mut() else {
+        return;
+    };
+    let Loadable::Loaded(conv) = &d.messages else {
+        return;
+    };
+    let more = (conv.messages.len() as u64) < conv.meta.total;
+    if !more || d.loading_more || d.scroll + 2 * screen < max {
+        return;
+    }
+    d.loading_more = true;
+    fx.push(Effect::FetchMessages {
+        generation: d.generation,
+        id: d.ticket.id,
+        page: conv.meta.page.max(1) + 1,
+        per_page: MESSAGES_PER_PAGE,
+    });
+}
+
+/// A page of the conversation arrived: the first replaces what is shown,
+/// a later one (asked by scrolling) is appended to it.
+pub(super) fn messages_loaded(
+    state: &mut State,
+    generation: u64,
+    result: Result<(Vec<crate::api::types::Message>, crate::api::types::PageMeta), FetchError>,
+) {
+    let next_page = match &result {
+        Ok((_, meta)) => meta.page > 1,
+        Err(_) => state.detail.as_ref().is_some_and(|d| d.loading_more),
+    };
+    let result = result.map(|(messages, meta)| Conversation { messages, meta });
+    let Some(loadable) = part_loaded(state, generation, result) else {
+        return;
+    };
+    let Some(d) = state.detail.as_mut() else {
+        return;
+    };
+    if next_page {
+        d.loading_more = false;
+        match (&mut d.messages, loadable) {
+            (Loadable::Loaded(conv), Loadable::Loaded(more)) => {
+                conv.messages.extend(more.messages);
+                conv.meta = more.meta;
+            }
+            // A later page that failed leaves what is shown; the next
+            // scroll asks again.
+            _ => return,
+        }
+    } else {
+        d.messages = loadable;
+    }
+    d.wrapped = None; // made again, for these messages
 }
 
 /// How far the open detail scrolls on this screen, measured as it is drawn.
@@ -111,6 +183,7 @@ pub(super) fn open_detail(state: &mut State, fx: &mut Vec<Effect>) {
         messages: Loadable::Loading,
         scroll: 0,
         wrapped: None,
+        loading_more: false,
     });
     request_detail(state, id, fx);
 }

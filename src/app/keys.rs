@@ -74,7 +74,7 @@ pub(super) fn on_list_key(
         return false;
     };
     state.notice = None;
-    if state.detail.is_some() && on_detail_key(state, action, &clock) {
+    if state.detail.is_some() && on_detail_key(state, action, &clock, fx) {
         return true;
     }
     match action {
@@ -173,6 +173,9 @@ pub(super) fn on_list_key(
         | Action::Assign
         | Action::AssignMe
         | Action::Snooze
+        | Action::MoveInbox
+        | Action::Tag
+        | Action::SetField
         | Action::ToggleMark
         | Action::MarkRange
         | Action::MarkPage
@@ -260,6 +263,10 @@ pub(super) fn on_mouse(
                         cur.saturating_sub(WHEEL_ROWS)
                     };
                 }
+                let screen = areas
+                    .detail
+                    .map_or(1, |r| usize::from(r.height.saturating_sub(2)).max(1));
+                super::detail::more_messages_if_near_end(state, max, screen, fx);
             } else if inside(areas.table) {
                 let step = if down {
                     WHEEL_ROWS as isize

@@ -46,7 +46,7 @@ pub enum Msg {
     TicketUpdated {
         write: u64,
         /// Boxed: a ticket is big, and messages move by value.
-        result: Result<Box<crate::api::types::Ticket>, super::triage::WriteError>,
+        result: Result<Box<crate::api::types::UpdatedTicket>, super::triage::WriteError>,
     },
     /// The editor of `Effect::Compose` closed (`Err`: it could not run,
     /// or it failed; one line).

@@ -26,6 +26,9 @@ pub struct PickItem {
     /// Heading the item is listed under ("open", "pending"); items of one
     /// group must be next to each other.
     pub group: Option<String>,
+    /// Drawn dimmed: listed for completeness, but not a valid pick here
+    /// (the note says why; the holder refuses it).
+    pub dimmed: bool,
 }
 
 impl PickItem {
@@ -36,7 +39,13 @@ impl PickItem {
             note: None,
             color: None,
             group: None,
+            dimmed: false,
         }
+    }
+
+    pub fn dimmed(mut self, dimmed: bool) -> PickItem {
+        self.dimmed = dimmed;
+        self
     }
 
     pub fn note(mut self, note: &str) -> PickItem {
@@ -88,6 +97,9 @@ pub struct Picker {
     items: Vec<PickItem>,
     multi: bool,
     chosen: HashSet<String>,
+    /// Three-state multi pickers (`Space`: add, remove, leave) hold the
+    /// keys marked for removal (a short list; `None` in other pickers).
+    removed: Option<Vec<String>>,
     query: Input,
     /// Keys go to the query line (else `j`/`k` move and letters start it).
     typing: bool,
@@ -125,6 +137,7 @@ impl Picker {
             items,
             multi,
             chosen: HashSet::new(),
+            removed: None,
             query: Input::default(),
             typing: false,
             typing_first: false,
@@ -158,6 +171,34 @@ impl Picker {
             self.cursor = pos;
         }
         self
+    }
+
+    /// A multi picker whose `Space` cycles an item through "add" (chosen),
+    /// "remove" and "leave as it is": for relative changes such as tags,
+    /// where what each target has may not be known.
+    pub fn three_state(mut self) -> Picker {
+        self.multi = true;
+        self.removed = Some(Vec::new());
+        self
+    }
+
+    pub fn is_three_state(&self) -> bool {
+        self.removed.is_some()
+    }
+
+    pub fn is_removed(&self, key: &str) -> bool {
+        self.removed
+            .as_ref()
+            .is_some_and(|r| r.iter().any(|k| k == key))
+    }
+
+    /// Keys marked for removal, in list order.
+    pub fn removed(&self) -> Vec<String> {
+        self.items
+            .iter()
+            .filter(|i| self.is_removed(&i.key))
+            .map(|i| i.key.clone())
+            .collect()
     }
 
     /// Every printable key narrows the list; arrows and Ctrl-n/p move.
@@ -343,7 +384,16 @@ impl Picker {
         let Some(key) = self.current().map(|i| i.key.clone()) else {
             return PickerEvent::Consumed;
         };
-        if self.multi {
+        if let Some(removed) = self.removed.as_mut() {
+            // leave → add → remove → leave
+            if self.chosen.remove(&key) {
+                removed.push(key);
+            } else if let Some(pos) = removed.iter().position(|k| *k == key) {
+                removed.remove(pos);
+            } else {
+                self.chosen.insert(key);
+            }
+        } else if self.multi {
             if !self.chosen.remove(&key) {
                 self.chosen.insert(key);
             }

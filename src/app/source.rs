@@ -96,7 +96,8 @@ pub trait TicketSource: Clone + Send + Sync + 'static {
         &self,
         _id: Uuid,
         _patch: &crate::api::types::TicketPatch,
-    ) -> impl Future<Output = Result<Ticket, super::triage::WriteError>> + Send {
+    ) -> impl Future<Output = Result<crate::api::types::UpdatedTicket, super::triage::WriteError>> + Send
+    {
         std::future::ready(Err(super::triage::WriteError::NotSupported))
     }
 

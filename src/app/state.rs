@@ -131,6 +131,8 @@ pub struct DetailPane {
     /// The subject and message bodies wrapped to the pane's width, made by
     /// `update` (see [`WrappedDetail`]); `None` until then.
     pub wrapped: Option<WrappedDetail>,
+    /// The conversation's next page is on its way (asked by scrolling).
+    pub loading_more: bool,
 }
 
 /// The detail's long text, sanitized and wrapped for a pane `width` cells

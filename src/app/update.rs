@@ -16,7 +16,7 @@ use super::keys::{on_key, on_mouse};
 use super::list::{keep_selection_visible, on_page, show_page};
 use super::msg::{Effect, Msg};
 use super::names::{load_names, on_names};
-use super::state::{Conversation, ErrorView, Landing, Loadable, State};
+use super::state::{ErrorView, Landing, Loadable, State};
 use super::views;
 
 /// Spinner frame length while loading.
@@ -75,19 +75,16 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
                     // The fresher row replaces the list's copy.
                     d.ticket = detail.ticket.clone();
                 }
+                if let Loadable::Loaded(detail) = &loadable {
+                    super::triage::known::learn_detail(state, detail);
+                }
                 if let Some(d) = state.detail.as_mut() {
                     d.detail = loadable;
                 }
             }
         }
         Msg::MessagesLoaded { generation, result } => {
-            let result = result.map(|(messages, meta)| Conversation { messages, meta });
-            if let Some(loadable) = part_loaded(state, generation, result)
-                && let Some(d) = state.detail.as_mut()
-            {
-                d.messages = loadable;
-                d.wrapped = None; // made again below, for these messages
-            }
+            super::detail::messages_loaded(state, generation, result)
         }
         Msg::Tick => on_tick(state, now, &mut fx),
         // Leaving the terminal gave its title back: ours is written again.
@@ -102,7 +99,7 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
         Msg::TicketUpdated { write, result } => {
             if let Ok(ticket) = &result {
                 // What we wrote is not news when a refresh brings it back.
-                super::news::own_write(state, ticket);
+                super::news::own_write(state, &ticket.ticket);
                 // The change moves the ticket in other lists: their cached
                 // pages are stale; this list keeps its rows (and its pages
                 // for paging) until it is left or refreshed.

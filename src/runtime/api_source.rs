@@ -239,7 +239,7 @@ impl TicketSource for ApiSource {
         &self,
         id: Uuid,
         patch: &crate::api::types::TicketPatch,
-    ) -> Result<crate::api::types::Ticket, WriteError> {
+    ) -> Result<crate::api::types::UpdatedTicket, WriteError> {
         match self.client.update_ticket(id, patch).await {
             Ok(ticket) => Ok(ticket),
             Err(e) => Err(self.write_error(id, e).await),

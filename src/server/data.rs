@@ -91,6 +91,11 @@ impl FieldValues {
         }
     }
 
+    /// Drops `key`'s value; answers it.
+    pub fn remove(&mut self, key: &str) -> Option<FieldValue> {
+        self.find(key).ok().map(|i| self.entries.remove(i).1)
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

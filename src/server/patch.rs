@@ -2,13 +2,15 @@
 //! reported), then the change applied at once, so a 400 leaves the ticket
 //! untouched.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::data::{Dataset, ServerTicket};
-use super::query::{clip, parse_instant};
-use crate::api::types::{ErrorDetail, PriorityLevel, StatusCategory};
+use super::data::{Dataset, FieldValue, ServerTicket};
+use super::query::{clip, parse_date, parse_instant};
+use crate::api::types::{ErrorDetail, FieldType, PriorityLevel, StatusCategory, TicketField};
 
 pub(crate) fn bad(field: &str, message: impl Into<String>) -> ErrorDetail {
     ErrorDetail {
@@ -57,6 +59,10 @@ const PATCHABLE: &[&str] = &[
     "assignee_id",
     "remind_at",
     "remind_transition_status_id",
+    "inbox_id",
+    "add_tag_ids",
+    "remove_tag_ids",
+    "custom_fields",
 ];
 
 /// A checked PATCH, ready to apply.
@@ -68,6 +74,11 @@ pub(crate) struct ValidPatch {
     transition: Change<Uuid>,
     /// The new status is not a `waiting` one.
     leaves_waiting: bool,
+    inbox_id: Option<Uuid>,
+    add_tags: Vec<Uuid>,
+    remove_tags: Vec<Uuid>,
+    /// `field_key` → the new value, `None` clearing it.
+    fields: Vec<(Arc<str>, Option<FieldValue>)>,
 }
 
 /// Checks a PATCH body against the catalog. `status` alone keeps the
@@ -179,6 +190,19 @@ pub(crate) fn validate(
         }
         other => other,
     };
+    let inbox_id = inbox(obj, data, &mut errors);
+    let add_tags = tag_ids(obj, "add_tag_ids", data, &mut errors);
+    let remove_tags = tag_ids(obj, "remove_tag_ids", data, &mut errors);
+    for (i, id) in remove_tags.iter().enumerate() {
+        if add_tags.contains(id) {
+            errors.push(bad(
+                &format!("remove_tag_ids[{i}]"),
+                "also in add_tag_ids: add or remove, not both",
+            ));
+        }
+    }
+    // Scopes are judged against the inbox the ticket will be in.
+    let fields = custom_fields(obj, data, inbox_id.unwrap_or(current.inbox_id), &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -192,7 +216,148 @@ pub(crate) fn validate(
         remind_at,
         transition,
         leaves_waiting,
+        inbox_id,
+        add_tags,
+        remove_tags,
+        fields,
     })
+}
+
+fn inbox(obj: &Map<String, Value>, data: &Dataset, errors: &mut Vec<ErrorDetail>) -> Option<Uuid> {
+    let value = obj.get("inbox_id")?;
+    let Some(id) = value.as_str().and_then(|s| Uuid::parse_str(s).ok()) else {
+        errors.push(bad("inbox_id", "must be an inbox UUID"));
+        return None;
+    };
+    if !data.inboxes.iter().any(|i| i.id == id) {
+        errors.push(bad("inbox_id", "unknown inbox"));
+        return None;
+    }
+    Some(id)
+}
+
+/// `add_tag_ids` or `remove_tag_ids`: known tag UUIDs, each element's
+/// problem named by its index (`add_tag_ids[2]`).
+fn tag_ids(
+    obj: &Map<String, Value>,
+    field: &str,
+    data: &Dataset,
+    errors: &mut Vec<ErrorDetail>,
+) -> Vec<Uuid> {
+    let Some(value) = obj.get(field) else {
+        return Vec::new();
+    };
+    let Some(items) = value.as_array() else {
+        errors.push(bad(field, "must be an array of tag UUIDs"));
+        return Vec::new();
+    };
+    let mut ids = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let name = format!("{field}[{i}]");
+        match item.as_str().and_then(|s| Uuid::parse_str(s).ok()) {
+            None => errors.push(bad(&name, "must be a tag UUID")),
+            Some(id) if !data.tags.iter().any(|t| t.id == id) => {
+                errors.push(bad(&name, "unknown tag"))
+            }
+            Some(id) if !ids.contains(&id) => ids.push(id),
+            Some(_) => {}
+        }
+    }
+    ids
+}
+
+/// `custom_fields`: `{field_key: value | null}`, each value checked against
+/// its field's type and scope; problems named `custom_fields.<key>`.
+fn custom_fields(
+    obj: &Map<String, Value>,
+    data: &Dataset,
+    inbox: Uuid,
+    errors: &mut Vec<ErrorDetail>,
+) -> Vec<(Arc<str>, Option<FieldValue>)> {
+    let Some(value) = obj.get("custom_fields") else {
+        return Vec::new();
+    };
+    let Some(map) = value.as_object() else {
+        errors.push(bad(
+            "custom_fields",
+            "must be an object of field_key: value",
+        ));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in map {
+        let name = format!("custom_fields.{key}");
+        let Some(def) = data.field(key) else {
+            errors.push(bad(&name, format!("unknown custom field '{}'", clip(key))));
+            continue;
+        };
+        if !def.inbox_ids.is_empty() && !def.inbox_ids.contains(&inbox) {
+            errors.push(bad(
+                &name,
+                "this field does not apply to the ticket's inbox",
+            ));
+            continue;
+        }
+        if value.is_null() {
+            out.push((Arc::from(key.as_str()), None));
+            continue;
+        }
+        match field_value(def, value) {
+            Ok(v) => out.push((Arc::from(key.as_str()), Some(v))),
+            Err(what) => errors.push(bad(&name, format!("must be {what}"))),
+        }
+    }
+    out
+}
+
+/// A JSON value as a stored value of `def`'s type; `Err` names what it
+/// must be. Typed as the filters type them: an option UUID (a list of them
+/// for `multi_select`), `YYYY-MM-DD`, ISO 8601, a number, a boolean, text.
+pub(crate) fn field_value(def: &TicketField, value: &Value) -> Result<FieldValue, String> {
+    let option = |v: &Value| {
+        v.as_str()
+            .and_then(|s| Uuid::parse_str(s).ok())
+            .filter(|id| def.options.iter().any(|o| o.id == *id))
+    };
+    let fail = |what: &str| Err(what.to_string());
+    match &def.field_type {
+        FieldType::Text => match value.as_str() {
+            Some(s) => Ok(FieldValue::Text(s.to_string())),
+            None => fail("text"),
+        },
+        FieldType::Number => match value.as_f64() {
+            Some(n) if n.is_finite() => Ok(FieldValue::Number(n)),
+            _ => fail("a number"),
+        },
+        FieldType::Checkbox => match value.as_bool() {
+            Some(b) => Ok(FieldValue::Checkbox(b)),
+            None => fail("true or false"),
+        },
+        FieldType::Select => match option(value) {
+            Some(id) => Ok(FieldValue::Select(id)),
+            None => fail("the UUID of an option of this field"),
+        },
+        FieldType::MultiSelect => {
+            let items = match value {
+                Value::Array(items) => items.clone(),
+                one => vec![one.clone()],
+            };
+            let ids: Option<Vec<Uuid>> = items.iter().map(option).collect();
+            match ids {
+                Some(ids) => Ok(FieldValue::MultiSelect(ids)),
+                None => fail("a list of UUIDs of options of this field"),
+            }
+        }
+        FieldType::Date => match value.as_str().and_then(parse_date) {
+            Some(d) => Ok(FieldValue::Date(d)),
+            None => fail("a date (YYYY-MM-DD)"),
+        },
+        FieldType::DateTime => match value.as_str().and_then(parse_instant) {
+            Some(t) => Ok(FieldValue::DateTime(t)),
+            None => fail("an ISO 8601 date-time"),
+        },
+        FieldType::Other(t) => Err(format!("of a type this server can store (not '{t}')")),
+    }
 }
 
 impl ValidPatch {
@@ -221,6 +386,25 @@ impl ValidPatch {
             Change::Clear => t.remind_transition_status_id = None,
             Change::Keep if self.leaves_waiting => t.remind_transition_status_id = None,
             Change::Keep => {}
+        }
+        if let Some(inbox) = self.inbox_id {
+            t.inbox_id = inbox;
+        }
+        t.tag_ids.retain(|id| !self.remove_tags.contains(id));
+        for id in self.add_tags {
+            if !t.tag_ids.contains(&id) {
+                t.tag_ids.push(id);
+            }
+        }
+        for (key, value) in self.fields {
+            match value {
+                Some(v) => {
+                    t.custom_fields.insert(key, v);
+                }
+                None => {
+                    t.custom_fields.remove(&key);
+                }
+            }
         }
         t.updated_at = now.max(t.updated_at);
     }

@@ -270,7 +270,8 @@ async fn messages(
     }
 }
 
-/// Applies a PATCH body (see `patch.rs`) and answers the updated row.
+/// Applies a PATCH body (see `patch.rs`) and answers the updated ticket
+/// with its tags and custom fields (the detail's shape).
 async fn patch_ticket(
     State(state): State<Shared>,
     Path(id): Path<String>,
@@ -306,7 +307,7 @@ async fn patch_ticket(
     };
     patch.apply(t, now);
     store.index.ticket_changed(&store.data, pos);
-    let Some(row) = store.data.tickets.get(pos).map(|t| store.data.to_wire(t)) else {
+    let Some(row) = store.data.tickets.get(pos).map(|t| store.data.to_detail(t)) else {
         return ticket_not_found(&id).into_response();
     };
     json(Envelope {

@@ -173,12 +173,16 @@ fn item_lines<'a>(
         }
         last_group = group;
         let chosen = picker.is_chosen(&item.key);
-        let mark = match (picker.is_multi(), chosen) {
-            (true, true) => "[x] ",
-            (true, false) => "[ ] ",
-            (false, true) => "(•) ",
-            (false, false) => "( ) ",
+        let removed = picker.is_removed(&item.key);
+        let mark = match (picker.is_three_state(), picker.is_multi(), chosen) {
+            (true, _, true) => "[+] ",
+            (true, _, false) if removed => "[-] ",
+            (_, true, true) => "[x] ",
+            (_, true, false) => "[ ] ",
+            (_, false, true) => "(•) ",
+            (_, false, false) => "( ) ",
         };
+        let chosen = chosen || removed;
         let indent = if group.is_some() { " " } else { "" };
         let mark = if picker.has_marks() { mark } else { " " };
         let mut spans = vec![
@@ -195,7 +199,11 @@ fn item_lines<'a>(
         }
         let label = fit(&item.label, inner_w.saturating_sub(used)).into_owned();
         used += width(&label);
-        spans.push(Span::raw(label));
+        spans.push(if item.dimmed {
+            Span::styled(label, theme.dim())
+        } else {
+            Span::raw(label)
+        });
         if let Some(note) = &item.note
             && used + 2 < inner_w
         {

@@ -12,11 +12,13 @@ use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph};
 use super::RenderContext;
 use super::picker::{self, PickerLook, centered};
 use super::text::{countdown, fit, time_left, width, wrap};
+use crate::app::picker::Picker;
 use crate::app::triage::jobs::{Job, marks_line, progress_line, report_size};
 use crate::app::triage::snooze::{PRESETS, parse_remind_at};
-use crate::app::triage::{Dialog, Outcome, SnoozeDialog, Targets};
+use crate::app::triage::{Dialog, FieldEdit, FieldEditKind, Outcome, SnoozeDialog, Targets};
 use crate::app::{Modal, State};
 use crate::text::sanitize;
+use tui_input::Input;
 
 /// "3 marked · next mode" for the footer's status line; empty when neither.
 pub fn footer_note(state: &State) -> String {
@@ -40,38 +42,11 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
         return;
     };
     match overlay {
-        Dialog::Pick { picker: p, .. } => {
-            let groups = {
-                let mut g: Vec<&str> = p
-                    .items()
-                    .iter()
-                    .filter_map(|i| i.group.as_deref())
-                    .collect();
-                g.dedup();
-                g.len()
-            };
-            let widest = p
-                .items()
-                .iter()
-                .map(|i| width(&i.label) + i.note.as_deref().map_or(0, |n| width(n) + 1))
-                .max()
-                .unwrap_or(0)
-                .max(width(&p.title) + 4);
-            let w = (widest + 10).clamp(30, 60) as u16;
-            // Borders, one line for the query, the items under their headings.
-            let h = (p.items().len() + groups + 3).min(24) as u16;
-            let area = centered(screen, w.min(screen.width), h.min(screen.height));
-            picker::render(
-                p,
-                &ctx.theme,
-                frame,
-                area,
-                PickerLook {
-                    focused: true,
-                    popup: true,
-                },
-            );
-        }
+        Dialog::Pick { picker: p, .. } => pick_popup(p, ctx, frame, screen),
+        Dialog::FieldEdit(edit) => match &edit.kind {
+            FieldEditKind::Pick(p) => pick_popup(p, ctx, frame, screen),
+            FieldEditKind::Input(input) => field_input(edit, input, ctx, frame, screen),
+        },
         Dialog::Snooze(dialog) => snooze(dialog, ctx, frame, screen),
         Dialog::Confirm { question, .. } => {
             let text = sanitize(question).into_owned();
@@ -106,6 +81,87 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
             let unmark = state.keymap.label(crate::app::Action::ClearMarks);
             report(job, *scroll, &unmark, ctx, frame, screen)
         }
+    }
+}
+
+/// A picker in a popup sized to its items (status, inbox, tags, fields).
+fn pick_popup(p: &Picker, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
+    let groups = {
+        let mut g: Vec<&str> = p
+            .items()
+            .iter()
+            .filter_map(|i| i.group.as_deref())
+            .collect();
+        g.dedup();
+        g.len()
+    };
+    let widest = p
+        .items()
+        .iter()
+        .map(|i| width(&i.label) + i.note.as_deref().map_or(0, |n| width(n) + 1))
+        .max()
+        .unwrap_or(0)
+        .max(width(&p.title) + 4);
+    let w = (widest + 10).clamp(30, 60) as u16;
+    // Borders, one line for the query, the items under their headings.
+    let h = (p.items().len() + groups + 3).min(24) as u16;
+    let area = centered(screen, w.min(screen.width), h.min(screen.height));
+    picker::render(
+        p,
+        &ctx.theme,
+        frame,
+        area,
+        PickerLook {
+            focused: true,
+            popup: true,
+        },
+    );
+}
+
+/// The typed-value editor of `e` (number, date, date-time, text): the
+/// input, what it expects (or why the text is not that yet), the keys.
+fn field_input(
+    edit: &FieldEdit,
+    input: &Input,
+    ctx: &RenderContext,
+    frame: &mut Frame,
+    screen: Rect,
+) {
+    let theme = &ctx.theme;
+    let area = centered(screen, 60.min(screen.width), 6.min(screen.height));
+    let title = format!(
+        " {} of {} ",
+        sanitize(&edit.field.label),
+        targets_label(&edit.targets)
+    );
+    let inner = boxed(frame, area, &title, ctx);
+    let w = usize::from(inner.width);
+    let label = "value: ";
+    let shown = fit(input.value(), w.saturating_sub(width(label) + 1)).into_owned();
+    let mut lines = vec![Line::from(vec![
+        Span::styled(label, theme.dim()),
+        Span::raw(shown),
+    ])];
+    match &edit.error {
+        Some(e) => lines.extend(two_lines(&sanitize(e), w, theme.error())),
+        None => lines.push(Line::styled(
+            fit(
+                &format!("{} · empty clears the field", edit.field.input_hint()),
+                w,
+            )
+            .into_owned(),
+            theme.dim(),
+        )),
+    }
+    lines.push(Line::styled("Enter sets · Esc cancels", theme.dim()));
+    frame.render_widget(Paragraph::new(lines), inner);
+    let x = inner.x
+        + (width(label)
+            + input
+                .visual_cursor()
+                .min(w.saturating_sub(width(label) + 1))) as u16;
+    if inner.height > 0 && x < inner.right() {
+        frame.set_cursor_position(Position::new(x, inner.y));
     }
 }
 

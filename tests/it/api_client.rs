@@ -212,7 +212,7 @@ async fn detail_messages_and_patch() {
         ..Default::default()
     };
     let t = c.update_ticket(id, &patch).await.unwrap();
-    assert_eq!(t.status, StatusCategory::Closed);
+    assert_eq!(t.ticket.status, StatusCategory::Closed);
 }
 
 #[tokio::test]
@@ -943,7 +943,7 @@ async fn a_patch_answered_429_is_sent_once_and_again_only_when_asked() {
     tokio::time::advance(Duration::from_secs(31)).await;
     tokio::time::resume();
     let t = c.update_ticket(id, &patch).await.unwrap();
-    assert_eq!(t.id, id);
+    assert_eq!(t.ticket.id, id);
     assert_eq!(
         sent(&server).await,
         2,
@@ -1343,8 +1343,8 @@ mod real_server {
             ..Default::default()
         };
         let updated = c.update_ticket(first.id, &patch).await.unwrap();
-        assert_eq!(updated.status, target);
-        assert_eq!(updated.assignee_id, None);
+        assert_eq!(updated.ticket.status, target);
+        assert_eq!(updated.ticket.assignee_id, None);
         assert_eq!(c.ticket(first.id).await.unwrap().ticket.status, target);
 
         let e = c.ticket(Uuid::from_u128(0xdead)).await.unwrap_err();

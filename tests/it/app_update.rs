@@ -809,7 +809,7 @@ async fn a_saved_change_makes_the_lists_left_behind_fetch_fresh() {
         &mut state,
         Msg::TicketUpdated {
             write: 99,
-            result: Ok(Box::new(changed)),
+            result: Ok(Box::new(changed.into())),
         },
         ui_fixtures::clock(),
     );

@@ -30,6 +30,7 @@ mod server_contract;
 mod text_props;
 mod triage_http;
 mod triage_render;
+mod triage_routing;
 mod triage_update;
 mod triage_write;
 mod ui_render;

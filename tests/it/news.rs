@@ -171,7 +171,7 @@ async fn our_own_write_is_not_news() {
         &mut state,
         Msg::TicketUpdated {
             write,
-            result: Ok(Box::new(written.clone())),
+            result: Ok(Box::new(written.clone().into())),
         },
         clock(),
     );
@@ -329,7 +329,7 @@ async fn a_row_our_write_brought_into_another_query_is_not_news() {
         &mut state,
         Msg::TicketUpdated {
             write,
-            result: Ok(Box::new(written.clone())),
+            result: Ok(Box::new(written.clone().into())),
         },
         clock(),
     );

@@ -1314,3 +1314,265 @@ async fn a_server_on_its_own_thread_answers_while_the_callers_runtime_is_blocked
     let _ = blocking_get(addr, "/tickets");
     assert_eq!(state.request_count(), served);
 }
+
+// ---- PATCH: inbox, relative tags, custom fields -----------------------------------
+
+fn detail_fields(body: &Value) -> Vec<String> {
+    let mut fields: Vec<String> = body["details"]
+        .as_array()
+        .expect("details")
+        .iter()
+        .filter_map(|d| d["field"].as_str().map(str::to_string))
+        .collect();
+    fields.sort();
+    fields
+}
+
+fn inbox_id(d: &Dataset, name: &str) -> Uuid {
+    d.inboxes.iter().find(|i| i.name == name).expect("inbox").id
+}
+
+#[tokio::test]
+async fn patch_moves_inbox_tags_and_fields_and_filters_agree() {
+    let api = Api::new().await;
+    let data = api.handle.data();
+    let billing = inbox_id(&data, "Billing");
+    let t = data
+        .tickets
+        .iter()
+        .find(|t| t.inbox_id != billing && t.tag_ids.len() >= 2 && t.custom_fields.len() >= 2)
+        .expect("a ticket with tags and fields outside Billing")
+        .clone();
+    let kept_tag = t.tag_ids[0];
+    let dropped_tag = t.tag_ids[1];
+    let new_tag = data
+        .tags
+        .iter()
+        .find(|g| !t.tag_ids.contains(&g.id))
+        .expect("a tag it lacks")
+        .id;
+    let plan = data.field("plan").expect("plan").clone();
+    let enterprise = plan.options[2].id;
+    let (cleared_key, _) = t.custom_fields.iter().next().expect("a field value");
+    let cleared_key = cleared_key.to_string();
+    let untouched: Vec<(String, Value)> = t
+        .custom_fields
+        .iter()
+        .filter(|(k, _)| *k != cleared_key && *k != "plan" && *k != "renewal_date")
+        .map(|(k, v)| (k.to_string(), v.to_json()))
+        .collect();
+
+    let (s, body) = api
+        .patch_as(
+            DEMO_KEY,
+            t.id,
+            json!({
+                "inbox_id": billing,
+                "add_tag_ids": [new_tag, kept_tag],
+                "remove_tag_ids": [dropped_tag],
+                "custom_fields": {"plan": enterprise, "renewal_date": "2027-01-31", cleared_key.clone(): null},
+            }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let answer = &body["data"];
+    assert_eq!(answer["inbox_id"], billing.to_string());
+    let tags: Vec<String> = answer["tags"]
+        .as_array()
+        .expect("tags in the answer")
+        .iter()
+        .map(|g| g["id"].as_str().expect("id").to_string())
+        .collect();
+    assert!(tags.contains(&kept_tag.to_string()) && tags.contains(&new_tag.to_string()));
+    assert!(!tags.contains(&dropped_tag.to_string()));
+    assert_eq!(
+        tags.iter().filter(|g| **g == kept_tag.to_string()).count(),
+        1,
+        "adding a tag it has does not repeat it"
+    );
+    let fields = answer["custom_fields"].as_object().expect("custom_fields");
+    assert_eq!(fields["plan"], enterprise.to_string());
+    assert_eq!(fields["renewal_date"], "2027-01-31");
+    if cleared_key != "plan" && cleared_key != "renewal_date" {
+        assert!(!fields.contains_key(&cleared_key), "null clears");
+    }
+    for (k, v) in &untouched {
+        assert_eq!(&fields[k], v, "merged: {k} untouched");
+    }
+
+    // Every filter reads the new values.
+    let with = |q: &str| format!("{q}&inbox_id={billing}");
+    assert!(
+        api.id_set(&with(&format!("tag_ids={new_tag}")))
+            .await
+            .contains(&t.id)
+    );
+    assert!(
+        !api.id_set(&format!("tag_ids={dropped_tag}"))
+            .await
+            .contains(&t.id)
+    );
+    assert!(
+        api.id_set(&format!(
+            "custom_field_plan={enterprise}&custom_field_renewal_date=2027-01-31"
+        ))
+        .await
+        .contains(&t.id)
+    );
+    assert!(
+        !api.id_set(&format!("inbox_id={}", t.inbox_id))
+            .await
+            .contains(&t.id)
+    );
+    // And agree with the records, for every ticket.
+    let expected = api.expected(|_, x| x.inbox_id == billing && x.tag_ids.contains(&new_tag));
+    assert_eq!(
+        api.id_set(&with(&format!("tag_ids={new_tag}"))).await,
+        expected
+    );
+    // GET /tickets/{id} says the same as the PATCH answer.
+    let (_, got) = api.get(&format!("/tickets/{}", t.id)).await;
+    assert_eq!(got["data"], *answer);
+}
+
+#[tokio::test]
+async fn patch_400_names_each_new_field_and_changes_nothing() {
+    let api = Api::new().await;
+    let data = api.handle.data();
+    let billing = inbox_id(&data, "Billing");
+    let t = data
+        .tickets
+        .iter()
+        .find(|t| {
+            t.inbox_id != billing
+                && data
+                    .inboxes
+                    .iter()
+                    .any(|i| i.name == "Security" && i.id != t.inbox_id)
+        })
+        .expect("a ticket outside Billing and Security")
+        .clone();
+    let tag = data.tags[0].id;
+    let other_option = data.field("affected_areas").expect("areas").options[0].id;
+    let before = api.handle.with_data(|d| d.ticket(t.id).cloned());
+    let (s, body) = api
+        .patch_as(
+            DEMO_KEY,
+            t.id,
+            json!({
+                "inbox_id": Uuid::from_u128(77),
+                "add_tag_ids": [tag, "not-a-uuid", Uuid::from_u128(78)],
+                "remove_tag_ids": [tag],
+                "custom_fields": {
+                    "plan": other_option,
+                    "seats": "many",
+                    "vip": "yes",
+                    "cost_center": "X1",
+                    "incident_started_at": "2026-11-01T10:00:00Z",
+                    "region": 5,
+                },
+            }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(
+        detail_fields(&body),
+        vec![
+            "add_tag_ids[1]",
+            "add_tag_ids[2]",
+            "custom_fields.cost_center",
+            "custom_fields.incident_started_at",
+            "custom_fields.plan",
+            "custom_fields.region",
+            "custom_fields.seats",
+            "custom_fields.vip",
+            "inbox_id",
+            "remove_tag_ids[0]",
+        ]
+    );
+    assert_eq!(api.handle.with_data(|d| d.ticket(t.id).cloned()), before);
+
+    // Wrong shapes for the containers themselves.
+    let (s, body) = api
+        .patch_as(
+            DEMO_KEY,
+            t.id,
+            json!({"add_tag_ids": tag, "remove_tag_ids": {}, "custom_fields": [], "inbox_id": 4}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        detail_fields(&body),
+        vec!["add_tag_ids", "custom_fields", "inbox_id", "remove_tag_ids"]
+    );
+
+    // A scoped field is fine once the same PATCH moves the ticket there.
+    let (s, body) = api
+        .patch_as(
+            DEMO_KEY,
+            t.id,
+            json!({"inbox_id": billing, "custom_fields": {"renewal_date": "2027-02-01"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+
+    // A read-only key changes none of it.
+    let before = api.handle.with_data(|d| d.ticket(t.id).cloned());
+    let (s, body) = api
+        .patch_as(
+            DEMO_READONLY_KEY,
+            t.id,
+            json!({"add_tag_ids": [tag], "custom_fields": {"seats": 3}, "inbox_id": t.inbox_id}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(body["code"], "insufficient_scope");
+    assert_eq!(api.handle.with_data(|d| d.ticket(t.id).cloned()), before);
+}
+
+#[tokio::test]
+async fn relative_tags_on_many_tickets_keep_each_tickets_other_tags() {
+    let api = Api::new().await;
+    let data = api.handle.data();
+    let (add, remove) = (data.tags[0].id, data.tags[1].id);
+    let targets: Vec<ServerTicket> = data.tickets.iter().take(40).cloned().collect();
+    for t in &targets {
+        let (s, body) = api
+            .patch_as(
+                DEMO_KEY,
+                t.id,
+                json!({"add_tag_ids": [add], "remove_tag_ids": [remove]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+    }
+    for t in &targets {
+        let now: Vec<Uuid> = api
+            .handle
+            .with_data(|d| d.ticket(t.id).expect("ticket").tag_ids.clone());
+        let mut want: Vec<Uuid> = t.tag_ids.iter().copied().filter(|g| *g != remove).collect();
+        if !want.contains(&add) {
+            want.push(add);
+        }
+        assert_eq!(now, want, "#{}", t.ticket_number);
+    }
+    let tagged = api.id_set(&format!("tag_ids={add}")).await;
+    assert!(targets.iter().all(|t| tagged.contains(&t.id)));
+    assert_eq!(tagged, api.expected(|_, t| t.tag_ids.contains(&add)));
+    let untagged = api.id_set(&format!("tag_ids={remove}")).await;
+    assert!(targets.iter().all(|t| !untagged.contains(&t.id)));
+    let (s, body) = api
+        .patch_as(
+            DEMO_KEY,
+            targets[0].id,
+            json!({"custom_fields": {"affected_areas": [data.field("affected_areas").expect("f").options[1].id], "seats": 12, "vip": true}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["custom_fields"]["seats"], 12.0);
+    assert!(
+        api.id_set("custom_field_seats=12&custom_field_vip=true")
+            .await
+            .contains(&targets[0].id)
+    );
+}

@@ -388,7 +388,7 @@ async fn writes_are_sent_once_and_errors_become_what_the_ui_shows() {
         .unwrap_err();
     assert!(matches!(err, WriteError::Failed { .. }), "{err:?}");
     let t = source.update_ticket(id, &patch).await.unwrap();
-    assert_eq!(t.priority, PriorityLevel::Urgent);
+    assert_eq!(t.ticket.priority, PriorityLevel::Urgent);
     handle.shutdown().await;
 }
 
@@ -497,5 +497,48 @@ async fn a_note_that_failed_with_503_stays_a_draft_until_a_201() {
         None,
         "gone after the 201"
     );
+    ui.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_conversation_loads_its_next_page_as_it_is_scrolled() {
+    let handle = spawn(1, true).await;
+    handle.with_data_mut(|d| {
+        let t = &mut d.tickets[0];
+        t.messages = (0..150u128)
+            .map(|i| triage::server::ServerMessage {
+                id: Uuid::from_u128(0xc0_0000 + i),
+                author_name: None,
+                author_type: triage::api::types::AuthorType::Contact,
+                body: format!("message number {i}"),
+                created_at: t.created_at,
+            })
+            .collect();
+    });
+    let ui = open(&handle, server::DEMO_KEY, "", None).await;
+    ui.key(KeyCode::Enter);
+    ui.wait_for("the first page of the conversation", |t| {
+        t.contains("(100 of 150 messages)")
+    })
+    .await;
+    // At the end of page one the next is asked; once it is in, the end
+    // is further on (the heading, scrolled away, then says 150 of 150).
+    ui.key(KeyCode::End);
+    ui.wait_for("the end of page one", |t| t.contains("message number 99"))
+        .await;
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while !ui.screen.text().contains("message number 149") {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{}",
+            ui.screen.text()
+        );
+        ui.key(KeyCode::End);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    ui.key(KeyCode::Home);
+    ui.wait_for("all of it", |t| t.contains("conversation (150 messages)"))
+        .await;
+    ui.key(KeyCode::Esc);
     ui.quit().await;
 }

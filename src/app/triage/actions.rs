@@ -4,11 +4,12 @@
 
 use crossterm::event::KeyEvent;
 
-use super::change::{Change, StatusChoice, tickets};
+use super::change::{Change, Routing, StatusChoice, tickets};
 use super::choices::{
     assignee_items, me_id, priority_items, priority_key, status_choice, status_items, status_key,
 };
 use super::jobs::{self, Item, Job};
+use super::routing;
 use super::{Confirmed, Dialog, PickKind, SnoozeDialog, Targets, next};
 use crate::api::Catalog;
 use crate::api::types::Ticket;
@@ -40,6 +41,9 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
         Action::Assign => open_picker(state, PickKind::Assign),
         Action::AssignMe => assign_me(state, fx),
         Action::Snooze => open_snooze(state),
+        Action::MoveInbox => open_picker(state, PickKind::Inbox),
+        Action::Tag => open_picker(state, PickKind::Tags),
+        Action::SetField => open_picker(state, PickKind::Field),
         Action::ToggleMark => toggle_mark(state),
         Action::MarkRange => {
             let rows = state.list.table.tickets().to_vec();
@@ -194,7 +198,31 @@ fn catalog(state: &State) -> Option<Catalog> {
     state.names.catalog().cloned()
 }
 
+/// Refuses an action the server turned off (404/405 on its fields).
+fn routing_allowed(state: &mut State, routing: Option<Routing>) -> bool {
+    match routing.filter(|r| state.triage.off.contains(r)) {
+        Some(r) => {
+            let (message, hint) = super::write::routing_refusal(r);
+            state.last_error = Some(ErrorView {
+                message,
+                hint: Some(hint.into()),
+            });
+            false
+        }
+        None => true,
+    }
+}
+
 fn open_picker(state: &mut State, kind: PickKind) {
+    let routing = match kind {
+        PickKind::Inbox => Some(Routing::Inbox),
+        PickKind::Tags => Some(Routing::Tags),
+        PickKind::Field => Some(Routing::Field),
+        _ => None,
+    };
+    if !routing_allowed(state, routing) {
+        return;
+    }
     let Some(targets) = writable_targets(state) else {
         return;
     };
@@ -225,7 +253,30 @@ fn open_picker(state: &mut State, kind: PickKind) {
                 .with_chosen(chosen)
                 .typing_first()
         }
+        PickKind::Inbox => {
+            let items = routing::inbox_items(catalog.as_ref());
+            let chosen = current.and_then(|t| t.inbox_id).map(|i| i.to_string());
+            Picker::single(format!("Move {count} to inbox"), items).with_chosen(chosen)
+        }
+        PickKind::Tags => {
+            let items = routing::tag_items(catalog.as_ref(), &rows, &state.triage.known);
+            Picker::multi(format!("Tags of {count} (Space: add/remove/leave)"), items).three_state()
+        }
+        PickKind::Field => {
+            let fields = routing::fields_with_scope(catalog.as_ref());
+            let known = current.as_ref().and_then(|t| state.triage.known.get(&t.id));
+            let items = routing::field_items(&fields, &rows, known);
+            Picker::single(format!("Set a field of {count}"), items)
+        }
     };
+    if picker.items().is_empty() && routing.is_some() {
+        state.notice = Some(match kind {
+            PickKind::Inbox => "no inboxes listed: the server has no /inboxes (add [aliases.inboxes] to the config)",
+            PickKind::Tags => "no tags listed: the server has no /tags (add [aliases.tags] to the config)",
+            _ => "no custom fields listed: the server has no /ticket-fields (add [aliases.fields] to the config)",
+        }.into());
+        return;
+    }
     if kind == PickKind::Assign && picker.items().len() == 1 {
         // Only "Unassigned": say why nobody else is listed.
         state.notice = Some(
@@ -355,6 +406,7 @@ fn run_single(state: &mut State, change: Change, ticket: Ticket, fx: &mut Vec<Ef
     let item = Item {
         after: change.apply(&ticket),
         patch: change.patch(),
+        known: known_of(state, ticket.id),
         before: ticket,
     };
     let id = item.before.id;
@@ -384,6 +436,7 @@ pub(super) fn run_bulk(state: &mut State, change: Change, rows: Vec<Ticket>, fx:
         .map(|t| Item {
             after: change.apply(&t),
             patch: change.patch(),
+            known: known_of(state, t.id),
             before: t,
         })
         .collect();
@@ -403,6 +456,10 @@ pub(super) fn run_bulk(state: &mut State, change: Change, rows: Vec<Ticket>, fx:
     jobs::start(state, job, fx);
 }
 
+fn known_of(state: &State, id: uuid::Uuid) -> super::known::Known {
+    state.triage.known.get(&id).cloned().unwrap_or_default()
+}
+
 /// "Set to Urgent", "Set status to Solved", "Assign to Ana", "Snooze until …".
 fn label_of(change: &Change) -> String {
     match change {
@@ -411,6 +468,9 @@ fn label_of(change: &Change) -> String {
         Change::Assign { id: None, .. } => "Unassign".into(),
         Change::Assign { .. } => format!("Assign to {}", change.target()),
         Change::Snooze { .. } => format!("Snooze until {}", change.target()),
+        Change::Inbox(_) => format!("Move to {}", change.target()),
+        Change::Tags { .. } => format!("Tag {}", change.target()),
+        Change::Field { .. } => format!("Set {}", change.target()),
     }
 }
 

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::known::Known;
 use crate::api::types::{Ticket, TicketPatch};
 use crate::filter::{AssigneeFilter, EntityRef, Resolver, TicketFilter};
 use crate::model::{PriorityLevel, StatusCategory};
@@ -50,6 +51,25 @@ impl PriorityChoice {
     }
 }
 
+/// Something an action names by id, with its name for the words: an
+/// inbox, a tag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A custom field's new value: what is sent (`null` clears it) and the
+/// words for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldSetting {
+    /// The field's label ("Plan").
+    pub label: String,
+    pub value: serde_json::Value,
+    /// The value as the agent reads it ("Enterprise", "empty").
+    pub shown: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
     Status(StatusChoice),
@@ -65,15 +85,50 @@ pub enum Change {
         waiting: StatusChoice,
         back_to: Option<Uuid>,
     },
+    /// Move to another inbox.
+    Inbox(Named),
+    /// Relative: tags added and removed, whatever else each ticket has.
+    Tags {
+        add: Vec<Named>,
+        remove: Vec<Named>,
+    },
+    /// One custom field set (merged into the ticket's) or cleared.
+    Field {
+        key: String,
+        value: FieldSetting,
+    },
+}
+
+/// The actions a server may lack while it takes the others: their PATCH
+/// fields came later (a 404/405 turns off only that action).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Routing {
+    Inbox,
+    Tags,
+    Field,
+}
+
+impl Routing {
+    /// "moving tickets to another inbox".
+    pub fn what(self) -> &'static str {
+        match self {
+            Routing::Inbox => "moving tickets to another inbox",
+            Routing::Tags => "tagging tickets",
+            Routing::Field => "setting custom fields",
+        }
+    }
 }
 
 /// The ticket fields an action touches (and so what undo sends back).
+/// Tags and custom fields are not on the row: their undo is worked out
+/// from the change itself (see [`restore_extras`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Fields {
     pub status: bool,
     pub priority: bool,
     pub assignee: bool,
     pub reminder: bool,
+    pub inbox: bool,
 }
 
 impl Change {
@@ -98,6 +153,37 @@ impl Change {
                 reminder: true,
                 ..Fields::default()
             },
+            Change::Inbox(_) => Fields {
+                inbox: true,
+                ..Fields::default()
+            },
+            Change::Tags { .. } | Change::Field { .. } => Fields::default(),
+        }
+    }
+
+    /// Which of the later PATCH fields this change needs, if any.
+    pub fn routing(&self) -> Option<Routing> {
+        match self {
+            Change::Inbox(_) => Some(Routing::Inbox),
+            Change::Tags { .. } => Some(Routing::Tags),
+            Change::Field { .. } => Some(Routing::Field),
+            _ => None,
+        }
+    }
+
+    /// True when the ticket is known to have the value already (no request
+    /// needed). Tags and fields count only where they are known.
+    pub fn is_no_op(&self, before: &Ticket, known: &Known) -> bool {
+        match self {
+            Change::Tags { add, remove } => known.tags.as_ref().is_some_and(|has| {
+                add.iter().all(|t| has.contains(&t.id))
+                    && remove.iter().all(|t| !has.contains(&t.id))
+            }),
+            Change::Field { key, value } => known
+                .fields
+                .as_ref()
+                .is_some_and(|f| f.get(key).unwrap_or(&serde_json::Value::Null) == &value.value),
+            _ => self.apply(before) == *before,
         }
     }
 
@@ -123,6 +209,19 @@ impl Change {
                 remind_at: Some(Some(*until)),
                 remind_transition_status_id: back_to.map(Some),
                 ..status_patch(waiting)
+            },
+            Change::Inbox(inbox) => TicketPatch {
+                inbox_id: Some(inbox.id),
+                ..TicketPatch::default()
+            },
+            Change::Tags { add, remove } => TicketPatch {
+                add_tag_ids: add.iter().map(|t| t.id).collect(),
+                remove_tag_ids: remove.iter().map(|t| t.id).collect(),
+                ..TicketPatch::default()
+            },
+            Change::Field { key, value } => TicketPatch {
+                custom_fields: [(key.clone(), value.value.clone())].into_iter().collect(),
+                ..TicketPatch::default()
             },
         }
     }
@@ -156,6 +255,9 @@ impl Change {
                     t.remind_transition_status_id = *back_to;
                 }
             }
+            Change::Inbox(inbox) => t.inbox_id = Some(inbox.id),
+            // Not on the row: the open detail shows them from the answer.
+            Change::Tags { .. } | Change::Field { .. } => {}
         }
         t
     }
@@ -171,6 +273,14 @@ impl Change {
                 .with_timezone(&chrono::Local)
                 .format("%a %d %b %H:%M")
                 .to_string(),
+            Change::Inbox(inbox) => inbox.name.clone(),
+            Change::Tags { add, remove } => add
+                .iter()
+                .map(|t| format!("+{}", t.name))
+                .chain(remove.iter().map(|t| format!("−{}", t.name)))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Change::Field { value, .. } => format!("{} = {}", value.label, value.shown),
         }
     }
 
@@ -188,6 +298,14 @@ impl Change {
             Change::Assign { id: None, .. } => format!("Unassign {n}?"),
             Change::Assign { .. } => format!("Assign {n} to {}?", self.target()),
             Change::Snooze { .. } => format!("Snooze {n} until {}?", self.target()),
+            Change::Inbox(_) => format!("Move {n} to {}?", self.target()),
+            Change::Tags { .. } => format!("Tag {n}: {}?", self.target()),
+            Change::Field { value, .. } if value.value.is_null() => {
+                format!("Clear {} of {n}?", value.label)
+            }
+            Change::Field { value, .. } => {
+                format!("Set {} of {n} to {}?", value.label, value.shown)
+            }
         }
     }
 
@@ -196,6 +314,8 @@ impl Change {
         match self {
             Change::Snooze { .. } => format!("#{number} snoozed until {}", self.target()),
             Change::Assign { id: None, .. } => format!("#{number} unassigned"),
+            Change::Tags { .. } => format!("#{number} tagged {}", self.target()),
+            Change::Field { .. } => format!("#{number}: {}", self.target()),
             _ => format!("#{number} → {}", self.target()),
         }
     }
@@ -263,6 +383,11 @@ pub fn restore(
         patch.assignee_id = Some(original.assignee_id);
         t.assignee_id = original.assignee_id;
     }
+    if fields.inbox {
+        // A ticket is always in an inbox: an unknown one cannot be put back.
+        patch.inbox_id = Some(original.inbox_id?);
+        t.inbox_id = original.inbox_id;
+    }
     if fields.reminder {
         patch.remind_at = Some(original.remind_at);
         patch.remind_transition_status_id = Some(original.remind_transition_status_id);
@@ -270,6 +395,42 @@ pub fn restore(
         t.remind_transition_status_id = original.remind_transition_status_id;
     }
     Some((t, patch))
+}
+
+/// The part of an undo the row cannot tell: for tags, the inverse of the
+/// relative change, worked out from what the ticket had where that is
+/// known (a tag it already had stays; one it lacked and lost stays lost),
+/// else the plain inverse; for a custom field, its value before (`None`
+/// when that was never seen: it cannot be named to the server).
+pub fn restore_extras(change: &Change, before: &Known) -> Option<TicketPatch> {
+    match change {
+        Change::Tags { add, remove } => {
+            let had = |id: Uuid| before.tags.as_ref().map(|t| t.contains(&id));
+            Some(TicketPatch {
+                remove_tag_ids: add
+                    .iter()
+                    .filter(|t| had(t.id) != Some(true))
+                    .map(|t| t.id)
+                    .collect(),
+                add_tag_ids: remove
+                    .iter()
+                    .filter(|t| had(t.id) != Some(false))
+                    .map(|t| t.id)
+                    .collect(),
+                ..TicketPatch::default()
+            })
+        }
+        Change::Field { key, .. } => {
+            let old = before.fields.as_ref()?.get(key).cloned();
+            Some(TicketPatch {
+                custom_fields: [(key.clone(), old.unwrap_or(serde_json::Value::Null))]
+                    .into_iter()
+                    .collect(),
+                ..TicketPatch::default()
+            })
+        }
+        _ => Some(TicketPatch::default()),
+    }
 }
 
 /// Whether `t` still belongs to the list of `filter`, judged on the fields
@@ -281,6 +442,16 @@ pub fn still_matches(filter: &TicketFilter, t: &Ticket, resolver: Option<&dyn Re
         return false;
     }
     if filter.priority.as_ref().is_some_and(|p| *p != t.priority) {
+        return false;
+    }
+    let inbox = match &filter.inbox {
+        Some(EntityRef::Id(id)) => Some(*id),
+        Some(EntityRef::Name(name)) => resolver.and_then(|r| r.inbox_id(name)),
+        None => None,
+    };
+    if let (Some(want), Some(has)) = (inbox, t.inbox_id)
+        && want != has
+    {
         return false;
     }
     match &filter.assignee {

@@ -194,6 +194,9 @@ pub(super) fn change_for(kind: PickKind, key: &str, catalog: Option<&Catalog>) -
                 .unwrap_or_else(|| id.to_string()[..8].to_string());
             Some(Change::Assign { id: Some(id), name })
         }
+        PickKind::Inbox => super::routing::inbox_change(key, catalog),
+        // Several keys (tags) or an editor to follow (fields).
+        PickKind::Tags | PickKind::Field => None,
     }
 }
 

@@ -277,6 +277,7 @@ pub(super) fn send(
         .map(|t| Item {
             after: t.clone(),
             patch: Default::default(),
+            known: Default::default(),
             before: t,
         })
         .collect();

@@ -10,10 +10,11 @@ use super::choices::change_for;
 use super::compose;
 use super::jobs;
 use super::snooze::{PRESETS, parse_remind_at};
-use super::{Confirmed, Dialog};
+use super::{Confirmed, Dialog, FieldEdit, FieldEditKind, PickKind, Targets, routing};
 use crate::app::clock::Clock;
 use crate::app::modal::Modal;
 use crate::app::msg::Effect;
+use crate::app::picker::Picker;
 use crate::app::picker::PickerEvent;
 use crate::app::state::State;
 
@@ -32,16 +33,27 @@ pub fn on_key(
             mut picker,
             targets,
         } => match picker.handle_key(ev) {
+            PickerEvent::Accepted if kind == PickKind::Field => {
+                pick_field(state, picker, targets);
+            }
             PickerEvent::Accepted => {
                 let catalog = state.names.catalog().cloned();
-                let picked = picker
-                    .chosen()
-                    .into_iter()
-                    .next()
-                    .and_then(|key| change_for(kind, &key, catalog.as_ref()));
+                let picked = match kind {
+                    PickKind::Tags => routing::tags_change(&picker, catalog.as_ref()),
+                    _ => picker
+                        .chosen()
+                        .into_iter()
+                        .next()
+                        .and_then(|key| change_for(kind, &key, catalog.as_ref())),
+                };
                 if let Some(change) = picked {
                     apply(state, change, targets, fx);
                 } else {
+                    if kind == PickKind::Tags {
+                        state.notice = Some(
+                            "nothing marked: Space marks a tag to add, again to remove".into(),
+                        );
+                    }
                     // Nothing matched the query: stay open.
                     state.modal = Some(Modal::Triage(Dialog::Pick {
                         kind,
@@ -104,6 +116,7 @@ pub fn on_key(
                 state.modal = Some(Modal::Triage(Dialog::Snooze(dialog)));
             }
         },
+        Dialog::FieldEdit(edit) => field_edit_key(state, edit, ev, fx),
         Dialog::Confirm { question, then } => match ev.code {
             KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => match then {
                 Confirmed::Bulk { change, targets } => run_bulk(state, change, targets, fx),
@@ -155,5 +168,80 @@ pub fn on_key(
             }
             _ => state.modal = Some(Modal::Triage(Dialog::Report { job, scroll })),
         },
+    }
+}
+
+/// `Enter` on the field list of `e`: a field limited to inboxes some
+/// targets are not in is refused (the list stays, saying why); another
+/// opens its editor.
+fn pick_field(state: &mut State, picker: Box<Picker>, targets: Targets) {
+    let catalog = state.names.catalog().cloned();
+    let fields = routing::fields_with_scope(catalog.as_ref());
+    let key = picker.current().map(|i| i.key.clone());
+    let Some((def, ids)) = fields
+        .into_iter()
+        .find(|(d, _)| Some(&d.key) == key.as_ref())
+    else {
+        state.modal = Some(Modal::Triage(Dialog::Pick {
+            kind: PickKind::Field,
+            picker,
+            targets,
+        }));
+        return;
+    };
+    let rows = targets.rows();
+    if let Some(why) = routing::scope_refusal(&def, &ids, &rows) {
+        state.notice = Some(format!("{}: {why}", def.label));
+        state.modal = Some(Modal::Triage(Dialog::Pick {
+            kind: PickKind::Field,
+            picker,
+            targets,
+        }));
+        return;
+    }
+    let known = match &targets {
+        Targets::One(t) => state.triage.known.get(&t.id),
+        Targets::Marked(_) => None,
+    };
+    let edit = routing::editor(def, targets.clone(), known);
+    state.modal = Some(Modal::Triage(Dialog::FieldEdit(Box::new(edit))));
+}
+
+/// Keys of a field's editor: a list (Enter takes the pick) or a typed
+/// value (checked by type; empty clears the field).
+fn field_edit_key(
+    state: &mut State,
+    mut edit: Box<FieldEdit>,
+    ev: &KeyEvent,
+    fx: &mut Vec<Effect>,
+) {
+    let value = match &mut edit.kind {
+        FieldEditKind::Pick(picker) => match picker.handle_key(ev) {
+            PickerEvent::Cancelled => return,
+            PickerEvent::Accepted => routing::picked_value(&edit.field, picker).ok_or(None),
+            _ => Err(None),
+        },
+        FieldEditKind::Input(input) => match ev.code {
+            KeyCode::Esc => return,
+            KeyCode::Enter => routing::typed_value(&edit.field, input.value()).map_err(Some),
+            _ => {
+                if input.handle_event(&Event::Key(*ev)).is_some() {
+                    edit.error = None;
+                }
+                Err(None)
+            }
+        },
+    };
+    match value {
+        Ok(value) => {
+            let change = routing::field_change(&edit.field, value);
+            apply(state, change, edit.targets, fx);
+        }
+        Err(error) => {
+            if error.is_some() {
+                edit.error = error;
+            }
+            state.modal = Some(Modal::Triage(Dialog::FieldEdit(edit)));
+        }
     }
 }

@@ -15,12 +15,13 @@ use std::collections::{HashSet, VecDeque};
 
 use uuid::Uuid;
 
-use super::change::{Change, Fields, tickets};
+use super::change::{Change, Fields, Routing, tickets};
+use super::known::{self, Known};
 use super::rows;
-use super::undo::UndoRecord;
+use super::undo::{UndoRecord, UndoRow};
 use super::write::{WriteAccess, WriteError};
 use super::{Dialog, Triage};
-use crate::api::types::{NewMessage, Ticket, TicketPatch};
+use crate::api::types::{NewMessage, Ticket, TicketPatch, UpdatedTicket};
 use crate::app::modal::Modal;
 use crate::app::msg::Effect;
 use crate::app::state::{ErrorView, State, Waiting};
@@ -37,6 +38,8 @@ pub struct Item {
     /// The row as it will be (shown at once).
     pub after: Ticket,
     pub patch: TicketPatch,
+    /// Its tags and fields as known when the job began (undo, no-ops).
+    pub known: Known,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -120,10 +123,17 @@ impl Job {
     /// Decided before sending: a ticket that already has the value gets
     /// no request (and is not counted as changed).
     pub fn skip_no_ops(mut self) -> Job {
-        let items = &self.items;
-        self.queue.retain(|&i| items[i].after != items[i].before);
-        for (i, item) in self.items.iter().enumerate() {
-            if item.after == item.before {
+        let Some(change) = &self.change else {
+            return self;
+        };
+        let no_op: Vec<bool> = self
+            .items
+            .iter()
+            .map(|i| change.is_no_op(&i.before, &i.known))
+            .collect();
+        self.queue.retain(|&i| !no_op[i]);
+        for (i, skip) in no_op.into_iter().enumerate() {
+            if skip {
                 self.outcomes[i] = Some(Outcome::Already);
             }
         }
@@ -137,6 +147,8 @@ impl Job {
             Some(Change::Assign { .. }) => {
                 format!("already assigned to {}", self.change_target())
             }
+            Some(Change::Inbox(_)) => format!("already in {}", self.change_target()),
+            Some(Change::Tags { .. }) => "already tagged so".into(),
             Some(_) => format!("already {}", self.change_target()),
             None => "already as it was".into(),
         }
@@ -236,7 +248,7 @@ pub fn pump(state: &mut State, fx: &mut Vec<Effect>) {
 pub fn on_written(
     state: &mut State,
     write: u64,
-    result: Result<Ticket, WriteError>,
+    result: Result<UpdatedTicket, WriteError>,
     fx: &mut Vec<Effect>,
 ) {
     on_answer(state, write, result.map(Some), fx)
@@ -256,7 +268,7 @@ pub fn on_posted(
 fn on_answer(
     state: &mut State,
     write: u64,
-    result: Result<Option<Ticket>, WriteError>,
+    result: Result<Option<UpdatedTicket>, WriteError>,
     fx: &mut Vec<Effect>,
 ) {
     let Some(job_id) = state.triage.writes.remove(&write) else {
@@ -269,11 +281,16 @@ fn on_answer(
         return;
     };
     let (_, idx) = job.in_flight.remove(pos);
+    let routing = job.change.as_ref().and_then(Change::routing);
     match result {
-        Ok(Some(ticket)) => {
+        Ok(Some(answer)) => {
             job.outcomes[idx] = Some(Outcome::Changed);
-            job.items[idx].after = ticket.clone();
-            rows::replace(state, &ticket);
+            job.items[idx].after = answer.ticket.clone();
+            rows::replace(state, &answer.ticket);
+            known::learn_answer(state, &answer);
+        }
+        Err(WriteError::NotSupported) if routing.is_some() => {
+            refuse_routing(state, job_id, idx, routing.unwrap_or(Routing::Inbox))
         }
         Ok(None) => {
             job.outcomes[idx] = Some(Outcome::Changed);
@@ -392,6 +409,31 @@ fn refuse_messages(state: &mut State, job_id: u64, idx: usize) {
     state.triage.messages_off = true;
 }
 
+/// The server has no PATCH for this action's fields (404/405): this
+/// action is off for the session (the others and browsing stay), and the
+/// rest of its job goes back as it was.
+fn refuse_routing(state: &mut State, job_id: u64, idx: usize, routing: Routing) {
+    let reason = format!("the server does not accept {}", routing.what());
+    let mut restore = Vec::new();
+    if let Some(job) = state.triage.jobs.iter_mut().find(|j| j.id == job_id) {
+        job.outcomes[idx] = Some(Outcome::Failed(reason.clone()));
+        restore.push(job.items[idx].before.clone());
+        while let Some(i) = job.queue.pop_front() {
+            job.outcomes[i] = Some(Outcome::Skipped(reason.clone()));
+            restore.push(job.items[i].before.clone());
+        }
+    }
+    for before in &restore {
+        rows::replace(state, before);
+    }
+    state.triage.off.insert(routing);
+    let (message, hint) = super::write::routing_refusal(routing);
+    state.last_error = Some(ErrorView {
+        message,
+        hint: Some(hint.into()),
+    });
+}
+
 /// `Esc` during a bulk run: what is not sent yet is skipped and its rows go
 /// back; what is in flight ends normally. Returns how many were skipped.
 pub fn stop(state: &mut State, job_id: u64, reason: &str) -> usize {
@@ -475,9 +517,14 @@ fn finish_jobs(state: &mut State) {
             state.triage.undo = Some(UndoRecord {
                 label: job.label.clone(),
                 fields: job.fields,
+                change: job.change.clone(),
                 rows: changed
                     .iter()
-                    .map(|i| (i.before.clone(), i.after.clone()))
+                    .map(|i| UndoRow {
+                        before: i.before.clone(),
+                        after: i.after.clone(),
+                        known: i.known.clone(),
+                    })
                     .collect(),
             });
         }

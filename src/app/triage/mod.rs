@@ -13,8 +13,10 @@ mod choices;
 pub mod compose;
 mod dialog;
 pub mod jobs;
+pub mod known;
 pub mod marks;
 mod next;
+mod routing;
 pub mod rows;
 pub mod snooze;
 pub mod undo;
@@ -26,7 +28,7 @@ use tui_input::Input;
 use uuid::Uuid;
 
 pub use actions::on_key;
-pub use change::{Change, PriorityChoice, StatusChoice};
+pub use change::{Change, FieldSetting, Named, PriorityChoice, Routing, StatusChoice};
 pub use compose::{ComposeRequest, Composed, on_composed};
 pub use dialog::on_key as on_dialog_key;
 pub use jobs::{Job, Outcome, on_posted, on_written};
@@ -75,6 +77,10 @@ pub struct Triage {
     pub messages_off: bool,
     /// The last action was a note or a reply: what `U` says instead.
     pub undo_refusal: Option<String>,
+    /// Tags and custom fields seen per ticket (details, PATCH answers).
+    pub known: HashMap<Uuid, known::Known>,
+    /// Actions the server turned off (404/405 on their PATCH fields).
+    pub off: std::collections::HashSet<Routing>,
 }
 
 /// What an action applies to.
@@ -111,6 +117,30 @@ pub enum PickKind {
     Status,
     Priority,
     Assign,
+    Inbox,
+    /// Three-state: add, remove, leave.
+    Tags,
+    /// Which custom field to set (its editor follows).
+    Field,
+}
+
+/// The editor of one custom field for `e`: a list for select,
+/// multi_select and checkbox, a typed value for the others.
+#[derive(Debug, Clone)]
+pub struct FieldEdit {
+    pub field: crate::app::filter_panel::fields::FieldDef,
+    pub kind: FieldEditKind,
+    /// Why the typed text is not a value yet (under the input).
+    pub error: Option<String>,
+    pub targets: Targets,
+}
+
+#[derive(Debug, Clone)]
+pub enum FieldEditKind {
+    /// Keys: `null` ("empty"), `true`/`false`, option ids.
+    Pick(Box<Picker>),
+    /// Empty text clears the field.
+    Input(Input),
 }
 
 /// The `z` dialog: when the ticket comes back, and to which status.
@@ -151,6 +181,7 @@ pub enum Dialog {
         targets: Targets,
     },
     Snooze(Box<SnoozeDialog>),
+    FieldEdit(Box<FieldEdit>),
     Confirm {
         question: String,
         then: Confirmed,

@@ -1,8 +1,9 @@
 //! `U`: the last action (single or bulk) undone by sending the previous
 //! values of the fields it changed, under the same rules as any write.
 
-use super::change::{Fields, restore, tickets};
+use super::change::{Change, Fields, restore, restore_extras, tickets};
 use super::jobs::{Item, Job};
+use super::known::Known;
 use crate::api::types::Ticket;
 
 /// What the last finished action changed, ticket by ticket.
@@ -11,8 +12,18 @@ pub struct UndoRecord {
     /// "Set to Urgent".
     pub label: String,
     pub fields: Fields,
-    /// (row before, row after as the server answered) of each changed ticket.
-    pub rows: Vec<(Ticket, Ticket)>,
+    /// The action (tags and fields are undone from it, not from the row).
+    pub change: Option<Change>,
+    pub rows: Vec<UndoRow>,
+}
+
+/// One changed ticket: its row before, its row as the server answered,
+/// and its tags and fields as known before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UndoRow {
+    pub before: Ticket,
+    pub after: Ticket,
+    pub known: Known,
 }
 
 impl UndoRecord {
@@ -26,16 +37,21 @@ impl UndoRecord {
     pub fn job(&self, current: impl Fn(&Ticket) -> Ticket) -> (Job, usize) {
         let mut items = Vec::new();
         let mut unnamed = 0;
-        for (before, after) in &self.rows {
+        for row in &self.rows {
             // The freshest copy we hold is the "before" of the undo.
-            let now = current(after);
-            match restore(&now, before, self.fields) {
-                Some((back, patch)) => items.push(Item {
+            let now = current(&row.after);
+            let extras = match &self.change {
+                Some(change) => restore_extras(change, &row.known),
+                None => Some(Default::default()),
+            };
+            match (restore(&now, &row.before, self.fields), extras) {
+                (Some((back, patch)), Some(extras)) => items.push(Item {
                     before: now,
                     after: back,
-                    patch,
+                    patch: patch.merged(extras),
+                    known: Known::default(),
                 }),
-                None => unnamed += 1,
+                _ => unnamed += 1,
             }
         }
         let bulk = self.rows.len() > 1;

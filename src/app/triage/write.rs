@@ -57,3 +57,15 @@ impl WriteAccess {
         }
     }
 }
+
+/// The status line when the server turned off one of the later actions
+/// (404/405 on a PATCH with its fields), and what to do instead.
+pub fn routing_refusal(routing: super::change::Routing) -> (String, &'static str) {
+    (
+        format!(
+            "this server does not accept {} (404/405 on PATCH /tickets/{{id}}): that action is off",
+            routing.what()
+        ),
+        "browsing and the other actions work as usual; do this one in the helpdesk's web app",
+    )
+}

@@ -138,7 +138,7 @@ pub fn answer(state: &mut State, write: u64, result: Result<Ticket, WriteError>)
         state,
         Msg::TicketUpdated {
             write,
-            result: result.map(Box::new),
+            result: result.map(|t| Box::new(t.into())),
         },
         super::ui_fixtures::clock(),
     )
