@@ -67,7 +67,10 @@ pub(super) fn on_list_key(
     fx: &mut Vec<Effect>,
 ) -> bool {
     let now = clock.now;
-    if views::own_key(state, &ev, now, fx) || super::triage::on_key(state, &ev, fx) {
+    if views::own_key(state, &ev, now, fx)
+        || super::triage::macro_run::own_key(state, &ev, clock, fx)
+        || super::triage::on_key(state, &ev, fx)
+    {
         return true;
     }
     let Some(action) = state.keymap.action_for(&ev) else {
@@ -183,6 +186,7 @@ pub(super) fn on_list_key(
         | Action::NextMode
         | Action::AddNote
         | Action::Reply
+        | Action::RunMacro
         | Action::Undo => {}
         Action::Search => super::search::open(state),
         Action::FilterLine => super::filter_line::open(state),

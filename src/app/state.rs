@@ -323,6 +323,8 @@ pub struct State {
     pub notify: super::news::Notify,
     /// The terminal has focus (always, if it never reports focus).
     pub focused: bool,
+    /// `[[macros]]`, with their keys (`m` lists them).
+    pub macros: Vec<super::macros::MacroEntry>,
 }
 
 impl State {
@@ -353,6 +355,7 @@ impl State {
             news: Default::default(),
             notify: Default::default(),
             focused: true,
+            macros: Vec::new(),
         }
     }
 

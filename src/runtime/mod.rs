@@ -83,6 +83,8 @@ pub struct RunContext<S: TicketSource> {
     pub me: Option<EntityRef>,
     /// Where notes and replies are kept until sent (`None`: not kept).
     pub drafts: Option<crate::config::Drafts>,
+    /// `[[macros]]` of the profile.
+    pub macros: Vec<crate::config::MacroDef>,
 }
 
 impl<S: TicketSource> RunContext<S> {
@@ -104,6 +106,7 @@ impl<S: TicketSource> RunContext<S> {
             views: crate::app::views::ViewsSetup::default(),
             me: None,
             drafts: None,
+            macros: Vec::new(),
         }
     }
 }
@@ -312,6 +315,26 @@ impl<W: Write> RawBackend for CrosstermBackend<W> {
     }
 }
 
+/// Macros with their keys; a broken one is kept (running it says why) and
+/// the first problem is shown at start, like a broken view.
+fn load_macros(state: &mut State, defs: &[crate::config::MacroDef]) {
+    let taken: Vec<crate::app::keymap::Key> =
+        state.views.entries.iter().filter_map(|e| e.key).collect();
+    let (entries, problems) = crate::app::macros::load(defs, &state.keymap, &taken);
+    state.macros = entries;
+    for p in &problems {
+        tracing::warn!("[[macros]] {p}");
+    }
+    if let Some(first) = problems.first()
+        && state.last_error.is_none()
+    {
+        state.last_error = Some(crate::app::state::ErrorView {
+            message: format!("config: {}", crate::text::sanitize(first)),
+            hint: Some("`triage config check` lists every problem".into()),
+        });
+    }
+}
+
 /// The initial state described by a `RunContext`.
 fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
     let mut state = State::new(
@@ -335,6 +358,7 @@ fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
         crate::app::views::mark_active(&mut state, &name, Instant::now());
     }
     state.last_error = crate::app::views::startup_error(&state);
+    load_macros(&mut state, &ctx.macros);
     state.me = ctx.me.take();
     if let Some(drafts) = ctx.drafts.take() {
         state.triage.draft_ids = drafts.list().into_iter().collect();

@@ -72,6 +72,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
             ];
             frame.render_widget(Paragraph::new(lines), inner);
         }
+        Dialog::Problem { title, text } => problem(title, text, ctx, frame, screen),
         Dialog::Progress { job } => {
             if let Some(job) = state.triage.jobs.iter().find(|j| j.id == *job) {
                 progress(state, job, ctx, frame, screen);
@@ -163,6 +164,57 @@ fn field_input(
     if inner.height > 0 && x < inner.right() {
         frame.set_cursor_position(Position::new(x, inner.y));
     }
+}
+
+/// What is wrong, line by line as given (a caret line must stay under its
+/// token): a line wider than the popup is shown from the same column in
+/// every line, so the carets still point at the right place.
+fn problem(title: &str, text: &str, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
+    let lines: Vec<String> = text.lines().map(|l| sanitize(l).into_owned()).collect();
+    let widest = lines.iter().map(|l| width(l)).max().unwrap_or(0);
+    let w = (widest + 4).clamp(30, usize::from(screen.width)) as u16;
+    let h = (lines.len() as u16 + 4).min(screen.height);
+    let area = centered(screen, w, h);
+    let inner = boxed(frame, area, &format!(" {} ", sanitize(title)), ctx);
+    let room = usize::from(inner.width);
+    // The first column with a caret, kept in view.
+    let caret = lines
+        .iter()
+        .find_map(|l| {
+            l.trim_start()
+                .starts_with('^')
+                .then(|| l.chars().take_while(|c| *c == ' ').count())
+        })
+        .unwrap_or(0);
+    let skip = if widest > room {
+        caret.saturating_sub(room / 3)
+    } else {
+        0
+    };
+    let mut out: Vec<Line> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            // The message (last line) is prose: wrapped, not shifted.
+            let shown: String = if i + 1 == lines.len() {
+                l.clone()
+            } else {
+                l.chars().skip(skip).collect()
+            };
+            let style = if i + 1 == lines.len() || shown.trim_start().starts_with('^') {
+                ctx.theme.error()
+            } else {
+                Style::default()
+            };
+            Line::styled(fit(&shown, room).into_owned(), style)
+        })
+        .collect();
+    out.push(Line::raw(""));
+    out.push(Line::from(vec![
+        Span::styled("any key", ctx.theme.key()),
+        Span::raw(" closes"),
+    ]));
+    frame.render_widget(Paragraph::new(out), inner);
 }
 
 /// A bordered popup; returns its inside.

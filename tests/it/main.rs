@@ -29,6 +29,7 @@ mod server_activity;
 mod server_contract;
 mod text_props;
 mod triage_http;
+mod triage_macros;
 mod triage_render;
 mod triage_routing;
 mod triage_update;

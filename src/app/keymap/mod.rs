@@ -57,6 +57,8 @@ pub enum Action {
     NextMode,
     AddNote,
     Reply,
+    /// `m`: the macros (`[[macros]]`) in a picker.
+    RunMacro,
     Undo,
     /// Saved views by position (or their own key); see `app::views`.
     View1,

@@ -326,6 +326,14 @@ pub(super) const ACTIONS: &[ActionSpec] = &[
         hint: None,
     },
     ActionSpec {
+        action: Action::RunMacro,
+        name: "macro",
+        keys: &["m"],
+        section: Section::Triage,
+        help: "run a macro ([[macros]] in the config; their own keys too)",
+        hint: None,
+    },
+    ActionSpec {
         action: Action::Undo,
         name: "undo",
         keys: &["U"],

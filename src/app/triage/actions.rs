@@ -86,6 +86,7 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
         }
         Action::AddNote => super::compose::open(state, crate::model::MessageKind::Note, fx),
         Action::Reply => super::compose::open(state, crate::model::MessageKind::Reply, fx),
+        Action::RunMacro => super::macro_run::open_picker(state),
         Action::Undo => undo(state, fx),
         Action::Back => {
             let n = jobs::drop_waiting(state);
@@ -161,7 +162,7 @@ pub(super) fn targets_or_notice(state: &mut State) -> Option<Targets> {
     found
 }
 
-fn writes_allowed(state: &mut State) -> bool {
+pub(super) fn writes_allowed(state: &mut State) -> bool {
     match state.triage.access.refusal() {
         Some((message, hint)) => {
             state.last_error = Some(ErrorView {
@@ -268,6 +269,8 @@ fn open_picker(state: &mut State, kind: PickKind) {
             let items = routing::field_items(&fields, &rows, known);
             Picker::single(format!("Set a field of {count}"), items)
         }
+        // Macros have their own picker (it lists the config, not the catalog).
+        PickKind::Macro => return super::macro_run::open_picker(state),
     };
     if picker.items().is_empty() && routing.is_some() {
         state.notice = Some(match kind {
@@ -403,6 +406,15 @@ pub(super) fn apply(state: &mut State, change: Change, targets: Targets, fx: &mu
 }
 
 fn run_single(state: &mut State, change: Change, ticket: Ticket, fx: &mut Vec<Effect>) {
+    if let Some((name, note)) = note_alone(&change) {
+        let on_selected = state.selected_ticket().is_some_and(|t| t.id == ticket.id);
+        super::macro_run::note_only(state, &name, note, &[ticket], false, fx);
+        if state.triage.next_mode && on_selected {
+            let from = state.list.selected;
+            next::advance(state, from, fx);
+        }
+        return;
+    }
     let item = Item {
         after: change.apply(&ticket),
         patch: change.patch(),
@@ -431,6 +443,9 @@ fn run_single(state: &mut State, change: Change, ticket: Ticket, fx: &mut Vec<Ef
 
 /// Starts a confirmed bulk run over exactly the snapshot taken.
 pub(super) fn run_bulk(state: &mut State, change: Change, rows: Vec<Ticket>, fx: &mut Vec<Effect>) {
+    if let Some((name, note)) = note_alone(&change) {
+        return super::macro_run::note_only(state, &name, note, &rows, true, fx);
+    }
     let items: Vec<Item> = rows
         .into_iter()
         .map(|t| Item {
@@ -456,6 +471,14 @@ pub(super) fn run_bulk(state: &mut State, change: Change, rows: Vec<Ticket>, fx:
     jobs::start(state, job, fx);
 }
 
+/// A macro that changes nothing but writes a note: its name and note.
+fn note_alone(change: &Change) -> Option<(String, String)> {
+    match change {
+        Change::Macro(m) if m.parts.is_empty() => Some((m.name.clone(), m.note.clone()?)),
+        _ => None,
+    }
+}
+
 fn known_of(state: &State, id: uuid::Uuid) -> super::known::Known {
     state.triage.known.get(&id).cloned().unwrap_or_default()
 }
@@ -471,6 +494,7 @@ fn label_of(change: &Change) -> String {
         Change::Inbox(_) => format!("Move to {}", change.target()),
         Change::Tags { .. } => format!("Tag {}", change.target()),
         Change::Field { .. } => format!("Set {}", change.target()),
+        Change::Macro(m) => m.name.clone(),
     }
 }
 

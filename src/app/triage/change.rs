@@ -97,6 +97,20 @@ pub enum Change {
         key: String,
         value: FieldSetting,
     },
+    /// A macro: its changes in one PATCH per ticket, then maybe a note.
+    Macro(Box<MacroChange>),
+}
+
+/// What a macro does to each ticket, resolved against the workspace when
+/// it runs (a snooze is read against the clock of that moment).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MacroChange {
+    pub name: String,
+    /// In the order written; no two touch the same field (the macro
+    /// language refuses that before anything is sent).
+    pub parts: Vec<Change>,
+    /// Posted after the PATCH, on the tickets it reached; never undone.
+    pub note: Option<String>,
 }
 
 /// The actions a server may lack while it takes the others: their PATCH
@@ -158,6 +172,28 @@ impl Change {
                 ..Fields::default()
             },
             Change::Tags { .. } | Change::Field { .. } => Fields::default(),
+            Change::Macro(m) => m.parts.iter().fold(Fields::default(), |all, c| {
+                let f = c.fields();
+                Fields {
+                    status: all.status || f.status,
+                    priority: all.priority || f.priority,
+                    assignee: all.assignee || f.assignee,
+                    reminder: all.reminder || f.reminder,
+                    inbox: all.inbox || f.inbox,
+                }
+            }),
+        }
+    }
+
+    /// Every later PATCH field this change needs (a macro may need several).
+    pub fn routings(&self) -> Vec<Routing> {
+        match self {
+            Change::Macro(m) => {
+                let mut all: Vec<Routing> = m.parts.iter().filter_map(Change::routing).collect();
+                all.dedup();
+                all
+            }
+            c => c.routing().into_iter().collect(),
         }
     }
 
@@ -167,6 +203,9 @@ impl Change {
             Change::Inbox(_) => Some(Routing::Inbox),
             Change::Tags { .. } => Some(Routing::Tags),
             Change::Field { .. } => Some(Routing::Field),
+            // A 404/405 cannot say which field it refused: the first one
+            // the macro needs is named (and turned off).
+            Change::Macro(m) => m.parts.iter().find_map(Change::routing),
             _ => None,
         }
     }
@@ -183,6 +222,10 @@ impl Change {
                 .fields
                 .as_ref()
                 .is_some_and(|f| f.get(key).unwrap_or(&serde_json::Value::Null) == &value.value),
+            // A note is always news, whatever the fields hold already.
+            Change::Macro(m) => {
+                m.note.is_none() && m.parts.iter().all(|c| c.is_no_op(before, known))
+            }
             _ => self.apply(before) == *before,
         }
     }
@@ -223,6 +266,10 @@ impl Change {
                 custom_fields: [(key.clone(), value.value.clone())].into_iter().collect(),
                 ..TicketPatch::default()
             },
+            Change::Macro(m) => m
+                .parts
+                .iter()
+                .fold(TicketPatch::default(), |all, c| all.merged(c.patch())),
         }
     }
 
@@ -258,6 +305,7 @@ impl Change {
             Change::Inbox(inbox) => t.inbox_id = Some(inbox.id),
             // Not on the row: the open detail shows them from the answer.
             Change::Tags { .. } | Change::Field { .. } => {}
+            Change::Macro(m) => t = m.parts.iter().fold(t, |t, c| c.apply(&t)),
         }
         t
     }
@@ -281,7 +329,33 @@ impl Change {
                 .collect::<Vec<_>>()
                 .join(" "),
             Change::Field { value, .. } => format!("{} = {}", value.label, value.shown),
+            Change::Macro(m) => m.name.clone(),
         }
+    }
+
+    /// Every change a macro makes, in words: "status Working · priority
+    /// Urgent · +vip · note". For a plain change, its target.
+    pub fn summary(&self) -> String {
+        let Change::Macro(m) = self else {
+            return self.target();
+        };
+        let mut words: Vec<String> = m
+            .parts
+            .iter()
+            .map(|c| match c {
+                Change::Status(_) => format!("status {}", c.target()),
+                Change::Priority(_) => format!("priority {}", c.target()),
+                Change::Assign { id: None, .. } => "unassign".into(),
+                Change::Assign { .. } => format!("assign {}", c.target()),
+                Change::Snooze { .. } => format!("snooze until {}", c.target()),
+                Change::Inbox(_) => format!("inbox {}", c.target()),
+                _ => c.target(),
+            })
+            .collect();
+        if m.note.is_some() {
+            words.push("note".into());
+        }
+        words.join(" · ")
     }
 
     /// The question before a bulk run: "Set 23 tickets to Urgent?".
@@ -306,6 +380,7 @@ impl Change {
             Change::Field { value, .. } => {
                 format!("Set {} of {n} to {}?", value.label, value.shown)
             }
+            Change::Macro(m) => format!("Run '{}' on {n} ({})?", m.name, self.summary()),
         }
     }
 
@@ -315,7 +390,7 @@ impl Change {
             Change::Snooze { .. } => format!("#{number} snoozed until {}", self.target()),
             Change::Assign { id: None, .. } => format!("#{number} unassigned"),
             Change::Tags { .. } => format!("#{number} tagged {}", self.target()),
-            Change::Field { .. } => format!("#{number}: {}", self.target()),
+            Change::Field { .. } | Change::Macro(_) => format!("#{number}: {}", self.target()),
             _ => format!("#{number} → {}", self.target()),
         }
     }
@@ -429,6 +504,12 @@ pub fn restore_extras(change: &Change, before: &Known) -> Option<TicketPatch> {
                 ..TicketPatch::default()
             })
         }
+        // Every part's way back, or none if one part cannot be named.
+        Change::Macro(m) => m
+            .parts
+            .iter()
+            .map(|c| restore_extras(c, before))
+            .try_fold(TicketPatch::default(), |all, p| Some(all.merged(p?))),
         _ => Some(TicketPatch::default()),
     }
 }

@@ -36,6 +36,25 @@ pub fn on_key(
             PickerEvent::Accepted if kind == PickKind::Field => {
                 pick_field(state, picker, targets);
             }
+            PickerEvent::Accepted if kind == PickKind::Macro => {
+                let entry = picker
+                    .chosen()
+                    .into_iter()
+                    .next()
+                    .and_then(|key| key.parse::<usize>().ok())
+                    .and_then(|i| state.macros.get(i).cloned());
+                match entry {
+                    Some(entry) => super::macro_run::run_on(state, &entry, targets, clock, fx),
+                    // Nothing matched the query: stay open.
+                    None => {
+                        state.modal = Some(Modal::Triage(Dialog::Pick {
+                            kind,
+                            picker,
+                            targets,
+                        }))
+                    }
+                }
+            }
             PickerEvent::Accepted => {
                 let catalog = state.names.catalog().cloned();
                 let picked = match kind {
@@ -135,6 +154,8 @@ pub fn on_key(
             }
             _ => state.modal = Some(Modal::Triage(Dialog::Confirm { question, then })),
         },
+        // Read, then any key closes it.
+        Dialog::Problem { .. } => {}
         Dialog::Progress { job } => {
             state.modal = Some(Modal::Triage(Dialog::Progress { job }));
             if ev.code == KeyCode::Esc {

@@ -75,6 +75,12 @@ pub struct Job {
     /// A note or a reply posted to every ticket instead of a PATCH (rows
     /// do not change; it cannot be undone).
     pub post: Option<NewMessage>,
+    /// The post was written in the editor and kept as a draft until the
+    /// server has it (a macro's note is in the config: no draft to drop).
+    pub drafted: bool,
+    /// A macro's note, posted after its PATCH: it leaves the macro as
+    /// the action `U` undoes.
+    pub follow_up: bool,
 }
 
 impl Job {
@@ -100,6 +106,8 @@ impl Job {
             items,
             stopped: false,
             post: None,
+            drafted: false,
+            follow_up: false,
         }
     }
 
@@ -108,6 +116,7 @@ impl Job {
         let mut job = Job::new(0, label, None, Fields::default(), items, bulk);
         job.undo = false;
         job.post = Some(message);
+        job.drafted = true;
         job
     }
 
@@ -149,6 +158,7 @@ impl Job {
             }
             Some(Change::Inbox(_)) => format!("already in {}", self.change_target()),
             Some(Change::Tags { .. }) => "already tagged so".into(),
+            Some(Change::Macro(_)) => "already so".into(),
             Some(_) => format!("already {}", self.change_target()),
             None => "already as it was".into(),
         }
@@ -232,7 +242,8 @@ pub fn pump(state: &mut State, fx: &mut Vec<Effect>) {
                     write,
                     id: item.before.id,
                     message: message.clone(),
-                    drafts: drafts.clone(),
+                    // Never the agent's own draft of a note on this ticket.
+                    drafts: drafts.clone().filter(|_| job.drafted),
                 },
                 None => Effect::UpdateTicket {
                     write,
@@ -295,7 +306,9 @@ fn on_answer(
         Ok(None) => {
             job.outcomes[idx] = Some(Outcome::Changed);
             let id = job.items[idx].before.id;
-            if let Some(kind) = job.post.as_ref().map(|m| m.kind) {
+            if let Some(kind) = job.post.as_ref().map(|m| m.kind)
+                && job.drafted
+            {
                 state.triage.draft_ids.remove(&(id, kind));
             }
             // The open detail shows the new message (and no draft line).
@@ -320,7 +333,7 @@ fn on_answer(
             let before = job.items[idx].before.clone();
             let number = before.ticket_number;
             job.outcomes[idx] = Some(Outcome::Failed(message.clone()));
-            let (bulk, kind) = (job.bulk, job.post.as_ref().map(|m| m.kind));
+            let (bulk, kind, drafted) = (job.bulk, job.post.as_ref().map(|m| m.kind), job.drafted);
             rows::replace(state, &before);
             if !bulk {
                 state.last_error = Some(match kind {
@@ -329,7 +342,11 @@ fn on_answer(
                             "#{number}: the {} was not sent: {message}",
                             kind.as_str()
                         ),
-                        hint: Some(draft_kept_hint(state, kind)),
+                        hint: Some(if drafted {
+                            draft_kept_hint(state, kind)
+                        } else {
+                            "it is the macro's: running the macro again sends it".into()
+                        }),
                     },
                     None => ErrorView {
                         message: format!("#{number} was not changed: {message}"),
@@ -505,6 +522,10 @@ fn finish_jobs(state: &mut State) {
             .filter(|(_, o)| matches!(o, Some(Outcome::Changed)))
             .map(|(i, _)| i)
             .collect();
+        if job.follow_up {
+            follow_up_done(state, &job);
+            continue;
+        }
         if job.post.is_some() && !changed.is_empty() {
             // `U` must not reach past it to the action before.
             state.triage.undo = None;
@@ -527,6 +548,9 @@ fn finish_jobs(state: &mut State) {
                     })
                     .collect(),
             });
+        }
+        if !job.undo {
+            start_macro_note(state, &job);
         }
         if job.bulk && !job.undo {
             // Done with: unmarked, so the next action does not reach them
@@ -572,6 +596,76 @@ fn finish_jobs(state: &mut State) {
                 state.notice = Some(format!("#{number} not changed: {why}"));
             }
         }
+    }
+}
+
+/// A macro's note goes out once its PATCH is answered, to the tickets the
+/// PATCH reached (changed, or already as the macro leaves them).
+fn start_macro_note(state: &mut State, job: &Job) {
+    let Some(Change::Macro(m)) = &job.change else {
+        return;
+    };
+    let Some(body) = m.note.clone() else {
+        return;
+    };
+    let rows: Vec<Ticket> = job
+        .items
+        .iter()
+        .zip(&job.outcomes)
+        .filter(|(_, o)| matches!(o, Some(Outcome::Changed | Outcome::Already)))
+        .map(|(i, _)| i.after.clone())
+        .collect();
+    if rows.is_empty() || state.triage.messages_off {
+        return;
+    }
+    let message = NewMessage {
+        kind: crate::model::MessageKind::Note,
+        body,
+    };
+    let items = super::macro_run::note_items(&rows);
+    let mut note = Job::posting(format!("{}: note", m.name), message, items, job.bulk);
+    note.drafted = false;
+    note.follow_up = true;
+    state.triage.next_job += 1;
+    note.id = state.triage.next_job;
+    state.triage.jobs.push(note);
+}
+
+/// A macro's note answered everywhere: said on the status line (the
+/// macro's report, if any, stays open); the macro stays undoable.
+fn follow_up_done(state: &mut State, job: &Job) {
+    let sent = job.count(|o| matches!(o, Outcome::Changed));
+    let failed = job.items.len() - sent;
+    if !job.bulk {
+        let number = job.items[0].before.ticket_number;
+        if failed == 0 {
+            state.notice = Some(format!(
+                "#{number}: {} (note sent)",
+                job.label.trim_end_matches(": note")
+            ));
+        }
+        // A failure already said why (last_error).
+        return;
+    }
+    let text = if failed == 0 {
+        format!(
+            "{}: {} sent",
+            job.label,
+            crate::text::count(sent as u64, "note")
+        )
+    } else {
+        format!(
+            "{}: {sent} sent, {failed} not sent (running the macro again on them sends it)",
+            job.label
+        )
+    };
+    if failed > 0 && state.last_error.is_none() {
+        state.last_error = Some(ErrorView {
+            message: text,
+            hint: None,
+        });
+    } else {
+        state.notice = Some(text);
     }
 }
 

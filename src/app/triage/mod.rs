@@ -14,6 +14,7 @@ pub mod compose;
 mod dialog;
 pub mod jobs;
 pub mod known;
+pub mod macro_run;
 pub mod marks;
 mod next;
 mod routing;
@@ -122,6 +123,8 @@ pub enum PickKind {
     Tags,
     /// Which custom field to set (its editor follows).
     Field,
+    /// Which macro to run (keys are indexes into `State::macros`).
+    Macro,
 }
 
 /// The editor of one custom field for `e`: a list for select,
@@ -194,6 +197,12 @@ pub enum Dialog {
     Report {
         job: Box<Job>,
         scroll: usize,
+    },
+    /// Why something was not run, in lines kept as they are (a macro's
+    /// actions with a caret line under the bad token). Any key closes it.
+    Problem {
+        title: String,
+        text: String,
     },
 }
 

@@ -1,0 +1,269 @@
+//! Running a macro from the list: `m` (a picker of them) or a macro's own
+//! key. The macro is resolved against the workspace and the clock of the
+//! moment (a snooze of `4h` means four hours from now), checked before
+//! anything is sent (a bad token gets carets under it), and then runs as
+//! one action: one PATCH per ticket carrying every change, confirmed over
+//! marks, undone by `U`, and its note posted after the PATCH.
+
+use super::actions::{apply, messages_allowed, targets_or_notice, writes_allowed};
+use super::change::{Change, MacroChange, Named, StatusChoice};
+use super::choices::{me_id, status_choice};
+use super::jobs::{self, Item, Job};
+use super::{Dialog, PickKind, Targets, routing};
+use crate::api::Catalog;
+use crate::api::types::NewMessage;
+use crate::app::clock::Clock;
+use crate::app::keymap::Key;
+use crate::app::macros::{Lookup, MacroEntry, Plan, resolve};
+use crate::app::modal::Modal;
+use crate::app::msg::Effect;
+use crate::app::picker::{PickItem, Picker};
+use crate::app::state::{ErrorView, State};
+use crate::model::{MessageKind, StatusCategory};
+use crate::text::sanitize;
+use crossterm::event::KeyEvent;
+
+/// A macro's own key, with nothing open: runs it. False when the key is
+/// no macro's (the keymap's own keys win: `load` refuses clashes).
+pub fn own_key(state: &mut State, ev: &KeyEvent, clock: Clock, fx: &mut Vec<Effect>) -> bool {
+    if state.keymap.action_for(ev).is_some() {
+        return false;
+    }
+    let key = Key::from_event(ev);
+    match state.macros.iter().position(|m| m.key == Some(key)) {
+        Some(i) => {
+            state.notice = None;
+            run(state, i, clock, fx);
+            true
+        }
+        None => false,
+    }
+}
+
+/// `m`: every macro in a picker, its key and what it does beside it; a
+/// broken one is listed too, so choosing it says what is wrong.
+pub(super) fn open_picker(state: &mut State) {
+    if state.macros.is_empty() {
+        state.notice =
+            Some("no macros yet: add [[macros]] to the config (see config.example.toml)".into());
+        return;
+    }
+    if !writes_allowed(state) {
+        return;
+    }
+    let Some(targets) = targets_or_notice(state) else {
+        return;
+    };
+    let items = state
+        .macros
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let what = match &m.steps {
+                Ok(_) => sanitize(&m.def.actions).into_owned(),
+                Err(e) => format!("broken: {e}"),
+            };
+            let note = match m.key {
+                Some(key) => format!("{key} · {what}"),
+                None => what,
+            };
+            PickItem::new(i.to_string(), &sanitize(m.name())).note(&note)
+        })
+        .collect();
+    let title = match &targets {
+        Targets::One(t) => format!("macro for #{}", t.ticket_number),
+        Targets::Marked(v) => format!("macro for {}", super::change::tickets(v.len())),
+    };
+    state.modal = Some(Modal::Triage(Dialog::Pick {
+        kind: PickKind::Macro,
+        picker: Box::new(Picker::single(title, items).typing_first()),
+        targets,
+    }));
+}
+
+/// Runs macro `index` on the marks (after one confirmation) or on the
+/// focused ticket.
+pub fn run(state: &mut State, index: usize, clock: Clock, fx: &mut Vec<Effect>) {
+    let Some(entry) = state.macros.get(index).cloned() else {
+        return;
+    };
+    if !writes_allowed(state) {
+        return;
+    }
+    let Some(targets) = targets_or_notice(state) else {
+        return;
+    };
+    run_on(state, &entry, targets, clock, fx);
+}
+
+/// Runs `entry` on `targets` (the picker chose them when it opened).
+pub(super) fn run_on(
+    state: &mut State,
+    entry: &MacroEntry,
+    targets: Targets,
+    clock: Clock,
+    fx: &mut Vec<Effect>,
+) {
+    let change = match prepare(state, entry, clock) {
+        Ok(change) => change,
+        Err(problem) => {
+            state.modal = Some(Modal::Triage(Dialog::Problem {
+                title: format!("macro '{}'", sanitize(entry.name())),
+                text: problem,
+            }));
+            return;
+        }
+    };
+    for r in change.routings() {
+        if state.triage.off.contains(&r) {
+            let (message, hint) = super::write::routing_refusal(r);
+            state.last_error = Some(ErrorView {
+                message: format!("macro '{}': {message}", sanitize(entry.name())),
+                hint: Some(hint.into()),
+            });
+            return;
+        }
+    }
+    let Change::Macro(m) = &change else {
+        return;
+    };
+    if m.note.is_some() && !messages_allowed(state) {
+        return;
+    }
+    apply(state, change, targets, fx);
+}
+
+/// The macro as a change, or the text of what is wrong (the actions, a
+/// caret line under the bad token, the message).
+fn prepare(state: &State, entry: &MacroEntry, clock: Clock) -> Result<Change, String> {
+    let steps = entry.steps.as_ref().map_err(|e| entry.error_text(e))?;
+    let catalog = state.names.catalog().cloned().unwrap_or_default();
+    let lookup = Lookup {
+        me: me_id(state, Some(&catalog)),
+        catalog: &catalog,
+        now: clock.local(),
+    };
+    let plan = resolve(steps, &entry.def.actions, &lookup).map_err(|e| entry.error_text(&e))?;
+    to_change(entry.name(), plan, &catalog, clock)
+}
+
+/// A resolved plan as one change: its parts in a fixed order, the snooze
+/// read against `clock`.
+pub fn to_change(
+    name: &str,
+    plan: Plan,
+    catalog: &Catalog,
+    clock: Clock,
+) -> Result<Change, String> {
+    let mut parts = Vec::new();
+    if let Some(s) = plan.status {
+        parts.push(Change::Status(s));
+    }
+    if let Some(p) = plan.priority {
+        parts.push(Change::Priority(p));
+    }
+    if let Some((id, name)) = plan.assignee {
+        parts.push(Change::Assign { id, name });
+    }
+    if let Some((id, name)) = plan.inbox {
+        parts.push(Change::Inbox(Named { id, name }));
+    }
+    if !plan.add_tags.is_empty() || !plan.remove_tags.is_empty() {
+        let named = |v: Vec<(uuid::Uuid, String)>| {
+            v.into_iter()
+                .map(|(id, name)| Named { id, name })
+                .collect::<Vec<_>>()
+        };
+        parts.push(Change::Tags {
+            add: named(plan.add_tags),
+            remove: named(plan.remove_tags),
+        });
+    }
+    let defs = routing::fields_with_scope(Some(catalog));
+    for (key, value) in plan.fields {
+        let change = match defs.iter().find(|(d, _)| d.key == key) {
+            Some((def, _)) => routing::field_change(def, value),
+            None => Change::Field {
+                value: super::FieldSetting {
+                    label: sanitize(&key).into_owned(),
+                    shown: sanitize(&value.to_string()).into_owned(),
+                    value,
+                },
+                key,
+            },
+        };
+        parts.push(change);
+    }
+    if let Some(text) = plan.snooze {
+        let until = super::snooze::parse_remind_at(&text, &clock.local())
+            .map_err(|e| format!("snooze:{text}: {e}"))?;
+        let statuses = catalog.statuses();
+        let waiting = statuses
+            .iter()
+            .find(|s| s.category == StatusCategory::Waiting)
+            .map(status_choice)
+            .unwrap_or(StatusChoice {
+                id: None,
+                category: StatusCategory::Waiting,
+                name: String::new(),
+                color: None,
+            });
+        // Back where `z` sends it by default: the first open status, else
+        // an in-progress one.
+        let back_to = statuses
+            .iter()
+            .find(|s| s.category == StatusCategory::Open)
+            .or_else(|| {
+                statuses
+                    .iter()
+                    .find(|s| s.category == StatusCategory::InProgress)
+            })
+            .map(|s| s.id);
+        parts.push(Change::Snooze {
+            until,
+            waiting,
+            back_to,
+        });
+    }
+    Ok(Change::Macro(Box::new(MacroChange {
+        name: sanitize(name).into_owned(),
+        parts,
+        note: plan.note,
+    })))
+}
+
+/// A macro that only writes a note: posted like `n` (but from the config,
+/// so no draft is kept or removed); over marks it was confirmed first.
+pub(super) fn note_only(
+    state: &mut State,
+    name: &str,
+    body: String,
+    rows: &[crate::api::types::Ticket],
+    bulk: bool,
+    fx: &mut Vec<Effect>,
+) {
+    let items = note_items(rows);
+    for i in &items {
+        state.triage.handled.insert(i.before.id);
+    }
+    state.last_error = None;
+    let message = NewMessage {
+        kind: MessageKind::Note,
+        body,
+    };
+    let mut job = Job::posting(sanitize(name).into_owned(), message, items, bulk);
+    job.drafted = false;
+    jobs::start(state, job, fx);
+}
+
+/// One item per ticket for a note (rows do not change).
+pub(super) fn note_items(rows: &[crate::api::types::Ticket]) -> Vec<Item> {
+    rows.iter()
+        .map(|t| Item {
+            before: t.clone(),
+            after: t.clone(),
+            patch: Default::default(),
+            known: Default::default(),
+        })
+        .collect()
+}
