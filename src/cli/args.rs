@@ -64,6 +64,30 @@ pub enum Command {
     Views(ViewsArgs),
     /// List the macros ([[macros]]), each checked against the workspace
     Macros(MacrosArgs),
+    /// Run a macro over every ticket of a filter (one PATCH each, plus its note)
+    Apply(ApplyArgs),
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ApplyArgs {
+    /// The macro's name ([[macros]] in the config; `triage macros` lists them)
+    #[arg(value_name = "MACRO")]
+    pub name: String,
+    /// The tickets, in the filter's text form, e.g. 'status:open tag:vip'
+    #[arg(long, short = 'f', value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Start from a saved view ([[views]]); --filter refines it
+    #[arg(long, value_name = "NAME")]
+    pub view: Option<String>,
+    /// Say which tickets would change and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Tickets per page while collecting them (default 100)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub per_page: Option<u64>,
+    /// Output format of the per-ticket report
+    #[arg(long, value_enum, default_value_t = ViewsFormat::Table)]
+    pub format: ViewsFormat,
 }
 
 #[derive(Debug, Args, Clone, Default)]

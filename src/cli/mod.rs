@@ -1,5 +1,6 @@
 //! The `triage` command: argument parsing and one function per subcommand.
 
+pub mod apply;
 pub mod args;
 pub mod config_cmd;
 pub mod demo;
@@ -36,6 +37,10 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Macros(args)) => {
             logging::init_file_logging();
             macros_cmd::run(&cli.global, args).await
+        }
+        Some(Command::Apply(args)) => {
+            logging::init_file_logging();
+            apply::run(&cli.global, args).await
         }
     }
 }

@@ -113,7 +113,7 @@ impl<S: TicketSource> RunContext<S> {
 
 /// The one place the app's clocks are read: each message gets a fresh
 /// reading, and drawing and timers use the same one.
-fn read_clock() -> Clock {
+pub fn read_clock() -> Clock {
     let local = chrono::Local::now();
     Clock {
         now: Instant::now(),

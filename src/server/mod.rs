@@ -169,6 +169,11 @@ impl ServerHandle {
         self.state.request_count()
     }
 
+    /// Requests received for one route, e.g. `PATCH /tickets/{id}`.
+    pub fn requests_to(&self, route: &str) -> u64 {
+        self.state.requests_to(route)
+    }
+
     /// Stops accepting, lets open requests finish (2 s at most), and waits
     /// until the server is gone (for [`spawn_on_own_thread`], its thread).
     pub async fn shutdown(mut self) {

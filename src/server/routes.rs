@@ -111,7 +111,7 @@ fn fault_response(fault: Fault) -> Response {
 /// 4. a workspace without API access is 403 `forbidden` for every key;
 /// 5. then the key's rate budget, then the read-only scope on writes.
 async fn gate(State(state): State<Shared>, request: Request, next: Next) -> Response {
-    state.count_request();
+    state.count_request(request.method().as_str(), request.uri().path());
     let latency = state.config.latency;
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;

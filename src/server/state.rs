@@ -44,6 +44,8 @@ pub struct ServerState {
     pub(crate) config: ServerConfig,
     store: RwLock<Store>,
     requests: AtomicU64,
+    /// Requests by route, as `PATCH /tickets/{id}` (tests count writes).
+    by_route: Mutex<HashMap<String, u64>>,
     faults: Mutex<VecDeque<(Fault, u32)>>,
     windows: Mutex<HashMap<String, Window>>,
     /// When the server's clock started: `config.now` is this instant.
@@ -61,6 +63,7 @@ impl ServerState {
             config,
             store: RwLock::new(Store { data, index }),
             requests: AtomicU64::new(0),
+            by_route: Mutex::new(HashMap::new()),
             faults: Mutex::new(VecDeque::new()),
             windows: Mutex::new(HashMap::new()),
             started: Instant::now(),
@@ -120,8 +123,18 @@ impl ServerState {
         self.requests.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn count_request(&self) {
+    pub(crate) fn count_request(&self, method: &str, path: &str) {
         self.requests.fetch_add(1, Ordering::Relaxed);
+        let route = route_shape(method, path);
+        let mut by_route = self.by_route.lock().unwrap_or_else(|e| e.into_inner());
+        *by_route.entry(route).or_default() += 1;
+    }
+
+    /// Requests received for one route, written as `PATCH /tickets/{id}`
+    /// (ids in the path read as `{id}`; the `/api/v1` prefix left out).
+    pub fn requests_to(&self, route: &str) -> u64 {
+        let by_route = self.by_route.lock().unwrap_or_else(|e| e.into_inner());
+        by_route.get(route).copied().unwrap_or(0)
     }
 
     fn push_fault(&self, fault: Fault, times: u32) {
@@ -180,4 +193,22 @@ impl ServerState {
             Err(left.as_secs_f64().ceil().max(1.0) as u64)
         }
     }
+}
+
+/// `PATCH /api/v1/tickets/6f1c…` → `PATCH /tickets/{id}`.
+fn route_shape(method: &str, path: &str) -> String {
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    let shape: Vec<&str> = path
+        .split('/')
+        .map(|seg| {
+            if uuid::Uuid::parse_str(seg).is_ok()
+                || (!seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()))
+            {
+                "{id}"
+            } else {
+                seg
+            }
+        })
+        .collect();
+    format!("{method} {}", shape.join("/"))
 }

@@ -134,3 +134,163 @@ fn the_example_macros_parse_and_keep_their_keys() {
         Some("Ctrl-b")
     );
 }
+
+const APPLY: &str = r#"
+[[macros]]
+name = "Escalate with note"
+actions = 'status:Triaged priority:"On fire" +tag:vip -tag:billing inbox:Billing note:"Escalated by script"'
+
+[[macros]]
+name = "Typo"
+actions = "inbox:Biling"
+"#;
+
+/// Tickets of one inbox, by id, as the server holds them.
+fn in_inbox(handle: &ServerHandle, inbox: &str) -> Vec<uuid::Uuid> {
+    handle.with_data(|d| {
+        let id = d.inboxes.iter().find(|i| i.name == inbox).unwrap().id;
+        d.tickets
+            .iter()
+            .filter(|t| t.inbox_id == id)
+            .map(|t| t.id)
+            .collect()
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_runs_a_macro_over_a_filter_one_patch_and_one_note_per_ticket() {
+    let handle = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), APPLY).unwrap();
+    let targets = in_inbox(&handle, "Sales");
+    assert!(targets.len() >= 2, "the fixture has Sales tickets");
+    let args = ["apply", "Escalate with note", "--filter", "inbox:Sales"];
+
+    // A dry run names them and sends nothing.
+    let mut dry = args.to_vec();
+    dry.push("--dry-run");
+    let out = triage(&handle, dir.path(), &dry).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert_eq!(report.lines().count(), targets.len(), "{report}");
+    assert!(
+        report.lines().all(|l| l.ends_with(" would change")),
+        "{report}"
+    );
+    assert!(text(&out.stderr).contains("nothing was sent"));
+    assert_eq!(handle.requests_to("PATCH /tickets/{id}"), 0);
+    assert_eq!(handle.requests_to("POST /tickets/{id}/messages"), 0);
+
+    // The real run, through a 429 at the start: waited out, sent again.
+    handle.inject_rate_limit(server::RateLimitFault {
+        retry_after: Some(1),
+        retry_after_header: None,
+        times: 1,
+    });
+    let out = triage(&handle, dir.path(), &args).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("rate limited by the server"), "{err}");
+    assert!(
+        err.contains(&format!("Escalate with note: {} changed", targets.len())),
+        "{err}"
+    );
+    assert_eq!(
+        handle.requests_to("PATCH /tickets/{id}"),
+        targets.len() as u64,
+        "one PATCH per ticket"
+    );
+    assert_eq!(
+        handle.requests_to("POST /tickets/{id}/messages"),
+        targets.len() as u64
+    );
+    handle.with_data(|d| {
+        let named = |names: &[(&str, uuid::Uuid)], n: &str| {
+            names.iter().find(|(name, _)| *name == n).unwrap().1
+        };
+        let statuses: Vec<_> = d.statuses.iter().map(|s| (s.name.as_str(), s.id)).collect();
+        let priorities: Vec<_> = d
+            .priorities
+            .iter()
+            .map(|p| (p.name.as_str(), p.id))
+            .collect();
+        let tags: Vec<_> = d.tags.iter().map(|t| (t.name.as_str(), t.id)).collect();
+        let billing = d.inboxes.iter().find(|i| i.name == "Billing").unwrap().id;
+        for id in &targets {
+            let t = d.tickets.iter().find(|t| t.id == *id).unwrap();
+            assert_eq!(t.inbox_id, billing);
+            assert_eq!(t.status_id, named(&statuses, "Triaged"));
+            assert_eq!(t.priority_id, named(&priorities, "On fire"));
+            assert!(t.tag_ids.contains(&named(&tags, "vip")));
+            assert!(!t.tag_ids.contains(&named(&tags, "billing")));
+            let last = t.messages.to_vec().pop().unwrap();
+            assert_eq!(last.body, "Escalated by script");
+            assert_eq!(last.author_type, triage::api::types::AuthorType::Note);
+        }
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_refuses_mistakes_before_sending_anything() {
+    let handle = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), APPLY).unwrap();
+
+    let out = triage(
+        &handle,
+        dir.path(),
+        &["apply", "Typo", "--filter", "inbox:Sales"],
+    )
+    .await;
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("inbox:Biling\n      ^^^^^^"), "{err}");
+    assert!(err.contains("macro 'Typo' cannot run as written"), "{err}");
+
+    let out = triage(&handle, dir.path(), &["apply", "Escalate with note"]).await;
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("--filter EXPR or --view NAME"));
+
+    let out = triage(&handle, dir.path(), &["apply", "Nope", "--filter", "x"]).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("no macro named 'Nope' (there are: Escalate with note, Typo)"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(handle.requests_to("PATCH /tickets/{id}"), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_with_a_read_only_key_stops_at_the_first_refusal() {
+    let handle = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), APPLY).unwrap();
+    let targets = in_inbox(&handle, "Sales");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
+    cmd.args(["apply", "Escalate with note", "--filter", "inbox:Sales"])
+        .args(["--base-url", &handle.base_url(), "--format", "json"])
+        .env_clear()
+        .env("TRIAGE_API_KEY", server::DEMO_READONLY_KEY)
+        .env("TRIAGE_CONFIG", dir.path().join("config.toml"))
+        .env("XDG_STATE_HOME", dir.path())
+        .env("HOME", dir.path());
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), targets.len());
+    assert_eq!(rows[0]["outcome"], "failed");
+    assert!(
+        rows[1..].iter().all(|r| r["outcome"] == "skipped"),
+        "{rows:?}"
+    );
+    assert_eq!(
+        handle.requests_to("PATCH /tickets/{id}"),
+        1,
+        "stopped at once"
+    );
+    assert_eq!(handle.requests_to("POST /tickets/{id}/messages"), 0);
+    assert!(!text(&out.stderr).contains(server::DEMO_READONLY_KEY));
+}

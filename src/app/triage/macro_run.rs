@@ -144,17 +144,17 @@ fn prepare(state: &State, entry: &MacroEntry, clock: Clock) -> Result<Change, St
         now: clock.local(),
     };
     let plan = resolve(steps, &entry.def.actions, &lookup).map_err(|e| entry.error_text(&e))?;
-    to_change(entry.name(), plan, &catalog, clock)
+    to_macro(entry.name(), plan, &catalog, clock).map(|m| Change::Macro(Box::new(m)))
 }
 
-/// A resolved plan as one change: its parts in a fixed order, the snooze
-/// read against `clock`.
-pub fn to_change(
+/// A resolved plan as one macro change: its parts in a fixed order, the
+/// snooze read against `clock`.
+pub fn to_macro(
     name: &str,
     plan: Plan,
     catalog: &Catalog,
     clock: Clock,
-) -> Result<Change, String> {
+) -> Result<MacroChange, String> {
     let mut parts = Vec::new();
     if let Some(s) = plan.status {
         parts.push(Change::Status(s));
@@ -225,11 +225,11 @@ pub fn to_change(
             back_to,
         });
     }
-    Ok(Change::Macro(Box::new(MacroChange {
+    Ok(MacroChange {
         name: sanitize(name).into_owned(),
         parts,
         note: plan.note,
-    })))
+    })
 }
 
 /// A macro that only writes a note: posted like `n` (but from the config,
