@@ -95,7 +95,11 @@ impl Session {
     ) -> anyhow::Result<Session> {
         let (config, broken) = lenient_load(global)?;
         warn_unknown_keys(&config);
-        let (config, views_broken) = with_demo_views(config, views_file)?;
+        let (mut config, views_broken) = with_demo_views(config, views_file)?;
+        if config.file.macros.is_empty() {
+            // So `m` shows what macros do without writing a config first.
+            config.file.macros = demo_macros();
+        }
         let client = ApiClient::new(ClientOptions::new(base_url, ApiKey::new(key)))?;
         let me = config.file.me.clone();
         Ok(Session {
@@ -233,6 +237,34 @@ fn lenient(
 }
 
 /// What the demo's views file says it is.
+/// The demo's macros when the config has none, in the demo workspace's
+/// names.
+fn demo_macros() -> Vec<config::MacroDef> {
+    let def = |name: &str, key: Option<&str>, actions: &str| config::MacroDef {
+        name: name.into(),
+        key: key.map(str::to_string),
+        actions: actions.into(),
+        profile: None,
+    };
+    vec![
+        def(
+            "Escalate",
+            Some("ctrl-b"),
+            r#"status:Triaged priority:"On fire" +tag:vip note:"Escalated: looking at it now""#,
+        ),
+        def(
+            "Route to billing",
+            None,
+            "inbox:Billing +tag:billing -tag:vip",
+        ),
+        def(
+            "Park until tomorrow",
+            None,
+            r#"snooze:"tomorrow 9:00" note:"Parked until tomorrow morning""#,
+        ),
+    ]
+}
+
 const DEMO_VIEWS_HEADER: &str = "The saved views of `triage demo` (never the config file's).
 Started as a copy of the config's [[views]]; edit or delete it freely.";
 
