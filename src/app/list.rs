@@ -81,6 +81,7 @@ pub(super) fn show_page(
         follow_detail(state, fx);
         prefetch(state, fx);
     } else {
+        state.list.from_disk = None;
         state.list.table = TablePane::Loading {
             page: state.list.page,
         };
@@ -145,6 +146,9 @@ pub(super) fn follow_detail(state: &mut State, fx: &mut Vec<Effect>) {
 pub(super) fn display(state: &mut State, page: u64, cached: CachedPage) {
     let cached = without_previous_page(state, page, cached);
     state.list.loading_since = None;
+    // Whatever is shown now came in this run (`persist::start` marks the
+    // page it shows from disk after this).
+    state.list.from_disk = None;
     state.list.table = if cached.tickets.is_empty() {
         TablePane::Empty {
             page,
