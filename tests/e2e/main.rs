@@ -6,6 +6,7 @@
 mod support;
 
 mod filters;
+mod persist;
 mod queue;
 mod search;
 mod terminal;
