@@ -234,7 +234,13 @@ pub(super) fn on_page(
                     fx.extend(super::news::notification(mode, &gained).map(Effect::Notify));
                 }
                 follow_detail(state, fx);
-                prefetch(state, fx);
+                // A poll asks for the page on screen only: prefetching the
+                // next one again every interval doubled the background
+                // requests (benches/live_requests.rs: 120 an hour at 60 s,
+                // now 60); it comes when the agent goes there.
+                if !polled {
+                    prefetch(state, fx);
+                }
                 super::poll::schedule(state, now);
             }
         }
