@@ -174,46 +174,22 @@ fn apply(state: &mut State, clock: Clock, fx: &mut Vec<Effect>) {
     }
 }
 
-/// Filters kept for `↑` in the line.
-const HISTORY: usize = 50;
-
 /// Keeps an applied line for `↑`, once, newest last.
 fn remember(state: &mut State, text: &str) {
-    let text = text.trim();
-    if text.is_empty() {
-        return;
-    }
-    state.filter_history.retain(|t| t != text);
-    state.filter_history.push(text.to_string());
-    if state.filter_history.len() > HISTORY {
-        state.filter_history.remove(0);
-    }
+    super::history::remember(&mut state.filter_history, text);
 }
 
-/// `↑` (older) / `↓` (newer) through the filters applied before, like a
-/// shell's history; `↓` past the newest brings back what was typed.
+/// `↑` (older) / `↓` (newer) through the filters applied before (in this
+/// run and earlier ones), like a shell's history; `↓` past the newest
+/// brings back what was typed.
 fn recall(state: &mut State, older: bool) {
     let history = &state.filter_history;
     let Some(Modal::FilterLine(line)) = &mut state.modal else {
         return;
     };
-    let pos = match (&line.recalled, older) {
-        (None, true) => history.len().checked_sub(1),
-        (None, false) => None,
-        (Some((i, _)), true) => Some(i.saturating_sub(1)),
-        (Some((i, _)), false) => Some(i + 1),
-    };
-    let draft = line
-        .recalled
-        .take()
-        .map_or_else(|| line.input.value().to_string(), |(_, d)| d);
-    match pos.and_then(|i| history.get(i).map(|t| (i, t))) {
-        Some((i, text)) => {
-            line.input = Input::new(text.clone());
-            line.recalled = Some((i, draft));
-        }
-        None if pos.is_some() => line.input = Input::new(draft),
-        None => line.recalled = None,
+    let typed = line.input.value().to_string();
+    if let Some(text) = super::history::recall(history, &mut line.recalled, &typed, older) {
+        line.input = Input::new(text);
     }
     line.error = None;
 }

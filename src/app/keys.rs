@@ -67,6 +67,9 @@ pub(super) fn on_list_key(
     fx: &mut Vec<Effect>,
 ) -> bool {
     let now = clock.now;
+    if super::persist::refused(state, &ev, clock.wall) {
+        return true;
+    }
     if views::own_key(state, &ev, now, fx)
         || super::triage::macro_run::own_key(state, &ev, clock, fx)
         || super::triage::on_key(state, &ev, fx)

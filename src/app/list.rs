@@ -81,6 +81,7 @@ pub(super) fn show_page(
         follow_detail(state, fx);
         prefetch(state, fx);
     } else {
+        state.list.from_disk = None;
         state.list.table = TablePane::Loading {
             page: state.list.page,
         };
@@ -145,6 +146,9 @@ pub(super) fn follow_detail(state: &mut State, fx: &mut Vec<Effect>) {
 pub(super) fn display(state: &mut State, page: u64, cached: CachedPage) {
     let cached = without_previous_page(state, page, cached);
     state.list.loading_since = None;
+    // Whatever is shown now came in this run (`persist::start` marks the
+    // page it shows from disk after this).
+    state.list.from_disk = None;
     state.list.table = if cached.tickets.is_empty() {
         TablePane::Empty {
             page,
@@ -230,7 +234,13 @@ pub(super) fn on_page(
                     fx.extend(super::news::notification(mode, &gained).map(Effect::Notify));
                 }
                 follow_detail(state, fx);
-                prefetch(state, fx);
+                // A poll asks for the page on screen only: prefetching the
+                // next one again every interval doubled the background
+                // requests (benches/live_requests.rs: 120 an hour at 60 s,
+                // now 60); it comes when the agent goes there.
+                if !polled {
+                    prefetch(state, fx);
+                }
                 super::poll::schedule(state, now);
             }
         }

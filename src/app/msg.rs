@@ -70,6 +70,9 @@ pub enum Msg {
         edit: crate::config::ViewEdit,
         result: Result<crate::config::EditOutcome, String>,
     },
+    /// The loop ends without a `q` (a signal, the end of input): what is
+    /// remembered is asked for as at a quit.
+    Exiting,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -155,6 +158,9 @@ pub enum Effect {
     /// A background refresh brought new tickets: a bell or a desktop
     /// notification.
     Notify(super::news::Notification),
+    /// Write what the next start opens on (session and page files), before
+    /// `Quit` (a small write, done before the loop ends).
+    Remember(Box<super::persist::Remembrance>),
     /// Ctrl-z: leave the terminal and stop the process.
     Suspend,
     Quit,

@@ -1,7 +1,9 @@
 //! `/`: full-text search as you type. The text goes to the filter's
 //! `query` untouched (websearch syntax: words, `"phrases"`, `or`, `-word`)
-//! once typing pauses for [`DEBOUNCE`]; `Enter` keeps it, `Esc` puts back
-//! the search there was before `/`.
+//! once typing pauses for [`DEBOUNCE`]; `Enter` keeps it (and remembers it
+//! for `↑`, across runs), `Esc` puts back the search there was before `/`.
+//! `↑`/`↓` browse the searches kept, as in the `:` line; `Ctrl-p`/`Ctrl-n`
+//! move in the list meanwhile.
 //!
 //! Only the newest query is ever drawn: each one bumps the query generation
 //! (answers for older generations are dropped by `update`, and their
@@ -9,7 +11,7 @@
 
 use std::time::Duration;
 
-use crossterm::event::{Event, KeyCode, KeyEvent};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tokio::time::Instant;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
@@ -31,6 +33,9 @@ pub struct SearchBox {
     pub before: Option<String>,
     /// When the typed text is due to be sent; `None` when nothing waits.
     pub due: Option<Instant>,
+    /// Position in `State::search_history` while `↑`/`↓` browse it, and
+    /// the text typed before browsing began.
+    pub recalled: Option<(usize, String)>,
 }
 
 /// Opens the search line on the current search text.
@@ -40,6 +45,7 @@ pub fn open(state: &mut State) {
         input: Input::new(before.clone().unwrap_or_default()),
         before,
         due: None,
+        recalled: None,
     }));
 }
 
@@ -54,6 +60,7 @@ pub fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec<Effect
         KeyCode::Enter => {
             let text = search.input.value().to_string();
             state.modal = None;
+            super::history::remember(&mut state.search_history, &text);
             apply(state, &text, now, fx);
         }
         KeyCode::Esc => {
@@ -61,14 +68,32 @@ pub fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec<Effect
             state.modal = None;
             apply(state, before.as_deref().unwrap_or(""), now, fx);
         }
-        // The list stays reachable while typing.
-        KeyCode::Up => move_by(state, -1, now, fx),
-        KeyCode::Down => move_by(state, 1, now, fx),
+        // The list stays reachable while typing (the arrows are the
+        // history's, as in the `:` line).
+        KeyCode::Char('p') if ev.modifiers.contains(KeyModifiers::CONTROL) => {
+            move_by(state, -1, now, fx)
+        }
+        KeyCode::Char('n') if ev.modifiers.contains(KeyModifiers::CONTROL) => {
+            move_by(state, 1, now, fx)
+        }
+        KeyCode::Up | KeyCode::Down => {
+            let typed = search.input.value().to_string();
+            let older = ev.code == KeyCode::Up;
+            let history = &state.search_history;
+            if let Some(text) = super::history::recall(history, &mut search.recalled, &typed, older)
+                && text != typed
+            {
+                // Sent like typed text: the list follows after the pause.
+                search.input = Input::new(text);
+                search.due = Some(now + DEBOUNCE);
+            }
+        }
         _ => {
             let before = search.input.value().to_string();
             search.input.handle_event(&Event::Key(ev));
             if search.input.value() != before {
                 search.due = Some(now + DEBOUNCE);
+                search.recalled = None;
             }
         }
     }

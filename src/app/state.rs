@@ -217,6 +217,9 @@ pub struct ListState {
     pub detail_follows: bool,
     /// The list's own refresh, every `[ui] refresh_secs`.
     pub poll: super::poll::Poll,
+    /// The page on screen was kept from an earlier run, at this time: it
+    /// is read-only until the fresh copy replaces it (see `app::persist`).
+    pub from_disk: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl ListState {
@@ -237,6 +240,7 @@ impl ListState {
             pages_stale: false,
             detail_follows: false,
             poll: Default::default(),
+            from_disk: None,
         }
     }
 
@@ -309,8 +313,14 @@ pub struct State {
     pub me: Option<EntityRef>,
     /// Triage actions: marks, dialogs, writes under way, undo.
     pub triage: super::triage::Triage,
-    /// Filters applied from the `:` line, oldest first (`↑` recalls them).
+    /// Filters applied from the `:` line, oldest first (`↑` recalls them;
+    /// kept across runs).
     pub filter_history: Vec<String>,
+    /// Searches kept from the `/` line, oldest first (`↑` recalls them;
+    /// kept across runs).
+    pub search_history: Vec<String>,
+    /// Where the session is remembered, and what the start opens on.
+    pub remember: super::persist::Remember,
     /// The pane focused when the panes were last closed: `f` reopens there.
     pub filter_panel_focus: Option<super::filter_panel::pane::PaneKind>,
     /// Something visible changed since the last draw.
@@ -349,6 +359,8 @@ impl State {
             me: None,
             triage: Default::default(),
             filter_history: Vec::new(),
+            search_history: Vec::new(),
+            remember: Default::default(),
             filter_panel_focus: None,
             dirty: true,
             views: super::views::ViewsState::default(),

@@ -13,10 +13,10 @@ use super::clock::Clock;
 use super::detail::{detail_loading, part_loaded, rewrap_detail};
 use super::gate::send_waiting;
 use super::keys::{on_key, on_mouse};
-use super::list::{keep_selection_visible, on_page, show_page};
+use super::list::{keep_selection_visible, on_page};
 use super::msg::{Effect, Msg};
 use super::names::{load_names, on_names};
-use super::state::{ErrorView, Landing, Loadable, State};
+use super::state::{ErrorView, Loadable, State};
 use super::views;
 
 /// Spinner frame length while loading.
@@ -46,7 +46,7 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
     );
     match msg {
         Msg::Start => {
-            show_page(state, state.list.page, Landing::First, now, &mut fx);
+            super::persist::start(state, now, &mut fx);
             load_names(state, &mut fx);
         }
         Msg::NamesLoaded { generation, loaded } => on_names(state, generation, loaded),
@@ -124,6 +124,7 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
             result,
         } => views::counts::on_count(state, name, generation, result, now),
         Msg::ViewsEdited { edit, result } => views::on_edited(state, edit, result, now),
+        Msg::Exiting => fx.push(Effect::Quit),
     }
     // Names or tickets may have arrived for the filter panes' lists.
     if panes_may_change {
@@ -133,6 +134,8 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
     views::counts::pump(state, now, &mut fx);
     rewrap_detail(state);
     super::news::sync_title(state, &mut fx);
+    // Whatever quits, where the agent was is remembered first.
+    super::persist::before_quit(state, clock, &mut fx);
     fx
 }
 
@@ -177,6 +180,7 @@ pub fn next_wake(state: &State, now: Instant, wall: DateTime<Utc>) -> Option<Ins
     }
     // Reminder marks count down even with absolute "updated" times.
     let relative_times_shown = state.detail.is_some()
+        || super::persist::cached_since(state).is_some()
         || (state.relative_times && !state.list.table.tickets().is_empty())
         || state
             .list

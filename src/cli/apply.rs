@@ -66,7 +66,22 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
     }
     let steps = macros::parse_actions(&def.actions)
         .map_err(|e| broken(&def.name, &e.render(&def.actions)))?;
-    let catalog = load_catalog(&session.client, &session.aliases).await;
+    let mut catalog = load_catalog(&session.client, &session.aliases).await;
+    // As `list --all` does: a 429 on a lookup is waited out, then asked again.
+    for _ in 0..5 {
+        let wait = catalog
+            .failures()
+            .filter_map(|(_, e)| match e {
+                ApiError::RateLimited { retry_at, .. } => Some(*retry_at),
+                _ => None,
+            })
+            .max();
+        let Some(until) = wait else {
+            break;
+        };
+        super::list::countdown(until).await;
+        catalog = load_catalog(&session.client, &session.aliases).await;
+    }
     let clock = triage::runtime::read_clock();
     let lookup = Lookup {
         catalog: &catalog,

@@ -160,7 +160,7 @@ where
     }
 }
 
-async fn countdown(until: Instant) {
+pub(super) async fn countdown(until: Instant) {
     let live = std::io::stderr().is_terminal();
     let mut stderr = std::io::stderr();
     if !live {

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use triage::api::{ApiClient, ApiKey, Catalog, ClientOptions};
-use triage::app::Keymap;
 use triage::app::views::ViewsSetup;
+use triage::app::{Keymap, persist};
 use triage::config::{
-    self, ConfigFile, ConfigLocation, LoadedConfig, LocationSource, ResolvedProfile,
+    self, ConfigFile, ConfigLocation, LoadedConfig, LocationSource, ResolvedProfile, SessionStore,
 };
 use triage::filter::{Aliases, EntityRef, TicketFilter};
 use triage::runtime::{ApiSource, RunContext};
@@ -32,6 +32,9 @@ pub struct Session {
     /// The config file did not parse (`path:line:column: message`): the UI
     /// starts anyway, says so, and saves no views into it.
     pub config_broken: Option<String>,
+    /// Where the UI remembers this workspace and profile between runs
+    /// (`None`: no state directory).
+    pub remember: Option<SessionStore>,
 }
 
 impl Session {
@@ -113,6 +116,8 @@ impl Session {
             profile: None,
             // The views' own file first: it is the one saves would go to.
             config_broken: views_broken.or(broken).map(|e| e.to_string()),
+            // Its port changes every run: the demo is one workspace.
+            remember: SessionStore::in_state_dir("demo"),
         })
     }
 
@@ -174,6 +179,7 @@ impl Session {
             me: profile.me.clone(),
             profile: profile.name.clone(),
             config_broken: None,
+            remember: SessionStore::in_state_dir(&workspace_identity(profile)),
         }
     }
 
@@ -324,6 +330,16 @@ fn warn_unknown_keys(config: &LoadedConfig) {
     }
 }
 
+/// What names a workspace and profile on disk (hashed into the remembered
+/// files' names): two profiles on one workspace never share a session.
+fn workspace_identity(profile: &ResolvedProfile) -> String {
+    format!(
+        "{}\n{}",
+        profile.base_url.trim_end_matches('/'),
+        profile.name.as_deref().unwrap_or("")
+    )
+}
+
 /// The host of a base URL, for the header; credentials in it stay out.
 fn host_of(base_url: &str) -> String {
     let authority = base_url
@@ -345,8 +361,7 @@ pub async fn run_tui(global: &GlobalArgs, start: &StartArgs) -> anyhow::Result<(
 
 /// Opens the interactive queue on a session.
 pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
-    let start_view = session.start_view(start);
-    let (filter, view) = session.initial_filter(start_view.as_deref(), start.filter.as_deref())?;
+    let opening = opening(&session, start)?;
     let ui = &session.config.file.ui;
     // Settings errors surface before the terminal is taken over.
     let keymap =
@@ -358,9 +373,10 @@ pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
     let mut ctx = RunContext::new(ApiSource::new(session.client.clone(), Arc::clone(&catalog)));
     ctx.names = catalog;
     ctx.scope.workspace = session.label.clone();
-    ctx.scope.view = view;
-    ctx.filter = filter;
-    ctx.per_page = session.per_page_for(start_view.as_deref());
+    ctx.scope.view = opening.view;
+    ctx.filter = opening.filter;
+    ctx.per_page = opening.per_page;
+    ctx.restored = opening.restored;
     ctx.views = session.views_setup();
     ctx.web_url = session.web_url.clone();
     ctx.keymap = keymap;
@@ -373,6 +389,61 @@ pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
     ctx.drafts = triage::config::Drafts::in_state_dir();
     ctx.macros = session.config.macros_for(session.profile.as_deref());
     triage::runtime::run(ctx).await
+}
+
+/// What the UI opens on.
+struct Opening {
+    filter: TicketFilter,
+    view: Option<String>,
+    per_page: u64,
+    restored: persist::Restored,
+}
+
+/// Where the last run was (unless `--view` or `--filter` says otherwise),
+/// else the command line's view and filter, or `default_view`; plus the
+/// histories and the page kept for that query.
+fn opening(session: &Session, start: &StartArgs) -> anyhow::Result<Opening> {
+    let store = session.remember.clone();
+    let saved = store.as_ref().and_then(SessionStore::load_session);
+    let overridden = start.view.is_some() || start.filter.is_some();
+    let resumed = persist::resume(saved.as_ref(), overridden, |name| {
+        session.config.view(name).is_some()
+    });
+    let (filter, view, per_page, page, selected) = match resumed {
+        Some(r) => {
+            let per_page = session.per_page_for(r.view.as_deref());
+            // A page counted in another page size is another page.
+            let page = if r.per_page == per_page { r.page } else { 1 };
+            (r.filter, r.view, per_page, page, r.selected)
+        }
+        None => {
+            let start_view = session.start_view(start);
+            let (filter, view) =
+                session.initial_filter(start_view.as_deref(), start.filter.as_deref())?;
+            let per_page = session.per_page_for(start_view.as_deref());
+            (filter, view, per_page, 1, None)
+        }
+    };
+    // As the list will key it (its page size is kept within 1..=100).
+    let disk_page = store
+        .as_ref()
+        .and_then(|s| s.load_page(&persist::query_text(&filter), per_page.clamp(1, 100), page));
+    let (filter_history, search_history) = saved
+        .map(|s| (s.filter_history, s.search_history))
+        .unwrap_or_default();
+    Ok(Opening {
+        filter,
+        view,
+        per_page,
+        restored: persist::Restored {
+            store,
+            page,
+            selected,
+            disk_page,
+            filter_history,
+            search_history,
+        },
+    })
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ mod key_command;
 mod load;
 mod model;
 mod profile;
+mod remember;
 mod views;
 
 pub use check::{CheckReport, check};
@@ -35,6 +36,9 @@ pub use model::{
     SavedView, TrueColor, UiConfig,
 };
 pub use profile::{API_KEY_ENV, BASE_URL_ENV, KeySource, ResolvedProfile, UrlSource, redact_url};
+pub use remember::{
+    DiskPage, MAX_PAGE_FILES, SavedPage, SavedSession, SessionStore, VERSION as REMEMBER_VERSION,
+};
 pub use views::{
     EditOutcome, Fingerprint, ViewEdit, backup_path, delete_view, edit_views, save_view,
     start_views_file,

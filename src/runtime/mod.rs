@@ -85,6 +85,9 @@ pub struct RunContext<S: TicketSource> {
     pub drafts: Option<crate::config::Drafts>,
     /// `[[macros]]` of the profile.
     pub macros: Vec<crate::config::MacroDef>,
+    /// What the last run left (page, selected ticket, histories, the page
+    /// kept on disk) and where this one is remembered.
+    pub restored: crate::app::persist::Restored,
 }
 
 impl<S: TicketSource> RunContext<S> {
@@ -107,6 +110,7 @@ impl<S: TicketSource> RunContext<S> {
             me: None,
             drafts: None,
             macros: Vec::new(),
+            restored: Default::default(),
         }
     }
 }
@@ -364,6 +368,7 @@ fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
         state.triage.draft_ids = drafts.list().into_iter().collect();
         state.triage.drafts = Some(drafts);
     }
+    crate::app::persist::restore(&mut state, std::mem::take(&mut ctx.restored));
     state
 }
 
@@ -478,7 +483,10 @@ where
         tokio::select! {
             biased;
             Some(msg) = rx.recv() => pending.push(msg),
-            result = &mut stop => return result,
+            result = &mut stop => {
+                remember_on_exit(&mut state);
+                return result;
+            }
             event = events.next() => match event {
                 Some(Ok(event)) => {
                     if let Some(msg) = translate(event) {
@@ -486,10 +494,37 @@ where
                     }
                 }
                 Some(Err(e)) => return Err(e).context("reading terminal input"),
-                None => return Ok(()),
+                None => {
+                    remember_on_exit(&mut state);
+                    return Ok(());
+                }
             },
             _ = timer => pending.push(Msg::Tick),
         }
+    }
+}
+
+/// The loop ends by a signal or the end of input: what a `q` would have
+/// remembered is written all the same.
+fn remember_on_exit(state: &mut State) {
+    for effect in update(state, Msg::Exiting, read_clock()) {
+        if let Effect::Remember(r) = effect {
+            remember(&r);
+        }
+    }
+}
+
+/// Writes the session and the page on screen (small files, at exit: on
+/// the loop's thread, so they are on disk before the process ends). A
+/// failure is logged; nothing else is to be done about it then.
+fn remember(r: &crate::app::persist::Remembrance) {
+    if let Err(e) = r.store.save_session(&r.session) {
+        tracing::warn!(path = %r.store.session_path().display(), error = %e, "could not remember the session");
+    }
+    if let Some(page) = &r.page
+        && let Err(e) = r.store.save_page(page)
+    {
+        tracing::warn!(dir = %r.store.dir().display(), error = %e, "could not keep the page on screen");
     }
 }
 
@@ -689,6 +724,7 @@ fn execute_effect<S: TicketSource, D: Screen>(
                 let _ = drafts.remove(id, kind);
             }
         }
+        Effect::Remember(r) => remember(&r),
         Effect::Compose(request) => return Ok(Flow::Compose(request)),
         Effect::Suspend => {
             screen.suspend()?;

@@ -41,7 +41,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, footer: Rec
             Span::styled(" filters by it ", theme.dim()),
         ]
     } else {
-        vec![
+        let mut hints = vec![
             Span::styled("\"phrase\"", theme.key()),
             Span::styled("  ", theme.dim()),
             Span::styled("or", theme.key()),
@@ -52,7 +52,13 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, footer: Rec
             Span::styled(" keep  ", theme.dim()),
             Span::styled("Esc", theme.key()),
             Span::styled(" restore ", theme.dim()),
-        ]
+        ];
+        if !state.search_history.is_empty() {
+            // Searches kept from before (this run or earlier ones).
+            hints.push(Span::styled(" ↑", theme.key()));
+            hints.push(Span::styled(" history ", theme.dim()));
+        }
+        hints
     };
     let hints_w: usize = hints.iter().map(|s| width(&s.content)).sum();
     let mut input_area = row;

@@ -7,6 +7,7 @@ mod support;
 
 mod filters;
 mod macros;
+mod persist;
 mod queue;
 mod search;
 mod terminal;

@@ -59,8 +59,20 @@ async fn save_a_filter_as_a_view_and_open_it_after_a_restart() {
     let backup = home.path().join("config.toml.bak");
     assert_eq!(std::fs::read_to_string(backup).unwrap(), CONFIG);
 
-    // Second run, no flags: every ticket, the view in the bar with its
-    // count; `1` opens it.
+    // Second run, no flags and the session forgotten (its file deleted,
+    // as the README says; else it would reopen on the view): every ticket,
+    // the view in the bar with its count; `1` opens it.
+    for entry in std::fs::read_dir(home.path().join("triage")).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("session-")
+        {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
     let tui = open_ui_with(&handle, home.path(), &[], &[], 120, 30).await;
     tokio::task::spawn_blocking(move || {
         let mut tui = tui;

@@ -151,7 +151,10 @@ async fn a_reply_that_failed_with_503_is_offered_again_after_a_restart() {
     let tui = open_ui_with(&handle, &dir, &["--filter", FILTER], env(second), 120, 32).await;
     tokio::task::spawn_blocking(move || {
         let mut tui = tui;
-        tui.wait_for("the first page", |s| footer_line(s).contains("page 1/"));
+        // The fresh page, not the one kept from the first run (read-only).
+        tui.wait_for("the first page", |s| {
+            footer_line(s).contains("page 1/") && !s.contents().contains("cached")
+        });
         tui.wait_text(&format!("#{number}"));
         tui.press("R");
         tui.wait_text("restored");

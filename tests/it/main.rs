@@ -23,6 +23,7 @@ mod filter_server_agreement;
 mod macros;
 mod macros_cli;
 mod news;
+mod persist;
 mod poll;
 mod search;
 mod server_activity;

@@ -164,3 +164,29 @@ async fn a_poll_leaves_an_unread_error_where_it_is() {
         Some("clipboard unavailable")
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_poll_fetches_the_page_on_screen_only_and_r_prefetches_the_next() {
+    let mut state = polled_state();
+    let fx = tick_after(&mut state, EVERY).await;
+    assert_eq!(page_requests(&fx), [1]);
+    let generation = state.list.query_gen;
+    let fx = answer_page(&mut state, generation, 1, Ok(page_of(1, 20, 60)));
+    assert!(
+        page_requests(&fx).is_empty(),
+        "no prefetch after a poll: {fx:?}"
+    );
+    // `]` then asks for page 2 itself.
+    let fx = update(
+        &mut state,
+        Msg::Key(crossterm::event::KeyEvent::from(KeyCode::Char(']'))),
+        clock(),
+    );
+    assert_eq!(page_requests(&fx), [2]);
+    // `r` is asked for: its answer prefetches as a page change does.
+    let mut state = polled_state();
+    press(&mut state, KeyCode::Char('r'));
+    let generation = state.list.query_gen;
+    let fx = answer_page(&mut state, generation, 1, Ok(page_of(1, 20, 60)));
+    assert_eq!(page_requests(&fx), [2]);
+}

@@ -201,9 +201,12 @@ async fn keys_go_to_the_line_not_the_keymap_but_ctrl_c_still_quits() {
     assert!(!fx.contains(&Effect::Quit));
     assert!(state.help().is_none());
     assert_eq!(state.list.selected, 0);
-    // Arrows still move in the list below.
-    press(&mut state, KeyCode::Down);
+    // Ctrl-n / Ctrl-p still move in the list below (the arrows are the
+    // history's).
+    ctrl(&mut state, 'n');
     assert_eq!(state.list.selected, 1);
+    ctrl(&mut state, 'p');
+    assert_eq!(state.list.selected, 0);
     let fx = ctrl(&mut state, 'c');
     assert!(fx.contains(&Effect::Quit));
 }
