@@ -555,5 +555,11 @@ pub(super) fn run_undo(state: &mut State, fx: &mut Vec<Effect>) {
         ));
     }
     state.last_error = None;
+    if let Some(Change::Macro(m)) = &record.change
+        && m.note.is_some()
+        && state.notice.is_none()
+    {
+        state.notice = Some("its note stays: notes cannot be undone".into());
+    }
     jobs::start(state, job, fx);
 }
