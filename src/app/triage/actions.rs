@@ -339,12 +339,11 @@ fn assign_me(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-fn open_snooze(state: &mut State) {
-    let Some(targets) = writable_targets(state) else {
-        return;
-    };
-    let catalog = catalog(state);
-    let statuses = catalog.as_ref().map(Catalog::statuses).unwrap_or_default();
+/// The `waiting` status a snooze sets (the workspace's first, else the bare
+/// category) and the statuses it may return to: open ones first (the
+/// default), then in-progress ones. `z` and a macro's `snooze:` share it.
+pub(super) fn snooze_statuses(catalog: Option<&Catalog>) -> (StatusChoice, Vec<StatusChoice>) {
+    let statuses = catalog.map(Catalog::statuses).unwrap_or_default();
     let waiting = statuses
         .iter()
         .find(|s| s.category == StatusCategory::Waiting)
@@ -355,8 +354,7 @@ fn open_snooze(state: &mut State) {
             name: String::new(),
             color: None,
         });
-    // Where it returns: an open status by default, then in-progress ones.
-    let back_to: Vec<StatusChoice> = statuses
+    let back_to = statuses
         .iter()
         .filter(|s| s.category == StatusCategory::Open)
         .chain(
@@ -366,6 +364,15 @@ fn open_snooze(state: &mut State) {
         )
         .map(status_choice)
         .collect();
+    (waiting, back_to)
+}
+
+fn open_snooze(state: &mut State) {
+    let Some(targets) = writable_targets(state) else {
+        return;
+    };
+    let catalog = catalog(state);
+    let (waiting, back_to) = snooze_statuses(catalog.as_ref());
     state.modal = Some(Modal::Triage(Dialog::Snooze(Box::new(SnoozeDialog {
         input: tui_input::Input::default(),
         error: None,

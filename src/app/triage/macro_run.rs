@@ -6,8 +6,8 @@
 //! marks, undone by `U`, and its note posted after the PATCH.
 
 use super::actions::{apply, messages_allowed, targets_or_notice, writes_allowed};
-use super::change::{Change, MacroChange, Named, StatusChoice};
-use super::choices::{me_id, status_choice};
+use super::change::{Change, MacroChange, Named};
+use super::choices::me_id;
 use super::jobs::{self, Item, Job};
 use super::{Dialog, PickKind, Targets, routing};
 use crate::api::Catalog;
@@ -19,7 +19,7 @@ use crate::app::modal::Modal;
 use crate::app::msg::Effect;
 use crate::app::picker::{PickItem, Picker};
 use crate::app::state::{ErrorView, State};
-use crate::model::{MessageKind, StatusCategory};
+use crate::model::MessageKind;
 use crate::text::sanitize;
 use crossterm::event::KeyEvent;
 
@@ -197,28 +197,9 @@ pub fn to_macro(
     if let Some(text) = plan.snooze {
         let until = super::snooze::parse_remind_at(&text, &clock.local())
             .map_err(|e| format!("snooze:{text}: {e}"))?;
-        let statuses = catalog.statuses();
-        let waiting = statuses
-            .iter()
-            .find(|s| s.category == StatusCategory::Waiting)
-            .map(status_choice)
-            .unwrap_or(StatusChoice {
-                id: None,
-                category: StatusCategory::Waiting,
-                name: String::new(),
-                color: None,
-            });
-        // Back where `z` sends it by default: the first open status, else
-        // an in-progress one.
-        let back_to = statuses
-            .iter()
-            .find(|s| s.category == StatusCategory::Open)
-            .or_else(|| {
-                statuses
-                    .iter()
-                    .find(|s| s.category == StatusCategory::InProgress)
-            })
-            .map(|s| s.id);
+        // Where `z` sends it by default.
+        let (waiting, back_to) = super::actions::snooze_statuses(Some(catalog));
+        let back_to = back_to.first().and_then(|s| s.id);
         parts.push(Change::Snooze {
             until,
             waiting,
