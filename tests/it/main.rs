@@ -16,6 +16,7 @@ mod app_update;
 mod cli_config;
 mod cli_list;
 mod config;
+mod docs_links;
 mod filter_line;
 mod filter_panel;
 mod filter_props;
