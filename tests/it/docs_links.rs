@@ -142,7 +142,10 @@ fn broken_links(page: &Path) -> Vec<String> {
         {
             let linked = std::fs::read_to_string(&path).expect("linked page readable");
             if !anchors(&linked).contains(anchor) {
-                broken.push(format!("{target}: no heading #{anchor} in {}", path.display()));
+                broken.push(format!(
+                    "{target}: no heading #{anchor} in {}",
+                    path.display()
+                ));
             }
         }
     }
@@ -176,7 +179,10 @@ fn the_readme_links_every_docs_page() {
         .map(|p| format!("docs/{}", p.file_name().unwrap().to_string_lossy()))
         .filter(|p| !linked.contains(p))
         .collect();
-    assert!(missing.is_empty(), "docs pages the README does not link: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "docs pages the README does not link: {missing:?}"
+    );
 }
 
 #[test]
@@ -193,13 +199,20 @@ fn the_checker_catches_a_missing_file_and_a_missing_anchor() {
     let broken = broken_links(&page);
     assert_eq!(broken.len(), 2, "{broken:?}");
     assert!(broken[0].starts_with("nothere.md: no file"), "{broken:?}");
-    assert!(broken[1].starts_with("there.md#nope: no heading"), "{broken:?}");
+    assert!(
+        broken[1].starts_with("there.md#nope: no heading"),
+        "{broken:?}"
+    );
 }
 
 #[test]
 fn the_readme_stays_a_landing_page_with_its_two_commands() {
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
-    assert!(readme.lines().count() <= 200, "README.md is {} lines", readme.lines().count());
+    assert!(
+        readme.lines().count() <= 200,
+        "README.md is {} lines",
+        readme.lines().count()
+    );
     for command in [
         "cargo run --release -- demo",
         "cargo test",
