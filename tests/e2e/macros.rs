@@ -35,6 +35,26 @@ async fn a_macro_key_changes_everything_in_one_patch_per_ticket() {
             .map(|t| (t.id, t.ticket_number))
             .collect()
     });
+    // A macro names statuses, tags and inboxes: its key works once the
+    // workspace's names have loaded, which may be after the first page.
+    // The first assigned row on page 1 shows its agent's name then (an id
+    // before), which the screen can tell.
+    let (assigned, agent) = handle.with_data(|d| {
+        let mut open: Vec<_> = d
+            .tickets
+            .iter()
+            .filter(|t| d.category_of(t) == StatusCategory::Open)
+            .collect();
+        open.sort_by_key(|t| (t.created_at, t.id));
+        open.iter()
+            .take(20)
+            .find_map(|t| {
+                let user = d.users.iter().find(|u| Some(u.id) == t.assignee_id)?;
+                let first: String = user.name.chars().take(6).collect();
+                Some((format!("#{}", t.ticket_number), first))
+            })
+            .expect("an assigned open ticket on page 1")
+    });
     let home = tempfile::tempdir().unwrap();
     std::fs::write(home.path().join("config.toml"), CONFIG).unwrap();
     let tui = open_ui_with(&handle, home.path(), &["--filter", FILTER], &[], 120, 32).await;
@@ -43,6 +63,11 @@ async fn a_macro_key_changes_everything_in_one_patch_per_ticket() {
         let mut tui = tui;
         tui.wait_for("the first page", |s| footer_line(s).contains("page 1/"));
         tui.wait_text(&format!("#{}", numbers[0]));
+        tui.wait_for("the names", |s| {
+            s.contents()
+                .lines()
+                .any(|l| l.contains(assigned.as_str()) && l.contains(agent.as_str()))
+        });
         tui.press("  ");
         tui.wait_for("two marks", |s| footer_line(s).contains("2 marked"));
         tui.press("\x02"); // Ctrl-b

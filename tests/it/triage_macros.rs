@@ -442,3 +442,55 @@ async fn without_macros_m_says_how_to_add_one() {
             .is_some_and(|n| n.contains("[[macros]]"))
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_macro_key_before_the_names_load_says_wait_and_runs_once_they_have() {
+    use triage::app::state::NamesStatus;
+    let mut state = state_with_rows("", 20, 60, |t| t.inbox_id = Some(id(SUPPORT)));
+    let (entries, problems) = macros::load(
+        &[def("Escalate", Some("ctrl-b"), ESCALATE)],
+        &state.keymap,
+        &[],
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    state.macros = entries;
+    // The page is on screen, the workspace's names are on their way.
+    state.names_status = NamesStatus::Loading(1);
+    let fx = ctrl(&mut state, 'b');
+    assert!(writes(&fx).is_empty());
+    assert!(
+        state.modal.is_none(),
+        "no 'unknown status' problem: {:?}",
+        state.modal
+    );
+    let error = state.last_error.clone().expect("a word on why nothing ran");
+    assert!(
+        error.message.contains("still loading") && error.message.contains("Ctrl-b"),
+        "{}",
+        error.message
+    );
+    assert!(!error.message.contains("unknown"), "{}", error.message);
+
+    update(
+        &mut state,
+        Msg::NamesLoaded {
+            generation: 1,
+            loaded: Some(triage::app::NamesLoaded {
+                names: Arc::new(macro_catalog()),
+                incomplete: false,
+                retry_at: None,
+            }),
+        },
+        ui_fixtures::clock(),
+    );
+    let fx = ctrl(&mut state, 'b');
+    assert_eq!(writes(&fx).len(), 1, "{fx:?}");
+
+    // Loaded and still unknown: that is the config's mistake, said as such.
+    let mut state = macro_state(&[def("Typo", Some("ctrl-b"), "+tag:nosuch")]);
+    ctrl(&mut state, 'b');
+    assert!(matches!(
+        state.triage_dialog(),
+        Some(Dialog::Problem { .. })
+    ));
+}

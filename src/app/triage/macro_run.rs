@@ -18,7 +18,7 @@ use crate::app::macros::{Lookup, MacroEntry, Plan, resolve};
 use crate::app::modal::Modal;
 use crate::app::msg::Effect;
 use crate::app::picker::{PickItem, Picker};
-use crate::app::state::{ErrorView, State};
+use crate::app::state::{ErrorView, NamesStatus, State};
 use crate::model::MessageKind;
 use crate::text::sanitize;
 use crossterm::event::KeyEvent;
@@ -106,7 +106,21 @@ pub(super) fn run_on(
 ) {
     let change = match prepare(state, entry, clock) {
         Ok(change) => change,
-        Err(problem) => {
+        Err(Unready::Loading) => {
+            let again = match entry.key {
+                Some(key) => format!("press {key} again in a moment"),
+                None => "run it again in a moment".into(),
+            };
+            state.last_error = Some(ErrorView {
+                message: format!(
+                    "macro '{}': the workspace's names are still loading: {again}",
+                    sanitize(entry.name())
+                ),
+                hint: None,
+            });
+            return;
+        }
+        Err(Unready::Wrong(problem)) => {
             state.modal = Some(Modal::Triage(Dialog::Problem {
                 title: format!("macro '{}'", sanitize(entry.name())),
                 text: problem,
@@ -133,18 +147,40 @@ pub(super) fn run_on(
     apply(state, change, targets, fx);
 }
 
-/// The macro as a change, or the text of what is wrong (the actions, a
-/// caret line under the bad token, the message).
-fn prepare(state: &State, entry: &MacroEntry, clock: Clock) -> Result<Change, String> {
-    let steps = entry.steps.as_ref().map_err(|e| entry.error_text(e))?;
+/// Why a macro cannot run now.
+enum Unready {
+    /// A name did not resolve while the catalog is still on its way: the
+    /// name may well exist, so saying "unknown" would send the user to fix
+    /// a config that is fine (as `A` does, the user is asked to retry).
+    Loading,
+    /// The text of what is wrong (the actions, a caret line under the bad
+    /// token, the message).
+    Wrong(String),
+}
+
+/// The macro as a change, or why it cannot run.
+fn prepare(state: &State, entry: &MacroEntry, clock: Clock) -> Result<Change, Unready> {
+    let steps = entry
+        .steps
+        .as_ref()
+        .map_err(|e| Unready::Wrong(entry.error_text(e)))?;
+    let loading = state.names_status != NamesStatus::Complete;
     let catalog = state.names.catalog().cloned().unwrap_or_default();
     let lookup = Lookup {
         me: me_id(state, Some(&catalog)),
         catalog: &catalog,
         now: clock.local(),
     };
-    let plan = resolve(steps, &entry.def.actions, &lookup).map_err(|e| entry.error_text(&e))?;
-    to_macro(entry.name(), plan, &catalog, clock).map(|m| Change::Macro(Box::new(m)))
+    let plan = resolve(steps, &entry.def.actions, &lookup).map_err(|e| {
+        if loading {
+            Unready::Loading
+        } else {
+            Unready::Wrong(entry.error_text(&e))
+        }
+    })?;
+    to_macro(entry.name(), plan, &catalog, clock)
+        .map(|m| Change::Macro(Box::new(m)))
+        .map_err(Unready::Wrong)
 }
 
 /// A resolved plan as one macro change: its parts in a fixed order, the
