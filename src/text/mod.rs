@@ -6,6 +6,7 @@
 //! gets no filtering at all (see PITFALLS.md).
 
 pub mod cells;
+pub mod template;
 
 use std::borrow::Cow;
 
