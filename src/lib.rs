@@ -9,6 +9,8 @@ pub mod api;
 pub mod app;
 pub mod config;
 pub mod filter;
+#[cfg(test)]
+mod fixtures;
 pub mod model;
 pub mod runtime;
 pub mod server;

@@ -8,32 +8,28 @@
 //!
 //! Beside it, the network side of the queue: [`ApiSource`] (the HTTP
 //! adapter behind `TicketSource`) and the saved views' counts.
+//!
+//! `terminal` is the real terminal behind the loop's `Screen` and `Input`;
+//! `effects` carries out what `update` asked for.
 
 mod api_source;
 pub mod editor;
+mod effects;
+mod terminal;
 pub mod view_count;
 
 pub use api_source::ApiSource;
+pub use effects::{notification_bytes, osc_title, osc52};
+pub use terminal::{Input, RawBackend, Screen, TerminalInput, restore_terminal};
 
 use std::future::Future;
-use std::io::{self, Write};
-use std::pin::Pin;
+use std::io;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::task::{Context as TaskContext, Poll};
 
 use anyhow::Context;
-use base64::Engine;
 use chrono::Utc;
-use crossterm::event::{
-    DisableFocusChange, DisableMouseCapture, EnableFocusChange, EnableMouseCapture, Event,
-    EventStream, KeyEventKind,
-};
-use crossterm::execute;
-use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
-};
-use futures::{Stream, StreamExt};
+use crossterm::event::{Event, KeyEventKind};
+use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -45,13 +41,13 @@ use tokio::time::Instant;
 use crate::app::clock::Clock;
 use crate::app::keymap::Keymap;
 use crate::app::msg::{Effect, Msg};
-use crate::app::news::Notification;
 use crate::app::source::{Directory, NoNames, TicketSource};
 use crate::app::state::{Scope, State};
 use crate::app::update::{next_wake, update};
 use crate::filter::{EntityRef, TicketFilter};
-use crate::text::sanitize;
-use crate::ui::{self, ColorMode, RenderContext, Theme};
+use crate::ui::{ColorMode, RenderContext, Theme};
+use effects::{Flow, execute_effect};
+use terminal::{TerminalGuard, enter_terminal, install_panic_hook};
 
 /// Everything `run` needs; `main.rs` fills it for `triage` and `triage demo`.
 pub struct RunContext<S: TicketSource> {
@@ -123,199 +119,6 @@ pub fn read_clock() -> Clock {
         now: Instant::now(),
         wall: local.with_timezone(&Utc),
         offset: *local.offset(),
-    }
-}
-
-/// True while the terminal is in raw mode / alternate screen (the panic hook
-/// restores it only then).
-static TERMINAL_ACTIVE: AtomicBool = AtomicBool::new(false);
-
-fn enter_terminal() -> io::Result<()> {
-    enable_raw_mode()?;
-    TERMINAL_ACTIVE.store(true, Ordering::SeqCst);
-    // Focus reports slow polling down while the agent is elsewhere;
-    // terminals without them ignore the request (and count as focused).
-    execute!(
-        io::stdout(),
-        EnterAlternateScreen,
-        EnableMouseCapture,
-        EnableFocusChange
-    )?;
-    Ok(())
-}
-
-/// True once we changed the terminal's title: it is given back on exit.
-static TITLE_SET: AtomicBool = AtomicBool::new(false);
-
-/// Saves the terminal's own title on its stack (xterm's `CSI 22 t`;
-/// ignored where unsupported) before the first title of ours.
-const PUSH_TITLE: &[u8] = b"\x1b[22;0t";
-/// Clears our title, then restores the saved one where supported.
-const RESTORE_TITLE: &[u8] = b"\x1b]2;\x07\x1b[23;0t";
-
-/// Leaves raw mode, mouse capture and the alternate screen, shows the
-/// cursor. Idempotent; errors are ignored (there is nowhere to report them).
-pub fn restore_terminal() {
-    if TERMINAL_ACTIVE.swap(false, Ordering::SeqCst) {
-        let _ = execute!(
-            io::stdout(),
-            DisableFocusChange,
-            DisableMouseCapture,
-            LeaveAlternateScreen,
-            crossterm::cursor::Show
-        );
-        if TITLE_SET.swap(false, Ordering::SeqCst) {
-            let mut out = io::stdout();
-            let _ = out.write_all(RESTORE_TITLE).and_then(|()| out.flush());
-        }
-        let _ = disable_raw_mode();
-    }
-}
-
-/// Restores the terminal when `run` returns, by any path.
-struct TerminalGuard;
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        restore_terminal();
-    }
-}
-
-/// Restores the terminal before the previous hook prints the panic, and
-/// tells the loop to stop (a panic in a spawned task would otherwise leave
-/// the UI running on a restored terminal).
-fn install_panic_hook(stop: UnboundedSender<()>) {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        restore_terminal();
-        let _ = stop.send(());
-        previous(info);
-    }));
-}
-
-/// What the loop needs from a terminal: the real one, or a `TestBackend`
-/// in tests (which drive the whole loop headless, see `tests/it/app_runtime.rs`).
-pub trait Screen {
-    fn size(&self) -> io::Result<(u16, u16)>;
-    fn draw(&mut self, state: &State, ctx: &RenderContext) -> io::Result<()>;
-    /// Bytes for the terminal itself, outside any cell (OSC 52).
-    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()>;
-    /// Ctrl-z: give the terminal back, stop, take it again on `fg`.
-    fn suspend(&mut self) -> anyhow::Result<()>;
-    /// Runs `f` (the editor) with the terminal given back, then takes it
-    /// again and draws everything anew. Off a real terminal: just `f`.
-    fn step_out(&mut self, f: &mut dyn FnMut()) -> anyhow::Result<()> {
-        f();
-        Ok(())
-    }
-}
-
-/// The loop's input: terminal events, which stop being read while the
-/// editor owns the terminal (crossterm's reader thread would otherwise
-/// take the keys typed into it).
-pub trait Input: Stream<Item = io::Result<Event>> + Unpin {
-    fn pause(&mut self) {}
-    fn resume(&mut self) {}
-}
-
-/// Scripted input (tests): nothing to pause.
-impl<T: Stream<Item = io::Result<Event>> + ?Sized> Input for Pin<Box<T>> {}
-
-/// The terminal's events; paused means dropped (which stops crossterm's
-/// reader thread) and made anew on resume.
-pub struct TerminalInput(Option<EventStream>);
-
-impl TerminalInput {
-    pub fn new() -> TerminalInput {
-        TerminalInput(Some(EventStream::new()))
-    }
-}
-
-impl Default for TerminalInput {
-    fn default() -> Self {
-        TerminalInput::new()
-    }
-}
-
-impl Stream for TerminalInput {
-    type Item = io::Result<Event>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
-        match self.0.as_mut() {
-            Some(events) => events.poll_next_unpin(cx),
-            // Only while the editor runs, when the loop polls nothing.
-            None => Poll::Pending,
-        }
-    }
-}
-
-impl Input for TerminalInput {
-    fn pause(&mut self) {
-        self.0 = None;
-        // Dropping the stream wakes crossterm's poller; when its thread was
-        // idle that wake stays pending and would fail the next read of the
-        // terminal (the cursor query of the redraw after the editor), so
-        // it is taken here. An event read meanwhile stays queued.
-        let _ = crossterm::event::poll(std::time::Duration::ZERO);
-    }
-
-    fn resume(&mut self) {
-        self.0 = Some(EventStream::new());
-    }
-}
-
-impl<B: RawBackend> Screen for Terminal<B> {
-    fn size(&self) -> io::Result<(u16, u16)> {
-        let size = Terminal::size(self).map_err(|e| io::Error::other(e.to_string()))?;
-        Ok((size.width, size.height))
-    }
-
-    fn draw(&mut self, state: &State, ctx: &RenderContext) -> io::Result<()> {
-        Terminal::draw(self, |f| ui::render(state, ctx, f))
-            .map(|_| ())
-            .map_err(|e| io::Error::other(e.to_string()))
-    }
-
-    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.backend_mut().write_raw(bytes)
-    }
-
-    fn suspend(&mut self) -> anyhow::Result<()> {
-        if !TERMINAL_ACTIVE.load(Ordering::SeqCst) {
-            return Ok(()); // not on a real terminal (tests)
-        }
-        self.step_out(&mut || {
-            // SAFETY: raising a signal on our own process has no memory-safety
-            // preconditions; SIGTSTP's default action stops us until SIGCONT.
-            unsafe {
-                libc::raise(libc::SIGTSTP);
-            }
-        })
-    }
-
-    fn step_out(&mut self, f: &mut dyn FnMut()) -> anyhow::Result<()> {
-        if !TERMINAL_ACTIVE.load(Ordering::SeqCst) {
-            f(); // not on a real terminal (tests)
-            return Ok(());
-        }
-        restore_terminal();
-        f();
-        enter_terminal().context("re-entering the terminal")?;
-        self.clear()
-            .map_err(|e| anyhow::anyhow!("redrawing after giving the terminal back: {e}"))?;
-        Ok(())
-    }
-}
-
-/// A backend that can take raw bytes besides cells.
-pub trait RawBackend: ratatui::backend::Backend {
-    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()>;
-}
-
-impl<W: Write> RawBackend for CrosstermBackend<W> {
-    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.write_all(bytes)?;
-        self.flush()
     }
 }
 
@@ -545,277 +348,5 @@ fn translate(event: Event) -> Option<Msg> {
         Event::FocusGained => Some(Msg::Focus(true)),
         Event::FocusLost => Some(Msg::Focus(false)),
         _ => None,
-    }
-}
-
-enum Flow {
-    Continue,
-    Quit,
-    Resumed,
-    /// Open the editor (needs the input paused, which only the loop has).
-    Compose(Box<crate::app::triage::ComposeRequest>),
-}
-
-fn execute_effect<S: TicketSource, D: Screen>(
-    effect: Effect,
-    source: &S,
-    tx: &UnboundedSender<Msg>,
-    screen: &mut D,
-    tasks: &mut Vec<(u64, AbortHandle)>,
-) -> anyhow::Result<Flow> {
-    match effect {
-        Effect::FetchPage {
-            generation,
-            filter,
-            page,
-            per_page,
-        } => {
-            let (source, tx) = (source.clone(), tx.clone());
-            let handle = tokio::spawn(async move {
-                let result = source.page(&filter, page, per_page).await;
-                let _ = tx.send(Msg::PageLoaded {
-                    generation,
-                    page,
-                    result,
-                });
-            });
-            tasks.push((generation, handle.abort_handle()));
-        }
-        Effect::FetchDetail { generation, id } => {
-            let (source, tx) = (source.clone(), tx.clone());
-            tokio::spawn(async move {
-                let result = source.detail(id).await.map(Box::new);
-                let _ = tx.send(Msg::DetailLoaded { generation, result });
-            });
-        }
-        Effect::FetchMessages {
-            generation,
-            id,
-            page,
-            per_page,
-        } => {
-            let (source, tx) = (source.clone(), tx.clone());
-            tokio::spawn(async move {
-                let result = source.messages(id, page, per_page).await;
-                let _ = tx.send(Msg::MessagesLoaded { generation, result });
-            });
-        }
-        Effect::LoadNames { generation } => {
-            let (source, tx) = (source.clone(), tx.clone());
-            tokio::spawn(async move {
-                let loaded = source.load_names().await;
-                let _ = tx.send(Msg::NamesLoaded { generation, loaded });
-            });
-        }
-        Effect::UpdateTicket { write, id, patch } => {
-            // Not tracked for aborting: a write, once sent, is let finish so
-            // its answer (and the row's true state) is never lost.
-            let (source, tx) = (source.clone(), tx.clone());
-            tokio::spawn(async move {
-                let result = source.update_ticket(id, &patch).await.map(Box::new);
-                let _ = tx.send(Msg::TicketUpdated { write, result });
-            });
-        }
-        Effect::ClearRateLimit => source.clear_rate_limit(),
-        Effect::Copy(text) => {
-            if let Err(e) = screen.write_raw(osc52(&text).as_bytes()) {
-                let _ = tx.send(Msg::EffectFailed(format!("clipboard: {e}")));
-            }
-        }
-        Effect::CopyCurl {
-            filter,
-            page,
-            per_page,
-        } => match source.curl_command(&filter, page, per_page) {
-            Ok(cmd) => {
-                if let Err(e) = screen.write_raw(osc52(&cmd).as_bytes()) {
-                    let _ = tx.send(Msg::EffectFailed(format!("clipboard: {e}")));
-                }
-            }
-            Err(message) => {
-                let _ = tx.send(Msg::EffectFailed(message));
-            }
-        },
-        Effect::OpenUrl(url) => {
-            if let Err(e) = open_url(&url) {
-                let _ = tx.send(Msg::EffectFailed(format!("could not open a browser: {e}")));
-            }
-        }
-        Effect::FetchViewCount {
-            name,
-            generation,
-            filter,
-            new_since,
-        } => {
-            let (source, tx) = (source.clone(), tx.clone());
-            tokio::spawn(async move {
-                let result = view_count::count_view(&source, &filter, new_since).await;
-                let _ = tx.send(Msg::ViewCount {
-                    name,
-                    generation,
-                    result,
-                });
-            });
-        }
-        Effect::EditViews { path, edit, loaded } => {
-            let tx = tx.clone();
-            // A file write: off the event loop's thread.
-            tokio::task::spawn_blocking(move || {
-                let result = crate::config::edit_views(&path, &edit, loaded)
-                    .map_err(|e| sanitize(&e.to_string()).into_owned());
-                let _ = tx.send(Msg::ViewsEdited { edit, result });
-            });
-        }
-        Effect::SetTitle(title) => {
-            // Only a real terminal has a title to give back on exit.
-            if TERMINAL_ACTIVE.load(Ordering::SeqCst) && !TITLE_SET.swap(true, Ordering::SeqCst) {
-                let _ = screen.write_raw(PUSH_TITLE);
-            }
-            // Best effort: a title that could not be written is no error.
-            let _ = screen.write_raw(osc_title(&title).as_bytes());
-        }
-        Effect::Notify(notification) => {
-            let _ = screen.write_raw(&notification_bytes(&notification));
-        }
-        Effect::PostMessage {
-            write,
-            id,
-            message,
-            drafts,
-        } => {
-            // Like a PATCH: let finish, never retried here.
-            let (source, tx) = (source.clone(), tx.clone());
-            tokio::spawn(async move {
-                let result = source.post_message(id, &message).await.map(|_| ());
-                if result.is_ok()
-                    && let Some(drafts) = drafts
-                    && let Err(e) = drafts.remove(id, message.kind)
-                {
-                    tracing::warn!(%id, error = %e, "could not remove a sent draft");
-                }
-                let _ = tx.send(Msg::MessagePosted { write, result });
-            });
-        }
-        Effect::SaveDrafts {
-            drafts,
-            ids,
-            kind,
-            text,
-        } => {
-            // Here, before the POST effects that follow it run: the draft
-            // is on disk before anything is sent (a small file).
-            // Ending in a newline, so an editor that appends to a
-            // restored draft starts a line of its own.
-            let text = format!("{text}\n");
-            for id in ids {
-                if let Err(e) = drafts.save(id, kind, &text) {
-                    let _ = tx.send(Msg::EffectFailed(
-                        sanitize(&format!(
-                            "could not keep a draft in {}: {e}",
-                            drafts.dir().display()
-                        ))
-                        .into_owned(),
-                    ));
-                }
-            }
-        }
-        Effect::RemoveDrafts { drafts, ids, kind } => {
-            for id in ids {
-                let _ = drafts.remove(id, kind);
-            }
-        }
-        Effect::Remember(r) => remember(&r),
-        Effect::Compose(request) => return Ok(Flow::Compose(request)),
-        Effect::Suspend => {
-            screen.suspend()?;
-            return Ok(Flow::Resumed);
-        }
-        Effect::Quit => return Ok(Flow::Quit),
-    }
-    Ok(Flow::Continue)
-}
-
-/// OSC 52 "set clipboard" sequence for `text`, sanitized first so the
-/// payload can carry no control characters of its own.
-pub fn osc52(text: &str) -> String {
-    let clean = sanitize(text);
-    let encoded = base64::engine::general_purpose::STANDARD.encode(clean.as_bytes());
-    format!("\x1b]52;c;{encoded}\x07")
-}
-
-/// OSC 2 "set window title", the text made safe inside the sequence.
-pub fn osc_title(title: &str) -> String {
-    format!("\x1b]2;{}\x07", crate::app::news::osc_safe(title))
-}
-
-/// A bell, or a desktop notification both as OSC 777 (rxvt, foot,
-/// WezTerm, Ghostty) and OSC 9 (iTerm2, Windows Terminal, kitty): each
-/// terminal shows the one it knows and ignores the other.
-pub fn notification_bytes(notification: &Notification) -> Vec<u8> {
-    match notification {
-        Notification::Bell => b"\x07".to_vec(),
-        Notification::Desktop { title, body } => {
-            let (title, body) = (
-                crate::app::news::osc_safe(title),
-                crate::app::news::osc_safe(body),
-            );
-            format!("\x1b]777;notify;{title};{body}\x1b\\\x1b]9;{body}\x1b\\").into_bytes()
-        }
-    }
-}
-
-/// Starts the platform's URL opener without waiting on the UI thread.
-fn open_url(url: &str) -> io::Result<()> {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else {
-        "xdg-open"
-    };
-    let mut child = std::process::Command::new(opener)
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()?;
-    // Reap it off the event loop so no zombie stays behind.
-    std::thread::spawn(move || {
-        let _ = child.wait();
-    });
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn osc52_payload_is_sanitized_and_encoded() {
-        let seq = osc52("#42\x1b]0;x\x07");
-        assert!(seq.starts_with("\x1b]52;c;") && seq.ends_with('\x07'));
-        let body = &seq["\x1b]52;c;".len()..seq.len() - 1];
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(body)
-            .unwrap();
-        let decoded = String::from_utf8(decoded).unwrap();
-        assert!(!decoded.contains('\x1b') && !decoded.contains('\x07'));
-        assert!(decoded.starts_with("#42"));
-    }
-
-    #[test]
-    fn notifications_and_titles_cannot_end_their_sequence_early() {
-        assert_eq!(notification_bytes(&Notification::Bell), b"\x07");
-        let desktop = Notification::Desktop {
-            title: "triage".into(),
-            body: "2 new tickets: a;b\x1b\\c\x07d".into(),
-        };
-        let bytes = String::from_utf8(notification_bytes(&desktop)).unwrap();
-        assert_eq!(
-            bytes,
-            "\x1b]777;notify;triage;2 new tickets: ab\u{fffd}\\c\u{fffd}d\x1b\\\x1b]9;2 new tickets: ab\u{fffd}\\c\u{fffd}d\x1b\\"
-        );
-        assert_eq!(
-            osc_title("triage (3 new)\x07;"),
-            "\x1b]2;triage (3 new)\u{fffd}\x07"
-        );
     }
 }

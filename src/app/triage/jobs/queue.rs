@@ -1,0 +1,495 @@
+//! The jobs waiting and in flight, and sending their writes.
+
+use std::collections::{HashSet, VecDeque};
+
+use uuid::Uuid;
+
+use super::report::finish_jobs;
+use crate::api::types::{NewMessage, Ticket, TicketPatch};
+use crate::app::modal::Modal;
+use crate::app::msg::Effect;
+use crate::app::state::{State, Waiting};
+use crate::app::triage::change::{Change, Fields};
+use crate::app::triage::known::Known;
+use crate::app::triage::rows;
+use crate::app::triage::{Dialog, Triage};
+
+/// Writes in flight at once: a few, so a bulk run is quick without
+/// spending the whole rate budget in one burst.
+pub const MAX_IN_FLIGHT: usize = 4;
+
+/// One ticket of a job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// The row before the change (rollback, undo).
+    pub before: Ticket,
+    /// The row as it will be (shown at once).
+    pub after: Ticket,
+    pub patch: TicketPatch,
+    /// Its tags and fields as known when the job began (undo, no-ops).
+    pub known: Known,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Changed,
+    Failed(String),
+    Skipped(String),
+    /// The ticket already had the value: no request was sent.
+    Already,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: u64,
+    /// Over marked tickets: confirmed first, reported at the end.
+    pub bulk: bool,
+    /// Puts back a previous action (not undoable itself).
+    pub undo: bool,
+    /// The action, for words: `None` for an undo.
+    pub change: Option<Change>,
+    pub fields: Fields,
+    /// "Set to Urgent", "Undo: set to Urgent".
+    pub label: String,
+    pub items: Vec<Item>,
+    /// Indexes into `items` not sent yet, in order.
+    pub queue: VecDeque<usize>,
+    /// (write id, index) sent and not answered.
+    pub in_flight: Vec<(u64, usize)>,
+    /// One per item once answered (or skipped).
+    pub outcomes: Vec<Option<Outcome>>,
+    /// `Esc`: what is not sent yet is skipped.
+    pub stopped: bool,
+    /// A note or a reply posted to every ticket instead of a PATCH (rows
+    /// do not change; it cannot be undone).
+    pub post: Option<NewMessage>,
+    /// The post was written in the editor and kept as a draft until the
+    /// server has it (a macro's note is in the config: no draft to drop).
+    pub drafted: bool,
+    /// A macro's note, posted after its PATCH: it leaves the macro as
+    /// the action `U` undoes.
+    pub follow_up: bool,
+}
+
+impl Job {
+    pub fn new(
+        id: u64,
+        label: String,
+        change: Option<Change>,
+        fields: Fields,
+        items: Vec<Item>,
+        bulk: bool,
+    ) -> Job {
+        let n = items.len();
+        Job {
+            id,
+            bulk,
+            undo: change.is_none(),
+            change,
+            fields,
+            label,
+            queue: (0..n).collect(),
+            in_flight: Vec::new(),
+            outcomes: vec![None; n],
+            items,
+            stopped: false,
+            post: None,
+            drafted: false,
+            follow_up: false,
+        }
+    }
+
+    /// A job that posts `message` to each item's ticket.
+    pub fn posting(label: String, message: NewMessage, items: Vec<Item>, bulk: bool) -> Job {
+        let mut job = Job::new(0, label, None, Fields::default(), items, bulk);
+        job.undo = false;
+        job.post = Some(message);
+        job.drafted = true;
+        job
+    }
+
+    /// What an answered ticket is counted as: "sent" or "changed".
+    pub fn done_word(&self) -> &'static str {
+        if self.post.is_some() {
+            "sent"
+        } else {
+            "changed"
+        }
+    }
+
+    /// Decided before sending: a ticket that already has the value gets
+    /// no request (and is not counted as changed).
+    pub fn skip_no_ops(mut self) -> Job {
+        let Some(change) = &self.change else {
+            return self;
+        };
+        let no_op: Vec<bool> = self
+            .items
+            .iter()
+            .map(|i| change.is_no_op(&i.before, &i.known))
+            .collect();
+        self.queue.retain(|&i| !no_op[i]);
+        for (i, skip) in no_op.into_iter().enumerate() {
+            if skip {
+                self.outcomes[i] = Some(Outcome::Already);
+            }
+        }
+        self
+    }
+
+    /// "already Urgent" (what a no-op ticket is reported as).
+    pub fn already(&self) -> String {
+        match &self.change {
+            Some(Change::Assign { id: None, .. }) => "already unassigned".into(),
+            Some(Change::Assign { .. }) => {
+                format!("already assigned to {}", self.change_target())
+            }
+            Some(Change::Inbox(_)) => format!("already in {}", self.change_target()),
+            Some(Change::Tags { .. }) => "already tagged so".into(),
+            Some(Change::Macro(_)) => "already so".into(),
+            Some(_) => format!("already {}", self.change_target()),
+            None => "already as it was".into(),
+        }
+    }
+
+    fn change_target(&self) -> String {
+        self.change.as_ref().map(Change::target).unwrap_or_default()
+    }
+
+    pub fn done(&self) -> usize {
+        self.outcomes.iter().filter(|o| o.is_some()).count()
+    }
+
+    pub fn finished(&self) -> bool {
+        self.queue.is_empty() && self.in_flight.is_empty()
+    }
+
+    pub fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
+        self.outcomes.iter().flatten().filter(|o| f(o)).count()
+    }
+}
+
+/// Starts a job: every row changes at once, then the writes go out as the
+/// rate limit allows.
+pub fn start(state: &mut State, mut job: Job, fx: &mut Vec<Effect>) {
+    state.triage.next_job += 1;
+    job.id = state.triage.next_job;
+    for item in &job.items {
+        rows::replace(state, &item.after);
+    }
+    if job.bulk {
+        state.modal = Some(Modal::Triage(Dialog::Progress { job: job.id }));
+    }
+    state.triage.jobs.push(job);
+    pump(state, fx);
+}
+
+/// Sends queued writes up to `MAX_IN_FLIGHT`, or, while rate limited,
+/// registers them as waiting (sent when the wait ends, or dropped by `Esc`).
+pub fn pump(state: &mut State, fx: &mut Vec<Effect>) {
+    finish_jobs(state);
+    if state.triage.undo_queued && !state.triage.jobs.iter().any(|j| !j.undo) {
+        state.triage.undo_queued = false;
+        crate::app::triage::actions::undo(state, fx);
+    }
+    if !state.triage.jobs.iter().any(|j| !j.queue.is_empty()) {
+        // Nothing waits any more (answered, stopped, refused): the banner
+        // must not name writes.
+        if let Some(rl) = state.rate_limit.as_mut() {
+            rl.waiting.retain(|w| *w != Waiting::Writes);
+        }
+        return;
+    }
+    if let Some(rl) = state.rate_limit.as_mut() {
+        if !rl.waiting.contains(&Waiting::Writes) {
+            rl.waiting.push(Waiting::Writes);
+        }
+        return;
+    }
+    let Triage {
+        jobs,
+        writes,
+        next_write,
+        drafts,
+        ..
+    } = &mut state.triage;
+    let mut flying: usize = jobs.iter().map(|j| j.in_flight.len()).sum();
+    for job in jobs.iter_mut() {
+        while flying < MAX_IN_FLIGHT {
+            let Some(idx) = job.queue.pop_front() else {
+                break;
+            };
+            *next_write += 1;
+            let write = *next_write;
+            job.in_flight.push((write, idx));
+            writes.insert(write, job.id);
+            flying += 1;
+            let item = &job.items[idx];
+            fx.push(match &job.post {
+                Some(message) => Effect::PostMessage {
+                    write,
+                    id: item.before.id,
+                    message: message.clone(),
+                    // Never the agent's own draft of a note on this ticket.
+                    drafts: drafts.clone().filter(|_| job.drafted),
+                },
+                None => Effect::UpdateTicket {
+                    write,
+                    id: item.before.id,
+                    patch: item.patch.clone(),
+                },
+            });
+        }
+    }
+}
+
+/// `Esc` during a bulk run: what is not sent yet is skipped and its rows go
+/// back; what is in flight ends normally. Returns how many were skipped.
+pub fn stop(state: &mut State, job_id: u64, reason: &str) -> usize {
+    let Some(job) = state.triage.jobs.iter_mut().find(|j| j.id == job_id) else {
+        return 0;
+    };
+    job.stopped = true;
+    let mut restore = Vec::new();
+    while let Some(i) = job.queue.pop_front() {
+        job.outcomes[i] = Some(Outcome::Skipped(reason.into()));
+        restore.push(job.items[i].before.clone());
+    }
+    for before in &restore {
+        rows::replace(state, before);
+    }
+    restore.len()
+}
+
+/// Drops every write waiting for the rate limit (`Esc`); returns how many.
+pub fn drop_waiting(state: &mut State) -> usize {
+    let ids: Vec<u64> = state
+        .triage
+        .jobs
+        .iter()
+        .filter(|j| !j.queue.is_empty())
+        .map(|j| j.id)
+        .collect();
+    let dropped = ids
+        .into_iter()
+        .map(|id| stop(state, id, "dropped while rate limited"))
+        .sum();
+    if let Some(rl) = state.rate_limit.as_mut() {
+        rl.waiting.retain(|w| *w != Waiting::Writes);
+    }
+    finish_jobs(state);
+    dropped
+}
+
+/// Number of writes waiting for the rate limit to end.
+pub fn waiting_count(triage: &Triage) -> usize {
+    triage.jobs.iter().map(|j| j.queue.len()).sum()
+}
+
+/// Tickets with a write queued or in flight (drawn as pending).
+pub fn pending_ids(triage: &Triage) -> HashSet<Uuid> {
+    triage
+        .jobs
+        .iter()
+        .flat_map(|j| {
+            j.queue
+                .iter()
+                .copied()
+                .chain(j.in_flight.iter().map(|(_, i)| *i))
+                .map(|i| j.items[i].before.id)
+        })
+        .collect()
+}
+
+/// What the rate-limit banner says waits: "3 changes (Esc drops them)".
+pub fn describe_waiting(triage: &Triage) -> String {
+    match waiting_count(triage) {
+        1 => "1 change (Esc drops it)".into(),
+        n => format!("{n} changes (Esc drops them)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::time::{Duration, Instant};
+
+    use super::*;
+    use crate::api::types::UpdatedTicket;
+    use crate::app::keymap::Keymap;
+    use crate::app::state::Scope;
+    use crate::app::triage::PriorityChoice;
+    use crate::app::triage::jobs::on_written;
+    use crate::app::triage::write::WriteError;
+    use crate::filter::TicketFilter;
+    use crate::fixtures::ticket;
+    use crate::model::PriorityLevel;
+
+    fn state() -> State {
+        State::new(
+            Scope::default(),
+            TicketFilter::default(),
+            25,
+            Keymap::default(),
+        )
+    }
+
+    fn urgent() -> Change {
+        Change::Priority(PriorityChoice {
+            id: Some(Uuid::from_u128(0x74)),
+            level: PriorityLevel::Urgent,
+            name: "Urgent".into(),
+            color: None,
+        })
+    }
+
+    /// A bulk job setting tickets `1..=n` to Urgent.
+    fn job(n: u128) -> Job {
+        let change = urgent();
+        let items = (1..=n)
+            .map(|i| {
+                let before = ticket(i);
+                Item {
+                    after: change.apply(&before),
+                    patch: change.patch(),
+                    before,
+                    known: Known::default(),
+                }
+            })
+            .collect();
+        Job::new(
+            0,
+            "Set to Urgent".into(),
+            Some(change),
+            Fields::default(),
+            items,
+            true,
+        )
+    }
+
+    /// The write ids of the PATCHes in `fx`, with the ticket each is for.
+    fn sent(fx: &[Effect]) -> Vec<(u64, Uuid)> {
+        fx.iter()
+            .filter_map(|e| match e {
+                Effect::UpdateTicket { write, id, .. } => Some((*write, *id)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn answer(state: &mut State, write: u64, id: Uuid, fx: &mut Vec<Effect>) {
+        let ticket = state.triage.jobs[0]
+            .items
+            .iter()
+            .find(|i| i.before.id == id)
+            .map(|i| i.after.clone())
+            .expect("an item of the job");
+        let updated = UpdatedTicket {
+            ticket,
+            tags: None,
+            custom_fields: None,
+        };
+        on_written(state, write, Ok(updated), fx);
+    }
+
+    #[test]
+    fn sends_a_few_at_a_time_and_the_next_as_each_is_answered() {
+        let mut state = state();
+        let mut fx = Vec::new();
+        start(&mut state, job(6), &mut fx);
+        let first = sent(&fx);
+        assert_eq!(first.len(), MAX_IN_FLIGHT);
+        assert_eq!(waiting_count(&state.triage), 6 - MAX_IN_FLIGHT);
+        assert_eq!(pending_ids(&state.triage).len(), 6);
+
+        let mut fx = Vec::new();
+        answer(&mut state, first[0].0, first[0].1, &mut fx);
+        let next = sent(&fx);
+        assert_eq!(next.len(), 1, "one answered, one more sent");
+        assert_eq!(next[0].1, Uuid::from_u128(MAX_IN_FLIGHT as u128 + 1));
+        assert!(!pending_ids(&state.triage).contains(&first[0].1));
+    }
+
+    #[test]
+    fn a_429_puts_the_ticket_first_again_and_nothing_goes_out_until_the_wait_ends() {
+        let mut state = state();
+        let mut fx = Vec::new();
+        start(&mut state, job(2), &mut fx);
+        let out = sent(&fx);
+        assert_eq!(out.len(), 2);
+
+        let mut fx = Vec::new();
+        let retry_at = Instant::now() + Duration::from_secs(30);
+        on_written(
+            &mut state,
+            out[1].0,
+            Err(WriteError::RateLimited { retry_at }),
+            &mut fx,
+        );
+        assert!(sent(&fx).is_empty(), "nothing is sent while rate limited");
+        assert_eq!(waiting_count(&state.triage), 1);
+        assert!(
+            state
+                .rate_limit
+                .as_ref()
+                .is_some_and(|rl| rl.waiting.contains(&Waiting::Writes))
+        );
+
+        // The other write is answered meanwhile: it is not sent again.
+        answer(&mut state, out[0].0, out[0].1, &mut Vec::new());
+        state.rate_limit = None;
+        let mut fx = Vec::new();
+        pump(&mut state, &mut fx);
+        let again = sent(&fx);
+        assert_eq!(again.len(), 1, "each ticket once: {again:?}");
+        assert_eq!(again[0].1, out[1].1);
+        assert_ne!(again[0].0, out[1].0, "a new write id for the new attempt");
+    }
+
+    #[test]
+    fn dropping_the_waiting_writes_skips_them_and_puts_their_rows_back() {
+        let mut state = state();
+        state.rate_limit = Some(crate::app::state::RateLimit {
+            until: Instant::now() + Duration::from_secs(30),
+            waiting: Vec::new(),
+        });
+        let mut fx = Vec::new();
+        start(&mut state, job(3), &mut fx);
+        assert!(sent(&fx).is_empty());
+        assert_eq!(
+            describe_waiting(&state.triage),
+            "3 changes (Esc drops them)"
+        );
+
+        assert_eq!(drop_waiting(&mut state), 3);
+        assert_eq!(waiting_count(&state.triage), 0);
+        assert!(state.triage.jobs.is_empty(), "the job ended");
+        assert!(
+            state
+                .rate_limit
+                .as_ref()
+                .is_some_and(|rl| !rl.waiting.contains(&Waiting::Writes))
+        );
+        let Some(Modal::Triage(Dialog::Report { job, .. })) = &state.modal else {
+            panic!("the report opens in place of the progress bar");
+        };
+        assert_eq!(
+            job.count(|o| matches!(o, Outcome::Skipped(_))),
+            3,
+            "{:?}",
+            job.outcomes
+        );
+    }
+
+    #[test]
+    fn a_ticket_that_already_has_the_value_gets_no_request() {
+        let mut state = state();
+        let mut j = job(2);
+        j.items[0].before = j.items[0].after.clone();
+        let mut fx = Vec::new();
+        start(&mut state, j.skip_no_ops(), &mut fx);
+        let out = sent(&fx);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].1, Uuid::from_u128(2));
+        assert_eq!(state.triage.jobs[0].outcomes[0], Some(Outcome::Already));
+    }
+}
