@@ -13,6 +13,14 @@ use crate::text::sanitize;
 /// Narrowest description worth a column of its own.
 const MIN_DESC: usize = 34;
 
+/// What the help lists under "Also": input that is no action of the keymap.
+/// `docs/keys.md` lists them too.
+pub const ALSO: &[(&str, &str)] = &[
+    ("(detail open)", "movement keys scroll the detail"),
+    ("Ctrl-z", "suspend to the shell (fg to come back)"),
+    ("wheel / click", "scroll / select a row"),
+];
+
 /// One line of the overlay.
 pub enum Row {
     Heading(&'static str),
@@ -47,12 +55,8 @@ pub fn help_layout(state: &State, screen: Rect) -> HelpLayout {
         );
     }
     rows.push(Row::Heading("Also"));
-    for (k, d) in [
-        ("(detail open)", "movement keys scroll the detail"),
-        ("Ctrl-z", "suspend to the shell (fg to come back)"),
-        ("wheel / click", "scroll / select a row"),
-    ] {
-        rows.push(Row::Key(k.into(), d));
+    for (k, d) in ALSO {
+        rows.push(Row::Key((*k).into(), d));
     }
 
     let key_w = rows

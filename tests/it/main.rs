@@ -21,6 +21,7 @@ mod filter_line;
 mod filter_panel;
 mod filter_props;
 mod filter_server_agreement;
+mod generated_docs;
 mod macros;
 mod macros_cli;
 mod news;

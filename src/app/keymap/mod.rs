@@ -9,6 +9,7 @@ use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+pub mod reference;
 mod table;
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,35 @@
+//! Files generated from the code and checked in, so they can be read
+//! without building: each test fails when its file differs from what the
+//! code produces now, and names the one command that writes them all
+//! again (`UPDATE_DOCS=1`, read here only: the tests set no variables).
+
+use std::path::PathBuf;
+
+use triage::app::keymap::reference::{REGENERATE, reference_markdown};
+
+/// Compares `path` (relative to the crate) with `generated`, or writes it
+/// when `UPDATE_DOCS` is set.
+fn check_generated(path: &str, generated: &str) {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path);
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&file, generated).expect("write the generated file");
+        return;
+    }
+    let checked_in = std::fs::read_to_string(&file).unwrap_or_default();
+    if checked_in != generated {
+        let first = checked_in
+            .lines()
+            .zip(generated.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| checked_in.lines().count().min(generated.lines().count()));
+        panic!(
+            "{path} is out of date (first difference at line {}).\nRegenerate it with:\n\n    {REGENERATE}\n",
+            first + 1
+        );
+    }
+}
+
+#[test]
+fn docs_keys_md_is_the_keymap() {
+    check_generated("docs/keys.md", &reference_markdown());
+}
