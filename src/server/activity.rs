@@ -52,6 +52,8 @@ impl Activity {
 /// the server's clock started (not after this task is first polled, which
 /// may be later). Runs until its task is dropped with the server.
 pub(crate) async fn run(state: Arc<ServerState>, every: Duration) {
+    // A pace past a day is a typo; unbounded, `started + every` overflows.
+    let every = every.min(super::MAX_NEW_EVERY);
     let half = (every / 2).max(Duration::from_millis(1));
     let mut ticks = tokio::time::interval_at(state.started + every, half);
     // A server that was busy makes its event late rather than a burst.

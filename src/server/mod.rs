@@ -26,6 +26,7 @@ pub mod index;
 mod new_message;
 mod patch;
 pub mod query;
+mod route_fault;
 mod routes;
 pub mod search;
 mod state;
@@ -41,6 +42,7 @@ use tokio::task::JoinHandle;
 pub use activity::ActivityEvent;
 pub use conversation::Conversation;
 pub use data::{Contact, Dataset, FieldValue, FieldValues, ServerMessage, ServerTicket};
+pub use route_fault::RouteFault;
 pub use routes::router;
 pub use state::ServerState;
 
@@ -48,6 +50,9 @@ pub use state::ServerState;
 pub const DEMO_KEY: &str = "ixk_demo_readwrite_0123456789";
 /// The demo workspace's read-only key: 403 `insufficient_scope` on writes.
 pub const DEMO_READONLY_KEY: &str = "ixk_demo_readonly_9876543210";
+
+/// The slowest live activity: a new ticket a day (`--new-every 86400`).
+pub const MAX_NEW_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Requests allowed per key in each window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +161,11 @@ impl ServerHandle {
     /// (content type guessed: JSON, HTML or plain text).
     pub fn inject_status(&self, status: u16, body: String, times: u32) {
         self.state.inject_status(status, body, times)
+    }
+
+    /// Delays or fails the next requests of one route (see [`RouteFault`]).
+    pub fn inject_route_fault(&self, fault: RouteFault) {
+        self.state.route_faults.push(fault)
     }
 
     /// Makes the live activity's next event now (see

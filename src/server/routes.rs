@@ -105,7 +105,8 @@ fn fault_response(fault: Fault) -> Response {
 /// Order matters and is part of the server's behaviour:
 /// 1. every request is counted and delayed by `latency`;
 /// 2. an injected fault answers before anything else (tests use it to
-///    script 429s and 5xx pages regardless of key or route);
+///    script 429s and 5xx pages regardless of key or route); a route's own
+///    fault (`route_fault.rs`) waits and may answer next;
 /// 3. a missing or unknown key is 401, even without entitlement, since the
 ///    key is what names the workspace;
 /// 4. a workspace without API access is 403 `forbidden` for every key;
@@ -118,6 +119,14 @@ async fn gate(State(state): State<Shared>, request: Request, next: Next) -> Resp
     }
     if let Some(fault) = state.next_fault() {
         return fault_response(fault);
+    }
+    if let Some(fault) = state.next_route_fault(request.method().as_str(), request.uri().path()) {
+        tokio::time::sleep(fault.delay).await;
+        if let Some(status) = fault.status {
+            let body =
+                format!(r#"{{"error":"injected","message":"injected fault","code":{status}}}"#);
+            return fault_response(Fault::Status { status, body });
+        }
     }
     let Some(access) = access(request.headers()) else {
         return ApiError::Unauthorized.into_response();

@@ -14,6 +14,7 @@ use super::errors::ApiError;
 use super::generate::generate;
 use super::index::Index;
 use super::query::{ListPage, pairs, parse_list_query, run_list};
+use super::route_fault::{RouteFault, RouteFaults};
 use super::{RateBudget, RateLimitFault, ServerConfig};
 use crate::api::types::{Envelope, PageMeta, Ticket};
 
@@ -47,6 +48,7 @@ pub struct ServerState {
     /// Requests by route, as `PATCH /tickets/{id}` (tests count writes).
     by_route: Mutex<HashMap<String, u64>>,
     faults: Mutex<VecDeque<(Fault, u32)>>,
+    pub(crate) route_faults: RouteFaults,
     windows: Mutex<HashMap<String, Window>>,
     /// When the server's clock started: `config.now` is this instant.
     pub(crate) started: Instant,
@@ -65,6 +67,7 @@ impl ServerState {
             requests: AtomicU64::new(0),
             by_route: Mutex::new(HashMap::new()),
             faults: Mutex::new(VecDeque::new()),
+            route_faults: RouteFaults::default(),
             windows: Mutex::new(HashMap::new()),
             started: Instant::now(),
             activity,
@@ -159,6 +162,11 @@ impl ServerState {
 
     pub fn inject_status(&self, status: u16, body: String, times: u32) {
         self.push_fault(Fault::Status { status, body }, times);
+    }
+
+    /// Takes the route fault due for this request, if any.
+    pub(crate) fn next_route_fault(&self, method: &str, path: &str) -> Option<RouteFault> {
+        self.route_faults.take(&route_shape(method, path), path)
     }
 
     /// Takes the fault due for this request, if any.

@@ -227,3 +227,28 @@ async fn the_same_seed_makes_the_same_events() {
     a.shutdown().await;
     b.shutdown().await;
 }
+
+/// `--new-every 18446744073709551615` once panicked the activity task
+/// ("overflow when adding duration to instant"): the pace is bounded to a
+/// day, and requests are still answered.
+#[tokio::test(start_paused = true)]
+async fn an_absurd_pace_is_bounded_and_the_server_keeps_answering() {
+    let handle = start(Some(Duration::from_secs(u64::MAX))).await;
+    let before = ticket_count(&handle);
+    assert_eq!(total(&handle, "").await, before as u64);
+    advance(triage::server::MAX_NEW_EVERY).await;
+    assert_eq!(ticket_count(&handle), before + 1, "one arrival a day");
+    assert_eq!(total(&handle, "").await, before as u64 + 1);
+}
+
+#[test]
+fn serve_refuses_a_pace_past_a_day() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_triage"))
+        .args(["serve", "--new-every", "18446744073709551615"])
+        .env_clear()
+        .output()
+        .expect("run triage");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1..=86400"), "{err}");
+}
