@@ -6,15 +6,23 @@
 //!
 //! Every matching ticket is collected before the first change: the macro
 //! may move tickets out of the filter, and walking pages while they move
-//! would skip some.
+//! would skip some. A filter that narrows nothing needs `--all-tickets`;
+//! more than `--limit` tickets (10 000) is refused.
+//!
+//! The first ticket is done alone (a read-only key stops the run there),
+//! then four at a time, as the UI's bulk changes; a 429 holds all of them
+//! (the client's shared gate), and the report keeps the filter's order.
 
 use std::collections::HashSet;
 use std::io::Write;
+use std::sync::Mutex;
 
 use anyhow::Context;
+use futures::StreamExt;
 use serde::Serialize;
-use triage::api::types::{NewMessage, Ticket};
-use triage::api::{ApiError, load_catalog};
+use tokio::time::Instant;
+use triage::api::types::{NewMessage, Ticket, TicketPatch};
+use triage::api::{ApiClient, ApiError, load_catalog};
 use triage::app::macros::{self, Lookup, me_id, resolve};
 use triage::app::triage::Change;
 use triage::app::triage::known::Known;
@@ -36,7 +44,8 @@ struct Done {
     outcome: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
-    /// `sent`, `failed` or `not sent`, when the macro has a note.
+    /// `sent`, `failed` or `not sent` (stopped before it), when the macro
+    /// has a note.
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'static str>,
 }
@@ -112,7 +121,18 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
             None => anyhow::anyhow!("{e}"),
         }
     })?;
-    let tickets = collect(&session, &pairs, args.per_page.unwrap_or(100)).await?;
+    if !narrows(&pairs) && !args.all_tickets {
+        let total = fetch(true, || session.client.list_tickets(&pairs, 1, 1))
+            .await
+            .context("counting the tickets")?
+            .meta
+            .total;
+        anyhow::bail!(
+            "the filter narrows nothing: it would run over all {} (sort and order alone do not narrow); add --all-tickets if that is meant",
+            triage::text::count(total, "ticket")
+        );
+    }
+    let tickets = collect(&session, &pairs, args.per_page.unwrap_or(100), args.limit).await?;
     eprintln!(
         "{}: {} match the filter ({})",
         sanitize(&m.name),
@@ -120,69 +140,46 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
         change.summary()
     );
 
-    let patch = change.patch();
-    let note = m.note.clone().map(|body| NewMessage {
-        kind: MessageKind::Note,
-        body,
-    });
-    let mut done: Vec<Done> = Vec::with_capacity(tickets.len());
-    // Set once the server refuses writes altogether: the rest is skipped.
-    let mut stop: Option<String> = None;
-    for t in &tickets {
-        let mut row = Done {
-            number: t.ticket_number,
-            id: t.id,
-            outcome: "changed",
-            error: None,
-            note: None,
-        };
-        if let Some(why) = &stop {
-            row.outcome = "skipped";
-            row.error = Some(why.clone());
-            done.push(row);
-            continue;
-        }
-        if args.dry_run {
-            row.outcome = if !m.parts.is_empty() && change.is_no_op(t, &Known::default()) {
-                "already so"
-            } else {
-                "would change"
-            };
-            done.push(row);
-            continue;
-        }
-        if !m.parts.is_empty() {
-            let client = &session.client;
-            if let Err(e) = fetch(true, || client.update_ticket(t.id, &patch)).await {
-                row.outcome = "failed";
-                row.error = Some(e.to_string());
-                stop = stops_everything(&e);
-                done.push(row);
-                continue;
-            }
-        }
-        if let Some(note) = &note {
-            let client = &session.client;
-            row.note = Some(
-                match fetch(true, || client.post_message(t.id, note)).await {
-                    Ok(_) => "sent",
-                    Err(e) => {
-                        row.error = Some(format!("the note was not sent: {e}"));
-                        "failed"
-                    }
+    let run = Run {
+        client: &session.client,
+        patch: change.patch(),
+        note: m.note.clone().map(|body| NewMessage {
+            kind: MessageKind::Note,
+            body,
+        }),
+        patches: !m.parts.is_empty(),
+        stop: Mutex::new(None),
+        announced: Mutex::new(None),
+    };
+    let done: Vec<Done> = if args.dry_run {
+        tickets
+            .iter()
+            .map(|t| Done {
+                outcome: if !m.parts.is_empty() && change.is_no_op(t, &Known::default()) {
+                    "already so"
+                } else {
+                    "would change"
                 },
-            );
-            if m.parts.is_empty() && row.note == Some("failed") {
-                row.outcome = "failed";
+                ..Done::new(t)
+            })
+            .collect()
+    } else {
+        // The first alone: a refusal that holds for every ticket (a
+        // read-only key) stops the run after one request, not four.
+        let mut done = Vec::with_capacity(tickets.len());
+        if let Some((first, rest)) = tickets.split_first() {
+            done.push(run.one(first).await);
+            let mut others =
+                futures::stream::iter(rest.iter().map(|t| run.one(t))).buffered(IN_FLIGHT);
+            while let Some(row) = others.next().await {
+                done.push(row);
             }
         }
-        done.push(row);
-    }
+        done
+    };
     report(args.format, &done)?;
 
     let count = |o: &str| done.iter().filter(|d| d.outcome == o).count();
-    let failed = count("failed") + count("skipped");
-    let notes_failed = done.iter().filter(|d| d.note == Some("failed")).count();
     if args.dry_run {
         eprintln!(
             "dry run: {} would change, nothing was sent",
@@ -190,6 +187,8 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
         );
         return Ok(());
     }
+    let failed = count("failed") + count("skipped");
+    let notes_failed = done.iter().filter(|d| d.note == Some("failed")).count();
     eprintln!(
         "{}: {} changed{}{}",
         sanitize(&m.name),
@@ -199,7 +198,7 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
         } else {
             String::new()
         },
-        match (&note, notes_failed) {
+        match (&run.note, notes_failed) {
             (None, _) => String::new(),
             (Some(_), 0) => format!(
                 ", {} sent",
@@ -211,14 +210,146 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
             (Some(_), n) => format!(", {} not sent", triage::text::count(n as u64, "note")),
         }
     );
-    if failed + notes_failed > 0 {
+    let incomplete = incomplete(&done);
+    if incomplete > 0 {
         anyhow::bail!(
-            "{} of {} tickets did not get the whole macro",
-            failed.max(notes_failed),
+            "{incomplete} of {} tickets did not get the whole macro",
             done.len()
         );
     }
     Ok(())
+}
+
+/// Requests in flight at once: as many as the UI's bulk changes use.
+const IN_FLIGHT: usize = 4;
+
+impl Done {
+    fn new(t: &Ticket) -> Done {
+        Done {
+            number: t.ticket_number,
+            id: t.id,
+            outcome: "changed",
+            error: None,
+            note: None,
+        }
+    }
+}
+
+/// Tickets that did not get the whole macro: a failed or skipped change, or
+/// a change whose note did not go (each ticket counted once).
+fn incomplete(done: &[Done]) -> usize {
+    done.iter()
+        .filter(|d| {
+            matches!(d.outcome, "failed" | "skipped")
+                || matches!(d.note, Some("failed" | "not sent"))
+        })
+        .count()
+}
+
+/// Whether the query selects anything short of every ticket: sort and
+/// order only arrange them.
+fn narrows(pairs: &[(String, String)]) -> bool {
+    pairs
+        .iter()
+        .any(|(k, _)| !matches!(k.as_str(), "sort" | "order"))
+}
+
+/// One macro run over many tickets, a few at a time.
+struct Run<'a> {
+    client: &'a ApiClient,
+    patch: TicketPatch,
+    note: Option<NewMessage>,
+    patches: bool,
+    /// Set once the server refuses writes altogether: the rest is skipped.
+    stop: Mutex<Option<String>>,
+    /// The end of the pause last announced on stderr: the client's gate
+    /// holds every request back after a 429, and the countdown is printed
+    /// once per pause, not once per request waiting.
+    announced: Mutex<Option<Instant>>,
+}
+
+impl Run<'_> {
+    async fn one(&self, t: &Ticket) -> Done {
+        let mut row = Done::new(t);
+        if let Some(why) = self.stopped() {
+            row.outcome = "skipped";
+            row.error = Some(why);
+            return row;
+        }
+        if self.patches
+            && let Err(e) = self
+                .send(|| self.client.update_ticket(t.id, &self.patch))
+                .await
+        {
+            row.outcome = "failed";
+            row.error = Some(e.to_string());
+            self.stop_if(&e);
+            return row;
+        }
+        let Some(note) = &self.note else {
+            return row;
+        };
+        if let Some(why) = self.stopped() {
+            row.note = Some("not sent");
+            row.error = Some(why);
+            return row;
+        }
+        match self.send(|| self.client.post_message(t.id, note)).await {
+            Ok(_) => row.note = Some("sent"),
+            Err(e) => {
+                row.note = Some("failed");
+                row.error = Some(format!("the note was not sent: {e}"));
+                self.stop_if(&e);
+                if !self.patches {
+                    row.outcome = "failed";
+                }
+            }
+        }
+        row
+    }
+
+    fn stopped(&self) -> Option<String> {
+        self.stop.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn stop_if(&self, e: &ApiError) {
+        if let Some(why) = stops_everything(e) {
+            self.stop
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert(why);
+        }
+    }
+
+    /// Sends one request; a 429 (the server applied nothing) is waited out
+    /// with every other request, then sent again.
+    async fn send<T, F, Fut>(&self, mut request: F) -> Result<T, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ApiError>>,
+    {
+        loop {
+            match request().await {
+                Err(ApiError::RateLimited { retry_at, .. }) => {
+                    let first = {
+                        let mut announced =
+                            self.announced.lock().unwrap_or_else(|e| e.into_inner());
+                        let first = announced.is_none_or(|a| a < retry_at);
+                        if first {
+                            *announced = Some(retry_at);
+                        }
+                        first
+                    };
+                    if first {
+                        super::list::countdown(retry_at).await;
+                    } else {
+                        tokio::time::sleep_until(retry_at).await;
+                    }
+                }
+                other => return other,
+            }
+        }
+    }
 }
 
 fn broken(name: &str, text: &str) -> anyhow::Error {
@@ -248,11 +379,14 @@ fn stops_everything(e: &ApiError) -> Option<String> {
 }
 
 /// Every ticket of the filter, page by page, each once (pages may shift
-/// while we read them, as in `list --all`).
+/// while we read them, as in `list --all`), `limit` at most: a server that
+/// reports more, or never runs out of new tickets, is refused rather than
+/// read for ever.
 async fn collect(
     session: &Session,
     pairs: &[(String, String)],
     per_page: u64,
+    limit: u64,
 ) -> anyhow::Result<Vec<Ticket>> {
     let client = &session.client;
     let mut tickets: Vec<Ticket> = Vec::new();
@@ -262,6 +396,12 @@ async fn collect(
         let result = fetch(true, || client.list_tickets(pairs, page, per_page))
             .await
             .with_context(|| format!("reading page {page} of the filter"))?;
+        if result.meta.total > limit {
+            anyhow::bail!(
+                "the filter matches {}, more than --limit {limit}: narrow it, or raise --limit",
+                triage::text::count(result.meta.total, "ticket")
+            );
+        }
         if result.skipped > 0 {
             eprintln!(
                 "warning: skipped {} malformed tickets on page {page} (not changed)",
@@ -271,6 +411,11 @@ async fn collect(
         let done = page >= result.meta.page_count() || result.tickets.is_empty();
         let before = tickets.len();
         tickets.extend(result.tickets.into_iter().filter(|t| seen.insert(t.id)));
+        if tickets.len() as u64 > limit {
+            anyhow::bail!(
+                "the server sent more than --limit {limit} tickets for this filter (page {page}); nothing was changed"
+            );
+        }
         if done {
             break;
         }
@@ -305,4 +450,41 @@ fn report(format: ViewsFormat, done: &[Done]) -> anyhow::Result<()> {
         }
     }
     out.flush().context("cannot write to stdout")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn done(outcome: &'static str, note: Option<&'static str>) -> Done {
+        Done {
+            number: 1,
+            id: Uuid::nil(),
+            outcome,
+            error: None,
+            note,
+        }
+    }
+
+    /// "87 of 101" when 88 did not: a changed ticket whose note failed was
+    /// hidden behind the larger of two counts.
+    #[test]
+    fn every_ticket_short_of_the_whole_macro_is_counted_once() {
+        let rows = [
+            done("changed", Some("sent")),
+            done("changed", Some("failed")),
+            done("failed", None),
+            done("skipped", Some("not sent")),
+            done("failed", Some("failed")),
+        ];
+        assert_eq!(incomplete(&rows), 4);
+    }
+
+    #[test]
+    fn sort_and_order_alone_do_not_narrow() {
+        let p = |k: &str, v: &str| (k.to_string(), v.to_string());
+        assert!(!narrows(&[]));
+        assert!(!narrows(&[p("sort", "created_at"), p("order", "asc")]));
+        assert!(narrows(&[p("sort", "created_at"), p("status", "open")]));
+    }
 }

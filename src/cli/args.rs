@@ -85,6 +85,13 @@ pub struct ApplyArgs {
     /// Tickets per page while collecting them (default 100)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100))]
     pub per_page: Option<u64>,
+    /// Run over every ticket: needed when the filter narrows nothing (sort
+    /// and order alone do not narrow)
+    #[arg(long)]
+    pub all_tickets: bool,
+    /// Refuse to run when the filter matches more tickets than this
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: u64,
     /// Output format of the per-ticket report
     #[arg(long, value_enum, default_value_t = ViewsFormat::Table)]
     pub format: ViewsFormat,
@@ -125,9 +132,9 @@ pub struct DataArgs {
     /// Rate limit per key, as REQUESTS/SECONDS (e.g. 30/60)
     #[arg(long, value_name = "N/SECS", value_parser = parse_rate)]
     pub rate_limit: Option<(u32, u64)>,
-    /// Live activity: a new ticket every SECS seconds, and a contact's
-    /// reply on an existing ticket halfway between two
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    /// Live activity: a new ticket every SECS seconds (1 to 86400, a day),
+    /// and a contact's reply on an existing ticket halfway between two
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=triage::server::MAX_NEW_EVERY.as_secs()))]
     pub new_every: Option<u64>,
 }
 

@@ -294,3 +294,272 @@ async fn apply_with_a_read_only_key_stops_at_the_first_refusal() {
     assert_eq!(handle.requests_to("POST /tickets/{id}/messages"), 0);
     assert!(!text(&out.stderr).contains(server::DEMO_READONLY_KEY));
 }
+
+const NOTE_ONLY: &str = r#"
+[[macros]]
+name = "Just a note"
+actions = 'note:"Seen by the script"'
+"#;
+
+/// A note-only macro with a read-only key sent every POST (21 refused):
+/// the first refusal stops the run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_a_note_only_macro_with_a_read_only_key_stops_at_the_first_refusal() {
+    let handle = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), NOTE_ONLY).unwrap();
+    let targets = in_inbox(&handle, "Sales");
+    assert!(targets.len() > 4, "more tickets than in flight at once");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
+    cmd.args(["apply", "Just a note", "--filter", "inbox:Sales"])
+        .args(["--base-url", &handle.base_url(), "--format", "json"])
+        .env_clear()
+        .env("TRIAGE_API_KEY", server::DEMO_READONLY_KEY)
+        .env("TRIAGE_CONFIG", dir.path().join("config.toml"))
+        .env("XDG_STATE_HOME", dir.path())
+        .env("HOME", dir.path());
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    assert_eq!(handle.requests_to("POST /tickets/{id}/messages"), 1);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["outcome"], "failed");
+    assert!(
+        rows[1..].iter().all(|r| r["outcome"] == "skipped"),
+        "{rows:?}"
+    );
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "{} of {} tickets did not get the whole macro",
+            targets.len(),
+            targets.len()
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// `sort:created`, `order:asc` or a view with `filter = ""` ran over all
+/// 500 tickets: a filter that narrows nothing needs --all-tickets, and the
+/// refusal says how many tickets it would have been.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_refuses_a_filter_that_narrows_nothing_unless_all_tickets() {
+    let handle = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!("{NOTE_ONLY}\n[[views]]\nname = \"Everything\"\nfilter = \"\"\n");
+    std::fs::write(dir.path().join("config.toml"), config).unwrap();
+    for args in [
+        &["apply", "Just a note", "--filter", "sort:created"][..],
+        &["apply", "Just a note", "--filter", "order:asc"],
+        &["apply", "Just a note", "--view", "Everything"],
+    ] {
+        let out = triage(&handle, dir.path(), args).await;
+        assert!(!out.status.success(), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("narrows nothing: it would run over all 60 tickets"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("--all-tickets"), "{err}");
+    }
+    assert_eq!(handle.requests_to("POST /tickets/{id}/messages"), 0);
+
+    let out = triage(
+        &handle,
+        dir.path(),
+        &[
+            "apply",
+            "Just a note",
+            "--filter",
+            "sort:created",
+            "--all-tickets",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(handle.requests_to("POST /tickets/{id}/messages"), 60);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_refuses_more_tickets_than_its_limit() {
+    let handle = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), NOTE_ONLY).unwrap();
+    let out = triage(
+        &handle,
+        dir.path(),
+        &[
+            "apply",
+            "Just a note",
+            "--all-tickets",
+            "--filter",
+            "sort:created",
+            "--limit",
+            "25",
+        ],
+    )
+    .await;
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("the filter matches 60 tickets, more than --limit 25"),
+        "{err}"
+    );
+    assert_eq!(handle.requests_to("POST /tickets/{id}/messages"), 0);
+}
+
+/// A server reporting `total: 10^12` with a fresh id on every page was
+/// read for ever (726 pages in 30 s). Such a server is not the local one:
+/// wiremock plays it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_stops_collecting_from_a_server_that_never_runs_out() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
+
+    struct Endless(AtomicU64, bool);
+    impl Respond for Endless {
+        fn respond(&self, req: &Request) -> ResponseTemplate {
+            let n = self.0.fetch_add(1, Ordering::Relaxed);
+            let per_page: u64 = req
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "per_page")
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or(100);
+            let rows: Vec<serde_json::Value> = (0..per_page)
+                .map(|i| {
+                    serde_json::json!({
+                        "id": uuid::Uuid::from_u128(((n as u128) << 32) + i as u128 + 1),
+                        "ticket_number": n * 1000 + i,
+                        "subject": "s",
+                        "status": "open",
+                        "priority": "normal",
+                        "status_id": uuid::Uuid::nil(),
+                        "priority_id": uuid::Uuid::nil(),
+                        "inbox_id": uuid::Uuid::nil(),
+                        "created_at": "2026-11-20T12:00:00Z",
+                        "updated_at": "2026-11-20T12:00:00Z",
+                    })
+                })
+                .collect();
+            // The total is either absurd or a lie that never ends.
+            let total = if self.1 { 1_000_000_000_000u64 } else { 150 };
+            let page = n + 1;
+            let total = total.max(page * per_page + 1);
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "data": rows,
+                "meta": {"page": page, "per_page": per_page, "total": if self.1 { 1_000_000_000_000u64 } else { total }},
+            }))
+        }
+    }
+
+    for absurd in [true, false] {
+        let mock = MockServer::start().await;
+        Mock::given(matchers::method("GET"))
+            .and(matchers::path("/api/v1/tickets"))
+            .respond_with(Endless(AtomicU64::new(0), absurd))
+            .mount(&mock)
+            .await;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), NOTE_ONLY).unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
+        cmd.args([
+            "apply",
+            "Just a note",
+            "--filter",
+            "status:open",
+            "--limit",
+            "250",
+        ])
+        .args(["--base-url", &format!("{}/api/v1", mock.uri())])
+        .env_clear()
+        .env("TRIAGE_API_KEY", server::DEMO_KEY)
+        .env("TRIAGE_CONFIG", dir.path().join("config.toml"))
+        .env("XDG_STATE_HOME", dir.path())
+        .env("HOME", dir.path());
+        let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+            .await
+            .unwrap();
+        let err = text(&out.stderr);
+        assert!(!out.status.success(), "{err}");
+        assert!(err.contains("--limit 250"), "{err}");
+        let pages = mock
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.url.path() == "/api/v1/tickets")
+            .count();
+        assert!(pages <= 3, "{pages} pages read");
+        let posts = mock
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.method == wiremock::http::Method::POST)
+            .count();
+        assert_eq!(posts, 0);
+    }
+}
+
+/// Four in flight under a tight rate limit: every 429 holds all of them
+/// (the shared gate), each ticket gets its note exactly once, and the
+/// report keeps the filter's order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_four_in_flight_waits_out_429s_together_and_keeps_the_order() {
+    let handle = helpdesk::spawn(ServerConfig {
+        tickets: 40,
+        rate_limit: Some(server::RateBudget {
+            requests: 15,
+            per: std::time::Duration::from_secs(1),
+        }),
+        ..ServerConfig::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), NOTE_ONLY).unwrap();
+    let out = triage(
+        &handle,
+        dir.path(),
+        &[
+            "apply",
+            "Just a note",
+            "--all-tickets",
+            "--filter",
+            "sort:created order:asc",
+            "--format",
+            "json",
+        ],
+    )
+    .await;
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("rate limited by the server"), "{err}");
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 40);
+    let numbers: Vec<i64> = rows.iter().map(|r| r["number"].as_i64().unwrap()).collect();
+    let mut by_created: Vec<(chrono::DateTime<chrono::Utc>, i64)> = handle.with_data(|d| {
+        d.tickets
+            .iter()
+            .map(|t| (t.created_at, t.ticket_number))
+            .collect()
+    });
+    by_created.sort();
+    assert_eq!(
+        numbers,
+        by_created.iter().map(|(_, n)| *n).collect::<Vec<_>>()
+    );
+    assert!(rows.iter().all(|r| r["note"] == "sent"), "{rows:?}");
+    handle.with_data(|d| {
+        for t in &d.tickets {
+            let notes = t
+                .messages
+                .to_vec()
+                .iter()
+                .filter(|m| m.body == "Seen by the script")
+                .count();
+            assert_eq!(notes, 1, "ticket #{} got {notes} notes", t.ticket_number);
+        }
+    });
+}
