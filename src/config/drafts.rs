@@ -2,7 +2,8 @@
 //! `$XDG_STATE_HOME/triage/drafts/` (`<ticket-id>-note.txt`,
 //! `<ticket-id>-reply.txt`). A draft is written (atomically) before its
 //! message is sent and removed only when the server answers 201, so a
-//! failed send, a quit or a crash leaves it to be offered again.
+//! failed send, a quit or a crash leaves it to be offered again. The files
+//! are ours alone (`state_file.rs`): a link in their place is refused.
 
 use std::fs;
 use std::io;
@@ -11,8 +12,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::atomic::write_atomic;
+use super::state_file;
 use crate::model::MessageKind;
+
+/// A draft larger than this is not read back (a note is a few KB).
+const MAX_DRAFT_BYTES: u64 = 1 << 20;
 
 /// The drafts folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,19 +52,19 @@ impl Drafts {
 
     /// Writes (or replaces) the draft; a new file is private (0600).
     pub fn save(&self, id: Uuid, kind: MessageKind, text: &str) -> io::Result<()> {
-        write_atomic(&self.path(id, kind), text.as_bytes())
+        state_file::write(&self.path(id, kind), text.as_bytes())
     }
 
     /// The draft, if there is one.
     pub fn load(&self, id: Uuid, kind: MessageKind) -> io::Result<Option<Draft>> {
-        let path = self.path(id, kind);
-        let text = match fs::read(&path) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
+        let Some((bytes, meta)) = state_file::read(&self.path(id, kind), MAX_DRAFT_BYTES)? else {
+            return Ok(None);
         };
-        let saved_at = fs::metadata(&path)?.modified()?.into();
-        Ok(Some(Draft { text, saved_at }))
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        Ok(Some(Draft {
+            text,
+            saved_at: meta.modified()?.into(),
+        }))
     }
 
     /// Removes the draft; one already gone is fine.
@@ -111,5 +115,22 @@ mod tests {
         drafts.remove(id, MessageKind::Note).unwrap();
         drafts.remove(id, MessageKind::Note).unwrap();
         assert!(drafts.list().is_empty());
+    }
+
+    /// A link planted at `drafts/<id>-note.txt` made `n` restore (and then
+    /// post) the target's content, and a save overwrote the target.
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_link_is_not_a_draft_and_its_target_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let drafts = Drafts::new(dir.path().join("drafts"));
+        let id = Uuid::from_u128(7);
+        let target = dir.path().join("private.txt");
+        fs::write(&target, "not for the customer").unwrap();
+        fs::create_dir(drafts.dir()).unwrap();
+        std::os::unix::fs::symlink(&target, drafts.path(id, MessageKind::Note)).unwrap();
+        assert!(drafts.load(id, MessageKind::Note).is_err());
+        assert!(drafts.save(id, MessageKind::Note, "mine").is_err());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "not for the customer");
     }
 }

@@ -20,6 +20,7 @@ mod load;
 mod model;
 mod profile;
 mod remember;
+mod state_file;
 mod views;
 
 pub use check::{CheckReport, check};

@@ -7,17 +7,17 @@
 //! Everything read back is untrusted: a file that is too big, not JSON, of
 //! another `version` or for another query is ignored with a log line, never
 //! an error; tickets go through the API's own lenient decoding. Writes are
-//! atomic (see `atomic.rs`).
+//! atomic, and a link in a file's place is refused (see `state_file.rs`).
 
 use std::fs;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::atomic::write_atomic;
+use super::state_file;
 use crate::api::types::{PageMeta, Ticket};
 
 /// The format of both files; any other is ignored (and replaced on quit).
@@ -143,13 +143,25 @@ impl SessionStore {
         }
     }
 
+    /// Writes the session. Two triage processes on one profile each write
+    /// theirs at quit: the `:` and `/` histories are merged with the file's
+    /// (the union, this process's entries newest, [`MAX_HISTORY`] kept), and
+    /// the rest (view, filter, page, ticket) is the last quit's. The lock
+    /// keeps the other's read-merge-write from landing in between.
     pub fn save_session(&self, session: &SavedSession) -> io::Result<()> {
-        let saved = SavedSession {
+        let path = self.session_path();
+        state_file::private_dir(&self.dir)?;
+        let _lock = super::atomic::EditLock::acquire(&path)?;
+        let mut saved = SavedSession {
             version: VERSION,
             ..session.clone()
         };
+        if let Some(on_disk) = self.load_session() {
+            saved.filter_history = merge_history(on_disk.filter_history, &saved.filter_history);
+            saved.search_history = merge_history(on_disk.search_history, &saved.search_history);
+        }
         let json = serde_json::to_vec_pretty(&saved).map_err(io::Error::other)?;
-        write_atomic(&self.session_path(), &json)
+        state_file::write(&path, &json)
     }
 
     /// The page kept for `query` at `per_page`, if it is page `page`.
@@ -216,7 +228,7 @@ impl SessionStore {
         };
         let json = serde_json::to_vec(&saved).map_err(io::Error::other)?;
         let path = self.page_path(&page.query, page.per_page);
-        write_atomic(&path, &json)?;
+        state_file::write(&path, &json)?;
         self.prune_pages(&path);
         Ok(())
     }
@@ -253,27 +265,28 @@ impl SessionStore {
 /// The file's bytes, unless it is missing (silently), unreadable or larger
 /// than `cap` (with a log line).
 fn read_capped(path: &Path, cap: u64) -> Option<Vec<u8>> {
-    let file = match fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+    match state_file::read(path, cap) {
+        Ok(found) => found.map(|(bytes, _)| bytes),
         Err(e) => {
-            tracing::warn!(path = %path.display(), error = %e, "cannot read a remembered file");
-            return None;
-        }
-    };
-    let mut bytes = Vec::new();
-    // One byte over the cap tells a file that is too big.
-    match file.take(cap + 1).read_to_end(&mut bytes) {
-        Ok(n) if n as u64 > cap => {
-            tracing::warn!(path = %path.display(), cap, "ignoring a remembered file that is too big");
-            None
-        }
-        Ok(_) => Some(bytes),
-        Err(e) => {
-            tracing::warn!(path = %path.display(), error = %e, "cannot read a remembered file");
+            tracing::warn!(path = %path.display(), error = %e, "ignoring a remembered file");
             None
         }
     }
+}
+
+/// Entries kept per history in the file (as the UI keeps).
+pub const MAX_HISTORY: usize = 50;
+
+/// `theirs` (the file's) and `ours`, both oldest first: every entry once,
+/// ours newest (they are the ones just used here), the newest
+/// [`MAX_HISTORY`] kept.
+fn merge_history(theirs: Vec<String>, ours: &[String]) -> Vec<String> {
+    let mut merged: Vec<String> = theirs.into_iter().filter(|t| !ours.contains(t)).collect();
+    merged.dedup();
+    merged.extend(ours.iter().cloned());
+    let over = merged.len().saturating_sub(MAX_HISTORY);
+    merged.drain(..over);
+    merged
 }
 
 fn version_is_current(value: &serde_json::Value, path: &Path) -> bool {
@@ -330,5 +343,66 @@ mod tests {
         let pages = fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(pages, MAX_PAGE_FILES);
         assert!(store.load_page("q18", 50, 1).is_some(), "the newest stays");
+    }
+
+    /// Two processes on one profile: each quit used to replace the file
+    /// whole, so the first one's histories were lost.
+    #[test]
+    fn two_processes_merge_their_histories_and_the_last_quit_wins_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = SessionStore::new(dir.path(), "w");
+        let second = SessionStore::new(dir.path(), "w");
+        let session = |filter: &str, history: &[&str], search: &[&str]| SavedSession {
+            filter: filter.into(),
+            filter_history: history.iter().map(|s| s.to_string()).collect(),
+            search_history: search.iter().map(|s| s.to_string()).collect(),
+            ..SavedSession::default()
+        };
+        first
+            .save_session(&session(
+                "status:open",
+                &["status:open", "tag:vip"],
+                &["refund"],
+            ))
+            .unwrap();
+        second
+            .save_session(&session(
+                "priority:urgent",
+                &["tag:vip", "priority:urgent"],
+                &[],
+            ))
+            .unwrap();
+        let saved = first.load_session().unwrap();
+        assert_eq!(saved.filter, "priority:urgent");
+        assert_eq!(
+            saved.filter_history,
+            ["status:open", "tag:vip", "priority:urgent"]
+        );
+        assert_eq!(saved.search_history, ["refund"]);
+    }
+
+    #[test]
+    fn a_merged_history_stays_bounded_with_the_newest_kept() {
+        let theirs: Vec<String> = (0..MAX_HISTORY).map(|i| format!("t{i}")).collect();
+        let ours: Vec<String> = (0..10).map(|i| format!("o{i}")).collect();
+        let merged = merge_history(theirs, &ours);
+        assert_eq!(merged.len(), MAX_HISTORY);
+        assert_eq!(merged.last().unwrap(), "o9");
+        assert_eq!(merged[0], "t10");
+    }
+
+    /// A link planted at the session's path rewrote its target.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_session_path_is_refused_and_its_target_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(dir.path().join("state"), "w");
+        let target = dir.path().join("victim");
+        fs::write(&target, "keep me").unwrap();
+        fs::create_dir(dir.path().join("state")).unwrap();
+        std::os::unix::fs::symlink(&target, store.session_path()).unwrap();
+        assert!(store.save_session(&SavedSession::default()).is_err());
+        assert!(store.load_session().is_none());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "keep me");
     }
 }

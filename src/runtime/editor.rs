@@ -9,7 +9,6 @@ use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::app::triage::{ComposeRequest, Composed, Targets};
 use crate::text::sanitize;
@@ -33,28 +32,31 @@ pub fn command(editor: &str, path: &Path) -> Command {
     cmd
 }
 
-/// A private file in the temporary directory, removed when dropped.
-struct TempText(PathBuf);
+/// A private file in a private, randomly named directory of the temporary
+/// directory (`tempfile`: 0700, created with `O_EXCL`), both removed when
+/// dropped. A predictable name let anyone pre-create it and block `n`; the
+/// file keeps a readable name (`1042-note.txt`) for the editor's title and
+/// syntax.
+struct TempText {
+    path: PathBuf,
+    _dir: tempfile::TempDir,
+}
 
 impl TempText {
     fn create(name: &str, text: &str) -> io::Result<TempText> {
-        static SEQ: AtomicU32 = AtomicU32::new(0);
-        let seq = SEQ.fetch_add(1, Ordering::Relaxed);
-        let path =
-            std::env::temp_dir().join(format!("triage-{}-{seq}-{name}.txt", std::process::id()));
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("triage-");
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+        let dir = builder.tempdir()?;
+        let path = dir.path().join(format!("{name}.txt"));
         let mut options = OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(&path)?;
         file.write_all(text.as_bytes())?;
-        Ok(TempText(path))
-    }
-}
-
-impl Drop for TempText {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.0);
+        Ok(TempText { path, _dir: dir })
     }
 }
 
@@ -63,13 +65,13 @@ impl Drop for TempText {
 pub fn edit_text(editor: &str, name: &str, initial: &str) -> Result<String, String> {
     let file = TempText::create(name, initial)
         .map_err(|e| format!("could not write a temporary file: {e}"))?;
-    let status = command(editor, &file.0)
+    let status = command(editor, &file.path)
         .status()
         .map_err(|e| format!("could not start the editor ({editor}): {e}"))?;
     if !status.success() {
         return Err(format!("the editor ({editor}) exited with {status}"));
     }
-    fs::read(&file.0)
+    fs::read(&file.path)
         .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
         .map_err(|e| format!("could not read the edited file: {e}"))
 }
@@ -175,7 +177,7 @@ mod tests {
         let args: Vec<&str> = args.lines().collect();
         assert_eq!(args[..2], ["-w", "--flag"]);
         assert_eq!(args.len(), 3);
-        assert!(args[2].ends_with("-1042-note.txt"), "{args:?}");
+        assert!(args[2].ends_with("/1042-note.txt"), "{args:?}");
         // The temporary file is gone afterwards.
         assert!(!Path::new(args[2]).exists());
     }
@@ -184,5 +186,39 @@ mod tests {
     fn a_failing_editor_sends_nothing() {
         let e = edit_text("false", "x", "text").unwrap_err();
         assert!(e.contains("exited with"), "{e}");
+    }
+
+    /// The old name (`$TMPDIR/triage-<pid>-0-<name>.txt`) could be made in
+    /// advance by anyone, and `n` then failed. Now each file is in a fresh
+    /// directory of its own that no one else can enter.
+    #[cfg(unix)]
+    #[test]
+    fn the_temporary_file_is_in_a_private_directory_of_a_random_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let seen = dir.path().join("seen");
+        let editor = format!(
+            "stat -c '%a %n' \"$(dirname \"$1\")\" \"$1\" > '{}'; true",
+            seen.display()
+        );
+        let editor = format!("sh -c '{}' --", editor.replace('\'', "'\\''"));
+        // Squatting every name the old scheme could pick changes nothing.
+        let pid = std::process::id();
+        for seq in 0..4 {
+            let squat = std::env::temp_dir().join(format!("triage-{pid}-{seq}-7-note.txt"));
+            let _ = fs::write(&squat, "squatted");
+        }
+        edit_text(&editor, "7-note", "hello\n").unwrap();
+        let out = fs::read_to_string(&seen).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[0].starts_with("700 "), "{out}");
+        assert!(lines[1].starts_with("600 "), "{out}");
+        let path = lines[1].split_once(' ').unwrap().1;
+        assert!(path.ends_with("/7-note.txt"), "{path}");
+        assert!(!Path::new(path).parent().unwrap().exists(), "removed after");
+        for seq in 0..4 {
+            let _ = fs::remove_file(
+                std::env::temp_dir().join(format!("triage-{pid}-{seq}-7-note.txt")),
+            );
+        }
     }
 }
