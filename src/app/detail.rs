@@ -133,11 +133,20 @@ pub(super) fn messages_loaded(
     generation: u64,
     result: Result<(Vec<crate::api::types::Message>, crate::api::types::PageMeta), FetchError>,
 ) {
-    let next_page = match &result {
-        Ok((_, meta)) => meta.page > 1,
-        Err(_) => state.detail.as_ref().is_some_and(|d| d.loading_more),
-    };
-    let result = result.map(|(messages, meta)| Conversation { messages, meta });
+    // Which page this answers is what was asked (a later page only while
+    // scrolling asked for one, onto a loaded conversation), not what the
+    // answer claims: a first page claiming `page: 2` was taken for a later
+    // one, found nothing to extend, and left the conversation loading.
+    let next_page = state
+        .detail
+        .as_ref()
+        .is_some_and(|d| d.loading_more && matches!(d.messages, Loadable::Loaded(_)));
+    let result = result.map(|(messages, mut meta)| {
+        if !next_page {
+            meta.page = 1;
+        }
+        Conversation { messages, meta }
+    });
     let Some(loadable) = part_loaded(state, generation, result) else {
         return;
     };
@@ -205,6 +214,7 @@ pub(super) fn request_detail(state: &mut State, id: uuid::Uuid, fx: &mut Vec<Eff
     }
     d.detail = Loadable::Loading;
     d.messages = Loadable::Loading;
+    d.loading_more = false;
     fx.push(Effect::FetchDetail {
         generation: d.generation,
         id,

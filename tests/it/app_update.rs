@@ -883,3 +883,48 @@ async fn help_scrolls_to_its_end_before_any_frame_is_drawn() {
     press(&mut state, KeyCode::Char('k'));
     assert_eq!(state.help().map(|h| h.scroll), Some(max - 1));
 }
+
+/// A first conversation page answered with `meta.page: 2` was taken for a
+/// later page; with nothing loaded to extend it was dropped and the
+/// conversation said "loading" for good. It is shown, as page 1, and
+/// scrolling on asks for page 2.
+#[tokio::test(start_paused = true)]
+async fn a_first_conversation_page_claiming_page_two_is_shown() {
+    use triage::api::types::{AuthorType, Message, PageMeta};
+    let mut state = loaded_state(80, 24, 10, 100);
+    press(&mut state, KeyCode::Enter);
+    let message = |n: u128| Message {
+        id: uuid::Uuid::from_u128(n),
+        author_name: Some("Dana".into()),
+        author_type: AuthorType::Contact,
+        body: format!("message {n}"),
+        created_at: None,
+    };
+    update(
+        &mut state,
+        Msg::MessagesLoaded {
+            generation: 1,
+            result: Ok((
+                (1..=100).map(message).collect(),
+                PageMeta {
+                    page: 2,
+                    per_page: 100,
+                    total: 150,
+                },
+            )),
+        },
+        ui_fixtures::clock(),
+    );
+    let Loadable::Loaded(conv) = &state.detail.as_ref().unwrap().messages else {
+        panic!("still {:?}", state.detail.as_ref().unwrap().messages);
+    };
+    assert_eq!(conv.messages.len(), 100);
+    assert_eq!(conv.meta.page, 1);
+    // Scrolling to the end asks for the page after the first.
+    let fx = press(&mut state, KeyCode::Char('G'));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::FetchMessages { page: 2, .. })),
+        "{fx:?}"
+    );
+}
