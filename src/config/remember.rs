@@ -145,7 +145,7 @@ impl SessionStore {
 
     /// Writes the session. Two triage processes on one profile each write
     /// theirs at quit: the `:` and `/` histories are merged with the file's
-    /// (the union, this process's entries newest, [`MAX_HISTORY`] kept), and
+    /// (the union, this process's entries newest, `MAX_HISTORY` kept), and
     /// the rest (view, filter, page, ticket) is the last quit's. The lock
     /// keeps the other's read-merge-write from landing in between.
     pub fn save_session(&self, session: &SavedSession) -> io::Result<()> {
