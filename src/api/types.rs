@@ -141,6 +141,18 @@ pub struct User {
     pub email: Option<String>,
 }
 
+/// `GET /contacts/{id}`: the customer who wrote a ticket (its `contact_id`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    pub id: Uuid,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub name: String,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub email: Option<String>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub company: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldOption {
     pub id: Uuid,

@@ -136,6 +136,14 @@ pub struct DataArgs {
     /// and a contact's reply on an existing ticket halfway between two
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=triage::server::MAX_NEW_EVERY.as_secs()))]
     pub new_every: Option<u64>,
+    /// Simulated colleagues: N other agents who, in turn, change the
+    /// status of, take or reply to tickets at the top of the queue
+    #[arg(long, value_name = "N")]
+    pub agents: Option<usize>,
+    /// How often each simulated agent acts, in seconds
+    #[arg(long, value_name = "SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub agent_every: u64,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -151,6 +159,10 @@ pub struct DemoArgs {
     /// --new-every to choose it
     #[arg(long)]
     pub live: bool,
+    /// Three simulated colleagues working the same queue (see --agents to
+    /// choose how many)
+    #[arg(long)]
+    pub team: bool,
 }
 
 #[derive(Debug, Args, Clone)]

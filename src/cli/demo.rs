@@ -9,10 +9,16 @@ use super::session::{Session, run_ui};
 
 pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<()> {
     // Its own thread and runtime: a slow request never holds up the UI's.
-    let config = server::ServerConfig {
+    let mut config = server::ServerConfig {
         new_every: live_pace(args),
         ..super::serve::server_config(&args.data)
     };
+    if args.team && config.agents.is_none() {
+        config.agents = Some(server::AgentsConfig {
+            count: DEFAULT_TEAM,
+            every: Duration::from_secs(args.data.agent_every),
+        });
+    }
     let handle = server::spawn_on_own_thread(config, "127.0.0.1:0".parse()?).await?;
     let views_file = triage::config::demo_views_path();
     let mut session = Session::demo(
@@ -32,6 +38,9 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<()> {
     handle.shutdown().await;
     result
 }
+
+/// Colleagues `--team` brings when `--agents` does not say.
+const DEFAULT_TEAM: usize = 3;
 
 /// The demo's pace when `--live` is given without `--new-every`.
 const DEFAULT_LIVE_EVERY: Duration = Duration::from_secs(20);

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use triage::server::{self, RateBudget, ServerConfig, ServerHandle};
+use triage::server::{self, AgentsConfig, RateBudget, ServerConfig, ServerHandle};
 
 use super::args::{DataArgs, ServeArgs};
 
@@ -18,6 +18,10 @@ pub fn server_config(data: &DataArgs) -> ServerConfig {
             per: Duration::from_secs(secs),
         }),
         new_every: data.new_every.map(Duration::from_secs),
+        agents: data.agents.map(|count| AgentsConfig {
+            count,
+            every: Duration::from_secs(data.agent_every),
+        }),
         ..ServerConfig::default()
     }
 }
@@ -49,6 +53,13 @@ fn print_banner(handle: &ServerHandle) {
     println!("triage local helpdesk listening on {url}");
     println!("  read-write key: {}", server::DEMO_KEY);
     println!("  read-only key:  {}", server::DEMO_READONLY_KEY);
+    if let Some(agents) = handle.state().config().agents {
+        println!(
+            "  {} simulated agents, each acting every {} s on the top of the queue",
+            agents.count,
+            agents.every.as_secs()
+        );
+    }
     println!();
     println!("Try it:");
     println!(

@@ -20,6 +20,18 @@ pub struct Contact {
     pub id: Uuid,
     pub name: String,
     pub email: String,
+    pub company: String,
+}
+
+impl Contact {
+    pub fn to_wire(&self) -> crate::api::types::Contact {
+        crate::api::types::Contact {
+            id: self.id,
+            name: self.name.clone(),
+            email: Some(self.email.clone()),
+            company: Some(self.company.clone()),
+        }
+    }
 }
 
 /// One stored custom field value. Which variant is valid depends on the

@@ -4,7 +4,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::api::types::{ErrorBody, ErrorDetail};
+use crate::api::types::{ErrorBody, ErrorDetail, TicketDetail};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -22,6 +22,9 @@ pub enum ApiError {
         retry_after_body: Option<u64>,
         header: Option<String>,
     },
+    /// `If-Unmodified-Since` is older than the ticket: nothing changed,
+    /// and the answer carries the ticket as it is now (CONTRACT.md §6).
+    PreconditionFailed(Box<TicketDetail>),
 }
 
 fn body(error: &str, message: &str, code: Value) -> ErrorBody {
@@ -36,6 +39,16 @@ fn body(error: &str, message: &str, code: Value) -> ErrorBody {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, payload, retry_header) = match self {
+            ApiError::PreconditionFailed(current) => {
+                // `ErrorBody` has no `data`: this one error carries a payload.
+                let body = json!({
+                    "error": "Precondition Failed",
+                    "message": "The ticket changed after the time in If-Unmodified-Since",
+                    "code": 412,
+                    "data": current,
+                });
+                return (StatusCode::PRECONDITION_FAILED, axum::Json(body)).into_response();
+            }
             ApiError::BadRequest(details) => (
                 StatusCode::BAD_REQUEST,
                 ErrorBody {

@@ -392,6 +392,7 @@ pub fn generate(tickets: usize, seed: u64, now: DateTime<Utc>) -> Dataset {
                     i,
                     ascii_slug(company)
                 ),
+                company: company.to_string(),
             }
         })
         .collect();

@@ -18,6 +18,7 @@
 //! numbers. A malformed ticket id in a path is a 404, like an unknown one.
 
 mod activity;
+pub mod agents;
 pub mod conversation;
 pub mod data;
 pub mod errors;
@@ -40,6 +41,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use activity::ActivityEvent;
+pub use agents::{AgentAction, AgentEvent, AgentsConfig};
 pub use conversation::Conversation;
 pub use data::{Contact, Dataset, FieldValue, FieldValues, ServerMessage, ServerTicket};
 pub use route_fault::RouteFault;
@@ -79,6 +81,9 @@ pub struct ServerConfig {
     /// `Some(every)`: live activity, a new ticket every `every` and a
     /// contact's reply halfway between two (`src/server/activity.rs`).
     pub new_every: Option<Duration>,
+    /// `Some`: simulated colleagues acting on the top of the queue
+    /// (`src/server/agents.rs`).
+    pub agents: Option<AgentsConfig>,
 }
 
 impl Default for ServerConfig {
@@ -94,6 +99,7 @@ impl Default for ServerConfig {
             api_access: true,
             companion_endpoints: true,
             new_every: None,
+            agents: None,
         }
     }
 }
@@ -172,6 +178,12 @@ impl ServerHandle {
     /// [`ServerState::step_activity`]), whether or not its timer runs.
     pub fn step_activity(&self) -> Option<ActivityEvent> {
         self.state.step_activity()
+    }
+
+    /// Makes the next simulated agent act now (see
+    /// [`ServerState::step_agents`]), whether or not its timer runs.
+    pub fn step_agents(&self) -> Option<AgentEvent> {
+        self.state.step_agents()
     }
 
     /// Requests received so far, whatever their outcome.
@@ -290,6 +302,15 @@ async fn serve(
             }
         }
     };
+    let agents = {
+        let state = state.clone();
+        async move {
+            match state.config.agents {
+                Some(config) if config.count > 0 => agents::run(state, config).await,
+                _ => std::future::pending().await,
+            }
+        }
+    };
     let (draining, drain_started) = oneshot::channel::<()>();
     let served = axum::serve(listener, router(state)).with_graceful_shutdown(async move {
         let _ = stopped.await;
@@ -310,5 +331,6 @@ async fn serve(
         }
         () = drain_deadline => {}
         () = activity => {}
+        () = agents => {}
     }
 }

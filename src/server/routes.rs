@@ -36,7 +36,8 @@ pub fn router(state: Shared) -> Router {
             .route("/users", get(users))
             .route("/ticket-fields", get(ticket_fields))
             .route("/tickets/{id}", get(ticket).patch(patch_ticket))
-            .route("/tickets/{id}/messages", get(messages).post(post_message));
+            .route("/tickets/{id}/messages", get(messages).post(post_message))
+            .route("/contacts/{id}", get(contact));
     }
     Router::new()
         .nest("/api/v1", api)
@@ -279,11 +280,49 @@ async fn messages(
     }
 }
 
+async fn contact(State(state): State<Shared>, Path(id): Path<String>) -> Response {
+    let found = Uuid::parse_str(&id).ok().and_then(|uuid| {
+        state.with_data(|d| {
+            d.contacts
+                .iter()
+                .find(|c| c.id == uuid)
+                .map(|c| c.to_wire())
+        })
+    });
+    match found {
+        Some(c) => json(Envelope {
+            data: c,
+            meta: None,
+        }),
+        None => {
+            let shown: String = id.chars().take(64).collect();
+            ApiError::NotFound(format!("No contact with id '{shown}'")).into_response()
+        }
+    }
+}
+
+/// The second `If-Unmodified-Since` names, if it is a valid HTTP-date.
+/// RFC 9110 §13.1.4: a recipient ignores an invalid date, so a garbled
+/// header means "no precondition", not an error.
+fn unmodified_since(headers: &HeaderMap) -> Option<i64> {
+    let value = headers.get(header::IF_UNMODIFIED_SINCE)?.to_str().ok()?;
+    let at = httpdate::parse_http_date(value.trim()).ok()?;
+    let secs = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    i64::try_from(secs).ok()
+}
+
 /// Applies a PATCH body (see `patch.rs`) and answers the updated ticket
-/// with its tags and custom fields (the detail's shape).
+/// with its tags and custom fields (the detail's shape). With
+/// `If-Unmodified-Since`, a ticket changed in a later second than the
+/// header answers 412 with the ticket as it is, and nothing changes. Both
+/// sides are cut to the second, as HTTP-dates are: a change in the same
+/// second as the client's read passes (the header cannot say otherwise).
+/// The check comes after the body is validated, so a malformed request is
+/// a 400 whatever its precondition (RFC 9110 §13.2.1).
 async fn patch_ticket(
     State(state): State<Shared>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let obj = match serde_json::from_slice::<Value>(&body) {
@@ -311,6 +350,12 @@ async fn patch_ticket(
         Ok(p) => p,
         Err(details) => return ApiError::BadRequest(details).into_response(),
     };
+    if let Some(since) = unmodified_since(&headers)
+        && current.updated_at.timestamp() > since
+    {
+        let detail = store.data.to_detail(current);
+        return ApiError::PreconditionFailed(Box::new(detail)).into_response();
+    }
     let Some(t) = store.data.tickets.get_mut(pos) else {
         return ticket_not_found(&id).into_response();
     };

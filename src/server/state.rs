@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use tokio::time::Instant;
 
 use super::activity::Activity;
+use super::agents::Team;
 use super::data::Dataset;
 use super::errors::ApiError;
 use super::generate::generate;
@@ -53,6 +54,7 @@ pub struct ServerState {
     /// When the server's clock started: `config.now` is this instant.
     pub(crate) started: Instant,
     pub(crate) activity: Mutex<Activity>,
+    pub(crate) team: Mutex<Team>,
 }
 
 impl ServerState {
@@ -61,6 +63,7 @@ impl ServerState {
         let data = generate(config.tickets, config.seed, config.now);
         let index = Index::build(&data);
         let activity = Mutex::new(Activity::new(config.seed));
+        let team = Mutex::new(Team::new(config.seed));
         Arc::new(ServerState {
             config,
             store: RwLock::new(Store { data, index }),
@@ -71,6 +74,7 @@ impl ServerState {
             windows: Mutex::new(HashMap::new()),
             started: Instant::now(),
             activity,
+            team,
         })
     }
 

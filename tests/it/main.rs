@@ -30,6 +30,7 @@ mod poll;
 mod search;
 mod server_activity;
 mod server_contract;
+mod server_team;
 mod text_props;
 mod triage_http;
 mod triage_macros;
