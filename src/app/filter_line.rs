@@ -19,8 +19,6 @@ use super::modal::Modal;
 use super::msg::Effect;
 use super::picker::{PickItem, Picker};
 use super::state::State;
-use crate::filter::text::KEYS;
-use crate::filter::text::lex::tokens;
 use crate::filter::{
     FilterError, MAX_CUSTOM_FIELDS, NameKind, ParseError, TicketFilter, format, parse,
 };
@@ -145,18 +143,12 @@ fn apply(state: &mut State, clock: Clock, fx: &mut Vec<Effect>) {
     let Some(text) = state.filter_line().map(|l| l.input.value().to_string()) else {
         return;
     };
-    let checked = parse(&text)
-        .map_err(LineError::from)
-        .and_then(|filter| match key_as_text(&text) {
+    let checked = parse(&text).map_err(LineError::from).and_then(|filter| {
+        match unresolved(state, &text, &filter, clock.wall) {
             Some(err) => Err(err),
             None => Ok(filter),
-        })
-        .and_then(
-            |filter| match unresolved(state, &text, &filter, clock.wall) {
-                Some(err) => Err(err),
-                None => Ok(filter),
-            },
-        );
+        }
+    });
     let Some(Modal::FilterLine(line)) = &mut state.modal else {
         return;
     };
@@ -192,33 +184,6 @@ fn recall(state: &mut State, older: bool) {
         line.input = Input::new(text);
     }
     line.error = None;
-}
-
-/// A filter written without its colon (`created>2026-11-01`,
-/// `status=open`) parses as search text: in the line that is almost always
-/// a slip, so it is refused with the spelling that was meant. Quoted, it
-/// is searched for.
-fn key_as_text(text: &str) -> Option<LineError> {
-    let toks = tokens(text).ok()?;
-    toks.iter().find_map(|t| {
-        let lower = t.text.to_ascii_lowercase();
-        let key = KEYS.iter().find(|k| {
-            lower.starts_with(*k)
-                && matches!(lower.as_bytes().get(k.len()), Some(b'<' | b'>' | b'='))
-        })?;
-        let rest = &t.text[key.len()..];
-        let meant = match rest.strip_prefix('=') {
-            Some(value) => format!("{key}:{value}"),
-            None => format!("{key}:{rest}"),
-        };
-        Some(LineError {
-            span: t.span.clone(),
-            message: format!(
-                "'{}' would be searched as text: did you mean {meant}? (quote it to search for it)",
-                t.text
-            ),
-        })
-    })
 }
 
 /// A name, option or field value the catalog cannot turn into the query

@@ -221,6 +221,11 @@ async fn failures_are_one_human_line() {
             Some(server::DEMO_KEY),
             "unknown priority 'urgnt'",
         ),
+        (
+            vec!["--filter", "created>2026-11-01"],
+            Some(server::DEMO_KEY),
+            "did you mean created:>2026-11-01?",
+        ),
         (vec![], Some("ixk_wrong"), "unauthorized"),
         (vec![], None, "no API key"),
         (

@@ -545,6 +545,37 @@ async fn a_filter_without_its_colon_is_not_silently_searched() {
     assert_eq!(sent[0].query.as_deref(), Some("\"created>2024\" statuses"));
 }
 
+/// The `:` line's refusal lives in the parser, so `--filter`, saved views
+/// and macros refuse the same slip instead of searching for it.
+#[test]
+fn every_reader_of_filter_text_refuses_a_missing_colon() {
+    let err = triage::filter::parse("status:open created>2026-11-01").unwrap_err();
+    assert_eq!(err.span, 12..30);
+    assert!(
+        err.message.contains("did you mean created:>2026-11-01?"),
+        "{err}"
+    );
+    let view: triage::config::SavedView =
+        toml::from_str("name = \"New\"\nfilter = \"Status=open\"").unwrap();
+    let err = view.ticket_filter().unwrap_err();
+    assert!(err.contains("did you mean status:open?"), "{err}");
+    let err = triage::app::macros::parse_actions("status=Triaged +tag:vip").unwrap_err();
+    assert_eq!(err.span, 0..14);
+    assert!(
+        err.message.contains("did you mean status:Triaged?"),
+        "{}",
+        err.message
+    );
+    // Search text that looks like the slip still round-trips through the
+    // canonical form (written as query:"…").
+    let f = TicketFilter {
+        query: Some("created>2026 refund".into()),
+        ..TicketFilter::default()
+    };
+    let text = triage::filter::format(&f);
+    assert_eq!(triage::filter::parse(&text).unwrap(), f, "{text}");
+}
+
 /// The screen as text, wide characters counted once (for snapshots).
 fn screen_text(state: &State) -> String {
     let (w, h) = (state.size.width, state.size.height);

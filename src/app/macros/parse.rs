@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use crate::filter::text::ParseError;
-use crate::filter::text::lex::{Item, TokenKind, ValueCursor, classify, tokens};
+use crate::filter::text::lex::{Item, TokenKind, ValueCursor, classify, key_slip, tokens};
 
 /// Every key of the action language, in the order `?` and errors list them.
 pub const ACTION_KEYS: &[&str] = &[
@@ -76,14 +76,14 @@ fn step(token: &str, start: usize, body: &str, sign: Option<bool>) -> Result<Ste
         key, value_start, ..
     } = classify(body, |k| ACTION_KEYS.contains(&k))
     else {
-        return Err(ParseError::new(
-            span,
-            token,
-            format!(
+        let message = match key_slip(body, ACTION_KEYS) {
+            Some(meant) => format!("'{token}' is missing its colon: did you mean {meant}?"),
+            None => format!(
                 "'{token}' is not an action: write key:value ({})",
                 ACTION_KEYS.join(", ")
             ),
-        ));
+        };
+        return Err(ParseError::new(span, token, message));
     };
     if !ACTION_KEYS.contains(&key.as_str()) {
         let key_span = start..start + value_start - 1;

@@ -3,7 +3,7 @@
 use chrono::SecondsFormat;
 use uuid::Uuid;
 
-use super::lex::{TokenKind, classify, tokens};
+use super::lex::{TokenKind, classify, key_slip, tokens};
 use super::parse::KEYS;
 use crate::filter::{
     AssigneeFilter, DateBound, EntityRef, FieldValue, SortField, SortOrder, SpanUnit, TicketFilter,
@@ -138,6 +138,6 @@ fn is_plain_search_text(q: &str) -> bool {
     !toks.is_empty()
         && toks
             .iter()
-            .all(|t| classify(t.text, known) == TokenKind::Free)
+            .all(|t| classify(t.text, known) == TokenKind::Free && key_slip(t.text, KEYS).is_none())
         && toks.iter().map(|t| t.text).collect::<Vec<_>>().join(" ") == q
 }

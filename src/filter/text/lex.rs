@@ -100,6 +100,23 @@ pub(crate) fn classify<'a>(token: &'a str, known: impl Fn(&str) -> bool) -> Toke
     TokenKind::Free
 }
 
+/// A filter or action written without its colon (`created>2026-11-01`,
+/// `status=open`) reads as search text, which is almost always a slip:
+/// the spelling that was meant, when `token` (unquoted) is one of `keys`
+/// followed by `<`, `>` or `=`. Everything that reads such text (the UI's
+/// filter line, `--filter`, views, macros) refuses it with this spelling.
+pub(crate) fn key_slip(token: &str, keys: &[&str]) -> Option<String> {
+    let lower = token.to_ascii_lowercase();
+    let key = keys.iter().find(|k| {
+        lower.starts_with(*k) && matches!(lower.as_bytes().get(k.len()), Some(b'<' | b'>' | b'='))
+    })?;
+    let rest = &token[key.len()..];
+    Some(match rest.strip_prefix('=') {
+        Some(value) => format!("{key}:{value}"),
+        None => format!("{key}:{rest}"),
+    })
+}
+
 /// One value read from inside a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {

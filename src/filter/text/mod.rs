@@ -32,7 +32,10 @@
 //! Keys are case-insensitive. A token with an unknown key (`foo:bar`) is an
 //! error rather than search text, so a typo never silently turns into a
 //! search; to search for such text, quote it: `"foo:bar"`. `-status:open`
-//! is an error too (negating a filter is not supported).
+//! is an error too (negating a filter is not supported), and so is a key
+//! written without its colon (`created>2026-11-01`, `status=open`): it
+//! would be searched as text, so the error says what was meant; quoted,
+//! it is searched for.
 //!
 //! # Values
 //!

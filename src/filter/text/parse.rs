@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use uuid::Uuid;
 
 use super::ParseError;
-use super::lex::{Item, Token, TokenKind, ValueCursor, classify, tokens};
+use super::lex::{Item, Token, TokenKind, ValueCursor, classify, key_slip, tokens};
 use crate::filter::{
     AssigneeFilter, DateBound, EntityRef, FieldValue, RelativeSpan, SortField, SortOrder, SpanUnit,
     TicketFilter,
@@ -93,10 +93,20 @@ impl Parser {
     fn token(&mut self, token: &Token<'_>) -> Result<(), ParseError> {
         let known = |k: &str| KEYS.contains(&k);
         match classify(token.text, known) {
-            TokenKind::Free => {
-                self.text_parts.push(token.text.to_string());
-                Ok(())
-            }
+            TokenKind::Free => match key_slip(token.text, KEYS) {
+                Some(meant) => Err(ParseError::new(
+                    token.span.clone(),
+                    token.text,
+                    format!(
+                        "'{}' would be searched as text: did you mean {meant}? (quote it to search for it)",
+                        token.text
+                    ),
+                )),
+                None => {
+                    self.text_parts.push(token.text.to_string());
+                    Ok(())
+                }
+            },
             TokenKind::NegatedKey { key } => Err(ParseError::new(
                 token.span.clone(),
                 token.text,
