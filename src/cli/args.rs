@@ -20,6 +20,8 @@ pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
     pub start: StartArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -30,12 +32,60 @@ pub struct GlobalArgs {
     /// Config file (else $TRIAGE_CONFIG, else $XDG_CONFIG_HOME/triage/config.toml)
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// The workspace, from [`WorkspaceArgs`] given before or after the
+    /// subcommand (see [`Cli::resolved`]).
+    #[arg(skip)]
+    pub profile: Option<String>,
+    #[arg(skip)]
+    pub base_url: Option<String>,
+}
+
+/// Which workspace to talk to. Only on the commands that talk to one (not
+/// `demo` or `serve`, which run their own helpdesk, nor `config path`), so
+/// their `--help` offers nothing that would be ignored.
+#[derive(Debug, Args, Clone, Default)]
+pub struct WorkspaceArgs {
     /// Profile (workspace) from the config file
-    #[arg(long, global = true, env = "TRIAGE_PROFILE", value_name = "NAME")]
+    #[arg(long, env = "TRIAGE_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
     /// API base URL, e.g. https://acme.example.com/api/v1 (else $TRIAGE_BASE_URL, else the profile)
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+}
+
+impl Cli {
+    /// The global arguments with the workspace filled in: the
+    /// subcommand's flags win over those given before it.
+    pub fn resolved(&self) -> anyhow::Result<GlobalArgs> {
+        let sub = match &self.command {
+            None => None,
+            Some(Command::List(a)) => Some(&a.workspace),
+            Some(Command::Views(a)) => Some(&a.workspace),
+            Some(Command::Macros(a)) => Some(&a.workspace),
+            Some(Command::Apply(a)) => Some(&a.workspace),
+            Some(Command::Config(ConfigCommand::Check(a))) => Some(a),
+            Some(Command::Config(ConfigCommand::Path)) => None,
+            Some(Command::Demo(_) | Command::Serve(_)) => {
+                // `triage --base-url URL demo`: the flag would be ignored.
+                if self.workspace.base_url.is_some() {
+                    anyhow::bail!(
+                        "--base-url does nothing for demo or serve (they run their own local helpdesk); \
+                         without a subcommand, triage --base-url URL opens that workspace"
+                    );
+                }
+                None
+            }
+        };
+        let pick = |f: fn(&WorkspaceArgs) -> &Option<String>| {
+            sub.and_then(|w| f(w).clone())
+                .or_else(|| f(&self.workspace).clone())
+        };
+        Ok(GlobalArgs {
+            config: self.global.config.clone(),
+            profile: pick(|w| &w.profile),
+            base_url: pick(|w| &w.base_url),
+        })
+    }
 }
 
 /// What the interactive queue opens on.
@@ -70,6 +120,8 @@ pub enum Command {
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct ApplyArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
     /// The macro's name ([[macros]] in the config; `triage macros` lists them)
     #[arg(value_name = "MACRO")]
     pub name: String,
@@ -99,6 +151,8 @@ pub struct ApplyArgs {
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct MacrosArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
     /// Output format
     #[arg(long, value_enum, default_value_t = ViewsFormat::Table)]
     pub format: ViewsFormat,
@@ -106,6 +160,8 @@ pub struct MacrosArgs {
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct ViewsArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
     /// Output format
     #[arg(long, value_enum, default_value_t = ViewsFormat::Table)]
     pub format: ViewsFormat,
@@ -190,6 +246,8 @@ pub enum OutputFormat {
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct ListArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
     /// Filter in text form, e.g. 'status:open priority:urgent tag:vip "refund"'
     #[arg(long, short = 'f', value_name = "EXPR")]
     pub filter: Option<String>,
@@ -242,7 +300,7 @@ pub enum ConfigCommand {
     /// Print the path of the config file in use
     Path,
     /// Check the config file and the active profile
-    Check,
+    Check(WorkspaceArgs),
 }
 
 fn parse_rate(s: &str) -> Result<(u32, u64), String> {

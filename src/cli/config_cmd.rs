@@ -13,7 +13,7 @@ pub fn run(global: &GlobalArgs, cmd: &ConfigCommand) -> anyhow::Result<()> {
             println!("{}", location.path.display());
             Ok(())
         }
-        ConfigCommand::Check => {
+        ConfigCommand::Check(_) => {
             let mut report = triage::config::check(
                 global.config.as_deref(),
                 global.base_url.as_deref(),

@@ -15,32 +15,33 @@ pub mod views_cmd;
 use args::{Cli, Command};
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    let global = cli.resolved()?;
     match &cli.command {
         None => {
             logging::init_file_logging();
-            session::run_tui(&cli.global, &cli.start).await
+            session::run_tui(&global, &cli.start).await
         }
         Some(Command::Demo(args)) => {
             logging::init_file_logging();
-            demo::run(&cli.global, args).await
+            demo::run(&global, args).await
         }
         Some(Command::Serve(args)) => serve::run(args).await,
         Some(Command::List(args)) => {
             logging::init_file_logging();
-            list::run(&cli.global, args).await
+            list::run(&global, args).await
         }
-        Some(Command::Config(cmd)) => config_cmd::run(&cli.global, cmd),
+        Some(Command::Config(cmd)) => config_cmd::run(&global, cmd),
         Some(Command::Views(args)) => {
             logging::init_file_logging();
-            views_cmd::run(&cli.global, args).await
+            views_cmd::run(&global, args).await
         }
         Some(Command::Macros(args)) => {
             logging::init_file_logging();
-            macros_cmd::run(&cli.global, args).await
+            macros_cmd::run(&global, args).await
         }
         Some(Command::Apply(args)) => {
             logging::init_file_logging();
-            apply::run(&cli.global, args).await
+            apply::run(&global, args).await
         }
     }
 }

@@ -33,8 +33,8 @@ pub enum ConfigError {
         path: Option<PathBuf>,
     },
     #[error(
-        "no base URL{}: pass --base-url, set TRIAGE_BASE_URL, or set base_url {}",
-        for_profile(.profile), place(.path)
+        "no base URL{}: pass --base-url, set TRIAGE_BASE_URL, or set base_url {}{}",
+        for_profile(.profile), place(.path), first_steps(.path)
     )]
     NoBaseUrl {
         profile: Option<String>,
@@ -69,6 +69,16 @@ fn place(path: &Option<PathBuf>) -> String {
     match path {
         Some(p) => format!("in {}", p.display()),
         None => "in the config file (none found)".to_string(),
+    }
+}
+
+/// For someone with no config file yet: where to start.
+fn first_steps(path: &Option<PathBuf>) -> &'static str {
+    if path.as_ref().is_some_and(|p| p.exists()) {
+        ""
+    } else {
+        " (no config file yet: `triage demo` tries the UI on a local helpdesk with generated data; \
+         `triage config path` shows where the file goes, config.example.toml is one to start from)"
     }
 }
 

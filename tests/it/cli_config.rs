@@ -396,3 +396,66 @@ async fn config_check_uses_the_flag_and_masks_url_credentials() {
     );
     assert!(!stdout.contains("s3cret") && !stderr.contains("s3cret"));
 }
+
+/// A first run with no config says where to start, and `demo`/`serve`
+/// offer no workspace flags they would ignore; the commands that talk to a
+/// workspace take them before or after their name.
+#[tokio::test]
+async fn first_contact_points_at_the_demo_and_offers_only_flags_that_work() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let h = home.path();
+    let out = run(triage(h, &[])).await;
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("no base URL"), "{err}");
+    assert!(
+        err.contains("triage demo") && err.contains("triage config path"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    for sub in ["demo", "serve"] {
+        let out = run(triage(h, &[sub, "--help"])).await;
+        let help = text(&out.stdout);
+        assert!(out.status.success(), "{sub} --help");
+        assert!(help.contains("--config"), "{sub}: {help}");
+        assert!(
+            !help.contains("--base-url") && !help.contains("--profile"),
+            "{sub} --help offers flags it ignores: {help}"
+        );
+        let out = run(triage(h, &["--base-url", "http://127.0.0.1:9/api/v1", sub])).await;
+        assert!(!out.status.success(), "{sub} with --base-url");
+        assert!(
+            text(&out.stderr).contains("--base-url does nothing"),
+            "{sub}"
+        );
+    }
+    for sub in [
+        &["list"][..],
+        &["views"],
+        &["macros"],
+        &["apply", "x"],
+        &["config", "check"],
+    ] {
+        let mut args = sub.to_vec();
+        args.push("--help");
+        let help = text(&run(triage(h, &args)).await.stdout);
+        assert!(
+            help.contains("--base-url") && help.contains("--profile"),
+            "{sub:?}: {help}"
+        );
+    }
+
+    // Before or after the subcommand: the flag reaches it.
+    let handle = start().await;
+    let url = handle.base_url();
+    for args in [
+        ["--base-url", url.as_str(), "list"],
+        ["list", "--base-url", url.as_str()],
+    ] {
+        let mut cmd = triage(h, &args);
+        cmd.env("TRIAGE_API_KEY", DEMO_KEY);
+        let out = run(cmd).await;
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    }
+}
