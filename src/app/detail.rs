@@ -172,10 +172,9 @@ pub(super) fn messages_loaded(
 
 /// How far the open detail scrolls on this screen, measured as it is drawn.
 pub(super) fn max_scroll(state: &State, clock: &Clock) -> usize {
-    state
-        .areas()
-        .detail
-        .map_or(0, |area| crate::ui::detail::max_scroll(state, area, clock))
+    state.areas().detail.map_or(0, |area| {
+        super::detail_layout::max_scroll(state, area, clock)
+    })
 }
 
 pub(super) fn open_detail(state: &mut State, fx: &mut Vec<Effect>) {

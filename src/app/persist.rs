@@ -173,7 +173,10 @@ pub fn cached_since(state: &State) -> Option<DateTime<Utc>> {
 
 /// "cached 3m ago", for the header.
 pub fn cached_label(saved_at: DateTime<Utc>, wall: DateTime<Utc>) -> String {
-    format!("cached {}", crate::ui::text::ago(saved_at.min(wall), wall))
+    format!(
+        "cached {}",
+        crate::text::time::ago(saved_at.min(wall), wall)
+    )
 }
 
 /// Triage keys that change tickets (marks and next mode change nothing on

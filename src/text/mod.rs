@@ -7,6 +7,7 @@
 
 pub mod cells;
 pub mod template;
+pub mod time;
 
 use std::borrow::Cow;
 

@@ -11,6 +11,7 @@ use super::text::{fit, relative, time_left, width};
 use super::{RenderContext, spinner};
 use crate::api::types::Ticket;
 use crate::app::State;
+pub use crate::app::labels::{REMINDER_MARK, priority_label, status_label};
 use crate::app::source::Directory;
 use crate::app::state::TablePane;
 use crate::text::sanitize;
@@ -27,11 +28,6 @@ pub struct Columns {
     pub assignee: Option<u16>,
     pub updated: u16,
 }
-
-/// The reminder mark: a plain symbol from the Geometric Shapes block that
-/// every monospace font has (the alarm-clock emoji renders as a box without
-/// an emoji font), one cell wide.
-pub const REMINDER_MARK: &str = "◷";
 
 /// Narrowest useful subject; below it the optional columns give way.
 const MIN_SUBJECT: u16 = 20;
@@ -137,26 +133,6 @@ pub fn columns(
     }
     cols.subject = subject_of(&cols);
     cols
-}
-
-/// The status as shown: its name, else its category. Both come from the
-/// server (an unknown category is kept as sent), so both are sanitized.
-pub fn status_label(t: &Ticket) -> String {
-    name_or_category(&t.status_name, t.status.as_str())
-}
-
-/// The priority as shown: its name, else its level.
-pub fn priority_label(t: &Ticket) -> String {
-    name_or_category(&t.priority_name, t.priority.as_str())
-}
-
-fn name_or_category(name: &str, category: &str) -> String {
-    let name = sanitize(name);
-    if name.trim().is_empty() {
-        sanitize(category).into_owned()
-    } else {
-        name.into_owned()
-    }
 }
 
 fn assignee_name(t: &Ticket, names: &dyn Directory) -> String {
