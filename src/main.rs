@@ -6,6 +6,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     install_panic_message();
+    cli::shell::complete_if_asked();
     let cli = cli::args::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

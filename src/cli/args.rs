@@ -6,11 +6,14 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
+
+use super::shell::{macro_candidates, view_candidates};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "triage",
-    version,
+    version = env!("TRIAGE_VERSION"),
     about = "Triage helpdesk ticket queues from the terminal",
     long_about = "Triage helpdesk ticket queues from the terminal.\n\n\
         With no subcommand, opens the interactive queue on the configured workspace.\n\
@@ -65,6 +68,7 @@ impl Cli {
             Some(Command::Apply(a)) => Some(&a.workspace),
             Some(Command::Config(ConfigCommand::Check(a))) => Some(a),
             Some(Command::Config(ConfigCommand::Path)) => None,
+            Some(Command::Completions { .. } | Command::Man) => None,
             Some(Command::Demo(_) | Command::Serve(_)) => {
                 // `triage --base-url URL demo`: the flag would be ignored.
                 if self.workspace.base_url.is_some() {
@@ -92,7 +96,7 @@ impl Cli {
 #[derive(Debug, Args, Clone, Default)]
 pub struct StartArgs {
     /// Open on a saved view of the config file ([[views]])
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(view_candidates))]
     pub view: Option<String>,
     /// Open on a filter in text form (refines --view), e.g. 'status:open priority:urgent'
     #[arg(long, short = 'f', value_name = "EXPR")]
@@ -116,6 +120,26 @@ pub enum Command {
     Macros(MacrosArgs),
     /// Run a macro over every ticket of a filter (one PATCH each, plus its note)
     Apply(ApplyArgs),
+    /// Print the shell completion script (view and macro names are completed from the config)
+    #[command(after_help = "Load it from your shell's startup file, e.g.\n  \
+        bash: source <(triage completions bash)\n  \
+        zsh:  source <(triage completions zsh)\n  \
+        fish: triage completions fish | source")]
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the manual page (roff; `triage man | man -l -`)
+    Man,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -123,13 +147,13 @@ pub struct ApplyArgs {
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
     /// The macro's name ([[macros]] in the config; `triage macros` lists them)
-    #[arg(value_name = "MACRO")]
+    #[arg(value_name = "MACRO", add = ArgValueCandidates::new(macro_candidates))]
     pub name: String,
     /// The tickets, in the filter's text form, e.g. 'status:open tag:vip'
     #[arg(long, short = 'f', value_name = "EXPR")]
     pub filter: Option<String>,
     /// Start from a saved view ([[views]]); --filter refines it
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(view_candidates))]
     pub view: Option<String>,
     /// Say which tickets would change and send nothing
     #[arg(long)]
@@ -252,7 +276,7 @@ pub struct ListArgs {
     #[arg(long, short = 'f', value_name = "EXPR")]
     pub filter: Option<String>,
     /// Start from a saved view of the config file ([[views]]); other flags refine it
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(view_candidates))]
     pub view: Option<String>,
     /// Status categories, comma-separated (open,in_progress,waiting,resolved,closed)
     #[arg(long)]

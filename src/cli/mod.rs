@@ -10,6 +10,7 @@ pub mod macros_cmd;
 pub mod output;
 pub mod serve;
 pub mod session;
+pub mod shell;
 pub mod views_cmd;
 
 use args::{Cli, Command};
@@ -43,5 +44,9 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             logging::init_file_logging();
             apply::run(&global, args).await
         }
+        Some(Command::Completions { shell }) => {
+            Ok(shell::completions(*shell, &mut std::io::stdout().lock())?)
+        }
+        Some(Command::Man) => Ok(shell::man(&mut std::io::stdout().lock())?),
     }
 }

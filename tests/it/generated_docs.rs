@@ -33,3 +33,15 @@ fn check_generated(path: &str, generated: &str) {
 fn docs_keys_md_is_the_keymap() {
     check_generated("docs/keys.md", &reference_markdown());
 }
+
+#[test]
+fn assets_triage_1_is_triage_man() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_triage"))
+        .arg("man")
+        .env_clear()
+        .output()
+        .expect("run triage man");
+    assert!(out.status.success(), "{out:?}");
+    let page = String::from_utf8(out.stdout).expect("roff is text");
+    check_generated("assets/triage.1", &page);
+}
