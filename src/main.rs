@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("triage: {}", one_line(&err));
-            ExitCode::FAILURE
+            cli::exit::exit_code(&err)
         }
     }
 }

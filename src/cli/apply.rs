@@ -32,6 +32,7 @@ use triage::text::sanitize;
 use uuid::Uuid;
 
 use super::args::{ApplyArgs, GlobalArgs, ViewsFormat};
+use super::exit::{PartialFailure, UsageError};
 use super::list::fetch;
 use super::session::Session;
 
@@ -58,7 +59,7 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
         .find(|d| d.name.eq_ignore_ascii_case(args.name.trim()))
     else {
         let known: Vec<&str> = defs.iter().map(|d| d.name.as_str()).collect();
-        anyhow::bail!(
+        return Err(UsageError(format!(
             "no macro named '{}' ({})",
             sanitize(&args.name),
             if known.is_empty() {
@@ -66,12 +67,14 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
             } else {
                 format!("there are: {}", sanitize(&known.join(", ")))
             }
-        );
+        ))
+        .into());
     };
     if args.filter.as_deref().is_none_or(|f| f.trim().is_empty()) && args.view.is_none() {
-        anyhow::bail!(
-            "say which tickets: --filter EXPR or --view NAME (apply never runs over every ticket by default)"
-        );
+        return Err(UsageError(
+            "say which tickets: --filter EXPR or --view NAME (apply never runs over every ticket by default)".into(),
+        )
+        .into());
     }
     let steps = macros::parse_actions(&def.actions)
         .map_err(|e| broken(&def.name, &e.render(&def.actions)))?;
@@ -127,10 +130,11 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
             .context("counting the tickets")?
             .meta
             .total;
-        anyhow::bail!(
+        return Err(UsageError(format!(
             "the filter narrows nothing: it would run over all {} (sort and order alone do not narrow); add --all-tickets if that is meant",
             triage::text::count(total, "ticket")
-        );
+        ))
+        .into());
     }
     let tickets = collect(&session, &pairs, args.per_page.unwrap_or(100), args.limit).await?;
     eprintln!(
@@ -212,10 +216,11 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
     );
     let incomplete = incomplete(&done);
     if incomplete > 0 {
-        anyhow::bail!(
+        return Err(PartialFailure(format!(
             "{incomplete} of {} tickets did not get the whole macro",
             done.len()
-        );
+        ))
+        .into());
     }
     Ok(())
 }

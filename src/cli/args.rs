@@ -72,10 +72,12 @@ impl Cli {
             Some(Command::Demo(_) | Command::Serve(_)) => {
                 // `triage --base-url URL demo`: the flag would be ignored.
                 if self.workspace.base_url.is_some() {
-                    anyhow::bail!(
+                    return Err(super::exit::UsageError(
                         "--base-url does nothing for demo or serve (they run their own local helpdesk); \
                          without a subcommand, triage --base-url URL opens that workspace"
-                    );
+                            .into(),
+                    )
+                    .into());
                 }
                 None
             }

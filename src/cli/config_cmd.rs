@@ -38,7 +38,11 @@ pub fn run(global: &GlobalArgs, cmd: &ConfigCommand) -> anyhow::Result<()> {
             if report.is_ok() {
                 Ok(())
             } else {
-                anyhow::bail!("{} problem(s) in the configuration", report.problems.len())
+                Err(super::exit::ConfigProblems(format!(
+                    "{} problem(s) in the configuration",
+                    report.problems.len()
+                ))
+                .into())
             }
         }
     }

@@ -4,6 +4,7 @@ pub mod apply;
 pub mod args;
 pub mod config_cmd;
 pub mod demo;
+pub mod exit;
 pub mod list;
 pub mod logging;
 pub mod macros_cmd;

@@ -16,6 +16,7 @@ use triage::runtime::{ApiSource, RunContext};
 use triage::ui::ColorMode;
 
 use super::args::{GlobalArgs, StartArgs};
+use super::exit::UsageError;
 
 pub struct Session {
     pub config: LoadedConfig,
@@ -130,7 +131,7 @@ impl Session {
     ) -> anyhow::Result<(TicketFilter, Option<String>)> {
         let (mut filter, view_name) = match view {
             Some(name) => {
-                let view = self.config.view(name).with_context(|| {
+                let view = self.config.view(name).ok_or_else(|| {
                     let known: Vec<&str> = self
                         .config
                         .file
@@ -138,11 +139,11 @@ impl Session {
                         .iter()
                         .map(|v| v.name.as_str())
                         .collect();
-                    if known.is_empty() {
+                    UsageError(if known.is_empty() {
                         format!("no saved view '{name}': the config file has no [[views]]")
                     } else {
                         format!("no saved view '{name}' (views: {})", known.join(", "))
-                    }
+                    })
                 })?;
                 let filter = view
                     .ticket_filter()
@@ -153,7 +154,7 @@ impl Session {
         };
         if let Some(text) = text {
             let extra =
-                triage::filter::parse(text).map_err(|e| anyhow::anyhow!("--filter: {e}"))?;
+                triage::filter::parse(text).map_err(|e| UsageError(format!("--filter: {e}")))?;
             if !extra.is_empty() {
                 filter.merge(extra);
                 // A refined view is no longer the view itself.

@@ -51,21 +51,17 @@ pub fn man(out: &mut dyn Write) -> std::io::Result<()> {
     // and must not change with every commit.
     let cmd = Cli::command().version(env!("CARGO_PKG_VERSION"));
     clap_mangen::Man::new(cmd).render(out)?;
+    out.write_all(b".SH \"EXIT STATUS\"\n")?;
+    for (code, meaning) in super::exit::EXIT_CODES {
+        // A line starting with a dot or quote would be read as a request.
+        let meaning = meaning.replace('\\', "\\e").replace('-', "\\-");
+        writeln!(out, ".TP\n\\fB{code}\\fR\n\\&{meaning}")?;
+    }
     out.write_all(EXTRA_SECTIONS.as_bytes())
 }
 
 /// Sections clap does not know about, in roff.
-const EXTRA_SECTIONS: &str = r#".SH "EXIT STATUS"
-.TP
-\fB0\fR
-success
-.TP
-\fB1\fR
-a failure, said in one line on stderr
-.TP
-\fB2\fR
-a usage error: an unknown flag or a bad value on the command line
-.SH ENVIRONMENT
+const EXTRA_SECTIONS: &str = r#".SH ENVIRONMENT
 .TP
 \fBTRIAGE_API_KEY\fR
 the API key (there is no flag for it, so it never lands in shell history)

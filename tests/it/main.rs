@@ -18,6 +18,7 @@ mod cli_config;
 mod cli_list;
 mod config;
 mod docs_links;
+mod exit_codes;
 mod filter_line;
 mod filter_panel;
 mod filter_props;
