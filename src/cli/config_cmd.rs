@@ -14,11 +14,14 @@ pub fn run(global: &GlobalArgs, cmd: &ConfigCommand) -> anyhow::Result<()> {
             Ok(())
         }
         ConfigCommand::Check(_) => {
-            let mut report = triage::config::check(
-                global.config.as_deref(),
-                global.base_url.as_deref(),
-                &triage::config::process_env,
-            );
+            // `--profile` (or TRIAGE_PROFILE, as clap read it) is the
+            // active profile the check holds to a key.
+            let env = |name: &str| match name {
+                "TRIAGE_PROFILE" => global.profile.clone(),
+                _ => triage::config::process_env(name),
+            };
+            let mut report =
+                triage::config::check(global.config.as_deref(), global.base_url.as_deref(), &env);
             // Key bindings are the UI's to judge: only its keymap knows the actions.
             // So are macros: their syntax and their keys against the keymap
             // (names are the workspace's: `triage macros` checks those).
@@ -31,6 +34,13 @@ pub fn run(global: &GlobalArgs, cmd: &ConfigCommand) -> anyhow::Result<()> {
                         report
                             .problems
                             .extend(problems.into_iter().map(|p| format!("[[macros]] {p}")));
+                        // Said, so a clean check is not read as "the names exist".
+                        if !config.file.macros.is_empty() {
+                            report.notes.push(format!(
+                                "{} macro(s): syntax and keys checked; the names they use are the workspace's: `triage macros` checks those",
+                                config.file.macros.len()
+                            ));
+                        }
                     }
                 }
             }

@@ -12,8 +12,8 @@ use crate::model::FieldType;
 use super::load::{LoadedConfig, load_with_env, locate};
 use super::model::{KeySpec, Profile};
 use super::profile::{
-    API_KEY_ENV, BASE_URL_ENV, KeySource, UrlSource, api_key, base_url, readable_key_warning,
-    redact_url,
+    API_KEY_ENV, BASE_URL_ENV, KeySource, PROFILE_ENV, UrlSource, api_key, base_url,
+    readable_key_warning, redact_url,
 };
 
 /// What `config check` found. `problems` make the check fail; `notes` are
@@ -109,6 +109,13 @@ fn check_profiles(
     }
     // Each profile as the client would see it: over the top level's
     // settings, or the top level alone when there are none.
+    // The profile `triage` would use now; another one may leave its key
+    // for later (`triage --profile NAME` with TRIAGE_API_KEY set).
+    // Unknown (a default_profile that is none of them): every one must.
+    let active = config
+        .choose_profile(env(PROFILE_ENV).as_deref())
+        .ok()
+        .map(|p| p.map(|(name, _)| name.to_string()));
     let defaults = file.profile_defaults();
     let mut profiles: Vec<(Option<&str>, Profile)> = file
         .profiles
@@ -144,7 +151,11 @@ fn check_profiles(
                 "{who}: both api_key_cmd and api_key are set; api_key_cmd wins"
             ));
         }
-        check_profile_key(config, &who, *name, profile, env, report);
+        let active = match &active {
+            Some(active) => name.is_none() || *name == active.as_deref(),
+            None => true,
+        };
+        check_profile_key(config, &who, *name, profile, env, active, report);
     }
     // Even a key that is not used (overridden by the environment or a
     // command) should not sit in a readable file.
@@ -194,6 +205,7 @@ fn check_profile_key(
     name: Option<&str>,
     profile: &Profile,
     env: &dyn Fn(&str) -> Option<String>,
+    active: bool,
     report: &mut CheckReport,
 ) {
     let mut warnings = Vec::new();
@@ -209,8 +221,11 @@ fn check_profile_key(
             report.notes.push(format!("{who}: API key from {from}"));
             report.problems.extend(warnings);
         }
-        Ok(None) => report.problems.push(format!(
+        Ok(None) if active => report.problems.push(format!(
             "{who}: no API key (set {API_KEY_ENV}, api_key_cmd or api_key)"
+        )),
+        Ok(None) => report.notes.push(format!(
+            "{who}: no API key yet (not the active profile: set {API_KEY_ENV}, api_key_cmd or api_key before using it)"
         )),
         Err(e) => report.problems.push(e.to_string()),
     }

@@ -24,6 +24,8 @@ use crate::filter::Aliases;
 
 pub const BASE_URL_ENV: &str = "TRIAGE_BASE_URL";
 pub const API_KEY_ENV: &str = "TRIAGE_API_KEY";
+/// The profile `--profile` names when it is not given (clap reads it).
+pub const PROFILE_ENV: &str = "TRIAGE_PROFILE";
 
 /// Where the API key came from, for `config check` and diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

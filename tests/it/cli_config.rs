@@ -275,9 +275,10 @@ fn the_example_local_profile_matches_triage_serve() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
     let config = triage::config::load(Some(&example)).expect("the example loads");
     let local = &config.file.profiles["local"];
+    // The server's key is public: the example prints it from a command.
     assert_eq!(
-        local.api_key.as_ref().map(|k| k.expose()),
-        Some(DEMO_KEY),
+        local.api_key_cmd.as_deref(),
+        Some(format!("echo {DEMO_KEY}").as_str()),
         "the local profile's key"
     );
 
@@ -458,4 +459,70 @@ async fn first_contact_points_at_the_demo_and_offers_only_flags_that_work() {
         let out = run(cmd).await;
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
     }
+}
+
+/// config.example.toml copied as it says (a plain `cp`, so mode 644) passes
+/// `config check` with nothing in the environment, and its `[keys]` comment
+/// names every action the keymap knows.
+#[tokio::test]
+async fn the_example_config_passes_its_own_check_and_lists_every_action() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml");
+    let example_text = std::fs::read_to_string(example).unwrap();
+    let home = tempfile::tempdir().expect("tempdir");
+    let h = home.path();
+    let copy = h.join("config.toml");
+    std::fs::write(&copy, &example_text).unwrap();
+    set_mode(&copy, 0o644);
+    let out = run(triage(
+        h,
+        &["--config", copy.to_str().unwrap(), "config", "check"],
+    ))
+    .await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(!stdout.contains("problem"), "{stdout}");
+
+    let keys_comment: String = example_text
+        .split("\n[keys]")
+        .next()
+        .and_then(|before| before.rsplit("# Actions:").next())
+        .expect("an # Actions: comment before [keys]")
+        .to_string();
+    let words: std::collections::BTreeSet<&str> = keys_comment
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .collect();
+    let missing: Vec<&str> = triage::app::Action::ALL
+        .iter()
+        .map(|a| a.name())
+        .filter(|name| {
+            // view_1 ... view_9 are written as a range.
+            !words.contains(name) && !name.starts_with("view_")
+        })
+        .collect();
+    assert!(missing.is_empty(), "[keys] comment misses {missing:?}");
+    assert!(words.contains("view_1") && words.contains("view_9"));
+}
+
+/// `config check` reads no workspace, so it cannot know a macro's names:
+/// it says so and which command does, rather than passing in silence.
+#[tokio::test]
+async fn config_check_says_which_command_checks_macro_names() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let h = home.path();
+    let path = h.join("config.toml");
+    std::fs::write(
+        &path,
+        "[[macros]]\nname = \"Typo\"\nactions = '+tag:nosuch'\n",
+    )
+    .unwrap();
+    let mut cmd = triage(h, &["--config", path.to_str().unwrap(), "config", "check"]);
+    cmd.env("TRIAGE_BASE_URL", "http://127.0.0.1:9/api/v1")
+        .env("TRIAGE_API_KEY", DEMO_KEY);
+    let out = run(cmd).await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("1 macro(s)") && stdout.contains("`triage macros` checks those"),
+        "{stdout}"
+    );
 }

@@ -66,7 +66,7 @@ fn example_path() -> PathBuf {
 fn the_example_file_loads_and_checks_clean() {
     let c = load(&example_path());
     let f = &c.file;
-    assert_eq!(f.default_profile.as_deref(), Some("acme"));
+    assert_eq!(f.default_profile.as_deref(), Some("local"));
     assert_eq!(c.profile_names(), vec!["acme", "local"]);
     let acme = &f.profiles["acme"];
     assert_eq!(acme.per_page.map(|p| p.get()), Some(50));
@@ -75,7 +75,7 @@ fn the_example_file_loads_and_checks_clean() {
     assert_eq!(acme.aliases.fields["plan"].field_type, FieldType::Select);
     assert_eq!(acme.aliases.fields["renewal"].field_type, FieldType::Date);
     assert_eq!(f.profiles["local"].per_page.map(|p| p.get()), Some(100));
-    assert!(f.profiles["local"].api_key.is_some());
+    assert!(f.profiles["local"].api_key_cmd.is_some());
     assert_eq!(
         f.keys["move_down"],
         KeySpec::Many(vec!["j".into(), "down".into(), "ctrl-n".into()])
