@@ -67,7 +67,7 @@ impl Cli {
             Some(Command::Macros(a)) => Some(&a.workspace),
             Some(Command::Apply(a)) => Some(&a.workspace),
             Some(Command::Config(ConfigCommand::Check(a))) => Some(a),
-            Some(Command::Config(ConfigCommand::Path)) => None,
+            Some(Command::Config(ConfigCommand::Path | ConfigCommand::Schema)) => None,
             Some(Command::Completions { .. } | Command::Man) => None,
             Some(Command::Demo(_) | Command::Serve(_)) => {
                 // `triage --base-url URL demo`: the flag would be ignored.
@@ -327,6 +327,8 @@ pub enum ConfigCommand {
     Path,
     /// Check the config file and the active profile
     Check(WorkspaceArgs),
+    /// Print a JSON Schema of the config file, for editors that validate TOML against one
+    Schema,
 }
 
 fn parse_rate(s: &str) -> Result<(u32, u64), String> {

@@ -1,4 +1,6 @@
-//! `triage config path` and `triage config check`.
+//! `triage config path`, `triage config check` and `triage config schema`.
+
+use std::io::Write;
 
 use super::args::{ConfigCommand, GlobalArgs};
 
@@ -11,6 +13,11 @@ pub fn run(global: &GlobalArgs, cmd: &ConfigCommand) -> anyhow::Result<()> {
                         anyhow::anyhow!("no config directory on this system; pass --config PATH")
                     })?;
             println!("{}", location.path.display());
+            Ok(())
+        }
+        ConfigCommand::Schema => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(schema_text().as_bytes())?;
             Ok(())
         }
         ConfigCommand::Check(_) => {
@@ -56,4 +63,17 @@ pub fn run(global: &GlobalArgs, cmd: &ConfigCommand) -> anyhow::Result<()> {
             }
         }
     }
+}
+
+/// The config file's JSON Schema as `triage config schema` prints it (and
+/// assets/config.schema.json holds it).
+pub fn schema_text() -> String {
+    let actions: Vec<&str> = triage::app::keymap::Action::ALL
+        .iter()
+        .map(|a| a.name())
+        .collect();
+    let schema = triage::config::schema(&actions);
+    let mut text = serde_json::to_string_pretty(&schema).expect("a JSON value serializes");
+    text.push('\n');
+    text
 }

@@ -74,7 +74,7 @@ log level of $XDG_STATE_HOME/triage/triage.log (e.g. debug)
 .SH FILES
 .TP
 \fI$XDG_CONFIG_HOME/triage/config.toml\fR
-the config file (\fBtriage config path\fR prints the one in use)
+the config file (\fBtriage config path\fR prints the one in use; \fBtriage config schema\fR its JSON Schema)
 .TP
 \fI$XDG_STATE_HOME/triage/\fR
 the log, drafts, the remembered session and page, the demo's views

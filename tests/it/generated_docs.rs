@@ -45,3 +45,15 @@ fn assets_triage_1_is_triage_man() {
     let page = String::from_utf8(out.stdout).expect("roff is text");
     check_generated("assets/triage.1", &page);
 }
+
+#[test]
+fn assets_config_schema_json_is_triage_config_schema() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_triage"))
+        .args(["config", "schema"])
+        .env_clear()
+        .output()
+        .expect("run triage config schema");
+    assert!(out.status.success(), "{out:?}");
+    let schema = String::from_utf8(out.stdout).expect("JSON is text");
+    check_generated("assets/config.schema.json", &schema);
+}

@@ -17,6 +17,7 @@ mod build_version;
 mod cli_config;
 mod cli_list;
 mod config;
+mod config_schema;
 mod docs_links;
 mod exit_codes;
 mod filter_line;

@@ -1,0 +1,207 @@
+//! A JSON Schema (draft 2020-12) of `config.toml`, for editors whose TOML
+//! language server validates and completes a file against one (taplo,
+//! Even Better TOML): `triage config schema` prints it.
+//!
+//! Written from the model in `model.rs` rather than derived, to keep a
+//! derive crate out of the build; two tests keep them together: the
+//! example config validates against it, and a document holding every
+//! property the schema names parses without an unknown key
+//! (tests/it/config_schema.rs). A new setting goes in both places.
+
+use serde_json::{Value, json};
+
+use super::model::{KeyCommandTimeout, ListRefresh, PerPage, SavedView};
+
+/// The schema, with `key_actions` (the keymap's action names) as the only
+/// keys `[keys]` accepts.
+pub fn schema(key_actions: &[&str]) -> Value {
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://triage.invalid/config.schema.json",
+        "title": "triage config.toml",
+        "description": "The config file of triage, the helpdesk queue client (`triage config path` prints where it lives; config.example.toml documents every setting).",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": with_profile_settings(json!({
+            "default_profile": {
+                "type": "string",
+                "description": "Profile used when --profile is not given."
+            },
+            "profiles": {
+                "type": "object",
+                "description": "One profile per workspace: [profiles.NAME].",
+                "additionalProperties": { "$ref": "#/$defs/profile" }
+            },
+            "keys": {
+                "type": "object",
+                "description": "Key bindings: action = key or [keys], replacing the action's defaults (docs/keys.md lists the actions).",
+                "propertyNames": { "enum": key_actions },
+                "additionalProperties": {
+                    "anyOf": [
+                        { "type": "string" },
+                        { "type": "array", "items": { "type": "string" } }
+                    ]
+                }
+            },
+            "views": {
+                "type": "array",
+                "description": "Saved views: [[views]].",
+                "items": { "$ref": "#/$defs/view" }
+            },
+            "macros": {
+                "type": "array",
+                "description": "Macros: several triage changes under one name, [[macros]].",
+                "items": { "$ref": "#/$defs/macro" }
+            },
+            "default_view": {
+                "type": "string",
+                "description": "The view the UI opens on when neither --view nor --filter is given."
+            },
+            "ui": { "$ref": "#/$defs/ui" }
+        })),
+        "$defs": {
+            "profile": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": with_profile_settings(json!({
+                    "api_key_cmd": {
+                        "type": "string",
+                        "description": "A shell command printing the API key (pass show helpdesk/acme)."
+                    },
+                    "api_key": {
+                        "type": "string",
+                        "description": "The API key itself; the file should then be private (mode 600). TRIAGE_API_KEY and api_key_cmd come first."
+                    }
+                }))
+            },
+            "view": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["name", "filter"],
+                "properties": {
+                    "name": { "type": "string" },
+                    "filter": { "type": "string", "description": "A filter in the text form (docs/filters.md)." },
+                    "sort": { "enum": ["created_at", "updated_at", "priority", "created", "updated"] },
+                    "order": { "enum": ["asc", "desc"] },
+                    "key": { "type": "string", "description": "A key of its own besides its position's digit." },
+                    "per_page": per_page(),
+                    "refresh_secs": {
+                        "type": "integer",
+                        "minimum": SavedView::MIN_REFRESH_SECS,
+                        "maximum": SavedView::MAX_REFRESH_SECS,
+                        "description": "Count again in the background this often and mark what is new."
+                    },
+                    "notify": notify(),
+                    "profile": { "type": "string", "description": "Only in this profile." }
+                }
+            },
+            "macro": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["name", "actions"],
+                "properties": {
+                    "name": { "type": "string" },
+                    "actions": { "type": "string", "description": "key:value actions: status:, priority:, assignee:, inbox:, +tag:, -tag:, field:, snooze:, note: (docs/triage.md#macros)." },
+                    "key": { "type": "string", "description": "A key that runs it from the list (ctrl-b, F2)." },
+                    "profile": { "type": "string", "description": "Only in this profile." }
+                }
+            },
+            "ui": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "relative_times": { "type": "boolean", "default": true },
+                    "truecolor": { "enum": ["auto", "always", "never"], "default": "auto" },
+                    "refresh_secs": list_refresh(ListRefresh::DEFAULT_SECS, "The open list refreshes itself this often (0: never)."),
+                    "unfocused_refresh_secs": list_refresh(300, "At most this often while the terminal is not focused (0: not until focus returns)."),
+                    "notify": notify()
+                }
+            },
+            "aliases": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "Names for UUIDs, used when the server has no companion endpoints.",
+                "properties": {
+                    "tags": uuid_map(),
+                    "inboxes": uuid_map(),
+                    "users": uuid_map(),
+                    "fields": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "object",
+                            "additionalProperties": false,
+                            "required": ["type"],
+                            "properties": {
+                                "type": { "enum": ["text", "number", "checkbox", "select", "multi_select", "date", "date_time"] },
+                                "options": uuid_map()
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// `props` plus the settings a profile has and the top level may set as
+/// defaults for every profile.
+fn with_profile_settings(mut props: Value) -> Value {
+    let shared = json!({
+        "base_url": {
+            "type": "string",
+            "description": "The API root, e.g. https://acme.example.com/api/v1."
+        },
+        "web_url": {
+            "type": "string",
+            "description": "Link to a ticket in the web app: {number} and {id} are replaced."
+        },
+        "per_page": per_page(),
+        "me": {
+            "type": "string",
+            "description": "Who you are: an agent's name or UUID (A assigns to you)."
+        },
+        "aliases": { "$ref": "#/$defs/aliases" },
+        "api_key_cmd_timeout_secs": {
+            "type": "integer",
+            "minimum": 1,
+            "default": KeyCommandTimeout::DEFAULT_SECS,
+            "description": "How long api_key_cmd may run."
+        }
+    });
+    if let (Some(props), Value::Object(shared)) = (props.as_object_mut(), shared) {
+        props.extend(shared);
+    }
+    props
+}
+
+fn per_page() -> Value {
+    json!({
+        "type": "integer",
+        "minimum": 1,
+        "maximum": PerPage::MAX,
+        "default": PerPage::DEFAULT
+    })
+}
+
+fn notify() -> Value {
+    json!({ "enum": ["bell", "desktop", "off"], "default": "off" })
+}
+
+fn list_refresh(default: u64, description: &str) -> Value {
+    json!({
+        "type": "integer",
+        "description": description,
+        "default": default,
+        "anyOf": [
+            { "const": 0 },
+            { "minimum": SavedView::MIN_REFRESH_SECS, "maximum": SavedView::MAX_REFRESH_SECS }
+        ]
+    })
+}
+
+fn uuid_map() -> Value {
+    json!({
+        "type": "object",
+        "additionalProperties": { "type": "string", "format": "uuid" }
+    })
+}
