@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{RenderContext, Theme};
 use crate::app::State;
@@ -57,7 +57,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     let t = &pane.ticket;
     let title = format!(" #{} ", t.ticket_number);
     let position = scroll_position(scroll, inner_h, total);
-    frame.render_widget(Clear, area);
+    super::popup::clear(frame, area);
     frame.render_widget(
         Paragraph::new(shown).block(
             Block::new()

@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::RenderContext;
 use super::input_line::{self, Placed, caret_row, column_of};
@@ -70,7 +70,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, footer: Rec
     let bottom = footer.bottom();
     let height = wanted.min(bottom.saturating_sub(screen.y + 2)).max(1);
     let panel = Rect::new(footer.x, bottom - height, footer.width, height);
-    frame.render_widget(Clear, panel);
+    super::popup::clear(frame, panel);
     let mut y = panel.y;
     let mut row = |frame: &mut Frame, l: Line| {
         if y < panel.bottom() {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use tui_input::Input;
 
 use super::picker::{self, PickerLook};
@@ -34,7 +34,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
         return;
     }
     let theme = &ctx.theme;
-    frame.render_widget(Clear, area);
+    super::popup::clear(frame, area);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.accent())

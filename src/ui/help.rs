@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::RenderContext;
 use super::text::{fit, width};
@@ -49,7 +49,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
         block = block.title_bottom(Line::styled(more, theme.dim()).left_aligned());
     }
     let inner = block.inner(area);
-    frame.render_widget(Clear, area);
+    super::popup::clear(frame, area);
     frame.render_widget(block, area);
     let desc_room = col_w.saturating_sub(key_w + 4);
     for (i, column) in columns.iter().enumerate() {

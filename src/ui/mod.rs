@@ -12,6 +12,7 @@ pub mod header;
 pub mod help;
 pub mod input_line;
 pub mod picker;
+pub mod popup;
 pub mod search;
 pub mod table;
 pub mod text;

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Theme;
 use super::color::parse_hex;
@@ -27,7 +27,7 @@ pub fn render(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect, loo
         return;
     }
     if look.popup {
-        frame.render_widget(Clear, area);
+        super::popup::clear(frame, area);
     }
     // A count says something only where several can be chosen. Titles can
     // carry server text (a custom field's label): sanitized like the rest.

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::RenderContext;
 use super::input_line;
@@ -25,7 +25,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, footer: Rec
     }
     let theme = &ctx.theme;
     let row = Rect::new(footer.x, footer.bottom() - 1, footer.width, 1);
-    frame.render_widget(Clear, row);
+    super::popup::clear(frame, row);
     // `status:open` typed here is searched as words: say where it belongs.
     let filter_key = search.input.value().split_whitespace().find_map(|w| {
         let (key, _) = w.trim_start_matches('-').split_once(':')?;

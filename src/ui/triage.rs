@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph};
+use ratatui::widgets::{Block, Borders, Gauge, Paragraph};
 
 use super::RenderContext;
 use super::picker::{self, PickerLook, centered};
@@ -219,7 +219,7 @@ fn problem(title: &str, text: &str, ctx: &RenderContext, frame: &mut Frame, scre
 
 /// A bordered popup; returns its inside.
 fn boxed(frame: &mut Frame, area: Rect, title: &str, ctx: &RenderContext) -> Rect {
-    frame.render_widget(Clear, area);
+    super::popup::clear(frame, area);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(ctx.theme.accent())

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use tui_input::Input;
 
 use super::RenderContext;
@@ -126,7 +126,7 @@ fn render_list(
         ),
     };
     lines.push(hint);
-    frame.render_widget(Clear, area);
+    super::popup::clear(frame, area);
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.accent())
@@ -151,7 +151,7 @@ fn render_prompt(prompt: &NamePrompt, ctx: &RenderContext, frame: &mut Frame, sc
     let theme = &ctx.theme;
     let w = usize::from(screen.width).saturating_sub(4).min(76);
     let area = centered(screen, w, 4);
-    frame.render_widget(Clear, area);
+    super::popup::clear(frame, area);
     let hint = match &prompt.error {
         Some(e) => Line::styled(format!(" {}", sanitize(e)), theme.error()),
         None if prompt.would_update() => Line::styled(

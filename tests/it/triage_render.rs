@@ -313,3 +313,85 @@ async fn a_long_snooze_error_wraps_onto_the_empty_line() {
     assert!(all.contains("status: Awaiting parts"), "{all}");
     assert!(all.contains("Enter snoozes · Esc cancels"), "{all}");
 }
+
+/// The frame as drawn (before the diff to the terminal), at 120×30.
+fn intended(state: &State) -> Buffer {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    let ctx = triage::ui::RenderContext {
+        now: Instant::now(),
+        wall_now: ui_fixtures::wall_now(),
+        theme: triage::ui::Theme::new(ColorMode::TrueColor),
+    };
+    let frame = terminal
+        .draw(|f| triage::ui::render(state, &ctx, f))
+        .unwrap();
+    frame.buffer.clone()
+}
+
+/// Cells a terminal cannot show: something drawn in the second half of a
+/// double-width glyph (the glyph covers it, and ratatui's diff skips it).
+fn hidden_cells(buf: &Buffer) -> Vec<(u16, u16, String)> {
+    use unicode_width::UnicodeWidthStr;
+    let mut hidden = Vec::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width.saturating_sub(1) {
+            if buf[(x, y)].symbol().width() == 2 {
+                let next = buf[(x + 1, y)].symbol();
+                if next != " " {
+                    hidden.push((x + 1, y, next.to_string()));
+                }
+            }
+        }
+    }
+    hidden
+}
+
+/// Wide subjects under every popup: every other row shifted by one
+/// column, so some row puts a glyph across each popup edge. No popup's
+/// border or text may fall under half a glyph.
+#[tokio::test(start_paused = true)]
+async fn wide_text_under_a_popup_never_hides_its_edge() {
+    let defs = [triage::config::MacroDef {
+        name: "Park".into(),
+        key: Some("ctrl-b".into()),
+        actions: "priority:low".into(),
+        profile: None,
+    }];
+    let popups: &[(&str, KeyCode)] = &[
+        ("status picker", KeyCode::Char('t')),
+        ("priority picker", KeyCode::Char('p')),
+        ("assign picker", KeyCode::Char('a')),
+        ("tag picker", KeyCode::Char('l')),
+        ("inbox picker", KeyCode::Char('i')),
+        ("macro picker", KeyCode::Char('m')),
+        ("snooze", KeyCode::Char('z')),
+        ("help", KeyCode::Char('?')),
+        ("filter line", KeyCode::Char(':')),
+        ("filter panes", KeyCode::Char('f')),
+        ("views", KeyCode::Char('v')),
+        ("detail", KeyCode::Enter),
+    ];
+    for (what, key) in popups {
+        let mut state = state_with_rows("", 25, 60, |t| {
+            let shift = if t.ticket_number % 2 == 0 { "" } else { "a" };
+            t.subject = format!("{shift}{}", "漢字かな".repeat(20));
+        });
+        let (entries, _) = triage::app::macros::load(&defs, &state.keymap, &[]);
+        state.macros = entries;
+        let before = intended(&state);
+        press(&mut state, *key);
+        let after = intended(&state);
+        assert_ne!(
+            trimmed_text(&before),
+            trimmed_text(&after),
+            "{what}: nothing opened"
+        );
+        let hidden = hidden_cells(&after);
+        assert!(
+            hidden.is_empty(),
+            "{what}: hidden under wide glyphs: {hidden:?}"
+        );
+    }
+}
