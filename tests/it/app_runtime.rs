@@ -93,9 +93,25 @@ fn press(c: char) -> io::Result<Event> {
     )))
 }
 
-/// Lets the loop and its request tasks run (time only moves when all wait).
-async fn settle() {
-    tokio::time::sleep(Duration::from_millis(20)).await;
+/// Lets the loop and the request tasks it spawned run until `done` holds.
+/// Only yields: the paused clock stays where it is (a sleep would move it
+/// and fire whatever timer falls due, which is not what is being tested).
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..10_000 {
+        if done() {
+            return;
+        }
+        tokio::task::yield_now().await;
+    }
+    panic!("never happened: {what}");
+}
+
+/// Lets every task that can run do so, for checks that something did
+/// *not* happen; the clock stays where it is.
+async fn run_ready() {
+    for _ in 0..1_000 {
+        tokio::task::yield_now().await;
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -104,7 +120,12 @@ async fn list_pages_rate_limit_and_recovery() {
     source.0.lock().unwrap().total = 250;
     let (screen, keys, ui) = start(&source);
 
-    settle().await;
+    until("page 1 and the prefetch of page 2", || {
+        screen.text().contains("page 1/5 · 250 tickets")
+            && source.0.lock().unwrap().page_requests == 2
+    })
+    .await;
+    run_ready().await;
     let text = screen.text();
     assert!(
         text.contains("#1001") && text.contains("page 1/5 · 250 tickets"),
@@ -114,7 +135,7 @@ async fn list_pages_rate_limit_and_recovery() {
     assert_eq!(source.0.lock().unwrap().page_requests, 2);
 
     keys.send(press(']')).unwrap();
-    settle().await;
+    until("page 2", || screen.text().contains("page 2/5")).await;
     let text = screen.text();
     assert!(
         text.contains("#1051") && text.contains("page 2/5"),
@@ -126,7 +147,8 @@ async fn list_pages_rate_limit_and_recovery() {
     source.0.lock().unwrap().limit_next = Some(Duration::from_secs(5));
     let before = source.0.lock().unwrap().page_requests;
     keys.send(press('r')).unwrap();
-    settle().await;
+    until("the countdown", || screen.text().contains("retrying in")).await;
+    run_ready().await;
     let text = screen.text();
     assert!(text.contains("retrying in 0:05"), "{text}");
     assert!(text.contains("waiting: page 2 of Urgent"), "{text}");
@@ -157,8 +179,15 @@ async fn list_pages_rate_limit_and_recovery() {
     // `y` puts "#1001" on the clipboard through OSC 52.
     screen.take_raw();
     keys.send(press('y')).unwrap();
-    settle().await;
-    let raw = String::from_utf8(screen.take_raw()).unwrap();
+    let mut raw = Vec::new();
+    for _ in 0..10_000 {
+        raw.extend(screen.take_raw());
+        if raw.ends_with(b"\x07") {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    let raw = String::from_utf8(raw).unwrap();
     assert_eq!(raw, "\x1b]52;c;IzEwMDE=\x07");
 
     keys.send(press('q')).unwrap();
@@ -169,7 +198,11 @@ async fn list_pages_rate_limit_and_recovery() {
 async fn idle_means_no_wakeups_and_no_frames() {
     let source = FakeSource::default(); // no tickets at all
     let (screen, keys, ui) = start(&source);
-    settle().await;
+    until("the empty list", || {
+        screen.text().contains("no tickets match this filter")
+    })
+    .await;
+    run_ready().await;
     assert!(
         screen.text().contains("no tickets match this filter"),
         "{}",
@@ -183,7 +216,7 @@ async fn idle_means_no_wakeups_and_no_frames() {
     assert_eq!(source.0.lock().unwrap().page_requests, 1);
     // An unbound key changes nothing: no frame either.
     keys.send(press('x')).unwrap();
-    settle().await;
+    run_ready().await;
     assert_eq!(screen.draws(), frames);
     drop(keys); // end of input ends the loop
     ui.await.unwrap().unwrap();
