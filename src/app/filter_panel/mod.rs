@@ -7,7 +7,7 @@
 //! Keys inside the panel are the panel's own (not the keymap's): `Tab` /
 //! `Shift-Tab` between panes, `j`/`k` (or arrows) within, `Space` toggles,
 //! other letters (or `/`) narrow a list through the shared
-//! [`Picker`](crate::app::picker::Picker) (then every printable key types,
+//! [`Picker`] (then every printable key types,
 //! `Esc` clears the narrowing), `x` clears the focused pane, `X` all of them.
 //!
 //! The draft is the one truth: pickers show it and are re-marked from it

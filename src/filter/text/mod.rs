@@ -70,7 +70,7 @@
 //!
 //! # Canonical form
 //!
-//! [`format`] writes the keys in a fixed order (status, priority, assignee,
+//! [`format()`] writes the keys in a fixed order (status, priority, assignee,
 //! inbox, tags, fields by key, created after/before, updated after/before,
 //! sort, order, search text last), quoting only where needed.
 //! `parse(&format(f)) == f` for every filter the text form can express, that
