@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod app;
+pub mod columns;
 pub mod config;
 pub mod filter;
 #[cfg(test)]

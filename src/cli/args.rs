@@ -319,6 +319,22 @@ pub struct ListArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// Columns for table and CSV, comma-separated: number, status, priority,
+    /// subject, assignee, inbox, requester, created, updated, reminder, age,
+    /// tag, field:KEY (tag and field:KEY cost one request per ticket)
+    #[arg(long, value_name = "LIST", value_parser = parse_columns)]
+    pub columns: Option<ColumnList>,
+    /// Leave out the header line of table and CSV
+    #[arg(long)]
+    pub no_header: bool,
+}
+
+/// `--columns`' value: the columns in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnList(pub Vec<triage::columns::Column>);
+
+fn parse_columns(s: &str) -> Result<ColumnList, String> {
+    triage::columns::Column::parse_list(s).map(ColumnList)
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,11 +12,24 @@ use triage::api::{ApiError, Catalog, load_catalog};
 use triage::filter::{AssigneeFilter, EntityRef, TicketFilter};
 use uuid::Uuid;
 
+use std::collections::HashMap;
+
+use futures::StreamExt;
+use triage::columns::Column;
+
 use super::args::{GlobalArgs, ListArgs, OutputFormat};
+use super::columns_out::{self, Reader, Sources};
+use super::exit::UsageError;
 use super::output::{Row, write_csv, write_json, write_table};
 use super::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
+    if args.format == OutputFormat::Json && (args.columns.is_some() || args.no_header) {
+        return Err(UsageError(
+            "--columns and --no-header are for --format table or csv: JSON has every field and no header".into(),
+        )
+        .into());
+    }
     let session = Session::open(global)?;
     let filter = filter_from_args(&session, args)?;
     let per_page = args
@@ -107,7 +120,12 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
                 }
                 page += 1;
             }
-            print_rows(args.format, &tickets, &catalog)?;
+            match &args.columns {
+                Some(columns) => {
+                    print_columns(&session, args, &columns.0, &tickets, &catalog).await?
+                }
+                None => print_rows(args.format, &tickets, &catalog, !args.no_header)?,
+            }
         }
     }
     Ok(())
@@ -123,7 +141,70 @@ fn warn_repeated_page(page: u64) {
     );
 }
 
-fn print_rows(format: OutputFormat, tickets: &[Ticket], catalog: &Catalog) -> anyhow::Result<()> {
+/// `--columns`: the chosen columns; tickets' details are read first when a
+/// column needs them (tags, custom fields), a few at a time, waiting out
+/// rate limits as `--all` does.
+async fn print_columns(
+    session: &Session,
+    args: &ListArgs,
+    columns: &[Column],
+    tickets: &[Ticket],
+    catalog: &Catalog,
+) -> anyhow::Result<()> {
+    let mut details = HashMap::new();
+    if columns.iter().any(Column::needs_detail) {
+        let client = &session.client;
+        let mut answers = futures::stream::iter(
+            tickets
+                .iter()
+                .map(|t| async move { (t.id, fetch(true, || client.ticket(t.id)).await) }),
+        )
+        .buffered(4);
+        while let Some((id, answer)) = answers.next().await {
+            match answer {
+                Ok(detail) => {
+                    details.insert(id, detail);
+                }
+                // Deleted since the list was read: its cells stay empty.
+                Err(ApiError::NotFound { .. }) => {}
+                Err(e) => return Err(anyhow::Error::new(e).context("reading a ticket's detail")),
+            }
+        }
+    }
+    let sources = Sources {
+        catalog,
+        details: &details,
+        now: Utc::now(),
+    };
+    let reader = if args.format == OutputFormat::Csv {
+        Reader::Program
+    } else {
+        Reader::Person
+    };
+    let rows: Vec<Vec<String>> = tickets
+        .iter()
+        .map(|t| columns_out::row(t, columns, &sources, reader))
+        .collect();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.format == OutputFormat::Csv {
+        columns_out::write_csv(&mut out, columns, &rows, !args.no_header)?;
+    } else {
+        let width = stdout
+            .is_terminal()
+            .then(|| crossterm::terminal::size().ok().map(|(w, _)| w as usize))
+            .flatten();
+        columns_out::write_table(&mut out, columns, &rows, !args.no_header, width)?;
+    }
+    out.flush().context("cannot write to stdout")
+}
+
+fn print_rows(
+    format: OutputFormat,
+    tickets: &[Ticket],
+    catalog: &Catalog,
+    header: bool,
+) -> anyhow::Result<()> {
     let rows: Vec<Row> = tickets
         .iter()
         .map(|t| Row::new(t, t.assignee_id.and_then(|id| catalog.user_name(id))))
@@ -131,14 +212,14 @@ fn print_rows(format: OutputFormat, tickets: &[Ticket], catalog: &Catalog) -> an
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if format == OutputFormat::Csv {
-        write_csv(&mut out, &rows, tickets)?;
+        write_csv(&mut out, &rows, tickets, header)?;
     } else {
         let width = if stdout.is_terminal() {
             crossterm::terminal::size().ok().map(|(w, _)| w as usize)
         } else {
             None
         };
-        write_table(&mut out, &rows, width)?;
+        write_table(&mut out, &rows, width, header)?;
     }
     out.flush().context("cannot write to stdout")
 }

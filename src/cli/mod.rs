@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod args;
+pub mod columns_out;
 pub mod config_cmd;
 pub mod demo;
 pub mod exit;

@@ -77,7 +77,12 @@ fn pad(s: &str, width: usize) -> String {
 
 /// Writes an aligned table. `max_width` (the terminal's, when stdout is one)
 /// shortens the subject column so rows don't wrap.
-pub fn write_table(out: &mut impl Write, rows: &[Row], max_width: Option<usize>) -> io::Result<()> {
+pub fn write_table(
+    out: &mut impl Write,
+    rows: &[Row],
+    max_width: Option<usize>,
+    header: bool,
+) -> io::Result<()> {
     let mut widths = HEADERS.map(|h| h.width());
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row.cells()) {
@@ -102,16 +107,23 @@ pub fn write_table(out: &mut impl Write, rows: &[Row], max_width: Option<usize>)
         }
         s.trim_end().to_string()
     };
-    writeln!(out, "{}", line(HEADERS))?;
+    if header {
+        writeln!(out, "{}", line(HEADERS))?;
+    }
     for row in rows {
         writeln!(out, "{}", line(row.cells()))?;
     }
     Ok(())
 }
 
-pub fn write_csv(out: impl Write, rows: &[Row], tickets: &[Ticket]) -> io::Result<()> {
+pub fn write_csv(
+    out: impl Write,
+    rows: &[Row],
+    tickets: &[Ticket],
+    header: bool,
+) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    let header = [
+    let names = [
         "ticket_number",
         "id",
         "status",
@@ -123,7 +135,9 @@ pub fn write_csv(out: impl Write, rows: &[Row], tickets: &[Ticket]) -> io::Resul
         "created_at",
         "subject",
     ];
-    w.write_record(header).map_err(csv_io)?;
+    if header {
+        w.write_record(names).map_err(csv_io)?;
+    }
     for (row, t) in rows.iter().zip(tickets) {
         let rfc = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
         w.write_record([
@@ -183,7 +197,7 @@ impl serde_json::ser::Formatter for TerminalSafe {
 /// A customer-written cell that a spreadsheet would run as a formula
 /// (`=HYPERLINK(...)`, `+cmd`, `@SUM`, `-2+3`) gets a leading `'`, the usual
 /// defence against CSV injection; everything else is left as written.
-fn inert_cell(cell: &str) -> Cow<'_, str> {
+pub(super) fn inert_cell(cell: &str) -> Cow<'_, str> {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@') => Cow::Owned(format!("'{cell}")),
         _ => Cow::Borrowed(cell),
@@ -193,7 +207,7 @@ fn inert_cell(cell: &str) -> Cow<'_, str> {
 /// csv wraps a failed write in its own error, which hides the io error from
 /// an error chain; unwrapped, `triage list --format csv | head` can tell a
 /// closed pipe from a real failure.
-fn csv_io(e: csv::Error) -> io::Error {
+pub(super) fn csv_io(e: csv::Error) -> io::Error {
     if !e.is_io_error() {
         return io::Error::other(e);
     }
@@ -248,7 +262,7 @@ mod tests {
             subject: "返金の件について、まだ返事がありません".repeat(3),
         }];
         let mut out = Vec::new();
-        write_table(&mut out, &rows, Some(60)).unwrap();
+        write_table(&mut out, &rows, Some(60), true).unwrap();
         let text = String::from_utf8(out).unwrap();
         for line in text.lines() {
             assert!(line.width() <= 60, "{line}");
@@ -278,7 +292,7 @@ mod tests {
             },
         ];
         let mut out = Vec::new();
-        write_table(&mut out, &rows, None).unwrap();
+        write_table(&mut out, &rows, None, true).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         let col = |l: &str| {

@@ -16,6 +16,7 @@ mod app_update;
 mod build_version;
 mod cli_config;
 mod cli_list;
+mod cli_list_columns;
 mod config;
 mod config_schema;
 mod docs_links;
