@@ -89,3 +89,26 @@ fn dates_are_utc_days() {
         "(commit 0123456789ab, built 2026-12-06)"
     );
 }
+
+/// This checkout itself (a worktree here, a fresh clone in CI): the commit
+/// read from git's files is the one git names.
+#[test]
+fn this_checkout_reads_as_git_reads_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let git = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(root)
+        .output();
+    let Ok(out) = git else {
+        // No git binary: the fake checkouts above still cover the reading.
+        return;
+    };
+    if !out.status.success() {
+        assert_eq!(version::head(root), None, "not a checkout, as git says");
+        return;
+    }
+    let expected = String::from_utf8_lossy(&out.stdout).trim()[..12].to_string();
+    let head = version::head(root).expect("git sees a checkout here");
+    assert_eq!(head.commit, expected);
+    assert!(head.watch.iter().all(|p| p.exists()), "{:?}", head.watch);
+}
