@@ -11,6 +11,8 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<()> {
     // Its own thread and runtime: a slow request never holds up the UI's.
     let mut config = server::ServerConfig {
         new_every: live_pace(args),
+        data_epoch: triage::config::demo_epoch_path()
+            .map(|path| triage::config::demo_epoch(&path, chrono::Utc::now())),
         ..super::serve::server_config(&args.data)
     };
     if args.team && config.agents.is_none() {

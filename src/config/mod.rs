@@ -13,6 +13,7 @@
 
 mod atomic;
 mod check;
+mod demo_epoch;
 mod drafts;
 mod error;
 mod key_command;
@@ -25,6 +26,7 @@ mod state_file;
 mod views;
 
 pub use check::{CheckReport, check};
+pub use demo_epoch::{demo_epoch, demo_epoch_path};
 pub use drafts::{Draft, Drafts};
 pub use error::ConfigError;
 pub use key_command::OUTPUT_CAP as KEY_COMMAND_OUTPUT_CAP;

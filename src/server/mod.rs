@@ -68,9 +68,14 @@ pub struct ServerConfig {
     pub tickets: usize,
     /// Same seed, same `now`, same count: same data.
     pub seed: u64,
-    /// Anchor of generated timestamps (spread over the 90 days before it)
-    /// and of the server's clock (PATCH stamps `now + uptime`).
+    /// The server's clock at its start (PATCH stamps `now + uptime`), and
+    /// the anchor of generated timestamps unless `data_epoch` says other.
     pub now: DateTime<Utc>,
+    /// Anchor of generated timestamps (spread over the 90 days before it),
+    /// when not `now`: the demo remembers its first start here, so a
+    /// restart generates the same tickets, timestamps included. Later than
+    /// `now` counts as `now`.
+    pub data_epoch: Option<DateTime<Utc>>,
     pub rate_limit: Option<RateBudget>,
     /// Added to every response.
     pub latency: Duration,
@@ -94,6 +99,7 @@ impl Default for ServerConfig {
             tickets: 500,
             seed: 0x7121_a6e5,
             now: Utc::now(),
+            data_epoch: None,
             rate_limit: None,
             latency: Duration::ZERO,
             api_access: true,

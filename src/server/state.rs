@@ -60,7 +60,8 @@ pub struct ServerState {
 impl ServerState {
     /// Generates and indexes the data (CPU-heavy for large counts).
     pub fn new(config: ServerConfig) -> Arc<ServerState> {
-        let data = generate(config.tickets, config.seed, config.now);
+        let epoch = config.data_epoch.map_or(config.now, |e| e.min(config.now));
+        let data = generate(config.tickets, config.seed, epoch);
         let index = Index::build(&data);
         let activity = Mutex::new(Activity::new(config.seed));
         let team = Mutex::new(Team::new(config.seed));

@@ -252,3 +252,48 @@ fn serve_refuses_a_pace_past_a_day() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("1..=86400"), "{err}");
 }
+
+/// `triage demo` remembers its first start and anchors the generated data
+/// there, so a restart two seconds later serves the same tickets with the
+/// same timestamps: only what really changed looks new.
+#[tokio::test]
+async fn a_demo_restart_serves_the_same_timestamps() {
+    use chrono::{Duration as ChronoDuration, TimeZone, Utc};
+    use triage::server::ServerConfig;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state/demo-epoch");
+    let first_start = Utc.with_ymd_and_hms(2026, 12, 5, 21, 57, 54).unwrap();
+    let restart = first_start + ChronoDuration::seconds(2);
+    let epoch = triage::config::demo_epoch(&path, first_start);
+    assert_eq!(epoch, first_start);
+    assert_eq!(triage::config::demo_epoch(&path, restart), first_start);
+
+    let stamps = |now, data_epoch| async move {
+        let handle = crate::support::server::spawn(ServerConfig {
+            tickets: 50,
+            now,
+            data_epoch,
+            ..ServerConfig::default()
+        })
+        .await;
+        let stamps: Vec<_> = handle.with_data(|d| {
+            d.tickets
+                .iter()
+                .map(|t| (t.ticket_number, t.created_at, t.updated_at))
+                .collect()
+        });
+        handle.shutdown().await;
+        stamps
+    };
+    assert_eq!(
+        stamps(first_start, Some(epoch)).await,
+        stamps(restart, Some(epoch)).await,
+        "same epoch, same data"
+    );
+    // Anchored at each start (as before), every timestamp moved.
+    assert_ne!(stamps(first_start, None).await, stamps(restart, None).await);
+
+    // An epoch in the future (a clock set back) is not trusted.
+    let earlier = first_start - ChronoDuration::days(1);
+    assert_eq!(triage::config::demo_epoch(&path, earlier), earlier);
+}
