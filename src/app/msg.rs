@@ -54,6 +54,12 @@ pub enum Msg {
         request: Box<super::triage::ComposeRequest>,
         result: Result<super::triage::Composed, String>,
     },
+    /// `Effect::SaveDraft` is done: the version saved, or why not (one
+    /// line).
+    DraftSaved {
+        post: Box<super::triage::compose::PendingPost>,
+        result: Result<crate::config::DraftId, String>,
+    },
     /// A note or a reply (`Effect::PostMessage`) was answered.
     MessagePosted {
         write: u64,
@@ -117,26 +123,24 @@ pub enum Effect {
     /// Open the agent's editor on a note or a reply (the terminal is
     /// handed over meanwhile); answered by `Msg::Composed`.
     Compose(Box<super::triage::ComposeRequest>),
-    /// Keep the text as each ticket's draft, before it is sent.
-    SaveDrafts {
+    /// Save the text as its draft before anything is sent; answered by
+    /// `Msg::DraftSaved`, which carries the post on.
+    SaveDraft {
         drafts: crate::config::Drafts,
-        ids: Vec<Uuid>,
-        kind: crate::model::MessageKind,
-        text: String,
+        post: Box<super::triage::compose::PendingPost>,
     },
-    /// Discard the tickets' drafts (the agent emptied one).
-    RemoveDrafts {
+    /// Remove this version of a draft (sent, or emptied by the agent); a
+    /// newer text saved since stays.
+    RemoveDraft {
         drafts: crate::config::Drafts,
-        ids: Vec<Uuid>,
-        kind: crate::model::MessageKind,
+        draft: crate::config::DraftId,
     },
     /// `POST /tickets/{id}/messages`: sent once, never retried by the
-    /// runtime; on 201 the runtime removes the ticket's draft.
+    /// runtime.
     PostMessage {
         write: u64,
         id: Uuid,
         message: crate::api::types::NewMessage,
-        drafts: Option<crate::config::Drafts>,
     },
     /// Count a saved view's tickets; with `new_since`, also those updated
     /// within that long before now (the runtime turns it into an instant).

@@ -115,6 +115,9 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
         Msg::Composed { request, result } => {
             super::triage::on_composed(state, *request, result, clock, &mut fx)
         }
+        Msg::DraftSaved { post, result } => {
+            super::triage::compose::on_draft_saved(state, *post, result, &mut fx)
+        }
         Msg::MessagePosted { write, result } => {
             super::triage::on_posted(state, write, result, &mut fx)
         }

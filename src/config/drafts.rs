@@ -1,9 +1,16 @@
-//! Drafts of notes and replies, one file per ticket and kind under
-//! `$XDG_STATE_HOME/triage/drafts/` (`<ticket-id>-note.txt`,
-//! `<ticket-id>-reply.txt`). A draft is written (atomically) before its
-//! message is sent and removed only when the server answers 201, so a
-//! failed send, a quit or a crash leaves it to be offered again. The files
-//! are ours alone (`state_file.rs`): a link in their place is refused.
+//! Drafts of notes and replies under `$XDG_STATE_HOME/triage/drafts/`:
+//! one file per ticket and kind (`<ticket-id>-note.txt`,
+//! `<ticket-id>-reply.txt`), and one per set of marked tickets and kind
+//! (`marked-<hash>-note.txt`) for a bulk note or reply, which never reads or
+//! writes a ticket's own draft.
+//!
+//! A draft is saved before its message is sent, and only the version that
+//! was sent is removed when the server answers 201: a draft is identified
+//! by where it lives, its kind and a hash of its text ([`DraftId`]). Saving
+//! and removing take a lock on the folder, so two triage processes on one
+//! profile cannot remove each other's newer text (the same text sent by
+//! either counts as sent). The files are ours alone (`state_file.rs`): a
+//! link in their place is refused.
 
 use std::fs;
 use std::io;
@@ -12,6 +19,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::atomic::EditLock;
+use super::remember::fnv1a;
 use super::state_file;
 use crate::model::MessageKind;
 
@@ -24,12 +33,41 @@ pub struct Drafts {
     dir: PathBuf,
 }
 
+/// Whose draft: one ticket's, or one set of marked tickets'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DraftOwner {
+    Ticket(Uuid),
+    /// A hash of the tickets' ids, in any order.
+    Marked(u64),
+}
+
+impl DraftOwner {
+    /// The owner of a bulk draft over these tickets.
+    pub fn marked(ids: &[Uuid]) -> DraftOwner {
+        let mut ids = ids.to_vec();
+        ids.sort();
+        ids.dedup();
+        let bytes: Vec<u8> = ids.iter().flat_map(|id| *id.as_bytes()).collect();
+        DraftOwner::Marked(fnv1a(&bytes))
+    }
+}
+
+/// One saved version of a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DraftId {
+    pub owner: DraftOwner,
+    pub kind: MessageKind,
+    /// A hash of the file's bytes.
+    pub version: u64,
+}
+
 /// A draft read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Draft {
     pub text: String,
     /// When it was last written (the file's modification time).
     pub saved_at: DateTime<Utc>,
+    pub id: DraftId,
 }
 
 impl Drafts {
@@ -46,36 +84,72 @@ impl Drafts {
         &self.dir
     }
 
-    pub fn path(&self, id: Uuid, kind: MessageKind) -> PathBuf {
-        self.dir.join(format!("{id}-{}.txt", kind.as_str()))
+    pub fn path(&self, owner: DraftOwner, kind: MessageKind) -> PathBuf {
+        let kind = kind.as_str();
+        self.dir.join(match owner {
+            DraftOwner::Ticket(id) => format!("{id}-{kind}.txt"),
+            DraftOwner::Marked(hash) => format!("marked-{hash:016x}-{kind}.txt"),
+        })
     }
 
-    /// Writes (or replaces) the draft; a new file is private (0600).
-    pub fn save(&self, id: Uuid, kind: MessageKind, text: &str) -> io::Result<()> {
-        state_file::write(&self.path(id, kind), text.as_bytes())
+    /// Another triage saving or removing waits for this one.
+    fn lock(&self) -> io::Result<EditLock> {
+        state_file::private_dir(&self.dir)?;
+        EditLock::acquire(&self.dir.join(".drafts"))
+    }
+
+    /// Writes (or replaces) the draft, private (0600); the version saved.
+    pub fn save(&self, owner: DraftOwner, kind: MessageKind, text: &str) -> io::Result<DraftId> {
+        let _lock = self.lock()?;
+        state_file::write(&self.path(owner, kind), text.as_bytes())?;
+        Ok(DraftId {
+            owner,
+            kind,
+            version: fnv1a(text.as_bytes()),
+        })
     }
 
     /// The draft, if there is one.
-    pub fn load(&self, id: Uuid, kind: MessageKind) -> io::Result<Option<Draft>> {
-        let Some((bytes, meta)) = state_file::read(&self.path(id, kind), MAX_DRAFT_BYTES)? else {
+    pub fn load(&self, owner: DraftOwner, kind: MessageKind) -> io::Result<Option<Draft>> {
+        let Some((bytes, meta)) = state_file::read(&self.path(owner, kind), MAX_DRAFT_BYTES)?
+        else {
             return Ok(None);
         };
-        let text = String::from_utf8_lossy(&bytes).into_owned();
         Ok(Some(Draft {
-            text,
+            id: DraftId {
+                owner,
+                kind,
+                version: fnv1a(&bytes),
+            },
+            text: String::from_utf8_lossy(&bytes).into_owned(),
             saved_at: meta.modified()?.into(),
         }))
     }
 
-    /// Removes the draft; one already gone is fine.
-    pub fn remove(&self, id: Uuid, kind: MessageKind) -> io::Result<()> {
-        match fs::remove_file(self.path(id, kind)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
+    /// Removes the draft if it still holds this version (a newer text
+    /// saved since, here or by another triage, stays); one already gone is
+    /// fine. `Ok(true)` when it was removed.
+    pub fn remove(&self, draft: &DraftId) -> io::Result<bool> {
+        let _lock = self.lock()?;
+        let path = self.path(draft.owner, draft.kind);
+        match state_file::read(&path, MAX_DRAFT_BYTES) {
+            Ok(Some((bytes, _))) if fnv1a(&bytes) == draft.version => {}
+            Ok(_) => return Ok(false),
+            // Too big, a link, not a file: not a version we wrote.
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "left a draft file alone");
+                return Ok(false);
+            }
+        }
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
         }
     }
 
-    /// Every draft in the folder, by ticket and kind (other files ignored).
+    /// Every ticket's draft in the folder, by ticket and kind (bulk drafts
+    /// and other files ignored).
     pub fn list(&self) -> Vec<(Uuid, MessageKind)> {
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return Vec::new();
@@ -98,23 +172,62 @@ fn parse_name(name: &str) -> Option<(Uuid, MessageKind)> {
 mod tests {
     use super::*;
 
+    const NOTE: MessageKind = MessageKind::Note;
+
     #[test]
     fn saved_loaded_listed_removed() {
         let dir = tempfile::tempdir().unwrap();
         let drafts = Drafts::new(dir.path().join("drafts"));
         let id = Uuid::from_u128(7);
-        assert_eq!(drafts.load(id, MessageKind::Note).unwrap(), None);
-        drafts.save(id, MessageKind::Note, "why").unwrap();
+        let owner = DraftOwner::Ticket(id);
+        assert_eq!(drafts.load(owner, NOTE).unwrap(), None);
+        let saved = drafts.save(owner, NOTE, "why").unwrap();
         fs::write(drafts.dir().join("notes.md"), "not a draft").unwrap();
+        let loaded = drafts.load(owner, NOTE).unwrap().unwrap();
+        assert_eq!(loaded.text, "why");
+        assert_eq!(loaded.id, saved);
+        assert_eq!(drafts.load(owner, MessageKind::Reply).unwrap(), None);
+        let bulk = DraftOwner::marked(&[Uuid::from_u128(2), Uuid::from_u128(1)]);
         assert_eq!(
-            drafts.load(id, MessageKind::Note).unwrap().unwrap().text,
-            "why"
+            bulk,
+            DraftOwner::marked(&[Uuid::from_u128(1), Uuid::from_u128(2)])
         );
-        assert_eq!(drafts.load(id, MessageKind::Reply).unwrap(), None);
-        assert_eq!(drafts.list(), vec![(id, MessageKind::Note)]);
-        drafts.remove(id, MessageKind::Note).unwrap();
-        drafts.remove(id, MessageKind::Note).unwrap();
+        drafts.save(bulk, NOTE, "to both").unwrap();
+        assert_eq!(drafts.list(), vec![(id, NOTE)], "bulk drafts not listed");
+        assert!(drafts.remove(&saved).unwrap());
+        assert!(!drafts.remove(&saved).unwrap());
         assert!(drafts.list().is_empty());
+    }
+
+    /// A's 201 once removed the file whatever it held: B's newer text,
+    /// saved since, was lost.
+    #[test]
+    fn only_the_version_answered_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let drafts = Drafts::new(dir.path().join("drafts"));
+        let owner = DraftOwner::Ticket(Uuid::from_u128(7));
+        let a = drafts.save(owner, NOTE, "A\n").unwrap();
+        // Another process on the same profile (another `Drafts`, same dir).
+        let other = Drafts::new(dir.path().join("drafts"));
+        let b = other.save(owner, NOTE, "B\n").unwrap();
+        assert_ne!(a, b);
+        assert!(!drafts.remove(&a).unwrap(), "A was sent; B is not A");
+        assert_eq!(drafts.load(owner, NOTE).unwrap().unwrap().text, "B\n");
+        assert!(other.remove(&b).unwrap());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_folder_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let drafts = Drafts::new(dir.path().join("state/drafts"));
+        drafts
+            .save(DraftOwner::Ticket(Uuid::nil()), NOTE, "x")
+            .unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(drafts.dir()), 0o700);
+        assert_eq!(mode(&dir.path().join("state")), 0o700);
     }
 
     /// A link planted at `drafts/<id>-note.txt` made `n` restore (and then
@@ -124,13 +237,13 @@ mod tests {
     fn a_planted_link_is_not_a_draft_and_its_target_is_not_written() {
         let dir = tempfile::tempdir().unwrap();
         let drafts = Drafts::new(dir.path().join("drafts"));
-        let id = Uuid::from_u128(7);
+        let owner = DraftOwner::Ticket(Uuid::from_u128(7));
         let target = dir.path().join("private.txt");
         fs::write(&target, "not for the customer").unwrap();
         fs::create_dir(drafts.dir()).unwrap();
-        std::os::unix::fs::symlink(&target, drafts.path(id, MessageKind::Note)).unwrap();
-        assert!(drafts.load(id, MessageKind::Note).is_err());
-        assert!(drafts.save(id, MessageKind::Note, "mine").is_err());
+        std::os::unix::fs::symlink(&target, drafts.path(owner, NOTE)).unwrap();
+        assert!(drafts.load(owner, NOTE).is_err());
+        assert!(drafts.save(owner, NOTE, "mine").is_err());
         assert_eq!(fs::read_to_string(&target).unwrap(), "not for the customer");
     }
 }

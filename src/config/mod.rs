@@ -27,7 +27,7 @@ mod views;
 
 pub use check::{CheckReport, check};
 pub use demo_epoch::{demo_epoch, demo_epoch_path};
-pub use drafts::{Draft, Drafts};
+pub use drafts::{Draft, DraftId, DraftOwner, Drafts};
 pub use error::ConfigError;
 pub use key_command::OUTPUT_CAP as KEY_COMMAND_OUTPUT_CAP;
 pub use load::{

@@ -300,7 +300,7 @@ fn version_is_current(value: &serde_json::Value, path: &Path) -> bool {
 
 /// FNV-1a, 64 bits: stable across builds and platforms (std's hasher is
 /// not promised to be), which names the files.
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
     })

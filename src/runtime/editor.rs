@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::app::triage::{ComposeRequest, Composed, Targets};
+use crate::config::Draft;
 use crate::text::sanitize;
 
 /// `$VISUAL`, else `$EDITOR` (blank values skipped), else `vi`.
@@ -76,19 +77,22 @@ pub fn edit_text(editor: &str, name: &str, initial: &str) -> Result<String, Stri
         .map_err(|e| format!("could not read the edited file: {e}"))
 }
 
-/// What the editor opens with: the newest draft of a target, else the
-/// template (and when that draft was saved).
-pub fn initial_text(request: &ComposeRequest) -> (String, Option<chrono::DateTime<chrono::Utc>>) {
+/// What the editor opens with: the request's own draft (the ticket's, or
+/// the bulk draft of exactly these marked tickets: never another ticket's),
+/// else the template.
+pub fn initial_text(request: &ComposeRequest) -> (String, Option<Draft>) {
     let found = request.drafts.as_ref().and_then(|drafts| {
-        request
-            .targets
-            .rows()
-            .iter()
-            .filter_map(|t| drafts.load(t.id, request.kind).ok().flatten())
-            .max_by_key(|d| d.saved_at)
+        match drafts.load(request.owner(), request.kind) {
+            Ok(found) => found,
+            Err(e) => {
+                // A link, a file too big: not a draft to open.
+                tracing::warn!(error = %e, "not opening a draft");
+                None
+            }
+        }
     });
     match found {
-        Some(draft) => (draft.text, Some(draft.saved_at)),
+        Some(draft) => (draft.text.clone(), Some(draft)),
         None => (request.template.clone(), None),
     }
 }
@@ -100,7 +104,7 @@ pub fn compose(
     editor: &str,
     run: impl FnOnce(&mut dyn FnMut()) -> anyhow::Result<()>,
 ) -> Result<Composed, String> {
-    let (opened_with, restored) = initial_text(request);
+    let (opened_with, draft) = initial_text(request);
     let name = match &request.targets {
         Targets::One(t) => format!("{}-{}", t.ticket_number, request.kind.as_str()),
         Targets::Marked(_) => request.kind.as_str().to_string(),
@@ -112,7 +116,8 @@ pub fn compose(
     Ok(Composed {
         text,
         opened_with,
-        restored,
+        restored: draft.as_ref().map(|d| d.saved_at),
+        draft: draft.map(|d| d.id),
     })
 }
 
@@ -220,5 +225,44 @@ mod tests {
                 std::env::temp_dir().join(format!("triage-{pid}-{seq}-7-note.txt")),
             );
         }
+    }
+
+    /// Issue 21, item 3: a bulk note opened the newest draft among the
+    /// marked tickets (X's unseen draft lost once the new text was saved
+    /// over both). It opens the template, or the bulk draft of exactly
+    /// these tickets; a single ticket still opens its own.
+    #[test]
+    fn a_bulk_request_never_opens_a_tickets_own_draft() {
+        use crate::config::{DraftOwner, Drafts};
+        use crate::fixtures::ticket;
+        use crate::model::MessageKind;
+        let dir = tempfile::tempdir().unwrap();
+        let drafts = Drafts::new(dir.path().join("drafts"));
+        let (x, y) = (ticket(1), ticket(2));
+        drafts
+            .save(DraftOwner::Ticket(x.id), MessageKind::Note, "X's own\n")
+            .unwrap();
+        drafts
+            .save(DraftOwner::Ticket(y.id), MessageKind::Note, "Y's own\n")
+            .unwrap();
+        let request = |targets: Targets| ComposeRequest {
+            kind: MessageKind::Note,
+            targets,
+            template: "the template\n".into(),
+            drafts: Some(drafts.clone()),
+            editor: None,
+        };
+        let bulk = request(Targets::Marked(vec![x.clone(), y.clone()]));
+        let (text, draft) = initial_text(&bulk);
+        assert_eq!(text, "the template\n");
+        assert!(draft.is_none());
+        drafts
+            .save(bulk.owner(), MessageKind::Note, "to both\n")
+            .unwrap();
+        assert_eq!(initial_text(&bulk).0, "to both\n");
+        let one = request(Targets::One(Box::new(x.clone())));
+        assert_eq!(initial_text(&one).0, "X's own\n");
+        let other = request(Targets::One(Box::new(y)));
+        assert_eq!(initial_text(&other).0, "Y's own\n");
     }
 }

@@ -140,51 +140,27 @@ pub(super) fn execute_effect<S: TicketSource, D: Screen>(
         Effect::Notify(notification) => {
             let _ = screen.write_raw(&notification_bytes(&notification));
         }
-        Effect::PostMessage {
-            write,
-            id,
-            message,
-            drafts,
-        } => {
+        Effect::PostMessage { write, id, message } => {
             // Like a PATCH: let finish, never retried here.
             let (source, tx) = (source.clone(), tx.clone());
             tokio::spawn(async move {
                 let result = source.post_message(id, &message).await.map(|_| ());
-                if result.is_ok()
-                    && let Some(drafts) = drafts
-                    && let Err(e) = drafts.remove(id, message.kind)
-                {
-                    tracing::warn!(%id, error = %e, "could not remove a sent draft");
-                }
                 let _ = tx.send(Msg::MessagePosted { write, result });
             });
         }
-        Effect::SaveDrafts {
-            drafts,
-            ids,
-            kind,
-            text,
-        } => {
-            // Here, before the POST effects that follow it run: the draft
-            // is on disk before anything is sent (a small file).
-            // Ending in a newline, so an editor that appends to a
-            // restored draft starts a line of its own.
-            let text = format!("{text}\n");
-            for id in ids {
-                if let Err(e) = drafts.save(id, kind, &text) {
-                    let _ = tx.send(Msg::EffectFailed(
-                        sanitize(&format!(
-                            "could not keep a draft in {}: {e}",
-                            drafts.dir().display()
-                        ))
-                        .into_owned(),
-                    ));
-                }
-            }
+        Effect::SaveDraft { drafts, post } => {
+            // A small file, on the loop's thread: the answer decides
+            // whether anything is sent. Ending in a newline, so an editor
+            // that appends to a restored draft starts a line of its own.
+            let text = format!("{}\n", post.body);
+            let result = drafts
+                .save(post.owner(), post.kind, &text)
+                .map_err(|e| sanitize(&e.to_string()).into_owned());
+            let _ = tx.send(Msg::DraftSaved { post, result });
         }
-        Effect::RemoveDrafts { drafts, ids, kind } => {
-            for id in ids {
-                let _ = drafts.remove(id, kind);
+        Effect::RemoveDraft { drafts, draft } => {
+            if let Err(e) = drafts.remove(&draft) {
+                tracing::warn!(error = %e, "could not remove a sent draft");
             }
         }
         Effect::Remember(r) => super::remember(&r),

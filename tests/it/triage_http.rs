@@ -441,7 +441,7 @@ async fn a_note_that_failed_with_503_stays_a_draft_until_a_201() {
     ui.wait_for("the failure", |t| t.contains("the note was not sent"))
         .await;
     let kept = drafts
-        .load(id, MessageKind::Note)
+        .load(triage::config::DraftOwner::Ticket(id), MessageKind::Note)
         .unwrap()
         .expect("draft kept");
     assert_eq!(kept.text, "Escalated to billing.\n");
@@ -493,7 +493,9 @@ async fn a_note_that_failed_with_503_stays_a_draft_until_a_201() {
     })
     .await;
     assert_eq!(
-        drafts.load(id, MessageKind::Note).unwrap(),
+        drafts
+            .load(triage::config::DraftOwner::Ticket(id), MessageKind::Note)
+            .unwrap(),
         None,
         "gone after the 201"
     );

@@ -11,10 +11,11 @@ use chrono::TimeZone;
 use crossterm::event::KeyCode;
 use tokio::time::Instant;
 use triage::api::types::NewMessage;
+use triage::app::triage::compose::PendingPost;
 use triage::app::triage::jobs::MAX_IN_FLIGHT;
 use triage::app::triage::{ComposeRequest, Composed, Dialog, Outcome, Targets, WriteError};
 use triage::app::{Effect, Msg, State, update};
-use triage::config::Drafts;
+use triage::config::{DraftId, DraftOwner, Drafts};
 use triage::model::MessageKind;
 use uuid::Uuid;
 
@@ -54,7 +55,7 @@ fn closed(
         Some(_) => "the draft\n".to_string(),
         None => request.template.clone(),
     };
-    update(
+    let mut fx = update(
         state,
         Msg::Composed {
             request: Box::new(request.clone()),
@@ -62,7 +63,50 @@ fn closed(
                 text: text.into(),
                 opened_with,
                 restored,
+                draft: restored.map(|_| DraftId {
+                    owner: request.owner(),
+                    kind: request.kind,
+                    version: 7,
+                }),
             }),
+        },
+        ui_fixtures::clock(),
+    );
+    // The runtime saves the draft and answers.
+    if let Some(post) = save_asked(&fx) {
+        let saved = saved_id(&post);
+        fx.extend(draft_saved(state, post, Ok(saved)));
+    }
+    fx
+}
+
+/// The post whose draft the update step asked to save.
+fn save_asked(fx: &[Effect]) -> Option<PendingPost> {
+    fx.iter().find_map(|e| match e {
+        Effect::SaveDraft { post, .. } => Some((**post).clone()),
+        _ => None,
+    })
+}
+
+/// The version the runtime would save `post` as.
+fn saved_id(post: &PendingPost) -> DraftId {
+    DraftId {
+        owner: post.owner(),
+        kind: post.kind,
+        version: post.body.len() as u64,
+    }
+}
+
+fn draft_saved(
+    state: &mut State,
+    post: PendingPost,
+    result: Result<DraftId, String>,
+) -> Vec<Effect> {
+    update(
+        state,
+        Msg::DraftSaved {
+            post: Box::new(post),
+            result,
         },
         ui_fixtures::clock(),
     )
@@ -124,7 +168,7 @@ async fn a_note_is_kept_as_a_draft_then_posted_without_asking() {
     // The draft first, then the POST: never sent before it is kept.
     let save = fx
         .iter()
-        .position(|e| matches!(e, Effect::SaveDrafts { .. }))
+        .position(|e| matches!(e, Effect::SaveDraft { .. }))
         .expect("draft kept");
     let post = fx
         .iter()
@@ -132,12 +176,10 @@ async fn a_note_is_kept_as_a_draft_then_posted_without_asking() {
         .expect("sent at once");
     assert!(save < post);
     match &fx[save] {
-        Effect::SaveDrafts {
-            ids, kind, text, ..
-        } => {
-            assert_eq!(ids, &[ticket.id]);
-            assert_eq!(*kind, MessageKind::Note);
-            assert_eq!(text, "Escalated to billing.");
+        Effect::SaveDraft { post, .. } => {
+            assert_eq!(post.owner(), DraftOwner::Ticket(ticket.id));
+            assert_eq!(post.kind, MessageKind::Note);
+            assert_eq!(post.body, "Escalated to billing.");
         }
         _ => unreachable!(),
     }
@@ -173,7 +215,7 @@ async fn a_reply_asks_first_and_a_no_keeps_the_draft() {
     assert_eq!(request.kind, MessageKind::Reply);
     let fx = edited(&mut state, &request, "We refunded you.\n");
     assert!(posts(&fx).is_empty(), "asks first");
-    assert!(fx.iter().any(|e| matches!(e, Effect::SaveDrafts { .. })));
+    assert!(fx.iter().any(|e| matches!(e, Effect::SaveDraft { .. })));
     match state.triage_dialog() {
         Some(Dialog::Confirm { question, .. }) => {
             assert_eq!(question, "Send reply to #1001 (customer sees it)?")
@@ -217,8 +259,12 @@ async fn empty_or_unchanged_text_cancels_with_one_line() {
     assert!(
         matches!(
             &fx[..],
-            [Effect::RemoveDrafts {
-                kind: MessageKind::Note,
+            [Effect::RemoveDraft {
+                draft: DraftId {
+                    kind: MessageKind::Note,
+                    version: 7,
+                    ..
+                },
                 ..
             }]
         ),
@@ -253,8 +299,10 @@ async fn a_bulk_note_through_a_429_posts_each_ticket_once() {
     let fx = edited(&mut state, &request, "Known outage.\n");
     assert!(posts(&fx).is_empty(), "asks first");
     match &fx[..] {
-        [Effect::SaveDrafts { ids: saved, .. }] => assert_eq!(saved, &ids),
-        other => panic!("one draft per ticket expected: {other:?}"),
+        [Effect::SaveDraft { post, .. }] => {
+            assert_eq!(post.owner(), DraftOwner::marked(&ids))
+        }
+        other => panic!("one draft for the marked tickets expected: {other:?}"),
     }
     match state.triage_dialog() {
         Some(Dialog::Confirm { question, .. }) => {
@@ -409,5 +457,212 @@ async fn the_open_detail_loads_the_conversation_again_after_the_201() {
         fx.iter()
             .any(|e| matches!(e, Effect::FetchMessages { id, .. } if *id == sent[0].1)),
         "{fx:?}"
+    );
+}
+
+/// Issue 21, item 1: with a note's POST still on its way, a second `n` on
+/// the ticket opened the text in flight as "draft restored", and leaving
+/// it unchanged sent it twice. Now `n` and `R` say it is being sent and
+/// open nothing until the server answers.
+#[tokio::test(start_paused = true)]
+async fn n_on_a_ticket_whose_note_is_in_flight_says_so_and_opens_nothing() {
+    let mut state = state();
+    let request = compose_request(&ch(&mut state, 'n'));
+    let sent = posts(&edited(&mut state, &request, "A\n"));
+    assert_eq!(sent.len(), 1);
+    for key in ['n', 'R'] {
+        let fx = ch(&mut state, key);
+        assert!(
+            fx.iter().all(|e| !matches!(e, Effect::Compose(_))),
+            "{fx:?}"
+        );
+        let notice = state.notice.clone().unwrap();
+        assert!(
+            notice.contains("#1001: a note or reply is still being sent"),
+            "{notice}"
+        );
+        assert!(notice.contains(&format!("press {key} again")), "{notice}");
+    }
+    // Another ticket is free to get one.
+    ch(&mut state, 'j');
+    assert!(
+        ch(&mut state, 'n')
+            .iter()
+            .any(|e| matches!(e, Effect::Compose(_)))
+    );
+    ch(&mut state, 'k');
+    posted(&mut state, sent[0].0, Ok(()));
+    assert!(
+        ch(&mut state, 'n')
+            .iter()
+            .any(|e| matches!(e, Effect::Compose(_)))
+    );
+}
+
+/// Item 1, second half: the 201 removes the version it answered (the
+/// runtime leaves a newer text alone; `config::drafts` tests that), and
+/// a failed send leaves its version to be opened again.
+#[tokio::test(start_paused = true)]
+async fn a_201_removes_only_the_version_it_answered() {
+    let mut state = state();
+    let request = compose_request(&ch(&mut state, 'n'));
+    let fx = edited(&mut state, &request, "A\n");
+    let version = saved_id(&save_asked(&fx).unwrap());
+    let sent = posts(&fx);
+    let fx = posted(&mut state, sent[0].0, Ok(()));
+    let removed: Vec<&DraftId> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::RemoveDraft { draft, .. } => Some(draft),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(removed, [&version]);
+
+    let request = compose_request(&ch(&mut state, 'n'));
+    let sent = posts(&edited(&mut state, &request, "B\n"));
+    let fx = posted(
+        &mut state,
+        sent[0].0,
+        Err(WriteError::Failed {
+            message: "server answered 503 Service Unavailable".into(),
+            hint: None,
+        }),
+    );
+    assert!(
+        fx.iter().all(|e| !matches!(e, Effect::RemoveDraft { .. })),
+        "{fx:?}"
+    );
+}
+
+/// Item 2: the draft could not be written (ENOSPC, `drafts` a plain file)
+/// and the note went anyway, a 503 lost it, and the message said "the
+/// draft is kept". Now nothing is sent before the save is answered; a
+/// failed save asks, and every message says what is true.
+#[tokio::test(start_paused = true)]
+async fn a_draft_that_cannot_be_saved_is_sent_only_when_the_agent_says_so() {
+    let mut state = state();
+    let request = compose_request(&ch(&mut state, 'n'));
+    let fx = update(
+        &mut state,
+        Msg::Composed {
+            request: Box::new(request.clone()),
+            result: Ok(Composed {
+                text: "why\n".into(),
+                opened_with: request.template.clone(),
+                restored: None,
+                draft: None,
+            }),
+        },
+        ui_fixtures::clock(),
+    );
+    assert!(posts(&fx).is_empty(), "nothing before the draft is saved");
+    let post = save_asked(&fx).unwrap();
+    let fx = draft_saved(
+        &mut state,
+        post.clone(),
+        Err("No space left on device (os error 28)".into()),
+    );
+    assert!(posts(&fx).is_empty(), "{fx:?}");
+    assert!(
+        !state
+            .triage
+            .draft_ids
+            .contains(&(row(&state, 0).id, MessageKind::Note)),
+        "no draft said to exist"
+    );
+    match state.triage_dialog() {
+        Some(Dialog::Confirm { question, .. }) => assert_eq!(
+            question,
+            "The note cannot be kept as a draft (No space left on device (os error 28)): \
+             if sending fails, the text is lost. Send the note to #1001 anyway?"
+        ),
+        other => panic!("expected a question, got {other:?}"),
+    }
+    // No: nothing sent, and not called kept.
+    assert!(posts(&ch(&mut state, 'n')).is_empty());
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("not sent, and not kept: the note is gone")
+    );
+
+    // Yes: sent; a failure then says the text is gone, not kept.
+    draft_saved(
+        &mut state,
+        post,
+        Err("Not a directory (os error 20)".into()),
+    );
+    let sent = posts(&ch(&mut state, 'y'));
+    assert_eq!(sent.len(), 1);
+    posted(
+        &mut state,
+        sent[0].0,
+        Err(WriteError::Failed {
+            message: "server answered 503 Service Unavailable".into(),
+            hint: None,
+        }),
+    );
+    let err = state.last_error.clone().unwrap();
+    assert_eq!(
+        err.hint.as_deref(),
+        Some("it was sent without a draft (none could be kept): the text is gone")
+    );
+}
+
+/// Without a state directory there is no draft to keep: asked the same way.
+#[tokio::test(start_paused = true)]
+async fn without_a_state_directory_a_note_asks_before_going() {
+    let mut state = state();
+    state.triage.drafts = None;
+    let request = compose_request(&ch(&mut state, 'n'));
+    let fx = edited(&mut state, &request, "why\n");
+    assert!(posts(&fx).is_empty());
+    match state.triage_dialog() {
+        Some(Dialog::Confirm { question, .. }) => {
+            assert!(
+                question.contains("(there is no state directory)"),
+                "{question}"
+            )
+        }
+        other => panic!("expected a question, got {other:?}"),
+    }
+}
+
+/// Item 3: a bulk note opened one marked ticket's draft and wrote the new
+/// text over every marked ticket's. Now it starts from the template that
+/// names its targets (saying how many have drafts of their own) and is
+/// saved as the draft of the marked set, never a ticket's.
+#[tokio::test(start_paused = true)]
+async fn a_bulk_note_says_which_tickets_have_drafts_and_keeps_its_own() {
+    let mut state = state();
+    let ids = mark_first(&mut state, 3);
+    state.triage.draft_ids.insert((ids[0], MessageKind::Note));
+    state.triage.draft_ids.insert((ids[2], MessageKind::Note));
+    state.triage.draft_ids.insert((ids[1], MessageKind::Reply));
+    let request = compose_request(&ch(&mut state, 'n'));
+    assert_eq!(request.owner(), DraftOwner::marked(&ids));
+    assert!(
+        request
+            .template
+            .contains("# 2 of these tickets have their own unsent drafts (left as they are)"),
+        "{}",
+        request.template
+    );
+    let fx = edited(&mut state, &request, "Known outage.\n");
+    let post = save_asked(&fx).unwrap();
+    assert_eq!(post.owner(), DraftOwner::marked(&ids));
+    // The tickets' own drafts are still known; the bulk one is not a
+    // ticket's.
+    assert!(
+        state
+            .triage
+            .draft_ids
+            .contains(&(ids[0], MessageKind::Note))
+    );
+    assert!(
+        !state
+            .triage
+            .draft_ids
+            .contains(&(ids[1], MessageKind::Note))
     );
 }

@@ -2,9 +2,17 @@
 //! editor, which the runtime runs (`Effect::Compose`, answered by
 //! `Msg::Composed`); `update` only decides. A reply asks first (the
 //! customer gets it); a note does not; marked tickets get one message each,
-//! the same text, after the bulk confirmation. The text is kept as a draft
-//! (`Effect::SaveDrafts`) before anything is sent, and the runtime removes
-//! a ticket's draft only when the server answered 201 for it.
+//! the same text, after the bulk confirmation.
+//!
+//! The draft promise: the text is saved as a draft (`Effect::SaveDraft`,
+//! answered by `Msg::DraftSaved`) before anything is sent, and nothing is
+//! sent until it is, unless the agent, told that it cannot be kept, sends
+//! it anyway. Only the version the server answered 201 for is removed. A
+//! single ticket's draft is its own; a bulk note or reply has the draft of
+//! its set of marked tickets and never reads or writes a ticket's own.
+//! While a note or reply to a ticket is being sent, `n`/`R` on it say so
+//! and open nothing (its draft is the text in flight: opening it again
+//! would send it twice).
 
 use chrono::{DateTime, Utc};
 
@@ -17,7 +25,7 @@ use crate::app::clock::Clock;
 use crate::app::modal::Modal;
 use crate::app::msg::Effect;
 use crate::app::state::{ErrorView, Loadable, State};
-use crate::config::Drafts;
+use crate::config::{DraftId, DraftOwner, Drafts};
 use crate::model::MessageKind;
 use crate::text::sanitize;
 
@@ -39,6 +47,20 @@ pub struct ComposeRequest {
     pub editor: Option<String>,
 }
 
+impl ComposeRequest {
+    /// Whose draft the editor opens and the text is saved as.
+    pub fn owner(&self) -> DraftOwner {
+        owner_of(&self.targets)
+    }
+}
+
+fn owner_of(targets: &Targets) -> DraftOwner {
+    match targets {
+        Targets::One(t) => DraftOwner::Ticket(t.id),
+        Targets::Marked(rows) => DraftOwner::marked(&rows.iter().map(|t| t.id).collect::<Vec<_>>()),
+    }
+}
+
 /// The editor's result, as the runtime read it back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Composed {
@@ -48,6 +70,25 @@ pub struct Composed {
     pub opened_with: String,
     /// It opened with a draft (saved then) instead of the template.
     pub restored: Option<DateTime<Utc>>,
+    /// That draft's version (emptying the text discards that version).
+    pub draft: Option<DraftId>,
+}
+
+/// A written text on its way: saved as a draft first, then asked about
+/// or sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingPost {
+    pub kind: MessageKind,
+    pub body: String,
+    pub targets: Targets,
+    /// What the status line says once it goes on ("draft from … restored").
+    pub notice: Option<String>,
+}
+
+impl PendingPost {
+    pub fn owner(&self) -> DraftOwner {
+        owner_of(&self.targets)
+    }
 }
 
 /// `n` / `R`: asks the runtime to open the editor on the targets.
@@ -58,11 +99,36 @@ pub(super) fn open(state: &mut State, kind: MessageKind, fx: &mut Vec<Effect>) {
     let Some(targets) = targets_or_notice(state) else {
         return;
     };
+    if let Some(number) = being_sent(state, &targets) {
+        let key = state.keymap.label(match kind {
+            MessageKind::Note => crate::app::keymap::Action::AddNote,
+            MessageKind::Reply => crate::app::keymap::Action::Reply,
+        });
+        state.notice = Some(format!(
+            "#{number}: a note or reply is still being sent; wait for the server's answer, then press {key} again"
+        ));
+        return;
+    }
     let last = match &targets {
         Targets::One(t) => last_message(state, t),
         Targets::Marked(_) => None,
     };
-    let template = template(kind, &targets, last);
+    let mut template = template(kind, &targets, last);
+    if let Targets::Marked(rows) = &targets {
+        let own = rows
+            .iter()
+            .filter(|t| state.triage.draft_ids.contains(&(t.id, kind)))
+            .count();
+        if own > 0 {
+            // Left alone: said, so the agent knows they are still there.
+            template.push_str(&format!(
+                "# {} of these tickets {} their own unsent {} (left as they are)\n",
+                own,
+                if own == 1 { "has" } else { "have" },
+                if own == 1 { "draft" } else { "drafts" },
+            ));
+        }
+    }
     fx.push(Effect::Compose(Box::new(ComposeRequest {
         kind,
         targets,
@@ -70,6 +136,25 @@ pub(super) fn open(state: &mut State, kind: MessageKind, fx: &mut Vec<Effect>) {
         drafts: state.triage.drafts.clone(),
         editor: state.triage.editor.clone(),
     })));
+}
+
+/// A target with a note or reply queued or in flight (its number).
+fn being_sent(state: &State, targets: &Targets) -> Option<i64> {
+    let rows = targets.rows();
+    state
+        .triage
+        .jobs
+        .iter()
+        .filter(|j| j.post.is_some())
+        .flat_map(|j| {
+            j.queue
+                .iter()
+                .copied()
+                .chain(j.in_flight.iter().map(|(_, i)| *i))
+                .map(move |i| &j.items[i].before)
+        })
+        .find(|t| rows.iter().any(|r| r.id == t.id))
+        .map(|t| t.ticket_number)
 }
 
 /// The last message of the ticket open in the detail, when its whole
@@ -180,7 +265,6 @@ pub fn on_composed(
         )
     });
     let body = strip_comments(&composed.text);
-    let ids: Vec<_> = request.targets.rows().iter().map(|t| t.id).collect();
     if composed.restored.is_none() && composed.text == composed.opened_with {
         state.notice = Some(format!(
             "cancelled: the {} was left as it was, nothing was sent",
@@ -189,11 +273,12 @@ pub fn on_composed(
         return;
     }
     if body.is_empty() {
-        // Emptied on purpose: a draft it opened with goes too.
-        if composed.restored.is_some()
-            && let Some(drafts) = request.drafts.clone()
-        {
-            fx.push(Effect::RemoveDrafts { drafts, ids, kind });
+        // Emptied on purpose: the draft it opened with goes too.
+        if let (Some(draft), Some(drafts)) = (composed.draft, request.drafts.clone()) {
+            if let DraftOwner::Ticket(id) = draft.owner {
+                state.triage.draft_ids.remove(&(id, kind));
+            }
+            fx.push(Effect::RemoveDraft { drafts, draft });
             state.notice = Some(format!(
                 "cancelled: the {} is empty (its draft is discarded)",
                 noun(kind)
@@ -206,19 +291,72 @@ pub fn on_composed(
         }
         return;
     }
-    if let Some(drafts) = request.drafts.clone() {
-        for id in &ids {
-            state.triage.draft_ids.insert((*id, kind));
-        }
-        fx.push(Effect::SaveDrafts {
+    let post = PendingPost {
+        kind,
+        body,
+        targets: request.targets,
+        notice: restored,
+    };
+    match request.drafts {
+        Some(drafts) => fx.push(Effect::SaveDraft {
             drafts,
-            ids,
-            kind,
-            text: body.clone(),
-        });
+            post: Box::new(post),
+        }),
+        None => cannot_keep(state, post, "there is no state directory"),
     }
-    state.notice = restored;
-    let question = match (&request.targets, kind) {
+}
+
+/// The draft is saved (or could not be): ask, send, or ask to send anyway.
+pub fn on_draft_saved(
+    state: &mut State,
+    post: PendingPost,
+    result: Result<DraftId, String>,
+    fx: &mut Vec<Effect>,
+) {
+    match result {
+        Ok(draft) => {
+            if let DraftOwner::Ticket(id) = draft.owner {
+                state.triage.draft_ids.insert((id, post.kind));
+            }
+            state.notice = post.notice.clone();
+            ask_or_send(state, post, Some(draft), fx);
+        }
+        Err(why) => cannot_keep(state, post, &why),
+    }
+}
+
+/// Nothing is sent without its draft unless the agent says so, knowing
+/// that a failed send then loses the text.
+fn cannot_keep(state: &mut State, post: PendingPost, why: &str) {
+    let to = match &post.targets {
+        Targets::One(t) => format!("#{}", t.ticket_number),
+        Targets::Marked(rows) => tickets(rows.len()),
+    };
+    let question = format!(
+        "The {kind} cannot be kept as a draft ({why}): if sending fails, the text is lost. Send the {kind} to {to} anyway?",
+        kind = noun(post.kind),
+        why = sanitize(why),
+    );
+    state.modal = Some(Modal::Triage(Dialog::Confirm {
+        question,
+        then: Confirmed::Post {
+            kind: post.kind,
+            body: post.body,
+            targets: post.targets,
+            draft: None,
+        },
+    }));
+}
+
+/// A reply and a bulk post ask first; a note on one ticket goes at once.
+fn ask_or_send(state: &mut State, post: PendingPost, draft: Option<DraftId>, fx: &mut Vec<Effect>) {
+    let PendingPost {
+        kind,
+        body,
+        targets,
+        ..
+    } = post;
+    let question = match (&targets, kind) {
         (Targets::One(_), MessageKind::Note) => None,
         (Targets::One(t), MessageKind::Reply) => Some(format!(
             "Send reply to #{} (customer sees it)?",
@@ -233,30 +371,30 @@ pub fn on_composed(
         )),
     };
     match question {
-        None => send(state, kind, body, request.targets, fx),
+        None => send(state, kind, body, targets, draft, fx),
         Some(question) => {
             state.modal = Some(Modal::Triage(Dialog::Confirm {
                 question,
                 then: Confirmed::Post {
                     kind,
                     body,
-                    targets: request.targets,
+                    targets,
+                    draft,
                 },
             }))
         }
     }
 }
 
-/// What a declined confirmation says: the text is not lost.
-pub(super) fn declined(state: &mut State, kind: MessageKind) {
+/// What a declined confirmation says: where the text is, if anywhere.
+pub(super) fn declined(state: &mut State, kind: MessageKind, draft: Option<DraftId>) {
     let key = state.keymap.label(match kind {
         MessageKind::Note => crate::app::keymap::Action::AddNote,
         MessageKind::Reply => crate::app::keymap::Action::Reply,
     });
-    state.notice = Some(if state.triage.drafts.is_some() {
-        format!("not sent: the draft is kept ({key} opens it again)")
-    } else {
-        format!("not sent: the {} is dropped", noun(kind))
+    state.notice = Some(match draft {
+        Some(_) => format!("not sent: the draft is kept ({key} opens it again)"),
+        None => format!("not sent, and not kept: the {} is gone", noun(kind)),
     });
 }
 
@@ -267,6 +405,7 @@ pub(super) fn send(
     kind: MessageKind,
     body: String,
     targets: Targets,
+    draft: Option<DraftId>,
     fx: &mut Vec<Effect>,
 ) {
     let bulk = matches!(targets, Targets::Marked(_));
@@ -289,7 +428,9 @@ pub(super) fn send(
         MessageKind::Note => "Add note",
         MessageKind::Reply => "Send reply",
     };
-    let job = Job::posting(label.into(), NewMessage { kind, body }, items, bulk);
+    let mut job = Job::posting(label.into(), NewMessage { kind, body }, items, bulk);
+    job.draft = draft;
+    job.from_editor = true;
     let on_selected = single.is_some_and(|id| state.selected_ticket().is_some_and(|t| t.id == id));
     jobs::start(state, job, fx);
     if state.triage.next_mode && on_selected {

@@ -144,11 +144,12 @@ pub fn on_key(
                     kind,
                     body,
                     targets,
-                } => compose::send(state, kind, body, targets, fx),
+                    draft,
+                } => compose::send(state, kind, body, targets, draft, fx),
             },
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
                 match then {
-                    Confirmed::Post { kind, .. } => compose::declined(state, kind),
+                    Confirmed::Post { kind, draft, .. } => compose::declined(state, kind, draft),
                     _ => state.notice = Some("cancelled: nothing was changed".into()),
                 }
             }

@@ -268,8 +268,7 @@ pub(super) fn note_only(
         kind: MessageKind::Note,
         body,
     };
-    let mut job = Job::posting(sanitize(name).into_owned(), message, items, bulk);
-    job.drafted = false;
+    let job = Job::posting(sanitize(name).into_owned(), message, items, bulk);
     jobs::start(state, job, fx);
 }
 

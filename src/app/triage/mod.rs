@@ -173,6 +173,9 @@ pub enum Confirmed {
         kind: MessageKind,
         body: String,
         targets: Targets,
+        /// The draft it was saved as; `None`: the agent was told it could
+        /// not be kept.
+        draft: Option<crate::config::DraftId>,
     },
 }
 

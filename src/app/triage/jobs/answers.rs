@@ -61,10 +61,19 @@ fn on_answer(
         Ok(None) => {
             job.outcomes[idx] = Some(Outcome::Changed);
             let id = job.items[idx].before.id;
-            if let Some(kind) = job.post.as_ref().map(|m| m.kind)
-                && job.drafted
-            {
-                state.triage.draft_ids.remove(&(id, kind));
+            // The version sent goes, once every target has it (a bulk
+            // draft is one text for all); a newer one stays.
+            let all_sent = job
+                .outcomes
+                .iter()
+                .all(|o| matches!(o, Some(Outcome::Changed)));
+            if let Some(draft) = job.draft.filter(|_| all_sent) {
+                if let crate::config::DraftOwner::Ticket(id) = draft.owner {
+                    state.triage.draft_ids.remove(&(id, draft.kind));
+                }
+                if let Some(drafts) = state.triage.drafts.clone() {
+                    fx.push(Effect::RemoveDraft { drafts, draft });
+                }
             }
             // The open detail shows the new message (and no draft line).
             crate::app::detail::request_detail(state, id, fx);
@@ -88,7 +97,8 @@ fn on_answer(
             let before = job.items[idx].before.clone();
             let number = before.ticket_number;
             job.outcomes[idx] = Some(Outcome::Failed(message.clone()));
-            let (bulk, kind, drafted) = (job.bulk, job.post.as_ref().map(|m| m.kind), job.drafted);
+            let (bulk, kind, draft) = (job.bulk, job.post.as_ref().map(|m| m.kind), job.draft);
+            let from_editor = job.from_editor;
             rows::replace(state, &before);
             if !bulk {
                 state.last_error = Some(match kind {
@@ -97,10 +107,15 @@ fn on_answer(
                             "#{number}: the {} was not sent: {message}",
                             kind.as_str()
                         ),
-                        hint: Some(if drafted {
-                            draft_kept_hint(state, kind)
-                        } else {
-                            "it is the macro's: running the macro again sends it".into()
+                        hint: Some(match (draft, from_editor) {
+                            (Some(_), _) => draft_kept_hint(state, kind),
+                            (None, false) => {
+                                "it is the macro's: running the macro again sends it".into()
+                            }
+                            (None, true) => {
+                                "it was sent without a draft (none could be kept): the text is gone"
+                                    .into()
+                            }
                         }),
                     },
                     None => ErrorView {
@@ -144,20 +159,16 @@ fn refuse(state: &mut State, job_id: u64, idx: usize, access: WriteAccess) {
     state.triage.access = access;
 }
 
-/// A note or reply that failed: where its text is.
+/// A note or reply that failed and was saved first: where its text is.
 fn draft_kept_hint(state: &State, kind: crate::model::MessageKind) -> String {
     let action = match kind {
         crate::model::MessageKind::Note => crate::app::keymap::Action::AddNote,
         crate::model::MessageKind::Reply => crate::app::keymap::Action::Reply,
     };
-    if state.triage.drafts.is_some() {
-        format!(
-            "the draft is kept: {} on this ticket opens it again",
-            state.keymap.label(action)
-        )
-    } else {
-        "no draft could be kept (no state directory)".into()
-    }
+    format!(
+        "the draft is kept: {} on this ticket opens it again",
+        state.keymap.label(action)
+    )
 }
 
 /// The server has no `POST /tickets/{id}/messages`: notes and replies are

@@ -63,9 +63,13 @@ pub struct Job {
     /// A note or a reply posted to every ticket instead of a PATCH (rows
     /// do not change; it cannot be undone).
     pub post: Option<NewMessage>,
-    /// The post was written in the editor and kept as a draft until the
-    /// server has it (a macro's note is in the config: no draft to drop).
-    pub drafted: bool,
+    /// The draft the post was saved as before it was sent: that version
+    /// (and no other) is removed once the server has it. `None`: a macro's
+    /// note (in the config), or a text the agent sent knowing it could not
+    /// be kept.
+    pub draft: Option<crate::config::DraftId>,
+    /// Written in the editor (else a macro's note, from the config).
+    pub from_editor: bool,
     /// A macro's note, posted after its PATCH: it leaves the macro as
     /// the action `U` undoes.
     pub follow_up: bool,
@@ -94,7 +98,8 @@ impl Job {
             items,
             stopped: false,
             post: None,
-            drafted: false,
+            draft: None,
+            from_editor: false,
             follow_up: false,
         }
     }
@@ -104,7 +109,6 @@ impl Job {
         let mut job = Job::new(0, label, None, Fields::default(), items, bulk);
         job.undo = false;
         job.post = Some(message);
-        job.drafted = true;
         job
     }
 
@@ -210,7 +214,6 @@ pub fn pump(state: &mut State, fx: &mut Vec<Effect>) {
         jobs,
         writes,
         next_write,
-        drafts,
         ..
     } = &mut state.triage;
     let mut flying: usize = jobs.iter().map(|j| j.in_flight.len()).sum();
@@ -230,8 +233,6 @@ pub fn pump(state: &mut State, fx: &mut Vec<Effect>) {
                     write,
                     id: item.before.id,
                     message: message.clone(),
-                    // Never the agent's own draft of a note on this ticket.
-                    drafts: drafts.clone().filter(|_| job.drafted),
                 },
                 None => Effect::UpdateTicket {
                     write,

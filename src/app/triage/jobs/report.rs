@@ -124,7 +124,6 @@ fn start_macro_note(state: &mut State, job: &Job) {
     };
     let items = crate::app::triage::macro_run::note_items(&rows);
     let mut note = Job::posting(format!("{}: note", m.name), message, items, job.bulk);
-    note.drafted = false;
     note.follow_up = true;
     state.triage.next_job += 1;
     note.id = state.triage.next_job;
