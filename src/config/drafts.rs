@@ -92,10 +92,11 @@ impl Drafts {
         })
     }
 
-    /// Another triage saving or removing waits for this one.
+    /// Another triage saving or removing waits for this one (the lock
+    /// file, `drafts.lock`, is beside the folder: the folder holds drafts).
     fn lock(&self) -> io::Result<EditLock> {
         state_file::private_dir(&self.dir)?;
-        EditLock::acquire(&self.dir.join(".drafts"))
+        EditLock::acquire(&self.dir)
     }
 
     /// Writes (or replaces) the draft, private (0600); the version saved.
