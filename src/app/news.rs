@@ -9,6 +9,10 @@
 //! the same query; a new query (filter, sort, view) starts with none. The
 //! agent's own writes are never news: each answered write's `updated_at`
 //! is remembered, and a row that comes back with exactly it is not marked.
+//!
+//! Memory is bounded for a day of polling a busy queue: past
+//! [`MAX_REMEMBERED`] tickets, those shown longest ago are forgotten (with
+//! their marks); such a ticket coming back later is taken for new.
 
 use std::collections::{HashMap, HashSet};
 
@@ -28,6 +32,8 @@ pub use crate::config::Notify;
 pub const NOTIFY_SUBJECT_CELLS: usize = 60;
 /// The terminal title while nothing is new.
 pub const TITLE: &str = "triage";
+/// Tickets whose last shown `updated_at` is remembered per query, at most.
+pub const MAX_REMEMBERED: usize = 1000;
 
 /// The query marks belong to: the filter with sort and order spelled out,
 /// and the page size.
@@ -36,8 +42,10 @@ type QueryKey = (TicketFilter, u64);
 #[derive(Debug, Clone, Default)]
 pub struct News {
     query: Option<QueryKey>,
-    /// Each ticket's `updated_at` as last shown in this query.
-    seen: HashMap<Uuid, Option<DateTime<Utc>>>,
+    /// Each ticket's `updated_at` as last shown in this query, and when
+    /// (`shown`'s count then: the oldest are forgotten first).
+    seen: HashMap<Uuid, (Option<DateTime<Utc>>, u64)>,
+    shown: u64,
     marked: HashSet<Uuid>,
     /// `updated_at` of the agent's own answered writes, by ticket.
     own: HashMap<Uuid, Option<DateTime<Utc>>>,
@@ -93,9 +101,37 @@ pub(super) fn selected_seen(state: &mut State) {
 /// An answered write of ours: the row as it now is is not news.
 pub(super) fn own_write(state: &mut State, ticket: &Ticket) {
     state.news.own.insert(ticket.id, ticket.updated_at);
-    if let Some(at) = state.news.seen.get_mut(&ticket.id) {
+    if let Some((at, _)) = state.news.seen.get_mut(&ticket.id) {
         *at = ticket.updated_at;
     }
+    if state.news.own.len() > MAX_REMEMBERED {
+        let seen = &state.news.seen;
+        state.news.own.retain(|id, _| seen.contains_key(id));
+    }
+}
+
+/// The collections' sizes (seen, marked, own): for the soak test.
+pub fn footprint(state: &State) -> (usize, usize, usize) {
+    let n = &state.news;
+    (n.seen.len(), n.marked.len(), n.own.len())
+}
+
+/// Forgets the tickets shown longest ago, down to three quarters of the
+/// bound (so this runs once in a while, not on every page), and their
+/// marks and own writes.
+fn forget_oldest(news: &mut News) {
+    if news.seen.len() <= MAX_REMEMBERED {
+        return;
+    }
+    let mut ages: Vec<u64> = news.seen.values().map(|(_, n)| *n).collect();
+    let keep = MAX_REMEMBERED * 3 / 4;
+    let cut = ages.len() - keep;
+    let (_, oldest_kept, _) = ages.select_nth_unstable(cut);
+    let oldest_kept = *oldest_kept;
+    news.seen.retain(|_, (_, n)| *n >= oldest_kept);
+    let seen = &news.seen;
+    news.marked.retain(|id| seen.contains_key(id));
+    news.own.retain(|id, _| seen.contains_key(id));
 }
 
 /// A page of the current query is on screen. After a refresh, rows that
@@ -109,21 +145,29 @@ pub(super) fn on_shown(state: &mut State, tickets: &[Ticket], refreshed: bool) -
     if news.query.as_ref() != Some(&query) {
         news.query = Some(query);
         news.marked.clear();
-        news.seen = tickets.iter().map(|t| (t.id, t.updated_at)).collect();
+        news.shown += 1;
+        let shown = news.shown;
+        news.seen = tickets
+            .iter()
+            .map(|t| (t.id, (t.updated_at, shown)))
+            .collect();
         return Vec::new();
     }
+    news.shown += 1;
+    let shown = news.shown;
     let mut gained = Vec::new();
     for t in tickets {
         let changed = match news.seen.get(&t.id) {
             None => refreshed,
-            Some(before) => t.updated_at > *before,
+            Some((before, _)) => t.updated_at > *before,
         };
         let ours = news.own.get(&t.id).is_some_and(|at| *at == t.updated_at);
-        news.seen.insert(t.id, t.updated_at);
+        news.seen.insert(t.id, (t.updated_at, shown));
         if changed && !ours && news.marked.insert(t.id) {
             gained.push(t.clone());
         }
     }
+    forget_oldest(news);
     gained
 }
 

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod drafts;
 mod filters;
 mod macros;
 mod persist;

@@ -36,6 +36,7 @@ mod server_activity;
 mod server_contract;
 mod server_team;
 mod shell;
+mod soak;
 mod text_props;
 mod triage_http;
 mod triage_macros;
