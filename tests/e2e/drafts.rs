@@ -58,17 +58,24 @@ async fn a_second_n_while_the_note_is_in_flight_sends_nothing_twice() {
     handle.inject_route_fault(RouteFault {
         route: POST.into(),
         ticket: Some(id),
-        delay: Duration::from_secs(3),
+        delay: Duration::from_secs(8),
         status: None,
         times: 1,
     });
     let tui = open_ui_with(&handle, home.path(), &["--filter", FILTER], env, 160, 32).await;
+    let server = std::sync::Arc::new(handle);
+    let held = server.clone();
     tokio::task::spawn_blocking(move || {
         let mut tui = tui;
         tui.wait_for("the first page", |s| footer_line(s).contains("page 1/"));
         tui.wait_text(&format!("#{number}"));
         tui.press("n");
-        tui.wait_for("the list back", |s| footer_line(s).contains("page 1/"));
+        // The editor closed and the POST reached the server, which holds it.
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while held.requests_to(POST) == 0 {
+            assert!(std::time::Instant::now() < deadline, "no POST");
+            std::thread::sleep(Duration::from_millis(10));
+        }
         tui.press("n");
         tui.wait_text(&format!("#{number}: a note or reply is still being sent"));
         tui.wait_text(&format!("#{number}: note sent"));
@@ -77,7 +84,8 @@ async fn a_second_n_while_the_note_is_in_flight_sends_nothing_twice() {
     })
     .await
     .unwrap();
-    assert_eq!(notes_with(&handle, id, "Note A"), 1, "sent once");
+    assert_eq!(notes_with(&server, id, "Note A"), 1, "sent once");
+    assert_eq!(server.requests_to(POST), 1);
     let drafts = home.path().join("triage/drafts");
     assert_eq!(std::fs::read_dir(&drafts).unwrap().count(), 0);
 }
@@ -116,7 +124,7 @@ async fn a_draft_that_cannot_be_written_is_sent_only_after_asking() {
         });
         tui.press("y");
         tui.wait_text("the note was not sent");
-        tui.wait_text("the text is gone");
+        tui.wait_text("it was sent without a draft");
         tui.press("q");
         assert!(tui.wait_exit().success());
     })
