@@ -381,7 +381,14 @@ pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
     ctx.views = session.views_setup();
     ctx.web_url = session.web_url.clone();
     ctx.keymap = keymap;
-    ctx.color = Some(ColorMode::from_env_with(ui.truecolor));
+    let mode = ColorMode::from_env_with(ui.truecolor);
+    ctx.color = Some(mode);
+    // Before the terminal is taken over: the answer comes on stdin.
+    ctx.theme = Some(triage::runtime::background::choose(
+        mode,
+        ui.theme,
+        &session.config.file.theme,
+    ));
     ctx.relative_times = ui.relative_times;
     ctx.refresh = ui.refresh_secs.interval();
     ctx.unfocused_refresh = ui.unfocused_refresh_secs.interval();

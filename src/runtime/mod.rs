@@ -13,6 +13,7 @@
 //! `effects` carries out what `update` asked for.
 
 mod api_source;
+pub mod background;
 pub mod editor;
 mod effects;
 mod terminal;
@@ -64,6 +65,8 @@ pub struct RunContext<S: TicketSource> {
     /// `None`: detect once from `NO_COLOR` / `COLORTERM` (see
     /// `ColorMode::from_env_with` to apply `[ui] truecolor`).
     pub color: Option<ColorMode>,
+    /// `None`: the dark theme in `color`'s mode.
+    pub theme: Option<Theme>,
     /// `[ui] relative_times`.
     pub relative_times: bool,
     /// `[ui] refresh_secs`: how often the open list refreshes itself.
@@ -98,6 +101,7 @@ impl<S: TicketSource> RunContext<S> {
             keymap: Keymap::default(),
             web_url: None,
             color: None,
+            theme: None,
             relative_times: true,
             refresh: None,
             unfocused_refresh: crate::config::ListRefresh::UNFOCUSED_DEFAULT.interval(),
@@ -177,7 +181,9 @@ fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
 
 /// Runs the interactive queue until the user quits or a signal arrives.
 pub async fn run<S: TicketSource>(mut ctx: RunContext<S>) -> anyhow::Result<()> {
-    let theme = Theme::new(ctx.color.unwrap_or_else(ColorMode::from_env));
+    let theme = ctx
+        .theme
+        .unwrap_or_else(|| Theme::new(ctx.color.unwrap_or_else(ColorMode::from_env)));
     let state = initial_state(&mut ctx);
 
     let (panic_tx, mut panic_rx) = unbounded_channel::<()>();

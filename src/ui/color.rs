@@ -49,6 +49,15 @@ impl ColorMode {
         }
     }
 
+    /// The color the terminal will actually show for `rgb` (the palette
+    /// entry on 256-color terminals): contrast is checked on this.
+    pub fn emitted(self, rgb: Rgb) -> Rgb {
+        match self {
+            ColorMode::Palette256 => palette_rgb(nearest_256(rgb)),
+            ColorMode::TrueColor | ColorMode::NoColor => rgb,
+        }
+    }
+
     pub fn color(self, rgb: Rgb) -> Option<Color> {
         match self {
             ColorMode::TrueColor => Some(Color::Rgb(rgb.0, rgb.1, rgb.2)),
@@ -165,6 +174,69 @@ pub fn text_on(bg: Rgb) -> Rgb {
     }
 }
 
+/// `fg` made readable on `bg`: its lightness moved away from the
+/// background's (hue and saturation kept) until the color as `emit` shows
+/// it reaches `min`:1 against `bg`, or black/white is reached.
+pub fn readable_on(fg: Rgb, bg: Rgb, min: f64, emit: impl Fn(Rgb) -> Rgb) -> Rgb {
+    if contrast_ratio(emit(fg), bg) >= min {
+        return fg;
+    }
+    let (h, s, l) = to_hsl(fg);
+    let darker = luminance(bg) > 0.18;
+    for step in 1..=50 {
+        let d = f64::from(step) * 0.02;
+        let l2 = if darker { l - d } else { l + d };
+        if !(0.0..=1.0).contains(&l2) {
+            break;
+        }
+        let shifted = from_hsl(h, s, l2);
+        if contrast_ratio(emit(shifted), bg) >= min {
+            return shifted;
+        }
+    }
+    if darker { BLACK } else { WHITE }
+}
+
+fn to_hsl(c: Rgb) -> (f64, f64, f64) {
+    let (r, g, b) = (
+        f64::from(c.0) / 255.0,
+        f64::from(c.1) / 255.0,
+        f64::from(c.2) / 255.0,
+    );
+    let max = r.max(g).max(b);
+    let min = r.min(g).min(b);
+    let l = (max + min) / 2.0;
+    let d = max - min;
+    if d == 0.0 {
+        return (0.0, 0.0, l);
+    }
+    let s = d / (1.0 - (2.0 * l - 1.0).abs());
+    let h = if max == r {
+        ((g - b) / d).rem_euclid(6.0)
+    } else if max == g {
+        (b - r) / d + 2.0
+    } else {
+        (r - g) / d + 4.0
+    };
+    (h * 60.0, s, l)
+}
+
+fn from_hsl(h: f64, s: f64, l: f64) -> Rgb {
+    let c = (1.0 - (2.0 * l - 1.0).abs()) * s;
+    let x = c * (1.0 - ((h / 60.0).rem_euclid(2.0) - 1.0).abs());
+    let m = l - c / 2.0;
+    let (r, g, b) = match (h / 60.0) as u32 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let v = |f: f64| ((f + m) * 255.0).round().clamp(0.0, 255.0) as u8;
+    Rgb(v(r), v(g), v(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +274,33 @@ mod tests {
         assert_eq!(text_on(Rgb(0x1e, 0x3a, 0x8a)), WHITE);
         assert_eq!(text_on(WHITE), BLACK);
         assert!((contrast_ratio(BLACK, WHITE) - 21.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn text_colors_shift_in_lightness_to_three_to_one() {
+        let white = WHITE;
+        for c in [
+            Rgb(0x94, 0xa3, 0xb8),
+            Rgb(0x38, 0xbd, 0xf8),
+            Rgb(0xff, 0xff, 0x00),
+        ] {
+            assert!(contrast_ratio(c, white) < 3.0);
+            let shifted = readable_on(c, white, 3.0, |c| c);
+            assert!(contrast_ratio(shifted, white) >= 3.0, "{shifted:?}");
+            // Same hue, within rounding.
+            let (h0, _, _) = to_hsl(c);
+            let (h1, _, _) = to_hsl(shifted);
+            assert!((h0 - h1).abs() < 4.0, "{c:?} {h0} → {shifted:?} {h1}");
+            // 256 colors: the palette entry shown reaches it too.
+            let mode = ColorMode::Palette256;
+            let shown = readable_on(c, white, 3.0, |c| mode.emitted(c));
+            assert!(contrast_ratio(mode.emitted(shown), white) >= 3.0);
+        }
+        // Dark backgrounds lighten; already readable colors stay.
+        let navy = Rgb(0x1e, 0x3a, 0x8a);
+        let on_black = readable_on(navy, BLACK, 3.0, |c| c);
+        assert!(contrast_ratio(on_black, BLACK) >= 3.0 && luminance(on_black) > luminance(navy));
+        assert_eq!(readable_on(BLACK, WHITE, 3.0, |c| c), BLACK);
     }
 
     #[test]

@@ -75,7 +75,28 @@ fn line<'w>(l: DetailLine<'w>, theme: &Theme) -> Line<'w> {
     let spans: Vec<Span<'w>> = l
         .pieces
         .into_iter()
-        .map(|p| Span::styled(p.text, style(&p.tone, theme)))
+        .flat_map(|p| {
+            let fill = match &p.tone {
+                Tone::Badge { color, category } => {
+                    Some(Theme::status_fill(color.as_deref(), category))
+                }
+                Tone::Tag { color } => Some(theme.tag_fill(color.as_deref())),
+                _ => None,
+            };
+            // A badge that melts into the background: edges for its padding.
+            let text = p.text.as_ref();
+            match fill {
+                Some(fill) if theme.edge(fill, theme.palette.background).is_some() => theme
+                    .badge_spans(
+                        text.strip_prefix(' ')
+                            .and_then(|t| t.strip_suffix(' '))
+                            .unwrap_or(text),
+                        fill,
+                        theme.palette.background,
+                    ),
+                _ => vec![Span::styled(p.text, style(&p.tone, theme))],
+            }
+        })
         .collect();
     Line::from(spans).style(style(&l.tone, theme))
 }

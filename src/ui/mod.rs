@@ -11,6 +11,7 @@ pub mod footer;
 pub mod header;
 pub mod help;
 pub mod input_line;
+pub mod palette;
 pub mod picker;
 pub mod popup;
 pub mod search;

@@ -152,7 +152,7 @@ fn item_lines<'a>(
         item.color
             .as_deref()
             .and_then(parse_hex)
-            .and_then(|rgb| theme.color(rgb))
+            .and_then(|rgb| theme.swatch(rgb))
     };
     // When some items have a color, the others keep its room: labels stay
     // in one column.

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::text::{fit, relative, time_left, width};
+use super::theme::{BADGE_LEFT_EDGE, BADGE_RIGHT_EDGE};
 use super::{RenderContext, spinner};
 use crate::api::types::Ticket;
 use crate::app::State;
@@ -292,9 +293,12 @@ fn draw_rows(
     draw_line(buf, area.y, header);
 
     let mut marks: Vec<(u16, String)> = Vec::new();
+    let mut edges: Vec<(u16, u16, ratatui::style::Style)> = Vec::new();
     for (i, t) in visible.iter().enumerate() {
         let y = area.y + 1 + i as u16;
-        if offset + i == state.list.selected {
+        let selected = offset + i == state.list.selected;
+        let under = theme.row_background(selected);
+        if selected {
             // The cursor is the row's own style, under its cells, so the
             // colored badge keeps its color on the selected row.
             buf.set_style(Rect::new(full.x, y, full.width, 1), theme.selected_row());
@@ -306,6 +310,10 @@ fn draw_rows(
             " {} ",
             fit(&status_label(t), usize::from(cols.status).saturating_sub(2))
         );
+        let fill = super::Theme::status_fill(t.status_color.as_deref(), &t.status);
+        if let Some(edge) = theme.edge(fill, under) {
+            edges.push((y, width(&badge) as u16, edge));
+        }
         let number_style = if crate::app::news::is_new(state, t.id) {
             ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD)
         } else {
@@ -316,7 +324,7 @@ fn draw_rows(
             Span::styled(badge, theme.badge(t.status_color.as_deref(), &t.status)),
             Span::styled(
                 fit(&priority_label(t), usize::from(cols.priority)).into_owned(),
-                theme.priority(t.priority_color.as_deref(), &t.priority),
+                theme.priority_on(t.priority_color.as_deref(), &t.priority, under),
             ),
             Span::raw(fit(&sanitize(&t.subject), usize::from(cols.subject)).into_owned()),
         ];
@@ -346,6 +354,14 @@ fn draw_rows(
             marks.push((y, mark));
         }
         draw_line(buf, y, spans);
+    }
+    // A badge too close to the background gets thin edges in its padding.
+    let status_x = area.x + cols.number + 1;
+    for (y, w, style) in edges {
+        if w >= 2 && status_x + w <= area.right() {
+            buf.set_stringn(status_x, y, BADGE_LEFT_EDGE, 1, style);
+            buf.set_stringn(status_x + w - 1, y, BADGE_RIGHT_EDGE, 1, style);
+        }
     }
     // Drawn after the rows so the mark keeps the row's selected style under it.
     let subject_x = area.x + cols.number + 1 + cols.status + 1 + cols.priority + 1;
@@ -386,7 +402,7 @@ fn draw_gutter(
     id: uuid::Uuid,
 ) {
     if state.triage.marks.contains(id) {
-        buf.set_stringn(cell.x, cell.y, MARK, 1, theme.accent());
+        buf.set_stringn(cell.x, cell.y, MARK, 1, theme.mark());
     }
     if cell.width > 1 && crate::app::triage::is_pending(&state.triage, id) {
         let style = if state.rate_limit.is_some() {
@@ -396,6 +412,6 @@ fn draw_gutter(
         };
         buf.set_stringn(cell.x + 1, cell.y, PENDING_MARK, 1, style);
     } else if cell.width > 1 && crate::app::news::is_new(state, id) {
-        buf.set_stringn(cell.x + 1, cell.y, NEW_MARK, 1, theme.accent());
+        buf.set_stringn(cell.x + 1, cell.y, NEW_MARK, 1, theme.new_mark());
     }
 }

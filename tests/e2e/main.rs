@@ -12,6 +12,7 @@ mod persist;
 mod queue;
 mod search;
 mod terminal;
+mod themes;
 mod triage;
 mod views;
 mod writing;

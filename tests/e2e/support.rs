@@ -61,6 +61,22 @@ impl Tui {
         cols: u16,
         rows: u16,
     ) -> Tui {
+        Tui::spawn_answering(program, args, env, cols, rows, None)
+    }
+
+    /// Like [`Tui::spawn_program`], with a terminal that answers a
+    /// background query (OSC 11) with `background` (`rgb:ffff/ffff/ffff`)
+    /// and then the device attributes query after it (DA1), as terminals
+    /// that know their colors do. `None`: it answers neither, like a
+    /// terminal that never replies.
+    pub fn spawn_answering(
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+        background: Option<&'static str>,
+    ) -> Tui {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -102,6 +118,13 @@ impl Tui {
                     let (row, col) = feed.0.lock().unwrap().parser.screen().cursor_position();
                     let mut w = answer.lock().unwrap();
                     let _ = write!(w, "\x1b[{};{}R", row + 1, col + 1);
+                    let _ = w.flush();
+                }
+                if let Some(bg) = background
+                    && buf[..n].windows(6).any(|w| w == b"\x1b]11;?")
+                {
+                    let mut w = answer.lock().unwrap();
+                    let _ = write!(w, "\x1b]11;{bg}\x1b\\\x1b[?62;22c");
                     let _ = w.flush();
                 }
                 let (lock, cvar) = &*feed;
@@ -231,6 +254,20 @@ pub async fn open_ui_with(
     cols: u16,
     rows: u16,
 ) -> Tui {
+    open_ui_answering(handle, home, args, extra_env, cols, rows, None).await
+}
+
+/// [`open_ui_with`] in a terminal that answers a background query with
+/// `background` (see [`Tui::spawn_answering`]).
+pub async fn open_ui_answering(
+    handle: &ServerHandle,
+    home: &std::path::Path,
+    args: &[&str],
+    extra_env: &'static [(&'static str, &'static str)],
+    cols: u16,
+    rows: u16,
+    background: Option<&'static str>,
+) -> Tui {
     let config = home.join("config.toml");
     if !config.exists() {
         std::fs::write(&config, "").unwrap();
@@ -249,7 +286,14 @@ pub async fn open_ui_with(
         ];
         env.extend_from_slice(extra_env);
         let args: Vec<&str> = all_args.iter().map(String::as_str).collect();
-        Tui::spawn(&args, &env, cols, rows)
+        Tui::spawn_answering(
+            env!("CARGO_BIN_EXE_triage"),
+            &args,
+            &env,
+            cols,
+            rows,
+            background,
+        )
     })
     .await
     .unwrap()

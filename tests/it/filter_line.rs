@@ -356,9 +356,10 @@ async fn the_caret_sits_under_the_offending_token() {
         carets.trim_end(),
         format!("{}{}", " ".repeat(21), "^".repeat(10))
     );
+    // The theme's error color (dark: `#fca5a5`).
     assert_eq!(
         buf[(21, input_row as u16 + 1)].fg,
-        Color::Rgb(0xf8, 0x71, 0x71)
+        Color::Rgb(0xfc, 0xa5, 0xa5)
     );
     assert!(rows[input_row + 2].contains("'2024-13-45' is not a date"));
     assert!(

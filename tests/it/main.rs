@@ -38,6 +38,7 @@ mod server_team;
 mod shell;
 mod soak;
 mod text_props;
+mod themes;
 mod triage_http;
 mod triage_macros;
 mod triage_render;
