@@ -325,3 +325,18 @@ fn the_theme_settings_in_the_config() {
     let err = triage::config::parse("[ui]\ntheme = \"solarized\"\n", path).unwrap_err();
     assert!(err.to_string().contains("solarized"), "{err}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_tag_as_white_as_the_background_is_edged_in_the_detail() {
+    let detail = with_detail(loaded_state(200, 40, 50, 412));
+    let light = Theme::with_palette(ColorMode::TrueColor, ThemeName::Light.palette());
+    let screen = crate::support::screen::text(&draw(&detail, light));
+    assert!(screen.contains("▏snow▕"), "{screen}");
+    // On the dark theme the same fill stands out alone.
+    let dark = Theme::with_palette(ColorMode::TrueColor, ThemeName::Dark.palette());
+    let screen = crate::support::screen::text(&draw(&detail, dark));
+    assert!(
+        screen.contains(" snow ") && !screen.contains("▏snow"),
+        "{screen}"
+    );
+}
