@@ -57,7 +57,24 @@ pub fn schema(key_actions: &[&str]) -> Value {
                 "type": "string",
                 "description": "The view the UI opens on when neither --view nor --filter is given."
             },
-            "ui": { "$ref": "#/$defs/ui" }
+            "ui": { "$ref": "#/$defs/ui" },
+            "theme": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "Colors over the chosen theme's, slot by slot (docs/queue.md#colors).",
+                "properties": crate::ui::palette::SLOTS
+                    .iter()
+                    .map(|s| {
+                        let dark = crate::ui::palette::DARK.slot(s).unwrap_or(crate::ui::color::BLACK);
+                        let hex = format!("#{:02x}{:02x}{:02x}", dark.0, dark.1, dark.2);
+                        (s.to_string(), json!({
+                            "type": "string",
+                            "description": "\"#rrggbb\" or \"#rgb\" (the default is the dark theme's)",
+                            "default": hex
+                        }))
+                    })
+                    .collect::<serde_json::Map<String, serde_json::Value>>()
+            }
         })),
         "$defs": {
             "profile": {
@@ -112,6 +129,7 @@ pub fn schema(key_actions: &[&str]) -> Value {
                 "properties": {
                     "relative_times": { "type": "boolean", "default": true },
                     "truecolor": { "enum": ["auto", "always", "never"], "default": "auto" },
+                    "theme": { "enum": ["auto", "dark", "light", "high-contrast"], "default": "auto", "description": "auto asks the terminal for its background." },
                     "refresh_secs": list_refresh(ListRefresh::DEFAULT_SECS, "The open list refreshes itself this often (0: never)."),
                     "unfocused_refresh_secs": list_refresh(300, "At most this often while the terminal is not focused (0: not until focus returns)."),
                     "notify": notify()
