@@ -898,7 +898,12 @@ mod tests {
         fn any_raw_query_string_is_handled(raw in "\\PC{0,80}") {
             let (d, index) = shared();
             if let Ok(q) = parse_list_query(&pairs(Some(&raw)), d) {
-                let _ = run_list(&q, d, index);
+                let page = run_list(&q, d, index);
+                proptest::prop_assert!(page.tickets.len() as u64 <= q.paging.per_page);
+                proptest::prop_assert!(page.total <= d.tickets.len() as u64);
+                for t in &page.tickets {
+                    proptest::prop_assert!(d.ticket(t.id).is_some(), "#{} is no ticket", t.ticket_number);
+                }
             }
         }
 
@@ -906,7 +911,12 @@ mod tests {
         fn any_search_text_is_a_query(text in "\\PC{0,60}") {
             let (d, index) = shared();
             let q = SearchQuery::parse(&text, &index.vocab);
-            let _ = index.search(&q, d);
+            let hits = index.search(&q, d);
+            // One answer per ticket; a query without a word matches none.
+            proptest::prop_assert_eq!(hits.len(), d.tickets.len());
+            if q.clauses.is_empty() {
+                proptest::prop_assert!(hits.iter().all(|h| !h), "{:?} matched without a word", text);
+            }
         }
     }
 

@@ -354,8 +354,18 @@ mod tests {
     #[test]
     fn tiny_areas_do_not_panic() {
         let p = statuses();
-        for (w, h) in [(0, 0), (3, 2), (5, 3), (6, 4)] {
-            draw(&p, w.max(1), h.max(1));
+        // Below 4×3 there is no room for a box: nothing is drawn.
+        for (w, h) in [(0, 0), (3, 2), (5, 2), (3, 5)] {
+            let text = draw(&p, w.max(1), h.max(1));
+            assert!(text.trim().is_empty(), "{w}×{h}: {text:?}");
+        }
+        // From there on, a closed box.
+        for (w, h) in [(5, 3), (6, 4)] {
+            let text = draw(&p, w, h);
+            assert!(
+                text.contains('┌') && text.contains('┘'),
+                "{w}×{h}: {text:?}"
+            );
         }
     }
 }

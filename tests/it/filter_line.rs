@@ -492,9 +492,15 @@ async fn tiny_screens_draw_without_panicking() {
         (12, 24),
         (200, 4),
     ] {
-        for s in [&mut state, &mut searching] {
+        for (s, typed) in [(&mut state, "tag:"), (&mut searching, "a long search")] {
             update(s, Msg::Resize(w, h), ui_fixtures::clock());
-            draw(s, w, h);
+            let (rows, buf) = draw(s, w, h);
+            assert_eq!((buf.area.width, buf.area.height), (w, h));
+            screen::assert_clean(&buf);
+            // Wide enough, what is being typed stays in sight.
+            if w >= 200 {
+                assert!(rows.iter().any(|r| r.contains(typed)), "{w}×{h}: {rows:?}");
+            }
         }
     }
 }

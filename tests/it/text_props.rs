@@ -147,8 +147,10 @@ fn hostile_state(w: u16, h: u16, text: &[String]) -> State {
     state
 }
 
+/// Draws `state` and checks that no control, bidi or zero-width format
+/// character of the hostile text reached a cell.
 fn draw(state: &State) {
-    screen::draw(state, ColorMode::TrueColor);
+    screen::assert_clean(&screen::draw(state, ColorMode::TrueColor));
 }
 
 /// The detail of the selected ticket, its tags and a conversation, loaded.

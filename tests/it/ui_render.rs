@@ -404,7 +404,12 @@ async fn any_size_draws_without_panicking() {
             ColorMode::Palette256,
             ColorMode::NoColor,
         ] {
-            draw_at(&state, mode, now);
+            let buf = draw_at(&state, mode, now);
+            crate::support::screen::assert_clean(&buf);
+            // Roomy enough, the first ticket is on screen whatever the colors.
+            if w >= 79 && h >= 23 {
+                assert!(text(&buf).contains("#1001"), "{w}×{h} {mode:?}");
+            }
         }
         press(&mut state, KeyCode::Char('?'));
         draw_at(&state, ColorMode::TrueColor, now);

@@ -71,3 +71,32 @@ pub fn text(buf: &Buffer) -> String {
     }
     out
 }
+
+/// Panics when a drawn cell carries a control character or a bidi or
+/// zero-width format character: server text must be sanitized before it
+/// reaches the screen, at any size.
+pub fn assert_clean(buf: &Buffer) {
+    let bad = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{200B}'..='\u{200F}'
+                    | '\u{202A}'..='\u{202E}'
+                    | '\u{2066}'..='\u{2069}'
+                    | '\u{061C}'
+                    | '\u{FEFF}'
+                    | '\u{2028}'
+                    | '\u{2029}'
+            )
+    };
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let symbol = buf[(x, y)].symbol();
+            assert!(
+                !symbol.chars().any(bad),
+                "cell ({x}, {y}) draws {symbol:?} in row {:?}",
+                line(buf, y)
+            );
+        }
+    }
+}
