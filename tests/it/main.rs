@@ -28,6 +28,7 @@ mod filter_server_agreement;
 mod generated_docs;
 mod macros;
 mod macros_cli;
+mod msrv;
 mod news;
 mod persist;
 mod poll;
