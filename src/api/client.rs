@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
+use chrono::{DateTime, Utc};
 use reqwest::header::{self, HeaderValue};
 use reqwest::{Method, StatusCode, Url, redirect};
 use serde::de::DeserializeOwned;
@@ -256,19 +257,43 @@ impl ApiClient {
         Ok((messages, meta))
     }
 
-    /// `PATCH /tickets/{id}`: sent once, never retried automatically. The
-    /// answer's tags and custom fields are kept when the server sends them.
+    /// `PATCH /tickets/{id}` without a precondition: whatever the ticket
+    /// became meanwhile, this change wins. See [`Self::update_ticket_if`].
     pub async fn update_ticket(
         &self,
         id: Uuid,
         patch: &TicketPatch,
     ) -> Result<UpdatedTicket, ApiError> {
+        self.update_ticket_if(id, patch, None).await
+    }
+
+    /// `PATCH /tickets/{id}`: sent once, never retried automatically. The
+    /// answer's tags and custom fields are kept when the server sends them.
+    ///
+    /// With `since` (the `updated_at` last seen for the ticket), the request
+    /// carries `If-Unmodified-Since`, cut to the second as an HTTP-date is:
+    /// a ticket changed after it answers [`ApiError::Conflict`] with the
+    /// ticket as it is now, and nothing changed. A server that ignores the
+    /// header applies the change as without it.
+    pub async fn update_ticket_if(
+        &self,
+        id: Uuid,
+        patch: &TicketPatch,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<UpdatedTicket, ApiError> {
         let id = id.to_string();
         let url = base_url::join(&self.shared.base, &["tickets", &id], &[]);
         let json = serde_json::to_vec(patch)
             .map_err(|e| ApiError::Config(format!("could not encode the change: {e}")))?;
+        let precondition = since.and_then(http_date);
         let body = self
-            .send(Method::PATCH, Endpoint::UpdateTicket, url, Some(json))
+            .send_with(
+                Method::PATCH,
+                Endpoint::UpdateTicket,
+                url,
+                Some(json),
+                precondition,
+            )
             .await?;
         decode_one(&body, "updated ticket", &self.scrub())
     }
@@ -396,6 +421,18 @@ impl ApiClient {
         url: Url,
         json_body: Option<Vec<u8>>,
     ) -> Result<Vec<u8>, ApiError> {
+        self.send_with(method, endpoint, url, json_body, None).await
+    }
+
+    /// [`Self::send`], with an `If-Unmodified-Since` value when given.
+    async fn send_with(
+        &self,
+        method: Method,
+        endpoint: Endpoint,
+        url: Url,
+        json_body: Option<Vec<u8>>,
+        unmodified_since: Option<HeaderValue>,
+    ) -> Result<Vec<u8>, ApiError> {
         let retries = if method == Method::GET && !endpoint.is_write() {
             self.shared.max_get_retries
         } else {
@@ -414,6 +451,9 @@ impl ApiClient {
                 .request(method.clone(), url.clone())
                 .header(header::AUTHORIZATION, self.shared.auth.clone())
                 .header(header::ACCEPT, "application/json");
+            if let Some(since) = &unmodified_since {
+                request = request.header(header::IF_UNMODIFIED_SINCE, since.clone());
+            }
             if let Some(body) = &json_body {
                 request = request
                     .header(header::CONTENT_TYPE, "application/json")
@@ -494,6 +534,22 @@ impl ApiClient {
             }
             return Ok((status, body));
         }
+        if status == StatusCode::PRECONDITION_FAILED && endpoint == Endpoint::UpdateTicket {
+            // The one error that carries news: the ticket as it is now.
+            let error = match decode_one::<UpdatedTicket>(&body, "current ticket", &self.scrub()) {
+                Ok(current) => ApiError::Conflict {
+                    current: Box::new(current),
+                },
+                Err(_) => error::classify(
+                    status,
+                    &body,
+                    endpoint.route_kind(),
+                    endpoint.label(),
+                    &self.scrub(),
+                ),
+            };
+            return Err(Failure::fatal(error));
+        }
         if status == StatusCode::TOO_MANY_REQUESTS {
             let error_body: Option<ErrorBody> = serde_json::from_slice(&body).ok();
             let wait = rate_limit_wait(
@@ -524,6 +580,14 @@ impl ApiClient {
             error,
         })
     }
+}
+
+/// `t` as an HTTP-date, cut to the second (the header's resolution; the
+/// server compares the same way). `None` before 1970, which no ticket is.
+pub fn http_date(t: DateTime<Utc>) -> Option<HeaderValue> {
+    let secs = u64::try_from(t.timestamp()).ok()?;
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
+    HeaderValue::from_str(&httpdate::fmt_http_date(at)).ok()
 }
 
 /// A failed attempt, and whether another attempt may fix it.

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::api::types::ErrorBody;
 pub use crate::api::types::ErrorDetail;
+use crate::api::types::{ErrorBody, UpdatedTicket};
 use crate::text;
 
 /// Longest excerpt of a server body kept in an error.
@@ -47,6 +47,11 @@ pub enum ApiError {
         retry_at: tokio::time::Instant,
         wait: Duration,
     },
+    /// 412 on a write with `If-Unmodified-Since`: someone changed the
+    /// ticket after it was read; nothing was applied. `current` is the
+    /// ticket as the server has it now (sanitized like any answer).
+    #[error("changed by someone else since it was loaded")]
+    Conflict { current: Box<UpdatedTicket> },
     /// Any other non-2xx answer.
     #[error("{}", server_line(*status, excerpt))]
     Server { status: u16, excerpt: String },
@@ -75,6 +80,9 @@ impl ApiError {
                 "check the base URL (it usually ends in /api/v1), or the ticket was deleted"
             }
             ApiError::NotSupported { .. } => return None,
+            ApiError::Conflict { .. } => {
+                "look at what changed, then apply yours anyway or keep theirs"
+            }
             ApiError::RateLimited { .. } => "wait for the countdown, or retry now to override",
             ApiError::Server { .. } => "the server failed: try again later",
             ApiError::Network(_) => "check the base URL and your connection",

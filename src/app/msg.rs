@@ -63,7 +63,8 @@ pub enum Msg {
     /// A note or a reply (`Effect::PostMessage`) was answered.
     MessagePosted {
         write: u64,
-        result: Result<(), super::triage::WriteError>,
+        /// The message's `created_at`, when the server said it.
+        result: Result<Option<chrono::DateTime<chrono::Utc>>, super::triage::WriteError>,
     },
     /// A saved view's count (and what is new in it) arrived.
     ViewCount {
@@ -119,6 +120,9 @@ pub enum Effect {
         write: u64,
         id: Uuid,
         patch: crate::api::types::TicketPatch,
+        /// `If-Unmodified-Since`: the `updated_at` last seen for the
+        /// ticket; `None` only when the agent said "apply mine anyway".
+        since: Option<chrono::DateTime<chrono::Utc>>,
     },
     /// Open the agent's editor on a note or a reply (the terminal is
     /// handed over meanwhile); answered by `Msg::Composed`.

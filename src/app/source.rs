@@ -91,11 +91,14 @@ pub trait TicketSource: Clone + Send + Sync + 'static {
     }
 
     /// `PATCH /tickets/{id}`, sent once: the updated ticket, or why not.
-    /// Sources that cannot write say `NotSupported` (triage actions off).
+    /// With `since`, only if the ticket is unchanged since then (else
+    /// `WriteError::Conflict` with the ticket as it is). Sources that
+    /// cannot write say `NotSupported` (triage actions off).
     fn update_ticket(
         &self,
         _id: Uuid,
         _patch: &crate::api::types::TicketPatch,
+        _since: Option<chrono::DateTime<chrono::Utc>>,
     ) -> impl Future<Output = Result<crate::api::types::UpdatedTicket, super::triage::WriteError>> + Send
     {
         std::future::ready(Err(super::triage::WriteError::NotSupported))

@@ -41,7 +41,9 @@ use super::session::Session;
 struct Done {
     number: i64,
     id: Uuid,
-    /// `changed`, `failed`, `skipped`, or `would change` (dry run).
+    /// `changed`, `conflict` (changed by someone else since it was
+    /// collected: nothing applied), `failed`, `skipped`, or `would change`
+    /// (dry run).
     outcome: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
@@ -152,6 +154,8 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
             body,
         }),
         patches: !m.parts.is_empty(),
+        force: args.force,
+        catalog: &catalog,
         stop: Mutex::new(None),
         announced: Mutex::new(None),
     };
@@ -192,6 +196,7 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let failed = count("failed") + count("skipped");
+    let conflicts = count("conflict");
     let notes_failed = done.iter().filter(|d| d.note == Some("failed")).count();
     eprintln!(
         "{}: {} changed{}{}",
@@ -199,6 +204,12 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
         count("changed"),
         if failed > 0 {
             format!(", {failed} failed or skipped")
+        } else {
+            String::new()
+        } + &if conflicts > 0 {
+            format!(
+                ", {conflicts} changed by someone else and left as they are (--force overwrites them)"
+            )
         } else {
             String::new()
         },
@@ -245,7 +256,7 @@ impl Done {
 fn incomplete(done: &[Done]) -> usize {
     done.iter()
         .filter(|d| {
-            matches!(d.outcome, "failed" | "skipped")
+            matches!(d.outcome, "failed" | "skipped" | "conflict")
                 || matches!(d.note, Some("failed" | "not sent"))
         })
         .count()
@@ -265,6 +276,10 @@ struct Run<'a> {
     patch: TicketPatch,
     note: Option<NewMessage>,
     patches: bool,
+    /// `--force`: sent without `If-Unmodified-Since`, overwriting changes
+    /// made since the tickets were collected.
+    force: bool,
+    catalog: &'a triage::api::Catalog,
     /// Set once the server refuses writes altogether: the rest is skipped.
     stop: Mutex<Option<String>>,
     /// The end of the pause last announced on stderr: the client's gate
@@ -281,11 +296,29 @@ impl Run<'_> {
             row.error = Some(why);
             return row;
         }
+        // The time the ticket was collected: a change by someone else
+        // since is a 412, reported, and never overwritten without --force.
+        let since = if self.force { None } else { t.updated_at };
         if self.patches
             && let Err(e) = self
-                .send(|| self.client.update_ticket(t.id, &self.patch))
+                .send(|| self.client.update_ticket_if(t.id, &self.patch, since))
                 .await
         {
+            if let ApiError::Conflict { current } = &e {
+                let what = triage::app::triage::conflict::words(
+                    &triage::app::triage::conflict::differences(
+                        Some(self.catalog),
+                        t,
+                        &current.ticket,
+                    ),
+                );
+                row.outcome = "conflict";
+                row.error = Some(format!("changed by someone else: {what}"));
+                if self.note.is_some() {
+                    row.note = Some("not sent");
+                }
+                return row;
+            }
             row.outcome = "failed";
             row.error = Some(e.to_string());
             self.stop_if(&e);

@@ -173,6 +173,10 @@ pub struct ApplyArgs {
     /// Output format of the per-ticket report
     #[arg(long, value_enum, default_value_t = ViewsFormat::Table)]
     pub format: ViewsFormat,
+    /// Overwrite tickets changed by someone else since they were collected
+    /// (without it each such ticket is reported as a conflict and left as is)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -33,6 +33,7 @@ impl ApiSource {
             ApiError::RateLimited { retry_at, .. } => WriteError::RateLimited { retry_at },
             ApiError::InsufficientScope { message } => WriteError::ReadOnly { message },
             ApiError::NotSupported { .. } => WriteError::NotSupported,
+            ApiError::Conflict { current } => WriteError::Conflict { current },
             // A 404 is a gone ticket or a server without the route: when the
             // same ticket reads fine, or the server has none of the
             // companion routes, it is the route that is missing.
@@ -239,8 +240,9 @@ impl TicketSource for ApiSource {
         &self,
         id: Uuid,
         patch: &crate::api::types::TicketPatch,
+        since: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<crate::api::types::UpdatedTicket, WriteError> {
-        match self.client.update_ticket(id, patch).await {
+        match self.client.update_ticket_if(id, patch, since).await {
             Ok(ticket) => Ok(ticket),
             Err(e) => Err(self.write_error(id, e).await),
         }

@@ -73,12 +73,17 @@ pub(super) fn execute_effect<S: TicketSource, D: Screen>(
                 let _ = tx.send(Msg::NamesLoaded { generation, loaded });
             });
         }
-        Effect::UpdateTicket { write, id, patch } => {
+        Effect::UpdateTicket {
+            write,
+            id,
+            patch,
+            since,
+        } => {
             // Not tracked for aborting: a write, once sent, is let finish so
             // its answer (and the row's true state) is never lost.
             let (source, tx) = (source.clone(), tx.clone());
             tokio::spawn(async move {
-                let result = source.update_ticket(id, &patch).await.map(Box::new);
+                let result = source.update_ticket(id, &patch, since).await.map(Box::new);
                 let _ = tx.send(Msg::TicketUpdated { write, result });
             });
         }
@@ -144,7 +149,10 @@ pub(super) fn execute_effect<S: TicketSource, D: Screen>(
             // Like a PATCH: let finish, never retried here.
             let (source, tx) = (source.clone(), tx.clone());
             tokio::spawn(async move {
-                let result = source.post_message(id, &message).await.map(|_| ());
+                let result = source
+                    .post_message(id, &message)
+                    .await
+                    .map(|m| m.created_at);
                 let _ = tx.send(Msg::MessagePosted { write, result });
             });
         }

@@ -13,6 +13,7 @@ use super::RenderContext;
 use super::picker::{self, PickerLook, centered};
 use super::text::{countdown, fit, time_left, width, wrap};
 use crate::app::picker::Picker;
+use crate::app::triage::conflict::ConflictDialog;
 use crate::app::triage::jobs::{Job, marks_line, progress_line, report_size};
 use crate::app::triage::snooze::{PRESETS, parse_remind_at};
 use crate::app::triage::{Dialog, FieldEdit, FieldEditKind, Outcome, SnoozeDialog, Targets};
@@ -73,6 +74,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
             frame.render_widget(Paragraph::new(lines), inner);
         }
         Dialog::Problem { title, text } => problem(title, text, ctx, frame, screen),
+        Dialog::Conflict(dialog) => conflict(dialog, ctx, frame, screen),
         Dialog::Progress { job } => {
             if let Some(job) = state.triage.jobs.iter().find(|j| j.id == *job) {
                 progress(state, job, ctx, frame, screen);
@@ -422,6 +424,11 @@ fn report(
                 format!("{} · no request sent", sanitize(&job.already())),
                 theme.dim(),
             ),
+            Some(Outcome::Conflict { what, .. }) => (
+                "theirs",
+                format!("changed by someone else: {}", sanitize(what)),
+                theme.error(),
+            ),
             None => ("pending", String::new(), theme.dim()),
         })
         .collect();
@@ -455,7 +462,12 @@ fn report(
     } else {
         ""
     };
-    let foot = format!(" {more}Esc closes ");
+    let force = if crate::app::triage::conflict::count(job) > 0 {
+        "F applies yours anyway on theirs · "
+    } else {
+        ""
+    };
+    let foot = format!(" {more}{force}Esc closes ");
     let y = area.bottom().saturating_sub(1);
     let fw = width(&foot) as u16;
     if area.width > fw + 2 {
@@ -467,4 +479,71 @@ fn report(
             theme.dim(),
         );
     }
+}
+
+/// A single write refused because someone changed the ticket first: what
+/// they changed, field by field in names, when, and the two ways on.
+fn conflict(dialog: &ConflictDialog, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
+    let theme = &ctx.theme;
+    let when = dialog
+        .when
+        .map(|t| format!(" {}", seconds_ago(t, ctx.wall_now)))
+        .unwrap_or_default();
+    let headline = format!(
+        "#{} changed{when}: {}",
+        dialog.number,
+        crate::app::triage::conflict::words(&dialog.diffs)
+    );
+    let mine = format!(
+        "yours ({}) was not applied; the row shows theirs",
+        sanitize(&dialog.label)
+    );
+    let field_w = dialog
+        .diffs
+        .iter()
+        .map(|d| width(d.field))
+        .max()
+        .unwrap_or(0);
+    let mut body: Vec<String> = dialog
+        .diffs
+        .iter()
+        .map(|d| format!("  {:<field_w$}  {} → {}", d.field, d.mine, d.theirs))
+        .collect();
+    body.insert(0, mine);
+    let widest = body
+        .iter()
+        .map(|l| width(l))
+        .chain([width(&headline)])
+        .max()
+        .unwrap_or(0);
+    let w = (widest + 4).clamp(40, usize::from(screen.width)) as u16;
+    let h = (body.len() + 5).min(usize::from(screen.height)) as u16;
+    let area = centered(screen, w, h);
+    let inner = boxed(frame, area, " changed by someone else ", ctx);
+    let iw = usize::from(inner.width);
+    let mut lines = vec![Line::styled(fit(&headline, iw).into_owned(), theme.title())];
+    lines.extend(body.iter().map(|l| Line::raw(fit(l, iw).into_owned())));
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("a", theme.key()),
+        Span::raw(" apply mine anyway   "),
+        Span::styled("k", theme.key()),
+        Span::raw("/"),
+        Span::styled("Esc", theme.key()),
+        Span::raw(" keep theirs"),
+    ]));
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// "40 s ago", "5m ago": how long ago they changed it (seconds count
+/// here: the collision was just now).
+fn seconds_ago(when: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
+    let secs = (now - when).num_seconds();
+    if secs < 0 {
+        return "just now".into();
+    }
+    if secs < 60 {
+        return format!("{secs} s ago");
+    }
+    super::text::ago(when, now)
 }

@@ -563,3 +563,114 @@ async fn apply_four_in_flight_waits_out_429s_together_and_keeps_the_order() {
         }
     });
 }
+
+/// A colleague changes one ticket while `apply` is on its way to it: that
+/// ticket is reported as a conflict with what changed, left as the
+/// colleague made it, the exit status says so; `--force` overwrites it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_reports_a_colleagues_change_as_a_conflict_and_force_overwrites_it() {
+    use std::time::Duration;
+    use triage::api::types::{PriorityLevel, StatusCategory};
+    use triage::server::RouteFault;
+
+    let handle = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[[macros]]\nname = \"Fire\"\nactions = 'priority:\"On fire\"'\n",
+    )
+    .unwrap();
+    let (first, number, other) = handle.with_data(|d| {
+        let mut open: Vec<_> = d
+            .tickets
+            .iter()
+            .filter(|t| d.category_of(t) == StatusCategory::Open)
+            .filter(|t| d.level_of(t) != PriorityLevel::Urgent)
+            .collect();
+        open.sort_by_key(|t| std::cmp::Reverse(t.updated_at));
+        let first = open[0];
+        let other = d
+            .users
+            .iter()
+            .find(|u| Some(u.id) != first.assignee_id)
+            .unwrap()
+            .clone();
+        (first.id, first.ticket_number, other)
+    });
+    // The first PATCH (the run does the first ticket alone) waits on the
+    // server while the colleague assigns that ticket to someone else.
+    handle.inject_route_fault(RouteFault {
+        route: "PATCH /tickets/{id}".into(),
+        ticket: Some(first),
+        delay: Duration::from_secs(3),
+        status: None,
+        times: 1,
+    });
+    let run = {
+        let dir = dir.path().to_path_buf();
+        let base = handle.base_url();
+        tokio::task::spawn_blocking(move || {
+            Command::new(env!("CARGO_BIN_EXE_triage"))
+                .args([
+                    "apply",
+                    "Fire",
+                    "--filter",
+                    "status:open sort:updated order:desc",
+                ])
+                .args(["--base-url", &base])
+                .env_clear()
+                .env("TRIAGE_API_KEY", server::DEMO_KEY)
+                .env("TRIAGE_CONFIG", dir.join("config.toml"))
+                .env("XDG_STATE_HOME", &dir)
+                .env("HOME", &dir)
+                .output()
+                .expect("run triage")
+        })
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while handle.requests_to("PATCH /tickets/{id}") == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "no PATCH came");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    handle.with_data_mut(|d| {
+        let t = d.tickets.iter_mut().find(|t| t.id == first).unwrap();
+        t.assignee_id = Some(other.id);
+        t.updated_at = chrono::Utc::now();
+    });
+    let out = run.await.unwrap();
+    let stdout = text(&out.stdout);
+    assert!(!out.status.success(), "a conflict is not success");
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with(&format!("#{number} ")))
+        .unwrap_or_else(|| panic!("a line for #{number}:\n{stdout}"));
+    assert!(
+        line.starts_with(&format!(
+            "#{number} conflict: changed by someone else: assignee "
+        )) && line.ends_with(&format!("→ {}", other.name)),
+        "{line}"
+    );
+    assert!(
+        text(&out.stderr).contains("1 changed by someone else"),
+        "{}",
+        text(&out.stderr)
+    );
+    handle.with_data(|d| {
+        let t = d.ticket(first).unwrap();
+        assert_ne!(d.level_of(t), PriorityLevel::Urgent, "theirs left as it is");
+        assert_eq!(t.assignee_id, Some(other.id));
+    });
+
+    let out = triage(
+        &handle,
+        dir.path(),
+        &["apply", "Fire", "--filter", "status:open", "--force"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    handle.with_data(|d| {
+        let t = d.ticket(first).unwrap();
+        assert_eq!(d.level_of(t), PriorityLevel::Urgent);
+        assert_eq!(t.assignee_id, Some(other.id), "their assignee stays");
+    });
+}

@@ -38,6 +38,7 @@ mod server_contract;
 mod server_team;
 mod shell;
 mod soak;
+mod team_conflicts;
 mod text_props;
 mod themes;
 mod triage_http;

@@ -358,12 +358,12 @@ async fn writes_are_sent_once_and_errors_become_what_the_ui_shows() {
     // A 503 is retried for a GET, never for a write.
     handle.inject_status(503, "{\"message\":\"busy\"}".into(), 1);
     let before = handle.request_count();
-    let err = source.update_ticket(id, &patch).await.unwrap_err();
+    let err = source.update_ticket(id, &patch, None).await.unwrap_err();
     assert!(matches!(err, WriteError::Failed { .. }), "{err:?}");
     assert_eq!(handle.request_count() - before, 1, "sent once");
     handle.inject_status(405, String::new(), 1);
     assert_eq!(
-        source.update_ticket(id, &patch).await,
+        source.update_ticket(id, &patch, None).await,
         Err(WriteError::NotSupported)
     );
     handle.inject_rate_limit(RateLimitFault {
@@ -372,22 +372,22 @@ async fn writes_are_sent_once_and_errors_become_what_the_ui_shows() {
         times: 1,
     });
     assert!(matches!(
-        source.update_ticket(id, &patch).await,
+        source.update_ticket(id, &patch, None).await,
         Err(WriteError::RateLimited { .. })
     ));
     source.clear_rate_limit();
     let ro = source_for(&handle, server::DEMO_READONLY_KEY).await;
     assert!(matches!(
-        ro.update_ticket(id, &patch).await,
+        ro.update_ticket(id, &patch, None).await,
         Err(WriteError::ReadOnly { .. })
     ));
     // A ticket that is gone is not "no PATCH".
     let err = source
-        .update_ticket(Uuid::from_u128(7), &patch)
+        .update_ticket(Uuid::from_u128(7), &patch, None)
         .await
         .unwrap_err();
     assert!(matches!(err, WriteError::Failed { .. }), "{err:?}");
-    let t = source.update_ticket(id, &patch).await.unwrap();
+    let t = source.update_ticket(id, &patch, None).await.unwrap();
     assert_eq!(t.ticket.priority, PriorityLevel::Urgent);
     handle.shutdown().await;
 }

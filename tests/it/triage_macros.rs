@@ -126,7 +126,10 @@ fn patched(state: &mut State, write: u64, row: &Ticket, patch: &TicketPatch) -> 
 fn posted(state: &mut State, write: u64, result: Result<(), WriteError>) -> Vec<Effect> {
     update(
         state,
-        Msg::MessagePosted { write, result },
+        Msg::MessagePosted {
+            write,
+            result: result.map(|()| None),
+        },
         ui_fixtures::clock(),
     )
 }
@@ -432,7 +435,7 @@ async fn a_note_alone_posts_without_a_patch() {
         &mut state,
         Msg::MessagePosted {
             write: notes[0].0,
-            result: Ok(()),
+            result: Ok(None),
         },
         ui_fixtures::clock(),
     );

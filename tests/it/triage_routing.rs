@@ -329,11 +329,14 @@ async fn a_field_is_set_by_its_editor_shown_live_and_undone_to_its_old_value() {
     assert_eq!(d.custom_fields["seats"], 12, "live from the answer");
     assert_eq!(state.notice.as_deref(), Some("#1001: seats = 12"));
     let fx = ch(&mut state, 'U');
-    let (_, _, back) = writes(&fx)[0].clone();
+    let (w, _, back) = writes(&fx)[0].clone();
     assert_eq!(
         serde_json::to_value(&back).unwrap(),
         json!({"custom_fields": {"seats": 3}})
     );
+    // One write per ticket at a time: the next waits for this answer.
+    let row0 = row(&state, 0);
+    reply(&mut state, w, Ok(rich(&row0, vec![], json!({"seats": 3}))));
 
     // A select: the option's id; "empty" clears.
     ch(&mut state, 'e');

@@ -477,8 +477,12 @@ async fn assign_picker_narrows_by_typing_and_unassigns() {
     ch(&mut state, 'a');
     type_text(&mut state, "unass");
     let fx = press(&mut state, KeyCode::Enter);
-    assert_eq!(writes(&fx)[0].2.assignee_id, Some(None));
+    let (w, _, patch) = writes(&fx)[0].clone();
+    assert_eq!(patch.assignee_id, Some(None));
     assert_eq!(row(&state, 1).assignee_id, None);
+    // One write per ticket at a time: the next waits for this answer.
+    let unassigned = row(&state, 1);
+    answer(&mut state, w, Ok(unassigned));
     ch(&mut state, 'a');
     type_text(&mut state, "dana");
     let fx = press(&mut state, KeyCode::Enter);

@@ -127,7 +127,10 @@ fn posts(fx: &[Effect]) -> Vec<(u64, Uuid, NewMessage)> {
 fn posted(state: &mut State, write: u64, result: Result<(), WriteError>) -> Vec<Effect> {
     update(
         state,
-        Msg::MessagePosted { write, result },
+        Msg::MessagePosted {
+            write,
+            result: result.map(|()| None),
+        },
         ui_fixtures::clock(),
     )
 }

@@ -155,6 +155,7 @@ pub fn on_key(
             }
             _ => state.modal = Some(Modal::Triage(Dialog::Confirm { question, then })),
         },
+        Dialog::Conflict(dialog) => super::conflict::on_key(state, dialog, ev, fx),
         // Read, then any key closes it.
         Dialog::Problem { .. } => {}
         Dialog::Progress { job } => {
@@ -167,6 +168,14 @@ pub fn on_key(
         }
         Dialog::Report { job, scroll } => match ev.code {
             KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => {}
+            // Theirs were kept; this overwrites them, on the agent's word.
+            KeyCode::Char('F') if super::conflict::count(&job) > 0 => {
+                let n = super::conflict::rerun_conflicts(state, &job, fx);
+                state.notice = Some(format!(
+                    "applying yours anyway on {}",
+                    crate::text::count(n as u64, "ticket")
+                ));
+            }
             KeyCode::Char('j') | KeyCode::Down => {
                 let max = jobs::report_max_scroll(job.items.len(), state.size.height);
                 state.modal = Some(Modal::Triage(Dialog::Report {

@@ -11,6 +11,7 @@ mod actions;
 pub mod change;
 mod choices;
 pub mod compose;
+pub mod conflict;
 mod dialog;
 pub mod jobs;
 pub mod known;
@@ -201,6 +202,9 @@ pub enum Dialog {
         job: Box<Job>,
         scroll: usize,
     },
+    /// A single write refused with 412: what the colleague changed, and
+    /// apply mine anyway / keep theirs.
+    Conflict(Box<conflict::ConflictDialog>),
     /// Why something was not run, in lines kept as they are (a macro's
     /// actions with a caret line under the bad token). Any key closes it.
     Problem {

@@ -36,6 +36,7 @@ impl UndoRecord {
     /// named to the server are left out (and counted).
     pub fn job(&self, current: impl Fn(&Ticket) -> Ticket) -> (Job, usize) {
         let mut items = Vec::new();
+        let mut guards = Vec::new();
         let mut unnamed = 0;
         for row in &self.rows {
             // The freshest copy we hold is the "before" of the undo.
@@ -45,17 +46,22 @@ impl UndoRecord {
                 None => Some(Default::default()),
             };
             match (restore(&now, &row.before, self.fields), extras) {
-                (Some((back, patch)), Some(extras)) => items.push(Item {
-                    before: now,
-                    after: back,
-                    patch: patch.merged(extras),
-                    known: Known::default(),
-                }),
+                (Some((back, patch)), Some(extras)) => {
+                    items.push(Item {
+                        before: now,
+                        after: back,
+                        patch: patch.merged(extras),
+                        known: Known::default(),
+                    });
+                    // What the server answered to the change undone: any
+                    // later change, seen since or not, stops the undo.
+                    guards.push(row.after.updated_at);
+                }
                 _ => unnamed += 1,
             }
         }
         let bulk = self.rows.len() > 1;
-        let job = Job::new(
+        let mut job = Job::new(
             0,
             format!("Undo: {}", lower_first(&self.label)),
             None,
@@ -63,6 +69,7 @@ impl UndoRecord {
             items,
             bulk,
         );
+        job.guards = guards;
         (job, unnamed)
     }
 }

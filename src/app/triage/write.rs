@@ -12,6 +12,12 @@ pub enum WriteError {
     /// 403 `insufficient_scope`: the key can read but not write.
     #[error("{message}")]
     ReadOnly { message: String },
+    /// 412: the ticket changed after the `updated_at` the write named;
+    /// nothing was applied. The ticket as the server has it now.
+    #[error("changed by someone else")]
+    Conflict {
+        current: Box<crate::api::types::UpdatedTicket>,
+    },
     /// The server has no `PATCH /tickets/{id}` (404/405).
     #[error("this server does not accept changes to tickets")]
     NotSupported,

@@ -126,7 +126,9 @@ pub fn state_with_rows(
 pub fn writes(fx: &[Effect]) -> Vec<(u64, Uuid, TicketPatch)> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::UpdateTicket { write, id, patch } => Some((*write, *id, patch.clone())),
+            Effect::UpdateTicket {
+                write, id, patch, ..
+            } => Some((*write, *id, patch.clone())),
             _ => None,
         })
         .collect()

@@ -1,8 +1,10 @@
 //! The server's answers to writes: rows updated, refusals that turn a
 //! kind of write off for the session, a 429 that puts the write back.
 
+use chrono::{DateTime, Utc};
+
 use super::queue::{Outcome, pump};
-use crate::api::types::UpdatedTicket;
+use crate::api::types::{Ticket, UpdatedTicket};
 use crate::app::msg::Effect;
 use crate::app::state::{ErrorView, State, Waiting};
 use crate::app::triage::change::{Change, Routing};
@@ -20,14 +22,55 @@ pub fn on_written(
     on_answer(state, write, result.map(Some), fx)
 }
 
-/// The server answered one note or reply (its draft is gone on `Ok`).
+/// The server answered one note or reply (its draft is gone on `Ok`),
+/// with the message's `created_at` when the server said it.
 pub fn on_posted(
     state: &mut State,
     write: u64,
-    result: Result<(), WriteError>,
+    result: Result<Option<DateTime<Utc>>, WriteError>,
     fx: &mut Vec<Effect>,
 ) {
-    on_answer(state, write, result.map(|()| None), fx)
+    if let Ok(Some(at)) = &result
+        && let Some((ticket, sent)) = ticket_of_write(state, write)
+    {
+        // Our own message moved the ticket's `updated_at`: a change made
+        // next, from the row read before it, must not be taken for a
+        // colleague's.
+        own_write(state, ticket.id, sent, *at);
+        if ticket.updated_at.is_none_or(|t| t < *at) {
+            let mut newer = ticket;
+            newer.updated_at = Some(*at);
+            rows::replace(state, &newer);
+        }
+    }
+    on_answer(state, write, result.map(|_| None), fx)
+}
+
+/// The row a write in flight is for, as shown now, and the `updated_at`
+/// the write was based on.
+fn ticket_of_write(state: &State, write: u64) -> Option<(Ticket, Option<DateTime<Utc>>)> {
+    let job_id = state.triage.writes.get(&write)?;
+    let job = state.triage.jobs.iter().find(|j| j.id == *job_id)?;
+    let (_, idx) = job.in_flight.iter().find(|(w, _)| *w == write)?;
+    let id = job.items[*idx].before.id;
+    let shown = state.list.table.tickets().iter().find(|t| t.id == id);
+    let row = shown
+        .cloned()
+        .unwrap_or_else(|| job.items[*idx].after.clone());
+    Some((row, job.guards[*idx]))
+}
+
+/// The server took one of our writes on ticket `id`, based on the read
+/// `sent`, and the ticket is now as of `at`: writes still queued on it,
+/// built from that read or an older one, name `at` instead.
+fn own_write(state: &mut State, id: uuid::Uuid, sent: Option<DateTime<Utc>>, at: DateTime<Utc>) {
+    for job in state.triage.jobs.iter_mut() {
+        for &i in &job.queue {
+            if job.items[i].before.id == id && job.guards[i] <= sent {
+                job.guards[i] = Some(at);
+            }
+        }
+    }
 }
 
 /// One write answered: the updated row of a PATCH, nothing for a POST.
@@ -52,8 +95,30 @@ fn on_answer(
         Ok(Some(answer)) => {
             job.outcomes[idx] = Some(Outcome::Changed);
             job.items[idx].after = answer.ticket.clone();
+            let (id, sent) = (job.items[idx].before.id, job.guards[idx]);
             rows::replace(state, &answer.ticket);
             known::learn_answer(state, &answer);
+            if let Some(at) = answer.ticket.updated_at {
+                own_write(state, id, sent, at);
+            }
+        }
+        Err(WriteError::Conflict { current }) => {
+            let mine = job.items[idx].before.clone();
+            let what = crate::app::triage::conflict::summary(state, &mine, &current.ticket);
+            let Some(job) = state.triage.jobs.iter_mut().find(|j| j.id == job_id) else {
+                return;
+            };
+            job.outcomes[idx] = Some(Outcome::Conflict {
+                theirs: Box::new(current.ticket.clone()),
+                what,
+            });
+            let single = !job.bulk;
+            // Theirs at once, in the row and the open detail.
+            rows::replace(state, &current.ticket);
+            known::learn_answer(state, &current);
+            if single {
+                crate::app::triage::conflict::ask(state, job_id, idx);
+            }
         }
         Err(WriteError::NotSupported) if routing.is_some() => {
             refuse_routing(state, job_id, idx, routing.unwrap_or(Routing::Inbox))

@@ -2,6 +2,7 @@
 
 use std::collections::{HashSet, VecDeque};
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::report::finish_jobs;
@@ -37,6 +38,12 @@ pub enum Outcome {
     Skipped(String),
     /// The ticket already had the value: no request was sent.
     Already,
+    /// 412: someone else changed the ticket first; nothing was applied.
+    /// Their ticket, and what they changed in words.
+    Conflict {
+        theirs: Box<Ticket>,
+        what: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +80,12 @@ pub struct Job {
     /// A macro's note, posted after its PATCH: it leaves the macro as
     /// the action `U` undoes.
     pub follow_up: bool,
+    /// Per item, the `updated_at` its PATCH names in `If-Unmodified-Since`:
+    /// the one last seen for the ticket (for an undo, the one the server
+    /// answered to the change undone, so a later change by anyone stops it).
+    pub guards: Vec<Option<DateTime<Utc>>>,
+    /// "Apply mine anyway": sent without the precondition.
+    pub force: bool,
 }
 
 impl Job {
@@ -85,6 +98,7 @@ impl Job {
         bulk: bool,
     ) -> Job {
         let n = items.len();
+        let guards = items.iter().map(|i| i.before.updated_at).collect();
         Job {
             id,
             bulk,
@@ -101,6 +115,8 @@ impl Job {
             draft: None,
             from_editor: false,
             follow_up: false,
+            guards,
+            force: false,
         }
     }
 
@@ -217,11 +233,26 @@ pub fn pump(state: &mut State, fx: &mut Vec<Effect>) {
         ..
     } = &mut state.triage;
     let mut flying: usize = jobs.iter().map(|j| j.in_flight.len()).sum();
+    // One write per ticket at a time: the second names the `updated_at`
+    // the first one's answer brings (see `answers::own_write`), so an
+    // agent's quick second key on a ticket is not taken for a colleague's.
+    let mut busy: HashSet<Uuid> = jobs
+        .iter()
+        .flat_map(|j| j.in_flight.iter().map(|(_, i)| j.items[*i].before.id))
+        .collect();
     for job in jobs.iter_mut() {
         while flying < MAX_IN_FLIGHT {
-            let Some(idx) = job.queue.pop_front() else {
+            let Some(at) = job
+                .queue
+                .iter()
+                .position(|&i| !busy.contains(&job.items[i].before.id))
+            else {
                 break;
             };
+            let Some(idx) = job.queue.remove(at) else {
+                break;
+            };
+            busy.insert(job.items[idx].before.id);
             *next_write += 1;
             let write = *next_write;
             job.in_flight.push((write, idx));
@@ -238,6 +269,7 @@ pub fn pump(state: &mut State, fx: &mut Vec<Effect>) {
                     write,
                     id: item.before.id,
                     patch: item.patch.clone(),
+                    since: if job.force { None } else { job.guards[idx] },
                 },
             });
         }
@@ -492,5 +524,80 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].1, Uuid::from_u128(2));
         assert_eq!(state.triage.jobs[0].outcomes[0], Some(Outcome::Already));
+    }
+
+    /// The `since` of each PATCH in `fx`, by write id.
+    fn sinces(fx: &[Effect]) -> Vec<(u64, Option<DateTime<Utc>>)> {
+        fx.iter()
+            .filter_map(|e| match e {
+                Effect::UpdateTicket { write, since, .. } => Some((*write, *since)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn read_at() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-20T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    /// Ticket `n` alone, as read at [`read_at`].
+    fn single(n: u128) -> Job {
+        let mut j = job(n);
+        j.items.drain(..(n as usize - 1));
+        j.items[0].before.updated_at = Some(read_at());
+        Job::new(0, j.label, j.change, j.fields, j.items, false)
+    }
+
+    fn answered_at(state: &mut State, write: u64, at: DateTime<Utc>, fx: &mut Vec<Effect>) {
+        let mut ticket = ticket(1);
+        ticket.updated_at = Some(at);
+        let updated = UpdatedTicket {
+            ticket,
+            tags: None,
+            custom_fields: None,
+        };
+        on_written(state, write, Ok(updated), fx);
+    }
+
+    #[test]
+    fn quick_writes_on_one_ticket_go_one_at_a_time_each_naming_the_last_answer() {
+        let mut state = state();
+        let read = Some(read_at());
+        let (t1, t2) = (
+            read_at() + chrono::Duration::seconds(5),
+            read_at() + chrono::Duration::seconds(9),
+        );
+        // Three keys on ticket 1 before any answer: one goes out.
+        let mut fx = Vec::new();
+        for _ in 0..3 {
+            start(&mut state, single(1), &mut fx);
+        }
+        let first = sinces(&fx);
+        assert_eq!(first.len(), 1, "one write per ticket at a time");
+        assert_eq!(first[0].1, read, "the updated_at last seen");
+
+        let mut fx = Vec::new();
+        answered_at(&mut state, first[0].0, t1, &mut fx);
+        let second = sinces(&fx);
+        assert_eq!(second.len(), 1);
+        assert_eq!(second[0].1, Some(t1), "our own change is not a colleague's");
+
+        let mut fx = Vec::new();
+        answered_at(&mut state, second[0].0, t2, &mut fx);
+        let third = sinces(&fx);
+        assert_eq!(third.len(), 1);
+        assert_eq!(third[0].1, Some(t2));
+    }
+
+    #[test]
+    fn a_forced_job_sends_no_precondition() {
+        let mut state = state();
+        let mut j = job(1);
+        j.force = true;
+        let mut fx = Vec::new();
+        start(&mut state, j, &mut fx);
+        assert_eq!(sinces(&fx)[0].1, None);
     }
 }

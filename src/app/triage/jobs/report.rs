@@ -190,6 +190,7 @@ pub fn progress_line(job: &Job) -> String {
     let failed = job.count(|o| matches!(o, Outcome::Failed(_)));
     let skipped = job.count(|o| matches!(o, Outcome::Skipped(_)));
     let already = job.count(|o| matches!(o, Outcome::Already));
+    let theirs = job.count(|o| matches!(o, Outcome::Conflict { .. }));
     let mut s = format!(
         "{} of {} · {changed} {}",
         job.done(),
@@ -205,6 +206,9 @@ pub fn progress_line(job: &Job) -> String {
     if already > 0 {
         s.push_str(&format!(" · {already} {}", job.already()));
     }
+    if theirs > 0 {
+        s.push_str(&format!(" · {theirs} changed by someone else"));
+    }
     s
 }
 
@@ -214,11 +218,21 @@ pub fn marks_line(job: &Job, unmark_key: &str) -> String {
     if job.undo {
         return String::new();
     }
-    let left = job.count(|o| matches!(o, Outcome::Failed(_) | Outcome::Skipped(_)));
-    match left {
-        0 => "marks cleared".into(),
-        n => format!(
+    let left = job.count(|o| {
+        matches!(
+            o,
+            Outcome::Failed(_) | Outcome::Skipped(_) | Outcome::Conflict { .. }
+        )
+    });
+    let theirs = job.count(|o| matches!(o, Outcome::Conflict { .. }));
+    match (left, theirs) {
+        (0, _) => "marks cleared".into(),
+        (n, 0) => format!(
             "{} failed or skipped: still marked to retry ({unmark_key} unmarks)",
+            tickets(n)
+        ),
+        (n, _) => format!(
+            "{} not changed: still marked ({unmark_key} unmarks; F applies yours over theirs)",
             tickets(n)
         ),
     }
