@@ -194,6 +194,9 @@ impl Job {
 pub fn start(state: &mut State, mut job: Job, fx: &mut Vec<Effect>) {
     state.triage.next_job += 1;
     job.id = state.triage.next_job;
+    if !job.undo {
+        freshen(state, &mut job);
+    }
     for item in &job.items {
         rows::replace(state, &item.after);
     }
@@ -202,6 +205,29 @@ pub fn start(state: &mut State, mut job: Job, fx: &mut Vec<Effect>) {
     }
     state.triage.jobs.push(job);
     pump(state, fx);
+}
+
+/// A job's tickets were read when its dialog opened; answers to our own
+/// earlier writes may have come in since (a picker left open while the
+/// last change was saved). The precondition names the newest time shown
+/// for each ticket, and the optimistic row keeps it rather than going back.
+/// An undo keeps its own guard: the time the server gave the change undone.
+fn freshen(state: &State, job: &mut Job) {
+    let shown = state.list.table.tickets();
+    let detail = state.detail.as_ref().map(|d| &d.ticket);
+    for (i, item) in job.items.iter_mut().enumerate() {
+        let id = item.before.id;
+        let seen = shown
+            .iter()
+            .chain(detail)
+            .filter(|t| t.id == id)
+            .filter_map(|t| t.updated_at)
+            .max();
+        if seen > job.guards[i] {
+            job.guards[i] = seen;
+            item.after.updated_at = item.after.updated_at.max(seen);
+        }
+    }
 }
 
 /// Sends queued writes up to `MAX_IN_FLIGHT`, or, while rate limited,
