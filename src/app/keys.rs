@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 
 use super::clock::Clock;
 use super::detail::{copy_number, max_scroll, on_detail_key, open_browser, open_detail};
-use super::keymap::Action;
+use super::keymap::{Action, Key};
 use super::list::{has_next_page, move_by, new_query, refresh, select, show_page};
 use super::modal::{Help, Modal};
 use super::msg::Effect;
@@ -59,29 +59,75 @@ pub(super) fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec
     true
 }
 
-/// Keys with nothing open: a view's own key, triage's, then the keymap's.
+/// What a key pressed over the list is: looked up once, here, in a fixed
+/// order (the keymap's actions win; a saved view's or a macro's own key
+/// is one no action has: their loading refuses clashes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// An action of the keymap.
+    Action(Action),
+    /// A saved view's own key: the view at this index of the views list.
+    View(usize),
+    /// A macro's own key: the macro at this index of `state.macros`.
+    Macro(usize),
+}
+
+impl Command {
+    /// Changes tickets on the server: refused on a page kept from an
+    /// earlier run (and, inside triage, with a read-only key).
+    pub fn writes(self) -> bool {
+        match self {
+            Command::Action(action) => action.writes(),
+            Command::View(_) => false,
+            Command::Macro(_) => true,
+        }
+    }
+}
+
+/// The one lookup of a key over the list.
+pub fn resolve(state: &State, ev: &KeyEvent) -> Option<Command> {
+    if let Some(action) = state.keymap.action_for(ev) {
+        return Some(Command::Action(action));
+    }
+    let key = Key::from_event(ev);
+    if let Some(i) = state.views.entries.iter().position(|e| e.key == Some(key)) {
+        return Some(Command::View(i));
+    }
+    let i = state.macros.iter().position(|m| m.key == Some(key))?;
+    Some(Command::Macro(i))
+}
+
+/// Keys with nothing open: resolved once, refused on the kept page when
+/// they write, then handed to the module that owns them.
 pub(super) fn on_list_key(
     state: &mut State,
     ev: KeyEvent,
     clock: Clock,
     fx: &mut Vec<Effect>,
 ) -> bool {
-    let now = clock.now;
-    if super::persist::refused(state, &ev, clock.wall) {
-        return true;
-    }
-    if views::own_key(state, &ev, now, fx)
-        || super::triage::macro_run::own_key(state, &ev, clock, fx)
-        || super::triage::on_key(state, &ev, fx)
-    {
-        return true;
-    }
-    let Some(action) = state.keymap.action_for(&ev) else {
+    let Some(command) = resolve(state, &ev) else {
         return false;
     };
-    state.notice = None;
-    if state.detail.is_some() && on_detail_key(state, action, &clock, fx) {
+    if command.writes() && super::persist::refused(state, clock.wall) {
         return true;
+    }
+    state.notice = None;
+    match command {
+        Command::View(i) => views::open(state, i, clock.now, fx),
+        Command::Macro(i) => super::triage::macro_run::run(state, i, clock, fx),
+        Command::Action(action) if super::triage::owns(state, action) => {
+            super::triage::on_action(state, action, fx)
+        }
+        Command::Action(action) => on_list_action(state, action, clock, fx),
+    }
+    true
+}
+
+/// The list's and the detail's own actions (and the views' slots).
+fn on_list_action(state: &mut State, action: Action, clock: Clock, fx: &mut Vec<Effect>) {
+    let now = clock.now;
+    if state.detail.is_some() && on_detail_key(state, action, &clock, fx) {
+        return;
     }
     match action {
         Action::MoveDown => move_by(state, 1, now, fx),
@@ -173,7 +219,7 @@ pub(super) fn on_list_key(
         Action::Help => state.modal = Some(Modal::Help(Help::default())),
         Action::FilterPanes => super::filter_panel::open(state),
         Action::Quit => fx.push(Effect::Quit),
-        // Triage keys are handled by `triage::on_key` above.
+        // Triage's own: `triage::owns` took them above.
         Action::SetStatus
         | Action::SetPriority
         | Action::Assign
@@ -207,7 +253,6 @@ pub(super) fn on_list_key(
             views::on_action(state, action, now, fx);
         }
     }
-    true
 }
 
 /// Keys while help is open: movement scrolls it, quit quits, any other key
@@ -306,4 +351,40 @@ pub(super) fn on_mouse(
         _ => {}
     }
     let _ = now;
+}
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use super::*;
+    use crate::app::keymap::Keymap;
+    use crate::app::state::Scope;
+    use crate::filter::TicketFilter;
+
+    fn key(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn a_key_is_one_command_and_says_whether_it_writes() {
+        let state = State::new(
+            Scope::default(),
+            TicketFilter::default(),
+            25,
+            Keymap::default(),
+        );
+        let status = resolve(&state, &key('t'));
+        assert_eq!(status, Some(Command::Action(Action::SetStatus)));
+        assert!(status.is_some_and(Command::writes));
+        let mark = resolve(&state, &key(' '));
+        assert_eq!(mark, Some(Command::Action(Action::ToggleMark)));
+        assert!(
+            !mark.is_some_and(Command::writes),
+            "a mark changes nothing on the server"
+        );
+        assert!(!resolve(&state, &key('j')).is_some_and(Command::writes));
+        assert_eq!(resolve(&state, &key('Ü')), None);
+        assert!(Command::Macro(0).writes() && !Command::View(0).writes());
+    }
 }

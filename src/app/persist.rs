@@ -13,13 +13,11 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::KeyEvent;
 use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::cache::CachedPage;
 use super::clock::Clock;
-use super::keymap::Action;
 use super::list::{dedupe, display, request_page, show_page};
 use super::msg::Effect;
 use super::state::{Landing, State, TablePane};
@@ -179,34 +177,13 @@ pub fn cached_label(saved_at: DateTime<Utc>, wall: DateTime<Utc>) -> String {
     )
 }
 
-/// Triage keys that change tickets (marks and next mode change nothing on
-/// the server, and are let through).
-fn writes(action: Action) -> bool {
-    action.is_triage()
-        && !matches!(
-            action,
-            Action::ToggleMark
-                | Action::MarkRange
-                | Action::MarkPage
-                | Action::ClearMarks
-                | Action::NextMode
-        )
-}
-
-/// A triage action on the kept page is refused, saying why: its rows may
-/// be out of date, and a change made from them could undo someone's work.
-/// True when the key was refused.
-pub(super) fn refused(state: &mut State, ev: &KeyEvent, wall: DateTime<Utc>) -> bool {
+/// A key that changes tickets, on the kept page, is refused, saying why:
+/// its rows may be out of date, and a change made from them could undo
+/// someone's work. True when it was refused.
+pub(super) fn refused(state: &mut State, wall: DateTime<Utc>) -> bool {
     let Some(saved_at) = cached_since(state) else {
         return false;
     };
-    let macro_key = {
-        let key = crate::app::keymap::Key::from_event(ev);
-        state.keymap.action_for(ev).is_none() && state.macros.iter().any(|m| m.key == Some(key))
-    };
-    if !state.keymap.action_for(ev).is_some_and(writes) && !macro_key {
-        return false;
-    }
     state.notice = Some(format!(
         "this is the page {}: actions wait for the fresh one",
         cached_label(saved_at, wall)

@@ -174,6 +174,20 @@ impl Action {
         self.section() == Section::Triage
     }
 
+    /// Changes tickets on the server (refused on a page kept from an
+    /// earlier run); marks and next mode change nothing there.
+    pub fn writes(self) -> bool {
+        self.is_triage()
+            && !matches!(
+                self,
+                Action::ToggleMark
+                    | Action::MarkRange
+                    | Action::MarkPage
+                    | Action::ClearMarks
+                    | Action::NextMode
+            )
+    }
+
     /// Short label for the footer hints.
     fn hint(self) -> Option<&'static str> {
         self.spec().hint

@@ -2,8 +2,6 @@
 //! (`Space V * u`), next mode (`N`), undo (`U`), and `Esc` dropping writes
 //! that wait for a rate limit.
 
-use crossterm::event::KeyEvent;
-
 use super::change::{Change, Routing, StatusChoice, tickets};
 use super::choices::{
     assignee_items, me_id, priority_items, priority_key, status_choice, status_items, status_key,
@@ -22,19 +20,19 @@ use crate::filter::EntityRef;
 use crate::model::StatusCategory;
 use crate::text::sanitize;
 
-/// Handles a list key if it is triage's; returns false to let `update`
-/// have it. (Keys of an open triage dialog go to `dialog::on_key`.)
-pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
-    let Some(action) = state.keymap.action_for(ev) else {
-        return false;
-    };
-    let waiting = jobs::waiting_count(&state.triage);
+/// Whether a list action is triage's: its own section, and `Esc` while
+/// writes wait for a rate limit (it drops them).
+pub fn owns(state: &State, action: Action) -> bool {
     match action {
-        a if a.is_triage() => {}
-        Action::Back if waiting > 0 && state.rate_limit.is_some() => {}
-        _ => return false,
+        a if a.is_triage() => true,
+        Action::Back => jobs::waiting_count(&state.triage) > 0 && state.rate_limit.is_some(),
+        _ => false,
     }
-    state.notice = None;
+}
+
+/// A list action that is triage's (see [`owns`]). (Keys of an open triage
+/// dialog go to `dialog::on_key`.)
+pub fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::SetStatus => open_picker(state, PickKind::Status),
         Action::SetPriority => open_picker(state, PickKind::Priority),
@@ -97,7 +95,6 @@ pub fn on_key(state: &mut State, ev: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
         }
         _ => {}
     }
-    true
 }
 
 fn marks_word(n: usize) -> String {

@@ -13,7 +13,6 @@ use super::{Dialog, PickKind, Targets, routing};
 use crate::api::Catalog;
 use crate::api::types::NewMessage;
 use crate::app::clock::Clock;
-use crate::app::keymap::Key;
 use crate::app::macros::{Lookup, MacroEntry, Plan, resolve};
 use crate::app::modal::Modal;
 use crate::app::msg::Effect;
@@ -21,24 +20,6 @@ use crate::app::picker::{PickItem, Picker};
 use crate::app::state::{ErrorView, NamesStatus, State};
 use crate::model::MessageKind;
 use crate::text::sanitize;
-use crossterm::event::KeyEvent;
-
-/// A macro's own key, with nothing open: runs it. False when the key is
-/// no macro's (the keymap's own keys win: `load` refuses clashes).
-pub fn own_key(state: &mut State, ev: &KeyEvent, clock: Clock, fx: &mut Vec<Effect>) -> bool {
-    if state.keymap.action_for(ev).is_some() {
-        return false;
-    }
-    let key = Key::from_event(ev);
-    match state.macros.iter().position(|m| m.key == Some(key)) {
-        Some(i) => {
-            state.notice = None;
-            run(state, i, clock, fx);
-            true
-        }
-        None => false,
-    }
-}
 
 /// `m`: every macro in a picker, its key and what it does beside it; a
 /// broken one is listed too, so choosing it says what is wrong.

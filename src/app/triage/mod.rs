@@ -29,7 +29,7 @@ use std::collections::HashMap;
 use tui_input::Input;
 use uuid::Uuid;
 
-pub use actions::on_key;
+pub use actions::{on_action, owns};
 pub use change::{Change, FieldSetting, Named, PriorityChoice, Routing, StatusChoice};
 pub use compose::{ComposeRequest, Composed, on_composed};
 pub use dialog::on_key as on_dialog_key;

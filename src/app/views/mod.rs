@@ -243,23 +243,6 @@ pub fn on_dialog_key(
     }
 }
 
-/// A view's own key on the list (no modal open), when no action has it.
-/// True when consumed.
-pub fn own_key(state: &mut State, ev: &KeyEvent, now: Instant, fx: &mut Vec<Effect>) -> bool {
-    if state.keymap.action_for(ev).is_some() {
-        return false;
-    }
-    let key = Key::from_event(ev);
-    match state.views.entries.iter().position(|e| e.key == Some(key)) {
-        Some(i) => {
-            state.notice = None;
-            open(state, i, now, fx);
-            true
-        }
-        None => false,
-    }
-}
-
 /// The views' own actions. True when `action` was one of them.
 pub fn on_action(state: &mut State, action: Action, now: Instant, fx: &mut Vec<Effect>) -> bool {
     if let Some(n) = action.view_slot() {
