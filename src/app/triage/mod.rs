@@ -2,7 +2,7 @@
 //! key, marks for bulk changes, a "next ticket" flow and undo.
 //!
 //! State lives in [`Triage`] (one field of `State`); keys arrive through
-//! [`on_key`] (one routing line in `update::on_key`), answers through
+//! [`on_action`] (the actions [`owns`], handed over by `keys::on_list_key`), answers through
 //! [`on_written`]. Every change is optimistic: the row changes at once, the
 //! PATCH goes out (see [`jobs`] for how writes are queued, rate limited and
 //! never sent twice), and a failure puts the row back and says why.
