@@ -86,14 +86,86 @@ async fn the_demo_reopens_on_the_filter_page_and_ticket_it_was_left_on() {
     .unwrap();
 }
 
+/// One listener held for the whole test: it relays to the local server, then,
+/// once silenced, accepts connections and never says a word. Releasing the
+/// server's port and binding it again raced with the ephemeral ports of other
+/// connections ("address already in use", seen once under load); the session
+/// files are keyed by the base URL, so the address must stay the same.
+struct Relay {
+    addr: std::net::SocketAddr,
+    silent: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Relay {
+    fn to(upstream: std::net::SocketAddr) -> Relay {
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let silent = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let quiet = silent.clone();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for stream in listener.incoming() {
+                let Ok(client) = stream else { continue };
+                if quiet.load(Ordering::SeqCst) {
+                    held.push(client);
+                    continue;
+                }
+                let Ok(server) = std::net::TcpStream::connect(upstream) else {
+                    continue;
+                };
+                let (mut client_r, mut server_w) =
+                    (client.try_clone().unwrap(), server.try_clone().unwrap());
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut client_r, &mut server_w);
+                    let _ = server_w.shutdown(std::net::Shutdown::Write);
+                });
+                let (mut server_r, mut client_w) = (server, client);
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut server_r, &mut client_w);
+                    let _ = client_w.shutdown(std::net::Shutdown::Write);
+                });
+            }
+        });
+        Relay { addr, silent }
+    }
+
+    fn silence(&self) {
+        self.silent.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_that_never_answers_still_shows_the_kept_page_read_only() {
     let handle = start_server(60).await;
-    let base_url = handle.base_url();
+    let upstream = handle.base_url();
+    let upstream_addr: std::net::SocketAddr = upstream
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let relay = Relay::to(upstream_addr);
+    let base_url = upstream.replacen(&upstream_addr.to_string(), &relay.addr.to_string(), 1);
     let home = tempfile::tempdir().unwrap();
-    let tui = open_ui(&handle, home.path(), &[], 120, 30).await;
+    let home_s = home.path().to_str().unwrap().to_string();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "").unwrap();
+    let config = config.to_str().unwrap().to_string();
+    let env = move || {
+        [
+            ("TRIAGE_API_KEY", triage::server::DEMO_KEY.to_string()),
+            ("TRIAGE_CONFIG", config.clone()),
+            ("HOME", home_s.clone()),
+            ("XDG_STATE_HOME", home_s.clone()),
+        ]
+    };
+    let (first_env, url) = (env.clone(), base_url.clone());
     let numbers = tokio::task::spawn_blocking(move || {
-        let mut tui = tui;
+        let env = first_env();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut tui = Tui::spawn(&["--base-url", &url], &env, 120, 30);
         tui.wait_for("the first page", |s| footer_line(s).contains("page 1/"));
         tui.press("jj");
         let number = copy_selected(&mut tui);
@@ -106,30 +178,11 @@ async fn a_server_that_never_answers_still_shows_the_kept_page_read_only() {
     handle.shutdown().await;
 
     // The same address now accepts connections and never says a word.
-    let addr = base_url
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap()
-        .to_string();
-    let listener = std::net::TcpListener::bind(&addr).expect("the port again");
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming() {
-            held.push(stream);
-        }
-    });
+    relay.silence();
 
-    let home_s = home.path().to_str().unwrap().to_string();
-    let config = home.path().join("config.toml");
-    let config = config.to_str().unwrap().to_string();
     tokio::task::spawn_blocking(move || {
-        let env = [
-            ("TRIAGE_API_KEY", triage::server::DEMO_KEY),
-            ("TRIAGE_CONFIG", config.as_str()),
-            ("HOME", home_s.as_str()),
-            ("XDG_STATE_HOME", home_s.as_str()),
-        ];
+        let env = env();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
         // Wide enough for the whole refusal beside the status.
         let mut tui = Tui::spawn(&["--base-url", &base_url], &env, 160, 30);
         tui.wait_for("the kept page, marked", |s| {
