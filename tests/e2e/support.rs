@@ -188,6 +188,7 @@ impl Tui {
         let deadline = Instant::now() + DEADLINE;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
+                self.wait_drained();
                 return status;
             }
             assert!(
@@ -199,6 +200,25 @@ impl Tui {
             let (lock, cvar) = &*self.screen;
             let guard = lock.lock().unwrap();
             let _ = cvar.wait_timeout(guard, Duration::from_millis(50)).unwrap();
+        }
+    }
+}
+
+impl Tui {
+    /// After the child's exit, waits until the reader has parsed everything it
+    /// wrote (EOF on the pty): otherwise, under load, the restore sequence may
+    /// still be unread and the screen seem to stay on the alternate screen.
+    /// Bounded, because a grandchild could keep the pty open.
+    fn wait_drained(&self) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let (lock, cvar) = &*self.screen;
+        let mut guard = lock.lock().unwrap();
+        while !guard.closed {
+            let now = Instant::now();
+            if now >= deadline {
+                return;
+            }
+            guard = cvar.wait_timeout(guard, deadline - now).unwrap().0;
         }
     }
 }
