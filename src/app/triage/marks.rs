@@ -122,30 +122,8 @@ impl Marks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{PriorityLevel, StatusCategory};
 
-    fn t(n: u128) -> Ticket {
-        Ticket {
-            id: Uuid::from_u128(n),
-            ticket_number: n as i64,
-            subject: String::new(),
-            inbox_id: None,
-            status: StatusCategory::Open,
-            status_id: None,
-            status_name: String::new(),
-            status_color: None,
-            priority: PriorityLevel::Normal,
-            priority_id: None,
-            priority_name: String::new(),
-            priority_color: None,
-            assignee_id: None,
-            contact_id: None,
-            remind_at: None,
-            remind_transition_status_id: None,
-            created_at: None,
-            updated_at: None,
-        }
-    }
+    use crate::fixtures::ticket as t;
 
     #[test]
     fn toggle_range_all_clear() {
