@@ -10,7 +10,7 @@ use super::clock::Clock;
 use super::detail::{copy_number, max_scroll, on_detail_key, open_browser, open_detail};
 use super::keymap::{Action, Key};
 use super::list::{has_next_page, move_by, new_query, refresh, select, show_page};
-use super::modal::{Help, Modal};
+use super::modal::{DialogOutcome, Help, Modal};
 use super::msg::Effect;
 use super::state::{Landing, State};
 use super::views;
@@ -38,14 +38,15 @@ pub(super) fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec
         fx.push(effect);
         return false;
     }
-    match state.modal.take() {
-        Some(Modal::Help(help)) => on_help_key(state, help, &ev, fx),
-        Some(Modal::Triage(dialog)) => {
-            super::triage::on_dialog_key(state, dialog, &ev, clock, fx);
-        }
-        Some(Modal::Views(dialog)) => views::on_dialog_key(state, dialog, &ev, now, fx),
+    let Some(mut modal) = state.modal.take() else {
+        return on_list_key(state, ev, clock, fx);
+    };
+    let outcome = match &mut modal {
+        Modal::Help(help) => on_help_key(state, help, &ev, fx),
+        Modal::Triage(dialog) => super::triage::on_dialog_key(state, dialog, &ev, clock, fx),
+        Modal::Views(dialog) => views::on_dialog_key(state, dialog, &ev, now, fx),
         // These edit in place: put back, then handled where they are.
-        Some(modal) => {
+        Modal::Search(_) | Modal::FilterLine(_) | Modal::FilterPanel(_) => {
             let route: fn(&mut State, KeyEvent, Clock, &mut Vec<Effect>) = match &modal {
                 Modal::Search(_) => super::search::on_key,
                 Modal::FilterLine(_) => super::filter_line::on_key,
@@ -53,10 +54,25 @@ pub(super) fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec
             };
             state.modal = Some(modal);
             route(state, ev, clock, fx);
+            return true;
         }
-        None => return on_list_key(state, ev, clock, fx),
-    }
+    };
+    settle(state, modal, outcome);
     true
+}
+
+/// The one place a dialog goes back after its key (see [`DialogOutcome`]): a
+/// modal the key's work opened meanwhile is newer and stays.
+fn settle(state: &mut State, modal: Modal, outcome: DialogOutcome) {
+    match outcome {
+        DialogOutcome::Stay => {
+            if state.modal.is_none() {
+                state.modal = Some(modal);
+            }
+        }
+        DialogOutcome::Close => {}
+        DialogOutcome::Replace(next) => state.modal = Some(next),
+    }
 }
 
 /// What a key pressed over the list is: looked up once, here, in a fixed
@@ -257,7 +273,12 @@ fn on_list_action(state: &mut State, action: Action, clock: Clock, fx: &mut Vec<
 
 /// Keys while help is open: movement scrolls it, quit quits, any other key
 /// closes it (Esc and ? are the documented ones).
-pub(super) fn on_help_key(state: &mut State, mut help: Help, ev: &KeyEvent, fx: &mut Vec<Effect>) {
+pub(super) fn on_help_key(
+    state: &mut State,
+    help: &mut Help,
+    ev: &KeyEvent,
+    fx: &mut Vec<Effect>,
+) -> DialogOutcome {
     // Measured as it is drawn: from the keymap and the screen.
     let max = super::help::help_layout(state, state.size).max_scroll;
     let cur = help.scroll.min(max);
@@ -275,11 +296,13 @@ pub(super) fn on_help_key(state: &mut State, mut help: Help, ev: &KeyEvent, fx: 
         Some(Action::Last) => max,
         // Closed: what was under it (the filter panes) is back as it was.
         _ => {
-            state.modal = help.under.map(|m| *m);
-            return;
+            return match help.under.take() {
+                Some(under) => DialogOutcome::Replace(*under),
+                None => DialogOutcome::Close,
+            };
         }
     };
-    state.modal = Some(Modal::Help(help));
+    DialogOutcome::Stay
 }
 
 pub(super) fn on_mouse(
@@ -386,5 +409,44 @@ mod tests {
         assert!(!resolve(&state, &key('j')).is_some_and(Command::writes));
         assert_eq!(resolve(&state, &key('Ü')), None);
         assert!(Command::Macro(0).writes() && !Command::View(0).writes());
+    }
+
+    #[test]
+    fn a_dialog_goes_back_as_its_outcome_says_and_a_newer_modal_wins() {
+        let mut state = State::new(
+            Scope::default(),
+            TicketFilter::default(),
+            25,
+            Keymap::default(),
+        );
+        let help = |scroll| {
+            Modal::Help(Help {
+                scroll,
+                under: None,
+            })
+        };
+        settle(&mut state, help(1), DialogOutcome::Stay);
+        assert!(matches!(
+            state.modal,
+            Some(Modal::Help(Help { scroll: 1, .. }))
+        ));
+        state.modal = None;
+        settle(&mut state, help(1), DialogOutcome::Close);
+        assert!(state.modal.is_none());
+        settle(&mut state, help(1), DialogOutcome::Replace(help(2)));
+        assert!(matches!(
+            state.modal,
+            Some(Modal::Help(Help { scroll: 2, .. }))
+        ));
+        // The key's work opened something (a run's report): it stays, over
+        // a dialog that asked to stay or to close.
+        for outcome in [DialogOutcome::Stay, DialogOutcome::Close] {
+            state.modal = Some(help(3));
+            settle(&mut state, help(1), outcome);
+            assert!(matches!(
+                state.modal,
+                Some(Modal::Help(Help { scroll: 3, .. }))
+            ));
+        }
     }
 }

@@ -26,6 +26,27 @@ pub enum Modal {
     Views(super::views::Dialog),
 }
 
+/// What a modal's key handler says should become of it. The handler gets
+/// `&mut` its own dialog (taken out of `State::modal` while the key is
+/// handled) and returns this; `keys::on_key` is the one place that puts
+/// the dialog back, so a forgotten re-insert cannot close it silently.
+///
+/// A modal opened by the key's own work (a confirmation after a pick, the
+/// progress of a run, its report) is newer than the dialog that asked for
+/// it and stays open: `Stay` and `Close` leave it alone.
+// Returned once per key and applied at once: its size costs nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum DialogOutcome {
+    /// The dialog stays open, as the handler left it.
+    Stay,
+    /// The dialog is done (what was under it is the list again).
+    Close,
+    /// Another modal takes its place (the next step of the same question,
+    /// or what was under help).
+    Replace(Modal),
+}
+
 #[derive(Debug, Default)]
 pub struct Help {
     /// First line shown (when it needs scrolling).

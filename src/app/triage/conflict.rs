@@ -11,7 +11,7 @@ use super::Dialog;
 use super::jobs::{self, Item, Job, Outcome};
 use crate::api::Catalog;
 use crate::api::types::Ticket;
-use crate::app::modal::Modal;
+use crate::app::modal::{DialogOutcome, Modal};
 use crate::app::msg::Effect;
 use crate::app::state::{ErrorView, State};
 use crate::text::sanitize;
@@ -189,16 +189,23 @@ pub fn ask(state: &mut State, job_id: u64, idx: usize) {
 
 /// `a`: apply mine anyway (sent again, without the precondition); `k`,
 /// `n`, `Esc`: keep theirs. Other keys leave the question open.
-pub fn on_key(state: &mut State, dialog: Box<ConflictDialog>, ev: &KeyEvent, fx: &mut Vec<Effect>) {
+pub fn on_key(
+    state: &mut State,
+    dialog: &mut ConflictDialog,
+    ev: &KeyEvent,
+    fx: &mut Vec<Effect>,
+) -> DialogOutcome {
     match ev.code {
         KeyCode::Char('a') | KeyCode::Char('A') => {
             state.notice = Some(format!("#{}: applying yours anyway", dialog.number));
-            jobs::start(state, *dialog.retry, fx);
+            jobs::start(state, (*dialog.retry).clone(), fx);
+            DialogOutcome::Close
         }
         KeyCode::Char('k') | KeyCode::Char('K') | KeyCode::Char('n') | KeyCode::Esc => {
             state.notice = Some(format!("#{}: kept theirs", dialog.number));
+            DialogOutcome::Close
         }
-        _ => state.modal = Some(Modal::Triage(Dialog::Conflict(dialog))),
+        _ => DialogOutcome::Stay,
     }
 }
 

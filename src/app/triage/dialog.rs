@@ -12,86 +12,76 @@ use super::jobs;
 use super::snooze::{PRESETS, parse_remind_at};
 use super::{Confirmed, Dialog, FieldEdit, FieldEditKind, PickKind, Targets, routing};
 use crate::app::clock::Clock;
-use crate::app::modal::Modal;
+use crate::app::modal::{DialogOutcome, Modal};
 use crate::app::msg::Effect;
 use crate::app::picker::Picker;
 use crate::app::picker::PickerEvent;
 use crate::app::state::State;
 
-/// A key for the open dialog, handed over by `update`'s router; the dialog
-/// goes back into `state.modal` unless the key closed it.
+/// A key for the open dialog, handed over by `update`'s router, which puts
+/// the dialog back, or not, as the returned [`DialogOutcome`] says.
 pub fn on_key(
     state: &mut State,
-    dialog: Dialog,
+    dialog: &mut Dialog,
     ev: &KeyEvent,
     clock: Clock,
     fx: &mut Vec<Effect>,
-) {
+) -> DialogOutcome {
     match dialog {
         Dialog::Pick {
             kind,
-            mut picker,
+            picker,
             targets,
-        } => match picker.handle_key(ev) {
-            PickerEvent::Accepted if kind == PickKind::Field => {
-                pick_field(state, picker, targets);
-            }
-            PickerEvent::Accepted if kind == PickKind::Macro => {
-                let entry = picker
-                    .chosen()
-                    .into_iter()
-                    .next()
-                    .and_then(|key| key.parse::<usize>().ok())
-                    .and_then(|i| state.macros.get(i).cloned());
-                match entry {
-                    Some(entry) => super::macro_run::run_on(state, &entry, targets, clock, fx),
-                    // Nothing matched the query: stay open.
-                    None => {
-                        state.modal = Some(Modal::Triage(Dialog::Pick {
-                            kind,
-                            picker,
-                            targets,
-                        }))
-                    }
+        } => {
+            let kind = *kind;
+            match picker.handle_key(ev) {
+                PickerEvent::Accepted if kind == PickKind::Field => {
+                    pick_field(state, picker, targets)
                 }
-            }
-            PickerEvent::Accepted => {
-                let catalog = state.names.catalog().cloned();
-                let picked = match kind {
-                    PickKind::Tags => routing::tags_change(&picker, catalog.as_ref()),
-                    _ => picker
+                PickerEvent::Accepted if kind == PickKind::Macro => {
+                    let entry = picker
                         .chosen()
                         .into_iter()
                         .next()
-                        .and_then(|key| change_for(kind, &key, catalog.as_ref())),
-                };
-                if let Some(change) = picked {
-                    apply(state, change, targets, fx);
-                } else {
+                        .and_then(|key| key.parse::<usize>().ok())
+                        .and_then(|i| state.macros.get(i).cloned());
+                    match entry {
+                        Some(entry) => {
+                            super::macro_run::run_on(state, &entry, targets.clone(), clock, fx);
+                            DialogOutcome::Close
+                        }
+                        // Nothing matched the query: stay open.
+                        None => DialogOutcome::Stay,
+                    }
+                }
+                PickerEvent::Accepted => {
+                    let catalog = state.names.catalog().cloned();
+                    let picked = match kind {
+                        PickKind::Tags => routing::tags_change(picker, catalog.as_ref()),
+                        _ => picker
+                            .chosen()
+                            .into_iter()
+                            .next()
+                            .and_then(|key| change_for(kind, &key, catalog.as_ref())),
+                    };
+                    if let Some(change) = picked {
+                        apply(state, change, targets.clone(), fx);
+                        return DialogOutcome::Close;
+                    }
                     if kind == PickKind::Tags {
                         state.notice = Some(
                             "nothing marked: Space marks a tag to add, again to remove".into(),
                         );
                     }
                     // Nothing matched the query: stay open.
-                    state.modal = Some(Modal::Triage(Dialog::Pick {
-                        kind,
-                        picker,
-                        targets,
-                    }));
+                    DialogOutcome::Stay
                 }
+                PickerEvent::Cancelled => DialogOutcome::Close,
+                _ => DialogOutcome::Stay,
             }
-            PickerEvent::Cancelled => {}
-            _ => {
-                state.modal = Some(Modal::Triage(Dialog::Pick {
-                    kind,
-                    picker,
-                    targets,
-                }))
-            }
-        },
-        Dialog::Snooze(mut dialog) => match ev.code {
-            KeyCode::Esc => {}
+        }
+        Dialog::Snooze(dialog) => match ev.code {
+            KeyCode::Esc => DialogOutcome::Close,
             KeyCode::Enter => match parse_remind_at(dialog.input.value(), &clock.local()) {
                 Ok(until) => {
                     let change = Change::Snooze {
@@ -99,11 +89,12 @@ pub fn on_key(
                         waiting: dialog.waiting.clone(),
                         back_to: dialog.back_to.get(dialog.back_idx).and_then(|s| s.id),
                     };
-                    apply(state, change, dialog.targets, fx);
+                    apply(state, change, dialog.targets.clone(), fx);
+                    DialogOutcome::Close
                 }
                 Err(e) => {
                     dialog.error = Some(e.to_string());
-                    state.modal = Some(Modal::Triage(Dialog::Snooze(dialog)));
+                    DialogOutcome::Stay
                 }
             },
             KeyCode::Tab | KeyCode::BackTab => {
@@ -113,7 +104,7 @@ pub fn on_key(
                 } else {
                     (dialog.back_idx + n - 1) % n
                 };
-                state.modal = Some(Modal::Triage(Dialog::Snooze(dialog)));
+                DialogOutcome::Stay
             }
             KeyCode::Down | KeyCode::Up => {
                 // Cycle the presets into the input.
@@ -126,78 +117,81 @@ pub fn on_key(
                 };
                 dialog.input = tui_input::Input::new(PRESETS[next].to_string());
                 dialog.error = None;
-                state.modal = Some(Modal::Triage(Dialog::Snooze(dialog)));
+                DialogOutcome::Stay
             }
             _ => {
                 if dialog.input.handle_event(&Event::Key(*ev)).is_some() {
                     dialog.error = None;
                 }
-                state.modal = Some(Modal::Triage(Dialog::Snooze(dialog)));
+                DialogOutcome::Stay
             }
         },
         Dialog::FieldEdit(edit) => field_edit_key(state, edit, ev, fx),
-        Dialog::Confirm { question, then } => match ev.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => match then {
-                Confirmed::Bulk { change, targets } => run_bulk(state, change, targets, fx),
-                Confirmed::Undo => run_undo(state, fx),
-                Confirmed::Post {
-                    kind,
-                    body,
-                    targets,
-                    draft,
-                } => compose::send(state, kind, body, targets, draft, fx),
-            },
+        Dialog::Confirm { then, .. } => match ev.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                match then.clone() {
+                    Confirmed::Bulk { change, targets } => run_bulk(state, change, targets, fx),
+                    Confirmed::Undo => run_undo(state, fx),
+                    Confirmed::Post {
+                        kind,
+                        body,
+                        targets,
+                        draft,
+                    } => compose::send(state, kind, body, targets, draft, fx),
+                }
+                DialogOutcome::Close
+            }
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
                 match then {
-                    Confirmed::Post { kind, draft, .. } => compose::declined(state, kind, draft),
+                    Confirmed::Post { kind, draft, .. } => compose::declined(state, *kind, *draft),
                     _ => state.notice = Some("cancelled: nothing was changed".into()),
                 }
+                DialogOutcome::Close
             }
-            _ => state.modal = Some(Modal::Triage(Dialog::Confirm { question, then })),
+            _ => DialogOutcome::Stay,
         },
         Dialog::Conflict(dialog) => super::conflict::on_key(state, dialog, ev, fx),
         // Read, then any key closes it.
-        Dialog::Problem { .. } => {}
+        Dialog::Problem { .. } => DialogOutcome::Close,
         Dialog::Progress { job } => {
-            state.modal = Some(Modal::Triage(Dialog::Progress { job }));
             if ev.code == KeyCode::Esc {
-                let skipped = jobs::stop(state, job, "stopped (Esc)");
+                let skipped = jobs::stop(state, *job, "stopped (Esc)");
                 state.notice = Some(format!("stopped: {skipped} not sent"));
+                // The run's end may open its report here: newer, it stays.
                 jobs::pump(state, fx);
             }
+            DialogOutcome::Stay
         }
         Dialog::Report { job, scroll } => match ev.code {
-            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => {}
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => DialogOutcome::Close,
             // Theirs were kept; this overwrites them, on the agent's word.
-            KeyCode::Char('F') if super::conflict::count(&job) > 0 => {
-                let n = super::conflict::rerun_conflicts(state, &job, fx);
+            KeyCode::Char('F') if super::conflict::count(job) > 0 => {
+                let n = super::conflict::rerun_conflicts(state, job, fx);
                 state.notice = Some(format!(
                     "applying yours anyway on {}",
                     crate::text::count(n as u64, "ticket")
                 ));
+                DialogOutcome::Close
             }
             KeyCode::Char('j') | KeyCode::Down => {
                 let max = jobs::report_max_scroll(job.items.len(), state.size.height);
-                state.modal = Some(Modal::Triage(Dialog::Report {
-                    job,
-                    scroll: (scroll + 1).min(max),
-                }));
+                *scroll = (*scroll + 1).min(max);
+                DialogOutcome::Stay
             }
             // The ends of a long report.
             KeyCode::Char('G') | KeyCode::End => {
-                let last = jobs::report_max_scroll(job.items.len(), state.size.height);
-                state.modal = Some(Modal::Triage(Dialog::Report { job, scroll: last }));
+                *scroll = jobs::report_max_scroll(job.items.len(), state.size.height);
+                DialogOutcome::Stay
             }
             KeyCode::Char('g') | KeyCode::Home => {
-                state.modal = Some(Modal::Triage(Dialog::Report { job, scroll: 0 }));
+                *scroll = 0;
+                DialogOutcome::Stay
             }
             KeyCode::Char('k') | KeyCode::Up => {
-                state.modal = Some(Modal::Triage(Dialog::Report {
-                    job,
-                    scroll: scroll.saturating_sub(1),
-                }));
+                *scroll = scroll.saturating_sub(1);
+                DialogOutcome::Stay
             }
-            _ => state.modal = Some(Modal::Triage(Dialog::Report { job, scroll })),
+            _ => DialogOutcome::Stay,
         },
     }
 }
@@ -205,7 +199,7 @@ pub fn on_key(
 /// `Enter` on the field list of `e`: a field limited to inboxes some
 /// targets are not in is refused (the list stays, saying why); another
 /// opens its editor.
-fn pick_field(state: &mut State, picker: Box<Picker>, targets: Targets) {
+fn pick_field(state: &mut State, picker: &Picker, targets: &Targets) -> DialogOutcome {
     let catalog = state.names.catalog().cloned();
     let fields = routing::fields_with_scope(catalog.as_ref());
     let key = picker.current().map(|i| i.key.clone());
@@ -213,47 +207,37 @@ fn pick_field(state: &mut State, picker: Box<Picker>, targets: Targets) {
         .into_iter()
         .find(|(d, _)| Some(&d.key) == key.as_ref())
     else {
-        state.modal = Some(Modal::Triage(Dialog::Pick {
-            kind: PickKind::Field,
-            picker,
-            targets,
-        }));
-        return;
+        return DialogOutcome::Stay;
     };
     let rows = targets.rows();
     if let Some(why) = routing::scope_refusal(&def, &ids, &rows) {
         state.notice = Some(format!("{}: {why}", def.label));
-        state.modal = Some(Modal::Triage(Dialog::Pick {
-            kind: PickKind::Field,
-            picker,
-            targets,
-        }));
-        return;
+        return DialogOutcome::Stay;
     }
-    let known = match &targets {
+    let known = match targets {
         Targets::One(t) => state.triage.known.get(&t.id),
         Targets::Marked(_) => None,
     };
     let edit = routing::editor(def, targets.clone(), known);
-    state.modal = Some(Modal::Triage(Dialog::FieldEdit(Box::new(edit))));
+    DialogOutcome::Replace(Modal::Triage(Dialog::FieldEdit(Box::new(edit))))
 }
 
 /// Keys of a field's editor: a list (Enter takes the pick) or a typed
 /// value (checked by type; empty clears the field).
 fn field_edit_key(
     state: &mut State,
-    mut edit: Box<FieldEdit>,
+    edit: &mut FieldEdit,
     ev: &KeyEvent,
     fx: &mut Vec<Effect>,
-) {
+) -> DialogOutcome {
     let value = match &mut edit.kind {
         FieldEditKind::Pick(picker) => match picker.handle_key(ev) {
-            PickerEvent::Cancelled => return,
+            PickerEvent::Cancelled => return DialogOutcome::Close,
             PickerEvent::Accepted => routing::picked_value(&edit.field, picker).ok_or(None),
             _ => Err(None),
         },
         FieldEditKind::Input(input) => match ev.code {
-            KeyCode::Esc => return,
+            KeyCode::Esc => return DialogOutcome::Close,
             KeyCode::Enter => routing::typed_value(&edit.field, input.value()).map_err(Some),
             _ => {
                 if input.handle_event(&Event::Key(*ev)).is_some() {
@@ -266,13 +250,14 @@ fn field_edit_key(
     match value {
         Ok(value) => {
             let change = routing::field_change(&edit.field, value);
-            apply(state, change, edit.targets, fx);
+            apply(state, change, edit.targets.clone(), fx);
+            DialogOutcome::Close
         }
         Err(error) => {
             if error.is_some() {
                 edit.error = error;
             }
-            state.modal = Some(Modal::Triage(Dialog::FieldEdit(edit)));
+            DialogOutcome::Stay
         }
     }
 }

@@ -8,11 +8,11 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::super::keymap::Action;
-use super::super::modal::Modal;
+use super::super::modal::DialogOutcome;
 use super::super::msg::Effect;
 use super::super::state::State;
 use super::prompt::check_name;
-use super::{Dialog, ViewsState, open, request_edit};
+use super::{ViewsState, open, request_edit};
 use crate::config::ViewEdit;
 
 #[derive(Debug)]
@@ -57,18 +57,18 @@ impl ViewsList {
 
 pub(super) fn on_key(
     state: &mut State,
-    mut list: ViewsList,
+    list: &mut ViewsList,
     ev: &KeyEvent,
     now: Instant,
     fx: &mut Vec<Effect>,
-) {
+) -> DialogOutcome {
     let Some(name) = state
         .views
         .entries
         .get(list.selected)
         .map(|e| e.view.name.clone())
     else {
-        return; // nothing left to list
+        return DialogOutcome::Close; // nothing left to list
     };
     match std::mem::replace(&mut list.mode, ListMode::Browse) {
         ListMode::ConfirmDelete => {
@@ -116,23 +116,25 @@ pub(super) fn on_key(
                 (_, Some(Action::Last)) => list.selected = last,
                 (KeyCode::Enter, _) | (_, Some(Action::OpenDetail)) => {
                     open(state, list.selected, now, fx);
-                    return;
+                    return DialogOutcome::Close;
                 }
                 (_, Some(a)) if a.view_slot().is_some() => {
                     if let Some(i) = a.view_slot().and_then(|n| state.views.slot(n)) {
                         open(state, i, now, fx);
                     }
-                    return;
+                    return DialogOutcome::Close;
                 }
                 (KeyCode::Esc, _) | (_, Some(Action::Back | Action::Quit | Action::ViewsList)) => {
-                    return;
+                    return DialogOutcome::Close;
                 }
                 _ => {}
             }
         }
     }
-    if !state.views.entries.is_empty() {
-        state.modal = Some(Modal::Views(Dialog::List(list)));
+    if state.views.entries.is_empty() {
+        DialogOutcome::Close
+    } else {
+        DialogOutcome::Stay
     }
 }
 

@@ -17,7 +17,7 @@ use crossterm::event::KeyEvent;
 use tokio::time::Instant;
 
 use super::keymap::{Action, Key, Keymap};
-use super::modal::Modal;
+use super::modal::{DialogOutcome, Modal};
 use super::msg::Effect;
 use super::state::{ErrorView, State};
 use crate::config::{Fingerprint, SavedView};
@@ -227,15 +227,15 @@ pub fn hidden_actions(state: &State) -> Vec<Action> {
         .collect()
 }
 
-/// A key for the open views dialog, handed over by `update`'s router; the
-/// dialog goes back into `state.modal` unless the key closed it.
+/// A key for the open views dialog, handed over by `update`'s router,
+/// which puts it back, or not, as the returned outcome says.
 pub fn on_dialog_key(
     state: &mut State,
-    dialog: Dialog,
+    dialog: &mut Dialog,
     ev: &KeyEvent,
     now: Instant,
     fx: &mut Vec<Effect>,
-) {
+) -> DialogOutcome {
     state.notice = None;
     match dialog {
         Dialog::List(list) => list::on_key(state, list, ev, now, fx),

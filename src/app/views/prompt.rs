@@ -7,10 +7,10 @@ use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::super::modal::Modal;
+use super::super::modal::DialogOutcome;
 use super::super::msg::Effect;
 use super::super::state::State;
-use super::{Dialog, request_edit, view_of};
+use super::{request_edit, view_of};
 use crate::config::ViewEdit;
 
 /// Longest name accepted: the bar has to show several.
@@ -73,15 +73,15 @@ pub fn check_name(state: &State, name: &str, except: Option<&str>) -> Result<Str
 
 pub(super) fn on_key(
     state: &mut State,
-    mut prompt: NamePrompt,
+    prompt: &mut NamePrompt,
     ev: &KeyEvent,
     fx: &mut Vec<Effect>,
-) {
+) -> DialogOutcome {
     match ev.code {
-        KeyCode::Esc => return,
+        KeyCode::Esc => return DialogOutcome::Close,
         KeyCode::Enter if prompt.would_update() => {
             super::edit::update_active(state, fx);
-            return;
+            return DialogOutcome::Close;
         }
         KeyCode::Enter => match check_name(state, prompt.input.value(), None) {
             Ok(name) => {
@@ -95,7 +95,7 @@ pub(super) fn on_key(
                     fx,
                 );
                 state.notice = Some(format!("saving view '{name}'…"));
-                return;
+                return DialogOutcome::Close;
             }
             Err(e) => prompt.error = Some(e),
         },
@@ -105,5 +105,5 @@ pub(super) fn on_key(
             }
         }
     }
-    state.modal = Some(Modal::Views(Dialog::Name(prompt)));
+    DialogOutcome::Stay
 }
