@@ -15,7 +15,7 @@ use super::clock::Clock;
 use super::completion::{Candidate, Vocabulary, common_prefix, complete};
 use super::filter_tokens::{byte_of_char, spans_for_param, token_params};
 use super::list::new_filter;
-use super::modal::Modal;
+use super::modal::{DialogOutcome, Modal};
 use super::msg::Effect;
 use super::picker::{PickItem, Picker};
 use super::state::State;
@@ -103,28 +103,32 @@ pub fn open(state: &mut State) {
     }));
 }
 
-/// Keys while the line is open (`update` routes them here).
-pub fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec<Effect>) {
-    let Some(Modal::FilterLine(line)) = &mut state.modal else {
-        return;
-    };
+/// Keys while the line is open (`update` routes them here and puts the
+/// line back as the returned outcome says).
+pub fn on_key(
+    state: &mut State,
+    line: &mut FilterLine,
+    ev: KeyEvent,
+    clock: Clock,
+    fx: &mut Vec<Effect>,
+) -> DialogOutcome {
     state.notice = None;
     line.note = None;
     match ev.code {
-        KeyCode::Tab => tab(state, true),
-        KeyCode::BackTab => tab(state, false),
+        KeyCode::Tab => tab(state, line, true),
+        KeyCode::BackTab => tab(state, line, false),
         KeyCode::Down | KeyCode::Up if line.menu.is_some() => {
-            tab(state, ev.code == KeyCode::Down);
+            tab(state, line, ev.code == KeyCode::Down);
         }
-        KeyCode::Up => recall(state, true),
-        KeyCode::Down => recall(state, false),
+        KeyCode::Up => recall(state, line, true),
+        KeyCode::Down => recall(state, line, false),
         KeyCode::Esc if line.menu.is_some() => line.menu = None,
-        KeyCode::Esc => state.modal = None,
+        KeyCode::Esc => return DialogOutcome::Close,
         // Enter on a listed candidate takes it; the next Enter applies.
         KeyCode::Enter if line.menu.as_ref().is_some_and(|m| m.selected.is_some()) => {
             line.menu = None;
         }
-        KeyCode::Enter => apply(state, clock, fx),
+        KeyCode::Enter => return apply(state, line, clock, fx),
         _ => {
             line.menu = None;
             let before = line.input.value().to_string();
@@ -135,33 +139,37 @@ pub fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec<Effect
             }
         }
     }
+    DialogOutcome::Stay
 }
 
 /// Parses the line; applies it when it parses and its names resolve, else
 /// points at the error.
-fn apply(state: &mut State, clock: Clock, fx: &mut Vec<Effect>) {
-    let Some(text) = state.filter_line().map(|l| l.input.value().to_string()) else {
-        return;
-    };
+fn apply(
+    state: &mut State,
+    line: &mut FilterLine,
+    clock: Clock,
+    fx: &mut Vec<Effect>,
+) -> DialogOutcome {
+    let text = line.input.value().to_string();
     let checked = parse(&text).map_err(LineError::from).and_then(|filter| {
         match unresolved(state, &text, &filter, clock.wall) {
             Some(err) => Err(err),
             None => Ok(filter),
         }
     });
-    let Some(Modal::FilterLine(line)) = &mut state.modal else {
-        return;
-    };
     line.menu = None;
     match checked {
-        Err(e) => line.error = Some(e),
+        Err(e) => {
+            line.error = Some(e);
+            DialogOutcome::Stay
+        }
         Ok(filter) => {
-            state.modal = None;
             remember(state, &text);
             if filter != state.list.filter {
                 state.list.filter = filter;
                 new_filter(state, clock.now, fx);
             }
+            DialogOutcome::Close
         }
     }
 }
@@ -174,11 +182,8 @@ fn remember(state: &mut State, text: &str) {
 /// `↑` (older) / `↓` (newer) through the filters applied before (in this
 /// run and earlier ones), like a shell's history; `↓` past the newest
 /// brings back what was typed.
-fn recall(state: &mut State, older: bool) {
+fn recall(state: &State, line: &mut FilterLine, older: bool) {
     let history = &state.filter_history;
-    let Some(Modal::FilterLine(line)) = &mut state.modal else {
-        return;
-    };
     let typed = line.input.value().to_string();
     if let Some(text) = super::history::recall(history, &mut line.recalled, &typed, older) {
         line.input = Input::new(text);
@@ -254,11 +259,8 @@ fn item_span(text: &str, param: &str, value: &str) -> Option<Range<usize>> {
 
 /// `Tab` (forward) / `Shift-Tab`: cycles a listed menu, else completes the
 /// word before the cursor.
-fn tab(state: &mut State, forward: bool) {
+fn tab(state: &State, line: &mut FilterLine, forward: bool) {
     let vocab = vocabulary(state);
-    let Some(Modal::FilterLine(line)) = &mut state.modal else {
-        return;
-    };
     if let Some(menu) = line.menu.as_mut() {
         let n = menu.candidates.len();
         if n > 0 {

@@ -45,17 +45,9 @@ pub(super) fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec
         Modal::Help(help) => on_help_key(state, help, &ev, fx),
         Modal::Triage(dialog) => super::triage::on_dialog_key(state, dialog, &ev, clock, fx),
         Modal::Views(dialog) => views::on_dialog_key(state, dialog, &ev, now, fx),
-        // These edit in place: put back, then handled where they are.
-        Modal::Search(_) | Modal::FilterLine(_) | Modal::FilterPanel(_) => {
-            let route: fn(&mut State, KeyEvent, Clock, &mut Vec<Effect>) = match &modal {
-                Modal::Search(_) => super::search::on_key,
-                Modal::FilterLine(_) => super::filter_line::on_key,
-                _ => super::filter_panel::on_key,
-            };
-            state.modal = Some(modal);
-            route(state, ev, clock, fx);
-            return true;
-        }
+        Modal::Search(search) => super::search::on_key(state, search, ev, clock, fx),
+        Modal::FilterLine(line) => super::filter_line::on_key(state, line, ev, clock, fx),
+        Modal::FilterPanel(panel) => super::filter_panel::on_key(state, panel, ev, clock, fx),
     };
     settle(state, modal, outcome);
     true

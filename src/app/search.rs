@@ -18,7 +18,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::clock::Clock;
 use super::list::{move_by, new_filter, request_page};
-use super::modal::Modal;
+use super::modal::{DialogOutcome, Modal};
 use super::msg::Effect;
 use super::state::{Landing, State, TablePane};
 
@@ -49,24 +49,28 @@ pub fn open(state: &mut State) {
     }));
 }
 
-/// Keys while the search line is open (`update` routes them here).
-pub fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec<Effect>) {
+/// Keys while the search line is open (`update` routes them here and puts
+/// the line back as the returned outcome says).
+pub fn on_key(
+    state: &mut State,
+    search: &mut SearchBox,
+    ev: KeyEvent,
+    clock: Clock,
+    fx: &mut Vec<Effect>,
+) -> DialogOutcome {
     let now = clock.now;
-    let Some(Modal::Search(search)) = &mut state.modal else {
-        return;
-    };
     state.notice = None;
     match ev.code {
         KeyCode::Enter => {
             let text = search.input.value().to_string();
-            state.modal = None;
             super::history::remember(&mut state.search_history, &text);
             apply(state, &text, now, fx);
+            return DialogOutcome::Close;
         }
         KeyCode::Esc => {
             let before = search.before.clone();
-            state.modal = None;
             apply(state, before.as_deref().unwrap_or(""), now, fx);
+            return DialogOutcome::Close;
         }
         // The list stays reachable while typing (the arrows are the
         // history's, as in the `:` line).
@@ -97,6 +101,7 @@ pub fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec<Effect
             }
         }
     }
+    DialogOutcome::Stay
 }
 
 /// Sends the typed search once its quiet time has passed.

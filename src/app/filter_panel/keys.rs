@@ -17,7 +17,7 @@ use super::{
 };
 use crate::api::Catalog;
 use crate::app::clock::Clock;
-use crate::app::modal::{Help, Modal};
+use crate::app::modal::{DialogOutcome, Help, Modal};
 use crate::app::msg::Effect;
 use crate::app::picker::{Picker, PickerEvent};
 use crate::app::state::State;
@@ -56,6 +56,16 @@ pub fn sync(state: &mut State) {
             &state.filter_errors,
         );
     }
+}
+
+/// [`sync`] for the panel whose key is being handled (out of `State`).
+fn sync_panel(state: &State, panel: &mut FilterPanel) {
+    panel.sync(
+        state.names.catalog(),
+        state.me.as_ref(),
+        state.list.table.tickets(),
+        &state.filter_errors,
+    );
 }
 
 /// The panel's keys for what has focus now, as (key, what it does): the
@@ -101,13 +111,17 @@ pub fn hints(panel: &FilterPanel) -> Vec<(&'static str, &'static str)> {
     out
 }
 
-/// Handles one key press while the panel is open.
-pub fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec<Effect>) {
+/// Handles one key press while the panel is open (the router hands it
+/// over and puts it back as the returned outcome says).
+pub fn on_key(
+    state: &mut State,
+    panel: &mut FilterPanel,
+    ev: KeyEvent,
+    clock: Clock,
+    fx: &mut Vec<Effect>,
+) -> DialogOutcome {
     let names = Arc::clone(&state.names);
     let catalog = names.catalog();
-    let Some(Modal::FilterPanel(panel)) = &mut state.modal else {
-        return;
-    };
     state.notice = None;
     panel.message = None;
     let outcome = match ev.code {
@@ -131,19 +145,22 @@ pub fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec<Effect
     match outcome {
         Outcome::Stay => {}
         Outcome::Close => {
-            if let Some(Modal::FilterPanel(panel)) = state.modal.take() {
-                state.filter_panel_focus = Some(panel.focus);
-            }
+            state.filter_panel_focus = Some(panel.focus);
+            return DialogOutcome::Close;
         }
         // Help is drawn over the panel and takes the keys until closed;
-        // the panel stays as it was.
+        // the panel stays as it was (a copy, once per `?`).
         Outcome::Help => {
-            let under = state.modal.take().map(Box::new);
-            state.modal = Some(Modal::Help(Help { scroll: 0, under }));
+            let under = Modal::FilterPanel(Box::new(panel.clone()));
+            return DialogOutcome::Replace(Modal::Help(Help {
+                scroll: 0,
+                under: Some(Box::new(under)),
+            }));
         }
-        Outcome::Apply => apply(state, catalog, clock, fx),
+        Outcome::Apply => apply(state, panel, catalog, clock, fx),
     }
-    sync(state);
+    sync_panel(state, panel);
+    DialogOutcome::Stay
 }
 
 fn plain_char(ev: &KeyEvent) -> Option<char> {
@@ -408,10 +425,13 @@ fn dates_key(panel: &mut FilterPanel, ev: KeyEvent) -> Outcome {
 
 /// `Enter`: the draft becomes the list's filter, unless something in it
 /// cannot be sent; then the panel says why and nothing is sent.
-fn apply(state: &mut State, catalog: Option<&Catalog>, clock: Clock, fx: &mut Vec<Effect>) {
-    let Some(Modal::FilterPanel(panel)) = &mut state.modal else {
-        return;
-    };
+fn apply(
+    state: &mut State,
+    panel: &mut FilterPanel,
+    catalog: Option<&Catalog>,
+    clock: Clock,
+    fx: &mut Vec<Effect>,
+) {
     if let Some((slot, _)) = panel.dates.first_invalid() {
         panel.focus = PaneKind::Dates;
         panel.dates.cursor = DateSlot::ALL.iter().position(|s| *s == slot).unwrap_or(0);
