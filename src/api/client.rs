@@ -19,7 +19,7 @@ use crate::api::error::{self, ApiError, Scrub};
 use crate::api::key::ApiKey;
 use crate::api::retry::{Backoff, rate_limit_wait};
 use crate::api::types::{
-    ErrorBody, Inbox, Message, NewMessage, PageMeta, Priority, Status, Tag, TicketDetail,
+    Contact, ErrorBody, Inbox, Message, NewMessage, PageMeta, Priority, Status, Tag, TicketDetail,
     TicketField, TicketPatch, UpdatedTicket, User,
 };
 
@@ -230,6 +230,16 @@ impl ApiClient {
         let url = base_url::join(&self.shared.base, &["tickets", &id], &[]);
         let body = self.send(Method::GET, Endpoint::Ticket, url, None).await?;
         decode_one(&body, "ticket", &self.scrub())
+    }
+
+    /// `GET /contacts/{id}`: who wrote a ticket. A 404 is
+    /// [`ApiError::NotSupported`] (the route is a companion one): the
+    /// caller tells "no such contact" from "no such route".
+    pub async fn contact(&self, id: Uuid) -> Result<Contact, ApiError> {
+        let id = id.to_string();
+        let url = base_url::join(&self.shared.base, &["contacts", &id], &[]);
+        let body = self.send(Method::GET, Endpoint::Contact, url, None).await?;
+        decode_one(&body, "contact", &self.scrub())
     }
 
     /// `GET /tickets/{id}/messages`, one page of the conversation.

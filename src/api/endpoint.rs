@@ -23,6 +23,9 @@ pub enum Endpoint {
     UpdateTicket,
     /// `POST /tickets/{id}/messages`
     PostMessage,
+    /// `GET /contacts/{id}`: a 404/405 reads as "not supported"; the
+    /// caller tells a missing contact from a missing route.
+    Contact,
 }
 
 impl Endpoint {
@@ -50,6 +53,7 @@ impl Endpoint {
             Endpoint::Messages => "GET /tickets/{id}/messages",
             Endpoint::UpdateTicket => "PATCH /tickets/{id}",
             Endpoint::PostMessage => "POST /tickets/{id}/messages",
+            Endpoint::Contact => "GET /contacts/{id}",
         }
     }
 

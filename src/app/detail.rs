@@ -224,6 +224,8 @@ pub(super) fn request_detail(state: &mut State, id: uuid::Uuid, fx: &mut Vec<Eff
         page: 1,
         per_page: MESSAGES_PER_PAGE,
     });
+    let contact = d.ticket.contact_id;
+    super::contacts::want(state, contact, fx);
 }
 
 pub(super) fn copy_number(state: &mut State, fx: &mut Vec<Effect>) {

@@ -11,6 +11,7 @@
 pub mod cache;
 pub mod clock;
 pub mod completion;
+pub mod contacts;
 pub mod detail;
 pub mod detail_layout;
 pub mod filter_line;

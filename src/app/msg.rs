@@ -33,6 +33,11 @@ pub enum Msg {
         generation: u64,
         loaded: Option<NamesLoaded>,
     },
+    /// `Effect::FetchContact` answered (`Ok(None)`: no such contact).
+    ContactLoaded {
+        id: Uuid,
+        result: Result<Option<crate::api::types::Contact>, FetchError>,
+    },
     /// A timer asked for by `next_wake` fired.
     Tick,
     /// Back from Ctrl-z: everything must be drawn again.
@@ -103,6 +108,10 @@ pub enum Effect {
     /// Load the failed (or never asked) parts of the names catalog.
     LoadNames {
         generation: u64,
+    },
+    /// `GET /contacts/{id}`, answered by `Msg::ContactLoaded`.
+    FetchContact {
+        id: Uuid,
     },
     /// The user retries on purpose while rate limited.
     ClearRateLimit,

@@ -79,6 +79,15 @@ pub trait TicketSource: Clone + Send + Sync + 'static {
         per_page: u64,
     ) -> impl Future<Output = Result<(Vec<Message>, PageMeta), FetchError>> + Send;
 
+    /// `GET /contacts/{id}`: the contact, `Ok(None)` when the server has
+    /// the route but not this contact, `NotSupported` without the route.
+    fn contact(
+        &self,
+        _id: Uuid,
+    ) -> impl Future<Output = Result<Option<crate::api::types::Contact>, FetchError>> + Send {
+        std::future::ready(Err(FetchError::NotSupported))
+    }
+
     /// True when the names catalog is missing parts worth loading again.
     fn names_incomplete(&self) -> bool {
         false

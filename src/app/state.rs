@@ -335,6 +335,8 @@ pub struct State {
     pub focused: bool,
     /// `[[macros]]`, with their keys (`m` lists them).
     pub macros: Vec<super::macros::MacroEntry>,
+    /// Requesters by contact id (`contacts.display_name(id)` for columns).
+    pub contacts: super::contacts::ContactBook,
 }
 
 impl State {
@@ -368,6 +370,7 @@ impl State {
             notify: Default::default(),
             focused: true,
             macros: Vec::new(),
+            contacts: Default::default(),
         }
     }
 

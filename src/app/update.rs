@@ -50,6 +50,7 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
             load_names(state, &mut fx);
         }
         Msg::NamesLoaded { generation, loaded } => on_names(state, generation, loaded),
+        Msg::ContactLoaded { id, result } => super::contacts::on_loaded(state, id, result, &mut fx),
         Msg::Key(ev) => {
             state.dirty |= on_key(state, ev, clock, &mut fx);
             cursor_seen(state);

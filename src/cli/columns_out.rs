@@ -31,6 +31,8 @@ pub struct Sources<'a> {
     pub catalog: &'a Catalog,
     /// Tags and custom fields, for the columns that need them.
     pub details: &'a HashMap<Uuid, TicketDetail>,
+    /// Requesters' names (sanitized) by contact id, where contacts answered.
+    pub contacts: &'a HashMap<Uuid, String>,
     pub now: DateTime<Utc>,
 }
 
@@ -61,8 +63,14 @@ fn cell(t: &Ticket, column: &Column, from: &Sources, reader: Reader) -> String {
         Column::Subject => sanitize(&t.subject).into_owned(),
         Column::Assignee => named(t.assignee_id, Catalog::user_name),
         Column::Inbox => named(t.inbox_id, Catalog::inbox_name),
-        // The list row names the contact by id only.
-        Column::Requester => t.contact_id.map(|id| id.to_string()).unwrap_or(none.into()),
+        Column::Requester => match t.contact_id {
+            None => none.to_string(),
+            Some(id) => from
+                .contacts
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| id.to_string()),
+        },
         Column::Created => instant(t.created_at),
         Column::Updated => instant(t.updated_at),
         Column::Reminder => match t.remind_at {

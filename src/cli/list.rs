@@ -171,9 +171,15 @@ async fn print_columns(
             }
         }
     }
+    let contacts = if columns.contains(&Column::Requester) {
+        requesters(&session.client, tickets).await
+    } else {
+        HashMap::new()
+    };
     let sources = Sources {
         catalog,
         details: &details,
+        contacts: &contacts,
         now: Utc::now(),
     };
     let reader = if args.format == OutputFormat::Csv {
@@ -226,6 +232,45 @@ fn print_rows(
 
 /// Sends one request; with `wait_out_limits`, a 429 is waited out (with a
 /// countdown on stderr) and the request is sent again, as `--all` promises.
+/// Requesters' names by contact id, one `GET /contacts/{id}` per contact
+/// (not per ticket), a few at a time. Names are decoration: a contact that
+/// fails is shown by id, and after a few 404s with none found (a server
+/// without the route, as the UI decides) nothing more is asked.
+async fn requesters(client: &triage::api::ApiClient, tickets: &[Ticket]) -> HashMap<Uuid, String> {
+    let mut ids: Vec<Uuid> = tickets.iter().filter_map(|t| t.contact_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut names = HashMap::new();
+    let mut misses = 0;
+    let mut answers = futures::stream::iter(
+        ids.into_iter()
+            .map(|id| async move { (id, fetch(true, || client.contact(id)).await) }),
+    )
+    .buffered(4);
+    while let Some((id, answer)) = answers.next().await {
+        match answer {
+            Ok(contact) => {
+                let r = triage::app::contacts::Requester::from_contact(&contact);
+                if let Some(name) = r.display_name() {
+                    names.insert(id, name.to_owned());
+                }
+            }
+            Err(ApiError::NotSupported { .. }) if !names.is_empty() => {}
+            Err(ApiError::NotSupported { .. }) => {
+                misses += 1;
+                if misses >= triage::app::contacts::STRIKES {
+                    break;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "contacts: left as ids");
+                break;
+            }
+        }
+    }
+    names
+}
+
 pub(super) async fn fetch<T, F, Fut>(wait_out_limits: bool, mut request: F) -> Result<T, ApiError>
 where
     F: FnMut() -> Fut,

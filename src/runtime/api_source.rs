@@ -7,7 +7,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use chrono::Utc;
 use uuid::Uuid;
 
-use crate::api::types::{Message, PageMeta, TicketDetail};
+use crate::api::types::{Contact, Message, PageMeta, TicketDetail};
 use crate::api::{ApiClient, ApiError, Catalog, Endpoint, EndpointState};
 use crate::app::source::{
     Directory, FetchError, FieldError, NamesLoaded, TicketPage, TicketSource,
@@ -197,6 +197,17 @@ impl TicketSource for ApiSource {
         per_page: u64,
     ) -> Result<(Vec<Message>, PageMeta), FetchError> {
         Ok(self.client.messages(id, page, per_page).await?)
+    }
+
+    async fn contact(&self, id: Uuid) -> Result<Option<Contact>, FetchError> {
+        match self.client.contact(id).await {
+            Ok(c) => Ok(Some(c)),
+            // On a server with other companion routes, a 404 reads as this
+            // contact being gone (the book stops after a few in a row with
+            // none found); without any, it is the route.
+            Err(ApiError::NotSupported { .. }) if !self.lacks_companions() => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     async fn count(&self, filter: &TicketFilter) -> Result<u64, FetchError> {

@@ -66,6 +66,13 @@ pub(super) fn execute_effect<S: TicketSource, D: Screen>(
                 let _ = tx.send(Msg::MessagesLoaded { generation, result });
             });
         }
+        Effect::FetchContact { id } => {
+            let (source, tx) = (source.clone(), tx.clone());
+            tokio::spawn(async move {
+                let result = source.contact(id).await;
+                let _ = tx.send(Msg::ContactLoaded { id, result });
+            });
+        }
         Effect::LoadNames { generation } => {
             let (source, tx) = (source.clone(), tx.clone());
             tokio::spawn(async move {

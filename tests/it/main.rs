@@ -19,6 +19,7 @@ mod cli_list;
 mod cli_list_columns;
 mod config;
 mod config_schema;
+mod contacts;
 mod docs_links;
 mod exit_codes;
 mod filter_line;

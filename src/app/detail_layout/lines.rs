@@ -62,6 +62,21 @@ pub fn lines<'w>(
             .map(|n| sanitize(&n).into_owned())
             .unwrap_or_else(|| id.to_string())
     });
+    // Sanitized on arrival (`Requester::from_contact`); the id until then,
+    // or for good on a server without contacts.
+    let requester = t.contact_id.map(|id| match state.contacts.requester(id) {
+        Some(r) => {
+            let mut text = r.display_name().unwrap_or("—").to_string();
+            if let Some(email) = r.email.as_deref().filter(|e| *e != text) {
+                text.push_str(&format!(" <{email}>"));
+            }
+            if let Some(company) = &r.company {
+                text.push_str(&format!(" · {company}"));
+            }
+            (text, true)
+        }
+        None => (id.to_string(), false),
+    });
     let when = |at: Option<chrono::DateTime<chrono::Utc>>| match at {
         Some(at) => stamp(at, wall_now),
         None => "—".to_string(),
@@ -119,6 +134,12 @@ pub fn lines<'w>(
             ));
         }
         out.extend(wrap_spans(times, w));
+        if let Some((text, true)) = &requester {
+            out.extend(wrap_spans(
+                vec![Piece::new("from ", Tone::Dim), Piece::plain(text.clone())],
+                w,
+            ));
+        }
     } else {
         // One column less: the badge's own padding aligns its text with
         // the values below.
@@ -137,8 +158,10 @@ pub fn lines<'w>(
         if let Some(text) = reminder {
             out.push(text_field("reminder", &text, w, Tone::Accent));
         }
-        if let Some(c) = t.contact_id {
-            out.push(text_field("contact", &c.to_string(), w, Tone::Dim));
+        match &requester {
+            Some((text, true)) => out.push(text_field("requester", text, w, Tone::Plain)),
+            Some((id, false)) => out.push(text_field("contact", id, w, Tone::Dim)),
+            None => {}
         }
         out.push(text_field("id", &t.id.to_string(), w, Tone::Dim));
     }
