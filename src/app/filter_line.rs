@@ -117,8 +117,13 @@ pub fn on_key(
     match ev.code {
         KeyCode::Tab => tab(state, line, true),
         KeyCode::BackTab => tab(state, line, false),
-        KeyCode::Down | KeyCode::Up if line.menu.is_some() => {
-            tab(state, line, ev.code == KeyCode::Down);
+        // The completion menu moves on the keys every picker moves on.
+        _ if line.menu.is_some() && crate::app::picker::list_step(&ev).is_some() => {
+            tab(
+                state,
+                line,
+                crate::app::picker::list_step(&ev) == Some(true),
+            );
         }
         KeyCode::Up => recall(state, line, true),
         KeyCode::Down => recall(state, line, false),

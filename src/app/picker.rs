@@ -91,6 +91,19 @@ pub enum PickerEvent {
     Ignored,
 }
 
+/// `Some(true)` for a key that moves down a list in every picker (`↓`,
+/// `Ctrl-n`), `Some(false)` for up (`↑`, `Ctrl-p`).
+pub fn list_step(ev: &KeyEvent) -> Option<bool> {
+    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+    match ev.code {
+        KeyCode::Down => Some(true),
+        KeyCode::Up => Some(false),
+        KeyCode::Char('n') if ctrl => Some(true),
+        KeyCode::Char('p') if ctrl => Some(false),
+        _ => None,
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Picker {
     pub title: String,
@@ -101,12 +114,9 @@ pub struct Picker {
     /// keys marked for removal (a short list; `None` in other pickers).
     removed: Option<Vec<String>>,
     query: Input,
-    /// Keys go to the query line (else `j`/`k` move and letters start it).
-    typing: bool,
-    /// Typing is the only mode (type-to-narrow pickers such as "assign").
-    typing_first: bool,
-    /// Keys left to the holder while not typing (a pane's `x` / `X`).
-    reserved: Vec<char>,
+    /// `Space` is part of what is typed (names such as "Ana Lima") rather
+    /// than a mark.
+    space_types: bool,
     /// Indices of items matching the query, in list order.
     visible: Vec<usize>,
     /// Position in `visible`.
@@ -139,9 +149,7 @@ impl Picker {
             chosen: HashSet::new(),
             removed: None,
             query: Input::default(),
-            typing: false,
-            typing_first: false,
-            reserved: Vec::new(),
+            space_types: false,
             visible,
             cursor: 0,
             plain: false,
@@ -202,9 +210,10 @@ impl Picker {
     }
 
     /// Every printable key narrows the list; arrows and Ctrl-n/p move.
-    pub fn typing_first(mut self) -> Picker {
-        self.typing = true;
-        self.typing_first = true;
+    /// `Space` types instead of marking: for single pickers of names that
+    /// hold spaces ("assign", macros), where `Enter` is the only pick.
+    pub fn space_types(mut self) -> Picker {
+        self.space_types = true;
         self
     }
 
@@ -218,12 +227,13 @@ impl Picker {
         !self.plain
     }
 
-    /// Characters the holder handles itself while the query line is idle.
-    pub fn reserve(mut self, keys: &[char]) -> Picker {
-        self.reserved = keys.to_vec();
-        self
+    /// A completion menu (`without_marks`) is typed into through its
+    /// holder's input line; every other picker shows its own search line.
+    pub fn has_search_line(&self) -> bool {
+        !self.plain
     }
 
+    /// Characters the holder handles itself while the query line is idle.
     pub fn is_multi(&self) -> bool {
         self.multi
     }
@@ -296,8 +306,9 @@ impl Picker {
     }
 
     /// True while keys go to the query line.
+    /// Something is typed: `Esc` clears it rather than closing.
     pub fn is_typing(&self) -> bool {
-        self.typing
+        !self.query.value().is_empty()
     }
 
     /// Replaces the items (a catalog arrived), keeping choices, query and,
@@ -308,6 +319,11 @@ impl Picker {
         self.refilter(current.as_deref());
     }
 
+    /// One rule for every picker: printable keys (`j` and `k` too) type
+    /// and narrow; arrows, `Ctrl-n`/`Ctrl-p`, `PgUp`/`PgDn` and
+    /// `Home`/`End` move; `Space` marks (or types, see `space_types`);
+    /// `Enter` takes; `Esc` clears the typed text, then cancels. Other
+    /// control keys are the holder's (`Ignored`).
     pub fn handle_key(&mut self, ev: &KeyEvent) -> PickerEvent {
         if ev.kind == KeyEventKind::Release {
             return PickerEvent::Ignored;
@@ -320,6 +336,8 @@ impl Picker {
             KeyCode::Char('p') if ctrl => self.move_by(-1),
             KeyCode::PageDown => self.move_by(10),
             KeyCode::PageUp => self.move_by(-10),
+            KeyCode::Home => self.move_to(0),
+            KeyCode::End => self.move_to(self.visible.len().saturating_sub(1)),
             KeyCode::Enter => {
                 if !self.multi
                     && let Some(item) = self.current()
@@ -334,38 +352,18 @@ impl Picker {
                     PickerEvent::Cancelled
                 } else {
                     self.query.reset();
-                    self.typing = self.typing_first;
                     self.refilter(None);
                     PickerEvent::Consumed
                 }
             }
-            // In a type-to-narrow picker a space is part of a name
-            // ("Ana Lima"); elsewhere it toggles.
-            KeyCode::Char(' ') if !ctrl && !self.typing_first => self.toggle_current(),
+            KeyCode::Char(' ') if !ctrl && !self.space_types => self.toggle_current(),
             KeyCode::Tab | KeyCode::BackTab => PickerEvent::Ignored,
-            _ if self.typing => self.edit_query(ev),
-            KeyCode::Char('j') if !ctrl => self.move_by(1),
-            KeyCode::Char('k') if !ctrl => self.move_by(-1),
-            KeyCode::Char('g') | KeyCode::Home if !ctrl => self.move_to(0),
-            KeyCode::Char('G') | KeyCode::End if !ctrl => {
-                self.move_to(self.visible.len().saturating_sub(1))
-            }
-            KeyCode::Char('/') if !ctrl => {
-                self.typing = true;
-                PickerEvent::Consumed
-            }
-            KeyCode::Char(c) if !ctrl && self.reserved.contains(&c) => PickerEvent::Ignored,
-            KeyCode::Char(c) if !ctrl && !c.is_control() => {
-                self.typing = true;
-                self.edit_query(ev)
-            }
-            _ => PickerEvent::Ignored,
+            _ => self.edit_query(ev),
         }
     }
 
     fn edit_query(&mut self, ev: &KeyEvent) -> PickerEvent {
         if ev.code == KeyCode::Backspace && self.query.value().is_empty() {
-            self.typing = self.typing_first;
             return PickerEvent::Consumed;
         }
         match self.query.handle_event(&Event::Key(*ev)) {
@@ -459,9 +457,8 @@ mod tests {
     #[test]
     fn typing_narrows_and_keeps_the_cursor_on_its_item() {
         let mut p = Picker::single("Assignee", agents());
-        p.handle_key(&ch('j'));
+        p.handle_key(&key(KeyCode::Down));
         assert_eq!(p.current().unwrap().label, "Jon Park");
-        // `o` is not a movement key: it starts the query.
         for c in "on".chars() {
             assert_eq!(p.handle_key(&ch(c)), PickerEvent::Consumed);
         }
@@ -472,7 +469,6 @@ mod tests {
             .collect();
         assert_eq!(shown, ["Jon Park", "Kim Jones", "Bea Stone"]);
         assert_eq!(p.current().unwrap().label, "Jon Park");
-        // While typing, `j` is a letter.
         p.handle_key(&ch('j'));
         assert_eq!(p.query(), "onj");
         assert!(p.visible().is_empty());
@@ -483,9 +479,46 @@ mod tests {
         assert_eq!(p.handle_key(&key(KeyCode::Esc)), PickerEvent::Cancelled);
     }
 
+    /// The same keys do the same in every kind of picker: letters (`j`,
+    /// `k`, `g`, `G`, `x` among them) type, only arrows, `Ctrl-n`/`Ctrl-p`,
+    /// pages and `Home`/`End` move.
+    #[test]
+    fn every_picker_types_letters_and_moves_on_arrows_and_ctrl_n_p() {
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        let kinds: [fn() -> Picker; 4] = [
+            || Picker::single("Status", agents()),
+            || Picker::single("Assign", agents()).space_types(),
+            || Picker::multi("Tags", agents()),
+            || Picker::multi("Tags", agents()).three_state(),
+        ];
+        for make in kinds {
+            let mut p = make();
+            for c in ['j', 'k', 'g', 'G', 'x', '/'] {
+                assert_eq!(p.handle_key(&ch(c)), PickerEvent::Consumed);
+                assert_eq!(p.cursor(), 0, "{c} moved the cursor");
+            }
+            assert_eq!(p.query(), "jkgGx/");
+            p.handle_key(&key(KeyCode::Esc));
+            assert_eq!(p.handle_key(&key(KeyCode::Down)), PickerEvent::Consumed);
+            assert_eq!(p.cursor(), 1);
+            p.handle_key(&ctrl('n'));
+            assert_eq!(p.cursor(), 2);
+            p.handle_key(&ctrl('p'));
+            p.handle_key(&key(KeyCode::Up));
+            assert_eq!(p.cursor(), 0);
+            p.handle_key(&key(KeyCode::End));
+            assert_eq!(p.cursor(), 3);
+            p.handle_key(&key(KeyCode::Home));
+            assert_eq!(p.cursor(), 0);
+            assert_eq!(p.query(), "");
+            // A control key the query has no use for is the holder's.
+            assert_eq!(p.handle_key(&ctrl('x')), PickerEvent::Ignored);
+        }
+    }
+
     #[test]
     fn type_to_narrow_pickers_take_spaces_as_part_of_names() {
-        let mut p = Picker::single("Assign", agents()).typing_first();
+        let mut p = Picker::single("Assign", agents()).space_types();
         for c in "kim j".chars() {
             assert_eq!(p.handle_key(&ch(c)), PickerEvent::Consumed);
         }
@@ -497,7 +530,7 @@ mod tests {
 
     #[test]
     fn single_pick_enter_chooses_the_current_item() {
-        let mut p = Picker::single("Assignee", agents()).typing_first();
+        let mut p = Picker::single("Assignee", agents()).space_types();
         for c in "bea".chars() {
             p.handle_key(&ch(c));
         }
@@ -507,15 +540,14 @@ mod tests {
 
     #[test]
     fn multi_pick_toggles_and_reports_in_list_order() {
-        let mut p = Picker::multi("Tags", agents()).reserve(&['x']);
-        p.handle_key(&ch('G'));
+        let mut p = Picker::multi("Tags", agents());
+        p.handle_key(&key(KeyCode::End));
         assert_eq!(p.handle_key(&ch(' ')), PickerEvent::Toggled);
-        p.handle_key(&ch('g'));
+        p.handle_key(&key(KeyCode::Home));
         p.handle_key(&ch(' '));
         assert_eq!(p.chosen(), ["u0", "u3"]);
         p.handle_key(&ch(' '));
         assert_eq!(p.chosen(), ["u3"]);
-        assert_eq!(p.handle_key(&ch('x')), PickerEvent::Ignored);
         assert_eq!(p.handle_key(&key(KeyCode::Tab)), PickerEvent::Ignored);
     }
 

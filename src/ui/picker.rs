@@ -53,7 +53,9 @@ pub fn render(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect, loo
     let inner_w = usize::from(inner.width);
     let mut lines: Vec<Line> = Vec::new();
     let mut list_area = inner;
-    if picker.is_typing() || !picker.query().is_empty() {
+    // Every picker narrows by typing: the focused one always shows where
+    // the typing goes; others only what was typed.
+    if (look.focused && picker.has_search_line()) || picker.is_typing() {
         // The one input drawer: scrolls long text, keeps the cursor in view.
         super::input_line::render(
             frame,
@@ -62,7 +64,7 @@ pub fn render(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect, loo
             picker.input(),
             Style::new(),
             &[],
-            look.focused && picker.is_typing(),
+            look.focused,
         );
         lines.push(Line::raw(""));
         list_area.y += 1;
@@ -78,9 +80,11 @@ pub fn render(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect, loo
         } else if height > 0 && c >= offset + height {
             offset = c + 1 - height;
         }
-        // A heading right above the cursor stays visible with it.
+        // A heading right above the cursor stays visible with it, when
+        // there is room for both.
         if offset == c
             && c > 0
+            && height > 1
             && rows[c - 1]
                 .0
                 .style
@@ -296,7 +300,7 @@ mod tests {
     fn the_cursor_stays_in_view_in_a_short_box() {
         let mut p = statuses();
         for _ in 0..3 {
-            p.handle_key(&KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
+            p.handle_key(&KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
         }
         let text = draw(&p, 34, 4);
         assert!(text.contains("Solved"), "{text}");

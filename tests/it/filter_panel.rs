@@ -462,7 +462,7 @@ async fn an_unknown_name_is_refused_before_any_request() {
     assert!(text.contains("cannot send: unknown tag"), "{text}");
     // Clearing the pane makes it sendable.
     focus(&mut state, PaneKind::Tags);
-    press(&mut state, KeyCode::Char('x'));
+    ctrl(&mut state, 'x');
     assert_eq!(apply(&mut state, &catalog), vec![p("status", "open")]);
 }
 
@@ -475,11 +475,11 @@ async fn dates_are_validated_as_typed_and_bad_ones_block_enter() {
     press(&mut state, KeyCode::Char('f'));
     focus(&mut state, PaneKind::Dates);
     type_text(&mut state, "7d"); // created after
-    press(&mut state, KeyCode::Char('j'));
+    press(&mut state, KeyCode::Down);
     type_text(&mut state, "yesterday"); // created before
     press(&mut state, KeyCode::Down);
     type_text(&mut state, "2026-11-01 09:30"); // updated after
-    press(&mut state, KeyCode::Char('j'));
+    press(&mut state, KeyCode::Down);
     type_text(&mut state, "2026-13-01"); // updated before: no 13th month
     let panel = state.filter_panel().unwrap();
     assert_eq!(
@@ -630,7 +630,7 @@ async fn question_mark_opens_help_unless_it_is_typed() {
 }
 
 #[tokio::test]
-async fn x_clears_the_focused_pane_and_shift_x_every_pane() {
+async fn ctrl_x_clears_the_focused_pane_and_ctrl_r_every_pane() {
     let handle = server(true).await;
     let catalog = catalog_of(&handle, &Aliases::default()).await;
     let mut state = state_with(catalog.clone(), None);
@@ -640,18 +640,18 @@ async fn x_clears_the_focused_pane_and_shift_x_every_pane() {
     pick(&mut state, PaneKind::Tags, "vip", "vip");
     pick(&mut state, PaneKind::Tags, "bug", "bug");
     focus(&mut state, PaneKind::Tags);
-    press(&mut state, KeyCode::Char('x'));
+    ctrl(&mut state, 'x');
     let panel = state.filter_panel().unwrap();
     assert!(panel.draft.tags.is_empty());
     assert_eq!(panel.draft.statuses, vec![StatusCategory::Resolved]);
     assert_eq!(panel.active_count(PaneKind::Tags), 0);
     assert_eq!(panel.picker(PaneKind::Tags).unwrap().chosen_count(), 0);
-    press(&mut state, KeyCode::Char('X'));
+    ctrl(&mut state, 'r');
     assert_eq!(apply_or_none(&mut state), None, "nothing to change yet");
     pick(&mut state, PaneKind::Tags, "vip", "vip");
     press(&mut state, KeyCode::Enter);
     focus(&mut state, PaneKind::Status);
-    press(&mut state, KeyCode::Char('X'));
+    ctrl(&mut state, 'r');
     // Search text is not the panes': it stays.
     let pairs = apply(&mut state, &catalog);
     assert_eq!(pairs, vec![p("query", "refund")]);
@@ -935,14 +935,17 @@ async fn one_hint_line_names_the_keys_of_the_focused_pane_or_editor() {
         "Tab pane",
         "Enter apply",
         "Esc close",
-        "x/X clear",
+        "Ctrl-x/r clear pane/all",
         "? help",
     ];
     for (pane, own) in [
-        (PaneKind::Status, &["Space toggle", "/ narrow"][..]),
-        (PaneKind::Assignee, &["Space toggle", "/ narrow"]),
-        (PaneKind::Fields, &["Space edit", "Del drop field"]),
-        (PaneKind::Dates, &["j/k input", "Ctrl-u clear input"]),
+        (PaneKind::Status, &["Space toggle", "a-z narrow"][..]),
+        (PaneKind::Assignee, &["Space toggle", "a-z narrow"]),
+        (
+            PaneKind::Fields,
+            &["Space edit", "Del drop field", "a-z narrow"],
+        ),
+        (PaneKind::Dates, &["↑/↓ input", "Ctrl-u clear input"]),
     ] {
         focus(&mut state, pane);
         for (w, h) in [(80, 24), (120, 35), (200, 50)] {
@@ -1009,14 +1012,14 @@ async fn a_bad_date_says_why_under_its_input_at_80x24() {
         let message_line = text.lines().position(|l| l.contains("not a date")).unwrap();
         assert!(cursor_line < message_line, "input {n}:\n{text}");
         ctrl(&mut state, 'u');
-        press(&mut state, KeyCode::Char('j'));
+        press(&mut state, KeyCode::Down);
     }
     // An invalid input not being typed into says so on one line.
-    press(&mut state, KeyCode::Char('k'));
-    press(&mut state, KeyCode::Char('k'));
-    press(&mut state, KeyCode::Char('k'));
+    press(&mut state, KeyCode::Up);
+    press(&mut state, KeyCode::Up);
+    press(&mut state, KeyCode::Up);
     type_text(&mut state, "abc");
-    press(&mut state, KeyCode::Char('j'));
+    press(&mut state, KeyCode::Down);
     let (text, _) = draw(&state, 80, 24);
     assert!(text.contains("not a date: use 2026-11-01"), "{text}");
     // Enter goes back to it; the panel's message is one short line, so the

@@ -32,6 +32,7 @@ mod macros_cli;
 mod msrv;
 mod news;
 mod persist;
+mod pickers;
 mod poll;
 mod search;
 mod server_activity;

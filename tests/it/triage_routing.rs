@@ -64,7 +64,7 @@ fn routing_catalog() -> Catalog {
     Catalog::from_aliases(aliases)
 }
 
-fn routing_state() -> State {
+pub(crate) fn routing_state() -> State {
     state_with_rows("", 20, 60, |t| t.inbox_id = Some(id(SUPPORT)))
         .with_names(Arc::new(routing_catalog()))
 }
@@ -144,7 +144,7 @@ async fn tags_on_one_ticket_are_relative_shown_live_and_undone_from_what_it_had(
     // refund: add → remove; vip: add.
     press(&mut state, KeyCode::Char(' '));
     press(&mut state, KeyCode::Char(' '));
-    ch(&mut state, 'j');
+    press(&mut state, KeyCode::Down);
     press(&mut state, KeyCode::Char(' '));
     let fx = press(&mut state, KeyCode::Enter);
     let sent = writes(&fx);
@@ -184,7 +184,7 @@ async fn bulk_tags_count_what_is_known_skip_known_no_ops_and_survive_a_429() {
         press(&mut state, KeyCode::Char(' '));
     }
     ch(&mut state, 'l');
-    ch(&mut state, 'j');
+    press(&mut state, KeyCode::Down);
     let Some(Dialog::Pick { picker, .. }) = state.triage_dialog() else {
         panic!("tag picker");
     };
@@ -302,7 +302,7 @@ async fn a_field_is_set_by_its_editor_shown_live_and_undone_to_its_old_value() {
     open_detail_with(&mut state, vec![], json!({"seats": 3}));
     // e → seats (a number): a typo is refused before anything is sent.
     ch(&mut state, 'e');
-    ch(&mut state, 'j');
+    press(&mut state, KeyCode::Down);
     press(&mut state, KeyCode::Enter);
     assert!(matches!(state.triage_dialog(), Some(Dialog::FieldEdit(_))));
     press(&mut state, KeyCode::Backspace);
@@ -351,7 +351,7 @@ async fn a_field_is_set_by_its_editor_shown_live_and_undone_to_its_old_value() {
 async fn a_field_never_seen_cannot_be_undone_and_says_so() {
     let mut state = routing_state();
     ch(&mut state, 'e');
-    ch(&mut state, 'j');
+    press(&mut state, KeyCode::Down);
     press(&mut state, KeyCode::Enter);
     type_text(&mut state, "7");
     let fx = press(&mut state, KeyCode::Enter);

@@ -12,7 +12,7 @@ use triage::app::{Action, Effect, FetchError, Keymap, Msg, State, next_wake, upd
 use triage::config::{EditOutcome, Fingerprint, SavedView, ViewEdit};
 use triage::filter::{SortField, TicketFilter};
 
-use crate::support::keys::{press, type_text};
+use crate::support::keys::{ctrl, press, type_text};
 use crate::support::ui_fixtures;
 use crate::support::ui_fixtures::*;
 
@@ -684,7 +684,7 @@ async fn a_view_changed_from_the_panes_or_the_filter_line_stays_named_and_marked
     assert!(!is_modified(&state));
     press(&mut state, KeyCode::Char('f'));
     assert!(state.filter_panel().is_some());
-    press(&mut state, KeyCode::Char('X'));
+    ctrl(&mut state, 'r');
     press(&mut state, KeyCode::Enter);
     assert_eq!(state.scope.view.as_deref(), Some("Open"));
     assert!(is_modified(&state), "{:?}", state.list.filter);

@@ -83,7 +83,7 @@ pub fn hints(panel: &FilterPanel) -> Vec<(&'static str, &'static str)> {
                 ("Esc", "clear text"),
             ],
             EditorKind::Pick(_) => vec![
-                ("j/k", "move"),
+                ("↑/↓", "move"),
                 ("Space/Enter", "choose"),
                 ("Esc", "back"),
                 ("?", "help"),
@@ -96,17 +96,21 @@ pub fn hints(panel: &FilterPanel) -> Vec<(&'static str, &'static str)> {
     let mut out = vec![("Tab", "pane")];
     match panel.focus {
         PaneKind::Fields => out.extend([("Space", "edit"), ("Del", "drop field")]),
-        PaneKind::Dates => out.extend([("j/k", "input"), ("Ctrl-u", "clear input")]),
+        PaneKind::Dates => out.extend([("↑/↓", "input"), ("Ctrl-u", "clear input")]),
         _ => out.push(("Space", "toggle")),
     }
     if !typing && panel.focus != PaneKind::Dates {
-        out.push(("/", "narrow"));
+        out.push(("a-z", "narrow"));
     }
     out.push(("Enter", "apply"));
     if typing {
         out.push(("Esc", "clear text"));
     } else {
-        out.extend([("Esc", "close"), ("x/X", "clear"), ("?", "help")]);
+        out.extend([
+            ("Esc", "close"),
+            ("Ctrl-x/r", "clear pane/all"),
+            ("?", "help"),
+        ]);
     }
     out
 }
@@ -181,11 +185,15 @@ fn current_index(picker: &Picker) -> Option<usize> {
     picker.visible().get(picker.cursor()).copied()
 }
 
-/// `x` / `X` when the picker leaves them to us (not typing a query).
+/// `Ctrl-x` clears the focused pane, `Ctrl-r` every pane: control keys,
+/// because every printable key narrows (the one rule of every picker).
 fn clear_key(panel: &mut FilterPanel, pane: PaneKind, ev: &KeyEvent) {
-    match plain_char(ev) {
-        Some('x') => panel.clear_pane(pane),
-        Some('X') => panel.clear_all(),
+    if !ev.modifiers.contains(KeyModifiers::CONTROL) {
+        return;
+    }
+    match ev.code {
+        KeyCode::Char('x') => panel.clear_pane(pane),
+        KeyCode::Char('r') => panel.clear_all(),
         _ => {}
     }
 }
@@ -390,15 +398,17 @@ fn editor_key(
 
 fn dates_key(panel: &mut FilterPanel, ev: KeyEvent) -> Outcome {
     let last = DateSlot::ALL.len() - 1;
+    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
     let dates = &mut panel.dates;
     match (ev.code, plain_char(&ev)) {
         (KeyCode::Enter, _) => return Outcome::Apply,
         (KeyCode::Esc, _) => return Outcome::Close,
-        // No date form has j, k or x in it: they keep their list meaning.
-        (KeyCode::Down, _) | (_, Some('j')) => dates.cursor = (dates.cursor + 1).min(last),
-        (KeyCode::Up, _) | (_, Some('k')) => dates.cursor = dates.cursor.saturating_sub(1),
-        (_, Some('x')) => panel.clear_pane(PaneKind::Dates),
-        (_, Some('X')) => panel.clear_all(),
+        // The inputs take every printable key, as every picker does.
+        (KeyCode::Down, _) => dates.cursor = (dates.cursor + 1).min(last),
+        (KeyCode::Up, _) => dates.cursor = dates.cursor.saturating_sub(1),
+        (KeyCode::Char('n'), _) if ctrl => dates.cursor = (dates.cursor + 1).min(last),
+        (KeyCode::Char('p'), _) if ctrl => dates.cursor = dates.cursor.saturating_sub(1),
+        (KeyCode::Char('x' | 'r'), _) if ctrl => clear_key(panel, PaneKind::Dates, &ev),
         _ => {
             let n = dates.cursor.min(last);
             let input = &mut dates.inputs[n];

@@ -5,10 +5,10 @@
 //! `Esc` closes it and drops what was not applied.
 //!
 //! Keys inside the panel are the panel's own (not the keymap's): `Tab` /
-//! `Shift-Tab` between panes, `j`/`k` (or arrows) within, `Space` toggles,
-//! other letters (or `/`) narrow a list through the shared
-//! [`Picker`] (then every printable key types,
-//! `Esc` clears the narrowing), `x` clears the focused pane, `X` all of them.
+//! `Shift-Tab` between panes, arrows (or `Ctrl-n`/`Ctrl-p`) within, `Space`
+//! toggles, every printable key narrows a list through the shared
+//! [`Picker`] (the one rule of every picker; `Esc` clears the narrowing),
+//! `Ctrl-x` clears the focused pane, `Ctrl-r` all of them.
 //!
 //! The draft is the one truth: pickers show it and are re-marked from it
 //! after every key, so a value chosen in one place shows everywhere.
@@ -113,13 +113,9 @@ pub struct FilterPanel {
 impl FilterPanel {
     /// A panel on `filter`; call [`FilterPanel::sync`] to fill the lists.
     pub fn open(filter: &TicketFilter) -> FilterPanel {
-        let reserved = ['x', 'X'];
-        let picker = |pane: PaneKind| {
-            let p = match pane {
-                PaneKind::Status | PaneKind::Tags => Picker::multi(pane.title(), Vec::new()),
-                _ => Picker::single(pane.title(), Vec::new()),
-            };
-            p.reserve(&reserved)
+        let picker = |pane: PaneKind| match pane {
+            PaneKind::Status | PaneKind::Tags => Picker::multi(pane.title(), Vec::new()),
+            _ => Picker::single(pane.title(), Vec::new()),
         };
         FilterPanel {
             draft: filter.clone(),
@@ -133,7 +129,7 @@ impl FilterPanel {
             ],
             rows: Default::default(),
             fields: FieldsState {
-                picker: Picker::multi(PaneKind::Fields.title(), Vec::new()).reserve(&reserved),
+                picker: Picker::multi(PaneKind::Fields.title(), Vec::new()),
                 defs: Vec::new(),
                 editor: None,
             },
@@ -246,7 +242,7 @@ impl FilterPanel {
         }
     }
 
-    /// `x`: the focused pane's values go.
+    /// `Ctrl-x`: the focused pane's values go.
     pub fn clear_pane(&mut self, pane: PaneKind) {
         let d = &mut self.draft;
         match pane {
@@ -268,7 +264,7 @@ impl FilterPanel {
         }
     }
 
-    /// `X`: every pane's values go (search text and sort stay: they are
+    /// `Ctrl-r`: every pane's values go (search text and sort stay: they are
     /// not the panes').
     pub fn clear_all(&mut self) {
         for pane in PaneKind::ALL {
@@ -276,9 +272,9 @@ impl FilterPanel {
         }
     }
 
-    /// True while printable keys are text: a list or the field list being
-    /// narrowed, or a field editor's input or narrowing. (The date inputs
-    /// leave `j`, `k`, `x`, `X` and `?` to the panel: no date has them.)
+    /// True while something is typed (`Esc` clears it, `?` is text): a list
+    /// or the field list being narrowed, or a field editor's input or
+    /// narrowing. (The date inputs leave `?` to the panel: no date has it.)
     pub fn takes_text(&self) -> bool {
         match self.focus {
             PaneKind::Dates => false,

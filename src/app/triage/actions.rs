@@ -249,7 +249,7 @@ fn open_picker(state: &mut State, kind: PickKind) {
                 current.map(|t| t.assignee_id.map_or("none".to_string(), |u| u.to_string()));
             Picker::single(format!("Assign {count} to"), items)
                 .with_chosen(chosen)
-                .typing_first()
+                .space_types()
         }
         PickKind::Inbox => {
             let items = routing::inbox_items(catalog.as_ref());

@@ -15,7 +15,7 @@ use crate::app::clock::Clock;
 use crate::app::modal::{DialogOutcome, Modal};
 use crate::app::msg::Effect;
 use crate::app::picker::Picker;
-use crate::app::picker::PickerEvent;
+use crate::app::picker::{PickerEvent, list_step};
 use crate::app::state::State;
 
 /// A key for the open dialog, handed over by `update`'s router, which puts
@@ -106,10 +106,12 @@ pub fn on_key(
                 };
                 DialogOutcome::Stay
             }
-            KeyCode::Down | KeyCode::Up => {
-                // Cycle the presets into the input.
+            // Cycle the presets into the input: the keys that move in every
+            // picker.
+            _ if list_step(ev).is_some() => {
+                let down = list_step(ev) == Some(true);
                 let pos = PRESETS.iter().position(|p| *p == dialog.input.value());
-                let next = match (pos, ev.code == KeyCode::Down) {
+                let next = match (pos, down) {
                     (None, true) => 0,
                     (None, false) => PRESETS.len() - 1,
                     (Some(i), true) => (i + 1) % PRESETS.len(),

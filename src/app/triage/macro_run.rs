@@ -57,7 +57,7 @@ pub(super) fn open_picker(state: &mut State) {
     };
     state.modal = Some(Modal::Triage(Dialog::Pick {
         kind: PickKind::Macro,
-        picker: Box::new(Picker::single(title, items).typing_first()),
+        picker: Box::new(Picker::single(title, items).space_types()),
         targets,
     }));
 }

@@ -110,8 +110,16 @@ pub(super) fn on_key(
                 }
                 (KeyCode::Char('J'), _) => move_view(state, &name, list.selected, 1, fx),
                 (KeyCode::Char('K'), _) => move_view(state, &name, list.selected, -1, fx),
+                // No text input here: `j`/`k` move, and so do the keys that
+                // move in every picker.
                 (_, Some(Action::MoveDown)) => list.selected = (list.selected + 1).min(last),
                 (_, Some(Action::MoveUp)) => list.selected = list.selected.saturating_sub(1),
+                _ if crate::app::picker::list_step(ev) == Some(true) => {
+                    list.selected = (list.selected + 1).min(last)
+                }
+                _ if crate::app::picker::list_step(ev) == Some(false) => {
+                    list.selected = list.selected.saturating_sub(1)
+                }
                 (_, Some(Action::First)) => list.selected = 0,
                 (_, Some(Action::Last)) => list.selected = last,
                 (KeyCode::Enter, _) | (_, Some(Action::OpenDetail)) => {
