@@ -401,8 +401,6 @@ mod tests {
         Ticket {
             id: id(1000),
             ticket_number: 1,
-            subject: String::new(),
-            inbox_id: None,
             status: status.2,
             status_id: Some(id(status.0)),
             status_name: status.1.into(),
@@ -410,13 +408,7 @@ mod tests {
             priority: PriorityLevel::High,
             priority_id: Some(id(priority.0)),
             priority_name: priority.1.into(),
-            priority_color: None,
-            assignee_id: None,
-            contact_id: None,
-            remind_at: None,
-            remind_transition_status_id: None,
-            created_at: None,
-            updated_at: None,
+            ..crate::fixtures::ticket(1)
         }
     }
 

@@ -251,15 +251,13 @@ mod tests {
     use super::*;
 
     fn ticket(subject: &str, minute: u32) -> Ticket {
-        let json = serde_json::json!({
-            "id": Uuid::from_u128(u128::from(minute)),
-            "ticket_number": 7,
-            "subject": subject,
-            "status": "open",
-            "priority": "normal",
-            "updated_at": format!("2026-01-01T10:{minute:02}:00Z"),
-        });
-        serde_json::from_value(json).expect("a ticket")
+        let updated = format!("2026-01-01T10:{minute:02}:00Z");
+        Ticket {
+            ticket_number: 7,
+            subject: subject.into(),
+            updated_at: Some(updated.parse().expect("a time")),
+            ..crate::fixtures::ticket(u128::from(minute))
+        }
     }
 
     #[test]

@@ -554,24 +554,14 @@ mod tests {
 
     fn ticket() -> Ticket {
         Ticket {
-            id: Uuid::from_u128(1),
             ticket_number: 1001,
             subject: "s".into(),
-            inbox_id: None,
-            status: StatusCategory::Open,
             status_id: Some(Uuid::from_u128(0x51)),
             status_name: "New".into(),
             status_color: Some("#3b82f6".into()),
-            priority: PriorityLevel::Normal,
             priority_id: Some(Uuid::from_u128(0x72)),
             priority_name: "Normal".into(),
-            priority_color: None,
-            assignee_id: None,
-            contact_id: None,
-            remind_at: None,
-            remind_transition_status_id: None,
-            created_at: None,
-            updated_at: None,
+            ..crate::fixtures::ticket(1)
         }
     }
 

@@ -392,24 +392,10 @@ mod tests {
         };
         let billing = Uuid::from_u128(0xb);
         let mut inside = crate::api::types::Ticket {
-            id: Uuid::from_u128(1),
             ticket_number: 7,
-            subject: String::new(),
             inbox_id: Some(billing),
-            status: crate::model::StatusCategory::Open,
-            status_id: None,
-            status_name: String::new(),
-            status_color: None,
             priority: crate::model::PriorityLevel::Low,
-            priority_id: None,
-            priority_name: String::new(),
-            priority_color: None,
-            assignee_id: None,
-            contact_id: None,
-            remind_at: None,
-            remind_transition_status_id: None,
-            created_at: None,
-            updated_at: None,
+            ..crate::fixtures::ticket(1)
         };
         assert_eq!(
             scope_refusal(&def, &[billing], std::slice::from_ref(&inside)),
