@@ -5,6 +5,12 @@
 
 mod support;
 
+// The one way tests run the binary outside a terminal, shared with tests/it
+// (this crate uses only part of it).
+#[path = "../it/support/cli.rs"]
+#[allow(dead_code)]
+mod cli;
+
 mod drafts;
 mod filters;
 mod macros;

@@ -5,6 +5,7 @@
 use triage::api::types::{PriorityLevel, StatusCategory};
 use triage::server;
 
+use crate::cli::{AgentHome, triage_command};
 use crate::support::*;
 
 const FILTER: &str = "status:open sort:created order:asc";
@@ -84,8 +85,8 @@ async fn mark_three_set_them_urgent_and_list_shows_it() {
     .unwrap();
 
     // A fresh `triage list` sees the change on the server.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_triage"))
-        .args([
+    let out = triage_command(
+        &[
             "list",
             "--base-url",
             &handle.base_url(),
@@ -95,14 +96,11 @@ async fn mark_three_set_them_urgent_and_list_shows_it() {
             "10",
             "--format",
             "json",
-        ])
-        .env_clear()
-        .env("TRIAGE_API_KEY", server::DEMO_KEY)
-        .env("TRIAGE_CONFIG", home.path().join("config.toml"))
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path())
-        .output()
-        .expect("run triage list");
+        ],
+        &AgentHome::new(&home, server::DEMO_KEY).env(),
+    )
+    .output()
+    .expect("run triage list");
     assert!(
         out.status.success(),
         "{}",
@@ -208,8 +206,8 @@ async fn mark_two_tag_them_move_them_and_list_shows_both() {
     .unwrap();
 
     let filter = format!("tag:\"{tag}\" inbox:\"{inbox}\"");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_triage"))
-        .args([
+    let out = triage_command(
+        &[
             "list",
             "--base-url",
             &handle.base_url(),
@@ -218,14 +216,11 @@ async fn mark_two_tag_them_move_them_and_list_shows_both() {
             "--all",
             "--format",
             "json",
-        ])
-        .env_clear()
-        .env("TRIAGE_API_KEY", server::DEMO_KEY)
-        .env("TRIAGE_CONFIG", home.path().join("config.toml"))
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path())
-        .output()
-        .expect("run triage list");
+        ],
+        &AgentHome::new(&home, server::DEMO_KEY).env(),
+    )
+    .output()
+    .expect("run triage list");
     assert!(
         out.status.success(),
         "{}",

@@ -8,24 +8,18 @@ use std::process::{Command, Output};
 
 use triage::server::{DEMO_KEY, ServerConfig, ServerHandle};
 
+use crate::support::cli::{Var, run, triage_command};
 use crate::support::server as helpdesk;
 
 /// A command with a clean environment whose home and XDG directories are
 /// inside `home`, so nothing of the machine's own config leaks in.
 fn triage(home: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
-    cmd.args(args)
-        .env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("xdg-config"))
-        .env("XDG_STATE_HOME", home.join("xdg-state"));
-    cmd
-}
-
-async fn run(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
-        .await
-        .expect("join")
+    let env: [Var; 3] = [
+        ("HOME", &home),
+        ("XDG_CONFIG_HOME", &home.join("xdg-config")),
+        ("XDG_STATE_HOME", &home.join("xdg-state")),
+    ];
+    triage_command(args, &env)
 }
 
 fn text(bytes: &[u8]) -> String {

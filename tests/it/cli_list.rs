@@ -1,16 +1,18 @@
 //! `triage list`, run as a script would run it, against the local server.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use std::time::Duration;
 
 use triage::server::{self, Dataset, RateBudget, ServerConfig, ServerHandle, ServerTicket};
 
+use crate::support::cli::{Var, run, run_triage, triage_command};
 use crate::support::server as helpdesk;
 
 struct Fixture {
     handle: ServerHandle,
     dir: tempfile::TempDir,
+    config: std::path::PathBuf,
 }
 
 impl Fixture {
@@ -30,25 +32,32 @@ impl Fixture {
             "[[views]]\nname = \"Urgent\"\nfilter = \"priority:urgent sort:priority\"\n",
         )
         .unwrap();
-        Fixture { handle, dir }
+        let config = dir.path().join("config.toml");
+        Fixture {
+            handle,
+            dir,
+            config,
+        }
     }
 
     /// Runs `triage list ARGS` with the demo key and an isolated config.
     async fn list(&self, args: &[&str], key: Option<&str>) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
-        cmd.arg("list")
-            .args(["--base-url", &self.handle.base_url()])
-            .args(args)
-            .env_clear()
-            .env("TRIAGE_CONFIG", self.dir.path().join("config.toml"))
-            .env("XDG_STATE_HOME", self.dir.path())
-            .env("HOME", self.dir.path());
+        let base = self.handle.base_url();
+        let all = [&["list", "--base-url", &base], args].concat();
+        let mut cmd = triage_command(&all, &self.env());
         if let Some(key) = key {
             cmd.env("TRIAGE_API_KEY", key);
         }
-        tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
-            .await
-            .unwrap()
+        run(cmd).await
+    }
+
+    /// The config file, state and home of this fixture's agent.
+    fn env(&self) -> [Var<'_>; 3] {
+        [
+            ("TRIAGE_CONFIG", &self.config),
+            ("XDG_STATE_HOME", &self.dir),
+            ("HOME", &self.dir),
+        ]
     }
 }
 
@@ -264,13 +273,15 @@ async fn failures_are_one_human_line() {
 
 #[test]
 fn plain_http_to_another_host_is_refused() {
-    let out = Command::new(env!("CARGO_BIN_EXE_triage"))
-        .args(["list", "--base-url", "http://helpdesk.example.com/api/v1"])
-        .env_clear()
-        .env("TRIAGE_API_KEY", "ixk_secret_value")
-        .env("TRIAGE_CONFIG", "/dev/null")
-        .output()
-        .unwrap();
+    let out = triage_command(
+        &["list", "--base-url", "http://helpdesk.example.com/api/v1"],
+        &[
+            ("TRIAGE_API_KEY", &"ixk_secret_value"),
+            ("TRIAGE_CONFIG", &"/dev/null"),
+        ],
+    )
+    .output()
+    .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
@@ -285,15 +296,10 @@ fn plain_http_to_another_host_is_refused() {
 async fn a_closed_stdout_ends_quietly() {
     let fx = Fixture::start(150).await;
     for format in ["table", "csv", "json"] {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
-        cmd.arg("list")
-            .args(["--base-url", &fx.handle.base_url()])
-            .args(["--all", "--per-page", "100", "--format", format])
-            .env_clear()
-            .env("TRIAGE_CONFIG", fx.dir.path().join("config.toml"))
-            .env("XDG_STATE_HOME", fx.dir.path())
-            .env("HOME", fx.dir.path())
-            .env("TRIAGE_API_KEY", server::DEMO_KEY)
+        let base = fx.handle.base_url();
+        let args = ["list", "--base-url", &base, "--all", "--per-page", "100"];
+        let mut cmd = triage_command(&[&args[..], &["--format", format]].concat(), &fx.env());
+        cmd.env("TRIAGE_API_KEY", server::DEMO_KEY)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
         let out = tokio::task::spawn_blocking(move || {
@@ -356,17 +362,18 @@ async fn all_stops_when_pages_only_repeat() {
         .await;
     let dir = tempfile::tempdir().unwrap();
     for format in ["json", "csv"] {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
-        cmd.args(["list", "--base-url", &format!("{}/api/v1", mock.uri())])
-            .args(["--all", "--per-page", "2", "--format", format])
-            .env_clear()
-            .env("XDG_CONFIG_HOME", dir.path())
-            .env("XDG_STATE_HOME", dir.path())
-            .env("HOME", dir.path())
-            .env("TRIAGE_API_KEY", server::DEMO_KEY);
-        let out = tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
-            .await
-            .unwrap();
+        let base = format!("{}/api/v1", mock.uri());
+        let args = ["list", "--base-url", &base, "--all", "--per-page", "2"];
+        let out = run_triage(
+            &[&args[..], &["--format", format]].concat(),
+            &[
+                ("XDG_CONFIG_HOME", &dir.path()),
+                ("XDG_STATE_HOME", &dir.path()),
+                ("HOME", &dir.path()),
+                ("TRIAGE_API_KEY", &server::DEMO_KEY),
+            ],
+        )
+        .await;
         assert!(out.status.success(), "{}", stderr(&out));
         let text = stdout(&out);
         let rows = if format == "json" {
@@ -424,19 +431,15 @@ async fn a_loopback_base_url_never_goes_through_a_proxy() {
         format!("http://localhost:{port}/api/v1"),
     ] {
         let before = fx.handle.request_count();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
-        cmd.args(["list", "--base-url", &base, "--format", "json"])
-            .env_clear()
-            .env("TRIAGE_CONFIG", fx.dir.path().join("config.toml"))
-            .env("XDG_STATE_HOME", fx.dir.path())
-            .env("HOME", fx.dir.path())
-            .env("TRIAGE_API_KEY", server::DEMO_KEY);
+        let mut cmd = triage_command(
+            &["list", "--base-url", &base, "--format", "json"],
+            &fx.env(),
+        );
+        cmd.env("TRIAGE_API_KEY", server::DEMO_KEY);
         for var in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
             cmd.env(var, &proxy_url);
         }
-        let out = tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
-            .await
-            .unwrap();
+        let out = run(cmd).await;
         let seen = String::from_utf8_lossy(&received.lock().unwrap()).into_owned();
         assert_eq!(seen, "", "the proxy was sent a request for {base}");
         assert!(out.status.success(), "{base}: {}", stderr(&out));
@@ -455,17 +458,17 @@ async fn a_loopback_base_url_never_goes_through_a_proxy() {
 async fn an_https_base_url_tunnels_through_the_proxy_without_the_key() {
     let (proxy, received) = recording_proxy();
     let dir = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
-    cmd.args(["list", "--base-url", "https://helpdesk.example.test/api/v1"])
-        .env_clear()
-        .env("XDG_CONFIG_HOME", dir.path())
-        .env("XDG_STATE_HOME", dir.path())
-        .env("HOME", dir.path())
-        .env("TRIAGE_API_KEY", "ixk_proxy_probe_secret")
-        .env("HTTPS_PROXY", format!("http://{proxy}"));
-    let out = tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
-        .await
-        .unwrap();
+    let out = run_triage(
+        &["list", "--base-url", "https://helpdesk.example.test/api/v1"],
+        &[
+            ("XDG_CONFIG_HOME", &dir.path()),
+            ("XDG_STATE_HOME", &dir.path()),
+            ("HOME", &dir.path()),
+            ("TRIAGE_API_KEY", &"ixk_proxy_probe_secret"),
+            ("HTTPS_PROXY", &format!("http://{proxy}")),
+        ],
+    )
+    .await;
     let seen = String::from_utf8_lossy(&received.lock().unwrap()).into_owned();
     assert!(
         seen.starts_with("CONNECT helpdesk.example.test:443 HTTP/1.1\r\n"),

@@ -3,11 +3,12 @@
 //! read only when a column needs them (one request per ticket), no header
 //! on request, and mistakes refused as usage errors.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 use triage::server::{self, ServerConfig, ServerHandle};
 
+use crate::support::cli::{AgentHome, run_triage};
 use crate::support::server as helpdesk;
 
 async fn start() -> (ServerHandle, tempfile::TempDir) {
@@ -22,18 +23,9 @@ async fn start() -> (ServerHandle, tempfile::TempDir) {
 }
 
 async fn list(handle: &ServerHandle, dir: &tempfile::TempDir, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
-    cmd.arg("list")
-        .args(["--base-url", &handle.base_url(), "--per-page", "8"])
-        .args(args)
-        .env_clear()
-        .env("TRIAGE_API_KEY", server::DEMO_KEY)
-        .env("TRIAGE_CONFIG", dir.path().join("config.toml"))
-        .env("XDG_STATE_HOME", dir.path())
-        .env("HOME", dir.path());
-    tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
-        .await
-        .unwrap()
+    let base = handle.base_url();
+    let all = [&["list", "--base-url", &base, "--per-page", "8"], args].concat();
+    run_triage(&all, &AgentHome::new(dir, server::DEMO_KEY).env()).await
 }
 
 fn stdout(o: &Output) -> String {

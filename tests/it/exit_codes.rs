@@ -3,10 +3,11 @@
 //! from "fix the key" from "try again later".
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use triage::server::{self, RateLimitFault, ServerConfig, ServerHandle};
 
+use crate::support::cli::{self, Var, triage_command};
 use crate::support::server as helpdesk;
 
 const CONFIG: &str = r#"
@@ -20,22 +21,20 @@ actions = 'priority:urgent note:"Looked at by the script"'
 "#;
 
 async fn run(dir: &Path, base_url: Option<&str>, key: Option<&str>, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
-    cmd.args(args)
-        .env_clear()
-        .env("TRIAGE_CONFIG", dir.join("config.toml"))
-        .env("XDG_STATE_HOME", dir)
-        .env("XDG_CONFIG_HOME", dir)
-        .env("HOME", dir);
+    let env: [Var; 4] = [
+        ("TRIAGE_CONFIG", &dir.join("config.toml")),
+        ("XDG_STATE_HOME", &dir),
+        ("XDG_CONFIG_HOME", &dir),
+        ("HOME", &dir),
+    ];
+    let mut cmd = triage_command(args, &env);
     if let Some(url) = base_url {
         cmd.args(["--base-url", url]);
     }
     if let Some(key) = key {
         cmd.env("TRIAGE_API_KEY", key);
     }
-    tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
-        .await
-        .unwrap()
+    cli::run(cmd).await
 }
 
 fn code(out: &Output) -> Option<i32> {

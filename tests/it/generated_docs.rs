@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 use triage::app::keymap::reference::{REGENERATE, reference_markdown};
 
+use crate::support::cli::triage_command;
+
 /// Compares `path` (relative to the crate) with `generated`, or writes it
 /// when `UPDATE_DOCS` is set.
 fn check_generated(path: &str, generated: &str) {
@@ -36,9 +38,7 @@ fn docs_keys_md_is_the_keymap() {
 
 #[test]
 fn assets_triage_1_is_triage_man() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_triage"))
-        .arg("man")
-        .env_clear()
+    let out = triage_command(&["man"], &[])
         .output()
         .expect("run triage man");
     assert!(out.status.success(), "{out:?}");
@@ -48,9 +48,7 @@ fn assets_triage_1_is_triage_man() {
 
 #[test]
 fn assets_config_schema_json_is_triage_config_schema() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_triage"))
-        .args(["config", "schema"])
-        .env_clear()
+    let out = triage_command(&["config", "schema"], &[])
         .output()
         .expect("run triage config schema");
     assert!(out.status.success(), "{out:?}");

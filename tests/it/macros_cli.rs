@@ -1,10 +1,11 @@
 //! `triage macros` and `triage apply` as scripts run them, against the
 //! local server.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use triage::server::{self, ServerConfig, ServerHandle};
 
+use crate::support::cli::{self, AgentHome, run_triage, triage_command};
 use crate::support::server as helpdesk;
 
 const CONFIG: &str = r#"
@@ -37,17 +38,9 @@ async fn server() -> ServerHandle {
 }
 
 async fn triage(handle: &ServerHandle, dir: &std::path::Path, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
-    cmd.args(args)
-        .args(["--base-url", &handle.base_url()])
-        .env_clear()
-        .env("TRIAGE_API_KEY", server::DEMO_KEY)
-        .env("TRIAGE_CONFIG", dir.join("config.toml"))
-        .env("XDG_STATE_HOME", dir)
-        .env("HOME", dir);
-    tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
-        .await
-        .unwrap()
+    let base = handle.base_url();
+    let all = [args, &["--base-url", &base]].concat();
+    run_triage(&all, &AgentHome::new(dir, server::DEMO_KEY).env()).await
 }
 
 fn text(b: &[u8]) -> String {
@@ -267,17 +260,13 @@ async fn apply_with_a_read_only_key_stops_at_the_first_refusal() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("config.toml"), APPLY).unwrap();
     let targets = in_inbox(&handle, "Sales");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
-    cmd.args(["apply", "Escalate with note", "--filter", "inbox:Sales"])
-        .args(["--base-url", &handle.base_url(), "--format", "json"])
-        .env_clear()
-        .env("TRIAGE_API_KEY", server::DEMO_READONLY_KEY)
-        .env("TRIAGE_CONFIG", dir.path().join("config.toml"))
-        .env("XDG_STATE_HOME", dir.path())
-        .env("HOME", dir.path());
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
+    let base = handle.base_url();
+    let args = ["apply", "Escalate with note", "--filter", "inbox:Sales"];
+    let out = run_triage(
+        &[&args[..], &["--base-url", &base, "--format", "json"]].concat(),
+        &AgentHome::new(&dir, server::DEMO_READONLY_KEY).env(),
+    )
+    .await;
     assert!(!out.status.success());
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows.len(), targets.len());
@@ -310,17 +299,13 @@ async fn apply_a_note_only_macro_with_a_read_only_key_stops_at_the_first_refusal
     std::fs::write(dir.path().join("config.toml"), NOTE_ONLY).unwrap();
     let targets = in_inbox(&handle, "Sales");
     assert!(targets.len() > 4, "more tickets than in flight at once");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
-    cmd.args(["apply", "Just a note", "--filter", "inbox:Sales"])
-        .args(["--base-url", &handle.base_url(), "--format", "json"])
-        .env_clear()
-        .env("TRIAGE_API_KEY", server::DEMO_READONLY_KEY)
-        .env("TRIAGE_CONFIG", dir.path().join("config.toml"))
-        .env("XDG_STATE_HOME", dir.path())
-        .env("HOME", dir.path());
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
+    let base = handle.base_url();
+    let args = ["apply", "Just a note", "--filter", "inbox:Sales"];
+    let out = run_triage(
+        &[&args[..], &["--base-url", &base, "--format", "json"]].concat(),
+        &AgentHome::new(&dir, server::DEMO_READONLY_KEY).env(),
+    )
+    .await;
     assert!(!out.status.success());
     assert_eq!(handle.requests_to("POST /tickets/{id}/messages"), 1);
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
@@ -463,24 +448,13 @@ async fn apply_stops_collecting_from_a_server_that_never_runs_out() {
             .await;
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("config.toml"), NOTE_ONLY).unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
-        cmd.args([
-            "apply",
-            "Just a note",
-            "--filter",
-            "status:open",
-            "--limit",
-            "250",
-        ])
-        .args(["--base-url", &format!("{}/api/v1", mock.uri())])
-        .env_clear()
-        .env("TRIAGE_API_KEY", server::DEMO_KEY)
-        .env("TRIAGE_CONFIG", dir.path().join("config.toml"))
-        .env("XDG_STATE_HOME", dir.path())
-        .env("HOME", dir.path());
-        let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-            .await
-            .unwrap();
+        let base = format!("{}/api/v1", mock.uri());
+        let args = ["apply", "Just a note", "--filter", "status:open"];
+        let out = run_triage(
+            &[&args[..], &["--limit", "250", "--base-url", &base]].concat(),
+            &AgentHome::new(&dir, server::DEMO_KEY).env(),
+        )
+        .await;
         let err = text(&out.stderr);
         assert!(!out.status.success(), "{err}");
         assert!(err.contains("--limit 250"), "{err}");
@@ -609,23 +583,13 @@ async fn apply_reports_a_colleagues_change_as_a_conflict_and_force_overwrites_it
     let run = {
         let dir = dir.path().to_path_buf();
         let base = handle.base_url();
-        tokio::task::spawn_blocking(move || {
-            Command::new(env!("CARGO_BIN_EXE_triage"))
-                .args([
-                    "apply",
-                    "Fire",
-                    "--filter",
-                    "status:open sort:updated order:desc",
-                ])
-                .args(["--base-url", &base])
-                .env_clear()
-                .env("TRIAGE_API_KEY", server::DEMO_KEY)
-                .env("TRIAGE_CONFIG", dir.join("config.toml"))
-                .env("XDG_STATE_HOME", &dir)
-                .env("HOME", &dir)
-                .output()
-                .expect("run triage")
-        })
+        let filter = "status:open sort:updated order:desc";
+        let args = ["apply", "Fire", "--filter", filter, "--base-url", &base];
+        // Spawned: it runs while the test changes the ticket under it.
+        tokio::spawn(cli::run(triage_command(
+            &args,
+            &AgentHome::new(&dir, server::DEMO_KEY).env(),
+        )))
     };
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while handle.requests_to("PATCH /tickets/{id}") == 0 {

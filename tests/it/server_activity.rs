@@ -9,6 +9,8 @@ use serde_json::Value;
 use triage::server::{ActivityEvent, DEMO_KEY, ServerConfig, ServerHandle, spawn};
 use uuid::Uuid;
 
+use crate::support::cli::triage_command;
+
 const EVERY: Duration = Duration::from_secs(20);
 
 fn config(new_every: Option<Duration>) -> ServerConfig {
@@ -243,9 +245,7 @@ async fn an_absurd_pace_is_bounded_and_the_server_keeps_answering() {
 
 #[test]
 fn serve_refuses_a_pace_past_a_day() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_triage"))
-        .args(["serve", "--new-every", "18446744073709551615"])
-        .env_clear()
+    let out = triage_command(&["serve", "--new-every", "18446744073709551615"], &[])
         .output()
         .expect("run triage");
     assert!(!out.status.success());

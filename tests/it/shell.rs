@@ -5,15 +5,17 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::support::cli::{Var, triage_command};
+
 fn triage(home: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("xdg-config"))
-        .env("XDG_STATE_HOME", home.join("xdg-state"));
-    cmd
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let env: [Var; 4] = [
+        ("PATH", &path),
+        ("HOME", &home),
+        ("XDG_CONFIG_HOME", &home.join("xdg-config")),
+        ("XDG_STATE_HOME", &home.join("xdg-state")),
+    ];
+    triage_command(args, &env)
 }
 
 fn output(mut cmd: Command) -> Output {

@@ -3,6 +3,7 @@
 //! itself), the triage fixtures built on them, the key helpers, drawing to
 //! a test screen, and the local server with clients and sources for it.
 
+pub mod cli;
 pub mod headless;
 pub mod keys;
 pub mod screen;
