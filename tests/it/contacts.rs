@@ -5,7 +5,6 @@
 //! server is not asked again and again. `triage list --columns requester`
 //! prints the name.
 
-use std::process::Command;
 use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
@@ -15,6 +14,7 @@ use triage::filter::TicketFilter;
 use triage::server::{self, Contact, Dataset, ServerConfig, ServerHandle};
 use uuid::Uuid;
 
+use crate::support::cli::{AgentHome, run_triage};
 use crate::support::headless::{Keys, spawn_loop};
 use crate::support::server as helpdesk;
 use crate::support::ui_fixtures::SharedScreen;
@@ -204,19 +204,21 @@ async fn list_prints_the_requesters_name_asking_once_per_contact() {
     let tickets = first_open_with(&handle, 3, Some(c.id));
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("config.toml"), "").unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
-    cmd.arg("list")
-        .args(["--base-url", &handle.base_url(), "--per-page", "3"])
-        .args(["--format", "csv", "--columns", "number,requester"])
-        .args(["--filter", LIST])
-        .env_clear()
-        .env("TRIAGE_API_KEY", server::DEMO_KEY)
-        .env("TRIAGE_CONFIG", dir.path().join("config.toml"))
-        .env("XDG_STATE_HOME", dir.path())
-        .env("HOME", dir.path());
-    let out = tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
-        .await
-        .unwrap();
+    let base = handle.base_url();
+    let args = ["list", "--base-url", &base, "--per-page", "3"];
+    let more = [
+        "--format",
+        "csv",
+        "--columns",
+        "number,requester",
+        "--filter",
+        LIST,
+    ];
+    let out = run_triage(
+        &[&args[..], &more[..]].concat(),
+        &AgentHome::new(&dir, server::DEMO_KEY).env(),
+    )
+    .await;
     assert!(out.status.success(), "{out:?}");
     let text = String::from_utf8_lossy(&out.stdout);
     let named = text.lines().filter(|l| l.contains(&c.name)).count();
