@@ -65,6 +65,12 @@ pub enum Msg {
         post: Box<super::triage::compose::PendingPost>,
         result: Result<crate::config::DraftId, String>,
     },
+    /// The traffic cop's two reads (`Effect::CheckNews`) are back.
+    NewsChecked {
+        check: Box<super::triage::cop::NewsCheck>,
+        ticket: Result<Box<TicketDetail>, FetchError>,
+        messages: Result<(Vec<Message>, PageMeta), FetchError>,
+    },
     /// A note or a reply (`Effect::PostMessage`) was answered.
     MessagePosted {
         write: u64,
@@ -142,6 +148,10 @@ pub enum Effect {
         drafts: crate::config::Drafts,
         post: Box<super::triage::compose::PendingPost>,
     },
+    /// Before a note or reply to one ticket goes out: `GET /tickets/{id}`
+    /// and one page of its messages, side by side; answered by
+    /// `Msg::NewsChecked`.
+    CheckNews(Box<super::triage::cop::NewsCheck>),
     /// Remove this version of a draft (sent, or emptied by the agent); a
     /// newer text saved since stays.
     RemoveDraft {

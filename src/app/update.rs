@@ -119,6 +119,11 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
         Msg::DraftSaved { post, result } => {
             super::triage::compose::on_draft_saved(state, *post, result, &mut fx)
         }
+        Msg::NewsChecked {
+            check,
+            ticket,
+            messages,
+        } => super::triage::cop::on_checked(state, *check, ticket, messages, &mut fx),
         Msg::MessagePosted { write, result } => {
             super::triage::on_posted(state, write, result, &mut fx)
         }

@@ -104,7 +104,15 @@ pub fn compose(
     editor: &str,
     run: impl FnOnce(&mut dyn FnMut()) -> anyhow::Result<()>,
 ) -> Result<Composed, String> {
-    let (opened_with, draft) = initial_text(request);
+    let (opened_with, draft, restored) = match &request.reopen {
+        // "Edit again": the text just written, not a draft read back.
+        Some(r) => (r.text.clone(), r.draft, None),
+        None => {
+            let (text, draft) = initial_text(request);
+            let restored = draft.as_ref().map(|d| d.saved_at);
+            (text, draft.map(|d| d.id), restored)
+        }
+    };
     let name = match &request.targets {
         Targets::One(t) => format!("{}-{}", t.ticket_number, request.kind.as_str()),
         Targets::Marked(_) => request.kind.as_str().to_string(),
@@ -116,8 +124,8 @@ pub fn compose(
     Ok(Composed {
         text,
         opened_with,
-        restored: draft.as_ref().map(|d| d.saved_at),
-        draft: draft.map(|d| d.id),
+        restored,
+        draft,
     })
 }
 
@@ -251,6 +259,8 @@ mod tests {
             template: "the template\n".into(),
             drafts: Some(drafts.clone()),
             editor: None,
+            seen: None,
+            reopen: None,
         };
         let bulk = request(Targets::Marked(vec![x.clone(), y.clone()]));
         let (text, draft) = initial_text(&bulk);

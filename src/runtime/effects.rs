@@ -173,6 +173,22 @@ pub(super) fn execute_effect<S: TicketSource, D: Screen>(
                 .map_err(|e| sanitize(&e.to_string()).into_owned());
             let _ = tx.send(Msg::DraftSaved { post, result });
         }
+        Effect::CheckNews(check) => {
+            // Both reads at once: the agent is waiting to send.
+            let (source, tx) = (source.clone(), tx.clone());
+            tokio::spawn(async move {
+                let id = check.id();
+                let (ticket, messages) = tokio::join!(
+                    source.detail(id),
+                    source.messages(id, check.page, check.per_page)
+                );
+                let _ = tx.send(Msg::NewsChecked {
+                    check,
+                    ticket: ticket.map(Box::new),
+                    messages,
+                });
+            });
+        }
         Effect::RemoveDraft { drafts, draft } => {
             if let Err(e) = drafts.remove(&draft) {
                 tracing::warn!(error = %e, "could not remove a sent draft");

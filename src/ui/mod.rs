@@ -15,6 +15,7 @@ pub mod palette;
 pub mod picker;
 pub mod popup;
 pub mod search;
+pub mod send;
 pub mod table;
 pub mod text;
 pub mod theme;

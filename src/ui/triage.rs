@@ -75,6 +75,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
         }
         Dialog::Problem { title, text } => problem(title, text, ctx, frame, screen),
         Dialog::Conflict(dialog) => conflict(dialog, ctx, frame, screen),
+        Dialog::Send(dialog) => super::send::render(dialog, ctx, frame, screen),
         Dialog::Progress { job } => {
             if let Some(job) = state.triage.jobs.iter().find(|j| j.id == *job) {
                 progress(state, job, ctx, frame, screen);
@@ -220,7 +221,7 @@ fn problem(title: &str, text: &str, ctx: &RenderContext, frame: &mut Frame, scre
 }
 
 /// A bordered popup; returns its inside.
-fn boxed(frame: &mut Frame, area: Rect, title: &str, ctx: &RenderContext) -> Rect {
+pub(super) fn boxed(frame: &mut Frame, area: Rect, title: &str, ctx: &RenderContext) -> Rect {
     super::popup::clear(frame, area);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -537,7 +538,10 @@ fn conflict(dialog: &ConflictDialog, ctx: &RenderContext, frame: &mut Frame, scr
 
 /// "40 s ago", "5m ago": how long ago they changed it (seconds count
 /// here: the collision was just now).
-fn seconds_ago(when: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
+pub(super) fn seconds_ago(
+    when: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
     let secs = (now - when).num_seconds();
     if secs < 0 {
         return "just now".into();

@@ -41,6 +41,7 @@ mod server_team;
 mod shell;
 mod soak;
 mod team_conflicts;
+mod team_cop;
 mod text_props;
 mod themes;
 mod triage_http;

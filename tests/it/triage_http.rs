@@ -436,7 +436,14 @@ async fn a_note_that_failed_with_503_stays_a_draft_until_a_201() {
 
     let messages = |d: &Dataset| d.ticket(id).unwrap().messages.to_vec();
     let before = handle.with_data(messages).len();
-    handle.inject_status(503, r#"{"error":"unavailable","code":503}"#.into(), 1);
+    // The POST, not the traffic cop's reads before it.
+    handle.inject_route_fault(triage::server::RouteFault {
+        route: "POST /tickets/{id}/messages".into(),
+        ticket: Some(id),
+        delay: Duration::ZERO,
+        status: Some(503),
+        times: 1,
+    });
     ui.key(KeyCode::Char('n'));
     ui.wait_for("the failure", |t| t.contains("the note was not sent"))
         .await;

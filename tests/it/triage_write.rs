@@ -10,8 +10,9 @@ use std::time::Duration;
 use chrono::TimeZone;
 use crossterm::event::KeyCode;
 use tokio::time::Instant;
-use triage::api::types::NewMessage;
+use triage::api::types::{Message, NewMessage, PageMeta, TicketDetail};
 use triage::app::triage::compose::PendingPost;
+use triage::app::triage::cop::NewsCheck;
 use triage::app::triage::jobs::MAX_IN_FLIGHT;
 use triage::app::triage::{ComposeRequest, Composed, Dialog, Outcome, Targets, WriteError};
 use triage::app::{Effect, Msg, State, update};
@@ -72,12 +73,58 @@ fn closed(
         },
         ui_fixtures::clock(),
     );
-    // The runtime saves the draft and answers.
+    // The runtime checks at once when there is no draft to save.
+    let checked = nothing_new(state, &fx);
+    fx.extend(checked);
+    // Or saves the draft and answers (the check follows: `draft_saved`).
     if let Some(post) = save_asked(&fx) {
         let saved = saved_id(&post);
         fx.extend(draft_saved(state, post, Ok(saved)));
     }
     fx
+}
+
+/// The traffic cop's check asked for among `fx`, if any.
+fn check_asked(fx: &[Effect]) -> Option<NewsCheck> {
+    fx.iter().find_map(|e| match e {
+        Effect::CheckNews(check) => Some((**check).clone()),
+        _ => None,
+    })
+}
+
+/// The runtime's answer to the traffic cop's check: the ticket as it was
+/// shown and `messages` (oldest first) as the page asked for.
+fn news_checked(state: &mut State, check: NewsCheck, messages: Vec<Message>) -> Vec<Effect> {
+    let Targets::One(ticket) = &check.post.targets else {
+        panic!("the cop checks one ticket");
+    };
+    let detail = TicketDetail {
+        ticket: (**ticket).clone(),
+        tags: Vec::new(),
+        custom_fields: Default::default(),
+    };
+    let meta = PageMeta {
+        page: check.page,
+        per_page: check.per_page,
+        total: messages.len() as u64,
+    };
+    update(
+        state,
+        Msg::NewsChecked {
+            check: Box::new(check),
+            ticket: Ok(Box::new(detail)),
+            messages: Ok((messages, meta)),
+        },
+        ui_fixtures::clock(),
+    )
+}
+
+/// Answers a check among `fx` with nothing new on the ticket.
+fn nothing_new(state: &mut State, fx: &[Effect]) -> Vec<Effect> {
+    match check_asked(fx) {
+        Some(check) => news_checked(state, check, Vec::new()),
+        None => Vec::new(),
+    }
 }
 
 /// The post whose draft the update step asked to save.
@@ -97,19 +144,24 @@ fn saved_id(post: &PendingPost) -> DraftId {
     }
 }
 
+/// The draft's save answered, and the traffic cop's check that follows
+/// answered with nothing new.
 fn draft_saved(
     state: &mut State,
     post: PendingPost,
     result: Result<DraftId, String>,
 ) -> Vec<Effect> {
-    update(
+    let mut fx = update(
         state,
         Msg::DraftSaved {
             post: Box::new(post),
             result,
         },
         ui_fixtures::clock(),
-    )
+    );
+    let checked = nothing_new(state, &fx);
+    fx.extend(checked);
+    fx
 }
 
 /// The POSTs among effects: (write id, ticket id, message).
@@ -220,8 +272,9 @@ async fn a_reply_asks_first_and_a_no_keeps_the_draft() {
     assert!(posts(&fx).is_empty(), "asks first");
     assert!(fx.iter().any(|e| matches!(e, Effect::SaveDraft { .. })));
     match state.triage_dialog() {
-        Some(Dialog::Confirm { question, .. }) => {
-            assert_eq!(question, "Send reply to #1001 (customer sees it)?")
+        Some(Dialog::Send(dialog)) => {
+            assert_eq!(dialog.question, "Send reply to #1001 (customer sees it)?");
+            assert!(dialog.news.is_none() && dialog.unchecked.is_empty());
         }
         other => panic!("expected a confirmation, got {other:?}"),
     }
@@ -309,7 +362,10 @@ async fn a_bulk_note_through_a_429_posts_each_ticket_once() {
     }
     match state.triage_dialog() {
         Some(Dialog::Confirm { question, .. }) => {
-            assert_eq!(question, "Add this note to 6 tickets?")
+            assert_eq!(
+                question,
+                "Add this note to 6 tickets (not checked for news)?"
+            )
         }
         other => panic!("expected a confirmation, got {other:?}"),
     }
@@ -668,4 +724,326 @@ async fn a_bulk_note_says_which_tickets_have_drafts_and_keeps_its_own() {
             .draft_ids
             .contains(&(ids[1], MessageKind::Note))
     );
+}
+
+// The traffic cop (issue 18): before a note or reply to one ticket goes
+// out, the ticket and its newest messages are read and compared with the
+// ticket as it was shown when the editor opened.
+
+fn message(n: u128, who: &str, body: &str, at: chrono::DateTime<chrono::Utc>) -> Message {
+    Message {
+        id: Uuid::from_u128(0xbeef_0000 + n),
+        author_name: Some(who.into()),
+        author_type: triage::model::AuthorType::Agent,
+        body: body.into(),
+        created_at: Some(at),
+    }
+}
+
+/// The editor closed on `text`, the draft was saved, and the check was
+/// asked for (not answered): the check.
+fn written(state: &mut State, request: &ComposeRequest, text: &str) -> NewsCheck {
+    let fx = update(
+        state,
+        Msg::Composed {
+            request: Box::new(request.clone()),
+            result: Ok(Composed {
+                text: text.into(),
+                opened_with: request.template.clone(),
+                restored: None,
+                draft: None,
+            }),
+        },
+        ui_fixtures::clock(),
+    );
+    let post = save_asked(&fx).expect("the draft is saved first");
+    let saved = saved_id(&post);
+    let fx = update(
+        state,
+        Msg::DraftSaved {
+            post: Box::new(post),
+            result: Ok(saved),
+        },
+        ui_fixtures::clock(),
+    );
+    assert!(posts(&fx).is_empty(), "nothing sent before the check");
+    check_asked(&fx).expect("the check follows the draft")
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_reply_over_a_colleagues_message_shows_it_and_asks() {
+    let mut state = state();
+    let ticket = row(&state, 0);
+    let since = ticket.updated_at.unwrap();
+    let request = compose_request(&ch(&mut state, 'R'));
+    assert!(request.seen.is_some());
+    let check = written(&mut state, &request, "We refunded you.\n");
+    assert_eq!((check.page, check.per_page), (1, 100), "length unknown");
+    assert_eq!(state.triage_dialog().map(|_| ()), None, "nothing asked yet");
+
+    let old = message(1, "Carla Customer", "my order is late", since);
+    let theirs = message(
+        2,
+        "Grace\u{1b}[31m Hopper",
+        "\n\nI already refunded\u{202e} them.\nSecond line.\nThird.\nFourth.",
+        since + chrono::Duration::seconds(40),
+    );
+    let fx = news_checked(&mut state, check, vec![old, theirs]);
+    assert!(posts(&fx).is_empty(), "news: asked first");
+    let Some(Dialog::Send(dialog)) = state.triage_dialog().cloned() else {
+        panic!("expected the question, got {:?}", state.triage_dialog());
+    };
+    let news = dialog.news.clone().expect("news shown");
+    assert_eq!(
+        news.arrivals.len(),
+        1,
+        "only the one after the editor opened"
+    );
+    let a = &news.arrivals[0];
+    assert_eq!(
+        a.author, "Grace\u{fffd}[31m Hopper",
+        "the escape made visible"
+    );
+    assert_eq!(
+        a.lines,
+        ["I already refunded them.", "Second line.", "Third."],
+        "first lines, sanitized"
+    );
+    assert!(news.diffs.is_empty());
+
+    // `e`: the editor opens again on the text, the news as comments.
+    let fx = ch(&mut state, 'e');
+    let again = compose_request(&fx);
+    let reopen = again.reopen.clone().expect("reopened with the text");
+    assert!(
+        reopen
+            .text
+            .starts_with("We refunded you.\n#\n# New on #1001")
+    );
+    assert!(reopen.text.contains("#   > I already refunded them."));
+    assert_eq!(reopen.draft, Some(saved_id(&dialog.post)));
+    assert_eq!(
+        again.seen.as_ref().unwrap().since,
+        Some(since + chrono::Duration::seconds(40)),
+        "measured from now on"
+    );
+    // Left as it was: it stands (not "cancelled"), checked again.
+    let fx = update(
+        &mut state,
+        Msg::Composed {
+            request: Box::new(again.clone()),
+            result: Ok(Composed {
+                text: reopen.text.clone(),
+                opened_with: reopen.text.clone(),
+                restored: None,
+                draft: reopen.draft,
+            }),
+        },
+        ui_fixtures::clock(),
+    );
+    let post = save_asked(&fx).expect("saved again");
+    assert_eq!(post.body, "We refunded you.");
+    let fx = draft_saved(&mut state, post, Ok(saved_id(&dialog.post)));
+    assert!(posts(&fx).is_empty());
+    match state.triage_dialog() {
+        Some(Dialog::Send(d)) => assert!(d.news.is_none(), "nothing newer"),
+        other => panic!("expected the confirmation, got {other:?}"),
+    }
+    let sent = posts(&ch(&mut state, 'y'));
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].2.body, "We refunded you.");
+}
+
+#[tokio::test(start_paused = true)]
+async fn keep_as_draft_sends_nothing_and_send_anyway_sends_once() {
+    let mut state = state();
+    let ticket = row(&state, 0);
+    let since = ticket.updated_at.unwrap();
+    let later = message(
+        1,
+        "Grace Hopper",
+        "on it",
+        since + chrono::Duration::seconds(5),
+    );
+    let request = compose_request(&ch(&mut state, 'R'));
+    let check = written(&mut state, &request, "Hello.\n");
+    news_checked(&mut state, check, vec![later.clone()]);
+    let fx = press(&mut state, KeyCode::Esc);
+    assert!(posts(&fx).is_empty());
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("not sent: the draft is kept (R opens it again)")
+    );
+    assert!(state.triage_dialog().is_none());
+
+    let request = compose_request(&ch(&mut state, 'R'));
+    let check = written(&mut state, &request, "Hello.\n");
+    news_checked(&mut state, check, vec![later]);
+    assert_eq!(
+        posts(&ch(&mut state, 'x')).len(),
+        0,
+        "other keys: still asked"
+    );
+    let sent = posts(&ch(&mut state, 'y'));
+    assert_eq!(sent.len(), 1);
+    assert!(state.triage_dialog().is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_note_asks_only_when_something_is_new_and_names_the_changed_status() {
+    let mut state = state();
+    let ticket = row(&state, 0);
+    let request = compose_request(&ch(&mut state, 'n'));
+    let check = written(&mut state, &request, "Checked the logs.\n");
+    // A colleague solved it meanwhile: no message, but the status moved.
+    let mut now = ticket.clone();
+    let solved = triage_fixtures_ticket_named("Solved");
+    now.status = solved.status.clone();
+    now.status_id = solved.status_id;
+    now.status_name = solved.status_name.clone();
+    now.updated_at = ticket.updated_at.map(|t| t + chrono::Duration::seconds(9));
+    let meta = PageMeta {
+        page: 1,
+        per_page: 100,
+        total: 0,
+    };
+    let fx = update(
+        &mut state,
+        Msg::NewsChecked {
+            check: Box::new(check),
+            ticket: Ok(Box::new(TicketDetail {
+                ticket: now.clone(),
+                tags: Vec::new(),
+                custom_fields: Default::default(),
+            })),
+            messages: Ok((Vec::new(), meta)),
+        },
+        ui_fixtures::clock(),
+    );
+    assert!(posts(&fx).is_empty(), "a note asks when there is news");
+    let Some(Dialog::Send(dialog)) = state.triage_dialog() else {
+        panic!("expected the question");
+    };
+    assert_eq!(dialog.question, "Add the note to #1001?");
+    let news = dialog.news.as_ref().unwrap();
+    assert_eq!(
+        triage::app::triage::conflict::words(&news.diffs),
+        format!("status {} → Solved", ticket.status_name)
+    );
+    assert_eq!(row(&state, 0).status_name, "Solved", "theirs in the row");
+}
+
+/// Ticket fixture whose status is `name`.
+fn triage_fixtures_ticket_named(name: &str) -> triage::api::types::Ticket {
+    (1..=20)
+        .map(crate::support::triage_fixtures::ticket)
+        .find(|t| t.status_name == name)
+        .unwrap_or_else(|| panic!("a fixture ticket with status {name}"))
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_check_never_stops_a_message_and_says_so_in_one_line() {
+    let mut state = state();
+    let request = compose_request(&ch(&mut state, 'R'));
+    let check = written(&mut state, &request, "Hello.\n");
+    let fx = update(
+        &mut state,
+        Msg::NewsChecked {
+            check: Box::new(check),
+            ticket: Err(triage::app::FetchError::failed("connection refused")),
+            messages: Err(triage::app::FetchError::NotSupported),
+        },
+        ui_fixtures::clock(),
+    );
+    assert!(posts(&fx).is_empty());
+    let Some(Dialog::Send(dialog)) = state.triage_dialog() else {
+        panic!("the usual confirmation");
+    };
+    assert!(dialog.news.is_none());
+    assert_eq!(
+        dialog.unchecked,
+        [
+            "status and assignee not checked: connection refused",
+            "new messages not checked: the server does not have it"
+        ]
+    );
+    assert_eq!(posts(&ch(&mut state, 'y')).len(), 1);
+
+    // A note goes at once, as without the cop, saying so.
+    ch(&mut state, 'j');
+    let request = compose_request(&ch(&mut state, 'n'));
+    let check = written(&mut state, &request, "Note.\n");
+    let fx = update(
+        &mut state,
+        Msg::NewsChecked {
+            check: Box::new(check),
+            ticket: Err(triage::app::FetchError::failed("timed out")),
+            messages: Err(triage::app::FetchError::failed("timed out")),
+        },
+        ui_fixtures::clock(),
+    );
+    assert_eq!(posts(&fx).len(), 1);
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("status and assignee not checked: timed out")
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn own_messages_are_not_news_and_a_known_conversation_asks_for_its_last_page() {
+    let mut state = state();
+    // Our own note is answered: the row's time moves to it.
+    let request = compose_request(&ch(&mut state, 'n'));
+    let sent = posts(&edited(&mut state, &request, "mine\n"));
+    let at = row(&state, 0).updated_at.unwrap() + chrono::Duration::seconds(30);
+    update(
+        &mut state,
+        Msg::MessagePosted {
+            write: sent[0].0,
+            result: Ok(Some(at)),
+        },
+        ui_fixtures::clock(),
+    );
+    let request = compose_request(&ch(&mut state, 'R'));
+    assert_eq!(request.seen.as_ref().unwrap().since, Some(at));
+    let check = written(&mut state, &request, "Reply.\n");
+    news_checked(&mut state, check, vec![message(1, "Me", "mine", at)]);
+    match state.triage_dialog() {
+        Some(Dialog::Send(d)) => assert!(d.news.is_none(), "{:?}", d.news),
+        other => panic!("expected the confirmation, got {other:?}"),
+    }
+    press(&mut state, KeyCode::Esc);
+
+    // With 45 messages loaded in the detail, the check asks for the page
+    // that holds the 46th.
+    let seen = triage::app::triage::cop::Seen {
+        since: Some(at),
+        messages: Some(45),
+    };
+    let post = PendingPost {
+        kind: MessageKind::Reply,
+        body: "x".into(),
+        targets: Targets::One(Box::new(row(&state, 0))),
+        notice: None,
+        seen: Some(seen),
+    };
+    let check = NewsCheck::new(post, Err("none".into()));
+    assert_eq!((check.page, check.per_page), (3, 20));
+}
+
+#[tokio::test(start_paused = true)]
+async fn marked_tickets_are_not_checked_and_the_question_says_so() {
+    let mut state = state();
+    mark_first(&mut state, 2);
+    let request = compose_request(&ch(&mut state, 'R'));
+    assert!(request.seen.is_none());
+    let fx = edited(&mut state, &request, "To all.\n");
+    assert!(check_asked(&fx).is_none(), "{fx:?}");
+    match state.triage_dialog() {
+        Some(Dialog::Confirm { question, .. }) => assert_eq!(
+            question,
+            "Send this reply to 2 tickets (each customer sees it; not checked for news)?"
+        ),
+        other => panic!("expected the bulk confirmation, got {other:?}"),
+    }
 }

@@ -18,7 +18,9 @@ use chrono::{DateTime, Utc};
 
 use super::actions::{messages_allowed, targets_or_notice};
 use super::change::tickets;
+use super::cop::{self, Seen};
 use super::jobs::{self, Item, Job};
+use super::send::SendDialog;
 use super::{Confirmed, Dialog, Targets, next};
 use crate::api::types::{Message, NewMessage, Ticket};
 use crate::app::clock::Clock;
@@ -45,6 +47,20 @@ pub struct ComposeRequest {
     pub drafts: Option<Drafts>,
     /// The editor command; `None`: `$VISUAL`, `$EDITOR` or `vi`.
     pub editor: Option<String>,
+    /// The ticket as shown when the editor opened (the traffic cop's
+    /// baseline); `None` for marked tickets.
+    pub seen: Option<Seen>,
+    /// "Edit again": the editor opens with this text instead of a draft
+    /// or the template.
+    pub reopen: Option<Reopen>,
+}
+
+/// The text an "edit again" opens with, and the draft it was saved as
+/// (emptying the text discards that version).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reopen {
+    pub text: String,
+    pub draft: Option<DraftId>,
 }
 
 impl ComposeRequest {
@@ -83,6 +99,8 @@ pub struct PendingPost {
     pub targets: Targets,
     /// What the status line says once it goes on ("draft from … restored").
     pub notice: Option<String>,
+    /// The ticket as shown when the editor opened (see `cop`).
+    pub seen: Option<Seen>,
 }
 
 impl PendingPost {
@@ -129,12 +147,15 @@ pub(super) fn open(state: &mut State, kind: MessageKind, fx: &mut Vec<Effect>) {
             ));
         }
     }
+    let seen = cop::seen_at_open(state, &targets);
     fx.push(Effect::Compose(Box::new(ComposeRequest {
         kind,
         targets,
         template,
         drafts: state.triage.drafts.clone(),
         editor: state.triage.editor.clone(),
+        seen,
+        reopen: None,
     })));
 }
 
@@ -265,7 +286,9 @@ pub fn on_composed(
         )
     });
     let body = strip_comments(&composed.text);
-    if composed.restored.is_none() && composed.text == composed.opened_with {
+    // An "edit again" left as it was is the agent's word that it stands.
+    let reopened = request.reopen.is_some();
+    if composed.restored.is_none() && !reopened && composed.text == composed.opened_with {
         state.notice = Some(format!(
             "cancelled: the {} was left as it was, nothing was sent",
             noun(kind)
@@ -296,12 +319,14 @@ pub fn on_composed(
         body,
         targets: request.targets,
         notice: restored,
+        seen: request.seen,
     };
     match request.drafts {
         Some(drafts) => fx.push(Effect::SaveDraft {
             drafts,
             post: Box::new(post),
         }),
+        None if cop::wanted(&post) => cop::ask(post, Err("there is no state directory".into()), fx),
         None => cannot_keep(state, post, "there is no state directory"),
     }
 }
@@ -318,10 +343,37 @@ pub fn on_draft_saved(
             if let DraftOwner::Ticket(id) = draft.owner {
                 state.triage.draft_ids.insert((id, post.kind));
             }
+            if cop::wanted(&post) {
+                // Kept: now the traffic cop looks before anything is asked.
+                cop::ask(post, Ok(draft), fx);
+                return;
+            }
             state.notice = post.notice.clone();
-            ask_or_send(state, post, Some(draft), fx);
+            ask_or_send(state, post, Some(draft), Vec::new(), fx);
         }
+        Err(why) if cop::wanted(&post) => cop::ask(post, Err(why), fx),
         Err(why) => cannot_keep(state, post, &why),
+    }
+}
+
+/// The traffic cop found nothing new: the usual way on, with what it could
+/// not check said in one line.
+pub(super) fn after_check(
+    state: &mut State,
+    post: PendingPost,
+    draft: Result<DraftId, String>,
+    unchecked: Vec<String>,
+    fx: &mut Vec<Effect>,
+) {
+    state.notice = post.notice.clone();
+    match draft {
+        Ok(draft) => ask_or_send(state, post, Some(draft), unchecked, fx),
+        Err(why) => {
+            if let Some(line) = unchecked.first() {
+                state.notice = Some(line.clone());
+            }
+            cannot_keep(state, post, &why)
+        }
     }
 }
 
@@ -349,24 +401,43 @@ fn cannot_keep(state: &mut State, post: PendingPost, why: &str) {
 }
 
 /// A reply and a bulk post ask first; a note on one ticket goes at once.
-fn ask_or_send(state: &mut State, post: PendingPost, draft: Option<DraftId>, fx: &mut Vec<Effect>) {
+/// `unchecked`: what the traffic cop could not check, said in one line.
+fn ask_or_send(
+    state: &mut State,
+    post: PendingPost,
+    draft: Option<DraftId>,
+    unchecked: Vec<String>,
+    fx: &mut Vec<Effect>,
+) {
+    match (&post.targets, post.kind) {
+        (Targets::One(_), MessageKind::Reply) => {
+            let dialog = SendDialog::new(post, draft, None, None, unchecked);
+            state.modal = Some(Modal::Triage(Dialog::Send(Box::new(dialog))));
+            return;
+        }
+        (Targets::One(_), MessageKind::Note) => {
+            if let Some(line) = unchecked.first() {
+                state.notice = Some(line.clone());
+            }
+        }
+        _ => {}
+    }
     let PendingPost {
         kind,
         body,
         targets,
         ..
     } = post;
+    // Marked tickets are not looked at by the traffic cop (two GETs per
+    // ticket before one send): the question says so.
     let question = match (&targets, kind) {
-        (Targets::One(_), MessageKind::Note) => None,
-        (Targets::One(t), MessageKind::Reply) => Some(format!(
-            "Send reply to #{} (customer sees it)?",
-            t.ticket_number
+        (Targets::One(_), _) => None,
+        (Targets::Marked(rows), MessageKind::Note) => Some(format!(
+            "Add this note to {} (not checked for news)?",
+            tickets(rows.len())
         )),
-        (Targets::Marked(rows), MessageKind::Note) => {
-            Some(format!("Add this note to {}?", tickets(rows.len())))
-        }
         (Targets::Marked(rows), MessageKind::Reply) => Some(format!(
-            "Send this reply to {} (each customer sees it)?",
+            "Send this reply to {} (each customer sees it; not checked for news)?",
             tickets(rows.len())
         )),
     };

@@ -153,6 +153,7 @@ pub fn on_key(
             _ => DialogOutcome::Stay,
         },
         Dialog::Conflict(dialog) => super::conflict::on_key(state, dialog, ev, fx),
+        Dialog::Send(dialog) => super::send::on_key(state, dialog, ev, fx),
         // Read, then any key closes it.
         Dialog::Problem { .. } => DialogOutcome::Close,
         Dialog::Progress { job } => {

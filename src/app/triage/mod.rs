@@ -12,6 +12,7 @@ pub mod change;
 mod choices;
 pub mod compose;
 pub mod conflict;
+pub mod cop;
 mod dialog;
 pub mod jobs;
 pub mod known;
@@ -20,6 +21,7 @@ pub mod marks;
 mod next;
 mod routing;
 pub mod rows;
+pub mod send;
 pub mod snooze;
 pub mod undo;
 pub mod write;
@@ -202,6 +204,9 @@ pub enum Dialog {
         job: Box<Job>,
         scroll: usize,
     },
+    /// The question before a note or reply to one ticket goes out, with
+    /// what the traffic cop found new on it.
+    Send(Box<send::SendDialog>),
     /// A single write refused with 412: what the colleague changed, and
     /// apply mine anyway / keep theirs.
     Conflict(Box<conflict::ConflictDialog>),
