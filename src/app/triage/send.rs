@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::Targets;
 use super::compose::{self, ComposeRequest, PendingPost, Reopen};
 use super::cop::News;
-use crate::app::modal::Modal;
+use crate::app::modal::DialogOutcome;
 use crate::app::msg::Effect;
 use crate::app::state::State;
 use crate::config::DraftId;
@@ -68,22 +68,28 @@ impl SendDialog {
 
 /// `y`/`Enter` send; `e` edit again (when there is news); `n`/`Esc`
 /// keep as draft. Other keys leave the question open.
-pub fn on_key(state: &mut State, dialog: Box<SendDialog>, ev: &KeyEvent, fx: &mut Vec<Effect>) {
+pub fn on_key(
+    state: &mut State,
+    dialog: &mut SendDialog,
+    ev: &KeyEvent,
+    fx: &mut Vec<Effect>,
+) -> DialogOutcome {
     match ev.code {
         KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Char('s') | KeyCode::Enter => {
-            let SendDialog { post, draft, .. } = *dialog;
-            compose::send(state, post.kind, post.body, post.targets, draft, fx);
+            let post = dialog.post.clone();
+            compose::send(state, post.kind, post.body, post.targets, dialog.draft, fx);
         }
         KeyCode::Char('e') | KeyCode::Char('E') if dialog.news.is_some() => {
-            edit_again(state, *dialog, fx);
+            edit_again(state, dialog.clone(), fx);
         }
         KeyCode::Char('n')
         | KeyCode::Char('N')
         | KeyCode::Char('d')
         | KeyCode::Char('q')
         | KeyCode::Esc => compose::declined(state, dialog.post.kind, dialog.draft),
-        _ => state.modal = Some(Modal::Triage(super::Dialog::Send(dialog))),
+        _ => return DialogOutcome::Stay,
     }
+    DialogOutcome::Close
 }
 
 /// "Edit again": the editor reopens on the text, the news below it as
