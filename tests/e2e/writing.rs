@@ -124,8 +124,14 @@ async fn a_reply_that_failed_with_503_is_offered_again_after_a_restart() {
         tui.wait_text(&format!("#{number}"));
         tui.press("R");
         wait_file(&ready);
-        // Only the POST is asked while the editor runs.
-        server.inject_status(503, r#"{"error":"unavailable","code":503}"#.into(), 1);
+        // The POST fails, not the traffic cop's reads before it.
+        server.inject_route_fault(triage::server::RouteFault {
+            route: "POST /tickets/{id}/messages".into(),
+            ticket: Some(id),
+            delay: std::time::Duration::ZERO,
+            status: Some(503),
+            times: 1,
+        });
         std::fs::write(&go_path, "go\n").unwrap();
         tui.wait_text(&format!("Send reply to #{number} (customer sees it)?"));
         tui.press("y");
