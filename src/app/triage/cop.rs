@@ -124,9 +124,9 @@ pub struct News {
     pub number: i64,
     /// Status and assignee, as they were shown → as they are.
     pub diffs: Vec<FieldDiff>,
-    /// Newest last, at most [`SHOWN`].
+    /// Newest last, the last three at most.
     pub arrivals: Vec<Arrival>,
-    /// New messages not shown (older ones beyond [`SHOWN`], or past the
+    /// New messages not shown (older ones beyond those, or past the
     /// page fetched).
     pub more: u64,
     /// The ticket as the server has it now, when it was read.
