@@ -33,6 +33,7 @@ pub mod news;
 pub mod persist;
 pub mod picker;
 pub mod poll;
+pub mod replies;
 pub mod search;
 pub mod source;
 pub mod state;

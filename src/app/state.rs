@@ -335,6 +335,8 @@ pub struct State {
     pub focused: bool,
     /// `[[macros]]`, with their keys (`m` lists them).
     pub macros: Vec<super::macros::MacroEntry>,
+    /// `[[replies]]`, with their keys (`R` offers them).
+    pub replies: Vec<super::replies::ReplyEntry>,
     /// Requesters by contact id (`contacts.display_name(id)` for columns).
     pub contacts: super::contacts::ContactBook,
 }
@@ -370,6 +372,7 @@ impl State {
             notify: Default::default(),
             focused: true,
             macros: Vec::new(),
+            replies: Vec::new(),
             contacts: Default::default(),
         }
     }

@@ -65,6 +65,7 @@ impl Cli {
             Some(Command::List(a)) => Some(&a.workspace),
             Some(Command::Views(a)) => Some(&a.workspace),
             Some(Command::Macros(a)) => Some(&a.workspace),
+            Some(Command::Replies(a)) => Some(&a.workspace),
             Some(Command::Apply(a)) => Some(&a.workspace),
             Some(Command::Config(ConfigCommand::Check(a))) => Some(a),
             Some(Command::Config(ConfigCommand::Path | ConfigCommand::Schema)) => None,
@@ -120,6 +121,8 @@ pub enum Command {
     Views(ViewsArgs),
     /// List the macros ([[macros]]), each checked against the workspace
     Macros(MacrosArgs),
+    /// List the canned replies ([[replies]]), each checked (placeholders, names, keys)
+    Replies(RepliesArgs),
     /// Run a macro over every ticket of a filter (one PATCH each, plus its note)
     Apply(ApplyArgs),
     /// Print the shell completion script (view and macro names are completed from the config)
@@ -177,6 +180,15 @@ pub struct ApplyArgs {
     /// (without it each such ticket is reported as a conflict and left as is)
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct RepliesArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ViewsFormat::Table)]
+    pub format: ViewsFormat,
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -36,11 +36,22 @@ pub fn run(global: &GlobalArgs, cmd: &ConfigCommand) -> anyhow::Result<()> {
                 match triage::app::Keymap::from_config(&config.file.keys) {
                     Err(e) => report.problems.push(format!("[keys]: {e}")),
                     Ok(keymap) => {
-                        let (_, problems) =
+                        let (macros, problems) =
                             triage::app::macros::load(&config.file.macros, &keymap, &[]);
                         report
                             .problems
                             .extend(problems.into_iter().map(|p| format!("[[macros]] {p}")));
+                        // Replies' keys may not be the views' or macros' either.
+                        let taken: Vec<_> = (config.file.views.iter())
+                            .filter_map(|v| v.key.as_deref())
+                            .filter_map(|k| triage::app::keymap::Key::parse(k).ok())
+                            .chain(macros.iter().filter_map(|m| m.key))
+                            .collect();
+                        let (_, problems) =
+                            triage::app::replies::load(&config.file.replies, &keymap, &taken);
+                        report
+                            .problems
+                            .extend(problems.into_iter().map(|p| format!("[[replies]] {p}")));
                         // Said, so a clean check is not read as "the names exist".
                         if !config.file.macros.is_empty() {
                             report.notes.push(format!(

@@ -10,6 +10,7 @@ pub mod list;
 pub mod logging;
 pub mod macros_cmd;
 pub mod output;
+pub mod replies_cmd;
 pub mod serve;
 pub mod session;
 pub mod shell;
@@ -41,6 +42,10 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Macros(args)) => {
             logging::init_file_logging();
             macros_cmd::run(&global, args).await
+        }
+        Some(Command::Replies(args)) => {
+            logging::init_file_logging();
+            replies_cmd::run(&global, args).await
         }
         Some(Command::Apply(args)) => {
             logging::init_file_logging();

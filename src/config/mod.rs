@@ -37,7 +37,7 @@ pub use load::{
 };
 pub use model::{
     ConfigFile, KeyCommandTimeout, KeySpec, ListRefresh, MacroDef, Notify, PerPage, Profile,
-    SavedView, TrueColor, UiConfig,
+    ReplyDef, SavedView, TrueColor, UiConfig,
 };
 pub use profile::{API_KEY_ENV, BASE_URL_ENV, KeySource, ResolvedProfile, UrlSource, redact_url};
 pub use remember::{

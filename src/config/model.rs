@@ -26,6 +26,8 @@ pub struct ConfigFile {
     pub views: Vec<SavedView>,
     /// `[[macros]]`: named sets of triage changes (see `app::macros`).
     pub macros: Vec<MacroDef>,
+    /// `[[replies]]`: canned replies offered by `R` (see `app::replies`).
+    pub replies: Vec<ReplyDef>,
     /// The view the UI opens on when neither `--view` nor `--filter` is given.
     pub default_view: Option<String>,
     pub ui: UiConfig,
@@ -212,6 +214,21 @@ pub struct MacroDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Only for this profile (its names are that workspace's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+}
+
+/// `[[replies]]`: a canned reply. `body` may hold `{{placeholders}}` of
+/// `text::template::REPLY`, checked when the config is loaded and filled
+/// from the ticket when the reply is chosen.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyDef {
+    pub name: String,
+    pub body: String,
+    /// A key that opens the editor with this reply (`"ctrl-t"`, `"F3"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Only for this profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
 }

@@ -53,6 +53,11 @@ pub fn schema(key_actions: &[&str]) -> Value {
                 "description": "Macros: several triage changes under one name, [[macros]].",
                 "items": { "$ref": "#/$defs/macro" }
             },
+            "replies": {
+                "type": "array",
+                "description": "Canned replies offered by R: [[replies]] (docs/replies.md#canned-replies).",
+                "items": { "$ref": "#/$defs/reply" }
+            },
             "default_view": {
                 "type": "string",
                 "description": "The view the UI opens on when neither --view nor --filter is given."
@@ -120,6 +125,17 @@ pub fn schema(key_actions: &[&str]) -> Value {
                     "name": { "type": "string" },
                     "actions": { "type": "string", "description": "key:value actions: status:, priority:, assignee:, inbox:, +tag:, -tag:, field:, snooze:, note: (docs/triage.md#macros)." },
                     "key": { "type": "string", "description": "A key that runs it from the list (ctrl-b, F2)." },
+                    "profile": { "type": "string", "description": "Only in this profile." }
+                }
+            },
+            "reply": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["name", "body"],
+                "properties": {
+                    "name": { "type": "string" },
+                    "body": { "type": "string", "description": "The reply's text; placeholders: {{number}}, {{subject}}, {{me}}, {{requester_name}}, {{requester_email}}, {{status}}, {{inbox}}." },
+                    "key": { "type": "string", "description": "A key that opens the editor with this reply (ctrl-t, F3)." },
                     "profile": { "type": "string", "description": "Only in this profile." }
                 }
             },

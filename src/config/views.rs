@@ -47,6 +47,16 @@ impl LoadedConfig {
             .collect()
     }
 
+    /// The `[[replies]]` of `profile`: its own and those without a profile.
+    pub fn replies_for(&self, profile: Option<&str>) -> Vec<super::ReplyDef> {
+        self.file
+            .replies
+            .iter()
+            .filter(|r| r.profile.is_none() || r.profile.as_deref() == profile)
+            .cloned()
+            .collect()
+    }
+
     /// The `[[macros]]` of `profile`: its own and those without a profile.
     pub fn macros_for(&self, profile: Option<&str>) -> Vec<super::MacroDef> {
         self.file

@@ -84,6 +84,8 @@ pub struct RunContext<S: TicketSource> {
     pub drafts: Option<crate::config::Drafts>,
     /// `[[macros]]` of the profile.
     pub macros: Vec<crate::config::MacroDef>,
+    /// `[[replies]]` of the profile.
+    pub replies: Vec<crate::config::ReplyDef>,
     /// What the last run left (page, selected ticket, histories, the page
     /// kept on disk) and where this one is remembered.
     pub restored: crate::app::persist::Restored,
@@ -110,6 +112,7 @@ impl<S: TicketSource> RunContext<S> {
             me: None,
             drafts: None,
             macros: Vec::new(),
+            replies: Vec::new(),
             restored: Default::default(),
         }
     }
@@ -146,6 +149,28 @@ fn load_macros(state: &mut State, defs: &[crate::config::MacroDef]) {
     }
 }
 
+/// Canned replies with their keys (a key of a view or a macro is taken);
+/// a broken one is kept (choosing it says why), the first problem shown.
+fn load_replies(state: &mut State, defs: &[crate::config::ReplyDef]) {
+    let taken: Vec<crate::app::keymap::Key> = (state.views.entries.iter().filter_map(|e| e.key))
+        .chain(state.macros.iter().filter_map(|m| m.key))
+        .collect();
+    let (entries, problems) = crate::app::replies::load(defs, &state.keymap, &taken);
+    state.replies = entries;
+    for p in &problems {
+        tracing::warn!("[[replies]] {p}");
+    }
+    if let Some(first) = problems.first()
+        && state.last_error.is_none()
+    {
+        let first = first.lines().next().unwrap_or_default();
+        state.last_error = Some(crate::app::state::ErrorView {
+            message: format!("config: {}", crate::text::sanitize(first)),
+            hint: Some("`triage config check` lists every problem".into()),
+        });
+    }
+}
+
 /// The initial state described by a `RunContext`.
 fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
     let mut state = State::new(
@@ -170,6 +195,7 @@ fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
     }
     state.last_error = crate::app::views::startup_error(&state);
     load_macros(&mut state, &ctx.macros);
+    load_replies(&mut state, &ctx.replies);
     state.me = ctx.me.take();
     if let Some(drafts) = ctx.drafts.take() {
         state.triage.draft_ids = drafts.list().into_iter().collect();

@@ -34,6 +34,7 @@ mod news;
 mod persist;
 mod pickers;
 mod poll;
+mod replies_cli;
 mod search;
 mod server_activity;
 mod server_contract;

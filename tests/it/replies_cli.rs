@@ -1,0 +1,177 @@
+//! `[[replies]]` as scripts see them: `triage replies` (table and JSON)
+//! and `triage config check`, which refuse an unknown placeholder with its
+//! line, column and carets, and a duplicate name or a key that clashes.
+
+use std::process::{Command, Output};
+
+use triage::server::{self, ServerConfig, ServerHandle};
+
+use crate::support::server as helpdesk;
+
+const CONFIG: &str = r#"
+[[views]]
+name = "Urgent"
+filter = "priority:urgent"
+key = "ctrl-o"
+
+[[replies]]
+name = "On a view's key"
+key = "ctrl-o"
+body = "x"
+
+[[macros]]
+name = "Escalate"
+key = "ctrl-e"
+actions = "priority:urgent"
+
+[[replies]]
+name = "Thanks"
+key = "ctrl-t"
+body = """
+Hi {{requester_name}},
+thanks for writing about {{subject}} (#{{number}}).
+{{me}}"""
+
+[[replies]]
+name = "Typo"
+body = """
+Hi {{requester_name}},
+see #{{numbr}}."""
+
+[[replies]]
+name = "thanks"
+body = "again"
+
+[[replies]]
+name = "Clash"
+key = "ctrl-e"
+body = "clash"
+"#;
+
+async fn server() -> ServerHandle {
+    helpdesk::spawn(ServerConfig {
+        tickets: 10,
+        ..ServerConfig::default()
+    })
+    .await
+}
+
+async fn triage(handle: &ServerHandle, dir: &std::path::Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
+    cmd.args(args)
+        .args(["--base-url", &handle.base_url()])
+        .env_clear()
+        .env("TRIAGE_API_KEY", server::DEMO_KEY)
+        .env("TRIAGE_CONFIG", dir.join("config.toml"))
+        .env("XDG_STATE_HOME", dir)
+        .env("HOME", dir);
+    tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
+        .await
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_lists_each_with_its_placeholders_and_problems() {
+    let handle = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), CONFIG).unwrap();
+
+    let out = triage(&handle, dir.path(), &["replies"]).await;
+    let table = text(&out.stdout);
+    assert!(!out.status.success(), "{table}");
+    assert!(
+        text(&out.stderr).contains("4 of 5 replies cannot be used as written"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(table.starts_with("NAME"), "{table}");
+    assert!(
+        table.contains("Thanks           Ctrl-t  Hi {{requester_name}},"),
+        "{table}"
+    );
+    assert!(
+        table.contains("fills {{requester_name}}, {{subject}}, {{number}}, {{me}}"),
+        "{table}"
+    );
+    assert!(
+        table.contains("reply 'Typo': body line 2, column 6: unknown placeholder {{numbr}}"),
+        "{table}"
+    );
+    assert!(
+        table.contains("        see #{{numbr}}.\n             ^^^^^^^^^"),
+        "{table}"
+    );
+    assert!(
+        table.contains("reply 'Clash': key Ctrl-e is already taken"),
+        "{table}"
+    );
+    assert!(
+        table.contains("reply 'thanks': the name is given twice"),
+        "{table}"
+    );
+    assert!(
+        table.contains("reply 'On a view's key': key Ctrl-o is already taken"),
+        "{table}"
+    );
+
+    let out = triage(&handle, dir.path(), &["replies", "--format", "json"]).await;
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(rows.as_array().unwrap().len(), 5);
+    assert_eq!(rows[1]["name"], "Thanks");
+    assert_eq!(rows[1]["key"], "Ctrl-t");
+    assert_eq!(rows[1]["error"], serde_json::Value::Null);
+    assert_eq!(rows[1]["placeholders"][0], "{{requester_name}}");
+    assert!(rows[2]["error"].as_str().unwrap().contains("^^^"));
+    handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_check_refuses_unknown_placeholders_duplicates_and_clashes() {
+    let handle = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), CONFIG).unwrap();
+    let out = triage(&handle, dir.path(), &["config", "check"]).await;
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let report = text(&out.stdout);
+    assert!(
+        report.contains(
+            "problem: [[replies]] reply 'Typo': body line 2, column 6: unknown placeholder {{numbr}}"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("    see #{{numbr}}.\n         ^^^^^^^^^"),
+        "{report}"
+    );
+    assert!(
+        report.contains("problem: [[replies]] reply 'thanks': the name is given twice"),
+        "{report}"
+    );
+    assert!(
+        report.contains("problem: [[replies]] reply 'Clash': key Ctrl-e is already taken"),
+        "{report}"
+    );
+    assert!(
+        report
+            .contains("problem: [[replies]] reply 'On a view's key': key Ctrl-o is already taken"),
+        "{report}"
+    );
+    handle.shutdown().await;
+}
+
+#[test]
+fn the_example_replies_parse_and_keep_their_keys() {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let config = triage::config::load(Some(&example)).expect("the example loads");
+    assert_eq!(config.file.replies.len(), 2);
+    let keymap = triage::app::Keymap::default();
+    let (macros, _) = triage::app::macros::load(&config.file.macros, &keymap, &[]);
+    let taken: Vec<_> = macros.iter().filter_map(|m| m.key).collect();
+    let (entries, problems) = triage::app::replies::load(&config.file.replies, &keymap, &taken);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(entries.iter().all(|e| e.template.is_ok()));
+}
