@@ -5,9 +5,7 @@
 //! server is not asked again and again. `triage list --columns requester`
 //! prints the name.
 
-use std::time::Duration;
-
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use triage::api::types::StatusCategory;
 use triage::app::state::{Scope, State};
 use triage::filter::TicketFilter;
@@ -15,19 +13,13 @@ use triage::server::{self, Contact, Dataset, ServerConfig, ServerHandle};
 use uuid::Uuid;
 
 use crate::support::cli::{AgentHome, run_triage};
-use crate::support::headless::{Keys, spawn_loop};
+use crate::support::headless::spawn_loop;
+use crate::support::live::Ui;
 use crate::support::server as helpdesk;
 use crate::support::ui_fixtures::SharedScreen;
 
-const DEADLINE: Duration = Duration::from_secs(20);
 const LIST: &str = "status:open sort:created order:asc";
 const CONTACTS: &str = "GET /contacts/{id}";
-
-struct Ui {
-    screen: SharedScreen,
-    keys: Keys,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
 
 impl Ui {
     async fn open(handle: &ServerHandle) -> Ui {
@@ -44,27 +36,6 @@ impl Ui {
         ui.wait_for("the first page", |t| t.contains("page 1/"))
             .await;
         ui
-    }
-
-    fn key(&self, code: KeyCode) {
-        let _ = self
-            .keys
-            .send(Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
-    }
-
-    async fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = tokio::time::Instant::now() + DEADLINE;
-        loop {
-            let text = self.screen.text();
-            if pred(&text) {
-                return text;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "timed out waiting for {what}:\n{text}"
-            );
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
     }
 
     /// Opens the detail of the row `down` rows below the first, waits for
@@ -84,11 +55,6 @@ impl Ui {
         self.wait_for("the detail closed", |t| !t.contains(&id.to_string()))
             .await;
         text
-    }
-
-    async fn quit(self) {
-        self.key(KeyCode::Char('q'));
-        self.task.await.unwrap().unwrap();
     }
 }
 

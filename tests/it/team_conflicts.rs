@@ -7,70 +7,19 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use triage::api::types::{PriorityLevel, StatusCategory};
 use triage::app::state::{Scope, State};
 use triage::filter::TicketFilter;
 use triage::server::{self, Dataset, ServerConfig, ServerHandle};
 use uuid::Uuid;
 
-use crate::support::headless::{Keys, spawn_loop};
+use crate::support::headless::spawn_loop;
+use crate::support::live::{DEADLINE, Ui, server_shows};
 use crate::support::server as helpdesk;
 use crate::support::ui_fixtures::SharedScreen;
 
-const DEADLINE: Duration = Duration::from_secs(20);
 const LIST: &str = "status:open sort:created order:asc";
-
-struct Ui {
-    screen: SharedScreen,
-    keys: Keys,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
-
-impl Ui {
-    fn key(&self, code: KeyCode) {
-        let _ = self
-            .keys
-            .send(Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
-    }
-
-    fn keys(&self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    async fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = tokio::time::Instant::now() + DEADLINE;
-        loop {
-            let text = self.screen.text();
-            if pred(&text) {
-                return text;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "timed out waiting for {what}:\n{text}"
-            );
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    }
-
-    async fn quit(self) {
-        self.key(KeyCode::Char('q'));
-        self.task.await.unwrap().unwrap();
-    }
-}
-
-async fn server_shows(handle: &ServerHandle, what: &str, pred: impl Fn(&Dataset) -> bool) {
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while !handle.with_data(&pred) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for the server: {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
 
 async fn open(handle: &ServerHandle) -> Ui {
     let (source, _) = helpdesk::source(handle, server::DEMO_KEY).await;

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 
 use triage::api::types::{PriorityLevel, StatusCategory, TicketPatch};
 use triage::app::TicketSource;
@@ -17,63 +17,10 @@ use triage::runtime::ApiSource;
 use triage::server::{self, Dataset, RateLimitFault, ServerConfig, ServerHandle};
 use uuid::Uuid;
 
-use crate::support::headless::{Keys, spawn_loop};
+use crate::support::headless::spawn_loop;
+use crate::support::live::{DEADLINE, Ui, server_shows};
 use crate::support::server as helpdesk;
 use crate::support::ui_fixtures::SharedScreen;
-
-const DEADLINE: Duration = Duration::from_secs(20);
-
-struct Ui {
-    screen: SharedScreen,
-    keys: Keys,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
-
-impl Ui {
-    fn key(&self, code: KeyCode) {
-        let _ = self
-            .keys
-            .send(Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
-    }
-
-    fn keys(&self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    async fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = tokio::time::Instant::now() + DEADLINE;
-        loop {
-            let text = self.screen.text();
-            if pred(&text) {
-                return text;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "timed out waiting for {what}:\n{text}"
-            );
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    }
-
-    async fn quit(self) {
-        self.key(KeyCode::Char('q'));
-        self.task.await.unwrap().unwrap();
-    }
-}
-
-/// Waits until the server's data satisfies `pred`.
-async fn server_shows(handle: &ServerHandle, what: &str, pred: impl Fn(&Dataset) -> bool) {
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while !handle.with_data(&pred) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for the server: {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
 
 async fn source_for(handle: &ServerHandle, key: &str) -> ApiSource {
     helpdesk::source(handle, key).await.0

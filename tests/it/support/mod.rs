@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod headless;
 pub mod keys;
+pub mod live;
 pub mod screen;
 pub mod server;
 pub mod strategies;
