@@ -55,6 +55,28 @@ pub enum DateBound {
     Yesterday,
 }
 
+impl DateBound {
+    /// The words a user types for it (`2026-11-01`, `today`, `7d`): what
+    /// the filter line writes after its `>`/`<` and a date pane starts with.
+    pub fn typed(&self) -> String {
+        match self {
+            DateBound::Date(d) => d.format("%Y-%m-%d").to_string(),
+            DateBound::Instant(t) => t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            DateBound::Today => "today".into(),
+            DateBound::Yesterday => "yesterday".into(),
+            DateBound::Ago(span) => {
+                let unit = match span.unit {
+                    SpanUnit::Minutes => 'm',
+                    SpanUnit::Hours => 'h',
+                    SpanUnit::Days => 'd',
+                    SpanUnit::Weeks => 'w',
+                };
+                format!("{}{unit}", span.amount)
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RelativeSpan {
     pub amount: u32,

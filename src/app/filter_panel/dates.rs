@@ -5,7 +5,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::filter::text::parse::date_bound;
-use crate::filter::{DateBound, SpanUnit, TicketFilter};
+use crate::filter::{DateBound, TicketFilter};
 
 /// One of the four date bounds of `GET /tickets`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -90,26 +90,6 @@ pub fn parse_date_input(text: &str) -> Result<Option<DateBound>, String> {
         .ok_or_else(|| format!("'{text}' is not a date: {DATE_FORMS}"))
 }
 
-/// The text an input starts with for a bound already in the filter: the
-/// same words the user would type.
-pub fn bound_input_text(bound: &DateBound) -> String {
-    match bound {
-        DateBound::Date(d) => d.format("%Y-%m-%d").to_string(),
-        DateBound::Instant(t) => t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-        DateBound::Today => "today".into(),
-        DateBound::Yesterday => "yesterday".into(),
-        DateBound::Ago(span) => {
-            let unit = match span.unit {
-                SpanUnit::Minutes => 'm',
-                SpanUnit::Hours => 'h',
-                SpanUnit::Days => 'd',
-                SpanUnit::Weeks => 'w',
-            };
-            format!("{}{unit}", span.amount)
-        }
-    }
-}
-
 /// "2026-11-22T10:20:30Z": the instant the bound is sent as at `now`
 /// (what the request will carry), or why it cannot be.
 pub fn resolved_text(bound: &DateBound, now: DateTime<Utc>) -> Result<String, String> {
@@ -122,7 +102,7 @@ pub fn resolved_text(bound: &DateBound, now: DateTime<Utc>) -> Result<String, St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::filter::RelativeSpan;
+    use crate::filter::{RelativeSpan, SpanUnit};
     use chrono::NaiveDate;
 
     fn pinned_wall() -> DateTime<Utc> {
@@ -173,7 +153,7 @@ mod tests {
             }),
         ];
         for b in bounds {
-            assert_eq!(parse_date_input(&bound_input_text(&b)), Ok(Some(b)));
+            assert_eq!(parse_date_input(&b.typed()), Ok(Some(b)));
         }
     }
 

@@ -23,7 +23,7 @@ pub mod rows;
 
 use tui_input::Input;
 
-use self::dates::{DateSlot, bound_input_text, parse_date_input};
+use self::dates::{DateSlot, parse_date_input};
 use self::fields::{FieldDef, field_defs};
 use self::pane::PaneKind;
 use self::rows::Row;
@@ -71,8 +71,13 @@ impl DatesState {
     fn from_filter(f: &TicketFilter) -> DatesState {
         DatesState {
             cursor: 0,
-            inputs: DateSlot::ALL
-                .map(|slot| Input::new(slot.get(f).map(bound_input_text).unwrap_or_default())),
+            inputs: DateSlot::ALL.map(|slot| {
+                Input::new(
+                    slot.get(f)
+                        .map(crate::filter::DateBound::typed)
+                        .unwrap_or_default(),
+                )
+            }),
         }
     }
 

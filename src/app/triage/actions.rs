@@ -160,16 +160,8 @@ pub(super) fn targets_or_notice(state: &mut State) -> Option<Targets> {
 }
 
 pub(super) fn writes_allowed(state: &mut State) -> bool {
-    match state.triage.access.refusal() {
-        Some((message, hint)) => {
-            state.last_error = Some(ErrorView {
-                message: message.into(),
-                hint: Some(hint.into()),
-            });
-            false
-        }
-        None => true,
-    }
+    let refusal = state.triage.access.refusal();
+    allowed_unless(state, refusal)
 }
 
 /// Notes and replies need a key that writes and a server with
@@ -180,16 +172,19 @@ pub(super) fn messages_allowed(state: &mut State) -> bool {
         _ if state.triage.messages_off => Some(super::write::MESSAGES_OFF),
         _ => None,
     };
-    match refusal {
-        Some((message, hint)) => {
-            state.last_error = Some(ErrorView {
-                message: message.into(),
-                hint: Some(hint.into()),
-            });
-            false
-        }
-        None => true,
-    }
+    allowed_unless(state, refusal)
+}
+
+/// True without a refusal; with one, says it (message and what to do).
+fn allowed_unless(state: &mut State, refusal: Option<(&str, &str)>) -> bool {
+    let Some((message, hint)) = refusal else {
+        return true;
+    };
+    state.last_error = Some(ErrorView {
+        message: message.into(),
+        hint: Some(hint.into()),
+    });
+    false
 }
 
 fn catalog(state: &State) -> Option<Catalog> {

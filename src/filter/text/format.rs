@@ -1,12 +1,11 @@
 //! [`TicketFilter`] → canonical text form.
 
-use chrono::SecondsFormat;
 use uuid::Uuid;
 
 use super::lex::{TokenKind, classify, key_slip, tokens};
 use super::parse::KEYS;
 use crate::filter::{
-    AssigneeFilter, DateBound, EntityRef, FieldValue, SortField, SortOrder, SpanUnit, TicketFilter,
+    AssigneeFilter, DateBound, EntityRef, FieldValue, SortField, SortOrder, TicketFilter,
 };
 
 /// Writes the canonical text form: keys in a fixed order, values quoted only
@@ -110,22 +109,11 @@ fn quote(s: &str) -> String {
 
 fn bound_text(b: &DateBound, is_after: bool) -> String {
     // Spans compare ages, so their operator is the reverse (see module doc).
-    let (op, text) = match b {
-        DateBound::Date(d) => (is_after, d.format("%Y-%m-%d").to_string()),
-        DateBound::Instant(t) => (is_after, t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
-        DateBound::Today => (is_after, "today".to_string()),
-        DateBound::Yesterday => (is_after, "yesterday".to_string()),
-        DateBound::Ago(span) => {
-            let unit = match span.unit {
-                SpanUnit::Minutes => 'm',
-                SpanUnit::Hours => 'h',
-                SpanUnit::Days => 'd',
-                SpanUnit::Weeks => 'w',
-            };
-            (!is_after, format!("{}{unit}", span.amount))
-        }
+    let op = match b {
+        DateBound::Ago(_) => !is_after,
+        _ => is_after,
     };
-    format!("{}{text}", if op { '>' } else { '<' })
+    format!("{}{}", if op { '>' } else { '<' }, b.typed())
 }
 
 /// Search text that parses back to itself when written bare: non-empty, no
