@@ -1,6 +1,7 @@
 //! The `?` overlay, generated from the keymap so it cannot drift: keys under
-//! their section headings, in as many columns as the screen holds, and
-//! scrolled with the movement keys when even that is not enough.
+//! their section headings, in as many columns as the screen holds, long
+//! descriptions wrapped under themselves, and scrolled with the movement
+//! keys when even that is not enough (layout: `app::help`).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -11,13 +12,12 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::RenderContext;
 use super::text::{fit, width};
 use crate::app::State;
-use crate::app::help::{HelpLayout, Row, help_layout};
+use crate::app::help::{HelpLayout, HelpLine, help_layout};
 use crate::text::sanitize;
 
 pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rect) {
     let theme = &ctx.theme;
     let HelpLayout {
-        rows,
         columns,
         key_w,
         col_w,
@@ -57,16 +57,17 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
         if x >= inner.x + inner.width {
             break;
         }
-        let lines: Vec<Line> = rows[column.clone()]
+        let blank_key = " ".repeat(key_w);
+        let lines: Vec<Line> = column
             .iter()
             .skip(scroll)
             .take(inner_h)
-            .map(|row| match row {
-                Row::Heading(h) => Line::styled(
+            .map(|line| match line {
+                HelpLine::Heading(h) => Line::styled(
                     format!(" {}", fit(h, col_w.saturating_sub(1))),
                     theme.column_header().add_modifier(Modifier::UNDERLINED),
                 ),
-                Row::Key(k, d) => {
+                HelpLine::Key(k, d) => {
                     let pad = " ".repeat(key_w.saturating_sub(width(k)));
                     Line::from(vec![
                         Span::raw(" "),
@@ -75,6 +76,12 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
                         Span::raw(fit(d, desc_room).into_owned()),
                     ])
                 }
+                HelpLine::More(d) => Line::from(vec![
+                    Span::raw(" "),
+                    Span::raw(blank_key.clone()),
+                    Span::raw("  "),
+                    Span::raw(fit(d, desc_room).into_owned()),
+                ]),
             })
             .collect();
         let cw = (col_w as u16).min(inner.x + inner.width - x);

@@ -750,3 +750,103 @@ async fn the_detail_is_wrapped_once_per_change_not_per_frame() {
     let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
     assert!(screen.contains("message body number 0"), "{screen}");
 }
+
+/// The help's (key, description) rows as drawn: each column read cell by
+/// cell, a line with a blank key cell continuing the description above it,
+/// over every scroll position.
+fn drawn_help_rows(state: &mut State) -> std::collections::BTreeSet<(String, String)> {
+    let mut rows = std::collections::BTreeSet::new();
+    let layout = triage::app::help::help_layout(state, state.size);
+    for _ in 0..=layout.max_scroll {
+        let buf = draw_at(state, ColorMode::NoColor, Instant::now());
+        let inner_y = layout.area.y + 1;
+        for i in 0..layout.columns.len() {
+            let x0 = layout.area.x + 1 + (i * layout.col_w) as u16;
+            let cells = |from: u16, to: u16, y: u16| -> String {
+                (from..to.min(layout.area.right() - 1))
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            };
+            let key_end = x0 + 1 + layout.key_w as u16;
+            let mut current: Option<(String, String)> = None;
+            for y in inner_y..inner_y + layout.inner_h as u16 {
+                let key = cells(x0 + 1, key_end, y).trim().to_string();
+                let desc = cells(key_end + 2, x0 + layout.col_w as u16, y)
+                    .trim()
+                    .to_string();
+                match (key.is_empty(), desc.is_empty(), current.as_mut()) {
+                    (false, false, _) => {
+                        rows.extend(current.take());
+                        current = Some((key, desc));
+                    }
+                    (true, false, Some((_, d))) => {
+                        d.push(' ');
+                        d.push_str(&desc);
+                    }
+                    // A heading, a blank line, or the rest of a row whose
+                    // first line is scrolled away.
+                    _ => rows.extend(current.take()),
+                }
+            }
+            rows.extend(current);
+        }
+        press(state, KeyCode::Down);
+    }
+    rows
+}
+
+#[tokio::test(start_paused = true)]
+async fn help_shows_every_description_whole_at_every_width() {
+    let defs = [triage::config::MacroDef {
+        name: "Escalate to the on-call engineer with a long name".into(),
+        key: Some("ctrl-b".into()),
+        actions: "priority:urgent".into(),
+        profile: None,
+    }];
+    // 140×40 cut `R` and `m` before; the rest is how it degrades.
+    for (w, h) in [
+        (140, 40),
+        (140, 30),
+        (200, 50),
+        (120, 40),
+        (100, 30),
+        (80, 24),
+        (60, 30),
+    ] {
+        let mut state = loaded_state(w, h, 50, 412);
+        let (entries, _) = triage::app::macros::load(&defs, &state.keymap, &[]);
+        state.macros = entries;
+        let mut expected: Vec<(String, String)> = state
+            .keymap
+            .help_sections(&state.hidden_actions())
+            .into_iter()
+            .flat_map(|(_, keys)| keys)
+            .map(|(k, d)| (k, d.to_string()))
+            .collect();
+        expected.extend(triage::app::help::your_keys(&state));
+        expected.extend(
+            triage::app::help::ALSO
+                .iter()
+                .map(|(k, d)| (k.to_string(), d.to_string())),
+        );
+        assert!(
+            expected.contains(&(
+                "Ctrl-b".to_string(),
+                "macro: Escalate to the on-call engineer with a long name".to_string()
+            )),
+            "the macro's key is one of the user's keys: {expected:?}"
+        );
+        press(&mut state, KeyCode::Char('?'));
+        let drawn = drawn_help_rows(&mut state);
+        for row in &expected {
+            assert!(
+                drawn.contains(row),
+                "{w}x{h}: {row:?} not drawn whole; drawn: {drawn:#?}"
+            );
+        }
+        let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
+        if (w, h) == (140, 40) {
+            assert!(screen.contains("Your keys"), "{screen}");
+        }
+    }
+}

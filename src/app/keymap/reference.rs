@@ -19,7 +19,7 @@ pub fn reference_markdown() -> String {
          as `?` lists them. Every one can be changed in `[keys]` of the config \
          file, by the name in the second column (`move_down = [\"j\", \"down\"]`); \
          `Ctrl-c` always quits. Saved views with a `key` and macros with a `key` \
-         add their own. Keys inside the filter panes, pickers and dialogs are \
+         add their own, which `?` lists under \"Your keys\". Keys inside the filter panes, pickers and dialogs are \
          described with them: [filters.md](filters.md), [views.md](views.md), \
          [triage.md](triage.md).\n",
     );
