@@ -14,6 +14,7 @@ pub mod completion;
 pub mod contacts;
 pub mod detail;
 pub mod detail_layout;
+pub mod dialog_keys;
 pub mod filter_line;
 pub mod filter_panel;
 pub mod filter_tokens;

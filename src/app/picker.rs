@@ -227,6 +227,11 @@ impl Picker {
         !self.plain
     }
 
+    /// `Space` marks (or chooses) rather than typing (see `space_types`).
+    pub fn space_marks(&self) -> bool {
+        !self.space_types
+    }
+
     /// A completion menu (`without_marks`) is typed into through its
     /// holder's input line; every other picker shows its own search line.
     pub fn has_search_line(&self) -> bool {

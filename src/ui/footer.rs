@@ -95,10 +95,12 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
             theme.dim(),
         ));
     }
-    let list_hints = if list_keys_apply {
-        state.keymap.footer_hints(&hidden)
-    } else {
-        Vec::new()
+    // A dialog has the keys: its keys, not the list's.
+    let dialog = crate::app::dialog_keys::dialog_keys(state);
+    let list_hints: Vec<(String, &str)> = match dialog {
+        Some(keys) => keys.into_iter().map(|(k, d)| (k.to_string(), d)).collect(),
+        None if list_keys_apply => state.keymap.footer_hints(&hidden),
+        None => Vec::new(),
     };
     for (key, label) in list_hints {
         let w = width(&key) + 1 + width(label) + 3;

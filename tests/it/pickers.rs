@@ -179,3 +179,84 @@ async fn the_completion_menu_moves_on_ctrl_n_p_as_on_arrows() {
     press(&mut state, KeyCode::Down);
     assert_eq!(selected(&state), Some(second), "↓ as Ctrl-n");
 }
+
+/// The footer's hint line.
+fn footer(state: &State) -> String {
+    let buf = crate::support::screen::draw(state, triage::ui::ColorMode::NoColor);
+    crate::support::screen::line(&buf, buf.area.height - 1)
+        .trim_end()
+        .to_string()
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_footer_shows_the_open_dialogs_keys_not_the_lists() {
+    let list = footer(&state_with("", 20, 60));
+    assert!(list.contains("Enter detail"), "{list}");
+    let mut shown = Vec::new();
+    // (what, keys that open it, from the routing fixture or the plain one)
+    let cases: &[(&str, &[KeyCode], bool)] = &[
+        ("status picker", &[KeyCode::Char('t')], false),
+        (
+            "status picker, typed",
+            &[KeyCode::Char('t'), KeyCode::Char('x')],
+            false,
+        ),
+        ("assign picker", &[KeyCode::Char('a')], false),
+        ("macro picker", &[KeyCode::Char('m')], false),
+        ("tag picker", &[KeyCode::Char('l')], true),
+        ("field picker", &[KeyCode::Char('e')], true),
+        ("snooze", &[KeyCode::Char('z')], false),
+        (
+            "bulk confirmation",
+            &[
+                KeyCode::Char(' '),
+                KeyCode::Char(' '),
+                KeyCode::Char('p'),
+                KeyCode::Enter,
+            ],
+            false,
+        ),
+        ("help", &[KeyCode::Char('?')], false),
+        ("views list", &[KeyCode::Char('v')], false),
+        (
+            "views list, delete?",
+            &[KeyCode::Char('v'), KeyCode::Char('d')],
+            false,
+        ),
+        (
+            "views list, rename",
+            &[KeyCode::Char('v'), KeyCode::Char('R')],
+            false,
+        ),
+        ("view name", &[KeyCode::Char('w')], false),
+    ];
+    for (what, keys, routing) in cases {
+        let state = if *routing {
+            crate::triage_routing::routing_state()
+        } else {
+            state_with("", 20, 60)
+        };
+        let mut state = with_macros(state);
+        state.views = ViewsState::new(
+            ViewsSetup {
+                views: vec![SavedView::new("Open", "status:open")],
+                path: Some("/nonexistent/config.toml".into()),
+                fingerprint: Some(Fingerprint::of("")),
+                per_page: 20,
+                ..Default::default()
+            },
+            &state.keymap,
+        );
+        for key in *keys {
+            press(&mut state, *key);
+        }
+        assert!(state.modal.is_some(), "{what}: nothing open");
+        let line = footer(&state);
+        assert!(
+            !line.contains("Enter detail") && !line.contains("q quit"),
+            "{what}: the list's keys while a dialog is open: {line}"
+        );
+        shown.push(format!("{what:<22}|{line}"));
+    }
+    insta::assert_snapshot!("dialog_footers", shown.join("\n"));
+}
