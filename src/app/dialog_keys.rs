@@ -84,6 +84,14 @@ fn triage_keys(dialog: &Dialog) -> KeyHints {
             keys.push(("Esc/Enter", "close"));
             keys
         }
+        Dialog::Send(send) => {
+            let mut keys = vec![("y/s/Enter", "send")];
+            if send.news.is_some() {
+                keys.push(("e", "edit again"));
+            }
+            keys.push(("n/d/Esc", "keep as draft"));
+            keys
+        }
         Dialog::Conflict(_) => vec![("a", "apply yours anyway"), ("k/n/Esc", "keep theirs")],
         Dialog::Problem { .. } => vec![("any key", "close")],
     }

@@ -715,7 +715,7 @@ async fn help_that_does_not_fit_scrolls() {
     let mut state = loaded_state(160, 40, 50, 412);
     press(&mut state, KeyCode::Char('?'));
     let screen = text(&draw_at(&state, ColorMode::NoColor, Instant::now()));
-    assert!(!screen.contains("j/k scroll"), "{screen}");
+    assert!(!screen.contains("j/k scroll ·"), "{screen}");
     assert!(screen.contains("undo the last action"), "{screen}");
     assert!(
         screen.contains("next ticket (past the last row: next page)"),
