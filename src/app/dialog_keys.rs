@@ -54,6 +54,21 @@ fn picker_keys(picker: &Picker, enter: &'static str) -> KeyHints {
 
 fn triage_keys(dialog: &Dialog) -> KeyHints {
     match dialog {
+        // `Esc` on the replies' picker starts a blank reply, not nothing.
+        Dialog::Pick {
+            kind: PickKind::Reply,
+            picker,
+            ..
+        } => picker_keys(picker, "write it")
+            .into_iter()
+            .map(|k| {
+                if k == ("Esc", "cancel") {
+                    ("Esc", "blank reply")
+                } else {
+                    k
+                }
+            })
+            .collect(),
         Dialog::Pick { kind, picker, .. } => picker_keys(
             picker,
             match kind {
@@ -61,6 +76,7 @@ fn triage_keys(dialog: &Dialog) -> KeyHints {
                 PickKind::Macro => "run",
                 PickKind::Tags => "apply marks",
                 PickKind::Status | PickKind::Priority | PickKind::Assign | PickKind::Inbox => "set",
+                PickKind::Reply => "write it",
             },
         ),
         Dialog::Snooze(_) => vec![

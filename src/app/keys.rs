@@ -78,6 +78,9 @@ pub enum Command {
     View(usize),
     /// A macro's own key: the macro at this index of `state.macros`.
     Macro(usize),
+    /// A canned reply's own key: the reply at this index of
+    /// `state.replies`.
+    Reply(usize),
 }
 
 impl Command {
@@ -87,7 +90,7 @@ impl Command {
         match self {
             Command::Action(action) => action.writes(),
             Command::View(_) => false,
-            Command::Macro(_) => true,
+            Command::Macro(_) | Command::Reply(_) => true,
         }
     }
 }
@@ -101,8 +104,11 @@ pub fn resolve(state: &State, ev: &KeyEvent) -> Option<Command> {
     if let Some(i) = state.views.entries.iter().position(|e| e.key == Some(key)) {
         return Some(Command::View(i));
     }
-    let i = state.macros.iter().position(|m| m.key == Some(key))?;
-    Some(Command::Macro(i))
+    if let Some(i) = state.macros.iter().position(|m| m.key == Some(key)) {
+        return Some(Command::Macro(i));
+    }
+    let i = state.replies.iter().position(|r| r.key == Some(key))?;
+    Some(Command::Reply(i))
 }
 
 /// Keys with nothing open: resolved once, refused on the kept page when
@@ -123,6 +129,7 @@ pub(super) fn on_list_key(
     match command {
         Command::View(i) => views::open(state, i, clock.now, fx),
         Command::Macro(i) => super::triage::macro_run::run(state, i, clock, fx),
+        Command::Reply(i) => super::triage::canned::run_key(state, i, fx),
         Command::Action(action) if super::triage::owns(state, action) => {
             super::triage::on_action(state, action, fx)
         }

@@ -212,6 +212,53 @@ pub fn leftovers(text: &str) -> Vec<String> {
     out
 }
 
+/// The line said before a reply holding `{{…}}` goes out, or `None`.
+pub fn leftover_warning(text: &str) -> Option<String> {
+    let left = leftovers(text);
+    (!left.is_empty()).then(|| {
+        format!(
+            "It still holds {}: sent as written unless you decline and fill {} in.",
+            left.join(", "),
+            if left.len() == 1 { "it" } else { "them" }
+        )
+    })
+}
+
+/// What the question before a reply to several tickets adds: the
+/// placeholders filled per ticket that some tickets have no value for, or
+/// `{{` that is sent as written.
+pub fn bulk_warning(state: &State, body: &str, tickets: &[Ticket]) -> Option<String> {
+    let Some(filled) = fill_each(state, body, tickets) else {
+        return leftover_warning(body);
+    };
+    let lacking: Vec<String> = tickets
+        .iter()
+        .zip(&filled)
+        .filter(|(_, f)| !f.missing.is_empty() || f.text.contains("{{"))
+        .map(|(t, _)| format!("#{}", t.ticket_number))
+        .collect();
+    if lacking.is_empty() {
+        return None;
+    }
+    let mut names: Vec<String> = Vec::new();
+    for f in &filled {
+        for l in leftovers(&f.text) {
+            if !names.contains(&l) {
+                names.push(l);
+            }
+        }
+    }
+    let shown = if lacking.len() > 5 {
+        format!("{} and {} more", lacking[..5].join(", "), lacking.len() - 5)
+    } else {
+        lacking.join(", ")
+    };
+    Some(format!(
+        "{shown} would still hold {}: sent as written.",
+        names.join(", ")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -261,6 +261,7 @@ mod tests {
             editor: None,
             seen: None,
             reopen: None,
+            prefilled: false,
         };
         let bulk = request(Targets::Marked(vec![x.clone(), y.clone()]));
         let (text, draft) = initial_text(&bulk);

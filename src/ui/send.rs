@@ -55,6 +55,9 @@ pub fn render(dialog: &SendDialog, ctx: &RenderContext, frame: &mut Frame, scree
     for l in &dialog.unchecked {
         body.push(Line::styled(sanitize(l).into_owned(), theme.dim()));
     }
+    if let Some(l) = &dialog.leftovers {
+        body.push(Line::styled(sanitize(l).into_owned(), theme.error()));
+    }
     body.push(Line::styled(
         sanitize(&dialog.question).into_owned(),
         theme.title(),

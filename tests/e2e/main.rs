@@ -16,6 +16,7 @@ mod filters;
 mod macros;
 mod persist;
 mod queue;
+mod replies;
 mod search;
 mod terminal;
 mod themes;

@@ -48,6 +48,7 @@ mod themes;
 mod triage_http;
 mod triage_macros;
 mod triage_render;
+mod triage_replies;
 mod triage_routing;
 mod triage_update;
 mod triage_write;

@@ -32,7 +32,7 @@ fn state() -> State {
 }
 
 /// The editor request among effects.
-fn compose_request(fx: &[Effect]) -> ComposeRequest {
+pub(crate) fn compose_request(fx: &[Effect]) -> ComposeRequest {
     fx.iter()
         .find_map(|e| match e {
             Effect::Compose(r) => Some((**r).clone()),
@@ -42,7 +42,7 @@ fn compose_request(fx: &[Effect]) -> ComposeRequest {
 }
 
 /// The editor closed with `text` in the file.
-fn edited(state: &mut State, request: &ComposeRequest, text: &str) -> Vec<Effect> {
+pub(crate) fn edited(state: &mut State, request: &ComposeRequest, text: &str) -> Vec<Effect> {
     closed(state, request, text, None)
 }
 
@@ -128,7 +128,7 @@ fn nothing_new(state: &mut State, fx: &[Effect]) -> Vec<Effect> {
 }
 
 /// The post whose draft the update step asked to save.
-fn save_asked(fx: &[Effect]) -> Option<PendingPost> {
+pub(crate) fn save_asked(fx: &[Effect]) -> Option<PendingPost> {
     fx.iter().find_map(|e| match e {
         Effect::SaveDraft { post, .. } => Some((**post).clone()),
         _ => None,
@@ -165,7 +165,7 @@ fn draft_saved(
 }
 
 /// The POSTs among effects: (write id, ticket id, message).
-fn posts(fx: &[Effect]) -> Vec<(u64, Uuid, NewMessage)> {
+pub(crate) fn posts(fx: &[Effect]) -> Vec<(u64, Uuid, NewMessage)> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::PostMessage {
@@ -187,7 +187,7 @@ fn posted(state: &mut State, write: u64, result: Result<(), WriteError>) -> Vec<
     )
 }
 
-fn mark_first(state: &mut State, n: usize) -> Vec<Uuid> {
+pub(crate) fn mark_first(state: &mut State, n: usize) -> Vec<Uuid> {
     (0..n)
         .map(|_| {
             let id = state.selected_ticket().unwrap().id;

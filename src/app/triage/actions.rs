@@ -263,6 +263,8 @@ fn open_picker(state: &mut State, kind: PickKind) {
         }
         // Macros have their own picker (it lists the config, not the catalog).
         PickKind::Macro => return super::macro_run::open_picker(state),
+        // `R` opens the replies' picker (`canned::offer`), never this way.
+        PickKind::Reply => return,
     };
     if picker.items().is_empty() && routing.is_some() {
         state.notice = Some(match kind {

@@ -53,6 +53,9 @@ pub struct ComposeRequest {
     /// "Edit again": the editor opens with this text instead of a draft
     /// or the template.
     pub reopen: Option<Reopen>,
+    /// The template holds a canned reply: sent even unchanged (after the
+    /// question), as a restored draft is.
+    pub prefilled: bool,
 }
 
 /// The text an "edit again" opens with, and the draft it was saved as
@@ -111,12 +114,23 @@ impl PendingPost {
 
 /// `n` / `R`: asks the runtime to open the editor on the targets.
 pub(super) fn open(state: &mut State, kind: MessageKind, fx: &mut Vec<Effect>) {
-    if !messages_allowed(state) {
-        return;
-    }
-    let Some(targets) = targets_or_notice(state) else {
+    let Some(targets) = targets_for(state, kind) else {
         return;
     };
+    // With canned replies, `R` offers them first (`canned`).
+    if kind == MessageKind::Reply && super::canned::offer(state, &targets) {
+        return;
+    }
+    open_on(state, kind, targets, None, fx);
+}
+
+/// The targets of a new note or reply, or `None` (said why) when messages
+/// are off, nothing is focused, or one of them has one being sent.
+pub(super) fn targets_for(state: &mut State, kind: MessageKind) -> Option<Targets> {
+    if !messages_allowed(state) {
+        return None;
+    }
+    let targets = targets_or_notice(state)?;
     if let Some(number) = being_sent(state, &targets) {
         let key = state.keymap.label(match kind {
             MessageKind::Note => crate::app::keymap::Action::AddNote,
@@ -125,8 +139,22 @@ pub(super) fn open(state: &mut State, kind: MessageKind, fx: &mut Vec<Effect>) {
         state.notice = Some(format!(
             "#{number}: a note or reply is still being sent; wait for the server's answer, then press {key} again"
         ));
-        return;
+        return None;
     }
+    Some(targets)
+}
+
+/// Opens the editor on `targets`: with `canned` (a canned reply, filled
+/// in) on the first lines, else an empty first line; the template's
+/// comments follow. A ticket's draft, when there is one, still opens
+/// instead (the runtime reads it).
+pub(super) fn open_on(
+    state: &mut State,
+    kind: MessageKind,
+    targets: Targets,
+    canned: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
     let last = match &targets {
         Targets::One(t) => last_message(state, t),
         Targets::Marked(_) => None,
@@ -147,6 +175,11 @@ pub(super) fn open(state: &mut State, kind: MessageKind, fx: &mut Vec<Effect>) {
             ));
         }
     }
+    let prefilled = canned.is_some();
+    if let Some(text) = canned {
+        // The template starts with the empty line to write on.
+        template = format!("{}{template}", text.trim_end_matches('\n'));
+    }
     let seen = cop::seen_at_open(state, &targets);
     fx.push(Effect::Compose(Box::new(ComposeRequest {
         kind,
@@ -156,6 +189,7 @@ pub(super) fn open(state: &mut State, kind: MessageKind, fx: &mut Vec<Effect>) {
         editor: state.triage.editor.clone(),
         seen,
         reopen: None,
+        prefilled,
     })));
 }
 
@@ -288,7 +322,11 @@ pub fn on_composed(
     let body = strip_comments(&composed.text);
     // An "edit again" left as it was is the agent's word that it stands.
     let reopened = request.reopen.is_some();
-    if composed.restored.is_none() && !reopened && composed.text == composed.opened_with {
+    if composed.restored.is_none()
+        && !reopened
+        && !request.prefilled
+        && composed.text == composed.opened_with
+    {
         state.notice = Some(format!(
             "cancelled: the {} was left as it was, nothing was sent",
             noun(kind)
@@ -436,10 +474,16 @@ fn ask_or_send(
             "Add this note to {} (not checked for news)?",
             tickets(rows.len())
         )),
-        (Targets::Marked(rows), MessageKind::Reply) => Some(format!(
-            "Send this reply to {} (each customer sees it; not checked for news)?",
-            tickets(rows.len())
-        )),
+        (Targets::Marked(rows), MessageKind::Reply) => {
+            let mut q = format!(
+                "Send this reply to {} (each customer sees it; not checked for news)?",
+                tickets(rows.len())
+            );
+            if let Some(w) = crate::app::replies::bulk_warning(state, &body, rows) {
+                q = format!("{q} {w}");
+            }
+            Some(q)
+        }
     };
     match question {
         None => send(state, kind, body, targets, draft, fx),
@@ -482,6 +526,13 @@ pub(super) fn send(
     let bulk = matches!(targets, Targets::Marked(_));
     let rows = targets.rows();
     let single = (!bulk).then(|| rows[0].id);
+    // A reply to several tickets: each copy filled for its own ticket.
+    let bodies: Vec<String> = match (bulk, kind) {
+        (true, MessageKind::Reply) => crate::app::replies::fill_each(state, &body, &rows)
+            .map(|each| each.into_iter().map(|f| f.text).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
     let items: Vec<Item> = rows
         .into_iter()
         .map(|t| Item {
@@ -500,6 +551,7 @@ pub(super) fn send(
         MessageKind::Reply => "Send reply",
     };
     let mut job = Job::posting(label.into(), NewMessage { kind, body }, items, bulk);
+    job.bodies = bodies;
     job.draft = draft;
     job.from_editor = true;
     let on_selected = single.is_some_and(|id| state.selected_ticket().is_some_and(|t| t.id == id));

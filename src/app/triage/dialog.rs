@@ -38,6 +38,14 @@ pub fn on_key(
                 PickerEvent::Accepted if kind == PickKind::Field => {
                     pick_field(state, picker, targets)
                 }
+                // An empty choice, or `Esc`, starts blank: `R` as without
+                // canned replies.
+                PickerEvent::Accepted | PickerEvent::Cancelled if kind == PickKind::Reply => {
+                    let key = picker.chosen().into_iter().next();
+                    let key = key.filter(|_| !matches!(ev.code, crossterm::event::KeyCode::Esc));
+                    super::canned::picked(state, key.as_deref(), targets.clone(), fx);
+                    DialogOutcome::Close
+                }
                 PickerEvent::Accepted if kind == PickKind::Macro => {
                     let entry = picker
                         .chosen()

@@ -8,6 +8,7 @@
 //! never sent twice), and a failure puts the row back and says why.
 
 mod actions;
+pub mod canned;
 pub mod change;
 mod choices;
 pub mod compose;
@@ -128,6 +129,9 @@ pub enum PickKind {
     Field,
     /// Which macro to run (keys are indexes into `State::macros`).
     Macro,
+    /// Which canned reply `R` opens (keys are indexes into
+    /// `State::replies`, or "blank").
+    Reply,
 }
 
 /// The editor of one custom field for `e`: a list for select,

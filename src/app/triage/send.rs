@@ -28,6 +28,9 @@ pub struct SendDialog {
     pub news: Option<News>,
     /// What it could not check, one line each.
     pub unchecked: Vec<String>,
+    /// A reply that still holds `{{…}}` (a placeholder without a value,
+    /// or typed): said above the question, so it never goes unseen.
+    pub leftovers: Option<String>,
 }
 
 impl SendDialog {
@@ -46,6 +49,10 @@ impl SendDialog {
             MessageKind::Reply => format!("Send reply to #{number} (customer sees it)?"),
             MessageKind::Note => format!("Add the note to #{number}?"),
         };
+        let leftovers = match post.kind {
+            MessageKind::Reply => crate::app::replies::leftover_warning(&post.body),
+            MessageKind::Note => None,
+        };
         SendDialog {
             post,
             draft,
@@ -53,6 +60,7 @@ impl SendDialog {
             question,
             news,
             unchecked,
+            leftovers,
         }
     }
 
@@ -114,5 +122,6 @@ fn edit_again(state: &mut State, dialog: SendDialog, fx: &mut Vec<Effect>) {
         editor: state.triage.editor.clone(),
         seen: Some(news.seen),
         reopen: Some(Reopen { text, draft }),
+        prefilled: false,
     })));
 }

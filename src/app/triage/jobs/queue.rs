@@ -70,6 +70,9 @@ pub struct Job {
     /// A note or a reply posted to every ticket instead of a PATCH (rows
     /// do not change; it cannot be undone).
     pub post: Option<NewMessage>,
+    /// Per item, its own text of the post (a reply to several tickets
+    /// filled for each); empty: `post` as it is for every item.
+    pub bodies: Vec<String>,
     /// The draft the post was saved as before it was sent: that version
     /// (and no other) is removed once the server has it. `None`: a macro's
     /// note (in the config), or a text the agent sent knowing it could not
@@ -112,6 +115,7 @@ impl Job {
             items,
             stopped: false,
             post: None,
+            bodies: Vec::new(),
             draft: None,
             from_editor: false,
             follow_up: false,
@@ -289,7 +293,13 @@ pub fn pump(state: &mut State, fx: &mut Vec<Effect>) {
                 Some(message) => Effect::PostMessage {
                     write,
                     id: item.before.id,
-                    message: message.clone(),
+                    message: match job.bodies.get(idx) {
+                        Some(body) => NewMessage {
+                            kind: message.kind,
+                            body: body.clone(),
+                        },
+                        None => message.clone(),
+                    },
                 },
                 None => Effect::UpdateTicket {
                     write,

@@ -1,0 +1,312 @@
+//! Canned replies in the update step: `R` offers them in a picker (typing
+//! narrows, `Enter` opens the editor filled in, `Esc` or an empty choice
+//! starts blank), a reply's own key opens it directly, a placeholder
+//! without a value stays visible and the question before sending names it,
+//! an unknown one is refused with carets, a ticket's own draft is never
+//! overwritten, and marked tickets each get their own filled copy.
+
+use crossterm::event::KeyCode;
+use triage::api::types::Contact;
+use triage::app::replies;
+use triage::app::triage::{Dialog, PickKind};
+use triage::app::{Msg, State, update};
+use triage::config::{Drafts, ReplyDef};
+use triage::filter::EntityRef;
+use triage::model::MessageKind;
+use uuid::Uuid;
+
+use crate::support::keys::{ch, ctrl, press, type_text};
+use crate::support::triage_fixtures::*;
+use crate::support::ui_fixtures;
+use crate::triage_write::{compose_request, edited, mark_first, posts, save_asked};
+
+const THANKS: &str = "Hi {{requester_name}},\n\nthanks for \"{{subject}}\" (#{{number}}).\n{{me}}";
+
+fn reply(name: &str, body: &str, key: Option<&str>) -> ReplyDef {
+    ReplyDef {
+        name: name.into(),
+        body: body.into(),
+        key: key.map(Into::into),
+        profile: None,
+    }
+}
+
+fn contact_of(n: i64) -> Uuid {
+    Uuid::from_u128(0xc0_0000 + n as u128)
+}
+
+/// Rows with contacts, replies configured, `me` set.
+fn state(defs: &[ReplyDef]) -> State {
+    let mut state = state_with_rows("", 20, 60, |t| {
+        t.contact_id = Some(contact_of(t.ticket_number))
+    });
+    state.triage.drafts = Some(Drafts::new("/drafts-of-the-test"));
+    state.me = Some(EntityRef::Name("Grace Hopper".into()));
+    let (entries, _) = replies::load(defs, &state.keymap, &[]);
+    state.replies = entries;
+    state
+}
+
+/// The contact of row `n` as the server would answer it.
+fn contact_loaded(state: &mut State, n: usize, name: &str) {
+    let id = row(state, n).contact_id.unwrap();
+    let mut fx = Vec::new();
+    triage::app::contacts::want(state, Some(id), &mut fx);
+    assert!(!fx.is_empty(), "asked for");
+    update(
+        state,
+        Msg::ContactLoaded {
+            id,
+            result: Ok(Some(Contact {
+                id,
+                name: name.into(),
+                email: Some(format!("{}@example.com", name.to_lowercase())),
+                company: None,
+            })),
+        },
+        ui_fixtures::clock(),
+    );
+}
+
+fn picker_labels(state: &State) -> Vec<String> {
+    match state.triage_dialog() {
+        Some(Dialog::Pick {
+            kind: PickKind::Reply,
+            picker,
+            ..
+        }) => picker
+            .visible()
+            .iter()
+            .map(|&i| picker.items()[i].label.clone())
+            .collect(),
+        other => panic!("expected the replies' picker, got {other:?}"),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn r_offers_the_replies_typing_narrows_and_enter_opens_them_filled_in() {
+    let mut state = state(&[
+        reply("Thanks", THANKS, None),
+        reply("Logs", "Send logs", None),
+    ]);
+    contact_loaded(&mut state, 0, "Ada");
+    let ticket = row(&state, 0);
+
+    let fx = ch(&mut state, 'R');
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, triage::app::Effect::Compose(_))),
+        "the picker comes first"
+    );
+    assert_eq!(picker_labels(&state), ["blank reply", "Thanks", "Logs"]);
+    type_text(&mut state, "than");
+    assert_eq!(picker_labels(&state), ["Thanks"]);
+    let request = compose_request(&press(&mut state, KeyCode::Enter));
+    assert!(state.triage_dialog().is_none());
+    assert!(request.prefilled);
+    let expected = format!(
+        "Hi Ada,\n\nthanks for \"{}\" (#{}).\nGrace Hopper",
+        ticket.subject, ticket.ticket_number
+    );
+    assert!(
+        request.template.starts_with(&format!("{expected}\n#")),
+        "{}",
+        request.template
+    );
+
+    // Sent as it is: it is what was picked (after the usual question).
+    let fx = edited(&mut state, &request, &request.template.clone());
+    assert!(save_asked(&fx).is_some(), "a draft like any other");
+    match state.triage_dialog() {
+        Some(Dialog::Send(d)) => assert!(d.leftovers.is_none(), "{d:?}"),
+        other => panic!("expected the question, got {other:?}"),
+    }
+    let sent = posts(&ch(&mut state, 'y'));
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].2.kind, MessageKind::Reply);
+    assert_eq!(sent[0].2.body, expected);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_placeholder_without_a_value_stays_visible_and_the_question_names_it() {
+    // No contact loaded: the server has none, or it has not answered.
+    let mut state = state(&[reply("Thanks", THANKS, None)]);
+    ch(&mut state, 'R');
+    type_text(&mut state, "Thanks");
+    let request = compose_request(&press(&mut state, KeyCode::Enter));
+    assert!(
+        request.template.starts_with("Hi {{requester_name}},"),
+        "{}",
+        request.template
+    );
+    assert!(
+        request
+            .template
+            .contains("# {{requester_name}} has no value here: fill it in"),
+        "{}",
+        request.template
+    );
+    edited(&mut state, &request, &request.template.clone());
+    match state.triage_dialog() {
+        Some(Dialog::Send(d)) => assert_eq!(
+            d.leftovers.as_deref(),
+            Some(
+                "It still holds {{requester_name}}: sent as written unless you decline and fill it in."
+            )
+        ),
+        other => panic!("expected the question, got {other:?}"),
+    }
+    // Declined: nothing goes, the draft stays.
+    assert!(posts(&ch(&mut state, 'n')).is_empty());
+
+    // Filled in by the agent: no word about placeholders.
+    let request = compose_request(&ch(&mut state, 'R'));
+    assert!(!request.prefilled, "the draft opens, not the picker");
+    edited(&mut state, &request, "Hi Ada,\nthanks.\n");
+    match state.triage_dialog() {
+        Some(Dialog::Send(d)) => assert!(d.leftovers.is_none()),
+        other => panic!("expected the question, got {other:?}"),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_reply_written_by_hand_with_braces_also_asks_about_them() {
+    let mut state = state(&[]);
+    let request = compose_request(&ch(&mut state, 'R'));
+    edited(&mut state, &request, "Dear {{ name }}, see {{x\n");
+    match state.triage_dialog() {
+        Some(Dialog::Send(d)) => assert_eq!(
+            d.leftovers.as_deref(),
+            Some(
+                "It still holds {{name}}, {{: sent as written unless you decline and fill them in."
+            )
+        ),
+        other => panic!("expected the question, got {other:?}"),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_unknown_placeholder_is_refused_with_carets_and_nothing_opens() {
+    let mut state = state(&[reply(
+        "Typo",
+        "Hi {{requester_name}},\nsee #{{numbr}}",
+        None,
+    )]);
+    ch(&mut state, 'R');
+    type_text(&mut state, "Typo");
+    let fx = press(&mut state, KeyCode::Enter);
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, triage::app::Effect::Compose(_)))
+    );
+    match state.triage_dialog() {
+        Some(Dialog::Problem { title, text }) => {
+            assert_eq!(title, "reply 'Typo'");
+            let lines: Vec<&str> = text.lines().collect();
+            assert_eq!(
+                lines[0],
+                "body line 2, column 6: unknown placeholder {{numbr}}"
+            );
+            assert_eq!(lines[1], "    see #{{numbr}}");
+            assert_eq!(lines[2], "         ^^^^^^^^^");
+        }
+        other => panic!("expected the problem, got {other:?}"),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn esc_or_an_empty_choice_starts_blank() {
+    let mut state = state(&[reply("Thanks", THANKS, None)]);
+    ch(&mut state, 'R');
+    let request = compose_request(&press(&mut state, KeyCode::Esc));
+    assert!(!request.prefilled);
+    assert!(
+        request.template.starts_with("\n# Reply"),
+        "{}",
+        request.template
+    );
+
+    ch(&mut state, 'R');
+    type_text(&mut state, "zzz");
+    assert!(picker_labels(&state).is_empty());
+    let request = compose_request(&press(&mut state, KeyCode::Enter));
+    assert!(!request.prefilled);
+
+    ch(&mut state, 'R');
+    let request = compose_request(&press(&mut state, KeyCode::Enter));
+    assert!(!request.prefilled, "the first item is the blank reply");
+    // Unchanged blank template: cancelled as always.
+    edited(&mut state, &request, &request.template.clone());
+    assert!(state.notice.as_deref().unwrap().starts_with("cancelled"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn without_replies_r_opens_the_editor_at_once() {
+    let mut state = state(&[]);
+    let request = compose_request(&ch(&mut state, 'R'));
+    assert!(!request.prefilled);
+    assert!(state.triage_dialog().is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_replys_own_key_opens_it_directly_and_a_draft_is_never_overwritten() {
+    let mut state = state(&[reply("Thanks", THANKS, Some("ctrl-t"))]);
+    contact_loaded(&mut state, 0, "Ada");
+    let request = compose_request(&ctrl(&mut state, 't'));
+    assert!(request.prefilled);
+    assert!(
+        request.template.starts_with("Hi Ada,"),
+        "{}",
+        request.template
+    );
+
+    // The ticket has an unsent reply of its own: it opens, as without
+    // canned replies, and the key says so.
+    let id = row(&state, 0).id;
+    state.triage.draft_ids.insert((id, MessageKind::Reply));
+    let request = compose_request(&ch(&mut state, 'R'));
+    assert!(!request.prefilled && state.triage_dialog().is_none());
+    let request = compose_request(&ctrl(&mut state, 't'));
+    assert!(!request.prefilled);
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("your unsent reply draft opens instead of 'Thanks'")
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn marked_tickets_get_the_body_as_written_and_each_its_own_copy() {
+    let mut state = state(&[reply("Thanks", THANKS, None)]);
+    contact_loaded(&mut state, 0, "Ada");
+    let marked = mark_first(&mut state, 2);
+    let (first, second) = (row(&state, 0), row(&state, 1));
+    ch(&mut state, 'R');
+    type_text(&mut state, "Thanks");
+    let request = compose_request(&press(&mut state, KeyCode::Enter));
+    assert!(request.template.starts_with(THANKS), "{}", request.template);
+    assert!(
+        request
+            .template
+            .contains("# The placeholders are filled for each ticket when it is sent")
+    );
+    let fx = edited(&mut state, &request, &request.template.clone());
+    // The set's draft holds the text as written, never a ticket's fill.
+    assert_eq!(save_asked(&fx).unwrap().body, THANKS);
+    match state.triage_dialog() {
+        Some(Dialog::Confirm { question, .. }) => assert!(
+            question.ends_with(&format!(
+                "#{} would still hold {{{{requester_name}}}}: sent as written.",
+                second.ticket_number
+            )),
+            "{question}"
+        ),
+        other => panic!("expected the bulk question, got {other:?}"),
+    }
+    let sent = posts(&ch(&mut state, 'y'));
+    assert_eq!(sent.len(), 2);
+    let body_of = |id: Uuid| sent.iter().find(|p| p.1 == id).unwrap().2.body.clone();
+    assert!(body_of(marked[0]).starts_with("Hi Ada,"));
+    assert!(body_of(marked[0]).contains(&format!("(#{})", first.ticket_number)));
+    assert!(body_of(marked[1]).starts_with("Hi {{requester_name}},"));
+    assert!(body_of(marked[1]).contains(&format!("(#{})", second.ticket_number)));
+}
