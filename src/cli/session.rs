@@ -393,6 +393,7 @@ pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
     ctx.refresh = ui.refresh_secs.interval();
     ctx.unfocused_refresh = ui.unfocused_refresh_secs.interval();
     ctx.notify = ui.notify;
+    ctx.after_reply = ui.after_reply.clone();
     ctx.me = session.me.as_deref().map(EntityRef::from_text);
     ctx.drafts = triage::config::Drafts::in_state_dir();
     ctx.macros = session.config.macros_for(session.profile.as_deref());

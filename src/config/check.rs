@@ -84,7 +84,27 @@ pub fn check(
     check_keys(&config, &mut report);
     check_views(&config, &mut report);
     check_default_view(&config, &mut report);
+    check_after_reply(&config, &mut report);
     report
+}
+
+/// `after_reply` in `[ui]` and in each view (over `[ui]`'s), as far as can
+/// be told without the server: status names are the workspace's, checked
+/// when the confirmation opens (an unknown one is said there).
+fn check_after_reply(config: &LoadedConfig, report: &mut CheckReport) {
+    let ui = &config.file.ui.after_reply;
+    for p in ui.problems() {
+        report.problems.push(format!("[ui] after_reply: {p}"));
+    }
+    for view in &config.file.views {
+        if let Some(own) = &view.after_reply {
+            for p in own.over(ui).problems() {
+                report
+                    .problems
+                    .push(format!("[[views]] '{}' after_reply: {p}", view.name));
+            }
+        }
+    }
 }
 
 fn check_profiles(

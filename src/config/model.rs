@@ -263,6 +263,10 @@ pub struct SavedView {
     pub notify: Option<Notify>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+    /// The reply confirmation's choices while this view is open, over
+    /// `[ui] after_reply`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_reply: Option<AfterReply>,
 }
 
 /// `notify = "bell" | "desktop" | "off"`: a terminal bell, a desktop
@@ -366,6 +370,87 @@ pub struct UiConfig {
     /// How new tickets brought by a background refresh are told, for
     /// lists without a view's own `notify`.
     pub notify: Notify,
+    /// The reply confirmation's "send and set" choices (a view's own
+    /// `after_reply` wins, field by field).
+    pub after_reply: AfterReply,
+}
+
+/// `after_reply = { statuses = [...], default = "send" }`, in `[ui]` or a
+/// view: the statuses the reply confirmation offers to set once the reply
+/// is sent (a status's name, or a category: `waiting`, `resolved`, ...),
+/// and what `Enter` does there (`send`, or one of those statuses).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AfterReply {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statuses: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+impl AfterReply {
+    /// Offered when nothing is configured: the workspace's first waiting
+    /// status ("Awaiting customer") and first resolved one ("Solved").
+    pub const DEFAULT_STATUSES: [&'static str; 2] = ["waiting", "resolved"];
+    /// The default's value for a plain send.
+    pub const SEND: &'static str = "send";
+    /// More would not fit the confirmation's line of keys.
+    pub const MAX_STATUSES: usize = 6;
+
+    /// `self` (a view's) over `base` (`[ui]`'s): each field set wins.
+    pub fn over(&self, base: &AfterReply) -> AfterReply {
+        AfterReply {
+            statuses: self.statuses.clone().or_else(|| base.statuses.clone()),
+            default: self.default.clone().or_else(|| base.default.clone()),
+        }
+    }
+
+    /// The statuses offered, in order.
+    pub fn statuses(&self) -> Vec<String> {
+        match &self.statuses {
+            Some(list) => list.clone(),
+            None => Self::DEFAULT_STATUSES.map(String::from).to_vec(),
+        }
+    }
+
+    /// `send`, or the status `Enter` sets.
+    pub fn default_choice(&self) -> &str {
+        self.default.as_deref().unwrap_or(Self::SEND)
+    }
+
+    /// What is wrong whatever the server's statuses: empty or repeated
+    /// names, too many, a default that is neither `send` nor offered.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let statuses = self.statuses();
+        if statuses.iter().any(|s| s.trim().is_empty()) {
+            out.push("a status is empty".to_string());
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for s in &statuses {
+            if !seen.insert(s.trim().to_lowercase()) {
+                out.push(format!("'{s}' is listed twice"));
+            }
+        }
+        if statuses.len() > Self::MAX_STATUSES {
+            out.push(format!(
+                "{} statuses; at most {} fit the confirmation",
+                statuses.len(),
+                Self::MAX_STATUSES
+            ));
+        }
+        let default = self.default_choice();
+        if !default.eq_ignore_ascii_case(Self::SEND)
+            && !statuses
+                .iter()
+                .any(|s| s.trim().eq_ignore_ascii_case(default.trim()))
+        {
+            out.push(format!(
+                "default '{default}' is neither \"send\" nor one of the statuses ({})",
+                statuses.join(", ")
+            ));
+        }
+        out
+    }
 }
 
 impl Default for UiConfig {
@@ -377,6 +462,7 @@ impl Default for UiConfig {
             refresh_secs: ListRefresh::default(),
             unfocused_refresh_secs: ListRefresh::UNFOCUSED_DEFAULT,
             notify: Notify::Off,
+            after_reply: AfterReply::default(),
         }
     }
 }

@@ -10,7 +10,7 @@
 
 use serde_json::{Value, json};
 
-use super::model::{KeyCommandTimeout, ListRefresh, PerPage, SavedView};
+use super::model::{AfterReply, KeyCommandTimeout, ListRefresh, PerPage, SavedView};
 
 /// The schema, with `key_actions` (the keymap's action names) as the only
 /// keys `[keys]` accepts.
@@ -114,7 +114,8 @@ pub fn schema(key_actions: &[&str]) -> Value {
                         "description": "Count again in the background this often and mark what is new."
                     },
                     "notify": notify(),
-                    "profile": { "type": "string", "description": "Only in this profile." }
+                    "profile": { "type": "string", "description": "Only in this profile." },
+                    "after_reply": after_reply()
                 }
             },
             "macro": {
@@ -148,7 +149,8 @@ pub fn schema(key_actions: &[&str]) -> Value {
                     "theme": { "enum": ["auto", "dark", "light", "high-contrast"], "default": "auto", "description": "auto asks the terminal for its background." },
                     "refresh_secs": list_refresh(ListRefresh::DEFAULT_SECS, "The open list refreshes itself this often (0: never)."),
                     "unfocused_refresh_secs": list_refresh(300, "At most this often while the terminal is not focused (0: not until focus returns)."),
-                    "notify": notify()
+                    "notify": notify(),
+                    "after_reply": after_reply()
                 }
             },
             "aliases": {
@@ -214,6 +216,27 @@ fn per_page() -> Value {
         "minimum": 1,
         "maximum": PerPage::MAX,
         "default": PerPage::DEFAULT
+    })
+}
+
+fn after_reply() -> Value {
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "description": "The reply confirmation's \"send and set\" keys (docs/team.md#send-and-set-a-status).",
+        "properties": {
+            "statuses": {
+                "type": "array",
+                "items": { "type": "string" },
+                "default": AfterReply::DEFAULT_STATUSES,
+                "description": "Statuses offered after a reply (at most 6): a status's name or a category (open, in_progress, waiting, resolved, closed)."
+            },
+            "default": {
+                "type": "string",
+                "default": AfterReply::SEND,
+                "description": "What Enter does: \"send\", or one of the statuses."
+            }
+        }
     })
 }
 

@@ -76,6 +76,8 @@ pub struct RunContext<S: TicketSource> {
     pub unfocused_refresh: Option<std::time::Duration>,
     /// `[ui] notify`: for lists without a view's own `notify`.
     pub notify: crate::config::Notify,
+    /// `[ui] after_reply`: the reply confirmation's "send and set" keys.
+    pub after_reply: crate::config::AfterReply,
     /// Saved views of the config file and where to save them.
     pub views: crate::app::views::ViewsSetup,
     /// `me` from the config.
@@ -108,6 +110,7 @@ impl<S: TicketSource> RunContext<S> {
             refresh: None,
             unfocused_refresh: crate::config::ListRefresh::UNFOCUSED_DEFAULT.interval(),
             notify: crate::config::Notify::Off,
+            after_reply: Default::default(),
             views: crate::app::views::ViewsSetup::default(),
             me: None,
             drafts: None,
@@ -185,6 +188,7 @@ fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
     state.list.poll.every = ctx.refresh;
     state.list.poll.unfocused = ctx.unfocused_refresh;
     state.notify = ctx.notify;
+    state.triage.after_reply = std::mem::take(&mut ctx.after_reply);
     let mut setup = std::mem::take(&mut ctx.views);
     if setup.per_page == 0 {
         setup.per_page = state.list.per_page;

@@ -63,27 +63,17 @@ pub fn render(dialog: &SendDialog, ctx: &RenderContext, frame: &mut Frame, scree
         theme.title(),
     ));
     body.push(Line::raw(""));
-    let send = if dialog.news.is_some() {
-        " send anyway   "
-    } else {
-        " send   "
-    };
-    let mut keys = vec![
-        Span::styled("y", theme.key()),
-        Span::raw("/"),
-        Span::styled("Enter", theme.key()),
-        Span::raw(send),
-    ];
-    if dialog.news.is_some() {
-        keys.push(Span::styled("e", theme.key()));
-        keys.push(Span::raw(" edit again   "));
+    for name in &dialog.offer.unknown {
+        body.push(Line::styled(
+            format!("after_reply: no status called '{}' here", sanitize(name)),
+            theme.dim(),
+        ));
     }
-    keys.push(Span::styled("n", theme.key()));
-    keys.push(Span::raw("/"));
-    keys.push(Span::styled("Esc", theme.key()));
-    keys.push(Span::raw(format!(" {}", dialog.decline_label())));
-    body.push(Line::from(keys));
-
+    body.extend(key_lines(
+        dialog,
+        ctx,
+        usize::from(screen.width).saturating_sub(4),
+    ));
     let widest = body.iter().map(|l| l.width()).max().unwrap_or(0);
     let w = (widest + 4).clamp(40, usize::from(screen.width)) as u16;
     let h = (body.len() + 2).min(usize::from(screen.height)) as u16;
@@ -107,4 +97,60 @@ pub fn render(dialog: &SendDialog, ctx: &RenderContext, frame: &mut Frame, scree
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The keys, packed into as few lines as fit `room`: send, each "send and
+/// set", edit again, keep as draft. `Enter` is named on the default.
+fn key_lines<'a>(dialog: &SendDialog, ctx: &RenderContext, room: usize) -> Vec<Line<'a>> {
+    let theme = &ctx.theme;
+    let anyway = if dialog.news.is_some() { " anyway" } else { "" };
+    let enter_on = dialog.offer.default;
+    let mut groups: Vec<Vec<Span>> = Vec::new();
+    let key = |k: String| Span::styled(k, theme.key());
+    let mut send = Vec::new();
+    if enter_on.is_none() {
+        send.extend([key("Enter".into()), Span::raw("/")]);
+    }
+    send.extend([key("y".into()), Span::raw(format!(" send{anyway}"))]);
+    groups.push(send);
+    for (i, c) in dialog.offer.choices.iter().enumerate() {
+        let mut g = Vec::new();
+        if enter_on == Some(i) {
+            g.extend([key("Enter".into()), Span::raw("/")]);
+        }
+        g.extend([
+            key(c.key.to_string()),
+            Span::raw(format!(
+                " send{anyway} and set {}",
+                sanitize(&c.status.label())
+            )),
+        ]);
+        groups.push(g);
+    }
+    if dialog.news.is_some() {
+        groups.push(vec![key("e".into()), Span::raw(" edit again")]);
+    }
+    groups.push(vec![
+        key("n".into()),
+        Span::raw("/"),
+        key("Esc".into()),
+        Span::raw(format!(" {}", dialog.decline_label())),
+    ]);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut current: Vec<Span> = Vec::new();
+    for g in groups {
+        let w: usize = g.iter().map(Span::width).sum();
+        let used: usize = current.iter().map(Span::width).sum();
+        if !current.is_empty() && used + 3 + w > room {
+            lines.push(Line::from(std::mem::take(&mut current)));
+        }
+        if !current.is_empty() {
+            current.push(Span::raw("   "));
+        }
+        current.extend(g);
+    }
+    if !current.is_empty() {
+        lines.push(Line::from(current));
+    }
+    lines
 }

@@ -891,3 +891,56 @@ fn the_list_refreshes_itself_every_minute_unless_told_otherwise() {
         assert!(!err.contains('\n'), "{err}");
     }
 }
+
+/// `after_reply` (issue 18, send and set): checked as far as can be told
+/// without the server; a view's own is checked over `[ui]`'s.
+#[test]
+fn after_reply_is_checked_in_ui_and_in_views() {
+    let dir = Dir::new();
+    let path = dir.file(
+        "c.toml",
+        "[ui]\nafter_reply = { statuses = [\"Solved\", \"solved\", \"\"], default = \"Closed\" }\n\n\
+         [[views]]\nname = \"W\"\nfilter = \"status:waiting\"\nafter_reply = { default = \"Nope\" }\n",
+    );
+    let report = config::check(Some(&path), None, &env(&[("TRIAGE_API_KEY", "k")]));
+    let problems: Vec<&str> = report
+        .problems
+        .iter()
+        .map(String::as_str)
+        .filter(|p| p.contains("after_reply"))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "[ui] after_reply: a status is empty",
+            "[ui] after_reply: 'solved' is listed twice",
+            "[ui] after_reply: default 'Closed' is neither \"send\" nor one of the statuses (Solved, solved, )",
+            "[[views]] 'W' after_reply: a status is empty",
+            "[[views]] 'W' after_reply: 'solved' is listed twice",
+            "[[views]] 'W' after_reply: default 'Nope' is neither \"send\" nor one of the statuses (Solved, solved, )",
+        ]
+    );
+    let good = dir.file(
+        "g.toml",
+        "[ui]\nafter_reply = { statuses = [\"Awaiting customer\", \"resolved\"] }\n\n\
+         [[views]]\nname = \"W\"\nfilter = \"status:waiting\"\nafter_reply = { default = \"resolved\" }\n",
+    );
+    let report = config::check(Some(&good), None, &env(&[("TRIAGE_API_KEY", "k")]));
+    assert!(
+        !report.problems.iter().any(|p| p.contains("after_reply")),
+        "{report}"
+    );
+    let loaded = config::load_with_env(Some(&good), &no_env).unwrap();
+    let view = &loaded.file.views[0];
+    let settings = view
+        .after_reply
+        .as_ref()
+        .unwrap()
+        .over(&loaded.file.ui.after_reply);
+    assert_eq!(settings.statuses(), ["Awaiting customer", "resolved"]);
+    assert_eq!(settings.default_choice(), "resolved");
+    assert_eq!(
+        config::AfterReply::default().statuses(),
+        ["waiting", "resolved"]
+    );
+}

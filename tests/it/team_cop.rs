@@ -229,3 +229,41 @@ async fn a_server_without_the_messages_route_does_not_block_a_note() {
     ui.quit().await;
     handle.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_and_set_solved_is_the_reply_then_one_patch_that_our_reply_does_not_trip() {
+    let handle = helpdesk::spawn(ServerConfig {
+        tickets: 40,
+        ..ServerConfig::default()
+    })
+    .await;
+    let (id, number) = handle.with_data(first_open);
+    let ui = open(&handle, "All fixed.").await;
+    ui.wait_for("the ticket", |t| t.contains(&format!("#{number}")))
+        .await;
+    let patches = handle.requests_to("PATCH /tickets/{id}");
+    ui.key(KeyCode::Char('R'));
+    let text = ui
+        .wait_for("the confirmation", |t| t.contains("send and set Solved"))
+        .await;
+    assert!(text.contains("send and set Awaiting customer"), "{text}");
+    ui.key(KeyCode::Char('s'));
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while !handle.with_data(|d| {
+        let t = d.ticket(id).unwrap();
+        d.status(t.status_id).is_some_and(|s| s.name == "Solved")
+    }) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "solved on the server:\n{}",
+            ui.screen.text()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(bodies(&handle, id).iter().any(|b| b == "All fixed."));
+    assert_eq!(handle.requests_to("PATCH /tickets/{id}"), patches + 1);
+    let text = ui.screen.text();
+    assert!(!text.contains("changed by someone else"), "{text}");
+    ui.quit().await;
+    handle.shutdown().await;
+}

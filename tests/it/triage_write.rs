@@ -1047,3 +1047,146 @@ async fn marked_tickets_are_not_checked_and_the_question_says_so() {
         other => panic!("expected the bulk confirmation, got {other:?}"),
     }
 }
+
+// Send and set a status in one step (issue 18): the reply confirmation
+// offers one key per status of `after_reply`; the status goes out after
+// the 201, in one PATCH guarded by the reply's own time, and `U` undoes it.
+
+/// A reply written and saved, nothing new on the ticket: the confirmation.
+fn reply_confirmation(state: &mut State, text: &str) -> triage::app::triage::send::SendDialog {
+    let request = compose_request(&ch(state, 'R'));
+    edited(state, &request, text);
+    match state.triage_dialog() {
+        Some(Dialog::Send(d)) => (**d).clone(),
+        other => panic!("expected the reply confirmation, got {other:?}"),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn send_and_set_solved_patches_after_the_201_with_the_replys_time_and_u_undoes_it() {
+    let mut state = state();
+    let ticket = row(&state, 0);
+    let dialog = reply_confirmation(&mut state, "Fixed, closing.\n");
+    let offered: Vec<(char, String)> = dialog
+        .offer
+        .choices
+        .iter()
+        .map(|c| (c.key, c.status.label()))
+        .collect();
+    assert_eq!(
+        offered,
+        [('a', "Awaiting parts".into()), ('s', "Solved".into())],
+        "the workspace's first waiting and resolved statuses"
+    );
+    assert_eq!(dialog.offer.default, None, "Enter sends only");
+
+    let fx = ch(&mut state, 's');
+    let sent = posts(&fx);
+    assert_eq!(sent.len(), 1);
+    assert!(
+        writes(&fx).is_empty(),
+        "nothing set before the reply is taken"
+    );
+    let at = ticket.updated_at.unwrap() + chrono::Duration::seconds(3);
+    let fx = update(
+        &mut state,
+        Msg::MessagePosted {
+            write: sent[0].0,
+            result: Ok(Some(at)),
+        },
+        ui_fixtures::clock(),
+    );
+    let patches: Vec<_> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::UpdateTicket {
+                write,
+                patch,
+                since,
+                ..
+            } => Some((*write, patch.clone(), *since)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(patches.len(), 1, "one PATCH: {fx:?}");
+    let (write, patch, since) = patches[0].clone();
+    assert_eq!(since, Some(at), "guarded by our own reply's time");
+    let solved = triage_fixtures_ticket_named("Solved");
+    assert_eq!(patch.status_id, Some(solved.status_id.unwrap()));
+    assert_eq!(row(&state, 0).status_name, "Solved", "shown at once");
+
+    let mut answered = server_row(&row(&state, 0), &patch);
+    answered.updated_at = Some(at + chrono::Duration::seconds(1));
+    answer(&mut state, write, Ok(answered));
+    assert!(state.triage.undo.is_some(), "U undoes the status");
+    let fx = ch(&mut state, 'U');
+    let back = writes(&fx);
+    assert_eq!(back.len(), 1, "{fx:?}");
+    assert_eq!(back[0].2.status_id, ticket.status_id, "back to what it was");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_reply_that_failed_sets_no_status_and_y_sends_only() {
+    let mut state = state();
+    reply_confirmation(&mut state, "Hello.\n");
+    let fx = ch(&mut state, 'a');
+    let sent = posts(&fx);
+    let fx = posted(
+        &mut state,
+        sent[0].0,
+        Err(WriteError::Failed {
+            message: "server answered 503 Service Unavailable".into(),
+            hint: None,
+        }),
+    );
+    assert!(
+        writes(&fx).is_empty(),
+        "no status without the reply: {fx:?}"
+    );
+
+    reply_confirmation(&mut state, "Hello.\n");
+    let sent = posts(&ch(&mut state, 'y'));
+    let fx = update(
+        &mut state,
+        Msg::MessagePosted {
+            write: sent[0].0,
+            result: Ok(Some(chrono::Utc::now())),
+        },
+        ui_fixtures::clock(),
+    );
+    assert!(writes(&fx).is_empty(), "y: the reply alone");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_default_and_the_statuses_come_from_the_settings_and_unknown_names_are_said() {
+    let mut state = state();
+    state.triage.after_reply = triage::config::AfterReply {
+        statuses: Some(vec!["solved".into(), "Nope".into(), "closed".into()]),
+        default: Some("Solved".into()),
+    };
+    let dialog = reply_confirmation(&mut state, "Done.\n");
+    let offered: Vec<(char, String)> = dialog
+        .offer
+        .choices
+        .iter()
+        .map(|c| (c.key, c.status.label()))
+        .collect();
+    assert_eq!(offered, [('s', "Solved".into()), ('c', "Closed".into())]);
+    assert_eq!(dialog.offer.default, Some(0));
+    assert_eq!(dialog.offer.unknown, ["Nope"]);
+    // Enter: the default, send and set Solved.
+    let sent = posts(&press(&mut state, KeyCode::Enter));
+    let fx = update(
+        &mut state,
+        Msg::MessagePosted {
+            write: sent[0].0,
+            result: Ok(Some(chrono::Utc::now())),
+        },
+        ui_fixtures::clock(),
+    );
+    let patch = &writes(&fx)[0].2;
+    assert_eq!(
+        patch.status_id,
+        triage_fixtures_ticket_named("Solved").status_id
+    );
+}

@@ -406,6 +406,24 @@ pub(super) fn apply(state: &mut State, change: Change, targets: Targets, fx: &mu
     }
 }
 
+/// The job of one change to one ticket, as shown now.
+pub(super) fn single_job(state: &State, change: &Change, ticket: Ticket) -> Job {
+    let item = Item {
+        after: change.apply(&ticket),
+        patch: change.patch(),
+        known: known_of(state, ticket.id),
+        before: ticket,
+    };
+    Job::new(
+        0,
+        label_of(change),
+        Some(change.clone()),
+        change.fields(),
+        vec![item],
+        false,
+    )
+}
+
 fn run_single(state: &mut State, change: Change, ticket: Ticket, fx: &mut Vec<Effect>) {
     if let Some((name, note)) = note_alone(&change) {
         let on_selected = state.selected_ticket().is_some_and(|t| t.id == ticket.id);
@@ -416,22 +434,8 @@ fn run_single(state: &mut State, change: Change, ticket: Ticket, fx: &mut Vec<Ef
         }
         return;
     }
-    let item = Item {
-        after: change.apply(&ticket),
-        patch: change.patch(),
-        known: known_of(state, ticket.id),
-        before: ticket,
-    };
-    let id = item.before.id;
-    let label = label_of(&change);
-    let job = Job::new(
-        0,
-        label,
-        Some(change.clone()),
-        change.fields(),
-        vec![item],
-        false,
-    );
+    let id = ticket.id;
+    let job = single_job(state, &change, ticket);
     state.last_error = None;
     state.triage.handled.insert(id);
     let on_selected = state.selected_ticket().is_some_and(|t| t.id == id);

@@ -449,7 +449,7 @@ fn ask_or_send(
 ) {
     match (&post.targets, post.kind) {
         (Targets::One(_), MessageKind::Reply) => {
-            let dialog = SendDialog::new(post, draft, None, None, unchecked);
+            let dialog = SendDialog::new(post, draft, None, None, unchecked).offering(state);
             state.modal = Some(Modal::Triage(Dialog::Send(Box::new(dialog))));
             return;
         }
@@ -523,6 +523,20 @@ pub(super) fn send(
     draft: Option<DraftId>,
     fx: &mut Vec<Effect>,
 ) {
+    send_then(state, kind, body, targets, draft, None, fx)
+}
+
+/// [`send`], and `then` (a status, for "send and set") once the server
+/// took the message.
+pub(super) fn send_then(
+    state: &mut State,
+    kind: MessageKind,
+    body: String,
+    targets: Targets,
+    draft: Option<DraftId>,
+    then: Option<super::Change>,
+    fx: &mut Vec<Effect>,
+) {
     let bulk = matches!(targets, Targets::Marked(_));
     let rows = targets.rows();
     let single = (!bulk).then(|| rows[0].id);
@@ -554,6 +568,7 @@ pub(super) fn send(
     job.bodies = bodies;
     job.draft = draft;
     job.from_editor = true;
+    job.after_post = then;
     let on_selected = single.is_some_and(|id| state.selected_ticket().is_some_and(|t| t.id == id));
     jobs::start(state, job, fx);
     if state.triage.next_mode && on_selected {

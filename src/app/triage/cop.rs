@@ -353,6 +353,7 @@ pub fn on_checked(
         Ok(id) => (Some(id), None),
         Err(why) => (None, Some(why)),
     };
-    let dialog = SendDialog::new(post, draft, unkept, Some(news), verdict.unchecked);
+    let dialog =
+        SendDialog::new(post, draft, unkept, Some(news), verdict.unchecked).offering(state);
     state.modal = Some(Modal::Triage(Dialog::Send(Box::new(dialog))));
 }

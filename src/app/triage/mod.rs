@@ -9,6 +9,7 @@
 
 mod actions;
 pub mod canned;
+pub mod after_reply;
 pub mod change;
 mod choices;
 pub mod compose;
@@ -86,6 +87,9 @@ pub struct Triage {
     pub known: HashMap<Uuid, known::Known>,
     /// Actions the server turned off (404/405 on their PATCH fields).
     pub off: std::collections::HashSet<Routing>,
+    /// `[ui] after_reply`: the reply confirmation's "send and set" keys
+    /// (a view's own wins while it is open).
+    pub after_reply: crate::config::AfterReply,
 }
 
 /// What an action applies to.

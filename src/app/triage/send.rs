@@ -6,9 +6,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::Targets;
+use super::after_reply::{self, Offer};
 use super::compose::{self, ComposeRequest, PendingPost, Reopen};
 use super::cop::News;
+use super::{Change, Targets};
 use crate::app::modal::DialogOutcome;
 use crate::app::msg::Effect;
 use crate::app::state::State;
@@ -31,6 +32,8 @@ pub struct SendDialog {
     /// A reply that still holds `{{…}}` (a placeholder without a value,
     /// or typed): said above the question, so it never goes unseen.
     pub leftovers: Option<String>,
+    /// A reply's "send and set" keys (none for a note).
+    pub offer: Offer,
 }
 
 impl SendDialog {
@@ -61,7 +64,16 @@ impl SendDialog {
             news,
             unchecked,
             leftovers,
+            offer: Offer::default(),
         }
+    }
+
+    /// With the "send and set" keys of the settings in force, for a reply.
+    pub fn offering(mut self, state: &State) -> SendDialog {
+        if self.post.kind == MessageKind::Reply {
+            self.offer = after_reply::offer(state);
+        }
+        self
     }
 
     /// "keep as draft", or what declining does when there is no draft.
@@ -74,29 +86,47 @@ impl SendDialog {
     }
 }
 
-/// `y`/`Enter` send; `e` edit again (when there is news); `n`/`Esc`
-/// keep as draft. Other keys leave the question open.
+/// `y` send; a status's key: send, then set it; `Enter` the default of
+/// the two; `e` edit again (when there is news); `n`/`Esc` keep as draft.
+/// Other keys leave the question open.
 pub fn on_key(
     state: &mut State,
     dialog: &mut SendDialog,
     ev: &KeyEvent,
     fx: &mut Vec<Effect>,
 ) -> DialogOutcome {
-    match ev.code {
-        KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Char('s') | KeyCode::Enter => {
-            let post = dialog.post.clone();
-            compose::send(state, post.kind, post.body, post.targets, dialog.draft, fx);
-        }
+    let chosen = |i: Option<usize>| i.and_then(|i| dialog.offer.choices.get(i));
+    let then = match ev.code {
+        KeyCode::Char('y') | KeyCode::Char('Y') => None,
+        KeyCode::Enter => chosen(dialog.offer.default).map(|c| c.status.clone()),
         KeyCode::Char('e') | KeyCode::Char('E') if dialog.news.is_some() => {
             edit_again(state, dialog.clone(), fx);
+            return DialogOutcome::Close;
         }
         KeyCode::Char('n')
         | KeyCode::Char('N')
         | KeyCode::Char('d')
         | KeyCode::Char('q')
-        | KeyCode::Esc => compose::declined(state, dialog.post.kind, dialog.draft),
+        | KeyCode::Esc => {
+            compose::declined(state, dialog.post.kind, dialog.draft);
+            return DialogOutcome::Close;
+        }
+        KeyCode::Char(c) => match dialog.offer.choices.iter().find(|o| o.key == c) {
+            Some(o) => Some(o.status.clone()),
+            None => return DialogOutcome::Stay,
+        },
         _ => return DialogOutcome::Stay,
-    }
+    };
+    let post = dialog.post.clone();
+    compose::send_then(
+        state,
+        post.kind,
+        post.body,
+        post.targets,
+        dialog.draft,
+        then.map(Change::Status),
+        fx,
+    );
     DialogOutcome::Close
 }
 

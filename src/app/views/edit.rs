@@ -42,6 +42,7 @@ pub(super) fn update_active(state: &mut State, fx: &mut Vec<Effect>) {
             notify: entry.view.notify,
             key: entry.view.key.clone(),
             profile: entry.view.profile.clone(),
+            after_reply: entry.view.after_reply.clone(),
             ..view_of(state, &entry.view.name)
         };
         request_edit(

@@ -89,6 +89,9 @@ pub struct Job {
     pub guards: Vec<Option<DateTime<Utc>>>,
     /// "Apply mine anyway": sent without the precondition.
     pub force: bool,
+    /// A reply's "send and set": this change goes to the ticket once the
+    /// server took the reply (one PATCH, guarded by the reply's time).
+    pub after_post: Option<Change>,
 }
 
 impl Job {
@@ -121,6 +124,7 @@ impl Job {
             follow_up: false,
             guards,
             force: false,
+            after_post: None,
         }
     }
 

@@ -51,6 +51,7 @@ pub(super) fn finish_jobs(state: &mut State) {
         }
         if !job.undo {
             start_macro_note(state, &job);
+            start_after_post(state, &job);
         }
         if job.bulk && !job.undo {
             // Done with: unmarked, so the next action does not reach them
@@ -97,6 +98,39 @@ pub(super) fn finish_jobs(state: &mut State) {
             }
         }
     }
+}
+
+/// "Send and set": once the server took the reply, the status goes out in
+/// one PATCH over the row as it is now, whose `updated_at` the reply's own
+/// time moved (`answers::on_posted`), so our reply is not taken for a
+/// colleague's change and anyone else's still is. A failed reply sets
+/// nothing. It becomes the action `U` undoes.
+fn start_after_post(state: &mut State, job: &Job) {
+    let Some(change) = job.after_post.clone() else {
+        return;
+    };
+    let Some((item, Some(Outcome::Changed))) = job.items.first().zip(job.outcomes.first()) else {
+        return;
+    };
+    let id = item.before.id;
+    let now = state
+        .list
+        .table
+        .tickets()
+        .iter()
+        .chain(state.detail.as_ref().map(|d| &d.ticket))
+        .filter(|t| t.id == id)
+        .max_by_key(|t| t.updated_at)
+        .cloned()
+        .unwrap_or_else(|| item.after.clone());
+    let mut next = crate::app::triage::actions::single_job(state, &change, now).skip_no_ops();
+    // Sent by the `pump` that is finishing this job, like a macro's note.
+    state.triage.next_job += 1;
+    next.id = state.triage.next_job;
+    for item in &next.items {
+        crate::app::triage::rows::replace(state, &item.after);
+    }
+    state.triage.jobs.push(next);
 }
 
 /// A macro's note goes out once its PATCH is answered, to the tickets the
