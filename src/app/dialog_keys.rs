@@ -101,7 +101,19 @@ fn triage_keys(dialog: &Dialog) -> KeyHints {
             keys
         }
         Dialog::Send(send) => {
-            let mut keys = vec![("y/s/Enter", "send")];
+            // The status keys are drawn in the box (their letters vary).
+            let mut keys = vec![("y", "send")];
+            if !send.offer.choices.is_empty() {
+                keys.push(("letter", "send and set that status"));
+            }
+            keys.push((
+                "Enter",
+                if send.offer.default.is_some() {
+                    "the default (send and set)"
+                } else {
+                    "send"
+                },
+            ));
             if send.news.is_some() {
                 keys.push(("e", "edit again"));
             }
