@@ -8,8 +8,8 @@
 //! never sent twice), and a failure puts the row back and says why.
 
 mod actions;
-pub mod canned;
 pub mod after_reply;
+pub mod canned;
 pub mod change;
 mod choices;
 pub mod compose;
