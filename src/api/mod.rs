@@ -13,6 +13,8 @@
 //!   fields from the companion endpoints, falling back to learned values and
 //!   config aliases; implements `filter::Resolver`.
 //! - `base_url`: which base URLs may carry the key; "copy as curl".
+//! - `precondition`: whether the server enforces `If-Unmodified-Since`
+//!   (`config check --online`).
 
 pub mod base_url;
 pub mod catalog;
@@ -21,6 +23,7 @@ pub mod decode;
 pub mod endpoint;
 pub mod error;
 pub mod key;
+pub mod precondition;
 pub mod retry;
 pub mod types;
 

@@ -67,7 +67,7 @@ impl Cli {
             Some(Command::Macros(a)) => Some(&a.workspace),
             Some(Command::Replies(a)) => Some(&a.workspace),
             Some(Command::Apply(a)) => Some(&a.workspace),
-            Some(Command::Config(ConfigCommand::Check(a))) => Some(a),
+            Some(Command::Config(ConfigCommand::Check(a))) => Some(&a.workspace),
             Some(Command::Config(ConfigCommand::Path | ConfigCommand::Schema)) => None,
             Some(Command::Completions { .. } | Command::Man) => None,
             Some(Command::Demo(_) | Command::Serve(_)) => {
@@ -353,12 +353,22 @@ fn parse_columns(s: &str) -> Result<ColumnList, String> {
     triage::columns::Column::parse_list(s).map(ColumnList)
 }
 
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    /// Also ask the server whether it enforces If-Unmodified-Since (a harmless
+    /// probe: an empty change dated 1970 to the first ticket; 412 = enforced)
+    #[arg(long)]
+    pub online: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print the path of the config file in use
     Path,
     /// Check the config file and the active profile
-    Check(WorkspaceArgs),
+    Check(CheckArgs),
     /// Print a JSON Schema of the config file, for editors that validate TOML against one
     Schema,
 }

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::args::{ConfigCommand, GlobalArgs};
 
-pub fn run(global: &GlobalArgs, cmd: &ConfigCommand) -> anyhow::Result<()> {
+pub async fn run(global: &GlobalArgs, cmd: &ConfigCommand) -> anyhow::Result<()> {
     match cmd {
         ConfigCommand::Path => {
             let location =
@@ -20,7 +20,7 @@ pub fn run(global: &GlobalArgs, cmd: &ConfigCommand) -> anyhow::Result<()> {
             out.write_all(schema_text().as_bytes())?;
             Ok(())
         }
-        ConfigCommand::Check(_) => {
+        ConfigCommand::Check(args) => {
             // `--profile` (or TRIAGE_PROFILE, as clap read it) is the
             // active profile the check holds to a key.
             let env = |name: &str| match name {
@@ -62,6 +62,9 @@ pub fn run(global: &GlobalArgs, cmd: &ConfigCommand) -> anyhow::Result<()> {
                     }
                 }
             }
+            if args.online {
+                online(global, &mut report).await;
+            }
             print!("{report}");
             if report.is_ok() {
                 Ok(())
@@ -73,6 +76,21 @@ pub fn run(global: &GlobalArgs, cmd: &ConfigCommand) -> anyhow::Result<()> {
                 .into())
             }
         }
+    }
+}
+
+/// `--online`: what only the server can say, as notes (whether it enforces
+/// `If-Unmodified-Since`); a profile that cannot connect is a problem.
+async fn online(global: &GlobalArgs, report: &mut triage::config::CheckReport) {
+    match super::session::Session::open(global) {
+        Ok(session) => {
+            let found = triage::api::precondition::probe(&session.client).await;
+            report.notes.push(found.words());
+        }
+        Err(e) => report.problems.push(format!(
+            "--online: cannot reach the workspace: {}",
+            triage::text::sanitize(&format!("{e:#}"))
+        )),
     }
 }
 

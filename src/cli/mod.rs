@@ -34,7 +34,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             logging::init_file_logging();
             list::run(&global, args).await
         }
-        Some(Command::Config(cmd)) => config_cmd::run(&global, cmd),
+        Some(Command::Config(cmd)) => config_cmd::run(&global, cmd).await,
         Some(Command::Views(args)) => {
             logging::init_file_logging();
             views_cmd::run(&global, args).await

@@ -43,6 +43,7 @@ mod shell;
 mod soak;
 mod team_conflicts;
 mod team_cop;
+mod team_probe;
 mod text_props;
 mod themes;
 mod triage_http;
