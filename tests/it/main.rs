@@ -29,6 +29,7 @@ mod filter_server_agreement;
 mod generated_docs;
 mod macros;
 mod macros_cli;
+mod module_sizes;
 mod msrv;
 mod news;
 mod persist;

@@ -6,11 +6,10 @@ use super::change::{Change, Routing, StatusChoice, tickets};
 use super::choices::{
     assignee_items, me_id, priority_items, priority_key, status_choice, status_items, status_key,
 };
-use super::jobs::{self, Item, Job};
+use super::jobs;
 use super::routing;
-use super::{Confirmed, Dialog, PickKind, SnoozeDialog, Targets, next};
+use super::{Dialog, PickKind, SnoozeDialog, Targets};
 use crate::api::Catalog;
-use crate::api::types::Ticket;
 use crate::app::keymap::Action;
 use crate::app::modal::Modal;
 use crate::app::msg::Effect;
@@ -19,6 +18,10 @@ use crate::app::state::{ErrorView, State};
 use crate::filter::EntityRef;
 use crate::model::StatusCategory;
 use crate::text::sanitize;
+
+// Their old home: callers name them here.
+pub(super) use super::run::{apply, run_bulk, single_job};
+pub(super) use super::undo::{run_undo, undo};
 
 /// Whether a list action is triage's: its own section, and `Esc` while
 /// writes wait for a rate limit (it drops them).
@@ -375,196 +378,4 @@ fn open_snooze(state: &mut State) {
         back_idx: 0,
         targets,
     }))));
-}
-
-/// Runs an action on its targets: a single ticket at once, marked tickets
-/// after one confirmation naming the count.
-pub(super) fn apply(state: &mut State, change: Change, targets: Targets, fx: &mut Vec<Effect>) {
-    match targets {
-        Targets::One(ticket) => run_single(state, change, *ticket, fx),
-        Targets::Marked(rows) => {
-            // Marks outlive paging, sorting and searches: say when the
-            // action reaches tickets the agent cannot see right now.
-            let shown = state.list.table.tickets();
-            let hidden = rows
-                .iter()
-                .filter(|r| !shown.iter().any(|t| t.id == r.id))
-                .count();
-            let what = if hidden == 0 {
-                tickets(rows.len())
-            } else {
-                format!("{} ({hidden} not on this page)", tickets(rows.len()))
-            };
-            state.modal = Some(Modal::Triage(Dialog::Confirm {
-                question: change.question_about(&what),
-                then: Confirmed::Bulk {
-                    change,
-                    targets: rows,
-                },
-            }));
-        }
-    }
-}
-
-/// The job of one change to one ticket, as shown now.
-pub(super) fn single_job(state: &State, change: &Change, ticket: Ticket) -> Job {
-    let item = Item {
-        after: change.apply(&ticket),
-        patch: change.patch(),
-        known: known_of(state, ticket.id),
-        before: ticket,
-    };
-    Job::new(
-        0,
-        label_of(change),
-        Some(change.clone()),
-        change.fields(),
-        vec![item],
-        false,
-    )
-}
-
-fn run_single(state: &mut State, change: Change, ticket: Ticket, fx: &mut Vec<Effect>) {
-    if let Some((name, note)) = note_alone(&change) {
-        let on_selected = state.selected_ticket().is_some_and(|t| t.id == ticket.id);
-        super::macro_run::note_only(state, &name, note, &[ticket], false, fx);
-        if state.triage.next_mode && on_selected {
-            let from = state.list.selected;
-            next::advance(state, from, fx);
-        }
-        return;
-    }
-    let id = ticket.id;
-    let job = single_job(state, &change, ticket);
-    state.last_error = None;
-    state.triage.handled.insert(id);
-    let on_selected = state.selected_ticket().is_some_and(|t| t.id == id);
-    jobs::start(state, job, fx);
-    if state.triage.next_mode && on_selected {
-        let from = state.list.selected;
-        next::advance(state, from, fx);
-    }
-}
-
-/// Starts a confirmed bulk run over exactly the snapshot taken.
-pub(super) fn run_bulk(state: &mut State, change: Change, rows: Vec<Ticket>, fx: &mut Vec<Effect>) {
-    if let Some((name, note)) = note_alone(&change) {
-        return super::macro_run::note_only(state, &name, note, &rows, true, fx);
-    }
-    let items: Vec<Item> = rows
-        .into_iter()
-        .map(|t| Item {
-            after: change.apply(&t),
-            patch: change.patch(),
-            known: known_of(state, t.id),
-            before: t,
-        })
-        .collect();
-    for i in &items {
-        state.triage.handled.insert(i.before.id);
-    }
-    state.last_error = None;
-    let job = Job::new(
-        0,
-        label_of(&change),
-        Some(change.clone()),
-        change.fields(),
-        items,
-        true,
-    )
-    .skip_no_ops();
-    jobs::start(state, job, fx);
-}
-
-/// A macro that changes nothing but writes a note: its name and note.
-fn note_alone(change: &Change) -> Option<(String, String)> {
-    match change {
-        Change::Macro(m) if m.parts.is_empty() => Some((m.name.clone(), m.note.clone()?)),
-        _ => None,
-    }
-}
-
-fn known_of(state: &State, id: uuid::Uuid) -> super::known::Known {
-    state.triage.known.get(&id).cloned().unwrap_or_default()
-}
-
-/// "Set to Urgent", "Set status to Solved", "Assign to Ana", "Snooze until …".
-fn label_of(change: &Change) -> String {
-    match change {
-        Change::Status(_) => format!("Set status to {}", change.target()),
-        Change::Priority(_) => format!("Set to {}", change.target()),
-        Change::Assign { id: None, .. } => "Unassign".into(),
-        Change::Assign { .. } => format!("Assign to {}", change.target()),
-        Change::Snooze { .. } => format!("Snooze until {}", change.target()),
-        Change::Inbox(_) => format!("Move to {}", change.target()),
-        Change::Tags { .. } => format!("Tag {}", change.target()),
-        Change::Field { .. } => format!("Set {}", change.target()),
-        Change::Macro(m) => m.name.clone(),
-    }
-}
-
-pub(super) fn undo(state: &mut State, fx: &mut Vec<Effect>) {
-    if !writes_allowed(state) {
-        return;
-    }
-    if state.triage.jobs.iter().any(|j| !j.undo) {
-        // The last action is the one still being saved: undo that one when
-        // its answers are in.
-        state.triage.undo_queued = true;
-        state.notice = Some("undo queued: it runs once the change being saved is answered".into());
-        return;
-    }
-    let Some(record) = state.triage.undo.as_ref() else {
-        state.notice = Some(match &state.triage.undo_refusal {
-            Some(why) => why.clone(),
-            None => "nothing to undo".into(),
-        });
-        return;
-    };
-    if record.rows.len() > 1 {
-        state.modal = Some(Modal::Triage(Dialog::Confirm {
-            question: record.question(),
-            then: Confirmed::Undo,
-        }));
-    } else {
-        run_undo(state, fx);
-    }
-}
-
-/// Sends the previous values of the last action back.
-pub(super) fn run_undo(state: &mut State, fx: &mut Vec<Effect>) {
-    let Some(record) = state.triage.undo.take() else {
-        return;
-    };
-    let (job, unnamed) = {
-        let shown = state.list.table.tickets().to_vec();
-        record.job(|after| {
-            shown
-                .iter()
-                .find(|t| t.id == after.id)
-                .cloned()
-                .unwrap_or_else(|| after.clone())
-        })
-    };
-    if job.items.is_empty() {
-        state.last_error = Some(ErrorView {
-            message: "cannot undo: the previous values cannot be named to the server".into(),
-            hint: None,
-        });
-        return;
-    }
-    if unnamed > 0 {
-        state.notice = Some(format!(
-            "{} left as they are: their previous values cannot be named to the server",
-            tickets(unnamed)
-        ));
-    }
-    state.last_error = None;
-    if let Some(Change::Macro(m)) = &record.change
-        && m.note.is_some()
-        && state.notice.is_none()
-    {
-        state.notice = Some("its note stays: notes cannot be undone".into());
-    }
-    jobs::start(state, job, fx);
 }

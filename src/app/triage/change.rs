@@ -135,7 +135,7 @@ impl Routing {
 
 /// The ticket fields an action touches (and so what undo sends back).
 /// Tags and custom fields are not on the row: their undo is worked out
-/// from the change itself (see [`restore_extras`]).
+/// from the change itself (see [`restore_extras`](super::undo::restore_extras)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Fields {
     pub status: bool,
@@ -421,99 +421,6 @@ fn set_status(t: &mut Ticket, s: &StatusChoice) {
     t.status_color = s.color.clone();
 }
 
-/// Undo of `fields` on a ticket now at `current`, back to `original`: the
-/// row as it will be and the body that puts it back; `None` when there is
-/// no way to name the old value to the server (a status without id or
-/// known category).
-pub fn restore(
-    current: &Ticket,
-    original: &Ticket,
-    fields: Fields,
-) -> Option<(Ticket, TicketPatch)> {
-    let mut t = current.clone();
-    let mut patch = TicketPatch::default();
-    if fields.status {
-        match (original.status_id, &original.status) {
-            (Some(id), _) => patch.status_id = Some(id),
-            (None, StatusCategory::Other(_)) => return None,
-            (None, category) => patch.status = Some(category.clone()),
-        }
-        t.status = original.status.clone();
-        t.status_id = original.status_id;
-        t.status_name = original.status_name.clone();
-        t.status_color = original.status_color.clone();
-    }
-    if fields.priority {
-        match (original.priority_id, &original.priority) {
-            (Some(id), _) => patch.priority_id = Some(id),
-            (None, PriorityLevel::Other(_)) => return None,
-            (None, level) => patch.priority = Some(level.clone()),
-        }
-        t.priority = original.priority.clone();
-        t.priority_id = original.priority_id;
-        t.priority_name = original.priority_name.clone();
-        t.priority_color = original.priority_color.clone();
-    }
-    if fields.assignee {
-        patch.assignee_id = Some(original.assignee_id);
-        t.assignee_id = original.assignee_id;
-    }
-    if fields.inbox {
-        // A ticket is always in an inbox: an unknown one cannot be put back.
-        patch.inbox_id = Some(original.inbox_id?);
-        t.inbox_id = original.inbox_id;
-    }
-    if fields.reminder {
-        patch.remind_at = Some(original.remind_at);
-        patch.remind_transition_status_id = Some(original.remind_transition_status_id);
-        t.remind_at = original.remind_at;
-        t.remind_transition_status_id = original.remind_transition_status_id;
-    }
-    Some((t, patch))
-}
-
-/// The part of an undo the row cannot tell: for tags, the inverse of the
-/// relative change, worked out from what the ticket had where that is
-/// known (a tag it already had stays; one it lacked and lost stays lost),
-/// else the plain inverse; for a custom field, its value before (`None`
-/// when that was never seen: it cannot be named to the server).
-pub fn restore_extras(change: &Change, before: &Known) -> Option<TicketPatch> {
-    match change {
-        Change::Tags { add, remove } => {
-            let had = |id: Uuid| before.tags.as_ref().map(|t| t.contains(&id));
-            Some(TicketPatch {
-                remove_tag_ids: add
-                    .iter()
-                    .filter(|t| had(t.id) != Some(true))
-                    .map(|t| t.id)
-                    .collect(),
-                add_tag_ids: remove
-                    .iter()
-                    .filter(|t| had(t.id) != Some(false))
-                    .map(|t| t.id)
-                    .collect(),
-                ..TicketPatch::default()
-            })
-        }
-        Change::Field { key, .. } => {
-            let old = before.fields.as_ref()?.get(key).cloned();
-            Some(TicketPatch {
-                custom_fields: [(key.clone(), old.unwrap_or(serde_json::Value::Null))]
-                    .into_iter()
-                    .collect(),
-                ..TicketPatch::default()
-            })
-        }
-        // Every part's way back, or none if one part cannot be named.
-        Change::Macro(m) => m
-            .parts
-            .iter()
-            .map(|c| restore_extras(c, before))
-            .try_fold(TicketPatch::default(), |all, p| Some(all.merged(p?))),
-        _ => Some(TicketPatch::default()),
-    }
-}
-
 /// Whether `t` still belongs to the list of `filter`, judged on the fields
 /// an action can change (the others did not move). A name that cannot be
 /// resolved here counts as a match: better a row not dimmed than a row
@@ -551,6 +458,7 @@ pub fn still_matches(filter: &TicketFilter, t: &Ticket, resolver: Option<&dyn Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::triage::undo::restore;
 
     fn ticket() -> Ticket {
         Ticket {

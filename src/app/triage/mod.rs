@@ -23,6 +23,7 @@ pub mod marks;
 mod next;
 mod routing;
 pub mod rows;
+mod run;
 pub mod send;
 pub mod snooze;
 pub mod undo;

@@ -1,0 +1,136 @@
+//! Running a change: on one ticket at once, on the marked ones after one
+//! confirmation; each becomes a write job (see [`super::jobs`]).
+
+use super::change::{Change, tickets};
+use super::jobs::{self, Item, Job};
+use super::{Confirmed, Dialog, Targets, next};
+use crate::api::types::Ticket;
+use crate::app::modal::Modal;
+use crate::app::msg::Effect;
+use crate::app::state::State;
+
+/// Runs an action on its targets: a single ticket at once, marked tickets
+/// after one confirmation naming the count.
+pub(super) fn apply(state: &mut State, change: Change, targets: Targets, fx: &mut Vec<Effect>) {
+    match targets {
+        Targets::One(ticket) => run_single(state, change, *ticket, fx),
+        Targets::Marked(rows) => {
+            // Marks outlive paging, sorting and searches: say when the
+            // action reaches tickets the agent cannot see right now.
+            let shown = state.list.table.tickets();
+            let hidden = rows
+                .iter()
+                .filter(|r| !shown.iter().any(|t| t.id == r.id))
+                .count();
+            let what = if hidden == 0 {
+                tickets(rows.len())
+            } else {
+                format!("{} ({hidden} not on this page)", tickets(rows.len()))
+            };
+            state.modal = Some(Modal::Triage(Dialog::Confirm {
+                question: change.question_about(&what),
+                then: Confirmed::Bulk {
+                    change,
+                    targets: rows,
+                },
+            }));
+        }
+    }
+}
+
+/// The job of one change to one ticket, as shown now.
+pub(super) fn single_job(state: &State, change: &Change, ticket: Ticket) -> Job {
+    let item = Item {
+        after: change.apply(&ticket),
+        patch: change.patch(),
+        known: known_of(state, ticket.id),
+        before: ticket,
+    };
+    Job::new(
+        0,
+        label_of(change),
+        Some(change.clone()),
+        change.fields(),
+        vec![item],
+        false,
+    )
+}
+
+fn run_single(state: &mut State, change: Change, ticket: Ticket, fx: &mut Vec<Effect>) {
+    if let Some((name, note)) = note_alone(&change) {
+        let on_selected = state.selected_ticket().is_some_and(|t| t.id == ticket.id);
+        super::macro_run::note_only(state, &name, note, &[ticket], false, fx);
+        if state.triage.next_mode && on_selected {
+            let from = state.list.selected;
+            next::advance(state, from, fx);
+        }
+        return;
+    }
+    let id = ticket.id;
+    let job = single_job(state, &change, ticket);
+    state.last_error = None;
+    state.triage.handled.insert(id);
+    let on_selected = state.selected_ticket().is_some_and(|t| t.id == id);
+    jobs::start(state, job, fx);
+    if state.triage.next_mode && on_selected {
+        let from = state.list.selected;
+        next::advance(state, from, fx);
+    }
+}
+
+/// Starts a confirmed bulk run over exactly the snapshot taken.
+pub(super) fn run_bulk(state: &mut State, change: Change, rows: Vec<Ticket>, fx: &mut Vec<Effect>) {
+    if let Some((name, note)) = note_alone(&change) {
+        return super::macro_run::note_only(state, &name, note, &rows, true, fx);
+    }
+    let items: Vec<Item> = rows
+        .into_iter()
+        .map(|t| Item {
+            after: change.apply(&t),
+            patch: change.patch(),
+            known: known_of(state, t.id),
+            before: t,
+        })
+        .collect();
+    for i in &items {
+        state.triage.handled.insert(i.before.id);
+    }
+    state.last_error = None;
+    let job = Job::new(
+        0,
+        label_of(&change),
+        Some(change.clone()),
+        change.fields(),
+        items,
+        true,
+    )
+    .skip_no_ops();
+    jobs::start(state, job, fx);
+}
+
+/// A macro that changes nothing but writes a note: its name and note.
+fn note_alone(change: &Change) -> Option<(String, String)> {
+    match change {
+        Change::Macro(m) if m.parts.is_empty() => Some((m.name.clone(), m.note.clone()?)),
+        _ => None,
+    }
+}
+
+fn known_of(state: &State, id: uuid::Uuid) -> super::known::Known {
+    state.triage.known.get(&id).cloned().unwrap_or_default()
+}
+
+/// "Set to Urgent", "Set status to Solved", "Assign to Ana", "Snooze until …".
+fn label_of(change: &Change) -> String {
+    match change {
+        Change::Status(_) => format!("Set status to {}", change.target()),
+        Change::Priority(_) => format!("Set to {}", change.target()),
+        Change::Assign { id: None, .. } => "Unassign".into(),
+        Change::Assign { .. } => format!("Assign to {}", change.target()),
+        Change::Snooze { .. } => format!("Snooze until {}", change.target()),
+        Change::Inbox(_) => format!("Move to {}", change.target()),
+        Change::Tags { .. } => format!("Tag {}", change.target()),
+        Change::Field { .. } => format!("Set {}", change.target()),
+        Change::Macro(m) => m.name.clone(),
+    }
+}
