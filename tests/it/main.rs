@@ -45,6 +45,7 @@ mod soak;
 mod team_conflicts;
 mod team_cop;
 mod team_probe;
+mod team_render;
 mod text_props;
 mod themes;
 mod triage_http;
