@@ -35,6 +35,7 @@ pub mod persist;
 pub mod picker;
 pub mod poll;
 pub mod replies;
+pub mod row_details;
 pub mod search;
 pub mod source;
 pub mod state;

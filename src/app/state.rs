@@ -339,6 +339,8 @@ pub struct State {
     pub replies: Vec<super::replies::ReplyEntry>,
     /// Requesters by contact id (`contacts.display_name(id)` for columns).
     pub contacts: super::contacts::ContactBook,
+    /// `[ui] columns` (a view's own win: `row_details::shown_columns`).
+    pub columns: Vec<crate::columns::ColumnSpec>,
 }
 
 impl State {
@@ -374,6 +376,7 @@ impl State {
             macros: Vec::new(),
             replies: Vec::new(),
             contacts: Default::default(),
+            columns: crate::columns::default_columns(),
         }
     }
 

@@ -319,6 +319,7 @@ fn with_demo_views(
         mode: views.mode,
         fingerprint: views.fingerprint,
         unknown_keys: views.unknown_keys,
+        warnings: views.warnings,
     };
     Ok((loaded, broken))
 }
@@ -328,6 +329,9 @@ fn with_demo_views(
 fn warn_unknown_keys(config: &LoadedConfig) {
     for key in &config.unknown_keys {
         eprintln!("warning: {}", triage::text::sanitize(&key.to_string()));
+    }
+    for warning in &config.warnings {
+        eprintln!("warning: {}", triage::text::sanitize(&warning.to_string()));
     }
 }
 
@@ -394,6 +398,13 @@ pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
     ctx.unfocused_refresh = ui.unfocused_refresh_secs.interval();
     ctx.notify = ui.notify;
     ctx.after_reply = ui.after_reply.clone();
+    if let Some(entries) = &ui.columns {
+        // Unknown names were warned about at load; none left: the default.
+        let (columns, _) = triage::columns::resolve(entries);
+        if !columns.is_empty() {
+            ctx.columns = columns;
+        }
+    }
     ctx.me = session.me.as_deref().map(EntityRef::from_text);
     ctx.drafts = triage::config::Drafts::in_state_dir();
     ctx.macros = session.config.macros_for(session.profile.as_deref());

@@ -80,6 +80,9 @@ pub fn check(
     report
         .problems
         .extend(config.unknown_keys.iter().map(ToString::to_string));
+    report
+        .problems
+        .extend(config.warnings.iter().map(ToString::to_string));
     check_profiles(&config, base_url_flag, env, &mut report);
     check_keys(&config, &mut report);
     check_views(&config, &mut report);

@@ -52,6 +52,33 @@ pub struct LoadedConfig {
     /// Keys the model does not know, ignored: each is a warning for the
     /// caller to print (`config check` lists them as problems).
     pub unknown_keys: Vec<UnknownKey>,
+    /// Values that were understood but left out (an unknown column name),
+    /// with their place: warnings like unknown keys.
+    pub warnings: Vec<ConfigWarning>,
+}
+
+/// A value of the file left out, with its place: `config.toml:12:22:
+/// ui.columns[3]: unknown column 'stauts' (columns: …) (ignored)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigWarning {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// Where it sits, dotted, then what is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
 }
 
 /// A key of the file that no setting reads: a typo, or a setting of
@@ -83,6 +110,7 @@ impl std::fmt::Display for UnknownKey {
 pub struct Parsed {
     pub file: ConfigFile,
     pub unknown_keys: Vec<UnknownKey>,
+    pub warnings: Vec<ConfigWarning>,
 }
 
 impl LoadedConfig {
@@ -187,6 +215,7 @@ pub fn load_from(location: ConfigLocation) -> Result<LoadedConfig, ConfigError> 
         mode: file_mode(&path),
         fingerprint: Some(super::views::Fingerprint::of(&text)),
         unknown_keys: parsed.unknown_keys,
+        warnings: parsed.warnings,
     })
 }
 
@@ -211,7 +240,93 @@ pub fn parse_reporting(text: &str, path: &Path) -> Result<Parsed, ConfigError> {
     } else {
         locate_keys(text, path, &ignored)
     };
-    Ok(Parsed { file, unknown_keys })
+    let warnings = column_warnings(&file, text, path);
+    Ok(Parsed {
+        file,
+        unknown_keys,
+        warnings,
+    })
+}
+
+/// The entries of `[ui] columns` and each view's `columns` that are left
+/// out, located in the text (parsed once more only when there are some).
+fn column_warnings(file: &ConfigFile, text: &str, path: &Path) -> Vec<ConfigWarning> {
+    let mut lists: Vec<(Vec<KeySegment>, &[crate::columns::ColumnEntry])> = Vec::new();
+    if let Some(columns) = &file.ui.columns {
+        lists.push((
+            vec![
+                KeySegment::Key("ui".into()),
+                KeySegment::Key("columns".into()),
+            ],
+            columns,
+        ));
+    }
+    for (i, view) in file.views.iter().enumerate() {
+        if let Some(columns) = &view.columns {
+            lists.push((
+                vec![
+                    KeySegment::Key("views".into()),
+                    KeySegment::Index(i),
+                    KeySegment::Key("columns".into()),
+                ],
+                columns,
+            ));
+        }
+    }
+    let mut doc = None;
+    let mut warnings = Vec::new();
+    for (at, columns) in lists {
+        let (_, problems) = crate::columns::resolve(columns);
+        for (index, problem) in problems {
+            let doc = doc.get_or_insert_with(|| toml_edit::Document::parse(text).ok());
+            let span = doc
+                .as_ref()
+                .and_then(|d| array_item_span(d.as_table(), &at, index));
+            let (line, column) = span.map_or((1, 1), |s| line_column(text, s.start));
+            let mut place = at.clone();
+            place.push(KeySegment::Index(index));
+            warnings.push(ConfigWarning {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: format!("{}: {problem}", dotted(&place)),
+            });
+        }
+    }
+    warnings.sort_by_key(|w| (w.line, w.column));
+    warnings
+}
+
+/// The span of item `index` of the array at `segments`.
+fn array_item_span(
+    root: &toml_edit::Table,
+    segments: &[KeySegment],
+    index: usize,
+) -> Option<std::ops::Range<usize>> {
+    use toml_edit::{Item, TableLike, Value};
+    let mut item: Option<&Item> = None;
+    let mut table: Option<&dyn TableLike> = Some(root);
+    for segment in segments {
+        match segment {
+            KeySegment::Key(k) => {
+                let t = table
+                    .take()
+                    .or_else(|| item.and_then(Item::as_table_like))?;
+                item = Some(t.get(k)?);
+            }
+            KeySegment::Index(i) => {
+                table = match item? {
+                    Item::ArrayOfTables(a) => Some(a.get(*i)? as &dyn TableLike),
+                    Item::Value(Value::Array(a)) => {
+                        Some(a.get(*i)?.as_inline_table()? as &dyn TableLike)
+                    }
+                    _ => None,
+                };
+                item = None;
+            }
+        }
+    }
+    item?.as_array()?.get(index)?.span()
 }
 
 /// One step of a key's place in the document.

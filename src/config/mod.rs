@@ -31,9 +31,9 @@ pub use drafts::{Draft, DraftId, DraftOwner, Drafts};
 pub use error::ConfigError;
 pub use key_command::OUTPUT_CAP as KEY_COMMAND_OUTPUT_CAP;
 pub use load::{
-    CONFIG_ENV, ConfigLocation, LoadedConfig, LocationSource, Parsed, UnknownKey, default_path,
-    demo_views_path, load, load_from, load_with_env, locate, parse, parse_reporting, process_env,
-    state_dir,
+    CONFIG_ENV, ConfigLocation, ConfigWarning, LoadedConfig, LocationSource, Parsed, UnknownKey,
+    default_path, demo_views_path, load, load_from, load_with_env, locate, parse, parse_reporting,
+    process_env, state_dir,
 };
 pub use model::{
     AfterReply, ConfigFile, KeyCommandTimeout, KeySpec, ListRefresh, MacroDef, Notify, PerPage,

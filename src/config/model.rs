@@ -261,6 +261,9 @@ pub struct SavedView {
     /// this view is open; `[ui] notify` otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify: Option<Notify>,
+    /// The list's columns while this view is open; `[ui] columns` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Vec<crate::columns::ColumnEntry>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
     /// The reply confirmation's choices while this view is open, over
@@ -373,6 +376,9 @@ pub struct UiConfig {
     /// The reply confirmation's "send and set" choices (a view's own
     /// `after_reply` wins, field by field).
     pub after_reply: AfterReply,
+    /// The list's columns, left to right (`triage::columns` names); unset:
+    /// [`crate::columns::DEFAULT_COLUMNS`]. A view's own `columns` wins.
+    pub columns: Option<Vec<crate::columns::ColumnEntry>>,
 }
 
 /// `after_reply = { statuses = [...], default = "send" }`, in `[ui]` or a
@@ -463,6 +469,7 @@ impl Default for UiConfig {
             unfocused_refresh_secs: ListRefresh::UNFOCUSED_DEFAULT,
             notify: Notify::Off,
             after_reply: AfterReply::default(),
+            columns: None,
         }
     }
 }

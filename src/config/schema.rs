@@ -114,9 +114,38 @@ pub fn schema(key_actions: &[&str]) -> Value {
                         "description": "Count again in the background this often and mark what is new."
                     },
                     "notify": notify(),
+                    "columns": {
+                        "type": "array",
+                        "description": "The list's columns while this view is open ([ui] columns otherwise).",
+                        "items": { "$ref": "#/$defs/column" }
+                    },
                     "profile": { "type": "string", "description": "Only in this profile." },
                     "after_reply": after_reply()
                 }
+            },
+            "column": {
+                "anyOf": [
+                    {
+                        "type": "string",
+                        "description": format!("A column: {} (an unknown name is a warning).", crate::columns::Column::NAMES.join(", "))
+                    },
+                    {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": ["name"],
+                        "properties": {
+                            "name": { "type": "string", "description": "A column's name, as above." },
+                            "width": {
+                                "description": "A number of cells, \"grow\" (what the others leave) or \"min:N\" (at least N, and a share of what is left).",
+                                "anyOf": [
+                                    { "type": "integer", "minimum": 1, "maximum": crate::columns::Width::MAX },
+                                    { "enum": ["grow", "auto"] },
+                                    { "type": "string" }
+                                ]
+                            }
+                        }
+                    }
+                ]
             },
             "macro": {
                 "type": "object",
@@ -150,7 +179,13 @@ pub fn schema(key_actions: &[&str]) -> Value {
                     "refresh_secs": list_refresh(ListRefresh::DEFAULT_SECS, "The open list refreshes itself this often (0: never)."),
                     "unfocused_refresh_secs": list_refresh(300, "At most this often while the terminal is not focused (0: not until focus returns)."),
                     "notify": notify(),
-                    "after_reply": after_reply()
+                    "after_reply": after_reply(),
+                    "columns": {
+                        "type": "array",
+                        "description": "The list's columns, left to right (docs/queue.md#columns).",
+                        "default": crate::columns::DEFAULT_COLUMNS,
+                        "items": { "$ref": "#/$defs/column" }
+                    }
                 }
             },
             "aliases": {

@@ -78,6 +78,8 @@ pub struct RunContext<S: TicketSource> {
     pub notify: crate::config::Notify,
     /// `[ui] after_reply`: the reply confirmation's "send and set" keys.
     pub after_reply: crate::config::AfterReply,
+    /// `[ui] columns`, resolved (unknown names already left out).
+    pub columns: Vec<crate::columns::ColumnSpec>,
     /// Saved views of the config file and where to save them.
     pub views: crate::app::views::ViewsSetup,
     /// `me` from the config.
@@ -111,6 +113,7 @@ impl<S: TicketSource> RunContext<S> {
             unfocused_refresh: crate::config::ListRefresh::UNFOCUSED_DEFAULT.interval(),
             notify: crate::config::Notify::Off,
             after_reply: Default::default(),
+            columns: crate::columns::default_columns(),
             views: crate::app::views::ViewsSetup::default(),
             me: None,
             drafts: None,
@@ -189,6 +192,7 @@ fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
     state.list.poll.unfocused = ctx.unfocused_refresh;
     state.notify = ctx.notify;
     state.triage.after_reply = std::mem::take(&mut ctx.after_reply);
+    state.columns = std::mem::take(&mut ctx.columns);
     let mut setup = std::mem::take(&mut ctx.views);
     if setup.per_page == 0 {
         setup.per_page = state.list.per_page;

@@ -14,6 +14,7 @@ pub mod input_line;
 pub mod palette;
 pub mod picker;
 pub mod popup;
+pub mod row_columns;
 pub mod search;
 pub mod send;
 pub mod table;

@@ -7,7 +7,8 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::text::{fit, relative, time_left, width};
+use super::row_columns::{self, CellSource, Placed, is_default};
+use super::text::{fit, time_left, width};
 use super::theme::{BADGE_LEFT_EDGE, BADGE_RIGHT_EDGE};
 use super::{RenderContext, spinner};
 use crate::api::types::Ticket;
@@ -15,6 +16,7 @@ use crate::app::State;
 pub use crate::app::labels::{REMINDER_MARK, priority_label, status_label};
 use crate::app::source::Directory;
 use crate::app::state::TablePane;
+use crate::columns::Column;
 use crate::text::sanitize;
 
 /// Columns of one layout; `None` means the column is dropped at this width.
@@ -136,16 +138,7 @@ pub fn columns(
     cols
 }
 
-fn assignee_name(t: &Ticket, names: &dyn Directory) -> String {
-    match t.assignee_id {
-        None => "—".to_string(),
-        Some(id) => names
-            .user_name(id)
-            .map(|n| sanitize(&n).into_owned())
-            // Unknown name: a short id beats a blank.
-            .unwrap_or_else(|| id.to_string()[..8].to_string()),
-    }
-}
+use super::row_columns::assignee_name;
 
 pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect) {
     let theme = &ctx.theme;
@@ -208,10 +201,35 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
     }
 }
 
-/// One column: its width and how its text sits in it.
-struct Column {
-    width: u16,
-    right: bool,
+/// Today's six columns, as the general layout's placed columns.
+fn default_placed(cols: Columns) -> Vec<Placed> {
+    let place = |column: Column, width: u16, label: &str, right: bool| Placed {
+        column,
+        width,
+        label: label.to_string(),
+        right,
+    };
+    let mut placed = vec![
+        place(Column::Number, cols.number, "#", false),
+        place(Column::Status, cols.status, "status", false),
+        place(
+            Column::Priority,
+            cols.priority,
+            label_for(PRIORITY_LABELS, cols.priority),
+            false,
+        ),
+        place(Column::Subject, cols.subject, "subject", false),
+    ];
+    if let Some(w) = cols.assignee {
+        placed.push(place(Column::Assignee, w, "assignee", false));
+    }
+    placed.push(place(
+        Column::Updated,
+        cols.updated,
+        label_for(UPDATED_LABELS, cols.updated),
+        true,
+    ));
+    placed
 }
 
 fn draw_rows(
@@ -244,33 +262,45 @@ fn draw_rows(
     // A gap between the last column and a detail pane beside the list.
     let beside = state.detail.is_some() && !state.areas().detail_covers_table();
     let cols_w = area.width.saturating_sub(u16::from(beside));
-    let cols = columns(visible, state.names.as_ref(), cols_w, state.relative_times);
-
-    let column = |width: u16, right: bool| Column { width, right };
-    let mut layout = vec![
-        ("#", column(cols.number, false)),
-        ("status", column(cols.status, false)),
-        (
-            label_for(PRIORITY_LABELS, cols.priority),
-            column(cols.priority, false),
-        ),
-        ("subject", column(cols.subject, false)),
-    ];
-    if let Some(w) = cols.assignee {
-        layout.push(("assignee", column(w, false)));
-    }
-    layout.push((
-        label_for(UPDATED_LABELS, cols.updated),
-        column(cols.updated, true),
-    ));
+    let cells = CellSource {
+        names: state.names.as_ref(),
+        known: &state.triage.known,
+        now: ctx.wall_now,
+        relative_times: state.relative_times,
+    };
+    let specs = crate::app::row_details::shown_columns(state);
+    let layout = if is_default(&specs) {
+        default_placed(columns(
+            visible,
+            state.names.as_ref(),
+            cols_w,
+            state.relative_times,
+        ))
+    } else {
+        row_columns::layout(&specs, visible, &cells, cols_w)
+    };
+    // Where each column starts.
+    let xs: Vec<u16> = layout
+        .iter()
+        .scan(area.x, |x, p| {
+            let at = *x;
+            *x = x.saturating_add(p.width + 1);
+            Some(at)
+        })
+        .collect();
+    let x_of = |column: &Column| {
+        layout
+            .iter()
+            .position(|p| p.column == *column)
+            .map(|i| (xs[i], layout[i].width))
+    };
 
     // Drawn cell by cell at computed offsets rather than through `Table`:
     // the widths are ours already, and `Table` would run the constraint
     // solver every frame (ratatui's layout cache is not enabled here).
     let buf = frame.buffer_mut();
     let draw_line = |buf: &mut ratatui::buffer::Buffer, y: u16, spans: Vec<Span<'_>>| {
-        let mut x = area.x;
-        for ((_, col), span) in layout.iter().zip(spans) {
+        for ((col, &x), span) in layout.iter().zip(&xs).zip(spans) {
             let w = col.width.min(area.right().saturating_sub(x));
             if w == 0 {
                 break;
@@ -283,15 +313,18 @@ fn draw_rows(
                 line
             };
             line.render(cell, buf);
-            x = x.saturating_add(col.width + 1);
         }
     };
     let header: Vec<Span> = layout
         .iter()
-        .map(|(label, _)| Span::styled(*label, theme.column_header()))
+        .map(|p| Span::styled(p.label.as_str(), theme.column_header()))
         .collect();
     draw_line(buf, area.y, header);
 
+    // The reminder has a column of its own when chosen; otherwise the few
+    // rows with one show the mark at the right end of their subject cell.
+    let subject = x_of(&Column::Subject).filter(|_| x_of(&Column::Reminder).is_none());
+    let status = x_of(&Column::Status);
     let mut marks: Vec<(u16, String)> = Vec::new();
     let mut edges: Vec<(u16, u16, ratatui::style::Style)> = Vec::new();
     for (i, t) in visible.iter().enumerate() {
@@ -306,70 +339,82 @@ fn draw_rows(
         if gutter > 0 {
             draw_gutter(state, theme, buf, Rect::new(full.x, y, gutter, 1), t.id);
         }
-        let badge = format!(
-            " {} ",
-            fit(&status_label(t), usize::from(cols.status).saturating_sub(2))
-        );
-        let fill = super::Theme::status_fill(t.status_color.as_deref(), &t.status);
-        if let Some(edge) = theme.edge(fill, under) {
-            edges.push((y, width(&badge) as u16, edge));
-        }
-        let number_style = if crate::app::news::is_new(state, t.id) {
-            ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD)
-        } else {
-            theme.dim()
-        };
-        let mut spans = vec![
-            Span::styled(format!("#{}", t.ticket_number), number_style),
-            Span::styled(badge, theme.badge(t.status_color.as_deref(), &t.status)),
-            Span::styled(
-                fit(&priority_label(t), usize::from(cols.priority)).into_owned(),
-                theme.priority_on(t.priority_color.as_deref(), &t.priority, under),
-            ),
-            Span::raw(fit(&sanitize(&t.subject), usize::from(cols.subject)).into_owned()),
-        ];
-        if let Some(w) = cols.assignee {
-            let name = assignee_name(t, state.names.as_ref());
-            let style = if t.assignee_id.is_none() {
-                theme.dim()
-            } else {
-                Default::default()
-            };
-            spans.push(Span::styled(fit(&name, usize::from(w)).into_owned(), style));
-        }
-        let updated = match t.updated_at {
-            Some(u) if state.relative_times => relative(u, ctx.wall_now),
-            Some(u) => u.format("%m-%d %H:%M").to_string(),
-            None => "—".into(),
-        };
-        spans.push(Span::raw(updated));
         // The reminder sits at the right end of the subject cell, the
         // subject cut shorter on that row only.
-        let mark = t
-            .remind_at
-            .map(|r| format!(" {REMINDER_MARK} {}", time_left(r, ctx.wall_now)));
-        if let Some(mark) = mark.filter(|m| width(m) + 4 <= usize::from(cols.subject)) {
-            let room = usize::from(cols.subject) - width(&mark);
-            spans[3] = Span::raw(fit(&sanitize(&t.subject), room).into_owned());
+        let mark = subject.and_then(|(_, w)| {
+            t.remind_at
+                .map(|r| format!(" {REMINDER_MARK} {}", time_left(r, ctx.wall_now)))
+                .filter(|m| width(m) + 4 <= usize::from(w))
+        });
+        let spans: Vec<Span> = layout
+            .iter()
+            .map(|p| {
+                let w = usize::from(p.width);
+                match &p.column {
+                    Column::Number => {
+                        let style = if crate::app::news::is_new(state, t.id) {
+                            ratatui::style::Style::new()
+                                .add_modifier(ratatui::style::Modifier::BOLD)
+                        } else {
+                            theme.dim()
+                        };
+                        Span::styled(format!("#{}", t.ticket_number), style)
+                    }
+                    Column::Status => {
+                        let badge = format!(" {} ", fit(&status_label(t), w.saturating_sub(2)));
+                        let fill = super::Theme::status_fill(t.status_color.as_deref(), &t.status);
+                        if let Some(edge) = theme.edge(fill, under) {
+                            edges.push((y, width(&badge) as u16, edge));
+                        }
+                        Span::styled(badge, theme.badge(t.status_color.as_deref(), &t.status))
+                    }
+                    Column::Priority => Span::styled(
+                        fit(&priority_label(t), w).into_owned(),
+                        theme.priority_on(t.priority_color.as_deref(), &t.priority, under),
+                    ),
+                    Column::Subject => {
+                        let room = mark.as_ref().map_or(w, |m| w - width(m));
+                        Span::raw(fit(&sanitize(&t.subject), room).into_owned())
+                    }
+                    Column::Reminder => Span::styled(
+                        fit(&cells.text(&p.column, t), w).into_owned(),
+                        theme.accent(),
+                    ),
+                    column => {
+                        let text = cells.text(column, t);
+                        let quiet = text == "—" || text == row_columns::UNKNOWN;
+                        let style = if quiet {
+                            theme.dim()
+                        } else {
+                            Default::default()
+                        };
+                        Span::styled(fit(&text, w).into_owned(), style)
+                    }
+                }
+            })
+            .collect();
+        if let Some(mark) = mark {
             marks.push((y, mark));
         }
         draw_line(buf, y, spans);
     }
     // A badge too close to the background gets thin edges in its padding.
-    let status_x = area.x + cols.number + 1;
-    for (y, w, style) in edges {
-        if w >= 2 && status_x + w <= area.right() {
-            buf.set_stringn(status_x, y, BADGE_LEFT_EDGE, 1, style);
-            buf.set_stringn(status_x + w - 1, y, BADGE_RIGHT_EDGE, 1, style);
+    if let Some((status_x, _)) = status {
+        for (y, w, style) in edges {
+            if w >= 2 && status_x + w <= area.right() {
+                buf.set_stringn(status_x, y, BADGE_LEFT_EDGE, 1, style);
+                buf.set_stringn(status_x + w - 1, y, BADGE_RIGHT_EDGE, 1, style);
+            }
         }
     }
     // Drawn after the rows so the mark keeps the row's selected style under it.
-    let subject_x = area.x + cols.number + 1 + cols.status + 1 + cols.priority + 1;
-    for (y, mark) in marks {
-        let w = width(&mark) as u16;
-        let x = subject_x + cols.subject.saturating_sub(w);
-        if x + w <= area.right() {
-            buf.set_stringn(x, y, &mark, usize::from(w), theme.accent());
+    if let Some((subject_x, subject_w)) = subject {
+        for (y, mark) in marks {
+            let w = width(&mark) as u16;
+            let x = subject_x + subject_w.saturating_sub(w);
+            if x + w <= area.right() {
+                buf.set_stringn(x, y, &mark, usize::from(w), theme.accent());
+            }
         }
     }
     // Rows that left the filter stay until the next refresh, dimmed (their

@@ -17,6 +17,7 @@ mod build_version;
 mod cli_config;
 mod cli_list;
 mod cli_list_columns;
+mod columns_ui;
 mod config;
 mod config_schema;
 mod contacts;

@@ -40,6 +40,7 @@ pub(super) fn update_active(state: &mut State, fx: &mut Vec<Effect>) {
             per_page: entry.view.per_page,
             refresh_secs: entry.view.refresh_secs,
             notify: entry.view.notify,
+            columns: entry.view.columns.clone(),
             key: entry.view.key.clone(),
             profile: entry.view.profile.clone(),
             after_reply: entry.view.after_reply.clone(),
