@@ -275,8 +275,8 @@ pub fn layout(
         .map(|(p, _, flex)| (p, flex))
         .collect();
     let growing = placed.iter().filter(|(_, flex)| *flex).count() as u16;
-    if growing > 0 {
-        let (share, mut rest) = (spare / growing, spare % growing);
+    if let Some(share) = spare.checked_div(growing) {
+        let mut rest = spare % growing;
         for (p, _) in placed.iter_mut().filter(|(_, flex)| *flex) {
             p.width += share + u16::from(rest > 0);
             rest = rest.saturating_sub(1);
