@@ -38,6 +38,12 @@ pub enum Msg {
         id: Uuid,
         result: Result<Option<crate::api::types::Contact>, FetchError>,
     },
+    /// `Effect::FetchRowDetail` answered.
+    RowDetailLoaded {
+        id: Uuid,
+        /// Boxed: a detail is big, and messages move by value.
+        result: Result<Box<TicketDetail>, FetchError>,
+    },
     /// A timer asked for by `next_wake` fired.
     Tick,
     /// Back from Ctrl-z: everything must be drawn again.
@@ -117,6 +123,11 @@ pub enum Effect {
     },
     /// `GET /contacts/{id}`, answered by `Msg::ContactLoaded`.
     FetchContact {
+        id: Uuid,
+    },
+    /// `GET /tickets/{id}` for a row's tag or field cells (not the detail
+    /// pane's), answered by `Msg::RowDetailLoaded`.
+    FetchRowDetail {
         id: Uuid,
     },
     /// The user retries on purpose while rate limited.

@@ -341,6 +341,8 @@ pub struct State {
     pub contacts: super::contacts::ContactBook,
     /// `[ui] columns` (a view's own win: `row_details::shown_columns`).
     pub columns: Vec<crate::columns::ColumnSpec>,
+    /// The rows' details asked in the background for tag/field columns.
+    pub row_details: super::row_details::RowDetails,
 }
 
 impl State {
@@ -377,6 +379,7 @@ impl State {
             replies: Vec::new(),
             contacts: Default::default(),
             columns: crate::columns::default_columns(),
+            row_details: Default::default(),
         }
     }
 

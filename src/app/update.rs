@@ -50,6 +50,9 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
             load_names(state, &mut fx);
         }
         Msg::NamesLoaded { generation, loaded } => on_names(state, generation, loaded),
+        Msg::RowDetailLoaded { id, result } => {
+            super::row_details::on_loaded(state, id, result.map(|d| *d), now)
+        }
         Msg::ContactLoaded { id, result } => super::contacts::on_loaded(state, id, result, &mut fx),
         Msg::Key(ev) => {
             state.dirty |= on_key(state, ev, clock, &mut fx);
@@ -141,6 +144,8 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
     }
     // Counts of saved views go last, after whatever the list asked for.
     views::counts::pump(state, now, &mut fx);
+    // The rows' tags, fields and requesters last of all.
+    super::row_details::pump(state, now, &mut fx);
     rewrap_detail(state);
     super::news::sync_title(state, &mut fx);
     // Whatever quits, where the agent was is remembered first.

@@ -66,6 +66,13 @@ pub(super) fn execute_effect<S: TicketSource, D: Screen>(
                 let _ = tx.send(Msg::MessagesLoaded { generation, result });
             });
         }
+        Effect::FetchRowDetail { id } => {
+            let (source, tx) = (source.clone(), tx.clone());
+            tokio::spawn(async move {
+                let result = source.detail(id).await.map(Box::new);
+                let _ = tx.send(Msg::RowDetailLoaded { id, result });
+            });
+        }
         Effect::FetchContact { id } => {
             let (source, tx) = (source.clone(), tx.clone());
             tokio::spawn(async move {

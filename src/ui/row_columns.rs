@@ -41,6 +41,8 @@ pub struct CellSource<'a> {
     pub names: &'a dyn Directory,
     /// Tags and field values learned from details (see `app::row_details`).
     pub known: &'a HashMap<Uuid, Known>,
+    /// Requesters' names, once loaded (the id until then).
+    pub contacts: &'a crate::app::contacts::ContactBook,
     pub now: DateTime<Utc>,
     pub relative_times: bool,
 }
@@ -69,8 +71,14 @@ impl CellSource<'_> {
                     .map(|n| sanitize(&n).into_owned())
                     .unwrap_or_else(|| short(id)),
             },
-            // The list row names the contact by id only.
-            Column::Requester => t.contact_id.map_or("—".into(), short),
+            // The list row names the contact by id: its name once loaded.
+            Column::Requester => match t.contact_id {
+                None => "—".into(),
+                Some(id) => self
+                    .contacts
+                    .display_name(id)
+                    .map_or_else(|| short(id), str::to_string),
+            },
             Column::Created => time(t.created_at),
             Column::Updated => time(t.updated_at),
             Column::Reminder => t

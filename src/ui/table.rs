@@ -265,6 +265,7 @@ fn draw_rows(
     let cells = CellSource {
         names: state.names.as_ref(),
         known: &state.triage.known,
+        contacts: &state.contacts,
         now: ctx.wall_now,
         relative_times: state.relative_times,
     };

@@ -44,6 +44,7 @@ fn placed(specs: &[ColumnSpec], total: u16, known: &HashMap<uuid::Uuid, Known>) 
     let cells = CellSource {
         names: &names,
         known,
+        contacts: &Default::default(),
         now: wall_now(),
         relative_times: true,
     };
@@ -237,6 +238,7 @@ fn tags_and_fields_are_filled_from_what_is_known() {
     let cells = CellSource {
         names: &names,
         known: &known,
+        contacts: &Default::default(),
         now: wall_now(),
         relative_times: true,
     };

@@ -37,6 +37,7 @@ mod persist;
 mod pickers;
 mod poll;
 mod replies_cli;
+mod row_details;
 mod search;
 mod server_activity;
 mod server_contract;
