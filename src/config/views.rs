@@ -83,6 +83,9 @@ impl Fingerprint {
 
 /// One change to the views.
 #[derive(Debug, Clone, PartialEq, Eq)]
+// One edit at a time, moved once to the runtime and back: a variant's size
+// costs nothing here, and boxing the view would touch every caller.
+#[allow(clippy::large_enum_variant)]
 pub enum ViewEdit {
     /// Adds `view` at the end; with `overwrite`, a view of the same name is
     /// replaced in place (its comments kept) instead of refused.
