@@ -80,6 +80,19 @@ impl Cli {
                     )
                     .into());
                 }
+                // `triage --profile X demo`: ignored too. TRIAGE_PROFILE
+                // fills the same field and is no mistake (it is set for the
+                // other commands), so only a value the environment does not
+                // hold is certainly the flag.
+                let from_env = std::env::var("TRIAGE_PROFILE").ok();
+                if self.workspace.profile.is_some() && self.workspace.profile != from_env {
+                    return Err(super::exit::UsageError(
+                        "--profile does nothing for demo or serve (they run their own local helpdesk); \
+                         without a subcommand, triage --profile NAME opens that profile's workspace"
+                            .into(),
+                    )
+                    .into());
+                }
                 None
             }
         };

@@ -425,6 +425,37 @@ async fn first_contact_points_at_the_demo_and_offers_only_flags_that_work() {
             "{sub}"
         );
     }
+    // The exit codes of docs/cli.md: configuration (3) for the missing base
+    // URL, usage (2) for a flag demo and serve would ignore.
+    assert_eq!(run(triage(h, &[])).await.status.code(), Some(3));
+    for sub in ["demo", "serve"] {
+        for flag in [
+            ["--base-url", "http://127.0.0.1:9/api/v1"],
+            ["--profile", "acme"],
+        ] {
+            let out = run(triage(h, &[flag[0], flag[1], sub])).await;
+            let err = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{sub} with {flag:?}: {err}");
+            assert!(err.contains(&format!("{} does nothing", flag[0])), "{err}");
+            assert_eq!(err.lines().count(), 1, "{err}");
+        }
+    }
+    // TRIAGE_PROFILE in the environment is for the other commands: demo
+    // goes on (here to the terminal it does not have, stdin being no tty).
+    let (config, state) = (h.join("xdg-config"), h.join("xdg-state"));
+    let env: [Var; 4] = [
+        ("HOME", &h),
+        ("XDG_CONFIG_HOME", &config),
+        ("XDG_STATE_HOME", &state),
+        ("TRIAGE_PROFILE", &"acme"),
+    ];
+    let out = run(triage_command(&["demo"], &env)).await;
+    let err = text(&out.stderr);
+    assert!(
+        !err.contains("--profile"),
+        "TRIAGE_PROFILE broke the demo: {err}"
+    );
+    assert!(err.contains("terminal"), "{err}");
     for sub in [
         &["list"][..],
         &["views"],
