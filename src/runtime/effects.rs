@@ -177,7 +177,7 @@ pub(super) fn execute_effect<S: TicketSource, D: Screen>(
             let text = format!("{}\n", post.body);
             let result = drafts
                 .save(post.owner(), post.kind, &text)
-                .map_err(|e| sanitize(&e.to_string()).into_owned());
+                .map_err(|e| sanitize(&draft_error(&e)).into_owned());
             let _ = tx.send(Msg::DraftSaved { post, result });
         }
         Effect::CheckNews(check) => {
@@ -259,6 +259,17 @@ fn open_url(url: &str) -> io::Result<()> {
         let _ = child.wait();
     });
     Ok(())
+}
+
+/// Why a draft could not be saved, short enough for the question it goes
+/// into: the system's words for an OS error ("No space left on device
+/// (os error 28)"), without the random temporary file's path the error
+/// carries; any other error as it is (a refused link says where).
+fn draft_error(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+        None => e.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -50,27 +50,35 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, screen: Rec
         },
         Dialog::Snooze(dialog) => snooze(dialog, ctx, frame, screen),
         Dialog::Confirm { question, .. } => {
+            // Wrapped, never cut: the end of a question is what is asked.
             let text = sanitize(question).into_owned();
-            let w = (width(&text) + 6).clamp(30, usize::from(screen.width)) as u16;
-            let area = centered(screen, w, 5);
+            let room = usize::from(screen.width).saturating_sub(6).clamp(10, 90);
+            let asked = crate::text::cells::wrap(&text, room);
+            let text_w = asked.iter().map(|l| width(l)).max().unwrap_or(0);
+            let w = (text_w + 6).clamp(30, usize::from(screen.width)) as u16;
+            let h = (asked.len() + 4).min(usize::from(screen.height)) as u16;
+            let area = centered(screen, w, h);
             let inner = boxed(frame, area, " confirm ", ctx);
-            let lines = vec![
-                Line::styled(
-                    fit(&text, usize::from(inner.width)).into_owned(),
-                    ctx.theme.title(),
-                ),
-                Line::raw(""),
-                Line::from(vec![
-                    Span::styled("y", ctx.theme.key()),
-                    Span::raw("/"),
-                    Span::styled("Enter", ctx.theme.key()),
-                    Span::raw(" yes   "),
-                    Span::styled("n", ctx.theme.key()),
-                    Span::raw("/"),
-                    Span::styled("Esc", ctx.theme.key()),
-                    Span::raw(" no"),
-                ]),
-            ];
+            let mut lines: Vec<Line> = asked
+                .into_iter()
+                .map(|l| {
+                    Line::styled(
+                        fit(&l, usize::from(inner.width)).into_owned(),
+                        ctx.theme.title(),
+                    )
+                })
+                .collect();
+            lines.push(Line::raw(""));
+            lines.push(Line::from(vec![
+                Span::styled("y", ctx.theme.key()),
+                Span::raw("/"),
+                Span::styled("Enter", ctx.theme.key()),
+                Span::raw(" yes   "),
+                Span::styled("n", ctx.theme.key()),
+                Span::raw("/"),
+                Span::styled("Esc", ctx.theme.key()),
+                Span::raw(" no"),
+            ]));
             frame.render_widget(Paragraph::new(lines), inner);
         }
         Dialog::Problem { title, text } => problem(title, text, ctx, frame, screen),

@@ -12,6 +12,7 @@ mod support;
 mod cli;
 
 mod drafts;
+mod drafts_shared;
 mod filters;
 mod macros;
 mod persist;

@@ -638,6 +638,27 @@ async fn a_draft_that_cannot_be_saved_is_sent_only_when_the_agent_says_so() {
         ),
         other => panic!("expected a question, got {other:?}"),
     }
+    // The whole question is on screen, wrapped, on a narrow terminal too:
+    // cut, the agent would not see what is asked.
+    for width in [80, 120] {
+        state.size = ratatui::layout::Rect::new(0, 0, width, 24);
+        let buf = crate::support::screen::draw(&state, triage::ui::ColorMode::NoColor);
+        let boxed: Vec<String> = (0..buf.area.height)
+            .map(|y| crate::support::screen::line(&buf, y))
+            .filter_map(|l| {
+                let (from, to) = (l.find('│')?, l.rfind('│')?);
+                (to > from).then(|| l[from + '│'.len_utf8()..to].trim().to_string())
+            })
+            .collect();
+        let shown = boxed.join(" ");
+        assert!(
+            shown.contains(
+                "The note cannot be kept as a draft (No space left on device (os error 28)): \
+                 if sending fails, the text is lost. Send the note to #1001 anyway?"
+            ),
+            "{width} columns: {boxed:#?}"
+        );
+    }
     // No: nothing sent, and not called kept.
     assert!(posts(&ch(&mut state, 'n')).is_empty());
     assert_eq!(
