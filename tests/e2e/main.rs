@@ -19,6 +19,7 @@ mod persist;
 mod queue;
 mod replies;
 mod search;
+mod team;
 mod terminal;
 mod themes;
 mod triage;

@@ -318,3 +318,26 @@ pub async fn open_ui_answering(
     .await
     .unwrap()
 }
+
+/// Blocks until `pred` holds, or fails naming `what` after [`DEADLINE`]:
+/// for conditions outside a screen (the server's data, a file an editor
+/// script writes), from a blocking test thread driving several [`Tui`]s.
+pub fn wait_until(what: &str, pred: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + DEADLINE;
+    while !pred() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// An executable script in `dir` and the `EDITOR` value naming it (leaked:
+/// the harness takes `'static` pairs).
+pub fn script_editor(dir: &std::path::Path, name: &str, body: &str) -> &'static str {
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}")).unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    Box::leak(format!("'{}'", path.display()).into_boxed_str())
+}
