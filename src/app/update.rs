@@ -138,6 +138,9 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
         Msg::ViewsEdited { edit, result } => views::on_edited(state, edit, result, now),
         Msg::Exiting => fx.push(Effect::Quit),
     }
+    // Follow-ups the message made due, run here rather than called back
+    // from deep inside another feature.
+    super::triage::undo::run_queued(state, &mut fx);
     // Names or tickets may have arrived for the filter panes' lists.
     if panes_may_change {
         super::filter_panel::sync(state);

@@ -11,10 +11,11 @@
 //! ends with an outcome) and nothing is done twice (an answered ticket is
 //! never queued again).
 //!
-//! `queue` holds the jobs and sends their writes, `answers` takes the
+//! `job` is what a job holds, `queue` holds the jobs and sends their writes, `answers` takes the
 //! server's answers back, `report` ends finished jobs and words them.
 
 mod answers;
+mod job;
 mod queue;
 mod report;
 

@@ -1,7 +1,7 @@
 //! Finished jobs: what the agent is told, what `U` undoes, a macro's
 //! note sent after its PATCH; and the words of the bulk report.
 
-use super::queue::{Item, Job, Outcome};
+use super::job::{Item, Job, Outcome};
 use crate::api::types::{NewMessage, Ticket};
 use crate::app::modal::Modal;
 use crate::app::state::{ErrorView, State};
