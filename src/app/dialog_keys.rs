@@ -73,7 +73,7 @@ fn triage_keys(dialog: &Dialog) -> KeyHints {
             picker,
             match kind {
                 PickKind::Field => "edit the field",
-                PickKind::Macro => "run",
+                PickKind::Macro | PickKind::Command => "run",
                 PickKind::Tags => "apply marks",
                 PickKind::Status | PickKind::Priority | PickKind::Assign | PickKind::Inbox => "set",
                 PickKind::Reply => "write it",

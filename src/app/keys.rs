@@ -81,6 +81,9 @@ pub enum Command {
     /// A canned reply's own key: the reply at this index of
     /// `state.replies`.
     Reply(usize),
+    /// A shell command's own key: the command at this index of
+    /// `state.commands`.
+    Shell(usize),
 }
 
 impl Command {
@@ -89,7 +92,9 @@ impl Command {
     pub fn writes(self) -> bool {
         match self {
             Command::Action(action) => action.writes(),
-            Command::View(_) => false,
+            // What a shell command does is its own business, not a write
+            // of ours: it runs on a kept page too.
+            Command::View(_) | Command::Shell(_) => false,
             Command::Macro(_) | Command::Reply(_) => true,
         }
     }
@@ -107,8 +112,11 @@ pub fn resolve(state: &State, ev: &KeyEvent) -> Option<Command> {
     if let Some(i) = state.macros.iter().position(|m| m.key == Some(key)) {
         return Some(Command::Macro(i));
     }
-    let i = state.replies.iter().position(|r| r.key == Some(key))?;
-    Some(Command::Reply(i))
+    if let Some(i) = state.replies.iter().position(|r| r.key == Some(key)) {
+        return Some(Command::Reply(i));
+    }
+    let i = state.commands.iter().position(|c| c.key == Some(key))?;
+    Some(Command::Shell(i))
 }
 
 /// Keys with nothing open: resolved once, refused on the kept page when
@@ -130,6 +138,7 @@ pub(super) fn on_list_key(
         Command::View(i) => views::open(state, i, clock.now, fx),
         Command::Macro(i) => super::triage::macro_run::run(state, i, clock, fx),
         Command::Reply(i) => super::triage::canned::run_key(state, i, fx),
+        Command::Shell(i) => super::commands::start(state, i, fx),
         Command::Action(action) if super::triage::owns(state, action) => {
             super::triage::on_action(state, action, fx)
         }
@@ -233,6 +242,7 @@ fn on_list_action(state: &mut State, action: Action, clock: Clock, fx: &mut Vec<
         }
         Action::Help => state.modal = Some(Modal::Help(Help::default())),
         Action::FilterPanes => super::filter_panel::open(state),
+        Action::RunCommand => super::commands::open_picker(state),
         Action::Quit => fx.push(Effect::Quit),
         // Triage's own: `triage::owns` took them above.
         Action::SetStatus

@@ -10,6 +10,7 @@
 
 pub mod cache;
 pub mod clock;
+pub mod commands;
 pub mod completion;
 pub mod contacts;
 pub mod detail;

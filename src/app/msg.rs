@@ -44,6 +44,12 @@ pub enum Msg {
         /// Boxed: a detail is big, and messages move by value.
         result: Result<Box<TicketDetail>, FetchError>,
     },
+    /// `Effect::RunCommand` ended: the first line of its output (`Ok`),
+    /// or why it failed, in one line.
+    CommandDone {
+        name: String,
+        result: Result<String, String>,
+    },
     /// A timer asked for by `next_wake` fired.
     Tick,
     /// Back from Ctrl-z: everything must be drawn again.
@@ -130,6 +136,9 @@ pub enum Effect {
     FetchRowDetail {
         id: Uuid,
     },
+    /// Run a `[[commands]]` command's scripts (`sh -c`), in the terminal
+    /// handed over or in the background; answered by `Msg::CommandDone`.
+    RunCommand(Box<super::commands::CommandRun>),
     /// The user retries on purpose while rate limited.
     ClearRateLimit,
     /// Put text on the clipboard (OSC 52).

@@ -343,6 +343,8 @@ pub struct State {
     pub columns: Vec<crate::columns::ColumnSpec>,
     /// The rows' details asked in the background for tag/field columns.
     pub row_details: super::row_details::RowDetails,
+    /// `[[commands]]`, with their keys (`!` lists them).
+    pub commands: Vec<super::commands::CommandEntry>,
 }
 
 impl State {
@@ -380,6 +382,7 @@ impl State {
             contacts: Default::default(),
             columns: crate::columns::default_columns(),
             row_details: Default::default(),
+            commands: Vec::new(),
         }
     }
 

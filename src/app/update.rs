@@ -50,6 +50,7 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
             load_names(state, &mut fx);
         }
         Msg::NamesLoaded { generation, loaded } => on_names(state, generation, loaded),
+        Msg::CommandDone { name, result } => super::commands::on_done(state, &name, result),
         Msg::RowDetailLoaded { id, result } => {
             super::row_details::on_loaded(state, id, result.map(|d| *d), now)
         }

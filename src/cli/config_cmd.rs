@@ -47,11 +47,20 @@ pub async fn run(global: &GlobalArgs, cmd: &ConfigCommand) -> anyhow::Result<()>
                             .filter_map(|k| triage::app::keymap::Key::parse(k).ok())
                             .chain(macros.iter().filter_map(|m| m.key))
                             .collect();
-                        let (_, problems) =
+                        let (replies, problems) =
                             triage::app::replies::load(&config.file.replies, &keymap, &taken);
                         report
                             .problems
                             .extend(problems.into_iter().map(|p| format!("[[replies]] {p}")));
+                        // Commands' keys may not be any of those either.
+                        let taken: Vec<_> = (taken.into_iter())
+                            .chain(replies.iter().filter_map(|r| r.key))
+                            .collect();
+                        let (_, problems) =
+                            triage::app::commands::load(&config.file.commands, &keymap, &taken);
+                        report
+                            .problems
+                            .extend(problems.into_iter().map(|p| format!("[[commands]] {p}")));
                         // Said, so a clean check is not read as "the names exist".
                         if !config.file.macros.is_empty() {
                             report.notes.push(format!(

@@ -409,6 +409,7 @@ pub async fn run_ui(session: Session, start: &StartArgs) -> anyhow::Result<()> {
     ctx.drafts = triage::config::Drafts::in_state_dir();
     ctx.macros = session.config.macros_for(session.profile.as_deref());
     ctx.replies = session.config.replies_for(session.profile.as_deref());
+    ctx.commands = session.config.commands_for(session.profile.as_deref());
     triage::runtime::run(ctx).await
 }
 

@@ -36,8 +36,8 @@ pub use load::{
     process_env, state_dir,
 };
 pub use model::{
-    AfterReply, ConfigFile, KeyCommandTimeout, KeySpec, ListRefresh, MacroDef, Notify, PerPage,
-    Profile, ReplyDef, SavedView, TrueColor, UiConfig,
+    AfterReply, CommandDef, CommandOutput, ConfigFile, KeyCommandTimeout, KeySpec, ListRefresh,
+    MacroDef, MarkedRun, Notify, PerPage, Profile, ReplyDef, SavedView, TrueColor, UiConfig,
 };
 pub use profile::{API_KEY_ENV, BASE_URL_ENV, KeySource, ResolvedProfile, UrlSource, redact_url};
 pub use remember::{

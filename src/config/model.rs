@@ -28,6 +28,8 @@ pub struct ConfigFile {
     pub macros: Vec<MacroDef>,
     /// `[[replies]]`: canned replies offered by `R` (see `app::replies`).
     pub replies: Vec<ReplyDef>,
+    /// `[[commands]]`: shell commands on keys (see `app::commands`).
+    pub commands: Vec<CommandDef>,
     /// The view the UI opens on when neither `--view` nor `--filter` is given.
     pub default_view: Option<String>,
     pub ui: UiConfig,
@@ -231,6 +233,49 @@ pub struct ReplyDef {
     /// Only for this profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+}
+
+/// `[[commands]]`: a shell command run on the focused (or marked)
+/// tickets, `run` a template with `app::commands::COMMAND`'s placeholders,
+/// each value substituted shell-quoted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandDef {
+    pub name: String,
+    pub run: String,
+    /// A key that runs it from the list (`"ctrl-o"`, `"F4"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Ask before running.
+    #[serde(default)]
+    pub confirm: bool,
+    /// With marked tickets: once per ticket, or once for all of them.
+    #[serde(default)]
+    pub marked: MarkedRun,
+    /// `"status"`: run in the background, the first line of its output on
+    /// the status line; unset: in the terminal, handed over meanwhile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<CommandOutput>,
+    /// Only for this profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+}
+
+/// `marked = "each" | "once"`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MarkedRun {
+    /// One run per marked ticket, in marking order.
+    #[default]
+    Each,
+    /// One run; each placeholder is the list of the tickets' values.
+    Once,
+}
+
+/// `output = "status"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommandOutput {
+    Status,
 }
 
 /// `[[views]]`: a named queue. The filter is in the text form; `sort` and

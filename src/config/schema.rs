@@ -58,6 +58,11 @@ pub fn schema(key_actions: &[&str]) -> Value {
                 "description": "Canned replies offered by R: [[replies]] (docs/replies.md#canned-replies).",
                 "items": { "$ref": "#/$defs/reply" }
             },
+            "commands": {
+                "type": "array",
+                "description": "Shell commands on keys: [[commands]] (docs/configuration.md#commands-on-keys).",
+                "items": { "$ref": "#/$defs/command" }
+            },
             "default_view": {
                 "type": "string",
                 "description": "The view the UI opens on when neither --view nor --filter is given."
@@ -166,6 +171,20 @@ pub fn schema(key_actions: &[&str]) -> Value {
                     "name": { "type": "string" },
                     "body": { "type": "string", "description": "The reply's text; placeholders: {{number}}, {{subject}}, {{me}}, {{requester_name}}, {{requester_email}}, {{status}}, {{inbox}}." },
                     "key": { "type": "string", "description": "A key that opens the editor with this reply (ctrl-t, F3)." },
+                    "profile": { "type": "string", "description": "Only in this profile." }
+                }
+            },
+            "command": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["name", "run"],
+                "properties": {
+                    "name": { "type": "string" },
+                    "run": { "type": "string", "description": format!("Run with sh -c; placeholders (each value shell-quoted): {}.", crate::app::commands::COMMAND.iter().map(|n| format!("{{{{{n}}}}}")).collect::<Vec<_>>().join(", ")) },
+                    "key": { "type": "string", "description": "A key that runs it from the list (ctrl-o, F4)." },
+                    "confirm": { "type": "boolean", "default": false, "description": "Ask before running." },
+                    "marked": { "enum": ["each", "once"], "default": "each", "description": "With marked tickets: once per ticket, or once with each placeholder a list." },
+                    "output": { "enum": ["status"], "description": "status: in the background, the first line of its output on the status line." },
                     "profile": { "type": "string", "description": "Only in this profile." }
                 }
             },

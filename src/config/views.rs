@@ -47,6 +47,16 @@ impl LoadedConfig {
             .collect()
     }
 
+    /// The `[[commands]]` of `profile`: its own and those without a profile.
+    pub fn commands_for(&self, profile: Option<&str>) -> Vec<super::CommandDef> {
+        self.file
+            .commands
+            .iter()
+            .filter(|c| c.profile.is_none() || c.profile.as_deref() == profile)
+            .cloned()
+            .collect()
+    }
+
     /// The `[[replies]]` of `profile`: its own and those without a profile.
     pub fn replies_for(&self, profile: Option<&str>) -> Vec<super::ReplyDef> {
         self.file

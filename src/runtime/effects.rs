@@ -20,6 +20,8 @@ pub(super) enum Flow {
     Resumed,
     /// Open the editor (needs the input paused, which only the loop has).
     Compose(Box<crate::app::triage::ComposeRequest>),
+    /// Run a command with the terminal handed over (the same path).
+    Shell(Box<crate::app::commands::CommandRun>),
 }
 
 pub(super) fn execute_effect<S: TicketSource, D: Screen>(
@@ -203,6 +205,18 @@ pub(super) fn execute_effect<S: TicketSource, D: Screen>(
         }
         Effect::Remember(r) => super::remember(&r),
         Effect::Compose(request) => return Ok(Flow::Compose(request)),
+        Effect::RunCommand(run) if !run.background => return Ok(Flow::Shell(run)),
+        Effect::RunCommand(run) => {
+            let tx = tx.clone();
+            // A process and a wait: off the loop, on a blocking thread.
+            tokio::task::spawn_blocking(move || {
+                let result = super::shell::run_captured(&run);
+                let _ = tx.send(Msg::CommandDone {
+                    name: run.name,
+                    result,
+                });
+            });
+        }
         Effect::Suspend => {
             screen.suspend()?;
             return Ok(Flow::Resumed);

@@ -16,6 +16,7 @@ mod api_source;
 pub mod background;
 pub mod editor;
 mod effects;
+pub mod shell;
 mod terminal;
 pub mod view_count;
 
@@ -90,6 +91,8 @@ pub struct RunContext<S: TicketSource> {
     pub macros: Vec<crate::config::MacroDef>,
     /// `[[replies]]` of the profile.
     pub replies: Vec<crate::config::ReplyDef>,
+    /// `[[commands]]` of the profile.
+    pub commands: Vec<crate::config::CommandDef>,
     /// What the last run left (page, selected ticket, histories, the page
     /// kept on disk) and where this one is remembered.
     pub restored: crate::app::persist::Restored,
@@ -119,6 +122,7 @@ impl<S: TicketSource> RunContext<S> {
             drafts: None,
             macros: Vec::new(),
             replies: Vec::new(),
+            commands: Vec::new(),
             restored: Default::default(),
         }
     }
@@ -177,6 +181,29 @@ fn load_replies(state: &mut State, defs: &[crate::config::ReplyDef]) {
     }
 }
 
+/// Commands with their keys (a view's, macro's or reply's key is taken);
+/// a broken one is kept (running it says why), the first problem shown.
+fn load_commands(state: &mut State, defs: &[crate::config::CommandDef]) {
+    let taken: Vec<crate::app::keymap::Key> = (state.views.entries.iter().filter_map(|e| e.key))
+        .chain(state.macros.iter().filter_map(|m| m.key))
+        .chain(state.replies.iter().filter_map(|r| r.key))
+        .collect();
+    let (entries, problems) = crate::app::commands::load(defs, &state.keymap, &taken);
+    state.commands = entries;
+    for p in &problems {
+        tracing::warn!("[[commands]] {p}");
+    }
+    if let Some(first) = problems.first()
+        && state.last_error.is_none()
+    {
+        let first = first.lines().next().unwrap_or_default();
+        state.last_error = Some(crate::app::state::ErrorView {
+            message: format!("config: {}", crate::text::sanitize(first)),
+            hint: Some("`triage config check` lists every problem".into()),
+        });
+    }
+}
+
 /// The initial state described by a `RunContext`.
 fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
     let mut state = State::new(
@@ -204,6 +231,7 @@ fn initial_state<S: TicketSource>(ctx: &mut RunContext<S>) -> State {
     state.last_error = crate::app::views::startup_error(&state);
     load_macros(&mut state, &ctx.macros);
     load_replies(&mut state, &ctx.replies);
+    load_commands(&mut state, &ctx.commands);
     state.me = ctx.me.take();
     if let Some(drafts) = ctx.drafts.take() {
         state.triage.draft_ids = drafts.list().into_iter().collect();
@@ -283,6 +311,18 @@ where
                     Flow::Continue => {}
                     Flow::Quit => return Ok(()),
                     Flow::Resumed => resumed(screen, &tx)?,
+                    Flow::Shell(run) => {
+                        events.pause();
+                        let mut result = Ok(String::new());
+                        let handed = screen.step_out(&mut || result = shell::run_in_terminal(&run));
+                        events.resume();
+                        let result = handed.map_err(|e| e.to_string()).and(result);
+                        let _ = tx.send(Msg::CommandDone {
+                            name: run.name,
+                            result,
+                        });
+                        resumed(screen, &tx)?;
+                    }
                     Flow::Compose(request) => {
                         events.pause();
                         let editor = request

@@ -10,6 +10,7 @@ mod support;
 #[path = "../it/support/cli.rs"]
 #[allow(dead_code)]
 mod cli;
+mod commands;
 
 mod drafts;
 mod drafts_shared;

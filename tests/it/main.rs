@@ -18,6 +18,7 @@ mod cli_config;
 mod cli_list;
 mod cli_list_columns;
 mod columns_ui;
+mod commands;
 mod config;
 mod config_schema;
 mod contacts;

@@ -60,6 +60,8 @@ pub enum Action {
     Reply,
     /// `m`: the macros (`[[macros]]`) in a picker.
     RunMacro,
+    /// `!`: the shell commands (`[[commands]]`) in a picker.
+    RunCommand,
     Undo,
     /// Saved views by position (or their own key); see `app::views`.
     View1,

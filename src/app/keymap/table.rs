@@ -334,6 +334,14 @@ pub(super) const ACTIONS: &[ActionSpec] = &[
         hint: None,
     },
     ActionSpec {
+        action: Action::RunCommand,
+        name: "command",
+        keys: &["!"],
+        section: Section::General,
+        help: "run a shell command on the ticket ([[commands]] in the config; their own keys too)",
+        hint: None,
+    },
+    ActionSpec {
         action: Action::Undo,
         name: "undo",
         keys: &["U"],

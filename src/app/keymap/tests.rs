@@ -24,7 +24,7 @@ fn the_table_has_every_action_once_under_a_unique_name() {
         PrevTicket, OpenDetail, Back, Refresh, CycleSort, FlipOrder, OpenBrowser, CopyNumber,
         CopyCurl, Help, Quit, Search, FilterLine, SetStatus, SetPriority, Assign, AssignMe,
         Snooze, MoveInbox, Tag, SetField, ToggleMark, MarkRange, MarkPage, ClearMarks, NextMode,
-        AddNote, Reply, RunMacro, Undo, View1, View2, View3, View4, View5, View6, View7, View8, View9,
+        AddNote, Reply, RunMacro, RunCommand, Undo, View1, View2, View3, View4, View5, View6, View7, View8, View9,
         ViewsList, SaveView, FilterPanes, NextNew,
     };
     for a in variants {

@@ -268,6 +268,8 @@ fn open_picker(state: &mut State, kind: PickKind) {
         PickKind::Macro => return super::macro_run::open_picker(state),
         // `R` opens the replies' picker (`canned::offer`), never this way.
         PickKind::Reply => return,
+        // `!` opens the commands' picker (`commands::open_picker`).
+        PickKind::Command => return,
     };
     if picker.items().is_empty() && routing.is_some() {
         state.notice = Some(match kind {

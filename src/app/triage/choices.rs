@@ -196,7 +196,11 @@ pub(super) fn change_for(kind: PickKind, key: &str, catalog: Option<&Catalog>) -
         }
         PickKind::Inbox => super::routing::inbox_change(key, catalog),
         // Several keys (tags) or an editor to follow (fields).
-        PickKind::Tags | PickKind::Field | PickKind::Macro | PickKind::Reply => None,
+        PickKind::Tags
+        | PickKind::Field
+        | PickKind::Macro
+        | PickKind::Reply
+        | PickKind::Command => None,
     }
 }
 

@@ -46,6 +46,21 @@ pub fn on_key(
                     super::canned::picked(state, key.as_deref(), targets.clone(), fx);
                     DialogOutcome::Close
                 }
+                PickerEvent::Accepted if kind == PickKind::Command => {
+                    let index = picker
+                        .chosen()
+                        .into_iter()
+                        .next()
+                        .and_then(|key| key.parse::<usize>().ok());
+                    match index {
+                        Some(i) => {
+                            crate::app::commands::start(state, i, fx);
+                            DialogOutcome::Close
+                        }
+                        // Nothing matched the query: stay open.
+                        None => DialogOutcome::Stay,
+                    }
+                }
                 PickerEvent::Accepted if kind == PickKind::Macro => {
                     let entry = picker
                         .chosen()
@@ -142,6 +157,7 @@ pub fn on_key(
                 match then.clone() {
                     Confirmed::Bulk { change, targets } => run_bulk(state, change, targets, fx),
                     Confirmed::Undo => run_undo(state, fx),
+                    Confirmed::Command(run) => fx.push(Effect::RunCommand(run)),
                     Confirmed::Post {
                         kind,
                         body,
@@ -154,6 +170,9 @@ pub fn on_key(
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
                 match then {
                     Confirmed::Post { kind, draft, .. } => compose::declined(state, *kind, *draft),
+                    Confirmed::Command(_) => {
+                        state.notice = Some("cancelled: nothing was run".into())
+                    }
                     _ => state.notice = Some("cancelled: nothing was changed".into()),
                 }
                 DialogOutcome::Close

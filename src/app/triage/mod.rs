@@ -137,6 +137,9 @@ pub enum PickKind {
     /// Which canned reply `R` opens (keys are indexes into
     /// `State::replies`, or "blank").
     Reply,
+    /// Which `[[commands]]` command runs (keys are indexes into
+    /// `State::commands`).
+    Command,
 }
 
 /// The editor of one custom field for `e`: a list for select,
@@ -175,6 +178,8 @@ pub struct SnoozeDialog {
 /// What a confirmation leads to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirmed {
+    /// A `[[commands]]` command with `confirm = true`.
+    Command(Box<crate::app::commands::CommandRun>),
     Bulk {
         change: Change,
         targets: Vec<Ticket>,
@@ -225,6 +230,18 @@ pub enum Dialog {
         title: String,
         text: String,
     },
+}
+
+/// Asks `question` before `run` goes to the runtime (`confirm = true`).
+pub fn confirm_command(
+    state: &mut crate::app::State,
+    question: String,
+    run: crate::app::commands::CommandRun,
+) {
+    state.modal = Some(crate::app::modal::Modal::Triage(Dialog::Confirm {
+        question,
+        then: Confirmed::Command(Box::new(run)),
+    }));
 }
 
 /// True when a ticket has a write queued or in flight.
