@@ -192,7 +192,7 @@ pub fn scripts(
                         t.ticket_number,
                         match n {
                             "requester_name" | "requester_email" => {
-                                " (its requester has not loaded: open the ticket, then try again)"
+                                " (its requester is loading: press it again in a moment)"
                             }
                             "url" => " (no web_url in the profile)",
                             "me" => " (no `me` in the config)",
@@ -287,6 +287,18 @@ pub fn start(state: &mut State, index: usize, fx: &mut Vec<Effect>) {
     if targets.is_empty() {
         state.notice = Some("no ticket to run it on".into());
         return;
+    }
+    // A requester is loaded when a ticket opens: ask for the targets'
+    // now, so that the next press has them.
+    let wants_requester = entry.template.as_ref().is_ok_and(|t| {
+        t.names()
+            .iter()
+            .any(|n| matches!(*n, "requester_name" | "requester_email"))
+    });
+    if wants_requester {
+        for t in &targets {
+            crate::app::contacts::want(state, t.contact_id, fx);
+        }
     }
     let run = match scripts(state, &entry, &targets) {
         Ok(scripts) => CommandRun {

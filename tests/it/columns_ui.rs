@@ -365,3 +365,45 @@ fn config_check_lists_an_unknown_column_as_a_problem() {
         report.problems
     );
 }
+
+#[test]
+fn the_requester_is_its_id_until_the_contact_loads_then_its_name() {
+    let contact = uuid::Uuid::from_u128(0xc0ffee);
+    let mut state = columns_state(
+        100,
+        12,
+        specs(&[("number", Width::Auto), ("requester", Width::Auto)]),
+    );
+    if let triage::app::state::TablePane::Loaded(view) = &mut state.list.table {
+        Arc::make_mut(&mut view.tickets)[0].contact_id = Some(contact);
+    }
+    // The next page, prefetched, goes first: asked in the background
+    // once nothing else is on its way.
+    assert_eq!(state.list.in_flight, [2]);
+    let generation = state.list.query_gen;
+    let fx = answer_page(&mut state, generation, 2, Ok(page_of(2, 20, 40)));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, triage::app::Effect::FetchContact { id } if *id == contact)),
+        "{fx:?}"
+    );
+    let row = |state: &State| {
+        let buf = draw_at(state, ColorMode::NoColor, Instant::now());
+        line(&buf, row_of(&buf, "#1001"))
+    };
+    assert!(row(&state).contains("00000000"), "the id first");
+    update(
+        &mut state,
+        Msg::ContactLoaded {
+            id: contact,
+            result: Ok(Some(triage::api::types::Contact {
+                id: contact,
+                name: "Ada Lovelace".into(),
+                email: None,
+                company: None,
+            })),
+        },
+        clock(),
+    );
+    assert!(row(&state).contains("Ada Lovelace"), "{}", row(&state));
+}

@@ -227,3 +227,71 @@ fn clashes_and_bad_placeholders_are_problems_at_load() {
     assert!(runs(&fx).is_empty());
     assert!(state.last_error.unwrap().message.contains("is broken"));
 }
+
+#[test]
+fn a_requester_not_loaded_is_asked_for_and_the_next_press_runs() {
+    let mut state = state_with(&[def("crm", Some("F4"), "open-crm {{requester_email}}")]);
+    let contact = uuid::Uuid::from_u128(0xc0);
+    if let triage::app::state::TablePane::Loaded(view) = &mut state.list.table {
+        std::sync::Arc::make_mut(&mut view.tickets)[0].contact_id = Some(contact);
+    }
+    let fx = key(&mut state, f(4));
+    assert!(runs(&fx).is_empty());
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::FetchContact { id } if *id == contact)),
+        "{fx:?}"
+    );
+    assert!(
+        state
+            .last_error
+            .take()
+            .unwrap()
+            .message
+            .contains("is loading")
+    );
+    update(
+        &mut state,
+        Msg::ContactLoaded {
+            id: contact,
+            result: Ok(Some(triage::api::types::Contact {
+                id: contact,
+                name: "Ada".into(),
+                email: Some("ada@example.com".into()),
+                company: None,
+            })),
+        },
+        clock(),
+    );
+    let run = runs(&key(&mut state, f(4))).pop().expect("runs now");
+    assert_eq!(run.scripts, ["open-crm 'ada@example.com'"]);
+}
+
+#[test]
+fn config_check_points_at_a_bad_placeholder_with_carets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(
+        &path,
+        "[[commands]]\nname = \"crm\"\nkey = \"R\"\nrun = \"open-crm {{requester_mail}}\"\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_triage"))
+        .args(["--config", path.to_str().unwrap(), "config", "check"])
+        .env("HOME", dir.path())
+        .env_remove("TRIAGE_CONFIG")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(
+        stdout.contains(
+            "problem: [[commands]] command 'crm': run line 1, column 10: unknown placeholder {{requester_mail}}\n    open-crm {{requester_mail}}\n             ^^^^^^^^^^^^^^^^^^\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("problem: [[commands]] command 'crm': key R is already taken"),
+        "{stdout}"
+    );
+}
