@@ -23,7 +23,9 @@
 use uuid::Uuid;
 
 use crate::api::types::Ticket;
+use crate::app::contacts::Requester;
 use crate::app::keymap::{Key, Keymap};
+use crate::app::source::Directory;
 use crate::app::state::State;
 use crate::config::ReplyDef;
 use crate::filter::EntityRef;
@@ -124,7 +126,20 @@ pub fn load(defs: &[ReplyDef], keymap: &Keymap, taken: &[Key]) -> (Vec<ReplyEntr
 /// The placeholders' values for `ticket`, as far as they are known here:
 /// server text sanitized, a contact that has not loaded left unknown.
 pub fn values_for(state: &State, ticket: &Ticket) -> Values {
-    let names = state.names.as_ref();
+    let requester = ticket
+        .contact_id
+        .and_then(|id| state.contacts.requester(id));
+    ticket_values(ticket, state.names.as_ref(), requester, my_name(state))
+}
+
+/// The placeholders' values from what is at hand: the ticket, the names
+/// it refers to, its requester (when loaded) and `me` as a name.
+pub fn ticket_values(
+    ticket: &Ticket,
+    names: &dyn Directory,
+    requester: Option<&Requester>,
+    me: Option<String>,
+) -> Values {
     let mut v = Values::new();
     v.set("number", Some(ticket.ticket_number.to_string()));
     v.set("subject", Some(clean(&ticket.subject)));
@@ -139,15 +154,12 @@ pub fn values_for(state: &State, ticket: &Ticket) -> Values {
             .and_then(|id| names.inbox_name(id))
             .map(|n| clean(&n)),
     );
-    let requester = ticket
-        .contact_id
-        .and_then(|id| state.contacts.requester(id));
     v.set(
         "requester_name",
         requester.map(|r| r.name.clone()).filter(|n| !n.is_empty()),
     );
     v.set("requester_email", requester.and_then(|r| r.email.clone()));
-    v.set("me", my_name(state));
+    v.set("me", me);
     v
 }
 

@@ -23,12 +23,14 @@ use serde::Serialize;
 use tokio::time::Instant;
 use triage::api::types::{NewMessage, Ticket, TicketPatch};
 use triage::api::{ApiClient, ApiError, load_catalog};
+use triage::app::contacts::Requester;
 use triage::app::macros::{self, Lookup, me_id, resolve};
+use triage::app::replies;
 use triage::app::triage::Change;
 use triage::app::triage::known::Known;
 use triage::app::triage::macro_run::to_macro;
 use triage::model::MessageKind;
-use triage::text::sanitize;
+use triage::text::{sanitize, template};
 use uuid::Uuid;
 
 use super::args::{ApplyArgs, GlobalArgs, ViewsFormat};
@@ -51,6 +53,9 @@ struct Done {
     /// has a note.
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'static str>,
+    /// The same for the macro's canned reply (`--send-replies`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reply: Option<&'static str>,
 }
 
 pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
@@ -97,10 +102,13 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
         catalog = load_catalog(&session.client, &session.aliases).await;
     }
     let clock = triage::runtime::read_clock();
+    let reply_defs = session.config.replies_for(session.profile.as_deref());
+    let reply_names: Vec<String> = reply_defs.iter().map(|r| r.name.clone()).collect();
     let lookup = Lookup {
         catalog: &catalog,
         me: me_id(session.me.as_deref(), &catalog),
         now: clock.local(),
+        replies: &reply_names,
     };
     let plan = resolve(&steps, &def.actions, &lookup).map_err(|e| {
         // "unknown status" is wrong when the statuses never loaded.
@@ -114,6 +122,35 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
             None => broken(&def.name, &e.render(&def.actions)),
         }
     })?;
+    // A reply reaches customers: a script says so on purpose.
+    let reply = match &plan.reply {
+        None => None,
+        Some(name) if !args.send_replies => {
+            return Err(UsageError(format!(
+                "macro '{}' sends the reply '{}' to each customer: add --send-replies to send it",
+                sanitize(&def.name),
+                sanitize(name)
+            ))
+            .into());
+        }
+        Some(name) => {
+            let def_r = reply_defs.iter().find(|r| &r.name == name);
+            def_r
+                .map(|r| template::parse(&r.body, template::REPLY))
+                .transpose()
+                .map_err(|e| {
+                    let body = def_r.map(|r| r.body.as_str()).unwrap_or_default();
+                    broken(&def.name, &e.report(body).join("\n"))
+                })?
+        }
+    };
+    let me = match session.me.as_deref().map(str::trim) {
+        Some(me) => match uuid::Uuid::parse_str(me) {
+            Ok(id) => catalog.user_name(id).map(|n| sanitize(n).into_owned()),
+            Err(_) => Some(sanitize(me).into_owned()),
+        },
+        None => None,
+    };
     let m = to_macro(&def.name, plan, &catalog, clock).map_err(|e| broken(&def.name, &e))?;
     let change = Change::Macro(Box::new(m.clone()));
 
@@ -153,6 +190,9 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
             kind: MessageKind::Note,
             body,
         }),
+        reply,
+        me,
+        contacts: tokio::sync::Mutex::new(std::collections::HashMap::new()),
         patches: !m.parts.is_empty(),
         force: args.force,
         catalog: &catalog,
@@ -247,6 +287,7 @@ impl Done {
             outcome: "changed",
             error: None,
             note: None,
+            reply: None,
         }
     }
 }
@@ -258,6 +299,7 @@ fn incomplete(done: &[Done]) -> usize {
         .filter(|d| {
             matches!(d.outcome, "failed" | "skipped" | "conflict")
                 || matches!(d.note, Some("failed" | "not sent"))
+                || matches!(d.reply, Some("failed" | "not sent"))
         })
         .count()
 }
@@ -275,6 +317,14 @@ struct Run<'a> {
     client: &'a ApiClient,
     patch: TicketPatch,
     note: Option<NewMessage>,
+    /// The macro's canned reply (`--send-replies`), filled per ticket.
+    reply: Option<template::Template>,
+    /// `me` as a name, for `{{me}}`.
+    me: Option<String>,
+    /// Requesters asked so far (`None`: no answer), one GET per contact.
+    /// Held across the request, so tickets of one contact running side by
+    /// side still ask once.
+    contacts: tokio::sync::Mutex<std::collections::HashMap<Uuid, Option<Requester>>>,
     patches: bool,
     /// `--force`: sent without `If-Unmodified-Since`, overwriting changes
     /// made since the tickets were collected.
@@ -317,6 +367,9 @@ impl Run<'_> {
                 if self.note.is_some() {
                     row.note = Some("not sent");
                 }
+                if self.reply.is_some() {
+                    row.reply = Some("not sent");
+                }
                 return row;
             }
             row.outcome = "failed";
@@ -324,26 +377,97 @@ impl Run<'_> {
             self.stop_if(&e);
             return row;
         }
-        let Some(note) = &self.note else {
-            return row;
-        };
-        if let Some(why) = self.stopped() {
-            row.note = Some("not sent");
-            row.error = Some(why);
-            return row;
-        }
-        match self.send(|| self.client.post_message(t.id, note)).await {
-            Ok(_) => row.note = Some("sent"),
-            Err(e) => {
-                row.note = Some("failed");
-                row.error = Some(format!("the note was not sent: {e}"));
-                self.stop_if(&e);
-                if !self.patches {
-                    row.outcome = "failed";
+        if let Some(note) = &self.note {
+            if let Some(why) = self.stopped() {
+                row.note = Some("not sent");
+                if self.reply.is_some() {
+                    row.reply = Some("not sent");
+                }
+                row.error = Some(why);
+                return row;
+            }
+            match self.send(|| self.client.post_message(t.id, note)).await {
+                Ok(_) => row.note = Some("sent"),
+                Err(e) => {
+                    row.note = Some("failed");
+                    row.error = Some(format!("the note was not sent: {e}"));
+                    self.stop_if(&e);
+                    if !self.patches {
+                        row.outcome = "failed";
+                    }
                 }
             }
         }
+        self.reply_to(t, &mut row).await;
         row
+    }
+
+    /// The macro's reply to `t`'s customer, filled for `t`; not sent after
+    /// a failed note or once the run has stopped.
+    async fn reply_to(&self, t: &Ticket, row: &mut Done) {
+        let Some(template) = &self.reply else {
+            return;
+        };
+        if row.note == Some("failed") || row.outcome == "failed" {
+            row.reply = Some("not sent");
+            return;
+        }
+        if let Some(why) = self.stopped() {
+            row.reply = Some("not sent");
+            row.error = Some(why);
+            return;
+        }
+        let requester = match t.contact_id {
+            Some(id) => self.requester(id).await,
+            None => None,
+        };
+        let filled = template.fill(&replies::ticket_values(
+            t,
+            self.catalog,
+            requester.as_ref(),
+            self.me.clone(),
+        ));
+        if !filled.missing.is_empty() {
+            // Never sent as `{{…}}` without a person's word: a script has none.
+            row.reply = Some("not sent");
+            row.error = Some(format!(
+                "no value for {}",
+                filled
+                    .missing
+                    .iter()
+                    .map(|n| format!("{{{{{n}}}}}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            return;
+        }
+        let message = NewMessage {
+            kind: MessageKind::Reply,
+            body: filled.text,
+        };
+        match self.send(|| self.client.post_message(t.id, &message)).await {
+            Ok(_) => row.reply = Some("sent"),
+            Err(e) => {
+                row.reply = Some("failed");
+                row.error = Some(format!("the reply was not sent: {e}"));
+                self.stop_if(&e);
+            }
+        }
+    }
+
+    /// A contact, asked once per run; `None` when it does not answer.
+    async fn requester(&self, id: Uuid) -> Option<Requester> {
+        let mut known = self.contacts.lock().await;
+        if let Some(found) = known.get(&id) {
+            return found.clone();
+        }
+        let found = self
+            .send(|| self.client.contact(id))
+            .await
+            .ok()
+            .map(|c| Requester::from_contact(&c));
+        known.insert(id, found.clone());
+        found
     }
 
     fn stopped(&self) -> Option<String> {
@@ -480,6 +604,9 @@ fn report(format: ViewsFormat, done: &[Done]) -> anyhow::Result<()> {
                 if let Some(note) = d.note {
                     line.push_str(&format!(" · note {note}"));
                 }
+                if let Some(reply) = d.reply {
+                    line.push_str(&format!(" · reply {reply}"));
+                }
                 if let Some(e) = &d.error {
                     line.push_str(&format!(": {}", sanitize(e)));
                 }
@@ -501,6 +628,7 @@ mod tests {
             outcome,
             error: None,
             note,
+            reply: None,
         }
     }
 

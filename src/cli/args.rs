@@ -193,6 +193,10 @@ pub struct ApplyArgs {
     /// (without it each such ticket is reported as a conflict and left as is)
     #[arg(long)]
     pub force: bool,
+    /// Let a macro with reply:"Name" send that canned reply to each
+    /// ticket's customer (refused without it)
+    #[arg(long)]
+    pub send_replies: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]

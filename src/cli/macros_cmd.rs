@@ -29,6 +29,12 @@ struct MacroRow {
 pub async fn run(global: &GlobalArgs, args: &MacrosArgs) -> anyhow::Result<()> {
     let session = Session::open(global)?;
     let defs = session.config.macros_for(session.profile.as_deref());
+    let replies: Vec<String> = (session
+        .config
+        .replies_for(session.profile.as_deref())
+        .into_iter())
+    .map(|r| r.name)
+    .collect();
     let keymap =
         Keymap::from_config(&session.config.file.keys).context("[keys] in the config file")?;
     let (entries, problems) = macros::load(&defs, &keymap, &[]);
@@ -53,6 +59,7 @@ pub async fn run(global: &GlobalArgs, args: &MacrosArgs) -> anyhow::Result<()> {
                 (Err(e), _) => Some(entry.error_text(e)),
                 (Ok(steps), Some(catalog)) => {
                     let lookup = Lookup {
+                        replies: &replies,
                         catalog,
                         me: me_id(session.me.as_deref(), catalog),
                         now: Local::now(),

@@ -158,7 +158,7 @@ pub fn schema(key_actions: &[&str]) -> Value {
                 "required": ["name", "actions"],
                 "properties": {
                     "name": { "type": "string" },
-                    "actions": { "type": "string", "description": "key:value actions: status:, priority:, assignee:, inbox:, +tag:, -tag:, field:, snooze:, note: (docs/triage.md#macros)." },
+                    "actions": { "type": "string", "description": "key:value actions: status:, priority:, assignee:, inbox:, +tag:, -tag:, field:, snooze:, note:, reply: (docs/triage.md#macros)." },
                     "key": { "type": "string", "description": "A key that runs it from the list (ctrl-b, F2)." },
                     "profile": { "type": "string", "description": "Only in this profile." }
                 }

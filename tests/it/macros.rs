@@ -45,6 +45,7 @@ fn plan(catalog: &Catalog, actions: &str) -> Result<Plan, ParseError> {
             catalog,
             me: Some(me(catalog)),
             now: Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0).unwrap(),
+            replies: &["Thanks".to_string(), "Need logs".to_string()],
         },
     )
 }
@@ -220,6 +221,7 @@ async fn assignee_me_needs_me() {
             catalog: &c,
             me: None,
             now: Utc::now(),
+            replies: &[],
         },
     )
     .unwrap_err();
@@ -232,7 +234,7 @@ fn the_error_shows_carets_under_the_token() {
     let e = parse_actions(actions).unwrap_err();
     assert_eq!(
         e.render(actions),
-        "status:open priorty:urgent\n            ^^^^^^^\nunknown action 'priorty' (actions: status, priority, assignee, inbox, tag, field, snooze, note)"
+        "status:open priorty:urgent\n            ^^^^^^^\nunknown action 'priorty' (actions: status, priority, assignee, inbox, tag, field, snooze, note, reply)"
     );
 }
 
@@ -283,4 +285,20 @@ fn loading_reports_problems_and_keeps_the_rest() {
     }
     assert_eq!(problems.len(), 6, "{problems:#?}");
     assert!(entries[3..].iter().all(|e| e.key.is_none()));
+}
+
+#[tokio::test]
+async fn a_reply_is_named_as_the_config_spells_it_and_an_unknown_one_refused() {
+    let c = live_catalog().await;
+    let p = plan(&c, r#"priority:urgent reply:"need LOGS""#).unwrap();
+    assert_eq!(p.reply.as_deref(), Some("Need logs"));
+    assert!(p.patches());
+    let (e, marked) = refused(&c, r#"reply:"Thnks""#);
+    assert_eq!(marked, r#""Thnks""#);
+    assert_eq!(
+        e.message,
+        "unknown reply 'Thnks' (replies: 'Thanks', 'Need logs')"
+    );
+    let (e, _) = refused(&c, "reply:Thanks reply:Thanks");
+    assert!(e.message.contains("reply given twice"), "{}", e.message);
 }

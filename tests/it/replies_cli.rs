@@ -175,3 +175,114 @@ fn the_example_replies_parse_and_keep_their_keys() {
     assert!(problems.is_empty(), "{problems:#?}");
     assert!(entries.iter().all(|e| e.template.is_ok()));
 }
+
+const APPLY: &str = r#"
+[[replies]]
+name = "Ack"
+body = "Hi {{requester_name}}, about #{{number}}: on it."
+
+[[macros]]
+name = "Ack and raise"
+actions = 'priority:urgent reply:"ack"'
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_sends_a_macros_reply_only_with_send_replies_each_filled_in() {
+    let handle = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), APPLY).unwrap();
+    // Every ticket of one inbox written by the same contact.
+    let (targets, name) = {
+        let mut out = (Vec::new(), String::new());
+        handle.with_data_mut(|d| {
+            let contact = d.contacts[0].clone();
+            let sales = d.inboxes.iter().find(|i| i.name == "Sales").unwrap().id;
+            for t in d.tickets.iter_mut().filter(|t| t.inbox_id == sales) {
+                t.contact_id = Some(contact.id);
+                out.0.push((t.id, t.ticket_number));
+            }
+            out.1 = contact.name;
+        });
+        out
+    };
+    assert!(!targets.is_empty());
+    let args = ["apply", "Ack and raise", "--filter", "inbox:Sales"];
+
+    let out = triage(&handle, dir.path(), &args).await;
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = text(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("macro 'Ack and raise' sends the reply 'Ack' to each customer: add --send-replies to send it"),
+        "{err}"
+    );
+    assert_eq!(handle.requests_to("PATCH /tickets/{id}"), 0);
+    assert_eq!(handle.requests_to("POST /tickets/{id}/messages"), 0);
+
+    let mut send = args.to_vec();
+    send.push("--send-replies");
+    let out = triage(&handle, dir.path(), &send).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).lines().all(|l| l.ends_with("reply sent")),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        handle.requests_to("GET /contacts/{id}"),
+        1,
+        "one GET per contact"
+    );
+    handle.with_data(|d| {
+        for (id, number) in &targets {
+            let last = d.ticket(*id).unwrap().messages.to_vec().pop().unwrap();
+            assert_eq!(last.body, format!("Hi {name}, about #{number}: on it."));
+            assert_eq!(last.author_type, triage::api::types::AuthorType::Agent);
+        }
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_sends_no_reply_that_would_still_hold_a_placeholder() {
+    let handle = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), APPLY).unwrap();
+    let numbers: Vec<i64> = {
+        let mut out = Vec::new();
+        handle.with_data_mut(|d| {
+            let sales = d.inboxes.iter().find(|i| i.name == "Sales").unwrap().id;
+            for t in d.tickets.iter_mut().filter(|t| t.inbox_id == sales) {
+                t.contact_id = None;
+                out.push(t.ticket_number);
+            }
+        });
+        out
+    };
+    let out = triage(
+        &handle,
+        dir.path(),
+        &[
+            "apply",
+            "Ack and raise",
+            "--filter",
+            "inbox:Sales",
+            "--send-replies",
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(7), "{out:?}");
+    let report = text(&out.stdout);
+    assert_eq!(report.lines().count(), numbers.len(), "{report}");
+    assert!(
+        report
+            .lines()
+            .all(|l| l.contains("reply not sent: no value for {{requester_name}}")),
+        "{report}"
+    );
+    assert_eq!(handle.requests_to("POST /tickets/{id}/messages"), 0);
+    assert_eq!(
+        handle.requests_to("PATCH /tickets/{id}"),
+        numbers.len() as u64,
+        "the change itself is made"
+    );
+}

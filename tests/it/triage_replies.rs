@@ -310,3 +310,117 @@ async fn marked_tickets_get_the_body_as_written_and_each_its_own_copy() {
     assert!(body_of(marked[1]).starts_with("Hi {{requester_name}},"));
     assert!(body_of(marked[1]).contains(&format!("(#{})", second.ticket_number)));
 }
+
+fn with_macro(state: &mut State, key: &str, actions: &str) {
+    let defs = [triage::config::MacroDef {
+        name: "Ack".into(),
+        key: Some(key.into()),
+        actions: actions.into(),
+        profile: None,
+    }];
+    let (entries, problems) = triage::app::macros::load(&defs, &state.keymap, &[]);
+    assert!(problems.is_empty(), "{problems:?}");
+    state.macros = entries;
+}
+
+/// Every PATCH among `fx` answered as the server would.
+fn answer_all(state: &mut State, fx: &[triage::app::Effect]) -> Vec<triage::app::Effect> {
+    let rows: Vec<_> = (0..20).map(|i| row(state, i)).collect();
+    let mut out = Vec::new();
+    for (w, id, patch) in writes(fx) {
+        let before = rows.iter().find(|t| t.id == id).unwrap();
+        out.extend(answer(state, w, Ok(server_row(before, &patch))));
+    }
+    out
+}
+
+const ACK: &str = "Hi {{requester_name}}, #{{number}} is now {{status}}.";
+
+#[tokio::test(start_paused = true)]
+async fn a_macro_with_a_reply_asks_first_then_replies_after_its_patch() {
+    let mut state = state(&[reply("Thanks", ACK, None)]);
+    with_macro(&mut state, "ctrl-k", "priority:urgent reply:thanks");
+    contact_loaded(&mut state, 0, "Ada");
+    let ticket = row(&state, 0);
+    let fx = ctrl(&mut state, 'k');
+    assert!(
+        writes(&fx).is_empty() && posts(&fx).is_empty(),
+        "asks first"
+    );
+    match state.triage_dialog() {
+        Some(Dialog::Confirm { question, .. }) => assert_eq!(
+            question,
+            &format!(
+                "Run 'Ack' on #{}? It sends the reply 'Thanks' (the customer sees it).",
+                ticket.ticket_number
+            )
+        ),
+        other => panic!("expected the question, got {other:?}"),
+    }
+    // No: nothing at all.
+    let fx = ch(&mut state, 'n');
+    assert!(writes(&fx).is_empty() && posts(&fx).is_empty());
+
+    ctrl(&mut state, 'k');
+    let fx = ch(&mut state, 'y');
+    assert_eq!(writes(&fx).len(), 1);
+    assert!(posts(&fx).is_empty(), "the reply waits for the PATCH");
+    let fx = answer_all(&mut state, &fx);
+    let sent = posts(&fx);
+    assert_eq!(sent.len(), 1, "{fx:?}");
+    assert_eq!(sent[0].2.kind, MessageKind::Reply);
+    assert_eq!(
+        sent[0].2.body,
+        format!(
+            "Hi Ada, #{} is now {}.",
+            ticket.ticket_number, ticket.status_name
+        )
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_macro_reply_over_marks_is_named_in_the_question_and_filled_per_ticket() {
+    let mut state = state(&[reply("Thanks", ACK, None)]);
+    with_macro(&mut state, "ctrl-k", "priority:urgent reply:Thanks");
+    contact_loaded(&mut state, 0, "Ada");
+    contact_loaded(&mut state, 1, "Bo");
+    let marked = mark_first(&mut state, 2);
+    ctrl(&mut state, 'k');
+    match state.triage_dialog() {
+        Some(Dialog::Confirm { question, .. }) => assert!(
+            question.contains("reply 'Thanks' (the customer sees it)"),
+            "{question}"
+        ),
+        other => panic!("expected the bulk question, got {other:?}"),
+    }
+    let fx = ch(&mut state, 'y');
+    let fx = answer_all(&mut state, &fx);
+    let sent = posts(&fx);
+    assert_eq!(sent.len(), 2, "{fx:?}");
+    let body_of = |id: Uuid| sent.iter().find(|p| p.1 == id).unwrap().2.body.clone();
+    assert!(body_of(marked[0]).starts_with("Hi Ada, #"), "{sent:?}");
+    assert!(body_of(marked[1]).starts_with("Hi Bo, #"), "{sent:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_macro_that_only_replies_sends_no_patch() {
+    let mut state = state(&[reply("Thanks", ACK, None)]);
+    with_macro(&mut state, "ctrl-k", "reply:Thanks");
+    let number = row(&state, 0).ticket_number;
+    ctrl(&mut state, 'k');
+    match state.triage_dialog() {
+        // The requester has not loaded: the question says what stays.
+        Some(Dialog::Confirm { question, .. }) => assert!(
+            question.ends_with(&format!(
+                "#{number} would still hold {{{{requester_name}}}}: sent as written."
+            )),
+            "{question}"
+        ),
+        other => panic!("expected the question, got {other:?}"),
+    }
+    let fx = ch(&mut state, 'y');
+    assert!(writes(&fx).is_empty());
+    let sent = posts(&fx);
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].2.body.starts_with("Hi {{requester_name}}, #"));
+}

@@ -23,6 +23,7 @@
 //! | `field:plan=Enterprise`, `field:region=empty` | set a custom field (typed as for filters), or clear it |
 //! | `snooze:4h`, `snooze:"tomorrow 9:00"` | a waiting status until then, as `z` reads it (read when the macro runs) |
 //! | `note:"Escalated to billing"` | an internal note (sent after the change; it cannot be undone) |
+//! | `reply:"Thanks"` | a canned reply (`[[replies]]`) by name, filled per ticket and sent after the change and the note; the UI asks first, `triage apply` wants `--send-replies` |
 //!
 //! Each key at most once (tags and fields once per tag or field); `status:`
 //! and `snooze:` together are refused, since a snooze sets the status.

@@ -9,7 +9,7 @@ use crate::filter::text::lex::{Item, TokenKind, ValueCursor, classify, key_slip,
 
 /// Every key of the action language, in the order `?` and errors list them.
 pub const ACTION_KEYS: &[&str] = &[
-    "status", "priority", "assignee", "inbox", "tag", "field", "snooze", "note",
+    "status", "priority", "assignee", "inbox", "tag", "field", "snooze", "note", "reply",
 ];
 
 /// One action as written.
@@ -32,6 +32,9 @@ pub enum Step {
     /// `snooze:4h`: read when the macro runs, not when it is loaded.
     Snooze(Item),
     Note(Item),
+    /// `reply:"Thanks"`: a canned reply (`[[replies]]`) by name, sent to
+    /// the customer after the change.
+    Reply(Item),
 }
 
 /// A step with the byte span of its whole token, for errors about the
@@ -146,6 +149,7 @@ fn step(token: &str, start: usize, body: &str, sign: Option<bool>) -> Result<Ste
                 "assignee" => Step::Assignee(item),
                 "inbox" => Step::Inbox(item),
                 "snooze" => Step::Snooze(item),
+                "reply" => Step::Reply(item),
                 _ => Step::Note(item),
             }
         }

@@ -38,6 +38,10 @@ pub struct Plan {
     /// clock when the macro runs, so a macro means the same thing tomorrow.
     pub snooze: Option<String>,
     pub note: Option<String>,
+    /// A canned reply's name as the config spells it: posted to the
+    /// customer after the change (the UI asks first; `apply` wants
+    /// `--send-replies`).
+    pub reply: Option<String>,
 }
 
 impl Plan {
@@ -60,6 +64,8 @@ pub struct Lookup<'a, Tz: TimeZone> {
     pub catalog: &'a Catalog,
     pub me: Option<Uuid>,
     pub now: DateTime<Tz>,
+    /// The names of the `[[replies]]` a `reply:` may name.
+    pub replies: &'a [String],
 }
 
 /// The config's `me` (a name, an email or a UUID) as a user id.
@@ -169,6 +175,33 @@ pub fn resolve<Tz: TimeZone>(
                     ));
                 }
                 plan.note = Some(item.text.clone());
+            }
+            Step::Reply(item) => {
+                if plan.reply.is_some() {
+                    return Err(twice("reply"));
+                }
+                let found = lookup
+                    .replies
+                    .iter()
+                    .find(|r| r.trim().eq_ignore_ascii_case(item.text.trim()));
+                let Some(name) = found else {
+                    let known = if lookup.replies.is_empty() {
+                        "there are no [[replies]] in the config".to_string()
+                    } else {
+                        let names: Vec<String> = lookup
+                            .replies
+                            .iter()
+                            .map(|r| format!("'{}'", sanitize(r)))
+                            .collect();
+                        format!("replies: {}", names.join(", "))
+                    };
+                    return Err(ParseError::new(
+                        item.span.clone(),
+                        token,
+                        format!("unknown reply '{}' ({known})", sanitize(&item.text)),
+                    ));
+                };
+                plan.reply = Some(name.clone());
             }
         }
     }

@@ -111,6 +111,16 @@ pub struct MacroChange {
     pub parts: Vec<Change>,
     /// Posted after the PATCH, on the tickets it reached; never undone.
     pub note: Option<String>,
+    /// A canned reply posted after the PATCH (and the note), each ticket's
+    /// copy filled for it; the UI asks before running such a macro.
+    pub reply: Option<MacroReply>,
+}
+
+/// A macro's `reply:"Name"`: the reply's name and body as configured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MacroReply {
+    pub name: String,
+    pub body: String,
 }
 
 /// The actions a server may lack while it takes the others: their PATCH
@@ -354,6 +364,9 @@ impl Change {
             .collect();
         if m.note.is_some() {
             words.push("note".into());
+        }
+        if let Some(r) = &m.reply {
+            words.push(format!("reply '{}' (the customer sees it)", r.name));
         }
         words.join(" · ")
     }

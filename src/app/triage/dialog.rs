@@ -156,6 +156,9 @@ pub fn on_key(
             KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
                 match then.clone() {
                     Confirmed::Bulk { change, targets } => run_bulk(state, change, targets, fx),
+                    Confirmed::Single { change, ticket } => {
+                        apply(state, change, super::Targets::One(ticket), fx)
+                    }
                     Confirmed::Undo => run_undo(state, fx),
                     Confirmed::Command(run) => fx.push(Effect::RunCommand(run)),
                     Confirmed::Post {

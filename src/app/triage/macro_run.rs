@@ -6,10 +6,10 @@
 //! marks, undone by `U`, and its note posted after the PATCH.
 
 use super::actions::{apply, messages_allowed, targets_or_notice, writes_allowed};
-use super::change::{Change, MacroChange, Named};
+use super::change::{Change, MacroChange, MacroReply, Named};
 use super::choices::me_id;
 use super::jobs::{self, Item, Job};
-use super::{Dialog, PickKind, Targets, routing};
+use super::{Confirmed, Dialog, PickKind, Targets, routing};
 use crate::api::Catalog;
 use crate::api::types::NewMessage;
 use crate::app::clock::Clock;
@@ -122,10 +122,40 @@ pub(super) fn run_on(
     let Change::Macro(m) = &change else {
         return;
     };
-    if m.note.is_some() && !messages_allowed(state) {
+    if (m.note.is_some() || m.reply.is_some()) && !messages_allowed(state) {
+        return;
+    }
+    // A reply reaches the customer: asked first even on one ticket (over
+    // marks the bulk question names it).
+    let warning = m
+        .reply
+        .as_ref()
+        .and_then(|r| crate::app::replies::bulk_warning(state, &r.body, &targets.rows()));
+    if let (Some(reply), Targets::One(ticket)) = (&m.reply, &targets) {
+        let mut question = format!(
+            "Run '{}' on #{}? It sends the reply '{}' (the customer sees it).",
+            m.name, ticket.ticket_number, reply.name
+        );
+        if let Some(w) = warning {
+            question = format!("{question} {w}");
+        }
+        state.modal = Some(Modal::Triage(Dialog::Confirm {
+            question,
+            then: Confirmed::Single {
+                change,
+                ticket: ticket.clone(),
+            },
+        }));
         return;
     }
     apply(state, change, targets, fx);
+    // Over marks `apply` asked: the question names what a reply would leave.
+    if let (Some(w), Some(Modal::Triage(Dialog::Confirm { question, .. }))) =
+        (warning, state.modal.as_mut())
+    {
+        question.push(' ');
+        question.push_str(&w);
+    }
 }
 
 /// Why a macro cannot run now.
@@ -147,10 +177,12 @@ fn prepare(state: &State, entry: &MacroEntry, clock: Clock) -> Result<Change, Un
         .map_err(|e| Unready::Wrong(entry.error_text(e)))?;
     let loading = state.names_status != NamesStatus::Complete;
     let catalog = state.names.catalog().cloned().unwrap_or_default();
+    let replies: Vec<String> = state.replies.iter().map(|r| r.def.name.clone()).collect();
     let lookup = Lookup {
         me: me_id(state, Some(&catalog)),
         catalog: &catalog,
         now: clock.local(),
+        replies: &replies,
     };
     let plan = resolve(steps, &entry.def.actions, &lookup).map_err(|e| {
         if loading {
@@ -159,9 +191,30 @@ fn prepare(state: &State, entry: &MacroEntry, clock: Clock) -> Result<Change, Un
             Unready::Wrong(entry.error_text(&e))
         }
     })?;
-    to_macro(entry.name(), plan, &catalog, clock)
-        .map(|m| Change::Macro(Box::new(m)))
-        .map_err(Unready::Wrong)
+    let reply = match &plan.reply {
+        None => None,
+        Some(name) => {
+            let r = state
+                .replies
+                .iter()
+                .find(|r| &r.def.name == name)
+                .ok_or_else(|| Unready::Wrong(format!("no reply named '{}'", sanitize(name))))?;
+            if let Some(lines) = r.problem_lines() {
+                return Err(Unready::Wrong(format!(
+                    "its reply '{}' cannot be used:\n{}",
+                    sanitize(name),
+                    lines.join("\n")
+                )));
+            }
+            Some(MacroReply {
+                name: sanitize(name).into_owned(),
+                body: r.def.body.clone(),
+            })
+        }
+    };
+    let mut m = to_macro(entry.name(), plan, &catalog, clock).map_err(Unready::Wrong)?;
+    m.reply = reply;
+    Ok(Change::Macro(Box::new(m)))
 }
 
 /// A resolved plan as one macro change: its parts in a fixed order, the
@@ -227,30 +280,65 @@ pub fn to_macro(
         name: sanitize(name).into_owned(),
         parts,
         note: plan.note,
+        // The caller attaches the reply: it knows the `[[replies]]`.
+        reply: None,
     })
 }
 
-/// A macro that only writes a note: posted like `n` (but from the config,
-/// so no draft is kept or removed); over marks it was confirmed first.
-pub(super) fn note_only(
+/// A macro that only writes a note and/or a reply: posted like `n`/`R`
+/// (but from the config, so no draft is kept or removed); it was
+/// confirmed first over marks, and on one ticket when it has a reply.
+pub(super) fn messages_only(
     state: &mut State,
-    name: &str,
-    body: String,
+    m: &MacroChange,
     rows: &[crate::api::types::Ticket],
     bulk: bool,
     fx: &mut Vec<Effect>,
 ) {
-    let items = note_items(rows);
-    for i in &items {
-        state.triage.handled.insert(i.before.id);
+    for t in rows {
+        state.triage.handled.insert(t.id);
     }
     state.last_error = None;
+    if let Some(body) = m.note.clone() {
+        let message = NewMessage {
+            kind: MessageKind::Note,
+            body,
+        };
+        let job = Job::posting(m.name.clone(), message, note_items(rows), bulk);
+        jobs::start(state, job, fx);
+    }
+    if let Some(reply) = &m.reply {
+        let job = start_reply(state, &m.name, reply, rows, bulk, false);
+        jobs::start(state, job, fx);
+    }
+}
+
+/// A macro's canned reply to `rows`, each copy filled for its ticket;
+/// `follow_up` when it goes after the macro's PATCH.
+pub(super) fn start_reply(
+    state: &mut State,
+    macro_name: &str,
+    reply: &MacroReply,
+    rows: &[crate::api::types::Ticket],
+    bulk: bool,
+    follow_up: bool,
+) -> Job {
     let message = NewMessage {
-        kind: MessageKind::Note,
-        body,
+        kind: MessageKind::Reply,
+        body: reply.body.clone(),
     };
-    let job = Job::posting(sanitize(name).into_owned(), message, items, bulk);
-    jobs::start(state, job, fx);
+    let items = note_items(rows);
+    let mut job = Job::posting(
+        format!("{}: reply '{}'", sanitize(macro_name), reply.name),
+        message,
+        items,
+        bulk,
+    );
+    job.bodies = crate::app::replies::fill_each(state, &reply.body, rows)
+        .map(|each| each.into_iter().map(|f| f.text).collect())
+        .unwrap_or_default();
+    job.follow_up = follow_up;
+    job
 }
 
 /// One item per ticket for a note (rows do not change).

@@ -185,6 +185,11 @@ pub enum Confirmed {
         targets: Vec<Ticket>,
     },
     Undo,
+    /// A change to one ticket that asks first (a macro with a reply).
+    Single {
+        change: Change,
+        ticket: Box<Ticket>,
+    },
     /// A note or a reply, the same text to every target.
     Post {
         kind: MessageKind,

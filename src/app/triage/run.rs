@@ -57,9 +57,9 @@ pub(super) fn single_job(state: &State, change: &Change, ticket: Ticket) -> Job 
 }
 
 fn run_single(state: &mut State, change: Change, ticket: Ticket, fx: &mut Vec<Effect>) {
-    if let Some((name, note)) = note_alone(&change) {
+    if let Some(m) = messages_alone(&change) {
         let on_selected = state.selected_ticket().is_some_and(|t| t.id == ticket.id);
-        super::macro_run::note_only(state, &name, note, &[ticket], false, fx);
+        super::macro_run::messages_only(state, &m, &[ticket], false, fx);
         if state.triage.next_mode && on_selected {
             let from = state.list.selected;
             next::advance(state, from, fx);
@@ -80,8 +80,8 @@ fn run_single(state: &mut State, change: Change, ticket: Ticket, fx: &mut Vec<Ef
 
 /// Starts a confirmed bulk run over exactly the snapshot taken.
 pub(super) fn run_bulk(state: &mut State, change: Change, rows: Vec<Ticket>, fx: &mut Vec<Effect>) {
-    if let Some((name, note)) = note_alone(&change) {
-        return super::macro_run::note_only(state, &name, note, &rows, true, fx);
+    if let Some(m) = messages_alone(&change) {
+        return super::macro_run::messages_only(state, &m, &rows, true, fx);
     }
     let items: Vec<Item> = rows
         .into_iter()
@@ -108,10 +108,12 @@ pub(super) fn run_bulk(state: &mut State, change: Change, rows: Vec<Ticket>, fx:
     jobs::start(state, job, fx);
 }
 
-/// A macro that changes nothing but writes a note: its name and note.
-fn note_alone(change: &Change) -> Option<(String, String)> {
+/// A macro that changes nothing but writes a note or a reply.
+fn messages_alone(change: &Change) -> Option<super::change::MacroChange> {
     match change {
-        Change::Macro(m) if m.parts.is_empty() => Some((m.name.clone(), m.note.clone()?)),
+        Change::Macro(m) if m.parts.is_empty() && (m.note.is_some() || m.reply.is_some()) => {
+            Some((**m).clone())
+        }
         _ => None,
     }
 }

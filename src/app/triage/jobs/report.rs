@@ -139,9 +139,9 @@ fn start_macro_note(state: &mut State, job: &Job) {
     let Some(Change::Macro(m)) = &job.change else {
         return;
     };
-    let Some(body) = m.note.clone() else {
+    if m.note.is_none() && m.reply.is_none() {
         return;
-    };
+    }
     let rows: Vec<Ticket> = job
         .items
         .iter()
@@ -152,16 +152,28 @@ fn start_macro_note(state: &mut State, job: &Job) {
     if rows.is_empty() || state.triage.messages_off {
         return;
     }
-    let message = NewMessage {
-        kind: crate::model::MessageKind::Note,
-        body,
-    };
-    let items = crate::app::triage::macro_run::note_items(&rows);
-    let mut note = Job::posting(format!("{}: note", m.name), message, items, job.bulk);
-    note.follow_up = true;
-    state.triage.next_job += 1;
-    note.id = state.triage.next_job;
-    state.triage.jobs.push(note);
+    if let Some(body) = m.note.clone() {
+        let message = NewMessage {
+            kind: crate::model::MessageKind::Note,
+            body,
+        };
+        let items = crate::app::triage::macro_run::note_items(&rows);
+        let mut note = Job::posting(format!("{}: note", m.name), message, items, job.bulk);
+        note.follow_up = true;
+        state.triage.next_job += 1;
+        note.id = state.triage.next_job;
+        state.triage.jobs.push(note);
+    }
+    // The reply after the note: rows as the PATCH left them, so a
+    // `{{status}}` says the status the macro set.
+    if let Some(reply) = &m.reply {
+        let mut job = crate::app::triage::macro_run::start_reply(
+            state, &m.name, reply, &rows, job.bulk, true,
+        );
+        state.triage.next_job += 1;
+        job.id = state.triage.next_job;
+        state.triage.jobs.push(job);
+    }
 }
 
 /// A macro's note answered everywhere: said on the status line (the
@@ -169,13 +181,20 @@ fn start_macro_note(state: &mut State, job: &Job) {
 fn follow_up_done(state: &mut State, job: &Job) {
     let sent = job.count(|o| matches!(o, Outcome::Changed));
     let failed = job.items.len() - sent;
+    let noun = match job.post.as_ref().map(|p| p.kind) {
+        Some(crate::model::MessageKind::Reply) => "reply",
+        _ => "note",
+    };
     if !job.bulk {
         let number = job.items[0].before.ticket_number;
         if failed == 0 {
-            state.notice = Some(format!(
-                "#{number}: {} (note sent)",
-                job.label.trim_end_matches(": note")
-            ));
+            state.notice = Some(match noun {
+                "reply" => format!("#{number}: {} sent", job.label),
+                _ => format!(
+                    "#{number}: {} (note sent)",
+                    job.label.trim_end_matches(": note")
+                ),
+            });
         }
         // A failure already said why (last_error).
         return;
@@ -184,7 +203,11 @@ fn follow_up_done(state: &mut State, job: &Job) {
         format!(
             "{}: {} sent",
             job.label,
-            crate::text::count(sent as u64, "note")
+            match (noun, sent) {
+                ("reply", 1) => "1 reply".to_string(),
+                ("reply", n) => format!("{n} replies"),
+                _ => crate::text::count(sent as u64, noun),
+            }
         )
     } else {
         format!(
