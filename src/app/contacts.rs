@@ -126,6 +126,11 @@ impl ContactBook {
     /// Sends what waits: all of it once the route works, one at a time
     /// while it is untried (never while a request is out then).
     fn release(&mut self, fx: &mut Vec<Effect>) {
+        if self.route == Route::Absent {
+            // What waited is never asked: each shows its id.
+            self.entries.retain(|_, e| *e != Entry::Queued);
+            return;
+        }
         if self.route == Route::Untried && self.in_flight() {
             return;
         }
@@ -278,6 +283,26 @@ mod tests {
         want(&mut s, Some(id(99)), &mut fx);
         assert!(fx.is_empty(), "not asked again");
         assert_eq!(s.contacts.display_name(id(1)), None);
+    }
+
+    #[test]
+    fn what_waits_when_the_route_turns_out_missing_is_never_asked() {
+        let mut s = state();
+        let mut fx = Vec::new();
+        for n in 1..=u128::from(STRIKES) + 2 {
+            want(&mut s, Some(id(n)), &mut fx);
+        }
+        assert_eq!(asked(&fx), [id(1)]);
+        let mut all = Vec::new();
+        for n in 1..=u128::from(STRIKES) {
+            let mut fx = Vec::new();
+            on_loaded(&mut s, id(n), Ok(None), &mut fx);
+            all.extend(asked(&fx));
+        }
+        // The 2nd and 3rd were asked in turn; the 4th and 5th never.
+        assert_eq!(all, [id(2), id(3)]);
+        assert_eq!(s.contacts.route(), Route::Absent);
+        assert!(!s.contacts.is_asked(id(4)));
     }
 
     #[test]
