@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use triage::api::types::{NewMessage, StatusCategory};
 use triage::app::TicketSource;
 use triage::app::state::{Scope, State};
@@ -14,47 +14,31 @@ use triage::model::MessageKind;
 use triage::server::{self, Dataset, RouteFault, ServerConfig, ServerHandle};
 use uuid::Uuid;
 
-use crate::support::headless::{Keys, spawn_loop};
+use crate::support::headless::spawn_loop;
+use crate::support::live::{Ui, server_shows};
 use crate::support::server as helpdesk;
 use crate::support::ui_fixtures::SharedScreen;
 
-const DEADLINE: Duration = Duration::from_secs(20);
 const LIST: &str = "status:open sort:created order:asc";
 const TICKET: &str = "GET /tickets/{id}";
 const MESSAGES: &str = "GET /tickets/{id}/messages";
 
-struct Ui {
-    screen: SharedScreen,
-    keys: Keys,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+/// The app and the directory of its drafts and editor script.
+struct Agent {
+    ui: Ui,
     _dir: tempfile::TempDir,
 }
 
-impl Ui {
-    fn key(&self, code: KeyCode) {
-        let _ = self
-            .keys
-            .send(Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
+impl std::ops::Deref for Agent {
+    type Target = Ui;
+    fn deref(&self) -> &Ui {
+        &self.ui
     }
+}
 
-    async fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = tokio::time::Instant::now() + DEADLINE;
-        loop {
-            let text = self.screen.text();
-            if pred(&text) {
-                return text;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "timed out waiting for {what}:\n{text}"
-            );
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    }
-
+impl Agent {
     async fn quit(self) {
-        self.key(KeyCode::Char('q'));
-        self.task.await.unwrap().unwrap();
+        self.ui.quit().await
     }
 }
 
@@ -70,7 +54,7 @@ fn appending_editor(dir: &std::path::Path, line: &str) -> String {
     format!("'{}'", script.display())
 }
 
-async fn open(handle: &ServerHandle, line: &str) -> Ui {
+async fn open(handle: &ServerHandle, line: &str) -> Agent {
     let dir = tempfile::tempdir().unwrap();
     let (source, _) = helpdesk::source(handle, server::DEMO_KEY).await;
     let screen = SharedScreen::new(150, 36);
@@ -87,15 +71,10 @@ async fn open(handle: &ServerHandle, line: &str) -> Ui {
     state.triage.drafts = Some(triage::config::Drafts::new(dir.path().join("drafts")));
     state.triage.editor = Some(appending_editor(dir.path(), line));
     let (keys, task) = spawn_loop(state, source, &screen);
-    let ui = Ui {
-        screen,
-        keys,
-        task,
-        _dir: dir,
-    };
+    let ui = Ui { screen, keys, task };
     ui.wait_for("the first page", |t| t.contains("page 1/"))
         .await;
-    ui
+    Agent { ui, _dir: dir }
 }
 
 fn first_open(data: &Dataset) -> (Uuid, i64) {
@@ -120,14 +99,14 @@ fn bodies(handle: &ServerHandle, id: Uuid) -> Vec<String> {
 }
 
 async fn sent(handle: &ServerHandle, id: Uuid, body: &str) {
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while !bodies(handle, id).iter().any(|b| b == body) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {body:?} on the server"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    server_shows(handle, body, |d| {
+        d.ticket(id)
+            .unwrap()
+            .messages
+            .iter()
+            .any(|m| m.body == body)
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -248,18 +227,11 @@ async fn send_and_set_solved_is_the_reply_then_one_patch_that_our_reply_does_not
         .await;
     assert!(text.contains("send and set Awaiting customer"), "{text}");
     ui.key(KeyCode::Char('s'));
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while !handle.with_data(|d| {
+    server_shows(&handle, "solved", |d| {
         let t = d.ticket(id).unwrap();
         d.status(t.status_id).is_some_and(|s| s.name == "Solved")
-    }) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "solved on the server:\n{}",
-            ui.screen.text()
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    })
+    .await;
     assert!(bodies(&handle, id).iter().any(|b| b == "All fixed."));
     assert_eq!(handle.requests_to("PATCH /tickets/{id}"), patches + 1);
     let text = ui.screen.text();
