@@ -62,6 +62,35 @@ fn example_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")
 }
 
+/// The README's screenshot command names `assets/views.toml`: it is
+/// shipped, and its views are the four the picture shows, each valid.
+#[test]
+fn the_screenshots_views_file_is_shipped_and_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(
+        readme.contains("--config assets/views.toml"),
+        "the README names it"
+    );
+    let c = load(&root.join("assets/views.toml"));
+    let names: Vec<&str> = c.file.views.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Open queue",
+            "Unassigned urgent",
+            "Waiting on customer",
+            "Stale > 7 days"
+        ]
+    );
+    for v in &c.file.views {
+        v.ticket_filter()
+            .unwrap_or_else(|e| panic!("view {}: {e}", v.name));
+        assert_eq!(v.problem(), None, "view {}", v.name);
+    }
+    assert_eq!(c.file.default_view.as_deref(), Some("Open queue"));
+}
+
 #[test]
 fn the_example_file_loads_and_checks_clean() {
     let c = load(&example_path());
