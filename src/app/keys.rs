@@ -181,23 +181,23 @@ fn on_list_action(state: &mut State, action: Action, clock: Clock, fx: &mut Vec<
             if has_next_page(state) {
                 show_page(state, state.list.page + 1, Landing::First, now, fx);
             } else if state.list.table.meta().is_some() {
-                state.notice = Some("this is the last page".into());
+                state.say("this is the last page");
             }
         }
         Action::PrevPage => {
             if state.list.page > 1 {
                 show_page(state, state.list.page - 1, Landing::First, now, fx);
             } else {
-                state.notice = Some("this is the first page".into());
+                state.say("this is the first page");
             }
         }
         Action::OpenDetail => open_detail(state, fx),
         Action::NextNew => match super::news::next_row(state) {
             Some(row) => select(state, row),
             None if super::news::count(state) > 0 => {
-                state.notice = Some("no new tickets on this page".into());
+                state.say("no new tickets on this page");
             }
-            None => state.notice = Some("no new tickets".into()),
+            None => state.say("no new tickets"),
         },
         Action::NextTicket | Action::PrevTicket => {
             let delta = if action == Action::NextTicket { 1 } else { -1 };
@@ -238,7 +238,7 @@ fn on_list_action(state: &mut State, action: Action, clock: Clock, fx: &mut Vec<
                 page: state.list.page,
                 per_page: state.list.per_page,
             });
-            state.notice = Some("copied the query as a curl command".into());
+            state.say("copied the query as a curl command");
         }
         Action::Help => state.modal = Some(Modal::Help(Help::default())),
         Action::FilterPanes => super::filter_panel::open(state),

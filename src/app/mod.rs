@@ -40,6 +40,7 @@ pub mod row_details;
 pub mod search;
 pub mod source;
 pub mod state;
+mod tell;
 pub mod triage;
 pub mod update;
 pub mod views;

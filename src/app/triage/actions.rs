@@ -50,14 +50,14 @@ pub fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             let rows = state.list.table.tickets().to_vec();
             let added = state.triage.marks.range(&rows, state.list.selected);
             // The footer shows the total: the notice says only what changed.
-            state.notice = Some(format!("marked {added} more"));
+            state.say(format!("marked {added} more"));
         }
         Action::MarkPage => {
             let rows = state.list.table.tickets().to_vec();
             // `*` toggles: a page already fully marked is unmarked.
             let all_marked =
                 !rows.is_empty() && rows.iter().all(|t| state.triage.marks.contains(t.id));
-            state.notice = Some(if all_marked {
+            let said = if all_marked {
                 let removed = rows
                     .iter()
                     .filter(|t| state.triage.marks.remove(t.id))
@@ -66,11 +66,12 @@ pub fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             } else {
                 let added = state.triage.marks.all(&rows);
                 format!("marked {added} on this page")
-            });
+            };
+            state.say(said);
         }
         Action::ClearMarks => {
             let n = state.triage.marks.clear();
-            state.notice = Some(if n == 0 {
+            state.say(if n == 0 {
                 "no marks to clear".into()
             } else {
                 format!("cleared {}", marks_word(n))
@@ -78,11 +79,11 @@ pub fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         }
         Action::NextMode => {
             state.triage.next_mode = !state.triage.next_mode;
-            state.notice = Some(if state.triage.next_mode {
+            state.say(if state.triage.next_mode {
                 // The footer says "next mode" from now on: explain, don't repeat.
-                "the cursor moves on after each action".into()
+                "the cursor moves on after each action"
             } else {
-                "next mode off".into()
+                "next mode off"
             });
         }
         Action::AddNote => super::compose::open(state, crate::model::MessageKind::Note, fx),
@@ -91,7 +92,7 @@ pub fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Undo => undo(state, fx),
         Action::Back => {
             let n = jobs::drop_waiting(state);
-            state.notice = Some(format!(
+            state.say(format!(
                 "dropped {} waiting for the rate limit",
                 changes_word(n)
             ));
@@ -114,7 +115,7 @@ fn toggle_mark(state: &mut State) {
     };
     let marked = state.triage.marks.toggle(&t);
     // The footer shows how many are marked.
-    state.notice = Some(format!(
+    state.say(format!(
         "{} #{}",
         if marked { "marked" } else { "unmarked" },
         t.ticket_number
@@ -157,7 +158,7 @@ fn writable_targets(state: &mut State) -> Option<Targets> {
 pub(super) fn targets_or_notice(state: &mut State) -> Option<Targets> {
     let found = targets(state);
     if found.is_none() {
-        state.notice = Some("no ticket here to act on".into());
+        state.say("no ticket here to act on");
     }
     found
 }
@@ -183,10 +184,7 @@ fn allowed_unless(state: &mut State, refusal: Option<(&str, &str)>) -> bool {
     let Some((message, hint)) = refusal else {
         return true;
     };
-    state.last_error = Some(ErrorView {
-        message: message.into(),
-        hint: Some(hint.into()),
-    });
+    state.fail(message, Some(hint.into()));
     false
 }
 
@@ -272,18 +270,16 @@ fn open_picker(state: &mut State, kind: PickKind) {
         PickKind::Command => return,
     };
     if picker.items().is_empty() && routing.is_some() {
-        state.notice = Some(match kind {
+        state.say(match kind {
             PickKind::Inbox => "no inboxes listed: the server has no /inboxes (add [aliases.inboxes] to the config)",
             PickKind::Tags => "no tags listed: the server has no /tags (add [aliases.tags] to the config)",
             _ => "no custom fields listed: the server has no /ticket-fields (add [aliases.fields] to the config)",
-        }.into());
+        });
         return;
     }
     if kind == PickKind::Assign && picker.items().len() == 1 {
         // Only "Unassigned": say why nobody else is listed.
-        state.notice = Some(
-            "no agents listed: the server has no /users (add [aliases.users] to the config)".into(),
-        );
+        state.say("no agents listed: the server has no /users (add [aliases.users] to the config)");
     }
     state.modal = Some(Modal::Triage(Dialog::Pick {
         kind,
@@ -298,33 +294,33 @@ fn assign_me(state: &mut State, fx: &mut Vec<Effect>) {
     }
     let catalog = catalog(state);
     let Some(me) = state.me.clone() else {
-        state.last_error = Some(ErrorView {
-            message: "A assigns to you, but the config does not say who you are".into(),
-            hint: Some(
+        state.fail(
+            "A assigns to you, but the config does not say who you are",
+            Some(
                 "add me = \"Your Name\" to the config file (triage config path shows where)".into(),
             ),
-        });
+        );
         return;
     };
     let Some(id) = me_id(state, catalog.as_ref()) else {
         if state.names_status != crate::app::state::NamesStatus::Complete {
-            state.last_error = Some(ErrorView {
-                message: "the list of agents is still loading: press A again in a moment".into(),
-                hint: None,
-            });
+            state.fail(
+                "the list of agents is still loading: press A again in a moment",
+                None,
+            );
             return;
         }
         let name = match &me {
             EntityRef::Name(n) => sanitize(n).into_owned(),
             EntityRef::Id(id) => id.to_string(),
         };
-        state.last_error = Some(ErrorView {
-            message: format!("me = \"{name}\" is not an agent of this workspace"),
-            hint: Some(
+        state.fail(
+            format!("me = \"{name}\" is not an agent of this workspace"),
+            Some(
                 "check the name in the config file (as /users lists it), or use your user's UUID"
                     .into(),
             ),
-        });
+        );
         return;
     };
     let name = catalog

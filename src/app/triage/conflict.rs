@@ -13,7 +13,7 @@ use crate::api::Catalog;
 use crate::api::types::Ticket;
 use crate::app::modal::{DialogOutcome, Modal};
 use crate::app::msg::Effect;
-use crate::app::state::{ErrorView, State};
+use crate::app::state::State;
 use crate::text::sanitize;
 
 /// One field the colleague changed: as we had it, as it is now.
@@ -174,14 +174,14 @@ pub fn ask(state: &mut State, job_id: u64, idx: usize) {
         retry: Box::new(retry),
     };
     if state.modal.is_some() {
-        state.last_error = Some(ErrorView {
-            message: format!(
+        state.fail(
+            format!(
                 "#{} was changed by someone else: {} (yours was not applied)",
                 dialog.number,
                 words(&dialog.diffs)
             ),
-            hint: Some("their change is shown; do yours again to apply it".into()),
-        });
+            Some("their change is shown; do yours again to apply it".into()),
+        );
         return;
     }
     state.modal = Some(Modal::Triage(Dialog::Conflict(Box::new(dialog))));
@@ -197,12 +197,12 @@ pub fn on_key(
 ) -> DialogOutcome {
     match ev.code {
         KeyCode::Char('a') | KeyCode::Char('A') => {
-            state.notice = Some(format!("#{}: applying yours anyway", dialog.number));
+            state.say(format!("#{}: applying yours anyway", dialog.number));
             jobs::start(state, (*dialog.retry).clone(), fx);
             DialogOutcome::Close
         }
         KeyCode::Char('k') | KeyCode::Char('K') | KeyCode::Char('n') | KeyCode::Esc => {
-            state.notice = Some(format!("#{}: kept theirs", dialog.number));
+            state.say(format!("#{}: kept theirs", dialog.number));
             DialogOutcome::Close
         }
         _ => DialogOutcome::Stay,

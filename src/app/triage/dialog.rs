@@ -92,9 +92,7 @@ pub fn on_key(
                         return DialogOutcome::Close;
                     }
                     if kind == PickKind::Tags {
-                        state.notice = Some(
-                            "nothing marked: Space marks a tag to add, again to remove".into(),
-                        );
+                        state.say("nothing marked: Space marks a tag to add, again to remove");
                     }
                     // Nothing matched the query: stay open.
                     DialogOutcome::Stay
@@ -173,10 +171,8 @@ pub fn on_key(
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
                 match then {
                     Confirmed::Post { kind, draft, .. } => compose::declined(state, *kind, *draft),
-                    Confirmed::Command(_) => {
-                        state.notice = Some("cancelled: nothing was run".into())
-                    }
-                    _ => state.notice = Some("cancelled: nothing was changed".into()),
+                    Confirmed::Command(_) => state.say("cancelled: nothing was run"),
+                    _ => state.say("cancelled: nothing was changed"),
                 }
                 DialogOutcome::Close
             }
@@ -189,7 +185,7 @@ pub fn on_key(
         Dialog::Progress { job } => {
             if ev.code == KeyCode::Esc {
                 let skipped = jobs::stop(state, *job, "stopped (Esc)");
-                state.notice = Some(format!("stopped: {skipped} not sent"));
+                state.say(format!("stopped: {skipped} not sent"));
                 // The run's end may open its report here: newer, it stays.
                 jobs::pump(state, fx);
             }
@@ -200,7 +196,7 @@ pub fn on_key(
             // Theirs were kept; this overwrites them, on the agent's word.
             KeyCode::Char('F') if super::conflict::count(job) > 0 => {
                 let n = super::conflict::rerun_conflicts(state, job, fx);
-                state.notice = Some(format!(
+                state.say(format!(
                     "applying yours anyway on {}",
                     crate::text::count(n as u64, "ticket")
                 ));
@@ -244,7 +240,7 @@ fn pick_field(state: &mut State, picker: &Picker, targets: &Targets) -> DialogOu
     };
     let rows = targets.rows();
     if let Some(why) = routing::scope_refusal(&def, &ids, &rows) {
-        state.notice = Some(format!("{}: {why}", def.label));
+        state.say(format!("{}: {why}", def.label));
         return DialogOutcome::Stay;
     }
     let known = match targets {

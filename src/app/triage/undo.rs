@@ -11,7 +11,7 @@ use super::{Confirmed, Dialog};
 use crate::api::types::{Ticket, TicketPatch};
 use crate::app::modal::Modal;
 use crate::app::msg::Effect;
-use crate::app::state::{ErrorView, State};
+use crate::app::state::State;
 use crate::model::{PriorityLevel, StatusCategory};
 
 /// What the last finished action changed, ticket by ticket.
@@ -205,11 +205,11 @@ pub(super) fn undo(state: &mut State, fx: &mut Vec<Effect>) {
         // The last action is the one still being saved: undo that one when
         // its answers are in.
         state.triage.undo_queued = true;
-        state.notice = Some("undo queued: it runs once the change being saved is answered".into());
+        state.say("undo queued: it runs once the change being saved is answered");
         return;
     }
     let Some(record) = state.triage.undo.as_ref() else {
-        state.notice = Some(match &state.triage.undo_refusal {
+        state.say(match &state.triage.undo_refusal {
             Some(why) => why.clone(),
             None => "nothing to undo".into(),
         });
@@ -241,14 +241,14 @@ pub(super) fn run_undo(state: &mut State, fx: &mut Vec<Effect>) {
         })
     };
     if job.items.is_empty() {
-        state.last_error = Some(ErrorView {
-            message: "cannot undo: the previous values cannot be named to the server".into(),
-            hint: None,
-        });
+        state.fail(
+            "cannot undo: the previous values cannot be named to the server",
+            None,
+        );
         return;
     }
     if unnamed > 0 {
-        state.notice = Some(format!(
+        state.say(format!(
             "{} left as they are: their previous values cannot be named to the server",
             tickets(unnamed)
         ));
@@ -258,7 +258,7 @@ pub(super) fn run_undo(state: &mut State, fx: &mut Vec<Effect>) {
         && m.note.is_some()
         && state.notice.is_none()
     {
-        state.notice = Some("its note stays: notes cannot be undone".into());
+        state.say("its note stays: notes cannot be undone");
     }
     jobs::start(state, job, fx);
 }

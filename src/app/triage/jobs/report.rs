@@ -4,7 +4,7 @@
 use super::job::{Item, Job, Outcome};
 use crate::api::types::{NewMessage, Ticket};
 use crate::app::modal::Modal;
-use crate::app::state::{ErrorView, State};
+use crate::app::state::State;
 use crate::app::triage::Dialog;
 use crate::app::triage::change::{Change, tickets};
 use crate::app::triage::undo::{UndoRecord, UndoRow};
@@ -76,7 +76,7 @@ pub(super) fn finish_jobs(state: &mut State) {
                     scroll: 0,
                 }));
             } else {
-                state.notice = Some(format!(
+                state.say(format!(
                     "{}: {} {}",
                     job.label,
                     crate::text::count(changed.len() as u64, "ticket"),
@@ -85,7 +85,7 @@ pub(super) fn finish_jobs(state: &mut State) {
             }
         } else if !changed.is_empty() {
             let number = job.items[0].before.ticket_number;
-            state.notice = Some(match (&job.change, job.undo, &job.post) {
+            state.say(match (&job.change, job.undo, &job.post) {
                 (_, _, Some(m)) => format!("#{number}: {} sent", m.kind.as_str()),
                 (Some(c), false, _) => c.done(number),
                 // "#468: Undo: assign to Ada García" (names as spelled).
@@ -94,7 +94,7 @@ pub(super) fn finish_jobs(state: &mut State) {
         } else if let Some(Some(Outcome::Skipped(why))) = job.outcomes.first() {
             let number = job.items[0].before.ticket_number;
             if state.last_error.is_none() {
-                state.notice = Some(format!("#{number} not changed: {why}"));
+                state.say(format!("#{number} not changed: {why}"));
             }
         }
     }
@@ -188,7 +188,7 @@ fn follow_up_done(state: &mut State, job: &Job) {
     if !job.bulk {
         let number = job.items[0].before.ticket_number;
         if failed == 0 {
-            state.notice = Some(match noun {
+            state.say(match noun {
                 "reply" => format!("#{number}: {} sent", job.label),
                 _ => format!(
                     "#{number}: {} (note sent)",
@@ -216,12 +216,9 @@ fn follow_up_done(state: &mut State, job: &Job) {
         )
     };
     if failed > 0 && state.last_error.is_none() {
-        state.last_error = Some(ErrorView {
-            message: text,
-            hint: None,
-        });
+        state.fail(text, None);
     } else {
-        state.notice = Some(text);
+        state.say(text);
     }
 }
 
