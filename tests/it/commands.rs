@@ -9,6 +9,7 @@ use triage::app::{Effect, Msg, State, update};
 use triage::config::{CommandDef, CommandOutput, MarkedRun};
 use triage::runtime::shell::run_captured;
 
+use crate::support::cli::triage_command;
 use crate::support::keys::{key, press};
 use crate::support::ui_fixtures::*;
 
@@ -276,10 +277,8 @@ fn config_check_points_at_a_bad_placeholder_with_carets() {
         "[[commands]]\nname = \"crm\"\nkey = \"R\"\nrun = \"open-crm {{requester_mail}}\"\n",
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_triage"))
-        .args(["--config", path.to_str().unwrap(), "config", "check"])
-        .env("HOME", dir.path())
-        .env_remove("TRIAGE_CONFIG")
+    let args = ["--config", path.to_str().unwrap(), "config", "check"];
+    let out = triage_command(&args, &[("HOME", &dir.path())])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -2,10 +2,11 @@
 //! and `triage config check`, which refuse an unknown placeholder with its
 //! line, column and carets, and a duplicate name or a key that clashes.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use triage::server::{self, ServerConfig, ServerHandle};
 
+use crate::support::cli::{AgentHome, run_triage};
 use crate::support::server as helpdesk;
 
 const CONFIG: &str = r#"
@@ -57,17 +58,9 @@ async fn server() -> ServerHandle {
 }
 
 async fn triage(handle: &ServerHandle, dir: &std::path::Path, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage"));
-    cmd.args(args)
-        .args(["--base-url", &handle.base_url()])
-        .env_clear()
-        .env("TRIAGE_API_KEY", server::DEMO_KEY)
-        .env("TRIAGE_CONFIG", dir.join("config.toml"))
-        .env("XDG_STATE_HOME", dir)
-        .env("HOME", dir);
-    tokio::task::spawn_blocking(move || cmd.output().expect("run triage"))
-        .await
-        .unwrap()
+    let base = handle.base_url();
+    let all = [args, &["--base-url", &base]].concat();
+    run_triage(&all, &AgentHome::new(dir, server::DEMO_KEY).env()).await
 }
 
 fn text(b: &[u8]) -> String {
