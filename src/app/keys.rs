@@ -72,8 +72,12 @@ fn settle(state: &mut State, modal: Modal, outcome: DialogOutcome) {
 /// is one no action has: their loading refuses clashes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
-    /// An action of the keymap.
-    Action(Action),
+    /// An action of the list, the detail or the views' slots (this file's
+    /// own).
+    List(Action),
+    /// An action of triage's (its section of the keymap, and `Esc` while
+    /// writes wait for a rate limit, which drops them).
+    Triage(Action),
     /// A saved view's own key: the view at this index of the views list.
     View(usize),
     /// A macro's own key: the macro at this index of `state.macros`.
@@ -91,19 +95,27 @@ impl Command {
     /// earlier run (and, inside triage, with a read-only key).
     pub fn writes(self) -> bool {
         match self {
-            Command::Action(action) => action.writes(),
+            Command::Triage(action) => action.writes(),
             // What a shell command does is its own business, not a write
             // of ours: it runs on a kept page too.
-            Command::View(_) | Command::Shell(_) => false,
+            Command::List(_) | Command::View(_) | Command::Shell(_) => false,
             Command::Macro(_) | Command::Reply(_) => true,
         }
     }
 }
 
-/// The one lookup of a key over the list.
+/// The one lookup of a key over the list: what it is and which module
+/// owns it.
 pub fn resolve(state: &State, ev: &KeyEvent) -> Option<Command> {
     if let Some(action) = state.keymap.action_for(ev) {
-        return Some(Command::Action(action));
+        let drops_waiting_writes = action == Action::Back
+            && state.rate_limit.is_some()
+            && super::triage::jobs::waiting_count(&state.triage) > 0;
+        return Some(if action.is_triage() || drops_waiting_writes {
+            Command::Triage(action)
+        } else {
+            Command::List(action)
+        });
     }
     let key = Key::from_event(ev);
     if let Some(i) = state.views.entries.iter().position(|e| e.key == Some(key)) {
@@ -130,7 +142,15 @@ pub(super) fn on_list_key(
     let Some(command) = resolve(state, &ev) else {
         return false;
     };
-    if command.writes() && super::persist::refused(state, clock.wall) {
+    // The page kept from an earlier run may be out of date: a change made
+    // from its rows could undo someone's work.
+    if command.writes()
+        && let Some(saved_at) = state.list.kept_since()
+    {
+        state.say(format!(
+            "this is the page {}: actions wait for the fresh one",
+            super::state::kept_label(saved_at, clock.wall)
+        ));
         return true;
     }
     state.notice = None;
@@ -139,10 +159,8 @@ pub(super) fn on_list_key(
         Command::Macro(i) => super::triage::macro_run::run(state, i, clock, fx),
         Command::Reply(i) => super::triage::canned::run_key(state, i, fx),
         Command::Shell(i) => super::commands::start(state, i, fx),
-        Command::Action(action) if super::triage::owns(state, action) => {
-            super::triage::on_action(state, action, fx)
-        }
-        Command::Action(action) => on_list_action(state, action, clock, fx),
+        Command::Triage(action) => super::triage::on_action(state, action, fx),
+        Command::List(action) => on_list_action(state, action, clock, fx),
     }
     true
 }
@@ -407,10 +425,10 @@ mod tests {
             Keymap::default(),
         );
         let status = resolve(&state, &key('t'));
-        assert_eq!(status, Some(Command::Action(Action::SetStatus)));
+        assert_eq!(status, Some(Command::Triage(Action::SetStatus)));
         assert!(status.is_some_and(Command::writes));
         let mark = resolve(&state, &key(' '));
-        assert_eq!(mark, Some(Command::Action(Action::ToggleMark)));
+        assert_eq!(mark, Some(Command::Triage(Action::ToggleMark)));
         assert!(
             !mark.is_some_and(Command::writes),
             "a mark changes nothing on the server"

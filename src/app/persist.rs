@@ -12,7 +12,6 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 use uuid::Uuid;
 
@@ -160,37 +159,6 @@ pub(super) fn start(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     request_page(state, page, fx);
 }
 
-/// When the page on screen was kept from an earlier run, `None` once the
-/// fresh copy (or any other page) is shown.
-pub fn cached_since(state: &State) -> Option<DateTime<Utc>> {
-    state
-        .list
-        .from_disk
-        .filter(|_| matches!(state.list.table, TablePane::Loaded(_)))
-}
-
-/// "cached 3m ago", for the header.
-pub fn cached_label(saved_at: DateTime<Utc>, wall: DateTime<Utc>) -> String {
-    format!(
-        "cached {}",
-        crate::text::time::ago(saved_at.min(wall), wall)
-    )
-}
-
-/// A key that changes tickets, on the kept page, is refused, saying why:
-/// its rows may be out of date, and a change made from them could undo
-/// someone's work. True when it was refused.
-pub(super) fn refused(state: &mut State, wall: DateTime<Utc>) -> bool {
-    let Some(saved_at) = cached_since(state) else {
-        return false;
-    };
-    state.notice = Some(format!(
-        "this is the page {}: actions wait for the fresh one",
-        cached_label(saved_at, wall)
-    ));
-    true
-}
-
 /// What to write at quit; `None` when nothing is remembered.
 pub fn remembrance(state: &State, clock: Clock) -> Option<Remembrance> {
     let store = state.remember.store.clone()?;
@@ -206,7 +174,7 @@ pub fn remembrance(state: &State, clock: Clock) -> Option<Remembrance> {
     };
     let page = match &state.list.table {
         TablePane::Loaded(view)
-            if view.page == state.list.page && cached_since(state).is_none() =>
+            if view.page == state.list.page && state.list.kept_since().is_none() =>
         {
             Some(SavedPage {
                 version: crate::config::REMEMBER_VERSION,

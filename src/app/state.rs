@@ -281,6 +281,24 @@ impl ListState {
         let key = self.key(page);
         self.cache.get(&key)
     }
+
+    /// When the page on screen was kept, while it is the one kept from an
+    /// earlier run (read-only until the fresh copy replaces it).
+    pub fn kept_since(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.from_disk
+            .filter(|_| matches!(self.table, TablePane::Loaded(_)))
+    }
+}
+
+/// "cached 3m ago": how the kept page is named (header, refusals).
+pub fn kept_label(
+    saved_at: chrono::DateTime<chrono::Utc>,
+    wall: chrono::DateTime<chrono::Utc>,
+) -> String {
+    format!(
+        "cached {}",
+        crate::text::time::ago(saved_at.min(wall), wall)
+    )
 }
 
 pub struct State {

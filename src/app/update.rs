@@ -198,7 +198,7 @@ pub fn next_wake(state: &State, now: Instant, wall: DateTime<Utc>) -> Option<Ins
     }
     // Reminder marks count down even with absolute "updated" times.
     let relative_times_shown = state.detail.is_some()
-        || super::persist::cached_since(state).is_some()
+        || state.list.kept_since().is_some()
         || (state.relative_times && !state.list.table.tickets().is_empty())
         || state
             .list

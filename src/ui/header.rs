@@ -49,11 +49,11 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
         title.push(Span::styled(" · ", theme.dim()));
         title.push(Span::styled(format!("{new} new"), theme.accent()));
     }
-    if let Some(saved_at) = crate::app::persist::cached_since(state) {
+    if let Some(saved_at) = state.list.kept_since() {
         // Kept from an earlier run: read-only until the fresh page is in.
         title.push(Span::styled(" · ", theme.dim()));
         title.push(Span::styled(
-            crate::app::persist::cached_label(saved_at, ctx.wall_now),
+            crate::app::state::kept_label(saved_at, ctx.wall_now),
             theme.error(),
         ));
     }

@@ -400,7 +400,7 @@ async fn the_kept_page_is_drawn_marked_refuses_actions_and_gives_way_to_the_fres
     let generation = state.list.query_gen;
     answer_page(&mut state, generation, 1, Ok(fresh));
     assert_eq!(state.selected_ticket().map(|t| t.id), Some(ticket(4).id));
-    assert!(persist::cached_since(&state).is_none());
+    assert!(state.list.kept_since().is_none());
     assert!(!header(&state).contains("cached"), "{}", header(&state));
     assert!(triage::app::news::is_new(&state, ticket(8).id));
     ch(&mut state, 't');
@@ -463,7 +463,7 @@ async fn a_failed_fresh_fetch_keeps_the_kept_page_marked_with_the_error() {
     );
     update(&mut state, Msg::Start, clock());
     ch(&mut state, ']');
-    assert!(persist::cached_since(&state).is_none());
+    assert!(state.list.kept_since().is_none());
 }
 
 #[tokio::test(start_paused = true)]
@@ -480,5 +480,5 @@ async fn a_kept_page_of_another_page_number_is_not_shown() {
     let fx = update(&mut state, Msg::Start, clock());
     assert_eq!(fetches(&fx), vec![(filter(), 2)]);
     assert!(state.list.table.tickets().is_empty());
-    assert!(persist::cached_since(&state).is_none());
+    assert!(state.list.kept_since().is_none());
 }

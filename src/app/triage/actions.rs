@@ -8,33 +8,23 @@ use super::choices::{
 };
 use super::jobs;
 use super::routing;
+use super::write::{routing_allowed, writes_allowed};
 use super::{Dialog, PickKind, SnoozeDialog, Targets};
 use crate::api::Catalog;
 use crate::app::keymap::Action;
 use crate::app::modal::Modal;
 use crate::app::msg::Effect;
 use crate::app::picker::Picker;
-use crate::app::state::{ErrorView, State};
+use crate::app::state::State;
 use crate::filter::EntityRef;
 use crate::model::StatusCategory;
 use crate::text::sanitize;
 
-// Their old home: callers name them here.
-pub(super) use super::run::{apply, run_bulk, single_job};
-pub(super) use super::undo::{run_undo, undo};
+use super::run::apply;
+use super::undo::undo;
 
-/// Whether a list action is triage's: its own section, and `Esc` while
-/// writes wait for a rate limit (it drops them).
-pub fn owns(state: &State, action: Action) -> bool {
-    match action {
-        a if a.is_triage() => true,
-        Action::Back => jobs::waiting_count(&state.triage) > 0 && state.rate_limit.is_some(),
-        _ => false,
-    }
-}
-
-/// A list action that is triage's (see [`owns`]). (Keys of an open triage
-/// dialog go to `dialog::on_key`.)
+/// A list action that is triage's (`keys::resolve` says which are). (Keys
+/// of an open triage dialog go to `dialog::on_key`.)
 pub fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::SetStatus => open_picker(state, PickKind::Status),
@@ -144,7 +134,6 @@ fn targets(state: &State) -> Option<Targets> {
         .map(|t| Targets::One(Box::new(t)))
 }
 
-/// Refuses when writes are known to be off, saying why; true when allowed.
 /// What an action that writes acts on, when writing is allowed and there
 /// is something to act on; else the reason is shown and `None` returned.
 fn writable_targets(state: &mut State) -> Option<Targets> {
@@ -163,48 +152,8 @@ pub(super) fn targets_or_notice(state: &mut State) -> Option<Targets> {
     found
 }
 
-pub(super) fn writes_allowed(state: &mut State) -> bool {
-    let refusal = state.triage.access.refusal();
-    allowed_unless(state, refusal)
-}
-
-/// Notes and replies need a key that writes and a server with
-/// `POST /tickets/{id}/messages` (a server without PATCH may have it).
-pub(super) fn messages_allowed(state: &mut State) -> bool {
-    let refusal = match state.triage.access.refusal() {
-        Some(refusal) if state.triage.access == super::WriteAccess::ReadOnly => Some(refusal),
-        _ if state.triage.messages_off => Some(super::write::MESSAGES_OFF),
-        _ => None,
-    };
-    allowed_unless(state, refusal)
-}
-
-/// True without a refusal; with one, says it (message and what to do).
-fn allowed_unless(state: &mut State, refusal: Option<(&str, &str)>) -> bool {
-    let Some((message, hint)) = refusal else {
-        return true;
-    };
-    state.fail(message, Some(hint.into()));
-    false
-}
-
 fn catalog(state: &State) -> Option<Catalog> {
     state.names.catalog().cloned()
-}
-
-/// Refuses an action the server turned off (404/405 on its fields).
-fn routing_allowed(state: &mut State, routing: Option<Routing>) -> bool {
-    match routing.filter(|r| state.triage.off.contains(r)) {
-        Some(r) => {
-            let (message, hint) = super::write::routing_refusal(r);
-            state.last_error = Some(ErrorView {
-                message,
-                hint: Some(hint.into()),
-            });
-            false
-        }
-        None => true,
-    }
 }
 
 fn open_picker(state: &mut State, kind: PickKind) {

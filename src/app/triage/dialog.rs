@@ -4,12 +4,13 @@
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
-use super::actions::{apply, run_bulk, run_undo};
 use super::change::Change;
 use super::choices::change_for;
 use super::compose;
 use super::jobs;
+use super::run::{apply, run_bulk};
 use super::snooze::{PRESETS, parse_remind_at};
+use super::undo::run_undo;
 use super::{Confirmed, Dialog, FieldEdit, FieldEditKind, PickKind, Targets, routing};
 use crate::app::clock::Clock;
 use crate::app::modal::{DialogOutcome, Modal};

@@ -5,10 +5,12 @@
 //! one action: one PATCH per ticket carrying every change, confirmed over
 //! marks, undone by `U`, and its note posted after the PATCH.
 
-use super::actions::{apply, messages_allowed, targets_or_notice, writes_allowed};
+use super::actions::targets_or_notice;
 use super::change::{Change, MacroChange, MacroReply, Named};
 use super::choices::me_id;
 use super::jobs::{self, Item, Job};
+use super::run::apply;
+use super::write::{messages_allowed, writes_allowed};
 use super::{Confirmed, Dialog, PickKind, Targets, routing};
 use crate::api::Catalog;
 use crate::api::types::NewMessage;

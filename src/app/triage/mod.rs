@@ -2,7 +2,7 @@
 //! key, marks for bulk changes, a "next ticket" flow and undo.
 //!
 //! State lives in [`Triage`] (one field of `State`); keys arrive through
-//! [`on_action`] (the actions [`owns`], handed over by `keys::on_list_key`), answers through
+//! [`on_action`] (the actions `keys::resolve` gives triage), answers through
 //! [`on_written`]. Every change is optimistic: the row changes at once, the
 //! PATCH goes out (see [`jobs`] for how writes are queued, rate limited and
 //! never sent twice), and a failure puts the row back and says why.
@@ -34,7 +34,7 @@ use std::collections::HashMap;
 use tui_input::Input;
 use uuid::Uuid;
 
-pub use actions::{on_action, owns};
+pub use actions::on_action;
 pub use change::{Change, FieldSetting, Named, PriorityChoice, Routing, StatusChoice};
 pub use compose::{ComposeRequest, Composed, on_composed};
 pub use dialog::on_key as on_dialog_key;

@@ -123,7 +123,7 @@ fn start_after_post(state: &mut State, job: &Job) {
         .max_by_key(|t| t.updated_at)
         .cloned()
         .unwrap_or_else(|| item.after.clone());
-    let mut next = crate::app::triage::actions::single_job(state, &change, now).skip_no_ops();
+    let mut next = crate::app::triage::run::single_job(state, &change, now).skip_no_ops();
     // Sent by the `pump` that is finishing this job, like a macro's note.
     state.triage.next_job += 1;
     next.id = state.triage.next_job;
