@@ -104,6 +104,11 @@ impl Session {
             // So `m` shows what macros do without writing a config first.
             config.file.macros = demo_macros();
         }
+        if config.file.replies.is_empty() {
+            // So `R` offers canned replies (and fills in the requester's
+            // name from /contacts) without writing a config first.
+            config.file.replies = demo_replies();
+        }
         let client = ApiClient::new(ClientOptions::new(base_url, ApiKey::new(key)))?;
         let me = config.file.me.clone();
         Ok(Session {
@@ -268,6 +273,33 @@ fn demo_macros() -> Vec<config::MacroDef> {
             "Park until tomorrow",
             None,
             r#"snooze:"tomorrow 9:00" note:"Parked until tomorrow morning""#,
+        ),
+    ]
+}
+
+/// The demo's canned replies when the config has none.
+fn demo_replies() -> Vec<config::ReplyDef> {
+    let def = |name: &str, body: &str| config::ReplyDef {
+        name: name.into(),
+        body: body.into(),
+        key: None,
+        profile: None,
+    };
+    vec![
+        def(
+            "Looking into it",
+            "Hi {{requester_name}},\n\nThanks for writing in about \"{{subject}}\". \
+             I am looking into it now and will get back to you today.\n",
+        ),
+        def(
+            "Need more details",
+            "Hi {{requester_name}},\n\nTo get to the bottom of #{{number}}, could you \
+             send us a screenshot and the time it last happened?\n",
+        ),
+        def(
+            "Solved, anything else?",
+            "Hi {{requester_name}},\n\nThis should be fixed now. Reply to this \
+             message if anything is still not right and the ticket reopens.\n",
         ),
     ]
 }
@@ -495,6 +527,21 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    /// What the demo brings when the config has none must be what a
+    /// config may hold: every reply's placeholders are known ones, every
+    /// macro parses.
+    #[test]
+    fn the_demos_own_replies_and_macros_are_valid() {
+        for reply in demo_replies() {
+            let parsed = triage::text::template::parse(&reply.body, triage::text::template::REPLY);
+            assert!(parsed.is_ok(), "{}: {:?}", reply.name, parsed.err());
+        }
+        for m in demo_macros() {
+            let parsed = triage::app::macros::parse_actions(&m.actions);
+            assert!(parsed.is_ok(), "{}: {:?}", m.name, parsed.err());
+        }
     }
 
     /// `w` in the demo saves into the demo's own file (started from the
