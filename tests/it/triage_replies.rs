@@ -99,6 +99,15 @@ async fn r_offers_the_replies_typing_narrows_and_enter_opens_them_filled_in() {
         "the picker comes first"
     );
     assert_eq!(picker_labels(&state), ["blank reply", "Thanks", "Logs"]);
+    // Each reply is told apart by its words, not by a greeting that all
+    // of them share: the body goes on past its first line.
+    let Some(Dialog::Pick { picker, .. }) = state.triage_dialog() else {
+        unreachable!()
+    };
+    assert_eq!(
+        picker.items()[1].note.as_deref(),
+        Some("Hi {{requester_name}}, thanks for \"{{subject}}\" (#{{number}}). {{me}}")
+    );
     type_text(&mut state, "than");
     assert_eq!(picker_labels(&state), ["Thanks"]);
     let request = compose_request(&press(&mut state, KeyCode::Enter));

@@ -38,7 +38,7 @@ pub(super) fn offer(state: &mut State, targets: &Targets) -> bool {
     items.extend(state.replies.iter().enumerate().map(|(i, r)| {
         let what = match r.problem_lines() {
             Some(lines) => format!("broken: {}", lines.first().cloned().unwrap_or_default()),
-            None => first_line(&r.def.body),
+            None => one_line(&r.def.body),
         };
         let note = match r.key {
             Some(key) => format!("{key} · {what}"),
@@ -143,10 +143,9 @@ fn own_draft(state: &State, targets: &Targets) -> bool {
     }
 }
 
-fn first_line(body: &str) -> String {
-    body.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("")
-        .to_string()
+fn one_line(body: &str) -> String {
+    // The whole body on one line (the picker cuts it at its edge): a
+    // greeting alone ("Hi {{requester_name}},") would tell replies apart
+    // by nothing.
+    body.split_whitespace().collect::<Vec<_>>().join(" ")
 }
