@@ -26,6 +26,9 @@ pub(super) fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec
     if ev.kind == KeyEventKind::Release {
         return false;
     }
+    // A reply waiting for its requester's name is given up by any key:
+    // the editor must not open over whatever the agent turned to.
+    state.triage.reply_waiting = None;
     let global = match ev.code {
         _ if !ev.modifiers.contains(KeyModifiers::CONTROL) => None,
         // Ctrl-c quits from anywhere, whatever is being typed.

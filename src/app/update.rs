@@ -54,7 +54,10 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
         Msg::RowDetailLoaded { id, result } => {
             super::row_details::on_loaded(state, id, result.map(|d| *d), now)
         }
-        Msg::ContactLoaded { id, result } => super::contacts::on_loaded(state, id, result, &mut fx),
+        Msg::ContactLoaded { id, result } => {
+            super::contacts::on_loaded(state, id, result, &mut fx);
+            super::triage::canned::on_contact(state, id, &mut fx);
+        }
         Msg::Key(ev) => {
             state.dirty |= on_key(state, ev, clock, &mut fx);
             cursor_seen(state);

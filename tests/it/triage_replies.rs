@@ -68,6 +68,33 @@ fn contact_loaded(state: &mut State, n: usize, name: &str) {
     );
 }
 
+/// The answer to the contact of row `n` asked for by the UI itself.
+fn contact_answer(state: &mut State, n: usize, name: Option<&str>) -> Vec<triage::app::Effect> {
+    let id = row(state, n).contact_id.unwrap();
+    assert!(state.contacts.is_asked(id), "the UI asked for it");
+    let contact = name.map(|name| Contact {
+        id,
+        name: name.into(),
+        email: None,
+        company: None,
+    });
+    update(
+        state,
+        Msg::ContactLoaded {
+            id,
+            result: Ok(contact),
+        },
+        ui_fixtures::clock(),
+    )
+}
+
+fn compose_of(fx: &[triage::app::Effect]) -> Option<&triage::app::triage::ComposeRequest> {
+    fx.iter().find_map(|e| match e {
+        triage::app::Effect::Compose(request) => Some(&**request),
+        _ => None,
+    })
+}
+
 fn picker_labels(state: &State) -> Vec<String> {
     match state.triage_dialog() {
         Some(Dialog::Pick {
@@ -138,11 +165,12 @@ async fn r_offers_the_replies_typing_narrows_and_enter_opens_them_filled_in() {
 
 #[tokio::test(start_paused = true)]
 async fn a_placeholder_without_a_value_stays_visible_and_the_question_names_it() {
-    // No contact loaded: the server has none, or it has not answered.
+    // The contact asked for as the picker opened is not on the server.
     let mut state = state(&[reply("Thanks", THANKS, None)]);
     ch(&mut state, 'R');
     type_text(&mut state, "Thanks");
-    let request = compose_request(&press(&mut state, KeyCode::Enter));
+    assert!(compose_of(&press(&mut state, KeyCode::Enter)).is_none());
+    let request = compose_request(&contact_answer(&mut state, 0, None));
     assert!(
         request.template.starts_with("Hi {{requester_name}},"),
         "{}",
@@ -432,4 +460,46 @@ async fn a_macro_that_only_replies_sends_no_patch() {
     let sent = posts(&fx);
     assert_eq!(sent.len(), 1);
     assert!(sent[0].2.body.starts_with("Hi {{requester_name}}, #"));
+}
+
+/// `R` asks for the requester as its picker opens; a reply chosen before
+/// the name is there waits for it and opens filled in; any key in between
+/// gives up waiting (the editor never opens over what the agent turned to).
+#[tokio::test(start_paused = true)]
+async fn a_reply_chosen_before_the_requester_loads_waits_for_the_name() {
+    let mut state = state(&[reply("Thanks", THANKS, None)]);
+    let fx = ch(&mut state, 'R');
+    let contact = row(&state, 0).contact_id.unwrap();
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, triage::app::Effect::FetchContact { id } if *id == contact)),
+        "the picker asks for the requester: {fx:?}"
+    );
+    type_text(&mut state, "Thanks");
+    assert!(compose_of(&press(&mut state, KeyCode::Enter)).is_none());
+    assert!(
+        state
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("waits for the requester of #")),
+        "{:?}",
+        state.notice
+    );
+    let fx = contact_answer(&mut state, 0, Some("Ada Lovelace"));
+    let request = compose_of(&fx).expect("the editor opens once the name is there");
+    assert!(
+        request.template.starts_with("Hi Ada Lovelace,"),
+        "{}",
+        request.template
+    );
+
+    // Another ticket, another wait: a key in between gives it up.
+    let mut state = self::state(&[reply("Thanks", THANKS, None)]);
+    ch(&mut state, 'R');
+    type_text(&mut state, "Thanks");
+    assert!(compose_of(&press(&mut state, KeyCode::Enter)).is_none());
+    ch(&mut state, 'j');
+    let fx = contact_answer(&mut state, 0, Some("Ada Lovelace"));
+    assert!(compose_of(&fx).is_none(), "nothing opens after a key");
+    assert!(state.triage.reply_waiting.is_none());
 }

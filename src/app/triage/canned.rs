@@ -11,6 +11,11 @@
 //!   and never reads a ticket's own draft; each ticket's copy is filled for
 //!   that ticket when it is sent (`compose::send`), so each customer gets
 //!   their own name.
+//! - **The requester not known yet**: the picker asks for the ticket's
+//!   contact as it opens, so `{{requester_name}}` is usually there by the
+//!   time a reply is chosen; a reply that needs it while the contact is
+//!   still on its way waits for the answer (any key gives up waiting) and
+//!   then opens, filled in or with the placeholder left to fill.
 //! - **A ticket with its own unsent reply draft**: the picker is not
 //!   offered and the draft opens, as without canned replies (a reply's own
 //!   key says the draft opened instead): a draft is never overwritten.
@@ -30,9 +35,13 @@ const BLANK: &str = "blank";
 
 /// `R` with replies configured: opens the picker and says `true`, unless
 /// the one target has its own reply draft (that opens, as always).
-pub(super) fn offer(state: &mut State, targets: &Targets) -> bool {
+pub(super) fn offer(state: &mut State, targets: &Targets, fx: &mut Vec<Effect>) -> bool {
     if state.replies.is_empty() || own_draft(state, targets) {
         return false;
+    }
+    if let Targets::One(t) = targets {
+        // While the agent chooses, the requester's name loads.
+        crate::app::contacts::want(state, t.contact_id, fx);
     }
     let mut items = vec![PickItem::new(BLANK, "blank reply").note("start from an empty editor")];
     items.extend(state.replies.iter().enumerate().map(|(i, r)| {
@@ -101,6 +110,26 @@ fn open_reply(state: &mut State, entry: &ReplyEntry, targets: Targets, fx: &mut 
         }));
         return;
     }
+    if let Targets::One(t) = &targets
+        && let Some(contact) = t.contact_id
+        && needs_requester(entry)
+        && state.contacts.requester(contact).is_none()
+    {
+        crate::app::contacts::want(state, Some(contact), fx);
+        if state.contacts.is_asked(contact) {
+            state.say(format!(
+                "'{}' waits for the requester of #{} (any key: stop waiting)",
+                sanitize(entry.name()),
+                t.ticket_number
+            ));
+            state.triage.reply_waiting = Some(Box::new(WaitingReply {
+                contact,
+                entry: entry.clone(),
+                targets,
+            }));
+            return;
+        }
+    }
     let text = match &targets {
         Targets::One(t) => {
             let Some(filled) = replies::fill(entry, state, t) else {
@@ -133,6 +162,36 @@ fn open_reply(state: &mut State, entry: &ReplyEntry, targets: Targets, fx: &mut 
         }
     };
     compose::open_on(state, MessageKind::Reply, targets, Some(text), fx);
+}
+
+/// A canned reply for one ticket whose requester was still loading.
+#[derive(Debug, Clone)]
+pub struct WaitingReply {
+    contact: uuid::Uuid,
+    entry: ReplyEntry,
+    targets: Targets,
+}
+
+/// A contact's answer came (found, missing or failed): the reply that
+/// waited for it opens now, filled in as far as it can be.
+pub fn on_contact(state: &mut State, id: uuid::Uuid, fx: &mut Vec<Effect>) {
+    if state.contacts.is_asked(id) {
+        return; // still on its way (an answer for another ticket)
+    }
+    let Some(waiting) = state.triage.reply_waiting.take_if(|w| w.contact == id) else {
+        return;
+    };
+    state.notice = None;
+    open_reply(state, &waiting.entry, waiting.targets, fx);
+}
+
+/// The reply's body names the requester (`{{requester_name}}`,
+/// `{{requester_email}}`).
+fn needs_requester(entry: &ReplyEntry) -> bool {
+    entry
+        .template
+        .as_ref()
+        .is_ok_and(|t| t.names().iter().any(|n| n.starts_with("requester_")))
 }
 
 /// The one target has an unsent reply draft of its own.

@@ -119,7 +119,7 @@ pub(super) fn open(state: &mut State, kind: MessageKind, fx: &mut Vec<Effect>) {
         return;
     };
     // With canned replies, `R` offers them first (`canned`).
-    if kind == MessageKind::Reply && super::canned::offer(state, &targets) {
+    if kind == MessageKind::Reply && super::canned::offer(state, &targets, fx) {
         return;
     }
     open_on(state, kind, targets, None, fx);

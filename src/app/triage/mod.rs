@@ -88,6 +88,8 @@ pub struct Triage {
     pub known: HashMap<Uuid, known::Known>,
     /// Actions the server turned off (404/405 on their PATCH fields).
     pub off: std::collections::HashSet<Routing>,
+    /// A canned reply waiting for its requester's contact (`canned`).
+    pub reply_waiting: Option<Box<canned::WaitingReply>>,
     /// `[ui] after_reply`: the reply confirmation's "send and set" keys
     /// (a view's own wins while it is open).
     pub after_reply: crate::config::AfterReply,
