@@ -42,6 +42,10 @@ pub fn your_keys(state: &State) -> Vec<(String, String)> {
         let key = m.key?;
         Some((key.to_string(), format!("macro: {}", m.name())))
     }));
+    keys.extend(state.replies.iter().filter_map(|r| {
+        let key = r.key?;
+        Some((key.to_string(), format!("reply: {}", r.name())))
+    }));
     keys.extend(state.commands.iter().filter_map(|c| {
         let key = c.key?;
         Some((key.to_string(), format!("command: {}", c.name())))

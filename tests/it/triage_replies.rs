@@ -288,6 +288,13 @@ async fn without_replies_r_opens_the_editor_at_once() {
 #[tokio::test(start_paused = true)]
 async fn a_replys_own_key_opens_it_directly_and_a_draft_is_never_overwritten() {
     let mut state = state(&[reply("Thanks", THANKS, Some("ctrl-t"))]);
+    // `?` lists it under "Your keys".
+    assert!(
+        triage::app::help::your_keys(&state)
+            .contains(&("Ctrl-t".to_string(), "reply: Thanks".to_string())),
+        "{:?}",
+        triage::app::help::your_keys(&state)
+    );
     contact_loaded(&mut state, 0, "Ada");
     let request = compose_request(&ctrl(&mut state, 't'));
     assert!(request.prefilled);

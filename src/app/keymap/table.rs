@@ -322,7 +322,7 @@ pub(super) const ACTIONS: &[ActionSpec] = &[
         name: "reply",
         keys: &["R"],
         section: Section::Triage,
-        help: "write a reply in $EDITOR (the customer gets it; asks first)",
+        help: "write a reply in $EDITOR, or start from a canned one ([[replies]]); the customer gets it, asked first",
         hint: None,
     },
     ActionSpec {
