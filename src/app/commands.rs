@@ -22,7 +22,7 @@
 use crate::api::types::Ticket;
 use crate::app::keymap::{Key, Keymap};
 use crate::app::msg::Effect;
-use crate::app::state::{ErrorView, State};
+use crate::app::state::State;
 use crate::config::{CommandDef, CommandOutput, MarkedRun};
 use crate::text::sanitize;
 use crate::text::template::{self, Template, TemplateError, Values};
@@ -237,9 +237,7 @@ pub fn open_picker(state: &mut State) {
     use crate::app::picker::{PickItem, Picker};
     use crate::app::triage::{Dialog, PickKind, Targets};
     if state.commands.is_empty() {
-        state.notice = Some(
-            "no commands yet: add [[commands]] to the config (see config.example.toml)".into(),
-        );
+        state.say("no commands yet: add [[commands]] to the config (see config.example.toml)");
         return;
     }
     let marked = state.triage.marks.snapshot();
@@ -247,7 +245,7 @@ pub fn open_picker(state: &mut State) {
         _ if !marked.is_empty() => Targets::Marked(marked),
         Some(t) => Targets::One(Box::new(t.clone())),
         None => {
-            state.notice = Some("no ticket to run a command on".into());
+            state.say("no ticket to run a command on");
             return;
         }
     };
@@ -285,7 +283,7 @@ pub fn start(state: &mut State, index: usize, fx: &mut Vec<Effect>) {
     };
     let targets = targets(state);
     if targets.is_empty() {
-        state.notice = Some("no ticket to run it on".into());
+        state.say("no ticket to run it on");
         return;
     }
     // A requester is loaded when a ticket opens: ask for the targets'
@@ -307,10 +305,7 @@ pub fn start(state: &mut State, index: usize, fx: &mut Vec<Effect>) {
             background: entry.def.output == Some(CommandOutput::Status),
         },
         Err(why) => {
-            state.last_error = Some(ErrorView {
-                message: why,
-                hint: None,
-            });
+            state.fail(why, None);
             return;
         }
     };
@@ -334,10 +329,7 @@ pub fn on_done(state: &mut State, name: &str, result: Result<String, String>) {
         Ok(line) => state.notice = Some(format!("{name}: {line}")),
         Err(why) => {
             state.notice = None;
-            state.last_error = Some(ErrorView {
-                message: format!("{name}: {why}"),
-                hint: None,
-            });
+            state.fail(format!("{name}: {why}"), None);
         }
     }
 }

@@ -231,16 +231,15 @@ pub(super) fn request_detail(state: &mut State, id: uuid::Uuid, fx: &mut Vec<Eff
 pub(super) fn copy_number(state: &mut State, fx: &mut Vec<Effect>) {
     if let Some(t) = state.focused_ticket() {
         let text = format!("#{}", t.ticket_number);
-        state.notice = Some(format!("copied {text}"));
+        state.say(format!("copied {text}"));
         fx.push(Effect::Copy(text));
     }
 }
 
 pub(super) fn open_browser(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(template) = state.web_url.as_ref() else {
-        state.notice = Some(
+        state.say(
             "no web_url in this profile: set web_url = \"https://…/tickets/{number}\" to open tickets"
-                .into(),
         );
         return;
     };
@@ -250,7 +249,7 @@ pub(super) fn open_browser(state: &mut State, fx: &mut Vec<Effect>) {
     let url = template
         .replace("{number}", &t.ticket_number.to_string())
         .replace("{id}", &t.id.to_string());
-    state.notice = Some(format!("opening #{}", t.ticket_number));
+    state.say(format!("opening #{}", t.ticket_number));
     fx.push(Effect::OpenUrl(url));
 }
 

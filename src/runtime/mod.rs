@@ -146,17 +146,7 @@ fn load_macros(state: &mut State, defs: &[crate::config::MacroDef]) {
         state.views.entries.iter().filter_map(|e| e.key).collect();
     let (entries, problems) = crate::app::macros::load(defs, &state.keymap, &taken);
     state.macros = entries;
-    for p in &problems {
-        tracing::warn!("[[macros]] {p}");
-    }
-    if let Some(first) = problems.first()
-        && state.last_error.is_none()
-    {
-        state.last_error = Some(crate::app::state::ErrorView {
-            message: format!("config: {}", crate::text::sanitize(first)),
-            hint: Some("`triage config check` lists every problem".into()),
-        });
-    }
+    tell_problems(state, "[[macros]]", &problems);
 }
 
 /// Canned replies with their keys (a key of a view or a macro is taken);
@@ -167,18 +157,7 @@ fn load_replies(state: &mut State, defs: &[crate::config::ReplyDef]) {
         .collect();
     let (entries, problems) = crate::app::replies::load(defs, &state.keymap, &taken);
     state.replies = entries;
-    for p in &problems {
-        tracing::warn!("[[replies]] {p}");
-    }
-    if let Some(first) = problems.first()
-        && state.last_error.is_none()
-    {
-        let first = first.lines().next().unwrap_or_default();
-        state.last_error = Some(crate::app::state::ErrorView {
-            message: format!("config: {}", crate::text::sanitize(first)),
-            hint: Some("`triage config check` lists every problem".into()),
-        });
-    }
+    tell_problems(state, "[[replies]]", &problems);
 }
 
 /// Commands with their keys (a view's, macro's or reply's key is taken);
@@ -190,17 +169,24 @@ fn load_commands(state: &mut State, defs: &[crate::config::CommandDef]) {
         .collect();
     let (entries, problems) = crate::app::commands::load(defs, &state.keymap, &taken);
     state.commands = entries;
-    for p in &problems {
-        tracing::warn!("[[commands]] {p}");
+    tell_problems(state, "[[commands]]", &problems);
+}
+
+/// A section's load problems go to the log, the first one's first line to
+/// the screen (unless an earlier problem is shown already): the agent
+/// learns something is off, `config check` lists it all.
+fn tell_problems(state: &mut State, section: &str, problems: &[String]) {
+    for p in problems {
+        tracing::warn!("{section} {p}");
     }
     if let Some(first) = problems.first()
         && state.last_error.is_none()
     {
         let first = first.lines().next().unwrap_or_default();
-        state.last_error = Some(crate::app::state::ErrorView {
-            message: format!("config: {}", crate::text::sanitize(first)),
-            hint: Some("`triage config check` lists every problem".into()),
-        });
+        state.fail(
+            format!("config: {}", crate::text::sanitize(first)),
+            Some("`triage config check` lists every problem".into()),
+        );
     }
 }
 

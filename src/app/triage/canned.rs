@@ -90,7 +90,7 @@ pub fn run_key(state: &mut State, index: usize, fx: &mut Vec<Effect>) {
         return;
     };
     if own_draft(state, &targets) {
-        state.notice = Some(format!(
+        state.say(format!(
             "your unsent reply draft opens instead of '{}'",
             sanitize(entry.name())
         ));

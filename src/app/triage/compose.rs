@@ -27,7 +27,7 @@ use crate::api::types::{Message, NewMessage, Ticket};
 use crate::app::clock::Clock;
 use crate::app::modal::Modal;
 use crate::app::msg::Effect;
-use crate::app::state::{ErrorView, Loadable, State};
+use crate::app::state::{Loadable, State};
 use crate::config::{DraftId, DraftOwner, Drafts};
 use crate::model::MessageKind;
 use crate::text::sanitize;
@@ -137,7 +137,7 @@ pub(super) fn targets_for(state: &mut State, kind: MessageKind) -> Option<Target
             MessageKind::Note => crate::app::keymap::Action::AddNote,
             MessageKind::Reply => crate::app::keymap::Action::Reply,
         });
-        state.notice = Some(format!(
+        state.say(format!(
             "#{number}: a note or reply is still being sent; wait for the server's answer, then press {key} again"
         ));
         return None;
@@ -305,12 +305,10 @@ pub fn on_composed(
     let composed = match result {
         Ok(c) => c,
         Err(message) => {
-            state.last_error = Some(ErrorView {
-                message: format!("{}: nothing was sent", sanitize(&message)),
-                hint: Some(
-                    "set $VISUAL or $EDITOR to your editor (e.g. EDITOR=\"code -w\")".into(),
-                ),
-            });
+            state.fail(
+                format!("{}: nothing was sent", sanitize(&message)),
+                Some("set $VISUAL or $EDITOR to your editor (e.g. EDITOR=\"code -w\")".into()),
+            );
             return;
         }
     };
@@ -328,7 +326,7 @@ pub fn on_composed(
         && !request.prefilled
         && composed.text == composed.opened_with
     {
-        state.notice = Some(format!(
+        state.say(format!(
             "cancelled: the {} was left as it was, nothing was sent",
             noun(kind)
         ));
@@ -341,12 +339,12 @@ pub fn on_composed(
                 state.triage.draft_ids.remove(&(id, kind));
             }
             fx.push(Effect::RemoveDraft { drafts, draft });
-            state.notice = Some(format!(
+            state.say(format!(
                 "cancelled: the {} is empty (its draft is discarded)",
                 noun(kind)
             ));
         } else {
-            state.notice = Some(format!(
+            state.say(format!(
                 "cancelled: the {} is empty, nothing was sent",
                 noun(kind)
             ));
@@ -409,7 +407,7 @@ pub(super) fn after_check(
         Ok(draft) => ask_or_send(state, post, Some(draft), unchecked, fx),
         Err(why) => {
             if let Some(line) = unchecked.first() {
-                state.notice = Some(line.clone());
+                state.say(line.clone());
             }
             cannot_keep(state, post, &why)
         }
@@ -456,7 +454,7 @@ fn ask_or_send(
         }
         (Targets::One(_), MessageKind::Note) => {
             if let Some(line) = unchecked.first() {
-                state.notice = Some(line.clone());
+                state.say(line.clone());
             }
         }
         _ => {}
@@ -508,7 +506,7 @@ pub(super) fn declined(state: &mut State, kind: MessageKind, draft: Option<Draft
         MessageKind::Note => crate::app::keymap::Action::AddNote,
         MessageKind::Reply => crate::app::keymap::Action::Reply,
     });
-    state.notice = Some(match draft {
+    state.say(match draft {
         Some(_) => format!("not sent: the draft is kept ({key} opens it again)"),
         None => format!("not sent, and not kept: the {} is gone", noun(kind)),
     });

@@ -19,7 +19,7 @@ use crate::app::macros::{Lookup, MacroEntry, Plan, resolve};
 use crate::app::modal::Modal;
 use crate::app::msg::Effect;
 use crate::app::picker::{PickItem, Picker};
-use crate::app::state::{ErrorView, NamesStatus, State};
+use crate::app::state::{NamesStatus, State};
 use crate::model::MessageKind;
 use crate::text::sanitize;
 
@@ -94,13 +94,13 @@ pub(super) fn run_on(
                 Some(key) => format!("press {key} again in a moment"),
                 None => "run it again in a moment".into(),
             };
-            state.last_error = Some(ErrorView {
-                message: format!(
+            state.fail(
+                format!(
                     "macro '{}': the workspace's names are still loading: {again}",
                     sanitize(entry.name())
                 ),
-                hint: None,
-            });
+                None,
+            );
             return;
         }
         Err(Unready::Wrong(problem)) => {
@@ -114,10 +114,10 @@ pub(super) fn run_on(
     for r in change.routings() {
         if state.triage.off.contains(&r) {
             let (message, hint) = super::write::routing_refusal(r);
-            state.last_error = Some(ErrorView {
-                message: format!("macro '{}': {message}", sanitize(entry.name())),
-                hint: Some(hint.into()),
-            });
+            state.fail(
+                format!("macro '{}': {message}", sanitize(entry.name())),
+                Some(hint.into()),
+            );
             return;
         }
     }

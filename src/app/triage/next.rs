@@ -30,10 +30,11 @@ pub fn advance(state: &mut State, from: usize, fx: &mut Vec<Effect>) {
         .find(|(_, t)| needs_attention(state, t))
         .map(|(i, _)| i);
     let Some(row) = next else {
-        state.notice = Some(match state.notice.take() {
+        let said = match state.notice.take() {
             Some(n) => format!("{n} · nothing left on this page that needs attention"),
             None => "nothing left on this page that needs attention".into(),
-        });
+        };
+        state.say(said);
         return;
     };
     crate::app::list::select(state, row);

@@ -19,7 +19,7 @@ pub(super) fn save(state: &mut State) {
     }
     if let Some(entry) = state.views.active_entry() {
         if !is_modified(state) {
-            state.notice = Some(format!("view '{}' is saved as it is", entry.view.name));
+            state.say(format!("view '{}' is saved as it is", entry.view.name));
             return;
         }
         // Update it (Enter) or save beside it (another name): asked, never
@@ -126,10 +126,7 @@ pub fn on_edited(
         Ok(o) => o,
         Err(message) => {
             state.notice = None;
-            state.last_error = Some(ErrorView {
-                message,
-                hint: None,
-            });
+            state.fail(message, None);
             return;
         }
     };
@@ -205,5 +202,5 @@ pub fn on_edited(
         }
     }
     state.last_error = None;
-    state.notice = Some(notice);
+    state.say(notice);
 }

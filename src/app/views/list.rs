@@ -75,7 +75,7 @@ pub(super) fn on_key(
             if matches!(ev.code, KeyCode::Char('y') | KeyCode::Enter) {
                 request_edit(state, ViewEdit::Delete { name }, fx);
             } else {
-                state.notice = Some(format!("kept '{name}'"));
+                state.say(format!("kept '{name}'"));
             }
         }
         ListMode::Rename { mut input, error } => match ev.code {

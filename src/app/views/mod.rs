@@ -249,13 +249,13 @@ pub fn on_action(state: &mut State, action: Action, now: Instant, fx: &mut Vec<E
         match state.views.slot(n) {
             Some(i) => open(state, i, now, fx),
             None if state.views.entries.is_empty() => {
-                state.notice = Some(format!(
+                state.say(format!(
                     "no saved views yet: {} saves the current filter as one",
                     state.keymap.label(Action::SaveView)
                 ));
             }
             None => {
-                state.notice = Some(format!(
+                state.say(format!(
                     "no view {n}: there are {}",
                     state.views.entries.len()
                 ));
@@ -266,7 +266,7 @@ pub fn on_action(state: &mut State, action: Action, now: Instant, fx: &mut Vec<E
     match action {
         Action::ViewsList => {
             if state.views.entries.is_empty() {
-                state.notice = Some(format!(
+                state.say(format!(
                     "no saved views yet: {} saves the current filter as one",
                     state.keymap.label(Action::SaveView)
                 ));
@@ -293,10 +293,10 @@ pub fn open(state: &mut State, index: usize, now: Instant, fx: &mut Vec<Effect>)
     let filter = match &entry.filter {
         Ok(f) => f.clone(),
         Err(e) => {
-            state.last_error = Some(ErrorView {
-                message: format!("view '{}': {e}", entry.view.name),
-                hint: Some("fix it in the config file".into()),
-            });
+            state.fail(
+                format!("view '{}': {e}", entry.view.name),
+                Some("fix it in the config file".into()),
+            );
             return;
         }
     };
@@ -320,7 +320,7 @@ pub fn open(state: &mut State, index: usize, now: Instant, fx: &mut Vec<Effect>)
     state.detail = None;
     state.views.active = Some(index);
     if let Some(name) = left_unsaved {
-        state.notice = Some(format!(
+        state.say(format!(
             "changes to '{name}' not saved (open it and press {} to keep them next time)",
             state.keymap.label(Action::SaveView)
         ));

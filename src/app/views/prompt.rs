@@ -94,7 +94,7 @@ pub(super) fn on_key(
                     },
                     fx,
                 );
-                state.notice = Some(format!("saving view '{name}'…"));
+                state.say(format!("saving view '{name}'…"));
                 return DialogOutcome::Close;
             }
             Err(e) => prompt.error = Some(e),

@@ -216,10 +216,7 @@ fn refuse(state: &mut State, job_id: u64, idx: usize, access: WriteAccess) {
         rows::replace(state, before);
     }
     if let Some((message, hint)) = access.refusal() {
-        state.last_error = Some(ErrorView {
-            message: message.into(),
-            hint: Some(hint.into()),
-        });
+        state.fail(message, Some(hint.into()));
     }
     state.triage.access = access;
 }
@@ -250,10 +247,7 @@ fn refuse_messages(state: &mut State, job_id: u64, idx: usize) {
         }
     }
     let (message, hint) = crate::app::triage::write::MESSAGES_OFF;
-    state.last_error = Some(ErrorView {
-        message: message.into(),
-        hint: Some(hint.into()),
-    });
+    state.fail(message, Some(hint.into()));
     state.triage.messages_off = true;
 }
 
@@ -276,8 +270,5 @@ fn refuse_routing(state: &mut State, job_id: u64, idx: usize, routing: Routing) 
     }
     state.triage.off.insert(routing);
     let (message, hint) = crate::app::triage::write::routing_refusal(routing);
-    state.last_error = Some(ErrorView {
-        message,
-        hint: Some(hint.into()),
-    });
+    state.fail(message, Some(hint.into()));
 }
