@@ -10,10 +10,9 @@ use serde::Serialize;
 use triage::api::load_catalog;
 use triage::app::Keymap;
 use triage::app::macros::{self, Lookup, me_id, resolve};
-use triage::text::sanitize;
-use unicode_width::UnicodeWidthStr;
 
 use super::args::{GlobalArgs, MacrosArgs, ViewsFormat};
+use super::entries_table::{self, Entry};
 use super::session::Session;
 
 #[derive(Debug, Serialize)]
@@ -97,40 +96,20 @@ pub async fn run(global: &GlobalArgs, args: &MacrosArgs) -> anyhow::Result<()> {
 }
 
 fn write_table(out: &mut impl Write, rows: &[MacroRow]) -> std::io::Result<()> {
-    if rows.is_empty() {
-        return writeln!(
-            out,
-            "no macros: add [[macros]] entries to the config file (see config.example.toml)"
-        );
-    }
-    let name_w = rows
+    let entries: Vec<Entry> = rows
         .iter()
-        .map(|r| sanitize(&r.name).width())
-        .max()
-        .unwrap_or(0)
-        .max(4);
-    let key_w = rows
-        .iter()
-        .map(|r| r.key.as_deref().unwrap_or("-").width())
-        .max()
-        .unwrap_or(0)
-        .max(3);
-    writeln!(out, "{:name_w$}  {:key_w$}  ACTIONS", "NAME", "KEY")?;
-    for r in rows {
-        let name = sanitize(&r.name);
-        let pad = name_w - name.width();
-        let key = r.key.as_deref().unwrap_or("-");
-        writeln!(
-            out,
-            "{name}{}  {key:key_w$}  {}",
-            " ".repeat(pad),
-            sanitize(&r.actions)
-        )?;
-        if let Some(error) = &r.error {
-            for line in error.lines() {
-                writeln!(out, "    {}", sanitize(line))?;
-            }
-        }
-    }
-    Ok(())
+        .map(|r| Entry {
+            name: &r.name,
+            key: r.key.as_deref(),
+            what: &r.actions,
+            notes: Vec::new(),
+            error: r.error.as_deref(),
+        })
+        .collect();
+    entries_table::write(
+        out,
+        &entries,
+        "ACTIONS",
+        "no macros: add [[macros]] entries to the config file (see config.example.toml)",
+    )
 }

@@ -5,6 +5,7 @@ pub mod args;
 pub mod columns_out;
 pub mod config_cmd;
 pub mod demo;
+pub mod entries_table;
 pub mod exit;
 pub mod list;
 pub mod logging;

@@ -9,9 +9,9 @@ use serde::Serialize;
 use triage::app::Keymap;
 use triage::app::{macros, replies};
 use triage::text::sanitize;
-use unicode_width::UnicodeWidthStr;
 
 use super::args::{GlobalArgs, RepliesArgs, ViewsFormat};
+use super::entries_table::{self, Entry};
 use super::session::Session;
 
 #[derive(Debug, Serialize)]
@@ -81,44 +81,23 @@ pub async fn run(global: &GlobalArgs, args: &RepliesArgs) -> anyhow::Result<()> 
 }
 
 fn write_table(out: &mut impl Write, rows: &[ReplyRow]) -> std::io::Result<()> {
-    if rows.is_empty() {
-        return writeln!(
-            out,
-            "no replies: add [[replies]] entries to the config file (see config.example.toml)"
-        );
-    }
-    let name_w = rows
+    let entries: Vec<Entry> = rows
         .iter()
-        .map(|r| sanitize(&r.name).width())
-        .max()
-        .unwrap_or(0)
-        .max(4);
-    let key_w = rows
-        .iter()
-        .map(|r| r.key.as_deref().unwrap_or("-").width())
-        .max()
-        .unwrap_or(0)
-        .max(3);
-    writeln!(out, "{:name_w$}  {:key_w$}  FIRST LINE", "NAME", "KEY")?;
-    for r in rows {
-        let name = sanitize(&r.name);
-        let pad = name_w - name.width();
-        let key = r.key.as_deref().unwrap_or("-");
-        let first = r.body.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        writeln!(
-            out,
-            "{name}{}  {key:key_w$}  {}",
-            " ".repeat(pad),
-            sanitize(first)
-        )?;
-        if !r.placeholders.is_empty() {
-            writeln!(out, "    fills {}", r.placeholders.join(", "))?;
-        }
-        if let Some(error) = &r.error {
-            for line in error.lines() {
-                writeln!(out, "    {}", sanitize(line))?;
-            }
-        }
-    }
-    Ok(())
+        .map(|r| Entry {
+            name: &r.name,
+            key: r.key.as_deref(),
+            what: r.body.lines().find(|l| !l.trim().is_empty()).unwrap_or(""),
+            notes: (!r.placeholders.is_empty())
+                .then(|| format!("fills {}", r.placeholders.join(", ")))
+                .into_iter()
+                .collect(),
+            error: r.error.as_deref(),
+        })
+        .collect();
+    entries_table::write(
+        out,
+        &entries,
+        "FIRST LINE",
+        "no replies: add [[replies]] entries to the config file (see config.example.toml)",
+    )
 }
