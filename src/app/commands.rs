@@ -16,7 +16,8 @@
 //! ```
 //!
 //! Without `output`, a command runs like the editor: the terminal is handed
-//! over and taken back. Nothing runs on the input path: `update` only says
+//! over and taken back, after Enter (`wait = false`: at once), so what the
+//! command printed can be read. Nothing runs on the input path: `update` only says
 //! what to run (`Effect::RunCommand`); the runtime runs it.
 
 use crate::api::types::Ticket;
@@ -64,6 +65,8 @@ pub struct CommandRun {
     /// `output = "status"`: in the background, output captured; otherwise
     /// with the terminal handed over.
     pub background: bool,
+    /// In the terminal: wait for Enter before taking it back (`wait`).
+    pub wait: bool,
 }
 
 /// `run`'s problems as lines: where, the line, carets, the placeholders
@@ -303,6 +306,7 @@ pub fn start(state: &mut State, index: usize, fx: &mut Vec<Effect>) {
             name: sanitize(entry.name()).into_owned(),
             scripts,
             background: entry.def.output == Some(CommandOutput::Status),
+            wait: entry.def.wait,
         },
         Err(why) => {
             state.fail(why, None);

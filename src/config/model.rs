@@ -238,7 +238,7 @@ pub struct ReplyDef {
 /// `[[commands]]`: a shell command run on the focused (or marked)
 /// tickets, `run` a template with `app::commands::COMMAND`'s placeholders,
 /// each value substituted shell-quoted.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommandDef {
     pub name: String,
     pub run: String,
@@ -255,9 +255,37 @@ pub struct CommandDef {
     /// the status line; unset: in the terminal, handed over meanwhile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<CommandOutput>,
+    /// In the terminal: after the command, wait for Enter before triage
+    /// draws again, so its output can be read (default); `false` goes
+    /// straight back.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub wait: bool,
     /// Only for this profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+}
+
+impl Default for CommandDef {
+    fn default() -> Self {
+        CommandDef {
+            name: String::new(),
+            run: String::new(),
+            key: None,
+            confirm: false,
+            marked: MarkedRun::default(),
+            output: None,
+            wait: yes(),
+            profile: None,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(b: &bool) -> bool {
+    *b
 }
 
 /// `marked = "each" | "once"`.

@@ -185,6 +185,7 @@ pub fn schema(key_actions: &[&str]) -> Value {
                     "confirm": { "type": "boolean", "default": false, "description": "Ask before running." },
                     "marked": { "enum": ["each", "once"], "default": "each", "description": "With marked tickets: once per ticket, or once with each placeholder a list." },
                     "output": { "enum": ["status"], "description": "status: in the background, the first line of its output on the status line." },
+                    "wait": { "type": "boolean", "default": true, "description": "In the terminal: wait for Enter after the command so its output can be read; false goes straight back." },
                     "profile": { "type": "string", "description": "Only in this profile." }
                 }
             },

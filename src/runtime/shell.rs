@@ -3,6 +3,7 @@
 //! the loop, as for the editor) or in the background with its output
 //! captured: the first line goes to the status line, sanitized.
 
+use std::io::{BufRead, IsTerminal, Write};
 use std::process::{Command, ExitStatus, Stdio};
 
 use crate::app::commands::{CommandRun, first_line};
@@ -24,8 +25,29 @@ fn exited(status: ExitStatus) -> String {
 }
 
 /// Runs the scripts in the terminal (the caller has handed it over), in
-/// order, stopping at the first that fails.
+/// order, stopping at the first that fails; then, with `wait`, says how it
+/// ended and waits for Enter, so what it printed is not drawn over at once
+/// (lazygit and neomutt do the same).
 pub fn run_in_terminal(run: &CommandRun) -> Result<String, String> {
+    let result = run_scripts(run);
+    if run.wait && std::io::stdin().is_terminal() {
+        let ended = match &result {
+            Ok(_) => "done".to_string(),
+            Err(why) => why.clone(),
+        };
+        let mut out = std::io::stdout();
+        let _ = write!(
+            out,
+            "\n[{}: {ended}] press Enter to return to triage",
+            crate::text::sanitize(&run.name)
+        );
+        let _ = out.flush();
+        let _ = std::io::stdin().lock().read_line(&mut String::new());
+    }
+    result
+}
+
+fn run_scripts(run: &CommandRun) -> Result<String, String> {
     for script in &run.scripts {
         let status = shell(script)
             .status()
@@ -73,6 +95,7 @@ mod tests {
             name: "t".into(),
             scripts: scripts.iter().map(|s| s.to_string()).collect(),
             background: true,
+            wait: false,
         }
     }
 

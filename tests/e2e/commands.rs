@@ -1,7 +1,9 @@
 //! Commands on keys in the real binary: a subject holding `'; rm -rf ~`
 //! reaches the command as one argument (the command writes its argv to a
-//! file the test reads; a canary under the test's HOME survives), and a
-//! command with `output = "status"` puts its first line on the status line.
+//! file the test reads; a canary under the test's HOME survives), what a
+//! command in the terminal prints stays readable until Enter (`wait = false`:
+//! straight back), and a command with `output = "status"` puts its first
+//! line on the status line.
 
 use crate::support::*;
 
@@ -34,7 +36,13 @@ async fn a_command_gets_the_subject_as_one_argument_and_status_output_shows() {
 [[commands]]
 name = "argv"
 key = "F4"
-run = "printf '%s\n' {{{{subject}}}} {{{{number}}}} > '{}'"
+run = "printf '%s\n' {{{{subject}}}} {{{{number}}}} > '{}'; echo wrote the arguments"
+
+[[commands]]
+name = "quick"
+key = "F6"
+run = "echo never read"
+wait = false
 
 [[commands]]
 name = "say"
@@ -51,7 +59,13 @@ output = "status"
         tui.wait_for("the first page", |s| footer_line(s).contains("page 1/"));
         tui.wait_text(&format!("#{number}"));
         tui.press("\x1bOS"); // F4
+        // Its output is on the screen, triage waits for Enter.
+        tui.wait_text("[argv: done] press Enter to return to triage");
+        assert!(tui.contents().contains("wrote the arguments"));
+        tui.press("\r");
         tui.wait_text("argv: done");
+        tui.press("\x1b[17~"); // F6: wait = false, straight back
+        tui.wait_text("quick: done");
         tui.press("\x1b[15~"); // F5
         tui.wait_text(&format!("say: first line of {number}"));
         assert!(!tui.contents().contains("second line"));
