@@ -195,15 +195,20 @@ mod tests {
         assert_eq!(said, Err("still running after 1 s: stopped".into()));
         let pid = std::fs::read_to_string(&pid_file).unwrap();
         let pid: libc::pid_t = pid.trim().parse().unwrap();
-        // The grandchild got the group's SIGKILL: nothing is left of it
-        // but, at most, a zombie waiting for init.
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        assert!(
+        // The grandchild got the group's SIGKILL: soon nothing is left of
+        // it but, at most, a zombie waiting for init (a signal takes effect
+        // when the process next runs: waited for, with a deadline).
+        let gone = || {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
             status.is_empty()
                 || status
                     .lines()
-                    .any(|l| l.starts_with("State:") && l.contains('Z')),
-            "{status}"
-        );
+                    .any(|l| l.starts_with("State:") && l.contains('Z'))
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !gone() && Instant::now() < deadline {
+            std::thread::yield_now();
+        }
+        assert!(gone(), "the grandchild {pid} outlived the stop");
     }
 }
