@@ -92,6 +92,12 @@ impl Column {
     pub fn needs_detail(&self) -> bool {
         matches!(self, Column::Tag | Column::Field(_))
     }
+
+    /// Whether its cells are asked row by row in the background (the
+    /// ticket's detail, or the requester's contact): see `app::row_details`.
+    pub fn fetched_per_row(&self) -> bool {
+        self.needs_detail() || *self == Column::Requester
+    }
 }
 
 /// How wide a column is drawn.

@@ -19,6 +19,8 @@ pub(super) fn send_waiting(
             Waiting::Page(p) if p == state.list.page => {
                 if let Some(cached) = state.list.cached(p) {
                     display(state, p, cached);
+                    // As in `show_page`: the open view's count is its total.
+                    super::views::counts::sync_active(state);
                     follow_detail(state, fx);
                 } else {
                     state.list.loading_since = Some(now);

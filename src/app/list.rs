@@ -76,6 +76,9 @@ pub(super) fn show_page(
     }
     if let Some(cached) = state.list.cached(state.list.page) {
         display(state, state.list.page, cached);
+        // The open view's count is this page's total; no count need be due
+        // for it (`update` runs the counts' pump only when one may be).
+        super::views::counts::sync_active(state);
         super::news::selected_seen(state);
         shown_news(state, false);
         follow_detail(state, fx);

@@ -46,7 +46,9 @@ pub struct News {
     /// (`shown`'s count then: the oldest are forgotten first).
     seen: HashMap<Uuid, (Option<DateTime<Utc>>, u64)>,
     shown: u64,
-    marked: HashSet<Uuid>,
+    /// Read by `update`, which leaves the title and the row under the
+    /// cursor alone while there are none; changed only here.
+    pub(super) marked: HashSet<Uuid>,
     /// `updated_at` of the agent's own answered writes, by ticket.
     own: HashMap<Uuid, Option<DateTime<Utc>>>,
     /// The title we last wrote; `None` until news first appeared (the

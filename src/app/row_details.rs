@@ -1,5 +1,5 @@
-//! Which columns the list shows, and the details its tag and custom-field
-//! columns need. List rows carry neither tags nor fields: they come from
+//! The details the list's tag and custom-field columns need (which columns
+//! it shows: `State::shown_columns`). List rows carry neither tags nor fields: they come from
 //! details already seen (the detail pane, PATCH answers: `triage::known`)
 //! and, only while such a column is shown, from `GET /tickets/{id}` for
 //! the rows on screen, in the background and lowest in priority: one
@@ -17,7 +17,7 @@ use tokio::time::Instant;
 use uuid::Uuid;
 
 use crate::api::types::{Ticket, TicketDetail};
-use crate::columns::{Column, ColumnSpec, resolve};
+use crate::columns::Column;
 
 use super::msg::Effect;
 use super::source::FetchError;
@@ -41,20 +41,9 @@ pub struct RowDetails {
     contact_in_flight: Option<Uuid>,
 }
 
-/// The open view's own `columns` when it has usable ones, else `[ui]
-/// columns` (today's six by default).
-pub fn shown_columns(state: &State) -> Vec<ColumnSpec> {
-    let own = state
-        .views
-        .active_entry()
-        .and_then(|e| e.view.columns.as_deref())
-        .map(|entries| resolve(entries).0)
-        .filter(|specs| !specs.is_empty());
-    own.unwrap_or_else(|| state.columns.clone())
-}
-
 /// Asks for the next row's detail (or contact) if one is due and nothing
-/// of higher priority is going on. Called after every update.
+/// of higher priority is going on. Called by `update` after every
+/// message while a column shows such cells.
 pub(super) fn pump(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     let contact_out = state
         .row_details
@@ -63,7 +52,7 @@ pub(super) fn pump(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     if state.row_details.in_flight.is_some() || contact_out || !quiet(state, fx) {
         return;
     }
-    let columns = shown_columns(state);
+    let columns = state.shown_columns();
     let every = super::poll::interval(state).unwrap_or(FALLBACK_INTERVAL);
     if columns.iter().any(|s| s.column.needs_detail()) && !state.row_details.unsupported {
         ask_detail(state, now, every, fx);

@@ -357,7 +357,7 @@ pub struct State {
     pub replies: Vec<super::replies::ReplyEntry>,
     /// Requesters by contact id (`contacts.display_name(id)` for columns).
     pub contacts: super::contacts::ContactBook,
-    /// `[ui] columns` (a view's own win: `row_details::shown_columns`).
+    /// `[ui] columns` (a view's own win: `State::shown_columns`).
     pub columns: Vec<crate::columns::ColumnSpec>,
     /// The rows' details asked in the background for tag/field columns.
     pub row_details: super::row_details::RowDetails,
@@ -412,6 +412,18 @@ impl State {
     pub fn with_web_url(mut self, web_url: Option<String>) -> State {
         self.web_url = web_url.filter(|u| !u.trim().is_empty());
         self
+    }
+
+    /// The columns the list shows: the open view's own `columns` when it
+    /// has usable ones, else `[ui] columns` (today's six by default).
+    pub fn shown_columns(&self) -> Vec<crate::columns::ColumnSpec> {
+        let own = self
+            .views
+            .active_entry()
+            .and_then(|e| e.view.columns.as_deref())
+            .map(|entries| crate::columns::resolve(entries).0)
+            .filter(|specs| !specs.is_empty());
+        own.unwrap_or_else(|| self.columns.clone())
     }
 
     pub fn areas(&self) -> Areas {

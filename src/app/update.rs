@@ -39,11 +39,35 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
     };
     // Timers, sizes and view counts bring no names, tickets or filter
     // errors: the panes' lists need no rebuild for them (the spinner ticks
-    // ten times a second).
+    // ten times a second). Nor do keys and clicks: while the panes are open
+    // they take every key and sync themselves after it (and when they
+    // open), and a click over them does nothing.
     let panes_may_change = !matches!(
         msg,
-        Msg::Tick | Msg::Resize(..) | Msg::Resumed | Msg::ViewCount { .. } | Msg::Focus(_)
+        Msg::Tick
+            | Msg::Resize(..)
+            | Msg::Resumed
+            | Msg::ViewCount { .. }
+            | Msg::Focus(_)
+            | Msg::Key(_)
+            | Msg::Mouse(_)
     );
+    // Counts go out from their queue (checked after the message), so with
+    // nothing queued only these give them work: the clock making a poll due
+    // (its Tick is scheduled by `next_wake`), an answer freeing a slot or
+    // correcting the open view's total, the list's page arriving (the list
+    // is no longer busy; the open view's total comes with it), view edits
+    // (counts queued, the open view changed) and the start. A page shown
+    // from the cache syncs the open view's total where it is shown.
+    let counts_may_be_due = matches!(
+        msg,
+        Msg::Tick
+            | Msg::ViewCount { .. }
+            | Msg::PageLoaded { .. }
+            | Msg::ViewsEdited { .. }
+            | Msg::Start
+    );
+    let title_before = title_inputs(state);
     match msg {
         Msg::Start => {
             super::persist::start(state, now, &mut fx);
@@ -142,28 +166,71 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
         Msg::ViewsEdited { edit, result } => views::on_edited(state, edit, result, now),
         Msg::Exiting => fx.push(Effect::Quit),
     }
-    // Follow-ups the message made due, run here rather than called back
-    // from deep inside another feature.
-    super::triage::undo::run_queued(state, &mut fx);
-    // Names or tickets may have arrived for the filter panes' lists.
-    if panes_may_change {
+    // A `U` pressed while its action was still being saved waits for that
+    // action's last answer, which comes in any of the messages that end
+    // jobs (answers, a 429's wait ending, `Esc`); until then the flag is all
+    // there is to check. Run here, not where a job finishes, so the write
+    // queue never calls back into the actions that start jobs.
+    if state.triage.undo_queued {
+        super::triage::undo::run_queued(state, &mut fx);
+    }
+    // Names, tickets or filter errors may have arrived for the open panes'
+    // lists; with no panes open there is nothing to keep in step.
+    if panes_may_change && state.filter_panel().is_some() {
         super::filter_panel::sync(state);
     }
-    // Counts of saved views go last, after whatever the list asked for.
-    views::counts::pump(state, now, &mut fx);
-    // The rows' tags, fields and requesters last of all.
-    super::row_details::pump(state, now, &mut fx);
-    rewrap_detail(state);
-    super::news::sync_title(state, &mut fx);
-    // Whatever quits, where the agent was is remembered first.
-    super::persist::before_quit(state, clock, &mut fx);
+    // Counts of saved views go last, after whatever the list asked for (see
+    // `counts_may_be_due` for why these messages).
+    if counts_may_be_due || !state.views.scheduler.queue.is_empty() {
+        views::counts::pump(state, now, &mut fx);
+    }
+    // The rows' tags, fields and requesters last of all, and only while a
+    // column shows them. Not by message: a row asked before is due again
+    // after an interval that no timer marks, so whatever message comes
+    // next (a key, an answer) may find it due.
+    if state
+        .shown_columns()
+        .iter()
+        .any(|s| s.column.fetched_per_row())
+    {
+        super::row_details::pump(state, now, &mut fx);
+    }
+    // What the detail is wrapped from (its subject, its messages, the
+    // pane's width) changes in many places: answers, optimistic rows, a
+    // resize, the side panel opening. The check is three comparisons; with
+    // no detail open there is nothing to wrap.
+    if state.detail.is_some() {
+        rewrap_detail(state);
+    }
+    // The title counts the new rows of the current query: it changes only
+    // with the marks, with the query (every change of filter, sort or page
+    // size starts a new `query_gen`), or when the terminal lost it.
+    if title_inputs(state) != title_before {
+        super::news::sync_title(state, &mut fx);
+    }
+    // Whatever quits, where the agent was is remembered first: a quit is
+    // decided by a key (`q`, Ctrl-c, `q` in help) or `Msg::Exiting`, and
+    // this finds it among the effects wherever it was decided.
+    if fx.contains(&Effect::Quit) {
+        super::persist::before_quit(state, clock, &mut fx);
+    }
     fx
 }
 
+/// What the terminal title is worked out from (see `news::sync_title`).
+fn title_inputs(state: &State) -> (u64, usize, bool) {
+    (
+        state.list.query_gen,
+        state.news.marked.len(),
+        state.news.title_shown.is_none(),
+    )
+}
+
 /// The agent acted on the list: the row under the cursor has been seen
-/// (whatever moved it there), as long as the list has the keys.
+/// (whatever moved it there), as long as the list has the keys. Only a
+/// marked row can be seen: with no marks there is nothing to clear.
 fn cursor_seen(state: &mut State) {
-    if state.modal.is_none() {
+    if state.modal.is_none() && !state.news.marked.is_empty() {
         super::news::selected_seen(state);
     }
 }

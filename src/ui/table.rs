@@ -269,7 +269,7 @@ fn draw_rows(
         now: ctx.wall_now,
         relative_times: state.relative_times,
     };
-    let specs = crate::app::row_details::shown_columns(state);
+    let specs = state.shown_columns();
     let layout = if is_default(&specs) {
         default_placed(columns(
             visible,

@@ -116,7 +116,9 @@ fn list_busy(state: &State) -> bool {
         )
 }
 
-/// Run after every update: queues due polls and sends what may go now.
+/// Queues due polls and sends what may go now. Run by `update` after the
+/// messages that can give it work (see `counts_may_be_due` there) and
+/// whenever counts are queued.
 pub fn pump(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     sync_active(state);
     let due: Vec<String> = state
@@ -167,7 +169,9 @@ pub fn pump(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
 }
 
 /// The open, unmodified view's count is the total of its own page: free.
-fn sync_active(state: &mut State) {
+/// Run by `pump`, and where a page is shown from the cache (a key or a
+/// 429's end can do that without any count being due).
+pub(crate) fn sync_active(state: &mut State) {
     let Some(meta) = state.list.table.meta() else {
         return;
     };
