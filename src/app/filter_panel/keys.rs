@@ -43,8 +43,9 @@ pub fn open(state: &mut State) {
     sync(state);
 }
 
-/// Keeps an open panel in step with what arrived (names, pages): called
-/// after every message.
+/// Keeps an open panel in step with what arrived (names, pages, filter
+/// errors): called by `update` after the messages that may bring them
+/// while the panel is open (its own keys sync it through `sync_panel`).
 pub fn sync(state: &mut State) {
     let names = Arc::clone(&state.names);
     let tickets = state.list.table.tickets();

@@ -186,8 +186,8 @@ pub fn restore_extras(change: &Change, before: &Known) -> Option<TicketPatch> {
 }
 
 /// The `U` pressed while its action was still being saved, once that
-/// action's answers are all in: called by `update` after every message,
-/// so the write queue never calls back into the actions.
+/// action's answers are all in: called by `update` after every message
+/// while one is queued, so the write queue never calls back into the actions.
 pub fn run_queued(state: &mut State, fx: &mut Vec<Effect>) {
     if state.triage.undo_queued && !state.triage.jobs.iter().any(|j| !j.undo) {
         state.triage.undo_queued = false;
