@@ -54,7 +54,8 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
     );
     // Counts go out from their queue (checked after the message), so with
     // nothing queued only these give them work: the clock making a poll due
-    // (its Tick is scheduled by `next_wake`), an answer freeing a slot or
+    // (`next_wake` schedules a Tick for it; a key at that moment leaves the
+    // poll to that Tick, right after it), an answer freeing a slot or
     // correcting the open view's total, the list's page arriving (the list
     // is no longer busy; the open view's total comes with it), view edits
     // (counts queued, the open view changed) and the start. A page shown
