@@ -158,12 +158,14 @@ async fn two_agents_a_conflict_named_and_applied_and_a_reply_stopped_by_the_traf
         let sent = bodies(&server, second).len();
         std::fs::write(&go, "go\n").unwrap();
         b.wait_text(&format!("new on #{n2} since you started writing"));
-        let screen = b.contents();
-        assert!(
-            screen.contains("Replacement shipped today."),
-            "A's message shown:\n{screen}"
-        );
-        assert!(screen.contains("send anyway") && screen.contains("edit again"));
+        // The question arrives in more than one write to the pty: what it
+        // shows is waited for whole, not read off the first part drawn.
+        b.wait_for("A's message and the choices", |s| {
+            let screen = s.contents();
+            screen.contains("Replacement shipped today.")
+                && screen.contains("send anyway")
+                && screen.contains("edit again")
+        });
         assert_eq!(bodies(&server, second).len(), sent, "B sent nothing");
         b.press("n");
         b.wait_text("the draft is kept");
