@@ -1,5 +1,5 @@
 //! The vocabulary every layer shares: status categories, priority levels,
-//! custom-field types and message authors as the API spells them. `api` decodes them,
+//! custom-field types and message authors as the API spells them, and colors. `api` decodes them,
 //! `filter` builds queries from them, `app` and `ui` show them; this module
 //! depends on none of those, so the arrows go one way.
 
@@ -151,5 +151,32 @@ impl MessageKind {
             "reply" => Some(MessageKind::Reply),
             _ => None,
         }
+    }
+}
+
+/// A color as 8-bit channels: workspace colors, theme slots and what the
+/// config writes share it (drawing and contrast are `ui::color`'s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+pub const BLACK: Rgb = Rgb(0, 0, 0);
+pub const WHITE: Rgb = Rgb(255, 255, 255);
+
+/// Parses `#rrggbb` or `#rgb` (the `#` optional, surrounding space allowed).
+pub fn parse_hex(s: &str) -> Option<Rgb> {
+    let hex = s.trim();
+    let hex = hex.strip_prefix('#').unwrap_or(hex);
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let digit = |i: usize| u8::from_str_radix(&hex[i..i + 1], 16).ok();
+    match hex.len() {
+        6 => Some(Rgb(
+            u8::from_str_radix(&hex[0..2], 16).ok()?,
+            u8::from_str_radix(&hex[2..4], 16).ok()?,
+            u8::from_str_radix(&hex[4..6], 16).ok()?,
+        )),
+        3 => Some(Rgb(digit(0)? * 17, digit(1)? * 17, digit(2)? * 17)),
+        _ => None,
     }
 }

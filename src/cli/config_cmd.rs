@@ -110,7 +110,11 @@ pub fn schema_text() -> String {
         .iter()
         .map(|a| a.name())
         .collect();
-    let schema = triage::config::schema(&actions);
+    let schema = triage::config::schema(&triage::config::SchemaFacts {
+        key_actions: &actions,
+        theme_slots: &triage::ui::palette::slot_defaults(),
+        command_placeholders: triage::app::commands::COMMAND,
+    });
     let mut text = serde_json::to_string_pretty(&schema).expect("a JSON value serializes");
     text.push('\n');
     text

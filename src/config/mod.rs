@@ -23,6 +23,7 @@ mod profile;
 mod remember;
 mod schema;
 mod state_file;
+pub mod theme;
 mod views;
 
 pub use check::{CheckReport, check};
@@ -43,7 +44,7 @@ pub use profile::{API_KEY_ENV, BASE_URL_ENV, KeySource, ResolvedProfile, UrlSour
 pub use remember::{
     DiskPage, MAX_PAGE_FILES, SavedPage, SavedSession, SessionStore, VERSION as REMEMBER_VERSION,
 };
-pub use schema::schema;
+pub use schema::{SchemaFacts, schema};
 pub use views::{
     EditOutcome, Fingerprint, ViewEdit, backup_path, delete_view, edit_views, save_view,
     start_views_file,

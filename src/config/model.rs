@@ -34,7 +34,7 @@ pub struct ConfigFile {
     pub default_view: Option<String>,
     pub ui: UiConfig,
     /// `[theme]`: colors over the chosen theme's, slot by slot.
-    pub theme: crate::ui::palette::ThemeOverrides,
+    pub theme: super::theme::ThemeOverrides,
     /// Who you are (an agent's name or UUID), when no profile says so.
     pub me: Option<String>,
     // Profile settings written at the top level: defaults for every
@@ -436,7 +436,7 @@ pub struct UiConfig {
     /// 24-bit color for the server's status and priority colors.
     pub truecolor: TrueColor,
     /// `auto` (ask the terminal), `dark`, `light` or `high-contrast`.
-    pub theme: crate::ui::palette::ThemeName,
+    pub theme: super::theme::ThemeName,
     /// The open list refreshes itself this often (a view's own
     /// `refresh_secs` wins); 0 turns it off.
     pub refresh_secs: ListRefresh,
@@ -537,7 +537,7 @@ impl Default for UiConfig {
         UiConfig {
             relative_times: true,
             truecolor: TrueColor::Auto,
-            theme: crate::ui::palette::ThemeName::Auto,
+            theme: super::theme::ThemeName::Auto,
             refresh_secs: ListRefresh::default(),
             unfocused_refresh_secs: ListRefresh::UNFOCUSED_DEFAULT,
             notify: Notify::Off,

@@ -10,11 +10,24 @@
 
 use serde_json::{Value, json};
 
+use crate::model::Rgb;
+
 use super::model::{AfterReply, KeyCommandTimeout, ListRefresh, PerPage, SavedView};
 
-/// The schema, with `key_actions` (the keymap's action names) as the only
-/// keys `[keys]` accepts.
-pub fn schema(key_actions: &[&str]) -> Value {
+/// What the schema says that the layers above know: handed in, so the
+/// config never imports the keymap, the commands or the UI's palette.
+pub struct SchemaFacts<'a> {
+    /// The keymap's action names: the only keys `[keys]` accepts.
+    pub key_actions: &'a [&'a str],
+    /// The theme's slots, each with the dark theme's color (its default).
+    pub theme_slots: &'a [(&'a str, Rgb)],
+    /// The placeholders a command's `run` may hold.
+    pub command_placeholders: &'a [&'a str],
+}
+
+/// The schema of the config file.
+pub fn schema(facts: &SchemaFacts) -> Value {
+    let key_actions = facts.key_actions;
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://triage.invalid/config.schema.json",
@@ -72,10 +85,9 @@ pub fn schema(key_actions: &[&str]) -> Value {
                 "type": "object",
                 "additionalProperties": false,
                 "description": "Colors over the chosen theme's, slot by slot (docs/queue.md#colors).",
-                "properties": crate::ui::palette::SLOTS
+                "properties": facts.theme_slots
                     .iter()
-                    .map(|s| {
-                        let dark = crate::ui::palette::DARK.slot(s).unwrap_or(crate::ui::color::BLACK);
+                    .map(|(s, dark)| {
                         let hex = format!("#{:02x}{:02x}{:02x}", dark.0, dark.1, dark.2);
                         (s.to_string(), json!({
                             "type": "string",
@@ -180,7 +192,7 @@ pub fn schema(key_actions: &[&str]) -> Value {
                 "required": ["name", "run"],
                 "properties": {
                     "name": { "type": "string" },
-                    "run": { "type": "string", "description": format!("Run with sh -c; placeholders (each value shell-quoted): {}.", crate::app::commands::COMMAND.iter().map(|n| format!("{{{{{n}}}}}")).collect::<Vec<_>>().join(", ")) },
+                    "run": { "type": "string", "description": format!("Run with sh -c; placeholders (each value shell-quoted): {}.", facts.command_placeholders.iter().map(|n| format!("{{{{{n}}}}}")).collect::<Vec<_>>().join(", ")) },
                     "key": { "type": "string", "description": "A key that runs it from the list (ctrl-o, F4)." },
                     "confirm": { "type": "boolean", "default": false, "description": "Ask before running." },
                     "marked": { "enum": ["each", "once"], "default": "each", "description": "With marked tickets: once per ticket, or once with each placeholder a list." },

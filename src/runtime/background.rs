@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use crate::ui::color::{BLACK, Rgb, WHITE, contrast_ratio};
-use crate::ui::palette::{Palette, ThemeName, ThemeOverrides};
+use crate::ui::palette::{Palette, ThemeName, ThemeOverrides, built_in};
 use crate::ui::{ColorMode, Theme};
 
 /// How long the terminal gets to answer. Terminals that cannot answer OSC
@@ -87,8 +87,8 @@ pub fn theme_for(background: Option<Rgb>) -> ThemeName {
 /// own background kept when it answered, then `[theme]` over it.
 pub fn palette(name: ThemeName, detected: Option<Rgb>, overrides: &ThemeOverrides) -> Palette {
     let mut palette = match name {
-        ThemeName::Auto => theme_for(detected).palette(),
-        other => other.palette(),
+        ThemeName::Auto => built_in(theme_for(detected)),
+        other => built_in(other),
     };
     if let (ThemeName::Auto, Some(bg)) = (name, detected) {
         palette.background = bg;
@@ -136,7 +136,7 @@ mod tests {
         assert_eq!(theme_for(Some(Rgb(0x28, 0x2c, 0x34))), ThemeName::Dark);
         assert_eq!(theme_for(None), ThemeName::Dark);
         let light = palette(ThemeName::Auto, white, &none);
-        assert_eq!(light.selected_bg, ThemeName::Light.palette().selected_bg);
+        assert_eq!(light.selected_bg, built_in(ThemeName::Light).selected_bg);
         // The terminal's own background is what workspace colors meet.
         let solarized = Rgb(0xfd, 0xf6, 0xe3);
         assert_eq!(
@@ -145,12 +145,12 @@ mod tests {
         );
         assert_eq!(
             palette(ThemeName::Auto, None, &none),
-            ThemeName::Dark.palette()
+            built_in(ThemeName::Dark)
         );
         // A named theme ignores what was detected.
         assert_eq!(
             palette(ThemeName::Dark, white, &none),
-            ThemeName::Dark.palette()
+            built_in(ThemeName::Dark)
         );
     }
 }

@@ -67,30 +67,7 @@ impl ColorMode {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rgb(pub u8, pub u8, pub u8);
-
-pub const BLACK: Rgb = Rgb(0, 0, 0);
-pub const WHITE: Rgb = Rgb(255, 255, 255);
-
-/// Parses `#rrggbb` or `#rgb` (the `#` optional, surrounding space allowed).
-pub fn parse_hex(s: &str) -> Option<Rgb> {
-    let hex = s.trim();
-    let hex = hex.strip_prefix('#').unwrap_or(hex);
-    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    let digit = |i: usize| u8::from_str_radix(&hex[i..i + 1], 16).ok();
-    match hex.len() {
-        6 => Some(Rgb(
-            u8::from_str_radix(&hex[0..2], 16).ok()?,
-            u8::from_str_radix(&hex[2..4], 16).ok()?,
-            u8::from_str_radix(&hex[4..6], 16).ok()?,
-        )),
-        3 => Some(Rgb(digit(0)? * 17, digit(1)? * 17, digit(2)? * 17)),
-        _ => None,
-    }
-}
+pub use crate::model::{BLACK, Rgb, WHITE, parse_hex};
 
 /// Channel levels of the xterm 6×6×6 cube (indices 16..=231).
 const CUBE: [u8; 6] = [0, 95, 135, 175, 215, 255];

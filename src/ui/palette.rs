@@ -3,9 +3,8 @@
 //! changes all of them at once and a test can check every pair that is
 //! ever drawn together.
 
-use serde::Deserialize;
-
-use super::color::{Rgb, parse_hex};
+use super::color::Rgb;
+pub use crate::config::theme::{HexColor, ThemeName, ThemeOverrides};
 
 /// One theme's colors. `background` is the terminal background the theme
 /// is made for: it is never painted (the terminal's own shows through), but
@@ -39,37 +38,21 @@ pub struct Palette {
     pub warning_bg: Rgb,
 }
 
-/// A built-in theme, or `auto`: the terminal is asked for its background.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ThemeName {
-    #[default]
-    Auto,
-    Dark,
-    Light,
-    HighContrast,
+/// Every slot with the dark theme's color: the defaults the config's
+/// schema names (`config::SchemaFacts`).
+pub fn slot_defaults() -> Vec<(&'static str, Rgb)> {
+    SLOTS
+        .iter()
+        .filter_map(|s| Some((*s, DARK.slot(s)?)))
+        .collect()
 }
 
-impl ThemeName {
-    pub const BUILT_IN: [ThemeName; 3] =
-        [ThemeName::Dark, ThemeName::Light, ThemeName::HighContrast];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ThemeName::Auto => "auto",
-            ThemeName::Dark => "dark",
-            ThemeName::Light => "light",
-            ThemeName::HighContrast => "high-contrast",
-        }
-    }
-
-    /// The built-in palette (`auto` before detection: dark).
-    pub fn palette(self) -> Palette {
-        match self {
-            ThemeName::Auto | ThemeName::Dark => DARK,
-            ThemeName::Light => LIGHT,
-            ThemeName::HighContrast => HIGH_CONTRAST,
-        }
+/// The built-in palette of a theme (`auto` before detection: dark).
+pub fn built_in(name: ThemeName) -> Palette {
+    match name {
+        ThemeName::Auto | ThemeName::Dark => DARK,
+        ThemeName::Light => LIGHT,
+        ThemeName::HighContrast => HIGH_CONTRAST,
     }
 }
 
@@ -198,43 +181,6 @@ impl Palette {
         set(&mut self.warning_fg, &o.warning_fg);
         set(&mut self.warning_bg, &o.warning_bg);
         self
-    }
-}
-
-/// `[theme]`: any slot, as `"#rrggbb"` or `"#rgb"`. An unknown slot name is
-/// reported like any unknown key (with its line); a value that is not a
-/// color refuses the file with its line, as other bad values do.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct ThemeOverrides {
-    pub background: Option<HexColor>,
-    pub selected_fg: Option<HexColor>,
-    pub selected_bg: Option<HexColor>,
-    pub accent: Option<HexColor>,
-    pub dim: Option<HexColor>,
-    pub error: Option<HexColor>,
-    pub header: Option<HexColor>,
-    pub title: Option<HexColor>,
-    pub key: Option<HexColor>,
-    pub mark: Option<HexColor>,
-    pub new_mark: Option<HexColor>,
-    pub border: Option<HexColor>,
-    pub warning_fg: Option<HexColor>,
-    pub warning_bg: Option<HexColor>,
-}
-
-/// A color written in the config.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HexColor(pub Rgb);
-
-impl<'de> Deserialize<'de> for HexColor {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        parse_hex(&s).map(HexColor).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "{s:?} is not a color: write \"#rrggbb\" or \"#rgb\""
-            ))
-        })
     }
 }
 

@@ -15,7 +15,11 @@ use triage::app::keymap::Action;
 
 fn schema() -> Value {
     let actions: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
-    triage::config::schema(&actions)
+    triage::config::schema(&triage::config::SchemaFacts {
+        key_actions: &actions,
+        theme_slots: &triage::ui::palette::slot_defaults(),
+        command_placeholders: triage::app::commands::COMMAND,
+    })
 }
 
 const ANNOTATIONS: &[&str] = &[

@@ -13,6 +13,7 @@ mod api_client;
 mod app_api_source;
 mod app_runtime;
 mod app_update;
+mod arrows;
 mod bookkeeping;
 mod build_version;
 mod cli_config;

@@ -38,7 +38,7 @@ fn demo_colors(file: &str) -> Vec<Rgb> {
 fn every_text_slot_reads_on_every_background() {
     let mut failures = Vec::new();
     for name in ThemeName::BUILT_IN {
-        let p = name.palette();
+        let p = triage::ui::palette::built_in(name);
         for mode in MODES {
             let shown = |c: Rgb| mode.emitted(c);
             // The terminal's background is its own, never quantized.
@@ -106,7 +106,10 @@ fn every_text_slot_reads_on_every_background() {
 
 #[test]
 fn a_fill_like_the_background_gets_an_edge() {
-    let light = Theme::with_palette(ColorMode::TrueColor, ThemeName::Light.palette());
+    let light = Theme::with_palette(
+        ColorMode::TrueColor,
+        triage::ui::palette::built_in(ThemeName::Light),
+    );
     let near_white = Rgb(0xf1, 0xf5, 0xf9);
     let edge = light.edge(near_white, Rgb(255, 255, 255)).expect("an edge");
     assert!(contrast_ratio(rgb_of(edge.fg.unwrap()), near_white) >= 3.0);
@@ -117,7 +120,10 @@ fn a_fill_like_the_background_gets_an_edge() {
             .is_none()
     );
     // Without colors there is no fill to lose.
-    let none = Theme::with_palette(ColorMode::NoColor, ThemeName::Light.palette());
+    let none = Theme::with_palette(
+        ColorMode::NoColor,
+        triage::ui::palette::built_in(ThemeName::Light),
+    );
     assert!(none.edge(near_white, Rgb(255, 255, 255)).is_none());
 }
 
@@ -126,7 +132,7 @@ fn every_slot_has_a_name_in_the_config() {
     for name in SLOTS {
         let text = format!("[theme]\n{name} = \"#123456\"\n");
         let file = triage::config::parse(&text, std::path::Path::new("c.toml")).unwrap();
-        let p = ThemeName::Dark.palette().with(&file.theme);
+        let p = triage::ui::palette::built_in(ThemeName::Dark).with(&file.theme);
         assert_eq!(p.slot(name), Some(Rgb(0x12, 0x34, 0x56)), "{name}");
     }
 }
@@ -232,7 +238,7 @@ fn with_detail(mut state: State) -> State {
 #[tokio::test(start_paused = true)]
 async fn every_drawn_cell_reads_in_every_built_in_theme() {
     for name in ThemeName::BUILT_IN {
-        let p = name.palette();
+        let p = triage::ui::palette::built_in(name);
         for mode in MODES {
             let theme = Theme::with_palette(mode, p);
             let what = format!("{} {mode:?}", name.as_str());
@@ -285,7 +291,7 @@ fn styled(buf: &Buffer) -> String {
 #[tokio::test(start_paused = true)]
 async fn the_queue_in_each_built_in_theme() {
     for name in ThemeName::BUILT_IN {
-        let theme = Theme::with_palette(ColorMode::TrueColor, name.palette());
+        let theme = Theme::with_palette(ColorMode::TrueColor, triage::ui::palette::built_in(name));
         let buf = draw(&loaded_state(100, 14, 50, 412), theme);
         insta::assert_snapshot!(format!("queue_theme_{}", name.as_str()), styled(&buf));
     }
@@ -295,7 +301,7 @@ async fn the_queue_in_each_built_in_theme() {
 fn the_256_color_fallback_is_what_the_test_checks() {
     // The contrast test measures palette entries, not the asked colors:
     // a color and its entry differ.
-    let asked = ThemeName::Dark.palette().selected_bg;
+    let asked = triage::ui::palette::built_in(ThemeName::Dark).selected_bg;
     let shown = ColorMode::Palette256.emitted(asked);
     assert_eq!(shown, palette_rgb(nearest_256(asked)));
     assert_ne!(shown, asked);
@@ -329,11 +335,17 @@ fn the_theme_settings_in_the_config() {
 #[tokio::test(start_paused = true)]
 async fn a_tag_as_white_as_the_background_is_edged_in_the_detail() {
     let detail = with_detail(loaded_state(200, 40, 50, 412));
-    let light = Theme::with_palette(ColorMode::TrueColor, ThemeName::Light.palette());
+    let light = Theme::with_palette(
+        ColorMode::TrueColor,
+        triage::ui::palette::built_in(ThemeName::Light),
+    );
     let screen = crate::support::screen::text(&draw(&detail, light));
     assert!(screen.contains("▏snow▕"), "{screen}");
     // On the dark theme the same fill stands out alone.
-    let dark = Theme::with_palette(ColorMode::TrueColor, ThemeName::Dark.palette());
+    let dark = Theme::with_palette(
+        ColorMode::TrueColor,
+        triage::ui::palette::built_in(ThemeName::Dark),
+    );
     let screen = crate::support::screen::text(&draw(&detail, dark));
     assert!(
         screen.contains(" snow ") && !screen.contains("▏snow"),
