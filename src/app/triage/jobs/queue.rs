@@ -63,8 +63,11 @@ fn freshen(state: &State, job: &mut Job) {
 pub fn pump(state: &mut State, fx: &mut Vec<Effect>) {
     // A queued `U` this makes due is run by `update` after the message
     // (`undo::run_queued`), not from here: sending never calls back into
-    // the actions that start jobs.
-    finish_jobs(state);
+    // the actions that start jobs. Jobs all answered leave first (report,
+    // undo record, follow-ups), when there are any.
+    if state.triage.jobs.iter().any(Job::finished) {
+        finish_jobs(state);
+    }
     if !state.triage.jobs.iter().any(|j| !j.queue.is_empty()) {
         // Nothing waits any more (answered, stopped, refused): the banner
         // must not name writes.
