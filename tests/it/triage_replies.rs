@@ -337,12 +337,13 @@ async fn marked_tickets_get_the_body_as_written_and_each_its_own_copy() {
     // The set's draft holds the text as written, never a ticket's fill.
     assert_eq!(save_asked(&fx).unwrap().body, THANKS);
     match state.triage_dialog() {
-        Some(Dialog::Confirm { question, .. }) => assert!(
-            question.ends_with(&format!(
+        Some(Dialog::Send(d)) => assert!(
+            d.question.ends_with(&format!(
                 "#{} would still hold {{{{requester_name}}}}: sent as written.",
                 second.ticket_number
             )),
-            "{question}"
+            "{}",
+            d.question
         ),
         other => panic!("expected the bulk question, got {other:?}"),
     }

@@ -1061,12 +1061,78 @@ async fn marked_tickets_are_not_checked_and_the_question_says_so() {
     let fx = edited(&mut state, &request, "To all.\n");
     assert!(check_asked(&fx).is_none(), "{fx:?}");
     match state.triage_dialog() {
-        Some(Dialog::Confirm { question, .. }) => assert_eq!(
-            question,
+        Some(Dialog::Send(d)) => assert_eq!(
+            d.question,
             "Send this reply to 2 tickets (each customer sees it; not checked for news)?"
         ),
         other => panic!("expected the bulk confirmation, got {other:?}"),
     }
+}
+
+/// Send and set on marked tickets: one reply each, then, for each ticket
+/// whose reply the server took, its own guarded PATCH; one that failed
+/// gets no status.
+#[tokio::test(start_paused = true)]
+async fn send_and_set_on_marked_tickets_sets_each_ticket_whose_reply_went() {
+    let mut state = state();
+    let solved = triage_fixtures_ticket_named("Solved").status_id;
+    // Three tickets not solved yet, so each one the reply reaches is set.
+    let open: Vec<usize> = (0..20)
+        .filter(|&i| row(&state, i).status_id != solved)
+        .take(3)
+        .collect();
+    let marked: Vec<Uuid> = open
+        .into_iter()
+        .map(|i| {
+            while state.list.selected < i {
+                ch(&mut state, 'j');
+            }
+            ch(&mut state, ' ');
+            row(&state, i).id
+        })
+        .collect();
+    let request = compose_request(&ch(&mut state, 'R'));
+    edited(&mut state, &request, "Fixed for all of you.\n");
+    match state.triage_dialog() {
+        Some(Dialog::Send(d)) => {
+            let keys: Vec<char> = d.offer.choices.iter().map(|c| c.key).collect();
+            assert_eq!(keys, ['a', 's'], "the same keys as for one ticket");
+        }
+        other => panic!("expected the bulk question, got {other:?}"),
+    }
+    let sent = posts(&ch(&mut state, 's'));
+    assert_eq!(sent.len(), 3);
+    let mut patches = Vec::new();
+    for (i, (write, _, _)) in sent.iter().enumerate() {
+        let result = match i {
+            1 => Err(WriteError::Failed {
+                message: "server answered 503 Service Unavailable".into(),
+                hint: None,
+            }),
+            _ => Ok(Some(chrono::Utc::now())),
+        };
+        let fx = update(
+            &mut state,
+            Msg::MessagePosted {
+                write: *write,
+                result,
+            },
+            ui_fixtures::clock(),
+        );
+        patches.extend(writes(&fx).into_iter().map(|w| (w.1, w.2)));
+    }
+    let mut set: Vec<Uuid> = patches
+        .iter()
+        .filter(|(_, p)| p.status_id == solved)
+        .map(|(id, _)| *id)
+        .collect();
+    set.sort();
+    let mut expected = vec![marked[0], marked[2]];
+    expected.sort();
+    assert_eq!(
+        set, expected,
+        "the two whose reply went, not the failed one"
+    );
 }
 
 // Send and set a status in one step (issue 18): the reply confirmation

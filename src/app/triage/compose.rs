@@ -457,6 +457,26 @@ fn ask_or_send(
                 state.say(line.clone());
             }
         }
+        // The same question as for one ticket, "send and set" keys
+        // included: the status goes to each ticket whose reply went.
+        (Targets::Marked(rows), MessageKind::Reply) => {
+            // Marked tickets are not looked at by the traffic cop (two GETs
+            // per ticket before one send): the question says so.
+            let mut question = format!(
+                "Send this reply to {} (each customer sees it; not checked for news)?",
+                tickets(rows.len())
+            );
+            if let Some(w) = crate::app::replies::bulk_warning(state, &post.body, rows) {
+                question = format!("{question} {w}");
+            }
+            let mut dialog = SendDialog::new(post, draft, None, None, unchecked).offering(state);
+            dialog.question = question;
+            // Each copy is filled for its ticket when sent: what is left
+            // unfilled is the bulk warning's to say, in the question.
+            dialog.leftovers = None;
+            state.modal = Some(Modal::Triage(Dialog::Send(Box::new(dialog))));
+            return;
+        }
         _ => {}
     }
     let PendingPost {
@@ -473,16 +493,8 @@ fn ask_or_send(
             "Add this note to {} (not checked for news)?",
             tickets(rows.len())
         )),
-        (Targets::Marked(rows), MessageKind::Reply) => {
-            let mut q = format!(
-                "Send this reply to {} (each customer sees it; not checked for news)?",
-                tickets(rows.len())
-            );
-            if let Some(w) = crate::app::replies::bulk_warning(state, &body, rows) {
-                q = format!("{q} {w}");
-            }
-            Some(q)
-        }
+        // Asked above, with the "send and set" keys.
+        (Targets::Marked(_), MessageKind::Reply) => None,
     };
     match question {
         None => send(state, kind, body, targets, draft, fx),

@@ -40,19 +40,28 @@ pub(super) fn apply(state: &mut State, change: Change, targets: Targets, fx: &mu
 
 /// The job of one change to one ticket, as shown now.
 pub(super) fn single_job(state: &State, change: &Change, ticket: Ticket) -> Job {
-    let item = Item {
-        after: change.apply(&ticket),
-        patch: change.patch(),
-        known: known_of(state, ticket.id),
-        before: ticket,
-    };
+    job_over(state, change, vec![ticket], false)
+}
+
+/// The job of one change to each of `rows`, as shown now (`bulk`: with a
+/// progress bar and a report).
+pub(super) fn job_over(state: &State, change: &Change, rows: Vec<Ticket>, bulk: bool) -> Job {
+    let items: Vec<Item> = rows
+        .into_iter()
+        .map(|t| Item {
+            after: change.apply(&t),
+            patch: change.patch(),
+            known: known_of(state, t.id),
+            before: t,
+        })
+        .collect();
     Job::new(
         0,
         label_of(change),
         Some(change.clone()),
         change.fields(),
-        vec![item],
-        false,
+        items,
+        bulk,
     )
 }
 
@@ -83,28 +92,11 @@ pub(super) fn run_bulk(state: &mut State, change: Change, rows: Vec<Ticket>, fx:
     if let Some(m) = messages_alone(&change) {
         return super::macro_run::messages_only(state, &m, &rows, true, fx);
     }
-    let items: Vec<Item> = rows
-        .into_iter()
-        .map(|t| Item {
-            after: change.apply(&t),
-            patch: change.patch(),
-            known: known_of(state, t.id),
-            before: t,
-        })
-        .collect();
-    for i in &items {
-        state.triage.handled.insert(i.before.id);
+    for t in &rows {
+        state.triage.handled.insert(t.id);
     }
     state.last_error = None;
-    let job = Job::new(
-        0,
-        label_of(&change),
-        Some(change.clone()),
-        change.fields(),
-        items,
-        true,
-    )
-    .skip_no_ops();
+    let job = job_over(state, &change, rows, true).skip_no_ops();
     jobs::start(state, job, fx);
 }
 

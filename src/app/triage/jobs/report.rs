@@ -109,21 +109,30 @@ fn start_after_post(state: &mut State, job: &Job) {
     let Some(change) = job.after_post.clone() else {
         return;
     };
-    let Some((item, Some(Outcome::Changed))) = job.items.first().zip(job.outcomes.first()) else {
-        return;
-    };
-    let id = item.before.id;
-    let now = state
-        .list
-        .table
-        .tickets()
+    // Each ticket whose reply the server took, as it is now.
+    let rows: Vec<Ticket> = job
+        .items
         .iter()
-        .chain(state.detail.as_ref().map(|d| &d.ticket))
-        .filter(|t| t.id == id)
-        .max_by_key(|t| t.updated_at)
-        .cloned()
-        .unwrap_or_else(|| item.after.clone());
-    let mut next = crate::app::triage::run::single_job(state, &change, now).skip_no_ops();
+        .zip(&job.outcomes)
+        .filter(|(_, o)| matches!(o, Some(Outcome::Changed)))
+        .map(|(item, _)| {
+            let id = item.before.id;
+            state
+                .list
+                .table
+                .tickets()
+                .iter()
+                .chain(state.detail.as_ref().map(|d| &d.ticket))
+                .filter(|t| t.id == id)
+                .max_by_key(|t| t.updated_at)
+                .cloned()
+                .unwrap_or_else(|| item.after.clone())
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let mut next = crate::app::triage::run::job_over(state, &change, rows, job.bulk).skip_no_ops();
     // Sent by the `pump` that is finishing this job, like a macro's note.
     state.triage.next_job += 1;
     next.id = state.triage.next_job;
