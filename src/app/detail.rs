@@ -183,7 +183,7 @@ pub(super) fn open_detail(state: &mut State, fx: &mut Vec<Effect>) {
     };
     state.detail_gen += 1;
     let id = ticket.id;
-    super::news::seen(state, id);
+    state.news.seen(id);
     state.detail = Some(DetailPane {
         ticket,
         generation: state.detail_gen,

@@ -213,9 +213,13 @@ fn on_list_action(state: &mut State, action: Action, clock: Clock, fx: &mut Vec<
             }
         }
         Action::OpenDetail => open_detail(state, fx),
-        Action::NextNew => match super::news::next_row(state) {
+        Action::NextNew => match state.news.next_row(
+            &state.list.query_key(),
+            state.list.table.tickets(),
+            state.list.selected,
+        ) {
             Some(row) => select(state, row),
-            None if super::news::count(state) > 0 => {
+            None if state.news.count(&state.list.query_key()) > 0 => {
                 state.say("no new tickets on this page");
             }
             None => state.say("no new tickets"),

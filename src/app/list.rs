@@ -79,7 +79,7 @@ pub(super) fn show_page(
         // The open view's count is this page's total; no count need be due
         // for it (`update` runs the counts' pump only when one may be).
         super::views::counts::sync_active(state);
-        super::news::selected_seen(state);
+        selected_seen(state);
         shown_news(state, false);
         follow_detail(state, fx);
         prefetch(state, fx);
@@ -121,7 +121,8 @@ fn shown_news(state: &mut State, refreshed: bool) -> Vec<Ticket> {
         TablePane::Loaded(view) => view.tickets.clone(),
         _ => Arc::default(),
     };
-    super::news::on_shown(state, &shown, refreshed)
+    let query = state.list.query_key();
+    state.news.on_shown(query, &shown, refreshed)
 }
 
 /// Fetches the next page in the background once the current one is shown.
@@ -229,11 +230,11 @@ pub(super) fn on_page(
                 display(state, page, cached);
                 if !refreshed {
                     // A page gone to: the cursor's landing row is seen.
-                    super::news::selected_seen(state);
+                    selected_seen(state);
                 }
                 let gained = shown_news(state, refreshed);
                 if polled {
-                    let mode = super::news::mode(state);
+                    let mode = super::views::notify_mode(state);
                     fx.extend(super::news::notification(mode, &gained).map(Effect::Notify));
                 }
                 follow_detail(state, fx);
@@ -372,5 +373,12 @@ pub(super) fn reload_current(state: &mut State, now: Instant, fx: &mut Vec<Effec
         request_page(state, state.list.page, fx);
     } else {
         show_page(state, state.list.page, landing, now, fx);
+    }
+}
+
+/// The row under the cursor has been seen (what is new forgets it).
+pub(super) fn selected_seen(state: &mut State) {
+    if let Some(id) = state.selected_ticket().map(|t| t.id) {
+        state.news.seen(id);
     }
 }

@@ -19,8 +19,6 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::msg::Effect;
-use super::state::State;
 use crate::api::types::Ticket;
 use crate::filter::TicketFilter;
 
@@ -36,9 +34,11 @@ pub const TITLE: &str = "triage";
 pub const MAX_REMEMBERED: usize = 1000;
 
 /// The query marks belong to: the filter with sort and order spelled out,
-/// and the page size.
-type QueryKey = (TicketFilter, u64);
+/// and the page size (`ListState::query_key`).
+pub type QueryKey = (TicketFilter, u64);
 
+/// What is new, for the one query it was counted in. Its callers hand in
+/// the list's query (and rows, where needed): it reads nothing else.
 #[derive(Debug, Clone, Default)]
 pub struct News {
     query: Option<QueryKey>,
@@ -67,120 +67,125 @@ pub enum Notification {
     },
 }
 
-fn current_query(state: &State) -> QueryKey {
-    (state.list.query_filter(), state.list.per_page)
-}
-
-fn is_current(state: &State) -> bool {
-    state.news.query.as_ref() == Some(&current_query(state))
-}
-
-/// Rows marked new in the open list.
-pub fn count(state: &State) -> usize {
-    if is_current(state) {
-        state.news.marked.len()
-    } else {
-        0
+impl News {
+    fn is_current(&self, query: &QueryKey) -> bool {
+        self.query.as_ref() == Some(query)
     }
-}
 
-pub fn is_new(state: &State, id: Uuid) -> bool {
-    is_current(state) && state.news.marked.contains(&id)
-}
-
-/// The agent saw this row (the cursor landed on it, its detail opened).
-pub(super) fn seen(state: &mut State, id: Uuid) {
-    state.news.marked.remove(&id);
-}
-
-/// The row under the cursor has been seen.
-pub(super) fn selected_seen(state: &mut State) {
-    if let Some(id) = state.selected_ticket().map(|t| t.id) {
-        seen(state, id);
-    }
-}
-
-/// An answered write of ours: the row as it now is is not news.
-pub(super) fn own_write(state: &mut State, ticket: &Ticket) {
-    state.news.own.insert(ticket.id, ticket.updated_at);
-    if let Some((at, _)) = state.news.seen.get_mut(&ticket.id) {
-        *at = ticket.updated_at;
-    }
-    if state.news.own.len() > MAX_REMEMBERED {
-        let seen = &state.news.seen;
-        state.news.own.retain(|id, _| seen.contains_key(id));
-    }
-}
-
-/// The collections' sizes (seen, marked, own): for the soak test.
-pub fn footprint(state: &State) -> (usize, usize, usize) {
-    let n = &state.news;
-    (n.seen.len(), n.marked.len(), n.own.len())
-}
-
-/// Forgets the tickets shown longest ago, down to three quarters of the
-/// bound (so this runs once in a while, not on every page), and their
-/// marks and own writes.
-fn forget_oldest(news: &mut News) {
-    if news.seen.len() <= MAX_REMEMBERED {
-        return;
-    }
-    let mut ages: Vec<u64> = news.seen.values().map(|(_, n)| *n).collect();
-    let keep = MAX_REMEMBERED * 3 / 4;
-    let cut = ages.len() - keep;
-    let (_, oldest_kept, _) = ages.select_nth_unstable(cut);
-    let oldest_kept = *oldest_kept;
-    news.seen.retain(|_, (_, n)| *n >= oldest_kept);
-    let seen = &news.seen;
-    news.marked.retain(|id| seen.contains_key(id));
-    news.own.retain(|id, _| seen.contains_key(id));
-}
-
-/// A page of the current query is on screen. After a refresh, rows that
-/// were not there before or whose `updated_at` moved forward are marked;
-/// on any page, a row seen before that changed since is marked. Returns
-/// the rows newly marked (for the notification). A new query starts over
-/// and marks nothing.
-pub(super) fn on_shown(state: &mut State, tickets: &[Ticket], refreshed: bool) -> Vec<Ticket> {
-    let query = current_query(state);
-    let news = &mut state.news;
-    if news.query.as_ref() != Some(&query) {
-        news.query = Some(query);
-        news.marked.clear();
-        news.shown += 1;
-        let shown = news.shown;
-        news.seen = tickets
-            .iter()
-            .map(|t| (t.id, (t.updated_at, shown)))
-            .collect();
-        return Vec::new();
-    }
-    news.shown += 1;
-    let shown = news.shown;
-    let mut gained = Vec::new();
-    for t in tickets {
-        let changed = match news.seen.get(&t.id) {
-            None => refreshed,
-            Some((before, _)) => t.updated_at > *before,
-        };
-        let ours = news.own.get(&t.id).is_some_and(|at| *at == t.updated_at);
-        news.seen.insert(t.id, (t.updated_at, shown));
-        if changed && !ours && news.marked.insert(t.id) {
-            gained.push(t.clone());
+    /// Rows marked new in the list of `query`.
+    pub fn count(&self, query: &QueryKey) -> usize {
+        if self.is_current(query) {
+            self.marked.len()
+        } else {
+            0
         }
     }
-    forget_oldest(news);
-    gained
-}
 
-/// `Tab`: the row of the next new ticket after the cursor on this page,
-/// wrapping around; `None` when the page has none.
-pub fn next_row(state: &State) -> Option<usize> {
-    let tickets = state.list.table.tickets();
-    let len = tickets.len();
-    (1..=len)
-        .map(|step| (state.list.selected + step) % len)
-        .find(|row| is_new(state, tickets[*row].id))
+    pub fn is_new(&self, query: &QueryKey, id: Uuid) -> bool {
+        self.is_current(query) && self.marked.contains(&id)
+    }
+
+    /// The agent saw this row (the cursor landed on it, its detail opened).
+    pub fn seen(&mut self, id: Uuid) {
+        self.marked.remove(&id);
+    }
+
+    /// An answered write of ours: the row as it now is is not news.
+    pub fn own_write(&mut self, ticket: &Ticket) {
+        self.own.insert(ticket.id, ticket.updated_at);
+        if let Some((at, _)) = self.seen.get_mut(&ticket.id) {
+            *at = ticket.updated_at;
+        }
+        if self.own.len() > MAX_REMEMBERED {
+            let seen = &self.seen;
+            self.own.retain(|id, _| seen.contains_key(id));
+        }
+    }
+
+    /// The collections' sizes (seen, marked, own): for the soak test.
+    pub fn footprint(&self) -> (usize, usize, usize) {
+        (self.seen.len(), self.marked.len(), self.own.len())
+    }
+
+    /// Forgets the tickets shown longest ago, down to three quarters of the
+    /// bound (so this runs once in a while, not on every page), and their
+    /// marks and own writes.
+    fn forget_oldest(&mut self) {
+        if self.seen.len() <= MAX_REMEMBERED {
+            return;
+        }
+        let mut ages: Vec<u64> = self.seen.values().map(|(_, n)| *n).collect();
+        let keep = MAX_REMEMBERED * 3 / 4;
+        let cut = ages.len() - keep;
+        let (_, oldest_kept, _) = ages.select_nth_unstable(cut);
+        let oldest_kept = *oldest_kept;
+        self.seen.retain(|_, (_, n)| *n >= oldest_kept);
+        let seen = &self.seen;
+        self.marked.retain(|id| seen.contains_key(id));
+        self.own.retain(|id, _| seen.contains_key(id));
+    }
+
+    /// A page of `query` is on screen. After a refresh, rows that were not
+    /// there before or whose `updated_at` moved forward are marked; on any
+    /// page, a row seen before that changed since is marked. Returns the
+    /// rows newly marked (for the notification). A new query starts over
+    /// and marks nothing.
+    pub fn on_shown(
+        &mut self,
+        query: QueryKey,
+        tickets: &[Ticket],
+        refreshed: bool,
+    ) -> Vec<Ticket> {
+        if self.query.as_ref() != Some(&query) {
+            self.query = Some(query);
+            self.marked.clear();
+            self.shown += 1;
+            let shown = self.shown;
+            self.seen = tickets
+                .iter()
+                .map(|t| (t.id, (t.updated_at, shown)))
+                .collect();
+            return Vec::new();
+        }
+        self.shown += 1;
+        let shown = self.shown;
+        let mut gained = Vec::new();
+        for t in tickets {
+            let changed = match self.seen.get(&t.id) {
+                None => refreshed,
+                Some((before, _)) => t.updated_at > *before,
+            };
+            let ours = self.own.get(&t.id).is_some_and(|at| *at == t.updated_at);
+            self.seen.insert(t.id, (t.updated_at, shown));
+            if changed && !ours && self.marked.insert(t.id) {
+                gained.push(t.clone());
+            }
+        }
+        self.forget_oldest();
+        gained
+    }
+
+    /// `Tab`: the row of the next new ticket after `selected` among `rows`
+    /// (the page on screen), wrapping around; `None` when it has none.
+    pub fn next_row(&self, query: &QueryKey, rows: &[Ticket], selected: usize) -> Option<usize> {
+        let len = rows.len();
+        (1..=len)
+            .map(|step| (selected + step) % len)
+            .find(|row| self.is_new(query, rows[*row].id))
+    }
+
+    /// The title to write now, when it changed (never before the first
+    /// news: until then the terminal keeps its own).
+    pub fn title_to_write(&mut self, query: &QueryKey) -> Option<String> {
+        let n = self.count(query);
+        let wanted = title(n);
+        let shown = &mut self.title_shown;
+        if shown.as_deref() == Some(wanted.as_str()) || (shown.is_none() && n == 0) {
+            return None;
+        }
+        *shown = Some(wanted.clone());
+        Some(wanted)
+    }
 }
 
 /// What a poll that newly marked `gained` should make the terminal do.
@@ -222,30 +227,6 @@ pub fn title(count: usize) -> String {
     } else {
         format!("{TITLE} ({count} new)")
     }
-}
-
-/// Asks for the title to be written when it changed (never before the
-/// first news: until then the terminal keeps its own).
-pub(super) fn sync_title(state: &mut State, fx: &mut Vec<Effect>) {
-    let n = count(state);
-    let wanted = title(n);
-    let shown = &mut state.news.title_shown;
-    if shown.as_deref() == Some(wanted.as_str()) || (shown.is_none() && n == 0) {
-        return;
-    }
-    *shown = Some(wanted.clone());
-    fx.push(Effect::SetTitle(wanted));
-}
-
-/// The notify setting for the list on screen: the open view's own, else
-/// `[ui] notify`.
-pub fn mode(state: &State) -> Notify {
-    state
-        .views
-        .active_entry()
-        .filter(|_| !super::views::is_modified(state))
-        .and_then(|e| e.view.notify)
-        .unwrap_or(state.notify)
 }
 
 #[cfg(test)]

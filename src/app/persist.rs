@@ -147,8 +147,9 @@ pub(super) fn start(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
     state.list.from_disk = Some(kept.saved_at);
     // What the kept page showed is what was seen: the fresh copy marks
     // what changed since as new.
-    super::news::on_shown(state, &tickets, false);
-    super::news::selected_seen(state);
+    let query = state.list.query_key();
+    state.news.on_shown(query, &tickets, false);
+    super::list::selected_seen(state);
     // As after `r`: the kept rows stay until the fresh ones replace them,
     // the cursor following its ticket.
     state.list.landing = state

@@ -269,6 +269,12 @@ impl ListState {
         }
     }
 
+    /// The query what is new is counted for (`News`): the filter as
+    /// [`Self::query_filter`] spells it, and the page size.
+    pub fn query_key(&self) -> super::news::QueryKey {
+        (self.query_filter(), self.per_page)
+    }
+
     pub fn key(&self, page: u64) -> PageKey {
         PageKey {
             filter: self.query_filter(),

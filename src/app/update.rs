@@ -132,7 +132,7 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
         Msg::TicketUpdated { write, result } => {
             if let Ok(ticket) = &result {
                 // What we wrote is not news when a refresh brings it back.
-                super::news::own_write(state, &ticket.ticket);
+                state.news.own_write(&ticket.ticket);
                 // The change moves the ticket in other lists: their cached
                 // pages are stale; this list keeps its rows (and its pages
                 // for paging) until it is left or refreshed.
@@ -207,7 +207,8 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
     // with the marks, with the query (every change of filter, sort or page
     // size starts a new `query_gen`), or when the terminal lost it.
     if title_inputs(state) != title_before {
-        super::news::sync_title(state, &mut fx);
+        let query = state.list.query_key();
+        fx.extend(state.news.title_to_write(&query).map(Effect::SetTitle));
     }
     // Whatever quits, where the agent was is remembered first: a quit is
     // decided by a key (`q`, Ctrl-c, `q` in help) or `Msg::Exiting`, and
@@ -218,7 +219,7 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
     fx
 }
 
-/// What the terminal title is worked out from (see `news::sync_title`).
+/// What the terminal title is worked out from (see `News::title_to_write`).
 fn title_inputs(state: &State) -> (u64, usize, bool) {
     (
         state.list.query_gen,
@@ -232,7 +233,7 @@ fn title_inputs(state: &State) -> (u64, usize, bool) {
 /// marked row can be seen: with no marks there is nothing to clear.
 fn cursor_seen(state: &mut State) {
     if state.modal.is_none() && !state.news.marked.is_empty() {
-        super::news::selected_seen(state);
+        super::list::selected_seen(state);
     }
 }
 

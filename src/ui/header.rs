@@ -43,7 +43,7 @@ pub fn render(state: &State, ctx: &RenderContext, frame: &mut Frame, area: Rect)
             title.push(Span::styled("*", theme.accent()));
         }
     }
-    let new = crate::app::news::count(state);
+    let new = state.news.count(&state.list.query_key());
     if new > 0 {
         // The rows marked • below: `Tab` goes to them.
         title.push(Span::styled(" · ", theme.dim()));

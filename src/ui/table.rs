@@ -243,12 +243,13 @@ fn draw_rows(
     // Triage's marks column (mark, pending), only while anything is marked,
     // pending or dimmed: the rest of the time the table is as before.
     let full = area;
-    let gutter =
-        if crate::app::triage::shows_gutter(&state.triage) || crate::app::news::count(state) > 0 {
-            GUTTER.min(area.width)
-        } else {
-            0
-        };
+    let gutter = if crate::app::triage::shows_gutter(&state.triage)
+        || state.news.count(&state.list.query_key()) > 0
+    {
+        GUTTER.min(area.width)
+    } else {
+        0
+    };
     let area = Rect::new(area.x + gutter, area.y, area.width - gutter, area.height);
     let rows_fit = usize::from(area.height.saturating_sub(1));
     // The state keeps the selection visible; clamp anyway so a stale offset
@@ -328,6 +329,8 @@ fn draw_rows(
     let status = x_of(&Column::Status);
     let mut marks: Vec<(u16, String)> = Vec::new();
     let mut edges: Vec<(u16, u16, ratatui::style::Style)> = Vec::new();
+    // What is new is counted for this query (asked once, not per row).
+    let query = state.list.query_key();
     for (i, t) in visible.iter().enumerate() {
         let y = area.y + 1 + i as u16;
         let selected = offset + i == state.list.selected;
@@ -353,7 +356,7 @@ fn draw_rows(
                 let w = usize::from(p.width);
                 match &p.column {
                     Column::Number => {
-                        let style = if crate::app::news::is_new(state, t.id) {
+                        let style = if state.news.is_new(&query, t.id) {
                             ratatui::style::Style::new()
                                 .add_modifier(ratatui::style::Modifier::BOLD)
                         } else {
@@ -457,7 +460,7 @@ fn draw_gutter(
             theme.dim()
         };
         buf.set_stringn(cell.x + 1, cell.y, PENDING_MARK, 1, style);
-    } else if cell.width > 1 && crate::app::news::is_new(state, id) {
+    } else if cell.width > 1 && state.news.is_new(&state.list.query_key(), id) {
         buf.set_stringn(cell.x + 1, cell.y, NEW_MARK, 1, theme.new_mark());
     }
 }

@@ -427,7 +427,7 @@ async fn three_new(state: &mut State) -> Vec<Effect> {
             meta: old.meta,
         }),
     );
-    assert_eq!(triage::app::news::count(state), 3);
+    assert_eq!(state.news.count(&state.list.query_key()), 3);
     assert_eq!(state.selected_ticket().unwrap().ticket_number, 1004);
     fx
 }
@@ -466,16 +466,16 @@ async fn a_key_with_the_list_in_front_sees_the_marked_row_under_the_cursor() {
     three_new(&mut state).await;
     // Help in front: the row is not looked at.
     ch(&mut state, '?');
-    assert_eq!(triage::app::news::count(&state), 3);
+    assert_eq!(state.news.count(&state.list.query_key()), 3);
     // Help closed, the list in front again: seen, and the title says so.
     let fx = press(&mut state, KeyCode::Esc);
-    assert_eq!(triage::app::news::count(&state), 2);
+    assert_eq!(state.news.count(&state.list.query_key()), 2);
     assert_eq!(titles(&fx), ["triage (2 new)"]);
     // Any key counts, even one that does nothing.
     let mut state = polled();
     three_new(&mut state).await;
     let fx = press(&mut state, KeyCode::F(12));
     assert_eq!(state.selected_ticket().unwrap().ticket_number, 1004);
-    assert_eq!(triage::app::news::count(&state), 2);
+    assert_eq!(state.news.count(&state.list.query_key()), 2);
     assert_eq!(titles(&fx), ["triage (2 new)"]);
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use crossterm::event::KeyCode;
 use tokio::time::Instant;
 use triage::api::types::Ticket;
-use triage::app::news::{self, Notification};
+use triage::app::news::Notification;
 use triage::app::{Effect, Msg, State, TicketPage, update};
 use triage::config::Notify;
 use triage::ui::ColorMode;
@@ -80,7 +80,7 @@ fn marked_numbers(state: &State) -> Vec<i64> {
         .table
         .tickets()
         .iter()
-        .filter(|t| news::is_new(state, t.id))
+        .filter(|t| state.news.is_new(&state.list.query_key(), t.id))
         .map(|t| t.ticket_number)
         .collect()
 }
@@ -94,24 +94,28 @@ async fn a_poll_marks_rows_above_and_the_changed_one_and_the_cursor_stays() {
     assert_eq!(state.selected_ticket().unwrap().id, chosen);
     // #1101, #1102 are new; the old row 7 (ticket 8) changed.
     assert_eq!(marked_numbers(&state), [1101, 1102, 1008]);
-    assert_eq!(news::count(&state), 3);
+    assert_eq!(state.news.count(&state.list.query_key()), 3);
     // Another poll bringing the same rows: still three, nothing more.
     poll_now(&mut state).await;
     let fx = answer(&mut state, fresh_page(7));
-    assert_eq!(news::count(&state), 3);
+    assert_eq!(state.news.count(&state.list.query_key()), 3);
     assert!(!fx.iter().any(|e| matches!(e, Effect::Notify(_))));
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_first_load_and_a_new_query_mark_nothing() {
     let mut state = polled_state();
-    assert_eq!(news::count(&state), 0, "the first page is not news");
+    assert_eq!(
+        state.news.count(&state.list.query_key()),
+        0,
+        "the first page is not news"
+    );
     poll_now(&mut state).await;
     answer(&mut state, fresh_page(7));
-    assert_eq!(news::count(&state), 3);
+    assert_eq!(state.news.count(&state.list.query_key()), 3);
     // A new sort: another query, no marks (and its page is not news).
     let fx = ch(&mut state, 's');
-    assert_eq!(news::count(&state), 0);
+    assert_eq!(state.news.count(&state.list.query_key()), 0);
     let generation = state.list.query_gen;
     assert!(fx.iter().any(|e| matches!(e, Effect::FetchPage { .. })));
     answer_page(&mut state, generation, 1, Ok(fresh_page(3)));
@@ -133,7 +137,7 @@ async fn marks_clear_when_the_cursor_passes_over_them() {
         press(&mut state, KeyCode::Char('j'));
     }
     assert_eq!(state.selected_ticket().unwrap().ticket_number, 1008);
-    assert_eq!(news::count(&state), 0);
+    assert_eq!(state.news.count(&state.list.query_key()), 0);
 }
 
 #[tokio::test(start_paused = true)]
@@ -179,7 +183,7 @@ async fn our_own_write_is_not_news() {
     let mut page = page_of(1, 20, 60);
     page.tickets[3] = written;
     let fx = answer(&mut state, page);
-    assert_eq!(news::count(&state), 0);
+    assert_eq!(state.news.count(&state.list.query_key()), 0);
     assert!(!fx.iter().any(|e| matches!(e, Effect::Notify(_))));
     // Someone else changes it afterwards: that is news.
     poll_now(&mut state).await;
@@ -203,7 +207,7 @@ async fn tab_jumps_to_the_next_new_row_wrapping_and_says_when_there_is_none() {
     assert_eq!(state.selected_ticket().unwrap().ticket_number, 1101);
     press(&mut state, KeyCode::Tab);
     assert_eq!(state.selected_ticket().unwrap().ticket_number, 1102);
-    assert_eq!(news::count(&state), 0);
+    assert_eq!(state.news.count(&state.list.query_key()), 0);
     press(&mut state, KeyCode::Tab);
     assert_eq!(state.notice.as_deref(), Some("no new tickets"));
 }
@@ -264,7 +268,7 @@ async fn a_poll_notifies_as_configured_and_r_does_not() {
     state.notify = Notify::Bell;
     ch(&mut state, 'r');
     let fx = answer(&mut state, fresh_page(7));
-    assert_eq!(news::count(&state), 3);
+    assert_eq!(state.news.count(&state.list.query_key()), 3);
     assert!(!fx.iter().any(|e| matches!(e, Effect::Notify(_))));
 }
 

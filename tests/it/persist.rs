@@ -402,7 +402,7 @@ async fn the_kept_page_is_drawn_marked_refuses_actions_and_gives_way_to_the_fres
     assert_eq!(state.selected_ticket().map(|t| t.id), Some(ticket(4).id));
     assert!(state.list.kept_since().is_none());
     assert!(!header(&state).contains("cached"), "{}", header(&state));
-    assert!(triage::app::news::is_new(&state, ticket(8).id));
+    assert!(state.news.is_new(&state.list.query_key(), ticket(8).id));
     ch(&mut state, 't');
     assert!(state.triage_dialog().is_some(), "t works on the fresh page");
     press(&mut state, KeyCode::Esc);

@@ -94,7 +94,7 @@ struct Footprint {
 
 impl Footprint {
     fn of(state: &State) -> Footprint {
-        let (news_seen, news_marked, news_own) = triage::app::news::footprint(state);
+        let (news_seen, news_marked, news_own) = state.news.footprint();
         Footprint {
             news_seen,
             news_marked,

@@ -37,7 +37,7 @@ pub fn new_label(entry: &ViewEntry) -> Option<String> {
 /// The open view's "3 new": its rows marked new (see `app::news`), not
 /// the background count, which the list on screen knows better.
 pub fn open_new_label(state: &State) -> Option<String> {
-    let n = crate::app::news::count(state);
+    let n = state.news.count(&state.list.query_key());
     (n > 0).then(|| format!("+{n} new"))
 }
 

@@ -199,6 +199,17 @@ impl ViewsState {
     }
 }
 
+/// The notify setting for the list on screen: the open view's own, else
+/// `[ui] notify`.
+pub fn notify_mode(state: &State) -> crate::config::Notify {
+    state
+        .views
+        .active_entry()
+        .filter(|_| !is_modified(state))
+        .and_then(|e| e.view.notify)
+        .unwrap_or(state.notify)
+}
+
 /// True when the open view's filter, sort or order differ from the saved.
 pub fn is_modified(state: &State) -> bool {
     match state.views.active_entry() {
