@@ -1091,6 +1091,23 @@ async fn send_and_set_on_marked_tickets_sets_each_ticket_whose_reply_went() {
             row(&state, i).id
         })
         .collect();
+    // The marked ones are on no page shown when the replies are answered.
+    ch(&mut state, ']');
+    let generation = state.list.query_gen;
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation,
+            page: 2,
+            result: Ok(crate::support::triage_fixtures::page_of(2, 20, 60)),
+        },
+        ui_fixtures::clock(),
+    );
+    assert!(
+        marked
+            .iter()
+            .all(|id| state.list.table.tickets().iter().all(|t| t.id != *id))
+    );
     let request = compose_request(&ch(&mut state, 'R'));
     edited(&mut state, &request, "Fixed for all of you.\n");
     match state.triage_dialog() {
@@ -1103,13 +1120,14 @@ async fn send_and_set_on_marked_tickets_sets_each_ticket_whose_reply_went() {
     let sent = posts(&ch(&mut state, 's'));
     assert_eq!(sent.len(), 3);
     let mut patches = Vec::new();
+    let replied_at = chrono::Utc::now();
     for (i, (write, _, _)) in sent.iter().enumerate() {
         let result = match i {
             1 => Err(WriteError::Failed {
                 message: "server answered 503 Service Unavailable".into(),
                 hint: None,
             }),
-            _ => Ok(Some(chrono::Utc::now())),
+            _ => Ok(Some(replied_at)),
         };
         let fx = update(
             &mut state,
@@ -1120,6 +1138,13 @@ async fn send_and_set_on_marked_tickets_sets_each_ticket_whose_reply_went() {
             ui_fixtures::clock(),
         );
         patches.extend(writes(&fx).into_iter().map(|w| (w.1, w.2)));
+        // Each guarded by our own reply's time, not the row's older one
+        // (that would be our reply taken for a colleague's change).
+        for e in &fx {
+            if let Effect::UpdateTicket { since, .. } = e {
+                assert_eq!(*since, Some(replied_at));
+            }
+        }
     }
     let mut set: Vec<Uuid> = patches
         .iter()

@@ -42,6 +42,15 @@ pub fn on_posted(
             newer.updated_at = Some(*at);
             rows::replace(state, &newer);
         }
+        // The job's own copy too: what follows the message ("send and
+        // set") starts from it when the row is on no page shown.
+        if let Some(job_id) = state.triage.writes.get(&write).copied()
+            && let Some(job) = state.triage.jobs.iter_mut().find(|j| j.id == job_id)
+            && let Some(&(_, idx)) = job.in_flight.iter().find(|(w, _)| *w == write)
+        {
+            let after = &mut job.items[idx].after;
+            after.updated_at = after.updated_at.max(Some(*at));
+        }
     }
     on_answer(state, write, result.map(|_| None), fx)
 }
