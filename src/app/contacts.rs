@@ -114,6 +114,11 @@ impl ContactBook {
         matches!(self.entries.get(&id), Some(Entry::Asked))
     }
 
+    /// True while a contact is on its way: asked, or waiting its turn.
+    pub fn is_coming(&self, id: Uuid) -> bool {
+        matches!(self.entries.get(&id), Some(Entry::Asked | Entry::Queued))
+    }
+
     /// Whether `id` is worth asking for now.
     fn wants(&self, id: Uuid) -> bool {
         self.route != Route::Absent && !self.entries.contains_key(&id)

@@ -28,7 +28,7 @@ pub(super) fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec
     }
     // A reply waiting for its requester's name is given up by any key:
     // the editor must not open over whatever the agent turned to.
-    state.triage.reply_waiting = None;
+    let gave_up = super::triage::canned::give_up_waiting(state);
     let global = match ev.code {
         _ if !ev.modifiers.contains(KeyModifiers::CONTROL) => None,
         // Ctrl-c quits from anywhere, whatever is being typed.
@@ -42,7 +42,8 @@ pub(super) fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec
         return false;
     }
     let Some(mut modal) = state.modal.take() else {
-        return on_list_key(state, ev, clock, fx);
+        // Giving up is said even when the key meant nothing else.
+        return on_list_key(state, ev, clock, fx) || gave_up;
     };
     let outcome = match &mut modal {
         Modal::Help(help) => on_help_key(state, help, &ev, fx),
@@ -346,6 +347,14 @@ pub(super) fn on_mouse(
     fx: &mut Vec<Effect>,
 ) {
     let now = clock.now;
+    // A click or a scroll is turning to something else, as a key is (a
+    // mouse move is not: update redraws only for clicks and scrolls).
+    if matches!(
+        ev.kind,
+        MouseEventKind::Down(_) | MouseEventKind::ScrollDown | MouseEventKind::ScrollUp
+    ) {
+        super::triage::canned::give_up_waiting(state);
+    }
     if state.modal.is_some() {
         // Whatever is open has the input: the list and the views bar under
         // it stay put (a click there would act behind the agent's back).

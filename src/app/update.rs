@@ -81,7 +81,7 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
         }
         Msg::ContactLoaded { id, result } => {
             super::contacts::on_loaded(state, id, result, &mut fx);
-            super::triage::canned::on_contact(state, id, &mut fx);
+            super::triage::canned::on_contact(state, &mut fx);
         }
         Msg::Key(ev) => {
             state.dirty |= on_key(state, ev, clock, &mut fx);

@@ -506,8 +506,76 @@ async fn a_reply_chosen_before_the_requester_loads_waits_for_the_name() {
     ch(&mut state, 'R');
     type_text(&mut state, "Thanks");
     assert!(compose_of(&press(&mut state, KeyCode::Enter)).is_none());
-    ch(&mut state, 'j');
+    ch(&mut state, 'Ü'); // bound to nothing: still a key
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("stopped waiting: 'Thanks' was not opened")
+    );
     let fx = contact_answer(&mut state, 0, Some("Ada Lovelace"));
     assert!(compose_of(&fx).is_none(), "nothing opens after a key");
     assert!(state.triage.reply_waiting.is_none());
+
+    // A click gives it up too.
+    let mut state = self::state(&[reply("Thanks", THANKS, None)]);
+    ch(&mut state, 'R');
+    type_text(&mut state, "Thanks");
+    assert!(compose_of(&press(&mut state, KeyCode::Enter)).is_none());
+    update(
+        &mut state,
+        Msg::Mouse(crossterm::event::MouseEvent {
+            kind: crossterm::event::MouseEventKind::ScrollDown,
+            column: 10,
+            row: 10,
+            modifiers: crossterm::event::KeyModifiers::NONE,
+        }),
+        ui_fixtures::clock(),
+    );
+    let fx = contact_answer(&mut state, 0, Some("Ada Lovelace"));
+    assert!(compose_of(&fx).is_none(), "nothing opens after a click");
+}
+
+/// The reply's contact waits its turn behind another (the route not yet
+/// known to work): the reply waits for it too; and when the other's answer
+/// finds the route missing (the one waited for is then never asked), the
+/// reply opens at once with the placeholder left to fill.
+#[tokio::test(start_paused = true)]
+async fn a_reply_waits_for_a_contact_still_queued_and_opens_when_the_route_is_missing() {
+    for route_missing in [false, true] {
+        let mut state = state(&[reply("Thanks", THANKS, None)]);
+        // Row 1's contact goes first (the detail, a column): row 0's queues.
+        let other = row(&state, 1).contact_id.unwrap();
+        let mut fx = Vec::new();
+        triage::app::contacts::want(&mut state, Some(other), &mut fx);
+        ch(&mut state, 'R');
+        type_text(&mut state, "Thanks");
+        assert!(compose_of(&press(&mut state, KeyCode::Enter)).is_none());
+        assert!(state.triage.reply_waiting.is_some(), "queued is waited for");
+        let result = match route_missing {
+            true => Err(triage::app::FetchError::NotSupported),
+            false => Ok(Some(Contact {
+                id: other,
+                name: "Other".into(),
+                email: None,
+                company: None,
+            })),
+        };
+        let fx = update(
+            &mut state,
+            Msg::ContactLoaded { id: other, result },
+            ui_fixtures::clock(),
+        );
+        if route_missing {
+            let request = compose_of(&fx).expect("opens: the name will never come");
+            assert!(request.template.starts_with("Hi {{requester_name}},"));
+        } else {
+            assert!(compose_of(&fx).is_none(), "its own contact is asked now");
+            let fx = contact_answer(&mut state, 0, Some("Ada"));
+            let request = compose_of(&fx).expect("opens with the name");
+            assert!(
+                request.template.starts_with("Hi Ada,"),
+                "{}",
+                request.template
+            );
+        }
+    }
 }

@@ -116,7 +116,7 @@ fn open_reply(state: &mut State, entry: &ReplyEntry, targets: Targets, fx: &mut 
         && state.contacts.requester(contact).is_none()
     {
         crate::app::contacts::want(state, Some(contact), fx);
-        if state.contacts.is_asked(contact) {
+        if state.contacts.is_coming(contact) {
             state.say(format!(
                 "'{}' waits for the requester of #{} (any key: stop waiting)",
                 sanitize(entry.name()),
@@ -172,17 +172,35 @@ pub struct WaitingReply {
     targets: Targets,
 }
 
-/// A contact's answer came (found, missing or failed): the reply that
-/// waited for it opens now, filled in as far as it can be.
-pub fn on_contact(state: &mut State, id: uuid::Uuid, fx: &mut Vec<Effect>) {
-    if state.contacts.is_asked(id) {
-        return; // still on its way (an answer for another ticket)
+/// A contact's answer came (found, missing or failed), for the reply's
+/// contact or another (whose answer may have found the route missing, so
+/// the one waited for is never asked): once the reply's contact is no
+/// longer on its way, the reply opens, filled in as far as it can be.
+pub fn on_contact(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(contact) = state.triage.reply_waiting.as_ref().map(|w| w.contact) else {
+        return;
+    };
+    if state.contacts.is_coming(contact) {
+        return;
     }
-    let Some(waiting) = state.triage.reply_waiting.take_if(|w| w.contact == id) else {
+    let Some(waiting) = state.triage.reply_waiting.take() else {
         return;
     };
     state.notice = None;
     open_reply(state, &waiting.entry, waiting.targets, fx);
+}
+
+/// Any key or click gives up waiting (the editor must not open over what
+/// the agent turned to), and says so. True when something was given up.
+pub fn give_up_waiting(state: &mut State) -> bool {
+    let Some(waiting) = state.triage.reply_waiting.take() else {
+        return false;
+    };
+    state.say(format!(
+        "stopped waiting: '{}' was not opened",
+        sanitize(waiting.entry.name())
+    ));
+    true
 }
 
 /// The reply's body names the requester (`{{requester_name}}`,
