@@ -62,10 +62,17 @@ output = "status"
         // Its output is on the screen, triage waits for Enter.
         tui.wait_text("[argv: done] press Enter to return to triage");
         assert!(tui.contents().contains("wrote the arguments"));
-        tui.press("\r");
-        tui.wait_text("argv: done");
+        // Ctrl-C at the prompt returns too, and never ends triage (in a
+        // cooked terminal it is a SIGINT to the whole foreground group).
+        tui.press("\x03");
+        tui.wait_for("triage back, the command's end on its status line", |s| {
+            footer_line(s).contains("argv: done") && !s.contents().contains("press Enter to return")
+        });
         tui.press("\x1b[17~"); // F6: wait = false, straight back
-        tui.wait_text("quick: done");
+        tui.wait_for("triage back at once, no prompt", |s| {
+            footer_line(s).contains("quick: done")
+                && !s.contents().contains("press Enter to return")
+        });
         tui.press("\x1b[15~"); // F5
         tui.wait_text(&format!("say: first line of {number}"));
         assert!(!tui.contents().contains("second line"));
