@@ -68,3 +68,25 @@ fn the_pages_arrows_are_the_codes() {
         "docs/architecture.md against scripts/arrows.sh"
     );
 }
+
+/// The script reads `crate::x` paths; a grouped `use crate::{x::…}` would
+/// hide an arrow from it (and from this page): none is written.
+#[test]
+fn every_path_of_ours_names_its_module() {
+    let mut grouped = Vec::new();
+    let mut dirs = vec![root().join("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("source");
+                if text.contains("crate::{") {
+                    grouped.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    assert!(grouped.is_empty(), "use crate::{{…}} in {grouped:?}");
+}
