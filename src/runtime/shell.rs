@@ -31,7 +31,7 @@ fn exited(status: ExitStatus) -> String {
 /// order, stopping at the first that fails; then, with `wait`, says how it
 /// ended and waits for a key, so what it printed is not drawn over at once
 /// (lazygit and neomutt do the same). Ctrl-C and Ctrl-\ meanwhile are the
-/// command's: they stop it, never triage (see [`Interrupts`]).
+/// command's: they stop it, never triage (see `Interrupts`).
 pub fn run_in_terminal(run: &CommandRun) -> Result<String, String> {
     let _interrupts = Interrupts::for_the_command();
     let result = run_scripts(run);
