@@ -35,7 +35,10 @@ fn exited(status: ExitStatus) -> String {
 pub fn run_in_terminal(run: &CommandRun) -> Result<String, String> {
     let _interrupts = Interrupts::for_the_command();
     let result = run_scripts(run);
-    if run.wait && std::io::stdin().is_terminal() {
+    // Raw before the prompt shows: a key pressed as soon as it is seen is
+    // read as a key (in a cooked terminal Ctrl-C would be a signal, lost).
+    if run.wait && std::io::stdin().is_terminal() && crossterm::terminal::enable_raw_mode().is_ok()
+    {
         let ended = match &result {
             Ok(_) => "done".to_string(),
             Err(why) => why.clone(),
@@ -52,13 +55,10 @@ pub fn run_in_terminal(run: &CommandRun) -> Result<String, String> {
     result
 }
 
-/// One key, read raw (a command may leave the terminal either way): Enter,
-/// `q`, Esc or Ctrl-C returns; anything else is passed over.
+/// One key, read raw (the caller made the terminal so): Enter, `q`, Esc or
+/// Ctrl-C returns; anything else is passed over.
 fn wait_for_return() {
     use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
-    if crossterm::terminal::enable_raw_mode().is_err() {
-        return;
-    }
     loop {
         match read() {
             Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => {
