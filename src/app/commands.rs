@@ -297,8 +297,9 @@ pub fn start(state: &mut State, index: usize, fx: &mut Vec<Effect>) {
             .any(|n| matches!(*n, "requester_name" | "requester_email"))
     });
     if wants_requester {
+        let limited = state.rate_limit.is_some();
         for t in &targets {
-            crate::app::contacts::want(state, t.contact_id, fx);
+            state.contacts.want(t.contact_id, limited, fx);
         }
     }
     let run = match scripts(state, &entry, &targets) {

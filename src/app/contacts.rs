@@ -17,10 +17,10 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::gate::gate;
+use tokio::time::Instant;
+
 use super::msg::Effect;
 use super::source::FetchError;
-use super::state::State;
 use crate::api::types::Contact;
 use crate::text::sanitize;
 
@@ -156,64 +156,66 @@ impl ContactBook {
     }
 }
 
-/// Asks for contact `id` unless it is known, asked, missing, or the route
-/// is absent; nothing goes out while rate limited (the detail asks again
-/// when the gate opens).
-pub fn want(state: &mut State, id: Option<Uuid>, fx: &mut Vec<Effect>) {
-    let Some(id) = id else { return };
-    if state.rate_limit.is_some() || !state.contacts.wants(id) {
-        return;
-    }
-    let book = &mut state.contacts;
-    book.entries.insert(id, Entry::Queued);
-    book.release(fx);
-}
-
-/// A contact's answer.
-pub fn on_loaded(
-    state: &mut State,
-    id: Uuid,
-    result: Result<Option<Contact>, FetchError>,
-    fx: &mut Vec<Effect>,
-) {
-    let book = &mut state.contacts;
-    if !book.is_asked(id) {
-        return; // not ours (or the route was found absent meanwhile)
-    }
-    match result {
-        Ok(Some(contact)) => {
-            book.route = Route::Works;
-            book.strikes = 0;
-            book.entries
-                .insert(id, Entry::Known(Requester::from_contact(&contact)));
+impl ContactBook {
+    /// Asks for contact `id` unless it is known, asked, missing, or the
+    /// route is absent; nothing goes out while `rate_limited` (the detail
+    /// asks again when the gate opens).
+    pub fn want(&mut self, id: Option<Uuid>, rate_limited: bool, fx: &mut Vec<Effect>) {
+        let Some(id) = id else { return };
+        if rate_limited || !self.wants(id) {
+            return;
         }
-        Ok(None) => {
-            book.entries.insert(id, Entry::Missing);
-            if book.route == Route::Untried {
-                book.strikes += 1;
-                if book.strikes >= STRIKES {
-                    book.route = Route::Absent;
+        self.entries.insert(id, Entry::Queued);
+        self.release(fx);
+    }
+
+    /// A contact's answer; `Some(instant)` when it was a 429, for the
+    /// caller to close the gate until then.
+    pub fn on_loaded(
+        &mut self,
+        id: Uuid,
+        result: Result<Option<Contact>, FetchError>,
+        fx: &mut Vec<Effect>,
+    ) -> Option<Instant> {
+        if !self.is_asked(id) {
+            return None; // not ours (or the route was found absent meanwhile)
+        }
+        let mut retry_at = None;
+        match result {
+            Ok(Some(contact)) => {
+                self.route = Route::Works;
+                self.strikes = 0;
+                self.entries
+                    .insert(id, Entry::Known(Requester::from_contact(&contact)));
+            }
+            Ok(None) => {
+                self.entries.insert(id, Entry::Missing);
+                if self.route == Route::Untried {
+                    self.strikes += 1;
+                    if self.strikes >= STRIKES {
+                        self.route = Route::Absent;
+                    }
                 }
             }
+            Err(FetchError::NotSupported) => {
+                self.route = Route::Absent;
+                self.entries.retain(|_, e| matches!(e, Entry::Known(_)));
+            }
+            Err(FetchError::RateLimited { retry_at: at }) => {
+                // What waits is dropped: each detail asks again when it opens.
+                self.entries.retain(|_, e| !matches!(e, Entry::Queued));
+                self.entries.remove(&id);
+                retry_at = Some(at);
+            }
+            // A contact is decoration: a failure is not worth a message; the
+            // next time the ticket opens asks again.
+            Err(_) => {
+                self.entries.remove(&id);
+            }
         }
-        Err(FetchError::NotSupported) => {
-            book.route = Route::Absent;
-            book.entries.retain(|_, e| matches!(e, Entry::Known(_)));
-        }
-        Err(FetchError::RateLimited { retry_at }) => {
-            // What waits is dropped: each detail asks again when it opens.
-            book.entries.retain(|_, e| !matches!(e, Entry::Queued));
-            book.entries.remove(&id);
-            gate(state, retry_at, None);
-        }
-        // A contact is decoration: a failure is not worth a message; the
-        // next time the ticket opens asks again.
-        Err(_) => {
-            book.entries.remove(&id);
-        }
+        self.release(fx);
+        retry_at
     }
-    state.contacts.release(fx);
-    state.dirty = true;
 }
 
 #[cfg(test)]
@@ -229,16 +231,8 @@ mod tests {
         }
     }
 
-    fn state() -> State {
-        State::new(
-            crate::app::state::Scope {
-                workspace: "w".into(),
-                view: None,
-            },
-            Default::default(),
-            20,
-            Default::default(),
-        )
+    fn state() -> ContactBook {
+        ContactBook::default()
     }
 
     fn asked(fx: &[Effect]) -> Vec<Uuid> {
@@ -259,18 +253,18 @@ mod tests {
         let mut s = state();
         let mut fx = Vec::new();
         for n in 1..=3 {
-            want(&mut s, Some(id(n)), &mut fx);
+            s.want(Some(id(n)), false, &mut fx);
         }
         assert_eq!(asked(&fx), [id(1)], "one while untried");
         let mut fx = Vec::new();
-        on_loaded(&mut s, id(1), Ok(Some(contact("Ada", None))), &mut fx);
+        s.on_loaded(id(1), Ok(Some(contact("Ada", None))), &mut fx);
         assert_eq!(asked(&fx), [id(2), id(3)], "the rest once one worked");
-        assert_eq!(s.contacts.display_name(id(1)), Some("Ada"));
-        assert_eq!(s.contacts.route(), Route::Works);
+        assert_eq!(s.display_name(id(1)), Some("Ada"));
+        assert_eq!(s.route(), Route::Works);
         // Known, or on its way: never asked twice.
         let mut fx = Vec::new();
-        want(&mut s, Some(id(1)), &mut fx);
-        want(&mut s, Some(id(2)), &mut fx);
+        s.want(Some(id(1)), false, &mut fx);
+        s.want(Some(id(2)), false, &mut fx);
         assert!(fx.is_empty());
     }
 
@@ -279,15 +273,15 @@ mod tests {
         let mut s = state();
         for n in 1..=u128::from(STRIKES) {
             let mut fx = Vec::new();
-            want(&mut s, Some(id(n)), &mut fx);
+            s.want(Some(id(n)), false, &mut fx);
             assert_eq!(asked(&fx), [id(n)]);
-            on_loaded(&mut s, id(n), Ok(None), &mut fx);
+            s.on_loaded(id(n), Ok(None), &mut fx);
         }
-        assert_eq!(s.contacts.route(), Route::Absent);
+        assert_eq!(s.route(), Route::Absent);
         let mut fx = Vec::new();
-        want(&mut s, Some(id(99)), &mut fx);
+        s.want(Some(id(99)), false, &mut fx);
         assert!(fx.is_empty(), "not asked again");
-        assert_eq!(s.contacts.display_name(id(1)), None);
+        assert_eq!(s.display_name(id(1)), None);
     }
 
     #[test]
@@ -295,51 +289,51 @@ mod tests {
         let mut s = state();
         let mut fx = Vec::new();
         for n in 1..=u128::from(STRIKES) + 2 {
-            want(&mut s, Some(id(n)), &mut fx);
+            s.want(Some(id(n)), false, &mut fx);
         }
         assert_eq!(asked(&fx), [id(1)]);
         let mut all = Vec::new();
         for n in 1..=u128::from(STRIKES) {
             let mut fx = Vec::new();
-            on_loaded(&mut s, id(n), Ok(None), &mut fx);
+            s.on_loaded(id(n), Ok(None), &mut fx);
             all.extend(asked(&fx));
         }
         // The 2nd and 3rd were asked in turn; the 4th and 5th never.
         assert_eq!(all, [id(2), id(3)]);
-        assert_eq!(s.contacts.route(), Route::Absent);
-        assert!(!s.contacts.is_asked(id(4)));
+        assert_eq!(s.route(), Route::Absent);
+        assert!(!s.is_asked(id(4)));
     }
 
     #[test]
     fn misses_after_a_contact_loaded_are_that_contact_only() {
         let mut s = state();
         let mut fx = Vec::new();
-        want(&mut s, Some(id(1)), &mut fx);
-        on_loaded(&mut s, id(1), Ok(Some(contact("Ada", None))), &mut fx);
+        s.want(Some(id(1)), false, &mut fx);
+        s.on_loaded(id(1), Ok(Some(contact("Ada", None))), &mut fx);
         for n in 2..10 {
             let mut fx = Vec::new();
-            want(&mut s, Some(id(n)), &mut fx);
+            s.want(Some(id(n)), false, &mut fx);
             assert_eq!(asked(&fx), [id(n)]);
-            on_loaded(&mut s, id(n), Ok(None), &mut fx);
+            s.on_loaded(id(n), Ok(None), &mut fx);
         }
-        assert_eq!(s.contacts.route(), Route::Works);
+        assert_eq!(s.route(), Route::Works);
     }
 
     #[test]
     fn not_supported_stops_everything_and_a_failure_is_asked_again_later() {
         let mut s = state();
         let mut fx = Vec::new();
-        want(&mut s, Some(id(1)), &mut fx);
-        on_loaded(&mut s, id(1), Err(FetchError::failed("boom")), &mut fx);
+        s.want(Some(id(1)), false, &mut fx);
+        s.on_loaded(id(1), Err(FetchError::failed("boom")), &mut fx);
         let mut fx = Vec::new();
-        want(&mut s, Some(id(1)), &mut fx);
+        s.want(Some(id(1)), false, &mut fx);
         assert_eq!(asked(&fx), [id(1)], "a failure is asked again");
-        want(&mut s, Some(id(2)), &mut fx);
-        on_loaded(&mut s, id(1), Err(FetchError::NotSupported), &mut fx);
+        s.want(Some(id(2)), false, &mut fx);
+        s.on_loaded(id(1), Err(FetchError::NotSupported), &mut fx);
         assert_eq!(asked(&fx), [id(1)], "what waited is dropped");
-        assert_eq!(s.contacts.route(), Route::Absent);
+        assert_eq!(s.route(), Route::Absent);
         let mut fx = Vec::new();
-        want(&mut s, Some(id(3)), &mut fx);
+        s.want(Some(id(3)), false, &mut fx);
         assert!(fx.is_empty());
     }
 

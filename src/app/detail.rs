@@ -225,7 +225,8 @@ pub(super) fn request_detail(state: &mut State, id: uuid::Uuid, fx: &mut Vec<Eff
         per_page: MESSAGES_PER_PAGE,
     });
     let contact = d.ticket.contact_id;
-    super::contacts::want(state, contact, fx);
+    let limited = state.rate_limit.is_some();
+    state.contacts.want(contact, limited, fx);
 }
 
 pub(super) fn copy_number(state: &mut State, fx: &mut Vec<Effect>) {

@@ -117,7 +117,8 @@ fn ask_contact(state: &mut State, now: Instant, every: Duration, fx: &mut Vec<Ef
     if let Some(id) = due {
         state.row_details.contacts_asked.insert(id, now);
         state.row_details.contact_in_flight = Some(id);
-        super::contacts::want(state, Some(id), fx);
+        let limited = state.rate_limit.is_some();
+        state.contacts.want(Some(id), limited, fx);
     }
 }
 

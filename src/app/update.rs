@@ -80,7 +80,9 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
             super::row_details::on_loaded(state, id, result.map(|d| *d), now)
         }
         Msg::ContactLoaded { id, result } => {
-            super::contacts::on_loaded(state, id, result, &mut fx);
+            if let Some(retry_at) = state.contacts.on_loaded(id, result, &mut fx) {
+                super::gate::gate(state, retry_at, None);
+            }
             super::triage::canned::on_contact(state, &mut fx);
         }
         Msg::Key(ev) => {

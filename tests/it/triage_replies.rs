@@ -51,7 +51,7 @@ fn state(defs: &[ReplyDef]) -> State {
 fn contact_loaded(state: &mut State, n: usize, name: &str) {
     let id = row(state, n).contact_id.unwrap();
     let mut fx = Vec::new();
-    triage::app::contacts::want(state, Some(id), &mut fx);
+    state.contacts.want(Some(id), false, &mut fx);
     assert!(!fx.is_empty(), "asked for");
     update(
         state,
@@ -545,7 +545,7 @@ async fn a_reply_waits_for_a_contact_still_queued_and_opens_when_the_route_is_mi
         // Row 1's contact goes first (the detail, a column): row 0's queues.
         let other = row(&state, 1).contact_id.unwrap();
         let mut fx = Vec::new();
-        triage::app::contacts::want(&mut state, Some(other), &mut fx);
+        state.contacts.want(Some(other), false, &mut fx);
         ch(&mut state, 'R');
         type_text(&mut state, "Thanks");
         assert!(compose_of(&press(&mut state, KeyCode::Enter)).is_none());

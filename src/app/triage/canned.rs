@@ -41,7 +41,8 @@ pub(super) fn offer(state: &mut State, targets: &Targets, fx: &mut Vec<Effect>) 
     }
     if let Targets::One(t) = targets {
         // While the agent chooses, the requester's name loads.
-        crate::app::contacts::want(state, t.contact_id, fx);
+        let limited = state.rate_limit.is_some();
+        state.contacts.want(t.contact_id, limited, fx);
     }
     let mut items = vec![PickItem::new(BLANK, "blank reply").note("start from an empty editor")];
     items.extend(state.replies.iter().enumerate().map(|(i, r)| {
@@ -115,7 +116,8 @@ fn open_reply(state: &mut State, entry: &ReplyEntry, targets: Targets, fx: &mut 
         && needs_requester(entry)
         && state.contacts.requester(contact).is_none()
     {
-        crate::app::contacts::want(state, Some(contact), fx);
+        let limited = state.rate_limit.is_some();
+        state.contacts.want(Some(contact), limited, fx);
         if state.contacts.is_coming(contact) {
             state.say(format!(
                 "'{}' waits for the requester of #{} (any key: stop waiting)",
