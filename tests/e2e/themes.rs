@@ -14,7 +14,6 @@ fn shows_background(screen: &vt100::Screen, color: vt100::Color) -> bool {
     (0..rows).any(|y| (0..cols).any(|x| screen.cell(y, x).is_some_and(|c| c.bgcolor() == color)))
 }
 
-/// What the log says about the question: (answered by, milliseconds).
 /// What `auto` may cost here at most. The budget is 100 ms before the
 /// first frame, kept by a 60 ms timeout (`QUERY_TIMEOUT`, checked below)
 /// and measured on a quiet machine by `scripts/measure_figures.sh` (63 ms
@@ -29,6 +28,7 @@ fn the_wait_for_an_answer_fits_the_budget_before_the_first_frame() {
     assert!(timeout <= Duration::from_millis(60), "{timeout:?}");
 }
 
+/// What the log says about the question: (answered by, milliseconds).
 fn asked(home: &std::path::Path) -> (String, u64) {
     let log = std::fs::read_to_string(home.join("triage/triage.log")).unwrap_or_default();
     let line = log
