@@ -341,7 +341,14 @@ fn draw_rows(
             buf.set_style(Rect::new(full.x, y, full.width, 1), theme.selected_row());
         }
         if gutter > 0 {
-            draw_gutter(state, theme, buf, Rect::new(full.x, y, gutter, 1), t.id);
+            draw_gutter(
+                state,
+                &query,
+                theme,
+                buf,
+                Rect::new(full.x, y, gutter, 1),
+                t.id,
+            );
         }
         // The reminder sits at the right end of the subject cell, the
         // subject cut shorter on that row only.
@@ -445,6 +452,7 @@ pub const NEW_MARK: &str = "•";
 
 fn draw_gutter(
     state: &State,
+    query: &crate::app::news::QueryKey,
     theme: &super::Theme,
     buf: &mut ratatui::buffer::Buffer,
     cell: Rect,
@@ -460,7 +468,7 @@ fn draw_gutter(
             theme.dim()
         };
         buf.set_stringn(cell.x + 1, cell.y, PENDING_MARK, 1, style);
-    } else if cell.width > 1 && state.news.is_new(&state.list.query_key(), id) {
+    } else if cell.width > 1 && state.news.is_new(query, id) {
         buf.set_stringn(cell.x + 1, cell.y, NEW_MARK, 1, theme.new_mark());
     }
 }

@@ -477,28 +477,18 @@ fn ask_or_send(
             state.modal = Some(Modal::Triage(Dialog::Send(Box::new(dialog))));
             return;
         }
-        _ => {}
-    }
-    let PendingPost {
-        kind,
-        body,
-        targets,
-        ..
-    } = post;
-    // Marked tickets are not looked at by the traffic cop (two GETs per
-    // ticket before one send): the question says so.
-    let question = match (&targets, kind) {
-        (Targets::One(_), _) => None,
-        (Targets::Marked(rows), MessageKind::Note) => Some(format!(
-            "Add this note to {} (not checked for news)?",
-            tickets(rows.len())
-        )),
-        // Asked above, with the "send and set" keys.
-        (Targets::Marked(_), MessageKind::Reply) => None,
-    };
-    match question {
-        None => send(state, kind, body, targets, draft, fx),
-        Some(question) => {
+        // Marked tickets are not looked at by the traffic cop either.
+        (Targets::Marked(rows), MessageKind::Note) => {
+            let question = format!(
+                "Add this note to {} (not checked for news)?",
+                tickets(rows.len())
+            );
+            let PendingPost {
+                kind,
+                body,
+                targets,
+                ..
+            } = post;
             state.modal = Some(Modal::Triage(Dialog::Confirm {
                 question,
                 then: Confirmed::Post {
@@ -507,9 +497,12 @@ fn ask_or_send(
                     targets,
                     draft,
                 },
-            }))
+            }));
+            return;
         }
     }
+    // A note to one ticket: no question.
+    send(state, post.kind, post.body, post.targets, draft, fx)
 }
 
 /// What a declined confirmation says: where the text is, if anywhere.
