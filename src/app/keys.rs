@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 
 use super::clock::Clock;
 use super::detail::{copy_number, max_scroll, on_detail_key, open_browser, open_detail};
-use super::keymap::{Action, Key};
+use super::keymap::{Action, Key, Section};
 use super::list::{has_next_page, move_by, new_query, refresh, select, show_page};
 use super::modal::{DialogOutcome, Help, Modal};
 use super::msg::Effect;
@@ -28,7 +28,8 @@ pub(super) fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec
     }
     // A reply waiting for its requester's name is given up by any key:
     // the editor must not open over whatever the agent turned to.
-    let gave_up = super::triage::canned::give_up_waiting(state);
+    let gave_up =
+        state.triage.reply_waiting.is_some() && super::triage::canned::give_up_waiting(state);
     let global = match ev.code {
         _ if !ev.modifiers.contains(KeyModifiers::CONTROL) => None,
         // Ctrl-c quits from anywhere, whatever is being typed.
@@ -111,11 +112,11 @@ impl Command {
 /// The one lookup of a key over the list: what it is and which module
 /// owns it.
 pub fn resolve(state: &State, ev: &KeyEvent) -> Option<Command> {
-    if let Some(action) = state.keymap.action_for(ev) {
+    if let Some((action, section)) = state.keymap.bound(ev) {
         let drops_waiting_writes = action == Action::Back
             && state.rate_limit.is_some()
             && super::triage::jobs::waiting_count(&state.triage) > 0;
-        return Some(if action.is_triage() || drops_waiting_writes {
+        return Some(if section == Section::Triage || drops_waiting_writes {
             Command::Triage(action)
         } else {
             Command::List(action)

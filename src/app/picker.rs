@@ -76,15 +76,16 @@ impl PickItem {
 }
 
 /// What a key did to the picker; the holder decides what follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PickerEvent {
     /// The key was used (cursor moved, query edited): redraw.
     Consumed,
     /// The chosen set changed (`Space`).
     Toggled,
-    /// `Enter`: take the pick. In single mode the item under the cursor is
-    /// chosen first.
-    Accepted,
+    /// `Enter`: take the pick, with the keys chosen (as [`Picker::chosen`]
+    /// lists them). In single mode the item under the cursor is chosen
+    /// first.
+    Accepted(Vec<String>),
     /// `Esc` with no query typed.
     Cancelled,
     /// Not a picker key (`Tab`, reserved keys): the holder's to handle.
@@ -350,7 +351,7 @@ impl Picker {
                     let key = item.key.clone();
                     self.choose(key);
                 }
-                PickerEvent::Accepted
+                PickerEvent::Accepted(self.chosen())
             }
             KeyCode::Esc => {
                 if self.query.value().is_empty() {
@@ -529,7 +530,10 @@ mod tests {
         }
         assert_eq!(p.query(), "kim j");
         assert_eq!(p.chosen_count(), 0);
-        assert_eq!(p.handle_key(&key(KeyCode::Enter)), PickerEvent::Accepted);
+        assert!(matches!(
+            p.handle_key(&key(KeyCode::Enter)),
+            PickerEvent::Accepted(_)
+        ));
         assert_eq!(p.chosen(), ["u2"]);
     }
 
@@ -539,7 +543,10 @@ mod tests {
         for c in "bea".chars() {
             p.handle_key(&ch(c));
         }
-        assert_eq!(p.handle_key(&key(KeyCode::Enter)), PickerEvent::Accepted);
+        assert!(matches!(
+            p.handle_key(&key(KeyCode::Enter)),
+            PickerEvent::Accepted(_)
+        ));
         assert_eq!(p.chosen(), ["u3"]);
     }
 

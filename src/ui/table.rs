@@ -431,7 +431,7 @@ fn draw_rows(
     // Rows that left the filter stay until the next refresh, dimmed (their
     // colors kept, so what changed is still readable).
     for (i, t) in visible.iter().enumerate() {
-        if crate::app::triage::rows::is_dimmed(state, t.id) {
+        if crate::app::triage::jobs::is_dimmed(state, t.id) {
             let y = area.y + 1 + i as u16;
             buf.set_style(
                 Rect::new(full.x, y, full.width, 1),

@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use triage::api::types::{PriorityLevel, StatusCategory};
 use triage::app::state::Waiting;
 use triage::app::triage::jobs::MAX_IN_FLIGHT;
-use triage::app::triage::{Dialog, Outcome, WriteAccess, WriteError, rows};
+use triage::app::triage::{Dialog, Outcome, WriteAccess, WriteError, jobs};
 use triage::app::{Msg, State, update};
 use triage::filter::EntityRef;
 use uuid::Uuid;
@@ -89,16 +89,16 @@ async fn a_row_that_leaves_the_filter_stays_dimmed_until_refresh() {
     assert_eq!(state.list.table.tickets().len(), len);
     assert_eq!(state.list.selected, 0);
     assert_eq!(row(&state, 0).id, before.id);
-    assert!(rows::is_dimmed(&state, before.id));
+    assert!(jobs::is_dimmed(&state, before.id));
     let (write, _, patch) = writes(&fx)[0].clone();
     answer(&mut state, write, Ok(server_row(&before, &patch)));
     assert!(
-        rows::is_dimmed(&state, before.id),
+        jobs::is_dimmed(&state, before.id),
         "still dimmed once saved"
     );
-    assert!(!rows::is_dimmed(&state, row(&state, 1).id));
+    assert!(!jobs::is_dimmed(&state, row(&state, 1).id));
     ch(&mut state, 'r');
-    assert!(!rows::is_dimmed(&state, before.id), "a refresh ends it");
+    assert!(!jobs::is_dimmed(&state, before.id), "a refresh ends it");
 }
 
 fn key_down(state: &mut State, n: usize) {

@@ -223,7 +223,7 @@ fn list_key(
         }
         PickerEvent::Cancelled => return Outcome::Close,
         PickerEvent::Ignored => clear_key(panel, pane, &ev),
-        PickerEvent::Consumed | PickerEvent::Accepted => {}
+        PickerEvent::Consumed | PickerEvent::Accepted(_) => {}
     }
     Outcome::Stay
 }
@@ -277,7 +277,7 @@ fn fields_key(
         }
         PickerEvent::Cancelled => return Outcome::Close,
         PickerEvent::Ignored => clear_key(panel, PaneKind::Fields, &ev),
-        PickerEvent::Consumed | PickerEvent::Accepted => {}
+        PickerEvent::Consumed | PickerEvent::Accepted(_) => {}
     }
     Outcome::Stay
 }
@@ -335,7 +335,7 @@ fn editor_key(
         EditorKind::Pick(picker) => {
             let under = current_index(picker);
             match picker.handle_key(&ev) {
-                PickerEvent::Toggled | PickerEvent::Accepted => {
+                PickerEvent::Toggled | PickerEvent::Accepted(_) => {
                     under.and_then(|n| def.pick_choices().into_iter().nth(n).map(|(_, v)| v))
                 }
                 PickerEvent::Cancelled => {

@@ -432,6 +432,13 @@ impl Keymap {
         self.action_for_key(Key::from_event(ev))
     }
 
+    /// The router's one question: the action a key is bound to, with the
+    /// section it belongs to (whose it is).
+    pub fn bound(&self, ev: &KeyEvent) -> Option<(Action, Section)> {
+        let action = self.action_for(ev)?;
+        Some((action, action.section()))
+    }
+
     /// The action bound to a key, if any (Ctrl-c is always `Quit`).
     pub fn action_for_key(&self, key: Key) -> Option<Action> {
         if key == CTRL_C {

@@ -1,20 +1,17 @@
 //! Triage keys outside dialogs: the actions (`t p a A z`), marks
 //! (`Space V * u`), next mode (`N`), undo (`U`), and `Esc` dropping writes
-//! that wait for a rate limit.
+//! that wait for a rate limit; what an action acts on, and whether it may
+//! write now (every action that writes asks here first).
 
-use super::change::{Change, Routing, StatusChoice, tickets};
-use super::choices::{
-    assignee_items, me_id, priority_items, priority_key, status_choice, status_items, status_key,
-};
+use super::change::{Change, Routing, StatusChoice};
+use super::choices::{me_id, status_choice};
 use super::jobs;
-use super::routing;
-use super::write::{routing_allowed, writes_allowed};
+use super::write::{MESSAGES_OFF, WriteAccess, routing_refusal};
 use super::{Dialog, PickKind, SnoozeDialog, Targets};
 use crate::api::Catalog;
 use crate::app::keymap::Action;
 use crate::app::modal::Modal;
 use crate::app::msg::Effect;
-use crate::app::picker::Picker;
 use crate::app::state::State;
 use crate::filter::EntityRef;
 use crate::model::StatusCategory;
@@ -152,6 +149,44 @@ pub(super) fn targets_or_notice(state: &mut State) -> Option<Targets> {
     found
 }
 
+/// True when this session may send changes; else says why.
+pub(super) fn writes_allowed(state: &mut State) -> bool {
+    let refusal = state.triage.access.refusal();
+    allowed_unless(state, refusal)
+}
+
+/// Notes and replies need a key that writes and a server with
+/// `POST /tickets/{id}/messages` (a server without PATCH may have it).
+pub(super) fn messages_allowed(state: &mut State) -> bool {
+    let refusal = match state.triage.access.refusal() {
+        Some(refusal) if state.triage.access == WriteAccess::ReadOnly => Some(refusal),
+        _ if state.triage.messages_off => Some(MESSAGES_OFF),
+        _ => None,
+    };
+    allowed_unless(state, refusal)
+}
+
+/// True without a refusal; with one, says it (message and what to do).
+fn allowed_unless(state: &mut State, refusal: Option<(&str, &str)>) -> bool {
+    let Some((message, hint)) = refusal else {
+        return true;
+    };
+    state.fail(message, Some(hint.into()));
+    false
+}
+
+/// Refuses an action the server turned off (404/405 on its fields).
+pub(super) fn routing_allowed(state: &mut State, routing: Option<Routing>) -> bool {
+    match routing.filter(|r| state.triage.off.contains(r)) {
+        Some(r) => {
+            let (message, hint) = routing_refusal(r);
+            state.fail(message, Some(hint.into()));
+            false
+        }
+        None => true,
+    }
+}
+
 fn catalog(state: &State) -> Option<Catalog> {
     state.names.catalog().cloned()
 }
@@ -161,7 +196,12 @@ fn open_picker(state: &mut State, kind: PickKind) {
         PickKind::Inbox => Some(Routing::Inbox),
         PickKind::Tags => Some(Routing::Tags),
         PickKind::Field => Some(Routing::Field),
-        _ => None,
+        // Macros have their own picker (it lists the config, not the catalog).
+        PickKind::Macro => return super::macro_run::open_picker(state),
+        // `R` opens the replies' picker (`canned::offer`), never this way;
+        // `!` opens the commands' picker (`commands::open_picker`).
+        PickKind::Reply | PickKind::Command => return,
+        PickKind::Status | PickKind::Priority | PickKind::Assign => None,
     };
     if !routing_allowed(state, routing) {
         return;
@@ -170,55 +210,10 @@ fn open_picker(state: &mut State, kind: PickKind) {
         return;
     };
     let catalog = catalog(state);
-    let rows = targets.rows();
-    let current = (rows.len() == 1).then(|| rows[0].clone());
-    let count = match &targets {
-        Targets::One(t) => format!("#{}", t.ticket_number),
-        Targets::Marked(v) => tickets(v.len()),
+    let Some(picker) = super::choices::picker(kind, state, catalog.as_ref(), &targets) else {
+        return;
     };
-    let picker = match kind {
-        PickKind::Status => {
-            let items = status_items(catalog.as_ref());
-            let chosen = current.map(|t| status_key(&t));
-            Picker::single(format!("Status of {count}"), items).with_chosen(chosen)
-        }
-        PickKind::Priority => {
-            let items = priority_items(catalog.as_ref());
-            let chosen = current.map(|t| priority_key(&t));
-            Picker::single(format!("Priority of {count}"), items).with_chosen(chosen)
-        }
-        PickKind::Assign => {
-            let me = me_id(state, catalog.as_ref());
-            let items = assignee_items(catalog.as_ref(), me);
-            let chosen =
-                current.map(|t| t.assignee_id.map_or("none".to_string(), |u| u.to_string()));
-            Picker::single(format!("Assign {count} to"), items)
-                .with_chosen(chosen)
-                .space_types()
-        }
-        PickKind::Inbox => {
-            let items = routing::inbox_items(catalog.as_ref());
-            let chosen = current.and_then(|t| t.inbox_id).map(|i| i.to_string());
-            Picker::single(format!("Move {count} to inbox"), items).with_chosen(chosen)
-        }
-        PickKind::Tags => {
-            let items = routing::tag_items(catalog.as_ref(), &rows, &state.triage.known);
-            Picker::multi(format!("Tags of {count} (Space: add/remove/leave)"), items).three_state()
-        }
-        PickKind::Field => {
-            let fields = routing::fields_with_scope(catalog.as_ref());
-            let known = current.as_ref().and_then(|t| state.triage.known.get(&t.id));
-            let items = routing::field_items(&fields, &rows, known);
-            Picker::single(format!("Set a field of {count}"), items)
-        }
-        // Macros have their own picker (it lists the config, not the catalog).
-        PickKind::Macro => return super::macro_run::open_picker(state),
-        // `R` opens the replies' picker (`canned::offer`), never this way.
-        PickKind::Reply => return,
-        // `!` opens the commands' picker (`commands::open_picker`).
-        PickKind::Command => return,
-    };
-    if picker.items().is_empty() && routing.is_some() {
+    if routing.is_some() && picker.items().is_empty() {
         state.say(match kind {
             PickKind::Inbox => "no inboxes listed: the server has no /inboxes (add [aliases.inboxes] to the config)",
             PickKind::Tags => "no tags listed: the server has no /tags (add [aliases.tags] to the config)",

@@ -320,6 +320,40 @@ impl Change {
         t
     }
 
+    /// What the change does to each of `rows`, with its name and fields:
+    /// all a write job needs of it, asked once.
+    pub fn plan(&self, rows: Vec<Ticket>) -> Plan {
+        let patch = self.patch();
+        Plan {
+            label: self.label(),
+            fields: self.fields(),
+            rows: rows
+                .into_iter()
+                .map(|before| PlannedRow {
+                    after: self.apply(&before),
+                    patch: patch.clone(),
+                    before,
+                })
+                .collect(),
+        }
+    }
+
+    /// "Set to Urgent", "Set status to Solved", "Assign to Ana", "Snooze
+    /// until …": the job's name in the progress, the report and `U`.
+    pub fn label(&self) -> String {
+        match self {
+            Change::Status(_) => format!("Set status to {}", self.target()),
+            Change::Priority(_) => format!("Set to {}", self.target()),
+            Change::Assign { id: None, .. } => "Unassign".into(),
+            Change::Assign { .. } => format!("Assign to {}", self.target()),
+            Change::Snooze { .. } => format!("Snooze until {}", self.target()),
+            Change::Inbox(_) => format!("Move to {}", self.target()),
+            Change::Tags { .. } => format!("Tag {}", self.target()),
+            Change::Field { .. } => format!("Set {}", self.target()),
+            Change::Macro(m) => m.name.clone(),
+        }
+    }
+
     /// "Urgent", "Solved", "Ana Souza", "unassigned", "Mon 30 Nov 09:00".
     pub fn target(&self) -> String {
         match self {
@@ -407,6 +441,22 @@ impl Change {
             _ => format!("#{number} → {}", self.target()),
         }
     }
+}
+
+/// A change planned over some rows ([`Change::plan`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub label: String,
+    pub fields: Fields,
+    pub rows: Vec<PlannedRow>,
+}
+
+/// One row of a [`Plan`]: as it is, as it will be, and the PATCH between.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedRow {
+    pub before: Ticket,
+    pub after: Ticket,
+    pub patch: TicketPatch,
 }
 
 /// "1 ticket", "23 tickets".

@@ -1,29 +1,82 @@
-//! What the pickers offer and what a pick means: the workspace's statuses
+//! The field pickers (`t p a i l e`): what each offers, and what a pick means: the workspace's statuses
 //! (grouped by category, in their colors), priorities and agents from the
 //! catalog, with plain categories and levels when the server has no lists.
 
 use uuid::Uuid;
 
-use super::PickKind;
-use super::change::{Change, PriorityChoice, StatusChoice};
+use super::change::{Change, PriorityChoice, StatusChoice, tickets};
+use super::{PickKind, Targets, routing};
 use crate::api::Catalog;
 use crate::api::types::Ticket;
 use crate::app::filter_panel::rows::wire_label;
-use crate::app::picker::PickItem;
+use crate::app::picker::{PickItem, Picker};
 use crate::app::state::State;
 use crate::filter::{EntityRef, Resolver};
 use crate::model::{PriorityLevel, StatusCategory};
 use crate::text::sanitize;
 
+/// The picker `t`, `p`, `a`, `i`, `l` or `e` opens over `targets`: what
+/// it offers, with the current value chosen when there is one ticket.
+/// `None` for the kinds with pickers of their own (macros, replies,
+/// commands).
+pub(super) fn picker(
+    kind: PickKind,
+    state: &State,
+    catalog: Option<&Catalog>,
+    targets: &Targets,
+) -> Option<Picker> {
+    let rows = targets.rows();
+    let current = (rows.len() == 1).then(|| &rows[0]);
+    let count = match targets {
+        Targets::One(t) => format!("#{}", t.ticket_number),
+        Targets::Marked(v) => tickets(v.len()),
+    };
+    Some(match kind {
+        PickKind::Status => {
+            let chosen = current.map(status_key);
+            Picker::single(format!("Status of {count}"), status_items(catalog)).with_chosen(chosen)
+        }
+        PickKind::Priority => {
+            let chosen = current.map(priority_key);
+            Picker::single(format!("Priority of {count}"), priority_items(catalog))
+                .with_chosen(chosen)
+        }
+        PickKind::Assign => {
+            let items = assignee_items(catalog, me_id(state, catalog));
+            let chosen =
+                current.map(|t| t.assignee_id.map_or("none".to_string(), |u| u.to_string()));
+            Picker::single(format!("Assign {count} to"), items)
+                .with_chosen(chosen)
+                .space_types()
+        }
+        PickKind::Inbox => {
+            let items = routing::inbox_items(catalog);
+            let chosen = current.and_then(|t| t.inbox_id).map(|i| i.to_string());
+            Picker::single(format!("Move {count} to inbox"), items).with_chosen(chosen)
+        }
+        PickKind::Tags => {
+            let items = routing::tag_items(catalog, &rows, &state.triage.known);
+            Picker::multi(format!("Tags of {count} (Space: add/remove/leave)"), items).three_state()
+        }
+        PickKind::Field => {
+            let fields = routing::fields_with_scope(catalog);
+            let known = current.and_then(|t| state.triage.known.get(&t.id));
+            let items = routing::field_items(&fields, &rows, known);
+            Picker::single(format!("Set a field of {count}"), items)
+        }
+        PickKind::Macro | PickKind::Reply | PickKind::Command => return None,
+    })
+}
+
 /// Status picker keys: the status id, or `category:<name>` without ids.
-pub(super) fn status_key(t: &Ticket) -> String {
+fn status_key(t: &Ticket) -> String {
     match t.status_id {
         Some(id) => id.to_string(),
         None => format!("category:{}", t.status.as_str()),
     }
 }
 
-pub(super) fn priority_key(t: &Ticket) -> String {
+fn priority_key(t: &Ticket) -> String {
     match t.priority_id {
         Some(id) => id.to_string(),
         None => format!("level:{}", t.priority.as_str()),
@@ -34,7 +87,7 @@ pub(super) fn priority_key(t: &Ticket) -> String {
 /// ordered as the filter panes show them ("Open", "In progress", …;
 /// statuses by name within a category), in their colors; just the five
 /// categories when the server has no `/statuses`.
-pub(super) fn status_items(catalog: Option<&Catalog>) -> Vec<PickItem> {
+fn status_items(catalog: Option<&Catalog>) -> Vec<PickItem> {
     let statuses = catalog.map(Catalog::statuses).unwrap_or_default();
     if statuses.is_empty() {
         return StatusCategory::KNOWN
@@ -74,7 +127,7 @@ pub(super) fn status_items(catalog: Option<&Catalog>) -> Vec<PickItem> {
 }
 
 /// Most urgent first, as the priority pane lists them.
-pub(super) fn priority_items(catalog: Option<&Catalog>) -> Vec<PickItem> {
+fn priority_items(catalog: Option<&Catalog>) -> Vec<PickItem> {
     let mut priorities = catalog
         .map(Catalog::priorities)
         .unwrap_or_default()
@@ -103,7 +156,7 @@ pub(super) fn priority_items(catalog: Option<&Catalog>) -> Vec<PickItem> {
         .collect()
 }
 
-pub(super) fn assignee_items(catalog: Option<&Catalog>, me: Option<Uuid>) -> Vec<PickItem> {
+fn assignee_items(catalog: Option<&Catalog>, me: Option<Uuid>) -> Vec<PickItem> {
     // The workspace's agents; without `/users`, the config's user aliases.
     let mut people: Vec<(Uuid, String, Option<String>)> = match catalog {
         Some(c) if !c.users().is_empty() => c

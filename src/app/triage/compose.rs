@@ -16,12 +16,12 @@
 
 use chrono::{DateTime, Utc};
 
+use super::actions::messages_allowed;
 use super::actions::targets_or_notice;
 use super::change::tickets;
 use super::cop::{self, Seen};
 use super::jobs::{self, Item, Job};
 use super::send::SendDialog;
-use super::write::messages_allowed;
 use super::{Confirmed, Dialog, Targets, next};
 use crate::api::types::{Message, NewMessage, Ticket};
 use crate::app::clock::Clock;

@@ -346,7 +346,7 @@ pub fn on_checked(
         && !super::is_pending(&state.triage, now.id)
     {
         // Their status or assignee, in the row at once.
-        super::rows::replace(state, now);
+        super::jobs::replace_row(state, now);
     }
     state.notice = post.notice.clone();
     let (draft, unkept) = match draft {

@@ -36,20 +36,22 @@ pub fn on_key(
         } => {
             let kind = *kind;
             match picker.handle_key(ev) {
-                PickerEvent::Accepted if kind == PickKind::Field => {
+                PickerEvent::Accepted(_) if kind == PickKind::Field => {
                     pick_field(state, picker, targets)
                 }
                 // An empty choice, or `Esc`, starts blank: `R` as without
                 // canned replies.
-                PickerEvent::Accepted | PickerEvent::Cancelled if kind == PickKind::Reply => {
-                    let key = picker.chosen().into_iter().next();
-                    let key = key.filter(|_| !matches!(ev.code, crossterm::event::KeyCode::Esc));
+                PickerEvent::Accepted(chosen) if kind == PickKind::Reply => {
+                    let key = chosen.into_iter().next();
                     super::canned::picked(state, key.as_deref(), targets.clone(), fx);
                     DialogOutcome::Close
                 }
-                PickerEvent::Accepted if kind == PickKind::Command => {
-                    let index = picker
-                        .chosen()
+                PickerEvent::Cancelled if kind == PickKind::Reply => {
+                    super::canned::picked(state, None, targets.clone(), fx);
+                    DialogOutcome::Close
+                }
+                PickerEvent::Accepted(chosen) if kind == PickKind::Command => {
+                    let index = chosen
                         .into_iter()
                         .next()
                         .and_then(|key| key.parse::<usize>().ok());
@@ -62,9 +64,8 @@ pub fn on_key(
                         None => DialogOutcome::Stay,
                     }
                 }
-                PickerEvent::Accepted if kind == PickKind::Macro => {
-                    let entry = picker
-                        .chosen()
+                PickerEvent::Accepted(chosen) if kind == PickKind::Macro => {
+                    let entry = chosen
                         .into_iter()
                         .next()
                         .and_then(|key| key.parse::<usize>().ok())
@@ -78,12 +79,11 @@ pub fn on_key(
                         None => DialogOutcome::Stay,
                     }
                 }
-                PickerEvent::Accepted => {
+                PickerEvent::Accepted(chosen) => {
                     let catalog = state.names.catalog().cloned();
                     let picked = match kind {
                         PickKind::Tags => routing::tags_change(picker, catalog.as_ref()),
-                        _ => picker
-                            .chosen()
+                        _ => chosen
                             .into_iter()
                             .next()
                             .and_then(|key| change_for(kind, &key, catalog.as_ref())),
@@ -263,7 +263,7 @@ fn field_edit_key(
     let value = match &mut edit.kind {
         FieldEditKind::Pick(picker) => match picker.handle_key(ev) {
             PickerEvent::Cancelled => return DialogOutcome::Close,
-            PickerEvent::Accepted => routing::picked_value(&edit.field, picker).ok_or(None),
+            PickerEvent::Accepted(_) => routing::picked_value(&edit.field, picker).ok_or(None),
             _ => Err(None),
         },
         FieldEditKind::Input(input) => match ev.code {

@@ -6,11 +6,11 @@
 //! marks, undone by `U`, and its note posted after the PATCH.
 
 use super::actions::targets_or_notice;
+use super::actions::{messages_allowed, writes_allowed};
 use super::change::{Change, MacroChange, MacroReply, Named};
 use super::choices::me_id;
 use super::jobs::{self, Item, Job};
 use super::run::apply;
-use super::write::{messages_allowed, writes_allowed};
 use super::{Confirmed, Dialog, PickKind, Targets, routing};
 use crate::api::Catalog;
 use crate::api::types::NewMessage;

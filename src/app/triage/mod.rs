@@ -22,7 +22,6 @@ pub mod macro_run;
 pub mod marks;
 mod next;
 mod routing;
-pub mod rows;
 mod run;
 pub mod send;
 pub mod snooze;

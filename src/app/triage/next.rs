@@ -14,7 +14,7 @@ pub fn needs_attention(state: &State, t: &Ticket) -> bool {
     !done
         && !snoozed
         && !state.triage.handled.contains(&t.id)
-        && !super::rows::is_dimmed(state, t.id)
+        && !super::jobs::is_dimmed(state, t.id)
 }
 
 /// Moves the selection after `from` to the next ticket needing attention

@@ -46,20 +46,22 @@ pub(super) fn single_job(state: &State, change: &Change, ticket: Ticket) -> Job 
 /// The job of one change to each of `rows`, as shown now (`bulk`: with a
 /// progress bar and a report).
 pub(super) fn job_over(state: &State, change: &Change, rows: Vec<Ticket>, bulk: bool) -> Job {
-    let items: Vec<Item> = rows
+    let plan = change.plan(rows);
+    let items: Vec<Item> = plan
+        .rows
         .into_iter()
-        .map(|t| Item {
-            after: change.apply(&t),
-            patch: change.patch(),
-            known: known_of(state, t.id),
-            before: t,
+        .map(|row| Item {
+            known: known_of(state, row.before.id),
+            before: row.before,
+            after: row.after,
+            patch: row.patch,
         })
         .collect();
     Job::new(
         0,
-        label_of(change),
+        plan.label,
         Some(change.clone()),
-        change.fields(),
+        plan.fields,
         items,
         bulk,
     )
@@ -112,19 +114,4 @@ fn messages_alone(change: &Change) -> Option<super::change::MacroChange> {
 
 fn known_of(state: &State, id: uuid::Uuid) -> super::known::Known {
     state.triage.known.get(&id).cloned().unwrap_or_default()
-}
-
-/// "Set to Urgent", "Set status to Solved", "Assign to Ana", "Snooze until …".
-fn label_of(change: &Change) -> String {
-    match change {
-        Change::Status(_) => format!("Set status to {}", change.target()),
-        Change::Priority(_) => format!("Set to {}", change.target()),
-        Change::Assign { id: None, .. } => "Unassign".into(),
-        Change::Assign { .. } => format!("Assign to {}", change.target()),
-        Change::Snooze { .. } => format!("Snooze until {}", change.target()),
-        Change::Inbox(_) => format!("Move to {}", change.target()),
-        Change::Tags { .. } => format!("Tag {}", change.target()),
-        Change::Field { .. } => format!("Set {}", change.target()),
-        Change::Macro(m) => m.name.clone(),
-    }
 }

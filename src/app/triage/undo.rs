@@ -3,10 +3,10 @@
 
 use uuid::Uuid;
 
+use super::actions::writes_allowed;
 use super::change::{Change, Fields, tickets};
 use super::jobs::{self, Item, Job};
 use super::known::Known;
-use super::write::writes_allowed;
 use super::{Confirmed, Dialog};
 use crate::api::types::{Ticket, TicketPatch};
 use crate::app::modal::Modal;

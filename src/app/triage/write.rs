@@ -1,11 +1,10 @@
 //! What the server allows: how a write can end, as the triage actions
-//! tell them apart, and the one check every action makes before it writes
-//! (saying why, when it may not).
+//! tell them apart, and the words when writes are off (the check itself is
+//! the actions', beside the targets it guards).
 
 use tokio::time::Instant;
 
 use super::change::Routing;
-use crate::app::state::State;
 
 /// The outcome of `PATCH /tickets/{id}` when it is not the updated ticket.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -79,42 +78,4 @@ pub fn routing_refusal(routing: Routing) -> (String, &'static str) {
         ),
         "browsing and the other actions work as usual; do this one in the helpdesk's web app",
     )
-}
-
-/// True when this session may send changes; else says why.
-pub(super) fn writes_allowed(state: &mut State) -> bool {
-    let refusal = state.triage.access.refusal();
-    allowed_unless(state, refusal)
-}
-
-/// Notes and replies need a key that writes and a server with
-/// `POST /tickets/{id}/messages` (a server without PATCH may have it).
-pub(super) fn messages_allowed(state: &mut State) -> bool {
-    let refusal = match state.triage.access.refusal() {
-        Some(refusal) if state.triage.access == WriteAccess::ReadOnly => Some(refusal),
-        _ if state.triage.messages_off => Some(MESSAGES_OFF),
-        _ => None,
-    };
-    allowed_unless(state, refusal)
-}
-
-/// True without a refusal; with one, says it (message and what to do).
-fn allowed_unless(state: &mut State, refusal: Option<(&str, &str)>) -> bool {
-    let Some((message, hint)) = refusal else {
-        return true;
-    };
-    state.fail(message, Some(hint.into()));
-    false
-}
-
-/// Refuses an action the server turned off (404/405 on its fields).
-pub(super) fn routing_allowed(state: &mut State, routing: Option<Routing>) -> bool {
-    match routing.filter(|r| state.triage.off.contains(r)) {
-        Some(r) => {
-            let (message, hint) = routing_refusal(r);
-            state.fail(message, Some(hint.into()));
-            false
-        }
-        None => true,
-    }
 }

@@ -3,13 +3,12 @@
 
 use chrono::{DateTime, Utc};
 
-use super::queue::{Outcome, pump};
+use super::queue::{Outcome, pump, replace_row};
 use crate::api::types::{Ticket, UpdatedTicket};
 use crate::app::msg::Effect;
 use crate::app::state::{ErrorView, State, Waiting};
 use crate::app::triage::change::{Change, Routing};
 use crate::app::triage::known;
-use crate::app::triage::rows;
 use crate::app::triage::write::{WriteAccess, WriteError};
 
 /// The server answered one PATCH.
@@ -40,7 +39,7 @@ pub fn on_posted(
         if ticket.updated_at.is_none_or(|t| t < *at) {
             let mut newer = ticket;
             newer.updated_at = Some(*at);
-            rows::replace(state, &newer);
+            replace_row(state, &newer);
         }
         // The job's own copy too: what follows the message ("send and
         // set") starts from it when the row is on no page shown.
@@ -105,7 +104,7 @@ fn on_answer(
             job.outcomes[idx] = Some(Outcome::Changed);
             job.items[idx].after = answer.ticket.clone();
             let (id, sent) = (job.items[idx].before.id, job.guards[idx]);
-            rows::replace(state, &answer.ticket);
+            replace_row(state, &answer.ticket);
             known::learn_answer(state, &answer);
             if let Some(at) = answer.ticket.updated_at {
                 own_write(state, id, sent, at);
@@ -123,7 +122,7 @@ fn on_answer(
             });
             let single = !job.bulk;
             // Theirs at once, in the row and the open detail.
-            rows::replace(state, &current.ticket);
+            replace_row(state, &current.ticket);
             known::learn_answer(state, &current);
             if single {
                 crate::app::triage::conflict::ask(state, job_id, idx);
@@ -158,7 +157,7 @@ fn on_answer(
             if job.stopped {
                 let before = job.items[idx].before.clone();
                 job.outcomes[idx] = Some(Outcome::Skipped("stopped while rate limited".into()));
-                rows::replace(state, &before);
+                replace_row(state, &before);
             } else {
                 job.queue.push_front(idx);
             }
@@ -173,7 +172,7 @@ fn on_answer(
             job.outcomes[idx] = Some(Outcome::Failed(message.clone()));
             let (bulk, kind, draft) = (job.bulk, job.post.as_ref().map(|m| m.kind), job.draft);
             let from_editor = job.from_editor;
-            rows::replace(state, &before);
+            replace_row(state, &before);
             if !bulk {
                 state.last_error = Some(match kind {
                     Some(kind) => ErrorView {
@@ -222,7 +221,7 @@ fn refuse(state: &mut State, job_id: u64, idx: usize, access: WriteAccess) {
         }
     }
     for before in &restore {
-        rows::replace(state, before);
+        replace_row(state, before);
     }
     if let Some((message, hint)) = access.refusal() {
         state.fail(message, Some(hint.into()));
@@ -275,7 +274,7 @@ fn refuse_routing(state: &mut State, job_id: u64, idx: usize, routing: Routing) 
         }
     }
     for before in &restore {
-        rows::replace(state, before);
+        replace_row(state, before);
     }
     state.triage.off.insert(routing);
     let (message, hint) = crate::app::triage::write::routing_refusal(routing);

@@ -11,17 +11,17 @@
 //! ends with an outcome) and nothing is done twice (an answered ticket is
 //! never queued again).
 //!
-//! `job` is what a job holds, `queue` holds the jobs and sends their writes, `answers` takes the
-//! server's answers back, `report` ends finished jobs and words them.
+//! `queue` is what a job holds, the jobs and their rows on screen, and
+//! sending their writes; `answers` takes the server's answers back,
+//! `report` ends finished jobs and words them.
 
 mod answers;
-mod job;
 mod queue;
 mod report;
 
 pub use answers::{on_posted, on_written};
 pub use queue::{
-    Item, Job, MAX_IN_FLIGHT, Outcome, describe_waiting, drop_waiting, pending_ids, pump, start,
-    stop, waiting_count,
+    Item, Job, MAX_IN_FLIGHT, Outcome, describe_waiting, drop_waiting, is_dimmed, pending_ids,
+    pump, replace_row, start, stop, waiting_count,
 };
 pub use report::{marks_line, progress_line, report_max_scroll, report_size};

@@ -1,17 +1,208 @@
-//! The jobs waiting and in flight, and sending their writes.
+//! A job, the jobs waiting and in flight, and the rows they show.
+//!
+//! A job is one change over its tickets: each ticket's row before and
+//! after, its PATCH, where it stands (queued, in flight, answered) and what
+//! became of it. Starting a job changes its rows at once wherever the
+//! screen can show them (the page, cached pages, the detail, the marks),
+//! so paging away and back does not bring the old values back; a row that
+//! left the filter is only dimmed, until the next refresh (a new query
+//! generation), so the cursor stays where the agent's fingers expect it.
+//! Then its writes go out a few at a time, as the rate limit allows.
+//! `answers` takes the server's answers back, `report` ends finished jobs
+//! and words them.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-pub use super::job::{Item, Job, Outcome};
 use super::report::finish_jobs;
-use crate::api::types::NewMessage;
+use crate::api::types::{NewMessage, Ticket, TicketPatch};
 use crate::app::modal::Modal;
 use crate::app::msg::Effect;
-use crate::app::state::{State, Waiting};
-use crate::app::triage::rows;
+use crate::app::state::{Loadable, State, TablePane, Waiting};
+use crate::app::triage::change::{Change, Fields};
+use crate::app::triage::known::Known;
 use crate::app::triage::{Dialog, Triage};
+
+/// One ticket of a job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// The row before the change (rollback, undo).
+    pub before: Ticket,
+    /// The row as it will be (shown at once).
+    pub after: Ticket,
+    pub patch: TicketPatch,
+    /// Its tags and fields as known when the job began (undo, no-ops).
+    pub known: Known,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Changed,
+    Failed(String),
+    Skipped(String),
+    /// The ticket already had the value: no request was sent.
+    Already,
+    /// 412: someone else changed the ticket first; nothing was applied.
+    /// Their ticket, and what they changed in words.
+    Conflict {
+        theirs: Box<Ticket>,
+        what: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: u64,
+    /// Over marked tickets: confirmed first, reported at the end.
+    pub bulk: bool,
+    /// Puts back a previous action (not undoable itself).
+    pub undo: bool,
+    /// The action, for words: `None` for an undo.
+    pub change: Option<Change>,
+    pub fields: Fields,
+    /// "Set to Urgent", "Undo: set to Urgent".
+    pub label: String,
+    pub items: Vec<Item>,
+    /// Indexes into `items` not sent yet, in order.
+    pub queue: VecDeque<usize>,
+    /// (write id, index) sent and not answered.
+    pub in_flight: Vec<(u64, usize)>,
+    /// One per item once answered (or skipped).
+    pub outcomes: Vec<Option<Outcome>>,
+    /// `Esc`: what is not sent yet is skipped.
+    pub stopped: bool,
+    /// A note or a reply posted to every ticket instead of a PATCH (rows
+    /// do not change; it cannot be undone).
+    pub post: Option<NewMessage>,
+    /// Per item, its own text of the post (a reply to several tickets
+    /// filled for each); empty: `post` as it is for every item.
+    pub bodies: Vec<String>,
+    /// The draft the post was saved as before it was sent: that version
+    /// (and no other) is removed once the server has it. `None`: a macro's
+    /// note (in the config), or a text the agent sent knowing it could not
+    /// be kept.
+    pub draft: Option<crate::config::DraftId>,
+    /// Written in the editor (else a macro's note, from the config).
+    pub from_editor: bool,
+    /// A macro's note, posted after its PATCH: it leaves the macro as
+    /// the action `U` undoes.
+    pub follow_up: bool,
+    /// Per item, the `updated_at` its PATCH names in `If-Unmodified-Since`:
+    /// the one last seen for the ticket (for an undo, the one the server
+    /// answered to the change undone, so a later change by anyone stops it).
+    pub guards: Vec<Option<DateTime<Utc>>>,
+    /// "Apply mine anyway": sent without the precondition.
+    pub force: bool,
+    /// A reply's "send and set": this change goes to the ticket once the
+    /// server took the reply (one PATCH, guarded by the reply's time).
+    pub after_post: Option<Change>,
+}
+
+impl Job {
+    pub fn new(
+        id: u64,
+        label: String,
+        change: Option<Change>,
+        fields: Fields,
+        items: Vec<Item>,
+        bulk: bool,
+    ) -> Job {
+        let n = items.len();
+        let guards = items.iter().map(|i| i.before.updated_at).collect();
+        Job {
+            id,
+            bulk,
+            undo: change.is_none(),
+            change,
+            fields,
+            label,
+            queue: (0..n).collect(),
+            in_flight: Vec::new(),
+            outcomes: vec![None; n],
+            items,
+            stopped: false,
+            post: None,
+            bodies: Vec::new(),
+            draft: None,
+            from_editor: false,
+            follow_up: false,
+            guards,
+            force: false,
+            after_post: None,
+        }
+    }
+
+    /// A job that posts `message` to each item's ticket.
+    pub fn posting(label: String, message: NewMessage, items: Vec<Item>, bulk: bool) -> Job {
+        let mut job = Job::new(0, label, None, Fields::default(), items, bulk);
+        job.undo = false;
+        job.post = Some(message);
+        job
+    }
+
+    /// What an answered ticket is counted as: "sent" or "changed".
+    pub fn done_word(&self) -> &'static str {
+        if self.post.is_some() {
+            "sent"
+        } else {
+            "changed"
+        }
+    }
+
+    /// Decided before sending: a ticket that already has the value gets
+    /// no request (and is not counted as changed).
+    pub fn skip_no_ops(mut self) -> Job {
+        let Some(change) = &self.change else {
+            return self;
+        };
+        let no_op: Vec<bool> = self
+            .items
+            .iter()
+            .map(|i| change.is_no_op(&i.before, &i.known))
+            .collect();
+        self.queue.retain(|&i| !no_op[i]);
+        for (i, skip) in no_op.into_iter().enumerate() {
+            if skip {
+                self.outcomes[i] = Some(Outcome::Already);
+            }
+        }
+        self
+    }
+
+    /// "already Urgent" (what a no-op ticket is reported as).
+    pub fn already(&self) -> String {
+        match &self.change {
+            Some(Change::Assign { id: None, .. }) => "already unassigned".into(),
+            Some(Change::Assign { .. }) => {
+                format!("already assigned to {}", self.change_target())
+            }
+            Some(Change::Inbox(_)) => format!("already in {}", self.change_target()),
+            Some(Change::Tags { .. }) => "already tagged so".into(),
+            Some(Change::Macro(_)) => "already so".into(),
+            Some(_) => format!("already {}", self.change_target()),
+            None => "already as it was".into(),
+        }
+    }
+
+    fn change_target(&self) -> String {
+        self.change.as_ref().map(Change::target).unwrap_or_default()
+    }
+
+    pub fn done(&self) -> usize {
+        self.outcomes.iter().filter(|o| o.is_some()).count()
+    }
+
+    pub fn finished(&self) -> bool {
+        self.queue.is_empty() && self.in_flight.is_empty()
+    }
+
+    pub fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
+        self.outcomes.iter().flatten().filter(|o| f(o)).count()
+    }
+}
 
 /// Writes in flight at once: a few, so a bulk run is quick without
 /// spending the whole rate budget in one burst.
@@ -26,7 +217,7 @@ pub fn start(state: &mut State, mut job: Job, fx: &mut Vec<Effect>) {
         freshen(state, &mut job);
     }
     for item in &job.items {
-        rows::replace(state, &item.after);
+        replace_row(state, &item.after);
     }
     if job.bulk {
         state.modal = Some(Modal::Triage(Dialog::Progress { job: job.id }));
@@ -151,7 +342,7 @@ pub fn stop(state: &mut State, job_id: u64, reason: &str) -> usize {
         restore.push(job.items[i].before.clone());
     }
     for before in &restore {
-        rows::replace(state, before);
+        replace_row(state, before);
     }
     restore.len()
 }
@@ -202,6 +393,40 @@ pub fn describe_waiting(triage: &Triage) -> String {
         1 => "1 change (Esc drops it)".into(),
         n => format!("{n} changes (Esc drops them)"),
     }
+}
+
+/// Puts `ticket` everywhere its older copy is shown, and dims or undims it
+/// by whether it still matches the current filter.
+pub fn replace_row(state: &mut State, ticket: &Ticket) {
+    if let TablePane::Loaded(view) = &mut state.list.table
+        && let Some(pos) = view.tickets.iter().position(|t| t.id == ticket.id)
+    {
+        Arc::make_mut(&mut view.tickets)[pos] = ticket.clone();
+    }
+    state.list.cache.replace_ticket(ticket);
+    if let Some(d) = state.detail.as_mut().filter(|d| d.ticket.id == ticket.id) {
+        d.ticket = ticket.clone();
+        if let Loadable::Loaded(detail) = &mut d.detail {
+            detail.ticket = ticket.clone();
+        }
+    }
+    state.triage.marks.refresh(ticket);
+    let catalog = state.names.catalog();
+    let resolver = catalog.map(|c| c as &dyn crate::filter::Resolver);
+    if crate::app::triage::change::still_matches(&state.list.filter, ticket, resolver) {
+        state.triage.dimmed.remove(&ticket.id);
+    } else {
+        state.triage.dimmed.insert(ticket.id, state.list.query_gen);
+    }
+}
+
+/// True when the row left the filter since the list was last fetched.
+pub fn is_dimmed(state: &State, id: uuid::Uuid) -> bool {
+    state
+        .triage
+        .dimmed
+        .get(&id)
+        .is_some_and(|g| *g == state.list.query_gen)
 }
 
 #[cfg(test)]

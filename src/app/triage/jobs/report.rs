@@ -1,7 +1,7 @@
 //! Finished jobs: what the agent is told, what `U` undoes, a macro's
 //! note sent after its PATCH; and the words of the bulk report.
 
-use super::job::{Item, Job, Outcome};
+use super::queue::{Item, Job, Outcome, replace_row};
 use crate::api::types::{NewMessage, Ticket};
 use crate::app::modal::Modal;
 use crate::app::state::State;
@@ -137,7 +137,7 @@ fn start_after_post(state: &mut State, job: &Job) {
     state.triage.next_job += 1;
     next.id = state.triage.next_job;
     for item in &next.items {
-        crate::app::triage::rows::replace(state, &item.after);
+        replace_row(state, &item.after);
     }
     state.triage.jobs.push(next);
 }
