@@ -21,7 +21,7 @@ use crate::app::modal::{DialogOutcome, Help, Modal};
 use crate::app::msg::Effect;
 use crate::app::picker::{Picker, PickerEvent};
 use crate::app::state::State;
-use crate::filter::FieldValue;
+use crate::filter::{FieldValue, TicketFilter};
 use crate::model::FieldType;
 
 /// What a key asks of the app beyond the panel.
@@ -117,7 +117,9 @@ pub fn hints(panel: &FilterPanel) -> Vec<(&'static str, &'static str)> {
 }
 
 /// Handles one key press while the panel is open (the router hands it
-/// over and puts it back as the returned outcome says).
+/// over and puts it back as the returned outcome says): the panel's own
+/// work is [`FilterPanel::handle_key`]; this is what the app does with
+/// its answer.
 pub fn on_key(
     state: &mut State,
     panel: &mut FilterPanel,
@@ -125,47 +127,85 @@ pub fn on_key(
     clock: Clock,
     fx: &mut Vec<Effect>,
 ) -> DialogOutcome {
-    let names = Arc::clone(&state.names);
-    let catalog = names.catalog();
     state.notice = None;
-    panel.message = None;
-    let outcome = match ev.code {
-        // `?` is help wherever it is not text being typed (no date form
-        // and no list key has it).
-        KeyCode::Char('?') if plain_char(&ev).is_some() && !panel.takes_text() => Outcome::Help,
-        KeyCode::Tab => {
-            panel.focus = panel.focus.next();
-            Outcome::Stay
-        }
-        KeyCode::BackTab => {
-            panel.focus = panel.focus.prev();
-            Outcome::Stay
-        }
-        _ => match panel.focus {
-            PaneKind::Fields => fields_key(panel, catalog, ev, clock.wall),
-            PaneKind::Dates => dates_key(panel, ev),
-            pane => list_key(panel, pane, catalog, ev),
-        },
-    };
-    match outcome {
-        Outcome::Stay => {}
-        Outcome::Close => {
+    let names = Arc::clone(&state.names);
+    match panel.handle_key(ev, names.catalog(), &state.list.filter, clock.wall) {
+        PanelOutcome::Stay => {}
+        PanelOutcome::Close => {
             state.filter_panel_focus = Some(panel.focus);
             return DialogOutcome::Close;
         }
         // Help is drawn over the panel and takes the keys until closed;
         // the panel stays as it was (a copy, once per `?`).
-        Outcome::Help => {
+        PanelOutcome::Help => {
             let under = Modal::FilterPanel(Box::new(panel.clone()));
             return DialogOutcome::Replace(Modal::Help(Help {
                 scroll: 0,
                 under: Some(Box::new(under)),
             }));
         }
-        Outcome::Apply => apply(state, panel, catalog, clock, fx),
+        // An open saved view stays named: the header and the bar mark it
+        // modified (`*`), and `w` saves the change into it.
+        PanelOutcome::Apply(next) => {
+            state.list.filter = *next;
+            state.filter_errors.clear();
+            crate::app::list::new_filter(state, clock.now, fx);
+        }
     }
     sync_panel(state, panel);
     DialogOutcome::Stay
+}
+
+/// What a key in the panel asks of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PanelOutcome {
+    Stay,
+    Close,
+    Help,
+    /// `Enter` with a draft that can be sent and differs from the list's
+    /// filter: the list's new filter.
+    Apply(Box<TicketFilter>),
+}
+
+impl FilterPanel {
+    /// One key, given what the panel reads of the app (the names, the
+    /// list's filter, the time): it changes the panel and nothing else.
+    pub fn handle_key(
+        &mut self,
+        ev: KeyEvent,
+        catalog: Option<&Catalog>,
+        filter: &TicketFilter,
+        wall: DateTime<Utc>,
+    ) -> PanelOutcome {
+        self.message = None;
+        let outcome = match ev.code {
+            // `?` is help wherever it is not text being typed (no date form
+            // and no list key has it).
+            KeyCode::Char('?') if plain_char(&ev).is_some() && !self.takes_text() => Outcome::Help,
+            KeyCode::Tab => {
+                self.focus = self.focus.next();
+                Outcome::Stay
+            }
+            KeyCode::BackTab => {
+                self.focus = self.focus.prev();
+                Outcome::Stay
+            }
+            _ => match self.focus {
+                PaneKind::Fields => fields_key(self, catalog, ev, wall),
+                PaneKind::Dates => dates_key(self, ev),
+                pane => list_key(self, pane, catalog, ev),
+            },
+        };
+        match outcome {
+            Outcome::Stay => PanelOutcome::Stay,
+            Outcome::Close => PanelOutcome::Close,
+            Outcome::Help => PanelOutcome::Help,
+            Outcome::Apply => match apply(self, catalog, filter, wall) {
+                Some(next) => PanelOutcome::Apply(Box::new(next)),
+                None => PanelOutcome::Stay,
+            },
+        }
+    }
 }
 
 fn plain_char(ev: &KeyEvent) -> Option<char> {
@@ -434,15 +474,14 @@ fn dates_key(panel: &mut FilterPanel, ev: KeyEvent) -> Outcome {
 
 // ---- apply -----------------------------------------------------------------------
 
-/// `Enter`: the draft becomes the list's filter, unless something in it
-/// cannot be sent; then the panel says why and nothing is sent.
+/// `Enter`: the draft as the list's next filter, unless something in it
+/// cannot be sent or nothing changed; the panel says which.
 fn apply(
-    state: &mut State,
     panel: &mut FilterPanel,
     catalog: Option<&Catalog>,
-    clock: Clock,
-    fx: &mut Vec<Effect>,
-) {
+    filter: &TicketFilter,
+    wall: DateTime<Utc>,
+) -> Option<TicketFilter> {
     if let Some((slot, _)) = panel.dates.first_invalid() {
         panel.focus = PaneKind::Dates;
         panel.dates.cursor = DateSlot::ALL.iter().position(|s| *s == slot).unwrap_or(0);
@@ -453,31 +492,79 @@ fn apply(
             text: format!("{}: '{text}' is not a date, nothing sent", slot.label()),
             error: true,
         });
-        return;
+        return None;
     }
-    let mut next = state.list.filter.clone();
+    let mut next = filter.clone();
     apply_panes(&panel.draft, &mut next);
-    if let Err(e) = next.to_query_pairs(resolver(catalog), clock.wall) {
+    if let Err(e) = next.to_query_pairs(resolver(catalog), wall) {
         panel.message = Some(PanelMessage {
             text: super::request::why_not_sent(&e, catalog),
             error: true,
         });
-        return;
+        return None;
     }
-    if next == state.list.filter {
+    if next == *filter {
         panel.message = Some(PanelMessage {
             text: "no change to apply".into(),
             error: false,
         });
-        return;
+        return None;
     }
     panel.message = Some(PanelMessage {
         text: "applied".into(),
         error: false,
     });
-    // An open saved view stays named: the header and the bar mark it
-    // modified (`*`), and `w` saves the change into it.
-    state.list.filter = next;
-    state.filter_errors.clear();
-    crate::app::list::new_filter(state, clock.now, fx);
+    Some(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn the_panel_answers_with_the_filter_to_apply_and_changes_only_itself() {
+        let filter = TicketFilter::default();
+        let wall = DateTime::from_timestamp(1_796_000_000, 0).unwrap();
+        let mut panel = FilterPanel::open(&filter);
+        panel.sync(None, None, &[], &[]);
+        let mut press =
+            |code, filter: &TicketFilter| panel.handle_key(key(code), None, filter, wall);
+        assert_eq!(press(KeyCode::Char(' '), &filter), PanelOutcome::Stay);
+        let PanelOutcome::Apply(next) = press(KeyCode::Enter, &filter) else {
+            panic!("Enter after a toggle applies the draft");
+        };
+        assert_eq!(next.statuses.len(), 1, "{next:?}");
+        assert_eq!(press(KeyCode::Enter, &next), PanelOutcome::Stay);
+        assert_eq!(press(KeyCode::Char('?'), &next), PanelOutcome::Help);
+        assert_eq!(press(KeyCode::Esc, &next), PanelOutcome::Close);
+        assert_eq!(
+            panel.message.as_ref().map(|m| m.text.as_str()),
+            None,
+            "each key starts without the last one's message"
+        );
+    }
+
+    #[test]
+    fn a_draft_that_cannot_be_sent_is_kept_and_says_why() {
+        let filter = TicketFilter::default();
+        let wall = DateTime::from_timestamp(1_796_000_000, 0).unwrap();
+        let mut panel = FilterPanel::open(&filter);
+        panel.focus = PaneKind::Dates;
+        for c in "soon".chars() {
+            panel.handle_key(key(KeyCode::Char(c)), None, &filter, wall);
+        }
+        assert_eq!(
+            panel.handle_key(key(KeyCode::Enter), None, &filter, wall),
+            PanelOutcome::Stay
+        );
+        let message = panel.message.clone().expect("the panel says why");
+        assert!(
+            message.error && message.text.contains("'soon' is not a date"),
+            "{message:?}"
+        );
+    }
 }
