@@ -20,7 +20,9 @@ pub(super) fn send_waiting(
                 if let Some(cached) = state.list.cached(p) {
                     display(state, p, cached);
                     // As in `show_page`: the open view's count is its total.
-                    super::views::counts::sync_active(state);
+                    state
+                        .views
+                        .sync_active_count(super::views::active_total(state));
                     follow_detail(state, fx);
                 } else {
                     state.list.loading_since = Some(now);

@@ -240,7 +240,7 @@ fn on_list_action(state: &mut State, action: Action, clock: Clock, fx: &mut Vec<
         Action::Back => state.last_error = None,
         Action::Refresh => {
             refresh(state, now, fx);
-            views::counts::on_refresh(state, now);
+            state.views.counts_after_refresh(now);
         }
         Action::CycleSort => {
             state.list.filter.sort = Some(match state.list.sort() {

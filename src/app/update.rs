@@ -165,7 +165,11 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
             name,
             generation,
             result,
-        } => views::counts::on_count(state, name, generation, result, now),
+        } => {
+            if let Some(retry_at) = state.views.on_count(name, generation, result, now) {
+                super::gate::gate(state, retry_at, None);
+            }
+        }
         Msg::ViewsEdited { edit, result } => views::on_edited(state, edit, result, now),
         Msg::Exiting => fx.push(Effect::Quit),
     }
@@ -185,7 +189,7 @@ pub fn update(state: &mut State, msg: Msg, clock: Clock) -> Vec<Effect> {
     // Counts of saved views go last, after whatever the list asked for (see
     // `counts_may_be_due` for why these messages).
     if counts_may_be_due || !state.views.scheduler.queue.is_empty() {
-        views::counts::pump(state, now, &mut fx);
+        views::pump_counts(state, now, &mut fx);
     }
     // The rows' tags, fields and requesters last of all, and only while a
     // column shows them. Not by message: a row asked before is due again
@@ -264,7 +268,7 @@ pub fn next_wake(state: &State, now: Instant, wall: DateTime<Utc>) -> Option<Ins
     if state.list.loading_since.is_some() || detail_loading(state) {
         at(now + SPINNER_FRAME);
     }
-    if let Some(poll) = views::counts::next_wake(state) {
+    if let Some(poll) = state.views.next_count_due() {
         at(poll);
     }
     if let Some(poll) = super::poll::wake(state) {

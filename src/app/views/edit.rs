@@ -7,7 +7,7 @@ use tokio::time::Instant;
 use super::super::modal::Modal;
 use super::super::msg::Effect;
 use super::super::state::{ErrorView, State, order_name, sort_name};
-use super::{Dialog, NamePrompt, counts, is_modified};
+use super::{Dialog, NamePrompt, is_modified};
 use crate::config::{EditOutcome, SavedView, ViewEdit};
 use crate::filter::TicketFilter;
 
@@ -154,7 +154,7 @@ pub fn on_edited(
             }
             state.views.active = position;
             if let Some(i) = position {
-                counts::on_open(state, i, now);
+                state.views.counts_after_open(i, now);
             }
             let key = position
                 .and_then(|i| state.views.key_label(i))

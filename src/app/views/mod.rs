@@ -210,6 +210,21 @@ pub fn notify_mode(state: &State) -> crate::config::Notify {
         .unwrap_or(state.notify)
 }
 
+/// The open view's count as the list shows it: its page's total, while
+/// the list shows the view as saved and is not refreshing.
+pub fn active_total(state: &State) -> Option<u64> {
+    let meta = state.list.table.meta()?;
+    (!state.list.refreshing && !is_modified(state)).then_some(meta.total)
+}
+
+/// Sends the views' counts that are due and may go now (see
+/// [`ViewsState::pump_counts`]).
+pub fn pump_counts(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
+    let total = active_total(state);
+    let may_send = counts::may_send(&state.list, state.rate_limit.is_some());
+    state.views.pump_counts(total, may_send, now, fx);
+}
+
 /// True when the open view's filter, sort or order differ from the saved.
 pub fn is_modified(state: &State) -> bool {
     match state.views.active_entry() {
@@ -336,7 +351,7 @@ pub fn open(state: &mut State, index: usize, now: Instant, fx: &mut Vec<Effect>)
             state.keymap.label(Action::SaveView)
         ));
     }
-    counts::on_open(state, index, now);
+    state.views.counts_after_open(index, now);
     super::list::new_query(state, now, fx);
 }
 
@@ -345,7 +360,7 @@ pub fn open(state: &mut State, index: usize, now: Instant, fx: &mut Vec<Effect>)
 pub fn mark_active(state: &mut State, name: &str, now: Instant) {
     if let Some(i) = state.views.position(name) {
         state.views.active = Some(i);
-        counts::on_open(state, i, now);
+        state.views.counts_after_open(i, now);
     }
 }
 
