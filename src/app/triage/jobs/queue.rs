@@ -421,7 +421,7 @@ pub fn replace_row(state: &mut State, ticket: &Ticket) {
 }
 
 /// True when the row left the filter since the list was last fetched.
-pub fn is_dimmed(state: &State, id: uuid::Uuid) -> bool {
+pub fn is_dimmed(state: &State, id: Uuid) -> bool {
     state
         .triage
         .dimmed
