@@ -530,10 +530,11 @@ mod tests {
         }
         assert_eq!(p.query(), "kim j");
         assert_eq!(p.chosen_count(), 0);
-        assert!(matches!(
+        assert_eq!(
             p.handle_key(&key(KeyCode::Enter)),
-            PickerEvent::Accepted(_)
-        ));
+            PickerEvent::Accepted(vec!["u2".into()]),
+            "Enter hands over what it chose"
+        );
         assert_eq!(p.chosen(), ["u2"]);
     }
 
@@ -543,10 +544,11 @@ mod tests {
         for c in "bea".chars() {
             p.handle_key(&ch(c));
         }
-        assert!(matches!(
+        assert_eq!(
             p.handle_key(&key(KeyCode::Enter)),
-            PickerEvent::Accepted(_)
-        ));
+            PickerEvent::Accepted(vec!["u3".into()]),
+            "Enter hands over what it chose"
+        );
         assert_eq!(p.chosen(), ["u3"]);
     }
 

@@ -1,6 +1,7 @@
-//! The field pickers (`t p a i l e`): what each offers, and what a pick means: the workspace's statuses
-//! (grouped by category, in their colors), priorities and agents from the
-//! catalog, with plain categories and levels when the server has no lists.
+//! The field pickers (`t p a i l e`): what each offers, and what a pick
+//! means. The workspace's statuses (grouped by category, in their colors),
+//! priorities and agents come from the catalog, with plain categories and
+//! levels when the server has no lists.
 
 use uuid::Uuid;
 
