@@ -26,10 +26,7 @@ pub(super) fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec
     if ev.kind == KeyEventKind::Release {
         return false;
     }
-    // A reply waiting for its requester's name is given up by any key:
-    // the editor must not open over whatever the agent turned to.
-    let gave_up =
-        state.triage.reply_waiting.is_some() && super::triage::canned::give_up_waiting(state);
+    let gave_up = give_up_reply(state);
     let global = match ev.code {
         _ if !ev.modifiers.contains(KeyModifiers::CONTROL) => None,
         // Ctrl-c quits from anywhere, whatever is being typed.
@@ -55,6 +52,17 @@ pub(super) fn on_key(state: &mut State, ev: KeyEvent, clock: Clock, fx: &mut Vec
         Modal::FilterPanel(panel) => super::filter_panel::on_key(state, panel, ev, clock, fx),
     };
     settle(state, modal, outcome);
+    true
+}
+
+/// A reply waiting for its requester's name is given up by any key or
+/// click (the editor must not open over whatever the agent turned to), and
+/// the footer says so. True when one was waiting.
+fn give_up_reply(state: &mut State) -> bool {
+    let Some(waiting) = state.triage.reply_waiting.take() else {
+        return false;
+    };
+    state.say(waiting.given_up());
     true
 }
 
@@ -354,7 +362,7 @@ pub(super) fn on_mouse(
         ev.kind,
         MouseEventKind::Down(_) | MouseEventKind::ScrollDown | MouseEventKind::ScrollUp
     ) {
-        super::triage::canned::give_up_waiting(state);
+        give_up_reply(state);
     }
     if state.modal.is_some() {
         // Whatever is open has the input: the list and the views bar under

@@ -192,17 +192,15 @@ pub fn on_contact(state: &mut State, fx: &mut Vec<Effect>) {
     open_reply(state, &waiting.entry, waiting.targets, fx);
 }
 
-/// Any key or click gives up waiting (the editor must not open over what
-/// the agent turned to), and says so. True when something was given up.
-pub fn give_up_waiting(state: &mut State) -> bool {
-    let Some(waiting) = state.triage.reply_waiting.take() else {
-        return false;
-    };
-    state.say(format!(
-        "stopped waiting: '{}' was not opened",
-        sanitize(waiting.entry.name())
-    ));
-    true
+impl WaitingReply {
+    /// What the footer says when a key or a click gave the wait up
+    /// (`keys::give_up_reply`).
+    pub fn given_up(&self) -> String {
+        format!(
+            "stopped waiting: '{}' was not opened",
+            sanitize(self.entry.name())
+        )
+    }
 }
 
 /// The reply's body names the requester (`{{requester_name}}`,
