@@ -20,9 +20,7 @@ pub(super) fn send_waiting(
                 if let Some(cached) = state.list.cached(p) {
                     display(state, p, cached);
                     // As in `show_page`: the open view's count is its total.
-                    state
-                        .views
-                        .sync_active_count(super::views::active_total(state));
+                    super::views::sync_active_count(state);
                     follow_detail(state, fx);
                 } else {
                     state.list.loading_since = Some(now);

@@ -78,9 +78,7 @@ pub(super) fn show_page(
         display(state, state.list.page, cached);
         // The open view's count is this page's total; no count need be due
         // for it (`update` runs the counts' pump only when one may be).
-        state
-            .views
-            .sync_active_count(super::views::active_total(state));
+        super::views::sync_active_count(state);
         selected_seen(state);
         shown_news(state, false);
         follow_detail(state, fx);

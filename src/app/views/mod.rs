@@ -212,9 +212,16 @@ pub fn notify_mode(state: &State) -> crate::config::Notify {
 
 /// The open view's count as the list shows it: its page's total, while
 /// the list shows the view as saved and is not refreshing.
-pub fn active_total(state: &State) -> Option<u64> {
+fn active_total(state: &State) -> Option<u64> {
     let meta = state.list.table.meta()?;
     (!state.list.refreshing && !is_modified(state)).then_some(meta.total)
+}
+
+/// The open view's count is the page just shown (see
+/// [`ViewsState::sync_active_count`]): where a page is shown from the cache.
+pub fn sync_active_count(state: &mut State) {
+    let total = active_total(state);
+    state.views.sync_active_count(total);
 }
 
 /// Sends the views' counts that are due and may go now (see
