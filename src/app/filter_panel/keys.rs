@@ -539,6 +539,12 @@ mod tests {
         };
         assert_eq!(next.statuses.len(), 1, "{next:?}");
         assert_eq!(press(KeyCode::Enter, &next), PanelOutcome::Stay);
+        assert_eq!(
+            panel.message.as_ref().map(|m| m.text.as_str()),
+            Some("no change to apply")
+        );
+        let mut press =
+            |code, filter: &TicketFilter| panel.handle_key(key(code), None, filter, wall);
         assert_eq!(press(KeyCode::Char('?'), &next), PanelOutcome::Help);
         assert_eq!(press(KeyCode::Esc, &next), PanelOutcome::Close);
         assert_eq!(
